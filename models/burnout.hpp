@@ -1,0 +1,11 @@
+#pragma once
+// Burnout (MODEL.md 3.4.9): overload and disliked work add to it; recovery sheds a share.
+#include "models/params.hpp"
+
+namespace salesim {
+
+// load = W / sustainable_hours; disliked = D, hours of disliked work; awareness = w.
+double next_burnout(const BurnoutParams& b, double B, double load, double disliked,
+                    double sustainable_hours, double awareness);
+
+}  // namespace salesim

@@ -1,0 +1,247 @@
+#include "models/keys.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+namespace salesim {
+namespace {
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+// Key builders; a helper per range shape keeps the table below one line per key.
+struct Table {
+  std::vector<KeyInfo>& out;
+  bool settable = true;
+  void add(std::string path, KeyTarget t, double lo, double hi, const char* unit,
+           const char* meaning, bool hi_open = false) {
+    out.push_back(KeyInfo{std::move(path), t, lo, hi, hi_open, settable, unit, meaning});
+  }
+  void share(std::string path, double* v, const char* meaning) {
+    add(std::move(path), v, 0, 1, "share", meaning);
+  }
+  void nonneg(std::string path, double* v, const char* unit, const char* meaning) {
+    add(std::move(path), v, 0, inf, unit, meaning);
+  }
+  void text(std::string path, std::string* v, const char* meaning) {
+    add(std::move(path), v, 0, 0, "", meaning);
+  }
+  void beta(const std::string& path, BetaSpec* b, const char* what) {
+    add(path + ".mean", &b->mean, 0, 1, "share", what);
+    add(path + ".sd", &b->sd, 0, 0.5, "share",
+        "standard deviation of the Beta distribution (0: everyone at the mean; must be below "
+        "sqrt(mean*(1-mean)))");
+  }
+};
+
+}  // namespace
+
+std::vector<KeyInfo> scalar_keys(Params& p) {
+  std::vector<KeyInfo> keys;
+  Table t{keys};
+  t.settable = false;
+  t.add("simulation.horizon_weeks", &p.simulation.horizon_weeks, 1, 520, "weeks",
+        "weeks simulated");
+  t.add("simulation.paths", &p.simulation.paths, 1, 1e9, "paths", "Monte Carlo paths per plan");
+  t.add("simulation.seed", &p.simulation.seed, 0, 18446744073709551615.0, "",
+        "64-bit seed of every random draw");
+  t.text("simulation.start_date", &p.simulation.start_date,
+         "ISO date (YYYY-MM-DD) of week 0, for reports and calendars; null: weeks only");
+  t.add("goal.revenue", &p.goal.revenue, 0, inf, "currency",
+        "cumulative bookings target at week by_week (null: no goal)");
+  t.add("goal.by_week", &p.goal.by_week, 1, 520, "weeks",
+        "week by which the goal must be met (null: the horizon)");
+
+  t.settable = true;
+  t.nonneg("market.volatility", &p.market.volatility, "log units",
+           "standard deviation of the log demand factor");
+  t.add("market.persistence", &p.market.persistence, 0, 1, "",
+        "AR(1) coefficient of the log demand factor", true);
+  t.nonneg("market.inbound_leads_per_week", &p.market.inbound_leads_per_week, "leads/week",
+           "inbound leads for the whole team, before the demand factor");
+  t.share("market.lead_quality", &p.market.lead_quality,
+          "share of inbound leads that become first-stage opportunities");
+
+  t.add("pipeline.deal_size.mean", &p.pipeline.deal_mean, 1e-9, inf, "currency",
+        "mean booking of a won deal (lognormal)");
+  t.nonneg("pipeline.deal_size.cv", &p.pipeline.deal_cv, "ratio",
+           "coefficient of variation of the deal size");
+  for (Stage& s : p.pipeline.stages) {
+    const std::string pre = "pipeline.stages." + s.name + ".";
+    t.settable = false;
+    t.text(pre + "name", &s.name, "stage name, unique");
+    t.text(pre + "skill", &s.skill, "skill that drives this stage's conversion");
+    t.add(pre + "initial_per_rep", &s.initial_per_rep, 0, 1e6, "opportunities",
+          "open opportunities per starting rep at week 0");
+    t.settable = true;
+    t.nonneg(pre + "hours", &s.hours, "hours/opportunity/week",
+             "rep hours one open opportunity needs each week it is worked");
+    t.share(pre + "exit_rate", &s.exit_rate, "share of worked opportunities that leave the stage");
+    t.share(pre + "conversion.floor", &s.conversion.floor,
+            "share of exits that advance, at skill 0");
+    t.share(pre + "conversion.top", &s.conversion.top, "share of exits that advance, at skill 1");
+    t.share(pre + "stale_loss", &s.stale_loss,
+            "share of unworked opportunities lost each week");
+  }
+
+  t.settable = false;
+  t.add("team.reps", &p.team.reps, 0, 100000, "reps", "reps at week 0");
+  t.add("team.managers", &p.team.managers, 1, 10000, "managers",
+        "managers; rep i reports to manager i mod managers");
+  t.beta("team.preference", &p.team.preference,
+         "mean comfort with each activity (Beta, per rep per activity)");
+  t.add("team.tenure_weeks", &p.team.tenure_weeks, 0, 1e6, "weeks",
+        "initial tenure of every starting rep");
+  t.nonneg("team.salary", &p.team.salary, "currency/year", "salary per rep");
+  t.nonneg("team.manager_salary", &p.team.manager_salary, "currency/year", "salary per manager");
+
+  t.settable = true;
+  t.add("capacity.sustainable_hours", &p.capacity.sustainable_hours, 1e-9, inf, "hours/week",
+        "hours a rep can work week after week without strain");
+  t.nonneg("capacity.max_hours", &p.capacity.max_hours, "hours/week",
+           "most hours a rep works (>= sustainable_hours)");
+  t.nonneg("capacity.admin_hours", &p.capacity.admin_hours, "hours/week",
+           "administration per rep at full alignment");
+  t.nonneg("capacity.control_overhead", &p.capacity.control_overhead, "ratio",
+           "admin hours grow by this fraction when alignment is 0");
+  t.nonneg("capacity.manager_coaching_hours", &p.capacity.manager_coaching_hours, "hours/week",
+           "coaching hours per manager per week");
+
+  t.settable = false;
+  t.text("prospecting.skill", &p.prospecting.skill, "skill that drives prospecting yield");
+  t.settable = true;
+  t.nonneg("prospecting.yield.floor", &p.prospecting.yield.floor, "opportunities/hour",
+           "first-stage opportunities per effective prospecting hour at skill 0");
+  t.nonneg("prospecting.yield.top", &p.prospecting.yield.top, "opportunities/hour",
+           "first-stage opportunities per effective prospecting hour at skill 1");
+  t.add("prospecting.target_hours", &p.prospecting.target_hours, 0, inf, "hours/week",
+        "prospecting target per rep (null: reps prospect in their slack)");
+  t.add("prospecting.mandatory", &p.prospecting.mandatory, 0, 1, "",
+        "true: the target is served before pipeline work");
+  t.share("prospecting.avoidance", &p.prospecting.avoidance,
+          "share of a mandatory target skipped by a rep who dislikes prospecting");
+  t.nonneg("prospecting.icp_lift", &p.prospecting.icp_lift, "ratio",
+           "extra prospecting yield at full alignment");
+
+  t.nonneg("burnout.accumulation", &p.burnout.accumulation, "per unit overload",
+           "burnout added per unit of overload (load - 1) per week");
+  t.share("burnout.recovery", &p.burnout.recovery, "share of burnout shed per week");
+  t.nonneg("burnout.discomfort", &p.burnout.discomfort, "per sustainable-week",
+           "burnout per sustainable-week of disliked work, before awareness");
+  t.share("burnout.conversion_loss", &p.burnout.conversion_loss,
+          "conversion multiplier is 1 - conversion_loss * B");
+  t.share("burnout.capacity_loss", &p.burnout.capacity_loss,
+          "hours multiplier is 1 - capacity_loss * B");
+  t.share("burnout.attrition", &p.burnout.attrition, "extra weekly quit probability, times B^2");
+
+  t.share("people.attrition_annual", &p.people.attrition_annual, "annual base attrition");
+  t.add("people.backfill", &p.people.backfill, 0, 1, "", "true: every leaver is replaced");
+  t.add("people.time_to_fill_weeks", &p.people.time_to_fill_weeks, 1, 520, "weeks",
+        "weeks from a departure to the backfill's start");
+  t.nonneg("people.hire_cost", &p.people.hire_cost, "currency", "one-off cost per hire");
+  t.add("people.ramp_weeks", &p.people.ramp_weeks, 0, 520, "weeks",
+        "weeks for a new rep to reach full effectiveness (linear ramp)");
+  t.beta("people.new_hire_skill", &p.people.new_hire_skill, "mean skill of a new hire, every skill");
+  t.share("people.handover_loss", &p.people.handover_loss,
+          "share of a leaver's open opportunities lost");
+
+  t.share("skills.experience_rate", &p.skills.experience_rate,
+          "weekly growth of durable skill toward 1 from selling");
+  t.add("skills.training_half_life_weeks", &p.skills.training_half_life_weeks, 1e-9, inf, "weeks",
+        "half-life of an unreinforced training gain");
+  t.add("skills.coaching_reference_hours", &p.skills.coaching_reference_hours, 1e-9, inf,
+        "hours/rep/week", "coaching hours per rep per week that count as full coaching");
+  t.share("skills.coaching_reinforcement", &p.skills.coaching_reinforcement,
+          "share of training decay that full coaching prevents");
+  t.share("skills.coaching_transfer", &p.skills.coaching_transfer,
+          "share of the training gain made durable per week of full coaching");
+  t.share("skills.coaching_growth", &p.skills.coaching_growth,
+          "durable growth per week of full coaching by a coach of skill 1");
+
+  t.share("org.alignment", &p.org.alignment,
+          "share of leadership's expectations the team understands");
+  t.share("org.awareness", &p.org.awareness, "reps' awareness of their own activity preferences");
+  t.share("org.manager_coaching_skill", &p.org.manager_coaching_skill,
+          "managers' coaching skill");
+  t.nonneg("org.coaching_hours_per_rep", &p.org.coaching_hours_per_rep, "hours/rep/week",
+           "coaching policy: hours per rep per week the managers aim for");
+
+  t.share("compensation.commission_rate", &p.compensation.commission_rate,
+          "commission paid on bookings");
+  t.nonneg("compensation.effort_elasticity", &p.compensation.effort_elasticity, "ratio",
+           "effort multiplier per unit of relative commission change");
+  t.nonneg("costs.marketing_per_week", &p.costs.marketing_per_week, "currency/week",
+           "marketing spend");
+  return keys;
+}
+
+const char* KeyInfo::type_name() const {
+  switch (target.index()) {
+    case 0: return "number";
+    case 1: return "whole number";
+    case 2: return "true/false";
+    case 3: return "number or null";
+    case 4: return "whole number";
+    default: return "text";
+  }
+}
+
+bool KeyInfo::in_range(double v) const {
+  if (std::isnan(v) || v < lo) return false;
+  return hi_open ? v < hi : v <= hi;
+}
+
+std::string KeyInfo::range_text() const {
+  if (target.index() == 2 || target.index() == 5) return "";
+  if (std::holds_alternative<std::uint64_t*>(target)) return "0..2^64-1";
+  const bool integral = std::holds_alternative<std::int64_t*>(target);
+  auto num = [](double v) { return fmt::format("{:g}", v); };
+  if (std::isinf(hi)) {
+    if (lo == 0) return ">= 0";
+    if (lo > 0 && lo < 1e-6) return "> 0";
+    return ">= " + num(lo);
+  }
+  if (integral) return num(lo) + ".." + num(hi);
+  return "[" + num(lo) + ", " + num(hi) + (hi_open ? ")" : "]");
+}
+
+std::string KeyInfo::value_text() const {
+  return std::visit(
+      [](auto* v) -> std::string {
+        using T = std::remove_pointer_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, bool>) return *v ? "true" : "false";
+        else if constexpr (std::is_same_v<T, std::optional<double>>)
+          return *v ? fmt::format("{:g}", **v) : "null";
+        else if constexpr (std::is_same_v<T, std::string>)
+          return v->empty() ? "null" : *v;
+        else if constexpr (std::is_same_v<T, double>) return fmt::format("{:g}", *v);
+        else return fmt::format("{}", *v);
+      },
+      target);
+}
+
+namespace {
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+}  // namespace
+
+std::string nearest(const std::string& key, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = std::string::npos;
+  for (const auto& c : candidates) {
+    const std::size_t d = edit_distance(key, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best;
+}
+
+}  // namespace salesim

@@ -1,0 +1,42 @@
+#pragma once
+// The dictionary of every scalar key of a scenario file: dotted path, type, range, whether a
+// plan may `set` it, unit and meaning. The loader reads sections through it, plans' `set`
+// overrides resolve through it, and docs/scenario-reference.md is generated from it
+// (`salesim validate --reference`), so the three never drift apart.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "models/params.hpp"
+
+namespace salesim {
+
+using KeyTarget = std::variant<double*, std::int64_t*, bool*, std::optional<double>*,
+                               std::uint64_t*, std::string*>;
+
+struct KeyInfo {
+  std::string path;
+  KeyTarget target;
+  double lo = 0, hi = std::numeric_limits<double>::infinity();
+  bool hi_open = false;        // the range excludes hi
+  bool plan_settable = true;
+  const char* unit = "";
+  const char* meaning = "";
+
+  std::string range_text() const;   // "[0, 1]", ">= 0", "1..520", ...
+  std::string value_text() const;   // current value as YAML text
+  const char* type_name() const;
+  bool in_range(double v) const;
+};
+
+// Every scalar key of p, with targets pointing into p (so p must outlive the result).
+// Stage keys are named by stage: pipeline.stages.<name>.exit_rate.
+std::vector<KeyInfo> scalar_keys(Params& p);
+
+// The valid keys nearest to `key` among `candidates` (edit distance), for "did you mean".
+std::string nearest(const std::string& key, const std::vector<std::string>& candidates);
+
+}  // namespace salesim

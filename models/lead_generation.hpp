@@ -1,0 +1,10 @@
+#pragma once
+// New opportunities for one rep (MODEL.md 3.4.8): prospected and inbound, into the first stage.
+#include "models/week_context.hpp"
+
+namespace salesim {
+
+// P: prospecting hours; y: prospecting yield; n_active: active reps at the start of 3.4.
+void generate_leads(WeekContext& cx, int r, double P, double y, int n_active);
+
+}  // namespace salesim

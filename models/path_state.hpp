@@ -1,0 +1,71 @@
+#pragma once
+// The state of one simulated path (MODEL.md section 2), as structure-of-arrays. Buffers are
+// sized once per thread and reused from path to path, so the weekly loop does not allocate
+// once a thread has seen its largest team.
+#include <cstdint>
+#include <vector>
+
+#include "sim/runner.hpp"
+
+namespace salesim {
+
+struct Reps {
+  int count = 0;            // reps created so far (indices 0..count-1)
+  int J = 0, A = 0, K = 0;  // skills, activities, stages
+  std::vector<std::uint8_t> active;
+  std::vector<int> manager, tenure;
+  std::vector<double> burnout;
+  std::vector<double> durable, gain;   // [rep * J + j]
+  std::vector<double> pref;            // [rep * A + activity]; activity 0 is prospecting
+  std::vector<std::int64_t> open;      // [rep * K + k]
+  std::vector<double> training_hours;  // this week's T, per rep
+
+  void reset(int skills, int activities, int stages);
+  int add();  // a new rep at the next index, with zeroed state; returns its index
+  double* s(int r) { return &durable[std::size_t(r) * J]; }
+  double* g(int r) { return &gain[std::size_t(r) * J]; }
+  double* prefs(int r) { return &pref[std::size_t(r) * A]; }
+  std::int64_t* n(int r) { return &open[std::size_t(r) * K]; }
+  std::int64_t open_total(int r) const;
+};
+
+// A participant of a training program and the skills it trains (bit j set: skill j).
+struct Enrolment {
+  int rep;
+  std::uint64_t skills;
+};
+
+// Weekly tallies of one path, reset each week (MODEL.md 3.7).
+struct WeekTally {
+  double bookings = 0, costs = 0, hours_sum = 0;
+  int stepped = 0, leavers = 0, hires = 0;
+  std::int64_t created = 0, won = 0, lost = 0;
+};
+
+struct PathState {
+  std::uint64_t path = 0;
+  int week = 0;
+  double x = 0, M = 1;            // demand factor (log) and multiplier
+  double a = 0, w = 0, c_pol = 0; // alignment, awareness, coaching policy
+  std::vector<double> m;          // coaching skill per manager
+  Reps reps;
+  std::vector<int> active_list;   // active reps in index order
+  std::vector<int> team_size;     // active reps per manager
+  std::vector<double> coaching;   // hours received this week, per manager's team
+  std::vector<int> pending_hires; // hires joining at each week (explicit and backfills)
+  std::vector<std::vector<Enrolment>> enrolled;  // per training program
+  double extra_fixed_hours = 0;   // alignment programs' hours this week
+  WeekTally tally;
+  double cumulative = 0;
+  bool uses_plan_params = false;
+};
+
+// Per-thread scratch for the runner.
+struct PathScratch : sim::Scratch {
+  PathState state;
+  std::vector<double> sigma, p, tmp;  // per-rep work arrays (J, K, ...)
+  std::vector<std::int64_t> worked, advancing;
+  std::vector<std::pair<double, int>> order;  // for bottom_half selection
+};
+
+}  // namespace salesim

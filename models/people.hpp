@@ -1,0 +1,15 @@
+#pragma once
+// People: the starting team, hires (MODEL.md 3.2), attrition with hand-over and backfill
+// (3.4.12).
+#include "models/week_context.hpp"
+
+namespace salesim {
+
+// The starting team: tenure, skills and preferences drawn per rep (process `team`).
+void init_team(const PlanModel& model, PathState& st);
+// Hires scheduled for this week join, each charged hire_cost.
+void join_hires(WeekContext& cx);
+// 3.4.12 for rep r: the quit draw and, if it leaves, hand-over and backfill.
+void attrition(WeekContext& cx, int r);
+
+}  // namespace salesim

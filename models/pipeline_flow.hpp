@@ -1,0 +1,11 @@
+#pragma once
+// The pipeline's weekly flows for one rep (MODEL.md 3.4.7): exits, conversions, stale losses,
+// and the bookings of won deals.
+#include "models/week_context.hpp"
+
+namespace salesim {
+
+// p[k] is this week's conversion of stage k for the rep; worked[k] the opportunities worked.
+void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t* worked);
+
+}  // namespace salesim

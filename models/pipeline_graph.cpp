@@ -1,0 +1,57 @@
+#include "models/pipeline_graph.hpp"
+
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/topological_sort.hpp>
+#include <iterator>
+#include <stdexcept>
+
+namespace salesim {
+namespace {
+struct EdgeProb {
+  double p = 0;
+};
+using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
+                                    boost::no_property, EdgeProb>;
+}  // namespace
+
+std::vector<StageTransition> worked_transitions(const PipelineParams& p,
+                                                const std::vector<double>& sigma) {
+  std::vector<StageTransition> out;
+  for (std::size_t k = 0; k < p.stages.size(); ++k) {
+    const Stage& s = p.stages[k];
+    const double conv = s.conversion.floor + sigma[k] * (s.conversion.top - s.conversion.floor);
+    out.push_back({s.name, 1 - s.exit_rate, s.exit_rate * conv, s.exit_rate * (1 - conv)});
+  }
+  return out;
+}
+
+ChainFigures absorbing_chain(const std::vector<StageTransition>& stages) {
+  const int K = int(stages.size());
+  const int won = K, lost = K + 1;
+  Graph g(K + 2);
+  for (int k = 0; k < K; ++k) {
+    const auto& s = stages[k];
+    if (s.stay > 0 && s.stay < 1) boost::add_edge(k, k, EdgeProb{s.stay}, g);
+    if (s.advance > 0) boost::add_edge(k, k + 1 < K ? k + 1 : won, EdgeProb{s.advance}, g);
+    if (s.lose > 0) boost::add_edge(k, lost, EdgeProb{s.lose}, g);
+  }
+  // Q (transient to transient) and R (transient to won/lost) from the graph's edges.
+  Eigen::MatrixXd Q = Eigen::MatrixXd::Zero(K, K), R = Eigen::MatrixXd::Zero(K, 2);
+  for (auto [e, end] = boost::edges(g); e != end; ++e) {
+    const int from = int(boost::source(*e, g)), to = int(boost::target(*e, g));
+    if (to < K) Q(from, to) += g[*e].p;
+    else R(from, to - K) += g[*e].p;
+  }
+  ChainFigures f;
+  for (const auto& s : stages) f.stages.push_back(s.name);
+  const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(K, K);
+  f.N = (I - Q).fullPivLu().inverse();
+  const Eigen::VectorXd ones = Eigen::VectorXd::Ones(K);
+  f.win_probability = f.N * R.col(0);
+  f.expected_weeks = f.N * ones;
+  f.weeks_variance = (2 * f.N - I) * f.expected_weeks -
+                     f.expected_weeks.cwiseProduct(f.expected_weeks);
+  return f;
+}
+
+}  // namespace salesim

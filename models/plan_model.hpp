@@ -1,0 +1,47 @@
+#pragma once
+// What one plan's paths need, resolved once before the run: the scenario, the plan, the
+// parameters in force before and after the plan's from_week, and values derived from them.
+#include <cstdint>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/random.hpp"
+#include "sim/samplers.hpp"
+
+namespace salesim {
+
+// The processes of MODEL.md section 5: the first part of every draw's address.
+enum class Process : std::uint32_t {
+  demand = 0, team = 1, hires = 2, pipeline = 3, deal_sizes = 4,
+  prospecting = 5, inbound = 6, attrition = 7, handover = 8,
+};
+
+// Values computed once from a parameter set.
+struct Derived {
+  sim::Lognormal deal;
+  double weekly_hazard = 0;  // h0 = 1 - (1 - attrition_annual)^(1/52)
+  explicit Derived(const Params& p);
+};
+
+struct PlanModel {
+  const Scenario& scenario;
+  const PlanSpec& plan;
+  const Params& base;
+  Derived base_derived, plan_derived;
+  int horizon, J, K, A;
+  std::vector<sim::BetaMeanSd> skill_dist;  // starting team, per skill index
+  double commission_baseline;
+
+  PlanModel(const Scenario& sc, const PlanSpec& p);
+
+  const Params& params(bool plan_in_force) const { return plan_in_force ? plan.params : base; }
+  const Derived& derived(bool plan_in_force) const {
+    return plan_in_force ? plan_derived : base_derived;
+  }
+  sim::Stream stream(std::uint64_t path, Process p, int entity, int week) const {
+    return sim::Stream(sim::Address{scenario.base.simulation.seed, path, std::uint32_t(p),
+                                    std::uint32_t(entity), std::uint32_t(week)});
+  }
+};
+
+}  // namespace salesim

@@ -1,0 +1,111 @@
+#include "models/results.hpp"
+
+#include <array>
+#include <cmath>
+
+#include "models/outputs.hpp"
+
+namespace salesim {
+
+std::vector<double> PlanResult::column(std::size_t scalar) const {
+  std::vector<double> v(run.paths);
+  for (std::size_t i = 0; i < run.paths; ++i) v[i] = run.scalar(i, scalar);
+  return v;
+}
+
+
+PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunOutput run) {
+  PlanResult r;
+  r.name = plan_name;
+  r.run = std::move(run);
+  const GoalParams& goal = sc.base.goal;
+  const auto probs = std::span<const double>(sim::kPercentiles);
+
+  const auto fb = r.column(out::final_bookings);
+  r.final_bookings = sim::mean_se(fb);
+  r.final_q = sim::quantiles(fb, probs);
+  r.cost = sim::mean_se(r.column(out::cost));
+  std::vector<double> profit(fb.size());
+  const auto cost = r.column(out::cost);
+  for (std::size_t i = 0; i < fb.size(); ++i) profit[i] = fb[i] - cost[i];
+  r.profit = sim::mean_se(profit);
+  r.leavers = sim::mean_se(r.column(out::leavers));
+  r.hires = sim::mean_se(r.column(out::hires));
+  r.headcount_final = sim::mean_se(r.column(out::headcount_final));
+  r.burnout_final = sim::mean_se(r.column(out::burnout_final));
+  r.burnt_out_final = sim::mean_se(r.column(out::burnt_out_share_final));
+  r.hours_per_rep_week = sim::mean_se(r.column(out::hours_per_rep_week));
+  r.created = sim::mean_se(r.column(out::created));
+  r.won = sim::mean_se(r.column(out::won));
+  r.lost = sim::mean_se(r.column(out::lost));
+  for (double v : r.column(out::rep_weeks)) r.rep_weeks += v;
+
+  if (goal.revenue) {
+    r.goal = sim::proportion(r.column(out::goal_met));
+    const auto weeks = r.column(out::goal_week);
+    const std::array<double, 2> p5090{0.5, 0.9};
+    const auto q = sim::quantiles(weeks, p5090);
+    r.time_to_goal_p50 = q[0], r.time_to_goal_p90 = q[1];
+    double never = 0, shortfall = 0;
+    for (std::size_t i = 0; i < weeks.size(); ++i) {
+      never += std::isinf(weeks[i]);
+      shortfall += std::max(0.0, *goal.revenue - fb[i]);
+    }
+    r.never_share = never / double(weeks.size());
+    r.shortfall_mean = shortfall / double(weeks.size());
+  }
+  const std::size_t W = r.run.shape.weeks;
+  for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
+    const Checkpoint& cp = goal.checkpoints[i];
+    CheckpointResult c{cp.label, cp.week, cp.revenue, {}, {}};
+    c.met = sim::proportion(r.column(out::first_checkpoint + i));
+    c.bookings = sim::mean_se(r.run.kept_week(out::cum_bookings, cp.week - 1));
+    r.checkpoints.push_back(c);
+  }
+  if (!goal.checkpoints.empty()) r.all_checkpoints = sim::proportion(r.column(out::all_checkpoints));
+
+  WeeklySeries& ws = r.weekly;
+  const double n = double(r.run.paths);
+  for (std::size_t w = 0; w < W; ++w) {
+    const auto cum = r.run.kept_week(out::cum_bookings, w);
+    const auto wk = r.run.kept_week(out::weekly_bookings, w);
+    ws.cum_mean.push_back(sim::mean_se(cum).mean);
+    ws.weekly_mean.push_back(sim::mean_se(wk).mean);
+    ws.cum_q.push_back(sim::quantiles(cum, probs));
+    ws.weekly_q.push_back(sim::quantiles(wk, probs));
+  }
+  ws.means.assign(out::summed_count, std::vector<double>(W));
+  for (std::size_t s = 0; s < out::summed_count; ++s)
+    for (std::size_t w = 0; w < W; ++w) {
+      double denom = n;
+      if (s == out::s_burnout_mean) denom = r.run.sum(out::s_has_reps, w);
+      if (s == out::s_hours_per_rep) denom = r.run.sum(out::s_has_stepped, w);
+      ws.means[s][w] = denom > 0 ? r.run.sum(s, w) / denom : 0.0;
+    }
+  return r;
+}
+
+Comparison compare(const PlanResult& a, const PlanResult& b) {
+  Comparison c;
+  c.plan = b.name;
+  c.baseline = a.name;
+  const auto fa = a.column(out::final_bookings), fb = b.column(out::final_bookings);
+  const auto ca = a.column(out::cost), cb = b.column(out::cost);
+  c.bookings_diff = sim::paired_diff(fa, fb);
+  c.cost_diff = sim::paired_diff(ca, cb);
+  std::vector<double> pa(fa.size()), pb(fb.size());
+  double better = 0;
+  for (std::size_t i = 0; i < fa.size(); ++i) {
+    pa[i] = fa[i] - ca[i], pb[i] = fb[i] - cb[i];
+    better += fb[i] > fa[i];
+  }
+  c.p_better = fa.empty() ? 0 : better / double(fa.size());
+  c.profit_diff = sim::paired_diff(pa, pb);
+  c.leavers_diff = sim::paired_diff(a.column(out::leavers), b.column(out::leavers));
+  c.burnout_diff = sim::paired_diff(a.column(out::burnout_final), b.column(out::burnout_final));
+  if (a.goal) c.goal_diff = sim::paired_diff(a.column(out::goal_met), b.column(out::goal_met));
+  if (c.cost_diff.mean > 0) c.roi = c.profit_diff.mean / c.cost_diff.mean;
+  return c;
+}
+
+}  // namespace salesim

@@ -1,0 +1,59 @@
+#pragma once
+// What a run reports per plan and per comparison (MODEL.md section 4), computed from the
+// runner's per-path slots.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "sim/runner.hpp"
+#include "sim/stats.hpp"
+
+namespace salesim {
+
+using Quantiles = std::vector<std::optional<double>>;  // at sim::kPercentiles
+
+struct CheckpointResult {
+  std::string label;
+  int week = 0;
+  double target = 0;
+  sim::MeanSe met;       // probability and its standard error
+  sim::MeanSe bookings;  // cumulative bookings at the week
+};
+
+struct WeeklySeries {
+  std::vector<double> cum_mean, weekly_mean;
+  std::vector<Quantiles> cum_q, weekly_q;  // per week
+  std::vector<std::vector<double>> means;  // per summed series (out::Summed), per week
+};
+
+struct PlanResult {
+  std::string name;
+  sim::RunOutput run;
+  std::optional<sim::MeanSe> goal;  // no goal: nullopt
+  std::vector<CheckpointResult> checkpoints;
+  std::optional<sim::MeanSe> all_checkpoints;
+  sim::MeanSe final_bookings;
+  Quantiles final_q;
+  std::optional<double> time_to_goal_p50, time_to_goal_p90, never_share;
+  std::optional<double> shortfall_mean;
+  sim::MeanSe cost, profit, leavers, hires, headcount_final, burnout_final, burnt_out_final,
+      hours_per_rep_week, created, won, lost;
+  double rep_weeks = 0;
+  WeeklySeries weekly;
+
+  std::vector<double> column(std::size_t scalar) const;  // one per-path figure over paths
+};
+
+struct Comparison {
+  std::string plan, baseline;
+  sim::MeanSe bookings_diff, cost_diff, profit_diff, leavers_diff, burnout_diff;
+  std::optional<sim::MeanSe> goal_diff;
+  double p_better = 0;  // P(plan's final bookings > baseline's), same path
+  std::optional<double> roi;  // incremental profit / incremental cost, when that cost is > 0
+};
+
+PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunOutput run);
+Comparison compare(const PlanResult& baseline, const PlanResult& plan);
+
+}  // namespace salesim

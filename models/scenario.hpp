@@ -1,0 +1,50 @@
+#pragma once
+// A scenario: the baseline organisation and the plans to compare, as loaded and validated
+// from a YAML file (MODEL.md section 1).
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "models/params.hpp"
+
+namespace salesim {
+
+struct PlanSpec {
+  std::string name, description;
+  int from_week = 0;
+  // The plan's `set` overrides as written (dotted path, value), for reports.
+  std::vector<std::pair<std::string, std::string>> overrides;
+  // Which org state values the overrides set at from_week (MODEL.md 3.2).
+  bool sets_alignment = false, sets_awareness = false, sets_coaching_skill = false,
+       sets_coaching_policy = false;
+  // The baseline with the overrides applied; its hiring/training/programs lists are the
+  // baseline's followed by the plan's own.
+  Params params;
+};
+
+struct Scenario {
+  std::string file;  // as given, for messages
+  std::string text;  // the YAML text as run
+  std::string name, description;
+  Params base;
+  std::vector<std::string> skills;  // skill names in index order
+  std::vector<PlanSpec> plans;
+
+  int horizon() const { return int(base.simulation.horizon_weeks); }
+  int goal_week() const {
+    return base.goal.by_week ? int(*base.goal.by_week) : horizon();
+  }
+  int activities() const { return 1 + int(base.pipeline.stages.size()); }
+};
+
+// Bad input: every problem found in the file, each naming the file, the key and what was
+// expected. what() is all of them, one per line.
+struct ScenarioError : std::runtime_error {
+  std::vector<std::string> problems;
+  explicit ScenarioError(std::vector<std::string> p);
+};
+
+Scenario load_scenario_file(const std::string& path);
+Scenario load_scenario_text(const std::string& text, const std::string& file_label);
+
+}  // namespace salesim

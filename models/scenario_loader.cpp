@@ -1,0 +1,547 @@
+// Loads a scenario file: YAML -> Params and plans, with strict keys and every problem of the
+// file reported at once (file:line:column: key path: what was expected).
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include "models/keys.hpp"
+#include "models/scenario.hpp"
+
+namespace salesim {
+
+ScenarioError::ScenarioError(std::vector<std::string> p)
+    : std::runtime_error([&] {
+        std::string s;
+        for (const auto& x : p) s += (s.empty() ? "" : "\n") + x;
+        return s;
+      }()),
+      problems(std::move(p)) {}
+
+namespace {
+
+struct Ctx {
+  std::string file;
+  std::vector<std::string> problems;
+  void err(const YAML::Node& n, const std::string& path, const std::string& msg) {
+    const YAML::Mark m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
+    if (m.line >= 0)
+      problems.push_back(fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, path, msg));
+    else
+      problems.push_back(fmt::format("{}: {}: {}", file, path, msg));
+  }
+};
+
+std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
+
+std::string describe(const YAML::Node& n) {
+  if (n.IsMap()) return "a map";
+  if (n.IsSequence()) return "a list";
+  if (n.IsNull()) return "null";
+  return "'" + n.Scalar() + "'";
+}
+
+bool parse_double(const std::string& s, double& out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  out = std::strtod(s.c_str(), &end);
+  return end && *end == '\0' && std::isfinite(out);
+}
+
+// Reads one scalar into its target, checking type and range.
+void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::string& path) {
+  const std::string expect = fmt::format("expected {}{}", k.type_name(),
+                                         k.range_text().empty() ? "" : " in " + k.range_text());
+  if (auto* s = std::get_if<std::string*>(&k.target)) {
+    if (n.IsNull()) **s = "";
+    else if (n.IsScalar()) **s = n.Scalar();
+    else c.err(n, path, "expected text, found " + describe(n));
+    return;
+  }
+  if (auto* o = std::get_if<std::optional<double>*>(&k.target); o && n.IsNull()) {
+    **o = std::nullopt;
+    return;
+  }
+  if (!n.IsScalar()) return c.err(n, path, expect + ", found " + describe(n));
+  const std::string& text = n.Scalar();
+  if (auto* b = std::get_if<bool*>(&k.target)) {
+    if (text == "true" || text == "True" || text == "yes") **b = true;
+    else if (text == "false" || text == "False" || text == "no") **b = false;
+    else c.err(n, path, "expected true or false, found '" + text + "'");
+    return;
+  }
+  if (auto* u = std::get_if<std::uint64_t*>(&k.target)) {
+    try {
+      std::size_t used = 0;
+      if (text.empty() || text[0] == '-') throw std::invalid_argument(text);
+      **u = std::stoull(text, &used, 0);
+      if (used != text.size()) throw std::invalid_argument(text);
+    } catch (const std::exception&) {
+      c.err(n, path, "expected a whole number in 0..2^64-1, found '" + text + "'");
+    }
+    return;
+  }
+  double v = 0;
+  if (!parse_double(text, v)) return c.err(n, path, expect + ", found '" + text + "'");
+  if (auto* i = std::get_if<std::int64_t*>(&k.target)) {
+    if (v != std::floor(v) || !k.in_range(v))
+      return c.err(n, path, expect + ", found " + text);
+    **i = std::int64_t(v);
+    return;
+  }
+  if (!k.in_range(v)) return c.err(n, path, expect + ", found " + text);
+  if (auto* d = std::get_if<double*>(&k.target)) **d = v;
+  else if (auto* o2 = std::get_if<std::optional<double>*>(&k.target)) **o2 = v;
+}
+
+// The dictionary of scalar keys, with lookups by path and by prefix.
+struct Schema {
+  std::vector<KeyInfo> keys;
+  std::map<std::string, std::size_t> by_path;
+  explicit Schema(Params& p) : keys(scalar_keys(p)) {
+    for (std::size_t i = 0; i < keys.size(); ++i) by_path[keys[i].path] = i;
+  }
+  const KeyInfo* find(const std::string& path) const {
+    auto it = by_path.find(path);
+    return it == by_path.end() ? nullptr : &keys[it->second];
+  }
+  bool is_prefix(const std::string& path) const {
+    auto it = by_path.lower_bound(path + ".");
+    return it != by_path.end() && it->first.rfind(path + ".", 0) == 0;
+  }
+  std::vector<std::string> children(const std::string& prefix) const {
+    std::set<std::string> out;
+    const std::string pre = prefix.empty() ? "" : prefix + ".";
+    for (const auto& k : keys)
+      if (k.path.rfind(pre, 0) == 0) out.insert(k.path.substr(pre.size(), k.path.find('.', pre.size()) - pre.size()));
+    return {out.begin(), out.end()};
+  }
+  std::vector<std::string> paths() const {
+    std::vector<std::string> out;
+    for (const auto& k : keys) out.push_back(k.path);
+    return out;
+  }
+};
+
+void unknown_key(Ctx& c, const YAML::Node& key_node, const std::string& display, const std::string& key,
+                 std::vector<std::string> candidates) {
+  std::string msg = "unknown key";
+  if (!candidates.empty()) msg += " (did you mean '" + nearest(key, candidates) + "'?)";
+  c.err(key_node, display, msg);
+}
+
+// Reads a map of scalar keys (and nested maps of them) through the schema. `special` names
+// keys at this level that the caller reads itself.
+void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const std::string& display,
+              const Schema& s, const std::set<std::string>& special = {}) {
+  if (!node.IsMap()) return c.err(node, display, "expected a map, found " + describe(node));
+  for (const auto& kv : node) {
+    const std::string key = kv.first.Scalar();
+    const std::string full = join(lookup, key), disp = join(display, key);
+    if (special.count(key)) continue;
+    if (const KeyInfo* k = s.find(full)) read_scalar(c, kv.second, *k, disp);
+    else if (s.is_prefix(full)) read_map(c, kv.second, full, disp, s);
+    else {
+      auto cands = s.children(lookup);
+      cands.insert(cands.end(), special.begin(), special.end());
+      unknown_key(c, kv.first, disp, key, cands);
+    }
+  }
+}
+
+// Reads the fields of one list item (a map with a fixed set of keys).
+class Fields {
+ public:
+  Fields(Ctx& c, const YAML::Node& n, std::string display) : c_(c), n_(n), display_(std::move(display)) {
+    ok_ = n.IsMap();
+    if (!ok_) c.err(n, display_, "expected a map, found " + describe(n));
+  }
+  bool ok() const { return ok_; }
+  template <class T>
+  bool get(const char* key, T& out, double lo = 0, double hi = 1e18, bool required = false) {
+    allowed_.push_back(key);
+    if (!ok_) return false;
+    const YAML::Node v = n_[key];
+    if (!v.IsDefined()) {
+      if (required) c_.err(n_, display_, std::string("missing required key '") + key + "'");
+      return false;
+    }
+    const std::string path = display_ + "." + key;
+    if constexpr (std::is_same_v<T, int>) {
+      std::int64_t tmp = out;
+      read_scalar(c_, v, KeyInfo{path, &tmp, lo, hi}, path);
+      out = int(tmp);
+    } else {
+      read_scalar(c_, v, KeyInfo{path, &out, lo, hi}, path);
+    }
+    return true;
+  }
+  const YAML::Node node(const char* key) {
+    allowed_.push_back(key);
+    return ok_ ? n_[key] : YAML::Node();
+  }
+  void finish() {
+    if (!ok_) return;
+    for (const auto& kv : n_) {
+      const std::string key = kv.first.Scalar();
+      if (std::find(allowed_.begin(), allowed_.end(), key) == allowed_.end())
+        unknown_key(c_, kv.first, display_ + "." + key, key, allowed_);
+    }
+  }
+
+ private:
+  Ctx& c_;
+  YAML::Node n_;
+  std::string display_;
+  std::vector<std::string> allowed_;
+  bool ok_ = true;
+};
+
+template <class F>
+void read_list(Ctx& c, const YAML::Node& n, const std::string& display, F item) {
+  if (!n.IsDefined() || n.IsNull()) return;
+  if (!n.IsSequence()) return c.err(n, display, "expected a list, found " + describe(n));
+  for (std::size_t i = 0; i < n.size(); ++i) item(n[i], fmt::format("{}[{}]", display, i));
+}
+
+constexpr double kInf = 1e300;
+
+void read_hiring(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
+                 std::vector<Hire>& out) {
+  read_list(c, n, display, [&](const YAML::Node& item, const std::string& d) {
+    Fields f(c, item, d);
+    Hire h;
+    f.get("week", h.week, 0, horizon - 1, true);
+    f.get("count", h.count, 0, 100000, true);
+    f.finish();
+    if (f.ok()) out.push_back(h);
+  });
+}
+
+void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
+                   int n_skills, std::vector<TrainingProgram>& out) {
+  read_list(c, n, display, [&](const YAML::Node& item, const std::string& d) {
+    Fields f(c, item, d);
+    TrainingProgram t;
+    f.get("name", t.name);
+    f.get("start_week", t.start_week, 0, horizon - 1, true);
+    f.get("weeks", t.weeks, 1, 520);
+    f.get("hours_per_week", t.hours_per_week, 0, kInf);
+    std::string who = "all", how = "gap";
+    if (f.get("participants", who)) {
+      if (who == "all") t.participants = Participants::all;
+      else if (who == "new_hires") t.participants = Participants::new_hires;
+      else if (who == "bottom_half") t.participants = Participants::bottom_half;
+      else c.err(item["participants"], d + ".participants",
+                 "expected all, new_hires or bottom_half, found '" + who + "'");
+    }
+    if (f.get("targeting", how)) {
+      if (how == "gap") t.targeting = Targeting::gap;
+      else if (how == "generic") t.targeting = Targeting::generic;
+      else c.err(item["targeting"], d + ".targeting", "expected gap or generic, found '" + how + "'");
+    }
+    f.get("focus_skills", t.focus_skills, 1, std::max(1, n_skills));
+    f.get("efficacy", t.efficacy, 0, 1);
+    f.get("cost_per_person", t.cost_per_person, 0, kInf);
+    f.finish();
+    if (t.name.empty()) t.name = fmt::format("training {}", out.size() + 1);
+    if (f.ok()) out.push_back(t);
+  });
+}
+
+void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
+                   std::vector<Program>& out) {
+  read_list(c, n, display, [&](const YAML::Node& item, const std::string& d) {
+    Fields f(c, item, d);
+    Program p;
+    std::string kind;
+    f.get("kind", kind, 0, 0, true);
+    f.get("name", p.name);
+    f.get("start_week", p.start_week, 0, horizon - 1, true);
+    if (kind == "coach_the_coaches") {
+      p.kind = ProgramKind::coach_the_coaches;
+      f.get("manager_coaching_skill", p.value, 0, 1, true);
+      f.get("cost", p.cost, 0, kInf);
+    } else if (kind == "profiling") {
+      p.kind = ProgramKind::profiling;
+      f.get("awareness", p.value, 0, 1, true);
+      f.get("cost_per_person", p.cost_per_person, 0, kInf);
+    } else if (kind == "alignment") {
+      p.kind = ProgramKind::alignment;
+      f.get("alignment", p.value, 0, 1, true);
+      f.get("hours_per_rep", p.hours_per_rep, 0, kInf);
+      f.get("cost", p.cost, 0, kInf);
+    } else if (kind == "coaching_policy") {
+      p.kind = ProgramKind::coaching_policy;
+      f.get("hours_per_rep", p.value, 0, kInf, true);
+    } else if (f.ok() && item["kind"].IsDefined()) {
+      c.err(item["kind"], d + ".kind",
+            "expected coach_the_coaches, profiling, alignment or coaching_policy, found '" + kind +
+                "'");
+      return;
+    }
+    f.finish();
+    if (p.name.empty()) p.name = to_string(p.kind);
+    if (f.ok()) out.push_back(p);
+  });
+}
+
+// Checks that span keys (floor <= top, max >= sustainable, Beta sd) and the skill list agree.
+void cross_check(Ctx& c, const Params& p, const std::string& where, const std::vector<std::string>& skills) {
+  auto beta_ok = [&](const BetaSpec& b, const std::string& path) {
+    if (b.sd > 0 && !(b.sd < std::sqrt(b.mean * (1 - b.mean))))
+      c.problems.push_back(fmt::format("{}: {}{}.sd: {} must be below sqrt(mean*(1-mean)) = {:.4g}",
+                                       c.file, where, path, b.sd, std::sqrt(b.mean * (1 - b.mean))));
+  };
+  auto order_ok = [&](const Range01& r, const std::string& path) {
+    if (r.floor > r.top)
+      c.problems.push_back(fmt::format("{}: {}{}: floor ({}) must not exceed top ({})", c.file, where,
+                                       path, r.floor, r.top));
+  };
+  for (const Stage& s : p.pipeline.stages) order_ok(s.conversion, "pipeline.stages." + s.name + ".conversion");
+  order_ok(p.prospecting.yield, "prospecting.yield");
+  if (p.capacity.max_hours < p.capacity.sustainable_hours)
+    c.problems.push_back(fmt::format("{}: {}capacity.max_hours: {} must be >= capacity.sustainable_hours ({})",
+                                     c.file, where, p.capacity.max_hours, p.capacity.sustainable_hours));
+  beta_ok(p.team.preference, "team.preference");
+  beta_ok(p.people.new_hire_skill, "people.new_hire_skill");
+  for (const auto& [name, b] : p.team.skills) beta_ok(b, "team.skills." + name);
+  (void)skills;
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& file_label) {
+  Ctx c{file_label, {}};
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::ParserException& e) {
+    throw ScenarioError({fmt::format("{}:{}:{}: YAML syntax error: {}", file_label, e.mark.line + 1,
+                                     e.mark.column + 1, e.msg)});
+  }
+  if (!root.IsMap()) throw ScenarioError({file_label + ": expected a YAML map at the top level"});
+
+  Scenario sc;
+  sc.file = file_label;
+  sc.text = text;
+  Params& p = sc.base;
+
+  // Stages first: their names are part of the key paths.
+  const YAML::Node pipe = root["pipeline"];
+  const YAML::Node stages = pipe.IsMap() ? pipe["stages"] : YAML::Node();
+  if (stages.IsDefined() && !stages.IsNull()) {
+    if (!stages.IsSequence() || stages.size() == 0) {
+      c.err(stages, "pipeline.stages", "expected a non-empty list of stages");
+    } else {
+      std::set<std::string> names;
+      for (std::size_t i = 0; i < stages.size(); ++i) {
+        Stage s;
+        const YAML::Node nm = stages[i].IsMap() ? stages[i]["name"] : YAML::Node();
+        if (nm.IsDefined()) s.name = nm.IsScalar() ? nm.Scalar() : "";
+        const std::string d = fmt::format("pipeline.stages[{}].name", i);
+        if (!std::regex_match(s.name, std::regex("[A-Za-z0-9_-]+")))
+          c.err(nm, d, "expected a name of letters, digits, '-' or '_', found '" + s.name + "'");
+        else if (!names.insert(s.name).second)
+          c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
+        p.pipeline.stages.push_back(s);
+      }
+    }
+  } else {
+    p.pipeline.stages.push_back(Stage{});
+  }
+  if (!c.problems.empty()) throw ScenarioError(c.problems);
+
+  Schema schema(p);
+  static const std::vector<std::string> top = {
+      "salesim", "name",  "description", "simulation", "goal",   "market",   "pipeline",
+      "team",    "capacity", "prospecting", "burnout", "people", "skills",   "org",
+      "compensation", "costs", "hiring", "training", "programs", "plans"};
+  for (const auto& kv : root) {
+    const std::string key = kv.first.Scalar();
+    if (std::find(top.begin(), top.end(), key) == top.end()) unknown_key(c, kv.first, key, key, top);
+  }
+
+  // Format version and name.
+  if (!root["salesim"].IsDefined()) c.err(root, "salesim", "missing required key (the format version: salesim: 1)");
+  else if (!root["salesim"].IsScalar() || root["salesim"].Scalar() != "1")
+    c.err(root["salesim"], "salesim", "unsupported format version " + describe(root["salesim"]) + "; expected 1");
+  if (!root["name"].IsDefined() || !root["name"].IsScalar() || root["name"].Scalar().empty())
+    c.err(root["name"].IsDefined() ? root["name"] : root, "name", "missing required key (the scenario's name)");
+  else sc.name = root["name"].Scalar();
+  if (root["description"].IsDefined() && root["description"].IsScalar()) sc.description = root["description"].Scalar();
+
+  // Sections of scalars, simulation first (the horizon bounds the lists).
+  if (root["simulation"].IsDefined()) read_map(c, root["simulation"], "simulation", "simulation", schema);
+  const int horizon = int(p.simulation.horizon_weeks);
+  for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
+                              "org", "compensation", "costs"})
+    if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
+  if (pipe.IsDefined()) {
+    read_map(c, pipe, "pipeline", "pipeline", schema, {"stages"});
+    if (stages.IsSequence())
+      for (std::size_t i = 0; i < stages.size(); ++i)
+        read_map(c, stages[i], "pipeline.stages." + p.pipeline.stages[i].name,
+                 fmt::format("pipeline.stages[{}]", i), schema);
+  }
+
+  // Skills in index order: prospecting, then the stages' skills in stage order.
+  auto add_skill = [&](const std::string& s) {
+    auto it = std::find(sc.skills.begin(), sc.skills.end(), s);
+    if (it == sc.skills.end()) sc.skills.push_back(s);
+  };
+  add_skill(p.prospecting.skill);
+  for (const Stage& s : p.pipeline.stages) add_skill(s.skill);
+  for (Stage& s : p.pipeline.stages)
+    s.skill_index = int(std::find(sc.skills.begin(), sc.skills.end(), s.skill) - sc.skills.begin());
+
+  // Team, with its map of skill distributions.
+  if (root["team"].IsDefined()) {
+    read_map(c, root["team"], "team", "team", schema, {"skills"});
+    const YAML::Node sk = root["team"].IsMap() ? root["team"]["skills"] : YAML::Node();
+    if (sk.IsDefined() && !sk.IsNull()) {
+      if (!sk.IsMap()) c.err(sk, "team.skills", "expected a map of skill -> {mean, sd}, found " + describe(sk));
+      else
+        for (const auto& kv : sk) {
+          const std::string name = kv.first.Scalar(), d = "team.skills." + name;
+          if (std::find(sc.skills.begin(), sc.skills.end(), name) == sc.skills.end()) {
+            std::string in_use;
+            for (const auto& s : sc.skills) in_use += (in_use.empty() ? "" : ", ") + s;
+            c.err(kv.first, d, "no stage or prospecting uses skill '" + name + "' (skills in use: " + in_use +
+                                   "; did you mean '" + nearest(name, sc.skills) + "'?)");
+            continue;
+          }
+          Fields f(c, kv.second, d);
+          BetaSpec b;
+          f.get("mean", b.mean, 0, 1, true);
+          f.get("sd", b.sd, 0, 0.5, true);
+          f.finish();
+          p.team.skills.emplace_back(name, b);
+        }
+    }
+  }
+
+  // Goal and checkpoints.
+  if (root["goal"].IsDefined()) {
+    read_map(c, root["goal"], "goal", "goal", schema, {"checkpoints"});
+    if (p.goal.by_week && (*p.goal.by_week != std::floor(*p.goal.by_week) || *p.goal.by_week > horizon))
+      c.err(root["goal"]["by_week"], "goal.by_week",
+            fmt::format("expected a whole week in 1..{} (the horizon), found {}", horizon, *p.goal.by_week));
+    const YAML::Node cps = root["goal"].IsMap() ? root["goal"]["checkpoints"] : YAML::Node();
+    read_list(c, cps, "goal.checkpoints", [&](const YAML::Node& item, const std::string& d) {
+      Fields f(c, item, d);
+      Checkpoint cp;
+      f.get("week", cp.week, 1, horizon, true);
+      f.get("revenue", cp.revenue, 0, kInf, true);
+      f.get("label", cp.label);
+      f.finish();
+      if (cp.label.empty()) cp.label = fmt::format("week {}", cp.week);
+      if (!p.goal.checkpoints.empty() && cp.week <= p.goal.checkpoints.back().week)
+        c.err(item, d + ".week",
+              fmt::format("checkpoint weeks must be strictly increasing ({} follows {})", cp.week,
+                          p.goal.checkpoints.back().week));
+      if (f.ok()) p.goal.checkpoints.push_back(cp);
+    });
+  }
+
+  const int n_skills = int(sc.skills.size());
+  read_hiring(c, root["hiring"], "hiring", horizon, p.hiring);
+  read_training(c, root["training"], "training", horizon, n_skills, p.training);
+  read_programs(c, root["programs"], "programs", horizon, p.programs);
+  cross_check(c, p, "", sc.skills);
+
+  // Plans.
+  const YAML::Node plans = root["plans"];
+  if (!plans.IsDefined() || !plans.IsSequence() || plans.size() == 0) {
+    c.err(plans.IsDefined() ? plans : root, "plans", "expected a non-empty list of plans (the first is the baseline)");
+  } else {
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < plans.size(); ++i) {
+      const YAML::Node item = plans[i];
+      PlanSpec plan;
+      plan.params = p;
+      Fields f(c, item, fmt::format("plans[{}]", i));
+      f.get("name", plan.name, 0, 0, true);
+      const std::string d = fmt::format("plans[{}] ({})", i, plan.name);
+      if (f.ok() && !plan.name.empty() && !names.insert(plan.name).second)
+        c.err(item["name"], d + ".name", "duplicate plan name '" + plan.name + "' (plan names must be unique)");
+      f.get("description", plan.description);
+      f.get("from_week", plan.from_week, 0, horizon - 1);
+      Schema plan_schema(plan.params);
+      const YAML::Node set = f.node("set");
+      if (set.IsDefined() && !set.IsNull()) {
+        // Flatten nested maps into dotted paths, so {a: {b: 1}} and {a.b: 1} both work.
+        std::vector<std::pair<std::string, YAML::Node>> flat;
+        std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& n, const std::string& pre) {
+          for (const auto& kv : n) {
+            const std::string k = join(pre, kv.first.Scalar());
+            if (kv.second.IsMap() && !plan_schema.find(k)) walk(kv.second, k);
+            else flat.emplace_back(k, kv.second);
+          }
+        };
+        if (!set.IsMap()) c.err(set, d + ".set", "expected a map of dotted key -> value, found " + describe(set));
+        else walk(set, "");
+        for (const auto& [path, value] : flat) {
+          const KeyInfo* k = plan_schema.find(path);
+          const std::string where = d + ".set." + path;
+          if (!k) {
+            c.err(value, where, "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)");
+          } else if (!k->plan_settable) {
+            c.err(value, where,
+                  "a plan cannot set this key: simulation.*, goal.*, team.*, stage names, skills and "
+                  "initial_per_rep shape the starting state, which all plans share");
+          } else {
+            read_scalar(c, value, *k, where);
+            plan.overrides.emplace_back(path, value.IsScalar() ? value.Scalar() : "null");
+            plan.sets_alignment |= path == "org.alignment";
+            plan.sets_awareness |= path == "org.awareness";
+            plan.sets_coaching_skill |= path == "org.manager_coaching_skill";
+            plan.sets_coaching_policy |= path == "org.coaching_hours_per_rep";
+          }
+        }
+      }
+      read_hiring(c, f.node("hiring"), d + ".hiring", horizon, plan.params.hiring);
+      read_training(c, f.node("training"), d + ".training", horizon, n_skills, plan.params.training);
+      read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
+      f.finish();
+      cross_check(c, plan.params, "plan '" + plan.name + "': ", sc.skills);
+      sc.plans.push_back(std::move(plan));
+    }
+  }
+  if (!c.problems.empty()) throw ScenarioError(c.problems);
+  return sc;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ScenarioError({path + ": cannot open the file (does it exist and is it readable?)"});
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return load_scenario_text(ss.str(), path);
+}
+
+const char* to_string(ProgramKind k) {
+  switch (k) {
+    case ProgramKind::coach_the_coaches: return "coach_the_coaches";
+    case ProgramKind::profiling: return "profiling";
+    case ProgramKind::alignment: return "alignment";
+    case ProgramKind::coaching_policy: return "coaching_policy";
+  }
+  return "?";
+}
+const char* to_string(Participants p) {
+  switch (p) {
+    case Participants::all: return "all";
+    case Participants::new_hires: return "new_hires";
+    case Participants::bottom_half: return "bottom_half";
+  }
+  return "?";
+}
+const char* to_string(Targeting t) { return t == Targeting::gap ? "gap" : "generic"; }
+
+}  // namespace salesim

@@ -1,0 +1,59 @@
+#include "models/simulate.hpp"
+
+#include <atomic>
+#include <chrono>
+
+#include "models/outputs.hpp"
+#include "models/plan_model.hpp"
+#include "models/week.hpp"
+
+namespace salesim {
+
+sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSettings& s) {
+  const PlanModel model(sc, plan);
+  sim::RunOptions opt;
+  opt.paths = s.paths ? s.paths : std::size_t(sc.base.simulation.paths);
+  opt.first_path = s.first_path;
+  opt.threads = s.threads;
+  if (s.progress) opt.progress = [&](std::size_t done) { s.progress(done, opt.paths); };
+  return sim::run_paths(
+      out::shape(sc), opt,
+      [&model](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
+        run_path(model, static_cast<PathScratch&>(scratch), path, slots);
+      },
+      [] { return std::make_unique<PathScratch>(); });
+}
+
+ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
+                             const std::vector<std::string>& only_plans) {
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<const PlanSpec*> chosen;
+  if (only_plans.empty())
+    for (const auto& p : sc.plans) chosen.push_back(&p);
+  else
+    for (const auto& name : only_plans)
+      for (const auto& p : sc.plans)
+        if (p.name == name) chosen.push_back(&p);
+
+  ScenarioResults res;
+  res.paths = s.paths ? s.paths : std::size_t(sc.base.simulation.paths);
+  res.threads = sim::resolve_threads(s.threads);
+  std::atomic<std::size_t> finished_plans{0};
+  const std::size_t total = res.paths * chosen.size();
+  RunSettings per_plan = s;
+  if (s.progress)
+    per_plan.progress = [&](std::size_t done, std::size_t) {
+      s.progress(finished_plans * res.paths + done, total);
+    };
+  for (const PlanSpec* p : chosen) {
+    res.plans.push_back(summarize(sc, p->name, run_plan(sc, *p, per_plan)));
+    ++finished_plans;
+  }
+  for (std::size_t i = 1; i < res.plans.size(); ++i)
+    res.comparisons.push_back(compare(res.plans[0], res.plans[i]));
+  res.elapsed_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return res;
+}
+
+}  // namespace salesim

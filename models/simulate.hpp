@@ -1,0 +1,34 @@
+#pragma once
+// Runs the plans of a scenario: every plan with the same seed and path indices (common random
+// numbers), each compared with the first.
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "models/results.hpp"
+#include "models/scenario.hpp"
+
+namespace salesim {
+
+struct RunSettings {
+  std::size_t paths = 0;       // 0: the scenario's simulation.paths
+  int threads = 0;             // 0: all
+  std::uint64_t first_path = 0;
+  std::function<void(std::size_t done, std::size_t total)> progress;  // thread-safe
+};
+
+struct ScenarioResults {
+  std::vector<PlanResult> plans;
+  std::vector<Comparison> comparisons;  // plans[i] vs plans[0], i >= 1
+  std::size_t paths = 0;
+  int threads = 0;
+  double elapsed_seconds = 0;
+};
+
+// Runs one plan.
+sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSettings& s);
+// Runs the listed plans (all when empty), in file order; the first listed is the baseline.
+ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
+                             const std::vector<std::string>& only_plans = {});
+
+}  // namespace salesim

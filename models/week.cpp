@@ -1,0 +1,230 @@
+// The weekly step, in MODEL.md's order. Each mechanism lives in its own file; this one only
+// says in which order they run.
+#include "models/week.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "models/burnout.hpp"
+#include "models/capacity.hpp"
+#include "models/coaching.hpp"
+#include "models/lead_generation.hpp"
+#include "models/market.hpp"
+#include "models/outputs.hpp"
+#include "models/people.hpp"
+#include "models/pipeline_flow.hpp"
+#include "models/programs.hpp"
+#include "models/skills.hpp"
+#include "models/training.hpp"
+
+namespace salesim {
+
+void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path) {
+  PathState& st = scratch.state;
+  const Params& p = model.base;
+  const int managers = int(p.team.managers);
+  st.path = path;
+  st.week = 0;
+  st.uses_plan_params = false;
+  st.cumulative = 0;
+  st.a = p.org.alignment, st.w = p.org.awareness, st.c_pol = p.org.coaching_hours_per_rep;
+  st.m.assign(managers, p.org.manager_coaching_skill);
+  st.team_size.assign(managers, 0);
+  st.coaching.assign(managers, 0.0);
+  st.active_list.clear();
+  st.pending_hires.assign(model.horizon, 0);
+  for (const Hire& h : model.plan.params.hiring) st.pending_hires[h.week] += h.count;
+  st.enrolled.resize(model.plan.params.training.size());
+  for (auto& e : st.enrolled) e.clear();
+  st.reps.reset(model.J, model.A, model.K);
+  scratch.sigma.resize(model.J);
+  scratch.p.resize(model.K);
+  scratch.worked.resize(model.K);
+  scratch.advancing.resize(model.K);
+  init_demand(model, st);
+  init_team(model, st);
+}
+
+namespace {
+
+// 3.4 for one active rep r.
+void step_rep(WeekContext& cx, int r, int n_active) {
+  const Params& P = cx.P;
+  PathState& st = cx.st;
+  Reps& R = st.reps;
+  PathScratch& sc = cx.scratch;
+  const double B = R.burnout[r];
+  const double c = st.coaching[R.manager[r]];
+
+  const double rho = ramp(P, R.tenure[r]);                                    // 1
+  const double e = effort(P, cx.model.commission_baseline);                   // 2
+  HoursInput hours;                                                           // 3
+  hours.H = P.capacity.max_hours * e * (1 - P.burnout.capacity_loss * B);
+  hours.F = P.capacity.admin_hours * (1 + P.capacity.control_overhead * (1 - st.a)) +
+            R.training_hours[r] + c + st.extra_fixed_hours;
+  hours.e = e;
+  hours.pref_prospecting = R.prefs(r)[0];
+  hours.awareness = st.w;
+
+  double* sigma = sc.sigma.data();                                            // 4
+  effective_skills(R, r, rho, sigma);
+  const auto& stages = P.pipeline.stages;
+  for (int k = 0; k < R.K; ++k) {
+    const Stage& s = stages[k];
+    sc.p[k] = (s.conversion.floor + sigma[s.skill_index] * (s.conversion.top - s.conversion.floor)) *
+              (1 - P.burnout.conversion_loss * B);
+  }
+  const auto& yield = P.prospecting.yield;
+  const double y = yield.floor + sigma[0] * (yield.top - yield.floor);
+
+  std::int64_t* worked = sc.worked.data();                                    // 5
+  const double prospecting = allocate_hours(P, hours, R.n(r), worked);
+
+  double disliked = prospecting * (1 - R.prefs(r)[0]);                        // 6
+  double W = hours.F + prospecting;
+  for (int k = 0; k < R.K; ++k) {
+    const double h = double(worked[k]) * stages[k].hours;
+    W += h;
+    disliked += h * (1 - R.prefs(r)[k + 1]);
+  }
+  const double load = W / P.capacity.sustainable_hours;
+  st.tally.hours_sum += W;
+  ++st.tally.stepped;
+
+  pipeline_flows(cx, r, sc.p.data(), worked);                                 // 7
+  generate_leads(cx, r, prospecting, y, n_active);                           // 8
+  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,                  // 9
+                              P.capacity.sustainable_hours, st.w);
+  update_skills(P.skills, c, rho, st.m[R.manager[r]], R.s(r), R.g(r), R.J);   // 10
+  ++R.tenure[r];                                                              // 11
+  attrition(cx, r);                                                           // 12
+}
+
+}  // namespace
+
+void step_week(const PlanModel& model, PathScratch& scratch, int t) {
+  PathState& st = scratch.state;
+  st.week = t;
+  st.tally = WeekTally{};
+  st.extra_fixed_hours = 0;
+
+  // 3.1 Demand, with the market parameters in force before this week's plan events.
+  update_demand(model, model.params(st.uses_plan_params).market, st, t);
+
+  // 3.2 Plan and calendar events: overrides, hires, programs, training enrolment.
+  if (t == model.plan.from_week && !st.uses_plan_params) {
+    st.uses_plan_params = true;
+    const OrgParams& org = model.plan.params.org;
+    if (model.plan.sets_alignment) st.a = org.alignment;
+    if (model.plan.sets_awareness) st.w = org.awareness;
+    if (model.plan.sets_coaching_skill) std::fill(st.m.begin(), st.m.end(), org.manager_coaching_skill);
+    if (model.plan.sets_coaching_policy) st.c_pol = org.coaching_hours_per_rep;
+  }
+  WeekContext cx{model, st, scratch, model.params(st.uses_plan_params),
+                 model.derived(st.uses_plan_params), t};
+  join_hires(cx);
+  start_programs(cx);
+  enrol_training(cx);
+  set_training_hours(cx);
+
+  allot_coaching(cx);  // 3.3
+
+  // 3.4 Each active rep, in index order. Leavers are flagged inactive at once and dropped
+  // from the list after the loop, so the loop sees the list as it was at the start.
+  const int n_active = int(st.active_list.size());
+  for (int i = 0; i < n_active; ++i) step_rep(cx, st.active_list[i], n_active);
+  std::erase_if(st.active_list, [&](int r) { return !st.reps.active[r]; });
+
+  complete_training(cx);  // 3.5
+
+  // 3.6 Costs (active reps counted after attrition).
+  const Params& P = cx.P;
+  st.tally.costs += P.team.salary * double(st.active_list.size()) / 52.0 +
+                    P.team.manager_salary * double(P.team.managers) / 52.0 +
+                    P.compensation.commission_rate * st.tally.bookings +
+                    P.costs.marketing_per_week;
+  st.cumulative += st.tally.bookings;
+}
+
+void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
+              sim::PathSlots& out) {
+  init_path(model, scratch, path);
+  PathState& st = scratch.state;
+  const Scenario& sc = model.scenario;
+  const GoalParams& goal = sc.base.goal;
+  const int weeks = model.horizon, goal_week = sc.goal_week();
+  const double inf = std::numeric_limits<double>::infinity();
+  double* S = out.scalars.data();
+  std::fill(out.scalars.begin(), out.scalars.end(), 0.0);
+  S[out::goal_week] = inf;
+  double hours_weeks = 0, hours_sum = 0;
+  std::size_t next_cp = 0;
+
+  for (int t = 0; t < weeks; ++t) {
+    step_week(model, scratch, t);
+    const WeekTally& w = st.tally;
+    const Reps& R = st.reps;
+    // 3.7 Recorded each week.
+    out.kept[out::cum_bookings * weeks + t] = st.cumulative;
+    out.kept[out::weekly_bookings * weeks + t] = w.bookings;
+    double burnout = 0;
+    int burnt = 0;
+    std::int64_t open = 0;
+    for (int r : st.active_list) {
+      burnout += R.burnout[r];
+      burnt += R.burnout[r] > 0.7;
+      open += R.open_total(r);
+    }
+    const double n = double(st.active_list.size());
+    auto rec = [&](std::size_t series, double v) { out.summed[series * weeks + t] = v; };
+    rec(out::s_bookings, w.bookings);
+    rec(out::s_costs, w.costs);
+    rec(out::s_active, n);
+    rec(out::s_burnout_mean, n > 0 ? burnout / n : 0.0);
+    rec(out::s_has_reps, n > 0);
+    rec(out::s_burnt_out, burnt);
+    rec(out::s_leavers, w.leavers);
+    rec(out::s_hires, w.hires);
+    rec(out::s_created, double(w.created));
+    rec(out::s_won, double(w.won));
+    rec(out::s_lost, double(w.lost));
+    rec(out::s_open_count, double(open));
+    rec(out::s_open_value, double(open) * model.params(st.uses_plan_params).pipeline.deal_mean);
+    rec(out::s_hours_per_rep, w.stepped > 0 ? w.hours_sum / w.stepped : 0.0);
+    rec(out::s_has_stepped, w.stepped > 0);
+
+    S[out::cost] += w.costs;
+    S[out::leavers] += w.leavers;
+    S[out::hires] += w.hires;
+    S[out::created] += double(w.created);
+    S[out::won] += double(w.won);
+    S[out::lost] += double(w.lost);
+    S[out::rep_weeks] += w.stepped;
+    if (w.stepped > 0) hours_sum += w.hours_sum / w.stepped, ++hours_weeks;
+    if (goal.revenue && std::isinf(S[out::goal_week]) && st.cumulative >= *goal.revenue)
+      S[out::goal_week] = t + 1;
+    if (goal.revenue && t + 1 == goal_week) S[out::goal_met] = st.cumulative >= *goal.revenue;
+    while (next_cp < goal.checkpoints.size() && goal.checkpoints[next_cp].week == t + 1) {
+      S[out::first_checkpoint + next_cp] = st.cumulative >= goal.checkpoints[next_cp].revenue;
+      ++next_cp;
+    }
+  }
+
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const Reps& R = st.reps;
+  S[out::final_bookings] = st.cumulative;
+  if (!goal.revenue) S[out::goal_met] = nan, S[out::goal_week] = nan;
+  S[out::all_checkpoints] = goal.checkpoints.empty() ? nan : 1.0;
+  for (std::size_t i = 0; i < goal.checkpoints.size(); ++i)
+    if (S[out::first_checkpoint + i] == 0) S[out::all_checkpoints] = 0;
+  const double n = double(st.active_list.size());
+  double burnout = 0, burnt = 0;
+  for (int r : st.active_list) burnout += R.burnout[r], burnt += R.burnout[r] > 0.7;
+  S[out::headcount_final] = n;
+  S[out::burnout_final] = n > 0 ? burnout / n : nan;
+  S[out::burnt_out_share_final] = n > 0 ? burnt / n : nan;
+  S[out::hours_per_rep_week] = hours_weeks > 0 ? hours_sum / hours_weeks : nan;
+}
+
+}  // namespace salesim

@@ -1,0 +1,19 @@
+#pragma once
+// What every mechanism of the weekly step sees: the plan's model, the path's state, the
+// thread's scratch, and the parameters in force this week.
+#include "models/path_state.hpp"
+#include "models/plan_model.hpp"
+
+namespace salesim {
+
+struct WeekContext {
+  const PlanModel& model;
+  PathState& st;
+  PathScratch& scratch;
+  const Params& P;
+  const Derived& D;
+  int t;
+  sim::Stream stream(Process p, int entity) const { return model.stream(st.path, p, entity, t); }
+};
+
+}  // namespace salesim

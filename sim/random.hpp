@@ -1,0 +1,69 @@
+#pragma once
+// Addressed random numbers. Every draw is a pure function of
+// (seed, path, process, entity, week, slot) through the counter-based Philox4x64-10
+// generator of Random123: key = (seed, path), counter = (process:entity, week, slot / 4).
+// Nothing depends on the thread that asks, so results are the same for any thread count
+// and two runs that ask for the same address get the same number (common random numbers).
+#include <Random123/philox.h>
+
+#include <cstdint>
+#include <limits>
+
+namespace sim {
+
+struct Address {
+  std::uint64_t seed = 0;
+  std::uint64_t path = 0;
+  std::uint32_t process = 0;
+  std::uint32_t entity = 0;
+  std::uint32_t week = 0;
+};
+
+// A stream of uniforms at one (seed, path, process, entity, week). Slots are numbered from 0;
+// draws can be taken in sequence (next_*) or by slot (uniform_at). Each Philox call yields four
+// 64-bit words, so four consecutive slots cost one call. Also a UniformRandomBitGenerator, so
+// Boost.Random distributions can draw from it in sequence.
+class Stream {
+ public:
+  using result_type = std::uint64_t;
+  using Philox = r123::Philox4x64;
+
+  explicit Stream(const Address& a) {
+    key_ = Philox::key_type{{a.seed, a.path}};
+    ctr_ = Philox::ctr_type{{(std::uint64_t(a.process) << 32) | a.entity, a.week, 0, 0}};
+  }
+
+  // The raw 64-bit word of a slot.
+  std::uint64_t word_at(std::uint64_t slot) {
+    const std::uint64_t block = slot >> 2;
+    if (block != cached_block_) {
+      ctr_.v[2] = block;
+      out_ = Philox()(ctr_, key_);
+      cached_block_ = block;
+    }
+    return out_.v[slot & 3];
+  }
+  // Uniform on the open interval (0, 1) with 53 random bits.
+  double uniform_at(std::uint64_t slot) { return to_open01(word_at(slot)); }
+
+  // Sequential use: the next slot after the last one taken in sequence.
+  std::uint64_t operator()() { return word_at(next_++); }
+  double next_uniform() { return uniform_at(next_++); }
+  std::uint64_t next_slot() const { return next_; }
+
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+
+  static double to_open01(std::uint64_t w) {
+    return (double(w >> 11) + 0.5) * 0x1.0p-53;
+  }
+
+ private:
+  Philox::key_type key_;
+  Philox::ctr_type ctr_;
+  Philox::ctr_type out_{};
+  std::uint64_t cached_block_ = ~std::uint64_t(0);
+  std::uint64_t next_ = 0;
+};
+
+}  // namespace sim

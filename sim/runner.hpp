@@ -1,0 +1,72 @@
+#pragma once
+// The parallel path runner. It knows nothing of what a path computes: a path function fills
+// the output slots of one path index. Paths are grouped in chunks of a fixed size (independent
+// of the thread count); TBB spreads chunks over threads; per-week sums are reduced within a
+// chunk in path order and across chunks in chunk order, so the results are bit-identical for
+// any number of threads.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace sim {
+
+// What each path writes.
+struct OutputShape {
+  std::size_t weeks = 0;
+  std::size_t scalars = 0;       // per-path figures (final value, cost, ...)
+  std::size_t kept_series = 0;   // per-path weekly series kept whole (for quantiles)
+  std::size_t summed_series = 0; // weekly series only their sum over paths is kept
+};
+
+// The slots of one path, valid during one call of the path function.
+struct PathSlots {
+  std::span<double> scalars;     // [scalars]
+  std::span<double> kept;        // [kept_series * weeks], series-major
+  std::span<double> summed;      // [summed_series * weeks], series-major, zeroed before the call
+};
+
+// Everything the runner collected, laid out for reading by week.
+struct RunOutput {
+  OutputShape shape;
+  std::size_t paths = 0;
+  std::uint64_t first_path = 0;
+  std::vector<double> scalars;   // [path][scalar]
+  std::vector<double> kept;      // [series][week][path]
+  std::vector<double> sums;      // [series][week], summed over paths in a fixed order
+
+  double scalar(std::size_t path, std::size_t i) const { return scalars[path * shape.scalars + i]; }
+  std::span<const double> kept_week(std::size_t series, std::size_t week) const {
+    return {kept.data() + (series * shape.weeks + week) * paths, paths};
+  }
+  double sum(std::size_t series, std::size_t week) const {
+    return sums[series * shape.weeks + week];
+  }
+};
+
+// Per-thread scratch, made once per thread by the factory the caller gives.
+struct Scratch {
+  virtual ~Scratch() = default;
+};
+
+using PathFunction = std::function<void(std::uint64_t path, Scratch& scratch, PathSlots& out)>;
+using ScratchFactory = std::function<std::unique_ptr<Scratch>()>;
+using ProgressFunction = std::function<void(std::size_t paths_done)>;
+
+struct RunOptions {
+  std::size_t paths = 0;
+  std::uint64_t first_path = 0;  // path indices first_path .. first_path + paths - 1
+  int threads = 0;               // 0: all hardware threads
+  std::size_t chunk = 64;        // paths per chunk; fixed so the reduction order is fixed
+  ProgressFunction progress;     // called from worker threads; must be thread-safe
+};
+
+RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const PathFunction& fn,
+                    const ScratchFactory& make_scratch);
+
+// The number of threads `threads` means on this machine (0: all).
+int resolve_threads(int threads);
+
+}  // namespace sim

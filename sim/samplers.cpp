@@ -1,0 +1,96 @@
+#include "samplers.hpp"
+
+#include <boost/math/distributions/binomial.hpp>
+#include <boost/math/distributions/poisson.hpp>
+#include <boost/math/special_functions/erf.hpp>
+#include <boost/random/beta_distribution.hpp>
+#include <cmath>
+
+namespace sim {
+namespace {
+
+// Below this mean the inverse CDF is searched from 0 with the pmf recurrence; above it the
+// search starts at the mean from an exact CDF value (Boost.Math), so it stays short.
+constexpr double kSequentialMean = 30.0;
+
+// Walks from k0, whose cdf and pmf are given, to the smallest k with cdf(k) >= u.
+// next_ratio(k) = pmf(k+1)/pmf(k).
+template <class Ratio>
+std::int64_t walk(std::int64_t k, double cdf, double pmf, double u, std::int64_t kmax,
+                  Ratio next_ratio) {
+  if (cdf >= u) {  // walk down while cdf(k-1) >= u
+    while (k > 0) {
+      const double prev_cdf = cdf - pmf;
+      if (prev_cdf < u) break;
+      pmf = pmf / next_ratio(k - 1);
+      cdf = prev_cdf;
+      --k;
+    }
+    return k;
+  }
+  while (cdf < u && k < kmax) {
+    pmf *= next_ratio(k);
+    if (pmf == 0.0) break;  // past the representable tail
+    cdf += pmf;
+    ++k;
+  }
+  return k;
+}
+
+}  // namespace
+
+std::int64_t binomial_inv(std::int64_t n, double p, double u) {
+  if (n <= 0 || p <= 0.0) return 0;
+  if (p >= 1.0) return n;
+  const double q = 1.0 - p;
+  const double odds = p / q;
+  auto ratio = [n, odds](std::int64_t k) { return double(n - k) / double(k + 1) * odds; };
+  const double mean = double(n) * p;
+  if (mean < kSequentialMean) {
+    const double pmf0 = std::pow(q, double(n));
+    if (pmf0 > 0.0) return walk(0, pmf0, pmf0, u, n, ratio);
+  }
+  boost::math::binomial_distribution<double> d(double(n), p);
+  const auto k0 = std::int64_t(std::floor(mean));
+  return walk(k0, boost::math::cdf(d, double(k0)), boost::math::pdf(d, double(k0)), u, n, ratio);
+}
+
+std::int64_t poisson_inv(double lambda, double u) {
+  if (!(lambda > 0.0)) return 0;
+  auto ratio = [lambda](std::int64_t k) { return lambda / double(k + 1); };
+  constexpr std::int64_t kmax = std::int64_t(1) << 40;
+  if (lambda < kSequentialMean) {
+    const double pmf0 = std::exp(-lambda);
+    return walk(0, pmf0, pmf0, u, kmax, ratio);
+  }
+  boost::math::poisson_distribution<double> d(lambda);
+  const auto k0 = std::int64_t(std::floor(lambda));
+  return walk(k0, boost::math::cdf(d, double(k0)), boost::math::pdf(d, double(k0)), u, kmax,
+              ratio);
+}
+
+double normal_inv(double u) { return -M_SQRT2 * boost::math::erfc_inv(2.0 * u); }
+
+Lognormal Lognormal::from_mean_cv(double mean, double cv) {
+  Lognormal l;
+  const double s2 = std::log1p(cv * cv);
+  l.sigma = std::sqrt(s2);
+  l.mu = std::log(mean) - s2 / 2.0;
+  return l;
+}
+
+double Lognormal::draw(double u) const {
+  if (sigma == 0.0) return std::exp(mu);
+  return std::exp(mu + sigma * normal_inv(u));
+}
+
+double BetaMeanSd::alpha() const { return mean * (mean * (1 - mean) / (sd * sd) - 1); }
+double BetaMeanSd::beta() const { return (1 - mean) * (mean * (1 - mean) / (sd * sd) - 1); }
+
+double draw_beta(const BetaMeanSd& b, Stream& s) {
+  if (b.sd == 0.0) return b.mean;
+  boost::random::beta_distribution<double> d(b.alpha(), b.beta());
+  return d(s);
+}
+
+}  // namespace sim

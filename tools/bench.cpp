@@ -1,0 +1,53 @@
+#include "tools/bench.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "models/outputs.hpp"
+#include "models/simulate.hpp"
+#include "sim/atomic_file.hpp"
+#include "sim/runner.hpp"
+
+namespace salesim::tools {
+
+int run_bench(const BenchArgs& a) {
+  const Scenario sc = load_scenario_file(a.file);
+  const PlanSpec& plan = sc.plans.front();
+  const int all = sim::resolve_threads(0);
+  nlohmann::json out = {{"scenario", sc.name}, {"plan", plan.name}, {"paths", a.paths},
+                        {"weeks", sc.horizon()}, {"results", nlohmann::json::array()}};
+  fmt::print("{}: plan '{}', {} paths x {} weeks, median of {}\n", sc.name, plan.name, a.paths,
+             sc.horizon(), a.repeats);
+  fmt::print("{:>8}{:>14}{:>18}{:>16}\n", "threads", "seconds", "rep-weeks/s", "paths/s");
+  double base_seconds = 0;
+  for (int threads : {1, all}) {
+    if (threads == 1 && all == 1 && base_seconds > 0) break;
+    std::vector<double> secs;
+    double rep_weeks = 0;
+    for (int i = 0; i < a.repeats; ++i) {
+      RunSettings s;
+      s.paths = std::size_t(a.paths);
+      s.threads = threads;
+      const auto t0 = std::chrono::steady_clock::now();
+      const sim::RunOutput run = run_plan(sc, plan, s);
+      secs.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+      rep_weeks = 0;
+      for (std::size_t p = 0; p < run.paths; ++p) rep_weeks += run.scalar(p, out::rep_weeks);
+    }
+    std::sort(secs.begin(), secs.end());
+    const double med = secs[secs.size() / 2];
+    if (threads == 1) base_seconds = med;
+    fmt::print("{:>8}{:>14.3f}{:>18.3e}{:>16.0f}{}\n", threads, med, rep_weeks / med, a.paths / med,
+               threads > 1 ? fmt::format("   speed-up {:.2f}x", base_seconds / med) : "");
+    out["results"].push_back({{"threads", threads}, {"seconds_median", med},
+                              {"rep_weeks_per_second", rep_weeks / med},
+                              {"paths_per_second", a.paths / med}});
+  }
+  if (!a.json.empty()) sim::write_text_atomically(a.json, out.dump(2) + "\n");
+  return 0;
+}
+
+}  // namespace salesim::tools

@@ -1,0 +1,97 @@
+#include "tools/summary_json.hpp"
+
+#include "sim/stats.hpp"
+#include "salesim/version.hpp"
+
+namespace salesim::tools {
+namespace {
+using nlohmann::json;
+
+json num(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json mean_se(const sim::MeanSe& m) {
+  return m.n ? json{{"mean", num(m.mean)}, {"se", num(m.se)}} : json{{"mean", nullptr}, {"se", nullptr}};
+}
+json quantiles(const Quantiles& q) {
+  json j = json::object();
+  for (std::size_t i = 0; i < q.size(); ++i) j[sim::kPercentileNames[i]] = num(q[i]);
+  return j;
+}
+
+json plan_json(const PlanResult& r) {
+  json p;
+  p["name"] = r.name;
+  p["goal"] = r.goal ? json{{"p_met", r.goal->mean}, {"se", r.goal->se}}
+                     : json{{"p_met", nullptr}, {"se", nullptr}};
+  p["checkpoints"] = json::array();
+  p["bookings_at_checkpoints"] = json::array();
+  for (const auto& c : r.checkpoints) {
+    p["checkpoints"].push_back({{"label", c.label}, {"week", c.week}, {"target", c.target},
+                                {"p_met", c.met.mean}, {"se", c.met.se}});
+    p["bookings_at_checkpoints"].push_back(
+        {{"week", c.week}, {"mean", c.bookings.mean}, {"se", c.bookings.se}});
+  }
+  p["p_all_checkpoints"] = r.all_checkpoints ? json(r.all_checkpoints->mean) : json(nullptr);
+  p["p_all_checkpoints_se"] = r.all_checkpoints ? json(r.all_checkpoints->se) : json(nullptr);
+  json fb = quantiles(r.final_q);
+  fb["mean"] = r.final_bookings.mean;
+  fb["se"] = r.final_bookings.se;
+  p["final_bookings"] = fb;
+  p["time_to_goal"] = {{"p50", num(r.time_to_goal_p50)},
+                       {"p90", num(r.time_to_goal_p90)},
+                       {"never_share", num(r.never_share)}};
+  p["shortfall_mean"] = num(r.shortfall_mean);
+  p["cost"] = mean_se(r.cost);
+  p["profit"] = mean_se(r.profit);
+  p["people"] = {{"burnout_mean_final", num(r.burnout_final.mean)},
+                 {"burnt_out_share_final", num(r.burnt_out_final.mean)},
+                 {"leavers_mean", r.leavers.mean},
+                 {"leavers_se", r.leavers.se},
+                 {"hires_mean", r.hires.mean},
+                 {"headcount_final_mean", r.headcount_final.mean},
+                 {"hours_per_rep_week_mean", num(r.hours_per_rep_week.mean)}};
+  p["pipeline"] = {{"created_mean", r.created.mean},
+                   {"won_mean", r.won.mean},
+                   {"lost_mean", r.lost.mean}};
+  return p;
+}
+
+json comparison_json(const Comparison& c) {
+  return {{"baseline", c.baseline},
+          {"final_bookings_diff_mean", c.bookings_diff.mean},
+          {"se", c.bookings_diff.se},
+          {"p_better", c.p_better},
+          {"cost_diff_mean", c.cost_diff.mean},
+          {"cost_diff_se", c.cost_diff.se},
+          {"profit_diff_mean", c.profit_diff.mean},
+          {"profit_diff_se", c.profit_diff.se},
+          {"p_goal_diff", c.goal_diff ? json(c.goal_diff->mean) : json(nullptr)},
+          {"p_goal_diff_se", c.goal_diff ? json(c.goal_diff->se) : json(nullptr)},
+          {"leavers_diff_mean", c.leavers_diff.mean},
+          {"roi", num(c.roi)}};
+}
+
+}  // namespace
+
+json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t seed) {
+  json j;
+  j["scenario"] = sc.name;
+  j["file"] = sc.file;
+  j["salesim_version"] = sim::build::version;
+  j["git_revision"] = sim::build::git_revision;
+  j["paths"] = res.paths;
+  j["seed"] = seed;
+  j["threads"] = res.threads;
+  j["horizon_weeks"] = sc.horizon();
+  j["goal"] = {{"revenue", num(sc.base.goal.revenue)}, {"by_week", sc.goal_week()}};
+  j["elapsed_seconds"] = res.elapsed_seconds;
+  j["plans"] = json::array();
+  for (std::size_t i = 0; i < res.plans.size(); ++i) {
+    json p = plan_json(res.plans[i]);
+    if (i > 0) p["vs_first"] = comparison_json(res.comparisons[i - 1]);
+    j["plans"].push_back(p);
+  }
+  return j;
+}
+
+}  // namespace salesim::tools

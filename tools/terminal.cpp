@@ -1,0 +1,152 @@
+#include "tools/terminal.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "models/pipeline_graph.hpp"
+#include "models/outputs.hpp"
+
+namespace salesim::tools {
+namespace {
+
+std::string money(double v) {
+  if (!std::isfinite(v)) return "-";
+  const double a = std::fabs(v);
+  if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
+  if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+  if (a >= 1e3) return fmt::format("{:.0f}k", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+std::string pct(double p, double se) { return fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se); }
+std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}", *w) : "never"; }
+
+}  // namespace
+
+std::string format_table(const Scenario& sc, const ScenarioResults& res) {
+  std::string s;
+  const auto& goal = sc.base.goal;
+  s += fmt::format("{}: {} plans, {} paths each, {} weeks", sc.name, res.plans.size(), res.paths,
+                   sc.horizon());
+  if (goal.revenue) s += fmt::format(", goal {} by week {}", money(*goal.revenue), sc.goal_week());
+  s += fmt::format("  ({:.1f}s, {} threads)\n\n", res.elapsed_seconds, res.threads);
+
+  const int w = 18;
+  auto row = [&](const std::string& label, auto cell) {
+    s += fmt::format("{:<26}", label);
+    for (const auto& r : res.plans) s += fmt::format("{:>{}}", cell(r), w);
+    s += "\n";
+  };
+  row("plan", [](const PlanResult& r) { return r.name.substr(0, 17); });
+  if (goal.revenue) {
+    row("P(goal)", [](const PlanResult& r) { return pct(r.goal->mean, r.goal->se); });
+    row("time to goal p50 (wk)", [](const PlanResult& r) { return opt_week(r.time_to_goal_p50); });
+  }
+  for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
+    const auto& cp = goal.checkpoints[i];
+    row(fmt::format("P({} {} wk{})", cp.label.substr(0, 8), money(cp.revenue), cp.week),
+        [i](const PlanResult& r) { return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se); });
+  }
+  if (!goal.checkpoints.empty())
+    row("P(all checkpoints)",
+        [](const PlanResult& r) { return pct(r.all_checkpoints->mean, r.all_checkpoints->se); });
+  row("bookings median", [](const PlanResult& r) { return money(r.final_q[3].value_or(NAN)); });
+  row("bookings P10-P90", [](const PlanResult& r) {
+    return money(r.final_q[1].value_or(NAN)) + "-" + money(r.final_q[5].value_or(NAN));
+  });
+  row("bookings mean ± se", [](const PlanResult& r) {
+    return money(r.final_bookings.mean) + " ±" + money(r.final_bookings.se);
+  });
+  row("cost", [](const PlanResult& r) { return money(r.cost.mean); });
+  row("profit", [](const PlanResult& r) { return money(r.profit.mean); });
+  row("burnout (final mean)", [](const PlanResult& r) { return fmt::format("{:.3f}", r.burnout_final.mean); });
+  row("burnt out share (B>0.7)", [](const PlanResult& r) { return fmt::format("{:.1f}%", 100 * r.burnt_out_final.mean); });
+  row("leavers", [](const PlanResult& r) { return fmt::format("{:.1f}", r.leavers.mean); });
+  row("headcount at horizon", [](const PlanResult& r) { return fmt::format("{:.1f}", r.headcount_final.mean); });
+  row("hours per rep-week", [](const PlanResult& r) { return fmt::format("{:.1f}", r.hours_per_rep_week.mean); });
+
+  if (!res.comparisons.empty()) {
+    s += fmt::format("\nPaired with '{}' (same paths, same draws):\n", res.plans[0].name);
+    s += fmt::format("{:<18}{:>22}{:>12}{:>16}{:>16}{:>10}\n", "plan", "bookings diff ± se",
+                     "P(better)", "P(goal) diff", "extra cost", "ROI");
+    for (const auto& c : res.comparisons)
+      s += fmt::format("{:<18}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan.substr(0, 17),
+                       money(c.bookings_diff.mean) + " ±" + money(c.bookings_diff.se),
+                       100 * c.p_better,
+                       c.goal_diff ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean,
+                                                 100 * c.goal_diff->se)
+                                   : "-",
+                       money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
+  }
+  return s;
+}
+
+std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
+  const Params& p = sc.base;
+  std::vector<double> sigma;
+  std::vector<double> skill_mean(sc.skills.size(), 0.4);
+  for (const auto& [name, b] : p.team.skills)
+    for (std::size_t j = 0; j < sc.skills.size(); ++j)
+      if (sc.skills[j] == name) skill_mean[j] = b.mean;
+  for (const Stage& st : p.pipeline.stages) sigma.push_back(skill_mean[st.skill_index]);
+  const ChainFigures f = absorbing_chain(worked_transitions(p.pipeline, sigma));
+  std::string s =
+      "\nPipeline as an absorbing Markov chain (baseline, every opportunity worked, team mean "
+      "skill, no burnout):\n";
+  s += fmt::format("{:<16}{:>12}{:>16}{:>14}{:>14}\n", "from stage", "P(win)", "weeks to close",
+                   "sd of weeks", "conversion");
+  for (std::size_t k = 0; k < f.stages.size(); ++k) {
+    const Stage& st = p.pipeline.stages[k];
+    s += fmt::format("{:<16}{:>12.3f}{:>16.2f}{:>14.2f}{:>14.3f}\n", f.stages[k],
+                     f.win_probability[k], f.expected_weeks[k], std::sqrt(f.weeks_variance[k]),
+                     st.conversion.floor + sigma[k] * (st.conversion.top - st.conversion.floor));
+  }
+  if (!res.plans.empty()) {
+    const PlanResult& b = res.plans[0];
+    const double closed = b.won.mean + b.lost.mean;
+    double open = 0, created = 0;
+    for (double v : b.weekly.means[out::s_open_count]) open += v;
+    (void)created;
+    s += fmt::format(
+        "Simulated ({}): won / (won + lost) = {:.3f} (includes stale and hand-over losses, "
+        "capacity limits and burnout); opportunities created per week {:.1f}; mean open {:.1f}; "
+        "Little's law time in pipeline {:.2f} weeks\n",
+        b.name, closed > 0 ? b.won.mean / closed : 0.0, b.created.mean / sc.horizon(),
+        open / sc.horizon(),
+        b.created.mean > 0 ? (open / sc.horizon()) / (b.created.mean / sc.horizon()) : 0.0);
+  }
+  return s;
+}
+
+std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
+  std::string s =
+      "scenario,plan,paths,p_goal,p_goal_se,p_all_checkpoints,final_bookings_mean,"
+      "final_bookings_se,final_bookings_p10,final_bookings_p50,final_bookings_p90,cost_mean,"
+      "profit_mean,burnout_mean_final,burnt_out_share_final,leavers_mean,headcount_final_mean,"
+      "bookings_diff_vs_first,bookings_diff_se,p_better,cost_diff_vs_first,roi\n";
+  auto f = [](std::optional<double> v) { return v && std::isfinite(*v) ? fmt::format("{:.10g}", *v) : std::string(); };
+  auto quote = [](const std::string& x) {
+    std::string q = "\"";
+    for (char c : x) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  for (std::size_t i = 0; i < res.plans.size(); ++i) {
+    const PlanResult& r = res.plans[i];
+    const Comparison* c = i > 0 ? &res.comparisons[i - 1] : nullptr;
+    s += fmt::format(
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", quote(sc.name),
+        quote(r.name), res.paths, f(r.goal ? std::optional(r.goal->mean) : std::nullopt),
+        f(r.goal ? std::optional(r.goal->se) : std::nullopt),
+        f(r.all_checkpoints ? std::optional(r.all_checkpoints->mean) : std::nullopt),
+        f(r.final_bookings.mean), f(r.final_bookings.se), f(r.final_q[1]), f(r.final_q[3]),
+        f(r.final_q[5]), f(r.cost.mean), f(r.profit.mean), f(r.burnout_final.mean),
+        f(r.burnt_out_final.mean), f(r.leavers.mean), f(r.headcount_final.mean),
+        f(c ? std::optional(c->bookings_diff.mean) : std::nullopt),
+        f(c ? std::optional(c->bookings_diff.se) : std::nullopt),
+        f(c ? std::optional(c->p_better) : std::nullopt),
+        f(c ? std::optional(c->cost_diff.mean) : std::nullopt), f(c ? c->roi : std::nullopt));
+  }
+  return s;
+}
+
+}  // namespace salesim::tools

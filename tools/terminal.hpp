@@ -1,0 +1,15 @@
+#pragma once
+// What `salesim run` prints: a compact table per plan, the paired comparisons, and with
+// --explain the pipeline's absorbing-chain figures beside the simulated ones.
+#include <string>
+
+#include "models/simulate.hpp"
+
+namespace salesim::tools {
+
+std::string format_table(const Scenario& sc, const ScenarioResults& res);
+std::string format_explain(const Scenario& sc, const ScenarioResults& res);
+// One CSV row per plan with the headline figures.
+std::string format_csv(const Scenario& sc, const ScenarioResults& res);
+
+}  // namespace salesim::tools
