@@ -20,9 +20,10 @@ struct Handle {
   }
 };
 
-hid_t string_type(std::size_t len) {
+// Variable-length UTF-8: h5py reads it as str, h5dump shows it as text.
+hid_t string_type() {
   hid_t t = H5Tcopy(H5T_C_S1);
-  H5Tset_size(t, len == 0 ? 1 : len);
+  H5Tset_size(t, H5T_VARIABLE);
   H5Tset_cset(t, H5T_CSET_UTF8);
   return t;
 }
@@ -75,9 +76,10 @@ bool Group::has(const std::string& name) const {
 }
 
 void Group::attr(const std::string& name, const std::string& value) {
-  Handle t{string_type(value.size()), H5Tclose};
+  Handle t{string_type(), H5Tclose};
   Handle s{H5Screate(H5S_SCALAR), H5Sclose};
-  write_attr(id_, name, t.id, s.id, value.c_str());
+  const char* p = value.c_str();
+  write_attr(id_, name, t.id, s.id, &p);
 }
 void Group::attr(const std::string& name, double value) {
   Handle s{H5Screate(H5S_SCALAR), H5Sclose};
@@ -135,18 +137,16 @@ void Group::write(const std::string& name, const std::vector<std::uint8_t>& data
   write_data(id_, name, H5T_NATIVE_UINT8, data, dims);
 }
 void Group::write_string(const std::string& name, const std::string& text) {
-  Handle t{string_type(text.size()), H5Tclose};
+  Handle t{string_type(), H5Tclose};
   Handle s{H5Screate(H5S_SCALAR), H5Sclose};
   Handle ds{check(H5Dcreate2(id_, name.c_str(), t.id, s.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                   "create dataset " + name),
             H5Dclose};
-  check_status(H5Dwrite(ds.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, text.c_str()),
-               "write dataset " + name);
+  const char* p = text.c_str();
+  check_status(H5Dwrite(ds.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "write dataset " + name);
 }
 void Group::write_strings(const std::string& name, const std::vector<std::string>& items) {
-  Handle t{H5Tcopy(H5T_C_S1), H5Tclose};
-  H5Tset_size(t.id, H5T_VARIABLE);
-  H5Tset_cset(t.id, H5T_CSET_UTF8);
+  Handle t{string_type(), H5Tclose};
   hsize_t n = items.size();
   Handle s{H5Screate_simple(1, &n, nullptr), H5Sclose};
   Handle ds{check(H5Dcreate2(id_, name.c_str(), t.id, s.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
@@ -175,6 +175,14 @@ std::vector<double> Group::read_doubles(const std::string& name, std::vector<hsi
 std::string Group::read_string(const std::string& name) const {
   Handle ds{check(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose};
   Handle t{H5Dget_type(ds.id), H5Tclose};
+  if (H5Tis_variable_str(t.id) > 0) {
+    char* p = nullptr;
+    Handle mt{string_type(), H5Tclose};
+    check_status(H5Dread(ds.id, mt.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "read " + name);
+    std::string s = p ? p : "";
+    H5free_memory(p);
+    return s;
+  }
   std::string s(H5Tget_size(t.id), '\0');
   check_status(H5Dread(ds.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.data()), "read " + name);
   while (!s.empty() && s.back() == '\0') s.pop_back();

@@ -43,7 +43,8 @@ class Stream {
     }
     return out_.v[slot & 3];
   }
-  // Uniform on the open interval (0, 1) with 53 random bits.
+  // Uniform on the open interval (0, 1): 52 random bits and a half-step offset, so neither 0
+  // nor 1 can occur (53 bits would round the largest word to 1.0).
   double uniform_at(std::uint64_t slot) { return to_open01(word_at(slot)); }
 
   // Sequential use: the next slot after the last one taken in sequence.
@@ -55,7 +56,7 @@ class Stream {
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
 
   static double to_open01(std::uint64_t w) {
-    return (double(w >> 11) + 0.5) * 0x1.0p-53;
+    return (double(w >> 12) + 0.5) * 0x1.0p-52;
   }
 
  private:

@@ -1,0 +1,162 @@
+// The `salesim` program end to end: outputs, the summary contract, exit codes, messages.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+
+#include "test_support.hpp"
+
+namespace salesim {
+namespace {
+
+namespace fs = std::filesystem;
+using test::shell;
+
+struct Cli : ::testing::Test {
+  fs::path dir;
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("salesim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+};
+
+TEST_F(Cli, RunWritesEveryOutputAndTheSummaryHasTheContractKeys) {
+  std::string out;
+  const auto json = (dir / "s.json").string(), h5 = (dir / "r.h5").string();
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 300 --seed 5 --json " + json +
+                          " -o " + h5 + " --csv " + (dir / "csv").string()),
+                  &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("P(goal)"), std::string::npos) << out;
+  EXPECT_NE(out.find("Paired with 'baseline'"), std::string::npos) << out;
+  EXPECT_EQ(out.find("\r"), std::string::npos) << "no progress bar when not a terminal";
+  ASSERT_EQ(shell(std::string(SALESIM_PYTHON) + " " + test::source_dir() +
+                      "/tests/tools/check_summary.py " + json,
+                  &out),
+            0)
+      << out;
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  EXPECT_EQ(j["paths"], 300);
+  EXPECT_EQ(j["seed"], 5);
+  EXPECT_EQ(j["plans"].size(), 3u);
+  EXPECT_EQ(j["plans"][0]["checkpoints"].size(), 3u);
+  EXPECT_TRUE(fs::exists(dir / "csv" / "summary.csv"));
+  EXPECT_EQ(shell("h5dump -H " + h5 + " > /dev/null"), 0);
+  // No temporary files are left behind.
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+TEST_F(Cli, ResultsFileIsSelfDescribingAndReadableByH5py) {
+  const auto h5 = (dir / "r.h5").string();
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 200 --quiet -o " + h5)), 0);
+  const std::string script = R"(
+import h5py, sys, json
+f = h5py.File(sys.argv[1], "r")
+a = f.attrs
+assert a["file_type"] == "salesim-results", a["file_type"]
+assert a["format_major"] == 1
+for k in ("format_version", "salesim_version", "git_revision", "created", "seed", "paths"):
+    assert k in a, k
+assert "name: \"NexaCorp FY25\"" in f["scenario_text"][()].decode()
+order = [x.decode() for x in f["plan_order"][()]]
+assert order == ["baseline", "push-activity", "targeted-effectiveness"], order
+for p in order:
+    g = f["plans"][p]
+    assert g["weekly/cum_bookings_quantiles"].shape == (52, 7)
+    assert g["weekly/cum_bookings_mean"].shape == (52,)
+    assert g["weekly/burnout_mean_mean"].shape == (52,)
+    assert g["weekly/headcount_mean"].shape == (52,)
+    assert g["paths/final_bookings"].shape == (200,)
+    assert g["paths/checkpoints_met"].shape == (200, 3)
+    for k in ("cost", "leavers", "goal_week"):
+        assert g["paths/" + k].shape == (200,)
+summary = json.loads(f["summary_json"][()])
+fb = f["plans/baseline/paths/final_bookings"][()]
+assert abs(fb.mean() - summary["plans"][0]["final_bookings"]["mean"]) < 1e-6 * fb.mean()
+print("ok")
+)";
+  std::ofstream(dir / "check.py") << script;
+  std::string out;
+  EXPECT_EQ(shell(std::string(SALESIM_PYTHON) + " " + (dir / "check.py").string() + " " + h5, &out), 0)
+      << out;
+}
+
+TEST_F(Cli, ThreadCountDoesNotChangeTheFigures) {
+  const auto a = (dir / "a.json").string(), b = (dir / "b.json").string();
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 150 --quiet --threads 1 --json " + a)), 0);
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 150 --quiet --threads 2 --json " + b)), 0);
+  auto ja = nlohmann::json::parse(test::read_file(a)), jb = nlohmann::json::parse(test::read_file(b));
+  EXPECT_EQ(ja["plans"], jb["plans"]);
+}
+
+TEST_F(Cli, QuietPrintsNothing) {
+  std::string out;
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 20 --quiet"), &out), 0);
+  EXPECT_EQ(out, "");
+}
+
+TEST_F(Cli, PlansOptionSelectsAndNamesUnknownPlans) {
+  std::string out;
+  const auto json = (dir / "s.json").string();
+  ASSERT_EQ(shell(salesim("run " + test::example() +
+                          " --paths 50 --quiet --plans targeted-effectiveness,baseline --json " + json)),
+            0);
+  auto j = nlohmann::json::parse(test::read_file(json));
+  ASSERT_EQ(j["plans"].size(), 2u);
+  EXPECT_EQ(j["plans"][0]["name"], "targeted-effectiveness");
+  EXPECT_EQ(shell(salesim("run " + test::example() + " --plans basline"), &out), 2);
+  EXPECT_NE(out.find("did you mean 'baseline'"), std::string::npos) << out;
+}
+
+TEST_F(Cli, BadInputExitsTwoWithAClearMessage) {
+  std::ofstream(dir / "bad.yaml") << "salesim: 1\nname: x\nmarket: {volatilty: 0.2}\nplans: [{name: a}]\n";
+  std::string out;
+  EXPECT_EQ(shell(salesim("run " + (dir / "bad.yaml").string()), &out), 2);
+  EXPECT_NE(out.find("market.volatilty: unknown key (did you mean 'volatility'?)"), std::string::npos) << out;
+  EXPECT_EQ(out.find("terminate"), std::string::npos) << out;
+  EXPECT_EQ(shell(salesim("validate " + (dir / "bad.yaml").string()), &out), 2);
+  EXPECT_EQ(shell(salesim("validate " + (dir / "missing.yaml").string()), &out), 2);
+  EXPECT_NE(out.find("cannot open"), std::string::npos) << out;
+  EXPECT_EQ(shell(salesim("run " + test::example() + " --paths 0"), &out), 2);
+  EXPECT_EQ(shell(salesim("frobnicate"), &out), 2);
+}
+
+TEST_F(Cli, UnwritableOutputFailsBeforeRunningAndLeavesNothing) {
+  std::string out;
+  EXPECT_EQ(shell(salesim("run " + test::example() + " --paths 20 -o " + (dir / "no/such/r.h5").string()), &out), 2);
+  EXPECT_NE(out.find("does not exist"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "no"));
+}
+
+TEST_F(Cli, ValidateAcceptsTheExampleAndPrintsTheReference) {
+  std::string out;
+  EXPECT_EQ(shell(salesim("validate " + test::example()), &out), 0) << out;
+  EXPECT_NE(out.find("ok"), std::string::npos);
+  EXPECT_EQ(shell(salesim("validate --reference"), &out), 0);
+  EXPECT_NE(out.find("`burnout.recovery`"), std::string::npos);
+}
+
+TEST_F(Cli, ExplainPrintsTheAbsorbingChain) {
+  std::string out;
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 50 --explain"), &out), 0);
+  EXPECT_NE(out.find("absorbing Markov chain"), std::string::npos) << out;
+  EXPECT_NE(out.find("weeks to close"), std::string::npos) << out;
+}
+
+TEST_F(Cli, BenchReportsThroughput) {
+  std::string out;
+  const auto json = (dir / "bench.json").string();
+  ASSERT_EQ(shell(salesim("bench " + test::example() + " --paths 40 --repeats 1 --json " + json), &out), 0) << out;
+  EXPECT_NE(out.find("rep-weeks/s"), std::string::npos);
+  auto j = nlohmann::json::parse(test::read_file(json));
+  EXPECT_GT(j["results"][0]["rep_weeks_per_second"].get<double>(), 0);
+}
+
+}  // namespace
+}  // namespace salesim
