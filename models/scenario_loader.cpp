@@ -379,6 +379,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   // Sections of scalars, simulation first (the horizon bounds the lists).
   if (root["simulation"].IsDefined()) read_map(c, root["simulation"], "simulation", "simulation", schema);
   const int horizon = int(p.simulation.horizon_weeks);
+  if (!p.simulation.start_date.empty() &&
+      !std::regex_match(p.simulation.start_date, std::regex(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))")))
+    c.err(root["simulation"]["start_date"], "simulation.start_date",
+          "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
                               "org", "compensation", "costs"})
     if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
