@@ -291,8 +291,8 @@ void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int 
   });
 }
 
-// Checks that span keys (floor <= top, max >= sustainable, Beta sd) and the skill list agree.
-void cross_check(Ctx& c, const Params& p, const std::string& where, const std::vector<std::string>& skills) {
+// Checks the constraints that span keys: floor <= top, max >= sustainable, Beta sd.
+void cross_check(Ctx& c, const Params& p, const std::string& where) {
   auto beta_ok = [&](const BetaSpec& b, const std::string& path) {
     if (b.sd > 0 && !(b.sd < std::sqrt(b.mean * (1 - b.mean))))
       c.problems.push_back(fmt::format("{}: {}{}.sd: {} must be below sqrt(mean*(1-mean)) = {:.4g}",
@@ -311,7 +311,6 @@ void cross_check(Ctx& c, const Params& p, const std::string& where, const std::v
   beta_ok(p.team.preference, "team.preference");
   beta_ok(p.people.new_hire_skill, "people.new_hire_skill");
   for (const auto& [name, b] : p.team.skills) beta_ok(b, "team.skills." + name);
-  (void)skills;
 }
 
 }  // namespace
@@ -457,7 +456,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   read_hiring(c, root["hiring"], "hiring", horizon, p.hiring);
   read_training(c, root["training"], "training", horizon, n_skills, p.training);
   read_programs(c, root["programs"], "programs", horizon, p.programs);
-  cross_check(c, p, "", sc.skills);
+  cross_check(c, p, "");
 
   // Plans.
   const YAML::Node plans = root["plans"];
@@ -513,7 +512,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       read_training(c, f.node("training"), d + ".training", horizon, n_skills, plan.params.training);
       read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
       f.finish();
-      cross_check(c, plan.params, "plan '" + plan.name + "': ", sc.skills);
+      cross_check(c, plan.params, "plan '" + plan.name + "': ");
       sc.plans.push_back(std::move(plan));
     }
   }

@@ -104,9 +104,8 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
   if (!res.plans.empty()) {
     const PlanResult& b = res.plans[0];
     const double closed = b.won.mean + b.lost.mean;
-    double open = 0, created = 0;
+    double open = 0;
     for (double v : b.weekly.means[out::s_open_count]) open += v;
-    (void)created;
     s += fmt::format(
         "Simulated ({}): won / (won + lost) = {:.3f} (includes stale and hand-over losses, "
         "capacity limits and burnout); opportunities created per week {:.1f}; mean open {:.1f}; "
