@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/pipeline_graph.hpp"
@@ -31,13 +32,14 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   if (goal.revenue) s += fmt::format(", goal {} by week {}", money(*goal.revenue), sc.goal_week());
   s += fmt::format("  ({:.1f}s, {} threads)\n\n", res.elapsed_seconds, res.threads);
 
-  const int w = 18;
+  std::size_t w = 18;  // wide enough for the longest plan name
+  for (const auto& r : res.plans) w = std::max(w, r.name.size() + 2);
   auto row = [&](const std::string& label, auto cell) {
     s += fmt::format("{:<26}", label);
     for (const auto& r : res.plans) s += fmt::format("{:>{}}", cell(r), w);
     s += "\n";
   };
-  row("plan", [](const PlanResult& r) { return r.name.substr(0, 17); });
+  row("plan", [](const PlanResult& r) { return r.name; });
   if (goal.revenue) {
     row("P(goal)", [](const PlanResult& r) { return pct(r.goal->mean, r.goal->se); });
     row("time to goal p50 (wk)", [](const PlanResult& r) { return opt_week(r.time_to_goal_p50); });
@@ -67,10 +69,10 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
 
   if (!res.comparisons.empty()) {
     s += fmt::format("\nPaired with '{}' (same paths, same draws):\n", res.plans[0].name);
-    s += fmt::format("{:<18}{:>22}{:>12}{:>16}{:>16}{:>10}\n", "plan", "bookings diff ± se",
+    s += fmt::format("{:<{}}{:>22}{:>12}{:>16}{:>16}{:>10}\n", "plan", w, "bookings diff ± se",
                      "P(better)", "P(goal) diff", "extra cost", "ROI");
     for (const auto& c : res.comparisons)
-      s += fmt::format("{:<18}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan.substr(0, 17),
+      s += fmt::format("{:<{}}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan, w,
                        money(c.bookings_diff.mean) + " ±" + money(c.bookings_diff.se),
                        100 * c.p_better,
                        c.goal_diff ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean,
