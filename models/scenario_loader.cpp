@@ -209,6 +209,20 @@ void read_list(Ctx& c, const YAML::Node& n, const std::string& display, F item) 
   for (std::size_t i = 0; i < n.size(); ++i) item(n[i], fmt::format("{}[{}]", display, i));
 }
 
+// YAML parsers keep the first of two equal keys in a map; the second would be ignored silently.
+void check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
+  if (n.IsSequence())
+    for (std::size_t i = 0; i < n.size(); ++i) check_duplicates(c, n[i], fmt::format("{}[{}]", path, i));
+  if (!n.IsMap()) return;
+  std::map<std::string, int> first_line;
+  for (const auto& kv : n) {
+    const std::string key = kv.first.Scalar(), p = join(path, key);
+    const auto [it, fresh] = first_line.emplace(key, kv.first.Mark().line + 1);
+    if (!fresh) c.err(kv.first, p, fmt::format("duplicate key (first given on line {})", it->second));
+    else check_duplicates(c, kv.second, p);
+  }
+}
+
 constexpr double kInf = 1e300;
 
 void read_hiring(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
@@ -325,6 +339,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                                      e.mark.column + 1, e.msg)});
   }
   if (!root.IsMap()) throw ScenarioError({file_label + ": expected a YAML map at the top level"});
+  check_duplicates(c, root, "");
+  if (!c.problems.empty()) throw ScenarioError(c.problems);
 
   Scenario sc;
   sc.file = file_label;

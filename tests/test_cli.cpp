@@ -160,3 +160,18 @@ TEST_F(Cli, BenchReportsThroughput) {
 
 }  // namespace
 }  // namespace salesim
+
+namespace salesim {
+namespace {
+TEST(Loader, DuplicateKeysAreErrorsNotSilentlyIgnored) {
+  try {
+    load_scenario_text("salesim: 1\nname: x\nteam: {reps: 5}\nteam: {reps: 9}\nplans: [{name: a}]\n", "dup.yaml");
+    FAIL() << "a duplicate key was accepted";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.problems.size(), 1u);
+    EXPECT_NE(e.problems[0].find("dup.yaml:4:1: team: duplicate key (first given on line 3)"),
+              std::string::npos) << e.problems[0];
+  }
+}
+}  // namespace
+}  // namespace salesim

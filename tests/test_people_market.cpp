@@ -1,0 +1,131 @@
+// Unit and statistical tests of people (attrition, hiring), coaching, programs, training costs
+// and the market, through small scenarios whose answers are known.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "test_support.hpp"
+
+namespace salesim {
+namespace {
+
+// No pipeline work, no prospecting, no burnout, no costs unless a test adds them.
+std::string bare(const std::string& extra,
+                 const std::string& team = "{reps: 10, managers: 2, salary: 0, manager_salary: 0}") {
+  return R"(
+salesim: 1
+name: bare
+simulation: {horizon_weeks: 52, paths: 400, seed: 3}
+team: )" + team + R"(
+prospecting: {yield: {floor: 0, top: 0}, target_hours: 0}
+capacity: {admin_hours: 8, control_overhead: 0}
+burnout: {accumulation: 0, discomfort: 0}
+compensation: {commission_rate: 0}
+)" + extra;
+}
+
+TEST(Attrition, BaseHazardGivesTheAnnualRate) {
+  const Scenario sc = test::scenario(bare(R"(
+people: {attrition_annual: 0.3, backfill: false}
+plans: [{name: only}]
+)", "{reps: 50, managers: 5, salary: 0, manager_salary: 0}"));
+  const sim::RunOutput r = test::run(sc, 0, 2000);
+  std::vector<double> leavers(r.paths);
+  for (std::size_t i = 0; i < r.paths; ++i) leavers[i] = r.scalar(i, out::leavers);
+  const sim::MeanSe m = sim::mean_se(leavers);
+  EXPECT_NEAR(m.mean, 50 * 0.3, 3 * m.se);  // 1 - (1 - h0)^52 = 0.3 exactly
+}
+
+TEST(Attrition, BackfillsJoinAfterTimeToFillAndCostHireCost) {
+  const Scenario sc = test::scenario(bare(R"(
+people: {attrition_annual: 0.5, backfill: true, time_to_fill_weeks: 6, hire_cost: 1000}
+plans: [{name: only}]
+)"));
+  const sim::RunOutput r = test::run(sc, 0, 200);
+  for (std::size_t i = 0; i < r.paths; ++i) {
+    // Every hire is a backfill of a leaver at least 6 weeks before the end.
+    EXPECT_LE(r.scalar(i, out::hires), r.scalar(i, out::leavers));
+    EXPECT_DOUBLE_EQ(r.scalar(i, out::cost), 1000 * r.scalar(i, out::hires));
+  }
+  for (std::size_t t = 0; t < 6; ++t) EXPECT_EQ(r.sum(out::s_hires, t), 0.0) << t;
+}
+
+TEST(Coaching, ManagersSplitTheirHoursUpToThePolicy) {
+  // 5 reps per manager, 10 coaching hours: min(policy 3, 10/5) = 2 hours each, so W = 8 + 2.
+  const Scenario sc = test::scenario(bare(R"(
+people: {attrition_annual: 0}
+org: {coaching_hours_per_rep: 3}
+plans: [{name: only}, {name: low-policy, set: {org.coaching_hours_per_rep: 0.5}}]
+)"));
+  const sim::RunOutput a = test::run(sc, 0, 5), b = test::run(sc, 1, 5);
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_DOUBLE_EQ(a.scalar(i, out::hours_per_rep_week), 10.0);
+    EXPECT_DOUBLE_EQ(b.scalar(i, out::hours_per_rep_week), 8.5);
+  }
+}
+
+TEST(Programs, OneOffCostsAndAlignmentHours) {
+  const Scenario sc = test::scenario(bare(R"(
+people: {attrition_annual: 0}
+plans:
+  - name: only
+    programs:
+      - {kind: profiling, start_week: 3, awareness: 0.8, cost_per_person: 100}
+      - {kind: coach_the_coaches, start_week: 5, manager_coaching_skill: 0.9, cost: 5000}
+      - {kind: alignment, start_week: 7, alignment: 0.9, hours_per_rep: 6, cost: 2000}
+    training:
+      - {start_week: 10, weeks: 2, hours_per_week: 4, cost_per_person: 300}
+)"));
+  const sim::RunOutput r = test::run(sc, 0, 3);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 3), 3 * 10 * 100.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 5), 3 * 5000.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 7), 3 * 2000.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 10), 3 * 10 * 300.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 6), 3 * 8.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 7), 3 * 14.0);   // alignment workshop week
+  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 8), 3 * 8.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 10), 3 * 12.0);  // training weeks
+  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 11), 3 * 12.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 12), 3 * 8.0);
+}
+
+TEST(Costs, SalariesCommissionAndMarketing) {
+  const Scenario sc = test::scenario(bare(R"(
+people: {attrition_annual: 0}
+costs: {marketing_per_week: 700}
+plans: [{name: only}]
+)", "{reps: 10, managers: 2, salary: 52000, manager_salary: 104000}"));
+  const sim::RunOutput r = test::run(sc, 0, 2);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 0), 2 * (10 * 1000.0 + 2 * 2000.0 + 700));
+}
+
+TEST(Market, DemandFactorHasMeanOne) {
+  // Inbound leads only: E[created per week] = lead_quality * leads * E[M] = 0.5 * 20.
+  const Scenario sc = test::scenario(bare(R"(
+market: {volatility: 0.4, persistence: 0.8, inbound_leads_per_week: 20, lead_quality: 0.5}
+pipeline: {stages: [{name: s, hours: 0, exit_rate: 0}]}
+people: {attrition_annual: 0}
+plans: [{name: only}]
+)"));
+  const sim::RunOutput r = test::run(sc, 0, 3000);
+  std::vector<double> created(r.paths);
+  for (std::size_t i = 0; i < r.paths; ++i) created[i] = r.scalar(i, out::created);
+  const sim::MeanSe m = sim::mean_se(created);
+  EXPECT_NEAR(m.mean, 52 * 10.0, 3 * m.se);
+  // The factor moves: paths differ far more than Poisson noise alone would make them.
+  EXPECT_GT(m.se * std::sqrt(double(r.paths)), 3 * std::sqrt(52 * 10.0));
+}
+
+TEST(Hiring, PlannedHiresJoinOnTheirWeekWithRamp) {
+  const Scenario sc = test::scenario(bare(R"(
+people: {attrition_annual: 0, hire_cost: 500}
+plans: [{name: only, hiring: [{week: 4, count: 3}]}]
+)"));
+  const sim::RunOutput r = test::run(sc, 0, 2);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_active, 3), 2 * 10.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_active, 4), 2 * 13.0);
+  EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 4), 2 * 1500.0);
+}
+
+}  // namespace
+}  // namespace salesim
