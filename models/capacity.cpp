@@ -25,8 +25,7 @@ double allocate_hours(const Params& P, const HoursInput& in, const std::int64_t*
     for (int k = 0; k < K; ++k) pipeline_hours += double(open[k]) * stages[k].hours;
     demand = std::max(0.0, P.capacity.sustainable_hours * in.e - in.F - pipeline_hours);
   } else if (pr.mandatory) {
-    demand = *pr.target_hours *
-             (1 - pr.avoidance * (1 - in.pref_prospecting) * (1 - in.awareness));
+    demand = *pr.target_hours * (1 - pr.avoidance * (1 - in.pref_prospecting) * (1 - in.awareness));
   } else {
     demand = *pr.target_hours;
   }

@@ -10,9 +10,9 @@ namespace salesim {
 double effort(const Params& P, double commission_baseline);
 
 struct HoursInput {
-  double H = 0;          // hours cap
-  double F = 0;          // fixed hours (admin, training, coaching, programs)
-  double e = 1;          // effort
+  double H = 0;  // hours cap
+  double F = 0;  // fixed hours (admin, training, coaching, programs)
+  double e = 1;  // effort
   double pref_prospecting = 0;
   double awareness = 0;
 };

@@ -80,8 +80,7 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
     t.share(pre + "conversion.floor", &s.conversion.floor,
             "share of exits that advance, at skill 0");
     t.share(pre + "conversion.top", &s.conversion.top, "share of exits that advance, at skill 1");
-    t.share(pre + "stale_loss", &s.stale_loss,
-            "share of unworked opportunities lost each week");
+    t.share(pre + "stale_loss", &s.stale_loss, "share of unworked opportunities lost each week");
   }
 
   t.settable = false;
@@ -141,7 +140,8 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.nonneg("people.hire_cost", &p.people.hire_cost, "currency", "one-off cost per hire");
   t.add("people.ramp_weeks", &p.people.ramp_weeks, 0, 520, "weeks",
         "weeks for a new rep to reach full effectiveness (linear ramp)");
-  t.beta("people.new_hire_skill", &p.people.new_hire_skill, "mean skill of a new hire, every skill");
+  t.beta("people.new_hire_skill", &p.people.new_hire_skill,
+         "mean skill of a new hire, every skill");
   t.share("people.handover_loss", &p.people.handover_loss,
           "share of a leaver's open opportunities lost");
 
@@ -161,8 +161,7 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.share("org.alignment", &p.org.alignment,
           "share of leadership's expectations the team understands");
   t.share("org.awareness", &p.org.awareness, "reps' awareness of their own activity preferences");
-  t.share("org.manager_coaching_skill", &p.org.manager_coaching_skill,
-          "managers' coaching skill");
+  t.share("org.manager_coaching_skill", &p.org.manager_coaching_skill, "managers' coaching skill");
   t.nonneg("org.coaching_hours_per_rep", &p.org.coaching_hours_per_rep, "hours/rep/week",
            "coaching policy: hours per rep per week the managers aim for");
 
@@ -177,12 +176,18 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
 
 const char* KeyInfo::type_name() const {
   switch (target.index()) {
-    case 0: return "number";
-    case 1: return "whole number";
-    case 2: return "true/false";
-    case 3: return "number or null";
-    case 4: return "whole number";
-    default: return "text";
+    case 0:
+      return "number";
+    case 1:
+      return "whole number";
+    case 2:
+      return "true/false";
+    case 3:
+      return "number or null";
+    case 4:
+      return "whole number";
+    default:
+      return "text";
   }
 }
 
@@ -209,13 +214,16 @@ std::string KeyInfo::value_text() const {
   return std::visit(
       [](auto* v) -> std::string {
         using T = std::remove_pointer_t<decltype(v)>;
-        if constexpr (std::is_same_v<T, bool>) return *v ? "true" : "false";
+        if constexpr (std::is_same_v<T, bool>)
+          return *v ? "true" : "false";
         else if constexpr (std::is_same_v<T, std::optional<double>>)
           return *v ? fmt::format("{:g}", **v) : "null";
         else if constexpr (std::is_same_v<T, std::string>)
           return v->empty() ? "null" : *v;
-        else if constexpr (std::is_same_v<T, double>) return fmt::format("{:g}", *v);
-        else return fmt::format("{}", *v);
+        else if constexpr (std::is_same_v<T, double>)
+          return fmt::format("{:g}", *v);
+        else
+          return fmt::format("{}", *v);
       },
       target);
 }

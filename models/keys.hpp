@@ -21,13 +21,13 @@ struct KeyInfo {
   std::string path;
   KeyTarget target;
   double lo = 0, hi = std::numeric_limits<double>::infinity();
-  bool hi_open = false;        // the range excludes hi
+  bool hi_open = false;  // the range excludes hi
   bool plan_settable = true;
   const char* unit = "";
   const char* meaning = "";
 
-  std::string range_text() const;   // "[0, 1]", ">= 0", "1..520", ...
-  std::string value_text() const;   // current value as YAML text
+  std::string range_text() const;  // "[0, 1]", ">= 0", "1..520", ...
+  std::string value_text() const;  // current value as YAML text
   const char* type_name() const;
   bool in_range(double v) const;
 };

@@ -10,33 +10,63 @@ namespace salesim::out {
 
 // Per-path scalars. Checkpoint outcomes follow, one per checkpoint (1 met, 0 not).
 enum Scalar : std::size_t {
-  final_bookings, cost, leavers, hires, created, won, lost,
-  goal_met,             // NaN when there is no goal
-  goal_week,            // first week (1..horizon) cumulative bookings reach the goal; +inf never
-  all_checkpoints,      // NaN when there are no checkpoints
-  burnout_final,        // mean B over reps active at the end; NaN when none
+  final_bookings,
+  cost,
+  leavers,
+  hires,
+  created,
+  won,
+  lost,
+  goal_met,         // NaN when there is no goal
+  goal_week,        // first week (1..horizon) cumulative bookings reach the goal; +inf never
+  all_checkpoints,  // NaN when there are no checkpoints
+  burnout_final,    // mean B over reps active at the end; NaN when none
   burnt_out_share_final,
   headcount_final,
-  hours_per_rep_week,   // W averaged over reps stepped in a week, then over weeks
-  rep_weeks,            // reps stepped, summed over weeks (the work done, for benchmarks)
+  hours_per_rep_week,  // W averaged over reps stepped in a week, then over weeks
+  rep_weeks,           // reps stepped, summed over weeks (the work done, for benchmarks)
   first_checkpoint,
 };
 
 enum Kept : std::size_t { cum_bookings, weekly_bookings, kept_count };
 
 enum Summed : std::size_t {
-  s_bookings, s_costs, s_active, s_burnout_mean, s_has_reps, s_burnt_out, s_leavers, s_hires,
-  s_created, s_won, s_lost, s_open_count, s_open_value, s_hours_per_rep, s_has_stepped,
+  s_bookings,
+  s_costs,
+  s_active,
+  s_burnout_mean,
+  s_has_reps,
+  s_burnt_out,
+  s_leavers,
+  s_hires,
+  s_created,
+  s_won,
+  s_lost,
+  s_open_count,
+  s_open_value,
+  s_hours_per_rep,
+  s_has_stepped,
   summed_count,
 };
-inline constexpr const char* summed_names[] = {
-    "bookings", "costs", "headcount", "burnout_mean", "paths_with_reps", "burnt_out_reps",
-    "leavers", "hires", "opportunities_created", "won", "lost", "open_pipeline_count",
-    "open_pipeline_value", "hours_per_rep", "paths_with_reps_stepped"};
+inline constexpr const char* summed_names[] = {"bookings",
+                                               "costs",
+                                               "headcount",
+                                               "burnout_mean",
+                                               "paths_with_reps",
+                                               "burnt_out_reps",
+                                               "leavers",
+                                               "hires",
+                                               "opportunities_created",
+                                               "won",
+                                               "lost",
+                                               "open_pipeline_count",
+                                               "open_pipeline_value",
+                                               "hours_per_rep",
+                                               "paths_with_reps_stepped"};
 
 inline sim::OutputShape shape(const Scenario& sc) {
-  return {std::size_t(sc.horizon()), first_checkpoint + sc.base.goal.checkpoints.size(),
-          kept_count, summed_count};
+  return {std::size_t(sc.horizon()), first_checkpoint + sc.base.goal.checkpoints.size(), kept_count,
+          summed_count};
 }
 
 }  // namespace salesim::out

@@ -126,10 +126,10 @@ struct Program {
   ProgramKind kind = ProgramKind::alignment;
   std::string name;
   int start_week = 0;
-  double value = 0;          // the kind's value key: m, w, a or c_pol
-  double cost = 0;           // flat cost (coach_the_coaches, alignment)
+  double value = 0;            // the kind's value key: m, w, a or c_pol
+  double cost = 0;             // flat cost (coach_the_coaches, alignment)
   double cost_per_person = 0;  // profiling
-  double hours_per_rep = 0;  // alignment
+  double hours_per_rep = 0;    // alignment
 };
 
 // Everything a plan can change plus what it cannot; a plan is a copy with overrides.

@@ -13,7 +13,8 @@ void Reps::reset(int skills, int activities, int stages) {
 int Reps::add() {
   const int r = count++;
   auto grow = [r](auto& v, std::size_t per) {
-    if (v.size() < std::size_t(r + 1) * per) v.resize(std::max<std::size_t>(v.size() * 2, (r + 1) * per));
+    if (v.size() < std::size_t(r + 1) * per)
+      v.resize(std::max<std::size_t>(v.size() * 2, (r + 1) * per));
   };
   grow(active, 1), grow(manager, 1), grow(tenure, 1), grow(burnout, 1), grow(training_hours, 1);
   grow(durable, J), grow(gain, J), grow(pref, A), grow(open, K);

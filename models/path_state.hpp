@@ -45,16 +45,16 @@ struct WeekTally {
 struct PathState {
   std::uint64_t path = 0;
   int week = 0;
-  double x = 0, M = 1;            // demand factor (log) and multiplier
-  double a = 0, w = 0, c_pol = 0; // alignment, awareness, coaching policy
-  std::vector<double> m;          // coaching skill per manager
+  double x = 0, M = 1;             // demand factor (log) and multiplier
+  double a = 0, w = 0, c_pol = 0;  // alignment, awareness, coaching policy
+  std::vector<double> m;           // coaching skill per manager
   Reps reps;
-  std::vector<int> active_list;   // active reps in index order
-  std::vector<int> team_size;     // active reps per manager
-  std::vector<double> coaching;   // hours received this week, per manager's team
-  std::vector<int> pending_hires; // hires joining at each week (explicit and backfills)
+  std::vector<int> active_list;    // active reps in index order
+  std::vector<int> team_size;      // active reps per manager
+  std::vector<double> coaching;    // hours received this week, per manager's team
+  std::vector<int> pending_hires;  // hires joining at each week (explicit and backfills)
   std::vector<std::vector<Enrolment>> enrolled;  // per training program
-  double extra_fixed_hours = 0;   // alignment programs' hours this week
+  double extra_fixed_hours = 0;                  // alignment programs' hours this week
   WeekTally tally;
   double cumulative = 0;
   bool uses_plan_params = false;

@@ -29,8 +29,8 @@ void init_team(const PlanModel& model, PathState& st) {
   for (int i = 0; i < p.team.reps; ++i) {
     const int r = st.reps.add();
     sim::Stream s = model.stream(st.path, Process::team, r, 0);
-    draw_rep(st, r, managers, beta(p.team.preference),
-             [&](int j) { return model.skill_dist[j]; }, s);
+    draw_rep(
+        st, r, managers, beta(p.team.preference), [&](int j) { return model.skill_dist[j]; }, s);
     st.reps.tenure[r] = int(p.team.tenure_weeks);
     for (int k = 0; k < st.reps.K; ++k) st.reps.n(r)[k] = p.pipeline.stages[k].initial_per_rep;
   }
@@ -43,8 +43,9 @@ void join_hires(WeekContext& cx) {
   for (int i = 0; i < count; ++i) {
     const int r = st.reps.add();
     sim::Stream s = cx.stream(Process::hires, r);
-    draw_rep(st, r, int(cx.model.base.team.managers), beta(cx.model.base.team.preference),
-             [&](int) { return skill; }, s);
+    draw_rep(
+        st, r, int(cx.model.base.team.managers), beta(cx.model.base.team.preference),
+        [&](int) { return skill; }, s);
     ++st.tally.hires;
     st.tally.costs += cx.P.people.hire_cost;
   }

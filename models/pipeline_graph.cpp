@@ -10,8 +10,8 @@ namespace {
 struct EdgeProb {
   double p = 0;
 };
-using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                    boost::no_property, EdgeProb>;
+using Graph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, EdgeProb>;
 }  // namespace
 
 std::vector<StageTransition> worked_transitions(const PipelineParams& p,
@@ -39,8 +39,10 @@ ChainFigures absorbing_chain(const std::vector<StageTransition>& stages) {
   Eigen::MatrixXd Q = Eigen::MatrixXd::Zero(K, K), R = Eigen::MatrixXd::Zero(K, 2);
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
     const int from = int(boost::source(*e, g)), to = int(boost::target(*e, g));
-    if (to < K) Q(from, to) += g[*e].p;
-    else R(from, to - K) += g[*e].p;
+    if (to < K)
+      Q(from, to) += g[*e].p;
+    else
+      R(from, to - K) += g[*e].p;
   }
   ChainFigures f;
   for (const auto& s : stages) f.stages.push_back(s.name);
@@ -49,8 +51,8 @@ ChainFigures absorbing_chain(const std::vector<StageTransition>& stages) {
   const Eigen::VectorXd ones = Eigen::VectorXd::Ones(K);
   f.win_probability = f.N * R.col(0);
   f.expected_weeks = f.N * ones;
-  f.weeks_variance = (2 * f.N - I) * f.expected_weeks -
-                     f.expected_weeks.cwiseProduct(f.expected_weeks);
+  f.weeks_variance =
+      (2 * f.N - I) * f.expected_weeks - f.expected_weeks.cwiseProduct(f.expected_weeks);
   return f;
 }
 

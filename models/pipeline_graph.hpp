@@ -13,7 +13,7 @@ namespace salesim {
 
 struct ChainFigures {
   std::vector<std::string> stages;
-  Eigen::MatrixXd N;            // fundamental matrix
+  Eigen::MatrixXd N;  // fundamental matrix
   Eigen::VectorXd win_probability, expected_weeks, weeks_variance;
 };
 

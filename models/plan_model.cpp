@@ -9,9 +9,16 @@ Derived::Derived(const Params& p)
       weekly_hazard(1.0 - std::pow(1.0 - p.people.attrition_annual, 1.0 / 52.0)) {}
 
 PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p)
-    : scenario(sc), plan(p), base(sc.base), base_derived(sc.base), plan_derived(p.params),
-      horizon(sc.horizon()), J(int(sc.skills.size())), K(int(sc.base.pipeline.stages.size())),
-      A(1 + K), commission_baseline(sc.base.compensation.commission_rate) {
+    : scenario(sc),
+      plan(p),
+      base(sc.base),
+      base_derived(sc.base),
+      plan_derived(p.params),
+      horizon(sc.horizon()),
+      J(int(sc.skills.size())),
+      K(int(sc.base.pipeline.stages.size())),
+      A(1 + K),
+      commission_baseline(sc.base.compensation.commission_rate) {
   // A skill named by a stage or by prospecting without an entry uses {0.4, 0.15}.
   skill_dist.assign(J, sim::BetaMeanSd{0.4, 0.15});
   for (const auto& [name, b] : sc.base.team.skills)

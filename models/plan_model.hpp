@@ -12,8 +12,15 @@ namespace salesim {
 
 // The processes of MODEL.md section 5: the first part of every draw's address.
 enum class Process : std::uint32_t {
-  demand = 0, team = 1, hires = 2, pipeline = 3, deal_sizes = 4,
-  prospecting = 5, inbound = 6, attrition = 7, handover = 8,
+  demand = 0,
+  team = 1,
+  hires = 2,
+  pipeline = 3,
+  deal_sizes = 4,
+  prospecting = 5,
+  inbound = 6,
+  attrition = 7,
+  handover = 8,
 };
 
 // Values computed once from a parameter set.

@@ -13,7 +13,6 @@ std::vector<double> PlanResult::column(std::size_t scalar) const {
   return v;
 }
 
-
 PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunOutput run) {
   PlanResult r;
   r.name = plan_name;
@@ -62,7 +61,8 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
     c.bookings = sim::mean_se(r.run.kept_week(out::cum_bookings, cp.week - 1));
     r.checkpoints.push_back(c);
   }
-  if (!goal.checkpoints.empty()) r.all_checkpoints = sim::proportion(r.column(out::all_checkpoints));
+  if (!goal.checkpoints.empty())
+    r.all_checkpoints = sim::proportion(r.column(out::all_checkpoints));
 
   WeeklySeries& ws = r.weekly;
   const double n = double(r.run.paths);

@@ -31,9 +31,7 @@ struct Scenario {
   std::vector<PlanSpec> plans;
 
   int horizon() const { return int(base.simulation.horizon_weeks); }
-  int goal_week() const {
-    return base.goal.by_week ? int(*base.goal.by_week) : horizon();
-  }
+  int goal_week() const { return base.goal.by_week ? int(*base.goal.by_week) : horizon(); }
   int activities() const { return 1 + int(base.pipeline.stages.size()); }
 };
 

@@ -31,7 +31,8 @@ struct Ctx {
   void err(const YAML::Node& n, const std::string& path, const std::string& msg) {
     const YAML::Mark m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
     if (m.line >= 0)
-      problems.push_back(fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, path, msg));
+      problems.push_back(
+          fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, path, msg));
     else
       problems.push_back(fmt::format("{}: {}: {}", file, path, msg));
   }
@@ -58,9 +59,12 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
   const std::string expect = fmt::format("expected {}{}", k.type_name(),
                                          k.range_text().empty() ? "" : " in " + k.range_text());
   if (auto* s = std::get_if<std::string*>(&k.target)) {
-    if (n.IsNull()) **s = "";
-    else if (n.IsScalar()) **s = n.Scalar();
-    else c.err(n, path, "expected text, found " + describe(n));
+    if (n.IsNull())
+      **s = "";
+    else if (n.IsScalar())
+      **s = n.Scalar();
+    else
+      c.err(n, path, "expected text, found " + describe(n));
     return;
   }
   if (auto* o = std::get_if<std::optional<double>*>(&k.target); o && n.IsNull()) {
@@ -70,9 +74,12 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
   if (!n.IsScalar()) return c.err(n, path, expect + ", found " + describe(n));
   const std::string& text = n.Scalar();
   if (auto* b = std::get_if<bool*>(&k.target)) {
-    if (text == "true" || text == "True" || text == "yes") **b = true;
-    else if (text == "false" || text == "False" || text == "no") **b = false;
-    else c.err(n, path, "expected true or false, found '" + text + "'");
+    if (text == "true" || text == "True" || text == "yes")
+      **b = true;
+    else if (text == "false" || text == "False" || text == "no")
+      **b = false;
+    else
+      c.err(n, path, "expected true or false, found '" + text + "'");
     return;
   }
   if (auto* u = std::get_if<std::uint64_t*>(&k.target)) {
@@ -89,14 +96,15 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
   double v = 0;
   if (!parse_double(text, v)) return c.err(n, path, expect + ", found '" + text + "'");
   if (auto* i = std::get_if<std::int64_t*>(&k.target)) {
-    if (v != std::floor(v) || !k.in_range(v))
-      return c.err(n, path, expect + ", found " + text);
+    if (v != std::floor(v) || !k.in_range(v)) return c.err(n, path, expect + ", found " + text);
     **i = std::int64_t(v);
     return;
   }
   if (!k.in_range(v)) return c.err(n, path, expect + ", found " + text);
-  if (auto* d = std::get_if<double*>(&k.target)) **d = v;
-  else if (auto* o2 = std::get_if<std::optional<double>*>(&k.target)) **o2 = v;
+  if (auto* d = std::get_if<double*>(&k.target))
+    **d = v;
+  else if (auto* o2 = std::get_if<std::optional<double>*>(&k.target))
+    **o2 = v;
 }
 
 // The dictionary of scalar keys, with lookups by path and by prefix.
@@ -118,7 +126,8 @@ struct Schema {
     std::set<std::string> out;
     const std::string pre = prefix.empty() ? "" : prefix + ".";
     for (const auto& k : keys)
-      if (k.path.rfind(pre, 0) == 0) out.insert(k.path.substr(pre.size(), k.path.find('.', pre.size()) - pre.size()));
+      if (k.path.rfind(pre, 0) == 0)
+        out.insert(k.path.substr(pre.size(), k.path.find('.', pre.size()) - pre.size()));
     return {out.begin(), out.end()};
   }
   std::vector<std::string> paths() const {
@@ -128,8 +137,8 @@ struct Schema {
   }
 };
 
-void unknown_key(Ctx& c, const YAML::Node& key_node, const std::string& display, const std::string& key,
-                 std::vector<std::string> candidates) {
+void unknown_key(Ctx& c, const YAML::Node& key_node, const std::string& display,
+                 const std::string& key, std::vector<std::string> candidates) {
   std::string msg = "unknown key";
   if (!candidates.empty()) msg += " (did you mean '" + nearest(key, candidates) + "'?)";
   c.err(key_node, display, msg);
@@ -144,8 +153,10 @@ void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const s
     const std::string key = kv.first.Scalar();
     const std::string full = join(lookup, key), disp = join(display, key);
     if (special.count(key)) continue;
-    if (const KeyInfo* k = s.find(full)) read_scalar(c, kv.second, *k, disp);
-    else if (s.is_prefix(full)) read_map(c, kv.second, full, disp, s);
+    if (const KeyInfo* k = s.find(full))
+      read_scalar(c, kv.second, *k, disp);
+    else if (s.is_prefix(full))
+      read_map(c, kv.second, full, disp, s);
     else {
       auto cands = s.children(lookup);
       cands.insert(cands.end(), special.begin(), special.end());
@@ -157,7 +168,8 @@ void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const s
 // Reads the fields of one list item (a map with a fixed set of keys).
 class Fields {
  public:
-  Fields(Ctx& c, const YAML::Node& n, std::string display) : c_(c), n_(n), display_(std::move(display)) {
+  Fields(Ctx& c, const YAML::Node& n, std::string display)
+      : c_(c), n_(n), display_(std::move(display)) {
     ok_ = n.IsMap();
     if (!ok_) c.err(n, display_, "expected a map, found " + describe(n));
   }
@@ -212,14 +224,17 @@ void read_list(Ctx& c, const YAML::Node& n, const std::string& display, F item) 
 // YAML parsers keep the first of two equal keys in a map; the second would be ignored silently.
 void check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
   if (n.IsSequence())
-    for (std::size_t i = 0; i < n.size(); ++i) check_duplicates(c, n[i], fmt::format("{}[{}]", path, i));
+    for (std::size_t i = 0; i < n.size(); ++i)
+      check_duplicates(c, n[i], fmt::format("{}[{}]", path, i));
   if (!n.IsMap()) return;
   std::map<std::string, int> first_line;
   for (const auto& kv : n) {
     const std::string key = kv.first.Scalar(), p = join(path, key);
     const auto [it, fresh] = first_line.emplace(key, kv.first.Mark().line + 1);
-    if (!fresh) c.err(kv.first, p, fmt::format("duplicate key (first given on line {})", it->second));
-    else check_duplicates(c, kv.second, p);
+    if (!fresh)
+      c.err(kv.first, p, fmt::format("duplicate key (first given on line {})", it->second));
+    else
+      check_duplicates(c, kv.second, p);
   }
 }
 
@@ -248,16 +263,23 @@ void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int 
     f.get("hours_per_week", t.hours_per_week, 0, kInf);
     std::string who = "all", how = "gap";
     if (f.get("participants", who)) {
-      if (who == "all") t.participants = Participants::all;
-      else if (who == "new_hires") t.participants = Participants::new_hires;
-      else if (who == "bottom_half") t.participants = Participants::bottom_half;
-      else c.err(item["participants"], d + ".participants",
-                 "expected all, new_hires or bottom_half, found '" + who + "'");
+      if (who == "all")
+        t.participants = Participants::all;
+      else if (who == "new_hires")
+        t.participants = Participants::new_hires;
+      else if (who == "bottom_half")
+        t.participants = Participants::bottom_half;
+      else
+        c.err(item["participants"], d + ".participants",
+              "expected all, new_hires or bottom_half, found '" + who + "'");
     }
     if (f.get("targeting", how)) {
-      if (how == "gap") t.targeting = Targeting::gap;
-      else if (how == "generic") t.targeting = Targeting::generic;
-      else c.err(item["targeting"], d + ".targeting", "expected gap or generic, found '" + how + "'");
+      if (how == "gap")
+        t.targeting = Targeting::gap;
+      else if (how == "generic")
+        t.targeting = Targeting::generic;
+      else
+        c.err(item["targeting"], d + ".targeting", "expected gap or generic, found '" + how + "'");
     }
     f.get("focus_skills", t.focus_skills, 1, std::max(1, n_skills));
     f.get("efficacy", t.efficacy, 0, 1);
@@ -310,18 +332,21 @@ void cross_check(Ctx& c, const Params& p, const std::string& where) {
   auto beta_ok = [&](const BetaSpec& b, const std::string& path) {
     if (b.sd > 0 && !(b.sd < std::sqrt(b.mean * (1 - b.mean))))
       c.problems.push_back(fmt::format("{}: {}{}.sd: {} must be below sqrt(mean*(1-mean)) = {:.4g}",
-                                       c.file, where, path, b.sd, std::sqrt(b.mean * (1 - b.mean))));
+                                       c.file, where, path, b.sd,
+                                       std::sqrt(b.mean * (1 - b.mean))));
   };
   auto order_ok = [&](const Range01& r, const std::string& path) {
     if (r.floor > r.top)
-      c.problems.push_back(fmt::format("{}: {}{}: floor ({}) must not exceed top ({})", c.file, where,
-                                       path, r.floor, r.top));
+      c.problems.push_back(fmt::format("{}: {}{}: floor ({}) must not exceed top ({})", c.file,
+                                       where, path, r.floor, r.top));
   };
-  for (const Stage& s : p.pipeline.stages) order_ok(s.conversion, "pipeline.stages." + s.name + ".conversion");
+  for (const Stage& s : p.pipeline.stages)
+    order_ok(s.conversion, "pipeline.stages." + s.name + ".conversion");
   order_ok(p.prospecting.yield, "prospecting.yield");
   if (p.capacity.max_hours < p.capacity.sustainable_hours)
-    c.problems.push_back(fmt::format("{}: {}capacity.max_hours: {} must be >= capacity.sustainable_hours ({})",
-                                     c.file, where, p.capacity.max_hours, p.capacity.sustainable_hours));
+    c.problems.push_back(
+        fmt::format("{}: {}capacity.max_hours: {} must be >= capacity.sustainable_hours ({})",
+                    c.file, where, p.capacity.max_hours, p.capacity.sustainable_hours));
   beta_ok(p.team.preference, "team.preference");
   beta_ok(p.people.new_hire_skill, "people.new_hire_skill");
   for (const auto& [name, b] : p.team.skills) beta_ok(b, "team.skills." + name);
@@ -374,28 +399,36 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
   Schema schema(p);
   static const std::vector<std::string> top = {
-      "salesim", "name",  "description", "simulation", "goal",   "market",   "pipeline",
-      "team",    "capacity", "prospecting", "burnout", "people", "skills",   "org",
-      "compensation", "costs", "hiring", "training", "programs", "plans"};
+      "salesim",      "name",     "description", "simulation", "goal",     "market", "pipeline",
+      "team",         "capacity", "prospecting", "burnout",    "people",   "skills", "org",
+      "compensation", "costs",    "hiring",      "training",   "programs", "plans"};
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
-    if (std::find(top.begin(), top.end(), key) == top.end()) unknown_key(c, kv.first, key, key, top);
+    if (std::find(top.begin(), top.end(), key) == top.end())
+      unknown_key(c, kv.first, key, key, top);
   }
 
   // Format version and name.
-  if (!root["salesim"].IsDefined()) c.err(root, "salesim", "missing required key (the format version: salesim: 1)");
+  if (!root["salesim"].IsDefined())
+    c.err(root, "salesim", "missing required key (the format version: salesim: 1)");
   else if (!root["salesim"].IsScalar() || root["salesim"].Scalar() != "1")
-    c.err(root["salesim"], "salesim", "unsupported format version " + describe(root["salesim"]) + "; expected 1");
+    c.err(root["salesim"], "salesim",
+          "unsupported format version " + describe(root["salesim"]) + "; expected 1");
   if (!root["name"].IsDefined() || !root["name"].IsScalar() || root["name"].Scalar().empty())
-    c.err(root["name"].IsDefined() ? root["name"] : root, "name", "missing required key (the scenario's name)");
-  else sc.name = root["name"].Scalar();
-  if (root["description"].IsDefined() && root["description"].IsScalar()) sc.description = root["description"].Scalar();
+    c.err(root["name"].IsDefined() ? root["name"] : root, "name",
+          "missing required key (the scenario's name)");
+  else
+    sc.name = root["name"].Scalar();
+  if (root["description"].IsDefined() && root["description"].IsScalar())
+    sc.description = root["description"].Scalar();
 
   // Sections of scalars, simulation first (the horizon bounds the lists).
-  if (root["simulation"].IsDefined()) read_map(c, root["simulation"], "simulation", "simulation", schema);
+  if (root["simulation"].IsDefined())
+    read_map(c, root["simulation"], "simulation", "simulation", schema);
   const int horizon = int(p.simulation.horizon_weeks);
   if (!p.simulation.start_date.empty() &&
-      !std::regex_match(p.simulation.start_date, std::regex(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))")))
+      !std::regex_match(p.simulation.start_date,
+                        std::regex(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))")))
     c.err(root["simulation"]["start_date"], "simulation.start_date",
           "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
@@ -424,15 +457,17 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     read_map(c, root["team"], "team", "team", schema, {"skills"});
     const YAML::Node sk = root["team"].IsMap() ? root["team"]["skills"] : YAML::Node();
     if (sk.IsDefined() && !sk.IsNull()) {
-      if (!sk.IsMap()) c.err(sk, "team.skills", "expected a map of skill -> {mean, sd}, found " + describe(sk));
+      if (!sk.IsMap())
+        c.err(sk, "team.skills", "expected a map of skill -> {mean, sd}, found " + describe(sk));
       else
         for (const auto& kv : sk) {
           const std::string name = kv.first.Scalar(), d = "team.skills." + name;
           if (std::find(sc.skills.begin(), sc.skills.end(), name) == sc.skills.end()) {
             std::string in_use;
             for (const auto& s : sc.skills) in_use += (in_use.empty() ? "" : ", ") + s;
-            c.err(kv.first, d, "no stage or prospecting uses skill '" + name + "' (skills in use: " + in_use +
-                                   "; did you mean '" + nearest(name, sc.skills) + "'?)");
+            c.err(kv.first, d,
+                  "no stage or prospecting uses skill '" + name + "' (skills in use: " + in_use +
+                      "; did you mean '" + nearest(name, sc.skills) + "'?)");
             continue;
           }
           Fields f(c, kv.second, d);
@@ -448,9 +483,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   // Goal and checkpoints.
   if (root["goal"].IsDefined()) {
     read_map(c, root["goal"], "goal", "goal", schema, {"checkpoints"});
-    if (p.goal.by_week && (*p.goal.by_week != std::floor(*p.goal.by_week) || *p.goal.by_week > horizon))
+    if (p.goal.by_week &&
+        (*p.goal.by_week != std::floor(*p.goal.by_week) || *p.goal.by_week > horizon))
       c.err(root["goal"]["by_week"], "goal.by_week",
-            fmt::format("expected a whole week in 1..{} (the horizon), found {}", horizon, *p.goal.by_week));
+            fmt::format("expected a whole week in 1..{} (the horizon), found {}", horizon,
+                        *p.goal.by_week));
     const YAML::Node cps = root["goal"].IsMap() ? root["goal"]["checkpoints"] : YAML::Node();
     read_list(c, cps, "goal.checkpoints", [&](const YAML::Node& item, const std::string& d) {
       Fields f(c, item, d);
@@ -477,7 +514,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   // Plans.
   const YAML::Node plans = root["plans"];
   if (!plans.IsDefined() || !plans.IsSequence() || plans.size() == 0) {
-    c.err(plans.IsDefined() ? plans : root, "plans", "expected a non-empty list of plans (the first is the baseline)");
+    c.err(plans.IsDefined() ? plans : root, "plans",
+          "expected a non-empty list of plans (the first is the baseline)");
   } else {
     std::set<std::string> names;
     for (std::size_t i = 0; i < plans.size(); ++i) {
@@ -488,7 +526,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       f.get("name", plan.name, 0, 0, true);
       const std::string d = fmt::format("plans[{}] ({})", i, plan.name);
       if (f.ok() && !plan.name.empty() && !names.insert(plan.name).second)
-        c.err(item["name"], d + ".name", "duplicate plan name '" + plan.name + "' (plan names must be unique)");
+        c.err(item["name"], d + ".name",
+              "duplicate plan name '" + plan.name + "' (plan names must be unique)");
       f.get("description", plan.description);
       f.get("from_week", plan.from_week, 0, horizon - 1);
       Schema plan_schema(plan.params);
@@ -496,24 +535,31 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       if (set.IsDefined() && !set.IsNull()) {
         // Flatten nested maps into dotted paths, so {a: {b: 1}} and {a.b: 1} both work.
         std::vector<std::pair<std::string, YAML::Node>> flat;
-        std::function<void(const YAML::Node&, const std::string&)> walk = [&](const YAML::Node& n, const std::string& pre) {
-          for (const auto& kv : n) {
-            const std::string k = join(pre, kv.first.Scalar());
-            if (kv.second.IsMap() && !plan_schema.find(k)) walk(kv.second, k);
-            else flat.emplace_back(k, kv.second);
-          }
-        };
-        if (!set.IsMap()) c.err(set, d + ".set", "expected a map of dotted key -> value, found " + describe(set));
-        else walk(set, "");
+        std::function<void(const YAML::Node&, const std::string&)> walk =
+            [&](const YAML::Node& n, const std::string& pre) {
+              for (const auto& kv : n) {
+                const std::string k = join(pre, kv.first.Scalar());
+                if (kv.second.IsMap() && !plan_schema.find(k))
+                  walk(kv.second, k);
+                else
+                  flat.emplace_back(k, kv.second);
+              }
+            };
+        if (!set.IsMap())
+          c.err(set, d + ".set", "expected a map of dotted key -> value, found " + describe(set));
+        else
+          walk(set, "");
         for (const auto& [path, value] : flat) {
           const KeyInfo* k = plan_schema.find(path);
           const std::string where = d + ".set." + path;
           if (!k) {
-            c.err(value, where, "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)");
-          } else if (!k->plan_settable) {
             c.err(value, where,
-                  "a plan cannot set this key: simulation.*, goal.*, team.*, stage names, skills and "
-                  "initial_per_rep shape the starting state, which all plans share");
+                  "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)");
+          } else if (!k->plan_settable) {
+            c.err(
+                value, where,
+                "a plan cannot set this key: simulation.*, goal.*, team.*, stage names, skills and "
+                "initial_per_rep shape the starting state, which all plans share");
           } else {
             read_scalar(c, value, *k, where);
             plan.overrides.emplace_back(path, value.IsScalar() ? value.Scalar() : "null");
@@ -525,7 +571,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         }
       }
       read_hiring(c, f.node("hiring"), d + ".hiring", horizon, plan.params.hiring);
-      read_training(c, f.node("training"), d + ".training", horizon, n_skills, plan.params.training);
+      read_training(c, f.node("training"), d + ".training", horizon, n_skills,
+                    plan.params.training);
       read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
       f.finish();
       cross_check(c, plan.params, "plan '" + plan.name + "': ");
@@ -538,7 +585,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
 Scenario load_scenario_file(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw ScenarioError({path + ": cannot open the file (does it exist and is it readable?)"});
+  if (!f)
+    throw ScenarioError({path + ": cannot open the file (does it exist and is it readable?)"});
   std::stringstream ss;
   ss << f.rdbuf();
   return load_scenario_text(ss.str(), path);
@@ -546,18 +594,25 @@ Scenario load_scenario_file(const std::string& path) {
 
 const char* to_string(ProgramKind k) {
   switch (k) {
-    case ProgramKind::coach_the_coaches: return "coach_the_coaches";
-    case ProgramKind::profiling: return "profiling";
-    case ProgramKind::alignment: return "alignment";
-    case ProgramKind::coaching_policy: return "coaching_policy";
+    case ProgramKind::coach_the_coaches:
+      return "coach_the_coaches";
+    case ProgramKind::profiling:
+      return "profiling";
+    case ProgramKind::alignment:
+      return "alignment";
+    case ProgramKind::coaching_policy:
+      return "coaching_policy";
   }
   return "?";
 }
 const char* to_string(Participants p) {
   switch (p) {
-    case Participants::all: return "all";
-    case Participants::new_hires: return "new_hires";
-    case Participants::bottom_half: return "bottom_half";
+    case Participants::all:
+      return "all";
+    case Participants::new_hires:
+      return "new_hires";
+    case Participants::bottom_half:
+      return "bottom_half";
   }
   return "?";
 }

@@ -11,8 +11,8 @@
 namespace salesim {
 
 struct RunSettings {
-  std::size_t paths = 0;       // 0: the scenario's simulation.paths
-  int threads = 0;             // 0: all
+  std::size_t paths = 0;  // 0: the scenario's simulation.paths
+  int threads = 0;        // 0: all
   std::uint64_t first_path = 0;
   std::function<void(std::size_t done, std::size_t total)> progress;  // thread-safe
 };

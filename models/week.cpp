@@ -57,9 +57,9 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   const double B = R.burnout[r];
   const double c = st.coaching[R.manager[r]];
 
-  const double rho = ramp(P, R.tenure[r]);                                    // 1
-  const double e = effort(P, cx.model.commission_baseline);                   // 2
-  HoursInput hours;                                                           // 3
+  const double rho = ramp(P, R.tenure[r]);                   // 1
+  const double e = effort(P, cx.model.commission_baseline);  // 2
+  HoursInput hours;                                          // 3
   hours.H = P.capacity.max_hours * e * (1 - P.burnout.capacity_loss * B);
   hours.F = P.capacity.admin_hours * (1 + P.capacity.control_overhead * (1 - st.a)) +
             R.training_hours[r] + c + st.extra_fixed_hours;
@@ -67,21 +67,22 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   hours.pref_prospecting = R.prefs(r)[0];
   hours.awareness = st.w;
 
-  double* sigma = sc.sigma.data();                                            // 4
+  double* sigma = sc.sigma.data();  // 4
   effective_skills(R, r, rho, sigma);
   const auto& stages = P.pipeline.stages;
   for (int k = 0; k < R.K; ++k) {
     const Stage& s = stages[k];
-    sc.p[k] = (s.conversion.floor + sigma[s.skill_index] * (s.conversion.top - s.conversion.floor)) *
-              (1 - P.burnout.conversion_loss * B);
+    sc.p[k] =
+        (s.conversion.floor + sigma[s.skill_index] * (s.conversion.top - s.conversion.floor)) *
+        (1 - P.burnout.conversion_loss * B);
   }
   const auto& yield = P.prospecting.yield;
   const double y = yield.floor + sigma[0] * (yield.top - yield.floor);
 
-  std::int64_t* worked = sc.worked.data();                                    // 5
+  std::int64_t* worked = sc.worked.data();  // 5
   const double prospecting = allocate_hours(P, hours, R.n(r), worked);
 
-  double disliked = prospecting * (1 - R.prefs(r)[0]);                        // 6
+  double disliked = prospecting * (1 - R.prefs(r)[0]);  // 6
   double W = hours.F + prospecting;
   for (int k = 0; k < R.K; ++k) {
     const double h = double(worked[k]) * stages[k].hours;
@@ -92,13 +93,13 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   st.tally.hours_sum += W;
   ++st.tally.stepped;
 
-  pipeline_flows(cx, r, sc.p.data(), worked);                                 // 7
-  generate_leads(cx, r, prospecting, y, n_active);                           // 8
-  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,                  // 9
+  pipeline_flows(cx, r, sc.p.data(), worked);                // 7
+  generate_leads(cx, r, prospecting, y, n_active);           // 8
+  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,  // 9
                               P.capacity.sustainable_hours, st.w);
-  update_skills(P.skills, c, rho, st.m[R.manager[r]], R.s(r), R.g(r), R.J);   // 10
-  ++R.tenure[r];                                                              // 11
-  attrition(cx, r);                                                           // 12
+  update_skills(P.skills, c, rho, st.m[R.manager[r]], R.s(r), R.g(r), R.J);  // 10
+  ++R.tenure[r];                                                             // 11
+  attrition(cx, r);                                                          // 12
 }
 
 }  // namespace
@@ -118,11 +119,12 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
     const OrgParams& org = model.plan.params.org;
     if (model.plan.sets_alignment) st.a = org.alignment;
     if (model.plan.sets_awareness) st.w = org.awareness;
-    if (model.plan.sets_coaching_skill) std::fill(st.m.begin(), st.m.end(), org.manager_coaching_skill);
+    if (model.plan.sets_coaching_skill)
+      std::fill(st.m.begin(), st.m.end(), org.manager_coaching_skill);
     if (model.plan.sets_coaching_policy) st.c_pol = org.coaching_hours_per_rep;
   }
-  WeekContext cx{model, st, scratch, model.params(st.uses_plan_params),
-                 model.derived(st.uses_plan_params), t};
+  WeekContext cx{
+      model, st, scratch, model.params(st.uses_plan_params), model.derived(st.uses_plan_params), t};
   join_hires(cx);
   start_programs(cx);
   enrol_training(cx);
@@ -142,8 +144,7 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
   const Params& P = cx.P;
   st.tally.costs += P.team.salary * double(st.active_list.size()) / 52.0 +
                     P.team.manager_salary * double(P.team.managers) / 52.0 +
-                    P.compensation.commission_rate * st.tally.bookings +
-                    P.costs.marketing_per_week;
+                    P.compensation.commission_rate * st.tally.bookings + P.costs.marketing_per_week;
   st.cumulative += st.tally.bookings;
 }
 

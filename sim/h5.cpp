@@ -41,10 +41,10 @@ void write_data(hid_t loc, const std::string& name, hid_t type, const std::vecto
                 const std::vector<hsize_t>& dims) {
   Handle space{check(H5Screate_simple(int(dims.size()), dims.data(), nullptr), "make space"),
                H5Sclose};
-  Handle ds{check(H5Dcreate2(loc, name.c_str(), type, space.id, H5P_DEFAULT, H5P_DEFAULT,
-                             H5P_DEFAULT),
-                  "create dataset " + name),
-            H5Dclose};
+  Handle ds{
+      check(H5Dcreate2(loc, name.c_str(), type, space.id, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+            "create dataset " + name),
+      H5Dclose};
   if (!data.empty())
     check_status(H5Dwrite(ds.id, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data()),
                  "write dataset " + name);
@@ -154,8 +154,9 @@ void Group::write_strings(const std::string& name, const std::vector<std::string
             H5Dclose};
   std::vector<const char*> ptrs;
   for (const auto& i : items) ptrs.push_back(i.c_str());
-  if (n) check_status(H5Dwrite(ds.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
-                      "write dataset " + name);
+  if (n)
+    check_status(H5Dwrite(ds.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()),
+                 "write dataset " + name);
 }
 
 std::vector<double> Group::read_doubles(const std::string& name, std::vector<hsize_t>* dims) const {
@@ -167,8 +168,9 @@ std::vector<double> Group::read_doubles(const std::string& name, std::vector<hsi
   std::size_t n = 1;
   for (auto x : d) n *= x;
   std::vector<double> out(n);
-  if (n) check_status(H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
-                      "read dataset " + name);
+  if (n)
+    check_status(H5Dread(ds.id, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()),
+                 "read dataset " + name);
   if (dims) *dims = d;
   return out;
 }

@@ -25,7 +25,7 @@ class Group {
   virtual ~Group();
 
   hid_t id() const { return id_; }
-  Group group(const std::string& name);           // create
+  Group group(const std::string& name);             // create
   Group open_group(const std::string& name) const;  // open existing
   bool has(const std::string& name) const;
 
@@ -46,7 +46,8 @@ class Group {
              const std::vector<hsize_t>& dims);
   void write_string(const std::string& name, const std::string& text);
   void write_strings(const std::string& name, const std::vector<std::string>& items);
-  std::vector<double> read_doubles(const std::string& name, std::vector<hsize_t>* dims = nullptr) const;
+  std::vector<double> read_doubles(const std::string& name,
+                                   std::vector<hsize_t>* dims = nullptr) const;
   std::string read_string(const std::string& name) const;
 
  protected:

@@ -26,8 +26,7 @@ void Progress::update(std::size_t done) {
   const int width = 30, filled = int(frac * width);
   const double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
   std::fprintf(stderr, "\r%s [%.*s%*s] %5.1f%%  %zu/%zu  eta %.0fs ", label_.c_str(), filled,
-               "##############################", width - filled, "", 100 * frac, done, total_,
-               eta);
+               "##############################", width - filled, "", 100 * frac, done, total_, eta);
   std::fflush(stderr);
   drawn_ = true;
 }

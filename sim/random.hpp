@@ -55,9 +55,7 @@ class Stream {
   static constexpr result_type min() { return 0; }
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
 
-  static double to_open01(std::uint64_t w) {
-    return (double(w >> 12) + 0.5) * 0x1.0p-52;
-  }
+  static double to_open01(std::uint64_t w) { return (double(w >> 12) + 0.5) * 0x1.0p-52; }
 
  private:
   Philox::key_type key_;

@@ -16,16 +16,16 @@ namespace sim {
 // What each path writes.
 struct OutputShape {
   std::size_t weeks = 0;
-  std::size_t scalars = 0;       // per-path figures (final value, cost, ...)
-  std::size_t kept_series = 0;   // per-path weekly series kept whole (for quantiles)
-  std::size_t summed_series = 0; // weekly series only their sum over paths is kept
+  std::size_t scalars = 0;        // per-path figures (final value, cost, ...)
+  std::size_t kept_series = 0;    // per-path weekly series kept whole (for quantiles)
+  std::size_t summed_series = 0;  // weekly series only their sum over paths is kept
 };
 
 // The slots of one path, valid during one call of the path function.
 struct PathSlots {
-  std::span<double> scalars;     // [scalars]
-  std::span<double> kept;        // [kept_series * weeks], series-major
-  std::span<double> summed;      // [summed_series * weeks], series-major, zeroed before the call
+  std::span<double> scalars;  // [scalars]
+  std::span<double> kept;     // [kept_series * weeks], series-major
+  std::span<double> summed;   // [summed_series * weeks], series-major, zeroed before the call
 };
 
 // Everything the runner collected, laid out for reading by week.
@@ -33,9 +33,9 @@ struct RunOutput {
   OutputShape shape;
   std::size_t paths = 0;
   std::uint64_t first_path = 0;
-  std::vector<double> scalars;   // [path][scalar]
-  std::vector<double> kept;      // [series][week][path]
-  std::vector<double> sums;      // [series][week], summed over paths in a fixed order
+  std::vector<double> scalars;  // [path][scalar]
+  std::vector<double> kept;     // [series][week][path]
+  std::vector<double> sums;     // [series][week], summed over paths in a fixed order
 
   double scalar(std::size_t path, std::size_t i) const { return scalars[path * shape.scalars + i]; }
   std::span<const double> kept_week(std::size_t series, std::size_t week) const {

@@ -77,8 +77,7 @@ std::int64_t poisson_inv(double lambda, double u) {
   }
   boost::math::poisson_distribution<double> d(lambda);
   const auto k0 = std::int64_t(std::floor(lambda));
-  return walk(k0, boost::math::cdf(d, double(k0)), boost::math::pdf(d, double(k0)), u, kmax,
-              ratio);
+  return walk(k0, boost::math::cdf(d, double(k0)), boost::math::pdf(d, double(k0)), u, kmax, ratio);
 }
 
 // Double precision throughout: Boost promotes to long double by default, which is slower and

@@ -55,8 +55,10 @@ std::vector<std::optional<double>> quantiles(std::span<const double> x,
     double q = a;
     const double frac = h - double(lo);
     if (hi != lo && frac > 0 && b != a) q = a + frac * (b - a);
-    if (std::isinf(q)) out.emplace_back();
-    else out.emplace_back(q);
+    if (std::isinf(q))
+      out.emplace_back();
+    else
+      out.emplace_back(q);
   }
   return out;
 }

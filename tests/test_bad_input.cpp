@@ -39,16 +39,21 @@ TEST_P(BadInput, ReportsTheExpectedProblems) {
   } catch (const ScenarioError& e) {
     std::string all;
     for (const auto& p : e.problems) all += "\n  " + p;
-    for (const auto& p : e.problems) EXPECT_EQ(p.rfind(file, 0), 0u) << "does not name the file: " << p;
+    for (const auto& p : e.problems)
+      EXPECT_EQ(p.rfind(file, 0), 0u) << "does not name the file: " << p;
     for (const auto& x : expects)
       EXPECT_NE(std::string(e.what()).find(x), std::string::npos)
           << file << ": no problem contains \"" << x << "\"; got:" << all;
-    if (count >= 0) EXPECT_EQ(int(e.problems.size()), count) << all;
+    if (count >= 0) {
+      EXPECT_EQ(int(e.problems.size()), count) << all;
+    }
   }
 }
 
 INSTANTIATE_TEST_SUITE_P(Catalogue, BadInput, ::testing::ValuesIn(bad_files()),
-                         [](const auto& info) { return fs::path(info.param).stem().string(); });
+                         [](const auto& param_info) {
+                           return fs::path(param_info.param).stem().string();
+                         });
 
 TEST(BadInputFile, MissingFileSaysItCannotBeOpened) {
   try {
@@ -61,7 +66,9 @@ TEST(BadInputFile, MissingFileSaysItCannotBeOpened) {
 
 TEST(BadInputFile, EveryExampleScenarioLoads) {
   for (const auto& e : fs::directory_iterator(test::source_dir() + "/scenarios"))
-    if (e.path().extension() == ".yaml") EXPECT_NO_THROW(load_scenario_file(e.path().string())) << e.path();
+    if (e.path().extension() == ".yaml") {
+      EXPECT_NO_THROW(load_scenario_file(e.path().string())) << e.path();
+    }
 }
 
 }  // namespace

@@ -1,8 +1,8 @@
 // The `salesim` program end to end: outputs, the summary contract, exit codes, messages.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
 
@@ -16,7 +16,8 @@ struct Cli : ::testing::Test {
   fs::path dir;
   void SetUp() override {
     dir = fs::temp_directory_path() /
-          ("salesim-cli-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+          ("salesim-cli-" +
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir);
     fs::create_directories(dir);
   }
@@ -83,15 +84,19 @@ print("ok")
 )";
   std::ofstream(dir / "check.py") << script;
   std::string out;
-  EXPECT_EQ(shell(std::string(SALESIM_PYTHON) + " " + (dir / "check.py").string() + " " + h5, &out), 0)
+  EXPECT_EQ(shell(std::string(SALESIM_PYTHON) + " " + (dir / "check.py").string() + " " + h5, &out),
+            0)
       << out;
 }
 
 TEST_F(Cli, ThreadCountDoesNotChangeTheFigures) {
   const auto a = (dir / "a.json").string(), b = (dir / "b.json").string();
-  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 150 --quiet --threads 1 --json " + a)), 0);
-  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 150 --quiet --threads 2 --json " + b)), 0);
-  auto ja = nlohmann::json::parse(test::read_file(a)), jb = nlohmann::json::parse(test::read_file(b));
+  ASSERT_EQ(
+      shell(salesim("run " + test::example() + " --paths 150 --quiet --threads 1 --json " + a)), 0);
+  ASSERT_EQ(
+      shell(salesim("run " + test::example() + " --paths 150 --quiet --threads 2 --json " + b)), 0);
+  auto ja = nlohmann::json::parse(test::read_file(a)),
+       jb = nlohmann::json::parse(test::read_file(b));
   EXPECT_EQ(ja["plans"], jb["plans"]);
 }
 
@@ -104,9 +109,10 @@ TEST_F(Cli, QuietPrintsNothing) {
 TEST_F(Cli, PlansOptionSelectsAndNamesUnknownPlans) {
   std::string out;
   const auto json = (dir / "s.json").string();
-  ASSERT_EQ(shell(salesim("run " + test::example() +
-                          " --paths 50 --quiet --plans targeted-effectiveness,baseline --json " + json)),
-            0);
+  ASSERT_EQ(
+      shell(salesim("run " + test::example() +
+                    " --paths 50 --quiet --plans targeted-effectiveness,baseline --json " + json)),
+      0);
   auto j = nlohmann::json::parse(test::read_file(json));
   ASSERT_EQ(j["plans"].size(), 2u);
   EXPECT_EQ(j["plans"][0]["name"], "targeted-effectiveness");
@@ -115,10 +121,13 @@ TEST_F(Cli, PlansOptionSelectsAndNamesUnknownPlans) {
 }
 
 TEST_F(Cli, BadInputExitsTwoWithAClearMessage) {
-  std::ofstream(dir / "bad.yaml") << "salesim: 1\nname: x\nmarket: {volatilty: 0.2}\nplans: [{name: a}]\n";
+  std::ofstream(dir / "bad.yaml")
+      << "salesim: 1\nname: x\nmarket: {volatilty: 0.2}\nplans: [{name: a}]\n";
   std::string out;
   EXPECT_EQ(shell(salesim("run " + (dir / "bad.yaml").string()), &out), 2);
-  EXPECT_NE(out.find("market.volatilty: unknown key (did you mean 'volatility'?)"), std::string::npos) << out;
+  EXPECT_NE(out.find("market.volatilty: unknown key (did you mean 'volatility'?)"),
+            std::string::npos)
+      << out;
   EXPECT_EQ(out.find("terminate"), std::string::npos) << out;
   EXPECT_EQ(shell(salesim("validate " + (dir / "bad.yaml").string()), &out), 2);
   EXPECT_EQ(shell(salesim("validate " + (dir / "missing.yaml").string()), &out), 2);
@@ -129,7 +138,10 @@ TEST_F(Cli, BadInputExitsTwoWithAClearMessage) {
 
 TEST_F(Cli, UnwritableOutputFailsBeforeRunningAndLeavesNothing) {
   std::string out;
-  EXPECT_EQ(shell(salesim("run " + test::example() + " --paths 20 -o " + (dir / "no/such/r.h5").string()), &out), 2);
+  EXPECT_EQ(
+      shell(salesim("run " + test::example() + " --paths 20 -o " + (dir / "no/such/r.h5").string()),
+            &out),
+      2);
   EXPECT_NE(out.find("does not exist"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir / "no"));
 }
@@ -152,7 +164,10 @@ TEST_F(Cli, ExplainPrintsTheAbsorbingChain) {
 TEST_F(Cli, BenchReportsThroughput) {
   std::string out;
   const auto json = (dir / "bench.json").string();
-  ASSERT_EQ(shell(salesim("bench " + test::example() + " --paths 40 --repeats 1 --json " + json), &out), 0) << out;
+  ASSERT_EQ(
+      shell(salesim("bench " + test::example() + " --paths 40 --repeats 1 --json " + json), &out),
+      0)
+      << out;
   EXPECT_NE(out.find("rep-weeks/s"), std::string::npos);
   auto j = nlohmann::json::parse(test::read_file(json));
   EXPECT_GT(j["results"][0]["rep_weeks_per_second"].get<double>(), 0);
@@ -165,12 +180,14 @@ namespace salesim {
 namespace {
 TEST(Loader, DuplicateKeysAreErrorsNotSilentlyIgnored) {
   try {
-    load_scenario_text("salesim: 1\nname: x\nteam: {reps: 5}\nteam: {reps: 9}\nplans: [{name: a}]\n", "dup.yaml");
+    load_scenario_text(
+        "salesim: 1\nname: x\nteam: {reps: 5}\nteam: {reps: 9}\nplans: [{name: a}]\n", "dup.yaml");
     FAIL() << "a duplicate key was accepted";
   } catch (const ScenarioError& e) {
     ASSERT_EQ(e.problems.size(), 1u);
     EXPECT_NE(e.problems[0].find("dup.yaml:4:1: team: duplicate key (first given on line 3)"),
-              std::string::npos) << e.problems[0];
+              std::string::npos)
+        << e.problems[0];
   }
 }
 }  // namespace

@@ -35,7 +35,8 @@ team: {reps: 1, managers: 1}
 prospecting: {yield: {floor: 0, top: 0}}
 burnout: {discomfort: 0, conversion_loss: 0, capacity_loss: 0, attrition: 0}
 people: {attrition_annual: 0}
-)" + extra + "plans: [{name: only}]\n";
+)" + extra +
+         "plans: [{name: only}]\n";
 }
 
 // Stage 1 stays .6, advances .25, is lost .15; stage 2 stays .8, wins .12, is lost .08.

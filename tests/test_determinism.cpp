@@ -90,7 +90,8 @@ TEST(CommonRandomNumbers, ChangeFromWeek30LeavesEarlierWeeksIdentical) {
   const sim::RunOutput a = test::run(sc, 0, paths), b = test::run(sc, 1, paths);
   for (std::size_t w = 0; w < 30; ++w) {
     const auto wa = a.kept_week(out::weekly_bookings, w), wb = b.kept_week(out::weekly_bookings, w);
-    for (std::size_t i = 0; i < paths; ++i) ASSERT_EQ(wa[i], wb[i]) << "week " << w << " path " << i;
+    for (std::size_t i = 0; i < paths; ++i)
+      ASSERT_EQ(wa[i], wb[i]) << "week " << w << " path " << i;
   }
   bool differs_later = false;
   for (std::size_t w = 30; w < a.shape.weeks; ++w) {

@@ -10,13 +10,15 @@ namespace salesim {
 namespace {
 
 // No pipeline work, no prospecting, no burnout, no costs unless a test adds them.
-std::string bare(const std::string& extra,
-                 const std::string& team = "{reps: 10, managers: 2, salary: 0, manager_salary: 0}") {
+std::string bare(
+    const std::string& extra,
+    const std::string& team = "{reps: 10, managers: 2, salary: 0, manager_salary: 0}") {
   return R"(
 salesim: 1
 name: bare
 simulation: {horizon_weeks: 52, paths: 400, seed: 3}
-team: )" + team + R"(
+team: )" +
+         team + R"(
 prospecting: {yield: {floor: 0, top: 0}, target_hours: 0}
 capacity: {admin_hours: 8, control_overhead: 0}
 burnout: {accumulation: 0, discomfort: 0}
@@ -28,7 +30,8 @@ TEST(Attrition, BaseHazardGivesTheAnnualRate) {
   const Scenario sc = test::scenario(bare(R"(
 people: {attrition_annual: 0.3, backfill: false}
 plans: [{name: only}]
-)", "{reps: 50, managers: 5, salary: 0, manager_salary: 0}"));
+)",
+                                          "{reps: 50, managers: 5, salary: 0, manager_salary: 0}"));
   const sim::RunOutput r = test::run(sc, 0, 2000);
   std::vector<double> leavers(r.paths);
   for (std::size_t i = 0; i < r.paths; ++i) leavers[i] = r.scalar(i, out::leavers);
@@ -82,7 +85,7 @@ plans:
   EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 7), 3 * 2000.0);
   EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 10), 3 * 10 * 300.0);
   EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 6), 3 * 8.0);
-  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 7), 3 * 14.0);   // alignment workshop week
+  EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 7), 3 * 14.0);  // alignment workshop week
   EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 8), 3 * 8.0);
   EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 10), 3 * 12.0);  // training weeks
   EXPECT_DOUBLE_EQ(r.sum(out::s_hours_per_rep, 11), 3 * 12.0);
@@ -90,11 +93,13 @@ plans:
 }
 
 TEST(Costs, SalariesCommissionAndMarketing) {
-  const Scenario sc = test::scenario(bare(R"(
+  const Scenario sc =
+      test::scenario(bare(R"(
 people: {attrition_annual: 0}
 costs: {marketing_per_week: 700}
 plans: [{name: only}]
-)", "{reps: 10, managers: 2, salary: 52000, manager_salary: 104000}"));
+)",
+                          "{reps: 10, managers: 2, salary: 52000, manager_salary: 104000}"));
   const sim::RunOutput r = test::run(sc, 0, 2);
   EXPECT_DOUBLE_EQ(r.sum(out::s_costs, 0), 2 * (10 * 1000.0 + 2 * 2000.0 + 700));
 }

@@ -15,7 +15,8 @@ namespace salesim::test {
 
 inline Scenario scenario(const std::string& yaml) { return load_scenario_text(yaml, "test.yaml"); }
 
-inline sim::RunOutput run(const Scenario& sc, std::size_t plan, std::size_t paths, int threads = 0) {
+inline sim::RunOutput run(const Scenario& sc, std::size_t plan, std::size_t paths,
+                          int threads = 0) {
   RunSettings s;
   s.paths = paths;
   s.threads = threads;

@@ -17,8 +17,11 @@ int run_bench(const BenchArgs& a) {
   const Scenario sc = load_scenario_file(a.file);
   const PlanSpec& plan = sc.plans.front();
   const int all = sim::resolve_threads(0);
-  nlohmann::json out = {{"scenario", sc.name}, {"plan", plan.name}, {"paths", a.paths},
-                        {"weeks", sc.horizon()}, {"results", nlohmann::json::array()}};
+  nlohmann::json out = {{"scenario", sc.name},
+                        {"plan", plan.name},
+                        {"paths", a.paths},
+                        {"weeks", sc.horizon()},
+                        {"results", nlohmann::json::array()}};
   fmt::print("{}: plan '{}', {} paths x {} weeks, median of {}\n", sc.name, plan.name, a.paths,
              sc.horizon(), a.repeats);
   fmt::print("{:>8}{:>14}{:>18}{:>16}\n", "threads", "seconds", "rep-weeks/s", "paths/s");
@@ -42,7 +45,8 @@ int run_bench(const BenchArgs& a) {
     if (threads == 1) base_seconds = med;
     fmt::print("{:>8}{:>14.3f}{:>18.3e}{:>16.0f}{}\n", threads, med, rep_weeks / med, a.paths / med,
                threads > 1 ? fmt::format("   speed-up {:.2f}x", base_seconds / med) : "");
-    out["results"].push_back({{"threads", threads}, {"seconds_median", med},
+    out["results"].push_back({{"threads", threads},
+                              {"seconds_median", med},
                               {"rep_weeks_per_second", rep_weeks / med},
                               {"paths_per_second", a.paths / med}});
   }

@@ -1,15 +1,15 @@
 // salesim: the command line. Exit codes: 0 ok, 1 failure, 2 bad input.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 
 #include "models/keys.hpp"
 #include "models/simulate.hpp"
+#include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/progress.hpp"
-#include "salesim/version.hpp"
 #include "tools/bench.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/summary_json.hpp"
@@ -38,7 +38,8 @@ std::vector<std::string> split(const std::string& s) {
     if (c == ',') {
       if (!cur.empty()) out.push_back(cur);
       cur.clear();
-    } else cur += c;
+    } else
+      cur += c;
   }
   return out;
 }
@@ -60,14 +61,15 @@ int cmd_run(const RunArgs& a) {
     std::vector<std::string> names;
     for (const auto& p : sc.plans) found |= p.name == name, names.push_back(p.name);
     if (!found)
-      throw BadInput(fmt::format("--plans: {} has no plan '{}' (did you mean '{}'?)", a.file,
-                                 name, nearest(name, names)));
+      throw BadInput(fmt::format("--plans: {} has no plan '{}' (did you mean '{}'?)", a.file, name,
+                                 nearest(name, names)));
   }
   for (const auto& out : {a.h5, a.json})
     if (!out.empty()) {
       auto parent = std::filesystem::absolute(out).parent_path();
       if (!std::filesystem::is_directory(parent))
-        throw BadInput(fmt::format("cannot write {}: folder {} does not exist", out, parent.string()));
+        throw BadInput(
+            fmt::format("cannot write {}: folder {} does not exist", out, parent.string()));
     }
   RunSettings s;
   s.paths = a.paths;
@@ -85,7 +87,8 @@ int cmd_run(const RunArgs& a) {
     if (a.explain) std::cout << tools::format_explain(sc, res);
   }
   if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
-  if (!a.h5.empty()) tools::write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump());
+  if (!a.h5.empty())
+    tools::write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump());
   if (!a.csv_dir.empty()) {
     std::filesystem::create_directories(a.csv_dir);
     sim::write_text_atomically(std::filesystem::path(a.csv_dir) / "summary.csv",
@@ -112,8 +115,8 @@ int cmd_reference() {
     std::string def = k.value_text();
     if (k.path.find("<stage>.name") != std::string::npos) def = "qualify";
     std::cout << fmt::format("| `{}` | `{}` | {} | {} | {} | {} | {} |\n", k.path, def,
-                             k.type_name(), k.unit, k.range_text(),
-                             k.plan_settable ? "yes" : "no", k.meaning);
+                             k.type_name(), k.unit, k.range_text(), k.plan_settable ? "yes" : "no",
+                             k.meaning);
   }
   return 0;
 }
@@ -121,20 +124,23 @@ int cmd_reference() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"salesim: sales-plan simulation and forecasting.\n"
-               "Runs each plan of a scenario file as Monte Carlo paths and compares them against "
-               "the revenue goal and its checkpoints."};
-  app.set_version_flag("--version", fmt::format("salesim {} ({})", sim::build::version,
-                                                sim::build::git_revision));
+  CLI::App app{
+      "salesim: sales-plan simulation and forecasting.\n"
+      "Runs each plan of a scenario file as Monte Carlo paths and compares them against "
+      "the revenue goal and its checkpoints."};
+  app.set_version_flag(
+      "--version", fmt::format("salesim {} ({})", sim::build::version, sim::build::git_revision));
   app.require_subcommand(1);
 
   RunArgs ra;
-  auto* run = app.add_subcommand("run", "Run every plan of a scenario and compare each with the first");
+  auto* run =
+      app.add_subcommand("run", "Run every plan of a scenario and compare each with the first");
   run->footer(
       "Examples:\n"
       "  salesim run scenarios/nexacorp.yaml\n"
       "  salesim run scenarios/nexacorp.yaml --paths 2000 --threads 2 --json summary.json\n"
-      "  salesim run scenarios/nexacorp.yaml --plans baseline,targeted-effectiveness -o results.h5");
+      "  salesim run scenarios/nexacorp.yaml --plans baseline,targeted-effectiveness -o "
+      "results.h5");
   run->add_option("file", ra.file, "Scenario file (YAML)")->required();
   run->add_option("--paths", ra.paths, "Paths per plan (default: the file's simulation.paths)")
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
@@ -151,13 +157,15 @@ int main(int argc, char** argv) {
   std::string vfile;
   bool reference = false;
   auto* validate = app.add_subcommand("validate", "Check a scenario file and report every problem");
-  validate->footer("Examples:\n  salesim validate scenarios/nexacorp.yaml\n"
-                   "  salesim validate --reference > docs/scenario-keys.md");
+  validate->footer(
+      "Examples:\n  salesim validate scenarios/nexacorp.yaml\n"
+      "  salesim validate --reference > docs/scenario-keys.md");
   validate->add_option("file", vfile, "Scenario file (YAML)");
   validate->add_flag("--reference", reference, "Print the table of every scalar key (markdown)");
 
   tools::BenchArgs ba;
-  auto* bench = app.add_subcommand("bench", "Measure rep-weeks and paths per second, 1 thread and all threads");
+  auto* bench = app.add_subcommand(
+      "bench", "Measure rep-weeks and paths per second, 1 thread and all threads");
   bench->footer("Example:\n  salesim bench scenarios/nexacorp.yaml --paths 4000");
   bench->add_option("file", ba.file, "Scenario file (YAML)")->required();
   bench->add_option("--paths", ba.paths, "Paths per measurement")->check(CLI::Range(1, 100000000));
@@ -180,7 +188,8 @@ int main(int argc, char** argv) {
     if (bench->parsed()) return tools::run_bench(ba);
   } catch (const ScenarioError& e) {
     std::cerr << e.what() << "\n";
-    std::cerr << fmt::format("{} problem{} found\n", e.problems.size(), e.problems.size() == 1 ? "" : "s");
+    std::cerr << fmt::format("{} problem{} found\n", e.problems.size(),
+                             e.problems.size() == 1 ? "" : "s");
     return 2;
   } catch (const BadInput& e) {
     std::cerr << "salesim: " << e.what() << "\n";

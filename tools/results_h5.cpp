@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "models/outputs.hpp"
+#include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/h5.hpp"
-#include "salesim/version.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -51,18 +51,24 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
   for (hsize_t i = 0; i < P; ++i) idx[i] = double(r.run.first_path + i);
   paths.write("path_index", idx, {P});
   const std::pair<const char*, std::size_t> cols[] = {
-      {"final_bookings", out::final_bookings}, {"cost", out::cost},
-      {"leavers", out::leavers}, {"hires", out::hires},
-      {"opportunities_created", out::created}, {"won", out::won}, {"lost", out::lost},
-      {"goal_met", out::goal_met}, {"goal_week", out::goal_week},
-      {"burnout_final", out::burnout_final}, {"burnt_out_share_final", out::burnt_out_share_final},
-      {"headcount_final", out::headcount_final}, {"hours_per_rep_week", out::hours_per_rep_week}};
+      {"final_bookings", out::final_bookings},
+      {"cost", out::cost},
+      {"leavers", out::leavers},
+      {"hires", out::hires},
+      {"opportunities_created", out::created},
+      {"won", out::won},
+      {"lost", out::lost},
+      {"goal_met", out::goal_met},
+      {"goal_week", out::goal_week},
+      {"burnout_final", out::burnout_final},
+      {"burnt_out_share_final", out::burnt_out_share_final},
+      {"headcount_final", out::headcount_final},
+      {"hours_per_rep_week", out::hours_per_rep_week}};
   for (const auto& [name, col] : cols) paths.write(name, r.column(col), {P});
   const hsize_t C = sc.base.goal.checkpoints.size();
   std::vector<std::uint8_t> met(P * C);
   for (hsize_t i = 0; i < P; ++i)
-    for (hsize_t c = 0; c < C; ++c)
-      met[i * C + c] = r.run.scalar(i, out::first_checkpoint + c) > 0;
+    for (hsize_t c = 0; c < C; ++c) met[i * C + c] = r.run.scalar(i, out::first_checkpoint + c) > 0;
   paths.write("checkpoints_met", met, {P, C});
 
   auto cps = g.group("checkpoints");
@@ -94,9 +100,9 @@ void write_results_h5(const std::string& path, const Scenario& sc, const Scenari
     f.attr("format_major", std::int64_t(kResultsFormatMajor));
     f.attr("salesim_version", std::string(sim::build::version));
     f.attr("git_revision", std::string(sim::build::git_revision));
-    f.attr("created", fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                                  fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                      std::chrono::system_clock::now()))));
+    f.attr("created",
+           fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
+                                                    std::chrono::system_clock::now()))));
     f.attr("seed", fmt::format("{}", seed));
     f.attr("paths", std::int64_t(res.paths));
     f.attr("threads", std::int64_t(res.threads));

@@ -1,7 +1,7 @@
 #include "tools/summary_json.hpp"
 
-#include "sim/stats.hpp"
 #include "salesim/version.hpp"
+#include "sim/stats.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -10,7 +10,8 @@ using nlohmann::json;
 json num(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json mean_se(const sim::MeanSe& m) {
-  return m.n ? json{{"mean", num(m.mean)}, {"se", num(m.se)}} : json{{"mean", nullptr}, {"se", nullptr}};
+  return m.n ? json{{"mean", num(m.mean)}, {"se", num(m.se)}}
+             : json{{"mean", nullptr}, {"se", nullptr}};
 }
 json quantiles(const Quantiles& q) {
   json j = json::object();
@@ -26,8 +27,11 @@ json plan_json(const PlanResult& r) {
   p["checkpoints"] = json::array();
   p["bookings_at_checkpoints"] = json::array();
   for (const auto& c : r.checkpoints) {
-    p["checkpoints"].push_back({{"label", c.label}, {"week", c.week}, {"target", c.target},
-                                {"p_met", c.met.mean}, {"se", c.met.se}});
+    p["checkpoints"].push_back({{"label", c.label},
+                                {"week", c.week},
+                                {"target", c.target},
+                                {"p_met", c.met.mean},
+                                {"se", c.met.se}});
     p["bookings_at_checkpoints"].push_back(
         {{"week", c.week}, {"mean", c.bookings.mean}, {"se", c.bookings.se}});
   }
@@ -50,9 +54,8 @@ json plan_json(const PlanResult& r) {
                  {"hires_mean", r.hires.mean},
                  {"headcount_final_mean", r.headcount_final.mean},
                  {"hours_per_rep_week_mean", num(r.hours_per_rep_week.mean)}};
-  p["pipeline"] = {{"created_mean", r.created.mean},
-                   {"won_mean", r.won.mean},
-                   {"lost_mean", r.lost.mean}};
+  p["pipeline"] = {
+      {"created_mean", r.created.mean}, {"won_mean", r.won.mean}, {"lost_mean", r.lost.mean}};
   return p;
 }
 

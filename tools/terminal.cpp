@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "models/pipeline_graph.hpp"
 #include "models/outputs.hpp"
+#include "models/pipeline_graph.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -47,7 +47,9 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
     const auto& cp = goal.checkpoints[i];
     row(fmt::format("P({} {} wk{})", cp.label.substr(0, 8), money(cp.revenue), cp.week),
-        [i](const PlanResult& r) { return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se); });
+        [i](const PlanResult& r) {
+          return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se);
+        });
   }
   if (!goal.checkpoints.empty())
     row("P(all checkpoints)",
@@ -61,24 +63,28 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   });
   row("cost", [](const PlanResult& r) { return money(r.cost.mean); });
   row("profit", [](const PlanResult& r) { return money(r.profit.mean); });
-  row("burnout (final mean)", [](const PlanResult& r) { return fmt::format("{:.3f}", r.burnout_final.mean); });
-  row("burnt out share (B>0.7)", [](const PlanResult& r) { return fmt::format("{:.1f}%", 100 * r.burnt_out_final.mean); });
+  row("burnout (final mean)",
+      [](const PlanResult& r) { return fmt::format("{:.3f}", r.burnout_final.mean); });
+  row("burnt out share (B>0.7)",
+      [](const PlanResult& r) { return fmt::format("{:.1f}%", 100 * r.burnt_out_final.mean); });
   row("leavers", [](const PlanResult& r) { return fmt::format("{:.1f}", r.leavers.mean); });
-  row("headcount at horizon", [](const PlanResult& r) { return fmt::format("{:.1f}", r.headcount_final.mean); });
-  row("hours per rep-week", [](const PlanResult& r) { return fmt::format("{:.1f}", r.hours_per_rep_week.mean); });
+  row("headcount at horizon",
+      [](const PlanResult& r) { return fmt::format("{:.1f}", r.headcount_final.mean); });
+  row("hours per rep-week",
+      [](const PlanResult& r) { return fmt::format("{:.1f}", r.hours_per_rep_week.mean); });
 
   if (!res.comparisons.empty()) {
     s += fmt::format("\nPaired with '{}' (same paths, same draws):\n", res.plans[0].name);
     s += fmt::format("{:<{}}{:>22}{:>12}{:>16}{:>16}{:>10}\n", "plan", w, "bookings diff ± se",
                      "P(better)", "P(goal) diff", "extra cost", "ROI");
     for (const auto& c : res.comparisons)
-      s += fmt::format("{:<{}}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan, w,
-                       money(c.bookings_diff.mean) + " ±" + money(c.bookings_diff.se),
-                       100 * c.p_better,
-                       c.goal_diff ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean,
-                                                 100 * c.goal_diff->se)
-                                   : "-",
-                       money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
+      s += fmt::format(
+          "{:<{}}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan, w,
+          money(c.bookings_diff.mean) + " ±" + money(c.bookings_diff.se), 100 * c.p_better,
+          c.goal_diff
+              ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean, 100 * c.goal_diff->se)
+              : "-",
+          money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
   }
   return s;
 }
@@ -125,7 +131,9 @@ std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
       "final_bookings_se,final_bookings_p10,final_bookings_p50,final_bookings_p90,cost_mean,"
       "profit_mean,burnout_mean_final,burnt_out_share_final,leavers_mean,headcount_final_mean,"
       "bookings_diff_vs_first,bookings_diff_se,p_better,cost_diff_vs_first,roi\n";
-  auto f = [](std::optional<double> v) { return v && std::isfinite(*v) ? fmt::format("{:.10g}", *v) : std::string(); };
+  auto f = [](std::optional<double> v) {
+    return v && std::isfinite(*v) ? fmt::format("{:.10g}", *v) : std::string();
+  };
   auto quote = [](const std::string& x) {
     std::string q = "\"";
     for (char c : x) q += c == '"' ? std::string("\"\"") : std::string(1, c);
