@@ -44,7 +44,7 @@ TEST_F(Cli, RunWritesEveryOutputAndTheSummaryHasTheContractKeys) {
   const auto j = nlohmann::json::parse(test::read_file(json));
   EXPECT_EQ(j["paths"], 300);
   EXPECT_EQ(j["seed"], 5);
-  EXPECT_EQ(j["plans"].size(), 3u);
+  EXPECT_EQ(j["plans"].size(), 4u);
   EXPECT_EQ(j["plans"][0]["checkpoints"].size(), 3u);
   EXPECT_TRUE(fs::exists(dir / "csv" / "summary.csv"));
   EXPECT_EQ(shell("h5dump -H " + h5 + " > /dev/null"), 0);
@@ -66,7 +66,7 @@ for k in ("format_version", "salesim_version", "git_revision", "created", "seed"
     assert k in a, k
 assert "name: \"NexaCorp FY25\"" in f["scenario_text"][()].decode()
 order = [x.decode() for x in f["plan_order"][()]]
-assert order == ["baseline", "push-activity", "targeted-effectiveness"], order
+assert order == ["baseline", "push-activity", "targeted-effectiveness", "classroom-training"], order
 for p in order:
     g = f["plans"][p]
     assert g["weekly/cum_bookings_quantiles"].shape == (52, 7)
