@@ -192,3 +192,30 @@ TEST(Loader, DuplicateKeysAreErrorsNotSilentlyIgnored) {
 }
 }  // namespace
 }  // namespace salesim
+
+namespace salesim {
+namespace {
+// Every example scenario runs through the CLI and its summary meets the contract.
+TEST(Scenarios, EveryExampleRunsAndItsSummaryMeetsTheContract) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "salesim-scenarios";
+  fs::create_directories(dir);
+  for (const auto& e : fs::directory_iterator(test::source_dir() + "/scenarios")) {
+    if (e.path().extension() != ".yaml") continue;
+    const std::string json = (dir / (e.path().stem().string() + ".json")).string();
+    std::string out;
+    ASSERT_EQ(test::shell(test::binary() + " run " + e.path().string() +
+                              " --paths 100 --quiet --json " + json,
+                          &out),
+              0)
+        << e.path() << out;
+    EXPECT_EQ(test::shell(std::string(SALESIM_PYTHON) + " " + test::source_dir() +
+                              "/tests/tools/check_summary.py " + json,
+                          &out),
+              0)
+        << e.path() << out;
+  }
+  fs::remove_all(dir);
+}
+}  // namespace
+}  // namespace salesim
