@@ -104,6 +104,9 @@ Comparison compare(const PlanResult& a, const PlanResult& b) {
   c.leavers_diff = sim::paired_diff(a.column(out::leavers), b.column(out::leavers));
   c.burnout_diff = sim::paired_diff(a.column(out::burnout_final), b.column(out::burnout_final));
   if (a.goal) c.goal_diff = sim::paired_diff(a.column(out::goal_met), b.column(out::goal_met));
+  for (std::size_t i = 0; i < a.checkpoints.size(); ++i)
+    c.checkpoint_diffs.push_back(
+        sim::paired_diff(a.column(out::first_checkpoint + i), b.column(out::first_checkpoint + i)));
   if (c.cost_diff.mean > 0) c.roi = c.profit_diff.mean / c.cost_diff.mean;
   return c;
 }

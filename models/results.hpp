@@ -49,7 +49,8 @@ struct Comparison {
   std::string plan, baseline;
   sim::MeanSe bookings_diff, cost_diff, profit_diff, leavers_diff, burnout_diff;
   std::optional<sim::MeanSe> goal_diff;
-  double p_better = 0;        // P(plan's final bookings > baseline's), same path
+  std::vector<sim::MeanSe> checkpoint_diffs;  // P(met) difference per checkpoint
+  double p_better = 0;                        // P(plan's final bookings > baseline's), same path
   std::optional<double> roi;  // incremental profit / incremental cost, when that cost is > 0
 };
 

@@ -57,9 +57,9 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   const double B = R.burnout[r];
   const double c = st.coaching[R.manager[r]];
 
-  const double rho = ramp(P, R.tenure[r]);                   // 1
-  const double e = effort(P, cx.model.commission_baseline);  // 2
-  HoursInput hours;                                          // 3
+  const double rho = ramp(P, R.tenure[r]);  // 1
+  const double e = cx.effort;               // 2
+  HoursInput hours;                         // 3
   hours.H = P.capacity.max_hours * e * (1 - P.burnout.capacity_loss * B);
   hours.F = P.capacity.admin_hours * (1 + P.capacity.control_overhead * (1 - st.a)) +
             R.training_hours[r] + c + st.extra_fixed_hours;
@@ -123,8 +123,14 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
       std::fill(st.m.begin(), st.m.end(), org.manager_coaching_skill);
     if (model.plan.sets_coaching_policy) st.c_pol = org.coaching_hours_per_rep;
   }
-  WeekContext cx{
-      model, st, scratch, model.params(st.uses_plan_params), model.derived(st.uses_plan_params), t};
+  const Params& in_force = model.params(st.uses_plan_params);
+  WeekContext cx{model,
+                 st,
+                 scratch,
+                 in_force,
+                 model.derived(st.uses_plan_params),
+                 t,
+                 effort(in_force, model.commission_baseline)};
   join_hires(cx);
   start_programs(cx);
   enrol_training(cx);

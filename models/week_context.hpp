@@ -13,6 +13,7 @@ struct WeekContext {
   const Params& P;
   const Derived& D;
   int t;
+  double effort;  // e of MODEL.md 3.4.2: the same for every rep in a week
   sim::Stream stream(Process p, int entity) const { return model.stream(st.path, p, entity, t); }
 };
 

@@ -46,6 +46,7 @@ TEST_F(Cli, RunWritesEveryOutputAndTheSummaryHasTheContractKeys) {
   EXPECT_EQ(j["seed"], 5);
   EXPECT_EQ(j["plans"].size(), 4u);
   EXPECT_EQ(j["plans"][0]["checkpoints"].size(), 3u);
+  EXPECT_EQ(j["plans"][1]["vs_first"]["checkpoints_diff"].size(), 3u);
   EXPECT_TRUE(fs::exists(dir / "csv" / "summary.csv"));
   EXPECT_EQ(shell("h5dump -H " + h5 + " > /dev/null"), 0);
   // No temporary files are left behind.

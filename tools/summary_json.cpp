@@ -59,8 +59,14 @@ json plan_json(const PlanResult& r) {
   return p;
 }
 
-json comparison_json(const Comparison& c) {
+json comparison_json(const Comparison& c, const PlanResult& plan) {
+  json cps = json::array();
+  for (std::size_t i = 0; i < c.checkpoint_diffs.size(); ++i)
+    cps.push_back({{"label", plan.checkpoints[i].label},
+                   {"p_met_diff", c.checkpoint_diffs[i].mean},
+                   {"se", c.checkpoint_diffs[i].se}});
   return {{"baseline", c.baseline},
+          {"checkpoints_diff", cps},
           {"final_bookings_diff_mean", c.bookings_diff.mean},
           {"se", c.bookings_diff.se},
           {"p_better", c.p_better},
@@ -91,7 +97,7 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   j["plans"] = json::array();
   for (std::size_t i = 0; i < res.plans.size(); ++i) {
     json p = plan_json(res.plans[i]);
-    if (i > 0) p["vs_first"] = comparison_json(res.comparisons[i - 1]);
+    if (i > 0) p["vs_first"] = comparison_json(res.comparisons[i - 1], res.plans[i]);
     j["plans"].push_back(p);
   }
   return j;
