@@ -20,6 +20,10 @@ std::string money(double v) {
   return fmt::format("{:.0f}", v);
 }
 std::string pct(double p, double se) { return fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se); }
+// A figure that does not exist (no reps at the end) prints as "-", not "nan".
+std::string fixed(double v, int digits, const char* suffix = "") {
+  return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
+}
 std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}", *w) : "never"; }
 
 }  // namespace
@@ -63,15 +67,14 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   });
   row("cost", [](const PlanResult& r) { return money(r.cost.mean); });
   row("profit", [](const PlanResult& r) { return money(r.profit.mean); });
-  row("burnout (final mean)",
-      [](const PlanResult& r) { return fmt::format("{:.3f}", r.burnout_final.mean); });
+  row("burnout (final mean)", [](const PlanResult& r) { return fixed(r.burnout_final.mean, 3); });
   row("burnt out share (B>0.7)",
-      [](const PlanResult& r) { return fmt::format("{:.1f}%", 100 * r.burnt_out_final.mean); });
+      [](const PlanResult& r) { return fixed(100 * r.burnt_out_final.mean, 1, "%"); });
   row("leavers", [](const PlanResult& r) { return fmt::format("{:.1f}", r.leavers.mean); });
   row("headcount at horizon",
       [](const PlanResult& r) { return fmt::format("{:.1f}", r.headcount_final.mean); });
   row("hours per rep-week",
-      [](const PlanResult& r) { return fmt::format("{:.1f}", r.hours_per_rep_week.mean); });
+      [](const PlanResult& r) { return fixed(r.hours_per_rep_week.mean, 1); });
 
   if (!res.comparisons.empty()) {
     s += fmt::format("\nPaired with '{}' (same paths, same draws):\n", res.plans[0].name);
