@@ -25,6 +25,17 @@ struct ScenarioResults {
   double elapsed_seconds = 0;
 };
 
+// Precision control (--target-se): paths are added until the standard error of P(goal) is at
+// most target_se for every plan, or max_paths is reached.
+struct PrecisionResult {
+  double target_se = 0, achieved_se = 0;
+  std::size_t paths = 0, max_paths = 0;
+  bool met = false;
+};
+ScenarioResults run_to_precision(const Scenario& sc, const RunSettings& s,
+                                 const std::vector<std::string>& only_plans, double target_se,
+                                 std::size_t max_paths, PrecisionResult& precision);
+
 // Runs one plan.
 sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSettings& s);
 // Runs the listed plans (all when empty), in file order; the first listed is the baseline.

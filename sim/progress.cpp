@@ -31,6 +31,15 @@ void Progress::update(std::size_t done) {
   drawn_ = true;
 }
 
+void Progress::update(std::size_t done, std::size_t total) {
+  if (!enabled_) return;
+  {
+    std::lock_guard lock(mutex_);
+    total_ = total;
+  }
+  update(done);
+}
+
 void Progress::finish() {
   std::lock_guard lock(mutex_);
   if (drawn_) std::fprintf(stderr, "\r\033[K");

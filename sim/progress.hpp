@@ -14,6 +14,7 @@ class Progress {
   Progress(std::string label, std::size_t total, bool enabled);
   ~Progress();
   void update(std::size_t done);
+  void update(std::size_t done, std::size_t total);  // when the total grows as work goes on
   void finish();
 
  private:

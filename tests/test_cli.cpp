@@ -220,3 +220,39 @@ TEST(Scenarios, EveryExampleRunsAndItsSummaryMeetsTheContract) {
 }
 }  // namespace
 }  // namespace salesim
+
+namespace salesim {
+namespace {
+// --target-se adds paths until the standard error of P(goal) meets the target; the result is
+// the same as a plain run with the final path count.
+TEST(Precision, StopsAtTheTargetWithTheBitsOfAPlainRun) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "salesim-precision";
+  fs::create_directories(dir);
+  const std::string a = (dir / "a.json").string(), b = (dir / "b.json").string();
+  std::string out;
+  ASSERT_EQ(test::shell(test::binary() + " run " + test::example() +
+                        " --paths 200 --target-se 0.01 --quiet --json " + a),
+            0);
+  const auto ja = nlohmann::json::parse(test::read_file(a));
+  const auto paths = ja["precision"]["paths"].get<std::size_t>();
+  EXPECT_TRUE(ja["precision"]["met"].get<bool>());
+  EXPECT_GT(paths, 200u);
+  for (const auto& p : ja["plans"]) EXPECT_LE(p["goal"]["se"].get<double>(), 0.01);
+  ASSERT_EQ(test::shell(test::binary() + " run " + test::example() + " --paths " +
+                        std::to_string(paths) + " --quiet --json " + b),
+            0);
+  EXPECT_EQ(ja["plans"], nlohmann::json::parse(test::read_file(b))["plans"]);
+
+  // At the limit it fails clearly and writes nothing.
+  const std::string c = (dir / "c.json").string();
+  EXPECT_EQ(test::shell(test::binary() + " run " + test::example() +
+                            " --target-se 0.001 --max-paths 300 --quiet --json " + c,
+                        &out),
+            1);
+  EXPECT_NE(out.find("still above the target"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(c));
+  fs::remove_all(dir);
+}
+}  // namespace
+}  // namespace salesim

@@ -9,6 +9,7 @@
 #include "models/simulate.hpp"
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/precision.hpp"
 #include "sim/progress.hpp"
 #include "tools/bench.hpp"
 #include "tools/results_h5.hpp"
@@ -29,6 +30,8 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   bool quiet = false, explain = false;
+  std::optional<double> target_se;
+  std::size_t max_paths = 1000000;
 };
 
 std::vector<std::string> split(const std::string& s) {
@@ -77,14 +80,44 @@ int cmd_run(const RunArgs& a) {
   const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
   sim::Progress bar("simulating", (a.paths ? a.paths : sc.base.simulation.paths) * n_plans,
                     !a.quiet);
-  s.progress = [&](std::size_t done, std::size_t) { bar.update(done); };
-  const ScenarioResults res = run_scenario(sc, s, only);
+  s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
+  if (a.target_se && !sc.base.goal.revenue)
+    throw BadInput(
+        fmt::format("--target-se: {} has no goal.revenue, so there is no P(goal) whose "
+                    "standard error could be controlled",
+                    a.file));
+  PrecisionResult precision;
+  const ScenarioResults res =
+      a.target_se ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
+                  : run_scenario(sc, s, only);
   bar.finish();
 
-  const auto summary = tools::summary_json(sc, res, sc.base.simulation.seed);
+  auto summary = tools::summary_json(sc, res, sc.base.simulation.seed);
+  if (a.target_se)
+    summary["precision"] = {{"metric", "p_goal"},
+                            {"target_se", precision.target_se},
+                            {"achieved_se", precision.achieved_se},
+                            {"paths", precision.paths},
+                            {"max_paths", precision.max_paths},
+                            {"met", precision.met}};
   if (!a.quiet) {
     std::cout << tools::format_table(sc, res);
     if (a.explain) std::cout << tools::format_explain(sc, res);
+    if (a.target_se && precision.met)
+      std::cout << fmt::format(
+          "\nPrecision: P(goal) standard error {:.4f} <= target {:.4f} with "
+          "{} paths per plan\n",
+          precision.achieved_se, precision.target_se, precision.paths);
+  }
+  if (a.target_se && !precision.met) {
+    std::cerr << fmt::format(
+        "salesim: P(goal) standard error {:.4f} is still above the target {:.4f} at the path "
+        "limit of {} paths per plan; raise --max-paths (about {} would do) or loosen "
+        "--target-se. No output files were written.\n",
+        precision.achieved_se, precision.target_se, precision.max_paths,
+        sim::paths_for_target(precision.paths, precision.achieved_se, precision.target_se,
+                              std::size_t(-1) / 2));
+    return 1;
   }
   if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
   if (!a.h5.empty())
@@ -151,6 +184,11 @@ int main(int argc, char** argv) {
   run->add_option("--json", ra.json, "Write the summary as JSON to this file");
   run->add_option("--csv", ra.csv_dir, "Write summary.csv into this folder");
   run->add_flag("--quiet", ra.quiet, "Print nothing (no table, no progress bar)");
+  run->add_option("--target-se", ra.target_se,
+                  "Add paths until the standard error of P(goal) is at most this for every plan")
+      ->check(CLI::Range(1e-6, 0.5));
+  run->add_option("--max-paths", ra.max_paths, "Path limit per plan for --target-se")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   run->add_flag("--explain", ra.explain,
                 "Also print the pipeline's absorbing-chain figures beside the simulated ones");
 
