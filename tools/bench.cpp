@@ -10,6 +10,7 @@
 #include "models/simulate.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/runner.hpp"
+#include "tools/cli.hpp"
 
 namespace salesim::tools {
 
@@ -52,6 +53,19 @@ int run_bench(const BenchArgs& a) {
   }
   if (!a.json.empty()) sim::write_text_atomically(a.json, out.dump(2) + "\n");
   return 0;
+}
+
+void add_bench_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<BenchArgs>();
+  auto* cmd = app.add_subcommand(
+      "bench", "Measure rep-weeks and paths per second, 1 thread and all threads");
+  cmd->footer("Example:\n  salesim bench scenarios/nexacorp.yaml --paths 4000");
+  cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
+  cmd->add_option("--paths", a->paths, "Paths per measurement")->check(CLI::Range(1, 100000000));
+  cmd->add_option("--repeats", a->repeats, "Measurements per thread count (median reported)")
+      ->check(CLI::Range(1, 100));
+  cmd->add_option("--json", a->json, "Also write the figures as JSON");
+  commands.push_back({cmd, [a] { return run_bench(*a); }});
 }
 
 }  // namespace salesim::tools

@@ -1,0 +1,122 @@
+// `salesim run`: run the plans of a scenario, print the comparison, write the outputs.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "models/simulate.hpp"
+#include "sim/atomic_file.hpp"
+#include "sim/precision.hpp"
+#include "sim/progress.hpp"
+#include "tools/cli.hpp"
+#include "tools/results_h5.hpp"
+#include "tools/summary_json.hpp"
+#include "tools/terminal.hpp"
+
+namespace salesim::tools {
+namespace {
+
+struct RunArgs {
+  std::string file, h5, json, csv_dir, plans;
+  std::size_t paths = 0;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool quiet = false, explain = false;
+  std::optional<double> target_se;
+  std::size_t max_paths = 1000000;
+};
+
+int cmd_run(const RunArgs& a) {
+  Scenario sc = load_with_seed(a.file, a.seed);
+  std::vector<std::string> only = split_list(a.plans);
+  check_plan_names(sc, only, "--plans");
+  for (const auto& out : {a.h5, a.json}) require_parent_folder(out);
+  RunSettings s;
+  s.paths = a.paths;
+  s.threads = a.threads;
+  const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
+  sim::Progress bar("simulating", (a.paths ? a.paths : sc.base.simulation.paths) * n_plans,
+                    !a.quiet);
+  s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
+  if (a.target_se && !sc.base.goal.revenue)
+    throw BadInput(
+        fmt::format("--target-se: {} has no goal.revenue, so there is no P(goal) whose "
+                    "standard error could be controlled",
+                    a.file));
+  PrecisionResult precision;
+  const ScenarioResults res =
+      a.target_se ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
+                  : run_scenario(sc, s, only);
+  bar.finish();
+
+  auto summary = summary_json(sc, res, sc.base.simulation.seed);
+  if (a.target_se)
+    summary["precision"] = {{"metric", "p_goal"},
+                            {"target_se", precision.target_se},
+                            {"achieved_se", precision.achieved_se},
+                            {"paths", precision.paths},
+                            {"max_paths", precision.max_paths},
+                            {"met", precision.met}};
+  if (!a.quiet) {
+    std::cout << format_table(sc, res);
+    if (a.explain) std::cout << format_explain(sc, res);
+    if (a.target_se && precision.met)
+      std::cout << fmt::format(
+          "\nPrecision: P(goal) standard error {:.4f} <= target {:.4f} with "
+          "{} paths per plan\n",
+          precision.achieved_se, precision.target_se, precision.paths);
+  }
+  if (a.target_se && !precision.met) {
+    std::cerr << fmt::format(
+        "salesim: P(goal) standard error {:.4f} is still above the target {:.4f} at the path "
+        "limit of {} paths per plan; raise --max-paths (about {} would do) or loosen "
+        "--target-se. No output files were written.\n",
+        precision.achieved_se, precision.target_se, precision.max_paths,
+        sim::paths_for_target(precision.paths, precision.achieved_se, precision.target_se,
+                              std::size_t(-1) / 2));
+    return 1;
+  }
+  if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
+  if (!a.h5.empty()) write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump());
+  if (!a.csv_dir.empty()) {
+    std::filesystem::create_directories(a.csv_dir);
+    sim::write_text_atomically(std::filesystem::path(a.csv_dir) / "summary.csv",
+                               format_csv(sc, res));
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, Commands& commands) {
+  auto ra = std::make_shared<RunArgs>();
+  auto* run =
+      app.add_subcommand("run", "Run every plan of a scenario and compare each with the first");
+  run->footer(
+      "Examples:\n"
+      "  salesim run scenarios/nexacorp.yaml\n"
+      "  salesim run scenarios/nexacorp.yaml --paths 2000 --threads 2 --json summary.json\n"
+      "  salesim run scenarios/nexacorp.yaml --plans baseline,targeted-effectiveness -o "
+      "results.h5");
+  run->add_option("file", ra->file, "Scenario file (YAML)")->required();
+  run->add_option("--paths", ra->paths, "Paths per plan (default: the file's simulation.paths)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  run->add_option("--seed", ra->seed, "Seed (default: the file's simulation.seed)");
+  run->add_option("--threads", ra->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  run->add_option("--plans", ra->plans, "Comma-separated plans to run; the first is the baseline");
+  run->add_option("-o,--output", ra->h5, "Write results to this HDF5 file");
+  run->add_option("--json", ra->json, "Write the summary as JSON to this file");
+  run->add_option("--csv", ra->csv_dir, "Write summary.csv into this folder");
+  run->add_flag("--quiet", ra->quiet, "Print nothing (no table, no progress bar)");
+  run->add_option("--target-se", ra->target_se,
+                  "Add paths until the standard error of P(goal) is at most this for every plan")
+      ->check(CLI::Range(1e-6, 0.5));
+  run->add_option("--max-paths", ra->max_paths, "Path limit per plan for --target-se")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  run->add_flag("--explain", ra->explain,
+                "Also print the pipeline's absorbing-chain figures beside the simulated ones");
+
+  commands.push_back({run, [ra] { return cmd_run(*ra); }});
+}
+
+}  // namespace salesim::tools
