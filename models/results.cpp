@@ -13,6 +13,42 @@ std::vector<double> PlanResult::column(std::size_t scalar) const {
   return v;
 }
 
+std::optional<Metric> parse_metric(const std::string& name) {
+  for (int i = 0; i < 3; ++i)
+    if (name == kMetricNames[i]) return Metric(i);
+  return std::nullopt;
+}
+
+const char* to_string(Metric m) { return kMetricNames[int(m)]; }
+
+std::vector<double> metric_column(const PlanResult& r, Metric m) {
+  switch (m) {
+    case Metric::p_goal:
+      return r.column(out::goal_met);
+    case Metric::final_bookings:
+      return r.column(out::final_bookings);
+    case Metric::profit: {
+      auto v = r.column(out::final_bookings);
+      const auto cost = r.column(out::cost);
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] -= cost[i];
+      return v;
+    }
+  }
+  return {};
+}
+
+std::optional<sim::MeanSe> metric_estimate(const PlanResult& r, Metric m) {
+  switch (m) {
+    case Metric::p_goal:
+      return r.goal;
+    case Metric::final_bookings:
+      return r.final_bookings;
+    case Metric::profit:
+      return r.profit;
+  }
+  return std::nullopt;
+}
+
 PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunOutput run) {
   PlanResult r;
   r.name = plan_name;

@@ -54,6 +54,16 @@ struct Comparison {
   std::optional<double> roi;  // incremental profit / incremental cost, when that cost is > 0
 };
 
+// The figures a sweep, a sensitivity analysis or precision control can aim at, per path.
+enum class Metric { p_goal, final_bookings, profit };
+inline constexpr const char* kMetricNames[] = {"p_goal", "final_bookings", "profit"};
+std::optional<Metric> parse_metric(const std::string& name);
+const char* to_string(Metric m);
+// The metric's value on each path (p_goal: 1 when the goal was met, else 0).
+std::vector<double> metric_column(const PlanResult& r, Metric m);
+// Its estimate with standard error (p_goal: nullopt when the scenario has no goal).
+std::optional<sim::MeanSe> metric_estimate(const PlanResult& r, Metric m);
+
 PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunOutput run);
 Comparison compare(const PlanResult& baseline, const PlanResult& plan);
 

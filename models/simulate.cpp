@@ -59,18 +59,19 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
 
 ScenarioResults run_to_precision(const Scenario& sc, const RunSettings& s,
                                  const std::vector<std::string>& only_plans, double target_se,
-                                 std::size_t max_paths, PrecisionResult& precision) {
+                                 std::size_t max_paths, PrecisionResult& precision,
+                                 Metric metric) {
   // Every round reruns from path 0 with more paths: the first paths give the same bits, so the
   // result equals a single run with the final path count.
   RunSettings round = s;
   round.paths = std::min(s.paths ? s.paths : std::size_t(sc.base.simulation.paths), max_paths);
-  precision = {target_se, 0, 0, max_paths, false};
+  precision = {metric, target_se, 0, 0, max_paths, false};
   double elapsed = 0;
   for (;;) {
     ScenarioResults res = run_scenario(sc, round, only_plans);
     elapsed += res.elapsed_seconds;
     double worst = 0;
-    for (const auto& p : res.plans) worst = std::max(worst, p.goal->se);
+    for (const auto& p : res.plans) worst = std::max(worst, metric_estimate(p, metric)->se);
     precision.achieved_se = worst;
     precision.paths = round.paths;
     precision.met = worst <= target_se;

@@ -25,16 +25,18 @@ struct ScenarioResults {
   double elapsed_seconds = 0;
 };
 
-// Precision control (--target-se): paths are added until the standard error of P(goal) is at
-// most target_se for every plan, or max_paths is reached.
+// Precision control (--target-se): paths are added until the standard error of the metric
+// (P(goal) by default) is at most target_se for every plan, or max_paths is reached.
 struct PrecisionResult {
+  Metric metric = Metric::p_goal;
   double target_se = 0, achieved_se = 0;
   std::size_t paths = 0, max_paths = 0;
   bool met = false;
 };
 ScenarioResults run_to_precision(const Scenario& sc, const RunSettings& s,
                                  const std::vector<std::string>& only_plans, double target_se,
-                                 std::size_t max_paths, PrecisionResult& precision);
+                                 std::size_t max_paths, PrecisionResult& precision,
+                                 Metric metric = Metric::p_goal);
 
 // Runs one plan.
 sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSettings& s);

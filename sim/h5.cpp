@@ -1,5 +1,7 @@
 #include "h5.hpp"
 
+#include <cstring>
+
 namespace sim::h5 {
 namespace {
 
@@ -74,6 +76,7 @@ Group Group::open_group(const std::string& name) const {
 bool Group::has(const std::string& name) const {
   return H5Lexists(id_, name.c_str(), H5P_DEFAULT) > 0;
 }
+bool Group::has_attr(const std::string& name) const { return H5Aexists(id_, name.c_str()) > 0; }
 
 void Group::attr(const std::string& name, const std::string& value) {
   Handle t{string_type(), H5Tclose};
@@ -189,6 +192,50 @@ std::string Group::read_string(const std::string& name) const {
   check_status(H5Dread(ds.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, s.data()), "read " + name);
   while (!s.empty() && s.back() == '\0') s.pop_back();
   return s;
+}
+
+std::vector<std::string> Group::read_strings(const std::string& name) const {
+  Handle ds{check(H5Dopen2(id_, name.c_str(), H5P_DEFAULT), "open dataset " + name), H5Dclose};
+  Handle t{H5Dget_type(ds.id), H5Tclose};
+  Handle sp{H5Dget_space(ds.id), H5Sclose};
+  if (H5Tget_class(t.id) != H5T_STRING) throw Error("HDF5: " + name + " is not a string dataset");
+  const hssize_t n = H5Sget_simple_extent_npoints(sp.id);
+  std::vector<std::string> out;
+  if (n <= 0) return out;
+  if (H5Tis_variable_str(t.id) > 0) {
+    std::vector<char*> ptrs(n, nullptr);
+    Handle mt{string_type(), H5Tclose};
+    check_status(H5Dread(ds.id, mt.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), "read " + name);
+    for (char* p : ptrs) {
+      out.emplace_back(p ? p : "");
+      H5free_memory(p);
+    }
+    return out;
+  }
+  const std::size_t size = H5Tget_size(t.id);
+  std::string buf(size * n, '\0');
+  check_status(H5Dread(ds.id, t.id, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf.data()), "read " + name);
+  for (hssize_t i = 0; i < n; ++i) {
+    std::string s = buf.substr(i * size, size);
+    s.resize(std::strlen(s.c_str()));
+    out.push_back(s);
+  }
+  return out;
+}
+
+QuietErrors::QuietErrors() {
+  H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+}
+QuietErrors::~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+
+bool File::is_hdf5(const std::string& path) {
+  QuietErrors quiet;
+#if H5_VERSION_GE(1, 12, 0)
+  return H5Fis_accessible(path.c_str(), H5P_DEFAULT) > 0;
+#else
+  return H5Fis_hdf5(path.c_str()) > 0;
+#endif
 }
 
 File File::create(const std::string& path) {

@@ -28,6 +28,7 @@ class Group {
   Group group(const std::string& name);             // create
   Group open_group(const std::string& name) const;  // open existing
   bool has(const std::string& name) const;
+  bool has_attr(const std::string& name) const;
 
   void attr(const std::string& name, const std::string& value);
   void attr(const std::string& name, double value);
@@ -49,15 +50,32 @@ class Group {
   std::vector<double> read_doubles(const std::string& name,
                                    std::vector<hsize_t>* dims = nullptr) const;
   std::string read_string(const std::string& name) const;
+  std::vector<std::string> read_strings(const std::string& name) const;  // 1-D string dataset
 
  protected:
   hid_t id_ = -1;
+};
+
+// While alive, HDF5 prints no error stacks of its own (the Error thrown says what failed);
+// for readers that probe files or objects which may be missing.
+class QuietErrors {
+ public:
+  QuietErrors();
+  ~QuietErrors();
+  QuietErrors(const QuietErrors&) = delete;
+  QuietErrors& operator=(const QuietErrors&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
 };
 
 class File : public Group {
  public:
   static File create(const std::string& path);  // truncates
   static File open_read(const std::string& path);
+  // Whether path is an HDF5 file this library can open (false for a missing or other file).
+  static bool is_hdf5(const std::string& path);
   File(File&&) noexcept = default;
   ~File() override;
   void close();

@@ -40,6 +40,11 @@ void Progress::update(std::size_t done, std::size_t total) {
   update(done);
 }
 
+void Progress::set_label(std::string label) {
+  std::lock_guard lock(mutex_);
+  label_ = std::move(label);
+}
+
 void Progress::finish() {
   std::lock_guard lock(mutex_);
   if (drawn_) std::fprintf(stderr, "\r\033[K");

@@ -16,6 +16,7 @@ class Progress {
   void update(std::size_t done);
   void update(std::size_t done, std::size_t total);  // when the total grows as work goes on
   void finish();
+  void set_label(std::string label);
 
  private:
   std::string label_;

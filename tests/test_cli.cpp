@@ -240,8 +240,10 @@ TEST(Precision, StopsAtTheTargetWithTheBitsOfAPlainRun) {
   EXPECT_GT(paths, 200u);
   for (const auto& p : ja["plans"]) EXPECT_LE(p["goal"]["se"].get<double>(), 0.01);
   ASSERT_EQ(test::shell(test::binary() + " run " + test::example() + " --paths " +
-                        std::to_string(paths) + " --quiet --json " + b),
-            0);
+                            std::to_string(paths) + " --quiet --json " + b,
+                        &out),
+            0)
+      << out;
   EXPECT_EQ(ja["plans"], nlohmann::json::parse(test::read_file(b))["plans"]);
 
   // At the limit it fails clearly and writes nothing.

@@ -27,6 +27,11 @@ using Commands = std::vector<Command>;
 void add_run_command(CLI::App& app, Commands& commands);
 void add_validate_command(CLI::App& app, Commands& commands);
 void add_bench_command(CLI::App& app, Commands& commands);
+void add_report_command(CLI::App& app, Commands& commands);
+void add_crm_commands(CLI::App& app, Commands& commands);
+void add_sweep_command(CLI::App& app, Commands& commands);
+void add_sensitivity_command(CLI::App& app, Commands& commands);
+void add_batch_command(CLI::App& app, Commands& commands);
 
 // "a,b,,c" -> {a, b, c}
 std::vector<std::string> split_list(const std::string& s);

@@ -9,6 +9,7 @@
 #include "sim/precision.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
+#include "tools/report.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/terminal.hpp"
@@ -17,7 +18,7 @@ namespace salesim::tools {
 namespace {
 
 struct RunArgs {
-  std::string file, h5, json, csv_dir, plans;
+  std::string file, h5, json, csv_dir, plans, report;
   std::size_t paths = 0;
   std::optional<std::uint64_t> seed;
   int threads = 0;
@@ -30,7 +31,7 @@ int cmd_run(const RunArgs& a) {
   Scenario sc = load_with_seed(a.file, a.seed);
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
-  for (const auto& out : {a.h5, a.json}) require_parent_folder(out);
+  for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
   RunSettings s;
   s.paths = a.paths;
   s.threads = a.threads;
@@ -51,12 +52,7 @@ int cmd_run(const RunArgs& a) {
 
   auto summary = summary_json(sc, res, sc.base.simulation.seed);
   if (a.target_se)
-    summary["precision"] = {{"metric", "p_goal"},
-                            {"target_se", precision.target_se},
-                            {"achieved_se", precision.achieved_se},
-                            {"paths", precision.paths},
-                            {"max_paths", precision.max_paths},
-                            {"met", precision.met}};
+    summary["precision"] = precision_json(precision);
   if (!a.quiet) {
     std::cout << format_table(sc, res);
     if (a.explain) std::cout << format_explain(sc, res);
@@ -78,6 +74,7 @@ int cmd_run(const RunArgs& a) {
   }
   if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
   if (!a.h5.empty()) write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump());
+  if (!a.report.empty()) write_run_report(a.report, a.h5, sc, res, summary.dump());
   if (!a.csv_dir.empty()) {
     std::filesystem::create_directories(a.csv_dir);
     sim::write_text_atomically(std::filesystem::path(a.csv_dir) / "summary.csv",
@@ -105,6 +102,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_option("--threads", ra->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
   run->add_option("--plans", ra->plans, "Comma-separated plans to run; the first is the baseline");
   run->add_option("-o,--output", ra->h5, "Write results to this HDF5 file");
+  run->add_option("--report", ra->report, "Also write the client report (HTML, as salesim report)");
   run->add_option("--json", ra->json, "Write the summary as JSON to this file");
   run->add_option("--csv", ra->csv_dir, "Write summary.csv into this folder");
   run->add_flag("--quiet", ra->quiet, "Print nothing (no table, no progress bar)");

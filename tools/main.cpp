@@ -21,6 +21,11 @@ int main(int argc, char** argv) {
   tools::add_run_command(app, commands);
   tools::add_validate_command(app, commands);
   tools::add_bench_command(app, commands);
+  tools::add_report_command(app, commands);
+  tools::add_crm_commands(app, commands);
+  tools::add_sweep_command(app, commands);
+  tools::add_sensitivity_command(app, commands);
+  tools::add_batch_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -103,4 +103,10 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   return j;
 }
 
+json precision_json(const PrecisionResult& p) {
+  return {{"metric", to_string(p.metric)}, {"target_se", p.target_se},
+          {"achieved_se", p.achieved_se},  {"paths", p.paths},
+          {"max_paths", p.max_paths},      {"met", p.met}};
+}
+
 }  // namespace salesim::tools

@@ -1,0 +1,137 @@
+#include "models/crm/calibrate.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "models/crm/errors.hpp"
+#include "sim/random.hpp"
+#include "sim/samplers.hpp"
+
+namespace salesim::crm {
+namespace {
+
+// Standard error of the eventual win probability: the hazards redrawn from their sampling
+// distributions (normal on each band's rate, kept positive), the outcome recomputed.
+double p_win_se(const Hazards& hz, std::uint64_t seed) {
+  constexpr int kDraws = 200;
+  std::vector<double> p(kDraws);
+  for (int i = 0; i < kDraws; ++i) {
+    Hazards d = hz;
+    sim::Stream s(sim::Address{seed, std::uint64_t(i), 0x5e, 0, 0});
+    std::uint64_t slot = 0;
+    for (auto& b : d.bands) {
+      b.win = std::max(0.0, b.win + b.win_se * sim::normal_inv(s.uniform_at(slot++)));
+      b.loss = std::max(0.0, b.loss + b.loss_se * sim::normal_inv(s.uniform_at(slot++)));
+    }
+    p[i] = eventual(d).p_win;
+  }
+  double m = 0, v = 0;
+  for (double x : p) m += x;
+  m /= kDraws;
+  for (double x : p) v += (x - m) * (x - m);
+  return std::sqrt(v / (kDraws - 1));
+}
+
+// Observed and expected closes per owner under the team's hazards.
+void rep_effects(Calibration& c) {
+  const History& h = c.history;
+  std::vector<double> ow(h.owners.size()), ew(h.owners.size()), ol(h.owners.size()),
+      el(h.owners.size());
+  for (std::size_t r = 0; r < h.owners.size(); ++r) {
+    const AgeTable t = tabulate(h, *c.history_start, int(r));
+    for (std::size_t w = 0; w < t.exposure_days.size(); ++w) {
+      const HazardBand& b = c.hazards->band_at(int(w) * 7);
+      ow[r] += t.wins[w], ol[r] += t.losses[w];
+      ew[r] += t.exposure_days[w] / 7 * b.win;
+      el[r] += t.exposure_days[w] / 7 * b.loss;
+    }
+  }
+  c.win_reps = shrink(h.owners, ow, ew);
+  c.loss_reps = shrink(h.owners, ol, el);
+}
+
+}  // namespace
+
+std::optional<std::string> Calibration::missing_for_forecast() const {
+  if (!hazards)
+    return fmt::format(
+        "no deal known on {} has closed since the history start, so win and loss "
+        "rates cannot be estimated ({} open deals are censored, not lost)",
+        format_date(history.as_of), history.open());
+  if (!sizes) return "no won deal has an amount and there is no price list: deal sizes unknown";
+  if (!creation)
+    return fmt::format(
+        "less than one whole week between the history start {} and {}: no "
+        "creation rate",
+        format_date(history_start.value_or(history.as_of)), format_date(history.as_of));
+  return std::nullopt;
+}
+
+Calibration calibrate(const Export& e, const CalibrationOptions& o) {
+  Calibration c;
+  c.source = &e;
+  c.history = known_on(e, o.as_of);
+  const History& h = c.history;
+  if (h.deals.empty())
+    throw InputError(
+        fmt::format("{}: no deal was created on or before {}", e.file, format_date(o.as_of)));
+  Day first_created = h.deals.front().created;
+  for (const KnownDeal& d : h.deals) first_created = std::min(first_created, d.created);
+  c.history_start = o.history_start;
+  if (!c.history_start)
+    for (const KnownDeal& d : h.deals)
+      if (d.closed && (!c.history_start || *d.closed < *c.history_start))
+        c.history_start = d.closed;
+  const double won = double(h.won()), lost = double(h.lost());
+  c.p_win_naive = won + lost > 0 ? won / (won + lost) : 0;
+
+  if (c.history_start) {
+    c.hazards = fit_hazards(h, *c.history_start, o.min_events);
+    if (*c.history_start > first_created)
+      c.notes.push_back(fmt::format(
+          "the close history starts on {}, after the first deal was created ({}); deals enter "
+          "the risk set on that day (delayed entry), and creation rates are counted from it",
+          format_date(*c.history_start), format_date(first_created)));
+  } else {
+    c.notes.push_back("nothing has closed yet: no hazards, no win rate (every deal is censored)");
+  }
+  if (c.hazards) {
+    c.new_deal = eventual(*c.hazards);
+    c.p_win_se = p_win_se(*c.hazards, o.seed);
+    rep_effects(c);
+  }
+  const Day window_from = c.history_start.value_or(h.as_of + 1);
+  c.creation = c.history_start ? fit_creation(h, window_from, o.window_weeks) : std::nullopt;
+  c.sizes = fit_sizes(h, e.list_price, c.creation ? c.creation->window_start : window_from);
+
+  std::vector<double> ages;
+  for (const KnownDeal& d : h.deals) {
+    if (d.outcome != Outcome::open) continue;
+    ++c.open.deals;
+    const int age = h.as_of - d.created;
+    ages.push_back(age);
+    if (c.hazards && age >= 7 * c.hazards->tail_from_week) ++c.open.stale;
+    // A deal that closed after the day was open then, at a stage the export no longer shows.
+    ++c.open.by_stage[d.source->closed ? std::string("(closed later; stage then unknown)")
+                                       : d.source->stage];
+  }
+  if (!ages.empty()) {
+    std::sort(ages.begin(), ages.end());
+    c.open.median_age_days = ages[ages.size() / 2];
+    c.open.max_age_days = ages.back();
+  }
+  if (c.creation) {
+    std::set<std::string> managers;
+    for (int r : c.creation->reps) {
+      auto it = e.manager_of.find(h.owners[r]);
+      if (it != e.manager_of.end()) managers.insert(it->second);
+    }
+    c.managers = std::max<std::size_t>(1, managers.size());
+  }
+  return c;
+}
+
+}  // namespace salesim::crm

@@ -1,0 +1,53 @@
+#pragma once
+// Calibration of a sales team from its CRM export, using only what was known on the as-of
+// day: hazards by deal age (censoring the open deals), deal sizes, creation rates with their
+// seasonality, and rep differences shrunk toward the team. The result feeds the forecast and
+// the scenario writer; it points into the Export, which must outlive it.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/crm/creation.hpp"
+#include "models/crm/hazards.hpp"
+#include "models/crm/history.hpp"
+#include "models/crm/shrinkage.hpp"
+#include "models/crm/sizes.hpp"
+
+namespace salesim::crm {
+
+struct CalibrationOptions {
+  Day as_of = 0;
+  std::optional<Day> history_start;  // default: the first close known on the as-of day
+  int window_weeks = 26;             // creation rates: at most this many weeks before as_of
+  double min_events = 10;            // closes per hazard band
+  std::uint64_t seed = 1;            // for the standard error of the win probability
+};
+
+struct OpenPipeline {
+  std::size_t deals = 0, stale = 0;  // stale: older than the oldest close ever seen
+  double median_age_days = 0, max_age_days = 0;
+  std::map<std::string, std::size_t> by_stage;
+};
+
+struct Calibration {
+  const Export* source = nullptr;
+  History history;
+  std::optional<Day> history_start;
+  std::optional<Hazards> hazards;           // nullopt: nothing closed yet
+  std::optional<EventualOutcome> new_deal;  // a new deal's eventual outcome
+  double p_win_se = 0, p_win_naive = 0;     // naive: won / (won + lost) of closed deals
+  std::optional<DealSizes> sizes;
+  std::optional<CreationRates> creation;
+  Shrinkage win_reps, loss_reps;  // per owner of the history (owners order)
+  OpenPipeline open;
+  std::size_t managers = 1;        // of the creating reps, from the org chart
+  std::vector<std::string> notes;  // what could not be estimated, and why
+
+  // The forecast needs hazards, sizes and creation rates; this says which is missing.
+  std::optional<std::string> missing_for_forecast() const;
+};
+
+Calibration calibrate(const Export& e, const CalibrationOptions& o);
+
+}  // namespace salesim::crm

@@ -1,0 +1,335 @@
+#include "models/crm/export.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "models/crm/errors.hpp"
+#include "models/keys.hpp"
+
+namespace salesim::crm {
+namespace {
+
+std::string trim(const std::string& s) {
+  std::size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
+
+// Product names compared ignoring case, spaces and punctuation ("GTXPro" ~ "GTX Pro").
+std::string loose(const std::string& s) {
+  std::string out;
+  for (char c : s)
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      out += char(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool equal_nocase(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<double> parse_number(const std::string& raw) {
+  std::string s;
+  for (char c : trim(raw))
+    if (c != '$' && c != ',' && c != ' ' && c != '_') s += c;  // "1,054" and "$1054"
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (!end || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+// The fixed list of checks; the report shows every one, with 0 when nothing was found.
+enum Check {
+  c_fields,
+  c_owner,
+  c_stage,
+  c_created_missing,
+  c_created_bad,
+  c_closed_bad,
+  c_no_close,
+  c_close_before,
+  c_duplicate,  // the excluded ones above, the kept ones below
+  c_won_no_amount,
+  c_amount_bad,
+  c_no_product,
+  c_product_unpriced,
+  c_open_with_close,
+  c_no_manager,
+  c_count
+};
+const char* kReasons[c_count] = {"wrong number of fields",
+                                 "missing owner",
+                                 "missing stage",
+                                 "missing created/engaged date",
+                                 "unparseable created/engaged date",
+                                 "unparseable close date",
+                                 "won or lost without a close date",
+                                 "closes before engagement",
+                                 "duplicate id (the first row with the id is kept)",
+                                 "won without an amount (kept; not used for deal sizes)",
+                                 "unparseable or negative amount (kept; amount treated as missing)",
+                                 "missing product (kept; sized from all products)",
+                                 "product missing from the price list (kept)",
+                                 "open with a close date (kept; the date is ignored)",
+                                 "owner missing from the org chart (kept)"};
+
+struct Side {
+  CsvTable t;
+  int key = -1, value = -1;
+};
+
+Side read_side(const SideTable& s, const char* what, const char* value_hint) {
+  Side out{read_csv(s.file)};
+  const CsvTable& t = out.t;
+  auto find = [&](const std::string& name, const char* role) {
+    const int i = t.column(name);
+    if (i < 0)
+      throw InputError(
+          fmt::format("{}: the {} column '{}' is not in the header (did you mean "
+                      "'{}'?)",
+                      t.file, role, name, nearest(name, t.header)));
+    return i;
+  };
+  out.key = s.key_column.empty() ? 0 : find(s.key_column, what);
+  if (!s.value_column.empty()) {
+    out.value = find(s.value_column, value_hint);
+  } else {
+    for (std::size_t i = 0; i < t.header.size(); ++i)
+      if (int(i) != out.key && loose(t.header[i]).find(value_hint) != std::string::npos)
+        out.value = int(i);
+    if (out.value < 0 && t.header.size() >= 2) out.value = out.key == 0 ? 1 : 0;
+    if (out.value < 0)
+      throw InputError(fmt::format("{}: no {} column; name it in the mapping", t.file, value_hint));
+  }
+  return out;
+}
+
+}  // namespace
+
+Export import_export_text(const std::string& csv_text, const std::string& label,
+                          const ColumnMapping& m) {
+  Export e;
+  const CsvTable t = parse_csv(csv_text, label);
+  const auto col = resolve_columns(m, t);
+  e.file = label;
+  QualityReport& q = e.quality;
+  q.file = label;
+  for (int c = 0; c < c_count; ++c) q.checks.push_back({kReasons[c], c < c_won_no_amount, 0, {}});
+
+  if (!m.org_chart.file.empty()) {
+    Side s = read_side(m.org_chart, "owner", "manager");
+    for (const auto& r : s.t.rows)
+      if (int(r.fields.size()) > std::max(s.key, s.value))
+        e.manager_of[trim(r.fields[s.key])] = trim(r.fields[s.value]);
+  }
+  std::map<std::string, std::string> by_loose;  // loose name -> price-list name
+  if (!m.price_list.file.empty()) {
+    Side s = read_side(m.price_list, "product", "price");
+    for (const auto& r : s.t.rows) {
+      if (int(r.fields.size()) <= std::max(s.key, s.value)) continue;
+      const auto price = parse_number(r.fields[s.value]);
+      if (!price || *price < 0)
+        throw InputError(fmt::format("{}:{}: column '{}': expected a price >= 0, found '{}'",
+                                     s.t.file, r.line, s.t.header[s.value], r.fields[s.value]));
+      const std::string name = trim(r.fields[s.key]);
+      e.list_price[name] = *price;
+      by_loose[loose(name)] = name;
+    }
+  }
+
+  auto note = [&](Check c, const CsvRow& r, const std::string& id, const std::string& text) {
+    QualityCheck& k = q.checks[c];
+    ++k.rows;
+    if (k.examples.size() < 3)
+      k.examples.push_back(
+          fmt::format("line {}{}: '{}'", r.line, id.empty() ? "" : " (id " + id + ")", text));
+  };
+  auto field = [&](const CsvRow& r, const char* f) -> std::string {
+    const int i = col.at(f);
+    return i < 0 ? std::string() : trim(r.fields[i]);
+  };
+  std::set<std::string> seen_ids, owners;
+  std::map<std::string, std::size_t> unpriced_rows;
+  for (const CsvRow& r : t.rows) {
+    ++q.rows_read;
+    const auto excluded = [&](Check c, const std::string& id, const std::string& text) {
+      note(c, r, id, text);
+      ++q.rows_excluded;
+    };
+    if (r.fields.size() != t.header.size()) {
+      excluded(c_fields, "",
+               fmt::format("{} fields, the header has {}", r.fields.size(), t.header.size()));
+      continue;
+    }
+    Opportunity o;
+    o.line = r.line;
+    o.id = field(r, "id");
+    o.owner = field(r, "owner");
+    o.stage = field(r, "stage");
+    o.product = field(r, "product");
+    if (o.owner.empty()) {
+      excluded(c_owner, o.id, "");
+      continue;
+    }
+    if (o.stage.empty()) {
+      excluded(c_stage, o.id, "");
+      continue;
+    }
+    for (const auto& w : m.won)
+      if (equal_nocase(o.stage, w)) o.outcome = Outcome::won;
+    for (const auto& l : m.lost)
+      if (equal_nocase(o.stage, l)) o.outcome = Outcome::lost;
+    const std::string created = field(r, "created"), closed = field(r, "closed");
+    if (created.empty()) {
+      excluded(c_created_missing, o.id, "");
+      continue;
+    }
+    const auto cd = parse_date(created, m.date_format);
+    if (!cd) {
+      excluded(c_created_bad, o.id, created);
+      continue;
+    }
+    o.created = *cd;
+    std::optional<Day> zd;
+    if (!closed.empty()) {
+      zd = parse_date(closed, m.date_format);
+      if (!zd) {
+        excluded(c_closed_bad, o.id, closed);
+        continue;
+      }
+    }
+    if (o.outcome != Outcome::open) {
+      if (!zd) {
+        excluded(c_no_close, o.id, o.stage);
+        continue;
+      }
+      if (*zd < o.created) {
+        excluded(c_close_before, o.id, created + " > " + closed);
+        continue;
+      }
+      o.closed = zd;
+    }
+    if (!o.id.empty() && !seen_ids.insert(o.id).second) {
+      excluded(c_duplicate, o.id, o.id);
+      continue;
+    }
+    // Kept from here on; what follows are problems that do not exclude the row.
+    if (zd && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
+    const std::string amount = field(r, "amount");
+    if (!amount.empty()) {
+      const auto v = parse_number(amount);
+      if (!v || *v < 0)
+        note(c_amount_bad, r, o.id, amount);
+      else
+        o.amount = v;
+    }
+    if (o.outcome == Outcome::won && !o.amount && col.at("amount") >= 0)
+      note(c_won_no_amount, r, o.id, amount);
+    if (col.at("product") >= 0 && o.product.empty()) note(c_no_product, r, o.id, "");
+    if (!o.product.empty() && !e.list_price.empty() && !e.list_price.count(o.product)) {
+      ++unpriced_rows[o.product];
+      auto it = by_loose.find(loose(o.product));
+      if (it != by_loose.end()) {
+        q.product_matches[o.product] = it->second;
+        o.product = it->second;
+      }
+    }
+    if (!e.manager_of.empty() && !e.manager_of.count(o.owner)) note(c_no_manager, r, o.id, o.owner);
+    owners.insert(o.owner);
+    switch (o.outcome) {
+      case Outcome::won:
+        ++q.won;
+        break;
+      case Outcome::lost:
+        ++q.lost;
+        break;
+      case Outcome::open:
+        ++q.open;
+        break;
+    }
+    auto widen = [](std::optional<Day>& lo, std::optional<Day>& hi, Day d) {
+      if (!lo || d < *lo) lo = d;
+      if (!hi || d > *hi) hi = d;
+    };
+    widen(q.first_created, q.last_created, o.created);
+    if (o.closed) widen(q.first_closed, q.last_closed, *o.closed);
+    e.deals.push_back(std::move(o));
+  }
+  q.rows_kept = e.deals.size();
+  for (const auto& [name, n] : unpriced_rows) {
+    QualityCheck& k = q.checks[c_product_unpriced];
+    k.rows += n;
+    auto it = q.product_matches.find(name);
+    if (it != q.product_matches.end())
+      k.examples.push_back(
+          fmt::format("'{}': {} rows; the price list has '{}' (same name "
+                      "ignoring spaces and case: matched)",
+                      name, n, it->second));
+    else {
+      q.products_unpriced.push_back(name);
+      std::vector<std::string> names;
+      for (const auto& [p, price] : e.list_price) names.push_back(p);
+      k.examples.push_back(
+          fmt::format("'{}': {} rows; not matched (nearest in the price list: "
+                      "'{}')",
+                      name, n, nearest(name, names)));
+    }
+  }
+  for (const auto& [owner, mgr] : e.manager_of)
+    if (!owners.count(owner)) q.org_owners_without_deals.push_back(owner);
+  for (const auto& o : owners)
+    if (!e.manager_of.empty() && !e.manager_of.count(o)) q.owners_without_manager.push_back(o);
+  if (e.deals.empty())
+    throw InputError(
+        fmt::format("{}: no usable rows ({} read, all excluded: see the reasons "
+                    "with salesim import)",
+                    label, q.rows_read));
+  e.export_date = std::max(*q.last_created, q.last_closed.value_or(*q.last_created));
+  return e;
+}
+
+Export import_export(const std::string& path, const ColumnMapping& m) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(fmt::format("{}: cannot open the export", path));
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return import_export_text(ss.str(), path, m);
+}
+
+std::string format_quality(const QualityReport& q) {
+  std::string s = fmt::format("Import of {}\n", q.file);
+  s += fmt::format(
+      "  rows read      {:>7}\n  rows kept      {:>7}   (won {}, lost {}, open {})\n"
+      "  rows excluded  {:>7}\n",
+      q.rows_read, q.rows_kept, q.won, q.lost, q.open, q.rows_excluded);
+  if (q.first_created)
+    s += fmt::format("  created        {} .. {}\n", format_date(*q.first_created),
+                     format_date(*q.last_created));
+  if (q.first_closed)
+    s += fmt::format("  closed         {} .. {}\n", format_date(*q.first_closed),
+                     format_date(*q.last_closed));
+  s += "\nChecks (rows; excluded rows are used nowhere):\n";
+  for (const auto& c : q.checks) {
+    s += fmt::format("  {:>6}  {:<9} {}\n", c.rows, c.excluded ? "excluded" : "", c.reason);
+    for (const auto& ex : c.examples) s += "                    " + ex + "\n";
+  }
+  if (!q.org_owners_without_deals.empty())
+    s +=
+        fmt::format("\nIn the org chart without any opportunity: {} ({})\n",
+                    q.org_owners_without_deals.size(), fmt::join(q.org_owners_without_deals, ", "));
+  return s;
+}
+
+}  // namespace salesim::crm

@@ -1,0 +1,256 @@
+#include "models/crm/forecast.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/random/gamma_distribution.hpp>
+#include <cmath>
+
+#include "models/crm/errors.hpp"
+#include "sim/random.hpp"
+#include "sim/samplers.hpp"
+#include "sim/stats.hpp"
+
+namespace salesim::crm {
+namespace {
+
+// Stream processes of the forecast (the entity is the deal or rep index, the week the
+// forecast week).
+enum Process : std::uint32_t { p_params = 100, p_open, p_count, p_new, p_noise };
+
+struct Product {
+  double cum_share = 0;
+  sim::Lognormal size;
+};
+
+struct OpenDeal {
+  int age0 = 0;  // age in days on the first forecast day
+  double win_factor = 1, loss_factor = 1;
+  std::optional<double> amount;
+  sim::Lognormal size;
+};
+
+struct Rep {
+  double rate = 0, win_factor = 1, loss_factor = 1;
+};
+
+// Everything a path needs, precomputed once.
+struct Model {
+  int weeks = 0, days = 0;
+  Day first_day = 0;
+  std::vector<double> Hw, Hl;  // cumulative hazards by age in days, Hw[a] = sum_{j<a} h(j)/7
+  std::vector<OpenDeal> open;
+  std::vector<Rep> reps;
+  std::vector<Product> products;
+  std::vector<double> season;  // creation factor per forecast week
+  double se_log_win = 0, se_log_loss = 0, se_log_create = 0, noise_var = 0;
+
+  double hw(int a) const { return Hw[a + 1] - Hw[a]; }
+  double hl(int a) const { return Hl[a + 1] - Hl[a]; }
+
+  // The day (0-based from age a0) a deal closes, within `span` days, or -1; and whether won.
+  int close_day(int a0, int span, double mw, double ml, double u_close, double u_win,
+                bool& won) const {
+    const double target = -std::log(u_close);
+    auto H = [&](int t) {  // cumulative hazard from a0 through day a0 + t - 1
+      return mw * (Hw[a0 + t] - Hw[a0]) + ml * (Hl[a0 + t] - Hl[a0]);
+    };
+    if (span <= 0 || H(span) < target) return -1;
+    int lo = 1, hi = span;  // smallest t with H(t) >= target; the close is on day t - 1
+    while (lo < hi) {
+      const int mid = (lo + hi) / 2;
+      if (H(mid) >= target)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+    const int a = a0 + lo - 1;
+    const double w = mw * hw(a), l = ml * hl(a);
+    won = u_win * (w + l) < w;
+    return lo - 1;
+  }
+};
+
+Model build(const Calibration& c, const ForecastOptions& o) {
+  Model m;
+  const History& h = c.history;
+  const Hazards& hz = *c.hazards;
+  m.weeks = o.weeks;
+  m.days = 7 * o.weeks;
+  m.first_day = h.as_of + 1;
+  int max_age = 0;
+  for (const KnownDeal& d : h.deals) max_age = std::max(max_age, m.first_day - d.created);
+  const int A = max_age + m.days + 2;
+  m.Hw.assign(A + 1, 0.0);
+  m.Hl.assign(A + 1, 0.0);
+  for (int a = 0; a < A; ++a) {
+    m.Hw[a + 1] = m.Hw[a] + hz.win_rate(a) / 7;
+    m.Hl[a + 1] = m.Hl[a] + hz.loss_rate(a) / 7;
+  }
+  auto factor = [](const Shrinkage& s, int owner) {
+    return owner < int(s.reps.size()) ? s.reps[owner].shrunk : 1.0;
+  };
+  const DealSizes& sizes = *c.sizes;
+  for (const KnownDeal& d : h.deals) {
+    if (d.outcome != Outcome::open) continue;
+    OpenDeal od;
+    od.age0 = m.first_day - d.created;
+    od.win_factor = factor(c.win_reps, d.owner);
+    od.loss_factor = factor(c.loss_reps, d.owner);
+    if (d.amount && *d.amount > 0) od.amount = d.amount;
+    const SizeEstimate& s = sizes.of(d.source->product);
+    od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
+    m.open.push_back(od);
+  }
+  const CreationRates& cr = *c.creation;
+  for (int r : cr.reps)
+    m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r)});
+  double cum = 0;
+  for (const auto& p : sizes.products)
+    if (p.mix > 0) {
+      cum += p.mix;
+      m.products.push_back({cum, sim::Lognormal::from_mean_cv(p.mean, p.cv)});
+    }
+  if (m.products.empty())
+    m.products.push_back({1.0, sim::Lognormal::from_mean_cv(sizes.overall.mean, sizes.overall.cv)});
+  for (auto& p : m.products) p.cum_share /= m.products.back().cum_share;
+  for (int w = 0; w < o.weeks; ++w)
+    m.season.push_back(cr.season.factor[month_of_quarter(m.first_day + 7 * w + 3) - 1]);
+  if (o.parameter_uncertainty) {
+    double wins = 0, losses = 0;
+    for (const auto& b : hz.bands) wins += b.wins, losses += b.losses;
+    m.se_log_win = wins > 0 ? 1 / std::sqrt(wins) : 0;
+    m.se_log_loss = losses > 0 ? 1 / std::sqrt(losses) : 0;
+    m.se_log_create = cr.per_rep_week > 0 ? cr.per_rep_week_se / cr.per_rep_week : 0;
+    const double team_week = cr.per_rep_week * double(cr.reps.size());
+    m.noise_var = team_week > 0 ? (cr.dispersion - 1) / team_week : 0;
+  }
+  return m;
+}
+
+struct NoScratch : sim::Scratch {};
+
+void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSlots& out) {
+  const int W = m.weeks;
+  double* S = out.scalars.data();
+  std::fill(out.scalars.begin(), out.scalars.end(), 0.0);
+  std::vector<double> open_week(W, 0.0), new_week(W, 0.0);
+
+  sim::Stream params(sim::Address{seed, path, p_params, 0, 0});
+  const double lw = std::exp(m.se_log_win * sim::normal_inv(params.uniform_at(0)) -
+                             m.se_log_win * m.se_log_win / 2);
+  const double ll = std::exp(m.se_log_loss * sim::normal_inv(params.uniform_at(1)) -
+                             m.se_log_loss * m.se_log_loss / 2);
+  const double lc = std::exp(m.se_log_create * sim::normal_inv(params.uniform_at(2)) -
+                             m.se_log_create * m.se_log_create / 2);
+
+  for (std::size_t i = 0; i < m.open.size(); ++i) {
+    const OpenDeal& d = m.open[i];
+    sim::Stream s(sim::Address{seed, path, p_open, std::uint32_t(i), 0});
+    bool won = false;
+    const int t = m.close_day(d.age0, m.days, lw * d.win_factor, ll * d.loss_factor,
+                              s.uniform_at(0), s.uniform_at(1), won);
+    if (t < 0 || !won) continue;
+    open_week[t / 7] += d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
+    S[fc::won_open] += 1;
+  }
+
+  for (int w = 0; w < W; ++w) {
+    double noise = 1;
+    if (m.noise_var > 0) {
+      sim::Stream ns(sim::Address{seed, path, p_noise, 0, std::uint32_t(w)});
+      boost::random::gamma_distribution<double> g(1 / m.noise_var, m.noise_var);
+      noise = g(ns);
+    }
+    for (std::size_t r = 0; r < m.reps.size(); ++r) {
+      const Rep& rep = m.reps[r];
+      const double lambda = rep.rate * m.season[w] * lc * noise;
+      const auto n = sim::poisson_inv(
+          lambda, sim::Stream(sim::Address{seed, path, p_count, std::uint32_t(r), std::uint32_t(w)})
+                      .uniform_at(0));
+      if (n == 0) continue;
+      sim::Stream s(sim::Address{seed, path, p_new, std::uint32_t(r), std::uint32_t(w)});
+      for (std::int64_t j = 0; j < n; ++j) {
+        const std::uint64_t base = 5 * std::uint64_t(j);
+        const int day = 7 * w + std::min(6, int(7 * s.uniform_at(base)));
+        bool won = false;
+        const int t = m.close_day(0, m.days - day, lw * rep.win_factor, ll * rep.loss_factor,
+                                  s.uniform_at(base + 1), s.uniform_at(base + 2), won);
+        if (t < 0 || !won) continue;
+        const double u = s.uniform_at(base + 3);
+        const Product* p = &m.products.back();
+        for (const auto& q : m.products)
+          if (u <= q.cum_share) {
+            p = &q;
+            break;
+          }
+        new_week[(day + t) / 7] += p->size.draw(s.uniform_at(base + 4));
+        S[fc::won_new] += 1;
+      }
+    }
+  }
+
+  double co = 0, cn = 0;
+  for (int w = 0; w < W; ++w) {
+    co += open_week[w], cn += new_week[w];
+    out.kept[fc::cum_total * W + w] = co + cn;
+    out.kept[fc::cum_open * W + w] = co;
+    out.kept[fc::cum_new * W + w] = cn;
+    out.kept[fc::weekly_total * W + w] = open_week[w] + new_week[w];
+  }
+  S[fc::total] = co + cn, S[fc::open] = co, S[fc::fresh] = cn;
+}
+
+Band band_of(std::span<const double> x) {
+  static constexpr double probs[] = {0.1, 0.5, 0.9};
+  const auto q = sim::quantiles(x, probs);
+  return Band{sim::mean_se(x).mean, q[0].value_or(0), q[1].value_or(0), q[2].value_or(0)};
+}
+
+}  // namespace
+
+ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
+  if (auto missing = c.missing_for_forecast())
+    throw InputError(fmt::format("{}: cannot forecast from {}: {}", c.source->file,
+                                 format_date(c.history.as_of), *missing));
+  if (o.weeks < 1 || o.weeks > 520) throw InputError("--weeks: expected 1..520");
+  const Model m = build(c, o);
+  sim::OutputShape shape{std::size_t(o.weeks), fc::n_scalars, fc::n_series, 0};
+  sim::RunOptions ro;
+  ro.paths = o.paths;
+  ro.threads = o.threads;
+  ro.progress = o.progress;
+  ForecastResult r;
+  r.run = sim::run_paths(
+      shape, ro,
+      [&](std::uint64_t path, sim::Scratch&, sim::PathSlots& out) {
+        run_one(m, o.seed, path, out);
+      },
+      [] { return std::make_unique<NoScratch>(); });
+  r.as_of = c.history.as_of;
+  r.weeks = o.weeks;
+  r.paths = o.paths;
+  r.open_deals = m.open.size();
+  r.stale_deals = c.open.stale;
+  r.creating_reps = m.reps.size();
+  for (int w = 0; w < o.weeks; ++w) {
+    r.cumulative.push_back(band_of(r.run.kept_week(fc::cum_total, w)));
+    r.cumulative_open.push_back(band_of(r.run.kept_week(fc::cum_open, w)));
+    r.cumulative_new.push_back(band_of(r.run.kept_week(fc::cum_new, w)));
+    r.weekly.push_back(band_of(r.run.kept_week(fc::weekly_total, w)));
+  }
+  auto scalar = [&](int i) {
+    std::vector<double> v(o.paths);
+    for (std::size_t p = 0; p < o.paths; ++p) v[p] = r.run.scalar(p, i);
+    return v;
+  };
+  r.total_samples = scalar(fc::total);
+  r.total = band_of(r.total_samples);
+  r.from_open = band_of(scalar(fc::open));
+  r.from_new = band_of(scalar(fc::fresh));
+  r.won_open_count = band_of(scalar(fc::won_open));
+  r.won_new_count = band_of(scalar(fc::won_new));
+  return r;
+}
+
+}  // namespace salesim::crm

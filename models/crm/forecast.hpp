@@ -1,0 +1,56 @@
+#pragma once
+// The Monte Carlo forecast of bookings after the as-of day. Each open deal is followed from
+// its own age, under the age hazards times its rep's shrunk factors: one uniform gives the day
+// it closes (inverting its cumulative hazard), one whether it is won, one its size (its own
+// amount when the export has one, else its product's). New deals arrive per rep and week as
+// Poisson counts at the rep's shrunk rate (times the month-of-quarter factor when seasonality
+// is used) and are followed the same way from age 0. Each path also draws the uncertainty of
+// the estimates: a level factor on the win rates, the loss rates and the creation rate, and a
+// weekly factor for the creation rate's dispersion beyond Poisson.
+//
+// Paths run on sim::run_paths; every draw has its own address (seed, path, process, deal or
+// rep, week), so the result is the same bits for any thread count.
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "models/crm/calibrate.hpp"
+#include "sim/runner.hpp"
+
+namespace salesim::crm {
+
+struct ForecastOptions {
+  int weeks = 13;
+  std::size_t paths = 4000;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  bool parameter_uncertainty = true;
+  sim::ProgressFunction progress;
+};
+
+// Quantiles of one figure over the paths.
+struct Band {
+  double mean = 0, p10 = 0, p50 = 0, p90 = 0;
+};
+
+struct ForecastResult {
+  Day as_of = 0;
+  int weeks = 0;
+  std::size_t paths = 0, open_deals = 0, stale_deals = 0, creating_reps = 0;
+  // Per week (1..weeks): bookings in the week and cumulative, total / open / new pipeline.
+  std::vector<Band> weekly, cumulative, cumulative_open, cumulative_new;
+  Band total, from_open, from_new, won_open_count, won_new_count;
+  std::vector<double> total_samples;  // per path, for scores
+  sim::RunOutput run;                 // every path's figures
+};
+
+// Kept series and scalars of the run.
+namespace fc {
+enum Series { cum_total, cum_open, cum_new, weekly_total, n_series };
+enum Scalar { total, open, fresh, won_open, won_new, n_scalars };
+}  // namespace fc
+
+// Throws InputError when the calibration lacks what the forecast needs.
+ForecastResult forecast(const Calibration& c, const ForecastOptions& o);
+
+}  // namespace salesim::crm

@@ -1,0 +1,124 @@
+#include "models/crm/hazards.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace salesim::crm {
+
+void AgeTable::grow(std::size_t weeks) {
+  if (exposure_days.size() >= weeks) return;
+  exposure_days.resize(weeks, 0.0);
+  wins.resize(weeks, 0.0);
+  losses.resize(weeks, 0.0);
+}
+
+AgeTable tabulate(const History& h, Day history_start, int owner, std::size_t* at_risk,
+                  std::size_t* entered_late, std::size_t* before) {
+  AgeTable t;
+  for (const KnownDeal& d : h.deals) {
+    if (owner >= 0 && d.owner != owner) continue;
+    const Day last = d.closed ? *d.closed : h.as_of;  // the deal is at risk on days entry..last
+    if (last < history_start) {
+      if (before) ++*before;
+      continue;
+    }
+    const Day entry = std::max(d.created, history_start);
+    if (at_risk) ++*at_risk;
+    if (entered_late && entry > d.created) ++*entered_late;
+    const int a0 = entry - d.created, a1 = last - d.created;  // ages in days, inclusive
+    t.grow(std::size_t(a1 / 7) + 1);
+    for (int w = a0 / 7; w <= a1 / 7; ++w) {
+      const int lo = std::max(a0, 7 * w), hi = std::min(a1, 7 * w + 6);
+      t.exposure_days[w] += hi - lo + 1;
+    }
+    if (d.outcome == Outcome::won) t.wins[a1 / 7] += 1;
+    if (d.outcome == Outcome::lost) t.losses[a1 / 7] += 1;
+  }
+  return t;
+}
+
+namespace {
+HazardBand make_band(const AgeTable& t, int from, int to) {
+  HazardBand b;
+  b.from_week = from, b.to_week = to;
+  for (int w = from; w <= to && w < int(t.exposure_days.size()); ++w) {
+    b.exposure_weeks += t.exposure_days[w] / 7.0;
+    b.wins += t.wins[w];
+    b.losses += t.losses[w];
+  }
+  if (b.exposure_weeks > 0) {
+    b.win = b.wins / b.exposure_weeks, b.loss = b.losses / b.exposure_weeks;
+    b.win_se = std::sqrt(b.wins) / b.exposure_weeks;
+    b.loss_se = std::sqrt(b.losses) / b.exposure_weeks;
+  }
+  return b;
+}
+}  // namespace
+
+std::optional<Hazards> fit_hazards(const History& h, Day history_start, double min_events) {
+  Hazards hz;
+  hz.history_start = history_start;
+  const AgeTable t = tabulate(h, history_start, -1, &hz.deals_at_risk, &hz.entered_late,
+                              &hz.closed_before_history);
+  int last_event = -1;
+  for (int w = 0; w < int(t.exposure_days.size()); ++w)
+    if (t.wins[w] + t.losses[w] > 0) last_event = w;
+  if (last_event < 0) return std::nullopt;
+
+  int from = 0;
+  double events = 0;
+  for (int w = 0; w <= last_event; ++w) {
+    events += t.wins[w] + t.losses[w];
+    if (events >= min_events || w == last_event) {
+      hz.bands.push_back(make_band(t, from, w));
+      from = w + 1;
+      events = 0;
+    }
+  }
+  // A last band short of closes joins the one before it.
+  if (hz.bands.size() >= 2 && hz.bands.back().wins + hz.bands.back().losses < min_events) {
+    const int lo = hz.bands[hz.bands.size() - 2].from_week;
+    hz.bands.pop_back();
+    hz.bands.back() = make_band(t, lo, last_event);
+  }
+  hz.tail_from_week = last_event + 1;
+  HazardBand tail = make_band(t, last_event + 1, int(t.exposure_days.size()));
+  tail.to_week = -1;
+  const double e = tail.exposure_weeks + hz.bands.back().exposure_weeks;
+  tail.win = tail.loss = 0.5 / e;
+  tail.win_se = tail.loss_se = std::sqrt(0.5) / e;
+  hz.bands.push_back(tail);
+  return hz;
+}
+
+const HazardBand& Hazards::band_at(int age_days) const {
+  const int w = std::max(0, age_days) / 7;
+  if (w >= tail_from_week) return bands.back();
+  for (const auto& b : bands)
+    if (w <= b.to_week) return b;
+  return bands.back();
+}
+double Hazards::win_rate(int age_days) const { return band_at(age_days).win; }
+double Hazards::loss_rate(int age_days) const { return band_at(age_days).loss; }
+
+EventualOutcome eventual(const Hazards& hz, int from_age_days, double win_factor,
+                         double loss_factor, int limit_days) {
+  if (limit_days <= 0) limit_days = 7 * hz.tail_from_week + 364;
+  EventualOutcome r;
+  double survive = 1, closed_days = 0;
+  for (int a = from_age_days; a < limit_days; ++a) {
+    const double hw = win_factor * hz.win_rate(a) / 7, hl = loss_factor * hz.loss_rate(a) / 7;
+    const double total = hw + hl;
+    if (total <= 0) continue;
+    const double close = survive * (1 - std::exp(-total));
+    r.p_win += close * hw / total;
+    r.p_loss += close * hl / total;
+    closed_days += close * (a - from_age_days + 0.5);
+    survive -= close;
+  }
+  const double p = r.p_win + r.p_loss;
+  r.mean_days_to_close = p > 0 ? closed_days / p : 0;
+  return r;
+}
+
+}  // namespace salesim::crm

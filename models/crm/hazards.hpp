@@ -1,0 +1,61 @@
+#pragma once
+// Win and loss hazards by deal age, estimated with censoring: every deal contributes the days
+// it was seen open (exposure) and at most one event, its close. A deal still open is censored,
+// not lost and not won, so a history where nothing has closed yet gives no estimate rather
+// than a win rate of 0. Deals enter the risk set at the start of the close history (delayed
+// entry): an export that only holds closes from some day on cannot show what closed before.
+//
+// The hazard is piecewise constant over bands of whole age weeks, merged from week 0 upward
+// until each band holds enough closes; each band's rate is events / exposure (the maximum
+// likelihood estimate) with a Poisson standard error. Ages past the oldest close ever seen
+// form the stale tail: no close was seen there, so its rate is the Jeffreys estimate
+// 0.5 / exposure (tail exposure plus the last band's).
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "models/crm/history.hpp"
+
+namespace salesim::crm {
+
+// Exposure (deal-days) and closes by age week, for one owner or the whole team.
+struct AgeTable {
+  std::vector<double> exposure_days;
+  std::vector<double> wins, losses;
+  void grow(std::size_t weeks);
+};
+
+struct HazardBand {
+  int from_week = 0, to_week = 0;  // inclusive; to_week = -1 in the tail means "and older"
+  double exposure_weeks = 0, wins = 0, losses = 0;
+  double win = 0, loss = 0, win_se = 0, loss_se = 0;  // per week
+};
+
+struct Hazards {
+  Day history_start = 0;
+  std::vector<HazardBand> bands;  // contiguous from age week 0; the last one is the tail
+  int tail_from_week = 0;         // first age week past the oldest close seen
+  std::size_t deals_at_risk = 0, entered_late = 0, closed_before_history = 0;
+  // Rates per week at an age in days.
+  double win_rate(int age_days) const;
+  double loss_rate(int age_days) const;
+  const HazardBand& band_at(int age_days) const;
+};
+
+// Tabulates a history from history_start on (owner < 0: every owner).
+AgeTable tabulate(const History& h, Day history_start, int owner = -1,
+                  std::size_t* at_risk = nullptr, std::size_t* entered_late = nullptr,
+                  std::size_t* before = nullptr);
+// nullopt when nothing has closed: hazards cannot be estimated from censored deals alone.
+std::optional<Hazards> fit_hazards(const History& h, Day history_start, double min_events = 10);
+
+// What the hazards imply for a deal of age `from_age_days` (0: a new one), with the win and
+// loss rates multiplied by the given factors: probability to be won and lost eventually (by
+// `limit_days` of age), and the mean days to close of those that close.
+struct EventualOutcome {
+  double p_win = 0, p_loss = 0, mean_days_to_close = 0;
+};
+EventualOutcome eventual(const Hazards& hz, int from_age_days = 0, double win_factor = 1,
+                         double loss_factor = 1, int limit_days = 0);
+
+}  // namespace salesim::crm

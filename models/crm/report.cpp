@@ -1,0 +1,320 @@
+#include "models/crm/report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "models/crm/scenario_writer.hpp"
+
+namespace salesim::crm {
+namespace {
+
+using nlohmann::json;
+
+json band_json(const Band& b) {
+  return {{"mean", b.mean}, {"p10", b.p10}, {"p50", b.p50}, {"p90", b.p90}};
+}
+
+json shrink_json(const Shrinkage& s, const char* what) {
+  json reps = json::array();
+  for (const auto& r : s.reps)
+    reps.push_back({{"owner", r.owner},
+                    {"observed", r.observed},
+                    {"expected", r.expected},
+                    {"raw_ratio", r.raw},
+                    {"shrunk_ratio", r.shrunk},
+                    {"shrunk_se", r.se}});
+  return {{"what", what},        {"chi2", s.test.chi2},
+          {"df", s.test.df},     {"p_value", s.test.p_value},
+          {"tau2", s.test.tau2}, {"distinguishable_from_noise", s.test.distinguishable},
+          {"reps", reps}};
+}
+
+std::string money(double v) {
+  const double a = std::abs(v);
+  if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+  if (a >= 1e4) return fmt::format("{:.0f}k", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+
+std::string verdict(const Heterogeneity& t) {
+  return fmt::format("chi2 {:.1f} on {} df, p = {:.3g}: {}", t.chi2, t.df, t.p_value,
+                     t.distinguishable ? "reps differ beyond noise (shrunk factors used)"
+                                       : "not distinguishable from noise");
+}
+
+}  // namespace
+
+json quality_json(const QualityReport& q) {
+  json checks = json::array();
+  for (const auto& c : q.checks)
+    checks.push_back({{"reason", c.reason},
+                      {"excluded", c.excluded},
+                      {"rows", c.rows},
+                      {"examples", c.examples}});
+  auto date = [](const std::optional<Day>& d) { return d ? json(format_date(*d)) : json(); };
+  return {{"file", q.file},
+          {"rows_read", q.rows_read},
+          {"rows_kept", q.rows_kept},
+          {"rows_excluded", q.rows_excluded},
+          {"won", q.won},
+          {"lost", q.lost},
+          {"open", q.open},
+          {"checks", checks},
+          {"product_matches", q.product_matches},
+          {"products_unpriced", q.products_unpriced},
+          {"owners_without_manager", q.owners_without_manager},
+          {"org_owners_without_deals", q.org_owners_without_deals},
+          {"first_created", date(q.first_created)},
+          {"last_created", date(q.last_created)},
+          {"first_closed", date(q.first_closed)},
+          {"last_closed", date(q.last_closed)}};
+}
+
+json calibration_json(const Calibration& c) {
+  json j;
+  const History& h = c.history;
+  j["file"] = c.source->file;
+  j["as_of"] = format_date(h.as_of);
+  j["export_date"] = format_date(c.source->export_date);
+  j["history_start"] = c.history_start ? json(format_date(*c.history_start)) : json();
+  j["known"] = {{"deals", h.deals.size()},
+                {"won", h.won()},
+                {"lost", h.lost()},
+                {"open", h.open()},
+                {"owners", h.owners.size()}};
+  j["notes"] = c.notes;
+  j["win_probability"] = c.new_deal ? json(c.new_deal->p_win) : json();
+  j["win_probability_se"] = c.new_deal ? json(c.p_win_se) : json();
+  j["win_share_of_closed_naive"] = h.won() + h.lost() ? json(c.p_win_naive) : json();
+  j["loss_probability"] = c.new_deal ? json(c.new_deal->p_loss) : json();
+  j["mean_days_to_close"] = c.new_deal ? json(c.new_deal->mean_days_to_close) : json();
+  if (c.hazards) {
+    json bands = json::array();
+    for (const auto& b : c.hazards->bands)
+      bands.push_back({{"from_week", b.from_week},
+                       {"to_week", b.to_week < 0 ? json() : json(b.to_week)},
+                       {"exposure_weeks", b.exposure_weeks},
+                       {"wins", b.wins},
+                       {"losses", b.losses},
+                       {"win_per_week", b.win},
+                       {"win_se", b.win_se},
+                       {"loss_per_week", b.loss},
+                       {"loss_se", b.loss_se}});
+    j["hazards"] = {{"bands", bands},
+                    {"stale_from_week", c.hazards->tail_from_week},
+                    {"deals_at_risk", c.hazards->deals_at_risk},
+                    {"entered_late", c.hazards->entered_late},
+                    {"closed_before_history", c.hazards->closed_before_history}};
+    j["rep_win_factors"] = shrink_json(c.win_reps, "wins, observed vs the team's hazards");
+    j["rep_loss_factors"] = shrink_json(c.loss_reps, "losses, observed vs the team's hazards");
+  }
+  if (c.sizes) {
+    json products = json::array();
+    auto size = [](const SizeEstimate& s) {
+      return json{
+          {"product", s.product}, {"wins", s.wins},
+          {"mean", s.mean},       {"cv", s.cv},
+          {"mean_se", s.mean_se}, {"source", s.source},
+          {"mix", s.mix},         {"list_price", s.list_price ? json(*s.list_price) : json()}};
+    };
+    for (const auto& p : c.sizes->products) products.push_back(size(p));
+    j["deal_sizes"] = {
+        {"overall", size(c.sizes->overall)},
+        {"products", products},
+        {"close_to_list_ratio", c.sizes->ratio_to_list ? json(*c.sizes->ratio_to_list) : json()},
+        {"won_without_amount", c.sizes->won_without_amount}};
+  }
+  if (c.creation) {
+    const auto& cr = *c.creation;
+    j["creation"] = {{"window_start", format_date(cr.window_start)},
+                     {"window_end", format_date(cr.window_end)},
+                     {"weeks", cr.weeks},
+                     {"created", cr.created},
+                     {"reps", cr.reps.size()},
+                     {"per_rep_week", cr.per_rep_week},
+                     {"per_rep_week_se", cr.per_rep_week_se},
+                     {"dispersion", cr.dispersion},
+                     {"weekly_counts", cr.weekly},
+                     {"seasonality",
+                      {{"estimable", cr.season.estimable},
+                       {"used", cr.season.used},
+                       {"f", cr.season.f},
+                       {"p_value", cr.season.p_value},
+                       {"month_of_quarter_factor", cr.season.factor},
+                       {"factor_se", cr.season.factor_se},
+                       {"weeks_per_month", cr.season.weeks}}},
+                     {"rep_rates", shrink_json(cr.rep_rates, "created, vs the team's rate")}};
+  }
+  j["open_pipeline"] = {{"deals", c.open.deals},
+                        {"stale", c.open.stale},
+                        {"median_age_days", c.open.median_age_days},
+                        {"max_age_days", c.open.max_age_days},
+                        {"by_stage", c.open.by_stage}};
+  if (!c.missing_for_forecast()) {
+    const ScenarioFigures f = scenario_figures(c);
+    j["scenario"] = {{"reps", f.reps},
+                     {"managers", f.managers},
+                     {"exit_rate", f.exit_rate},
+                     {"conversion", f.conversion},
+                     {"prospecting_yield", f.yield},
+                     {"prospecting_hours", f.prospecting_hours},
+                     {"initial_per_rep", f.initial_per_rep},
+                     {"deal_mean", f.deal_mean},
+                     {"deal_cv", f.deal_cv},
+                     {"steady_state_bookings_per_week",
+                      double(f.reps) * c.creation->per_rep_week * f.conversion * f.deal_mean}};
+  } else {
+    j["scenario"] = nullptr;
+    j["not_estimable"] = *c.missing_for_forecast();
+  }
+  return j;
+}
+
+json forecast_json(const ForecastResult& f) {
+  json weeks = json::array();
+  for (int w = 0; w < f.weeks; ++w)
+    weeks.push_back({{"week", w + 1},
+                     {"ends", format_date(f.as_of + 7 * (w + 1))},
+                     {"weekly", band_json(f.weekly[w])},
+                     {"cumulative", band_json(f.cumulative[w])},
+                     {"cumulative_open_pipeline", band_json(f.cumulative_open[w])},
+                     {"cumulative_new_pipeline", band_json(f.cumulative_new[w])}});
+  return {{"as_of", format_date(f.as_of)},
+          {"weeks", f.weeks},
+          {"paths", f.paths},
+          {"open_deals", f.open_deals},
+          {"stale_deals", f.stale_deals},
+          {"creating_reps", f.creating_reps},
+          {"period",
+           {{"total", band_json(f.total)},
+            {"from_open_pipeline", band_json(f.from_open)},
+            {"from_new_pipeline", band_json(f.from_new)},
+            {"won_open_deals", band_json(f.won_open_count)},
+            {"won_new_deals", band_json(f.won_new_count)}}},
+          {"by_week", weeks}};
+}
+
+json backtest_json(const BacktestResult& b) {
+  json cases = json::array();
+  for (const auto& k : b.cases)
+    cases.push_back({{"cutoff", format_date(k.cutoff)},
+                     {"weeks", k.weeks},
+                     {"actual", k.actual},
+                     {"actual_from_open_pipeline", k.actual_open},
+                     {"actual_from_new_pipeline", k.actual_new},
+                     {"forecast", band_json(k.forecast)},
+                     {"forecast_open_pipeline", band_json(k.forecast_open)},
+                     {"forecast_new_pipeline", band_json(k.forecast_new)},
+                     {"covered_p10_p90", k.covered},
+                     {"weekly_coverage", k.weekly_coverage},
+                     {"ape_of_median", k.ape},
+                     {"crps", k.crps},
+                     {"pit", k.pit},
+                     {"win_probability", k.p_win},
+                     {"per_rep_week", k.per_rep_week}});
+  return {{"cases", cases},
+          {"coverage_p10_p90", b.coverage},
+          {"mean_ape_of_median", b.mean_ape},
+          {"mean_crps", b.mean_crps}};
+}
+
+std::string format_calibration(const Calibration& c) {
+  const History& h = c.history;
+  std::string s = fmt::format("Calibration of {} as of {}\n", c.source->file, format_date(h.as_of));
+  s += fmt::format("  known that day: {} deals (won {}, lost {}, open {}), {} owners\n",
+                   h.deals.size(), h.won(), h.lost(), h.open(), h.owners.size());
+  if (c.history_start) s += fmt::format("  close history from {}\n", format_date(*c.history_start));
+  for (const auto& n : c.notes) s += "  note: " + n + "\n";
+  if (!c.hazards) {
+    s += fmt::format("\nWin rate: not estimable: {}\n", *c.missing_for_forecast());
+    return s;
+  }
+  s += "\nHazards by deal age (per week; open deals censored):\n"
+       "  age weeks   exposure  wins  losses   win/week (se)      loss/week (se)\n";
+  for (const auto& b : c.hazards->bands)
+    s += fmt::format("  {:>9}  {:>9.1f}  {:>4.0f}  {:>6.0f}   {:.4f} ({:.4f})    {:.4f} ({:.4f})\n",
+                     b.to_week < 0 ? fmt::format("{}+ stale", b.from_week)
+                                   : fmt::format("{}-{}", b.from_week, b.to_week),
+                     b.exposure_weeks, b.wins, b.losses, b.win, b.win_se, b.loss, b.loss_se);
+  s += fmt::format(
+      "  a new deal: won {:.1f}% (se {:.1f}), lost {:.1f}%, {:.0f} days to close on average; "
+      "the naive won/(won+lost) of closed deals is {:.1f}%\n",
+      100 * c.new_deal->p_win, 100 * c.p_win_se, 100 * c.new_deal->p_loss,
+      c.new_deal->mean_days_to_close, 100 * c.p_win_naive);
+  s += fmt::format(
+      "  open deals: {} (median age {:.0f} days, oldest {:.0f}); stale (older than "
+      "any close seen, {} weeks): {}\n",
+      c.open.deals, c.open.median_age_days, c.open.max_age_days, c.hazards->tail_from_week,
+      c.open.stale);
+  s += "  rep win factors: " + verdict(c.win_reps.test) + "\n";
+  s += "  rep loss factors: " + verdict(c.loss_reps.test) + "\n";
+  if (c.sizes) {
+    s += fmt::format("\nDeal sizes (won deals): mean {} (se {}), cv {:.2f}, {} wins\n",
+                     money(c.sizes->overall.mean), money(c.sizes->overall.mean_se),
+                     c.sizes->overall.cv, c.sizes->overall.wins);
+    for (const auto& p : c.sizes->products)
+      s += fmt::format(
+          "  {:<16} mean {:>8} (se {:>6}) cv {:.2f}  {:>4} wins  {:>5.1f}% of new  [{}]\n",
+          p.product, money(p.mean), money(p.mean_se), p.cv, p.wins, 100 * p.mix, p.source);
+  }
+  if (c.creation) {
+    const auto& cr = *c.creation;
+    s += fmt::format(
+        "\nNew opportunities: {:.2f} per rep per week (se {:.2f}), {} reps, {} weeks from {}; "
+        "dispersion {:.2f}\n",
+        cr.per_rep_week, cr.per_rep_week_se, cr.reps.size(), cr.weeks, format_date(cr.window_start),
+        cr.dispersion);
+    if (!cr.season.estimable)
+      s += "  within-quarter seasonality: not estimable (needs two weeks in every month of the "
+           "quarter)\n";
+    else
+      s += fmt::format(
+          "  within-quarter seasonality: month factors {:.2f} / {:.2f} / {:.2f}, F = {:.2f}, "
+          "p = {:.3g}: {}\n",
+          cr.season.factor[0], cr.season.factor[1], cr.season.factor[2], cr.season.f,
+          cr.season.p_value, cr.season.used ? "used" : "not significant, not used");
+    s += "  rep creation rates: " + verdict(cr.rep_rates.test) + "\n";
+  }
+  return s;
+}
+
+std::string format_forecast(const ForecastResult& f) {
+  std::string s = fmt::format(
+      "Forecast of bookings after {} for {} weeks ({} paths): {} open deals ({} stale), {} "
+      "reps creating new ones\n\n",
+      format_date(f.as_of), f.weeks, f.paths, f.open_deals, f.stale_deals, f.creating_reps);
+  s += " week  ends         weekly P50   cumulative P10      P50      P90   open P50   new P50\n";
+  for (int w = 0; w < f.weeks; ++w)
+    s += fmt::format(" {:>4}  {}  {:>10}   {:>14} {:>8} {:>8}  {:>9} {:>9}\n", w + 1,
+                     format_date(f.as_of + 7 * (w + 1)), money(f.weekly[w].p50),
+                     money(f.cumulative[w].p10), money(f.cumulative[w].p50),
+                     money(f.cumulative[w].p90), money(f.cumulative_open[w].p50),
+                     money(f.cumulative_new[w].p50));
+  auto line = [&](const char* what, const Band& b) {
+    return fmt::format("  {:<22} P10 {:>8}  P50 {:>8}  P90 {:>8}  mean {:>8}\n", what, money(b.p10),
+                       money(b.p50), money(b.p90), money(b.mean));
+  };
+  s += "\nPeriod:\n" + line("total", f.total) + line("from the open pipeline", f.from_open) +
+       line("from new pipeline", f.from_new);
+  return s;
+}
+
+std::string format_backtest(const BacktestResult& b) {
+  std::string s =
+      " cutoff      weeks     actual  (open / new)           P10      P50      P90  in P10-P90  "
+      "APE    CRPS\n";
+  for (const auto& k : b.cases)
+    s +=
+        fmt::format(" {}  {:>5}  {:>9}  ({:>7} / {:>7})  {:>8} {:>8} {:>8}  {:>9}  {:>4.1f}%  {}\n",
+                    format_date(k.cutoff), k.weeks, money(k.actual), money(k.actual_open),
+                    money(k.actual_new), money(k.forecast.p10), money(k.forecast.p50),
+                    money(k.forecast.p90), k.covered ? "yes" : "no", 100 * k.ape, money(k.crps));
+  s += fmt::format(
+      "\n coverage of P10-P90 {:.0f}% over {} cutoffs; mean APE of the median {:.1f}%; "
+      "mean CRPS {}\n",
+      100 * b.coverage, b.cases.size(), 100 * b.mean_ape, money(b.mean_crps));
+  return s;
+}
+
+}  // namespace salesim::crm

@@ -1,0 +1,29 @@
+#include "models/crm/scoring.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace salesim::crm {
+
+double crps(std::span<const double> samples, double y) {
+  std::vector<double> x(samples.begin(), samples.end());
+  if (x.empty()) return 0;
+  std::sort(x.begin(), x.end());
+  const double n = double(x.size());
+  double a = 0, b = 0;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    a += std::abs(x[i] - y);
+    b += (2.0 * double(i) - n + 1.0) * x[i];  // sum_{i,j} |x_i - x_j| = 2 * sum (2i - n + 1) x_(i)
+  }
+  return a / n - b / (n * n);
+}
+
+double pit(std::span<const double> samples, double y) {
+  if (samples.empty()) return 0;
+  double k = 0;
+  for (double x : samples) k += x <= y;
+  return k / double(samples.size());
+}
+
+}  // namespace salesim::crm

@@ -1,0 +1,33 @@
+#pragma once
+// A synthetic opportunity export from known parameters, for recovery tests: reps create deals
+// as Poisson processes, each deal closes under piecewise-constant win and loss hazards by age
+// week (continuous within a day, as the calibration assumes), won deals get a lognormal size
+// by product, and the export shows every deal as it stands on the snapshot day.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/crm/dates.hpp"
+
+namespace salesim::crm {
+
+struct SyntheticProduct {
+  std::string name;
+  double mean = 1000, cv = 0.2, share = 1;
+};
+
+struct SyntheticSpec {
+  Day start = 0, snapshot = 0;    // deals are created on start..snapshot
+  std::vector<double> rep_rates;  // new deals per rep per week
+  std::vector<double> win, loss;  // per week, by age week; the last value holds after
+  std::vector<SyntheticProduct> products;
+  std::uint64_t seed = 1;
+  double hazard_win(int age_days) const;
+  double hazard_loss(int age_days) const;
+};
+
+// CSV text with the columns opportunity_id, sales_agent, product, deal_stage (Won, Lost,
+// Engaging), engage_date, close_date, close_value.
+std::string synthetic_export_csv(const SyntheticSpec& s);
+
+}  // namespace salesim::crm

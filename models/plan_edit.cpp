@@ -1,0 +1,123 @@
+#include "models/plan_edit.hpp"
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "models/keys.hpp"
+
+namespace salesim {
+namespace {
+
+const PlanSpec& plan_named(const Scenario& sc, const std::string& plan) {
+  std::vector<std::string> names;
+  for (const auto& p : sc.plans) {
+    if (p.name == plan) return p;
+    names.push_back(p.name);
+  }
+  throw std::invalid_argument(
+      fmt::format("{} has no plan '{}' (did you mean '{}'?)", sc.file, plan, nearest(plan, names)));
+}
+
+std::optional<Lever> lever_of(const KeyInfo& k) {
+  Lever l{k.path, 0, false, k.lo, k.hi, k.hi_open};
+  if (auto* d = std::get_if<double*>(&k.target))
+    l.value = **d;
+  else if (auto* i = std::get_if<std::int64_t*>(&k.target))
+    l.value = double(**i), l.integer = true;
+  else if (auto* o = std::get_if<std::optional<double>*>(&k.target); o && **o)
+    l.value = ***o;
+  else
+    return std::nullopt;
+  return l;
+}
+
+// Removes `path` from a `set` map, whether written flat (a.b: 1) or nested (a: {b: 1}).
+void erase_path(YAML::Node map, const std::string& path) {
+  if (!map.IsMap()) return;
+  if (map[path].IsDefined()) map.remove(path);
+  for (auto kv : map) {
+    const std::string k = kv.first.Scalar();
+    if (kv.second.IsMap() && path.rfind(k + ".", 0) == 0)
+      erase_path(kv.second, path.substr(k.size() + 1));
+  }
+}
+
+}  // namespace
+
+Lever find_lever(const Scenario& sc, const std::string& plan, const std::string& path) {
+  Params p = plan_named(sc, plan).params;
+  std::vector<std::string> numeric;
+  for (const KeyInfo& k : scalar_keys(p)) {
+    if (!k.plan_settable) {
+      if (k.path == path)
+        throw std::invalid_argument(fmt::format(
+            "'{}' shapes the starting state that all plans share; a plan cannot vary it", path));
+      continue;
+    }
+    auto l = lever_of(k);
+    if (k.path == path) {
+      if (!l)
+        throw std::invalid_argument(fmt::format("'{}' is not a number in plan '{}' (it is {} '{}')",
+                                                path, plan, k.type_name(), k.value_text()));
+      return *l;
+    }
+    if (l) numeric.push_back(k.path);
+  }
+  throw std::invalid_argument(fmt::format("no numeric key '{}' a plan may set (did you mean '{}'?)",
+                                          path, nearest(path, numeric)));
+}
+
+std::vector<Lever> plan_levers(const Scenario& sc, const std::string& plan) {
+  std::vector<Lever> out;
+  for (const auto& [path, text] : plan_named(sc, plan).overrides) {
+    try {
+      out.push_back(find_lever(sc, plan, path));
+    } catch (const std::invalid_argument&) {
+      // booleans and text are not levers one can perturb by a percentage
+    }
+  }
+  return out;
+}
+
+double fit_to_lever(const Lever& l, double v) {
+  if (l.integer) v = std::round(v);
+  v = std::max(v, l.lo);
+  if (std::isfinite(l.hi)) {
+    double hi = l.hi;
+    if (l.hi_open) hi = l.integer ? l.hi - 1 : std::nextafter(l.hi, -INFINITY);
+    v = std::min(v, hi);
+  }
+  return v;
+}
+
+Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
+                                   const std::vector<std::pair<std::string, double>>& values,
+                                   const std::optional<std::string>& name) {
+  plan_named(sc, plan);
+  YAML::Node root = YAML::Load(sc.text);
+  std::size_t at = 0;
+  while (root["plans"][at]["name"].Scalar() != plan) ++at;
+  YAML::Node kept = root["plans"][at];
+  if (name) kept["name"] = *name;
+  YAML::Node set = kept["set"];
+  if (!set.IsMap()) {
+    set = YAML::Node(YAML::NodeType::Map);
+    kept["set"] = set;
+  }
+  for (const auto& [path, v] : values) {
+    const Lever l = find_lever(sc, plan, path);
+    erase_path(set, path);
+    set[path] = l.integer ? fmt::format("{}", std::llround(v)) : fmt::format("{}", v);
+  }
+  YAML::Node plans(YAML::NodeType::Sequence);
+  plans.push_back(kept);
+  root["plans"] = plans;
+  YAML::Emitter out;
+  out << root;
+  return load_scenario_text(std::string(out.c_str()) + "\n", sc.file);
+}
+
+}  // namespace salesim

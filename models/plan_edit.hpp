@@ -1,0 +1,38 @@
+#pragma once
+// Scenario variants for sweeps and sensitivity analysis: a plan's `set` with some keys given
+// new values. The variant is made by editing the YAML and loading it again, so it passes every
+// check a hand-written file would (ranges, cross-checks, org-state keys set at from_week), and
+// its text records exactly what was run.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/scenario.hpp"
+
+namespace salesim {
+
+// A numeric key a plan may set, with its current value in that plan.
+struct Lever {
+  std::string path;
+  double value = 0;
+  bool integer = false;
+  double lo = 0, hi = 0;  // allowed range (hi may be infinite)
+  bool hi_open = false;
+};
+
+// The numeric plan-settable key `path` as `plan` has it. Throws std::invalid_argument with a
+// "did you mean" when there is no such key or a plan may not set it or it is not numeric.
+Lever find_lever(const Scenario& sc, const std::string& plan, const std::string& path);
+// The numeric keys the plan's own `set` changes (in the order written).
+std::vector<Lever> plan_levers(const Scenario& sc, const std::string& plan);
+// v clamped into the lever's range and rounded when the key is a whole number.
+double fit_to_lever(const Lever& lever, double v);
+
+// `sc` with only `plan` (renamed to `name` when given) and the values written into its `set`.
+// Throws ScenarioError when the result is not a valid scenario.
+Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
+                                   const std::vector<std::pair<std::string, double>>& values,
+                                   const std::optional<std::string>& name = std::nullopt);
+
+}  // namespace salesim

@@ -1,0 +1,459 @@
+// Forecasting from a CRM export (models/crm): the CSV reader, the import and its quality report,
+// calibration with censoring (recovery of known parameters from a synthetic export), the
+// forecast's determinism and its agreement with the hazards, and the commands end to end.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <boost/math/distributions/chi_squared.hpp>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "models/crm/backtest.hpp"
+#include "models/crm/calibrate.hpp"
+#include "models/crm/csv.hpp"
+#include "models/crm/errors.hpp"
+#include "models/crm/export.hpp"
+#include "models/crm/forecast.hpp"
+#include "models/crm/scoring.hpp"
+#include "models/crm/synthetic.hpp"
+#include "test_support.hpp"
+
+namespace salesim::crm {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sample_dir() { return test::source_dir() + "/data/crm-maven"; }
+std::string sample() { return sample_dir() + "/sales_pipeline_asof_2017-06-30.csv"; }
+Day day(const char* iso) { return *parse_date(iso); }
+
+ColumnMapping synthetic_mapping() {
+  ColumnMapping m;
+  apply_map_option(m,
+                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
+                   "closed=close_date,amount=close_value,product=product");
+  return m;
+}
+
+// The synthetic team of the recovery tests: known hazards by age week (losses early, wins
+// later, none after ten weeks: a deal that old goes stale), two products, rates per rep.
+SyntheticSpec spec(std::vector<double> rates, std::uint64_t seed) {
+  SyntheticSpec s;
+  s.start = day("2023-01-02");
+  s.snapshot = s.start + 7 * 30 - 1;
+  s.rep_rates = std::move(rates);
+  s.win = {0.02, 0.02, 0.02, 0.02, 0.10, 0.10, 0.10, 0.10, 0.10, 0.10, 0.0};
+  s.loss = {0.08, 0.08, 0.08, 0.08, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.0};
+  s.products = {{"Small", 1000, 0.2, 0.7}, {"Large", 20000, 0.4, 0.3}};
+  s.seed = seed;
+  return s;
+}
+
+// The true eventual win probability of a new deal (the same daily formula as the estimate).
+double true_p_win(const SyntheticSpec& s) {
+  double survive = 1, p = 0;
+  for (int a = 0; a < 2000; ++a) {
+    const double w = s.hazard_win(a) / 7, l = s.hazard_loss(a) / 7;
+    if (w + l == 0) continue;
+    const double close = survive * (1 - std::exp(-(w + l)));
+    p += close * w / (w + l);
+    survive -= close;
+  }
+  return p;
+}
+
+TEST(Crm, CsvReadsQuotedFieldsCrlfAndEmbeddedLineBreaks) {
+  const CsvTable t = parse_csv(
+      "\xEF\xBB\xBFid, name ,note\r\n1,\"Smith, J\",\"said "
+      "\"\"hi\"\"\"\r\n\r\n2,x,\"two\nlines\"\r\n3,,",
+      "t.csv");
+  ASSERT_EQ(t.header, (std::vector<std::string>{"id", "name", "note"}));
+  ASSERT_EQ(t.rows.size(), 3u);
+  EXPECT_EQ(t.rows[0].fields[1], "Smith, J");
+  EXPECT_EQ(t.rows[0].fields[2], "said \"hi\"");
+  EXPECT_EQ(t.rows[1].fields[2], "two\nlines");
+  EXPECT_EQ(t.rows[1].line, 4u);
+  EXPECT_EQ(t.rows[2].fields, (std::vector<std::string>{"3", "", ""}));
+  EXPECT_EQ(t.column("NAME"), 1);
+  EXPECT_THROW(parse_csv("a,b\n1,\"open", "u.csv"), InputError);
+}
+
+TEST(Crm, DatesParseTheMappedLayoutAndRejectImpossibleDays) {
+  EXPECT_EQ(format_date(*parse_date("2017-03-31")), "2017-03-31");
+  EXPECT_EQ(*parse_date("2017-03-31T10:00:00"), *parse_date("2017-03-31"));
+  EXPECT_EQ(*parse_date("31/03/2017", DateFormat::day_month_year), *parse_date("2017-03-31"));
+  EXPECT_EQ(*parse_date("03/31/2017", DateFormat::month_day_year), *parse_date("2017-03-31"));
+  EXPECT_FALSE(parse_date("2017-02-30"));
+  EXPECT_FALSE(parse_date("31/03/2017"));
+  EXPECT_FALSE(parse_date("soon"));
+  EXPECT_EQ(month_of_quarter(*parse_date("2017-05-15")), 2);
+  EXPECT_EQ(format_date(quarter_start(*parse_date("2017-05-15"))), "2017-04-01");
+}
+
+TEST(Crm, SampleImportReportFindsTheProductMismatch) {
+  const Export e = import_export(sample(), load_mapping(sample_dir() + "/mapping.yaml"));
+  const QualityReport& q = e.quality;
+  EXPECT_EQ(q.rows_read, 4365u);
+  EXPECT_EQ(q.rows_kept + q.rows_excluded, q.rows_read);
+  EXPECT_EQ(q.won, 1785u);
+  EXPECT_EQ(q.lost, 894u);
+  EXPECT_EQ(q.open, 1686u);
+  ASSERT_EQ(q.product_matches.count("GTXPro"), 1u);
+  EXPECT_EQ(q.product_matches.at("GTXPro"), "GTX Pro");
+  std::size_t unpriced = 0;
+  for (const auto& c : q.checks)
+    if (c.reason.find("price list") != std::string::npos) unpriced = c.rows;
+  EXPECT_EQ(unpriced, 742u);
+  EXPECT_EQ(q.org_owners_without_deals.size(), 5u);
+  EXPECT_EQ(format_date(e.export_date), "2017-06-30");
+  EXPECT_NE(format_quality(q).find("'GTXPro': 742 rows"), std::string::npos);
+}
+
+TEST(Crm, ImportCountsEveryExcludedRowWithItsReason) {
+  const std::string csv =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n"
+      "A,ann,X,Won,2023-01-02,2023-02-01,100\n"
+      "B,ann,X,Won,2023-01-02,2023-02-01,\n"     // won without an amount: kept
+      "C,bob,Y,Lost,2023-13-02,2023-02-01,0\n"   // unparseable created date
+      "D,bob,X,Won,2023-03-01,2023-02-01,50\n"   // closes before engagement
+      "A,bob,X,Won,2023-01-02,2023-02-01,100\n"  // duplicate id
+      "E,,X,Engaging,2023-01-02,,\n"             // missing owner
+      "F,bob,X,Lost,2023-01-02,,0\n"             // closed without a close date
+      "G,bob,X,Engaging,2023-01-05,,\n"
+      "H,bob,X,Engaging,2023-01-05\n";  // wrong number of fields
+  const Export e = import_export_text(csv, "x.csv", synthetic_mapping());
+  const QualityReport& q = e.quality;
+  EXPECT_EQ(q.rows_read, 9u);
+  EXPECT_EQ(q.rows_kept, 3u);
+  EXPECT_EQ(q.rows_excluded, 6u);
+  std::size_t excluded = 0;
+  for (const auto& c : q.checks)
+    if (c.excluded) excluded += c.rows;
+  EXPECT_EQ(excluded, q.rows_excluded) << "every excluded row has a reason";
+  auto rows = [&](const std::string& prefix) {
+    for (const auto& c : q.checks)
+      if (c.reason.rfind(prefix, 0) == 0) return c.rows;
+    ADD_FAILURE() << "no check " << prefix;
+    return std::size_t(0);
+  };
+  EXPECT_EQ(rows("unparseable created"), 1u);
+  EXPECT_EQ(rows("closes before engagement"), 1u);
+  EXPECT_EQ(rows("duplicate id"), 1u);
+  EXPECT_EQ(rows("missing owner"), 1u);
+  EXPECT_EQ(rows("won or lost without a close date"), 1u);
+  EXPECT_EQ(rows("wrong number of fields"), 1u);
+  EXPECT_EQ(rows("won without an amount"), 1u);
+  EXPECT_EQ(rows("unparseable close date"), 0u);
+}
+
+TEST(Crm, MappingErrorsNameTheFileTheFieldAndTheMissingColumn) {
+  ColumnMapping m = synthetic_mapping();
+  apply_map_option(m, "owner=sales_agnt");
+  try {
+    import_export(sample(), m);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("sales_pipeline_asof_2017-06-30.csv"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'sales_agnt'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("owner"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("did you mean 'sales_agent'"), std::string::npos) << msg;
+  }
+  ColumnMapping none;  // nothing mapped: the export has no column named "owner"
+  try {
+    import_export(sample(), none);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("required field 'owner'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(apply_map_option(none, "ownr=x"), InputError);
+}
+
+TEST(Crm, EveryDealStillOpenGivesNoWinRateRatherThanZero) {
+  std::string csv =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n";
+  for (int i = 0; i < 60; ++i)
+    csv += fmt::format("O{},rep{},X,Engaging,{},,\n", i, i % 4, format_date(day("2023-01-02") + i));
+  const Export e = import_export_text(csv, "open.csv", synthetic_mapping());
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  EXPECT_FALSE(c.hazards.has_value());
+  EXPECT_FALSE(c.new_deal.has_value()) << "no win probability, and certainly not 0";
+  ASSERT_TRUE(c.missing_for_forecast().has_value());
+  EXPECT_NE(c.missing_for_forecast()->find("censored"), std::string::npos);
+  EXPECT_THROW(forecast(c, ForecastOptions{}), InputError);
+}
+
+// Calibrating a synthetic export recovers the hazards, the eventual win probability, the
+// deal sizes and the creation rate within their standard errors, although half of the deals
+// are still open (censored) on the day; the naive share of won among closed deals is not.
+TEST(Crm, CalibrationRecoversKnownParametersWithinTheirStandardErrors) {
+  const SyntheticSpec s = spec(std::vector<double>(40, 4.0), 11);
+  const Export e =
+      import_export_text(synthetic_export_csv(s), "synthetic.csv", synthetic_mapping());
+  CalibrationOptions o;
+  o.as_of = s.start + 7 * 14 - 1;  // fourteen weeks in: every deal is younger than that
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.hazards && c.sizes && c.creation);
+  ASSERT_GT(c.history.open(), c.history.deals.size() / 3) << "the test needs censoring";
+
+  // Each band against the exposure-weighted true hazard over its weeks.
+  const AgeTable t = tabulate(c.history, *c.history_start);
+  double z2 = 0;
+  int k = 0;
+  for (const HazardBand& b : c.hazards->bands) {
+    if (b.to_week < 0 || b.wins + b.losses < 10) continue;
+    double ew = 0, el = 0, ex = 0;
+    for (int w = b.from_week; w <= b.to_week; ++w) {
+      ew += t.exposure_days[w] * s.hazard_win(7 * w);
+      el += t.exposure_days[w] * s.hazard_loss(7 * w);
+      ex += t.exposure_days[w];
+    }
+    for (auto [est, se, truth] :
+         {std::tuple{b.win, b.win_se, ew / ex}, std::tuple{b.loss, b.loss_se, el / ex}}) {
+      const double sd = std::sqrt(truth / b.exposure_weeks);  // se under the truth
+      EXPECT_LT(std::abs(est - truth), 4 * sd)
+          << "weeks " << b.from_week << "-" << b.to_week << " est " << est << " true " << truth;
+      z2 += (est - truth) * (est - truth) / (sd * sd);
+      ++k;
+    }
+  }
+  ASSERT_GT(k, 10);
+  const double crit = boost::math::quantile(boost::math::chi_squared(k), 0.999);
+  EXPECT_LT(z2, crit) << "sum of squared z over " << k << " band rates";
+
+  const double p = true_p_win(s);
+  EXPECT_LT(std::abs(c.new_deal->p_win - p), 3 * c.p_win_se)
+      << "estimate " << c.new_deal->p_win << " se " << c.p_win_se << " true " << p;
+  EXPECT_GT(std::abs(c.p_win_naive - p), 3 * c.p_win_se)
+      << "the data must be censored enough for ignoring censoring to show";
+
+  for (const auto& truth : s.products) {
+    const SizeEstimate& est = c.sizes->of(truth.name);
+    ASSERT_EQ(est.product, truth.name);
+    EXPECT_LT(std::abs(est.mean - truth.mean), 3 * est.mean_se) << truth.name;
+    EXPECT_LT(std::abs(est.mix - truth.share),
+              3 * std::sqrt(truth.share * (1 - truth.share) / c.creation->created));
+  }
+  EXPECT_LT(std::abs(c.creation->per_rep_week - 4.0), 3 * c.creation->per_rep_week_se)
+      << c.creation->per_rep_week << " se " << c.creation->per_rep_week_se;
+  EXPECT_FALSE(c.creation->season.used) << "no seasonality was put in";
+}
+
+TEST(Crm, RepDifferencesAreFoundWhenRealAndShrunkTowardTheTeam) {
+  std::vector<double> rates;
+  for (int r = 0; r < 12; ++r) rates.push_back(r < 6 ? 2.0 : 6.0);
+  const SyntheticSpec s = spec(rates, 5);
+  const Export e = import_export_text(synthetic_export_csv(s), "reps.csv", synthetic_mapping());
+  CalibrationOptions o;
+  o.as_of = s.snapshot;
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.creation);
+  const Shrinkage& sh = c.creation->rep_rates;
+  EXPECT_TRUE(sh.test.distinguishable) << "p = " << sh.test.p_value;
+  for (const auto& r : sh.reps) {
+    const double truth = (r.owner < "rep06" ? 2.0 : 6.0) / 4.0;  // factor on the team mean 4
+    EXPECT_LT(std::abs(r.shrunk - truth), 4 * r.se) << r.owner;
+    EXPECT_LE(std::abs(r.shrunk - 1), std::abs(r.raw - 1) + 1e-12) << "shrunk toward the team";
+  }
+  // Wins follow the same hazards for every rep: their factors are not told apart from noise.
+  EXPECT_FALSE(c.win_reps.test.distinguishable) << "p = " << c.win_reps.test.p_value;
+}
+
+TEST(Crm, ForecastIsTheSameBitsForAnyThreadCount) {
+  const SyntheticSpec s = spec(std::vector<double>(8, 3.0), 3);
+  const Export e = import_export_text(synthetic_export_csv(s), "det.csv", synthetic_mapping());
+  CalibrationOptions co;
+  co.as_of = s.snapshot - 40;
+  const Calibration c = calibrate(e, co);
+  ForecastOptions o;
+  o.paths = 300, o.weeks = 6, o.seed = 99;
+  o.threads = 1;
+  const ForecastResult a = forecast(c, o);
+  o.threads = 3;
+  const ForecastResult b = forecast(c, o);
+  ASSERT_EQ(a.run.scalars.size(), b.run.scalars.size());
+  EXPECT_EQ(0, std::memcmp(a.run.scalars.data(), b.run.scalars.data(),
+                           a.run.scalars.size() * sizeof(double)));
+  EXPECT_EQ(0,
+            std::memcmp(a.run.kept.data(), b.run.kept.data(), a.run.kept.size() * sizeof(double)));
+  o.seed = 100;
+  EXPECT_NE(forecast(c, o).total.mean, a.total.mean) << "the seed matters";
+}
+
+// Without parameter uncertainty, the mean bookings from the open pipeline are the sum over open
+// deals of P(won within the horizon) times the mean size: the Monte Carlo mean must agree
+// within its standard error.
+TEST(Crm, ForecastOfTheOpenPipelineAgreesWithItsHazards) {
+  const SyntheticSpec s = spec(std::vector<double>(10, 3.0), 21);
+  const Export e = import_export_text(synthetic_export_csv(s), "open.csv", synthetic_mapping());
+  CalibrationOptions co;
+  co.as_of = s.snapshot - 56;
+  const Calibration c = calibrate(e, co);
+  ForecastOptions o;
+  o.paths = 2000, o.weeks = 8, o.parameter_uncertainty = false;
+  const ForecastResult f = forecast(c, o);
+  double expected = 0;
+  for (const KnownDeal& d : c.history.deals) {
+    if (d.outcome != Outcome::open) continue;
+    const int age0 = c.history.as_of + 1 - d.created;
+    const double wf = c.win_reps.reps[d.owner].shrunk, lf = c.loss_reps.reps[d.owner].shrunk;
+    expected += eventual(*c.hazards, age0, wf, lf, age0 + 7 * o.weeks).p_win *
+                c.sizes->of(d.source->product).mean;
+  }
+  std::vector<double> open(o.paths);
+  for (std::size_t p = 0; p < o.paths; ++p) open[p] = f.run.scalar(p, fc::open);
+  const sim::MeanSe m = sim::mean_se(open);
+  EXPECT_LT(std::abs(m.mean - expected), 4 * m.se) << m.mean << " vs " << expected;
+}
+
+TEST(Crm, StaleDealsOfTheSampleAlmostNeverClose) {
+  const Export e = import_export(sample(), load_mapping(sample_dir() + "/mapping.yaml"));
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.hazards);
+  EXPECT_GT(c.open.stale, 100u) << "the sample has many deals older than any close";
+  const int stale_age = 7 * c.hazards->tail_from_week;
+  const double p13 = eventual(*c.hazards, stale_age, 1, 1, stale_age + 91).p_win;
+  const double fresh = eventual(*c.hazards, 0, 1, 1, 91).p_win;
+  EXPECT_LT(p13, 0.03) << "a stale deal's chance to be won within a quarter";
+  EXPECT_GT(fresh, 10 * p13);
+}
+
+TEST(Crm, CrpsMatchesItsClosedForm) {
+  std::vector<double> u(4000);
+  for (std::size_t i = 0; i < u.size(); ++i) u[i] = (double(i) + 0.5) / double(u.size());
+  for (double y : {0.5, 0.2, 1.5}) {
+    // CRPS of U(0,1) at y: E|X-y| - 1/6.
+    const double e_abs = y <= 1 ? (y * y + (1 - y) * (1 - y)) / 2 : y - 0.5;
+    EXPECT_NEAR(crps(u, y), e_abs - 1.0 / 6, 1e-6) << y;
+  }
+  const std::vector<double> point(10, 3.0);
+  EXPECT_NEAR(crps(point, 5.0), 2.0, 1e-12);
+  EXPECT_DOUBLE_EQ(pit(u, 0.25), 0.25);
+}
+
+struct CrmCli : ::testing::Test {
+  fs::path dir;
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("salesim-crm-" +
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+};
+
+TEST_F(CrmCli, ImportPrintsTheQualityReportAndMappingErrorsExitTwo) {
+  std::string out;
+  const auto json = (dir / "q.json").string();
+  ASSERT_EQ(test::shell(salesim("import " + sample() + " --json " + json), &out), 0) << out;
+  EXPECT_NE(out.find("GTXPro"), std::string::npos) << out;
+  EXPECT_EQ(nlohmann::json::parse(test::read_file(json))["rows_read"], 4365);
+  EXPECT_EQ(test::shell(salesim("import " + sample() + " --map created=engaged_on"), &out), 2);
+  EXPECT_NE(out.find("column 'engaged_on' (mapped to created"), std::string::npos) << out;
+  EXPECT_NE(out.find("sales_pipeline_asof_2017-06-30.csv"), std::string::npos) << out;
+  EXPECT_EQ(test::shell(salesim("import " + (dir / "none.csv").string()), &out), 2);
+  EXPECT_NE(out.find("cannot open"), std::string::npos) << out;
+}
+
+TEST_F(CrmCli, CalibratedScenarioValidatesAndRuns) {
+  std::string out;
+  const auto yaml = (dir / "baseline.yaml").string();
+  ASSERT_EQ(test::shell(salesim("calibrate " + sample() + " --as-of 2017-06-30 --quiet -o " + yaml),
+                        &out),
+            0)
+      << out;
+  ASSERT_TRUE(fs::exists(dir / "baseline.calibration.json"));
+  const auto report =
+      nlohmann::json::parse(test::read_file((dir / "baseline.calibration.json").string()));
+  EXPECT_TRUE(report["creation"]["seasonality"]["estimable"]);
+  EXPECT_GT(report["open_pipeline"]["stale"], 100);
+  EXPECT_EQ(test::shell(salesim("validate " + yaml), &out), 0) << out;
+  const auto json = (dir / "run.json").string();
+  ASSERT_EQ(test::shell(salesim("run " + yaml + " --paths 200 --quiet --json " + json), &out), 0)
+      << out;
+  // The scenario's bookings over its 13 weeks are of the order the calibration says
+  // (steady state per week, times 13): same magnitude, not a unit error.
+  const double steady = report["scenario"]["steady_state_bookings_per_week"];
+  const double mean =
+      nlohmann::json::parse(test::read_file(json))["plans"][0]["final_bookings"]["mean"];
+  EXPECT_GT(mean, 0.5 * 13 * steady);
+  EXPECT_LT(mean, 2.0 * 13 * steady);
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().string().find(".tmp"), std::string::npos) << e.path();
+}
+
+TEST_F(CrmCli, AllOpenExportCannotBeCalibratedAndSaysWhy) {
+  std::string csv = "opportunity_id,sales_agent,deal_stage,engage_date,close_date\n";
+  for (int i = 0; i < 20; ++i)
+    csv += fmt::format("O{},rep{},Engaging,2023-01-{:02d},\n", i, i % 3, i + 1);
+  std::ofstream(dir / "open.csv") << csv;
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("calibrate " + (dir / "open.csv").string() +
+                                " --map id=opportunity_id,owner=sales_agent,stage=deal_stage,"
+                                "created=engage_date,closed=close_date -o " +
+                                (dir / "b.yaml").string()),
+                        &out),
+            2);
+  EXPECT_NE(out.find("Win rate: not estimable"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "b.yaml"));
+  const auto report = nlohmann::json::parse(test::read_file((dir / "b.calibration.json").string()));
+  EXPECT_TRUE(report["win_probability"].is_null());
+}
+
+TEST_F(CrmCli, ForecastWritesWeeklyBandsSplitByPipeline) {
+  std::string out;
+  const auto json = (dir / "f.json").string(), csv = (dir / "f.csv").string();
+  ASSERT_EQ(test::shell(salesim("forecast " + sample() +
+                                " --as-of 2017-06-30 --weeks 13 --paths 400 --quiet --json " +
+                                json + " -o " + csv),
+                        &out),
+            0)
+      << out;
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  ASSERT_EQ(j["by_week"].size(), 13u);
+  const auto& period = j["period"];
+  EXPECT_LE(period["total"]["p10"], period["total"]["p50"]);
+  EXPECT_LE(period["total"]["p50"], period["total"]["p90"]);
+  EXPECT_NEAR(
+      double(period["total"]["mean"]),
+      double(period["from_open_pipeline"]["mean"]) + double(period["from_new_pipeline"]["mean"]),
+      1e-6 * double(period["total"]["mean"]));
+  EXPECT_EQ(j["open_deals"], 1686);
+  EXPECT_NE(test::read_file(csv).find("week,ends,weekly_p10"), std::string::npos);
+}
+
+TEST_F(CrmCli, BacktestRunsOnTheSampleForTheSecondQuarter) {
+  std::string out;
+  const auto json = (dir / "b.json").string();
+  ASSERT_EQ(
+      test::shell(salesim("backtest " + sample() +
+                          " --cutoffs 2017-03-31 --weeks 13 --paths 400 --quiet --json " + json),
+                  &out),
+      0)
+      << out;
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  ASSERT_EQ(j["cases"].size(), 1u);
+  const auto& k = j["cases"][0];
+  // What happened in Q2 2017: the close values of the deals won 2017-04-01..2017-06-30.
+  EXPECT_DOUBLE_EQ(double(k["actual"]), 3086111.0);
+  EXPECT_DOUBLE_EQ(double(k["actual_from_open_pipeline"]), 1559305.0);
+  EXPECT_GT(double(k["crps"]), 0.0);
+  EXPECT_GE(double(k["ape_of_median"]), 0.0);
+  EXPECT_TRUE(k["covered_p10_p90"].is_boolean());
+  // A cutoff whose weeks run past the export cannot be scored.
+  EXPECT_EQ(test::shell(salesim("backtest " + sample() + " --cutoffs 2017-05-31 --weeks 13"), &out),
+            2);
+  EXPECT_NE(out.find("after the export's last date 2017-06-30"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace salesim::crm

@@ -1,0 +1,393 @@
+// `salesim report`: every figure equals the JSON summary, the sections are there, nothing is
+// loaded from outside, charts are accessible, bad input is named; and the HDF5 read helpers.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+
+#include "sim/h5.hpp"
+#include "test_support.hpp"
+#include "tools/report.hpp"
+#include "tools/report_format.hpp"
+
+namespace salesim {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using test::shell;
+
+std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+
+// One run and one report shared by the tests of the suite (a run takes about a second).
+struct Report : ::testing::Test {
+  static inline fs::path dir;
+  static inline std::string html;
+  static inline json summary;
+
+  static void SetUpTestSuite() {
+    // One folder per process: ctest runs each test case in its own process, in parallel.
+    dir = fs::temp_directory_path() / ("salesim-report-test-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    std::string out;
+    ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 300 --seed 11 --quiet -o " +
+                            (dir / "r.h5").string() + " --json " + (dir / "s.json").string()),
+                    &out),
+              0)
+        << out;
+    ASSERT_EQ(
+        shell(salesim("report " + (dir / "r.h5").string() + " -o " +
+                      (dir / "report.html").string() + " --charts " + (dir / "charts").string() +
+                      " --client 'ACME <Ltd> & Co' --currency '$' --title 'FY25 plans'"),
+              &out),
+        0)
+        << out;
+    html = test::read_file((dir / "report.html").string());
+    summary = json::parse(test::read_file((dir / "s.json").string()));
+  }
+  static void TearDownTestSuite() { fs::remove_all(dir); }
+};
+
+struct Fig {
+  std::string pointer, kind, value, text;
+};
+std::vector<Fig> figures(const std::string& html) {
+  static const std::regex re(
+      R"re(<span class="fig" data-json="([^"]*)" data-kind="([^"]*)" data-value="([^"]*)">([^<]*)</span>)re");
+  std::vector<Fig> out;
+  for (std::sregex_iterator it(html.begin(), html.end(), re), end; it != end; ++it)
+    out.push_back({(*it)[1], (*it)[2], (*it)[3], (*it)[4]});
+  return out;
+}
+
+std::string unescape(std::string s) {
+  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+           {"&lt;", "<"}, {"&gt;", ">"}, {"&quot;", "\""}, {"&#39;", "'"}, {"&amp;", "&"}})
+    for (std::size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, from.size(), to);
+  return s;
+}
+
+// The number a figure's text shows and the half-width of its rounding, read back from the
+// text alone ("$4.96M" -> 4.96e6 +- 5e3; "99.9%" -> 0.999 +- 5e-4; "week 44 (...)" -> 44).
+struct Shown {
+  double value, tolerance;
+  int bound = 0;  // -1: "<x" (the value is below), +1: ">x"
+};
+Shown read_back(std::string t, const std::string& kind) {
+  Shown s{0, 0};
+  if (kind == "week") {
+    const auto p = t.find("week ");
+    return {std::stod(t.substr(p + 5)), 0.51};
+  }
+  std::string digits;
+  double scale = 1;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    if (c == '<') s.bound = -1;
+    if (c == '>') s.bound = 1;
+    if (std::isdigit(static_cast<unsigned char>(c)) || c == '.' || c == '-') digits += c;
+    if (c == 'k') scale = 1e3;
+    if (c == 'M') scale = 1e6;
+    if (c == 'B') scale = 1e9;
+  }
+  const bool percent = kind.rfind("prob", 0) == 0;
+  if (percent) scale = 0.01;
+  const auto dot = digits.find('.');
+  const int decimals = dot == std::string::npos ? 0 : int(digits.size() - dot - 1);
+  s.value = std::stod(digits) * scale;
+  s.tolerance = 0.5 * std::pow(10.0, -decimals) * scale * 1.0000001;
+  return s;
+}
+
+TEST_F(Report, EveryFigureEqualsTheJsonSummary) {
+  const auto figs = figures(html);
+  ASSERT_GT(figs.size(), 150u);
+  for (const auto& f : figs) {
+    SCOPED_TRACE(f.pointer + " shown as '" + f.text + "'");
+    const json::json_pointer ptr(unescape(f.pointer));
+    ASSERT_TRUE(summary.contains(ptr));
+    const json expected = summary.at(ptr);
+    EXPECT_EQ(json::parse(unescape(f.value)), expected) << "data-value is the JSON's figure";
+    if (expected.is_null()) {
+      EXPECT_EQ(f.text, "n/a");
+      continue;
+    }
+    double v = expected.get<double>();
+    if (f.kind == "money_abs") v = std::fabs(v);
+    const Shown s = read_back(unescape(f.text), f.kind);
+    if (s.bound < 0)
+      EXPECT_LT(v, s.value);
+    else if (s.bound > 0)
+      EXPECT_GT(v, s.value);
+    else
+      EXPECT_NEAR(v, s.value, s.tolerance) << "the text shows the figure, rounded";
+  }
+}
+
+TEST_F(Report, HeadlineFiguresOfEveryPlanAreShown) {
+  std::set<std::string> shown;
+  for (const auto& f : figures(html)) shown.insert(f.pointer);
+  std::vector<std::string> want = {"/paths", "/goal/revenue", "/goal/by_week"};
+  for (std::size_t i = 0; i < summary["plans"].size(); ++i) {
+    const std::string p = "/plans/" + std::to_string(i);
+    for (const char* k :
+         {"/goal/p_met", "/goal/se", "/p_all_checkpoints", "/p_all_checkpoints_se",
+          "/final_bookings/p10", "/final_bookings/p50", "/final_bookings/p90", "/cost/mean",
+          "/cost/se", "/profit/mean", "/profit/se", "/people/burnout_mean_final",
+          "/people/burnt_out_share_final", "/people/leavers_mean", "/people/leavers_se",
+          "/people/headcount_final_mean", "/people/hours_per_rep_week_mean"})
+      want.push_back(p + k);
+    for (std::size_t c = 0; c < summary["plans"][i]["checkpoints"].size(); ++c) {
+      want.push_back(p + "/checkpoints/" + std::to_string(c) + "/p_met");
+      want.push_back(p + "/checkpoints/" + std::to_string(c) + "/se");
+      want.push_back(p + "/bookings_at_checkpoints/" + std::to_string(c) + "/mean");
+    }
+    if (i == 0) continue;
+    for (const char* k :
+         {"/final_bookings_diff_mean", "/se", "/p_better", "/p_goal_diff", "/p_goal_diff_se",
+          "/cost_diff_mean", "/cost_diff_se", "/profit_diff_mean", "/profit_diff_se", "/roi",
+          "/leavers_diff_mean", "/checkpoints_diff/0/p_met_diff", "/checkpoints_diff/0/se"})
+      want.push_back(p + "/vs_first" + k);
+  }
+  for (const auto& w : want) EXPECT_TRUE(shown.count(w)) << w << " is not in the report";
+}
+
+TEST_F(Report, HasEverySectionAndLoadsNothingFromOutside) {
+  for (const char* id : {"answer", "bookings", "checkpoints", "comparison", "people", "money",
+                         "assumptions", "method", "scenario"})
+    EXPECT_NE(html.find(std::string("<section id=\"") + id + "\""), std::string::npos) << id;
+  EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
+  EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(html.find("FY25 plans"), std::string::npos) << "the title";
+  EXPECT_NE(html.find("ACME &lt;Ltd&gt; &amp; Co"), std::string::npos) << "the client, escaped";
+  EXPECT_NE(html.find("targeted-effectiveness"), std::string::npos);
+  EXPECT_NE(html.find("org.coaching_hours_per_rep"), std::string::npos) << "a plan's change";
+  EXPECT_NE(html.find("What the model leaves out"), std::string::npos);
+  for (const char* bad : {"<link", "@import", "<iframe", "<object", "<embed"})
+    EXPECT_EQ(html.find(bad), std::string::npos) << bad;
+  // Every src and href stays inside the file: data: URIs and #anchors only.
+  static const std::regex ref(R"re((src|href)\s*=\s*"([^"]*)")re");
+  int refs = 0;
+  for (std::sregex_iterator it(html.begin(), html.end(), ref), end; it != end; ++it, ++refs) {
+    const std::string v = (*it)[2];
+    EXPECT_TRUE(v.rfind("#", 0) == 0 || v.rfind("data:", 0) == 0) << v;
+  }
+  EXPECT_GT(refs, 5);
+  static const std::regex css_url(R"re(url\(\s*['"]?([^)'"]*))re");
+  for (std::sregex_iterator it(html.begin(), html.end(), css_url), end; it != end; ++it)
+    EXPECT_EQ(std::string((*it)[1]).rfind("#", 0), 0u) << "url() only to in-page patterns";
+  EXPECT_FALSE(std::regex_search(html, std::regex(R"(\b(nan|inf)\b)", std::regex::icase)));
+}
+
+TEST_F(Report, ChartsHaveTitlesDescriptionsAndAreWrittenForSlides) {
+  std::size_t svgs = 0, pos = 0;
+  while ((pos = html.find("<svg ", pos)) != std::string::npos) {
+    const std::size_t end = html.find("</svg>", pos);
+    const std::string svg = html.substr(pos, end - pos);
+    EXPECT_NE(svg.find("role=\"img\""), std::string::npos);
+    EXPECT_NE(svg.find("aria-label=\""), std::string::npos);
+    EXPECT_TRUE(std::regex_search(svg, std::regex("<title id=\"[^\"]+\">[^<]+</title>")));
+    EXPECT_TRUE(std::regex_search(svg, std::regex("<desc id=\"[^\"]+\">[^<]{20,}</desc>")));
+    ++svgs, pos = end;
+  }
+  EXPECT_EQ(svgs, 14u) << "median, 4 fans, checkpoints, 3 differences, 4 people, money";
+  std::size_t files = 0;
+  for (const auto& e : fs::directory_iterator(dir / "charts")) {
+    ++files;
+    std::string out;
+    EXPECT_EQ(shell(std::string(SALESIM_PYTHON) +
+                        " -c \"import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1])\" " +
+                        e.path().string(),
+                    &out),
+              0)
+        << e.path() << out;
+  }
+  EXPECT_EQ(files, svgs);
+  EXPECT_TRUE(fs::exists(dir / "charts" / "fan-3-targeted-effectiveness.svg"));
+  // Dates on the time axis (the scenario has a start date) and money with the currency.
+  EXPECT_NE(html.find(">Jan 2026<"), std::string::npos);
+  EXPECT_NE(html.find("Cumulative bookings ($)"), std::string::npos);
+  EXPECT_NE(html.find("Goal $16M"), std::string::npos);
+}
+
+TEST_F(Report, RunReportShortcutWritesTheSameKindOfReport) {
+  auto temporaries = [] {
+    int n = 0;
+    for (const auto& e : fs::directory_iterator(fs::temp_directory_path()))
+      n += e.path().filename().string().rfind("salesim-report-", 0) == 0 &&
+           e.path().extension() == ".h5";
+    return n;
+  };
+  const int before = temporaries();
+  std::string out;
+  const auto file = (dir / "run-report.html").string();
+  ASSERT_EQ(
+      shell(salesim("run " + test::example() + " --paths 100 --quiet --report " + file), &out), 0)
+      << out;
+  const std::string h = test::read_file(file);
+  EXPECT_NE(h.find("<section id=\"answer\""), std::string::npos);
+  EXPECT_NE(h.find("not saved"), std::string::npos) << "no results file was asked for";
+  EXPECT_EQ(temporaries(), before) << "the temporary results file is removed";
+}
+
+TEST_F(Report, PdfWithoutChromiumSaysHowToGetIt) {
+  std::string out;
+  const auto pdf = dir / "r.pdf", h = dir / "nochrome.html";
+  EXPECT_EQ(shell("SALESIM_CHROMIUM=/nonexistent/chromium " +
+                      salesim("report " + (dir / "r.h5").string() + " -o " + h.string() +
+                              " --pdf " + pdf.string()),
+                  &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("apt-get install chromium"), std::string::npos) << out;
+  EXPECT_TRUE(fs::exists(h)) << "the HTML is still written";
+  EXPECT_FALSE(fs::exists(pdf));
+}
+
+TEST_F(Report, PdfThroughChromiumWhenInstalled) {
+  if (tools::find_chromium().empty()) GTEST_SKIP() << "chromium is not installed";
+  std::string out;
+  const auto pdf = dir / "r.pdf";
+  ASSERT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " + (dir / "p.html").string() +
+                          " --pdf " + pdf.string()),
+                  &out),
+            0)
+      << out;
+  const std::string bytes = test::read_file(pdf.string());
+  EXPECT_EQ(bytes.rfind("%PDF-", 0), 0u);
+  EXPECT_NE(bytes.find("/MediaBox [0 0 841.9"), std::string::npos) << "A4 landscape";
+}
+
+TEST_F(Report, LogoIsEmbeddedAndABadOneIsRefused) {
+  const auto png = dir / "logo.png", txt = dir / "logo.txt";
+  std::ofstream(png, std::ios::binary) << std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  std::ofstream(txt) << "not an image";
+  std::string out;
+  const auto h = dir / "logo.html";
+  ASSERT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " + h.string() + " --logo " +
+                          png.string()),
+                  &out),
+            0)
+      << out;
+  EXPECT_NE(test::read_file(h.string()).find("src=\"data:image/png;base64,iVBORw0KGgo"),
+            std::string::npos);
+  EXPECT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " + h.string() + " --logo " +
+                          txt.string()),
+                  &out),
+            2);
+  EXPECT_NE(out.find("not an image"), std::string::npos) << out;
+}
+
+TEST_F(Report, BadInputNamesTheFileAndWhatWasExpected) {
+  std::string out;
+  const auto html_out = (dir / "bad.html").string();
+  EXPECT_EQ(shell(salesim("report " + (dir / "missing.h5").string() + " -o " + html_out), &out), 2);
+  EXPECT_NE(out.find("missing.h5: no such file"), std::string::npos) << out;
+  const auto text = dir / "text.h5";
+  std::ofstream(text) << "hello";
+  EXPECT_EQ(shell(salesim("report " + text.string() + " -o " + html_out), &out), 2);
+  EXPECT_NE(out.find("text.h5: not an HDF5 file"), std::string::npos) << out;
+  {
+    auto f = sim::h5::File::create((dir / "other.h5").string());
+    f.attr("file_type", std::string("something-else"));
+  }
+  EXPECT_EQ(shell(salesim("report " + (dir / "other.h5").string() + " -o " + html_out), &out), 2);
+  EXPECT_NE(out.find("not a salesim results file (file_type is 'something-else'"),
+            std::string::npos)
+      << out;
+  {
+    auto f = sim::h5::File::create((dir / "future.h5").string());
+    f.attr("file_type", std::string("salesim-results"));
+    f.attr("format_major", std::int64_t(2));
+    f.attr("format_version", std::string("2.0"));
+  }
+  EXPECT_EQ(shell(salesim("report " + (dir / "future.h5").string() + " -o " + html_out), &out), 2);
+  EXPECT_NE(out.find("format 2.0 (format_major 2)"), std::string::npos) << out;
+  {
+    auto f = sim::h5::File::create((dir / "partial.h5").string());
+    f.attr("file_type", std::string("salesim-results"));
+    f.attr("format_major", std::int64_t(1));
+  }
+  EXPECT_EQ(shell(salesim("report " + (dir / "partial.h5").string() + " -o " + html_out), &out), 2);
+  EXPECT_NE(out.find("incomplete or damaged"), std::string::npos) << out;
+  EXPECT_EQ(out.find("HDF5-DIAG"), std::string::npos) << "no HDF5 error stack: " << out;
+  EXPECT_FALSE(fs::exists(html_out));
+}
+
+TEST_F(Report, AScenarioWithoutGoalOrDatesStillReports) {
+  const auto yaml = dir / "nogoal.yaml";
+  std::ofstream(yaml) << "salesim: 1\nname: \"Small <team>\"\nsimulation: {horizon_weeks: 20}\n"
+                         "plans: [{name: a}, {name: b, set: {capacity.max_hours: 60}}]\n";
+  std::string out;
+  const auto h = dir / "nogoal.html";
+  ASSERT_EQ(
+      shell(salesim("run " + yaml.string() + " --paths 50 --quiet --report " + h.string()), &out),
+      0)
+      << out;
+  const std::string page = test::read_file(h.string());
+  EXPECT_NE(page.find("sets no revenue goal"), std::string::npos);
+  EXPECT_NE(page.find("Small &lt;team&gt;"), std::string::npos);
+  EXPECT_NE(page.find(">Week<"), std::string::npos) << "weeks, not dates";
+  EXPECT_FALSE(std::regex_search(page, std::regex(R"(\b(nan|inf)\b)", std::regex::icase)));
+}
+
+TEST(ReportFormat, MoneyProbabilitiesAndDates) {
+  using tools::report::Fmt;
+  const Fmt neutral("", ""), dollars("$", "2025-01-06"), euros("EUR", "");
+  EXPECT_EQ(neutral.money(4.96e6), "4.96M");
+  EXPECT_EQ(dollars.money(-531234), "-$531.2k");
+  EXPECT_EQ(euros.money(16e6), "EUR 16M");
+  EXPECT_EQ(dollars.money_signed(2.5e6), "+$2.5M");
+  EXPECT_EQ(Fmt::prob(0.059), "5.9%");
+  EXPECT_EQ(Fmt::prob(0.9999), ">99.9%");
+  EXPECT_EQ(Fmt::prob(0.0001), "<0.1%");
+  EXPECT_EQ(Fmt::prob(1.0), "100%");
+  EXPECT_EQ(Fmt::prob_se(0.0051), "±0.5 pt");
+  EXPECT_EQ(Fmt::prob_diff(0.94), "+94.0 pt");
+  EXPECT_EQ(Fmt::count(2000), "2,000");
+  EXPECT_EQ(dollars.week(13), "week 13 (6 Apr 2025)");
+  EXPECT_EQ(dollars.week(52), "week 52 (4 Jan 2026)");
+  EXPECT_EQ(dollars.event_week(4), "week 5 (from 3 Feb 2025)");
+  EXPECT_EQ(neutral.week(13), "week 13");
+  const auto axis = dollars.time_axis(52);
+  ASSERT_FALSE(axis.ticks.empty());
+  EXPECT_EQ(axis.ticks.front().label, "Feb");
+  EXPECT_NEAR(axis.ticks.front().at, 26 / 7.0, 1e-9);  // 1 Feb is 26 days after 6 Jan
+  EXPECT_EQ(axis.ticks.back().label, "Jan 2026");
+  EXPECT_EQ(neutral.time_axis(52).label, "Week");
+}
+
+TEST(H5, StringsAttributesAndFileChecks) {
+  const auto path = fs::temp_directory_path() / "salesim-h5-helpers.h5";
+  {
+    auto f = sim::h5::File::create(path.string());
+    f.write_strings("names", {"a", "", "c d"});
+    f.write_strings("none", {});
+    f.attr("x", 1.5);
+  }
+  auto f = sim::h5::File::open_read(path.string());
+  EXPECT_EQ(f.read_strings("names"), (std::vector<std::string>{"a", "", "c d"}));
+  EXPECT_TRUE(f.read_strings("none").empty());
+  EXPECT_TRUE(f.has_attr("x"));
+  EXPECT_FALSE(f.has_attr("y"));
+  EXPECT_TRUE(sim::h5::File::is_hdf5(path.string()));
+  EXPECT_FALSE(sim::h5::File::is_hdf5("/nonexistent/file.h5"));
+  const auto text = fs::temp_directory_path() / "salesim-h5-helpers.txt";
+  std::ofstream(text) << "plain text";
+  EXPECT_FALSE(sim::h5::File::is_hdf5(text.string()));
+  {
+    sim::h5::QuietErrors quiet;
+    EXPECT_THROW(f.read_strings("missing"), sim::h5::Error);
+  }
+  fs::remove(path);
+  fs::remove(text);
+}
+
+}  // namespace
+}  // namespace salesim

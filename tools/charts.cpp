@@ -1,0 +1,759 @@
+#include "tools/charts.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+namespace salesim::tools::charts {
+namespace {
+
+constexpr const char* kFont =
+    "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, "
+    "'Liberation Sans', sans-serif";
+constexpr const char* kInk = "#1f1f1f";    // text and axes
+constexpr const char* kMuted = "#555555";  // tick labels
+constexpr const char* kGrid = "#e3e3e3";
+constexpr double kTitleSize = 15, kLabelSize = 12, kTickSize = 11;
+
+// Okabe & Ito (2008), ordered so neighbours also differ in lightness; the first seven differ
+// in colour, dash, marker and hatch.
+constexpr Style kStyles[] = {
+    {"#0072B2", "", Shape::circle, 0},       {"#D55E00", "8 4", Shape::square, 1},
+    {"#009E73", "2 3", Shape::triangle, 2},  {"#CC79A7", "10 3 2 3", Shape::diamond, 3},
+    {"#E69F00", "5 2", Shape::cross, 4},     {"#56B4E9", "1 2", Shape::triangle_down, 5},
+    {"#000000", "12 2 2 2", Shape::plus, 3}, {"#8c8c8c", "4 4", Shape::square, 1},
+    {"#2f3b47", "", Shape::circle, 0},
+};
+
+std::string num(double v) {  // an SVG coordinate
+  if (!std::isfinite(v)) return "0";
+  std::string s = fmt::format("{:.1f}", v);
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s == "-0" ? "0" : s;
+}
+
+std::size_t code_points(const std::string& s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
+// A width estimate for layout (no font metrics here): average glyph of a sans-serif font.
+double text_width(const std::string& s, double size) { return 0.56 * size * code_points(s); }
+
+std::string trim_zeros(std::string s) {
+  if (s.find('.') == std::string::npos) return s;
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+struct Scale {
+  double d0 = 0, d1 = 1, r0 = 0, r1 = 1;
+  double operator()(double v) const {
+    return d1 == d0 ? (r0 + r1) / 2 : r0 + (v - d0) / (d1 - d0) * (r1 - r0);
+  }
+};
+
+// The axis' range and ticks from the data range [lo, hi].
+struct Resolved {
+  double lo, hi;
+  std::vector<Tick> ticks;
+};
+Resolved resolve(const Axis& a, double lo, double hi) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
+  if (a.min) lo = *a.min;
+  if (a.max) hi = *a.max;
+  if (hi <= lo) {
+    const double pad = lo == 0 ? 1 : std::fabs(lo) * 0.1;
+    if (!a.max) hi = lo + pad;
+    if (!a.min || hi <= lo) lo = hi - 2 * pad;
+  }
+  Resolved r{lo, hi, {}};
+  if (!a.ticks.empty()) {
+    for (const auto& t : a.ticks)
+      if (t.at >= lo - 1e-9 * (hi - lo) && t.at <= hi + 1e-9 * (hi - lo)) r.ticks.push_back(t);
+    return r;
+  }
+  double nlo = lo, nhi = hi;
+  const auto values = nice_ticks(nlo, nhi);
+  if (!a.min) r.lo = nlo;
+  if (!a.max) r.hi = nhi;
+  for (double v : values)
+    if (v >= r.lo - 1e-9 * (r.hi - r.lo) && v <= r.hi + 1e-9 * (r.hi - r.lo))
+      r.ticks.push_back({v, format_value(a, v)});
+  return r;
+}
+
+std::string marker(Shape shape, double x, double y, double r, const std::string& stroke,
+                   const std::string& fill) {
+  const std::string paint =
+      fmt::format(R"( fill="{}" stroke="{}" stroke-width="1.5")", fill, stroke);
+  switch (shape) {
+    case Shape::circle:
+      return fmt::format(R"(<circle cx="{}" cy="{}" r="{}"{}/>)", num(x), num(y), num(r), paint);
+    case Shape::square:
+      return fmt::format(R"(<rect x="{}" y="{}" width="{}" height="{}"{}/>)", num(x - r),
+                         num(y - r), num(2 * r), num(2 * r), paint);
+    case Shape::triangle:
+      return fmt::format(R"(<path d="M{} {}L{} {}L{} {}Z"{}/>)", num(x), num(y - 1.2 * r),
+                         num(x + 1.1 * r), num(y + 0.8 * r), num(x - 1.1 * r), num(y + 0.8 * r),
+                         paint);
+    case Shape::triangle_down:
+      return fmt::format(R"(<path d="M{} {}L{} {}L{} {}Z"{}/>)", num(x), num(y + 1.2 * r),
+                         num(x + 1.1 * r), num(y - 0.8 * r), num(x - 1.1 * r), num(y - 0.8 * r),
+                         paint);
+    case Shape::diamond:
+      return fmt::format(R"(<path d="M{} {}L{} {}L{} {}L{} {}Z"{}/>)", num(x), num(y - 1.3 * r),
+                         num(x + 1.3 * r), num(y), num(x), num(y + 1.3 * r), num(x - 1.3 * r),
+                         num(y), paint);
+    case Shape::cross:
+      return fmt::format(R"(<path d="M{} {}L{} {}M{} {}L{} {}" stroke="{}" stroke-width="2"/>)",
+                         num(x - r), num(y - r), num(x + r), num(y + r), num(x - r), num(y + r),
+                         num(x + r), num(y - r), stroke);
+    case Shape::plus:
+      return fmt::format(R"(<path d="M{} {}L{} {}M{} {}L{} {}" stroke="{}" stroke-width="2"/>)",
+                         num(x - r), num(y), num(x + r), num(y), num(x), num(y - r), num(x),
+                         num(y + r), stroke);
+  }
+  return {};
+}
+
+// Text with a white halo so it stays readable over lines and bands.
+std::string text(double x, double y, const std::string& s, double size, const char* anchor,
+                 const char* colour = kInk, const char* weight = "normal", bool halo = false) {
+  return fmt::format(
+      R"(<text x="{}" y="{}" font-size="{}" text-anchor="{}" fill="{}" font-weight="{}"{}>{}</text>)",
+      num(x), num(y), num(size), anchor, colour, weight,
+      halo ? R"( stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke")"
+           : "",
+      xml_escape(s));
+}
+
+// The fill of a bar of style i: its colour, hatched in white for i's hatch.
+std::string hatch_defs(const std::string& id, int i, const Style& st) {
+  const std::string pid = fmt::format("{}-hatch{}", id, i);
+  std::string lines;
+  switch (st.hatch) {
+    case 1:
+      lines = R"(<path d="M0 0V6" stroke="#fff" stroke-width="1.6" stroke-opacity="0.75"/>)";
+      break;
+    case 2:
+      lines = R"(<circle cx="3" cy="3" r="1.2" fill="#fff" fill-opacity="0.8"/>)";
+      break;
+    case 3:
+      lines = R"(<path d="M0 0V6M0 0H6" stroke="#fff" stroke-width="1.4" stroke-opacity="0.75"/>)";
+      break;
+    case 4:
+      lines = R"(<path d="M0 3H6" stroke="#fff" stroke-width="1.6" stroke-opacity="0.75"/>)";
+      break;
+    case 5:
+      lines = R"(<path d="M3 0V6" stroke="#fff" stroke-width="1.2" stroke-opacity="0.8"/>)";
+      break;
+    default:
+      return {};
+  }
+  const int angle = st.hatch == 5 ? -45 : st.hatch == 4 ? 0 : 45;
+  return fmt::format(
+      R"~(<pattern id="{}" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate({})"><rect width="6" height="6" fill="{}"/>{}</pattern>)~",
+      pid, angle, st.colour, lines);
+}
+std::string bar_fill(const std::string& id, int i, const Style& st) {
+  return st.hatch ? fmt::format("url(#{}-hatch{})", id, i) : std::string(st.colour);
+}
+
+// ---- Frame: root element, accessible name and description, visible title, legend --------
+struct LegendEntry {
+  enum Kind { line, band, point, bar, reference } kind;
+  int style;
+  std::string label;
+  double opacity;
+  std::string fill;    // bars: the fill (colour or pattern url)
+  std::string colour;  // "" the style's colour
+  LegendEntry(Kind k, int s, std::string l, double o = 1, std::string f = {}, std::string c = {})
+      : kind(k),
+        style(s),
+        label(std::move(l)),
+        opacity(o),
+        fill(std::move(f)),
+        colour(std::move(c)) {}
+};
+
+struct Canvas {
+  std::string out;
+  std::string id;
+  double width, height;
+  double legend_top = 0, legend_height = 0;
+  std::vector<std::vector<LegendEntry>> legend_rows;
+
+  Canvas(const Frame& f, const std::vector<LegendEntry>& legend)
+      : id(f.id), width(f.width), height(f.height) {
+    legend_top = f.title.empty() ? 10 : 38;
+    double x = 0;
+    for (const auto& e : legend) {
+      const double w = 34 + text_width(e.label, kTickSize) + 18;
+      if (legend_rows.empty() || x + w > width - 24) legend_rows.emplace_back(), x = 0;
+      legend_rows.back().push_back(e);
+      x += w;
+    }
+    legend_height = legend_rows.size() * 18.0 + (legend_rows.empty() ? 0 : 6);
+  }
+  double content_top() const { return legend_top + legend_height + 6; }
+
+  void open(const Frame& f, const std::string& defs) {
+    out += fmt::format(
+        R"(<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" aria-describedby="{id}-desc" font-family="{font}" class="chart" id="{id}">)",
+        fmt::arg("w", num(width)), fmt::arg("h", num(height)), fmt::arg("t", xml_escape(f.title)),
+        fmt::arg("id", f.id), fmt::arg("font", xml_escape(kFont)));
+    out += fmt::format(R"(<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>)", f.id,
+                       xml_escape(f.title), f.id, xml_escape(f.desc));
+    out += fmt::format(R"(<rect width="{}" height="{}" fill="#ffffff"/>)", num(width), num(height));
+    if (!defs.empty()) out += "<defs>" + defs + "</defs>";
+    if (!f.title.empty()) out += text(14, 24, f.title, kTitleSize, "start", kInk, "600");
+    draw_legend();
+  }
+  void draw_legend() {
+    double y = legend_top + 9;
+    for (const auto& row : legend_rows) {
+      double x = 14;
+      for (const auto& e : row) {
+        const Style& st = style(e.style);
+        const std::string colour = e.colour.empty() ? std::string(st.colour) : e.colour;
+        switch (e.kind) {
+          case LegendEntry::line:
+            out += fmt::format(
+                R"(<path d="M{} {}H{}" stroke="{}" stroke-width="2.2" stroke-dasharray="{}" fill="none"/>)",
+                num(x), num(y), num(x + 28), colour, st.dash);
+            out += marker(st.marker, x + 14, y, 3.2, colour, "#ffffff");
+            break;
+          case LegendEntry::band:
+            out += fmt::format(
+                R"(<rect x="{}" y="{}" width="28" height="10" fill="{}" fill-opacity="{}"/>)",
+                num(x), num(y - 5), colour, e.opacity);
+            break;
+          case LegendEntry::point:
+            out += marker(Shape::diamond, x + 14, y, 4, kInk, "#ffffff");
+            break;
+          case LegendEntry::bar:
+            out +=
+                fmt::format(R"(<rect x="{}" y="{}" width="28" height="11" fill="{}" stroke="{}"/>)",
+                            num(x), num(y - 5.5), e.fill, colour);
+            break;
+          case LegendEntry::reference:
+            out += fmt::format(
+                R"(<path d="M{} {}H{}" stroke="{}" stroke-width="1.6" stroke-dasharray="6 3"/>)",
+                num(x), num(y), num(x + 28), colour);
+            break;
+        }
+        out += text(x + 34, y + 4, e.label, kTickSize, "start", kInk);
+        x += 34 + text_width(e.label, kTickSize) + 18;
+      }
+      y += 18;
+    }
+  }
+  std::string close() { return out + "</svg>"; }
+};
+
+double max_label_width(const std::vector<Tick>& ticks, double size) {
+  double w = 0;
+  for (const auto& t : ticks) w = std::max(w, text_width(t.label, size));
+  return w;
+}
+
+// Horizontal value axis at y = bottom with grid lines up to `top`.
+void x_axis(std::string& o, const Resolved& r, const Scale& sx, double top, double bottom,
+            const std::string& label, double label_y) {
+  for (const auto& t : r.ticks) {
+    const double x = sx(t.at);
+    o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1"/>)", num(x), num(top),
+                     num(bottom), kGrid);
+    o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1"/>)", num(x), num(bottom),
+                     num(bottom + 4), kInk);
+    o += text(x, bottom + 17, t.label, kTickSize, "middle", kMuted);
+  }
+  o += fmt::format(R"(<path d="M{} {}H{}" stroke="{}" stroke-width="1"/>)", num(sx.r0), num(bottom),
+                   num(sx.r1), kInk);
+  if (!label.empty()) o += text((sx.r0 + sx.r1) / 2, label_y, label, kLabelSize, "middle", kInk);
+}
+
+// Vertical value axis at x = left with grid lines across to `right`.
+void y_axis(std::string& o, const Resolved& r, const Scale& sy, double left, double right,
+            const std::string& label, double label_x) {
+  for (const auto& t : r.ticks) {
+    const double y = sy(t.at);
+    o += fmt::format(R"(<path d="M{} {}H{}" stroke="{}" stroke-width="1"/>)", num(left), num(y),
+                     num(right), kGrid);
+    o += text(left - 6, y + 4, t.label, kTickSize, "end", kMuted);
+  }
+  o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1"/>)", num(left), num(sy.r0),
+                   num(sy.r1), kInk);
+  if (!label.empty()) {
+    const double cy = (sy.r0 + sy.r1) / 2;
+    o += fmt::format(
+        R"~(<text x="{x}" y="{y}" font-size="{s}" text-anchor="middle" fill="{c}" transform="rotate(-90 {x} {y})">{t}</text>)~",
+        fmt::arg("x", num(label_x)), fmt::arg("y", num(cy)), fmt::arg("s", num(kLabelSize)),
+        fmt::arg("c", kInk), fmt::arg("t", xml_escape(label)));
+  }
+}
+
+void extend(double& lo, double& hi, double v) {
+  if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+}
+constexpr double kInf = std::numeric_limits<double>::infinity();
+
+}  // namespace
+
+const Style& style(int i) {
+  constexpr int n = int(std::size(kStyles));
+  return kStyles[((i % n) + n) % n];
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) switch (c) {
+      case '&':
+        o += "&amp;";
+        break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
+      case '\'':
+        o += "&#39;";
+        break;
+      default:
+        // Control characters are not allowed in XML 1.0 (tab, newline, CR are).
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r')
+          o += ' ';
+        else
+          o += c;
+    }
+  return o;
+}
+
+std::string compact_number(double v) {
+  if (!std::isfinite(v)) return "-";
+  const double a = std::fabs(v);
+  const char* sign = v < 0 ? "-" : "";
+  if (a >= 1e12) return fmt::format("{}{}T", sign, trim_zeros(fmt::format("{:.2f}", a / 1e12)));
+  if (a >= 1e9) return fmt::format("{}{}B", sign, trim_zeros(fmt::format("{:.2f}", a / 1e9)));
+  if (a >= 1e6) return fmt::format("{}{}M", sign, trim_zeros(fmt::format("{:.2f}", a / 1e6)));
+  if (a >= 1e4) return fmt::format("{}{}k", sign, trim_zeros(fmt::format("{:.1f}", a / 1e3)));
+  if (a >= 1e3) return fmt::format("{}{}k", sign, trim_zeros(fmt::format("{:.2f}", a / 1e3)));
+  if (a >= 1) return fmt::format("{}{}", sign, trim_zeros(fmt::format("{:.1f}", a)));
+  if (a == 0) return "0";
+  return fmt::format("{}{}", sign, trim_zeros(fmt::format("{:.3f}", a)));
+}
+
+std::string format_value(const Axis& a, double v) {
+  switch (a.format) {
+    case Axis::Format::percent:
+      return trim_zeros(fmt::format("{:.1f}", 100 * v)) + "%";
+    case Axis::Format::integer:
+      return fmt::format("{:.0f}", v);
+    case Axis::Format::compact:
+      break;
+  }
+  return compact_number(v);
+}
+
+std::vector<double> nice_ticks(double& lo, double& hi, int target) {
+  if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
+  if (hi < lo) std::swap(lo, hi);
+  double span = hi - lo;
+  if (span <= 0) span = lo == 0 ? 1 : std::fabs(lo);
+  const double raw = span / std::max(1, target);
+  const double mag = std::pow(10, std::floor(std::log10(raw)));
+  const double norm = raw / mag;
+  const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const double k0 = std::floor(lo / step + 1e-9), k1 = std::ceil(hi / step - 1e-9);
+  lo = k0 * step;
+  hi = std::max(k1, k0 + 1) * step;
+  std::vector<double> t;
+  for (double k = k0; k <= std::max(k1, k0 + 1) + 0.5; ++k)
+    t.push_back(k * step == 0 ? 0 : k * step);
+  return t;
+}
+
+// ---- Line chart ------------------------------------------------------------------------
+
+std::string line_chart_svg(const LineChart& c) {
+  double xlo = kInf, xhi = -kInf, ylo = kInf, yhi = -kInf;
+  for (const auto& s : c.series) {
+    for (double v : s.x) extend(xlo, xhi, v);
+    for (double v : s.y) extend(ylo, yhi, v);
+    for (const auto& b : s.bands) {
+      for (double v : b.lo) extend(ylo, yhi, v);
+      for (double v : b.hi) extend(ylo, yhi, v);
+    }
+  }
+  for (const auto& h : c.hlines) extend(ylo, yhi, h.y);
+  for (const auto& v : c.vlines) extend(xlo, xhi, v.x);
+  for (const auto& p : c.points) extend(xlo, xhi, p.x), extend(ylo, yhi, p.y);
+  if (yhi > ylo) yhi += 0.03 * (yhi - ylo);  // headroom, so a line does not touch the frame
+  const Resolved rx = resolve(c.x, xlo, xhi), ry = resolve(c.y, ylo, yhi);
+
+  std::vector<LegendEntry> legend;
+  if (c.legend) {
+    for (std::size_t i = 0; i < c.series.size(); ++i)
+      if (!c.series[i].name.empty())
+        legend.push_back({LegendEntry::line, c.series[i].style >= 0 ? c.series[i].style : int(i),
+                          c.series[i].name});
+    // Band swatches: in the series' colour when one series has bands, else neutral.
+    int banded = 0, first = -1;
+    for (std::size_t i = 0; i < c.series.size(); ++i)
+      if (!c.series[i].bands.empty()) ++banded, first = first < 0 ? int(i) : first;
+    if (banded) {
+      const auto& s = c.series[first];
+      for (const auto& b : s.bands)
+        if (!b.label.empty())
+          legend.push_back({LegendEntry::band, s.style >= 0 ? s.style : first, b.label,
+                            std::min(1.0, b.opacity * (1 + 0.6 * (&b - &s.bands[0]))), "",
+                            banded > 1 ? kNeutral : ""});
+    }
+    if (!c.points_legend.empty()) legend.push_back({LegendEntry::point, 0, c.points_legend});
+  }
+  Canvas cv(c.frame, legend);
+  const double left = 18 + 10 + max_label_width(ry.ticks, kTickSize) + 12;
+  const double top = cv.content_top() + 6, bottom = c.frame.height - 46, right = c.frame.width - 18;
+  const Scale sx{rx.lo, rx.hi, left, right}, sy{ry.lo, ry.hi, bottom, top};
+
+  cv.open(c.frame,
+          fmt::format(
+              R"(<clipPath id="{}-plot"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
+              c.frame.id, num(left), num(top - 2), num(right - left), num(bottom - top + 4)));
+  std::string& o = cv.out;
+  y_axis(o, ry, sy, left, right, c.y.label, 16);
+  x_axis(o, rx, sx, top, bottom, c.x.label, c.frame.height - 8);
+
+  o += fmt::format(R"~(<g clip-path="url(#{}-plot)">)~", c.frame.id);
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const auto& s = c.series[i];
+    const Style& st = style(s.style >= 0 ? s.style : int(i));
+    for (const auto& b : s.bands) {
+      std::string d;
+      const std::size_t n = std::min({s.x.size(), b.lo.size(), b.hi.size()});
+      for (std::size_t k = 0; k < n; ++k)
+        d += fmt::format("{}{} {}", k ? "L" : "M", num(sx(s.x[k])), num(sy(b.hi[k])));
+      for (std::size_t k = n; k-- > 0;)
+        d += fmt::format("L{} {}", num(sx(s.x[k])), num(sy(b.lo[k])));
+      if (n)
+        o += fmt::format(R"(<path d="{}Z" fill="{}" fill-opacity="{}" stroke="none"/>)", d,
+                         st.colour, b.opacity);
+    }
+  }
+  for (const auto& h : c.hlines)
+    o += fmt::format(
+        R"(<path d="M{} {}H{}" stroke="{}" stroke-width="1.6" stroke-dasharray="6 3"/>)", num(left),
+        num(sy(h.y)), num(right), kInk);
+  for (const auto& v : c.vlines)
+    o += fmt::format(
+        R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.2" stroke-dasharray="3 3"/>)",
+        num(sx(v.x)), num(top), num(bottom), kNeutral);
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const auto& s = c.series[i];
+    const Style& st = style(s.style >= 0 ? s.style : int(i));
+    std::string d;
+    const std::size_t n = std::min(s.x.size(), s.y.size());
+    for (std::size_t k = 0; k < n; ++k)
+      if (std::isfinite(s.y[k]))
+        d += fmt::format("{}{} {}", d.empty() ? "M" : "L", num(sx(s.x[k])), num(sy(s.y[k])));
+    if (!d.empty())
+      o += fmt::format(
+          R"(<path d="{}" fill="none" stroke="{}" stroke-width="2.2" stroke-dasharray="{}" stroke-linejoin="round"/>)",
+          d, st.colour, st.dash);
+    if (s.marker_every > 0)
+      for (std::size_t k = 0; k < n; k += s.marker_every)
+        if (std::isfinite(s.y[k]))
+          o += marker(st.marker, sx(s.x[k]), sy(s.y[k]), 3.2, st.colour, "#ffffff");
+  }
+  o += "</g>";
+  for (const auto& p : c.points) {
+    o += marker(Shape::diamond, sx(p.x), sy(p.y), 4.5, kInk, "#ffffff");
+    if (!p.label.empty())
+      o += text(sx(p.x) - 8, sy(p.y) - 8, p.label, kTickSize, "end", kInk, "600", true);
+  }
+  for (const auto& h : c.hlines)
+    if (!h.label.empty())
+      o += text(left + 6, sy(h.y) - 6, h.label, kTickSize, "start", kInk, "600", true);
+  for (const auto& v : c.vlines)
+    if (!v.label.empty()) {
+      const bool flip =
+          sx(v.x) > left + 0.75 * (right - left);  // label left of a line near the edge
+      o += text(sx(v.x) + (flip ? -4 : 4), top + 10, v.label, kTickSize, flip ? "end" : "start",
+                kMuted, "normal", true);
+    }
+  return cv.close();
+}
+
+// ---- Grouped horizontal bars ------------------------------------------------------------
+
+std::string bar_chart_svg(const BarChart& c) {
+  const std::size_t S = std::max<std::size_t>(1, c.series.size());
+  auto st_of = [&](std::size_t i) {
+    return i < c.series_style.size() ? c.series_style[i] : int(i);
+  };
+  double lo = 0, hi = 0;
+  double text_w = 0;
+  for (const auto& g : c.groups)
+    for (const auto& b : g.bars) {
+      extend(lo, hi, b.value - b.error);
+      extend(lo, hi, b.value + b.error);
+    }
+  for (const auto& v : c.vlines) extend(lo, hi, v.x);
+  Resolved rv = resolve(c.value, lo, hi);
+  for (const auto& g : c.groups)
+    for (const auto& b : g.bars)
+      text_w = std::max(
+          text_w, text_width(b.text.empty() ? format_value(c.value, b.value) : b.text, kTickSize));
+
+  std::vector<LegendEntry> legend;
+  std::string defs;
+  for (std::size_t i = 0; i < S; ++i) defs += hatch_defs(c.frame.id, st_of(i), style(st_of(i)));
+  if (c.series.size() > 1)
+    for (std::size_t i = 0; i < S; ++i)
+      legend.push_back({LegendEntry::bar, st_of(i), c.series[i], 1,
+                        bar_fill(c.frame.id, st_of(i), style(st_of(i)))});
+  const double bh = S == 1 ? 22 : 15, gap = S == 1 ? 10 : 14;
+  Frame f = c.frame;
+  Canvas probe(f, legend);
+  const double top = probe.content_top() + 8;
+  const double plot_h = c.groups.size() * (S * bh + gap);
+  f.height = top + plot_h + 44;
+  Canvas cv(f, legend);
+
+  double label_w = 0;
+  for (const auto& g : c.groups) label_w = std::max(label_w, text_width(g.label, kLabelSize));
+  const double left = 14 + label_w + 10, right = f.width - 14 - text_w - 8;
+  const double bottom = top + plot_h;
+  const Scale sx{rv.lo, rv.hi, left, right};
+  cv.open(f, defs);
+  std::string& o = cv.out;
+  x_axis(o, rv, sx, top, bottom, c.value.label, f.height - 8);
+
+  double y = top + gap / 2;
+  for (const auto& g : c.groups) {
+    const double gh = S * bh;
+    o += text(left - 10, y + gh / 2 + 4, g.label, kLabelSize, "end", kInk);
+    for (std::size_t i = 0; i < g.bars.size() && i < S; ++i) {
+      const Bar& b = g.bars[i];
+      const Style& st = style(st_of(i));
+      const double by = y + i * bh + 1.5, h = bh - 3;
+      const double x0 = sx(std::min(0.0, b.value)), x1 = sx(std::max(0.0, b.value));
+      if (std::isfinite(b.value))
+        o += fmt::format(
+            R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="1"/>)",
+            num(x0), num(by), num(std::max(x1 - x0, 0.0)), num(h),
+            bar_fill(c.frame.id, st_of(i), st), st.colour);
+      double end = std::max(0.0, b.value);
+      if (b.error > 0 && std::isfinite(b.value)) {
+        const double e0 = sx(b.value - b.error), e1 = sx(b.value + b.error), cy = by + h / 2;
+        o += fmt::format(
+            R"(<path d="M{a} {y}H{b}M{a} {y0}V{y1}M{b} {y0}V{y1}" stroke="{c}" stroke-width="1.4" fill="none"/>)",
+            fmt::arg("a", num(e0)), fmt::arg("b", num(e1)), fmt::arg("y", num(cy)),
+            fmt::arg("y0", num(cy - 4)), fmt::arg("y1", num(cy + 4)), fmt::arg("c", kInk));
+        end = std::max(end, b.value + b.error);
+      }
+      o += text(sx(end) + 5, by + h / 2 + 4,
+                b.text.empty() ? format_value(c.value, b.value) : b.text, kTickSize, "start", kInk);
+    }
+    y += gh + gap;
+  }
+  if (rv.lo < 0 && rv.hi > 0)
+    o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.2"/>)", num(sx(0)),
+                     num(top), num(bottom), kInk);
+  for (const auto& v : c.vlines) {
+    o += fmt::format(
+        R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.4" stroke-dasharray="6 3"/>)",
+        num(sx(v.x)), num(top), num(bottom), kInk);
+    if (!v.label.empty()) {
+      const bool flip = sx(v.x) > left + 0.75 * (right - left);
+      o += text(sx(v.x) + (flip ? -4 : 4), top + 10, v.label, kTickSize, flip ? "end" : "start",
+                kInk, "600", true);
+    }
+  }
+  return cv.close();
+}
+
+// ---- Histogram --------------------------------------------------------------------------
+
+std::string histogram_svg(const Histogram& c) {
+  std::vector<double> v;
+  for (double x : c.values)
+    if (std::isfinite(x)) v.push_back(x);
+  double lo = kInf, hi = -kInf;
+  for (double x : v) extend(lo, hi, x);
+  if (c.x.min) lo = *c.x.min;
+  if (c.x.max) hi = *c.x.max;
+  if (!(hi > lo)) {
+    const double mid = std::isfinite(lo) ? lo : 0, pad = mid == 0 ? 1 : std::fabs(mid) * 0.05;
+    lo = mid - pad, hi = mid + pad;
+  }
+  const int bins = std::max(1, c.bins);
+  double w = (hi - lo) / bins;
+  double start = lo;
+  if (c.split && *c.split > lo && *c.split < hi)  // a bin edge on the split
+    start = *c.split - std::ceil((*c.split - lo) / w) * w;
+  const int n = int(std::ceil((hi - start) / w - 1e-9));
+  std::vector<double> share(std::max(n, 1), 0.0);
+  for (double x : v) {
+    int k = int(std::floor((x - start) / w));
+    share[std::clamp(k, 0, int(share.size()) - 1)] += 1.0 / v.size();
+  }
+  double ylo = 0, yhi = *std::max_element(share.begin(), share.end());
+  Axis ya{c.y_label, 0.0, std::nullopt, {}, Axis::Format::percent};
+  const Resolved ry = resolve(ya, ylo, yhi > 0 ? yhi : 0.1);
+  Axis xa = c.x;
+  if (!xa.min) xa.min = start;
+  if (!xa.max) xa.max = start + share.size() * w;
+  for (const auto& vl : c.vlines) {
+    xa.min = std::min(*xa.min, vl.x);
+    xa.max = std::max(*xa.max, vl.x);
+  }
+  // Ticks inside the bins' range, without widening it.
+  Resolved rx{*xa.min, *xa.max, {}};
+  if (!xa.ticks.empty())
+    rx = resolve(xa, *xa.min, *xa.max);
+  else {
+    double a = rx.lo, b = rx.hi;
+    for (double t : nice_ticks(a, b, 6))
+      if (t >= rx.lo - 1e-9 * (rx.hi - rx.lo) && t <= rx.hi + 1e-9 * (rx.hi - rx.lo))
+        rx.ticks.push_back({t, format_value(xa, t)});
+  }
+
+  std::vector<LegendEntry> legend;
+  const Style& st = style(c.style);
+  std::string defs = fmt::format(
+      R"~(<pattern id="{}-below" patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)"><rect width="6" height="6" fill="#bdbdbd"/><path d="M0 0V6" stroke="#fff" stroke-width="1.6"/></pattern>)~",
+      c.frame.id);
+  if (c.split) {
+    legend.push_back({LegendEntry::bar, c.style,
+                      fmt::format("at or above {}", format_value(c.x, *c.split)), 1, st.colour});
+    legend.push_back({LegendEntry::bar, c.style,
+                      fmt::format("below {}", format_value(c.x, *c.split)), 1,
+                      fmt::format("url(#{}-below)", c.frame.id), "#8a8a8a"});
+  }
+  Canvas cv(c.frame, legend);
+  const double left = 18 + 10 + max_label_width(ry.ticks, kTickSize) + 12;
+  const double top = cv.content_top() + 6, bottom = c.frame.height - 46, right = c.frame.width - 18;
+  const Scale sx{rx.lo, rx.hi, left, right}, sy{ry.lo, ry.hi, bottom, top};
+  cv.open(c.frame, defs);
+  std::string& o = cv.out;
+  y_axis(o, ry, sy, left, right, c.y_label, 16);
+  x_axis(o, rx, sx, top, bottom, c.x.label, c.frame.height - 8);
+  for (std::size_t k = 0; k < share.size(); ++k) {
+    if (share[k] <= 0) continue;
+    const double a = start + k * w, b = a + w;
+    const bool below = c.split && a < *c.split - 1e-12 * std::fabs(w);
+    o += fmt::format(
+        R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="0.8"/>)",
+        num(sx(a)), num(sy(share[k])), num(std::max(sx(b) - sx(a), 0.5)), num(sy(0) - sy(share[k])),
+        below ? fmt::format("url(#{}-below)", c.frame.id) : std::string(st.colour),
+        below ? "#8a8a8a" : "#ffffff");
+  }
+  for (const auto& vl : c.vlines) {
+    o += fmt::format(
+        R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.6" stroke-dasharray="6 3"/>)",
+        num(sx(vl.x)), num(top), num(bottom), kInk);
+    if (!vl.label.empty()) {
+      const bool flip = sx(vl.x) > left + 0.75 * (right - left);  // keep the label inside
+      o += text(sx(vl.x) + (flip ? -4 : 4), top + 10 + 14 * (&vl - &c.vlines[0]), vl.label,
+                kTickSize, flip ? "end" : "start", kInk, "600", true);
+    }
+  }
+  return cv.close();
+}
+
+// ---- Tornado ----------------------------------------------------------------------------
+
+std::string tornado_svg(const TornadoChart& c) {
+  std::vector<TornadoBar> bars = c.bars;
+  if (c.sort)
+    std::stable_sort(bars.begin(), bars.end(), [](const TornadoBar& a, const TornadoBar& b) {
+      return std::fabs(a.high - a.low) > std::fabs(b.high - b.low);
+    });
+  double lo = c.base, hi = c.base;
+  double label_w = 0, end_w = 0;
+  for (const auto& b : bars) {
+    extend(lo, hi, b.low - b.low_error);
+    extend(lo, hi, b.low + b.low_error);
+    extend(lo, hi, b.high - b.high_error);
+    extend(lo, hi, b.high + b.high_error);
+    label_w = std::max(label_w, text_width(b.label, kLabelSize));
+    end_w =
+        std::max({end_w, text_width(b.low_text, kTickSize), text_width(b.high_text, kTickSize)});
+  }
+  const Resolved rv = resolve(c.value, lo, hi);
+  const Style &low = style(0), &high = style(1);
+  std::vector<LegendEntry> legend = {
+      {LegendEntry::bar, 0, c.low_name, 1, bar_fill(c.frame.id, 0, low)},
+      {LegendEntry::bar, 1, c.high_name, 1, bar_fill(c.frame.id, 1, high)}};
+  const std::string defs = hatch_defs(c.frame.id, 0, low) + hatch_defs(c.frame.id, 1, high);
+  const double bh = 20, gap = 10;
+  Frame f = c.frame;
+  const double top = Canvas(f, legend).content_top() + 22;  // room for the base label
+  const double plot_h = bars.size() * (bh + gap);
+  f.height = top + plot_h + 44;
+  Canvas cv(f, legend);
+  const double pad = end_w > 0 ? end_w + 8 : 4;
+  const double left = 14 + label_w + 12 + pad, right = f.width - 16 - pad;
+  const double bottom = top + plot_h;
+  const Scale sx{rv.lo, rv.hi, left, right};
+  cv.open(f, defs);
+  std::string& o = cv.out;
+  x_axis(o, rv, sx, top, bottom, c.value.label, f.height - 8);
+
+  double y = top + gap / 2;
+  for (const auto& b : bars) {
+    o += text(14 + label_w, y + bh / 2 + 4, b.label, kLabelSize, "end", kInk);
+    struct End {
+      double v, err;
+      const std::string* txt;
+      int i;
+    };
+    End ends[2] = {{b.low, b.low_error, &b.low_text, 0}, {b.high, b.high_error, &b.high_text, 1}};
+    // The end farther from the base first, so the nearer one stays visible on top of it.
+    if (std::fabs(ends[0].v - c.base) < std::fabs(ends[1].v - c.base)) std::swap(ends[0], ends[1]);
+    for (const auto& e : ends) {
+      if (!std::isfinite(e.v)) continue;
+      const Style& st = style(e.i);
+      const double x0 = sx(std::min(c.base, e.v)), x1 = sx(std::max(c.base, e.v));
+      o += fmt::format(
+          R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="1"/>)",
+          num(x0), num(y), num(std::max(x1 - x0, 1.0)), num(bh), bar_fill(c.frame.id, e.i, st),
+          st.colour);
+    }
+    for (const auto& e : ends) {
+      if (!std::isfinite(e.v)) continue;
+      const double cy = y + bh / 2;
+      if (e.err > 0) {
+        const double e0 = sx(e.v - e.err), e1 = sx(e.v + e.err);
+        o += fmt::format(
+            R"(<path d="M{a} {y}H{b}M{a} {y0}V{y1}M{b} {y0}V{y1}" stroke="{c}" stroke-width="1.4" fill="none"/>)",
+            fmt::arg("a", num(e0)), fmt::arg("b", num(e1)), fmt::arg("y", num(cy)),
+            fmt::arg("y0", num(cy - 4)), fmt::arg("y1", num(cy + 4)), fmt::arg("c", kInk));
+      }
+      if (!e.txt->empty()) {
+        const bool right_side = e.v >= c.base;
+        const double x = right_side ? sx(e.v + e.err) + 4 : sx(e.v - e.err) - 4;
+        o += text(x, cy + 4, *e.txt, kTickSize, right_side ? "start" : "end", kInk, "normal", true);
+      }
+    }
+    y += bh + gap;
+  }
+  o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.6"/>)", num(sx(c.base)),
+                   num(top - 6), num(bottom), kInk);
+  o += text(sx(c.base), top - 10,
+            c.base_label.empty() ? format_value(c.value, c.base)
+                                 : c.base_label + " " + format_value(c.value, c.base),
+            kTickSize, "middle", kInk, "600", true);
+  return cv.close();
+}
+
+}  // namespace salesim::tools::charts

@@ -1,0 +1,366 @@
+// `salesim batch`: run many scenario files into one output folder, one subfolder per file
+// (results.h5, summary.json), plus batch.csv with a row per file and plan. A failing file is
+// reported and the rest go on. Re-running skips files whose results were made from the same
+// scenario text, seed, paths, precision target and salesim build. Ctrl-C or SIGTERM stops it
+// between draws; every output is written to a temporary name and renamed, and summary.json
+// (written last) is the mark of a finished file, so nothing half-written looks complete.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "salesim/version.hpp"
+#include "sim/atomic_file.hpp"
+#include "sim/hash.hpp"
+#include "sim/progress.hpp"
+#include "tools/cli.hpp"
+#include "tools/results_h5.hpp"
+#include "tools/summary_json.hpp"
+#include "tools/table_file.hpp"
+
+namespace salesim::tools {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+std::atomic<bool> g_stop{false};
+extern "C" void on_stop_signal(int) { g_stop = true; }
+
+struct Interrupted : std::runtime_error {
+  Interrupted() : std::runtime_error("interrupted") {}
+};
+
+struct BatchArgs {
+  std::vector<std::string> inputs;
+  std::string out;
+  int jobs = 1, threads = 0;
+  std::size_t paths = 0, max_paths = 1000000;
+  std::optional<std::uint64_t> seed;
+  std::optional<double> target_se;
+  bool quiet = false, force = false;
+};
+
+struct Job {
+  fs::path file;
+  std::string name;  // its subfolder in OUTDIR
+  enum class Status { pending, done, reused, failed } status = Status::pending;
+  std::string error;
+  json summary;
+  double seconds = 0;
+};
+
+bool is_scenario(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
+
+std::vector<Job> collect(const std::vector<std::string>& inputs) {
+  std::vector<fs::path> files;
+  for (const auto& in : inputs) {
+    const fs::path p(in);
+    if (fs::is_directory(p)) {
+      std::vector<fs::path> found;
+      for (const auto& e : fs::recursive_directory_iterator(p))
+        if (e.is_regular_file() && is_scenario(e.path())) found.push_back(e.path());
+      std::sort(found.begin(), found.end());
+      if (found.empty())
+        throw BadInput(fmt::format("{}: no scenario files (*.yaml, *.yml) in this folder", in));
+      files.insert(files.end(), found.begin(), found.end());
+    } else if (fs::exists(p)) {
+      files.push_back(p);
+    } else {
+      throw BadInput(fmt::format("{}: no such file or folder", in));
+    }
+  }
+  // Each file once, and a subfolder name per file that is unique and stable for the same inputs.
+  std::vector<Job> jobs;
+  std::map<std::string, int> used;
+  for (const auto& f : files) {
+    const auto canonical = fs::weakly_canonical(f);
+    if (std::any_of(jobs.begin(), jobs.end(),
+                    [&](const Job& j) { return fs::weakly_canonical(j.file) == canonical; }))
+      continue;
+    std::string name = f.stem().string();
+    if (used.count(name) && f.has_parent_path())
+      name = f.parent_path().filename().string() + "-" + name;
+    if (int n = used[name]++; n > 0) name += fmt::format("-{}", n + 1);
+    Job job;
+    job.file = f, job.name = name;
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+// What must match for saved results to be reused.
+json provenance(const Scenario& sc, const BatchArgs& a) {
+  return {{"scenario_text_fnv1a64", fmt::format("{:016x}", sim::fnv1a64(sc.text))},
+          {"seed", sc.base.simulation.seed},
+          {"paths", a.paths ? a.paths : std::size_t(sc.base.simulation.paths)},
+          {"target_se", a.target_se ? json(*a.target_se) : json(nullptr)},
+          {"max_paths", a.target_se ? json(a.max_paths) : json(nullptr)},
+          {"salesim_version", sim::build::version},
+          {"git_revision", sim::build::git_revision}};
+}
+
+std::optional<json> reusable(const fs::path& dir, const json& want) {
+  try {
+    if (!fs::exists(dir / "results.h5")) return std::nullopt;
+    std::ifstream f(dir / "summary.json");
+    if (!f) return std::nullopt;
+    json j = json::parse(f);
+    if (j.contains("batch") && j["batch"] == want) return j;
+  } catch (const std::exception&) {
+    // unreadable: run it again
+  }
+  return std::nullopt;
+}
+
+void run_job(Job& job, const BatchArgs& a, int threads,
+             const std::function<void(double)>& fraction) {
+  const auto start = std::chrono::steady_clock::now();
+  const Scenario sc = load_with_seed(job.file.string(), a.seed);
+  const fs::path dir = fs::path(a.out) / job.name;
+  const json want = provenance(sc, a);
+  if (!a.force)
+    if (auto saved = reusable(dir, want)) {
+      job.summary = std::move(*saved);
+      job.status = Job::Status::reused;
+      return;
+    }
+  RunSettings s;
+  s.paths = a.paths;
+  s.threads = threads;
+  s.progress = [&](std::size_t done, std::size_t total) {
+    if (g_stop) throw Interrupted();
+    fraction(total ? double(done) / double(total) : 0);
+  };
+  if (a.target_se && !sc.base.goal.revenue)
+    throw BadInput(fmt::format("--target-se: {} has no goal.revenue", job.file.string()));
+  PrecisionResult precision;
+  const ScenarioResults res =
+      a.target_se ? run_to_precision(sc, s, {}, *a.target_se, a.max_paths, precision)
+                  : run_scenario(sc, s);
+  json summary = summary_json(sc, res, sc.base.simulation.seed);
+  if (a.target_se) summary["precision"] = precision_json(precision);
+  summary["batch"] = want;
+  if (g_stop) throw Interrupted();
+  fs::create_directories(dir);
+  write_results_h5((dir / "results.h5").string(), sc, res, sc.base.simulation.seed, summary.dump());
+  sim::write_text_atomically(dir / "summary.json", summary.dump(2) + "\n");
+  job.summary = std::move(summary);
+  job.status = Job::Status::done;
+  job.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (a.target_se && !precision.met)
+    throw std::runtime_error(fmt::format(
+        "P(goal) standard error {:.4f} is above --target-se {} at the path limit {} (results "
+        "written; raise --max-paths)",
+        precision.achieved_se, *a.target_se, a.max_paths));
+}
+
+double num(const json& j) { return j.is_number() ? j.get<double>() : std::nan(""); }
+
+Table consolidated(const std::vector<Job>& jobs) {
+  Table t;
+  for (const auto& job : jobs) {
+    Row base = {{"file", job.file.string()}, {"folder", job.name}};
+    if (job.status == Job::Status::failed || job.status == Job::Status::pending) {
+      Row r = base;
+      const std::string status = job.status == Job::Status::failed ? "failed" : "not run";
+      r.insert(r.end(), {{"scenario", std::string()},
+                         {"plan", std::string()},
+                         {"status", status},
+                         {"paths", std::nan("")}});
+      for (const char* c :
+           {"p_goal", "p_goal_se", "p_all_checkpoints", "p_all_checkpoints_se",
+            "final_bookings_mean", "final_bookings_se", "final_bookings_p10", "final_bookings_p50",
+            "final_bookings_p90", "cost_mean", "profit_mean", "profit_se", "burnout_final_mean",
+            "leavers_mean", "headcount_final_mean", "bookings_diff_vs_first",
+            "bookings_diff_vs_first_se", "p_better_than_first", "roi_vs_first"})
+        r.emplace_back(c, std::nan(""));
+      r.emplace_back("error", job.error);
+      t.add(std::move(r));
+      continue;
+    }
+    const json& s = job.summary;
+    for (const auto& p : s["plans"]) {
+      Row r = base;
+      const json vs = p.contains("vs_first") ? p["vs_first"] : json::object();
+      auto v = [&](const json& j, const char* k) {
+        return j.contains(k) ? num(j[k]) : std::nan("");
+      };
+      r.insert(r.end(),
+               {{"scenario", s["scenario"].get<std::string>()},
+                {"plan", p["name"].get<std::string>()},
+                {"status", std::string(job.status == Job::Status::reused ? "reused" : "ok")},
+                {"paths", num(s["paths"])},
+                {"p_goal", v(p["goal"], "p_met")},
+                {"p_goal_se", v(p["goal"], "se")},
+                {"p_all_checkpoints", v(p, "p_all_checkpoints")},
+                {"p_all_checkpoints_se", v(p, "p_all_checkpoints_se")},
+                {"final_bookings_mean", v(p["final_bookings"], "mean")},
+                {"final_bookings_se", v(p["final_bookings"], "se")},
+                {"final_bookings_p10", v(p["final_bookings"], "p10")},
+                {"final_bookings_p50", v(p["final_bookings"], "p50")},
+                {"final_bookings_p90", v(p["final_bookings"], "p90")},
+                {"cost_mean", v(p["cost"], "mean")},
+                {"profit_mean", v(p["profit"], "mean")},
+                {"profit_se", v(p["profit"], "se")},
+                {"burnout_final_mean", v(p["people"], "burnout_mean_final")},
+                {"leavers_mean", v(p["people"], "leavers_mean")},
+                {"headcount_final_mean", v(p["people"], "headcount_final_mean")},
+                {"bookings_diff_vs_first", v(vs, "final_bookings_diff_mean")},
+                {"bookings_diff_vs_first_se", v(vs, "se")},
+                {"p_better_than_first", v(vs, "p_better")},
+                {"roi_vs_first", v(vs, "roi")},
+                {"error", job.error}});
+      t.add(std::move(r));
+    }
+  }
+  return t;
+}
+
+int batch(const BatchArgs& a) {
+  std::vector<Job> jobs = collect(a.inputs);
+  const fs::path out(a.out);
+  if (fs::exists(out) && !fs::is_directory(out))
+    throw BadInput(fmt::format("-o {}: exists and is not a folder", a.out));
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  if (ec) throw BadInput(fmt::format("-o {}: cannot create the folder: {}", a.out, ec.message()));
+  // batch.csv is rebuilt from the per-file summaries at the end; an old one must not pass for
+  // this run's if the run is interrupted.
+  fs::remove(out / "batch.csv", ec);
+
+  g_stop = false;
+  auto old_int = std::signal(SIGINT, on_stop_signal);
+  auto old_term = std::signal(SIGTERM, on_stop_signal);
+
+  const int workers = std::max(1, std::min<int>(a.jobs, int(jobs.size())));
+  const int threads =
+      a.threads ? a.threads : std::max(1, int(std::thread::hardware_concurrency()) / workers);
+  sim::Progress bar("batch", jobs.size() * 1000, !a.quiet);
+  std::mutex mutex;
+  std::vector<double> fractions(jobs.size(), 0.0);
+  std::size_t finished = 0;
+  auto redraw = [&] {  // under mutex
+    double units = 0;
+    for (double f : fractions) units += f;
+    bar.set_label(fmt::format("batch {}/{} files", finished, jobs.size()));
+    bar.update(std::size_t(units * 1000));
+  };
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; !g_stop && (i = next++) < jobs.size();) {
+      Job& job = jobs[i];
+      try {
+        run_job(job, a, threads, [&](double f) {
+          std::lock_guard lock(mutex);
+          fractions[i] = f;
+          redraw();
+        });
+      } catch (const Interrupted&) {
+        return;
+      } catch (const ScenarioError& e) {
+        // One line per file in batch.csv and the final list: the problems joined by "; ".
+        job.status = Job::Status::failed;
+        for (const auto& p : e.problems) job.error += (job.error.empty() ? "" : "; ") + p;
+      } catch (const std::exception& e) {
+        job.error = e.what();
+        if (job.status != Job::Status::done) job.status = Job::Status::failed;
+      }
+      std::lock_guard lock(mutex);
+      fractions[i] = 1;
+      ++finished;
+      if (!a.quiet) {
+        bar.finish();
+        const char* what = job.status == Job::Status::reused ? "up to date, reused"
+                           : job.error.empty()               ? "ok"
+                                                             : "FAILED";
+        std::cerr << fmt::format("[{}/{}] {}: {}{}\n", finished, jobs.size(), job.file.string(),
+                                 what,
+                                 job.status == Job::Status::done && job.error.empty()
+                                     ? fmt::format(" ({:.1f} s)", job.seconds)
+                                     : "");
+      }
+      redraw();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  bar.finish();
+  std::signal(SIGINT, old_int);
+  std::signal(SIGTERM, old_term);
+
+  if (g_stop) {
+    std::size_t done = 0;
+    for (const auto& j : jobs)
+      done += j.status == Job::Status::done || j.status == Job::Status::reused;
+    std::cerr << fmt::format(
+        "salesim: interrupted; {} of {} files have complete results in {}. Run the same command "
+        "again to go on: finished files are skipped.\n",
+        done, jobs.size(), a.out);
+    return 130;
+  }
+  const Table table = consolidated(jobs);
+  sim::write_text_atomically(out / "batch.csv", table.csv());
+
+  std::vector<const Job*> failed;
+  std::size_t reused = 0;
+  for (const auto& j : jobs) {
+    if (!j.error.empty()) failed.push_back(&j);
+    reused += j.status == Job::Status::reused;
+  }
+  if (!a.quiet)
+    std::cout << fmt::format("{} files: {} run, {} reused, {} failed. Wrote {}\n", jobs.size(),
+                             jobs.size() - reused - failed.size(), reused, failed.size(),
+                             (out / "batch.csv").string());
+  if (failed.empty()) return 0;
+  std::cerr << fmt::format("salesim: {} of {} files failed:\n", failed.size(), jobs.size());
+  for (const Job* j : failed) {
+    std::cerr << fmt::format("  {}: {}\n", j->file.string(), j->error);
+  }
+  return 1;
+}
+
+}  // namespace
+
+void add_batch_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<BatchArgs>();
+  auto* cmd = app.add_subcommand("batch", "Run many scenario files into one output folder");
+  cmd->footer(
+      "Writes OUTDIR/<file>/results.h5 and summary.json per scenario file and OUTDIR/batch.csv\n"
+      "(a row per file and plan). Folders are searched recursively for *.yaml and *.yml.\n"
+      "A re-run skips files whose results were made from the same scenario text, seed, paths\n"
+      "and salesim build. Exit code 1 when any file failed (the others still run).\n"
+      "Examples:\n"
+      "  salesim batch scenarios/ -o out/\n"
+      "  salesim batch clients/*.yaml -o out/ --jobs 2 --paths 5000");
+  cmd->add_option("inputs", a->inputs, "Scenario files and folders")->required();
+  cmd->add_option("-o,--output", a->out, "Output folder (created if missing)")->required();
+  cmd->add_option("--jobs", a->jobs, "Files run at the same time (default 1)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--threads", a->threads, "Threads per file (default: all cores / jobs)")
+      ->check(CLI::Range(0, 4096));
+  cmd->add_option("--paths", a->paths, "Paths per plan for every file (default: each file's)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  cmd->add_option("--seed", a->seed, "Seed for every file (default: each file's)");
+  cmd->add_option("--target-se", a->target_se,
+                  "Add paths to each file until the standard error of P(goal) is at most this")
+      ->check(CLI::Range(1e-6, 0.5));
+  cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  cmd->add_flag("--force", a->force, "Run every file even when its results are up to date");
+  cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
+  commands.push_back({cmd, [a] { return batch(*a); }});
+}
+
+}  // namespace salesim::tools

@@ -1,0 +1,327 @@
+// `salesim import | calibrate | forecast | backtest`: forecasting from a CRM opportunity export
+// (docs/forecasting.md). The work is in models/crm; this file reads the options, turns bad
+// input into exit code 2 and writes the outputs atomically.
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "models/crm/backtest.hpp"
+#include "models/crm/calibrate.hpp"
+#include "models/crm/errors.hpp"
+#include "models/crm/export.hpp"
+#include "models/crm/forecast.hpp"
+#include "models/crm/report.hpp"
+#include "models/crm/scenario_writer.hpp"
+#include "sim/atomic_file.hpp"
+#include "sim/progress.hpp"
+#include "tools/cli.hpp"
+
+namespace salesim::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ExportArgs {
+  std::string file, mapping, map, org_chart, price_list, date_format;
+};
+
+void add_export_options(CLI::App* cmd, ExportArgs& a) {
+  cmd->add_option("export", a.file, "Opportunity export (CSV)")->required();
+  cmd->add_option("--mapping", a.mapping,
+                  "Column mapping (YAML; default: mapping.yaml beside the export, if any)");
+  cmd->add_option("--map", a.map,
+                  "Columns as field=column,... (fields: id, owner, stage, created, closed, "
+                  "amount, product); overrides the mapping file");
+  cmd->add_option("--org-chart", a.org_chart, "Org chart CSV (owner, manager)");
+  cmd->add_option("--price-list", a.price_list, "Price list CSV (product, price)");
+  cmd->add_option("--date-format", a.date_format, "YYYY-MM-DD (default), DD/MM/YYYY or MM/DD/YYYY");
+}
+
+crm::Export load_export(const ExportArgs& a, bool say_mapping = true) {
+  crm::ColumnMapping m;
+  std::string mapping = a.mapping;
+  if (mapping.empty()) {
+    const fs::path beside = fs::path(a.file).parent_path() / "mapping.yaml";
+    if (fs::exists(beside)) {
+      mapping = beside.string();
+      if (say_mapping) std::cerr << "salesim: mapping " << mapping << " (beside the export)\n";
+    }
+  }
+  if (!mapping.empty()) m = crm::load_mapping(mapping);
+  if (!a.map.empty()) crm::apply_map_option(m, a.map);
+  if (!a.org_chart.empty()) m.org_chart.file = a.org_chart;
+  if (!a.price_list.empty()) m.price_list.file = a.price_list;
+  if (!a.date_format.empty()) {
+    auto f = crm::parse_date_format(a.date_format);
+    if (!f)
+      throw BadInput(
+          fmt::format("--date-format: expected YYYY-MM-DD, DD/MM/YYYY or MM/DD/YYYY, "
+                      "found '{}'",
+                      a.date_format));
+    m.date_format = *f;
+  }
+  return crm::import_export(a.file, m);
+}
+
+crm::Day parse_day(const std::string& text, const std::string& option) {
+  auto d = crm::parse_date(text);
+  if (!d) throw BadInput(fmt::format("{}: expected a date YYYY-MM-DD, found '{}'", option, text));
+  return *d;
+}
+
+// Runs f, turning the CRM code's bad-input errors into BadInput (exit code 2).
+template <class F>
+int guarded(F f) {
+  try {
+    return f();
+  } catch (const crm::InputError& e) {
+    throw BadInput(e.what());
+  }
+}
+
+struct McArgs {
+  int weeks = 13;
+  std::size_t paths = 4000;
+  std::uint64_t seed = 1;
+  int threads = 0;
+  bool quiet = false;
+};
+
+void add_mc_options(CLI::App* cmd, McArgs& a) {
+  cmd->add_option("--weeks", a.weeks, "Weeks after the as-of day")->check(CLI::Range(1, 520));
+  cmd->add_option("--paths", a.paths, "Monte Carlo paths")
+      ->check(CLI::Range(std::size_t(1), std::size_t(10000000)));
+  cmd->add_option("--seed", a.seed, "Seed");
+  cmd->add_option("--threads", a.threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  cmd->add_flag("--quiet", a.quiet, "Print nothing");
+}
+
+crm::ForecastOptions forecast_options(const McArgs& a) {
+  crm::ForecastOptions o;
+  o.weeks = a.weeks, o.paths = a.paths, o.seed = a.seed, o.threads = a.threads;
+  return o;
+}
+
+std::string forecast_csv(const crm::ForecastResult& f) {
+  std::string s =
+      "week,ends,weekly_p10,weekly_p50,weekly_p90,cumulative_p10,cumulative_p50,cumulative_p90,"
+      "cumulative_mean,open_pipeline_p50,new_pipeline_p50\n";
+  for (int w = 0; w < f.weeks; ++w)
+    s +=
+        fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f}\n", w + 1,
+                    crm::format_date(f.as_of + 7 * (w + 1)), f.weekly[w].p10, f.weekly[w].p50,
+                    f.weekly[w].p90, f.cumulative[w].p10, f.cumulative[w].p50, f.cumulative[w].p90,
+                    f.cumulative[w].mean, f.cumulative_open[w].p50, f.cumulative_new[w].p50);
+  return s;
+}
+
+}  // namespace
+
+void add_crm_commands(CLI::App& app, Commands& commands) {
+  {  // import
+    struct Args {
+      ExportArgs e;
+      std::string text, json;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd =
+        app.add_subcommand("import", "Read a CRM opportunity export and report its data quality");
+    cmd->footer(
+        "Every excluded row is counted with its reason. Examples:\n"
+        "  salesim import data/crm-maven/sales_pipeline_asof_2017-06-30.csv\n"
+        "  salesim import export.csv --map id=Id,owner=Owner,stage=Stage,created=Created,"
+        "closed=CloseDate,amount=Amount --json quality.json");
+    add_export_options(cmd, a->e);
+    cmd->add_option("-o,--output", a->text, "Also write the report (text) to this file");
+    cmd->add_option("--json", a->json, "Write the report as JSON to this file");
+    commands.push_back({cmd, [a] {
+                          return guarded([&] {
+                            require_parent_folder(a->text);
+                            require_parent_folder(a->json);
+                            const crm::Export e = load_export(a->e);
+                            const std::string text = crm::format_quality(e.quality);
+                            std::cout << text;
+                            if (!a->text.empty()) sim::write_text_atomically(a->text, text);
+                            if (!a->json.empty())
+                              sim::write_text_atomically(
+                                  a->json, crm::quality_json(e.quality).dump(2) + "\n");
+                            return 0;
+                          });
+                        }});
+  }
+  {  // calibrate
+    struct Args {
+      ExportArgs e;
+      std::string as_of, history_start, output, report;
+      int window_weeks = 26, horizon = 13;
+      std::uint64_t seed = 1;
+      bool quiet = false;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "calibrate", "Estimate a baseline scenario from a CRM export, as known on a day");
+    cmd->footer(
+        "Writes a scenario file (MODEL.md keys) and a calibration report (JSON). Example:\n"
+        "  salesim calibrate data/crm-maven/sales_pipeline_asof_2017-06-30.csv --as-of "
+        "2017-06-30 -o baseline.yaml\n"
+        "  salesim run baseline.yaml");
+    add_export_options(cmd, a->e);
+    cmd->add_option("--as-of", a->as_of,
+                    "Use only what was known on this day (default: the "
+                    "export's last date)");
+    cmd->add_option("-o,--output", a->output, "Scenario file to write (YAML)")->required();
+    cmd->add_option("--report", a->report,
+                    "Calibration report (JSON; default: the scenario's name with "
+                    ".calibration.json)");
+    cmd->add_option("--history-start", a->history_start,
+                    "First day of the close history (default: the first close in the export)");
+    cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
+        ->check(CLI::Range(1, 520));
+    cmd->add_option("--horizon-weeks", a->horizon, "The scenario's horizon")
+        ->check(CLI::Range(1, 520));
+    cmd->add_option("--seed", a->seed, "The scenario's seed");
+    cmd->add_flag("--quiet", a->quiet, "Print nothing");
+    commands.push_back(
+        {cmd, [a] {
+           return guarded([&] {
+             require_parent_folder(a->output);
+             std::string report = a->report;
+             if (report.empty())
+               report = (fs::path(a->output).parent_path() /
+                         (fs::path(a->output).stem().string() + ".calibration.json"))
+                            .string();
+             require_parent_folder(report);
+             const crm::Export e = load_export(a->e, !a->quiet);
+             crm::CalibrationOptions o;
+             o.as_of = a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
+             if (!a->history_start.empty())
+               o.history_start = parse_day(a->history_start, "--history-start");
+             o.window_weeks = a->window_weeks;
+             const crm::Calibration c = crm::calibrate(e, o);
+             if (!a->quiet) std::cout << crm::format_calibration(c);
+             // The report is written even when the scenario cannot be: it says why.
+             sim::write_text_atomically(report, crm::calibration_json(c).dump(2) + "\n");
+             const std::string yaml = crm::scenario_yaml(c, a->horizon, a->seed);
+             sim::write_text_atomically(a->output, yaml);
+             if (!a->quiet) std::cout << fmt::format("\nWrote {} and {}\n", a->output, report);
+             return 0;
+           });
+         }});
+  }
+  {  // forecast
+    struct Args {
+      ExportArgs e;
+      McArgs mc;
+      std::string as_of, output, json, history_start;
+      int window_weeks = 26;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "forecast", "Monte Carlo forecast of bookings from the open and the new pipeline");
+    cmd->footer(
+        "Example:\n  salesim forecast data/crm-maven/sales_pipeline_asof_2017-06-30.csv "
+        "--as-of 2017-06-30 --weeks 13 --json forecast.json -o forecast.csv");
+    add_export_options(cmd, a->e);
+    add_mc_options(cmd, a->mc);
+    cmd->add_option("--as-of", a->as_of,
+                    "Forecast from this day (default: the export's last date)");
+    cmd->add_option("-o,--output", a->output, "Write the weekly P10/P50/P90 as CSV");
+    cmd->add_option("--json", a->json, "Write the forecast as JSON");
+    cmd->add_option("--history-start", a->history_start, "First day of the close history");
+    cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
+        ->check(CLI::Range(1, 520));
+    commands.push_back({cmd, [a] {
+                          return guarded([&] {
+                            require_parent_folder(a->output);
+                            require_parent_folder(a->json);
+                            const crm::Export e = load_export(a->e, !a->mc.quiet);
+                            crm::CalibrationOptions co;
+                            co.as_of =
+                                a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
+                            if (!a->history_start.empty())
+                              co.history_start = parse_day(a->history_start, "--history-start");
+                            co.window_weeks = a->window_weeks;
+                            const crm::Calibration c = crm::calibrate(e, co);
+                            crm::ForecastOptions fo = forecast_options(a->mc);
+                            sim::Progress bar("forecasting", fo.paths, !a->mc.quiet);
+                            fo.progress = [&](std::size_t done) { bar.update(done, fo.paths); };
+                            const crm::ForecastResult f = crm::forecast(c, fo);
+                            bar.finish();
+                            if (!a->mc.quiet) std::cout << crm::format_forecast(f);
+                            if (!a->output.empty())
+                              sim::write_text_atomically(a->output, forecast_csv(f));
+                            if (!a->json.empty()) {
+                              nlohmann::json j = crm::forecast_json(f);
+                              j["seed"] = fo.seed;
+                              j["calibration"] = crm::calibration_json(c);
+                              sim::write_text_atomically(a->json, j.dump(2) + "\n");
+                            }
+                            return 0;
+                          });
+                        }});
+  }
+  {  // backtest
+    struct Args {
+      ExportArgs e;
+      McArgs mc;
+      std::string cutoffs, output, json, history_start;
+      int window_weeks = 26;
+    };
+    auto a = std::make_shared<Args>();
+    auto* cmd = app.add_subcommand(
+        "backtest", "Forecast from past cutoffs and score the forecasts against what happened");
+    cmd->footer(
+        "Example:\n  salesim backtest data/crm-maven/sales_pipeline_asof_2017-06-30.csv "
+        "--cutoffs 2017-03-31 --weeks 13");
+    add_export_options(cmd, a->e);
+    add_mc_options(cmd, a->mc);
+    cmd->add_option("--cutoffs", a->cutoffs, "Comma-separated cutoff days (YYYY-MM-DD)")
+        ->required();
+    cmd->add_option("-o,--output", a->output, "Write one line per cutoff as CSV");
+    cmd->add_option("--json", a->json, "Write the backtest as JSON");
+    cmd->add_option("--history-start", a->history_start, "First day of the close history");
+    cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
+        ->check(CLI::Range(1, 520));
+    commands.push_back({cmd, [a] {
+                          return guarded([&] {
+                            require_parent_folder(a->output);
+                            require_parent_folder(a->json);
+                            std::vector<crm::Day> cutoffs;
+                            for (const auto& c : split_list(a->cutoffs))
+                              cutoffs.push_back(parse_day(c, "--cutoffs"));
+                            if (cutoffs.empty()) throw BadInput("--cutoffs: give at least one day");
+                            const crm::Export e = load_export(a->e, !a->mc.quiet);
+                            crm::CalibrationOptions co;
+                            if (!a->history_start.empty())
+                              co.history_start = parse_day(a->history_start, "--history-start");
+                            co.window_weeks = a->window_weeks;
+                            const crm::BacktestResult b =
+                                crm::backtest(e, cutoffs, co, forecast_options(a->mc));
+                            if (!a->mc.quiet) std::cout << crm::format_backtest(b);
+                            if (!a->json.empty()) {
+                              nlohmann::json j = crm::backtest_json(b);
+                              j["paths"] = a->mc.paths;
+                              j["seed"] = a->mc.seed;
+                              sim::write_text_atomically(a->json, j.dump(2) + "\n");
+                            }
+                            if (!a->output.empty()) {
+                              std::string s =
+                                  "cutoff,weeks,actual,actual_open,actual_new,p10,p50,p90,"
+                                  "covered,ape,crps,pit\n";
+                              for (const auto& k : b.cases)
+                                s += fmt::format(
+                                    "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{},"
+                                    "{:.4f},{:.2f},{:.4f}\n",
+                                    crm::format_date(k.cutoff), k.weeks, k.actual, k.actual_open,
+                                    k.actual_new, k.forecast.p10, k.forecast.p50, k.forecast.p90,
+                                    k.covered ? 1 : 0, k.ape, k.crps, k.pit);
+                              sim::write_text_atomically(a->output, s);
+                            }
+                            return 0;
+                          });
+                        }});
+  }
+}
+
+}  // namespace salesim::tools

@@ -1,0 +1,271 @@
+// `salesim sensitivity`: one-at-a-time perturbation of a plan's numeric levers, low and high,
+// every run with the same seed and paths (common random numbers), ranked by the swing of the
+// metric, with standard errors from the paired differences; a tornado table and chart.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "models/plan_edit.hpp"
+#include "sim/atomic_file.hpp"
+#include "sim/progress.hpp"
+#include "tools/charts.hpp"
+#include "tools/cli.hpp"
+#include "tools/study.hpp"
+#include "tools/table_file.hpp"
+
+namespace salesim::tools {
+namespace {
+
+struct SensitivityArgs {
+  std::string file, plan, metric, delta = "20%", svg, csv, json;
+  std::vector<std::string> keys;
+  std::size_t paths = 0;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool quiet = false;
+};
+
+// "20%" -> 0.2; "0.2" -> 0.2.
+double parse_delta(const std::string& text) {
+  std::string t = text;
+  const bool percent = !t.empty() && t.back() == '%';
+  if (percent) t.pop_back();
+  double v = 0;
+  try {
+    std::size_t used = 0;
+    v = std::stod(t, &used);
+    if (used != t.size()) throw std::invalid_argument(t);
+  } catch (const std::exception&) {
+    throw BadInput(fmt::format("--delta '{}': expected a percentage such as 20% (or 0.2)", text));
+  }
+  if (percent) v /= 100;
+  if (!(v > 0 && v < 1))
+    throw BadInput(fmt::format("--delta '{}': expected more than 0% and less than 100%", text));
+  return v;
+}
+
+struct Swing {
+  Lever lever;
+  double low_value = 0, high_value = 0;
+  sim::MeanSe low, high;                       // the metric at each setting
+  sim::MeanSe low_effect, high_effect, swing;  // paired: low - base, high - base, high - low
+};
+
+std::string metric_label(Metric m) {
+  switch (m) {
+    case Metric::p_goal:
+      return "P(goal)";
+    case Metric::final_bookings:
+      return "Final bookings (mean)";
+    case Metric::profit:
+      return "Profit (mean)";
+  }
+  return "";
+}
+
+int sensitivity(const SensitivityArgs& a) {
+  const Scenario sc = load_with_seed(a.file, a.seed);
+  check_plan_names(sc, {a.plan}, "--plan");
+  for (const auto& f : {a.svg, a.csv, a.json}) require_parent_folder(f);
+  const Metric metric = metric_option(
+      a.metric.empty() ? (sc.base.goal.revenue ? "p_goal" : "final_bookings") : a.metric, sc);
+  const double delta = parse_delta(a.delta);
+
+  std::vector<Lever> levers;
+  if (a.keys.empty()) {
+    levers = plan_levers(sc, a.plan);
+    if (levers.empty())
+      throw BadInput(fmt::format(
+          "plan '{}' in {} sets no numeric keys; name the levers to perturb with --keys, e.g. "
+          "--keys prospecting.target_hours,org.coaching_hours_per_rep",
+          a.plan, sc.file));
+  } else {
+    for (const auto& list : a.keys)
+      for (const auto& k : split_list(list)) try {
+          levers.push_back(find_lever(sc, a.plan, k));
+        } catch (const std::invalid_argument& e) {
+          throw BadInput(fmt::format("--keys {}: {}", k, e.what()));
+        }
+  }
+
+  StudySettings st;
+  st.run.paths = a.paths;
+  st.run.threads = a.threads;
+  st.metric = metric;
+  const std::size_t per_run = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
+  const std::size_t total = per_run * (1 + 2 * levers.size());
+  sim::Progress bar("sensitivity", total, !a.quiet);
+  std::size_t runs_done = 0;
+  st.run.progress = [&](std::size_t done, std::size_t) {
+    bar.update(runs_done * per_run + std::min(done, per_run), total);
+  };
+  auto run = [&](const std::vector<std::pair<std::string, double>>& values) {
+    Scenario variant;
+    try {
+      variant = scenario_with_plan_values(sc, a.plan, values);
+    } catch (const ScenarioError& e) {
+      throw BadInput(
+          fmt::format("{} = {}: {}", values.front().first, values.front().second, e.what()));
+    }
+    auto r = run_variant(variant, st).result;
+    ++runs_done;
+    return r;
+  };
+
+  const PlanResult base = run({});
+  const sim::MeanSe base_metric = *metric_estimate(base, metric);
+  std::vector<Swing> swings;
+  for (const Lever& l : levers) {
+    Swing s{l};
+    s.low_value = fit_to_lever(l, l.value * (1 - delta));
+    s.high_value = fit_to_lever(l, l.value * (1 + delta));
+    if (s.low_value > s.high_value) std::swap(s.low_value, s.high_value);  // negative values
+    const PlanResult lo = run({{l.path, s.low_value}});
+    const PlanResult hi = run({{l.path, s.high_value}});
+    s.low = *metric_estimate(lo, metric);
+    s.high = *metric_estimate(hi, metric);
+    s.low_effect = paired_metric_diff(base, lo, metric);
+    s.high_effect = paired_metric_diff(base, hi, metric);
+    s.swing = paired_metric_diff(lo, hi, metric);
+    swings.push_back(s);
+  }
+  bar.finish();
+  std::stable_sort(swings.begin(), swings.end(), [](const Swing& x, const Swing& y) {
+    return std::abs(x.swing.mean) > std::abs(y.swing.mean);
+  });
+
+  Table table;
+  nlohmann::json js = {{"scenario", sc.name},
+                       {"file", sc.file},
+                       {"plan", a.plan},
+                       {"metric", to_string(metric)},
+                       {"delta", delta},
+                       {"paths", per_run},
+                       {"seed", sc.base.simulation.seed},
+                       {"base", {{"mean", base_metric.mean}, {"se", base_metric.se}}},
+                       {"levers", nlohmann::json::array()}};
+  for (std::size_t i = 0; i < swings.size(); ++i) {
+    const Swing& s = swings[i];
+    const bool moved = s.low_value != s.lever.value || s.high_value != s.lever.value;
+    const bool clear = std::abs(s.swing.mean) > 2 * s.swing.se;
+    table.add({{"rank", double(i + 1)},
+               {"key", s.lever.path},
+               {"value", s.lever.value},
+               {"low", s.low_value},
+               {"high", s.high_value},
+               {"at_low", s.low.mean},
+               {"at_high", s.high.mean},
+               {"swing", s.swing.mean},
+               {"swing_se", s.swing.se},
+               {"note", !moved  ? std::string("cannot move (0 or at its limits)")
+                        : clear ? std::string("")
+                                : std::string("within 2 SE of no effect")}});
+    js["levers"].push_back(
+        {{"rank", i + 1},
+         {"key", s.lever.path},
+         {"value", s.lever.value},
+         {"low", s.low_value},
+         {"high", s.high_value},
+         {"at_low", {{"mean", s.low.mean}, {"se", s.low.se}}},
+         {"at_high", {{"mean", s.high.mean}, {"se", s.high.se}}},
+         {"low_effect", {{"mean", s.low_effect.mean}, {"se", s.low_effect.se}}},
+         {"high_effect", {{"mean", s.high_effect.mean}, {"se", s.high_effect.se}}},
+         {"swing", {{"mean", s.swing.mean}, {"se", s.swing.se}}},
+         {"distinguishable_from_noise", clear}});
+  }
+
+  if (!a.svg.empty()) {
+    charts::TornadoChart t;
+    const std::string label = metric_label(metric);
+    std::string desc = fmt::format(
+        "{} of plan '{}' when each lever is set {:g}% below and above its value, one at a time, "
+        "on the same {} paths; base {}.",
+        label, a.plan, delta * 100, per_run,
+        metric == Metric::p_goal ? fmt::format("{:.1f}%", 100 * base_metric.mean)
+                                 : charts::compact_number(base_metric.mean));
+    if (!swings.empty())
+      desc += fmt::format(
+          " The largest swing is {} ({} to {}).", swings[0].lever.path,
+          charts::format_value({"",
+                                {},
+                                {},
+                                {},
+                                metric == Metric::p_goal ? charts::Axis::Format::percent
+                                                         : charts::Axis::Format::compact},
+                               swings[0].low.mean),
+          charts::format_value({"",
+                                {},
+                                {},
+                                {},
+                                metric == Metric::p_goal ? charts::Axis::Format::percent
+                                                         : charts::Axis::Format::compact},
+                               swings[0].high.mean));
+    t.frame = {"tornado", fmt::format("What moves {} of '{}'", label, a.plan), desc};
+    t.value.label = metric == Metric::p_goal ? label + " (%)" : label;
+    t.value.format =
+        metric == Metric::p_goal ? charts::Axis::Format::percent : charts::Axis::Format::compact;
+    t.base = base_metric.mean;
+    t.base_label = fmt::format("plan as written");
+    t.low_name = fmt::format("lever {:g}% lower", delta * 100);
+    t.high_name = fmt::format("lever {:g}% higher", delta * 100);
+    for (const Swing& s : swings)
+      t.bars.push_back({s.lever.path, s.low.mean, s.high.mean, format_number(s.low_value),
+                        format_number(s.high_value), 1.96 * s.low_effect.se,
+                        1.96 * s.high_effect.se});
+    sim::write_text_atomically(a.svg, charts::tornado_svg(t));
+  }
+  if (!a.csv.empty()) sim::write_text_atomically(a.csv, table.csv());
+  if (!a.json.empty()) sim::write_text_atomically(a.json, js.dump(2) + "\n");
+
+  if (!a.quiet) {
+    std::cout << fmt::format(
+        "Sensitivity of {} for plan '{}' in {}: each lever {:g}% down and up, {} paths per run, "
+        "seed {}\nPlan as written: {} = {:.4g} (SE {:.2g})\n\n",
+        to_string(metric), a.plan, sc.file, delta * 100, per_run, sc.base.simulation.seed,
+        to_string(metric), base_metric.mean, base_metric.se);
+    std::cout << table.text({{"rank", "key", "value", "low", "high", "at_low", "at_high", "swing",
+                              "swing_se", "note"}});
+    std::cout << "\nswing = metric at high - metric at low, paired path by path; its standard "
+                 "error is that of the paired difference.\n";
+    for (const auto& f : {a.svg, a.csv, a.json})
+      if (!f.empty()) std::cout << "Wrote " << f << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_sensitivity_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<SensitivityArgs>();
+  auto* cmd = app.add_subcommand("sensitivity",
+                                 "Rank a plan's levers by how much they move a metric (a tornado)");
+  cmd->footer(
+      "Each lever is set --delta below and above its value in the plan, one at a time, with the\n"
+      "same seed and path indices (common random numbers). Without --keys the levers are the\n"
+      "numeric keys the plan's own `set` changes.\n"
+      "Examples:\n"
+      "  salesim sensitivity scenarios/nexacorp.yaml --plan push-activity --svg tornado.svg\n"
+      "  salesim sensitivity scenarios/nexacorp.yaml --plan baseline --metric profit \\\n"
+      "      --keys prospecting.target_hours,capacity.max_hours --delta 10%");
+  cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
+  cmd->add_option("--plan", a->plan, "The plan whose levers are perturbed")->required();
+  cmd->add_option("--metric", a->metric,
+                  "p_goal, final_bookings or profit (default: p_goal when there is a goal)");
+  cmd->add_option("--delta", a->delta, "Relative change down and up (default 20%)");
+  cmd->add_option("--keys", a->keys, "Comma-separated dotted keys to perturb");
+  cmd->add_option("--svg", a->svg, "Write the tornado chart as SVG");
+  cmd->add_option("--csv", a->csv, "Write the ranked table as CSV");
+  cmd->add_option("--json", a->json, "Write the ranked table with standard errors as JSON");
+  cmd->add_option("--paths", a->paths, "Paths per run (default: the file's simulation.paths)")
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)");
+  cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
+  commands.push_back({cmd, [a] { return sensitivity(*a); }});
+}
+
+}  // namespace salesim::tools

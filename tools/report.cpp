@@ -1,0 +1,373 @@
+// The report's HTML, section by section in reading order: the answer, bookings over time,
+// checkpoints, the paired comparison, people, money, assumptions, method, the scenario as run.
+// Every figure in the text comes from the JSON summary through Fmt::fig (report_format.hpp).
+#include "tools/report.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "salesim/version.hpp"
+#include "tools/report_format.hpp"
+#include "tools/report_sections.hpp"
+
+namespace salesim::tools {
+namespace report {
+namespace {
+
+using nlohmann::json;
+namespace ch = charts;
+
+// Plain words for a probability (the IPCC's calibrated language).
+const char* likelihood(double p) {
+  if (p >= 0.99) return "virtually certain";
+  if (p >= 0.9) return "very likely";
+  if (p >= 0.66) return "likely";
+  if (p >= 0.33) return "about as likely as not";
+  if (p >= 0.1) return "unlikely";
+  if (p >= 0.01) return "very unlikely";
+  return "exceptionally unlikely";
+}
+
+}  // namespace
+
+double num_at(const json& s, const std::string& pointer) {
+  const json::json_pointer p(pointer);
+  return s.contains(p) && s.at(p).is_number() ? s.at(p).get<double>() : std::nan("");
+}
+
+std::string Page::figure(const std::string& svg, const std::string& id,
+                         const std::string& caption) {
+  charts.emplace_back(id + ".svg", svg);
+  return fmt::format(R"(<figure class="chart">{}{}</figure>)", svg,
+                     caption.empty() ? "" : "<figcaption>" + caption + "</figcaption>");
+}
+
+std::string Page::plan_name(std::size_t i) const {
+  return fmt::format(R"(<span class="plan"><span class="swatch s{}"></span>{}</span>)", i % 7,
+                     esc(d.plans[i].name));
+}
+
+std::string Page::p(std::size_t i) const { return fmt::format("/plans/{}", i); }
+
+// ---- 1. The answer ------------------------------------------------------------------------
+
+std::string answer_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  const std::size_t n = pg.d.plans.size();
+  std::string h = R"(<section id="answer"><h2>The answer</h2>)";
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  const bool has_goal = pg.d.goal.has_value();
+  auto score = [&](std::size_t i) {
+    return has_goal ? num_at(s, pg.p(i) + "/goal/p_met")
+                    : num_at(s, pg.p(i) + "/final_bookings/p50");
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return score(a) > score(b); });
+  const std::size_t best = order[0];
+  const std::string bp = pg.p(best);
+
+  h += R"(<div class="lead">)";
+  if (has_goal) {
+    const std::string goal =
+        fmt::format("the goal of {} by {}", f.fig(s, "/goal/revenue", Kind::money),
+                    f.fig(s, "/goal/by_week", Kind::week));
+    std::vector<std::size_t> reach;
+    for (std::size_t i : order)
+      if (num_at(s, pg.p(i) + "/goal/p_met") >= 0.5) reach.push_back(i);
+    std::string list;
+    for (std::size_t k = 0; k < reach.size(); ++k)
+      list += (k ? (k + 1 == reach.size() ? " and " : ", ") : "") + pg.plan_name(reach[k]) + " (" +
+              f.fig(s, pg.p(reach[k]) + "/goal/p_met", Kind::prob) + ")";
+    if (!reach.empty())
+      h += fmt::format(
+          "<p class=\"answer\">{} of the {} plans {} {} in most simulated futures: {}.</p>",
+          reach.size() == n ? "All" : fmt::format("{}", reach.size()), n,
+          reach.size() == 1 ? "reaches" : "reach", goal, list);
+    else
+      h += fmt::format(
+          "<p class=\"answer\">No plan reaches {} in most simulated futures. The best chance is "
+          "{}: {}.</p>",
+          goal, pg.plan_name(best), f.fig(s, bp + "/goal/p_met", Kind::prob));
+    h += fmt::format(
+        "<p>{} is <strong>{}</strong> to reach the goal: {} of {} simulated futures "
+        "(standard error {}).",
+        pg.plan_name(best), likelihood(num_at(s, bp + "/goal/p_met")),
+        f.fig(s, bp + "/goal/p_met", Kind::prob), f.fig(s, "/paths", Kind::count),
+        f.fig(s, bp + "/goal/se", Kind::prob_se));
+    if (std::isfinite(num_at(s, bp + "/time_to_goal/p50"))) {
+      h += fmt::format(" Half of them get there by {}",
+                       f.fig(s, bp + "/time_to_goal/p50", Kind::week));
+      h += std::isfinite(num_at(s, bp + "/time_to_goal/p90"))
+               ? fmt::format(", nine in ten by {}.", f.fig(s, bp + "/time_to_goal/p90", Kind::week))
+               : ".";
+    } else {
+      h +=
+          fmt::format(" Most simulated futures do not reach it within the {} weeks.", pg.d.horizon);
+    }
+    h += "</p>";
+  } else {
+    h += fmt::format(
+        "<p class=\"answer\">The scenario sets no revenue goal, so the plans are compared on "
+        "bookings. {} books the most: a median of {} over {} weeks (10-90% of futures: {} to "
+        "{}).</p>",
+        pg.plan_name(best), f.fig(s, bp + "/final_bookings/p50", Kind::money), pg.d.horizon,
+        f.fig(s, bp + "/final_bookings/p10", Kind::money),
+        f.fig(s, bp + "/final_bookings/p90", Kind::money));
+  }
+  if (best != 0) {
+    const std::string v = bp + "/vs_first";
+    const bool more = num_at(s, v + "/final_bookings_diff_mean") >= 0;
+    const bool dearer = num_at(s, v + "/cost_diff_mean") > 0;
+    h += fmt::format(
+        "<p>Against {} on the same simulated futures, {} books {} {} on average (standard "
+        "error {}) and does better in {} of them, {} {}",
+        pg.plan_name(0), pg.plan_name(best),
+        f.fig(s, v + "/final_bookings_diff_mean", Kind::money_abs), more ? "more" : "less",
+        f.fig(s, v + "/se", Kind::money), f.fig(s, v + "/p_better", Kind::prob),
+        dearer ? "for an extra cost of" : "and costs less by",
+        f.fig(s, v + "/cost_diff_mean", Kind::money_abs));
+    h += std::isfinite(num_at(s, v + "/roi"))
+             ? fmt::format(
+                   ": each unit of extra cost returns {} of extra profit, net of that "
+                   "cost.</p>",
+                   f.fig(s, v + "/roi", Kind::ratio))
+             : " (it costs no more, so there is no return on extra cost to compute).</p>";
+  } else if (n > 1) {
+    h +=
+        fmt::format("<p>No alternative does better than carrying on with {}.</p>", pg.plan_name(0));
+  }
+  h += "</div>";
+
+  h += glance_table(pg);
+  // One card per plan, in run order.
+  h += R"(<div class="cards">)";
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string pi = pg.p(i);
+    h += fmt::format(R"(<div class="card c{}"><div class="card-head">{}</div>)", i % 7,
+                     pg.plan_name(i));
+    if (!pg.d.plans[i].description.empty())
+      h += fmt::format(R"(<div class="desc">{}</div>)", esc(pg.d.plans[i].description));
+    if (has_goal) {
+      h += fmt::format(
+          R"(<div class="big">{}</div><div class="sub">chance of reaching the goal, {} ({})</div>)",
+          f.fig(s, pi + "/goal/p_met", Kind::prob), likelihood(num_at(s, pi + "/goal/p_met")),
+          f.fig(s, pi + "/goal/se", Kind::prob_se));
+    }
+    // Key figures as label/value tiles, two to a row.
+    auto tile = [&](const std::string& label, const std::string& value, bool wide = false) {
+      h += fmt::format(R"(<div{}><dt>{}</dt><dd>{}</dd></div>)", wide ? R"( class="wide")" : "",
+                       label, value);
+    };
+    h += "<dl>";
+    tile("Median bookings", f.fig(s, pi + "/final_bookings/p50", Kind::money));
+    tile("Profit", f.fig(s, pi + "/profit/mean", Kind::money));
+    tile("Bookings in 8 of 10 futures",
+         f.fig(s, pi + "/final_bookings/p10", Kind::money) + " to " +
+             f.fig(s, pi + "/final_bookings/p90", Kind::money),
+         true);
+    if (has_goal)
+      tile("Goal typically reached", std::isfinite(num_at(s, pi + "/time_to_goal/p50"))
+                                         ? f.fig(s, pi + "/time_to_goal/p50", Kind::week)
+                                         : fmt::format("not within {} weeks", pg.d.horizon));
+    if (!s[json::json_pointer(pi + "/p_all_checkpoints")].is_null())
+      tile("Every checkpoint met", f.fig(s, pi + "/p_all_checkpoints", Kind::prob));
+    if (i > 0) {
+      tile("Bookings vs " + esc(pg.d.plans[0].name),
+           f.fig(s, pi + "/vs_first/final_bookings_diff_mean", Kind::money_diff));
+      tile("Better than " + esc(pg.d.plans[0].name),
+           "in " + f.fig(s, pi + "/vs_first/p_better", Kind::prob) + " of futures");
+    }
+    h += "</dl></div>";
+  }
+  h += "</div>";
+  h += median_chart(pg);
+  return h + "</section>";
+}
+
+std::string glance_table(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  const bool has_goal = pg.d.goal.has_value();
+  const bool has_cps = !s["plans"][0]["checkpoints"].empty();
+  std::string h =
+      R"(<table class="data glance"><caption>At a glance</caption><thead><tr><th>Plan</th>)";
+  if (has_goal) h += "<th>P(goal)</th>";
+  if (has_cps) h += "<th>P(every checkpoint)</th>";
+  h += "<th>Median bookings</th><th>10-90% of futures</th><th>Cost</th><th>Profit</th>"
+       "<th>Return on extra cost</th></tr></thead><tbody>";
+  for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
+    const std::string pi = pg.p(i);
+    h += "<tr><th>" + pg.plan_name(i) + "</th>";
+    if (has_goal)
+      h += fmt::format("<td>{} <small>{}</small></td>", f.fig(s, pi + "/goal/p_met", Kind::prob),
+                       f.fig(s, pi + "/goal/se", Kind::prob_se));
+    if (has_cps)
+      h += fmt::format("<td>{} <small>{}</small></td>",
+                       f.fig(s, pi + "/p_all_checkpoints", Kind::prob),
+                       f.fig(s, pi + "/p_all_checkpoints_se", Kind::prob_se));
+    h += fmt::format("<td>{}</td><td>{}&ndash;{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                     f.fig(s, pi + "/final_bookings/p50", Kind::money),
+                     f.fig(s, pi + "/final_bookings/p10", Kind::money),
+                     f.fig(s, pi + "/final_bookings/p90", Kind::money),
+                     f.fig(s, pi + "/cost/mean", Kind::money),
+                     f.fig(s, pi + "/profit/mean", Kind::money),
+                     i == 0 ? "baseline" : f.fig(s, pi + "/vs_first/roi", Kind::ratio));
+  }
+  return h + "</tbody></table>";
+}
+
+// ---- Assembly -----------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kCss = R"css(
+:root { --ink:#1f2933; --muted:#52606d; --line:#d9dee4; --accent:#12355b; --soft:#f4f6f8; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin:0; color:var(--ink); background:#fff; line-height:1.5; font-size:15px;
+  font-family: system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", sans-serif; }
+main, header.cover, footer { max-width:1120px; margin:0 auto; padding:0 32px; }
+header.cover { padding-top:36px; padding-bottom:20px; border-bottom:4px solid var(--accent); display:flex; gap:28px; align-items:center; }
+header.cover img.logo { max-height:72px; max-width:220px; }
+header.cover h1 { margin:0; font-size:30px; line-height:1.2; color:var(--accent); font-weight:700; }
+header.cover .subtitle { margin:6px 0 0; font-size:17px; color:var(--muted); }
+header.cover .meta { margin-top:10px; font-size:13px; color:var(--muted); }
+nav.toc { max-width:1120px; margin:0 auto; padding:10px 32px; font-size:13px; display:flex; flex-wrap:wrap; gap:6px 18px; align-items:center; }
+nav.toc a { color:var(--accent); text-decoration:none; }
+nav.toc button { margin-left:auto; font:inherit; color:#fff; background:var(--accent); border:0; border-radius:4px; padding:5px 12px; cursor:pointer; }
+h2 { font-size:22px; color:var(--accent); margin:36px 0 10px; padding-bottom:4px; border-bottom:1px solid var(--line); }
+h3 { font-size:16px; margin:22px 0 6px; }
+section > p, section li { max-width:80ch; }
+.lead { background:var(--soft); border-left:5px solid var(--accent); padding:12px 20px; margin:12px 0 18px; }
+.lead p { margin:8px 0; }
+.lead p.answer { font-size:19px; font-weight:600; }
+.plan { white-space:nowrap; font-weight:600; }
+.swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px; vertical-align:baseline; }
+.s0 { background:#0072B2; } .s1 { background:#D55E00; } .s2 { background:#009E73; } .s3 { background:#CC79A7; }
+.s4 { background:#E69F00; } .s5 { background:#56B4E9; } .s6 { background:#000000; }
+.cards { display:grid; grid-template-columns:repeat(auto-fit, minmax(230px, 1fr)); gap:14px; margin:16px 0; }
+.card { border:1px solid var(--line); border-top:5px solid var(--accent); border-radius:6px; padding:12px 14px; break-inside:avoid; }
+.card.c0 { border-top-color:#0072B2; } .card.c1 { border-top-color:#D55E00; } .card.c2 { border-top-color:#009E73; }
+.card.c3 { border-top-color:#CC79A7; } .card.c4 { border-top-color:#E69F00; } .card.c5 { border-top-color:#56B4E9; } .card.c6 { border-top-color:#000; }
+.card .card-head { font-size:16px; }
+.card .desc { color:var(--muted); font-size:13px; margin-top:2px; min-height:4.5em; }
+.card .big { font-size:34px; font-weight:700; margin-top:6px; line-height:1.1; }
+.card .sub { color:var(--muted); font-size:12.5px; }
+.card dl { display:grid; grid-template-columns:1fr 1fr; gap:8px 12px; margin:12px 0 0; padding-top:10px; border-top:1px solid var(--line); }
+.card dl .wide { grid-column:1 / -1; }
+.card dt { color:var(--muted); font-size:12px; } .card dd { margin:0; font-weight:600; font-size:14px; }
+table.data { border-collapse:collapse; margin:14px 0 8px; font-size:13.5px; width:100%; break-inside:avoid; }
+table.data caption { text-align:left; font-weight:600; padding-bottom:6px; font-size:14px; }
+table.data th, table.data td { padding:6px 10px; border-bottom:1px solid var(--line); text-align:right; vertical-align:top; }
+table.data td { white-space:nowrap; }
+table.data thead th { border-bottom:2px solid var(--ink); font-weight:600; vertical-align:bottom; }
+table.data thead th:first-child, table.data tbody th { text-align:left; }
+table.data tbody th { font-weight:normal; }
+table.data .t { text-align:left; }
+h4 { font-size:15px; margin:16px 0 4px; }
+h4 .note { font-weight:normal; }
+table.data tbody tr:nth-child(even) { background:var(--soft); }
+table.data small { color:var(--muted); }
+figure.chart { margin:14px 0; break-inside:avoid; }
+figure.chart svg { width:100%; height:auto; display:block; }
+figure.chart figcaption { font-size:12.5px; color:var(--muted); margin-top:4px; }
+.grid2 { display:grid; grid-template-columns:repeat(2, minmax(0, 1fr)); gap:10px 24px; }
+.grid3 { display:grid; grid-template-columns:repeat(3, minmax(0, 1fr)); gap:10px 20px; }
+.note { font-size:13px; color:var(--muted); }
+dl.params { display:grid; grid-template-columns:minmax(160px, max-content) 1fr; gap:4px 18px; font-size:14px; }
+dl.params dt { font-weight:600; } dl.params dd { margin:0; }
+.changes li { margin:3px 0; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size:0.9em; background:var(--soft); padding:0 3px; border-radius:3px; }
+pre.scenario { font-size:11.5px; background:var(--soft); padding:12px 16px; border-radius:6px; white-space:pre-wrap; word-break:break-word; }
+footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px solid var(--line); font-size:12px; color:var(--muted); }
+@media (max-width: 800px) { .grid2, .grid3 { grid-template-columns:1fr; } main, header.cover { padding:0 14px; } }
+@page { size: A4 landscape; margin: 11mm 12mm; }
+@media print {
+  body { font-size:11.5px; }
+  nav.toc, .no-print { display:none; }
+  main, header.cover, footer { max-width:none; padding:0; }
+  section { break-before:page; }
+  section#answer { break-before:auto; }
+  h2 { margin-top:0; }
+  .grid2 { grid-template-columns:repeat(2, minmax(0, 1fr)); }
+  .grid3 { grid-template-columns:repeat(3, minmax(0, 1fr)); }
+  figure.chart, table.data, .card, .lead { break-inside:avoid; }
+  pre.scenario { font-size:9px; }
+  header.cover { padding-top:0; padding-bottom:10px; }
+  header.cover h1 { font-size:22px; }
+  h2 { font-size:18px; margin-bottom:6px; }
+  .lead { padding:6px 14px; margin:6px 0 10px; }
+  .lead p.answer { font-size:15px; }
+  .cards { gap:8px; margin:8px 0; }
+  .card { padding:8px 10px; }
+  .card .big { font-size:24px; }
+  .card .desc { min-height:0; }
+  .card dl { gap:4px 10px; margin-top:6px; padding-top:6px; }
+  figure.chart { margin:6px 0; }
+  figure.chart svg { max-height:84mm; }
+  .grid2 figure.chart svg { max-height:76mm; }
+  table.data { margin:6px 0; font-size:11px; }
+  table.data th, table.data td { padding:3px 8px; }
+  a { color:inherit; text-decoration:none; }
+}
+)css";
+
+}  // namespace
+}  // namespace report
+
+Report render_report(const ReportData& d, const ReportOptions& o) {
+  using namespace report;
+  Page pg{d, o, d.summary, Fmt(o.currency, d.start_date), std::nullopt, {}};
+  pg.scenario = parse_scenario(d);
+  const std::string title =
+      o.title.empty() ? d.scenario_name + ": which plan reaches the goal?" : o.title;
+  std::string body;
+  body += answer_section(pg);
+  body += bookings_section(pg);
+  body += checkpoints_section(pg);
+  if (d.plans.size() > 1) body += comparison_section(pg);
+  body += people_section(pg);
+  body += money_section(pg);
+  body += assumptions_section(pg);
+  body += method_section(pg);
+
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+       "'unsafe-inline'; img-src data:; script-src 'unsafe-inline'\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += fmt::format("<meta name=\"generator\" content=\"salesim {}\">\n", esc(sim::build::version));
+  h += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n", esc(title), kCss);
+  h += "<header class=\"cover\">";
+  if (!o.logo_file.empty()) h += logo_img(o.logo_file);
+  h += fmt::format("<div><h1>{}</h1>", esc(title));
+  const std::string description = pg.scenario ? pg.scenario->description : "";
+  if (!description.empty()) h += fmt::format("<p class=\"subtitle\">{}</p>", esc(description));
+  std::string meta;
+  if (!o.client.empty()) meta += "Prepared for <strong>" + esc(o.client) + "</strong> &middot; ";
+  meta += fmt::format(
+      "Scenario <em>{}</em> &middot; {} plans &middot; {} simulated futures each "
+      "&middot; results of {}",
+      esc(d.scenario_name), d.plans.size(), pg.f.fig(pg.s, "/paths", Kind::count),
+      esc(pg.f.date(d.created)));
+  h += "<div class=\"meta\">" + meta + "</div></div></header>\n";
+  h += "<nav class=\"toc\" aria-label=\"Contents\"><a href=\"#answer\">The answer</a>"
+       "<a href=\"#bookings\">Bookings over time</a><a href=\"#checkpoints\">Checkpoints</a>";
+  if (d.plans.size() > 1) h += "<a href=\"#comparison\">Against the baseline</a>";
+  h += "<a href=\"#people\">People</a><a href=\"#money\">Cost and return</a>"
+       "<a href=\"#assumptions\">Assumptions</a><a href=\"#method\">Method</a>"
+       "<button type=\"button\" onclick=\"window.print()\">Print or save as PDF</button></nav>\n";
+  h += "<main>\n" + body + "</main>\n";
+  h += fmt::format(
+      "<footer>Made with salesim {} ({}) from <code>{}</code>. Every figure in the text equals "
+      "the run's <code>salesim run --json</code> summary; charts draw the results file's weekly "
+      "and per-path data.</footer>\n</body>\n</html>\n",
+      esc(d.salesim_version), esc(d.git_revision), esc(d.file));
+  return Report{h, std::move(pg.charts)};
+}
+
+}  // namespace salesim::tools

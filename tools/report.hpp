@@ -1,0 +1,82 @@
+#pragma once
+// `salesim report`: a client-ready, self-contained HTML report of a results file
+// (docs/report.md). The answer first, then bookings over time, checkpoints, the paired
+// comparison with the baseline, people, money, the assumptions in plain words and the method.
+//
+// Every figure written in the report's text and tables is taken from the results file's
+// `summary_json` (the `salesim run --json` summary of that run), so it equals the JSON by
+// construction; each is tagged <span class="fig" data-json="/json/pointer" data-value="...">
+// so tests and readers can check it. Charts (SVG, tools/charts.hpp) draw the file's weekly and
+// per-path datasets. The HTML loads nothing: styles inline, charts inline SVG, the logo a data:
+// URI, and a Content-Security-Policy that forbids any fetch.
+#include <array>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace salesim {
+struct Scenario;
+struct ScenarioResults;
+}  // namespace salesim
+
+namespace salesim::tools {
+
+struct ReportOptions {
+  std::string title;      // "" : "<scenario name>: plan comparison"
+  std::string client;     // "Prepared for ..." ("" none)
+  std::string logo_file;  // PNG, JPEG, GIF, WebP or SVG, embedded ("" none)
+  std::string currency;   // put before money figures: "$", "€", "EUR" ("" neutral: "12.3M")
+};
+
+// What a report shows of one plan, read from /plans/<name>/.
+struct ReportPlan {
+  std::string name, description;
+  std::vector<std::array<double, 7>> cum_q;  // per week: percentiles 5,10,25,50,75,90,95
+  std::vector<double> burnout, burnt_out, leavers, hires, headcount, hours;  // weekly means
+  std::vector<double> diff;  // paired final-bookings difference with the baseline, per path
+};
+
+// A results file as the report needs it.
+struct ReportData {
+  std::string file;
+  nlohmann::json summary;  // the run's --json summary: the source of every figure in the text
+  std::string scenario_text, scenario_name, scenario_file, start_date, created, format_version;
+  std::string salesim_version, git_revision;
+  int horizon = 0, goal_by_week = 0;
+  std::optional<double> goal;
+  std::vector<ReportPlan> plans;  // in run order; the first is the baseline
+};
+
+// Reads a results file; BadInput naming the file and what was expected when it is missing, not
+// a salesim results file, of another format_major, or incomplete.
+ReportData read_report_data(const std::string& results_file);
+
+struct Report {
+  std::string html;
+  std::vector<std::pair<std::string, std::string>> charts;  // file name ("fan-1-x.svg"), SVG
+};
+Report render_report(const ReportData& d, const ReportOptions& o);
+
+// The whole command: reads the results, writes the HTML (atomically) and, when charts_dir is
+// not empty, each chart as its own SVG file there. Returns the report.
+Report write_report(const std::string& results_file, const std::string& html_file,
+                    const ReportOptions& o, const std::string& charts_dir = "");
+Report write_report(const ReportData& d, const std::string& html_file, const ReportOptions& o,
+                    const std::string& charts_dir = "");
+
+// `salesim run --report FILE`: the report of a run just made, read back from results_file
+// (-o) or, when that is "", from a temporary results file that is removed afterwards.
+void write_run_report(const std::string& html_file, const std::string& results_file,
+                      const Scenario& sc, const ScenarioResults& res,
+                      const std::string& summary_json);
+
+// Headless Chromium on PATH ("chromium", then "chromium-browser"; $SALESIM_CHROMIUM first when
+// set), or "" when there is none.
+std::string find_chromium();
+// Prints html_file to pdf_file (atomically) with headless Chromium. Throws std::runtime_error
+// with Chromium's output when it fails.
+void print_pdf(const std::string& chromium, const std::string& html_file,
+               const std::string& pdf_file);
+
+}  // namespace salesim::tools

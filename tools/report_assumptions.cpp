@@ -1,0 +1,309 @@
+// The report's assumptions in plain language (the scenario's key parameters and each plan's
+// changes, read from the scenario text stored in the results) and its method notes.
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "models/keys.hpp"
+#include "tools/report_sections.hpp"
+
+namespace salesim::tools::report {
+namespace {
+
+std::string pct(double share) {
+  std::string s = fmt::format("{:.1f}", 100 * share);
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s + "%";
+}
+std::string g(double v) { return fmt::format("{:g}", v); }
+
+std::string participants_text(Participants p) {
+  switch (p) {
+    case Participants::all:
+      return "every rep";
+    case Participants::new_hires:
+      return "the reps hired during the run";
+    case Participants::bottom_half:
+      return "the less skilled half of the reps";
+  }
+  return {};
+}
+
+std::string hire_text(const Fmt& f, const Hire& h) {
+  return fmt::format("{} rep{} hired to start in {}", h.count, h.count == 1 ? "" : "s",
+                     f.event_week(h.week));
+}
+
+std::string training_text(const Fmt& f, const TrainingProgram& t) {
+  return fmt::format(
+      "<strong>Training{}</strong> for {}, {} week{} from {}, {} hours a week out of the field, "
+      "on {}; it closes {} of each trained skill's gap to mastery and costs {} per person.",
+      t.name.empty() ? "" : " '" + esc(t.name) + "'", participants_text(t.participants), t.weeks,
+      t.weeks == 1 ? "" : "s", f.event_week(t.start_week), g(t.hours_per_week),
+      t.targeting == Targeting::gap ? fmt::format("each rep's {} weakest skill{}", t.focus_skills,
+                                                  t.focus_skills == 1 ? "" : "s")
+                                    : "every skill",
+      pct(t.efficacy), esc(f.money(t.cost_per_person)));
+}
+
+std::string program_text(const Fmt& f, const Program& p) {
+  const std::string name =
+      p.name.empty() || p.name == to_string(p.kind) ? "" : " '" + esc(p.name) + "'";
+  const std::string when = f.event_week(p.start_week);
+  switch (p.kind) {
+    case ProgramKind::coach_the_coaches:
+      return fmt::format(
+          "<strong>Coach the coaches{}</strong> in {}: managers' coaching skill rises to {} "
+          "(0-1); cost {}.",
+          name, when, g(p.value), esc(f.money(p.cost)));
+    case ProgramKind::profiling:
+      return fmt::format(
+          "<strong>Profiling{}</strong> in {}: reps' awareness of the activities they avoid "
+          "rises to {} (0-1); {} per rep.",
+          name, when, g(p.value), esc(f.money(p.cost_per_person)));
+    case ProgramKind::alignment:
+      return fmt::format(
+          "<strong>Alignment{}</strong> in {}: the share of leadership's expectations the team "
+          "understands becomes {}; {} hours per rep that week; cost {}.",
+          name, when, pct(p.value), g(p.hours_per_rep), esc(f.money(p.cost)));
+    case ProgramKind::coaching_policy:
+      return fmt::format(
+          "<strong>Coaching policy{}</strong> from {}: managers aim for {} hours of coaching "
+          "per rep per week.",
+          name, when, g(p.value));
+  }
+  return {};
+}
+
+// One plan's changes against the scenario's baseline settings, in plain words.
+std::string plan_changes(const Page& pg, const PlanSpec& plan) {
+  const Scenario& sc = *pg.scenario;
+  Params base = sc.base;
+  const auto keys = scalar_keys(base);
+  std::vector<std::string> items;
+  for (const auto& [path, value] : plan.overrides) {
+    std::string meaning, was, unit;
+    for (const auto& k : keys)
+      if (k.path == path) meaning = k.meaning, was = k.value_text(), unit = k.unit;
+    const std::string u = unit.empty() || unit == "share" || unit == "ratio" ? "" : " " + esc(unit);
+    items.push_back(fmt::format(
+        "<strong>{}</strong>{}{} instead of {}{} &mdash; <code>{}</code>{}", esc(value), u,
+        plan.from_week > 0 ? fmt::format(" from {}", pg.f.event_week(plan.from_week)) : "",
+        esc(was), was == "null" || was == "true" || was == "false" ? "" : u, esc(path),
+        meaning.empty() ? "" : ": " + esc(meaning)));
+  }
+  const Params& p = plan.params;
+  for (std::size_t i = base.hiring.size(); i < p.hiring.size(); ++i)
+    items.push_back(hire_text(pg.f, p.hiring[i]) + ".");
+  for (std::size_t i = base.training.size(); i < p.training.size(); ++i)
+    items.push_back(training_text(pg.f, p.training[i]));
+  for (std::size_t i = base.programs.size(); i < p.programs.size(); ++i)
+    items.push_back(program_text(pg.f, p.programs[i]));
+  if (items.empty()) return "<p>No changes: the organisation carries on as described above.</p>";
+  std::string h = R"(<ul class="changes">)";
+  for (const auto& i : items) h += "<li>" + i + "</li>";
+  return h + "</ul>";
+}
+
+}  // namespace
+
+std::optional<Scenario> parse_scenario(const ReportData& d) {
+  try {
+    return load_scenario_text(d.scenario_text, d.scenario_file);
+  } catch (const std::exception&) {
+    return std::nullopt;  // written by another salesim: the text is still shown as run
+  }
+}
+
+std::string assumptions_section(Page& pg) {
+  std::string h = R"(<section id="assumptions"><h2>Assumptions</h2>)";
+  if (!pg.scenario)
+    return h +
+           "<p>This salesim cannot read the scenario stored in the results file, so its "
+           "parameters are not summarised here; the file as run is in the appendix.</p></section>";
+  const Scenario& sc = *pg.scenario;
+  const Params& p = sc.base;
+  const Fmt& f = pg.f;
+  h += "<p>What the simulation takes as given, in plain words. Every plan starts from this "
+       "organisation; the next part lists what each plan changes.</p><dl class=\"params\">";
+  auto item = [&](const std::string& term, const std::string& text) {
+    h += "<dt>" + term + "</dt><dd>" + text + "</dd>";
+  };
+  item("Horizon", fmt::format("{} weeks{}", sc.horizon(),
+                              f.has_dates() ? ", from " + f.date(p.simulation.start_date) : ""));
+  if (p.goal.revenue) {
+    std::string goal =
+        fmt::format("Bookings of {} by {}", esc(f.money(*p.goal.revenue)), f.week(sc.goal_week()));
+    if (!p.goal.checkpoints.empty()) {
+      goal += "; checkpoints: ";
+      for (std::size_t i = 0; i < p.goal.checkpoints.size(); ++i) {
+        const auto& c = p.goal.checkpoints[i];
+        goal += fmt::format("{}{} {} by {}", i ? ", " : "", esc(c.label), esc(f.money(c.revenue)),
+                            f.week(c.week));
+      }
+    }
+    item("Goal", goal + ".");
+  }
+  item("Team",
+       fmt::format("{} quota-carrying reps and {} managers (about {:.0f} reps each); salary {} a "
+                   "year per rep and {} per manager; commission {} of bookings.",
+                   p.team.reps, p.team.managers,
+                   double(p.team.reps) / std::max<std::int64_t>(1, p.team.managers),
+                   esc(f.money(p.team.salary)), esc(f.money(p.team.manager_salary)),
+                   pct(p.compensation.commission_rate)));
+  std::string skills;
+  for (const auto& [name, b] : p.team.skills)
+    skills += fmt::format("{}{} {} (spread {})", skills.empty() ? "" : ", ", esc(name), g(b.mean),
+                          g(b.sd));
+  item("Skills", fmt::format("On a scale of 0 to 1, the team's average (and spread): {}. New "
+                             "hires start at {} and ramp up over {} weeks.",
+                             skills.empty() ? "0.4 for every skill" : skills,
+                             g(p.people.new_hire_skill.mean), p.people.ramp_weeks));
+  item("Deals", fmt::format("A won deal books {} on average (coefficient of variation {}: deals "
+                            "vary a lot in size).",
+                            esc(f.money(p.pipeline.deal_mean)), g(p.pipeline.deal_cv)));
+  std::string stages;
+  for (const auto& st : p.pipeline.stages)
+    stages += fmt::format(
+        "<tr><th>{}</th><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{} to {}</td><td>{}</td>"
+        "<td>{}</td></tr>",
+        esc(st.name), esc(st.skill), g(st.hours), pct(st.exit_rate), pct(st.conversion.floor),
+        pct(st.conversion.top), pct(st.stale_loss), st.initial_per_rep);
+  item("Market",
+       p.market.volatility > 0
+           ? fmt::format("Demand moves by about {} from its average (volatility {}, persistence "
+                         "{}: good and bad spells last). {} inbound leads a week, of which {} "
+                         "become opportunities; marketing costs {} a week.",
+                         pct(p.market.volatility), g(p.market.volatility), g(p.market.persistence),
+                         g(p.market.inbound_leads_per_week), pct(p.market.lead_quality),
+                         esc(f.money(p.costs.marketing_per_week)))
+           : fmt::format("Steady demand. {} inbound leads a week, of which {} become "
+                         "opportunities; marketing costs {} a week.",
+                         g(p.market.inbound_leads_per_week), pct(p.market.lead_quality),
+                         esc(f.money(p.costs.marketing_per_week))));
+  item("Time",
+       fmt::format(
+           "Reps work {} hours a week without strain and at most {}; {} hours go to "
+           "admin; managers have {} hours a week for coaching and aim for {} hours per "
+           "rep. Prospecting: {}.",
+           g(p.capacity.sustainable_hours), g(p.capacity.max_hours), g(p.capacity.admin_hours),
+           g(p.capacity.manager_coaching_hours), g(p.org.coaching_hours_per_rep),
+           p.prospecting.target_hours
+               ? fmt::format("a target of {} hours a week{}", g(*p.prospecting.target_hours),
+                             p.prospecting.mandatory ? ", mandatory" : "")
+               : "in the time left after pipeline work"));
+  item("Burnout",
+       fmt::format("Working beyond the sustainable hours builds burnout; {} of it fades each "
+                   "week. A fully burnt-out rep converts {} fewer deals, has {} fewer hours "
+                   "and is more likely to leave.",
+                   pct(p.burnout.recovery), pct(p.burnout.conversion_loss),
+                   pct(p.burnout.capacity_loss)));
+  item("People",
+       fmt::format("{} of reps leave in a year at the base rate; {}; a hire costs {}; a "
+                   "leaver's open opportunities are lost at a rate of {}, the rest handed over.",
+                   pct(p.people.attrition_annual),
+                   p.people.backfill ? fmt::format("every leaver is replaced after {} weeks",
+                                                   p.people.time_to_fill_weeks)
+                                     : "leavers are not replaced",
+                   esc(f.money(p.people.hire_cost)), pct(p.people.handover_loss)));
+  item("Organisation",
+       fmt::format("The team understands {} of leadership's expectations (alignment); reps' "
+                   "awareness of the activities they avoid is {}; managers' coaching skill is "
+                   "{} (0 to 1).",
+                   pct(p.org.alignment), g(p.org.awareness), g(p.org.manager_coaching_skill)));
+  std::vector<std::string> planned;
+  for (const auto& hr : p.hiring) planned.push_back(hire_text(f, hr) + ".");
+  for (const auto& t : p.training) planned.push_back(training_text(f, t));
+  for (const auto& pr : p.programs) planned.push_back(program_text(f, pr));
+  if (!planned.empty()) {
+    std::string list;
+    for (const auto& x : planned) list += x + " ";
+    item("In every plan", list);
+  }
+  h += "</dl>";
+  h +=
+      R"(<table class="data"><caption>The sales pipeline, stage by stage</caption><thead><tr><th>Stage</th><th class="t">Skill it needs</th><th>Hours per opportunity per week</th><th>Leave the stage per week</th><th>Advance (skill 0 to 1)</th><th>Lost per week if not worked</th><th>Open per rep at the start</th></tr></thead><tbody>)" +
+      stages + "</tbody></table>";
+
+  h += "<h3>What each plan changes</h3>";
+  for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
+    const PlanSpec* spec = nullptr;
+    for (const auto& ps : sc.plans)
+      if (ps.name == pg.d.plans[i].name) spec = &ps;
+    h += fmt::format("<h4>{}{}</h4>", pg.plan_name(i),
+                     pg.d.plans[i].description.empty()
+                         ? ""
+                         : " <span class=\"note\">" + esc(pg.d.plans[i].description) + "</span>");
+    h += spec ? plan_changes(pg, *spec) : "<p>Not in the stored scenario.</p>";
+  }
+  return h + "</section>";
+}
+
+std::string method_section(Page& pg) {
+  const auto& s = pg.s;
+  const Fmt& f = pg.f;
+  std::string h = R"(<section id="method"><h2>Method</h2>)";
+  h += fmt::format(
+      "<p><strong>Simulation.</strong> salesim simulated each plan week by week over {} "
+      "possible futures (Monte Carlo paths) of {} weeks, with seed {}: every rep's skills, "
+      "hours, burnout, pipeline, deals won and lost, departures and hires, in a market that "
+      "moves. The same seed gives the same results on any computer.</p>",
+      f.fig(s, "/paths", Kind::count), f.fig(s, "/horizon_weeks", Kind::count),
+      esc(s["seed"].dump()));
+  h += "<p><strong>Same futures for every plan.</strong> Every plan meets the same market, the "
+       "same people and the same luck wherever it does not change them (common random "
+       "numbers). Differences between plans are therefore the plans' doing, and the paired "
+       "differences in this report are far more precise than two separate forecasts would "
+       "be.</p>";
+  h += fmt::format(
+      "<p><strong>Uncertainty, shown two ways.</strong> The bands of the fan charts and the "
+      "10-90% ranges show how widely the outcome varies from one future to another: real "
+      "uncertainty about what will happen. The standard errors (&plusmn;) and the whiskers "
+      "(&plusmn;1.96 standard errors, a 95% interval) show how precisely the simulation has "
+      "estimated each figure; they shrink as more futures are simulated. A probability's "
+      "standard error is &radic;(p(1&minus;p)/n); a mean's is its standard deviation over "
+      "&radic;n. When no simulated future misses (100%) or none meets (0%), the standard "
+      "error is 0, yet the true chance may still differ by up to about 3/n: here "
+      "{}.</p>",
+      Fmt::prob_diff(3.0 / std::max(1.0, num_at(s, "/paths"))).substr(1));
+  if (s.contains("precision"))
+    h += fmt::format(
+        "<p><strong>Precision.</strong> Futures were added until the standard error of "
+        "P(goal) was at most {} for every plan.</p>",
+        f.fig(s, "/precision/target_se", Kind::prob_se));
+  h += "<p><strong>What the model leaves out.</strong> The simulation is a model of a sales "
+       "team, not of the whole business. It does not include:</p><ul>"
+       "<li>pricing, discounting and product changes: deal sizes follow one distribution;</li>"
+       "<li>competitors' moves, seasonality and one-off shocks beyond the market's random "
+       "ups and downs;</li>"
+       "<li>renewals, churn and expansion of existing customers: bookings are new deals;</li>"
+       "<li>cash timing: a deal counts when it is won, not when it is paid; costs other than "
+       "salaries, commission, marketing, hiring, training and programmes;</li>"
+       "<li>team dynamics beyond what the parameters describe (morale spreading, star "
+       "performers leaving first, manager turnover);</li>"
+       "<li>uncertainty about the assumptions themselves: the ranges show the randomness of "
+       "one set of assumptions. If a parameter is a guess, test how much it matters (for "
+       "example with <code>salesim sensitivity</code>) before relying on a close call.</li>"
+       "</ul>";
+  h += R"(<table class="data"><caption>Provenance</caption><tbody>)";
+  auto row = [&](const std::string& k, const std::string& v) {
+    h += "<tr><th>" + k + "</th><td style=\"text-align:left\">" + v + "</td></tr>";
+  };
+  row("Scenario", esc(pg.d.scenario_name) + " (<code>" + esc(pg.d.scenario_file) + "</code>)");
+  row("Futures per plan", f.fig(s, "/paths", Kind::count));
+  row("Seed", esc(s["seed"].dump()));
+  row("Model and program", fmt::format("salesim {} (git {}); the model is specified in the "
+                                       "project's docs/model.md",
+                                       esc(s.value("salesim_version", pg.d.salesim_version)),
+                                       esc(s.value("git_revision", pg.d.git_revision))));
+  row("Results file", fmt::format("<code>{}</code>, format {}, created {}", esc(pg.d.file),
+                                  esc(pg.d.format_version), esc(pg.d.created)));
+  h += "</tbody></table>";
+  h += "</section>";
+  h +=
+      R"(<section id="scenario"><h2>Appendix: the scenario file as run</h2><pre class="scenario">)" +
+      esc(pg.d.scenario_text) + "</pre></section>";
+  return h;
+}
+
+}  // namespace salesim::tools::report

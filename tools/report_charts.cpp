@@ -1,0 +1,438 @@
+// The report's sections built around charts: bookings over time (fan charts), checkpoints,
+// the paired comparison with the baseline, people, and money. Text figures come from the JSON
+// summary (Fmt::fig); charts from the results file's weekly and per-path datasets.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "tools/report_sections.hpp"
+
+namespace salesim::tools::report {
+namespace {
+
+using nlohmann::json;
+namespace ch = charts;
+
+constexpr double kZ95 = 1.96;  // whiskers: a 95% interval of the Monte Carlo estimate
+
+std::vector<double> weeks_from_zero(int horizon) {
+  std::vector<double> x(horizon + 1);
+  for (int w = 0; w <= horizon; ++w) x[w] = w;
+  return x;
+}
+// A weekly series with the value at week 0 (start) in front.
+std::vector<double> from_start(double at_start, const std::vector<double>& v) {
+  std::vector<double> o{at_start};
+  o.insert(o.end(), v.begin(), v.end());
+  return o;
+}
+std::vector<double> quantile_column(const ReportPlan& p, int k) {
+  std::vector<double> o{0.0};
+  for (const auto& row : p.cum_q) o.push_back(row[k]);
+  return o;
+}
+
+// The goal line and the checkpoint markers of bookings charts.
+void goal_and_checkpoints(const Page& pg, ch::LineChart& c) {
+  const Fmt& f = pg.f;
+  if (pg.d.goal) c.hlines.push_back({*pg.d.goal, "Goal " + f.money(*pg.d.goal)});
+  if (pg.d.goal && pg.d.goal_by_week < pg.d.horizon)
+    c.vlines.push_back({double(pg.d.goal_by_week), "goal date"});
+  for (const auto& cp : pg.s["plans"][0]["checkpoints"])
+    c.points.push_back({cp["week"].get<double>(), cp["target"].get<double>(),
+                        fmt::format("{} {}", cp["label"].get<std::string>(),
+                                    f.money(cp["target"].get<double>()))});
+  if (!c.points.empty()) c.points_legend = "checkpoint target";
+}
+
+std::string goal_words(const Page& pg) {
+  if (!pg.d.goal) return "The scenario sets no goal.";
+  return fmt::format("Goal {} by {}.", pg.f.money(*pg.d.goal), pg.f.week(pg.d.goal_by_week));
+}
+
+std::string money_axis_label(const Page& pg, const std::string& what) {
+  return fmt::format("{} ({})", what, pg.f.currency_unit());
+}
+
+}  // namespace
+
+// ---- Bookings over time ---------------------------------------------------------------------
+
+std::string median_chart(Page& pg) {
+  const int W = pg.d.horizon;
+  ch::LineChart c;
+  c.frame = {"bookings-median", "Median cumulative bookings by plan", "", 900, 420};
+  c.x = pg.f.time_axis(W);
+  c.y.label = money_axis_label(pg, "Cumulative bookings");
+  c.y.min = 0.0;
+  std::string desc =
+      fmt::format("Median cumulative bookings over {} weeks for {} plans. ", W, pg.d.plans.size());
+  for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
+    ch::Series s{pg.d.plans[i].name, weeks_from_zero(W), quantile_column(pg.d.plans[i], 3), {}};
+    s.style = int(i);
+    s.marker_every = std::max(1, W / 8);
+    c.series.push_back(s);
+    desc += fmt::format("{} ends at a median of {}. ", pg.d.plans[i].name,
+                        pg.f.money(num_at(pg.s, pg.p(i) + "/final_bookings/p50")));
+  }
+  goal_and_checkpoints(pg, c);
+  c.frame.desc = desc + goal_words(pg);
+  return pg.figure(ch::line_chart_svg(c), c.frame.id,
+                   "Half of the simulated futures book more than the line, half less. The "
+                   "dashed line is the goal; diamonds are the checkpoint targets.");
+}
+
+std::string bookings_section(Page& pg) {
+  const int W = pg.d.horizon;
+  std::string h = R"(<section id="bookings"><h2>Bookings over time</h2>)";
+  h += "<p>Each panel shows one plan's cumulative bookings across the simulated futures: the "
+       "line is the median, the dark band holds the middle half of the futures (25-75%) and "
+       "the light band eight in ten (10-90%). The wider the bands, the less certain the "
+       "outcome. All panels share one scale.</p>";
+  double top = pg.d.goal.value_or(0);
+  for (const auto& p : pg.d.plans)
+    for (const auto& row : p.cum_q)
+      if (std::isfinite(row[5])) top = std::max(top, row[5]);
+  double lo = 0;
+  ch::nice_ticks(lo, top);
+  h += R"(<div class="grid2">)";
+  for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
+    const ReportPlan& p = pg.d.plans[i];
+    const std::string pi = pg.p(i);
+    ch::LineChart c;
+    c.frame = {fmt::format("fan-{}-{}", i + 1, slug(p.name)),
+               fmt::format("{}: cumulative bookings", p.name), "", 560, 380};
+    c.x = pg.f.time_axis(W);
+    c.y.label = money_axis_label(pg, "Cumulative bookings");
+    c.y.min = 0.0;
+    c.y.max = top;
+    ch::Series s{"median", weeks_from_zero(W), quantile_column(p, 3), {}};
+    s.style = int(i);
+    s.bands = {{quantile_column(p, 1), quantile_column(p, 5), "10-90% of futures", 0.16},
+               {quantile_column(p, 2), quantile_column(p, 4), "25-75% of futures", 0.32}};
+    c.series = {s};
+    goal_and_checkpoints(pg, c);
+    c.frame.desc = fmt::format(
+        "Fan chart of {}'s cumulative bookings over {} weeks. At the end the median is {}; "
+        "10-90% of simulated futures lie between {} and {}. {}{}",
+        p.name, W, pg.f.money(num_at(pg.s, pi + "/final_bookings/p50")),
+        pg.f.money(num_at(pg.s, pi + "/final_bookings/p10")),
+        pg.f.money(num_at(pg.s, pi + "/final_bookings/p90")), goal_words(pg),
+        pg.d.goal
+            ? " Probability of reaching it: " + Fmt::prob(num_at(pg.s, pi + "/goal/p_met")) + "."
+            : "");
+    h += pg.figure(ch::line_chart_svg(c), c.frame.id, "");
+  }
+  return h + "</div></section>";
+}
+
+// ---- Checkpoints ----------------------------------------------------------------------------
+
+std::string checkpoints_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  const json& cps = s["plans"][0]["checkpoints"];
+  const std::size_t n = pg.d.plans.size();
+  std::string h = R"(<section id="checkpoints"><h2>Checkpoints on the way</h2>)";
+  if (cps.empty() && !pg.d.goal)
+    return h + "<p>The scenario sets no goal and no checkpoints.</p></section>";
+  h += "<p>The probability of having booked at least each checkpoint's target by its week, "
+       "with its standard error (the Monte Carlo uncertainty of the estimate; more simulated "
+       "futures make it smaller).</p>";
+  h += R"(<table class="data"><thead><tr><th>Checkpoint</th><th>By</th><th>Target</th>)";
+  for (std::size_t i = 0; i < n; ++i) h += "<th>" + pg.plan_name(i) + "</th>";
+  h += "</tr></thead><tbody>";
+  for (std::size_t c = 0; c < cps.size(); ++c) {
+    const std::string cp0 = fmt::format("/plans/0/checkpoints/{}", c);
+    h += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td>",
+                     esc(cps[c]["label"].get<std::string>()), f.fig(s, cp0 + "/week", Kind::week),
+                     f.fig(s, cp0 + "/target", Kind::money));
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string cp = fmt::format("{}/checkpoints/{}", pg.p(i), c);
+      h += fmt::format("<td>{} <small>{}</small></td>", f.fig(s, cp + "/p_met", Kind::prob),
+                       f.fig(s, cp + "/se", Kind::prob_se));
+    }
+    h += "</tr>";
+  }
+  if (pg.d.goal) {
+    h += fmt::format("<tr><th><strong>Goal</strong></th><td>{}</td><td>{}</td>",
+                     f.fig(s, "/goal/by_week", Kind::week), f.fig(s, "/goal/revenue", Kind::money));
+    for (std::size_t i = 0; i < n; ++i)
+      h += fmt::format("<td><strong>{}</strong> <small>{}</small></td>",
+                       f.fig(s, pg.p(i) + "/goal/p_met", Kind::prob),
+                       f.fig(s, pg.p(i) + "/goal/se", Kind::prob_se));
+    h += "</tr>";
+  }
+  if (!cps.empty()) {
+    h += "<tr><th>Every checkpoint</th><td></td><td></td>";
+    for (std::size_t i = 0; i < n; ++i)
+      h += fmt::format("<td>{} <small>{}</small></td>",
+                       f.fig(s, pg.p(i) + "/p_all_checkpoints", Kind::prob),
+                       f.fig(s, pg.p(i) + "/p_all_checkpoints_se", Kind::prob_se));
+    h += "</tr>";
+  }
+  h += "</tbody></table>";
+
+  ch::BarChart b;
+  b.frame = {"checkpoints", "Probability of meeting each checkpoint and the goal", "", 900, 0};
+  b.value = {"Probability (%)", 0.0, 1.0, {}, ch::Axis::Format::percent};
+  std::string desc = "Grouped bars: for each checkpoint, each plan's probability of meeting it. ";
+  for (const auto& p : pg.d.plans) b.series.push_back(p.name);
+  for (std::size_t c = 0; c <= cps.size(); ++c) {
+    const bool goal = c == cps.size();
+    if (goal && !pg.d.goal) break;
+    ch::BarGroup g;
+    g.label = goal ? "Goal" : cps[c]["label"].get<std::string>();
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string base =
+          goal ? pg.p(i) + "/goal" : fmt::format("{}/checkpoints/{}", pg.p(i), c);
+      const double pm = num_at(s, base + "/p_met"), se = num_at(s, base + "/se");
+      g.bars.push_back({pm, kZ95 * se, Fmt::prob(pm)});
+      desc += fmt::format("{} {}: {}. ", g.label, pg.d.plans[i].name, Fmt::prob(pm));
+    }
+    b.groups.push_back(g);
+  }
+  b.frame.desc = desc;
+  h += pg.figure(ch::bar_chart_svg(b), b.frame.id,
+                 "Whiskers: a 95% interval of each estimate (±1.96 standard errors).");
+
+  if (!cps.empty()) {
+    h +=
+        R"(<table class="data"><caption>Mean cumulative bookings at each checkpoint (± standard error)</caption><thead><tr><th>Checkpoint</th><th>Target</th>)";
+    for (std::size_t i = 0; i < n; ++i) h += "<th>" + pg.plan_name(i) + "</th>";
+    h += "</tr></thead><tbody>";
+    for (std::size_t c = 0; c < cps.size(); ++c) {
+      h += fmt::format("<tr><th>{}</th><td>{}</td>", esc(cps[c]["label"].get<std::string>()),
+                       f.fig(s, fmt::format("/plans/0/checkpoints/{}/target", c), Kind::money));
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::string bc = fmt::format("{}/bookings_at_checkpoints/{}", pg.p(i), c);
+        h += fmt::format("<td>{} <small>{}</small></td>", f.fig(s, bc + "/mean", Kind::money),
+                         f.fig(s, bc + "/se", Kind::money_se));
+      }
+      h += "</tr>";
+    }
+    h += "</tbody></table>";
+  }
+  return h + "</section>";
+}
+
+// ---- Against the baseline -------------------------------------------------------------------
+
+std::string comparison_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  const std::size_t n = pg.d.plans.size();
+  const std::string base = pg.d.plans[0].name;
+  std::string h = R"(<section id="comparison"><h2>Each plan against the baseline</h2>)";
+  h += fmt::format(
+      "<p>Every plan was run on the same simulated futures as {}: the same market, the same "
+      "people and the same luck wherever the plan does not change them. So each future gives a "
+      "paired difference, plan minus baseline, and the differences are much sharper than a "
+      "comparison of two separate forecasts. P(better) is the share of futures in which the "
+      "plan books more.</p>",
+      pg.plan_name(0));
+  h +=
+      R"(<table class="data"><thead><tr><th>Plan</th><th>Bookings difference</th><th>P(better)</th>)";
+  if (pg.d.goal) h += "<th>P(goal) difference</th>";
+  h += "<th>Extra cost</th><th>Extra profit</th><th>Return on extra cost</th><th>Leavers "
+       "difference</th></tr></thead><tbody>";
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::string v = pg.p(i) + "/vs_first";
+    h += "<tr><th>" + pg.plan_name(i) + "</th>";
+    h += fmt::format("<td>{} <small>±{}</small></td><td>{}</td>",
+                     f.fig(s, v + "/final_bookings_diff_mean", Kind::money_diff),
+                     f.fig(s, v + "/se", Kind::money), f.fig(s, v + "/p_better", Kind::prob));
+    if (pg.d.goal)
+      h += fmt::format("<td>{} <small>{}</small></td>",
+                       f.fig(s, v + "/p_goal_diff", Kind::prob_diff),
+                       f.fig(s, v + "/p_goal_diff_se", Kind::prob_se));
+    h += fmt::format(
+        "<td>{} <small>±{}</small></td><td>{} <small>±{}</small></td><td>{}</td><td>{}</td></tr>",
+        f.fig(s, v + "/cost_diff_mean", Kind::money_diff),
+        f.fig(s, v + "/cost_diff_se", Kind::money),
+        f.fig(s, v + "/profit_diff_mean", Kind::money_diff),
+        f.fig(s, v + "/profit_diff_se", Kind::money), f.fig(s, v + "/roi", Kind::ratio),
+        f.fig(s, v + "/leavers_diff_mean", Kind::number));
+  }
+  h += "</tbody></table>";
+  const json& cps = s["plans"][0]["checkpoints"];
+  if (!cps.empty()) {
+    h +=
+        R"(<table class="data"><caption>Difference in the probability of meeting each checkpoint (percentage points, ± standard error)</caption><thead><tr><th>Plan</th>)";
+    for (const auto& c : cps) h += "<th>" + esc(c["label"].get<std::string>()) + "</th>";
+    h += "</tr></thead><tbody>";
+    for (std::size_t i = 1; i < n; ++i) {
+      h += "<tr><th>" + pg.plan_name(i) + "</th>";
+      for (std::size_t c = 0; c < cps.size(); ++c) {
+        const std::string v = fmt::format("{}/vs_first/checkpoints_diff/{}", pg.p(i), c);
+        h += fmt::format("<td>{} <small>{}</small></td>",
+                         f.fig(s, v + "/p_met_diff", Kind::prob_diff),
+                         f.fig(s, v + "/se", Kind::prob_se));
+      }
+      h += "</tr>";
+    }
+    h += "</tbody></table>";
+  }
+  h += R"(<div class="grid2">)";
+  for (std::size_t i = 1; i < n; ++i) {
+    const ReportPlan& p = pg.d.plans[i];
+    const std::string v = pg.p(i) + "/vs_first";
+    const double mean = num_at(s, v + "/final_bookings_diff_mean");
+    ch::Histogram hist;
+    hist.frame = {fmt::format("diff-{}-{}", i + 1, slug(p.name)),
+                  fmt::format("{} minus {}: final bookings", p.name, base), "", 560, 360};
+    hist.x.label = money_axis_label(pg, "Difference in final bookings per future");
+    hist.values = p.diff;
+    hist.split = 0.0;
+    hist.style = int(i);
+    hist.vlines = {{0, "no difference"}, {mean, "mean " + f.money_signed(mean)}};
+    hist.frame.desc = fmt::format(
+        "Histogram of the paired difference in final bookings, {} minus {}, over {} simulated "
+        "futures. The plan books more in {} of them; the mean difference is {} (standard error "
+        "{}).",
+        p.name, base, p.diff.size(), Fmt::prob(num_at(s, v + "/p_better")), f.money_signed(mean),
+        f.money(num_at(s, v + "/se")));
+    h += pg.figure(ch::histogram_svg(hist), hist.frame.id, "");
+  }
+  return h + "</div></section>";
+}
+
+// ---- People ---------------------------------------------------------------------------------
+
+std::string people_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  const int W = pg.d.horizon;
+  const std::size_t n = pg.d.plans.size();
+  std::string h = R"(<section id="people"><h2>People</h2>)";
+  h += "<p>What each plan does to the team: burnout (0 = none, 1 = fully burnt out; above 0.7 "
+       "counts as burnt out), people who leave, the reps in post and the hours they work. "
+       "Figures are averages over the simulated futures.</p>";
+  h +=
+      R"(<table class="data"><thead><tr><th>Plan</th><th>Mean burnout at the end</th><th>Burnt out at the end</th><th>Leavers</th><th>Hires</th><th>Reps at the end</th><th>Hours per rep-week</th></tr></thead><tbody>)";
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string pp = pg.p(i) + "/people";
+    h += fmt::format(
+        "<tr><th>{}</th><td>{}</td><td>{}</td><td>{} <small>±{}</small></td><td>{}</td><td>{}</td>"
+        "<td>{}</td></tr>",
+        pg.plan_name(i), f.fig(s, pp + "/burnout_mean_final", Kind::number, 2),
+        f.fig(s, pp + "/burnt_out_share_final", Kind::prob),
+        f.fig(s, pp + "/leavers_mean", Kind::number), f.fig(s, pp + "/leavers_se", Kind::number),
+        f.fig(s, pp + "/hires_mean", Kind::number),
+        f.fig(s, pp + "/headcount_final_mean", Kind::number),
+        f.fig(s, pp + "/hours_per_rep_week_mean", Kind::number));
+  }
+  h += "</tbody></table>";
+
+  struct Panel {
+    const char* id;
+    const char* title;
+    std::string y_label;
+    std::vector<double> ReportPlan::*series;
+    bool cumulative;
+    const char* json_key;
+    int digits;
+  };
+  const Panel panels[] = {{"burnout", "Mean burnout of the reps in post", "Mean burnout (0 to 1)",
+                           &ReportPlan::burnout, false, "burnout_mean_final", 2},
+                          {"leavers", "Leavers since the start", "Reps who left (cumulative)",
+                           &ReportPlan::leavers, true, "leavers_mean", 1},
+                          {"headcount", "Reps in post", "Active reps", &ReportPlan::headcount,
+                           false, "headcount_final_mean", 1},
+                          {"hours", "Hours worked per rep", "Hours per rep per week",
+                           &ReportPlan::hours, false, "hours_per_rep_week_mean", 1}};
+  h += R"(<div class="grid2">)";
+  for (const auto& panel : panels) {
+    ch::LineChart c;
+    const std::string id = panel.id;
+    c.frame = {"people-" + id, panel.title, "", 560, 360};
+    c.x = pg.f.time_axis(W);
+    c.y.label = panel.y_label;
+    if (id == "burnout" || id == "leavers") c.y.min = 0.0;
+    std::string desc =
+        fmt::format("{} over {} weeks, mean over simulated futures, per plan. {}: ", panel.title, W,
+                    id == "hours" ? "Over the run" : "At the end");
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& v = pg.d.plans[i].*panel.series;
+      std::vector<double> y = v;
+      if (panel.cumulative)
+        for (std::size_t k = 1; k < y.size(); ++k) y[k] += y[k - 1];
+      // Week 0 is the start: no burnout, nobody left, the starting team; hours start at week 1.
+      const double start = id == "headcount"
+                               ? (pg.scenario ? double(pg.scenario->base.team.reps) : v[0])
+                           : id == "hours" ? std::nan("")
+                                           : 0.0;
+      ch::Series sr{pg.d.plans[i].name, weeks_from_zero(W), from_start(start, y), {}};
+      sr.style = int(i);
+      sr.marker_every = std::max(1, W / 6);
+      c.series.push_back(sr);
+      desc += fmt::format("{} {:.{}f}{}", pg.d.plans[i].name,
+                          num_at(s, fmt::format("{}/people/{}", pg.p(i), panel.json_key)),
+                          panel.digits, i + 1 < n ? "; " : ".");
+    }
+    c.frame.desc = desc;
+    h += pg.figure(ch::line_chart_svg(c), c.frame.id, "");
+  }
+  return h + "</div></section>";
+}
+
+// ---- Money ----------------------------------------------------------------------------------
+
+std::string money_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  const std::size_t n = pg.d.plans.size();
+  std::string h = R"(<section id="money"><h2>Cost, profit and return</h2>)";
+  h += fmt::format(
+      "<p>Cost is everything the model charges over the {} weeks: salaries, commission, "
+      "marketing, hiring, training and programmes. Profit is bookings minus that cost. The "
+      "return on extra cost is the extra profit a plan makes over {} divided by what it costs "
+      "extra: 2.0 means each unit of extra spend comes back as two units of profit on top of "
+      "paying for itself. Plans that cost no more have no return to compute.</p>",
+      pg.d.horizon, pg.plan_name(0));
+  h +=
+      R"(<table class="data"><thead><tr><th>Plan</th><th>Cost</th><th>Profit</th><th>Extra cost</th><th>Extra profit</th><th>Return on extra cost</th></tr></thead><tbody>)";
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string pi = pg.p(i);
+    h += fmt::format("<tr><th>{}</th><td>{} <small>{}</small></td><td>{} <small>{}</small></td>",
+                     pg.plan_name(i), f.fig(s, pi + "/cost/mean", Kind::money),
+                     f.fig(s, pi + "/cost/se", Kind::money_se),
+                     f.fig(s, pi + "/profit/mean", Kind::money),
+                     f.fig(s, pi + "/profit/se", Kind::money_se));
+    if (i == 0) {
+      h += "<td>baseline</td><td></td><td></td></tr>";
+      continue;
+    }
+    const std::string v = pi + "/vs_first";
+    h += fmt::format("<td>{} <small>±{}</small></td><td>{} <small>±{}</small></td><td>{}</td></tr>",
+                     f.fig(s, v + "/cost_diff_mean", Kind::money_diff),
+                     f.fig(s, v + "/cost_diff_se", Kind::money),
+                     f.fig(s, v + "/profit_diff_mean", Kind::money_diff),
+                     f.fig(s, v + "/profit_diff_se", Kind::money),
+                     f.fig(s, v + "/roi", Kind::ratio));
+  }
+  h += "</tbody></table>";
+
+  ch::BarChart b;
+  b.frame = {"money", "Cost and profit by plan", "", 900, 0};
+  b.value.label = money_axis_label(pg, fmt::format("Over {} weeks", pg.d.horizon));
+  b.series = {"Cost", "Profit"};
+  b.series_style = {ch::kGreyStyle, ch::kDarkStyle};  // measures, not plans
+  std::string desc = "Grouped bars of mean cost and mean profit per plan. ";
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string pi = pg.p(i);
+    const double cost = num_at(s, pi + "/cost/mean"), profit = num_at(s, pi + "/profit/mean");
+    b.groups.push_back({pg.d.plans[i].name,
+                        {{cost, kZ95 * num_at(s, pi + "/cost/se"), f.money(cost)},
+                         {profit, kZ95 * num_at(s, pi + "/profit/se"), f.money(profit)}}});
+    desc +=
+        fmt::format("{}: cost {}, profit {}. ", pg.d.plans[i].name, f.money(cost), f.money(profit));
+  }
+  b.frame.desc = desc;
+  h += pg.figure(ch::bar_chart_svg(b), b.frame.id,
+                 "Whiskers: a 95% interval of each mean (±1.96 standard errors).");
+  return h + "</section>";
+}
+
+}  // namespace salesim::tools::report

@@ -1,0 +1,120 @@
+// Reading a results file for the report (layout: docs/results-format.md), with messages that
+// name the file and say what was expected.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "salesim/version.hpp"
+#include "sim/h5.hpp"
+#include "tools/cli.hpp"
+#include "tools/report.hpp"
+#include "tools/results_h5.hpp"
+
+namespace salesim::tools {
+namespace {
+
+constexpr const char* kHowToMake = "write one with `salesim run SCENARIO.yaml -o results.h5`";
+
+std::vector<double> read_1d(const sim::h5::Group& g, const std::string& name, std::size_t n) {
+  std::vector<hsize_t> dims;
+  auto v = g.read_doubles(name, &dims);
+  if (v.size() != n)
+    throw sim::h5::Error(fmt::format("{} has {} values, expected {}", name, v.size(), n));
+  return v;
+}
+
+ReportPlan read_plan(const sim::h5::Group& plans, const std::string& name, int weeks) {
+  ReportPlan p;
+  p.name = name;
+  const auto g = plans.open_group(name);
+  if (g.has_attr("description")) p.description = g.attr_string("description");
+  const auto w = g.open_group("weekly");
+  std::vector<hsize_t> dims;
+  const auto q = w.read_doubles("cum_bookings_quantiles", &dims);
+  if (dims.size() != 2 || dims[0] != hsize_t(weeks) || dims[1] != 7)
+    throw sim::h5::Error(
+        fmt::format("plans/{}/weekly/cum_bookings_quantiles is not {} x 7", name, weeks));
+  p.cum_q.resize(weeks);
+  for (int i = 0; i < weeks; ++i)
+    for (int k = 0; k < 7; ++k) p.cum_q[i][k] = q[i * 7 + k];
+  p.burnout = read_1d(w, "burnout_mean_mean", weeks);
+  p.burnt_out = read_1d(w, "burnt_out_reps_mean", weeks);
+  p.leavers = read_1d(w, "leavers_mean", weeks);
+  p.hires = read_1d(w, "hires_mean", weeks);
+  p.headcount = read_1d(w, "headcount_mean", weeks);
+  p.hours = read_1d(w, "hours_per_rep_mean", weeks);
+  return p;
+}
+
+}  // namespace
+
+ReportData read_report_data(const std::string& file) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(file, ec))
+    throw BadInput(
+        fmt::format("{}: no such file; expected a salesim results file ({})", file, kHowToMake));
+  if (fs::is_directory(file, ec))
+    throw BadInput(
+        fmt::format("{}: is a folder; expected a salesim results file ({})", file, kHowToMake));
+  if (!sim::h5::File::is_hdf5(file))
+    throw BadInput(fmt::format("{}: not an HDF5 file; expected a salesim results file ({})", file,
+                               kHowToMake));
+  sim::h5::QuietErrors quiet;
+  ReportData d;
+  d.file = file;
+  try {
+    auto f = sim::h5::File::open_read(file);
+    const std::string type = f.has_attr("file_type") ? f.attr_string("file_type") : "";
+    if (type != kResultsFileType)
+      throw BadInput(
+          fmt::format("{}: not a salesim results file (file_type is '{}', expected '{}'); {}", file,
+                      type, kResultsFileType, kHowToMake));
+    const std::int64_t major = f.has_attr("format_major") ? f.attr_int("format_major") : -1;
+    if (major != kResultsFormatMajor)
+      throw BadInput(fmt::format(
+          "{}: results format {} (format_major {}) cannot be read by salesim {}, which reads "
+          "format_major {}; rerun the scenario with this salesim or report with the salesim "
+          "that wrote it",
+          file, f.has_attr("format_version") ? f.attr_string("format_version") : "?", major,
+          sim::build::version, kResultsFormatMajor));
+    d.format_version = f.attr_string("format_version");
+    d.salesim_version = f.attr_string("salesim_version");
+    d.git_revision = f.attr_string("git_revision");
+    d.created = f.attr_string("created");
+    d.scenario_name = f.attr_string("scenario_name");
+    d.scenario_file = f.attr_string("scenario_file");
+    d.start_date = f.attr_string("start_date");
+    d.horizon = int(f.attr_int("horizon_weeks"));
+    d.goal_by_week = int(f.attr_int("goal_by_week"));
+    const double goal = f.attr_double("goal_revenue");
+    if (std::isfinite(goal)) d.goal = goal;
+    d.scenario_text = f.read_string("scenario_text");
+    try {
+      d.summary = nlohmann::json::parse(f.read_string("summary_json"));
+    } catch (const nlohmann::json::exception& e) {
+      throw BadInput(fmt::format("{}: summary_json is not valid JSON ({})", file, e.what()));
+    }
+    const auto order = f.read_strings("plan_order");
+    if (order.empty()) throw BadInput(fmt::format("{}: the results hold no plan", file));
+    if (!d.summary.contains("plans") || d.summary["plans"].size() != order.size())
+      throw BadInput(fmt::format("{}: summary_json does not list the {} plans of plan_order", file,
+                                 order.size()));
+    const auto plans = f.open_group("plans");
+    const auto comps = f.open_group("comparisons");
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      d.plans.push_back(read_plan(plans, order[i], d.horizon));
+      if (i > 0) {
+        const auto c = comps.open_group(order[i] + "_vs_" + order[0]);
+        d.plans.back().diff = c.read_doubles("final_bookings_diff");
+      }
+    }
+  } catch (const sim::h5::Error& e) {
+    throw BadInput(fmt::format("{}: incomplete or damaged salesim results file ({}); {}", file,
+                               e.what(), kHowToMake));
+  }
+  return d;
+}
+
+}  // namespace salesim::tools

@@ -1,0 +1,48 @@
+#pragma once
+// The report's sections and what they share (internal to tools/report*.cpp): report.cpp
+// assembles the page and writes the answer; report_charts.cpp the sections with charts;
+// report_assumptions.cpp the assumptions and the method; report_output.cpp the files.
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/scenario.hpp"
+#include "tools/report.hpp"
+#include "tools/report_format.hpp"
+
+namespace salesim::tools::report {
+
+struct Page {
+  const ReportData& d;
+  const ReportOptions& o;
+  const nlohmann::json& s;  // d.summary
+  Fmt f;
+  std::optional<Scenario> scenario;  // the scenario as run, when this salesim can read it
+  std::vector<std::pair<std::string, std::string>> charts;  // file name, SVG
+
+  // A chart in a <figure>, kept for --charts DIR as "<id>.svg".
+  std::string figure(const std::string& svg, const std::string& id, const std::string& caption);
+  std::string plan_name(std::size_t i) const;  // the name with its colour swatch
+  std::string p(std::size_t i) const;          // "/plans/<i>", the plan's JSON pointer
+};
+
+// The number at a JSON pointer of the summary; NaN when absent or null.
+double num_at(const nlohmann::json& s, const std::string& pointer);
+
+std::string answer_section(Page& pg);
+std::string glance_table(Page& pg);
+std::string median_chart(Page& pg);
+std::string bookings_section(Page& pg);
+std::string checkpoints_section(Page& pg);
+std::string comparison_section(Page& pg);
+std::string people_section(Page& pg);
+std::string money_section(Page& pg);
+std::optional<Scenario> parse_scenario(const ReportData& d);
+std::string assumptions_section(Page& pg);
+std::string method_section(Page& pg);
+// <img> with the file embedded as a data: URI; BadInput when it is missing or not an image.
+std::string logo_img(const std::string& file);
+
+}  // namespace salesim::tools::report

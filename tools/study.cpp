@@ -1,0 +1,71 @@
+#include "tools/study.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "sim/stats.hpp"
+#include "tools/cli.hpp"
+
+namespace salesim::tools {
+
+VariantResult run_variant(const Scenario& variant, const StudySettings& s) {
+  VariantResult v;
+  ScenarioResults res = s.target_se ? run_to_precision(variant, s.run, {}, *s.target_se,
+                                                       s.max_paths, v.precision, s.metric)
+                                    : run_scenario(variant, s.run);
+  v.result = std::move(res.plans.front());
+  return v;
+}
+
+sim::MeanSe paired_metric_diff(const PlanResult& a, const PlanResult& b, Metric m) {
+  auto ca = metric_column(a, m), cb = metric_column(b, m);
+  const std::size_t n = std::min(ca.size(), cb.size());
+  ca.resize(n), cb.resize(n);
+  return sim::paired_diff(ca, cb);
+}
+
+std::vector<std::pair<std::string, double>> headline_columns(const Scenario& sc,
+                                                             const PlanResult& r) {
+  const double nan = std::nan("");
+  auto q = [&](int i) { return r.final_q[i] ? *r.final_q[i] : nan; };
+  std::vector<std::pair<std::string, double>> c = {
+      {"paths", double(r.run.paths)},
+      {"p_goal", r.goal ? r.goal->mean : nan},
+      {"p_goal_se", r.goal ? r.goal->se : nan},
+  };
+  for (const auto& cp : r.checkpoints) {
+    c.emplace_back("p_" + cp.label, cp.met.mean);
+    c.emplace_back("p_" + cp.label + "_se", cp.met.se);
+  }
+  const std::vector<std::pair<std::string, double>> rest = {
+      {"final_bookings_mean", r.final_bookings.mean},
+      {"final_bookings_se", r.final_bookings.se},
+      {"final_bookings_p10", q(1)},
+      {"final_bookings_p50", q(3)},
+      {"final_bookings_p90", q(5)},
+      {"cost_mean", r.cost.mean},
+      {"cost_se", r.cost.se},
+      {"profit_mean", r.profit.mean},
+      {"profit_se", r.profit.se},
+      {"leavers_mean", r.leavers.mean},
+      {"leavers_se", r.leavers.se},
+      {"burnout_final_mean", r.burnout_final.mean},
+      {"burnt_out_share_final_mean", r.burnt_out_final.mean},
+      {"headcount_final_mean", r.headcount_final.mean}};
+  c.insert(c.end(), rest.begin(), rest.end());
+  return c;
+}
+
+Metric metric_option(const std::string& text, const Scenario& sc) {
+  auto m = parse_metric(text);
+  if (!m)
+    throw BadInput(
+        fmt::format("--metric: '{}' is not one of p_goal, final_bookings, profit", text));
+  if (*m == Metric::p_goal && !sc.base.goal.revenue)
+    throw BadInput(fmt::format(
+        "--metric p_goal: {} has no goal.revenue; use --metric final_bookings or profit", sc.file));
+  return *m;
+}
+
+}  // namespace salesim::tools

@@ -1,0 +1,40 @@
+#pragma once
+// What sweeps and sensitivity analyses share: running one variant of a plan (a scenario with a
+// single plan) with the study's settings, optionally to a target standard error, and the
+// table of headline figures per variant.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/simulate.hpp"
+
+namespace salesim::tools {
+
+struct StudySettings {
+  RunSettings run;
+  std::optional<double> target_se;
+  std::size_t max_paths = 1000000;
+  Metric metric = Metric::p_goal;
+};
+
+struct VariantResult {
+  PlanResult result;
+  PrecisionResult precision;  // when target_se was given
+};
+
+// Runs the only plan of `variant`. With a target, paths are added until the metric's standard
+// error reaches it; when the limit comes first, precision.met is false.
+VariantResult run_variant(const Scenario& variant, const StudySettings& s);
+
+// Paired difference of the metric, b - a, over the paths both have (every run starts at path
+// 0, so the first n paths of each are the same draws).
+sim::MeanSe paired_metric_diff(const PlanResult& a, const PlanResult& b, Metric m);
+
+// Headline columns of one variant: name -> value, in a fixed order.
+std::vector<std::pair<std::string, double>> headline_columns(const Scenario& sc,
+                                                             const PlanResult& r);
+
+// Reads --metric (p_goal|final_bookings|profit) and checks the scenario has a goal for p_goal.
+Metric metric_option(const std::string& text, const Scenario& sc);
+
+}  // namespace salesim::tools
