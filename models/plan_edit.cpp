@@ -59,6 +59,11 @@ Lever find_lever(const Scenario& sc, const std::string& plan, const std::string&
     }
     auto l = lever_of(k);
     if (k.path == path) {
+      if (!l && std::holds_alternative<std::optional<double>*>(k.target))
+        throw std::invalid_argument(fmt::format(
+            "'{}' has no value in plan '{}' (null), so there is nothing to perturb by a "
+            "percentage; give it a value in the plan's set, or vary it with `salesim sweep`",
+            path, plan));
       if (!l)
         throw std::invalid_argument(fmt::format("'{}' is not a number in plan '{}' (it is {} '{}')",
                                                 path, plan, k.type_name(), k.value_text()));

@@ -8,8 +8,12 @@
     res.checkpoints("baseline")
     res.summary               # the `salesim run --json` summary as a dict
 
+    sw = sr.load_sweep("sweep.h5")  # `salesim sweep`: sw.table (a row per point), sw.keys
+    b = sr.load_batch("out/")       # `salesim batch`: b.table (batch.csv), b.results(folder)
+
 A file of another major format version is refused with a clear message.
 """
+import os
 import json
 
 import h5py
@@ -17,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 FILE_TYPE = "salesim-results"
+SWEEP_FILE_TYPE = "salesim-sweep"
 FORMAT_MAJOR = 1
 
 
@@ -28,20 +33,25 @@ def _text(v):
     return v.decode() if isinstance(v, bytes) else str(v)
 
 
+def _check(f, path, file_type, what):
+    kind = _text(f.attrs.get("file_type", ""))
+    if kind != file_type:
+        raise FormatError(f"{path}: not a salesim {what} file (file_type {kind!r}, "
+                          f"expected {file_type!r})")
+    major = int(f.attrs["format_major"])
+    if major != FORMAT_MAJOR:
+        raise FormatError(
+            f"{path}: {what} format {_text(f.attrs['format_version'])} is not supported "
+            f"by this reader (major version {FORMAT_MAJOR}); use a matching salesim version")
+    return {k: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
+            for k, v in f.attrs.items()}
+
+
 class Results:
     def __init__(self, path):
         self.path = path
         with h5py.File(path, "r") as f:
-            kind = _text(f.attrs.get("file_type", ""))
-            if kind != FILE_TYPE:
-                raise FormatError(f"{path}: not a salesim results file (file_type {kind!r})")
-            major = int(f.attrs["format_major"])
-            if major != FORMAT_MAJOR:
-                raise FormatError(
-                    f"{path}: results format {_text(f.attrs['format_version'])} is not supported "
-                    f"by this reader (major version {FORMAT_MAJOR}); use a matching salesim version")
-            self.attrs = {k: (_text(v) if isinstance(v, (bytes, str)) else v.item() if hasattr(v, "item") else v)
-                          for k, v in f.attrs.items()}
+            self.attrs = _check(f, path, FILE_TYPE, "results")
             self.plans = [_text(x) for x in f["plan_order"][()]]
             self.summary = json.loads(_text(f["summary_json"][()]))
             self.scenario_text = _text(f["scenario_text"][()])
@@ -91,3 +101,42 @@ class Results:
 
 def load(path):
     return Results(path)
+
+
+class Sweep:
+    """A `salesim sweep` table: one row per point, the varied keys first."""
+
+    def __init__(self, path):
+        self.path = path
+        with h5py.File(path, "r") as f:
+            self.attrs = _check(f, path, SWEEP_FILE_TYPE, "sweep")
+            self.keys = [_text(x) for x in f["keys"][()]]
+            t = f["table"]
+            columns = [_text(x) for x in t["columns"][()]]
+            table = pd.DataFrame({c: t[c][()] for c in columns})
+            table["point"] = table["point"].astype(int)
+            self.table = table.set_index("point")
+            self.scenario_text = _text(f["scenario_text"][()])
+
+
+def load_sweep(path):
+    return Sweep(path)
+
+
+class Batch:
+    """A `salesim batch` output folder: batch.csv and a results file per scenario file."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        csv = os.path.join(folder, "batch.csv")
+        if not os.path.exists(csv):
+            raise FormatError(f"{folder}: no batch.csv (was the batch interrupted? run it again)")
+        self.table = pd.read_csv(csv)
+
+    def results(self, name):
+        """The results of one scenario file, by its folder name (the `folder` column)."""
+        return load(os.path.join(self.folder, name, "results.h5"))
+
+
+def load_batch(folder):
+    return Batch(folder)

@@ -51,8 +51,7 @@ int cmd_run(const RunArgs& a) {
   bar.finish();
 
   auto summary = summary_json(sc, res, sc.base.simulation.seed);
-  if (a.target_se)
-    summary["precision"] = precision_json(precision);
+  if (a.target_se) summary["precision"] = precision_json(precision);
   if (!a.quiet) {
     std::cout << format_table(sc, res);
     if (a.explain) std::cout << format_explain(sc, res);

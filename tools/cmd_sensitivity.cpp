@@ -108,8 +108,9 @@ int sensitivity(const SensitivityArgs& a) {
     try {
       variant = scenario_with_plan_values(sc, a.plan, values);
     } catch (const ScenarioError& e) {
-      throw BadInput(
-          fmt::format("{} = {}: {}", values.front().first, values.front().second, e.what()));
+      throw BadInput(fmt::format(
+          "{} = {} makes an invalid scenario (try a smaller --delta or leave this key out): {}",
+          values.front().first, values.front().second, e.what()));
     }
     auto r = run_variant(variant, st).result;
     ++runs_done;
@@ -121,8 +122,10 @@ int sensitivity(const SensitivityArgs& a) {
   std::vector<Swing> swings;
   for (const Lever& l : levers) {
     Swing s{l};
-    s.low_value = fit_to_lever(l, l.value * (1 - delta));
-    s.high_value = fit_to_lever(l, l.value * (1 + delta));
+    // 12 significant digits: 0.4 * 0.8 is 0.32, not 0.32000000000000006.
+    auto tidy = [](double v) { return std::stod(fmt::format("{:.12g}", v)); };
+    s.low_value = fit_to_lever(l, tidy(l.value * (1 - delta)));
+    s.high_value = fit_to_lever(l, tidy(l.value * (1 + delta)));
     if (s.low_value > s.high_value) std::swap(s.low_value, s.high_value);  // negative values
     const PlanResult lo = run({{l.path, s.low_value}});
     const PlanResult hi = run({{l.path, s.high_value}});

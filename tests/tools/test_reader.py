@@ -27,5 +27,29 @@ except sr.FormatError as e:
     assert "2.0" in str(e) and "not supported" in str(e), e
 else:
     raise AssertionError("a major version 2 file was accepted")
+# A sweep table loads, and a results file is not taken for one.
+sweep = os.path.join(d, "s.h5")
+subprocess.run([salesim, "sweep", scenario, "--plan", "push-activity", "--vary",
+                "prospecting.target_hours=10,14", "--paths", "32", "--quiet", "-o", sweep],
+               check=True)
+sw = sr.load_sweep(sweep)
+assert sw.keys == ["prospecting.target_hours"], sw.keys
+assert list(sw.table["prospecting.target_hours"]) == [10, 14], sw.table
+assert (sw.table["paths"] == 32).all()
+try:
+    sr.load_sweep(path)
+except sr.FormatError as e:
+    assert "not a salesim sweep file" in str(e), e
+else:
+    raise AssertionError("a results file was read as a sweep")
+with h5py.File(sweep, "r+") as f:
+    f.attrs["format_major"] = 3
+    f.attrs["format_version"] = "3.0"
+try:
+    sr.load_sweep(sweep)
+except sr.FormatError as e:
+    assert "3.0" in str(e), e
+else:
+    raise AssertionError("a major version 3 sweep was accepted")
 shutil.rmtree(d)
 print("reader ok")
