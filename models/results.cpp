@@ -2,12 +2,14 @@
 
 #include <array>
 #include <cmath>
+#include <stdexcept>
 
 #include "models/outputs.hpp"
 
 namespace salesim {
 
 std::vector<double> PlanResult::column(std::size_t scalar) const {
+  if (streamed) throw std::logic_error("PlanResult::column: a streamed result keeps no paths");
   std::vector<double> v(run.paths);
   for (std::size_t i = 0; i < run.paths; ++i) v[i] = run.scalar(i, scalar);
   return v;
@@ -101,7 +103,6 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
     r.all_checkpoints = sim::proportion(r.column(out::all_checkpoints));
 
   WeeklySeries& ws = r.weekly;
-  const double n = double(r.run.paths);
   for (std::size_t w = 0; w < W; ++w) {
     const auto cum = r.run.kept_week(out::cum_bookings, w);
     const auto wk = r.run.kept_week(out::weekly_bookings, w);
@@ -110,15 +111,22 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
     ws.cum_q.push_back(sim::quantiles(cum, probs));
     ws.weekly_q.push_back(sim::quantiles(wk, probs));
   }
-  ws.means.assign(out::summed_count, std::vector<double>(W));
+  ws.means = summed_means(r.run);
+  return r;
+}
+
+std::vector<std::vector<double>> summed_means(const sim::RunOutput& run) {
+  const std::size_t W = run.shape.weeks;
+  const double n = double(run.paths);
+  std::vector<std::vector<double>> means(out::summed_count, std::vector<double>(W));
   for (std::size_t s = 0; s < out::summed_count; ++s)
     for (std::size_t w = 0; w < W; ++w) {
       double denom = n;
-      if (s == out::s_burnout_mean) denom = r.run.sum(out::s_has_reps, w);
-      if (s == out::s_hours_per_rep) denom = r.run.sum(out::s_has_stepped, w);
-      ws.means[s][w] = denom > 0 ? r.run.sum(s, w) / denom : 0.0;
+      if (s == out::s_burnout_mean) denom = run.sum(out::s_has_reps, w);
+      if (s == out::s_hours_per_rep) denom = run.sum(out::s_has_stepped, w);
+      means[s][w] = denom > 0 ? run.sum(s, w) / denom : 0.0;
     }
-  return r;
+  return means;
 }
 
 Comparison compare(const PlanResult& a, const PlanResult& b) {

@@ -41,8 +41,12 @@ struct PlanResult {
       hours_per_rep_week, created, won, lost;
   double rep_weeks = 0;
   WeeklySeries weekly;
+  // Figures from streaming accumulators (salesim run --streaming): `run` then holds the shape,
+  // the path count and the summed series only, and there are no per-path columns.
+  bool streamed = false;
 
-  std::vector<double> column(std::size_t scalar) const;  // one per-path figure over paths
+  // One per-path figure over paths; throws std::logic_error for a streamed result.
+  std::vector<double> column(std::size_t scalar) const;
 };
 
 struct Comparison {
@@ -65,6 +69,8 @@ std::vector<double> metric_column(const PlanResult& r, Metric m);
 std::optional<sim::MeanSe> metric_estimate(const PlanResult& r, Metric m);
 
 PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunOutput run);
+// Per-week means of the summed series (out::Summed) of a run, for WeeklySeries::means.
+std::vector<std::vector<double>> summed_means(const sim::RunOutput& run);
 Comparison compare(const PlanResult& baseline, const PlanResult& plan);
 
 }  // namespace salesim

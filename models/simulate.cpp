@@ -5,6 +5,7 @@
 
 #include "models/outputs.hpp"
 #include "models/plan_model.hpp"
+#include "models/simulate_streamed.hpp"
 #include "models/week.hpp"
 #include "sim/precision.hpp"
 
@@ -35,6 +36,12 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
     for (const auto& name : only_plans)
       for (const auto& p : sc.plans)
         if (p.name == name) chosen.push_back(&p);
+  if (s.streaming) {
+    ScenarioResults res = run_scenario_streamed(sc, s, chosen);
+    res.elapsed_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return res;
+  }
 
   ScenarioResults res;
   res.paths = s.paths ? s.paths : std::size_t(sc.base.simulation.paths);
@@ -59,8 +66,7 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
 
 ScenarioResults run_to_precision(const Scenario& sc, const RunSettings& s,
                                  const std::vector<std::string>& only_plans, double target_se,
-                                 std::size_t max_paths, PrecisionResult& precision,
-                                 Metric metric) {
+                                 std::size_t max_paths, PrecisionResult& precision, Metric metric) {
   // Every round reruns from path 0 with more paths: the first paths give the same bits, so the
   // result equals a single run with the final path count.
   RunSettings round = s;

@@ -15,6 +15,11 @@ struct RunSettings {
   int threads = 0;        // 0: all
   std::uint64_t first_path = 0;
   std::function<void(std::size_t done, std::size_t total)> progress;  // thread-safe
+  // Streaming (salesim run --streaming): no per-path data is kept, so memory does not grow
+  // with paths; all plans run together on each path for the paired figures. Means and standard
+  // errors equal the stored mode's up to summation order, percentiles are within
+  // sim::QuantileSketch's relative error. Only run_scenario and run_to_precision honour it.
+  bool streaming = false;
 };
 
 struct ScenarioResults {
@@ -23,6 +28,7 @@ struct ScenarioResults {
   std::size_t paths = 0;
   int threads = 0;
   double elapsed_seconds = 0;
+  bool streamed = false;  // figures from streaming accumulators; no per-path columns
 };
 
 // Precision control (--target-se): paths are added until the standard error of the metric

@@ -71,14 +71,15 @@ class Results:
                     else:
                         cols[k] = data
                 self._weekly[name] = pd.DataFrame(cols).set_index("week")
-                p = g["paths"]
-                pcols = {k: p[k][()] for k in p if p[k].ndim == 1}
-                met = p["checkpoints_met"][()]
                 c = g["checkpoints"]
                 labels = [_text(x) for x in c["label"][()]]
-                for i, label in enumerate(labels):
-                    pcols[f"met_{label}"] = met[:, i].astype(bool)
-                self._paths[name] = pd.DataFrame(pcols).set_index("path_index")
+                if "paths" in g:  # absent in a streamed run (root attribute per_path = 0)
+                    p = g["paths"]
+                    pcols = {k: p[k][()] for k in p if p[k].ndim == 1}
+                    met = p["checkpoints_met"][()]
+                    for i, label in enumerate(labels):
+                        pcols[f"met_{label}"] = met[:, i].astype(bool)
+                    self._paths[name] = pd.DataFrame(pcols).set_index("path_index")
                 self._checkpoints[name] = pd.DataFrame({
                     "label": labels, "week": c["week"][()], "target": c["target"][()],
                     "p_met": c["p_met"][()], "p_met_se": c["p_met_se"][()],
@@ -88,6 +89,9 @@ class Results:
         return self._weekly[plan]
 
     def paths(self, plan):
+        if plan not in self._paths:
+            raise ValueError(f"{self.path}: a streamed run (salesim run --streaming) keeps no "
+                             "per-path data; run without --streaming to get it")
         return self._paths[plan]
 
     def checkpoints(self, plan):
@@ -96,7 +100,7 @@ class Results:
     def paired(self, plan, baseline=None, column="final_bookings"):
         """Per-path difference plan - baseline of a per-path figure (same paths, same draws)."""
         baseline = baseline or self.plans[0]
-        return self._paths[plan][column] - self._paths[baseline][column]
+        return self.paths(plan)[column] - self.paths(baseline)[column]
 
 
 def load(path):

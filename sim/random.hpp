@@ -6,10 +6,17 @@
 // and two runs that ask for the same address get the same number (common random numbers).
 #include <Random123/philox.h>
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 
 namespace sim {
+
+#ifdef SALESIM_COUNT_PHILOX
+// A diagnostic build only (-DSALESIM_COUNT_PHILOX): counts Philox blocks, so the benchmark can
+// say how many a rep-week costs. Off in every normal build.
+inline std::atomic<std::uint64_t> philox_blocks{0};
+#endif
 
 struct Address {
   std::uint64_t seed = 0;
@@ -39,6 +46,9 @@ class Stream {
     if (block != cached_block_) {
       ctr_.v[2] = block;
       out_ = Philox()(ctr_, key_);
+#ifdef SALESIM_COUNT_PHILOX
+      philox_blocks.fetch_add(1, std::memory_order_relaxed);
+#endif
       cached_block_ = block;
     }
     return out_.v[slot & 3];

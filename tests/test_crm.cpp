@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/math/distributions/chi_squared.hpp>
+#include <boost/random/gamma_distribution.hpp>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -14,11 +15,14 @@
 #include "models/crm/backtest.hpp"
 #include "models/crm/calibrate.hpp"
 #include "models/crm/csv.hpp"
+#include "models/crm/drift.hpp"
 #include "models/crm/errors.hpp"
 #include "models/crm/export.hpp"
 #include "models/crm/forecast.hpp"
 #include "models/crm/scoring.hpp"
 #include "models/crm/synthetic.hpp"
+#include "sim/random.hpp"
+#include "sim/samplers.hpp"
 #include "test_support.hpp"
 
 namespace salesim::crm {
@@ -338,6 +342,129 @@ TEST(Crm, CrpsMatchesItsClosedForm) {
   EXPECT_DOUBLE_EQ(pit(u, 0.25), 0.25);
 }
 
+// The month-to-month variance of a level, estimated from counts O_m ~ Poisson(E_m theta_m) with
+// theta_m ~ Gamma(mean 1, variance tau^2): the moment estimate is within 3 of its standard
+// errors (var ~ sum 2 (1 + E tau^2)^2 / (sum E)^2) of the truth, and finds nothing when
+// there is nothing. The prior is pooled as the weights say.
+TEST(Crm, MonthVariationEstimateRecoversTheVarianceOfMonthlyLevels) {
+  const int M = 300;
+  for (double tau2 : {0.0, 0.09}) {
+    std::vector<double> o(M), e(M);
+    double sum_e = 0, var = 0;
+    for (int m = 0; m < M; ++m) {
+      e[m] = 40 + 2 * (m % 50);
+      sim::Stream s(sim::Address{7, std::uint64_t(m), 0x77, 0, 0});
+      double theta = 1;
+      if (tau2 > 0) {
+        boost::random::gamma_distribution<double> g(1 / tau2, tau2);
+        theta = g(s);
+      }
+      o[m] = double(sim::poisson_inv(e[m] * theta, s.uniform_at(100)));
+      sum_e += e[m];
+      var += 2 * (1 + e[m] * tau2) * (1 + e[m] * tau2);
+    }
+    const double se = std::sqrt(var) / sum_e;
+    const LevelVariation v = level_variation(o, e, DriftPrior{0.3, 0});
+    EXPECT_EQ(v.df, M - 1);
+    EXPECT_LT(std::abs(v.tau2_data - tau2), 3 * se) << "tau2 " << tau2 << " est " << v.tau2_data;
+    EXPECT_DOUBLE_EQ(v.tau2, v.tau2_data) << "a prior of weight 0 is no prior";
+    if (tau2 == 0) {
+      EXPECT_GT(v.p_value, 0.001) << "no variation put in";
+    } else {
+      EXPECT_LT(v.p_value, 1e-6) << "variation put in";
+    }
+    const LevelVariation p = level_variation(o, e, DriftPrior{0.3, 2});
+    EXPECT_NEAR(p.tau2, (2 * 0.09 + (M - 1) * v.tau2_data) / (2 + M - 1), 1e-12);
+  }
+  // One month: nothing is estimable from the data, the prior is all there is.
+  const LevelVariation one = level_variation({100}, {80}, DriftPrior{0.25, 2});
+  EXPECT_EQ(one.df, 0);
+  EXPECT_DOUBLE_EQ(one.tau2_data, 0);
+  EXPECT_DOUBLE_EQ(one.tau2, 0.0625);
+}
+
+// End to end on synthetic exports: month factors put on the hazards are found (the test of no
+// variation rejects, the estimate is of the size put in), a stationary team shows none.
+TEST(Crm, MonthVariationIsFoundInTheHistoryWhenItIsThere) {
+  SyntheticSpec s = spec(std::vector<double>(30, 4.0), 17);
+  CalibrationOptions o;
+  o.as_of = s.snapshot;
+  o.drift_prior = DriftPrior{0.3, 0};
+  {
+    const Export e = import_export_text(synthetic_export_csv(s), "flat.csv", synthetic_mapping());
+    const Calibration c = calibrate(e, o);
+    ASSERT_TRUE(c.drift);
+    ASSERT_GE(c.drift->win.df, 5);
+    EXPECT_GT(c.drift->win.p_value, 0.001);
+    EXPECT_GT(c.drift->loss.p_value, 0.001);
+    EXPECT_TRUE(c.warnings.empty()) << "30 weeks of closes are not a short history";
+  }
+  s.month_win = {1.0, 1.5, 0.7, 1.3, 0.6, 1.4, 0.8, 1.2};
+  s.month_loss = {1.0, 0.7, 1.5, 0.8, 1.4, 0.6, 1.3, 0.9};
+  const Export e = import_export_text(synthetic_export_csv(s), "drift.csv", synthetic_mapping());
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.drift);
+  EXPECT_LT(c.drift->win.p_value, 1e-6);
+  EXPECT_LT(c.drift->loss.p_value, 1e-6);
+  // The factors' own variance, weighted as the estimator weighs the months, against the
+  // estimate: the Poisson noise of the estimate is small next to it, the confounding of month
+  // and age in the hazards is not, hence the wide bracket (a factor 2 either way).
+  auto weighted_variance = [&](const std::vector<double>& f, bool wins) {
+    double se = 0, sef = 0, se2 = 0, sq = 0;
+    for (std::size_t m = 0; m < c.drift->months.size(); ++m) {
+      const MonthCounts& k = c.drift->months[m];
+      const double e_m = wins ? k.expected_wins : k.expected_losses;
+      se += e_m, sef += e_m * f[m], se2 += e_m * e_m;
+    }
+    for (std::size_t m = 0; m < c.drift->months.size(); ++m) {
+      const MonthCounts& k = c.drift->months[m];
+      const double e_m = wins ? k.expected_wins : k.expected_losses, r = f[m] / (sef / se) - 1;
+      sq += e_m * r * r;
+    }
+    return sq / (se - se2 / se);
+  };
+  const double win_truth = weighted_variance(s.month_win, true);
+  const double loss_truth = weighted_variance(s.month_loss, false);
+  EXPECT_GT(c.drift->win.tau2_data, win_truth / 2) << win_truth;
+  EXPECT_LT(c.drift->win.tau2_data, win_truth * 2) << win_truth;
+  EXPECT_GT(c.drift->loss.tau2_data, loss_truth / 2) << loss_truth;
+  EXPECT_LT(c.drift->loss.tau2_data, loss_truth * 2) << loss_truth;
+}
+
+// On 2017-03-31 the sample's close history is one month (March): the calibration says so, the
+// month variation is the prior's, and the forecast's interval is wider than without it.
+TEST(Crm, ShortCloseHistoryIsWarnedAboutAndWidensTheInterval) {
+  const Export e = import_export(sample(), load_mapping(sample_dir() + "/mapping.yaml"));
+  CalibrationOptions o;
+  o.as_of = day("2017-03-31");
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.drift);
+  EXPECT_EQ(c.drift->history_weeks, 4);
+  EXPECT_EQ(c.drift->months.size(), 1u);
+  EXPECT_EQ(c.drift->win.df, 0);
+  EXPECT_DOUBLE_EQ(c.drift->win.tau2, o.drift_prior.sd * o.drift_prior.sd);
+  ASSERT_EQ(c.warnings.size(), 1u);
+  EXPECT_NE(c.warnings[0].find("only 4 weeks of closes before 2017-03-31"), std::string::npos)
+      << c.warnings[0];
+  ForecastOptions f;
+  f.paths = 400, f.weeks = 4;
+  const ForecastResult with = forecast(c, f);
+  EXPECT_DOUBLE_EQ(with.month_sd_win, 0.3);
+  ASSERT_EQ(with.warnings.size(), 1u);
+  CalibrationOptions none = o;
+  none.drift_prior = DriftPrior{0, 0};
+  const ForecastResult without = forecast(calibrate(e, none), f);
+  EXPECT_EQ(without.month_sd_win, 0);
+  // The open pipeline's P10-P90 width: with one month of history and a month sd of 0.3, the
+  // level's log sd is about sqrt(0.09 + 0.09) on wins and on losses; without it, about
+  // 1/sqrt(wins) = 0.04. The width must grow by far more than its Monte Carlo noise.
+  const double w1 = with.from_open.p90 - with.from_open.p10;
+  const double w0 = without.from_open.p90 - without.from_open.p10;
+  EXPECT_GT(w1, 2 * w0) << w1 << " vs " << w0;
+  o.as_of = day("2017-06-30");
+  EXPECT_TRUE(calibrate(e, o).warnings.empty()) << "four months of closes";
+}
+
 struct CrmCli : ::testing::Test {
   fs::path dir;
   void SetUp() override {
@@ -453,6 +580,41 @@ TEST_F(CrmCli, BacktestRunsOnTheSampleForTheSecondQuarter) {
   EXPECT_EQ(test::shell(salesim("backtest " + sample() + " --cutoffs 2017-05-31 --weeks 13"), &out),
             2);
   EXPECT_NE(out.find("after the export's last date 2017-06-30"), std::string::npos) << out;
+}
+
+TEST_F(CrmCli, BacktestOverSeveralCutoffsReportsEachAndTheirMeans) {
+  std::string out;
+  const auto json = (dir / "r.json").string();
+  ASSERT_EQ(test::shell(salesim("backtest " + sample() +
+                                " --cutoffs 2017-03-31,2017-04-28,2017-05-26 --weeks 4 --paths 300 "
+                                "--quiet --json " +
+                                json),
+                        &out),
+            0)
+      << out;
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  ASSERT_EQ(j["cases"].size(), 3u);
+  double covered = 0, ape = 0, crps = 0;
+  for (const auto& k : j["cases"]) {
+    covered += bool(k["covered_p10_p90"]);
+    ape += double(k["ape_of_median"]);
+    crps += double(k["crps"]);
+  }
+  const auto& a = j["aggregate"];
+  EXPECT_EQ(a["cutoffs"], 3);
+  EXPECT_DOUBLE_EQ(double(a["coverage_p10_p90"]), covered / 3);
+  EXPECT_NEAR(double(a["mean_ape_of_median"]), ape / 3, 1e-12);
+  EXPECT_NEAR(double(a["mean_crps"]), crps / 3, 1e-6);
+  // The first cutoff has one month of closes behind it, the last almost three.
+  EXPECT_EQ(j["cases"][0]["history_weeks"], 4);
+  EXPECT_EQ(j["cases"][0]["warnings"].size(), 1u);
+  EXPECT_EQ(j["cases"][2]["history_weeks"], 12);
+  ASSERT_EQ(test::shell(salesim("backtest " + sample() +
+                                " --cutoffs 2017-03-31 --weeks 4 --paths 300 --month-sd-prior 0.3"),
+                        &out),
+            0);
+  EXPECT_NE(out.find("only 4 weeks of closes"), std::string::npos) << out;
+  EXPECT_NE(out.find("over 1 cutoffs"), std::string::npos) << out;
 }
 
 }  // namespace

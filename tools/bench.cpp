@@ -9,6 +9,7 @@
 #include "models/outputs.hpp"
 #include "models/simulate.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/random.hpp"
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
 
@@ -31,6 +32,9 @@ int run_bench(const BenchArgs& a) {
     if (threads == 1 && all == 1 && base_seconds > 0) break;
     std::vector<double> secs;
     double rep_weeks = 0;
+#ifdef SALESIM_COUNT_PHILOX
+    sim::philox_blocks = 0;
+#endif
     for (int i = 0; i < a.repeats; ++i) {
       RunSettings s;
       s.paths = std::size_t(a.paths);
@@ -41,6 +45,10 @@ int run_bench(const BenchArgs& a) {
       rep_weeks = 0;
       for (std::size_t p = 0; p < run.paths; ++p) rep_weeks += run.scalar(p, out::rep_weeks);
     }
+#ifdef SALESIM_COUNT_PHILOX
+    fmt::print("Philox blocks per rep-week: {:.2f}\n",
+               double(sim::philox_blocks) / (rep_weeks * a.repeats));
+#endif
     std::sort(secs.begin(), secs.end());
     const double med = secs[secs.size() / 2];
     if (threads == 1) base_seconds = med;

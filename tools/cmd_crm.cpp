@@ -97,6 +97,16 @@ void add_mc_options(CLI::App* cmd, McArgs& a) {
   cmd->add_flag("--quiet", a.quiet, "Print nothing");
 }
 
+// The prior on the month-to-month variation of the win and loss rates (models/crm/drift.hpp).
+void add_drift_options(CLI::App* cmd, crm::DriftPrior& p) {
+  cmd->add_option("--month-sd-prior", p.sd,
+                  "Prior log sd of a month's level of the win and loss rates (default 0.3)")
+      ->check(CLI::Range(0.0, 3.0));
+  cmd->add_option("--month-sd-prior-weight", p.months,
+                  "Weight of that prior, in months of close history (default 2)")
+      ->check(CLI::Range(0.0, 1000.0));
+}
+
 crm::ForecastOptions forecast_options(const McArgs& a) {
   crm::ForecastOptions o;
   o.weeks = a.weeks, o.paths = a.paths, o.seed = a.seed, o.threads = a.threads;
@@ -157,6 +167,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
       int window_weeks = 26, horizon = 13;
       std::uint64_t seed = 1;
       bool quiet = false;
+      crm::DriftPrior drift;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -182,6 +193,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
         ->check(CLI::Range(1, 520));
     cmd->add_option("--seed", a->seed, "The scenario's seed");
     cmd->add_flag("--quiet", a->quiet, "Print nothing");
+    add_drift_options(cmd, a->drift);
     commands.push_back(
         {cmd, [a] {
            return guarded([&] {
@@ -198,6 +210,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
              if (!a->history_start.empty())
                o.history_start = parse_day(a->history_start, "--history-start");
              o.window_weeks = a->window_weeks;
+             o.drift_prior = a->drift;
              const crm::Calibration c = crm::calibrate(e, o);
              if (!a->quiet) std::cout << crm::format_calibration(c);
              // The report is written even when the scenario cannot be: it says why.
@@ -215,6 +228,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
       McArgs mc;
       std::string as_of, output, json, history_start;
       int window_weeks = 26;
+      crm::DriftPrior drift;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -231,6 +245,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     cmd->add_option("--history-start", a->history_start, "First day of the close history");
     cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
         ->check(CLI::Range(1, 520));
+    add_drift_options(cmd, a->drift);
     commands.push_back({cmd, [a] {
                           return guarded([&] {
                             require_parent_folder(a->output);
@@ -242,6 +257,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             if (!a->history_start.empty())
                               co.history_start = parse_day(a->history_start, "--history-start");
                             co.window_weeks = a->window_weeks;
+                            co.drift_prior = a->drift;
                             const crm::Calibration c = crm::calibrate(e, co);
                             crm::ForecastOptions fo = forecast_options(a->mc);
                             sim::Progress bar("forecasting", fo.paths, !a->mc.quiet);
@@ -267,13 +283,16 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
       McArgs mc;
       std::string cutoffs, output, json, history_start;
       int window_weeks = 26;
+      crm::DriftPrior drift;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
         "backtest", "Forecast from past cutoffs and score the forecasts against what happened");
     cmd->footer(
         "Example:\n  salesim backtest data/crm-maven/sales_pipeline_asof_2017-06-30.csv "
-        "--cutoffs 2017-03-31 --weeks 13");
+        "--cutoffs 2017-03-31 --weeks 13\n"
+        "  salesim backtest data/crm-maven/sales_pipeline_asof_2017-06-30.csv "
+        "--cutoffs 2017-03-31,2017-04-14,2017-04-28,2017-05-12 --weeks 6");
     add_export_options(cmd, a->e);
     add_mc_options(cmd, a->mc);
     cmd->add_option("--cutoffs", a->cutoffs, "Comma-separated cutoff days (YYYY-MM-DD)")
@@ -283,6 +302,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     cmd->add_option("--history-start", a->history_start, "First day of the close history");
     cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
         ->check(CLI::Range(1, 520));
+    add_drift_options(cmd, a->drift);
     commands.push_back({cmd, [a] {
                           return guarded([&] {
                             require_parent_folder(a->output);
@@ -296,6 +316,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             if (!a->history_start.empty())
                               co.history_start = parse_day(a->history_start, "--history-start");
                             co.window_weeks = a->window_weeks;
+                            co.drift_prior = a->drift;
                             const crm::BacktestResult b =
                                 crm::backtest(e, cutoffs, co, forecast_options(a->mc));
                             if (!a->mc.quiet) std::cout << crm::format_backtest(b);
@@ -308,14 +329,14 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             if (!a->output.empty()) {
                               std::string s =
                                   "cutoff,weeks,actual,actual_open,actual_new,p10,p50,p90,"
-                                  "covered,ape,crps,pit\n";
+                                  "covered,ape,crps,pit,history_weeks\n";
                               for (const auto& k : b.cases)
                                 s += fmt::format(
                                     "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{},"
-                                    "{:.4f},{:.2f},{:.4f}\n",
+                                    "{:.4f},{:.2f},{:.4f},{}\n",
                                     crm::format_date(k.cutoff), k.weeks, k.actual, k.actual_open,
                                     k.actual_new, k.forecast.p10, k.forecast.p50, k.forecast.p90,
-                                    k.covered ? 1 : 0, k.ape, k.crps, k.pit);
+                                    k.covered ? 1 : 0, k.ape, k.crps, k.pit, k.history_weeks);
                               sim::write_text_atomically(a->output, s);
                             }
                             return 0;

@@ -277,6 +277,7 @@ std::string comparison_section(Page& pg) {
   h += R"(<div class="grid2">)";
   for (std::size_t i = 1; i < n; ++i) {
     const ReportPlan& p = pg.d.plans[i];
+    if (p.diff.empty()) continue;  // a streamed run keeps no per-path differences
     const std::string v = pg.p(i) + "/vs_first";
     const double mean = num_at(s, v + "/final_bookings_diff_mean");
     ch::Histogram hist;

@@ -107,7 +107,9 @@ ReportData read_report_data(const std::string& file) {
       d.plans.push_back(read_plan(plans, order[i], d.horizon));
       if (i > 0) {
         const auto c = comps.open_group(order[i] + "_vs_" + order[0]);
-        d.plans.back().diff = c.read_doubles("final_bookings_diff");
+        // A streamed run (root attribute per_path = 0) has no per-path differences.
+        if (c.has("final_bookings_diff"))
+          d.plans.back().diff = c.read_doubles("final_bookings_diff");
       }
     }
   } catch (const sim::h5::Error& e) {

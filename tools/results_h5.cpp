@@ -10,9 +10,12 @@
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/h5.hpp"
+#include "sim/sketch.hpp"
 
 namespace salesim::tools {
 namespace {
+
+void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r);
 
 // Quantiles per week as a [weeks x 7] matrix; a quantile that does not exist is NaN.
 std::vector<double> quantile_matrix(const std::vector<Quantiles>& q) {
@@ -46,6 +49,7 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
     weekly.write(std::string(out::summed_names[s]) + "_mean", r.weekly.means[s], {W});
   }
 
+  if (r.streamed) return write_checkpoints(g, sc, r);  // no per-path data to write
   auto paths = g.group("paths");
   std::vector<double> idx(P);
   for (hsize_t i = 0; i < P; ++i) idx[i] = double(r.run.first_path + i);
@@ -70,7 +74,11 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
   for (hsize_t i = 0; i < P; ++i)
     for (hsize_t c = 0; c < C; ++c) met[i * C + c] = r.run.scalar(i, out::first_checkpoint + c) > 0;
   paths.write("checkpoints_met", met, {P, C});
+  write_checkpoints(g, sc, r);
+}
 
+void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r) {
+  const hsize_t C = sc.base.goal.checkpoints.size();
   auto cps = g.group("checkpoints");
   std::vector<std::string> labels;
   std::vector<std::int32_t> cweeks;
@@ -106,6 +114,10 @@ void write_results_h5(const std::string& path, const Scenario& sc, const Scenari
     f.attr("seed", fmt::format("{}", seed));
     f.attr("paths", std::int64_t(res.paths));
     f.attr("threads", std::int64_t(res.threads));
+    // Format 1.1: a streamed run (--streaming) has no per-path data and approximate quantiles.
+    f.attr("per_path", std::int64_t(res.streamed ? 0 : 1));
+    f.attr("quantile_relative_error",
+           res.streamed ? sim::QuantileSketch::kDefaultRelativeError : 0.0);
     f.attr("scenario_name", sc.name);
     f.attr("scenario_file", sc.file);
     f.attr("horizon_weeks", std::int64_t(sc.horizon()));
@@ -134,6 +146,7 @@ void write_results_h5(const std::string& path, const Scenario& sc, const Scenari
       g.attr("profit_diff_mean", c.profit_diff.mean);
       g.attr("p_better", c.p_better);
       g.attr("roi", c.roi ? *c.roi : std::nan(""));
+      if (res.streamed) continue;
       const PlanResult* a = &res.plans[0];
       const PlanResult* b = nullptr;
       for (const auto& p : res.plans)

@@ -46,18 +46,25 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
     k.ape = k.actual > 0 ? std::abs(k.forecast.p50 - k.actual) / k.actual : NAN;
     k.crps = crps(fr.total_samples, k.actual);
     k.pit = pit(fr.total_samples, k.actual);
+    k.relative_crps = k.actual > 0 ? k.crps / k.actual : NAN;
+    k.history_weeks = fr.history_weeks;
+    k.month_sd_win = fr.month_sd_win, k.month_sd_loss = fr.month_sd_loss;
+    k.warnings = fr.warnings;
     k.p_win = c.new_deal->p_win;
     k.per_rep_week = c.creation->per_rep_week;
     res.cases.push_back(k);
   }
   for (const auto& k : res.cases) {
     res.coverage += k.covered;
+    res.mean_weekly_coverage += k.weekly_coverage;
     res.mean_ape += k.ape;
     res.mean_crps += k.crps;
+    res.mean_relative_crps += k.relative_crps;
   }
   if (!res.cases.empty()) {
     const double n = double(res.cases.size());
-    res.coverage /= n, res.mean_ape /= n, res.mean_crps /= n;
+    res.coverage /= n, res.mean_weekly_coverage /= n, res.mean_ape /= n, res.mean_crps /= n;
+    res.mean_relative_crps /= n;
   }
   return res;
 }

@@ -19,12 +19,19 @@ struct BacktestCase {
   double weekly_coverage = 0;  // share of weeks whose cumulative actual is in P10-P90
   double ape = 0;              // |P50 - actual| / actual
   double crps = 0, pit = 0;
+  double relative_crps = 0;  // crps / actual: comparable across cutoffs
+  int history_weeks = 0;     // weeks of close history before the cutoff
+  double month_sd_win = 0, month_sd_loss = 0;
+  std::vector<std::string> warnings;   // the calibration's (e.g. a short history)
   double p_win = 0, per_rep_week = 0;  // the calibration's headline figures
 };
 
 struct BacktestResult {
   std::vector<BacktestCase> cases;
-  double coverage = 0, mean_ape = 0, mean_crps = 0;
+  // Over the cutoffs: share covered by P10-P90, means of the weekly coverage, APE, CRPS and
+  // CRPS / actual. Cutoffs closer than the horizon overlap, so they are not independent.
+  double coverage = 0, mean_weekly_coverage = 0, mean_ape = 0, mean_crps = 0,
+         mean_relative_crps = 0;
 };
 
 // Throws InputError when a cutoff's period runs past the export date (the outcome is unknown).

@@ -102,6 +102,14 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
     c.new_deal = eventual(*c.hazards);
     c.p_win_se = p_win_se(*c.hazards, o.seed);
     rep_effects(c);
+    c.drift = fit_drift(h, *c.hazards, o.drift_prior);
+    if (c.drift->history_weeks < o.short_history_weeks)
+      c.warnings.push_back(fmt::format(
+          "only {} weeks of closes before {} (from {}): swings of the win and loss rates over a "
+          "quarter cannot be seen in so short a history; their month-to-month variation leans "
+          "on the prior (sd {:.2f}), which widens the interval",
+          c.drift->history_weeks, format_date(h.as_of), format_date(*c.history_start),
+          o.drift_prior.sd));
   }
   const Day window_from = c.history_start.value_or(h.as_of + 1);
   c.creation = c.history_start ? fit_creation(h, window_from, o.window_weeks) : std::nullopt;

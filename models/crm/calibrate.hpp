@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/crm/creation.hpp"
+#include "models/crm/drift.hpp"
 #include "models/crm/hazards.hpp"
 #include "models/crm/history.hpp"
 #include "models/crm/shrinkage.hpp"
@@ -22,6 +23,8 @@ struct CalibrationOptions {
   int window_weeks = 26;             // creation rates: at most this many weeks before as_of
   double min_events = 10;            // closes per hazard band
   std::uint64_t seed = 1;            // for the standard error of the win probability
+  DriftPrior drift_prior;            // month-to-month variation of the rates before data
+  int short_history_weeks = 13;      // warn when the close history is shorter than this
 };
 
 struct OpenPipeline {
@@ -36,13 +39,15 @@ struct Calibration {
   std::optional<Day> history_start;
   std::optional<Hazards> hazards;           // nullopt: nothing closed yet
   std::optional<EventualOutcome> new_deal;  // a new deal's eventual outcome
+  std::optional<Drift> drift;               // month-to-month variation of the hazards' level
   double p_win_se = 0, p_win_naive = 0;     // naive: won / (won + lost) of closed deals
   std::optional<DealSizes> sizes;
   std::optional<CreationRates> creation;
   Shrinkage win_reps, loss_reps;  // per owner of the history (owners order)
   OpenPipeline open;
-  std::size_t managers = 1;        // of the creating reps, from the org chart
-  std::vector<std::string> notes;  // what could not be estimated, and why
+  std::size_t managers = 1;           // of the creating reps, from the org chart
+  std::vector<std::string> notes;     // what could not be estimated, and why
+  std::vector<std::string> warnings;  // what makes the forecast less reliable than it looks
 
   // The forecast needs hazards, sizes and creation rates; this says which is missing.
   std::optional<std::string> missing_for_forecast() const;

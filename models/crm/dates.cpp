@@ -92,4 +92,14 @@ int month_of_quarter(Day d) {
   return int((unsigned(ymd.month()) - 1) % 3) + 1;
 }
 
+int month_number(Day d) {
+  const year_month_day ymd{sys_days{days{d}}};
+  return 12 * int(ymd.year()) + int(unsigned(ymd.month())) - 1;
+}
+
+Day month_start(Day d) {
+  const year_month_day ymd{sys_days{days{d}}};
+  return *make(int(ymd.year()), int(unsigned(ymd.month())), 1);
+}
+
 }  // namespace salesim::crm

@@ -20,5 +20,8 @@ std::string format_date(Day d);  // YYYY-MM-DD
 // The first day of the calendar quarter holding d, and the month of the quarter (1, 2, 3).
 Day quarter_start(Day d);
 int month_of_quarter(Day d);
+// Calendar months as whole numbers (12 * year + month - 1), and the first day of d's month.
+int month_number(Day d);
+Day month_start(Day d);
 
 }  // namespace salesim::crm

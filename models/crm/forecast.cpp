@@ -43,18 +43,31 @@ struct Model {
   std::vector<Rep> reps;
   std::vector<Product> products;
   std::vector<double> season;  // creation factor per forecast week
+  // Calendar months of the horizon: month k holds forecast days seg[k]..seg[k + 1] - 1.
+  std::vector<int> seg, month_at;
   double se_log_win = 0, se_log_loss = 0, se_log_create = 0, noise_var = 0;
+  double sd_month_win = 0, sd_month_loss = 0;  // month-to-month variation (Drift)
 
   double hw(int a) const { return Hw[a + 1] - Hw[a]; }
   double hl(int a) const { return Hl[a + 1] - Hl[a]; }
+  int months() const { return int(seg.size()) - 1; }
 
-  // The day (0-based from age a0) a deal closes, within `span` days, or -1; and whether won.
-  int close_day(int a0, int span, double mw, double ml, double u_close, double u_win,
-                bool& won) const {
+  // A deal of age a0 on forecast day s0, its rates times mw and ml and, in month k, times the
+  // path's level factors fw[k] and fl[k]: the day (0-based from s0) it closes within the
+  // horizon, or -1; and whether it is won.
+  int close_day(int a0, int s0, double mw, double ml, const double* fw, const double* fl,
+                double u_close, double u_win, bool& won) const {
     const double target = -std::log(u_close);
-    auto H = [&](int t) {  // cumulative hazard from a0 through day a0 + t - 1
-      return mw * (Hw[a0 + t] - Hw[a0]) + ml * (Hl[a0 + t] - Hl[a0]);
+    auto H = [&](int t) {  // cumulative hazard over forecast days s0..s0 + t - 1
+      double sum = 0;
+      const int end = s0 + t;
+      for (int k = month_at[s0]; k < months() && seg[k] < end; ++k) {
+        const int lo = std::max(seg[k], s0) - s0 + a0, hi = std::min(seg[k + 1], end) - s0 + a0;
+        sum += mw * fw[k] * (Hw[hi] - Hw[lo]) + ml * fl[k] * (Hl[hi] - Hl[lo]);
+      }
+      return sum;
     };
+    const int span = days - s0;
     if (span <= 0 || H(span) < target) return -1;
     int lo = 1, hi = span;  // smallest t with H(t) >= target; the close is on day t - 1
     while (lo < hi) {
@@ -64,8 +77,8 @@ struct Model {
       else
         lo = mid + 1;
     }
-    const int a = a0 + lo - 1;
-    const double w = mw * hw(a), l = ml * hl(a);
+    const int a = a0 + lo - 1, k = month_at[s0 + lo - 1];
+    const double w = mw * fw[k] * hw(a), l = ml * fl[k] * hl(a);
     won = u_win * (w + l) < w;
     return lo - 1;
   }
@@ -116,11 +129,26 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   for (auto& p : m.products) p.cum_share /= m.products.back().cum_share;
   for (int w = 0; w < o.weeks; ++w)
     m.season.push_back(cr.season.factor[month_of_quarter(m.first_day + 7 * w + 3) - 1]);
+  for (int t = 0; t < m.days; ++t) {
+    if (t == 0 || month_number(m.first_day + t) != month_number(m.first_day + t - 1))
+      m.seg.push_back(t);
+    m.month_at.push_back(int(m.seg.size()) - 1);
+  }
+  m.seg.push_back(m.days);
   if (o.parameter_uncertainty) {
     double wins = 0, losses = 0;
     for (const auto& b : hz.bands) wins += b.wins, losses += b.losses;
-    m.se_log_win = wins > 0 ? 1 / std::sqrt(wins) : 0;
-    m.se_log_loss = losses > 0 ? 1 / std::sqrt(losses) : 0;
+    // The level's estimation error: Poisson, plus the history months' own level factors.
+    double v_win = wins > 0 ? 1 / wins : 0, v_loss = losses > 0 ? 1 / losses : 0;
+    if (c.drift) {
+      const Drift& d = *c.drift;
+      if (d.win.effective_months > 0) v_win += d.win.tau2 / d.win.effective_months;
+      if (d.loss.effective_months > 0) v_loss += d.loss.tau2 / d.loss.effective_months;
+      m.sd_month_win = std::sqrt(d.win.tau2);
+      m.sd_month_loss = std::sqrt(d.loss.tau2);
+    }
+    m.se_log_win = std::sqrt(v_win);
+    m.se_log_loss = std::sqrt(v_loss);
     m.se_log_create = cr.per_rep_week > 0 ? cr.per_rep_week_se / cr.per_rep_week : 0;
     const double team_week = cr.per_rep_week * double(cr.reps.size());
     m.noise_var = team_week > 0 ? (cr.dispersion - 1) / team_week : 0;
@@ -136,19 +164,25 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
   std::fill(out.scalars.begin(), out.scalars.end(), 0.0);
   std::vector<double> open_week(W, 0.0), new_week(W, 0.0);
 
+  // Level factors with mean 1: the estimates' errors (slots 0-2), and per calendar month of
+  // the horizon the month's own level of the win and loss rates (slots 3 + 2k, 4 + 2k).
   sim::Stream params(sim::Address{seed, path, p_params, 0, 0});
-  const double lw = std::exp(m.se_log_win * sim::normal_inv(params.uniform_at(0)) -
-                             m.se_log_win * m.se_log_win / 2);
-  const double ll = std::exp(m.se_log_loss * sim::normal_inv(params.uniform_at(1)) -
-                             m.se_log_loss * m.se_log_loss / 2);
-  const double lc = std::exp(m.se_log_create * sim::normal_inv(params.uniform_at(2)) -
-                             m.se_log_create * m.se_log_create / 2);
+  auto level = [&](double sd, std::uint64_t slot) {
+    return sd > 0 ? std::exp(sd * sim::normal_inv(params.uniform_at(slot)) - sd * sd / 2) : 1.0;
+  };
+  const double lw = level(m.se_log_win, 0), ll = level(m.se_log_loss, 1);
+  const double lc = level(m.se_log_create, 2);
+  std::vector<double> fw(m.months()), fl(m.months());
+  for (int k = 0; k < m.months(); ++k) {
+    fw[k] = lw * level(m.sd_month_win, 3 + 2 * std::uint64_t(k));
+    fl[k] = ll * level(m.sd_month_loss, 4 + 2 * std::uint64_t(k));
+  }
 
   for (std::size_t i = 0; i < m.open.size(); ++i) {
     const OpenDeal& d = m.open[i];
     sim::Stream s(sim::Address{seed, path, p_open, std::uint32_t(i), 0});
     bool won = false;
-    const int t = m.close_day(d.age0, m.days, lw * d.win_factor, ll * d.loss_factor,
+    const int t = m.close_day(d.age0, 0, d.win_factor, d.loss_factor, fw.data(), fl.data(),
                               s.uniform_at(0), s.uniform_at(1), won);
     if (t < 0 || !won) continue;
     open_week[t / 7] += d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
@@ -174,7 +208,7 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
         const std::uint64_t base = 5 * std::uint64_t(j);
         const int day = 7 * w + std::min(6, int(7 * s.uniform_at(base)));
         bool won = false;
-        const int t = m.close_day(0, m.days - day, lw * rep.win_factor, ll * rep.loss_factor,
+        const int t = m.close_day(0, day, rep.win_factor, rep.loss_factor, fw.data(), fl.data(),
                                   s.uniform_at(base + 1), s.uniform_at(base + 2), won);
         if (t < 0 || !won) continue;
         const double u = s.uniform_at(base + 3);
@@ -233,6 +267,9 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
   r.open_deals = m.open.size();
   r.stale_deals = c.open.stale;
   r.creating_reps = m.reps.size();
+  r.history_weeks = c.drift ? c.drift->history_weeks : 0;
+  r.month_sd_win = m.sd_month_win, r.month_sd_loss = m.sd_month_loss;
+  r.warnings = c.warnings;
   for (int w = 0; w < o.weeks; ++w) {
     r.cumulative.push_back(band_of(r.run.kept_week(fc::cum_total, w)));
     r.cumulative_open.push_back(band_of(r.run.kept_week(fc::cum_open, w)));

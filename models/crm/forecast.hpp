@@ -6,7 +6,9 @@
 // Poisson counts at the rep's shrunk rate (times the month-of-quarter factor when seasonality
 // is used) and are followed the same way from age 0. Each path also draws the uncertainty of
 // the estimates: a level factor on the win rates, the loss rates and the creation rate, and a
-// weekly factor for the creation rate's dispersion beyond Poisson.
+// weekly factor for the creation rate's dispersion beyond Poisson; and the month-to-month
+// variation of the win and loss rates (drift.hpp): one factor per calendar month of the
+// horizon on every deal's rates, with the level's error from the history's own months.
 //
 // Paths run on sim::run_paths; every draw has its own address (seed, path, process, deal or
 // rep, week), so the result is the same bits for any thread count.
@@ -24,7 +26,7 @@ struct ForecastOptions {
   std::size_t paths = 4000;
   std::uint64_t seed = 1;
   int threads = 0;
-  bool parameter_uncertainty = true;
+  bool parameter_uncertainty = true;  // level factors: estimation error and month variation
   sim::ProgressFunction progress;
 };
 
@@ -37,6 +39,10 @@ struct ForecastResult {
   Day as_of = 0;
   int weeks = 0;
   std::size_t paths = 0, open_deals = 0, stale_deals = 0, creating_reps = 0;
+  int history_weeks = 0;                       // whole weeks of close history before as_of
+  double month_sd_win = 0, month_sd_loss = 0;  // log sd of a month's level used
+  std::vector<std::string> warnings;           // the calibration's
+
   // Per week (1..weeks): bookings in the week and cumulative, total / open / new pipeline.
   std::vector<Band> weekly, cumulative, cumulative_open, cumulative_new;
   Band total, from_open, from_new, won_open_count, won_new_count;

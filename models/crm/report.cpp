@@ -84,6 +84,7 @@ json calibration_json(const Calibration& c) {
                 {"open", h.open()},
                 {"owners", h.owners.size()}};
   j["notes"] = c.notes;
+  j["warnings"] = c.warnings;
   j["win_probability"] = c.new_deal ? json(c.new_deal->p_win) : json();
   j["win_probability_se"] = c.new_deal ? json(c.p_win_se) : json();
   j["win_share_of_closed_naive"] = h.won() + h.lost() ? json(c.p_win_naive) : json();
@@ -106,6 +107,31 @@ json calibration_json(const Calibration& c) {
                     {"deals_at_risk", c.hazards->deals_at_risk},
                     {"entered_late", c.hazards->entered_late},
                     {"closed_before_history", c.hazards->closed_before_history}};
+    if (c.drift) {
+      const Drift& d = *c.drift;
+      json months = json::array();
+      for (const auto& m : d.months)
+        months.push_back({{"from", format_date(m.from)},
+                          {"to", format_date(m.to)},
+                          {"wins", m.wins},
+                          {"expected_wins", m.expected_wins},
+                          {"losses", m.losses},
+                          {"expected_losses", m.expected_losses}});
+      auto level = [](const LevelVariation& v) {
+        return json{{"df", v.df},
+                    {"chi2", v.x2},
+                    {"p_value", v.df > 0 ? json(v.p_value) : json()},
+                    {"tau2_from_data", v.df > 0 ? json(v.tau2_data) : json()},
+                    {"tau2_used", v.tau2},
+                    {"sd_used", std::sqrt(v.tau2)},
+                    {"effective_months", v.effective_months}};
+      };
+      j["month_variation"] = {{"history_weeks", d.history_weeks},
+                              {"prior", {{"sd", d.prior.sd}, {"months", d.prior.months}}},
+                              {"win", level(d.win)},
+                              {"loss", level(d.loss)},
+                              {"months", months}};
+    }
     j["rep_win_factors"] = shrink_json(c.win_reps, "wins, observed vs the team's hazards");
     j["rep_loss_factors"] = shrink_json(c.loss_reps, "losses, observed vs the team's hazards");
   }
@@ -186,6 +212,10 @@ json forecast_json(const ForecastResult& f) {
           {"open_deals", f.open_deals},
           {"stale_deals", f.stale_deals},
           {"creating_reps", f.creating_reps},
+          {"history_weeks", f.history_weeks},
+          {"month_sd_win", f.month_sd_win},
+          {"month_sd_loss", f.month_sd_loss},
+          {"warnings", f.warnings},
           {"period",
            {{"total", band_json(f.total)},
             {"from_open_pipeline", band_json(f.from_open)},
@@ -211,9 +241,21 @@ json backtest_json(const BacktestResult& b) {
                      {"ape_of_median", k.ape},
                      {"crps", k.crps},
                      {"pit", k.pit},
+                     {"relative_crps", k.relative_crps},
+                     {"history_weeks", k.history_weeks},
+                     {"month_sd_win", k.month_sd_win},
+                     {"month_sd_loss", k.month_sd_loss},
+                     {"warnings", k.warnings},
                      {"win_probability", k.p_win},
                      {"per_rep_week", k.per_rep_week}});
   return {{"cases", cases},
+          {"aggregate",
+           {{"cutoffs", b.cases.size()},
+            {"coverage_p10_p90", b.coverage},
+            {"mean_weekly_coverage", b.mean_weekly_coverage},
+            {"mean_ape_of_median", b.mean_ape},
+            {"mean_crps", b.mean_crps},
+            {"mean_relative_crps", b.mean_relative_crps}}},
           {"coverage_p10_p90", b.coverage},
           {"mean_ape_of_median", b.mean_ape},
           {"mean_crps", b.mean_crps}};
@@ -226,6 +268,7 @@ std::string format_calibration(const Calibration& c) {
                    h.deals.size(), h.won(), h.lost(), h.open(), h.owners.size());
   if (c.history_start) s += fmt::format("  close history from {}\n", format_date(*c.history_start));
   for (const auto& n : c.notes) s += "  note: " + n + "\n";
+  for (const auto& w : c.warnings) s += "  WARNING: " + w + "\n";
   if (!c.hazards) {
     s += fmt::format("\nWin rate: not estimable: {}\n", *c.missing_for_forecast());
     return s;
@@ -247,6 +290,24 @@ std::string format_calibration(const Calibration& c) {
       "any close seen, {} weeks): {}\n",
       c.open.deals, c.open.median_age_days, c.open.max_age_days, c.hazards->tail_from_week,
       c.open.stale);
+  if (c.drift) {
+    const Drift& d = *c.drift;
+    s += "  month by month (wins observed/expected, losses observed/expected):";
+    for (const auto& m : d.months)
+      s += fmt::format(" {}: {:.0f}/{:.0f}, {:.0f}/{:.0f};", format_date(m.from).substr(0, 7),
+                       m.wins, m.expected_wins, m.losses, m.expected_losses);
+    auto level = [&](const char* what, const LevelVariation& v) {
+      const std::string data =
+          v.df > 0 ? fmt::format("from the data {:.2f} (chi2 {:.1f} on {} df, p = {:.3g})",
+                                 std::sqrt(v.tau2_data), v.x2, v.df, v.p_value)
+                   : std::string("not estimable from one month");
+      return fmt::format(
+          "  month-to-month sd of the {} rates' level: {:.2f} used; {}; prior "
+          "{:.2f} worth {:g} months\n",
+          what, std::sqrt(v.tau2), data, d.prior.sd, d.prior.months);
+    };
+    s += "\n" + level("win", d.win) + level("loss", d.loss);
+  }
   s += "  rep win factors: " + verdict(c.win_reps.test) + "\n";
   s += "  rep loss factors: " + verdict(c.loss_reps.test) + "\n";
   if (c.sizes) {
@@ -297,23 +358,35 @@ std::string format_forecast(const ForecastResult& f) {
   };
   s += "\nPeriod:\n" + line("total", f.total) + line("from the open pipeline", f.from_open) +
        line("from new pipeline", f.from_new);
+  s += fmt::format(
+      "\n{} weeks of close history; month-to-month sd of the win / loss rates' level "
+      "{:.2f} / {:.2f}\n",
+      f.history_weeks, f.month_sd_win, f.month_sd_loss);
+  for (const auto& w : f.warnings) s += "WARNING: " + w + "\n";
   return s;
 }
 
 std::string format_backtest(const BacktestResult& b) {
   std::string s =
       " cutoff      weeks     actual  (open / new)           P10      P50      P90  in P10-P90  "
-      "APE    CRPS\n";
+      "  APE    CRPS   PIT  history\n";
   for (const auto& k : b.cases)
-    s +=
-        fmt::format(" {}  {:>5}  {:>9}  ({:>7} / {:>7})  {:>8} {:>8} {:>8}  {:>9}  {:>4.1f}%  {}\n",
-                    format_date(k.cutoff), k.weeks, money(k.actual), money(k.actual_open),
-                    money(k.actual_new), money(k.forecast.p10), money(k.forecast.p50),
-                    money(k.forecast.p90), k.covered ? "yes" : "no", 100 * k.ape, money(k.crps));
+    s += fmt::format(
+        " {}  {:>5}  {:>9}  ({:>7} / {:>7})  {:>8} {:>8} {:>8}  {:>9}  {:>5.1f}%  {:>6}  {:.2f}  "
+        "{:>3} "
+        "wk{}\n",
+        format_date(k.cutoff), k.weeks, money(k.actual), money(k.actual_open), money(k.actual_new),
+        money(k.forecast.p10), money(k.forecast.p50), money(k.forecast.p90),
+        k.covered ? "yes" : "no", 100 * k.ape, money(k.crps), k.pit, k.history_weeks,
+        k.warnings.empty() ? "" : " (short)");
   s += fmt::format(
-      "\n coverage of P10-P90 {:.0f}% over {} cutoffs; mean APE of the median {:.1f}%; "
-      "mean CRPS {}\n",
-      100 * b.coverage, b.cases.size(), 100 * b.mean_ape, money(b.mean_crps));
+      "\n over {} cutoffs: coverage of P10-P90 {:.0f}% (weekly {:.0f}%); mean APE of the median "
+      "{:.1f}%; mean CRPS {} ({:.1f}% of the actual)\n",
+      b.cases.size(), 100 * b.coverage, 100 * b.mean_weekly_coverage, 100 * b.mean_ape,
+      money(b.mean_crps), 100 * b.mean_relative_crps);
+  for (const auto& k : b.cases)
+    for (const auto& w : k.warnings)
+      s += fmt::format(" WARNING {}: {}\n", format_date(k.cutoff), w);
   return s;
 }
 

@@ -18,6 +18,14 @@ double at(const std::vector<double>& v, int age_days) {
 
 double SyntheticSpec::hazard_win(int a) const { return at(win, a); }
 double SyntheticSpec::hazard_loss(int a) const { return at(loss, a); }
+double SyntheticSpec::month_factor_win(Day d) const {
+  const int m = month_number(d) - month_number(start);
+  return m >= 0 && m < int(month_win.size()) ? month_win[m] : 1.0;
+}
+double SyntheticSpec::month_factor_loss(Day d) const {
+  const int m = month_number(d) - month_number(start);
+  return m >= 0 && m < int(month_loss.size()) ? month_loss[m] : 1.0;
+}
 
 std::string synthetic_export_csv(const SyntheticSpec& s) {
   std::string out =
@@ -36,7 +44,9 @@ std::string synthetic_export_csv(const SyntheticSpec& s) {
         double H = 0;
         int close = -1;
         for (int a = 0; d + a <= s.snapshot; ++a) {
-          H += (s.hazard_win(a) + s.hazard_loss(a)) / 7;
+          H += (s.hazard_win(a) * s.month_factor_win(d + a) +
+                s.hazard_loss(a) * s.month_factor_loss(d + a)) /
+               7;
           if (H >= target) {
             close = a;
             break;
@@ -52,7 +62,8 @@ std::string synthetic_export_csv(const SyntheticSpec& s) {
           }
         std::string stage = "Engaging", closed, value;
         if (close >= 0) {
-          const double w = s.hazard_win(close), l = s.hazard_loss(close);
+          const double w = s.hazard_win(close) * s.month_factor_win(d + close),
+                       l = s.hazard_loss(close) * s.month_factor_loss(d + close);
           const bool won = deal.uniform_at(1) * (w + l) < w;
           stage = won ? "Won" : "Lost";
           closed = format_date(d + close);

@@ -20,10 +20,15 @@ struct SyntheticSpec {
   Day start = 0, snapshot = 0;    // deals are created on start..snapshot
   std::vector<double> rep_rates;  // new deals per rep per week
   std::vector<double> win, loss;  // per week, by age week; the last value holds after
+  // Factors on every deal's win (loss) hazard by calendar month (0: the month of `start`);
+  // empty or past the end: 1. Month-to-month variation for the drift tests.
+  std::vector<double> month_win, month_loss;
   std::vector<SyntheticProduct> products;
   std::uint64_t seed = 1;
   double hazard_win(int age_days) const;
   double hazard_loss(int age_days) const;
+  double month_factor_win(Day d) const;
+  double month_factor_loss(Day d) const;
 };
 
 // CSV text with the columns opportunity_id, sales_agent, product, deal_stage (Won, Lost,

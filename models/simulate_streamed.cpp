@@ -1,0 +1,87 @@
+#include "models/simulate_streamed.hpp"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "models/plan_model.hpp"
+#include "models/results_streamed.hpp"
+#include "models/week.hpp"
+#include "sim/stream_runner.hpp"
+
+namespace salesim {
+namespace {
+
+// One PathScratch per plan, so each plan's buffers stay warm (no allocation in the weekly loop).
+struct AllPlansScratch : sim::Scratch {
+  std::vector<PathScratch> plans;
+  explicit AllPlansScratch(std::size_t n) : plans(n) {}
+};
+
+// Runs every plan on `path`, then writes the derived per-plan figures and the differences from
+// the first plan (the same arithmetic as summarize and compare apply to stored columns).
+void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const streamed::Layout& L,
+                   const GoalParams& goal, AllPlansScratch& scratch, std::uint64_t path,
+                   sim::PathSlots& slots) {
+  using namespace streamed;
+  const std::size_t W = L.weeks;
+  for (std::size_t p = 0; p < L.plans; ++p) {
+    sim::PathSlots own{slots.scalars.subspan(L.scalar(p, 0), L.own),
+                       slots.kept.subspan(L.kept(p, 0) * W, out::kept_count * W),
+                       slots.summed.subspan(L.summed(p, 0) * W, out::summed_count * W)};
+    run_path(*models[p], scratch.plans[p], path, own);
+    double* S = slots.scalars.data() + L.scalar(p, 0);
+    S[L.own] = S[out::final_bookings] - S[out::cost];
+    S[L.own + 1] = goal.revenue ? std::max(0.0, *goal.revenue - S[out::final_bookings])
+                                : std::numeric_limits<double>::quiet_NaN();
+  }
+  const double* a = slots.scalars.data() + L.scalar(0, 0);
+  for (std::size_t c = 1; c < L.plans; ++c) {
+    const double* b = slots.scalars.data() + L.scalar(c, 0);
+    double* d = slots.scalars.data() + L.diff(c, 0);
+    d[d_bookings] = b[out::final_bookings] - a[out::final_bookings];
+    d[d_cost] = b[out::cost] - a[out::cost];
+    d[d_profit] = b[L.own] - a[L.own];
+    d[d_leavers] = b[out::leavers] - a[out::leavers];
+    d[d_burnout] = b[out::burnout_final] - a[out::burnout_final];
+    d[d_better] = b[out::final_bookings] > a[out::final_bookings];
+    d[d_goal] = b[out::goal_met] - a[out::goal_met];
+    for (std::size_t i = 0; i < L.checkpoints; ++i)
+      d[d_first_checkpoint + i] = b[out::first_checkpoint + i] - a[out::first_checkpoint + i];
+  }
+}
+
+}  // namespace
+
+ScenarioResults run_scenario_streamed(const Scenario& sc, const RunSettings& s,
+                                      const std::vector<const PlanSpec*>& plans) {
+  std::vector<std::unique_ptr<PlanModel>> models;
+  for (const PlanSpec* p : plans) models.push_back(std::make_unique<PlanModel>(sc, *p));
+  const streamed::Layout L(sc, plans.size());
+
+  ScenarioResults res;
+  res.paths = s.paths ? s.paths : std::size_t(sc.base.simulation.paths);
+  res.threads = sim::resolve_threads(s.threads);
+  res.streamed = true;
+  sim::RunOptions opt;
+  opt.paths = res.paths;
+  opt.first_path = s.first_path;
+  opt.threads = s.threads;
+  const std::size_t total = res.paths * plans.size();
+  if (s.progress) opt.progress = [&](std::size_t done) { s.progress(done * plans.size(), total); };
+  const GoalParams& goal = sc.base.goal;
+  const sim::StreamOutput so = sim::stream_paths(
+      L.shape(), stream_spec(L), opt,
+      [&](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
+        run_all_plans(models, L, goal, static_cast<AllPlansScratch&>(scratch), path, slots);
+      },
+      [&] { return std::make_unique<AllPlansScratch>(plans.size()); });
+
+  for (std::size_t p = 0; p < plans.size(); ++p)
+    res.plans.push_back(summarize_streamed(sc, plans[p]->name, so, L, p));
+  for (std::size_t c = 1; c < plans.size(); ++c)
+    res.comparisons.push_back(compare_streamed(res.plans[0], res.plans[c], so, L, c));
+  return res;
+}
+
+}  // namespace salesim

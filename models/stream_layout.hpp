@@ -1,0 +1,53 @@
+#pragma once
+// The slots of one streamed path (salesim run --streaming). Paired comparisons need every plan
+// on the same path at once, so one path function runs all plans of the scenario on that path
+// (same path index, same addressed draws as running the plans one by one) and writes, besides
+// each plan's own slots, the per-path figures that streaming cannot rebuild later: profit,
+// shortfall, and the differences of each plan from the first.
+#include <cstddef>
+
+#include "models/outputs.hpp"
+
+namespace salesim::streamed {
+
+// Per-path differences plan - first plan (1 or 0 for `better`).
+enum Diff : std::size_t {
+  d_bookings,
+  d_cost,
+  d_profit,
+  d_leavers,
+  d_burnout,
+  d_better,  // 1 when the plan's final bookings beat the first plan's on this path
+  d_goal,
+  d_first_checkpoint,
+};
+
+struct Layout {
+  std::size_t plans = 0, own = 0, checkpoints = 0, weeks = 0;
+
+  Layout(const Scenario& sc, std::size_t plan_count)
+      : plans(plan_count),
+        own(out::shape(sc).scalars),
+        checkpoints(sc.base.goal.checkpoints.size()),
+        weeks(std::size_t(sc.horizon())) {}
+
+  // Plan p's scalars: its own (out::Scalar), then profit and shortfall below the goal.
+  std::size_t per_plan() const { return own + 2; }
+  std::size_t scalar(std::size_t p, std::size_t i) const { return p * per_plan() + i; }
+  std::size_t profit(std::size_t p) const { return scalar(p, own); }
+  std::size_t shortfall(std::size_t p) const { return scalar(p, own + 1); }
+  // Differences of plan c (1..plans-1) from plan 0.
+  std::size_t per_diff() const { return d_first_checkpoint + checkpoints; }
+  std::size_t diff(std::size_t c, std::size_t d) const {
+    return plans * per_plan() + (c - 1) * per_diff() + d;
+  }
+  std::size_t kept(std::size_t p, std::size_t s) const { return p * out::kept_count + s; }
+  std::size_t summed(std::size_t p, std::size_t s) const { return p * out::summed_count + s; }
+
+  sim::OutputShape shape() const {
+    return {weeks, plans * per_plan() + (plans > 0 ? plans - 1 : 0) * per_diff(),
+            plans * out::kept_count, plans * out::summed_count};
+  }
+};
+
+}  // namespace salesim::streamed

@@ -1,0 +1,119 @@
+#include "sim/stream_runner.hpp"
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <stdexcept>
+
+namespace sim {
+
+const QuantileSketch& StreamOutput::scalar_sketch(std::size_t scalar) const {
+  for (std::size_t i = 0; i < spec.sketched_scalars.size(); ++i)
+    if (spec.sketched_scalars[i] == scalar) return scalar_sketches[i];
+  throw std::out_of_range("StreamOutput: scalar has no sketch");
+}
+
+namespace {
+struct ThreadState {
+  std::unique_ptr<Scratch> scratch;
+  std::vector<double> scalars, kept, summed;
+  // Sketch merges are exact, so per-thread sketches may be merged in any order.
+  std::vector<QuantileSketch> scalar_sketches, kept_sketches;
+};
+}  // namespace
+
+StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
+                          const RunOptions& options, const PathFunction& fn,
+                          const ScratchFactory& make_scratch) {
+  const std::size_t n = options.paths, W = shape.weeks;
+  const std::size_t S = shape.scalars, KW = shape.kept_series * W, SW = shape.summed_series * W;
+  StreamOutput out;
+  out.shape = shape;
+  out.spec = spec;
+  out.paths = n;
+  out.first_path = options.first_path;
+  out.scalars.assign(S, {});
+  out.kept.assign(KW, {});
+  out.sums.assign(SW, 0.0);
+  const QuantileSketch empty(spec.relative_error);
+  out.scalar_sketches.assign(spec.sketched_scalars.size(), empty);
+  if (spec.sketch_kept) out.kept_sketches.assign(KW, empty);
+
+  // Chunks run in blocks; a block's per-chunk partials are folded in chunk order before the
+  // next block starts. The block size changes only memory and barrier count, never the bits.
+  const int threads = resolve_threads(options.threads);
+  const std::size_t chunk = std::max<std::size_t>(1, options.chunk);
+  const std::size_t chunks = (n + chunk - 1) / chunk;
+  const std::size_t block = std::max<std::size_t>(16, 8 * std::size_t(threads));
+  const std::size_t per_chunk = S + KW;
+  std::vector<Moments> part(block * per_chunk);
+  std::vector<double> part_sums(block * SW);
+  out.working_bytes = part.size() * sizeof(Moments) + part_sums.size() * sizeof(double);
+  if (n == 0) return out;
+
+  tbb::enumerable_thread_specific<ThreadState> tls([&] {
+    ThreadState t;
+    t.scratch = make_scratch();
+    t.scalars.resize(S), t.kept.resize(KW), t.summed.resize(SW);
+    t.scalar_sketches = out.scalar_sketches;
+    t.kept_sketches = out.kept_sketches;
+    return t;
+  });
+
+  std::atomic<std::size_t> done{0};
+  auto run_chunk = [&](std::size_t c, std::size_t slot) {
+    ThreadState& t = tls.local();
+    Moments* m = part.data() + slot * per_chunk;
+    double* csum = part_sums.data() + slot * SW;
+    std::fill(m, m + per_chunk, Moments{});
+    std::fill(csum, csum + SW, 0.0);
+    const std::size_t lo = c * chunk, hi = std::min(n, lo + chunk);
+    for (std::size_t i = lo; i < hi; ++i) {
+      std::fill(t.summed.begin(), t.summed.end(), 0.0);
+      PathSlots slots{t.scalars, t.kept, t.summed};
+      fn(options.first_path + i, *t.scratch, slots);
+      for (std::size_t k = 0; k < S; ++k) m[k].add(t.scalars[k]);
+      for (std::size_t k = 0; k < KW; ++k) m[S + k].add(t.kept[k]);
+      for (std::size_t k = 0; k < SW; ++k) csum[k] += t.summed[k];
+      for (std::size_t j = 0; j < spec.sketched_scalars.size(); ++j)
+        t.scalar_sketches[j].add(t.scalars[spec.sketched_scalars[j]]);
+      for (std::size_t k = 0; k < t.kept_sketches.size(); ++k) t.kept_sketches[k].add(t.kept[k]);
+    }
+    if (options.progress) options.progress(done.fetch_add(hi - lo) + (hi - lo));
+  };
+
+  tbb::task_arena arena(threads);
+  for (std::size_t c0 = 0; c0 < chunks; c0 += block) {
+    const std::size_t c1 = std::min(chunks, c0 + block);
+    arena.execute([&] {
+      tbb::parallel_for(
+          tbb::blocked_range<std::size_t>(c0, c1, 1),
+          [&](const tbb::blocked_range<std::size_t>& r) {
+            for (std::size_t c = r.begin(); c != r.end(); ++c) run_chunk(c, c - c0);
+          },
+          tbb::simple_partitioner());
+    });
+    for (std::size_t c = c0; c < c1; ++c) {  // fixed order: chunk c0, c0 + 1, ...
+      const Moments* m = part.data() + (c - c0) * per_chunk;
+      const double* csum = part_sums.data() + (c - c0) * SW;
+      for (std::size_t k = 0; k < S; ++k) out.scalars[k].merge(m[k]);
+      for (std::size_t k = 0; k < KW; ++k) out.kept[k].merge(m[S + k]);
+      for (std::size_t k = 0; k < SW; ++k) out.sums[k] += csum[k];
+    }
+  }
+  for (const ThreadState& t : tls) {
+    for (std::size_t j = 0; j < t.scalar_sketches.size(); ++j)
+      out.scalar_sketches[j].merge(t.scalar_sketches[j]);
+    for (std::size_t k = 0; k < t.kept_sketches.size(); ++k)
+      out.kept_sketches[k].merge(t.kept_sketches[k]);
+  }
+  return out;
+}
+
+}  // namespace sim

@@ -1,0 +1,55 @@
+#pragma once
+// The path runner's streaming mode: each path's slots are folded into accumulators instead of
+// being stored, so memory depends on the threads, the chunk and the output shape, not on the
+// number of paths. Means and standard errors come from Moments folded per chunk in path order
+// and across chunks in chunk order (fixed bits for any thread count, equal to run_paths's up to
+// rounding); quantiles come from QuantileSketch, whose merges are exact. Summed series are
+// reduced exactly as run_paths reduces them (same bits).
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "sim/moments.hpp"
+#include "sim/runner.hpp"
+#include "sim/sketch.hpp"
+
+namespace sim {
+
+// What streaming keeps beyond moments (every scalar and every kept series at every week gets
+// a Moments).
+struct StreamSpec {
+  std::vector<std::size_t> sketched_scalars;  // scalars whose quantiles are wanted
+  bool sketch_kept = true;                    // quantiles of every kept series at every week
+  double relative_error = QuantileSketch::kDefaultRelativeError;
+};
+
+struct StreamOutput {
+  OutputShape shape;
+  StreamSpec spec;
+  std::size_t paths = 0;
+  std::uint64_t first_path = 0;
+  std::vector<Moments> scalars;                 // [scalar]
+  std::vector<QuantileSketch> scalar_sketches;  // [i]: of scalar spec.sketched_scalars[i]
+  std::vector<Moments> kept;                    // [series][week]
+  std::vector<QuantileSketch> kept_sketches;    // [series][week]; empty without sketch_kept
+  std::vector<double> sums;                     // [series][week], as RunOutput::sums
+  // Bytes of the per-chunk partials held at once; set by the shape and the thread count only.
+  std::size_t working_bytes = 0;
+
+  const Moments& kept_moments(std::size_t series, std::size_t week) const {
+    return kept[series * shape.weeks + week];
+  }
+  const QuantileSketch& kept_sketch(std::size_t series, std::size_t week) const {
+    return kept_sketches.at(series * shape.weeks + week);
+  }
+  const QuantileSketch& scalar_sketch(std::size_t scalar) const;  // must be in sketched_scalars
+  double sum(std::size_t series, std::size_t week) const {
+    return sums[series * shape.weeks + week];
+  }
+};
+
+StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
+                          const RunOptions& options, const PathFunction& fn,
+                          const ScratchFactory& make_scratch);
+
+}  // namespace sim
