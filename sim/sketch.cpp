@@ -5,6 +5,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/stats.hpp"
+
 namespace sim {
 namespace {
 // Bin exponents of finite doubles stay well inside +-kOffset for relative errors >= 1e-4.
@@ -77,23 +79,7 @@ std::vector<std::optional<double>> QuantileSketch::quantiles(std::span<const dou
   };
 
   std::vector<std::optional<double>> out;
-  for (double p : probs) {
-    if (count_ == 0) {
-      out.emplace_back();
-      continue;
-    }
-    const double h = (double(count_) - 1) * p;
-    const auto lo = std::uint64_t(std::floor(h));
-    const std::uint64_t hi = std::min(count_ - 1, lo + 1);
-    const double a = value_at(lo), b = value_at(hi);
-    double q = a;
-    const double frac = h - double(lo);
-    if (hi != lo && frac > 0 && b != a) q = a + frac * (b - a);
-    if (std::isinf(q))
-      out.emplace_back();
-    else
-      out.emplace_back(q);
-  }
+  for (double p : probs) out.push_back(quantile_type7(count_, p, value_at));
   return out;
 }
 

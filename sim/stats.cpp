@@ -43,23 +43,8 @@ std::vector<std::optional<double>> quantiles(std::span<const double> x,
     if (!std::isnan(e)) v.push_back(e);
   std::sort(v.begin(), v.end());
   std::vector<std::optional<double>> out;
-  for (double p : probs) {
-    if (v.empty()) {
-      out.emplace_back();
-      continue;
-    }
-    const double h = (double(v.size()) - 1) * p;
-    const auto lo = std::size_t(std::floor(h));
-    const std::size_t hi = std::min(v.size() - 1, lo + 1);
-    const double a = v[lo], b = v[hi];
-    double q = a;
-    const double frac = h - double(lo);
-    if (hi != lo && frac > 0 && b != a) q = a + frac * (b - a);
-    if (std::isinf(q))
-      out.emplace_back();
-    else
-      out.emplace_back(q);
-  }
+  for (double p : probs)
+    out.push_back(quantile_type7(v.size(), p, [&](std::uint64_t i) { return v[i]; }));
   return out;
 }
 

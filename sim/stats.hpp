@@ -1,5 +1,8 @@
 #pragma once
 // Summary statistics of Monte Carlo samples. Every estimate comes with its standard error.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <vector>
@@ -22,6 +25,22 @@ MeanSe paired_diff(std::span<const double> a, std::span<const double> b);
 // quantile that falls on +inf is returned as nullopt. NaN samples are skipped.
 std::vector<std::optional<double>> quantiles(std::span<const double> x,
                                              std::span<const double> probs);
+
+// The type-7 quantile at p of n sorted values, value_at(i) giving the i-th (0-based); nullopt
+// when n is 0 or the quantile falls on +inf. Shared by exact quantiles and the streaming sketch.
+template <class ValueAt>
+std::optional<double> quantile_type7(std::uint64_t n, double p, ValueAt value_at) {
+  if (n == 0) return std::nullopt;
+  const double h = (double(n) - 1) * p;
+  const auto lo = std::uint64_t(std::floor(h));
+  const std::uint64_t hi = std::min<std::uint64_t>(n - 1, lo + 1);
+  const double a = value_at(lo), b = value_at(hi);
+  double q = a;
+  const double frac = h - double(lo);
+  if (hi != lo && frac > 0 && b != a) q = a + frac * (b - a);
+  if (std::isinf(q)) return std::nullopt;
+  return q;
+}
 
 // The standard percentiles reported everywhere: 5, 10, 25, 50, 75, 90, 95.
 inline constexpr double kPercentiles[] = {0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95};
