@@ -97,14 +97,33 @@ void add_mc_options(CLI::App* cmd, McArgs& a) {
   cmd->add_flag("--quiet", a.quiet, "Print nothing");
 }
 
-// The prior on the month-to-month variation of the win and loss rates (models/crm/drift.hpp).
-void add_drift_options(CLI::App* cmd, crm::DriftPrior& p) {
-  cmd->add_option("--month-sd-prior", p.sd,
+// What calibrate, forecast and backtest share: the history used and the prior on the
+// month-to-month variation of the win and loss rates (models/crm/drift.hpp).
+struct CalibrationArgs {
+  std::string history_start;
+  int window_weeks = 26;
+  crm::DriftPrior drift;
+};
+
+void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
+  cmd->add_option("--history-start", a.history_start,
+                  "First day of the close history (default: the first close in the export)");
+  cmd->add_option("--window-weeks", a.window_weeks, "Weeks of creation history used")
+      ->check(CLI::Range(1, 520));
+  cmd->add_option("--month-sd-prior", a.drift.sd,
                   "Prior log sd of a month's level of the win and loss rates (default 0.3)")
       ->check(CLI::Range(0.0, 3.0));
-  cmd->add_option("--month-sd-prior-weight", p.months,
+  cmd->add_option("--month-sd-prior-weight", a.drift.months,
                   "Weight of that prior, in months of close history (default 2)")
       ->check(CLI::Range(0.0, 1000.0));
+}
+
+crm::CalibrationOptions calibration_options(const CalibrationArgs& a) {
+  crm::CalibrationOptions o;
+  if (!a.history_start.empty()) o.history_start = parse_day(a.history_start, "--history-start");
+  o.window_weeks = a.window_weeks;
+  o.drift_prior = a.drift;
+  return o;
 }
 
 crm::ForecastOptions forecast_options(const McArgs& a) {
@@ -163,11 +182,11 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
   {  // calibrate
     struct Args {
       ExportArgs e;
-      std::string as_of, history_start, output, report;
-      int window_weeks = 26, horizon = 13;
+      CalibrationArgs cal;
+      std::string as_of, output, report;
+      int horizon = 13;
       std::uint64_t seed = 1;
       bool quiet = false;
-      crm::DriftPrior drift;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -185,15 +204,11 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     cmd->add_option("--report", a->report,
                     "Calibration report (JSON; default: the scenario's name with "
                     ".calibration.json)");
-    cmd->add_option("--history-start", a->history_start,
-                    "First day of the close history (default: the first close in the export)");
-    cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
-        ->check(CLI::Range(1, 520));
+    add_calibration_options(cmd, a->cal);
     cmd->add_option("--horizon-weeks", a->horizon, "The scenario's horizon")
         ->check(CLI::Range(1, 520));
     cmd->add_option("--seed", a->seed, "The scenario's seed");
     cmd->add_flag("--quiet", a->quiet, "Print nothing");
-    add_drift_options(cmd, a->drift);
     commands.push_back(
         {cmd, [a] {
            return guarded([&] {
@@ -205,12 +220,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             .string();
              require_parent_folder(report);
              const crm::Export e = load_export(a->e, !a->quiet);
-             crm::CalibrationOptions o;
+             crm::CalibrationOptions o = calibration_options(a->cal);
              o.as_of = a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
-             if (!a->history_start.empty())
-               o.history_start = parse_day(a->history_start, "--history-start");
-             o.window_weeks = a->window_weeks;
-             o.drift_prior = a->drift;
              const crm::Calibration c = crm::calibrate(e, o);
              if (!a->quiet) std::cout << crm::format_calibration(c);
              // The report is written even when the scenario cannot be: it says why.
@@ -226,9 +237,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     struct Args {
       ExportArgs e;
       McArgs mc;
-      std::string as_of, output, json, history_start;
-      int window_weeks = 26;
-      crm::DriftPrior drift;
+      CalibrationArgs cal;
+      std::string as_of, output, json;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -242,22 +252,15 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                     "Forecast from this day (default: the export's last date)");
     cmd->add_option("-o,--output", a->output, "Write the weekly P10/P50/P90 as CSV");
     cmd->add_option("--json", a->json, "Write the forecast as JSON");
-    cmd->add_option("--history-start", a->history_start, "First day of the close history");
-    cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
-        ->check(CLI::Range(1, 520));
-    add_drift_options(cmd, a->drift);
+    add_calibration_options(cmd, a->cal);
     commands.push_back({cmd, [a] {
                           return guarded([&] {
                             require_parent_folder(a->output);
                             require_parent_folder(a->json);
                             const crm::Export e = load_export(a->e, !a->mc.quiet);
-                            crm::CalibrationOptions co;
+                            crm::CalibrationOptions co = calibration_options(a->cal);
                             co.as_of =
                                 a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
-                            if (!a->history_start.empty())
-                              co.history_start = parse_day(a->history_start, "--history-start");
-                            co.window_weeks = a->window_weeks;
-                            co.drift_prior = a->drift;
                             const crm::Calibration c = crm::calibrate(e, co);
                             crm::ForecastOptions fo = forecast_options(a->mc);
                             sim::Progress bar("forecasting", fo.paths, !a->mc.quiet);
@@ -281,9 +284,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     struct Args {
       ExportArgs e;
       McArgs mc;
-      std::string cutoffs, output, json, history_start;
-      int window_weeks = 26;
-      crm::DriftPrior drift;
+      CalibrationArgs cal;
+      std::string cutoffs, output, json;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -299,10 +301,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
         ->required();
     cmd->add_option("-o,--output", a->output, "Write one line per cutoff as CSV");
     cmd->add_option("--json", a->json, "Write the backtest as JSON");
-    cmd->add_option("--history-start", a->history_start, "First day of the close history");
-    cmd->add_option("--window-weeks", a->window_weeks, "Weeks of creation history used")
-        ->check(CLI::Range(1, 520));
-    add_drift_options(cmd, a->drift);
+    add_calibration_options(cmd, a->cal);
     commands.push_back({cmd, [a] {
                           return guarded([&] {
                             require_parent_folder(a->output);
@@ -312,11 +311,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                               cutoffs.push_back(parse_day(c, "--cutoffs"));
                             if (cutoffs.empty()) throw BadInput("--cutoffs: give at least one day");
                             const crm::Export e = load_export(a->e, !a->mc.quiet);
-                            crm::CalibrationOptions co;
-                            if (!a->history_start.empty())
-                              co.history_start = parse_day(a->history_start, "--history-start");
-                            co.window_weeks = a->window_weeks;
-                            co.drift_prior = a->drift;
+                            const crm::CalibrationOptions co = calibration_options(a->cal);
                             const crm::BacktestResult b =
                                 crm::backtest(e, cutoffs, co, forecast_options(a->mc));
                             if (!a->mc.quiet) std::cout << crm::format_backtest(b);
