@@ -62,10 +62,7 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
   r.final_bookings = sim::mean_se(fb);
   r.final_q = sim::quantiles(fb, probs);
   r.cost = sim::mean_se(r.column(out::cost));
-  std::vector<double> profit(fb.size());
-  const auto cost = r.column(out::cost);
-  for (std::size_t i = 0; i < fb.size(); ++i) profit[i] = fb[i] - cost[i];
-  r.profit = sim::mean_se(profit);
+  r.profit = sim::mean_se(metric_column(r, Metric::profit));
   r.leavers = sim::mean_se(r.column(out::leavers));
   r.hires = sim::mean_se(r.column(out::hires));
   r.headcount_final = sim::mean_se(r.column(out::headcount_final));
@@ -137,14 +134,11 @@ Comparison compare(const PlanResult& a, const PlanResult& b) {
   const auto ca = a.column(out::cost), cb = b.column(out::cost);
   c.bookings_diff = sim::paired_diff(fa, fb);
   c.cost_diff = sim::paired_diff(ca, cb);
-  std::vector<double> pa(fa.size()), pb(fb.size());
   double better = 0;
-  for (std::size_t i = 0; i < fa.size(); ++i) {
-    pa[i] = fa[i] - ca[i], pb[i] = fb[i] - cb[i];
-    better += fb[i] > fa[i];
-  }
+  for (std::size_t i = 0; i < fa.size(); ++i) better += fb[i] > fa[i];
   c.p_better = fa.empty() ? 0 : better / double(fa.size());
-  c.profit_diff = sim::paired_diff(pa, pb);
+  c.profit_diff =
+      sim::paired_diff(metric_column(a, Metric::profit), metric_column(b, Metric::profit));
   c.leavers_diff = sim::paired_diff(a.column(out::leavers), b.column(out::leavers));
   c.burnout_diff = sim::paired_diff(a.column(out::burnout_final), b.column(out::burnout_final));
   if (a.goal) c.goal_diff = sim::paired_diff(a.column(out::goal_met), b.column(out::goal_met));
