@@ -1,5 +1,6 @@
 #pragma once
-// Burnout (MODEL.md 3.4.9): overload and disliked work add to it; recovery sheds a share.
+// Burnout (MODEL.md 3.4.9): overload above onset_load and disliked work add to it; recovery
+// sheds a share.
 #include "models/params.hpp"
 
 namespace salesim {

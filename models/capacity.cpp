@@ -19,16 +19,20 @@ double allocate_hours(const Params& P, const HoursInput& in, const std::int64_t*
   double remaining = std::max(0.0, in.H - in.F);
 
   // Prospecting demand P*.
-  double demand;
-  if (!pr.target_hours) {
+  // Prospecting demand P*: the slack, a mandatory target, or a target that is a floor on the
+  // slack (MODEL.md 3.4.5).
+  auto slack = [&] {
     double pipeline_hours = 0;
     for (int k = 0; k < K; ++k) pipeline_hours += double(open[k]) * stages[k].hours;
-    demand = std::max(0.0, P.capacity.sustainable_hours * in.e - in.F - pipeline_hours);
-  } else if (pr.mandatory) {
+    return std::max(0.0, P.capacity.sustainable_hours * in.e - in.F - pipeline_hours);
+  };
+  double demand;
+  if (!pr.target_hours)
+    demand = slack();
+  else if (pr.mandatory)
     demand = *pr.target_hours * (1 - pr.avoidance * (1 - in.pref_prospecting) * (1 - in.awareness));
-  } else {
-    demand = *pr.target_hours;
-  }
+  else
+    demand = std::max(slack(), *pr.target_hours);
 
   double prospecting = 0;
   if (pr.mandatory) {

@@ -123,7 +123,9 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
            "extra prospecting yield at full alignment");
 
   t.nonneg("burnout.accumulation", &p.burnout.accumulation, "per unit overload",
-           "burnout added per unit of overload (load - 1) per week");
+           "burnout added per unit of overload (load - onset_load) per week");
+  t.nonneg("burnout.onset_load", &p.burnout.onset_load, "ratio",
+           "load (hours / sustainable_hours) above which overload accumulates burnout");
   t.share("burnout.recovery", &p.burnout.recovery, "share of burnout shed per week");
   t.nonneg("burnout.discomfort", &p.burnout.discomfort, "per sustainable-week",
            "burnout per sustainable-week of disliked work, before awareness");

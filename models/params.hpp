@@ -73,8 +73,8 @@ struct ProspectingParams {
 };
 
 struct BurnoutParams {
-  double accumulation = 0.25, recovery = 0.10, discomfort = 0.05, conversion_loss = 0.4,
-         capacity_loss = 0.3, attrition = 0.02;
+  double accumulation = 0.13, onset_load = 1.2, recovery = 0.10, discomfort = 0.05,
+         conversion_loss = 0.4, capacity_loss = 0.3, attrition = 0.02;
 };
 
 struct PeopleParams {

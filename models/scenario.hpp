@@ -22,9 +22,17 @@ struct PlanSpec {
   Params params;
 };
 
+// The scenario file format this build writes; format 1 (event weeks from 0) is still read.
+constexpr int kFormatVersion = 2;
+// The version of MODEL.md the engine implements, recorded in every output.
+constexpr int kModelVersion = 2;
+
 struct Scenario {
   std::string file;  // as given, for messages
   std::string text;  // the YAML text as run
+  int format = kFormatVersion;         // the file's `salesim:` version
+  std::vector<std::string> notices;   // things the reader did that the user should know
+  std::vector<std::string> warnings;  // plan elements that cannot act (plan_warnings.hpp)
   std::string name, description;
   Params base;
   std::vector<std::string> skills;  // skill names in index order

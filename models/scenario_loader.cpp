@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "models/keys.hpp"
+#include "models/plan_warnings.hpp"
 #include "models/scenario.hpp"
 
 namespace salesim {
@@ -28,6 +29,7 @@ namespace {
 struct Ctx {
   std::string file;
   std::vector<std::string> problems;
+  int format = kFormatVersion;  // the file's `salesim:` version
   void err(const YAML::Node& n, const std::string& path, const std::string& msg) {
     const YAML::Mark m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
     if (m.line >= 0)
@@ -240,12 +242,21 @@ void check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
 
 constexpr double kInf = 1e300;
 
+// An event week (MODEL.md 1.1): format 2 counts from 1, format 1 counted from 0; either way
+// `out` becomes the 0-based week t of the weekly step.
+template <class FieldsT>
+void get_event_week(Ctx& c, FieldsT& f, const char* key, int& out, int horizon, bool required) {
+  const int first = c.format == 1 ? 0 : 1;
+  int w = out + first;
+  if (f.get(key, w, first, horizon - 1 + first, required)) out = w - first;
+}
+
 void read_hiring(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
                  std::vector<Hire>& out) {
   read_list(c, n, display, [&](const YAML::Node& item, const std::string& d) {
     Fields f(c, item, d);
     Hire h;
-    f.get("week", h.week, 0, horizon - 1, true);
+    get_event_week(c, f, "week", h.week, horizon, true);
     f.get("count", h.count, 0, 100000, true);
     f.finish();
     if (f.ok()) out.push_back(h);
@@ -258,7 +269,7 @@ void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int 
     Fields f(c, item, d);
     TrainingProgram t;
     f.get("name", t.name);
-    f.get("start_week", t.start_week, 0, horizon - 1, true);
+    get_event_week(c, f, "start_week", t.start_week, horizon, true);
     f.get("weeks", t.weeks, 1, 520);
     f.get("hours_per_week", t.hours_per_week, 0, kInf);
     std::string who = "all", how = "gap";
@@ -298,7 +309,7 @@ void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int 
     std::string kind;
     f.get("kind", kind, 0, 0, true);
     f.get("name", p.name);
-    f.get("start_week", p.start_week, 0, horizon - 1, true);
+    get_event_week(c, f, "start_week", p.start_week, horizon, true);
     if (kind == "coach_the_coaches") {
       p.kind = ProgramKind::coach_the_coaches;
       f.get("manager_coaching_skill", p.value, 0, 1, true);
@@ -408,12 +419,23 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       unknown_key(c, kv.first, key, key, top);
   }
 
-  // Format version and name.
-  if (!root["salesim"].IsDefined())
-    c.err(root, "salesim", "missing required key (the format version: salesim: 1)");
-  else if (!root["salesim"].IsScalar() || root["salesim"].Scalar() != "1")
+  // Format version (read first: it says how event weeks count) and name.
+  if (!root["salesim"].IsDefined()) {
+    c.err(root, "salesim",
+          fmt::format("missing required key (the format version: salesim: {})", kFormatVersion));
+  } else if (root["salesim"].IsScalar() && root["salesim"].Scalar() == "1") {
+    c.format = 1;
+    sc.notices.push_back(fmt::format(
+        "{}: format 1 file: its event weeks counted from 0, so each is read as one week later "
+        "(format 2 counts every week from 1); `salesim upgrade {} -o NEW.yaml` converts the file",
+        file_label, file_label));
+  } else if (!root["salesim"].IsScalar() ||
+             root["salesim"].Scalar() != std::to_string(kFormatVersion)) {
     c.err(root["salesim"], "salesim",
-          "unsupported format version " + describe(root["salesim"]) + "; expected 1");
+          fmt::format("unsupported format version {}; expected {} (or 1, still read)",
+                      describe(root["salesim"]), kFormatVersion));
+  }
+  sc.format = c.format;
   if (!root["name"].IsDefined() || !root["name"].IsScalar() || root["name"].Scalar().empty())
     c.err(root["name"].IsDefined() ? root["name"] : root, "name",
           "missing required key (the scenario's name)");
@@ -529,7 +551,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         c.err(item["name"], d + ".name",
               "duplicate plan name '" + plan.name + "' (plan names must be unique)");
       f.get("description", plan.description);
-      f.get("from_week", plan.from_week, 0, horizon - 1);
+      get_event_week(c, f, "from_week", plan.from_week, horizon, false);
       Schema plan_schema(plan.params);
       const YAML::Node set = f.node("set");
       if (set.IsDefined() && !set.IsNull()) {
@@ -580,6 +602,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     }
   }
   if (!c.problems.empty()) throw ScenarioError(c.problems);
+  sc.warnings = plan_warnings(sc);
   return sc;
 }
 

@@ -69,12 +69,16 @@ void step_rep(WeekContext& cx, int r, int n_active) {
 
   double* sigma = sc.sigma.data();  // 4
   effective_skills(R, r, rho, sigma);
+  // Burnout multiplies a win's chance by 1 - conversion_loss B across the whole funnel, so
+  // each of the K stages takes the K-th root of it.
   const auto& stages = P.pipeline.stages;
+  const double whole = 1 - P.burnout.conversion_loss * B;
+  const double per_stage = B == 0 || R.K == 1 ? whole : std::pow(whole, 1.0 / R.K);
   for (int k = 0; k < R.K; ++k) {
     const Stage& s = stages[k];
     sc.p[k] =
         (s.conversion.floor + sigma[s.skill_index] * (s.conversion.top - s.conversion.floor)) *
-        (1 - P.burnout.conversion_loss * B);
+        per_stage;
   }
   const auto& yield = P.prospecting.yield;
   const double y = yield.floor + sigma[0] * (yield.top - yield.floor);

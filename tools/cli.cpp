@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "models/keys.hpp"
 
@@ -28,6 +29,16 @@ Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> se
     for (auto& p : sc.plans) p.params.simulation.seed = *seed;
   }
   return sc;
+}
+
+void announce(const Scenario& sc, bool strict) {
+  for (const auto& n : sc.notices) std::cerr << "salesim: notice: " << n << "\n";
+  if (strict && !sc.warnings.empty()) {
+    std::string all;
+    for (const auto& w : sc.warnings) all += (all.empty() ? "" : "\n") + w;
+    throw BadInput(fmt::format("{} (--strict: warnings are errors)", all));
+  }
+  for (const auto& w : sc.warnings) std::cerr << "salesim: warning: " << w << "\n";
 }
 
 void require_parent_folder(const std::string& output_file) {

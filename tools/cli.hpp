@@ -32,11 +32,15 @@ void add_crm_commands(CLI::App& app, Commands& commands);
 void add_sweep_command(CLI::App& app, Commands& commands);
 void add_sensitivity_command(CLI::App& app, Commands& commands);
 void add_batch_command(CLI::App& app, Commands& commands);
+void add_upgrade_command(CLI::App& app, Commands& commands);
 
 // "a,b,,c" -> {a, b, c}
 std::vector<std::string> split_list(const std::string& s);
 // Loads a scenario and, when given, overrides the seed of the base and of every plan.
 Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> seed);
+// Prints the reader's notices and the plan warnings of `sc` to standard error; with `strict`,
+// warnings are bad input (exit 2).
+void announce(const Scenario& sc, bool strict = false);
 // Fails with BadInput when the folder an output file would go into does not exist.
 void require_parent_folder(const std::string& output_file);
 // The names of a scenario's plans, checked against `only` (BadInput naming the nearest).

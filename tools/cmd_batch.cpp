@@ -126,6 +126,7 @@ void run_job(Job& job, const BatchArgs& a, int threads,
              const std::function<void(double)>& fraction) {
   const auto start = std::chrono::steady_clock::now();
   const Scenario sc = load_with_seed(job.file.string(), a.seed);
+  announce(sc);
   const fs::path dir = fs::path(a.out) / job.name;
   const json want = provenance(sc, a);
   if (!a.force)

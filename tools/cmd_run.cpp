@@ -22,13 +22,14 @@ struct RunArgs {
   std::size_t paths = 0;
   std::optional<std::uint64_t> seed;
   int threads = 0;
-  bool quiet = false, explain = false, streaming = false;
+  bool quiet = false, explain = false, streaming = false, strict = false;
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
 };
 
 int cmd_run(const RunArgs& a) {
   Scenario sc = load_with_seed(a.file, a.seed);
+  announce(sc, a.strict);
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
   for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
@@ -114,6 +115,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_flag("--streaming", ra->streaming,
                 "Keep no per-path data, so memory does not grow with --paths: same table and "
                 "JSON keys, percentiles within 0.2%; results.h5 without per-path datasets");
+  run->add_flag("--strict", ra->strict,
+                "Treat warnings (plan elements that cannot act) as errors: exit 2, nothing run");
   run->add_flag("--explain", ra->explain,
                 "Also print the pipeline's absorbing-chain figures beside the simulated ones");
 

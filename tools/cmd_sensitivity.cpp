@@ -69,6 +69,7 @@ std::string metric_label(Metric m) {
 
 int sensitivity(const SensitivityArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
+  announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
   for (const auto& f : {a.svg, a.csv, a.json}) require_parent_folder(f);
   const Metric metric = metric_option(

@@ -36,6 +36,7 @@ std::string level_text(double v) { return fmt::format("{}", v); }
 
 int sweep(const SweepArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
+  announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
   require_parent_folder(a.h5);
   const std::string csv =

@@ -107,6 +107,7 @@ void write_results_h5(const std::string& path, const Scenario& sc, const Scenari
     f.attr("format_version", fmt::format("{}.{}", kResultsFormatMajor, kResultsFormatMinor));
     f.attr("format_major", std::int64_t(kResultsFormatMajor));
     f.attr("salesim_version", std::string(sim::build::version));
+    f.attr("model_version", std::int64_t(kModelVersion));
     f.attr("git_revision", std::string(sim::build::git_revision));
     f.attr("created",
            fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(

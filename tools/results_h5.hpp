@@ -10,7 +10,8 @@ namespace salesim::tools {
 
 inline constexpr const char* kResultsFileType = "salesim-results";
 inline constexpr int kResultsFormatMajor = 1;
-inline constexpr int kResultsFormatMinor = 1;  // 1.1: per_path and quantile_relative_error
+// 1.1: per_path and quantile_relative_error; 1.2: model_version
+inline constexpr int kResultsFormatMinor = 2;
 
 void write_results_h5(const std::string& path, const Scenario& sc, const ScenarioResults& res,
                       std::uint64_t seed, const std::string& summary_json);

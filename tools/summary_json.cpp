@@ -88,6 +88,10 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   j["file"] = sc.file;
   j["salesim_version"] = sim::build::version;
   j["git_revision"] = sim::build::git_revision;
+  j["model_version"] = kModelVersion;
+  j["format"] = sc.format;
+  j["notices"] = sc.notices;
+  j["warnings"] = sc.warnings;
   j["paths"] = res.paths;
   j["seed"] = seed;
   j["threads"] = res.threads;

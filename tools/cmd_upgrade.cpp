@@ -1,0 +1,62 @@
+// `salesim upgrade`: a format 1 scenario file as format 2 (event weeks from 1), comments and
+// layout kept. The converted text is re-read and checked to run the same model before it is
+// written anywhere.
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "models/format_upgrade.hpp"
+#include "sim/atomic_file.hpp"
+#include "tools/cli.hpp"
+
+namespace salesim::tools {
+namespace {
+
+struct UpgradeArgs {
+  std::string file, out;
+};
+
+int cmd_upgrade(const UpgradeArgs& a) {
+  std::ifstream f(a.file, std::ios::binary);
+  if (!f) throw BadInput(a.file + ": cannot open the file (does it exist and is it readable?)");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string text = ss.str();
+  const std::string upgraded = upgrade_scenario_text(text, a.file);
+  const bool changed = upgraded != text;
+  if (a.out.empty()) {
+    std::cout << upgraded;
+  } else {
+    require_parent_folder(a.out);
+    sim::write_text_atomically(a.out, upgraded);
+  }
+  std::cerr << (changed ? fmt::format("{}: converted from format 1 to format {}{}\n", a.file,
+                                      kFormatVersion, a.out.empty() ? "" : " in " + a.out)
+                        : fmt::format("{}: already format {}, nothing to change{}\n", a.file,
+                                      kFormatVersion, a.out.empty() ? "" : "; copied to " + a.out));
+  return 0;
+}
+
+}  // namespace
+
+void add_upgrade_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<UpgradeArgs>();
+  auto* cmd = app.add_subcommand(
+      "upgrade", "Convert a format 1 scenario file to format 2 (event weeks counted from 1)");
+  cmd->footer(
+      "Only the `salesim:` line and the event weeks (hiring week, training and program "
+      "start_week, plan from_week) change; comments and layout are kept. The result is re-read "
+      "and checked to run the same model before it is written.\n\n"
+      "Examples:\n"
+      "  salesim upgrade old.yaml                 # the format 2 text on standard output\n"
+      "  salesim upgrade old.yaml -o new.yaml\n"
+      "  salesim upgrade old.yaml -o old.yaml     # in place");
+  cmd->add_option("file", a->file, "Scenario file (YAML), format 1 or 2")->required();
+  cmd->add_option("-o,--output", a->out,
+                  "Write the format 2 file here (may be FILE itself); default: standard output");
+  commands.push_back({cmd, [a] { return cmd_upgrade(*a); }});
+}
+
+}  // namespace salesim::tools
