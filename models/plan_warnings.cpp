@@ -1,7 +1,232 @@
 #include "models/plan_warnings.hpp"
 
-namespace salesim {
+#include <fmt/format.h>
 
-std::vector<std::string> plan_warnings(const Scenario&) { return {}; }
+#include <algorithm>
+#include <functional>
+
+#include "models/keys.hpp"
+
+namespace salesim {
+namespace {
+
+// What a check sees: the scenario, the plan it looks at, and how the message says where
+// ("in this plan", or "in every plan" for an entry of the baseline's lists).
+struct Where {
+  const Scenario& sc;
+  const PlanSpec& plan;
+  const char* scope;
+};
+
+// Whether a value is 0 (or false) wherever the plan uses it: in its own parameters, and in the
+// baseline's before its from_week (MODEL.md 3.2; from_week 0 is file week 1, so never before).
+bool never(const Where& w, const std::function<double(const Params&)>& get) {
+  return get(w.plan.params) == 0 && (w.plan.from_week == 0 || get(w.sc.base) == 0);
+}
+
+// An event at 0-based week t happens after the goal week (only with a goal).
+bool after_goal(const Scenario& sc, int t) { return sc.base.goal.revenue && t + 1 > sc.goal_week(); }
+
+std::string after_goal_text(const Scenario& sc, const std::string& what, int t) {
+  return fmt::format(
+      "{} in week {}, after the goal's week {}, so it cannot help reach the goal (it still "
+      "counts in costs and in the weeks after); move it to week {} or earlier, or drop it",
+      what, t + 1, sc.goal_week(), sc.goal_week());
+}
+
+// Warning 1, shared: managers coach 0 hours per rep throughout the plan, so `effect`.
+std::string no_coaching(const Where& w, const std::string& effect) {
+  if (never(w, [](const Params& p) { return p.capacity.manager_coaching_hours; }))
+    return fmt::format(
+        "managers have no coaching time {} (capacity.manager_coaching_hours is 0), so {}; set "
+        "capacity.manager_coaching_hours",
+        w.scope, effect);
+  if (!never(w, [](const Params& p) { return p.org.coaching_hours_per_rep; })) return {};
+  for (const Program& pr : w.plan.params.programs)
+    if (pr.kind == ProgramKind::coaching_policy && pr.value > 0) return {};
+  return fmt::format(
+      "managers coach 0 hours per rep {} (org.coaching_hours_per_rep is 0 and no coaching_policy "
+      "programme raises it), so {}; set org.coaching_hours_per_rep or add a coaching_policy "
+      "programme",
+      w.scope, effect);
+}
+
+// ---- Hires ----
+
+std::string hire_after_goal(const Where& w, const Hire& h) {
+  return after_goal(w.sc, h.week) ? after_goal_text(w.sc, "these reps join", h.week) : "";
+}
+
+std::string hire_in_last_week(const Where& w, const Hire& h) {
+  if (h.week + 1 != w.sc.horizon()) return {};
+  return fmt::format(
+      "these reps join in week {}, the last week simulated, with no pipeline and at the start "
+      "of their ramp, so they add cost but no bookings; hire earlier or drop it",
+      h.week + 1);
+}
+
+// ---- Training ----
+
+std::string training_without_new_hires(const Where& w, const TrainingProgram& tp) {
+  if (tp.participants != Participants::new_hires) return {};
+  if (!never(w, [](const Params& p) { return double(p.people.backfill); })) return {};
+  for (const Hire& h : w.plan.params.hiring)
+    if (h.count > 0 && h.week <= tp.start_week) return {};
+  return fmt::format(
+      "it is for new hires, but no rep is hired by its start in week {} {} and leavers are not "
+      "replaced (people.backfill is false), so no one takes part; hire by week {}, or choose "
+      "participants: all or bottom_half",
+      tp.start_week + 1, w.scope, tp.start_week + 1);
+}
+
+std::string training_without_efficacy(const Where& w, const TrainingProgram& tp) {
+  if (tp.efficacy > 0) return {};
+  return fmt::format(
+      "its efficacy is 0, so it trains nothing, yet it takes {:g} hours a week out of the field "
+      "for {} week{} and costs {:g} per person; set efficacy above 0 or drop it",
+      tp.hours_per_week, tp.weeks, tp.weeks == 1 ? "" : "s", tp.cost_per_person);
+}
+
+std::string training_after_goal(const Where& w, const TrainingProgram& tp) {
+  return after_goal(w.sc, tp.start_week) ? after_goal_text(w.sc, "it starts", tp.start_week) : "";
+}
+
+// ---- Programmes ----
+
+std::string coach_without_coaching(const Where& w, const Program& pr) {
+  if (pr.kind != ProgramKind::coach_the_coaches) return {};
+  return no_coaching(w, "a better coach changes nothing");
+}
+
+std::string program_after_goal(const Where& w, const Program& pr) {
+  return after_goal(w.sc, pr.start_week) ? after_goal_text(w.sc, "it starts", pr.start_week) : "";
+}
+
+// ---- A plan's `set` and from_week ----
+
+std::string set_without_coaching(const Where& w, const std::string& path) {
+  if (path == "org.manager_coaching_skill")
+    return no_coaching(w, "a better coach changes nothing");
+  if (path.starts_with("skills.coaching_"))
+    return no_coaching(w, "this coaching setting changes nothing");
+  return {};
+}
+
+// An org.* override sets its state value at from_week (MODEL.md 3.2): after a programme of the
+// same kind changed that value, even the baseline's value acts (it undoes the programme).
+bool resets_programme(const Where& w, const std::string& path) {
+  static const std::pair<const char*, ProgramKind> state[] = {
+      {"org.alignment", ProgramKind::alignment},
+      {"org.awareness", ProgramKind::profiling},
+      {"org.manager_coaching_skill", ProgramKind::coach_the_coaches},
+      {"org.coaching_hours_per_rep", ProgramKind::coaching_policy}};
+  for (const auto& [key, kind] : state)
+    if (path == key)
+      for (const Program& pr : w.plan.params.programs)
+        if (pr.kind == kind && pr.start_week < w.plan.from_week) return true;
+  return false;
+}
+
+std::string set_to_baseline_value(const Where& w, const std::string& path) {
+  Params base = w.sc.base, plan = w.plan.params;
+  const auto base_keys = scalar_keys(base), plan_keys = scalar_keys(plan);
+  auto find = [&](const std::vector<KeyInfo>& keys) {
+    return std::find_if(keys.begin(), keys.end(), [&](const KeyInfo& k) { return k.path == path; });
+  };
+  const auto b = find(base_keys), p = find(plan_keys);
+  if (b == base_keys.end() || p == plan_keys.end() || b->target.index() != p->target.index())
+    return {};
+  const bool same = std::visit(
+      [&](auto* x) { return *x == *std::get<std::remove_cvref_t<decltype(x)>>(p->target); },
+      b->target);
+  if (!same || resets_programme(w, path)) return {};
+  return fmt::format(
+      "{} is already {} in the baseline, so this plan's setting changes nothing; drop it or set "
+      "the value you meant",
+      path, b->value_text());
+}
+
+std::string from_week_after_goal(const Where& w) {
+  if (w.plan.overrides.empty() || !after_goal(w.sc, w.plan.from_week)) return {};
+  return after_goal_text(w.sc, "the plan's `set` takes effect", w.plan.from_week);
+}
+
+// ---- Naming the entries, and walking the lists ----
+
+std::string label(const Hire& h) {
+  return fmt::format("{} rep{} in week {}", h.count, h.count == 1 ? "" : "s", h.week + 1);
+}
+std::string label(const TrainingProgram& t) { return t.name; }
+std::string label(const Program& p) {
+  return p.name.empty() || p.name == to_string(p.kind)
+             ? to_string(p.kind)
+             : fmt::format("{} '{}'", to_string(p.kind), p.name);
+}
+
+template <class T>
+using Check = std::string (*)(const Where&, const T&);
+
+// The baseline's entries of a list: every plan has them first, so each is reported once, when
+// the check fires in every plan.
+template <class T>
+void baseline_entries(const Scenario& sc, const char* key, std::vector<T> Params::*list,
+                      std::initializer_list<Check<T>> checks, std::vector<std::string>& out) {
+  for (std::size_t i = 0; i < (sc.base.*list).size(); ++i)
+    for (Check<T> check : checks) {
+      const bool everywhere = std::all_of(sc.plans.begin(), sc.plans.end(), [&](const auto& p) {
+        return !check(Where{sc, p, "in every plan"}, (p.params.*list)[i]).empty();
+      });
+      if (everywhere)
+        out.push_back(fmt::format("{}: the baseline's {}[{}] ({}): {}", sc.file, key, i,
+                                  label((sc.base.*list)[i]),
+                                  check(Where{sc, sc.plans[0], "in every plan"},
+                                        (sc.plans[0].params.*list)[i])));
+    }
+}
+
+// A plan's own entries of a list (after the baseline's), numbered within the plan's list.
+template <class T>
+void plan_entries(const Where& w, const std::string& plan_key, const char* key,
+                  std::vector<T> Params::*list, std::initializer_list<Check<T>> checks,
+                  std::vector<std::string>& out) {
+  const auto& items = w.plan.params.*list;
+  const std::size_t first = (w.sc.base.*list).size();
+  for (std::size_t i = first; i < items.size(); ++i)
+    for (Check<T> check : checks)
+      if (const std::string why = check(w, items[i]); !why.empty())
+        out.push_back(fmt::format("{}: {}.{}[{}] ({}): {}", w.sc.file, plan_key, key, i - first,
+                                  label(items[i]), why));
+}
+
+}  // namespace
+
+std::vector<std::string> plan_warnings(const Scenario& sc) {
+  std::vector<std::string> out;
+  if (sc.plans.empty()) return out;
+  const auto hiring = {Check<Hire>(hire_after_goal), Check<Hire>(hire_in_last_week)};
+  const auto training = {Check<TrainingProgram>(training_without_new_hires),
+                         Check<TrainingProgram>(training_without_efficacy),
+                         Check<TrainingProgram>(training_after_goal)};
+  const auto programs = {Check<Program>(coach_without_coaching),
+                         Check<Program>(program_after_goal)};
+  baseline_entries(sc, "hiring", &Params::hiring, hiring, out);
+  baseline_entries(sc, "training", &Params::training, training, out);
+  baseline_entries(sc, "programs", &Params::programs, programs, out);
+
+  for (std::size_t k = 0; k < sc.plans.size(); ++k) {
+    const PlanSpec& plan = sc.plans[k];
+    const Where w{sc, plan, "in this plan"};
+    const std::string key = fmt::format("plans[{}] ({})", k, plan.name);
+    if (const std::string why = from_week_after_goal(w); !why.empty())
+      out.push_back(fmt::format("{}: {}.from_week: {}", sc.file, key, why));
+    for (const auto& [path, text] : plan.overrides)
+      for (const std::string& why : {set_without_coaching(w, path), set_to_baseline_value(w, path)})
+        if (!why.empty()) out.push_back(fmt::format("{}: {}.set.{}: {}", sc.file, key, path, why));
+    plan_entries(w, key, "hiring", &Params::hiring, hiring, out);
+    plan_entries(w, key, "training", &Params::training, training, out);
+    plan_entries(w, key, "programs", &Params::programs, programs, out);
+  }
+  return out;
+}
 
 }  // namespace salesim

@@ -102,11 +102,11 @@ TEST(CommonRandomNumbers, ChangeFromWeek30LeavesEarlierWeeksIdentical) {
 }
 
 TEST(CommonRandomNumbers, ExtraHireLeavesTheStartingTeamsDrawsAlone) {
-  // A hire in week 40 cannot change anything before week 40.
+  // A hire at the start of file week 41 (t = 40) cannot change anything before it.
   const Scenario sc = test::scenario(with_plans(R"(
   - name: baseline
   - name: one-more
-    hiring: [{week: 40, count: 1}]
+    hiring: [{week: 41, count: 1}]
 )"));
   const sim::RunOutput a = test::run(sc, 0, 200), b = test::run(sc, 1, 200);
   for (std::size_t w = 0; w < 40; ++w) {

@@ -81,9 +81,11 @@ TEST(Training, RampIsLinearToOne) {
 
 TEST(Burnout, UpdateFormula) {
   BurnoutParams b;
-  // B + 0.25 * 0.2 + 0.05 * (1 - 0.5) * 10 / 40 - 0.1 * B with B = 0.3
-  EXPECT_DOUBLE_EQ(next_burnout(b, 0.3, 1.2, 10, 40, 0.5), 0.3 + 0.05 + 0.00625 - 0.03);
-  EXPECT_EQ(next_burnout(b, 0.99, 5, 0, 40, 0), 1.0);
+  // B + 0.13 * (1.4 - 1.2) + 0.05 * (1 - 0.5) * 10 / 40 - 0.1 * B with B = 0.3
+  EXPECT_DOUBLE_EQ(next_burnout(b, 0.3, 1.4, 10, 40, 0.5), 0.3 + 0.13 * 0.2 + 0.00625 - 0.03);
+  // Overload counts only above onset_load (1.2): a load of 1.2 adds nothing.
+  EXPECT_DOUBLE_EQ(next_burnout(b, 0.3, 1.2, 0, 40, 0), 0.3 - 0.03);
+  EXPECT_EQ(next_burnout(b, 0.99, 15, 0, 40, 0), 1.0);
   EXPECT_EQ(next_burnout(b, 0.0, 0.5, 0, 40, 0), 0.0);
 }
 

@@ -9,7 +9,9 @@
 namespace salesim {
 namespace {
 
-// No pipeline work, no prospecting, no burnout, no costs unless a test adds them.
+// No pipeline work, no prospecting (a mandatory target of 0 hours: a target that is not
+// mandatory is only a floor on the slack), no burnout, no costs unless a test adds them.
+// Format 1, so its event weeks count from 0 (the reading of old files is tested too).
 std::string bare(
     const std::string& extra,
     const std::string& team = "{reps: 10, managers: 2, salary: 0, manager_salary: 0}") {
@@ -19,7 +21,7 @@ name: bare
 simulation: {horizon_weeks: 52, paths: 400, seed: 3}
 team: )" +
          team + R"(
-prospecting: {yield: {floor: 0, top: 0}, target_hours: 0}
+prospecting: {yield: {floor: 0, top: 0}, target_hours: 0, mandatory: true}
 capacity: {admin_hours: 8, control_overhead: 0}
 burnout: {accumulation: 0, discomfort: 0}
 compensation: {commission_rate: 0}

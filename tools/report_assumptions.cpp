@@ -271,6 +271,19 @@ std::string method_section(Page& pg) {
         "<p><strong>Precision.</strong> Futures were added until the standard error of "
         "P(goal) was at most {} for every plan.</p>",
         f.fig(s, "/precision/target_se", Kind::prob_se));
+  // What salesim said about the scenario when it ran (summary JSON `notices`, `warnings`).
+  auto said = [&](const char* key, const std::string& intro) {
+    if (!s.contains(key) || !s[key].is_array() || s[key].empty()) return;
+    h += "<p>" + intro + "</p><ul>";
+    for (const auto& line : s[key])
+      if (line.is_string()) h += "<li>" + esc(line.get<std::string>()) + "</li>";
+    h += "</ul>";
+  };
+  said("notices", "<strong>Notices.</strong> When it read the scenario, salesim noted:");
+  said("warnings",
+       "<strong>Warnings.</strong> salesim found plan elements that cannot act (the file is "
+       "valid and was run as written, but these parts make no difference to the results, or "
+       "none to the goal):");
   h += "<p><strong>What the model leaves out.</strong> The simulation is a model of a sales "
        "team, not of the whole business. It does not include:</p><ul>"
        "<li>pricing, discounting and product changes: deal sizes follow one distribution;</li>"

@@ -1,0 +1,260 @@
+// Plan elements that cannot act (models/plan_warnings.hpp): each warning fires on a small file
+// and stays silent on its near twin; the example scenarios have none; the CLI shows them.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace salesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A 20-week file with a baseline and a plan 'x': `top` goes before the plans, `plan` (indented
+// four spaces) into plan 'x'.
+std::string file(const std::string& top, const std::string& plan) {
+  return "salesim: 2\nname: warnings\nsimulation: {horizon_weeks: 20, paths: 20}\n" + top +
+         "plans:\n  - name: baseline\n  - name: x\n" + plan;
+}
+
+std::vector<std::string> warnings(const std::string& top, const std::string& plan) {
+  return test::scenario(file(top, plan)).warnings;
+}
+
+std::string joined(const std::vector<std::string>& ws) {
+  std::string s;
+  for (const auto& w : ws) s += w + "\n";
+  return s;
+}
+
+// Exactly one warning, on the given key, mentioning `what`.
+void expect_one(const std::vector<std::string>& ws, const std::string& key,
+                const std::string& what) {
+  ASSERT_EQ(ws.size(), 1u) << joined(ws);
+  EXPECT_EQ(ws[0].rfind("test.yaml: " + key + ": ", 0), 0u) << ws[0];
+  EXPECT_NE(ws[0].find(what), std::string::npos) << ws[0];
+  EXPECT_EQ(ws[0].find('\n'), std::string::npos) << "one line";
+}
+
+// ---- 1. Coaching levers while managers coach 0 hours ----
+
+TEST(Warnings, CoachTheCoachesWithoutCoachingHours) {
+  const std::string ctc =
+      "    programs: [{kind: coach_the_coaches, start_week: 2, manager_coaching_skill: 0.8}]\n";
+  expect_one(warnings("", ctc), "plans[1] (x).programs[0] (coach_the_coaches)",
+             "org.coaching_hours_per_rep is 0");
+  EXPECT_TRUE(warnings("", ctc + "    set: {org.coaching_hours_per_rep: 1}\n").empty());
+  EXPECT_TRUE(warnings("org: {coaching_hours_per_rep: 0.5}\n", ctc).empty());
+  EXPECT_TRUE(warnings("", "    programs:\n"
+                           "      - {kind: coach_the_coaches, start_week: 2, "
+                           "manager_coaching_skill: 0.8}\n"
+                           "      - {kind: coaching_policy, start_week: 5, hours_per_rep: 1}\n")
+                  .empty());
+}
+
+TEST(Warnings, CoachingSettingsWithoutCoachingHours) {
+  expect_one(warnings("", "    set: {skills.coaching_growth: 0.05}\n"),
+             "plans[1] (x).set.skills.coaching_growth", "coach 0 hours per rep in this plan");
+  expect_one(warnings("", "    set: {org.manager_coaching_skill: 0.9}\n"),
+             "plans[1] (x).set.org.manager_coaching_skill", "a better coach changes nothing");
+  EXPECT_TRUE(
+      warnings("", "    set: {skills.coaching_growth: 0.05, org.coaching_hours_per_rep: 1}\n")
+          .empty());
+  EXPECT_TRUE(warnings("", "    set: {org.manager_coaching_skill: 0.9}\n"
+                           "    programs: [{kind: coaching_policy, start_week: 1, "
+                           "hours_per_rep: 1}]\n")
+                  .empty());
+}
+
+TEST(Warnings, CoachingWithoutManagersTime) {
+  const std::string top =
+      "capacity: {manager_coaching_hours: 0}\norg: {coaching_hours_per_rep: 1}\n";
+  expect_one(warnings(top, "    set: {skills.coaching_transfer: 0.2}\n"),
+             "plans[1] (x).set.skills.coaching_transfer", "capacity.manager_coaching_hours is 0");
+  EXPECT_TRUE(warnings(top, "    set: {skills.coaching_transfer: 0.2, "
+                            "capacity.manager_coaching_hours: 8}\n")
+                  .empty());
+}
+
+TEST(Warnings, BaselineCoachingProgrammeIsReportedOnceNotPerPlan) {
+  const std::string top =
+      "programs: [{kind: coach_the_coaches, start_week: 2, manager_coaching_skill: 0.8}]\n";
+  const std::string two_plans = "    description: a plan with nothing of its own\n";
+  expect_one(warnings(top, two_plans), "the baseline's programs[0] (coach_the_coaches)",
+             "in every plan");
+  // One plan gives managers coaching time: the baseline's programme acts there.
+  EXPECT_TRUE(warnings(top, "    set: {org.coaching_hours_per_rep: 1}\n").empty());
+}
+
+// ---- 2. A `set` of the value already in force ----
+
+TEST(Warnings, SetToTheBaselineValue) {
+  expect_one(warnings("market: {volatility: 0.1}\n", "    set: {market.volatility: 0.1}\n"),
+             "plans[1] (x).set.market.volatility", "already 0.1 in the baseline");
+  EXPECT_TRUE(
+      warnings("market: {volatility: 0.1}\n", "    set: {market.volatility: 0.2}\n").empty());
+  // Defaults count as the baseline's values; stage keys are compared too.
+  expect_one(warnings("", "    set: {pipeline.stages.qualify.exit_rate: 0.5}\n"),
+             "plans[1] (x).set.pipeline.stages.qualify.exit_rate", "already 0.5");
+  expect_one(warnings("", "    set: {people.backfill: true}\n"), "plans[1] (x).set.people.backfill",
+             "already true");
+  EXPECT_TRUE(warnings("", "    set: {people.backfill: false}\n").empty());
+}
+
+TEST(Warnings, SetOfAnOrgValueAfterAProgrammeChangedItIsNotANoOp) {
+  // From week 10 the plan puts alignment back to 0.3 after the workshop raised it: that acts.
+  const std::string workshop =
+      "    programs: [{kind: alignment, start_week: 3, alignment: 0.7}]\n"
+      "    set: {org.alignment: 0.3}\n";
+  EXPECT_TRUE(warnings("", workshop + "    from_week: 10\n").empty());
+  expect_one(warnings("", workshop), "plans[1] (x).set.org.alignment", "already 0.3");
+}
+
+// ---- 3. Training that can train no one ----
+
+TEST(Warnings, NewHireTrainingWithoutNewHires) {
+  const std::string no_backfill = "people: {backfill: false}\n";
+  const std::string training =
+      "    training: [{name: onboarding, start_week: 6, participants: new_hires}]\n";
+  expect_one(warnings(no_backfill, training), "plans[1] (x).training[0] (onboarding)",
+             "people.backfill is false");
+  EXPECT_TRUE(warnings(no_backfill, training + "    hiring: [{week: 6, count: 2}]\n").empty());
+  EXPECT_EQ(warnings(no_backfill, training + "    hiring: [{week: 7, count: 2}]\n").size(), 1u)
+      << "a hire after the start is too late";
+  EXPECT_TRUE(warnings("", training).empty()) << "with backfill, leavers' replacements take part";
+  EXPECT_TRUE(warnings(no_backfill + "hiring: [{week: 2, count: 1}]\n", training).empty());
+}
+
+TEST(Warnings, TrainingWithoutEfficacy) {
+  expect_one(warnings("", "    training: [{name: pep-talk, start_week: 3, efficacy: 0}]\n"),
+             "plans[1] (x).training[0] (pep-talk)", "efficacy is 0");
+  EXPECT_TRUE(warnings("", "    training: [{name: pep-talk, start_week: 3, efficacy: 0.1}]\n")
+                  .empty());
+}
+
+TEST(Warnings, PlanEntriesAreNumberedWithinThePlansOwnList) {
+  const std::string top = "training: [{name: base-course, start_week: 2}]\n";
+  expect_one(warnings(top, "    training: [{name: own, start_week: 3, efficacy: 0}]\n"),
+             "plans[1] (x).training[0] (own)", "efficacy is 0");
+  // A baseline entry that cannot act is named as the baseline's, once.
+  expect_one(warnings("training: [{name: base-course, start_week: 2, efficacy: 0}]\n", ""),
+             "the baseline's training[0] (base-course)", "efficacy is 0");
+}
+
+// ---- 4. Events after the goal week ----
+
+TEST(Warnings, EventsAfterTheGoalWeek) {
+  const std::string goal = "goal: {revenue: 1000000, by_week: 10}\n";
+  expect_one(warnings(goal, "    hiring: [{week: 11, count: 2}]\n"),
+             "plans[1] (x).hiring[0] (2 reps in week 11)", "after the goal's week 10");
+  EXPECT_TRUE(warnings(goal, "    hiring: [{week: 10, count: 2}]\n").empty());
+  EXPECT_TRUE(warnings("", "    hiring: [{week: 11, count: 2}]\n").empty()) << "no goal";
+  expect_one(warnings(goal, "    training: [{name: late, start_week: 12}]\n"),
+             "plans[1] (x).training[0] (late)", "after the goal's week 10");
+  expect_one(
+      warnings(goal, "    programs: [{kind: profiling, start_week: 15, awareness: 0.6}]\n"),
+      "plans[1] (x).programs[0] (profiling)", "after the goal's week 10");
+  expect_one(warnings(goal, "    from_week: 11\n    set: {capacity.max_hours: 60}\n"),
+             "plans[1] (x).from_week", "after the goal's week 10");
+  EXPECT_TRUE(warnings(goal, "    from_week: 10\n    set: {capacity.max_hours: 60}\n").empty());
+  // The goal week defaults to the horizon; baseline events are reported once.
+  expect_one(warnings("goal: {revenue: 1000000, by_week: 5}\n"
+                      "programs: [{kind: alignment, name: offsite, start_week: 8, "
+                      "alignment: 0.6}]\n",
+                      ""),
+             "the baseline's programs[0] (alignment 'offsite')", "week 8");
+}
+
+// ---- 5. Hires in the last week ----
+
+TEST(Warnings, HiresInTheLastWeek) {
+  expect_one(warnings("", "    hiring: [{week: 20, count: 3}]\n"),
+             "plans[1] (x).hiring[0] (3 reps in week 20)", "the last week simulated");
+  EXPECT_TRUE(warnings("", "    hiring: [{week: 19, count: 3}]\n").empty());
+  expect_one(warnings("hiring: [{week: 20, count: 1}]\n", ""),
+             "the baseline's hiring[0] (1 rep in week 20)", "the last week simulated");
+}
+
+// ---- The example scenarios use every lever on purpose ----
+
+TEST(Warnings, NoneOnTheExampleScenarios) {
+  int files = 0;
+  for (const auto& e : fs::directory_iterator(test::source_dir() + "/scenarios")) {
+    if (e.path().extension() != ".yaml") continue;
+    ++files;
+    const Scenario sc = load_scenario_file(e.path().string());
+    EXPECT_TRUE(sc.warnings.empty()) << e.path() << ":\n" << joined(sc.warnings);
+  }
+  EXPECT_GE(files, 5);
+}
+
+// ---- The command line ----
+
+struct WarningsCli : ::testing::Test {
+  fs::path dir, yaml;
+  void SetUp() override {
+    dir = fs::temp_directory_path() /
+          ("salesim-warnings-" +
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    yaml = dir / "late.yaml";
+    std::ofstream(yaml) << file("", "    hiring: [{week: 20, count: 3}]\n"
+                                    "    training: [{name: \"a<b>&c\", start_week: 3, efficacy: 0}]\n");
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+};
+
+TEST_F(WarningsCli, ValidatePrintsWarningsAndStrictMakesThemErrors) {
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("validate " + yaml.string()), &out), 0) << out;
+  EXPECT_NE(out.find("salesim: warning: " + yaml.string() + ": plans[1] (x).hiring[0]"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("2 warnings"), std::string::npos) << out;
+  EXPECT_EQ(test::shell(salesim("validate --strict " + yaml.string()), &out), 2) << out;
+  EXPECT_NE(out.find("plans[1] (x).hiring[0]"), std::string::npos) << out;
+  EXPECT_EQ(test::shell(salesim("validate --strict " + test::example()), &out), 0) << out;
+  EXPECT_EQ(out.find("warning"), std::string::npos) << out;
+}
+
+TEST_F(WarningsCli, RunStrictRefusesAndRunRecordsWarningsInTheSummaryAndReport) {
+  std::string out;
+  const auto json = (dir / "s.json").string(), h5 = (dir / "r.h5").string(),
+             html = (dir / "r.html").string();
+  EXPECT_EQ(test::shell(salesim("run --strict --quiet --paths 20 " + yaml.string() +
+                                " --json " + json),
+                        &out),
+            2)
+      << out;
+  EXPECT_FALSE(fs::exists(json)) << "nothing run";
+  ASSERT_EQ(test::shell(salesim("run --quiet --paths 20 " + yaml.string() + " --json " + json +
+                                " -o " + h5 + " --report " + html),
+                        &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("warning:"), std::string::npos) << out;
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  ASSERT_EQ(j["warnings"].size(), 2u) << j["warnings"].dump();
+  const std::string w = j["warnings"][0];
+  EXPECT_NE(w.find("plans[1] (x).hiring[0] (3 reps in week 20)"), std::string::npos) << w;
+  EXPECT_NE(std::string(j["warnings"][1]).find("training[0] (a<b>&c)"), std::string::npos);
+  // The report's method notes list them, HTML-escaped.
+  const std::string report = test::read_file(html);
+  const auto method = report.find("<section id=\"method\">");
+  const auto appendix = report.find("<section id=\"scenario\">");
+  ASSERT_NE(method, std::string::npos);
+  ASSERT_NE(appendix, std::string::npos);
+  const std::string notes = report.substr(method, appendix - method);
+  EXPECT_NE(notes.find("<strong>Warnings.</strong>"), std::string::npos);
+  EXPECT_NE(notes.find("plans[1] (x).hiring[0] (3 reps in week 20)"), std::string::npos);
+  EXPECT_NE(notes.find("training[0] (a&lt;b&gt;&amp;c)"), std::string::npos) << notes;
+  EXPECT_EQ(report.find("a<b>"), std::string::npos) << "escaped everywhere";
+}
+
+}  // namespace
+}  // namespace salesim
