@@ -4,27 +4,85 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
-#include <regex>
+#include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
+#include "models/yaml_guard.hpp"
 #include "models/scenario.hpp"
 
 namespace salesim {
 
+namespace {
+
+// Control characters (a terminal escape sequence in a key, say) are shown as \xNN, never
+// echoed raw to the user's terminal.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f)
+      out += fmt::format("\\x{:02x}", u);
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::vector<std::string> printable(std::vector<std::string> problems) {
+  for (auto& p : problems) p = printable(p);
+  return problems;
+}
+
+}  // namespace
+
 ScenarioError::ScenarioError(std::vector<std::string> p)
     : std::runtime_error([&] {
         std::string s;
-        for (const auto& x : p) s += (s.empty() ? "" : "\n") + x;
+        for (const auto& x : p) s += (s.empty() ? "" : "\n") + printable(x);
         return s;
       }()),
-      problems(std::move(p)) {}
+      problems(printable(std::move(p))) {}
 
 namespace {
+
+constexpr std::size_t kMaxNameLength = 64;
+
+// Stage names appear in dotted key paths: letters, digits, '-' and '_'.
+bool is_stage_name(const std::string& s) {
+  if (s.empty() || s.size() > kMaxNameLength) return false;
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+  });
+}
+
+// Plan names name HDF5 groups and chart files: no '/' or '\\', not '.'-led, no control
+// characters, at most kMaxNameLength bytes. The problem, or "" when the name is fine.
+std::string plan_name_problem(const std::string& s) {
+  if (s.empty()) return "a plan needs a name (empty names cannot be told apart)";
+  if (s.size() > kMaxNameLength)
+    return fmt::format("a plan name has at most {} characters, found {}", kMaxNameLength, s.size());
+  if (s.front() == '.') return "a plan name cannot start with '.', found '" + s + "'";
+  for (char ch : s)
+    if (ch == '/' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20)
+      return "a plan name cannot contain '/', '\\' or control characters, found '" + s + "'";
+  return "";
+}
+
+bool is_iso_date(const std::string& s) {
+  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  const int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
 
 struct Ctx {
   std::string file;
@@ -367,10 +425,12 @@ void cross_check(Ctx& c, const Params& p, const std::string& where) {
 
 Scenario load_scenario_text(const std::string& text, const std::string& file_label) {
   Ctx c{file_label, {}};
+  if (auto problems = yaml_structure_problems(text, file_label); !problems.empty())
+    throw ScenarioError(std::move(problems));
   YAML::Node root;
   try {
     root = YAML::Load(text);
-  } catch (const YAML::ParserException& e) {
+  } catch (const YAML::Exception& e) {
     throw ScenarioError({fmt::format("{}:{}:{}: YAML syntax error: {}", file_label, e.mark.line + 1,
                                      e.mark.column + 1, e.msg)});
   }
@@ -396,8 +456,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         const YAML::Node nm = stages[i].IsMap() ? stages[i]["name"] : YAML::Node();
         if (nm.IsDefined()) s.name = nm.IsScalar() ? nm.Scalar() : "";
         const std::string d = fmt::format("pipeline.stages[{}].name", i);
-        if (!std::regex_match(s.name, std::regex("[A-Za-z0-9_-]+")))
-          c.err(nm, d, "expected a name of letters, digits, '-' or '_', found '" + s.name + "'");
+        if (!is_stage_name(s.name))
+          c.err(nm, d,
+                fmt::format("expected a name of 1 to {} letters, digits, '-' or '_', found '{}'",
+                            kMaxNameLength,
+                            s.name.size() > kMaxNameLength ? s.name.substr(0, 20) + "..." : s.name));
         else if (!names.insert(s.name).second)
           c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
         p.pipeline.stages.push_back(s);
@@ -449,8 +512,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     read_map(c, root["simulation"], "simulation", "simulation", schema);
   const int horizon = int(p.simulation.horizon_weeks);
   if (!p.simulation.start_date.empty() &&
-      !std::regex_match(p.simulation.start_date,
-                        std::regex(R"(\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01]))")))
+      !is_iso_date(p.simulation.start_date))
     c.err(root["simulation"]["start_date"], "simulation.start_date",
           "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
@@ -458,7 +520,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
   if (pipe.IsDefined()) {
     read_map(c, pipe, "pipeline", "pipeline", schema, {"stages"});
-    if (stages.IsSequence())
+    if (stages.IsDefined() && stages.IsSequence())
       for (std::size_t i = 0; i < stages.size(); ++i)
         read_map(c, stages[i], "pipeline.stages." + p.pipeline.stages[i].name,
                  fmt::format("pipeline.stages[{}]", i), schema);
@@ -545,8 +607,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       PlanSpec plan;
       plan.params = p;
       Fields f(c, item, fmt::format("plans[{}]", i));
-      f.get("name", plan.name, 0, 0, true);
+      const bool named = f.get("name", plan.name, 0, 0, true);
       const std::string d = fmt::format("plans[{}] ({})", i, plan.name);
+      if (named)
+        if (const std::string why = plan_name_problem(plan.name); !why.empty())
+          c.err(item["name"], fmt::format("plans[{}].name", i), why);
       if (f.ok() && !plan.name.empty() && !names.insert(plan.name).second)
         c.err(item["name"], d + ".name",
               "duplicate plan name '" + plan.name + "' (plan names must be unique)");
@@ -607,6 +672,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 }
 
 Scenario load_scenario_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw ScenarioError({path + ": is a folder; give a scenario file (YAML)"});
   std::ifstream f(path, std::ios::binary);
   if (!f)
     throw ScenarioError({path + ": cannot open the file (does it exist and is it readable?)"});
