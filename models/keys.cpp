@@ -20,8 +20,10 @@ struct Table {
   void share(std::string path, double* v, const char* meaning) {
     add(std::move(path), v, 0, 1, "share", meaning);
   }
-  void nonneg(std::string path, double* v, const char* unit, const char* meaning) {
-    add(std::move(path), v, 0, inf, unit, meaning);
+  // [0, hi]: every number gets an upper bound wide enough for real use and narrow enough that
+  // the arithmetic stays finite (docs/reliability.md).
+  void upto(std::string path, double* v, double hi, const char* unit, const char* meaning) {
+    add(std::move(path), v, 0, hi, unit, meaning);
   }
   void text(std::string path, std::string* v, const char* meaning) {
     add(std::move(path), v, 0, 0, "", meaning);
@@ -47,24 +49,24 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
         "64-bit seed of every random draw");
   t.text("simulation.start_date", &p.simulation.start_date,
          "ISO date (YYYY-MM-DD) of week 0, for reports and calendars; null: weeks only");
-  t.add("goal.revenue", &p.goal.revenue, 0, inf, "currency",
+  t.add("goal.revenue", &p.goal.revenue, 0, kMaxMoney * 1e3, "currency",
         "cumulative bookings target at week by_week (null: no goal)");
   t.add("goal.by_week", &p.goal.by_week, 1, 520, "weeks",
         "week by which the goal must be met (null: the horizon)");
 
   t.settable = true;
-  t.nonneg("market.volatility", &p.market.volatility, "log units",
+  t.upto("market.volatility", &p.market.volatility, 3, "log units",
            "standard deviation of the log demand factor");
   t.add("market.persistence", &p.market.persistence, 0, 1, "",
         "AR(1) coefficient of the log demand factor", true);
-  t.nonneg("market.inbound_leads_per_week", &p.market.inbound_leads_per_week, "leads/week",
+  t.upto("market.inbound_leads_per_week", &p.market.inbound_leads_per_week, 1e6, "leads/week",
            "inbound leads for the whole team, before the demand factor");
   t.share("market.lead_quality", &p.market.lead_quality,
           "share of inbound leads that become first-stage opportunities");
 
-  t.add("pipeline.deal_size.mean", &p.pipeline.deal_mean, 1e-9, inf, "currency",
+  t.add("pipeline.deal_size.mean", &p.pipeline.deal_mean, 1e-9, kMaxMoney, "currency",
         "mean booking of a won deal (lognormal)");
-  t.nonneg("pipeline.deal_size.cv", &p.pipeline.deal_cv, "ratio",
+  t.upto("pipeline.deal_size.cv", &p.pipeline.deal_cv, 20, "ratio",
            "coefficient of variation of the deal size");
   for (Stage& s : p.pipeline.stages) {
     const std::string pre = "pipeline.stages." + s.name + ".";
@@ -74,7 +76,7 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
     t.add(pre + "initial_per_rep", &s.initial_per_rep, 0, 1e6, "opportunities",
           "open opportunities per starting rep at week 0");
     t.settable = true;
-    t.nonneg(pre + "hours", &s.hours, "hours/opportunity/week",
+    t.upto(pre + "hours", &s.hours, kWeekHours, "hours/opportunity/week",
              "rep hours one open opportunity needs each week it is worked");
     t.share(pre + "exit_rate", &s.exit_rate, "share of worked opportunities that leave the stage");
     t.share(pre + "conversion.floor", &s.conversion.floor,
@@ -91,43 +93,45 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
          "mean comfort with each activity (Beta, per rep per activity)");
   t.add("team.tenure_weeks", &p.team.tenure_weeks, 0, 1e6, "weeks",
         "initial tenure of every starting rep");
-  t.nonneg("team.salary", &p.team.salary, "currency/year", "salary per rep");
-  t.nonneg("team.manager_salary", &p.team.manager_salary, "currency/year", "salary per manager");
+  t.upto("team.salary", &p.team.salary, kMaxMoney, "currency/year", "salary per rep");
+  t.upto("team.manager_salary", &p.team.manager_salary, kMaxMoney, "currency/year",
+         "salary per manager");
 
   t.settable = true;
-  t.add("capacity.sustainable_hours", &p.capacity.sustainable_hours, 1e-9, inf, "hours/week",
+  t.add("capacity.sustainable_hours", &p.capacity.sustainable_hours, 1e-9, kWeekHours, "hours/week",
         "hours a rep can work week after week without strain");
-  t.nonneg("capacity.max_hours", &p.capacity.max_hours, "hours/week",
+  t.upto("capacity.max_hours", &p.capacity.max_hours, kWeekHours, "hours/week",
            "most hours a rep works (>= sustainable_hours)");
-  t.nonneg("capacity.admin_hours", &p.capacity.admin_hours, "hours/week",
+  t.upto("capacity.admin_hours", &p.capacity.admin_hours, kWeekHours, "hours/week",
            "administration per rep at full alignment");
-  t.nonneg("capacity.control_overhead", &p.capacity.control_overhead, "ratio",
+  t.upto("capacity.control_overhead", &p.capacity.control_overhead, 10, "ratio",
            "admin hours grow by this fraction when alignment is 0");
-  t.nonneg("capacity.manager_coaching_hours", &p.capacity.manager_coaching_hours, "hours/week",
+  t.upto("capacity.manager_coaching_hours", &p.capacity.manager_coaching_hours, kWeekHours,
+         "hours/week",
            "coaching hours per manager per week");
 
   t.settable = false;
   t.text("prospecting.skill", &p.prospecting.skill, "skill that drives prospecting yield");
   t.settable = true;
-  t.nonneg("prospecting.yield.floor", &p.prospecting.yield.floor, "opportunities/hour",
+  t.upto("prospecting.yield.floor", &p.prospecting.yield.floor, 100, "opportunities/hour",
            "first-stage opportunities per effective prospecting hour at skill 0");
-  t.nonneg("prospecting.yield.top", &p.prospecting.yield.top, "opportunities/hour",
+  t.upto("prospecting.yield.top", &p.prospecting.yield.top, 100, "opportunities/hour",
            "first-stage opportunities per effective prospecting hour at skill 1");
-  t.add("prospecting.target_hours", &p.prospecting.target_hours, 0, inf, "hours/week",
+  t.add("prospecting.target_hours", &p.prospecting.target_hours, 0, kWeekHours, "hours/week",
         "prospecting target per rep (null: reps prospect in their slack)");
   t.add("prospecting.mandatory", &p.prospecting.mandatory, 0, 1, "",
         "true: the target is served before pipeline work");
   t.share("prospecting.avoidance", &p.prospecting.avoidance,
           "share of a mandatory target skipped by a rep who dislikes prospecting");
-  t.nonneg("prospecting.icp_lift", &p.prospecting.icp_lift, "ratio",
+  t.upto("prospecting.icp_lift", &p.prospecting.icp_lift, 10, "ratio",
            "extra prospecting yield at full alignment");
 
-  t.nonneg("burnout.accumulation", &p.burnout.accumulation, "per unit overload",
+  t.upto("burnout.accumulation", &p.burnout.accumulation, 10, "per unit overload",
            "burnout added per unit of overload (load - onset_load) per week");
-  t.nonneg("burnout.onset_load", &p.burnout.onset_load, "ratio",
+  t.upto("burnout.onset_load", &p.burnout.onset_load, 10, "ratio",
            "load (hours / sustainable_hours) above which overload accumulates burnout");
   t.share("burnout.recovery", &p.burnout.recovery, "share of burnout shed per week");
-  t.nonneg("burnout.discomfort", &p.burnout.discomfort, "per sustainable-week",
+  t.upto("burnout.discomfort", &p.burnout.discomfort, 10, "per sustainable-week",
            "burnout per sustainable-week of disliked work, before awareness");
   t.share("burnout.conversion_loss", &p.burnout.conversion_loss,
           "conversion multiplier is 1 - conversion_loss * B");
@@ -139,7 +143,7 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.add("people.backfill", &p.people.backfill, 0, 1, "", "true: every leaver is replaced");
   t.add("people.time_to_fill_weeks", &p.people.time_to_fill_weeks, 1, 520, "weeks",
         "weeks from a departure to the backfill's start");
-  t.nonneg("people.hire_cost", &p.people.hire_cost, "currency", "one-off cost per hire");
+  t.upto("people.hire_cost", &p.people.hire_cost, kMaxMoney, "currency", "one-off cost per hire");
   t.add("people.ramp_weeks", &p.people.ramp_weeks, 0, 520, "weeks",
         "weeks for a new rep to reach full effectiveness (linear ramp)");
   t.beta("people.new_hire_skill", &p.people.new_hire_skill,
@@ -149,9 +153,9 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
 
   t.share("skills.experience_rate", &p.skills.experience_rate,
           "weekly growth of durable skill toward 1 from selling");
-  t.add("skills.training_half_life_weeks", &p.skills.training_half_life_weeks, 1e-9, inf, "weeks",
+  t.add("skills.training_half_life_weeks", &p.skills.training_half_life_weeks, 1e-9, 1e4, "weeks",
         "half-life of an unreinforced training gain");
-  t.add("skills.coaching_reference_hours", &p.skills.coaching_reference_hours, 1e-9, inf,
+  t.add("skills.coaching_reference_hours", &p.skills.coaching_reference_hours, 1e-9, kWeekHours,
         "hours/rep/week", "coaching hours per rep per week that count as full coaching");
   t.share("skills.coaching_reinforcement", &p.skills.coaching_reinforcement,
           "share of training decay that full coaching prevents");
@@ -164,14 +168,14 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
           "share of leadership's expectations the team understands");
   t.share("org.awareness", &p.org.awareness, "reps' awareness of their own activity preferences");
   t.share("org.manager_coaching_skill", &p.org.manager_coaching_skill, "managers' coaching skill");
-  t.nonneg("org.coaching_hours_per_rep", &p.org.coaching_hours_per_rep, "hours/rep/week",
+  t.upto("org.coaching_hours_per_rep", &p.org.coaching_hours_per_rep, kWeekHours, "hours/rep/week",
            "coaching policy: hours per rep per week the managers aim for");
 
   t.share("compensation.commission_rate", &p.compensation.commission_rate,
           "commission paid on bookings");
-  t.nonneg("compensation.effort_elasticity", &p.compensation.effort_elasticity, "ratio",
+  t.upto("compensation.effort_elasticity", &p.compensation.effort_elasticity, 10, "ratio",
            "effort multiplier per unit of relative commission change");
-  t.nonneg("costs.marketing_per_week", &p.costs.marketing_per_week, "currency/week",
+  t.upto("costs.marketing_per_week", &p.costs.marketing_per_week, kMaxMoney, "currency/week",
            "marketing spend");
   return keys;
 }
@@ -202,7 +206,14 @@ std::string KeyInfo::range_text() const {
   if (target.index() == 2 || target.index() == 5) return "";
   if (std::holds_alternative<std::uint64_t*>(target)) return "0..2^64-1";
   const bool integral = std::holds_alternative<std::int64_t*>(target);
-  auto num = [](double v) { return fmt::format("{:g}", v); };
+  auto num = [](double v) {  // 1e12, not 1e+12
+    std::string t = fmt::format("{:g}", v);
+    if (auto e = t.find("e+"); e != std::string::npos) {
+      t.erase(e + 1, 1);
+      while (t.size() > e + 2 && t[e + 1] == '0') t.erase(e + 1, 1);
+    }
+    return t;
+  };
   if (std::isinf(hi)) {
     if (lo == 0) return ">= 0";
     if (lo > 0 && lo < 1e-6) return "> 0";

@@ -14,6 +14,11 @@
 
 namespace salesim {
 
+// Upper bounds shared by keys and list fields: a week has 168 hours; money stays below 1e12 per
+// item, so every sum over a run stays exact enough in a double.
+inline constexpr double kWeekHours = 168;
+inline constexpr double kMaxMoney = 1e12;
+
 using KeyTarget = std::variant<double*, std::int64_t*, bool*, std::optional<double>*,
                                std::uint64_t*, std::string*>;
 

@@ -12,6 +12,7 @@
 #include <cctype>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
@@ -107,17 +108,21 @@ std::string describe(const YAML::Node& n) {
   return "'" + n.Scalar() + "'";
 }
 
+// The whole text must be the number: a NUL byte inside is not its end, and hex or
+// infinities are not numbers a user means.
 bool parse_double(const std::string& s, double& out) {
-  if (s.empty()) return false;
+  if (s.empty() || s.find_first_of("xXnN") != std::string::npos) return false;
   char* end = nullptr;
   out = std::strtod(s.c_str(), &end);
-  return end && *end == '\0' && std::isfinite(out);
+  return end == s.c_str() + s.size() && std::isfinite(out);
 }
 
 // Reads one scalar into its target, checking type and range.
 void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::string& path) {
-  const std::string expect = fmt::format("expected {}{}", k.type_name(),
-                                         k.range_text().empty() ? "" : " in " + k.range_text());
+  const std::string range = k.range_text();
+  const std::string expect = fmt::format(
+      "expected {}{}", k.type_name(),
+      range.empty() ? "" : (range[0] == '>' ? " " : " in ") + range);
   if (auto* s = std::get_if<std::string*>(&k.target)) {
     if (n.IsNull())
       **s = "";
@@ -146,7 +151,7 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
     try {
       std::size_t used = 0;
       if (text.empty() || text[0] == '-') throw std::invalid_argument(text);
-      **u = std::stoull(text, &used, 0);
+      **u = std::stoull(text, &used, 10);  // base 10: "010" is ten, as for every other key
       if (used != text.size()) throw std::invalid_argument(text);
     } catch (const std::exception&) {
       c.err(n, path, "expected a whole number in 0..2^64-1, found '" + text + "'");
@@ -298,7 +303,6 @@ void check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
   }
 }
 
-constexpr double kInf = 1e300;
 
 // An event week (MODEL.md 1.1): format 2 counts from 1, format 1 counted from 0; either way
 // `out` becomes the 0-based week t of the weekly step.
@@ -329,7 +333,7 @@ void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int 
     f.get("name", t.name);
     get_event_week(c, f, "start_week", t.start_week, horizon, true);
     f.get("weeks", t.weeks, 1, 520);
-    f.get("hours_per_week", t.hours_per_week, 0, kInf);
+    f.get("hours_per_week", t.hours_per_week, 0, kWeekHours);
     std::string who = "all", how = "gap";
     if (f.get("participants", who)) {
       if (who == "all")
@@ -352,7 +356,7 @@ void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int 
     }
     f.get("focus_skills", t.focus_skills, 1, std::max(1, n_skills));
     f.get("efficacy", t.efficacy, 0, 1);
-    f.get("cost_per_person", t.cost_per_person, 0, kInf);
+    f.get("cost_per_person", t.cost_per_person, 0, kMaxMoney);
     f.finish();
     if (t.name.empty()) t.name = fmt::format("training {}", out.size() + 1);
     if (f.ok()) out.push_back(t);
@@ -371,19 +375,19 @@ void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int 
     if (kind == "coach_the_coaches") {
       p.kind = ProgramKind::coach_the_coaches;
       f.get("manager_coaching_skill", p.value, 0, 1, true);
-      f.get("cost", p.cost, 0, kInf);
+      f.get("cost", p.cost, 0, kMaxMoney);
     } else if (kind == "profiling") {
       p.kind = ProgramKind::profiling;
       f.get("awareness", p.value, 0, 1, true);
-      f.get("cost_per_person", p.cost_per_person, 0, kInf);
+      f.get("cost_per_person", p.cost_per_person, 0, kMaxMoney);
     } else if (kind == "alignment") {
       p.kind = ProgramKind::alignment;
       f.get("alignment", p.value, 0, 1, true);
-      f.get("hours_per_rep", p.hours_per_rep, 0, kInf);
-      f.get("cost", p.cost, 0, kInf);
+      f.get("hours_per_rep", p.hours_per_rep, 0, kWeekHours);
+      f.get("cost", p.cost, 0, kMaxMoney);
     } else if (kind == "coaching_policy") {
       p.kind = ProgramKind::coaching_policy;
-      f.get("hours_per_rep", p.value, 0, kInf, true);
+      f.get("hours_per_rep", p.value, 0, kWeekHours, true);
     } else if (f.ok() && item["kind"].IsDefined()) {
       c.err(item["kind"], d + ".kind",
             "expected coach_the_coaches, profiling, alignment or coaching_policy, found '" + kind +
@@ -396,29 +400,61 @@ void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int 
   });
 }
 
-// Checks the constraints that span keys: floor <= top, max >= sustainable, Beta sd.
-void cross_check(Ctx& c, const Params& p, const std::string& where) {
+// A constraint that spans keys (floor <= top, max >= sustainable, Beta sd), broken: the key
+// path it concerns and what is wrong.
+struct CrossProblem {
+  std::string path, msg;
+  bool operator<(const CrossProblem& o) const { return std::tie(path, msg) < std::tie(o.path, o.msg); }
+};
+
+std::vector<CrossProblem> cross_problems(const Params& p) {
+  std::vector<CrossProblem> out;
   auto beta_ok = [&](const BetaSpec& b, const std::string& path) {
     if (b.sd > 0 && !(b.sd < std::sqrt(b.mean * (1 - b.mean))))
-      c.problems.push_back(fmt::format("{}: {}{}.sd: {} must be below sqrt(mean*(1-mean)) = {:.4g}",
-                                       c.file, where, path, b.sd,
-                                       std::sqrt(b.mean * (1 - b.mean))));
+      out.push_back({path + ".sd", fmt::format("{} must be below sqrt(mean*(1-mean)) = {:.4g}",
+                                               b.sd, std::sqrt(b.mean * (1 - b.mean)))});
   };
   auto order_ok = [&](const Range01& r, const std::string& path) {
     if (r.floor > r.top)
-      c.problems.push_back(fmt::format("{}: {}{}: floor ({}) must not exceed top ({})", c.file,
-                                       where, path, r.floor, r.top));
+      out.push_back({path, fmt::format("floor ({}) must not exceed top ({})", r.floor, r.top)});
   };
   for (const Stage& s : p.pipeline.stages)
     order_ok(s.conversion, "pipeline.stages." + s.name + ".conversion");
   order_ok(p.prospecting.yield, "prospecting.yield");
   if (p.capacity.max_hours < p.capacity.sustainable_hours)
-    c.problems.push_back(
-        fmt::format("{}: {}capacity.max_hours: {} must be >= capacity.sustainable_hours ({})",
-                    c.file, where, p.capacity.max_hours, p.capacity.sustainable_hours));
+    out.push_back({"capacity.max_hours",
+                   fmt::format("{} must be >= capacity.sustainable_hours ({})",
+                               p.capacity.max_hours, p.capacity.sustainable_hours)});
   beta_ok(p.team.preference, "team.preference");
   beta_ok(p.people.new_hire_skill, "people.new_hire_skill");
   for (const auto& [name, b] : p.team.skills) beta_ok(b, "team.skills." + name);
+  return out;
+}
+
+// The node a dotted key path names in the file (stages by name), or the deepest one found on
+// the way, so that a problem can carry a line and column.
+YAML::Node locate(const YAML::Node& root, const std::string& path) {
+  YAML::Node at = root;
+  std::stringstream parts(path);
+  std::string part;
+  bool in_stages = false;
+  while (std::getline(parts, part, '.')) {
+    YAML::Node next;
+    if (in_stages && at.IsSequence()) {
+      for (std::size_t i = 0; i < at.size(); ++i) {
+        const YAML::Node item = at[i];
+        if (item.IsMap() && item["name"].IsDefined() && item["name"].IsScalar() &&
+            item["name"].Scalar() == part)
+          next.reset(item);
+      }
+    } else if (at.IsMap() && at[part].IsDefined()) {
+      next.reset(at[part]);
+    }
+    if (!next.IsDefined()) break;
+    in_stages = part == "stages";
+    at.reset(next);  // rebind: `at = next` would overwrite the node `at` refers to
+  }
+  return at;
 }
 
 }  // namespace
@@ -577,7 +613,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       Fields f(c, item, d);
       Checkpoint cp;
       f.get("week", cp.week, 1, horizon, true);
-      f.get("revenue", cp.revenue, 0, kInf, true);
+      f.get("revenue", cp.revenue, 0, kMaxMoney * 1e3, true);
       f.get("label", cp.label);
       f.finish();
       if (cp.label.empty()) cp.label = fmt::format("week {}", cp.week);
@@ -593,7 +629,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   read_hiring(c, root["hiring"], "hiring", horizon, p.hiring);
   read_training(c, root["training"], "training", horizon, n_skills, p.training);
   read_programs(c, root["programs"], "programs", horizon, p.programs);
-  cross_check(c, p, "");
+  const std::vector<CrossProblem> base_cross = cross_problems(p);
+  for (const CrossProblem& x : base_cross) c.err(locate(root, x.path), x.path, x.msg);
 
   // Plans.
   const YAML::Node plans = root["plans"];
@@ -619,9 +656,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       get_event_week(c, f, "from_week", plan.from_week, horizon, false);
       Schema plan_schema(plan.params);
       const YAML::Node set = f.node("set");
+      // Flatten nested maps into dotted paths, so {a: {b: 1}} and {a.b: 1} both work.
+      std::vector<std::pair<std::string, YAML::Node>> plan_set_nodes;
       if (set.IsDefined() && !set.IsNull()) {
-        // Flatten nested maps into dotted paths, so {a: {b: 1}} and {a.b: 1} both work.
-        std::vector<std::pair<std::string, YAML::Node>> flat;
+        auto& flat = plan_set_nodes;
         std::function<void(const YAML::Node&, const std::string&)> walk =
             [&](const YAML::Node& n, const std::string& pre) {
               for (const auto& kv : n) {
@@ -662,7 +700,17 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                     plan.params.training);
       read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
       f.finish();
-      cross_check(c, plan.params, "plan '" + plan.name + "': ");
+      // A plan's own cross-key problems only: the baseline's are reported once, above.
+      for (const CrossProblem& x : cross_problems(plan.params)) {
+        if (std::find_if(base_cross.begin(), base_cross.end(), [&](const CrossProblem& b) {
+              return b.path == x.path && b.msg == x.msg;
+            }) != base_cross.end())
+          continue;
+        YAML::Node at = item;
+        for (const auto& [path, value] : plan_set_nodes)
+          if (path == x.path || path.rfind(x.path + ".", 0) == 0) at.reset(value);
+        c.err(at, d + ": " + x.path, x.msg);
+      }
       sc.plans.push_back(std::move(plan));
     }
   }
