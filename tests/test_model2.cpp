@@ -213,8 +213,8 @@ TEST(Model2Burnout, LoadAtOrBelowOnsetKeepsBurnoutZero) {
 // however the funnel is divided. B is held at 0.5 from the end of week 0 on: recovery 1 sheds
 // all of it each week and a constant load 2 (admin 80 of 40 hours) adds 0.625 (2 - 1.2) = 0.5
 // back. Leads arrive inbound at the end of each week, so every opportunity is worked under
-// B = 0.5. Win probability = won / (won + lost): stages take no hours and have no stale loss,
-// and nobody leaves, so every resolved opportunity is either won or lost.
+// B = 0.5. Win probability = won / created: stages take no hours and have no stale loss, nobody
+// leaves, and leads stop five weeks before the horizon, so every opportunity is won or lost.
 
 struct WinShare {
   double p = 0, se = 0, resolved = 0;
@@ -231,7 +231,7 @@ burnout: {accumulation: 0.625, recovery: 1, conversion_loss: 0.8, capacity_loss:
 people: {attrition_annual: 0}
 pipeline:
   stages: )" + stages + R"(
-plans: [{name: only}]
+plans: [{name: only, set: {market.inbound_leads_per_week: 0}, from_week: 36}]
 )");
   const sim::RunOutput r = test::run(sc, 0, paths);
   for (std::size_t t = 0; t < r.shape.weeks; ++t)
@@ -240,6 +240,8 @@ plans: [{name: only}]
   for (std::size_t i = 0; i < paths; ++i) {
     won[i] = r.scalar(i, out::won);
     resolved[i] = r.scalar(i, out::won) + r.scalar(i, out::lost);
+    // No lead after week 35, so every opportunity is won or lost by week 40: no censoring.
+    EXPECT_EQ(resolved[i], r.scalar(i, out::created)) << "path " << i;
   }
   const Ratio q = ratio_of_means(won, resolved);
   double total = 0;
@@ -309,14 +311,13 @@ plans:
   }
 
   const sim::RunOutput high = test::run(sc, 3, paths);
-  std::vector<double> h0(paths), h1(paths), c0(paths), c1(paths), b0(paths), b1(paths);
+  std::vector<double> h0(paths), h1(paths), c0(paths), c1(paths);
   for (std::size_t i = 0; i < paths; ++i) {
     h0[i] = none.scalar(i, out::hours_per_rep_week), h1[i] = high.scalar(i, out::hours_per_rep_week);
     c0[i] = none.scalar(i, out::created), c1[i] = high.scalar(i, out::created);
-    b0[i] = none.scalar(i, out::final_bookings), b1[i] = high.scalar(i, out::final_bookings);
     EXPECT_LE(h0[i], 40 + 1e-9);  // F + slack at most: sustainable hours
   }
-  const sim::MeanSe dh = sim::paired_diff(h1, h0), dc = sim::paired_diff(c1, c0);
+  const sim::MeanSe dh = sim::paired_diff(h0, h1), dc = sim::paired_diff(c0, c1);  // b - a
   std::cout << fmt::format(
       "target 35 vs none: hours per rep {:.2f} vs {:.2f} (+{:.2f}, se {:.3f}), created +{:.0f} (se "
       "{:.0f})\n",
@@ -469,8 +470,8 @@ TEST(Model2Formats, Format2WeekZeroIsAnErrorNamingTheKey) {
       {"  - {week: 5, count: 2}", "  - {week: 0, count: 2}", "hiring[0].week"},
       {"start_week: 3,", "start_week: 0,", "training[0].start_week"},
       {"start_week: 10,", "start_week: 0,", "programs[0].start_week"},
-      {"    from_week: 8", "    from_week: 0", "plans[1] (push).from_week"},
-      {"    from_week: 40", "    from_week: 41", "plans[2] (late).from_week"},
+      {"    from_week: 8", "    from_week: 0", "plans[1].from_week"},
+      {"    from_week: 40", "    from_week: 41", "plans[2].from_week"},
   };
   for (const Case& c : cases) {
     std::string text = twin(2);

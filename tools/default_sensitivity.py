@@ -316,7 +316,7 @@ def build(salesim, paths, only=None):
         k = r["key"]
         if (k.startswith(SKIP_PREFIXES) or k in SKIP_KEYS
                 or r["type"] not in ("number", "whole number")):
-            skipped.append(k)
+            skipped.append(k.replace("<stage>", "*"))
             continue
         key = Key(r, by_key, example)
         if only and not any(s in key.name for s in only):
@@ -330,6 +330,12 @@ def build(salesim, paths, only=None):
     todo = [k for k in keys if not k.why_not_varied()]
     rows, failures, results_all = [], [], [refh]
     with tempfile.TemporaryDirectory() as tmpdir:
+        # The copies are written through PyYAML: the unmodified copy must give the same figures.
+        copy_path = os.path.join(tmpdir, "unmodified.yaml")
+        with open(copy_path, "w") as f:
+            yaml.safe_dump(example, f, sort_keys=False, allow_unicode=True)
+        if headline(salesim, copy_path, paths) != refh:
+            sys.exit("the example rewritten through PyYAML gives other figures than the file itself")
         n = 0
         for key in keys:
             why = key.why_not_varied()
