@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <type_traits>
+#include <variant>
 
 #include "models/keys.hpp"
 
@@ -29,8 +31,8 @@ bool after_goal(const Scenario& sc, int t) { return sc.base.goal.revenue && t + 
 
 std::string after_goal_text(const Scenario& sc, const std::string& what, int t) {
   return fmt::format(
-      "{} in week {}, after the goal's week {}, so it cannot help reach the goal (it still "
-      "counts in costs and in the weeks after); move it to week {} or earlier, or drop it",
+      "{} in week {}, after the goal's week {}, so this cannot help reach the goal (it still "
+      "shows in costs and in the weeks after); move it to week {} or earlier, or drop it",
       what, t + 1, sc.goal_week(), sc.goal_week());
 }
 
@@ -54,6 +56,7 @@ std::string no_coaching(const Where& w, const std::string& effect) {
 // ---- Hires ----
 
 std::string hire_after_goal(const Where& w, const Hire& h) {
+  if (h.week + 1 == w.sc.horizon()) return {};  // hire_in_last_week says more
   return after_goal(w.sc, h.week) ? after_goal_text(w.sc, "these reps join", h.week) : "";
 }
 
@@ -148,7 +151,7 @@ std::string set_to_baseline_value(const Where& w, const std::string& path) {
 
 std::string from_week_after_goal(const Where& w) {
   if (w.plan.overrides.empty() || !after_goal(w.sc, w.plan.from_week)) return {};
-  return after_goal_text(w.sc, "the plan's `set` takes effect", w.plan.from_week);
+  return after_goal_text(w.sc, "the plan's set overrides take effect", w.plan.from_week);
 }
 
 // ---- Naming the entries, and walking the lists ----

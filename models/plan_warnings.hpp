@@ -9,7 +9,9 @@
 
 namespace salesim {
 
-// One line per finding, each naming the file, the plan and the key.
+// One line per finding, each naming the file, the plan and the key. An entry of the baseline's
+// lists (top-level hiring, training, programs), which every plan has, is reported once, as the
+// baseline's, when it cannot act in any plan; a plan's own entries are numbered within its list.
 std::vector<std::string> plan_warnings(const Scenario& sc);
 
 }  // namespace salesim

@@ -643,7 +643,12 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       const YAML::Node item = plans[i];
       PlanSpec plan;
       plan.params = p;
-      Fields f(c, item, fmt::format("plans[{}]", i));
+      // Name the plan in every message about its fields, as in "plans[1] (push).from_week".
+      std::string shown = fmt::format("plans[{}]", i);
+      if (item.IsMap() && item["name"].IsDefined() && item["name"].IsScalar() &&
+          plan_name_problem(item["name"].Scalar()).empty())
+        shown += " (" + item["name"].Scalar() + ")";
+      Fields f(c, item, shown);
       const bool named = f.get("name", plan.name, 0, 0, true);
       const std::string d = fmt::format("plans[{}] ({})", i, plan.name);
       if (named)

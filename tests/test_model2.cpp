@@ -470,8 +470,8 @@ TEST(Model2Formats, Format2WeekZeroIsAnErrorNamingTheKey) {
       {"  - {week: 5, count: 2}", "  - {week: 0, count: 2}", "hiring[0].week"},
       {"start_week: 3,", "start_week: 0,", "training[0].start_week"},
       {"start_week: 10,", "start_week: 0,", "programs[0].start_week"},
-      {"    from_week: 8", "    from_week: 0", "plans[1].from_week"},
-      {"    from_week: 40", "    from_week: 41", "plans[2].from_week"},
+      {"    from_week: 8", "    from_week: 0", "plans[1] (push).from_week"},
+      {"    from_week: 40", "    from_week: 41", "plans[2] (late).from_week"},
   };
   for (const Case& c : cases) {
     std::string text = twin(2);

@@ -174,6 +174,10 @@ TEST(Warnings, HiresInTheLastWeek) {
   expect_one(warnings("", "    hiring: [{week: 20, count: 3}]\n"),
              "plans[1] (x).hiring[0] (3 reps in week 20)", "the last week simulated");
   EXPECT_TRUE(warnings("", "    hiring: [{week: 19, count: 3}]\n").empty());
+  // After the goal week too: the last-week warning alone, which says more.
+  expect_one(warnings("goal: {revenue: 1000000, by_week: 10}\n",
+                      "    hiring: [{week: 20, count: 3}]\n"),
+             "plans[1] (x).hiring[0] (3 reps in week 20)", "the last week simulated");
   expect_one(warnings("hiring: [{week: 20, count: 1}]\n", ""),
              "the baseline's hiring[0] (1 rep in week 20)", "the last week simulated");
 }

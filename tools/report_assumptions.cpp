@@ -190,12 +190,16 @@ std::string assumptions_section(Page& pg) {
            g(p.capacity.manager_coaching_hours), g(p.org.coaching_hours_per_rep),
            p.prospecting.target_hours
                ? fmt::format("a target of {} hours a week{}", g(*p.prospecting.target_hours),
-                             p.prospecting.mandatory ? ", mandatory" : "")
+                             p.prospecting.mandatory
+                                 ? ", mandatory (served before pipeline work)"
+                                 : ", as a floor on the time left after pipeline work")
                : "in the time left after pipeline work"));
   item("Burnout",
-       fmt::format("Working beyond the sustainable hours builds burnout; {} of it fades each "
-                   "week. A fully burnt-out rep converts {} fewer deals, has {} fewer hours "
-                   "and is more likely to leave.",
+       fmt::format("Working more than {} hours a week ({} times the sustainable hours) builds "
+                   "burnout, and so does disliked work; {} of it fades each week. A fully "
+                   "burnt-out rep wins {} fewer deals (across the whole funnel), has {} fewer "
+                   "hours and is more likely to leave.",
+                   g(p.burnout.onset_load * p.capacity.sustainable_hours), g(p.burnout.onset_load),
                    pct(p.burnout.recovery), pct(p.burnout.conversion_loss),
                    pct(p.burnout.capacity_loss)));
   item("People",
@@ -281,9 +285,8 @@ std::string method_section(Page& pg) {
   };
   said("notices", "<strong>Notices.</strong> When it read the scenario, salesim noted:");
   said("warnings",
-       "<strong>Warnings.</strong> salesim found plan elements that cannot act (the file is "
-       "valid and was run as written, but these parts make no difference to the results, or "
-       "none to the goal):");
+       "<strong>Warnings.</strong> salesim found plan elements that cannot act, or cannot act "
+       "on the goal (the file is valid and was run as written):");
   h += "<p><strong>What the model leaves out.</strong> The simulation is a model of a sales "
        "team, not of the whole business. It does not include:</p><ul>"
        "<li>pricing, discounting and product changes: deal sizes follow one distribution;</li>"
