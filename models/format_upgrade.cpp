@@ -114,7 +114,8 @@ std::string upgrade_scenario_text(const std::string& text, const std::string& fi
 
   // Prove the conversion: the new text reads as format 2 and runs the same model.
   const Scenario converted = load_scenario_text(out, file_label);
-  if (converted.format != kFormatVersion || model_fingerprint(converted) != model_fingerprint(original))
+  if (converted.format != kFormatVersion ||
+      model_fingerprint(converted) != model_fingerprint(original))
     throw ScenarioError({fmt::format(
         "{}: the converted text does not describe the same model as the original (a bug in "
         "salesim upgrade; the file was not written)",

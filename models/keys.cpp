@@ -56,18 +56,18 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
 
   t.settable = true;
   t.upto("market.volatility", &p.market.volatility, 3, "log units",
-           "standard deviation of the log demand factor");
+         "standard deviation of the log demand factor");
   t.add("market.persistence", &p.market.persistence, 0, 1, "",
         "AR(1) coefficient of the log demand factor", true);
   t.upto("market.inbound_leads_per_week", &p.market.inbound_leads_per_week, 1e6, "leads/week",
-           "inbound leads for the whole team, before the demand factor");
+         "inbound leads for the whole team, before the demand factor");
   t.share("market.lead_quality", &p.market.lead_quality,
           "share of inbound leads that become first-stage opportunities");
 
   t.add("pipeline.deal_size.mean", &p.pipeline.deal_mean, 1e-9, kMaxMoney, "currency",
         "mean booking of a won deal (lognormal)");
   t.upto("pipeline.deal_size.cv", &p.pipeline.deal_cv, 20, "ratio",
-           "coefficient of variation of the deal size");
+         "coefficient of variation of the deal size");
   for (Stage& s : p.pipeline.stages) {
     const std::string pre = "pipeline.stages." + s.name + ".";
     t.settable = false;
@@ -77,7 +77,7 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
           "open opportunities per starting rep at week 0");
     t.settable = true;
     t.upto(pre + "hours", &s.hours, kWeekHours, "hours/opportunity/week",
-             "rep hours one open opportunity needs each week it is worked");
+           "rep hours one open opportunity needs each week it is worked");
     t.share(pre + "exit_rate", &s.exit_rate, "share of worked opportunities that leave the stage");
     t.share(pre + "conversion.floor", &s.conversion.floor,
             "share of exits that advance, at skill 0");
@@ -101,22 +101,21 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.add("capacity.sustainable_hours", &p.capacity.sustainable_hours, 1e-9, kWeekHours, "hours/week",
         "hours a rep can work week after week without strain");
   t.upto("capacity.max_hours", &p.capacity.max_hours, kWeekHours, "hours/week",
-           "most hours a rep works (>= sustainable_hours)");
+         "most hours a rep works (>= sustainable_hours)");
   t.upto("capacity.admin_hours", &p.capacity.admin_hours, kWeekHours, "hours/week",
-           "administration per rep at full alignment");
+         "administration per rep at full alignment");
   t.upto("capacity.control_overhead", &p.capacity.control_overhead, 10, "ratio",
-           "admin hours grow by this fraction when alignment is 0");
+         "admin hours grow by this fraction when alignment is 0");
   t.upto("capacity.manager_coaching_hours", &p.capacity.manager_coaching_hours, kWeekHours,
-         "hours/week",
-           "coaching hours per manager per week");
+         "hours/week", "coaching hours per manager per week");
 
   t.settable = false;
   t.text("prospecting.skill", &p.prospecting.skill, "skill that drives prospecting yield");
   t.settable = true;
   t.upto("prospecting.yield.floor", &p.prospecting.yield.floor, 100, "opportunities/hour",
-           "first-stage opportunities per effective prospecting hour at skill 0");
+         "first-stage opportunities per effective prospecting hour at skill 0");
   t.upto("prospecting.yield.top", &p.prospecting.yield.top, 100, "opportunities/hour",
-           "first-stage opportunities per effective prospecting hour at skill 1");
+         "first-stage opportunities per effective prospecting hour at skill 1");
   t.add("prospecting.target_hours", &p.prospecting.target_hours, 0, kWeekHours, "hours/week",
         "prospecting target per rep (null: reps prospect in their slack)");
   t.add("prospecting.mandatory", &p.prospecting.mandatory, 0, 1, "",
@@ -124,15 +123,15 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.share("prospecting.avoidance", &p.prospecting.avoidance,
           "share of a mandatory target skipped by a rep who dislikes prospecting");
   t.upto("prospecting.icp_lift", &p.prospecting.icp_lift, 10, "ratio",
-           "extra prospecting yield at full alignment");
+         "extra prospecting yield at full alignment");
 
   t.upto("burnout.accumulation", &p.burnout.accumulation, 10, "per unit overload",
-           "burnout added per unit of overload (load - onset_load) per week");
+         "burnout added per unit of overload (load - onset_load) per week");
   t.upto("burnout.onset_load", &p.burnout.onset_load, 10, "ratio",
-           "load (hours / sustainable_hours) above which overload accumulates burnout");
+         "load (hours / sustainable_hours) above which overload accumulates burnout");
   t.share("burnout.recovery", &p.burnout.recovery, "share of burnout shed per week");
   t.upto("burnout.discomfort", &p.burnout.discomfort, 10, "per sustainable-week",
-           "burnout per sustainable-week of disliked work, before awareness");
+         "burnout per sustainable-week of disliked work, before awareness");
   t.share("burnout.conversion_loss", &p.burnout.conversion_loss,
           "conversion multiplier is 1 - conversion_loss * B");
   t.share("burnout.capacity_loss", &p.burnout.capacity_loss,
@@ -169,14 +168,14 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.share("org.awareness", &p.org.awareness, "reps' awareness of their own activity preferences");
   t.share("org.manager_coaching_skill", &p.org.manager_coaching_skill, "managers' coaching skill");
   t.upto("org.coaching_hours_per_rep", &p.org.coaching_hours_per_rep, kWeekHours, "hours/rep/week",
-           "coaching policy: hours per rep per week the managers aim for");
+         "coaching policy: hours per rep per week the managers aim for");
 
   t.share("compensation.commission_rate", &p.compensation.commission_rate,
           "commission paid on bookings");
   t.upto("compensation.effort_elasticity", &p.compensation.effort_elasticity, 10, "ratio",
-           "effort multiplier per unit of relative commission change");
+         "effort multiplier per unit of relative commission change");
   t.upto("costs.marketing_per_week", &p.costs.marketing_per_week, kMaxMoney, "currency/week",
-           "marketing spend");
+         "marketing spend");
   return keys;
 }
 

@@ -27,7 +27,9 @@ bool never(const Where& w, const std::function<double(const Params&)>& get) {
 }
 
 // An event at 0-based week t happens after the goal week (only with a goal).
-bool after_goal(const Scenario& sc, int t) { return sc.base.goal.revenue && t + 1 > sc.goal_week(); }
+bool after_goal(const Scenario& sc, int t) {
+  return sc.base.goal.revenue && t + 1 > sc.goal_week();
+}
 
 std::string after_goal_text(const Scenario& sc, const std::string& what, int t) {
   return fmt::format(
@@ -108,8 +110,7 @@ std::string program_after_goal(const Where& w, const Program& pr) {
 // ---- A plan's `set` and from_week ----
 
 std::string set_without_coaching(const Where& w, const std::string& path) {
-  if (path == "org.manager_coaching_skill")
-    return no_coaching(w, "a better coach changes nothing");
+  if (path == "org.manager_coaching_skill") return no_coaching(w, "a better coach changes nothing");
   if (path.starts_with("skills.coaching_"))
     return no_coaching(w, "this coaching setting changes nothing");
   return {};
@@ -180,10 +181,9 @@ void baseline_entries(const Scenario& sc, const char* key, std::vector<T> Params
         return !check(Where{sc, p, "in every plan"}, (p.params.*list)[i]).empty();
       });
       if (everywhere)
-        out.push_back(fmt::format("{}: the baseline's {}[{}] ({}): {}", sc.file, key, i,
-                                  label((sc.base.*list)[i]),
-                                  check(Where{sc, sc.plans[0], "in every plan"},
-                                        (sc.plans[0].params.*list)[i])));
+        out.push_back(fmt::format(
+            "{}: the baseline's {}[{}] ({}): {}", sc.file, key, i, label((sc.base.*list)[i]),
+            check(Where{sc, sc.plans[0], "in every plan"}, (sc.plans[0].params.*list)[i])));
     }
 }
 

@@ -28,9 +28,9 @@ constexpr int kFormatVersion = 2;
 constexpr int kModelVersion = 2;
 
 struct Scenario {
-  std::string file;  // as given, for messages
-  std::string text;  // the YAML text as run
-  int format = kFormatVersion;         // the file's `salesim:` version
+  std::string file;                   // as given, for messages
+  std::string text;                   // the YAML text as run
+  int format = kFormatVersion;        // the file's `salesim:` version
   std::vector<std::string> notices;   // things the reader did that the user should know
   std::vector<std::string> warnings;  // plan elements that cannot act (plan_warnings.hpp)
   std::string name, description;

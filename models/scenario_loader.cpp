@@ -3,21 +3,21 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
-#include <algorithm>
-#include <cctype>
 #include <set>
 #include <sstream>
 #include <tuple>
 
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
-#include "models/yaml_guard.hpp"
 #include "models/scenario.hpp"
+#include "models/yaml_guard.hpp"
 
 namespace salesim {
 
@@ -120,9 +120,9 @@ bool parse_double(const std::string& s, double& out) {
 // Reads one scalar into its target, checking type and range.
 void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::string& path) {
   const std::string range = k.range_text();
-  const std::string expect = fmt::format(
-      "expected {}{}", k.type_name(),
-      range.empty() ? "" : (range[0] == '>' ? " " : " in ") + range);
+  const std::string expect =
+      fmt::format("expected {}{}", k.type_name(),
+                  range.empty() ? "" : (range[0] == '>' ? " " : " in ") + range);
   if (auto* s = std::get_if<std::string*>(&k.target)) {
     if (n.IsNull())
       **s = "";
@@ -303,7 +303,6 @@ void check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
   }
 }
 
-
 // An event week (MODEL.md 1.1): format 2 counts from 1, format 1 counted from 0; either way
 // `out` becomes the 0-based week t of the weekly step.
 template <class FieldsT>
@@ -404,7 +403,9 @@ void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int 
 // path it concerns and what is wrong.
 struct CrossProblem {
   std::string path, msg;
-  bool operator<(const CrossProblem& o) const { return std::tie(path, msg) < std::tie(o.path, o.msg); }
+  bool operator<(const CrossProblem& o) const {
+    return std::tie(path, msg) < std::tie(o.path, o.msg);
+  }
 };
 
 std::vector<CrossProblem> cross_problems(const Params& p) {
@@ -422,9 +423,9 @@ std::vector<CrossProblem> cross_problems(const Params& p) {
     order_ok(s.conversion, "pipeline.stages." + s.name + ".conversion");
   order_ok(p.prospecting.yield, "prospecting.yield");
   if (p.capacity.max_hours < p.capacity.sustainable_hours)
-    out.push_back({"capacity.max_hours",
-                   fmt::format("{} must be >= capacity.sustainable_hours ({})",
-                               p.capacity.max_hours, p.capacity.sustainable_hours)});
+    out.push_back(
+        {"capacity.max_hours", fmt::format("{} must be >= capacity.sustainable_hours ({})",
+                                           p.capacity.max_hours, p.capacity.sustainable_hours)});
   beta_ok(p.team.preference, "team.preference");
   beta_ok(p.people.new_hire_skill, "people.new_hire_skill");
   for (const auto& [name, b] : p.team.skills) beta_ok(b, "team.skills." + name);
@@ -493,10 +494,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         if (nm.IsDefined()) s.name = nm.IsScalar() ? nm.Scalar() : "";
         const std::string d = fmt::format("pipeline.stages[{}].name", i);
         if (!is_stage_name(s.name))
-          c.err(nm, d,
-                fmt::format("expected a name of 1 to {} letters, digits, '-' or '_', found '{}'",
-                            kMaxNameLength,
-                            s.name.size() > kMaxNameLength ? s.name.substr(0, 20) + "..." : s.name));
+          c.err(
+              nm, d,
+              fmt::format("expected a name of 1 to {} letters, digits, '-' or '_', found '{}'",
+                          kMaxNameLength,
+                          s.name.size() > kMaxNameLength ? s.name.substr(0, 20) + "..." : s.name));
         else if (!names.insert(s.name).second)
           c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
         p.pipeline.stages.push_back(s);
@@ -547,8 +549,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   if (root["simulation"].IsDefined())
     read_map(c, root["simulation"], "simulation", "simulation", schema);
   const int horizon = int(p.simulation.horizon_weeks);
-  if (!p.simulation.start_date.empty() &&
-      !is_iso_date(p.simulation.start_date))
+  if (!p.simulation.start_date.empty() && !is_iso_date(p.simulation.start_date))
     c.err(root["simulation"]["start_date"], "simulation.start_date",
           "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",

@@ -32,8 +32,9 @@ class Guard final : public YAML::EventHandler {
   void OnAlias(const YAML::Mark& m, YAML::anchor_t a) override {
     for (const Open& o : open_)
       if (o.anchor == a && a != YAML::NullAnchor)
-        return fail(m, "a YAML alias that refers to the list or map it is in (a node that "
-                       "contains itself); write the values out instead");
+        return fail(m,
+                    "a YAML alias that refers to the list or map it is in (a node that "
+                    "contains itself); write the values out instead");
     const auto it = size_.find(a);
     add(m, it == size_.end() ? 1 : it->second);
   }
@@ -111,9 +112,10 @@ std::size_t first_non_text_byte(const std::string& s) {
 std::vector<std::string> yaml_structure_problems(const std::string& text, const std::string& file) {
   if (const std::size_t at = first_non_text_byte(text); at != std::string::npos) {
     const std::size_t line = 1 + std::count(text.begin(), text.begin() + long(at), '\n');
-    return {fmt::format("{}:{}: not a text file: byte {} (0x{:02x}) is not UTF-8 text; a scenario "
-                        "is a YAML text file",
-                        file, line, at + 1, static_cast<unsigned char>(text[at]))};
+    return {
+        fmt::format("{}:{}: not a text file: byte {} (0x{:02x}) is not UTF-8 text; a scenario "
+                    "is a YAML text file",
+                    file, line, at + 1, static_cast<unsigned char>(text[at]))};
   }
   std::istringstream in(text);
   Guard g(file);

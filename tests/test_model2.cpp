@@ -85,7 +85,7 @@ plans:
   const std::size_t paths = 120;
   const double hours[5] = {40, 48, 56, 63, 70};
   const double model_md[5] = {1.0, 1.20, 1.26, 1.27, 1.25};  // MODEL.md's rounded figures
-  const double model_tolerance = 0.02;                        // "about": 2 percent
+  const double model_tolerance = 0.02;                       // "about": 2 percent
   std::vector<std::vector<double>> year2(5, std::vector<double>(paths));
   for (std::size_t plan = 0; plan < 5; ++plan) {
     const sim::RunOutput r = test::run(sc, plan, paths);
@@ -94,8 +94,8 @@ plans:
     for (std::size_t i = 0; i < paths; ++i) year2[plan][i] = end[i] - mid[i];
     // The load is what the target says: B follows the closed form, the same for every rep.
     const double b_star = 0.13 * std::max(0.0, hours[plan] / 40 - 1.2) / 0.1;
-    EXPECT_NEAR(r.sum(out::s_burnout_mean, 103) / double(paths),
-                b_star * (1 - std::pow(0.9, 104)), 1e-9)
+    EXPECT_NEAR(r.sum(out::s_burnout_mean, 103) / double(paths), b_star * (1 - std::pow(0.9, 104)),
+                1e-9)
         << sc.plans[plan].name;
     for (std::size_t i = 0; i < paths; ++i)
       EXPECT_NEAR(r.scalar(i, out::hours_per_rep_week), hours[plan], 1e-9);
@@ -138,7 +138,8 @@ std::string constant_load(const std::string& capacity, const std::string& burnou
                           const std::string& prospecting = "{yield: {floor: 0, top: 0}}") {
   return "salesim: 2\nname: constant load\nsimulation: {horizon_weeks: 60, paths: 4}\n"
          "team: {reps: 3, managers: 1, preference: {mean: 1, sd: 0}}\n"
-         "capacity: " + capacity + "\nburnout: " + burnout + "\nprospecting: " + prospecting +
+         "capacity: " +
+         capacity + "\nburnout: " + burnout + "\nprospecting: " + prospecting +
          "\npipeline: {stages: [{name: s, hours: 0}]}\n"
          "people: {attrition_annual: 0}\nplans: [{name: only}]\n";
 }
@@ -313,7 +314,8 @@ plans:
   const sim::RunOutput high = test::run(sc, 3, paths);
   std::vector<double> h0(paths), h1(paths), c0(paths), c1(paths);
   for (std::size_t i = 0; i < paths; ++i) {
-    h0[i] = none.scalar(i, out::hours_per_rep_week), h1[i] = high.scalar(i, out::hours_per_rep_week);
+    h0[i] = none.scalar(i, out::hours_per_rep_week),
+    h1[i] = high.scalar(i, out::hours_per_rep_week);
     c0[i] = none.scalar(i, out::created), c1[i] = high.scalar(i, out::created);
     EXPECT_LE(h0[i], 40 + 1e-9);  // F + slack at most: sustainable hours
   }
@@ -356,7 +358,9 @@ std::string twin(int format) {
   auto w = [&](int week2) { return std::to_string(week2 - d); };
   return "# Format twins for the model 2 tests.\n"
          "# Week 0 and week 1 appear in this comment: upgrade must not touch them.\n"
-         "salesim: " + std::to_string(format) + "\n"
+         "salesim: " +
+         std::to_string(format) +
+         "\n"
          "name: twins\n"
          "simulation: {horizon_weeks: 40, paths: 80, seed: 11}\n"
          "goal:\n"
@@ -367,29 +371,49 @@ std::string twin(int format) {
          "people: {time_to_fill_weeks: 4}\n"
          "hiring:\n"
          "  # two reps join early\n"
-         "  - {week: " + w(5) + ", count: 2}\n"
-         "  - week: " + w(1) + "      # a block-style item, at the first week\n"
+         "  - {week: " +
+         w(5) +
+         ", count: 2}\n"
+         "  - week: " +
+         w(1) +
+         "      # a block-style item, at the first week\n"
          "    count: 1\n"
          "training:\n"
-         "  - {name: onboarding, start_week: " + w(3) + ", weeks: 4, participants: all}\n"
+         "  - {name: onboarding, start_week: " +
+         w(3) +
+         ", weeks: 4, participants: all}\n"
          "programs:\n"
-         "  - {kind: profiling, start_week: " + w(10) + ", awareness: 0.6, cost_per_person: 200}\n"
-         "  - {kind: alignment, start_week: " + w(12) + ", alignment: 0.7, hours_per_rep: 2}\n"
+         "  - {kind: profiling, start_week: " +
+         w(10) +
+         ", awareness: 0.6, cost_per_person: 200}\n"
+         "  - {kind: alignment, start_week: " +
+         w(12) +
+         ", alignment: 0.7, hours_per_rep: 2}\n"
          "plans:\n"
          "  - name: baseline\n"
          "  - name: push\n"
          "    description: mandatory prospecting from week 8, more hires\n"
          "    set: {prospecting.target_hours: 18, prospecting.mandatory: true}\n"
-         "    from_week: " + w(8) + "\n"
-         "    hiring: [{week: " + w(20) + ", count: 3}]\n"
-         "    training: [{start_week: " + w(21) + ", weeks: 3, participants: new_hires}]\n"
+         "    from_week: " +
+         w(8) +
+         "\n"
+         "    hiring: [{week: " +
+         w(20) +
+         ", count: 3}]\n"
+         "    training: [{start_week: " +
+         w(21) +
+         ", weeks: 3, participants: new_hires}]\n"
          "    programs:\n"
-         "      - {kind: coach_the_coaches, start_week: " + w(25) +
+         "      - {kind: coach_the_coaches, start_week: " +
+         w(25) +
          ", manager_coaching_skill: 0.8, cost: 5000}\n"
-         "      - {kind: coaching_policy, start_week: " + w(1) + ", hours_per_rep: 1}\n"
+         "      - {kind: coaching_policy, start_week: " +
+         w(1) +
+         ", hours_per_rep: 1}\n"
          "  - name: late\n"
          "    set: {capacity.max_hours: 60}\n"
-         "    from_week: " + w(40) + "  # the last week\n";
+         "    from_week: " +
+         w(40) + "  # the last week\n";
 }
 
 TEST(Model2Formats, Format1AndFormat2TwinsGiveTheSameBits) {

@@ -48,10 +48,11 @@ TEST(Warnings, CoachTheCoachesWithoutCoachingHours) {
              "org.coaching_hours_per_rep is 0");
   EXPECT_TRUE(warnings("", ctc + "    set: {org.coaching_hours_per_rep: 1}\n").empty());
   EXPECT_TRUE(warnings("org: {coaching_hours_per_rep: 0.5}\n", ctc).empty());
-  EXPECT_TRUE(warnings("", "    programs:\n"
-                           "      - {kind: coach_the_coaches, start_week: 2, "
-                           "manager_coaching_skill: 0.8}\n"
-                           "      - {kind: coaching_policy, start_week: 5, hours_per_rep: 1}\n")
+  EXPECT_TRUE(warnings("",
+                       "    programs:\n"
+                       "      - {kind: coach_the_coaches, start_week: 2, "
+                       "manager_coaching_skill: 0.8}\n"
+                       "      - {kind: coaching_policy, start_week: 5, hours_per_rep: 1}\n")
                   .empty());
 }
 
@@ -63,9 +64,10 @@ TEST(Warnings, CoachingSettingsWithoutCoachingHours) {
   EXPECT_TRUE(
       warnings("", "    set: {skills.coaching_growth: 0.05, org.coaching_hours_per_rep: 1}\n")
           .empty());
-  EXPECT_TRUE(warnings("", "    set: {org.manager_coaching_skill: 0.9}\n"
-                           "    programs: [{kind: coaching_policy, start_week: 1, "
-                           "hours_per_rep: 1}]\n")
+  EXPECT_TRUE(warnings("",
+                       "    set: {org.manager_coaching_skill: 0.9}\n"
+                       "    programs: [{kind: coaching_policy, start_week: 1, "
+                       "hours_per_rep: 1}]\n")
                   .empty());
 }
 
@@ -74,8 +76,9 @@ TEST(Warnings, CoachingWithoutManagersTime) {
       "capacity: {manager_coaching_hours: 0}\norg: {coaching_hours_per_rep: 1}\n";
   expect_one(warnings(top, "    set: {skills.coaching_transfer: 0.2}\n"),
              "plans[1] (x).set.skills.coaching_transfer", "capacity.manager_coaching_hours is 0");
-  EXPECT_TRUE(warnings(top, "    set: {skills.coaching_transfer: 0.2, "
-                            "capacity.manager_coaching_hours: 8}\n")
+  EXPECT_TRUE(warnings(top,
+                       "    set: {skills.coaching_transfer: 0.2, "
+                       "capacity.manager_coaching_hours: 8}\n")
                   .empty());
 }
 
@@ -131,8 +134,8 @@ TEST(Warnings, NewHireTrainingWithoutNewHires) {
 TEST(Warnings, TrainingWithoutEfficacy) {
   expect_one(warnings("", "    training: [{name: pep-talk, start_week: 3, efficacy: 0}]\n"),
              "plans[1] (x).training[0] (pep-talk)", "efficacy is 0");
-  EXPECT_TRUE(warnings("", "    training: [{name: pep-talk, start_week: 3, efficacy: 0.1}]\n")
-                  .empty());
+  EXPECT_TRUE(
+      warnings("", "    training: [{name: pep-talk, start_week: 3, efficacy: 0.1}]\n").empty());
 }
 
 TEST(Warnings, PlanEntriesAreNumberedWithinThePlansOwnList) {
@@ -154,9 +157,8 @@ TEST(Warnings, EventsAfterTheGoalWeek) {
   EXPECT_TRUE(warnings("", "    hiring: [{week: 11, count: 2}]\n").empty()) << "no goal";
   expect_one(warnings(goal, "    training: [{name: late, start_week: 12}]\n"),
              "plans[1] (x).training[0] (late)", "after the goal's week 10");
-  expect_one(
-      warnings(goal, "    programs: [{kind: profiling, start_week: 15, awareness: 0.6}]\n"),
-      "plans[1] (x).programs[0] (profiling)", "after the goal's week 10");
+  expect_one(warnings(goal, "    programs: [{kind: profiling, start_week: 15, awareness: 0.6}]\n"),
+             "plans[1] (x).programs[0] (profiling)", "after the goal's week 10");
   expect_one(warnings(goal, "    from_week: 11\n    set: {capacity.max_hours: 60}\n"),
              "plans[1] (x).from_week", "after the goal's week 10");
   EXPECT_TRUE(warnings(goal, "    from_week: 10\n    set: {capacity.max_hours: 60}\n").empty());
@@ -175,9 +177,9 @@ TEST(Warnings, HiresInTheLastWeek) {
              "plans[1] (x).hiring[0] (3 reps in week 20)", "the last week simulated");
   EXPECT_TRUE(warnings("", "    hiring: [{week: 19, count: 3}]\n").empty());
   // After the goal week too: the last-week warning alone, which says more.
-  expect_one(warnings("goal: {revenue: 1000000, by_week: 10}\n",
-                      "    hiring: [{week: 20, count: 3}]\n"),
-             "plans[1] (x).hiring[0] (3 reps in week 20)", "the last week simulated");
+  expect_one(
+      warnings("goal: {revenue: 1000000, by_week: 10}\n", "    hiring: [{week: 20, count: 3}]\n"),
+      "plans[1] (x).hiring[0] (3 reps in week 20)", "the last week simulated");
   expect_one(warnings("hiring: [{week: 20, count: 1}]\n", ""),
              "the baseline's hiring[0] (1 rep in week 20)", "the last week simulated");
 }
@@ -206,8 +208,9 @@ struct WarningsCli : ::testing::Test {
     fs::remove_all(dir);
     fs::create_directories(dir);
     yaml = dir / "late.yaml";
-    std::ofstream(yaml) << file("", "    hiring: [{week: 20, count: 3}]\n"
-                                    "    training: [{name: \"a<b>&c\", start_week: 3, efficacy: 0}]\n");
+    std::ofstream(yaml) << file("",
+                                "    hiring: [{week: 20, count: 3}]\n"
+                                "    training: [{name: \"a<b>&c\", start_week: 3, efficacy: 0}]\n");
   }
   void TearDown() override { fs::remove_all(dir); }
   std::string salesim(const std::string& args) { return test::binary() + " " + args; }
@@ -230,10 +233,10 @@ TEST_F(WarningsCli, RunStrictRefusesAndRunRecordsWarningsInTheSummaryAndReport) 
   std::string out;
   const auto json = (dir / "s.json").string(), h5 = (dir / "r.h5").string(),
              html = (dir / "r.html").string();
-  EXPECT_EQ(test::shell(salesim("run --strict --quiet --paths 20 " + yaml.string() +
-                                " --json " + json),
-                        &out),
-            2)
+  EXPECT_EQ(
+      test::shell(salesim("run --strict --quiet --paths 20 " + yaml.string() + " --json " + json),
+                  &out),
+      2)
       << out;
   EXPECT_FALSE(fs::exists(json)) << "nothing run";
   ASSERT_EQ(test::shell(salesim("run --quiet --paths 20 " + yaml.string() + " --json " + json +

@@ -12,10 +12,10 @@ namespace {
 int validate(const std::string& file, bool strict) {
   const Scenario sc = load_scenario_file(file);
   announce(sc, strict);
-  std::cout << fmt::format("{}: ok: '{}', {} plans, {} stages, {} skills, {} weeks{}\n", file,
-                           sc.name, sc.plans.size(), sc.base.pipeline.stages.size(),
-                           sc.skills.size(), sc.horizon(),
-                           sc.warnings.empty() ? "" : fmt::format(", {} warnings", sc.warnings.size()));
+  std::cout << fmt::format(
+      "{}: ok: '{}', {} plans, {} stages, {} skills, {} weeks{}\n", file, sc.name, sc.plans.size(),
+      sc.base.pipeline.stages.size(), sc.skills.size(), sc.horizon(),
+      sc.warnings.empty() ? "" : fmt::format(", {} warnings", sc.warnings.size()));
   return 0;
 }
 
