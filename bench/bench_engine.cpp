@@ -1,6 +1,8 @@
 // The engine: one week of the example's 40-rep team, and whole paths of the example scaled in
-// reps (10 to 1,000) and in weeks (13 to 520), single-threaded. Items/s is rep-weeks per
-// second, so a flat rate across sizes means cost linear in reps and weeks.
+// reps (10 to 1,000) and in weeks (13 to 520), single-threaded; and large teams (10,000 and
+// 100,000 reps over 13 weeks, where the hand-over receiver search used to be quadratic in
+// reps). Items/s is rep-weeks per second, so a flat rate across sizes means cost linear in
+// reps and weeks.
 #include <benchmark/benchmark.h>
 #include <yaml-cpp/yaml.h>
 
@@ -24,10 +26,10 @@ std::string example_text() {
 
 // The example's baseline with `reps` reps (8 per manager) over `weeks` weeks; no goal, so the
 // checkpoints cannot fall outside a short horizon.
-Scenario scaled(int reps, int weeks) {
+Scenario scaled(int reps, int weeks, int managers = 0) {
   YAML::Node root = YAML::Load(example_text());
   root["team"]["reps"] = reps;
-  root["team"]["managers"] = std::max(1, reps / 8);
+  root["team"]["managers"] = managers > 0 ? managers : std::max(1, reps / 8);
   root["simulation"]["horizon_weeks"] = weeks;
   root.remove("goal");
   YAML::Node plans(YAML::NodeType::Sequence);
@@ -89,5 +91,30 @@ BENCHMARK(BM_PathsByReps)
 
 void BM_PathsByWeeks(benchmark::State& state) { run_scaled(state, 40, int(state.range(0))); }
 BENCHMARK(BM_PathsByWeeks)->Arg(13)->Arg(52)->Arg(156)->Arg(520)->Unit(benchmark::kMillisecond);
+
+// Large teams: {reps, managers}, 13 weeks, 2 paths per iteration (1 thread). 10 reps per
+// manager, and 100,000 reps under the example's 5 managers (20,000 per team), where each
+// leaver's receiver is chosen among 20,000 teammates. The example's attrition (18% a year)
+// gives about 350 leavers a week at 100,000 reps.
+void BM_LargeTeam(benchmark::State& state) {
+  const Scenario sc = scaled(int(state.range(0)), 13, int(state.range(1)));
+  RunSettings s;
+  s.threads = 1;
+  s.paths = 2;
+  double rep_weeks = 0;
+  for (auto _ : state) {
+    const sim::RunOutput run = run_plan(sc, sc.plans[0], s);
+    for (std::size_t p = 0; p < run.paths; ++p) rep_weeks += run.scalar(p, out::rep_weeks);
+  }
+  state.SetItemsProcessed(std::int64_t(rep_weeks));
+  state.counters["ns_per_rep_week"] =
+      benchmark::Counter(rep_weeks, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_LargeTeam)
+    ->Args({10000, 1000})
+    ->Args({100000, 10000})
+    ->Args({100000, 5})
+    ->Unit(benchmark::kMillisecond)
+    ->Iterations(1);
 
 }  // namespace

@@ -1,12 +1,16 @@
 #include "models/people.hpp"
 
 #include <algorithm>
+#include <limits>
+#include <utility>
+#include <vector>
 
 namespace salesim {
 namespace {
 
 // Activates rep r under manager r mod managers with skills from `skill` (one Beta per skill, or
-// per-skill distributions) and preferences from team.preference, drawing from stream s.
+// per-skill distributions) and preferences from team.preference, drawing from stream s. Every
+// rep's manager is its index mod managers: ReceiverIndex relies on it (and checks it).
 template <class SkillDist>
 void draw_rep(PathState& st, int r, int managers, const sim::BetaMeanSd& preference,
               SkillDist skill_dist, sim::Stream& s) {
@@ -20,6 +24,109 @@ void draw_rep(PathState& st, int r, int managers, const sim::BetaMeanSd& prefere
 }
 
 sim::BetaMeanSd beta(const BetaSpec& b) { return {b.mean, b.sd}; }
+
+// The hand-over receiver of MODEL.md 3.4.12 is the active rep with the fewest open
+// opportunities (lowest index on ties), among the leaver's teammates first, else among all.
+// Scanning the active list for each leaver costs reps x leavers per week, which is quadratic
+// in the team (100,000 reps: minutes). This index answers the same question in O(1) and is
+// kept up to date in O(log team size) per change:
+//
+// - one min-tree per manager over its reps (rep = manager + k x managers, leaf k), each leaf
+//   holding (open total, rep), or (max, max) for a rep that is not active; the root is the
+//   lexicographic minimum, which is the rule's "fewest, then lowest index";
+// - it is rebuilt from the state at the start of every week (join_hires, after the hires have
+//   joined), so it never depends on anything before that;
+// - within the week a rep's open opportunities change only while it is stepped (its own
+//   pipeline flows and leads, MODEL.md 3.4.7-8) and when it receives a hand-over. attrition()
+//   is the last part of every active rep's step, so it refreshes that rep's leaf first; the
+//   receiver's leaf is refreshed after the hand-over. Every leaf therefore holds the rep's
+//   current total at the moment of each hand-over, as the rule requires.
+//
+// It lives per thread (a path runs on one thread from init to its last week) and is used only
+// for the path and week it was built for; anything else (attrition called outside
+// step_week, managers not assigned as index mod managers) falls back to the plain scan.
+class ReceiverIndex {
+ public:
+  using Key = std::pair<std::int64_t, int>;  // (open total, rep)
+  static constexpr Key kNone{std::numeric_limits<std::int64_t>::max(),
+                             std::numeric_limits<int>::max()};
+
+  void rebuild(const PathState& st, int managers) {
+    owner_ = &st, path_ = st.path, week_ = st.week;
+    const Reps& R = st.reps;
+    valid_ = managers > 0;
+    for (int o = 0; valid_ && o < R.count; ++o) valid_ = R.manager[o] == o % managers;
+    if (!valid_) return;
+    managers_ = managers;
+    leaves_.assign(managers, 0);
+    offset_.assign(managers + 1, 0);
+    for (int m = 0; m < managers; ++m) {
+      const int reps = R.count > m ? (R.count - m + managers - 1) / managers : 0;
+      int p = 1;
+      while (p < reps) p *= 2;
+      leaves_[m] = p;
+      offset_[m + 1] = offset_[m] + 2 * std::size_t(p);
+    }
+    tree_.assign(offset_[managers], kNone);
+    for (int o = 0; o < R.count; ++o)
+      if (R.active[o]) leaf(o) = {R.open_total(o), o};
+    for (int m = 0; m < managers; ++m) {
+      Key* t = &tree_[offset_[m]];
+      for (int i = leaves_[m] - 1; i >= 1; --i) t[i] = std::min(t[2 * i], t[2 * i + 1]);
+    }
+  }
+
+  bool serves(const PathState& st) const {
+    return valid_ && owner_ == &st && path_ == st.path && week_ == st.week;
+  }
+
+  // Rep o (below the count at the rebuild) now has `key`.
+  void set(int o, Key key) {
+    const int m = o % managers_;
+    Key* t = &tree_[offset_[m]];
+    int i = leaves_[m] + o / managers_;
+    t[i] = key;
+    for (i /= 2; i >= 1; i /= 2) t[i] = std::min(t[2 * i], t[2 * i + 1]);
+  }
+
+  // The receiver for a leaver of manager m (already set to kNone): -1 when nobody is active.
+  int receiver(int m) const {
+    Key best = root(m);
+    if (best == kNone)
+      for (int k = 0; k < managers_; ++k) best = std::min(best, root(k));
+    return best == kNone ? -1 : best.second;
+  }
+
+ private:
+  Key& leaf(int o) {
+    return tree_[offset_[o % managers_] + leaves_[o % managers_] + o / managers_];
+  }
+  Key root(int m) const { return tree_[offset_[m] + 1]; }
+
+  const PathState* owner_ = nullptr;
+  std::uint64_t path_ = 0;
+  int week_ = -1, managers_ = 0;
+  bool valid_ = false;
+  std::vector<int> leaves_;          // leaves per manager's tree (a power of two)
+  std::vector<std::size_t> offset_;  // where each tree starts in tree_
+  std::vector<Key> tree_;            // per manager: [1] the root, [leaves + k] leaf k
+};
+
+thread_local ReceiverIndex receiver_index;
+
+// The rule by a scan of the active list (the definition; used when the index does not serve).
+int receiver_by_scan(const PathState& st, int r) {
+  const Reps& R = st.reps;
+  int receiver = -1;
+  std::int64_t fewest = 0;
+  for (int pass = 0; pass < 2 && receiver < 0; ++pass)
+    for (int o : st.active_list) {
+      if (!R.active[o] || (pass == 0 && R.manager[o] != R.manager[r])) continue;
+      const std::int64_t total = R.open_total(o);
+      if (receiver < 0 || total < fewest) receiver = o, fewest = total;
+    }
+  return receiver;
+}
 
 }  // namespace
 
@@ -49,11 +156,16 @@ void join_hires(WeekContext& cx) {
     ++st.tally.hires;
     st.tally.costs += cx.P.people.hire_cost;
   }
+  // The team of this week is complete: the receiver index starts from it.
+  receiver_index.rebuild(st, int(cx.model.base.team.managers));
 }
 
 void attrition(WeekContext& cx, int r) {
   PathState& st = cx.st;
   Reps& R = st.reps;
+  ReceiverIndex* index = receiver_index.serves(st) ? &receiver_index : nullptr;
+  // r has just been stepped (this is the last part of its step): its total is final for now.
+  if (index) index->set(r, {R.open_total(r), r});
   const double B = R.burnout[r];
   const double q = std::min(1.0, cx.D.weekly_hazard + cx.P.burnout.attrition * B * B);
   if (q <= 0 || cx.stream(Process::attrition, r).uniform_at(0) >= q) return;
@@ -63,14 +175,8 @@ void attrition(WeekContext& cx, int r) {
   ++st.tally.leavers;
   // The receiver: the active teammate with the fewest open opportunities (lowest index on
   // ties), else any active rep by the same rule. Chosen once, before the hand-over.
-  int receiver = -1;
-  std::int64_t fewest = 0;
-  for (int pass = 0; pass < 2 && receiver < 0; ++pass)
-    for (int o : st.active_list) {
-      if (!R.active[o] || (pass == 0 && R.manager[o] != R.manager[r])) continue;
-      const std::int64_t total = R.open_total(o);
-      if (receiver < 0 || total < fewest) receiver = o, fewest = total;
-    }
+  if (index) index->set(r, ReceiverIndex::kNone);
+  const int receiver = index ? index->receiver(R.manager[r]) : receiver_by_scan(st, r);
   sim::Stream s = cx.stream(Process::handover, r);
   for (int k = 0; k < R.K; ++k) {
     std::int64_t& n = R.n(r)[k];
@@ -81,6 +187,7 @@ void attrition(WeekContext& cx, int r) {
     if (receiver >= 0) R.n(receiver)[k] += kept;
     n = 0;
   }
+  if (index && receiver >= 0) index->set(receiver, {R.open_total(receiver), receiver});
   const int fill_week = cx.t + int(cx.P.people.time_to_fill_weeks);
   if (cx.P.people.backfill && fill_week < cx.model.horizon) ++st.pending_hires[fill_week];
 }

@@ -1,36 +1,142 @@
 #include "atomic_file.hpp"
 
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <stdexcept>
+#include <cerrno>
+#include <cstring>
+#include <mutex>
 
 namespace sim {
+namespace {
 
-void write_atomically(const std::filesystem::path& path,
-                      const std::function<void(const std::filesystem::path& tmp)>& write) {
-  namespace fs = std::filesystem;
-  if (path.has_parent_path() && !fs::exists(path.parent_path()))
-    throw std::runtime_error("cannot write " + path.string() + ": folder " +
-                             path.parent_path().string() + " does not exist");
+namespace fs = std::filesystem;
+
+// A file over the process's size limit (ulimit -f) must fail with EFBIG, reported like any
+// other write failure, rather than kill the process with SIGXFSZ halfway through a write.
+void ignore_file_size_signal() {
+  static std::once_flag once;
+  std::call_once(once, [] { ::signal(SIGXFSZ, SIG_IGN); });
+}
+
+[[noreturn]] void fail(const fs::path& path, int err) {
+  throw WriteError("cannot write " + path.string() + ": " + io_error_reason(err));
+}
+
+// fsync of a file or folder; EINVAL means the file system does not support it (not an error).
+int sync_path(const fs::path& p, bool folder) {
+  const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | (folder ? O_DIRECTORY : 0));
+  if (fd < 0) return errno;
+  int err = 0;
+  while (::fsync(fd) != 0) {
+    if (errno == EINTR) continue;
+    if (errno != EINVAL && errno != EROFS) err = errno;
+    break;
+  }
+  ::close(fd);
+  return err;
+}
+
+fs::path folder_of(const fs::path& path) {
+  return path.has_parent_path() ? path.parent_path() : fs::path(".");
+}
+
+}  // namespace
+
+std::string io_error_reason(int err) {
+  const std::string sys = std::strerror(err);
+  switch (err) {
+    case ENOSPC:
+      return "the disk is full (" + sys + ")";
+    case EDQUOT:
+      return "the disk quota is used up (" + sys + ")";
+    case EFBIG:
+      return "the file is larger than the system allows (" + sys + ")";
+    case EROFS:
+      return "the file system is read-only (" + sys + ")";
+    case EIO:
+      return "the device reported an error (" + sys + ")";
+    default:
+      return sys;
+  }
+}
+
+fs::path temporary_name(const fs::path& path) {
   fs::path tmp = path;
   tmp += ".tmp." + std::to_string(::getpid());
+  return tmp;
+}
+
+std::size_t remove_stale_temporaries(const fs::path& path) {
+  const std::string prefix = path.filename().string() + ".tmp.";
+  std::error_code ec;
+  fs::directory_iterator it(folder_of(path), ec), end;
+  std::size_t removed = 0;
+  for (; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
+    const std::string digits = name.substr(prefix.size());
+    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(digits);
+    if (pid <= 0 || pid == long(::getpid())) continue;
+    if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
+    std::error_code rm;
+    if (fs::remove(it->path(), rm)) ++removed;
+  }
+  return removed;
+}
+
+int folder_write_error(const fs::path& folder) {
+  const fs::path probe = (folder.empty() ? fs::path(".") : folder) /
+                         (".salesim-write-check." + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return errno == EEXIST ? 0 : errno;
+  ::close(fd);
+  ::unlink(probe.c_str());
+  return 0;
+}
+
+void write_atomically(const fs::path& path, const std::function<void(const fs::path& tmp)>& write) {
+  if (path.has_parent_path() && !fs::exists(path.parent_path()))
+    throw WriteError("cannot write " + path.string() + ": folder " + path.parent_path().string() +
+                     " does not exist");
+  ignore_file_size_signal();
+  remove_stale_temporaries(path);
+  const fs::path tmp = temporary_name(path);
   try {
     write(tmp);
-    fs::rename(tmp, path);
+    // The data on the disk before the name: a crash after the rename finds a whole file.
+    if (int err = sync_path(tmp, false)) fail(path, err);
+    if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, errno);
   } catch (...) {
     std::error_code ec;
     fs::remove(tmp, ec);
     throw;
   }
+  // The rename on the disk too. The file is complete under its name whatever happens here, so
+  // a failure only means the rename may not survive a power loss; it is not reported.
+  sync_path(folder_of(path), true);
 }
 
-void write_text_atomically(const std::filesystem::path& path, const std::string& text) {
-  write_atomically(path, [&](const std::filesystem::path& tmp) {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    f.close();
-    if (!f) throw std::runtime_error("cannot write " + path.string());
+void write_text_atomically(const fs::path& path, const std::string& text) {
+  write_atomically(path, [&](const fs::path& tmp) {
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) fail(path, errno);
+    const char* p = text.data();
+    std::size_t left = text.size();
+    while (left > 0) {
+      const ssize_t n = ::write(fd, p, left);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        const int err = errno;
+        ::close(fd);
+        fail(path, err);
+      }
+      p += n, left -= std::size_t(n);
+    }
+    if (::close(fd) != 0) fail(path, errno);
   });
 }
 

@@ -1,17 +1,41 @@
 #pragma once
-// Outputs are written to a temporary file beside the target and renamed into place, so an
-// interrupted run never leaves a half-written file under the final name.
+// Outputs are written to a temporary file beside the target, flushed to the disk (fsync) and
+// renamed into place, and the folder is flushed after the rename, so neither an interrupted run
+// nor a crash or power loss right after it ever leaves a half-written file under the final
+// name. Temporaries are named TARGET.tmp.PID; those left behind by a process that was killed
+// (kill -9, a crash) are removed by the next write of the same target.
 #include <filesystem>
 #include <functional>
+#include <stdexcept>
 #include <string>
 
 namespace sim {
 
-// Calls write(tmp_path), then renames tmp_path to path. On an exception the temporary file is
-// removed and the exception goes on; the target is untouched.
+// An output that cannot be written: "cannot write FILE: REASON" (exit code 1).
+struct WriteError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// What a failed write's errno means, for a message: "the disk is full (No space left on
+// device)", "the file system is read-only (Read-only file system)", or strerror's text.
+std::string io_error_reason(int err);
+
+// Calls write(tmp_path), flushes tmp_path to the disk, renames it to path and flushes the
+// folder. Before that, removes stale temporaries of path (see remove_stale_temporaries). On an
+// exception the temporary file is removed and the exception goes on; the target is untouched.
+// Failures of the flush or the rename throw WriteError naming path and the system's reason.
 void write_atomically(const std::filesystem::path& path,
                       const std::function<void(const std::filesystem::path& tmp)>& write);
-// Writes text to path atomically.
+// Writes text to path atomically; a failed write throws WriteError with the system's reason.
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
+
+// The temporary name write_atomically uses for path in this process: path + ".tmp." + pid.
+std::filesystem::path temporary_name(const std::filesystem::path& path);
+// Removes the files named path.tmp.PID beside path whose PID is not a running process (kill(PID,
+// 0) fails with ESRCH); never those of a live process. Returns how many were removed.
+std::size_t remove_stale_temporaries(const std::filesystem::path& path);
+
+// 0 when a file can be created (and removed again) in folder, else the errno of the failure.
+int folder_write_error(const std::filesystem::path& folder);
 
 }  // namespace sim

@@ -1,6 +1,11 @@
 #pragma once
 // A small RAII layer over the HDF5 C API: groups, attributes and contiguous datasets, which is
-// all the results file needs. Errors throw sim::H5Error with the object's name.
+// all the results file needs. Errors throw sim::h5::Error with the object's name and, for a
+// failed write, the system's reason. HDF5's own error printing is off in every thread that
+// opens or creates a file here: a failure is one Error, never a page of HDF5 diagnostics.
+//
+// Readers check what they read (the type class, the shape, the size against the file's), so a
+// damaged file gives an Error rather than a crash or a huge allocation.
 #include <hdf5.h>
 
 #include <cstdint>
@@ -11,8 +16,19 @@
 namespace sim::h5 {
 
 struct Error : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& what, std::string reason = {})
+      : std::runtime_error(what), reason_(std::move(reason)) {}
+  // The system's reason when HDF5 reported one (a failed write's errno, in words, e.g. "the
+  // disk is full (No space left on device)"), else empty.
+  const std::string& reason() const { return reason_; }
+
+ private:
+  std::string reason_;
 };
+
+// Turns HDF5's automatic error printing off for the calling thread (HDF5 keeps it per thread).
+// Every File factory calls it; call it yourself before other HDF5 calls on a new thread.
+void silence_hdf5_errors();
 
 class Group {
  public:
@@ -47,9 +63,10 @@ class Group {
              const std::vector<hsize_t>& dims);
   void write_string(const std::string& name, const std::string& text);
   void write_strings(const std::string& name, const std::vector<std::string>& items);
+  // A numeric dataset as doubles (Error for any other type class).
   std::vector<double> read_doubles(const std::string& name,
                                    std::vector<hsize_t>* dims = nullptr) const;
-  std::string read_string(const std::string& name) const;
+  std::string read_string(const std::string& name) const;                // scalar string
   std::vector<std::string> read_strings(const std::string& name) const;  // 1-D string dataset
 
  protected:
@@ -72,16 +89,30 @@ class QuietErrors {
 
 class File : public Group {
  public:
-  static File create(const std::string& path);  // truncates
+  // Truncates. user_block: bytes at the start of the file that HDF5 leaves to the
+  // application (0, or a power of 2 from 512).
+  static File create(const std::string& path, hsize_t user_block = 0);
   static File open_read(const std::string& path);
   // Whether path is an HDF5 file this library can open (false for a missing or other file).
   static bool is_hdf5(const std::string& path);
-  File(File&&) noexcept = default;
-  ~File() override;
+  File(File&& o) noexcept : Group(std::move(o)), writable_(o.writable_) {}
+  ~File() override;  // closes, ignoring errors: call close() to know the file is complete
+  // Flushes (a file opened for writing) and closes; throws Error when either fails, e.g. with
+  // reason() "the disk is full (No space left on device)". Every group of the file must be
+  // closed (destroyed) first, so the close is not deferred past the check.
   void close();
+  std::uint64_t size() const;  // bytes, as HDF5 sees the file
 
  private:
-  using Group::Group;
+  File(hid_t id, bool writable) : Group(id), writable_(writable) {}
+  bool writable_ = false;
 };
+
+// FNV-1a 64 over the contents of every dataset and attribute under root, objects visited
+// depth first with links in name order and attributes in name order; each value hashed with
+// its path, name, type class, element size, shape, and its elements as little-endian bytes
+// (strings as length and UTF-8 bytes). The root attribute named skip_root_attr is left out
+// (the checksum itself). Throws Error on anything unreadable or unexpected in a damaged file.
+std::uint64_t content_checksum(const File& root, const std::string& skip_root_attr);
 
 }  // namespace sim::h5

@@ -2,6 +2,7 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/global_control.h>
 #include <tbb/info.h>
 #include <tbb/parallel_for.h>
 #include <tbb/partitioner.h>
@@ -16,6 +17,15 @@ namespace sim {
 int resolve_threads(int threads) {
   return threads > 0 ? threads : tbb::info::default_concurrency();
 }
+
+ThreadAllowance::ThreadAllowance(int threads) {
+  const int n = resolve_threads(threads);
+  if (n > tbb::info::default_concurrency())
+    control_ = std::make_shared<tbb::global_control>(tbb::global_control::max_allowed_parallelism,
+                                                     std::size_t(n));
+}
+
+ThreadAllowance::~ThreadAllowance() = default;
 
 namespace {
 struct ThreadBuffers {
@@ -68,6 +78,7 @@ RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const P
     }
   };
 
+  const ThreadAllowance allowance(options.threads);
   tbb::task_arena arena(resolve_threads(options.threads));
   arena.execute([&] {
     tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), body,

@@ -66,7 +66,26 @@ struct RunOptions {
 RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const PathFunction& fn,
                     const ScratchFactory& make_scratch);
 
-// The number of threads `threads` means on this machine (0: all).
+// The number of threads `threads` means on this machine (0: all). It is the number a run
+// uses: run_paths (and anything holding a ThreadAllowance) lets that many threads run at once,
+// also above the number of cores.
 int resolve_threads(int threads);
+
+// While it lives, oneTBB may run `threads` threads at once (resolve_threads: 0 is all cores).
+// Without it oneTBB caps its workers at the cores minus one, so an arena of more threads than
+// cores runs with fewer than it says and oneTBB prints "TBB Warning: The number of workers is
+// currently limited to ..." on stderr, even under --quiet. Only a count above the cores changes
+// anything (a tbb::global_control of max_allowed_parallelism, which takes the smallest active
+// value, so it is never made for fewer threads than the cores: concurrent runs are unaffected).
+class ThreadAllowance {
+ public:
+  explicit ThreadAllowance(int threads);
+  ~ThreadAllowance();
+  ThreadAllowance(const ThreadAllowance&) = delete;
+  ThreadAllowance& operator=(const ThreadAllowance&) = delete;
+
+ private:
+  std::shared_ptr<void> control_;  // a tbb::global_control, or nothing
+};
 
 }  // namespace sim

@@ -3,9 +3,11 @@
 // forecast's determinism and its agreement with the hazards, and the commands end to end.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/random/gamma_distribution.hpp>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +21,8 @@
 #include "models/crm/errors.hpp"
 #include "models/crm/export.hpp"
 #include "models/crm/forecast.hpp"
+#include "models/crm/report.hpp"
+#include "models/crm/scenario_writer.hpp"
 #include "models/crm/scoring.hpp"
 #include "models/crm/synthetic.hpp"
 #include "sim/random.hpp"
@@ -465,6 +469,165 @@ TEST(Crm, ShortCloseHistoryIsWarnedAboutAndWidensTheInterval) {
   EXPECT_TRUE(calibrate(e, o).warnings.empty()) << "four months of closes";
 }
 
+// The sample's text with `edit` applied to it (tests of bad rows in an otherwise good export).
+std::string sample_text() { return test::read_file(sample()); }
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+const QualityCheck& check_named(const QualityReport& q, const std::string& prefix) {
+  for (const auto& c : q.checks)
+    if (c.reason.rfind(prefix, 0) == 0) return c;
+  ADD_FAILURE() << "no check " << prefix;
+  return q.checks.front();
+}
+
+TEST(Crm, BytesThatAreNotUtf8AreReplacedAndCountedWithTheirLineAndColumn) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  auto repaired = [](std::string s) {
+    const std::size_t n = repair_utf8(s);
+    return std::pair{s, n};
+  };
+  EXPECT_EQ(repaired("Jos\xE9"), std::pair(std::string("Jos") + fffd, std::size_t(1)));
+  EXPECT_EQ(repaired("Jos\xC3\xA9 \xF0\x9F\x98\x80").second, 0u) << "valid UTF-8 is kept";
+  EXPECT_EQ(repaired("\xC0\xAF").second, 2u) << "overlong";
+  EXPECT_EQ(repaired("\xED\xA0\x80").second, 3u) << "surrogate";
+  EXPECT_EQ(repaired("\xF4\x90\x80\x80").second, 4u) << "above U+10FFFF";
+  EXPECT_EQ(repaired("a\xE2\x82").second, 2u) << "truncated";
+
+  // One Latin-1 byte in an owner name: the row is kept, the byte replaced and counted.
+  const ColumnMapping m = load_mapping(sample_dir() + "/mapping.yaml");
+  const Export e = import_export_text(
+      replaced(sample_text(), "1C1I7A6R,Moses Frase", "1C1I7A6R,Moses Fr\xE4se"), "x.csv", m);
+  EXPECT_EQ(e.quality.rows_kept, 4365u);
+  const QualityCheck& c = check_named(e.quality, "bytes that are not UTF-8");
+  EXPECT_FALSE(c.excluded);
+  EXPECT_EQ(c.rows, 1u);
+  ASSERT_EQ(c.examples.size(), 1u);
+  EXPECT_EQ(c.examples[0], "line 2, column 'sales_agent'");
+  EXPECT_EQ(e.deals.front().owner, "Moses Fr" + fffd + "se");
+  EXPECT_NO_THROW((void)quality_json(e.quality).dump());
+  CalibrationOptions o;
+  o.as_of = day("2017-06-30");
+  const Calibration cal = calibrate(e, o);
+  EXPECT_NO_THROW((void)calibration_json(cal).dump()) << "owner names are in the report";
+}
+
+TEST(Crm, DatesOutsideThePlausibleWindowAreExcludedAndNeverMoveTheAsOf) {
+  const ColumnMapping m = load_mapping(sample_dir() + "/mapping.yaml");
+  std::string text =
+      replaced(sample_text(), "2016-10-20,2017-03-01,1054", "2016-10-20,9999-12-31,1054");
+  text = replaced(text, "Isdom,Won,2016-10-25", "Isdom,Won,1900-01-01");
+  const Export e = import_export_text(text, "x.csv", m);
+  EXPECT_EQ(format_date(e.export_date), "2017-06-30") << "the default as-of day";
+  EXPECT_EQ(e.quality.rows_excluded, 2u);
+  const QualityCheck& c = check_named(e.quality, "created or close date outside");
+  EXPECT_TRUE(c.excluded);
+  EXPECT_EQ(c.rows, 2u);
+  EXPECT_NE(c.reason.find("1970-01-01 .. 2018-0"), std::string::npos)
+      << "a year past the 99th percentile of the sample's dates: " << c.reason;
+  EXPECT_EQ(format_date(*e.quality.last_closed), "2017-06-30");
+  EXPECT_EQ(format_date(*e.quality.first_created), "2016-10-25") << "the 2016-10-20 row is out";
+  // A small export has no percentile to go by: today + 5 years still catches 9999-12-31.
+  const std::string small =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n"
+      "A,ann,X,Won,2023-01-02,2023-02-01,100\n"
+      "B,ann,X,Won,2023-01-02,9999-12-31,100\n"
+      "C,bob,X,Engaging,2023-01-05,9999-12-31,\n";  // an open deal's close date is ignored
+  const Export s = import_export_text(small, "s.csv", synthetic_mapping());
+  EXPECT_EQ(s.quality.rows_excluded, 1u);
+  EXPECT_EQ(format_date(s.export_date), "2023-02-01");
+}
+
+TEST(Crm, AmountsThatAreNotFiniteOrAbove1e12AreExcludedAndNeverReachTheScenario) {
+  const ColumnMapping m = load_mapping(sample_dir() + "/mapping.yaml");
+  std::string text = sample_text();
+  text = replaced(text, "Cancity,Won,2016-10-20,2017-03-01,1054",
+                  "Cancity,Won,2016-10-20,2017-03-01,1e308");
+  text =
+      replaced(text, "Isdom,Won,2016-10-25,2017-03-11,4514", "Isdom,Won,2016-10-25,2017-03-11,inf");
+  text = replaced(text, "Cancity,Won,2016-10-25,2017-03-07,50",
+                  "Cancity,Won,2016-10-25,2017-03-07,nan");
+  text = replaced(text, "Codehow,Won,2016-10-25,2017-03-09,588",
+                  "Codehow,Won,2016-10-25,2017-03-09,2e12");
+  const Export e = import_export_text(text, "x.csv", m);
+  const QualityCheck& c = check_named(e.quality, "amount not finite or above 1e12");
+  EXPECT_TRUE(c.excluded);
+  EXPECT_EQ(c.rows, 4u);
+  EXPECT_EQ(e.quality.rows_excluded, 4u);
+  for (const auto& d : e.deals)
+    EXPECT_TRUE(!d.amount || (std::isfinite(*d.amount) && *d.amount <= 1e12)) << d.line;
+  CalibrationOptions o;
+  o.as_of = day("2017-06-30");
+  const Calibration cal = calibrate(e, o);
+  const std::string yaml = scenario_yaml(cal, 13, 1);
+  EXPECT_EQ(yaml.find("inf"), std::string::npos) << yaml;
+  EXPECT_EQ(yaml.find("nan"), std::string::npos) << yaml;
+  const Scenario sc = load_scenario_text(yaml, "cal.yaml");
+  EXPECT_TRUE(std::isfinite(sc.base.pipeline.deal_mean));
+  EXPECT_LT(sc.base.pipeline.deal_mean, 1e5);
+}
+
+TEST(Crm, DuplicateHeaderNamesAndWonLostOverlapsAreErrorsNamingTheFileAndValue) {
+  try {
+    parse_csv("id,owner,stage,owner\n1,a,Won,b\n", "dup.csv");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("dup.csv"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'owner' twice (columns 2 and 4)"), std::string::npos) << msg;
+  }
+  EXPECT_NO_THROW(parse_csv("id,owner,,\n1,a,,\n", "t.csv")) << "unnamed columns are not names";
+  const auto dir = fs::temp_directory_path() / "salesim-crm-overlap";
+  fs::create_directories(dir);
+  const auto mapping = (dir / "mapping.yaml").string();
+  std::ofstream(mapping) << "status:\n  won: [Won, Closed]\n  lost: [Lost, closed]\n";
+  try {
+    load_mapping(mapping);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find(mapping), std::string::npos) << msg;
+    EXPECT_NE(msg.find("'Closed'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("both won and lost"), std::string::npos) << msg;
+  }
+  fs::remove_all(dir);
+}
+
+TEST(Crm, ScenarioYamlQuotesTheExportsNameSoItLoadsBackAsText) {
+  const ColumnMapping m = load_mapping(sample_dir() + "/mapping.yaml");
+  const std::string name = "we\"ird: name\nsalesim: 99\r\nplans: []\t#.csv";
+  const Export e = import_export_text(sample_text(), "/some/folder/" + name, m);
+  CalibrationOptions o;
+  o.as_of = day("2017-06-30");
+  const Calibration cal = calibrate(e, o);
+  const std::string yaml = scenario_yaml(cal, 13, 7);
+  const YAML::Node root = YAML::Load(yaml);
+  EXPECT_EQ(root["name"].as<std::string>(), name + " as of 2017-06-30") << yaml;
+  EXPECT_EQ(root["salesim"].as<int>(), 1) << yaml;
+  EXPECT_EQ(root["plans"].size(), 1u) << yaml;
+  std::vector<std::string> keys;
+  for (const auto& kv : root) keys.push_back(kv.first.as<std::string>());
+  EXPECT_EQ(keys,
+            (std::vector<std::string>{"salesim", "name", "description", "simulation", "pipeline",
+                                      "team", "prospecting", "burnout", "people", "plans"}))
+      << yaml;
+  const Scenario sc = load_scenario_text(yaml, "cal.yaml");
+  EXPECT_EQ(sc.name, name + " as of 2017-06-30");
+  EXPECT_EQ(sc.base.simulation.seed, 7u);
+  // The figures are the calibration's, rounded as before the emitter wrote them.
+  const ScenarioFigures f = scenario_figures(cal);
+  EXPECT_EQ(root["pipeline"]["stages"][0]["exit_rate"].as<double>(),
+            std::stod(fmt::format("{:.5f}", f.exit_rate)));
+  EXPECT_EQ(root["pipeline"]["deal_size"]["mean"].as<double>(),
+            std::stod(fmt::format("{:.2f}", f.deal_mean)));
+  EXPECT_EQ(root["prospecting"]["yield"]["top"].as<double>(),
+            std::stod(fmt::format("{:.6f}", f.yield)));
+  EXPECT_EQ(root["team"]["reps"].as<long>(), f.reps);
+}
+
 struct CrmCli : ::testing::Test {
   fs::path dir;
   void SetUp() override {
@@ -615,6 +778,89 @@ TEST_F(CrmCli, BacktestOverSeveralCutoffsReportsEachAndTheirMeans) {
             0);
   EXPECT_NE(out.find("only 4 weeks of closes"), std::string::npos) << out;
   EXPECT_NE(out.find("over 1 cutoffs"), std::string::npos) << out;
+}
+
+// The sample beside its mapping, org chart and price list in `dir`, as `name`, edited.
+fs::path sample_copy(const fs::path& dir, const std::string& name, const std::string& text) {
+  for (const char* f : {"mapping.yaml", "sales_teams.csv", "products.csv"})
+    fs::copy_file(fs::path(sample_dir()) / f, dir / f, fs::copy_options::overwrite_existing);
+  std::ofstream(dir / name, std::ios::binary) << text;
+  return dir / name;
+}
+
+TEST_F(CrmCli, AnOwnerNameThatIsNotUtf8StillGivesEveryJsonOutput) {
+  const auto csv =
+      sample_copy(dir, "latin1.csv",
+                  replaced(sample_text(), "1C1I7A6R,Moses Frase", "1C1I7A6R,Moses Fr\xE4se"))
+          .string();
+  std::string out;
+  const auto q = (dir / "q.json").string(), f = (dir / "f.json").string();
+  ASSERT_EQ(test::shell(salesim("import " + csv + " --json " + q), &out), 0) << out;
+  EXPECT_NE(out.find("bytes that are not UTF-8"), std::string::npos) << out;
+  EXPECT_NE(out.find("line 2, column 'sales_agent'"), std::string::npos) << out;
+  ASSERT_EQ(
+      test::shell(salesim("calibrate " + csv + " --quiet -o " + (dir / "b.yaml").string()), &out),
+      0)
+      << out;
+  ASSERT_EQ(test::shell(salesim("forecast " + csv + " --paths 100 --quiet --json " + f), &out), 0)
+      << out;
+  for (const auto& file : {q, f, (dir / "b.calibration.json").string()})
+    EXPECT_TRUE(nlohmann::json::accept(test::read_file(file))) << file;
+}
+
+TEST_F(CrmCli, APlaceholderCloseDateNeitherMovesTheAsOfNorSlowsTheForecast) {
+  const auto csv = sample_copy(dir, "far.csv",
+                               replaced(sample_text(), "2016-10-20,2017-03-01,1054",
+                                        "2016-10-20,9999-12-31,1054"))
+                       .string();
+  std::string out;
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto f = (dir / "f.json").string();
+  ASSERT_EQ(test::shell(salesim("forecast " + csv + " --paths 200 --quiet --json " + f), &out), 0)
+      << out;
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 30);
+  EXPECT_EQ(nlohmann::json::parse(test::read_file(f))["as_of"], "2017-06-30");
+}
+
+TEST_F(CrmCli, AbsurdAmountsAndDuplicateHeadersExitAsTheyShould) {
+  // 1e308 is excluded: calibrate succeeds and writes no inf.
+  const auto big = sample_copy(dir, "big.csv",
+                               replaced(sample_text(), "2016-10-20,2017-03-01,1054",
+                                        "2016-10-20,2017-03-01,1e308"))
+                       .string();
+  std::string out;
+  const auto yaml = (dir / "b.yaml").string();
+  ASSERT_EQ(test::shell(salesim("calibrate " + big + " --quiet -o " + yaml), &out), 0) << out;
+  EXPECT_EQ(test::read_file(yaml).find("inf"), std::string::npos);
+  EXPECT_EQ(test::shell(salesim("validate " + yaml), &out), 0) << out;
+  // A header that names a column twice: exit 2 naming the file and the column.
+  const auto dup = sample_copy(dir, "dup.csv",
+                               replaced(sample_text(), "account,deal_stage", "product,deal_stage"))
+                       .string();
+  EXPECT_EQ(test::shell(salesim("import " + dup), &out), 2) << out;
+  EXPECT_NE(out.find("dup.csv"), std::string::npos) << out;
+  EXPECT_NE(out.find("'product' twice"), std::string::npos) << out;
+  // won and lost sharing a value: exit 2 naming the mapping and the value.
+  std::ofstream(dir / "overlap.yaml") << "columns: {owner: sales_agent, stage: deal_stage, "
+                                         "created: engage_date, closed: close_date}\n"
+                                         "status: {won: [Won], lost: [Lost, WON]}\n";
+  EXPECT_EQ(
+      test::shell(salesim("import " + sample() + " --mapping " + (dir / "overlap.yaml").string()),
+                  &out),
+      2)
+      << out;
+  EXPECT_NE(out.find("overlap.yaml"), std::string::npos) << out;
+  EXPECT_NE(out.find("'Won'"), std::string::npos) << out;
+}
+
+TEST_F(CrmCli, AnExportNamedWithQuotesColonsAndLineBreaksCalibratesToAValidScenario) {
+  const std::string name = "q\"uote: x\nsalesim: 99\n#.csv";
+  const auto csv = sample_copy(dir, name, sample_text()).string();
+  std::string out;
+  const auto yaml = (dir / "b.yaml").string();
+  ASSERT_EQ(test::shell(salesim("calibrate '" + csv + "' --quiet -o " + yaml), &out), 0) << out;
+  EXPECT_EQ(test::shell(salesim("validate " + yaml), &out), 0) << out;
+  EXPECT_EQ(YAML::LoadFile(yaml)["name"].as<std::string>(), name + " as of 2017-06-30");
 }
 
 }  // namespace

@@ -69,7 +69,9 @@ void add_bench_command(CLI::App& app, Commands& commands) {
       "bench", "Measure rep-weeks and paths per second, 1 thread and all threads");
   cmd->footer("Example:\n  salesim bench scenarios/nexacorp.yaml --paths 4000");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
-  cmd->add_option("--paths", a->paths, "Paths per measurement")->check(CLI::Range(1, 100000000));
+  cmd->add_option("--paths", a->paths, "Paths per measurement")
+      ->transform(whole_count())
+      ->check(CLI::Range(1, 100000000));
   cmd->add_option("--repeats", a->repeats, "Measurements per thread count (median reported)")
       ->check(CLI::Range(1, 100));
   cmd->add_option("--json", a->json, "Also write the figures as JSON");

@@ -2,10 +2,17 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <limits>
+#include <sstream>
 
 #include "models/keys.hpp"
+#include "models/outputs.hpp"
+#include "sim/atomic_file.hpp"  // require_parent_folder
 
 namespace salesim::tools {
 
@@ -47,6 +54,11 @@ void require_parent_folder(const std::string& output_file) {
   if (!std::filesystem::is_directory(parent))
     throw BadInput(
         fmt::format("cannot write {}: folder {} does not exist", output_file, parent.string()));
+  // Before the run, not after it: try creating (and removing) a file there.
+  if (const int err = sim::folder_write_error(parent))
+    throw BadInput(fmt::format("cannot write {}: folder {} is not writable ({})", output_file,
+                               parent.string(),
+                               std::error_code(err, std::generic_category()).message()));
 }
 
 void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
@@ -57,6 +69,137 @@ void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
     if (std::find(names.begin(), names.end(), name) == names.end())
       throw BadInput(fmt::format("{}: {} has no plan '{}' (did you mean '{}'?)", option, sc.file,
                                  name, nearest(name, names)));
+}
+
+// --- validators (docs/reliability.md, "The command line") ---
+
+CLI::Validator finite_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        // CLI11 converts with std::stod-like rules afterwards; here only whether the text is a
+        // finite number. from_chars takes no leading '+' or blanks: strtod does, so use it.
+        const char* b = text.c_str();
+        char* end = nullptr;
+        const double v = std::strtod(b, &end);
+        if (text.empty() || end == b || *end != '\0')
+          return "expected a number, found '" + text + "'";
+        if (!std::isfinite(v))
+          return "expected a finite number, found '" + text + "' (NaN and infinities are refused)";
+        return {};
+      },
+      "FINITE", "finite number");
+}
+
+CLI::Validator seed_number() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const std::string accepted =
+            "expected a whole number 0..18446744073709551615 written in decimal digits (no sign, "
+            "exponent or fraction), found '" +
+            text + "'";
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+          return accepted;
+        std::uint64_t v = 0;
+        const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec != std::errc() || ptr != text.data() + text.size()) return accepted;
+        return {};
+      },
+      "0..2^64-1", "seed");
+}
+
+CLI::Validator whole_count() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        const std::string accepted =
+            "expected a whole number such as 2000 or 1e6, found '" + text + "'";
+        if (text.empty() || text.find_first_not_of("0123456789eE.+") != std::string::npos)
+          return accepted;
+        if (text.find_first_not_of("0123456789") == std::string::npos) return {};
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (*end != '\0' || !std::isfinite(v) || v != std::floor(v)) return accepted;
+        if (v > 1e18) return "expected at most 1e18, found '" + text + "'";
+        text = fmt::format("{:.0f}", v);
+        return {};
+      },
+      "COUNT", "whole count");
+}
+
+double run_memory_bytes(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans) {
+  const sim::OutputShape shape = out::shape(sc);
+  // Kept until the end: [path][scalar] and [series][week][path] (sim/runner.hpp RunOutput).
+  const double kept_per_path = double(shape.scalars) + double(shape.kept_series * shape.weeks);
+  // While the summary is made: a column or a week of paths copied and sorted at a time, and
+  // the paired differences of each plan with the first (a few paths x 8 bytes).
+  const double transient_per_path = 4;
+  return double(paths_per_plan) * 8.0 * (double(plans) * kept_per_path + transient_per_path);
+}
+
+std::optional<double> available_memory_bytes() {
+  std::ifstream f("/proc/meminfo");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("MemAvailable:", 0) != 0) continue;
+    std::istringstream in(line.substr(13));
+    double kib = 0;
+    if (in >> kib && kib > 0) return kib * 1024.0;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+namespace {
+std::string bytes_text(double b) {
+  if (b >= 1024.0 * 1024 * 1024 * 1024) return fmt::format("{:.1f} TiB", b / std::pow(1024, 4));
+  if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GiB", b / std::pow(1024, 3));
+  return fmt::format("{:.0f} MiB", b / std::pow(1024, 2));
+}
+}  // namespace
+
+void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans,
+                      const std::string& what, bool streaming_possible) {
+  const auto available = available_memory_bytes();
+  if (!available) return;
+  const double need = run_memory_bytes(sc, paths_per_plan, plans);
+  if (need <= *available) return;
+  throw BadInput(fmt::format(
+      "{}: {} paths x {} weeks for {} {}{} would keep about {} in memory, more than the {} "
+      "available (MemAvailable in /proc/meminfo); {}",
+      what, paths_per_plan, sc.horizon(), plans, streaming_possible ? "plan" : "run",
+      plans == 1           ? ""
+      : streaming_possible ? "s"
+                           : "s kept at a time",
+      bytes_text(need), bytes_text(*available),
+      streaming_possible ? "use --streaming (memory does not grow with paths) or fewer --paths"
+                         : "use fewer --paths (salesim run --streaming keeps no per-path data)"));
+}
+
+double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans) {
+  // The largest team any plan can have: the starting team plus every scheduled hire (of the
+  // plan with the most), stepped every week (backfills only replace leavers).
+  double hires = 0;
+  for (const auto& p : sc.plans) {
+    double h = 0;
+    for (const auto& hire : p.params.hiring) h += double(hire.count);
+    hires = std::max(hires, h);
+  }
+  return (double(sc.base.team.reps) + hires) * double(sc.horizon()) * double(paths_per_plan) *
+         double(plans);
+}
+
+void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans, int threads,
+                    double max_hours, const std::string& option) {
+  const double rep_weeks = run_rep_weeks(sc, paths_per_plan, plans);
+  const double seconds = rep_weeks / (kRepWeeksPerSecondPerThread * std::max(1, threads));
+  if (seconds <= max_hours * 3600) return;
+  throw BadInput(fmt::format(
+      "this run steps about {:.3g} rep-weeks ({} paths x {} weeks x {} plan{}, up to {:.0f} "
+      "reps), about {:.1f} hours at {:.2g} rep-weeks per second per thread on {} thread{}; "
+      "more than the {:g} hours allowed: use fewer --paths, or raise {} if you mean it",
+      rep_weeks, paths_per_plan, sc.horizon(), plans, plans == 1 ? "" : "s",
+      rep_weeks / (double(paths_per_plan) * plans * std::max(1, sc.horizon())), seconds / 3600,
+      kRepWeeksPerSecondPerThread, std::max(1, threads), threads == 1 ? "" : "s", max_hours,
+      option));
 }
 
 }  // namespace salesim::tools

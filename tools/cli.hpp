@@ -47,4 +47,42 @@ void require_parent_folder(const std::string& output_file);
 void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
                       const std::string& option);
 
+// Validators shared by every command (docs/reliability.md, "The command line").
+//
+// A floating option: a number that is finite. CLI11's Range lets NaN through (every comparison
+// with NaN is false) and "inf" parses as a double, so each floating option checks this first.
+// On failure CLI11 prints "--option: ..." and main exits 2.
+CLI::Validator finite_number();
+// A seed: a whole number 0..18446744073709551615 written in decimal digits. CLI11 turns "-1",
+// "18446744073709551616" and "1e23" into 2^64-1 silently; this refuses them.
+CLI::Validator seed_number();
+
+// A count such as --paths: a whole number written in digits or, as a scenario file may write
+// it, with an exponent ("1e6", "2.5e5"), which is rewritten in digits for the option's own
+// range check. Anything else (a sign, a fraction, NaN) is refused with what is accepted.
+CLI::Validator whole_count();
+
+// The memory a non-streaming run keeps until its end, in bytes: per plan, the per-path
+// scalars and the kept weekly series (paths x weeks x 8 bytes x the kept series), plus what
+// the summary needs while it sorts one week at a time.
+double run_memory_bytes(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans);
+// MemAvailable of /proc/meminfo in bytes; nullopt when it cannot be read.
+std::optional<double> available_memory_bytes();
+// BadInput (exit 2) when a run without --streaming would keep more than the memory available:
+// names the estimate, the available figure and the --streaming hint. `what` names the run
+// ("run", "sweep point"). Does nothing when the available memory cannot be read.
+void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans,
+                      const std::string& what, bool streaming_possible = true);
+// Rep-weeks a run steps (reps at the start plus every hire, times weeks, paths and plans):
+// the unit of docs/performance.md's throughput figures.
+double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans);
+// The throughput assumed for the time estimate, rep-weeks per second per thread: the whole
+// run of docs/performance.md ("Measured", 1 thread: 1.41M rep-weeks/s on the 40-rep example).
+inline constexpr double kRepWeeksPerSecondPerThread = 1.4e6;
+// BadInput (exit 2) when the estimated time, rep-weeks / (kRepWeeksPerSecondPerThread x
+// threads), is above max_hours; names the estimate and the override option. `threads` is the
+// number that can run at once (threads beyond the cores do not make a run faster).
+void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans, int threads,
+                    double max_hours, const std::string& option);
+
 }  // namespace salesim::tools

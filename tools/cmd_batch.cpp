@@ -20,6 +20,7 @@
 
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/h5.hpp"
 #include "sim/hash.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
@@ -109,16 +110,38 @@ json provenance(const Scenario& sc, const BatchArgs& a) {
           {"git_revision", sim::build::git_revision}};
 }
 
-std::optional<json> reusable(const fs::path& dir, const json& want) {
+// The saved summary when dir holds complete results made the same way: summary.json with the
+// same provenance, and a results.h5 whose checksum matches its contents and which embeds that
+// same summary. Anything else (missing, truncated, damaged) is run again; damage is said.
+std::optional<json> reusable(const fs::path& dir, const json& want, bool quiet) {
+  const fs::path h5 = dir / "results.h5";
+  std::string damage;
   try {
-    if (!fs::exists(dir / "results.h5")) return std::nullopt;
+    if (!fs::exists(h5)) return std::nullopt;
     std::ifstream f(dir / "summary.json");
     if (!f) return std::nullopt;
     json j = json::parse(f);
-    if (j.contains("batch") && j["batch"] == want) return j;
-  } catch (const std::exception&) {
-    // unreadable: run it again
+    if (!j.contains("batch") || j["batch"] != want) return std::nullopt;
+    const auto file_damage = results_file_damage(h5.string());
+    if (!file_damage) {
+      damage = "it has no file checksum";
+    } else if (!file_damage->empty()) {
+      damage = *file_damage;
+    } else if (!sim::h5::File::is_hdf5(h5.string())) {
+      damage = "it is not a whole HDF5 file";
+    } else {
+      const auto file = sim::h5::File::open_read(h5.string());
+      damage = results_damage(file, true);
+      if (damage.empty() && json::parse(file.read_string("summary_json")) != j)
+        damage = "its summary differs from summary.json";
+    }
+    if (damage.empty()) return j;
+  } catch (const std::exception& e) {
+    damage = damage.empty() ? e.what() : damage;
   }
+  if (!quiet && !damage.empty())
+    std::cerr << fmt::format("salesim: notice: {} is damaged ({}); running it again\n", h5.string(),
+                             damage);
   return std::nullopt;
 }
 
@@ -130,7 +153,10 @@ void run_job(Job& job, const BatchArgs& a, int threads,
   const fs::path dir = fs::path(a.out) / job.name;
   const json want = provenance(sc, a);
   if (!a.force)
-    if (auto saved = reusable(dir, want)) {
+    if (auto saved = reusable(dir, want, a.quiet)) {
+      // Temporaries of a writer killed after these were complete go too.
+      for (const char* name : {"results.h5", "summary.json"})
+        sim::remove_stale_temporaries(dir / name);
       job.summary = std::move(*saved);
       job.status = Job::Status::reused;
       return;
@@ -144,6 +170,10 @@ void run_job(Job& job, const BatchArgs& a, int threads,
   };
   if (a.target_se && !sc.base.goal.revenue)
     throw BadInput(fmt::format("--target-se: {} has no goal.revenue", job.file.string()));
+  // A file too large for the memory is that file's failure, found before it runs; the rest
+  // of the batch goes on. (With --target-se, the paths it starts from.)
+  check_run_memory(sc, a.paths ? a.paths : std::size_t(sc.base.simulation.paths), sc.plans.size(),
+                   job.file.string(), false);
   PrecisionResult precision;
   const ScenarioResults res =
       a.target_se ? run_to_precision(sc, s, {}, *a.target_se, a.max_paths, precision)
@@ -235,6 +265,11 @@ int batch(const BatchArgs& a) {
   std::error_code ec;
   fs::create_directories(out, ec);
   if (ec) throw BadInput(fmt::format("-o {}: cannot create the folder: {}", a.out, ec.message()));
+  // Before any file runs, not after each: the folder must take new files.
+  if (const int err = sim::folder_write_error(out))
+    throw BadInput(fmt::format("cannot write the results into {}: folder {} is not writable ({})",
+                               a.out, a.out,
+                               std::error_code(err, std::generic_category()).message()));
   // batch.csv is rebuilt from the per-file summaries at the end; an old one must not pass for
   // this run's if the run is interrupted.
   fs::remove(out / "batch.csv", ec);
@@ -353,9 +388,11 @@ void add_batch_command(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--paths", a->paths, "Paths per plan for every file (default: each file's)")
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed for every file (default: each file's)");
+  cmd->add_option("--seed", a->seed, "Seed for every file (default: each file's)")
+      ->check(seed_number());
   cmd->add_option("--target-se", a->target_se,
                   "Add paths to each file until the standard error of P(goal) is at most this")
+      ->check(finite_number())
       ->check(CLI::Range(1e-6, 0.5));
   cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));

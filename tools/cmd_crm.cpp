@@ -70,6 +70,13 @@ crm::Day parse_day(const std::string& text, const std::string& option) {
   return *d;
 }
 
+// JSON text of a report. Every string from the export is valid UTF-8 already (the CSV reader
+// replaces bad bytes and the import counts them); a file name given on the command line may
+// not be, so anything left is replaced rather than failing the command after the work is done.
+std::string json_text(const nlohmann::json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
 // Runs f, turning the CRM code's bad-input errors into BadInput (exit code 2).
 template <class F>
 int guarded(F f) {
@@ -91,8 +98,9 @@ struct McArgs {
 void add_mc_options(CLI::App* cmd, McArgs& a) {
   cmd->add_option("--weeks", a.weeks, "Weeks after the as-of day")->check(CLI::Range(1, 520));
   cmd->add_option("--paths", a.paths, "Monte Carlo paths")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(10000000)));
-  cmd->add_option("--seed", a.seed, "Seed");
+  cmd->add_option("--seed", a.seed, "Seed")->check(seed_number());
   cmd->add_option("--threads", a.threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
   cmd->add_flag("--quiet", a.quiet, "Print nothing");
 }
@@ -112,9 +120,11 @@ void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
       ->check(CLI::Range(1, 520));
   cmd->add_option("--month-sd-prior", a.drift.sd,
                   "Prior log sd of a month's level of the win and loss rates (default 0.3)")
+      ->check(finite_number())
       ->check(CLI::Range(0.0, 3.0));
   cmd->add_option("--month-sd-prior-weight", a.drift.months,
                   "Weight of that prior, in months of close history (default 2)")
+      ->check(finite_number())
       ->check(CLI::Range(0.0, 1000.0));
 }
 
@@ -173,8 +183,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             std::cout << text;
                             if (!a->text.empty()) sim::write_text_atomically(a->text, text);
                             if (!a->json.empty())
-                              sim::write_text_atomically(
-                                  a->json, crm::quality_json(e.quality).dump(2) + "\n");
+                              sim::write_text_atomically(a->json,
+                                                         json_text(crm::quality_json(e.quality)));
                             return 0;
                           });
                         }});
@@ -207,31 +217,32 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     add_calibration_options(cmd, a->cal);
     cmd->add_option("--horizon-weeks", a->horizon, "The scenario's horizon")
         ->check(CLI::Range(1, 520));
-    cmd->add_option("--seed", a->seed, "The scenario's seed");
+    cmd->add_option("--seed", a->seed, "The scenario's seed")->check(seed_number());
     cmd->add_flag("--quiet", a->quiet, "Print nothing");
-    commands.push_back(
-        {cmd, [a] {
-           return guarded([&] {
-             require_parent_folder(a->output);
-             std::string report = a->report;
-             if (report.empty())
-               report = (fs::path(a->output).parent_path() /
-                         (fs::path(a->output).stem().string() + ".calibration.json"))
-                            .string();
-             require_parent_folder(report);
-             const crm::Export e = load_export(a->e, !a->quiet);
-             crm::CalibrationOptions o = calibration_options(a->cal);
-             o.as_of = a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
-             const crm::Calibration c = crm::calibrate(e, o);
-             if (!a->quiet) std::cout << crm::format_calibration(c);
-             // The report is written even when the scenario cannot be: it says why.
-             sim::write_text_atomically(report, crm::calibration_json(c).dump(2) + "\n");
-             const std::string yaml = crm::scenario_yaml(c, a->horizon, a->seed);
-             sim::write_text_atomically(a->output, yaml);
-             if (!a->quiet) std::cout << fmt::format("\nWrote {} and {}\n", a->output, report);
-             return 0;
-           });
-         }});
+    commands.push_back({cmd, [a] {
+                          return guarded([&] {
+                            require_parent_folder(a->output);
+                            std::string report = a->report;
+                            if (report.empty())
+                              report = (fs::path(a->output).parent_path() /
+                                        (fs::path(a->output).stem().string() + ".calibration.json"))
+                                           .string();
+                            require_parent_folder(report);
+                            const crm::Export e = load_export(a->e, !a->quiet);
+                            crm::CalibrationOptions o = calibration_options(a->cal);
+                            o.as_of =
+                                a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
+                            const crm::Calibration c = crm::calibrate(e, o);
+                            if (!a->quiet) std::cout << crm::format_calibration(c);
+                            // The report is written even when the scenario cannot be: it says why.
+                            sim::write_text_atomically(report, json_text(crm::calibration_json(c)));
+                            const std::string yaml = crm::scenario_yaml(c, a->horizon, a->seed);
+                            sim::write_text_atomically(a->output, yaml);
+                            if (!a->quiet)
+                              std::cout << fmt::format("\nWrote {} and {}\n", a->output, report);
+                            return 0;
+                          });
+                        }});
   }
   {  // forecast
     struct Args {
@@ -274,7 +285,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                               nlohmann::json j = crm::forecast_json(f);
                               j["seed"] = fo.seed;
                               j["calibration"] = crm::calibration_json(c);
-                              sim::write_text_atomically(a->json, j.dump(2) + "\n");
+                              sim::write_text_atomically(a->json, json_text(j));
                             }
                             return 0;
                           });
@@ -319,7 +330,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                               nlohmann::json j = crm::backtest_json(b);
                               j["paths"] = a->mc.paths;
                               j["seed"] = a->mc.seed;
-                              sim::write_text_atomically(a->json, j.dump(2) + "\n");
+                              sim::write_text_atomically(a->json, json_text(j));
                             }
                             if (!a->output.empty()) {
                               std::string s =

@@ -8,10 +8,12 @@
 #include "sim/atomic_file.hpp"
 #include "sim/precision.hpp"
 #include "sim/progress.hpp"
+#include "sim/runner.hpp"
 #include "tools/cli.hpp"
 #include "tools/report.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/summary_json.hpp"
+#include "tools/table_file.hpp"
 #include "tools/terminal.hpp"
 
 namespace salesim::tools {
@@ -25,6 +27,7 @@ struct RunArgs {
   bool quiet = false, explain = false, streaming = false, strict = false;
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
+  double max_hours = 24;
 };
 
 int cmd_run(const RunArgs& a) {
@@ -33,13 +36,20 @@ int cmd_run(const RunArgs& a) {
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
   for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
+  const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
+  const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
+  // Refused before anything runs: what would not fit in memory, or take longer than allowed.
+  if (!a.streaming) check_run_memory(sc, paths, n_plans, "run");
+  check_run_time(sc, paths, n_plans,
+                 std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)), a.max_hours,
+                 "--max-hours");
+  // Threads above the cores run as many as asked (and are reported so), streaming included.
+  const sim::ThreadAllowance allowance(a.threads);
   RunSettings s;
   s.paths = a.paths;
   s.threads = a.threads;
   s.streaming = a.streaming;
-  const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
-  sim::Progress bar("simulating", (a.paths ? a.paths : sc.base.simulation.paths) * n_plans,
-                    !a.quiet);
+  sim::Progress bar("simulating", paths * n_plans, !a.quiet);
   s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
   if (a.target_se && !sc.base.goal.revenue)
     throw BadInput(
@@ -47,9 +57,9 @@ int cmd_run(const RunArgs& a) {
                     "standard error could be controlled",
                     a.file));
   PrecisionResult precision;
-  const ScenarioResults res =
-      a.target_se ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
-                  : run_scenario(sc, s, only);
+  ScenarioResults res = a.target_se
+                            ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
+                            : run_scenario(sc, s, only);
   bar.finish();
 
   auto summary = summary_json(sc, res, sc.base.simulation.seed);
@@ -98,8 +108,10 @@ void add_run_command(CLI::App& app, Commands& commands) {
       "results.h5");
   run->add_option("file", ra->file, "Scenario file (YAML)")->required();
   run->add_option("--paths", ra->paths, "Paths per plan (default: the file's simulation.paths)")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  run->add_option("--seed", ra->seed, "Seed (default: the file's simulation.seed)");
+  run->add_option("--seed", ra->seed, "Seed (default: the file's simulation.seed)")
+      ->check(seed_number());
   run->add_option("--threads", ra->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
   run->add_option("--plans", ra->plans, "Comma-separated plans to run; the first is the baseline");
   run->add_option("-o,--output", ra->h5, "Write results to this HDF5 file");
@@ -109,9 +121,15 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_flag("--quiet", ra->quiet, "Print nothing (no table, no progress bar)");
   run->add_option("--target-se", ra->target_se,
                   "Add paths until the standard error of P(goal) is at most this for every plan")
+      ->check(finite_number())
       ->check(CLI::Range(1e-6, 0.5));
   run->add_option("--max-paths", ra->max_paths, "Path limit per plan for --target-se")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  run->add_option("--max-hours", ra->max_hours,
+                  "Refuse runs estimated to take longer than this many hours (default 24)")
+      ->check(finite_number())
+      ->check(CLI::PositiveNumber);
   run->add_flag("--streaming", ra->streaming,
                 "Keep no per-path data, so memory does not grow with --paths: same table and "
                 "JSON keys, percentiles within 0.2%; results.h5 without per-path datasets");

@@ -99,6 +99,8 @@ int sensitivity(const SensitivityArgs& a) {
   st.metric = metric;
   const std::size_t per_run = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   const std::size_t total = per_run * (1 + 2 * levers.size());
+  // The plan as written and one lever's low and high runs are kept at a time.
+  check_run_memory(sc, per_run, 3, "sensitivity", false);
   sim::Progress bar("sensitivity", total, !a.quiet);
   std::size_t runs_done = 0;
   st.run.progress = [&](std::size_t done, std::size_t) {
@@ -122,7 +124,8 @@ int sensitivity(const SensitivityArgs& a) {
   const sim::MeanSe base_metric = *metric_estimate(base, metric);
   std::vector<Swing> swings;
   for (const Lever& l : levers) {
-    Swing s{l};
+    Swing s;
+    s.lever = l;
     // 12 significant digits: 0.4 * 0.8 is 0.32, not 0.32000000000000006.
     auto tidy = [](double v) { return std::stod(fmt::format("{:.12g}", v)); };
     s.low_value = fit_to_lever(l, tidy(l.value * (1 - delta)));
@@ -265,8 +268,10 @@ void add_sensitivity_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--csv", a->csv, "Write the ranked table as CSV");
   cmd->add_option("--json", a->json, "Write the ranked table with standard errors as JSON");
   cmd->add_option("--paths", a->paths, "Paths per run (default: the file's simulation.paths)")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)");
+  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)")
+      ->check(seed_number());
   cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return sensitivity(*a); }});

@@ -96,6 +96,8 @@ int sweep(const SweepArgs& a) {
   st.max_paths = a.max_paths;
   st.metric = metric;
   const std::size_t per_run = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
+  // The plan as written and one point are kept at a time.
+  check_run_memory(sc, per_run, 2, "sweep", false);
   sim::Progress bar("sweep", per_run * (points.size() + 1), !a.quiet);
   std::size_t runs_done = 0;
   st.run.progress = [&](std::size_t done, std::size_t) {
@@ -199,13 +201,17 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
                   "p_goal, final_bookings or profit: compared with the plan as written and used "
                   "by --target-se (default: p_goal when there is a goal)");
   cmd->add_option("--paths", a->paths, "Paths per point (default: the file's simulation.paths)")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)");
+  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)")
+      ->check(seed_number());
   cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
   cmd->add_option("--target-se", a->target_se,
                   "Add paths at each point until the metric's standard error is at most this")
+      ->check(finite_number())
       ->check(CLI::Range(1e-12, 1e12));
   cmd->add_option("--max-paths", a->max_paths, "Path limit per point for --target-se")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return sweep(*a); }});

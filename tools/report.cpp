@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "salesim/version.hpp"
+#include "tools/cli.hpp"
 #include "tools/report_format.hpp"
 #include "tools/report_sections.hpp"
 
@@ -317,11 +318,7 @@ footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px 
 }
 )css";
 
-}  // namespace
-}  // namespace report
-
-Report render_report(const ReportData& d, const ReportOptions& o) {
-  using namespace report;
+Report render_page(const ReportData& d, const ReportOptions& o) {
   Page pg{d, o, d.summary, Fmt(o.currency, d.start_date), std::nullopt, {}};
   pg.scenario = parse_scenario(d);
   const std::string title =
@@ -368,6 +365,20 @@ Report render_report(const ReportData& d, const ReportOptions& o) {
       "and per-path data.</footer>\n</body>\n</html>\n",
       esc(d.salesim_version), esc(d.git_revision), esc(d.file));
   return Report{h, std::move(pg.charts)};
+}
+
+}  // namespace
+}  // namespace report
+
+Report render_report(const ReportData& d, const ReportOptions& o) {
+  try {
+    return report::render_page(d, o);
+  } catch (const nlohmann::json::exception& e) {  // summary_json valid, but of another shape
+    throw BadInput(fmt::format(
+        "{} is damaged: its summary_json does not have the shape salesim writes ({}); run salesim "
+        "run again",
+        d.file, e.what()));
+  }
 }
 
 }  // namespace salesim::tools

@@ -49,8 +49,10 @@ struct ReportData {
 };
 
 // Reads a results file; BadInput naming the file and what was expected when it is missing, not
-// a salesim results file, of another format_major, or incomplete.
-ReportData read_report_data(const std::string& results_file);
+// a salesim results file, of another format_major, or incomplete. A file from outside is read
+// in a child process first, so that damage that crashes or hangs the HDF5 library is reported
+// as damage; own_file skips that for a file this process has just written.
+ReportData read_report_data(const std::string& results_file, bool own_file = false);
 
 struct Report {
   std::string html;

@@ -2,11 +2,14 @@
 // name the file and say what was expected.
 #include <fmt/format.h>
 
+#include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <new>
 
 #include "salesim/version.hpp"
 #include "sim/h5.hpp"
+#include "sim/isolated.hpp"
 #include "tools/cli.hpp"
 #include "tools/report.hpp"
 #include "tools/results_h5.hpp"
@@ -15,6 +18,19 @@ namespace salesim::tools {
 namespace {
 
 constexpr const char* kHowToMake = "write one with `salesim run SCENARIO.yaml -o results.h5`";
+
+// Text from a damaged file, fit for one line of a message: control bytes become '?'.
+std::string printable(std::string s) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return s.size() > 300 ? s.substr(0, 300) + "..." : s;
+}
+
+BadInput damaged(const std::string& file, const std::string& why) {
+  return BadInput(fmt::format(
+      "{} is damaged: {} (an incomplete or damaged salesim results file); run salesim run again",
+      file, printable(why)));
+}
 
 std::vector<double> read_1d(const sim::h5::Group& g, const std::string& name, std::size_t n) {
   std::vector<hsize_t> dims;
@@ -29,10 +45,12 @@ ReportPlan read_plan(const sim::h5::Group& plans, const std::string& name, int w
   p.name = name;
   const auto g = plans.open_group(name);
   if (g.has_attr("description")) p.description = g.attr_string("description");
+  if (weeks <= 0 || weeks > 100000) throw sim::h5::Error(fmt::format("horizon_weeks is {}", weeks));
   const auto w = g.open_group("weekly");
   std::vector<hsize_t> dims;
   const auto q = w.read_doubles("cum_bookings_quantiles", &dims);
-  if (dims.size() != 2 || dims[0] != hsize_t(weeks) || dims[1] != 7)
+  if (dims.size() != 2 || dims[0] != hsize_t(weeks) || dims[1] != 7 ||
+      q.size() != std::size_t(weeks) * 7)
     throw sim::h5::Error(
         fmt::format("plans/{}/weekly/cum_bookings_quantiles is not {} x 7", name, weeks));
   p.cum_q.resize(weeks);
@@ -47,9 +65,25 @@ ReportPlan read_plan(const sim::h5::Group& plans, const std::string& name, int w
   return p;
 }
 
-}  // namespace
+// HDF5 1.10 can crash or hang on damage to its own structures (the heap of variable-length
+// strings) that the checksums cannot rule out: files of format 1.2 and older have none, and a
+// file can be damaged and sealed again. So a file from outside is read once in a child process
+// first (sim/isolated.hpp); only when that read ends is it read here. Reading twice costs little
+// beside rendering the report.
+void rehearse_read(const std::string& file, ReportData (*read)(const std::string&)) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_regular_file(file, ec)) return;  // the read says what is wrong
+  const auto size = fs::file_size(file, ec);
+  const auto deadline = std::chrono::milliseconds(5000 + (ec ? 0 : size / 20'000));  // 20 MB/s
+  const auto outcome = sim::run_isolated([&] { read(file); }, deadline);
+  if (outcome.kind == sim::IsolatedOutcome::Kind::signalled ||
+      outcome.kind == sim::IsolatedOutcome::Kind::exited_abnormally ||
+      outcome.kind == sim::IsolatedOutcome::Kind::timed_out)
+    throw damaged(file, "the HDF5 library failed reading it: " + outcome.describe());
+}
 
-ReportData read_report_data(const std::string& file) {
+ReportData read_unrehearsed(const std::string& file) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(file, ec))
@@ -58,6 +92,9 @@ ReportData read_report_data(const std::string& file) {
   if (fs::is_directory(file, ec))
     throw BadInput(
         fmt::format("{}: is a folder; expected a salesim results file ({})", file, kHowToMake));
+  // The file checksum first, with plain reads: a damaged file must not reach HDF5.
+  const auto file_damage = results_file_damage(file);
+  if (file_damage && !file_damage->empty()) throw damaged(file, *file_damage);
   if (!sim::h5::File::is_hdf5(file))
     throw BadInput(fmt::format("{}: not an HDF5 file; expected a salesim results file ({})", file,
                                kHowToMake));
@@ -66,27 +103,40 @@ ReportData read_report_data(const std::string& file) {
   d.file = file;
   try {
     auto f = sim::h5::File::open_read(file);
+    // A file with a checksum is checked first, so damage anywhere (even in file_type) is
+    // reported as damage; then a file without one is checked once it is known to be ours.
+    const bool has_checksum = f.has_attr(kChecksumAttribute);
+    if (has_checksum)
+      if (const auto why = results_damage(f, false); !why.empty()) throw damaged(file, why);
     const std::string type = f.has_attr("file_type") ? f.attr_string("file_type") : "";
     if (type != kResultsFileType)
       throw BadInput(
           fmt::format("{}: not a salesim results file (file_type is '{}', expected '{}'); {}", file,
-                      type, kResultsFileType, kHowToMake));
+                      printable(type), kResultsFileType, kHowToMake));
     const std::int64_t major = f.has_attr("format_major") ? f.attr_int("format_major") : -1;
     if (major != kResultsFormatMajor)
       throw BadInput(fmt::format(
           "{}: results format {} (format_major {}) cannot be read by salesim {}, which reads "
           "format_major {}; rerun the scenario with this salesim or report with the salesim "
           "that wrote it",
-          file, f.has_attr("format_version") ? f.attr_string("format_version") : "?", major,
-          sim::build::version, kResultsFormatMajor));
+          file, printable(f.has_attr("format_version") ? f.attr_string("format_version") : "?"),
+          major, sim::build::version, kResultsFormatMajor));
+    if (!has_checksum)
+      if (const auto why = results_damage(f, false); !why.empty()) throw damaged(file, why);
     d.format_version = f.attr_string("format_version");
+    if (!file_damage && d.format_version != "1.0" && d.format_version != "1.1" &&
+        d.format_version != "1.2")
+      throw damaged(file, "it has no file checksum (in its first 512 bytes)");
     d.salesim_version = f.attr_string("salesim_version");
     d.git_revision = f.attr_string("git_revision");
     d.created = f.attr_string("created");
     d.scenario_name = f.attr_string("scenario_name");
     d.scenario_file = f.attr_string("scenario_file");
     d.start_date = f.attr_string("start_date");
-    d.horizon = int(f.attr_int("horizon_weeks"));
+    const std::int64_t horizon = f.attr_int("horizon_weeks");
+    if (horizon <= 0 || horizon > 100000)
+      throw sim::h5::Error(fmt::format("horizon_weeks is {}", horizon));
+    d.horizon = int(horizon);
     d.goal_by_week = int(f.attr_int("goal_by_week"));
     const double goal = f.attr_double("goal_revenue");
     if (std::isfinite(goal)) d.goal = goal;
@@ -112,11 +162,23 @@ ReportData read_report_data(const std::string& file) {
           d.plans.back().diff = c.read_doubles("final_bookings_diff");
       }
     }
+  } catch (const BadInput&) {
+    throw;
   } catch (const sim::h5::Error& e) {
-    throw BadInput(fmt::format("{}: incomplete or damaged salesim results file ({}); {}", file,
-                               e.what(), kHowToMake));
+    throw damaged(file, e.what());
+  } catch (const std::bad_alloc&) {
+    throw damaged(file, "it claims more data than fits in memory");
+  } catch (const std::exception& e) {  // e.g. a JSON value of the wrong type
+    throw damaged(file, e.what());
   }
   return d;
+}
+
+}  // namespace
+
+ReportData read_report_data(const std::string& file, bool own_file) {
+  if (!own_file) rehearse_read(file, read_unrehearsed);
+  return read_unrehearsed(file);
 }
 
 }  // namespace salesim::tools

@@ -132,7 +132,7 @@ void write_run_report(const std::string& html_file, const std::string& results_f
     }
   } remove{tmp};
   write_results_h5(tmp.string(), sc, res, sc.base.simulation.seed, summary_json);
-  ReportData d = read_report_data(tmp.string());
+  ReportData d = read_report_data(tmp.string(), true);
   d.file = "not saved (salesim run --report without -o)";
   write_report(d, html_file, {});
 }

@@ -1,15 +1,20 @@
 #include "tools/results_h5.hpp"
 
+#include <fcntl.h>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 
 #include "models/outputs.hpp"
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/h5.hpp"
+#include "sim/hash.hpp"
 #include "sim/sketch.hpp"
 
 namespace salesim::tools {
@@ -97,68 +102,214 @@ void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& 
   cps.write("bookings_se", bse, {C});
 }
 
-}  // namespace
-
-void write_results_h5(const std::string& path, const Scenario& sc, const ScenarioResults& res,
-                      std::uint64_t seed, const std::string& summary_json) {
-  sim::write_atomically(path, [&](const std::filesystem::path& tmp) {
-    auto f = sim::h5::File::create(tmp.string());
-    f.attr("file_type", std::string(kResultsFileType));
-    f.attr("format_version", fmt::format("{}.{}", kResultsFormatMajor, kResultsFormatMinor));
-    f.attr("format_major", std::int64_t(kResultsFormatMajor));
-    f.attr("salesim_version", std::string(sim::build::version));
-    f.attr("model_version", std::int64_t(kModelVersion));
-    f.attr("git_revision", std::string(sim::build::git_revision));
-    f.attr("created",
-           fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                                    std::chrono::system_clock::now()))));
-    f.attr("seed", fmt::format("{}", seed));
-    f.attr("paths", std::int64_t(res.paths));
-    f.attr("threads", std::int64_t(res.threads));
-    // Format 1.1: a streamed run (--streaming) has no per-path data and approximate quantiles.
-    f.attr("per_path", std::int64_t(res.streamed ? 0 : 1));
-    f.attr("quantile_relative_error",
-           res.streamed ? sim::QuantileSketch::kDefaultRelativeError : 0.0);
-    f.attr("scenario_name", sc.name);
-    f.attr("scenario_file", sc.file);
-    f.attr("horizon_weeks", std::int64_t(sc.horizon()));
-    f.attr("goal_revenue", sc.base.goal.revenue ? *sc.base.goal.revenue : std::nan(""));
-    f.attr("goal_by_week", std::int64_t(sc.goal_week()));
-    f.attr("start_date", sc.base.simulation.start_date);
-    f.write_string("scenario_text", sc.text);
-    f.write_string("summary_json", summary_json);
+void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults& res,
+                    std::uint64_t seed, const std::string& summary_json) {
+  f.attr("file_type", std::string(kResultsFileType));
+  f.attr("format_version", fmt::format("{}.{}", kResultsFormatMajor, kResultsFormatMinor));
+  f.attr("format_major", std::int64_t(kResultsFormatMajor));
+  f.attr("salesim_version", std::string(sim::build::version));
+  f.attr("model_version", std::int64_t(kModelVersion));
+  f.attr("git_revision", std::string(sim::build::git_revision));
+  f.attr("created",
+         fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
+                                                  std::chrono::system_clock::now()))));
+  f.attr("seed", fmt::format("{}", seed));
+  f.attr("paths", std::int64_t(res.paths));
+  f.attr("threads", std::int64_t(res.threads));
+  // Format 1.1: a streamed run (--streaming) has no per-path data and approximate quantiles.
+  f.attr("per_path", std::int64_t(res.streamed ? 0 : 1));
+  f.attr("quantile_relative_error",
+         res.streamed ? sim::QuantileSketch::kDefaultRelativeError : 0.0);
+  f.attr("scenario_name", sc.name);
+  f.attr("scenario_file", sc.file);
+  f.attr("horizon_weeks", std::int64_t(sc.horizon()));
+  f.attr("goal_revenue", sc.base.goal.revenue ? *sc.base.goal.revenue : std::nan(""));
+  f.attr("goal_by_week", std::int64_t(sc.goal_week()));
+  f.attr("start_date", sc.base.simulation.start_date);
+  f.write_string("scenario_text", sc.text);
+  f.write_string("summary_json", summary_json);
+  std::vector<std::string> order;
+  {
     auto plans = f.group("plans");
-    std::vector<std::string> order;
     for (std::size_t i = 0; i < res.plans.size(); ++i) {
       auto g = plans.group(res.plans[i].name);
       write_plan(g, sc, res.plans[i], int(i));
       order.push_back(res.plans[i].name);
     }
-    f.write_strings("plan_order", order);
-    auto comps = f.group("comparisons");
-    for (const auto& c : res.comparisons) {
-      auto g = comps.group(c.plan + "_vs_" + c.baseline);
-      g.attr("plan", c.plan);
-      g.attr("baseline", c.baseline);
-      g.attr("final_bookings_diff_mean", c.bookings_diff.mean);
-      g.attr("final_bookings_diff_se", c.bookings_diff.se);
-      g.attr("cost_diff_mean", c.cost_diff.mean);
-      g.attr("cost_diff_se", c.cost_diff.se);
-      g.attr("profit_diff_mean", c.profit_diff.mean);
-      g.attr("p_better", c.p_better);
-      g.attr("roi", c.roi ? *c.roi : std::nan(""));
-      if (res.streamed) continue;
-      const PlanResult* a = &res.plans[0];
-      const PlanResult* b = nullptr;
-      for (const auto& p : res.plans)
-        if (p.name == c.plan) b = &p;
-      const auto fa = a->column(out::final_bookings), fb = b->column(out::final_bookings);
-      std::vector<double> d(fa.size());
-      for (std::size_t i = 0; i < d.size(); ++i) d[i] = fb[i] - fa[i];
-      g.write("final_bookings_diff", d, {d.size()});
+  }
+  f.write_strings("plan_order", order);
+  auto comps = f.group("comparisons");
+  for (const auto& c : res.comparisons) {
+    auto g = comps.group(c.plan + "_vs_" + c.baseline);
+    g.attr("plan", c.plan);
+    g.attr("baseline", c.baseline);
+    g.attr("final_bookings_diff_mean", c.bookings_diff.mean);
+    g.attr("final_bookings_diff_se", c.bookings_diff.se);
+    g.attr("cost_diff_mean", c.cost_diff.mean);
+    g.attr("cost_diff_se", c.cost_diff.se);
+    g.attr("profit_diff_mean", c.profit_diff.mean);
+    g.attr("p_better", c.p_better);
+    g.attr("roi", c.roi ? *c.roi : std::nan(""));
+    if (res.streamed) continue;
+    const PlanResult* a = &res.plans[0];
+    const PlanResult* b = nullptr;
+    for (const auto& p : res.plans)
+      if (p.name == c.plan) b = &p;
+    const auto fa = a->column(out::final_bookings), fb = b->column(out::final_bookings);
+    std::vector<double> d(fa.size());
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = fb[i] - fa[i];
+    g.write("final_bookings_diff", d, {d.size()});
+  }
+}  // every group is closed here, before the checksum and the file's close
+
+// ---- The file checksum in the user block ----------------------------------------------------
+// The first kUserBlock bytes of the file are HDF5's user block, which HDF5 leaves alone; once
+// the HDF5 file is closed they get kSealMagic, then "fnv1a64:<16 hex>\nbytes <N>\n" (FNV-1a 64
+// of the N bytes after the user block, to the end), then NULs. A reader checks them with plain
+// reads before HDF5 parses anything, so a damaged file never reaches HDF5 (which can crash on
+// some damage to its own structures, such as the heap of variable-length strings).
+constexpr std::size_t kUserBlock = 512;
+constexpr std::string_view kSealMagic = "salesim-results file checksum\n";
+constexpr std::string_view kHdf5Signature = "\x89HDF\r\n\x1a\n";
+
+// FNV-1a 64 of fd's bytes from `from` to the end; 0 or the errno of a failed read.
+int hash_from(int fd, std::uint64_t from, std::uint64_t& hash, std::uint64_t& bytes) {
+  sim::Fnv1a64 h;
+  std::vector<char> buf(1 << 20);
+  bytes = 0;
+  for (;;) {
+    const ssize_t n = ::pread(fd, buf.data(), buf.size(), off_t(from + bytes));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return errno;
     }
-    f.close();
+    if (n == 0) break;
+    h.add(buf.data(), std::size_t(n));
+    bytes += std::uint64_t(n);
+  }
+  hash = h.value();
+  return 0;
+}
+
+std::string seal_header(std::uint64_t hash, std::uint64_t bytes) {
+  std::string header = fmt::format("{}fnv1a64:{:016x}\nbytes {}\n", kSealMagic, hash, bytes);
+  header.resize(kUserBlock, '\0');
+  return header;
+}
+
+void seal(const std::filesystem::path& tmp, const std::string& path) {
+  auto fail = [&](int err) {
+    throw sim::WriteError(fmt::format("cannot write {}: {}", path, sim::io_error_reason(err)));
+  };
+  const int fd = ::open(tmp.c_str(), O_RDWR | O_CLOEXEC);
+  if (fd < 0) fail(errno);
+  std::uint64_t hash = 0, bytes = 0;
+  if (const int err = hash_from(fd, kUserBlock, hash, bytes)) {
+    ::close(fd);
+    fail(err);
+  }
+  const std::string header = seal_header(hash, bytes);
+  if (::pwrite(fd, header.data(), header.size(), 0) != ssize_t(header.size())) {
+    const int err = errno ? errno : EIO;
+    ::close(fd);
+    fail(err);
+  }
+  if (::close(fd) != 0) fail(errno);
+}
+
+// Text from a damaged file, fit for one line of a message: control bytes become '?'.
+std::string printable(std::string s) {
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  return s.size() > 200 ? s.substr(0, 200) + "..." : s;
+}
+
+}  // namespace
+
+void write_results_h5(const std::string& path, const Scenario& sc, const ScenarioResults& res,
+                      std::uint64_t seed, const std::string& summary_json) {
+  sim::write_atomically(path, [&](const std::filesystem::path& tmp) {
+    try {
+      auto f = sim::h5::File::create(tmp.string(), kUserBlock);
+      write_contents(f, sc, res, seed, summary_json);
+      // Last the checksum of all the above, which marks the file complete; then the close,
+      // whose result says whether it all reached the file; then the file checksum.
+      f.attr(kChecksumAttribute, results_checksum(f));
+      f.close();
+      seal(tmp, path);
+    } catch (const sim::h5::Error& e) {
+      throw sim::WriteError(
+          fmt::format("cannot write {}: {}", path, e.reason().empty() ? e.what() : e.reason()));
+    }
   });
+}
+
+std::optional<std::string> results_file_damage(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } close_fd{fd};
+  std::string head(kUserBlock + kHdf5Signature.size(), '\0');
+  std::size_t got = 0;
+  while (got < head.size()) {
+    const ssize_t n = ::pread(fd, head.data() + got, head.size() - got, off_t(got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += std::size_t(n);
+  }
+  head.resize(got);
+  const bool ours = head.compare(0, kSealMagic.size(), kSealMagic) == 0;
+  const bool hdf5_after_block =
+      head.size() == kUserBlock + kHdf5Signature.size() &&
+      head.compare(kUserBlock, kHdf5Signature.size(), kHdf5Signature) == 0;
+  if (!ours && !hdf5_after_block) return std::nullopt;  // before format 1.3, or not ours
+  unsigned long long recorded_hash = 0, recorded_bytes = 0;
+  const std::string fields = head.substr(kSealMagic.size(), kUserBlock - kSealMagic.size());
+  char tail = 0;
+  // Parsed, then compared byte for byte with the header those values make (padding and all).
+  if (!ours ||
+      std::sscanf(fields.c_str(), "fnv1a64:%16llx\nbytes %llu%c", &recorded_hash, &recorded_bytes,
+                  &tail) != 3 ||
+      tail != '\n' || head.compare(0, kUserBlock, seal_header(recorded_hash, recorded_bytes)) != 0)
+    return std::string("its header (the file checksum in its first 512 bytes) is damaged");
+  std::uint64_t hash = 0, bytes = 0;
+  if (const int err = hash_from(fd, kUserBlock, hash, bytes))
+    return fmt::format("it cannot be read ({})", std::strerror(err));
+  if (bytes != recorded_bytes)
+    return fmt::format("it has {} bytes where salesim wrote {} (truncated or overwritten)",
+                       bytes + kUserBlock, recorded_bytes + kUserBlock);
+  if (hash != recorded_hash)
+    return fmt::format(
+        "its file checksum does not match its bytes (recorded {:016x}, computed "
+        "{:016x})",
+        recorded_hash, hash);
+  return std::string();
+}
+
+std::string results_checksum(const sim::h5::File& f) {
+  return fmt::format("fnv1a64:{:016x}", sim::h5::content_checksum(f, kChecksumAttribute));
+}
+
+std::string results_damage(const sim::h5::File& f, bool require) {
+  try {
+    if (!f.has_attr(kChecksumAttribute)) {
+      const std::string version =
+          f.has_attr("format_version") ? f.attr_string("format_version") : "";
+      const bool older_format = version == "1.0" || version == "1.1" || version == "1.2";
+      if (require || !older_format) return "it has no checksum: its writing never finished";
+      return "";
+    }
+    const std::string recorded = f.attr_string(kChecksumAttribute);
+    const std::string actual = results_checksum(f);
+    if (recorded != actual)
+      return fmt::format("its checksum does not match its contents (recorded {}, computed {})",
+                         printable(recorded.substr(0, 40)), actual);
+    return "";
+  } catch (const sim::h5::Error& e) {
+    return fmt::format("its contents cannot be read ({})", printable(e.what()));
+  }
 }
 
 }  // namespace salesim::tools

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <stdexcept>
+#include <string_view>
 
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
@@ -41,6 +43,17 @@ std::string csv_field(const std::string& s) {
   return out + "\"";
 }
 
+std::string spreadsheet_safe(const std::string& s) {
+  if (s.empty() || std::string_view("=+-@\t\r").find(s.front()) == std::string_view::npos) return s;
+  // A number as a whole stays a number: "-5" is minus five, not a formula.
+  char* end = nullptr;
+  const double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() + s.size() && std::isfinite(v) && s.front() != '\t' && s.front() != '\r' &&
+      s.find_first_of("xXpP") == std::string::npos)  // no hex floats ("-0x1p3")
+    return s;
+  return "'" + s;
+}
+
 std::string format_number(double v) { return std::isnan(v) ? "" : fmt::format("{}", v); }
 
 namespace {
@@ -52,10 +65,18 @@ std::string cell_text(const Cell& c) {
 
 std::string Table::csv() const {
   std::string out;
-  for (std::size_t i = 0; i < columns_.size(); ++i) out += (i ? "," : "") + csv_field(columns_[i]);
+  for (std::size_t i = 0; i < columns_.size(); ++i) {
+    if (i) out += ',';
+    out += csv_field(spreadsheet_safe(columns_[i]));
+  }
   out += "\n";
   for (const auto& r : rows_) {
-    for (std::size_t i = 0; i < r.size(); ++i) out += (i ? "," : "") + csv_field(cell_text(r[i]));
+    for (std::size_t i = 0; i < r.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(std::holds_alternative<double>(r[i])
+                           ? format_number(std::get<double>(r[i]))
+                           : spreadsheet_safe(std::get<std::string>(r[i])));
+    }
     out += "\n";
   }
   return out;
@@ -99,30 +120,37 @@ void write_table_h5(const std::string& path, const Table& t,
                     const std::vector<std::pair<std::string, std::string>>& attrs,
                     const std::vector<std::string>& keys, const std::string& scenario_text) {
   sim::write_atomically(path, [&](const std::filesystem::path& tmp) {
-    auto f = sim::h5::File::create(tmp.string());
-    f.attr("format_version", std::string("1.0"));
-    f.attr("format_major", std::int64_t(1));
-    f.attr("salesim_version", std::string(sim::build::version));
-    f.attr("git_revision", std::string(sim::build::git_revision));
-    for (const auto& [k, v] : attrs) f.attr(k, v);
-    f.write_strings("keys", keys);
-    f.write_string("scenario_text", scenario_text);
-    auto g = f.group("table");
-    g.write_strings("columns", t.columns());
-    for (std::size_t c = 0; c < t.columns().size(); ++c) {
-      bool text = false;
-      for (std::size_t r = 0; r < t.rows(); ++r)
-        text |= std::holds_alternative<std::string>(t.at(r, c));
-      if (text) {
-        std::vector<std::string> v;
-        for (std::size_t r = 0; r < t.rows(); ++r) v.push_back(cell_text(t.at(r, c)));
-        g.write_strings(t.columns()[c], v);
-      } else {
-        const auto v = t.numbers(c);
-        g.write(t.columns()[c], v, {v.size()});
-      }
+    try {
+      auto f = sim::h5::File::create(tmp.string());
+      f.attr("format_version", std::string("1.0"));
+      f.attr("format_major", std::int64_t(1));
+      f.attr("salesim_version", std::string(sim::build::version));
+      f.attr("git_revision", std::string(sim::build::git_revision));
+      for (const auto& [k, v] : attrs) f.attr(k, v);
+      f.write_strings("keys", keys);
+      f.write_string("scenario_text", scenario_text);
+      {
+        auto g = f.group("table");
+        g.write_strings("columns", t.columns());
+        for (std::size_t c = 0; c < t.columns().size(); ++c) {
+          bool text = false;
+          for (std::size_t r = 0; r < t.rows(); ++r)
+            text |= std::holds_alternative<std::string>(t.at(r, c));
+          if (text) {
+            std::vector<std::string> v;
+            for (std::size_t r = 0; r < t.rows(); ++r) v.push_back(cell_text(t.at(r, c)));
+            g.write_strings(t.columns()[c], v);
+          } else {
+            const auto v = t.numbers(c);
+            g.write(t.columns()[c], v, {v.size()});
+          }
+        }
+      }  // the group is closed before the file, so the close is the last write and is checked
+      f.close();
+    } catch (const sim::h5::Error& e) {
+      throw sim::WriteError("cannot write " + path + ": " +
+                            (e.reason().empty() ? std::string(e.what()) : e.reason()));
     }
-    f.close();
   });
 }
 

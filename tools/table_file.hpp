@@ -19,7 +19,8 @@ class Table {
   std::size_t rows() const { return rows_.size(); }
   const Cell& at(std::size_t row, std::size_t col) const { return rows_[row][col]; }
   std::vector<double> numbers(std::size_t col) const;  // NaN for text
-  // RFC 4180 CSV; numbers with 17 significant digits at most (round-trip), empty for NaN.
+  // RFC 4180 CSV; numbers with 17 significant digits at most (round-trip), empty for NaN;
+  // text cells and column names through spreadsheet_safe.
   std::string csv() const;
   // Fixed-width text of the chosen columns (those that exist), for the terminal.
   std::string text(const std::vector<std::vector<std::string>>& column_groups) const;
@@ -34,6 +35,11 @@ class Table {
 };
 
 std::string csv_field(const std::string& s);
+// A text cell as a spreadsheet should show it: text beginning with '=', '+', '-', '@', a tab
+// or a carriage return would be evaluated as a formula (CSV injection), so it gets a leading
+// single quote, as OWASP advises. Text that is a number as a whole ("-5", "+0.25") is left as
+// it is: it is a number. Numeric cells (double) never pass through here.
+std::string spreadsheet_safe(const std::string& s);
 std::string format_number(double v);  // shortest text that reads back the same; "" for NaN
 
 // Writes the table as /table/<column> datasets (with a `columns` list giving their order),

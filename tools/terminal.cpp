@@ -7,6 +7,7 @@
 
 #include "models/outputs.hpp"
 #include "models/pipeline_graph.hpp"
+#include "tools/table_file.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -137,9 +138,10 @@ std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
   auto f = [](std::optional<double> v) {
     return v && std::isfinite(*v) ? fmt::format("{:.10g}", *v) : std::string();
   };
+  // Names are text cells: one that a spreadsheet would read as a formula gets a leading quote.
   auto quote = [](const std::string& x) {
     std::string q = "\"";
-    for (char c : x) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    for (char c : spreadsheet_safe(x)) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
   };
   for (std::size_t i = 0; i < res.plans.size(); ++i) {

@@ -21,7 +21,54 @@ std::string trim_lower(const std::string& s) {
   return out;
 }
 
+// The length of the valid UTF-8 sequence starting at s[i], or 0 when it is not one.
+std::size_t utf8_sequence(const std::string& s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t n = 0;
+  unsigned lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;  // no overlong forms
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;  // no overlong forms
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else
+    return 0;
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  return n;
+}
+
 }  // namespace
+
+std::size_t repair_utf8(std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;
+  if (i == s.size()) return 0;  // ASCII: the common case
+  std::string out = s.substr(0, i);
+  std::size_t bad = 0;
+  while (i < s.size()) {
+    const std::size_t n = utf8_sequence(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++bad;
+      ++i;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  if (bad) s = std::move(out);
+  return bad;
+}
 
 int CsvTable::column(const std::string& name) const {
   for (std::size_t i = 0; i < header.size(); ++i)
@@ -42,6 +89,7 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
   std::string field;
   bool quoted = false, any = false;
   auto end_field = [&] {
+    if (repair_utf8(field)) t.invalid_utf8.push_back({rec.line, rec.fields.size()});
     rec.fields.push_back(field);
     field.clear();
   };
@@ -99,6 +147,15 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
     while (b > a && std::isspace(static_cast<unsigned char>(h[b - 1]))) --b;
     h = h.substr(a, b - a);
   }
+  // A column named twice makes every lookup of that name ambiguous: an error, not a guess.
+  // (Unnamed columns, such as the empty ones after a trailing comma, are not compared.)
+  for (std::size_t i = 0; i < t.header.size(); ++i)
+    for (std::size_t j = i + 1; j < t.header.size(); ++j)
+      if (!t.header[i].empty() && t.header[i] == t.header[j])
+        throw InputError(fmt::format(
+            "{}:1: the header names the column '{}' twice (columns {} and {}); rename one so "
+            "that each name says which column it is",
+            file_label, t.header[i], i + 1, j + 1));
   t.rows.assign(records.begin() + 1, records.end());
   return t;
 }

@@ -13,18 +13,31 @@ struct CsvRow {
   std::vector<std::string> fields;
 };
 
+// A field whose bytes were not valid UTF-8: each invalid byte was replaced by U+FFFD.
+struct CsvInvalidUtf8 {
+  std::size_t line = 0;    // the record's line (1: the header)
+  std::size_t column = 0;  // 0-based field index
+};
+
 struct CsvTable {
   std::string file;  // as given, for messages
   std::vector<std::string> header;
-  std::vector<CsvRow> rows;  // records after the header; blank lines are skipped
+  std::vector<CsvRow> rows;                  // records after the header; blank lines are skipped
+  std::vector<CsvInvalidUtf8> invalid_utf8;  // every field repaired, in file order
   // Index of a column by its header name (exact, then ignoring case and surrounding blanks);
   // -1 if absent.
   int column(const std::string& name) const;
 };
 
-// Parses CSV text; throws InputError (crm/errors.hpp) on an unterminated quoted field.
+// Parses CSV text; throws InputError (crm/errors.hpp) on an unterminated quoted field and on a
+// header that names a column twice. Every field is valid UTF-8 afterwards: a byte that is not
+// part of a valid UTF-8 sequence is replaced by U+FFFD and the field listed in invalid_utf8.
 CsvTable parse_csv(const std::string& text, const std::string& file_label);
 // Reads and parses a file; throws InputError when it cannot be opened or has no header.
 CsvTable read_csv(const std::string& path);
+
+// Replaces every byte of `s` that is not part of a valid UTF-8 sequence (overlong forms,
+// surrogates and code points above U+10FFFF included) by U+FFFD; returns how many.
+std::size_t repair_utf8(std::string& s);
 
 }  // namespace salesim::crm

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -39,15 +40,31 @@ bool equal_nocase(const std::string& a, const std::string& b) {
          });
 }
 
-std::optional<double> parse_number(const std::string& raw) {
+// A number as written, finite or not ("1e400" is +inf): nullopt when the text is not a number.
+std::optional<double> parse_any_number(const std::string& raw) {
   std::string s;
   for (char c : trim(raw))
     if (c != '$' && c != ',' && c != ' ' && c != '_') s += c;  // "1,054" and "$1054"
   if (s.empty()) return std::nullopt;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
-  if (!end || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+  if (!end || *end != '\0') return std::nullopt;
   return v;
+}
+
+std::optional<double> parse_number(const std::string& raw) {
+  const auto v = parse_any_number(raw);
+  if (!v || !std::isfinite(*v)) return std::nullopt;
+  return v;
+}
+
+// Amounts above this are not money a deal can be worth: a unit error or a placeholder.
+constexpr double kMaxAmount = 1e12;
+
+// Today, as a Day (UTC).
+Day today() {
+  using namespace std::chrono;
+  return Day(floor<days>(system_clock::now()).time_since_epoch().count());
 }
 
 // The fixed list of checks; the report shows every one, with 0 when nothing was found.
@@ -60,6 +77,8 @@ enum Check {
   c_closed_bad,
   c_no_close,
   c_close_before,
+  c_date_window,
+  c_amount_absurd,
   c_duplicate,  // the excluded ones above, the kept ones below
   c_won_no_amount,
   c_amount_bad,
@@ -67,6 +86,7 @@ enum Check {
   c_product_unpriced,
   c_open_with_close,
   c_no_manager,
+  c_invalid_utf8,
   c_count
 };
 const char* kReasons[c_count] = {"wrong number of fields",
@@ -77,13 +97,17 @@ const char* kReasons[c_count] = {"wrong number of fields",
                                  "unparseable close date",
                                  "won or lost without a close date",
                                  "closes before engagement",
+                                 "date outside the plausible window",  // completed at import
+                                 "amount not finite or above 1e12",
                                  "duplicate id (the first row with the id is kept)",
                                  "won without an amount (kept; not used for deal sizes)",
                                  "unparseable or negative amount (kept; amount treated as missing)",
                                  "missing product (kept; sized from all products)",
                                  "product missing from the price list (kept)",
                                  "open with a close date (kept; the date is ignored)",
-                                 "owner missing from the org chart (kept)"};
+                                 "owner missing from the org chart (kept)",
+                                 "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
+                                 "excluded for another reason)"};
 
 struct Side {
   CsvTable t;
@@ -122,14 +146,34 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
                           const ColumnMapping& m) {
   Export e;
   const CsvTable t = parse_csv(csv_text, label);
+  check_status_lists(m);
   const auto col = resolve_columns(m, t);
   e.file = label;
   QualityReport& q = e.quality;
   q.file = label;
   for (int c = 0; c < c_count; ++c) q.checks.push_back({kReasons[c], c < c_won_no_amount, 0, {}});
 
+  // Bytes that are not UTF-8 were replaced when the files were read; each repaired field is
+  // counted here (one row per line), with the file, the line and the column.
+  std::set<std::pair<std::string, std::size_t>> repaired_lines;
+  auto count_repairs = [&](const CsvTable& table, bool is_export) {
+    for (const auto& bad : table.invalid_utf8) {
+      QualityCheck& k = q.checks[c_invalid_utf8];
+      if (repaired_lines.insert({table.file, bad.line}).second) ++k.rows;
+      if (k.examples.size() < 3) {
+        const std::string column = bad.column < table.header.size() && bad.line > 1
+                                       ? "'" + table.header[bad.column] + "'"
+                                       : fmt::format("{}", bad.column + 1);
+        k.examples.push_back(fmt::format("{}line {}, column {}", is_export ? "" : table.file + " ",
+                                         bad.line, column));
+      }
+    }
+  };
+  count_repairs(t, true);
+
   if (!m.org_chart.file.empty()) {
     Side s = read_side(m.org_chart, "owner", "manager");
+    count_repairs(s.t, false);
     for (const auto& r : s.t.rows)
       if (int(r.fields.size()) > std::max(s.key, s.value))
         e.manager_of[trim(r.fields[s.key])] = trim(r.fields[s.value]);
@@ -137,12 +181,14 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
   std::map<std::string, std::string> by_loose;  // loose name -> price-list name
   if (!m.price_list.file.empty()) {
     Side s = read_side(m.price_list, "product", "price");
+    count_repairs(s.t, false);
     for (const auto& r : s.t.rows) {
       if (int(r.fields.size()) <= std::max(s.key, s.value)) continue;
       const auto price = parse_number(r.fields[s.value]);
-      if (!price || *price < 0)
-        throw InputError(fmt::format("{}:{}: column '{}': expected a price >= 0, found '{}'",
-                                     s.t.file, r.line, s.t.header[s.value], r.fields[s.value]));
+      if (!price || *price < 0 || *price > kMaxAmount)
+        throw InputError(
+            fmt::format("{}:{}: column '{}': expected a price from 0 to 1e12, found '{}'", s.t.file,
+                        r.line, s.t.header[s.value], r.fields[s.value]));
       const std::string name = trim(r.fields[s.key]);
       e.list_price[name] = *price;
       by_loose[loose(name)] = name;
@@ -160,6 +206,32 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     const int i = col.at(f);
     return i < 0 ? std::string() : trim(r.fields[i]);
   };
+
+  // The plausible window of dates. Before 1970 is a placeholder (Excel's 1900, the epoch);
+  // after it, a date more than a year past the 99th percentile of the export's dates (when it
+  // has 100 or more) or more than five years past today is a typing error or a placeholder
+  // such as 9999-12-31. Such a date would move the export's last date (the default as-of day)
+  // and every deal's age, so its row is excluded, never used.
+  const Day window_lo = 0;
+  Day window_hi = today() + 5 * 365 + 1;
+  {
+    std::vector<Day> dates;
+    for (const CsvRow& r : t.rows) {
+      if (r.fields.size() != t.header.size()) continue;
+      for (const char* f : {"created", "closed"})
+        if (auto d = parse_date(field(r, f), m.date_format)) dates.push_back(*d);
+    }
+    if (dates.size() >= 100) {
+      const std::size_t k = (dates.size() * 99 + 99) / 100 - 1;  // nearest rank
+      std::nth_element(dates.begin(), dates.begin() + std::ptrdiff_t(k), dates.end());
+      window_hi = std::min(window_hi, dates[k] + 366);
+    }
+  }
+  q.checks[c_date_window].reason =
+      fmt::format("created or close date outside the plausible window {} .. {}",
+                  format_date(window_lo), format_date(window_hi));
+  const auto plausible = [&](Day d) { return d >= window_lo && d <= window_hi; };
+
   std::set<std::string> seen_ids, owners;
   std::map<std::string, std::size_t> unpriced_rows;
   for (const CsvRow& r : t.rows) {
@@ -201,6 +273,10 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
       excluded(c_created_bad, o.id, created);
       continue;
     }
+    if (!plausible(*cd)) {
+      excluded(c_date_window, o.id, "created " + created);
+      continue;
+    }
     o.created = *cd;
     std::optional<Day> zd;
     if (!closed.empty()) {
@@ -215,11 +291,23 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
         excluded(c_no_close, o.id, o.stage);
         continue;
       }
+      if (!plausible(*zd)) {
+        excluded(c_date_window, o.id, "closed " + closed);
+        continue;
+      }
       if (*zd < o.created) {
         excluded(c_close_before, o.id, created + " > " + closed);
         continue;
       }
       o.closed = zd;
+    }
+    // An amount that is a number but not money (inf, nan, 1e308) would make every sum of
+    // amounts infinite: the row is excluded. Text that is no number is only treated as missing.
+    const std::string amount = field(r, "amount");
+    const auto amount_value = amount.empty() ? std::nullopt : parse_any_number(amount);
+    if (amount_value && (!std::isfinite(*amount_value) || *amount_value > kMaxAmount)) {
+      excluded(c_amount_absurd, o.id, amount);
+      continue;
     }
     if (!o.id.empty() && !seen_ids.insert(o.id).second) {
       excluded(c_duplicate, o.id, o.id);
@@ -227,13 +315,11 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     }
     // Kept from here on; what follows are problems that do not exclude the row.
     if (zd && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
-    const std::string amount = field(r, "amount");
     if (!amount.empty()) {
-      const auto v = parse_number(amount);
-      if (!v || *v < 0)
+      if (!amount_value || *amount_value < 0)
         note(c_amount_bad, r, o.id, amount);
       else
-        o.amount = v;
+        o.amount = amount_value;
     }
     if (o.outcome == Outcome::won && !o.amount && col.at("amount") >= 0)
       note(c_won_no_amount, r, o.id, amount);

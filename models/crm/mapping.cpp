@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include "models/crm/errors.hpp"
@@ -115,7 +116,23 @@ ColumnMapping load_mapping(const std::string& path) {
           nearest(key, {"columns", "status", "date_format", "org_chart", "price_list"})));
     }
   }
+  check_status_lists(m);
   return m;
+}
+
+void check_status_lists(const ColumnMapping& m) {
+  auto lower = [](std::string s) {
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  for (const auto& w : m.won)
+    for (const auto& l : m.lost)
+      if (lower(w) == lower(l))
+        throw InputError(fmt::format(
+            "{}: status: the stage value '{}' is listed under both won and lost{}; a stage "
+            "means one outcome, remove it from one list",
+            m.source.empty() ? "the mapping" : m.source, w,
+            w == l ? "" : fmt::format(" (as '{}'; case is ignored)", l)));
 }
 
 void apply_map_option(ColumnMapping& m, const std::string& option) {

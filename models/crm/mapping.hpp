@@ -39,6 +39,10 @@ ColumnMapping load_mapping(const std::string& path);
 // close->closed, value->amount, rep->owner) on top of m. Throws InputError on an unknown field.
 void apply_map_option(ColumnMapping& m, const std::string& option);
 
+// Throws InputError naming the mapping (its file, or --map) and the value when a stage value
+// is listed both as won and as lost (compared ignoring case, as the import compares them).
+void check_status_lists(const ColumnMapping& m);
+
 // The column index of every mapped field in the table's header (-1: not mapped). A field
 // that is not mapped but has a column of its own name is taken. Throws InputError naming the
 // file, the field and the missing column (and the nearest header name), or the required field

@@ -1,10 +1,13 @@
 #include "models/crm/scenario_writer.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <stdexcept>
+#include <utility>
 
 #include "models/crm/errors.hpp"
 #include "models/params.hpp"
@@ -35,54 +38,136 @@ ScenarioFigures scenario_figures(const Calibration& c) {
   return f;
 }
 
+namespace {
+
+// Text for a YAML comment: the emitter continues a comment over '\n', but a carriage return or
+// another control character would end it in some readers, so they are shown as '?'.
+std::string comment_text(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return out;
+}
+
+// A figure rounded as the scenario shows it (`digits` after the point), so the file reads
+// 0.12345 rather than 0.12345000000000001; written with 15 significant digits.
+double rounded(double v, int digits) { return std::stod(fmt::format("{:.{}f}", v, digits)); }
+
+}  // namespace
+
 std::string scenario_yaml(const Calibration& c, int horizon_weeks, std::uint64_t seed) {
   const ScenarioFigures f = scenario_figures(c);
+  // Every figure written is finite: an infinite or undefined one is bad input (an export whose
+  // amounts or dates make no sense), never a scenario with `inf` or `nan` in it.
+  const std::pair<const char*, double> figures[] = {
+      {"pipeline.stages[0].exit_rate", f.exit_rate},
+      {"pipeline.stages[0].conversion", f.conversion},
+      {"prospecting.yield", f.yield},
+      {"pipeline.deal_size.mean", f.deal_mean},
+      {"pipeline.deal_size.cv", f.deal_cv},
+      {"new opportunities per rep per week", c.creation->per_rep_week},
+      {"mean days to close", c.new_deal->mean_days_to_close}};
+  for (const auto& [what, v] : figures)
+    if (!std::isfinite(v))
+      throw InputError(fmt::format(
+          "{}: the calibration as of {} gives {} = {}, which no scenario can hold; see the "
+          "data-quality report (salesim import) for the amounts and dates behind it",
+          c.source->file, format_date(c.history.as_of), what, v));
+
+  // The export's name is text from outside (it may hold quotes, colons, line breaks): it goes
+  // into the file only through the emitter, which quotes and escapes it.
   const std::string file = std::filesystem::path(c.source->file).filename().string();
   const std::string as_of = format_date(c.history.as_of);
-  std::string s;
-  s += fmt::format(
-      "# Calibrated by `salesim calibrate` from {} as of {}, using only what was known that day.\n"
-      "# Every figure below is in MODEL.md's own keys (docs/forecasting.md, \"The calibrated\n"
-      "# scenario\"); hazards by age, per-rep figures and seasonality are in the report.\n",
-      file, as_of);
-  s += "salesim: 1\n";
-  s += fmt::format("name: \"{} as of {}\"\n", file, as_of);
-  s += fmt::format(
-      "description: \"Baseline calibrated from the CRM export: {} reps, {:.1f} new opportunities "
-      "per rep per week, {:.1f}% eventually won, {:.0f} days to close on average\"\n",
-      f.reps, c.creation->per_rep_week, 100 * f.conversion, c.new_deal->mean_days_to_close);
-  s +=
-      fmt::format("simulation:\n  horizon_weeks: {}\n  paths: 2000\n  seed: {}\n  start_date: {}\n",
-                  horizon_weeks, seed, format_date(c.history.as_of + 1));
-  s += fmt::format(
-      "pipeline:\n"
-      "  deal_size: {{mean: {:.2f}, cv: {:.4f}}}   # won deals known on {}: {} with an amount\n"
-      "  stages:\n"
-      "  # One stage: every open deal is worked (hours 0); it closes at exit_rate per week (1 / "
-      "the\n"
-      "  # mean weeks to close) and is won with the eventual win probability estimated with\n"
-      "  # censoring (standard error {:.4f}). initial_per_rep: the {} open deals younger than the\n"
-      "  # oldest close seen, per rep ({} stale deals left out).\n"
-      "    - {{name: engaged, skill: discovery, hours: 0, exit_rate: {:.5f}, conversion: "
-      "{{floor: {:.5f}, top: {:.5f}}}, stale_loss: 0, initial_per_rep: {}}}\n",
-      f.deal_mean, f.deal_cv, as_of, c.sizes->overall.wins, c.p_win_se, c.open.deals - c.open.stale,
-      c.open.stale, f.exit_rate, f.conversion, f.conversion, f.initial_per_rep);
-  s += fmt::format(
-      "team:\n  reps: {}                    # reps who created opportunities in the last {} "
-      "weeks\n  managers: {}\n",
-      f.reps, c.creation->weeks, f.managers);
-  s += fmt::format(
-      "prospecting:\n"
-      "  # {:.3f} new opportunities per rep per week over the {:.1f} hours a rep has free for\n"
-      "  # prospecting under the defaults (40 sustainable - 8 admin x 1.35).\n"
-      "  yield: {{floor: {:.6f}, top: {:.6f}}}\n  icp_lift: 0\n",
-      c.creation->per_rep_week, f.prospecting_hours, f.yield, f.yield);
-  s += "# The export shows no burnout, attrition or skills: neutral values, so the baseline\n"
-       "# reproduces the observed flows. Set them (and spread conversion floor/top around the\n"
-       "# calibrated value) before layering plans that act through them.\n"
-       "burnout:\n  discomfort: 0\npeople:\n  attrition_annual: 0\n";
-  s += "plans:\n  - name: baseline\n    description: \"As calibrated.\"\n";
-  return s;
+  YAML::Emitter y;
+  y.SetDoublePrecision(15);
+  y.SetIndent(2);
+  // The explanations go in the opening comment; the emitter puts a comment given between
+  // keys at the end of the line before, where a long one reads badly.
+  y << YAML::Comment(fmt::format(
+      "Calibrated by `salesim calibrate` from {}\n"
+      "as of {}, using only what was known that day. Every figure below is in MODEL.md's own\n"
+      "keys (docs/forecasting.md, \"The calibrated scenario\"); hazards by age, per-rep figures\n"
+      "and seasonality are in the report.\n"
+      "\n"
+      "pipeline.stages: one stage; every open deal is worked (hours 0); it closes at exit_rate\n"
+      "per week (1 / the mean weeks to close) and is won with the eventual win probability\n"
+      "estimated with censoring (standard error {:.4f}). initial_per_rep: the {} open deals\n"
+      "younger than the oldest close seen, per rep ({} stale deals left out).\n"
+      "prospecting.yield: {:.3f} new opportunities per rep per week over the {:.1f} hours a rep\n"
+      "has free for prospecting under the defaults (40 sustainable - 8 admin x 1.35).\n"
+      "burnout, people: the export shows no burnout, attrition or skills: neutral values, so the\n"
+      "baseline reproduces the observed flows. Set them (and spread conversion floor/top around\n"
+      "the calibrated value) before layering plans that act through them.",
+      comment_text(file), as_of, c.p_win_se, c.open.deals - c.open.stale, c.open.stale,
+      c.creation->per_rep_week, f.prospecting_hours));
+  y << YAML::BeginMap;
+  y << YAML::Key << "salesim" << YAML::Value << 1;
+  y << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted << (file + " as of " + as_of);
+  y << YAML::Key << "description" << YAML::Value << YAML::DoubleQuoted
+    << fmt::format(
+           "Baseline calibrated from the CRM export: {} reps, {:.1f} new opportunities per rep "
+           "per week, {:.1f}% eventually won, {:.0f} days to close on average",
+           f.reps, c.creation->per_rep_week, 100 * f.conversion, c.new_deal->mean_days_to_close);
+
+  y << YAML::Key << "simulation" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "horizon_weeks" << YAML::Value << horizon_weeks;
+  y << YAML::Key << "paths" << YAML::Value << 2000;
+  y << YAML::Key << "seed" << YAML::Value << seed;
+  y << YAML::Key << "start_date" << YAML::Value << format_date(c.history.as_of + 1);
+  y << YAML::EndMap;
+
+  y << YAML::Key << "pipeline" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "deal_size" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  y << YAML::Key << "mean" << YAML::Value << rounded(f.deal_mean, 2);
+  y << YAML::Key << "cv" << YAML::Value << rounded(f.deal_cv, 4);
+  y << YAML::EndMap;
+  y << YAML::Comment(
+      fmt::format("won deals known on {}: {} with an amount", as_of, c.sizes->overall.wins));
+  y << YAML::Key << "stages" << YAML::Value;
+  y << YAML::BeginSeq << YAML::Flow << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << "engaged";
+  y << YAML::Key << "skill" << YAML::Value << "discovery";
+  y << YAML::Key << "hours" << YAML::Value << 0;
+  y << YAML::Key << "exit_rate" << YAML::Value << rounded(f.exit_rate, 5);
+  y << YAML::Key << "conversion" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  y << YAML::Key << "floor" << YAML::Value << rounded(f.conversion, 5);
+  y << YAML::Key << "top" << YAML::Value << rounded(f.conversion, 5);
+  y << YAML::EndMap;
+  y << YAML::Key << "stale_loss" << YAML::Value << 0;
+  y << YAML::Key << "initial_per_rep" << YAML::Value << f.initial_per_rep;
+  y << YAML::EndMap << YAML::EndSeq;
+  y << YAML::EndMap;  // pipeline
+
+  y << YAML::Key << "team" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "reps" << YAML::Value << f.reps;
+  y << YAML::Comment(
+      fmt::format("reps who created opportunities in the last {} weeks", c.creation->weeks));
+  y << YAML::Key << "managers" << YAML::Value << f.managers;
+  y << YAML::EndMap;
+
+  y << YAML::Key << "prospecting" << YAML::Value;
+  y << YAML::BeginMap;
+  y << YAML::Key << "yield" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  y << YAML::Key << "floor" << YAML::Value << rounded(f.yield, 6);
+  y << YAML::Key << "top" << YAML::Value << rounded(f.yield, 6);
+  y << YAML::EndMap;
+  y << YAML::Key << "icp_lift" << YAML::Value << 0;
+  y << YAML::EndMap;
+
+  y << YAML::Key << "burnout" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "discomfort" << YAML::Value << 0;
+  y << YAML::EndMap;
+  y << YAML::Key << "people" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "attrition_annual" << YAML::Value << 0;
+  y << YAML::EndMap;
+
+  y << YAML::Key << "plans" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
+  y << YAML::Key << "name" << YAML::Value << "baseline";
+  y << YAML::Key << "description" << YAML::Value << YAML::DoubleQuoted << "As calibrated.";
+  y << YAML::EndMap << YAML::EndSeq;
+  y << YAML::EndMap;
+  if (!y.good())
+    throw std::logic_error("scenario_yaml: the YAML emitter failed: " + y.GetLastError());
+  return std::string(y.c_str()) + "\n";
 }
 
 }  // namespace salesim::crm
