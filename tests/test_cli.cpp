@@ -153,6 +153,12 @@ TEST_F(Cli, ValidateAcceptsTheExampleAndPrintsTheReference) {
   EXPECT_NE(out.find("ok"), std::string::npos);
   EXPECT_EQ(shell(salesim("validate --reference"), &out), 0);
   EXPECT_NE(out.find("`burnout.recovery`"), std::string::npos);
+  // The scenario reference carries the table as generated, so the ranges users read are the
+  // ones the loader applies (regenerate: salesim validate --reference).
+  const std::string doc = test::read_file(test::source_dir() + "/docs/scenario-reference.md");
+  std::string table = out.substr(0, out.find_last_not_of('\n') + 1);
+  EXPECT_NE(doc.find(table), std::string::npos)
+      << "docs/scenario-reference.md's key table differs from `salesim validate --reference`";
 }
 
 TEST_F(Cli, ExplainPrintsTheAbsorbingChain) {
