@@ -35,8 +35,10 @@ inline int shell(const std::string& cmd, std::string* output = nullptr) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-inline std::string source_dir() { return SALESIM_SOURCE_DIR; }
-inline std::string binary() { return SALESIM_BINARY; }
+// The source folder and the salesim binary (tests/support_paths.cpp: the one file compiled with
+// the build's paths, so every other test file compiles the same in any checkout).
+std::string source_dir();
+std::string binary();
 inline std::string example() { return source_dir() + "/scenarios/nexacorp.yaml"; }
 inline std::string read_file(const std::string& path) {
   std::ifstream f(path);
