@@ -12,17 +12,8 @@ namespace {
 namespace fs = std::filesystem;
 using test::shell;
 
-struct Cli : ::testing::Test {
-  fs::path dir;
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("salesim-cli-" +
-           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+struct Cli : test::FolderTest {
+  Cli() : FolderTest("cli") {}
 };
 
 TEST_F(Cli, RunWritesEveryOutputAndTheSummaryHasTheContractKeys) {

@@ -628,17 +628,8 @@ TEST(Crm, ScenarioYamlQuotesTheExportsNameSoItLoadsBackAsText) {
   EXPECT_EQ(root["team"]["reps"].as<long>(), f.reps);
 }
 
-struct CrmCli : ::testing::Test {
-  fs::path dir;
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("salesim-crm-" +
-           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+struct CrmCli : test::FolderTest {
+  CrmCli() : FolderTest("crm") {}
 };
 
 TEST_F(CrmCli, ImportPrintsTheQualityReportAndMappingErrorsExitTwo) {

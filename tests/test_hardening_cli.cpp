@@ -26,17 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct HardeningCli : ::testing::Test {
-  fs::path dir;
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("salesim-hardening-" +
-           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+struct HardeningCli : test::FolderTest {
+  HardeningCli() : FolderTest("hardening") {}
   // The example with its YAML edited by `edit`, written to dir/name.
   std::string example_with(const std::string& name, const std::function<void(YAML::Node&)>& edit) {
     YAML::Node root = YAML::LoadFile(test::example());

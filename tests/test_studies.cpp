@@ -46,17 +46,8 @@ std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p) {
   return rows;
 }
 
-struct Studies : ::testing::Test {
-  fs::path dir;
-  void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("salesim-studies-" +
-           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-  }
-  void TearDown() override { fs::remove_all(dir); }
-  std::string salesim(const std::string& args) { return test::binary() + " " + args; }
+struct Studies : test::FolderTest {
+  Studies() : FolderTest("studies") {}
 };
 
 TEST(Design, LevelsFromListsAndRanges) {

@@ -1,8 +1,10 @@
 #pragma once
 // Helpers shared by the tests: scenarios from text, running plans, running the CLI.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -46,5 +48,24 @@ inline std::string read_file(const std::string& path) {
   ss << f.rdbuf();
   return ss.str();
 }
+
+// A test with an empty folder of its own, dir = TMP/salesim-PREFIX-TESTNAME (removed after the
+// test), and the command line of the salesim binary.
+struct FolderTest : ::testing::Test {
+  explicit FolderTest(std::string prefix) : prefix_(std::move(prefix)) {}
+  std::filesystem::path dir;
+  void SetUp() override {
+    dir = std::filesystem::temp_directory_path() /
+          ("salesim-" + prefix_ + "-" +
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+  std::string salesim(const std::string& args) const { return binary() + " " + args; }
+
+ private:
+  std::string prefix_;
+};
 
 }  // namespace salesim::test
