@@ -37,12 +37,12 @@ simulation: {horizon_weeks: 0}
       "test.yaml:5:29: plans[0] (baseline).set.burnout.recovery",
       "test.yaml:6:14: team.reps",
       "test.yaml:7:17: goal.revenue",
-      "test.yaml:9:32: pipeline.stages[0].exit_rate",
-      "test.yaml:9:47: pipeline.stages.a.conversion: floor (0.6) must not exceed top (0.4)",
-      "test.yaml:10:26: capacity.admin_hours",
-      "test.yaml:10:60: capacity.max_hours: 30 must be >= capacity.sustainable_hours (40)",
+      "test.yaml:9:33: pipeline.stages[0].exit_rate",
+      "test.yaml:9:48: pipeline.stages.a.conversion: floor (0.6) must not exceed top (0.4)",
+      "test.yaml:10:25: capacity.admin_hours",
+      "test.yaml:10:62: capacity.max_hours: 30 must be >= capacity.sustainable_hours (40)",
       "test.yaml:11:22: market.volatility",
-      "test.yaml:12:30: simulation.horizon_weeks",
+      "test.yaml:12:29: simulation.horizon_weeks",
   };
   for (std::size_t i = 0; i < p.size(); ++i)
     EXPECT_EQ(p[i].rfind(want[i], 0), 0u) << i << ": " << p[i];
@@ -61,8 +61,8 @@ plans:
     set: {capacity.max_hours: 20}
 )");
   ASSERT_EQ(p.size(), 2u);
-  EXPECT_EQ(p[0].rfind("test.yaml:3:37: team.preference.sd: 0.45 must be below", 0), 0u) << p[0];
-  EXPECT_EQ(p[1].rfind("test.yaml:8:30: plans[2] (c): capacity.max_hours: 20 must be >= "
+  EXPECT_EQ(p[0].rfind("test.yaml:3:36: team.preference.sd: 0.45 must be below", 0), 0u) << p[0];
+  EXPECT_EQ(p[1].rfind("test.yaml:8:31: plans[2] (c): capacity.max_hours: 20 must be >= "
                        "capacity.sustainable_hours (40)",
                        0),
             0u)
