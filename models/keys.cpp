@@ -196,6 +196,16 @@ const char* KeyInfo::type_name() const {
   }
 }
 
+namespace {
+std::string num(double v) {  // 1e12, not 1e+12
+  const std::string t = fmt::format("{:g}", v);
+  const std::size_t e = t.find("e+");
+  if (e == std::string::npos) return t;
+  const std::size_t digits = t.find_first_not_of('0', e + 2);
+  return t.substr(0, e + 1) + (digits == std::string::npos ? "0" : t.substr(digits));
+}
+}  // namespace
+
 bool KeyInfo::in_range(double v) const {
   if (std::isnan(v) || v < lo) return false;
   return hi_open ? v < hi : v <= hi;
@@ -205,21 +215,101 @@ std::string KeyInfo::range_text() const {
   if (target.index() == 2 || target.index() == 5) return "";
   if (std::holds_alternative<std::uint64_t*>(target)) return "0..2^64-1";
   const bool integral = std::holds_alternative<std::int64_t*>(target);
-  auto num = [](double v) {  // 1e12, not 1e+12
-    std::string t = fmt::format("{:g}", v);
-    if (auto e = t.find("e+"); e != std::string::npos) {
-      t.erase(e + 1, 1);
-      while (t.size() > e + 2 && t[e + 1] == '0') t.erase(e + 1, 1);
-    }
-    return t;
-  };
   if (std::isinf(hi)) {
     if (lo == 0) return ">= 0";
     if (lo > 0 && lo < 1e-6) return "> 0";
-    return ">= " + num(lo);
+    return fmt::format(">= {}", num(lo));
   }
-  if (integral) return num(lo) + ".." + num(hi);
-  return "[" + num(lo) + ", " + num(hi) + (hi_open ? ")" : "]");
+  if (integral) return fmt::format("{}..{}", num(lo), num(hi));
+  return fmt::format("[{}, {}{}", num(lo), num(hi), hi_open ? ")" : "]");
+}
+
+bool KeyInfo::percent_ok() const { return std::string(unit) == "share"; }
+
+std::string KeyInfo::expect_text() const {
+  if (std::holds_alternative<bool*>(target)) return "true or false";
+  if (std::holds_alternative<std::string*>(target)) return "text";
+  if (std::holds_alternative<std::uint64_t*>(target)) return "a whole number from 0 to 2^64-1";
+  const bool whole = std::holds_alternative<std::int64_t*>(target);
+  const std::string a = whole ? "a whole number" : "a number";
+  // Bounds that only keep the arithmetic finite (1e18 and up) are not worth a reader's time.
+  const bool unbounded = std::isinf(hi) || hi >= 1e18;
+  const bool positive = lo > 0 && lo < 1e-6;  // "> 0": the 1e-9 lower bounds
+  std::string r;
+  if (unbounded)
+    r = positive ? a + " > 0" : a + " >= " + num(lo);
+  else if (whole)
+    r = a + " from " + num(lo) + " to " + num(hi);
+  else if (positive)
+    r = a + " > 0 and at most " + num(hi);
+  else if (hi_open)
+    r = a + " >= " + num(lo) + " and below " + num(hi);
+  else
+    r = a + " between " + num(lo) + " and " + num(hi);
+  if (std::holds_alternative<std::optional<double>*>(target)) r += " (or null)";
+  return r;
+}
+
+std::string KeyInfo::examples() const {
+  if (percent_ok()) return "0.25 or 25%";
+  if (std::holds_alternative<std::int64_t*>(target) ||
+      std::holds_alternative<std::uint64_t*>(target))
+    return hi >= 2000 ? "2000 or 2k" : "12";
+  if (std::string(unit).find("currency") != std::string::npos) return "250000, 250k or 0.25M";
+  return hi > 1000 ? "1500, 1.5k or 0.5" : "40 or 2.5";
+}
+
+std::optional<double> parse_number(const std::string& text, bool percent_ok, std::string& why) {
+  why.clear();
+  if (text.empty()) return std::nullopt;
+  // The suffix, as a power of ten appended to the digits, so "0.1k" is read as "0.1e3" and
+  // rounds once, exactly like the number written out.
+  std::string digits = text;
+  int exp10 = 0;
+  bool suffix = true;
+  auto ends = [&](const char* s) {
+    const std::size_t n = std::char_traits<char>::length(s);
+    return digits.size() > n && digits.compare(digits.size() - n, n, s) == 0;
+  };
+  if (ends("bn") || ends("BN") || ends("Bn"))
+    digits.resize(digits.size() - 2), exp10 = 9;
+  else if (ends("k") || ends("K"))
+    digits.pop_back(), exp10 = 3;
+  else if (ends("m") || ends("M"))
+    digits.pop_back(), exp10 = 6;
+  else if (ends("b") || ends("B"))
+    digits.pop_back(), exp10 = 9;
+  else if (ends("%"))
+    digits.pop_back(), exp10 = -2;
+  else
+    suffix = false;
+  const bool has_digit = digits.find_first_of("0123456789") != std::string::npos;
+  if (has_digit && digits.find_first_not_of("0123456789,.+-") == std::string::npos &&
+      digits.find(',') != std::string::npos) {
+    why = "no thousands separators: write 1000000 or 1M";
+    return std::nullopt;
+  }
+  if (has_digit && !digits.empty() && digits.back() == ' ') {
+    why = "no space before the suffix: write 250k or 1.5M";
+    return std::nullopt;
+  }
+  if (has_digit && std::string("$\xe2\xc2").find(text[0]) != std::string::npos) {
+    why = "no currency sign: write 250000 or 250k";
+    return std::nullopt;
+  }
+  // Digits, one point, an optional sign and (without a suffix) an exponent: no hex, no
+  // infinities, nothing the user did not mean as a plain number.
+  const char* allowed = suffix ? "0123456789.+-" : "0123456789.+-eE";
+  if (!has_digit || digits.find_first_not_of(allowed) != std::string::npos) return std::nullopt;
+  if (exp10 == -2 && !percent_ok) {
+    why = "'%' is only for shares and probabilities (0 to 1); write the number itself";
+    return std::nullopt;
+  }
+  const std::string full = suffix ? digits + "e" + std::to_string(exp10) : digits;
+  char* end = nullptr;
+  const double v = std::strtod(full.c_str(), &end);
+  if (end != full.c_str() + full.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
 }
 
 std::string KeyInfo::value_text() const {

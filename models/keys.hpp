@@ -32,10 +32,20 @@ struct KeyInfo {
   const char* meaning = "";
 
   std::string range_text() const;  // "[0, 1]", ">= 0", "1..520", ...
+  // The range in words, for messages: "a number between 0 and 1", "a whole number from 1 to 520".
+  std::string expect_text() const;
+  std::string examples() const;    // accepted forms: "0.25 or 25%", "250000, 250k or 0.25M"
+  bool percent_ok() const;         // shares and probabilities: 25% is 0.25
   std::string value_text() const;  // current value as YAML text
   const char* type_name() const;
   bool in_range(double v) const;
 };
+
+// Friendly numbers (docs/scenario-reference.md): a plain decimal number, or one with a suffix
+// k/K (thousand), m/M (million), b/B/bn (billion), or a trailing % (hundredth) where
+// `percent_ok`. The value, or nullopt with `why` saying what is wrong with a form that is
+// nearly right ("" when the text is not a number at all).
+std::optional<double> parse_number(const std::string& text, bool percent_ok, std::string& why);
 
 // Every scalar key of p, with targets pointing into p (so p must outlive the result).
 // Stage keys are named by stage: pipeline.stages.<name>.exit_rate.

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "models/funnel.hpp"
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
 #include "models/scenario.hpp"
@@ -88,7 +89,8 @@ bool is_iso_date(const std::string& s) {
 struct Ctx {
   std::string file;
   std::vector<std::string> problems;
-  int format = kFormatVersion;  // the file's `salesim:` version
+  int format = kFormatVersion;             // the file's `salesim:` version
+  std::vector<std::pair<int, int>> marks;  // line, column of each problem (-1: no place)
   void err(const YAML::Node& n, const std::string& path, const std::string& msg) {
     const YAML::Mark m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
     if (m.line >= 0)
@@ -96,6 +98,18 @@ struct Ctx {
           fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, path, msg));
     else
       problems.push_back(fmt::format("{}: {}: {}", file, path, msg));
+    marks.emplace_back(m.line >= 0 ? m.line : -1, m.line >= 0 ? m.column : -1);
+  }
+  // The problems in the file's line order (sections are read in a fixed order, not the file's),
+  // those without a place first.
+  std::vector<std::string> in_line_order() const {
+    std::vector<std::size_t> idx(problems.size());
+    for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+    std::stable_sort(idx.begin(), idx.end(),
+                     [&](std::size_t a, std::size_t b) { return marks[a] < marks[b]; });
+    std::vector<std::string> out;
+    for (std::size_t i : idx) out.push_back(problems[i]);
+    return out;
   }
 };
 
@@ -108,21 +122,10 @@ std::string describe(const YAML::Node& n) {
   return "'" + n.Scalar() + "'";
 }
 
-// The whole text must be the number: a NUL byte inside is not its end, and hex or
-// infinities are not numbers a user means.
-bool parse_double(const std::string& s, double& out) {
-  if (s.empty() || s.find_first_of("xXnN") != std::string::npos) return false;
-  char* end = nullptr;
-  out = std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isfinite(out);
-}
-
-// Reads one scalar into its target, checking type and range.
+// Reads one scalar into its target, checking type and range. Numbers may be written in the
+// friendly forms of keys.hpp (250k, 1.5M, 20% for shares).
 void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::string& path) {
-  const std::string range = k.range_text();
-  const std::string expect =
-      fmt::format("expected {}{}", k.type_name(),
-                  range.empty() ? "" : (range[0] == '>' ? " " : " in ") + range);
+  const std::string expect = "expected " + k.expect_text();
   if (auto* s = std::get_if<std::string*>(&k.target)) {
     if (n.IsNull())
       **s = "";
@@ -147,25 +150,42 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
       c.err(n, path, "expected true or false, found '" + text + "'");
     return;
   }
+  // Seeds are exact in all 64 bits: decimal digits (base 10: "010" is ten, as for every other
+  // key), or a friendly form when it is a whole number a double holds exactly.
   if (auto* u = std::get_if<std::uint64_t*>(&k.target)) {
+    const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
     try {
       std::size_t used = 0;
-      if (text.empty() || text[0] == '-') throw std::invalid_argument(text);
-      **u = std::stoull(text, &used, 10);  // base 10: "010" is ten, as for every other key
-      if (used != text.size()) throw std::invalid_argument(text);
+      if (digits) {
+        **u = std::stoull(text, &used, 10);
+        if (used == text.size()) return;
+      } else if (std::string why; auto v = parse_number(text, false, why)) {
+        if (*v >= 0 && *v <= 9007199254740992.0 && *v == std::floor(*v)) {
+          **u = std::uint64_t(*v);
+          return;
+        }
+      }
     } catch (const std::exception&) {
-      c.err(n, path, "expected a whole number in 0..2^64-1, found '" + text + "'");
     }
-    return;
+    return c.err(n, path, expect + ", found '" + text + "'");
   }
-  double v = 0;
-  if (!parse_double(text, v)) return c.err(n, path, expect + ", found '" + text + "'");
+  std::string why;
+  const std::optional<double> parsed = parse_number(text, k.percent_ok(), why);
+  if (!parsed) {
+    if (!why.empty()) return c.err(n, path, fmt::format("{}, found '{}': {}", expect, text, why));
+    return c.err(n, path,
+                 fmt::format("{} (written like {}), found '{}'", expect, k.examples(), text));
+  }
+  const double v = *parsed;
+  // A value read through a suffix is shown with what it stands for: "found 2M (2e+06)".
+  const bool plain = text.find_first_of("kKmMbBn%") == std::string::npos;
+  const std::string found = plain ? text : fmt::format("{} (= {:g})", text, v);
   if (auto* i = std::get_if<std::int64_t*>(&k.target)) {
-    if (v != std::floor(v) || !k.in_range(v)) return c.err(n, path, expect + ", found " + text);
+    if (v != std::floor(v) || !k.in_range(v)) return c.err(n, path, expect + ", found " + found);
     **i = std::int64_t(v);
     return;
   }
-  if (!k.in_range(v)) return c.err(n, path, expect + ", found " + text);
+  if (!k.in_range(v)) return c.err(n, path, expect + ", found " + found);
   if (auto* d = std::get_if<double*>(&k.target))
     **d = v;
   else if (auto* o2 = std::get_if<std::optional<double>*>(&k.target))
@@ -240,7 +260,8 @@ class Fields {
   }
   bool ok() const { return ok_; }
   template <class T>
-  bool get(const char* key, T& out, double lo = 0, double hi = 1e18, bool required = false) {
+  bool get(const char* key, T& out, double lo = 0, double hi = 1e18, bool required = false,
+           const char* unit = "") {
     allowed_.push_back(key);
     if (!ok_) return false;
     const YAML::Node v = n_[key];
@@ -251,12 +272,16 @@ class Fields {
     const std::string path = display_ + "." + key;
     if constexpr (std::is_same_v<T, int>) {
       std::int64_t tmp = out;
-      read_scalar(c_, v, KeyInfo{path, &tmp, lo, hi}, path);
+      read_scalar(c_, v, KeyInfo{path, &tmp, lo, hi, false, true, unit}, path);
       out = int(tmp);
     } else {
-      read_scalar(c_, v, KeyInfo{path, &out, lo, hi}, path);
+      read_scalar(c_, v, KeyInfo{path, &out, lo, hi, false, true, unit}, path);
     }
     return true;
+  }
+  // A share or probability in [0, 1] (so 25% reads as 0.25).
+  bool share(const char* key, double& out, bool required = false, double hi = 1) {
+    return get(key, out, 0, hi, required, "share");
   }
   const YAML::Node node(const char* key) {
     allowed_.push_back(key);
@@ -354,8 +379,8 @@ void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int 
         c.err(item["targeting"], d + ".targeting", "expected gap or generic, found '" + how + "'");
     }
     f.get("focus_skills", t.focus_skills, 1, std::max(1, n_skills));
-    f.get("efficacy", t.efficacy, 0, 1);
-    f.get("cost_per_person", t.cost_per_person, 0, kMaxMoney);
+    f.share("efficacy", t.efficacy);
+    f.get("cost_per_person", t.cost_per_person, 0, kMaxMoney, false, "currency");
     f.finish();
     if (t.name.empty()) t.name = fmt::format("training {}", out.size() + 1);
     if (f.ok()) out.push_back(t);
@@ -373,17 +398,17 @@ void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int 
     get_event_week(c, f, "start_week", p.start_week, horizon, true);
     if (kind == "coach_the_coaches") {
       p.kind = ProgramKind::coach_the_coaches;
-      f.get("manager_coaching_skill", p.value, 0, 1, true);
-      f.get("cost", p.cost, 0, kMaxMoney);
+      f.share("manager_coaching_skill", p.value, true);
+      f.get("cost", p.cost, 0, kMaxMoney, false, "currency");
     } else if (kind == "profiling") {
       p.kind = ProgramKind::profiling;
-      f.get("awareness", p.value, 0, 1, true);
-      f.get("cost_per_person", p.cost_per_person, 0, kMaxMoney);
+      f.share("awareness", p.value, true);
+      f.get("cost_per_person", p.cost_per_person, 0, kMaxMoney, false, "currency");
     } else if (kind == "alignment") {
       p.kind = ProgramKind::alignment;
-      f.get("alignment", p.value, 0, 1, true);
+      f.share("alignment", p.value, true);
       f.get("hours_per_rep", p.hours_per_rep, 0, kWeekHours);
-      f.get("cost", p.cost, 0, kMaxMoney);
+      f.get("cost", p.cost, 0, kMaxMoney, false, "currency");
     } else if (kind == "coaching_policy") {
       p.kind = ProgramKind::coaching_policy;
       f.get("hours_per_rep", p.value, 0, kWeekHours, true);
@@ -458,10 +483,50 @@ YAML::Node locate(const YAML::Node& root, const std::string& path) {
   return at;
 }
 
+// pipeline.funnel (models/funnel.hpp): the leader's figures, solved into the stage keys the
+// file leaves out; keys written under a stage win.
+std::optional<FunnelExpansion> expand_funnel(Ctx& c, const YAML::Node& funnel,
+                                             const YAML::Node& pipe, const YAML::Node& stages,
+                                             Params& p, const std::vector<std::string>& skills) {
+  const std::size_t before = c.problems.size();
+  Fields f(c, funnel, "pipeline.funnel");
+  FunnelExpansion x;
+  f.share("win_rate", x.spec.win_rate, true);
+  f.get("weeks_to_close", x.spec.weeks_to_close, 0, 520, true, "weeks");
+  f.get("skill_lift", x.spec.skill_lift, 0, 100, false, "ratio");
+  double deal = 0;
+  if (f.get("deal_size", deal, 1e-9, kMaxMoney, false, "currency")) {
+    x.spec.deal_size = deal;
+    const YAML::Node ds = pipe["deal_size"];
+    if (ds.IsDefined() && ds.IsMap() && ds["mean"].IsDefined())
+      c.err(funnel["deal_size"], "pipeline.funnel.deal_size",
+            "pipeline.deal_size.mean is given too; give the mean deal size once");
+  }
+  f.node("stages");  // read with the stages
+  f.finish();
+  if (!f.ok() || c.problems.size() != before) return std::nullopt;
+  for (std::size_t k = 0; k < p.pipeline.stages.size(); ++k) {
+    const bool written = stages.IsDefined() && stages.IsSequence() && k < stages.size() &&
+                         stages[k].IsMap();
+    const YAML::Node st = written ? stages[k] : YAML::Node();
+    const YAML::Node conv = written ? st["conversion"] : YAML::Node();
+    const bool conv_given = written && conv.IsDefined() && conv.IsMap() &&
+                            (conv["floor"].IsDefined() || conv["top"].IsDefined());
+    x.given.push_back({written && st["exit_rate"].IsDefined(), conv_given});
+  }
+  x.sigma = starting_sigma(p, skills);
+  const std::vector<FunnelProblem> problems = solve_funnel(x.spec, x.given, x.sigma, p.pipeline);
+  for (const FunnelProblem& pr : problems)
+    c.err(funnel[pr.key].IsDefined() ? funnel[pr.key] : funnel, "pipeline.funnel." + pr.key,
+          pr.msg);
+  if (!problems.empty()) return std::nullopt;
+  return x;
+}
+
 }  // namespace
 
 Scenario load_scenario_text(const std::string& text, const std::string& file_label) {
-  Ctx c{file_label, {}};
+  Ctx c{file_label, {}, kFormatVersion, {}};
   if (auto problems = yaml_structure_problems(text, file_label); !problems.empty())
     throw ScenarioError(std::move(problems));
   YAML::Node root;
@@ -473,41 +538,60 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   }
   if (!root.IsMap()) throw ScenarioError({file_label + ": expected a YAML map at the top level"});
   check_duplicates(c, root, "");
-  if (!c.problems.empty()) throw ScenarioError(c.problems);
+  if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
 
   Scenario sc;
   sc.file = file_label;
   sc.text = text;
   Params& p = sc.base;
 
-  // Stages first: their names are part of the key paths.
+  // Stages first: their names are part of the key paths. They are written in full under
+  // pipeline.stages, or named only under pipeline.funnel.stages (each a default stage).
   const YAML::Node pipe = root["pipeline"];
   const YAML::Node stages = pipe.IsMap() ? pipe["stages"] : YAML::Node();
-  if (stages.IsDefined() && !stages.IsNull()) {
+  const YAML::Node funnel = pipe.IsMap() ? pipe["funnel"] : YAML::Node();
+  // (A missing key is an invalid node: ask IsDefined before anything else.)
+  const YAML::Node funnel_stages =
+      funnel.IsDefined() && funnel.IsMap() ? funnel["stages"] : YAML::Node();
+  const bool full_stages = stages.IsDefined() && !stages.IsNull();
+  const bool named_stages = funnel_stages.IsDefined() && !funnel_stages.IsNull();
+  std::set<std::string> stage_names;
+  auto add_stage = [&](const YAML::Node& nm, const std::string& d) {
+    Stage s;
+    if (nm.IsDefined()) s.name = nm.IsScalar() ? nm.Scalar() : "";
+    if (!is_stage_name(s.name))
+      c.err(nm, d,
+            fmt::format("expected a name of 1 to {} letters, digits, '-' or '_', found '{}'",
+                        kMaxNameLength,
+                        s.name.size() > kMaxNameLength ? s.name.substr(0, 20) + "..." : s.name));
+    else if (!stage_names.insert(s.name).second)
+      c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
+    p.pipeline.stages.push_back(s);
+  };
+  if (full_stages && named_stages) {
+    c.err(funnel_stages, "pipeline.funnel.stages",
+          "pipeline.stages is given too; name the stages once: here (names only) or in "
+          "pipeline.stages (in full)");
+  } else if (full_stages) {
     if (!stages.IsSequence() || stages.size() == 0) {
       c.err(stages, "pipeline.stages", "expected a non-empty list of stages");
     } else {
-      std::set<std::string> names;
-      for (std::size_t i = 0; i < stages.size(); ++i) {
-        Stage s;
-        const YAML::Node nm = stages[i].IsMap() ? stages[i]["name"] : YAML::Node();
-        if (nm.IsDefined()) s.name = nm.IsScalar() ? nm.Scalar() : "";
-        const std::string d = fmt::format("pipeline.stages[{}].name", i);
-        if (!is_stage_name(s.name))
-          c.err(
-              nm, d,
-              fmt::format("expected a name of 1 to {} letters, digits, '-' or '_', found '{}'",
-                          kMaxNameLength,
-                          s.name.size() > kMaxNameLength ? s.name.substr(0, 20) + "..." : s.name));
-        else if (!names.insert(s.name).second)
-          c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
-        p.pipeline.stages.push_back(s);
-      }
+      for (std::size_t i = 0; i < stages.size(); ++i)
+        add_stage(stages[i].IsMap() ? stages[i]["name"] : YAML::Node(),
+                  fmt::format("pipeline.stages[{}].name", i));
+    }
+  } else if (named_stages) {
+    if (!funnel_stages.IsSequence() || funnel_stages.size() == 0) {
+      c.err(funnel_stages, "pipeline.funnel.stages",
+            "expected a non-empty list of stage names, like [qualify, demo, proposal, close]");
+    } else {
+      for (std::size_t i = 0; i < funnel_stages.size(); ++i)
+        add_stage(funnel_stages[i], fmt::format("pipeline.funnel.stages[{}]", i));
     }
   } else {
     p.pipeline.stages.push_back(Stage{});
   }
-  if (!c.problems.empty()) throw ScenarioError(c.problems);
+  if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
 
   Schema schema(p);
   static const std::vector<std::string> top = {
@@ -556,7 +640,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                               "org", "compensation", "costs"})
     if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
   if (pipe.IsDefined()) {
-    read_map(c, pipe, "pipeline", "pipeline", schema, {"stages"});
+    read_map(c, pipe, "pipeline", "pipeline", schema, {"stages", "funnel"});
     if (stages.IsDefined() && stages.IsSequence())
       for (std::size_t i = 0; i < stages.size(); ++i)
         read_map(c, stages[i], "pipeline.stages." + p.pipeline.stages[i].name,
@@ -593,13 +677,16 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           }
           Fields f(c, kv.second, d);
           BetaSpec b;
-          f.get("mean", b.mean, 0, 1, true);
-          f.get("sd", b.sd, 0, 0.5, true);
+          f.share("mean", b.mean, true);
+          f.share("sd", b.sd, true, 0.5);
           f.finish();
           p.team.skills.emplace_back(name, b);
         }
     }
   }
+
+  // The funnel's figures become stage keys here, before anything reads those.
+  if (funnel.IsDefined() && !funnel.IsNull()) expand_funnel(c, funnel, pipe, stages, p, sc.skills);
 
   // Goal and checkpoints.
   if (root["goal"].IsDefined()) {
@@ -607,14 +694,14 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     if (p.goal.by_week &&
         (*p.goal.by_week != std::floor(*p.goal.by_week) || *p.goal.by_week > horizon))
       c.err(root["goal"]["by_week"], "goal.by_week",
-            fmt::format("expected a whole week in 1..{} (the horizon), found {}", horizon,
+            fmt::format("expected a whole number from 1 to {} (the horizon), found {}", horizon,
                         *p.goal.by_week));
     const YAML::Node cps = root["goal"].IsMap() ? root["goal"]["checkpoints"] : YAML::Node();
     read_list(c, cps, "goal.checkpoints", [&](const YAML::Node& item, const std::string& d) {
       Fields f(c, item, d);
       Checkpoint cp;
       f.get("week", cp.week, 1, horizon, true);
-      f.get("revenue", cp.revenue, 0, kMaxMoney * 1e3, true);
+      f.get("revenue", cp.revenue, 0, kMaxMoney * 1e3, true, "currency");
       f.get("label", cp.label);
       f.finish();
       if (cp.label.empty()) cp.label = fmt::format("week {}", cp.week);
@@ -720,9 +807,20 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       sc.plans.push_back(std::move(plan));
     }
   }
-  if (!c.problems.empty()) throw ScenarioError(c.problems);
+  if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
   sc.warnings = plan_warnings(sc);
   return sc;
+}
+
+std::optional<FunnelExpansion> funnel_expansion(const Scenario& sc) {
+  const YAML::Node root = YAML::Load(sc.text);
+  const YAML::Node pipe = root["pipeline"];
+  if (!pipe.IsDefined() || !pipe.IsMap()) return std::nullopt;
+  const YAML::Node funnel = pipe["funnel"];
+  if (!funnel.IsDefined() || funnel.IsNull()) return std::nullopt;
+  Ctx c{sc.file, {}, kFormatVersion, {}};
+  Params p = sc.base;  // solved again from the same figures and stated keys: the same values
+  return expand_funnel(c, funnel, pipe, pipe["stages"], p, sc.skills);
 }
 
 Scenario load_scenario_file(const std::string& path) {
