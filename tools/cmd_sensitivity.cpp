@@ -227,6 +227,7 @@ int sensitivity(const SensitivityArgs& a) {
                                 metric == Metric::p_goal ? charts::Axis::Format::percent
                                                          : charts::Axis::Format::compact},
                                swings[0].high.mean));
+    if (pinned) desc += " Note: " + pinned_note + ".";
     t.frame = {"tornado", fmt::format("What moves {} of '{}'", label, a.plan), desc};
     t.value.label = metric == Metric::p_goal ? label + " (%)" : label;
     t.value.format =
