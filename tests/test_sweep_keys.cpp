@@ -298,6 +298,28 @@ TEST_F(SweepKeys, SweepListItemsByIndexAndName) {
             2);
   EXPECT_NE(out.find("0 is outside the key's range (a whole number) [1, 52]"), std::string::npos)
       << out;
+  // A name with '/' cannot name a dataset of the table: the index can.
+  std::string text = test::read_file(test::example());
+  text.replace(text.find("name: targeted-skills"), 21, "name: skills/gap");
+  const auto file = dir / "slash.yaml";
+  std::ofstream(file) << text;
+  EXPECT_EQ(shell(salesim("sweep " + file.string() +
+                          " --plan targeted-effectiveness --vary training[skills/gap].efficacy=0.2 "
+                          "--paths 8 -o " +
+                          (dir / "x.h5").string()),
+                  &out),
+            2);
+  EXPECT_NE(
+      out.find("a key with '/' cannot name a column of the table; name the item by its index"),
+      std::string::npos)
+      << out;
+  EXPECT_EQ(shell(salesim("sweep " + file.string() +
+                          " --plan targeted-effectiveness --vary training[0].efficacy=0.2 "
+                          "--paths 8 --quiet -o " +
+                          (dir / "x.h5").string()),
+                  &out),
+            0)
+      << out;
 }
 
 TEST_F(SweepKeys, SensitivityTakesListItemsAndFindsTheProgrammesAndTraining) {
