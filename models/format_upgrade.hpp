@@ -8,6 +8,10 @@
 
 namespace salesim {
 
+// File week w is the weekly step's week t = w - first_file_week(format) (the loader and the
+// list-item keys of sweeps map weeks through it).
+constexpr int first_file_week(int format) { return format == 1 ? 0 : 1; }
+
 // The format 2 text of a format 1 file (`text` unchanged when it is format 2 already).
 // Throws ScenarioError when the file does not load or a week cannot be rewritten in place
 // (a YAML alias, say); the result is re-read and checked to describe the same model.

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "models/key_path.hpp"
 #include "models/keys.hpp"
 
 namespace salesim {
@@ -47,7 +48,12 @@ void erase_path(YAML::Node map, const std::string& path) {
 
 }  // namespace
 
-Lever find_lever(const Scenario& sc, const std::string& plan, const std::string& path) {
+Lever find_lever(const Scenario& sc, const std::string& plan, const std::string& path,
+                 bool allow_null) {
+  if (const auto list_key = parse_list_key(path)) {
+    plan_named(sc, plan);
+    return find_list_lever(sc, plan, *list_key);
+  }
   Params p = plan_named(sc, plan).params;
   std::vector<std::string> numeric;
   for (const KeyInfo& k : scalar_keys(p)) {
@@ -59,6 +65,8 @@ Lever find_lever(const Scenario& sc, const std::string& plan, const std::string&
     }
     auto l = lever_of(k);
     if (k.path == path) {
+      if (!l && allow_null && std::holds_alternative<std::optional<double>*>(k.target))
+        return Lever{k.path, std::nan(""), false, k.lo, k.hi, k.hi_open};
       if (!l && std::holds_alternative<std::optional<double>*>(k.target))
         throw std::invalid_argument(fmt::format(
             "'{}' has no value in plan '{}' (null), so there is nothing to perturb by a "
@@ -84,6 +92,7 @@ std::vector<Lever> plan_levers(const Scenario& sc, const std::string& plan) {
       // booleans and text are not levers one can perturb by a percentage
     }
   }
+  for (Lever& l : list_levers(sc, plan)) out.push_back(std::move(l));
   return out;
 }
 
@@ -113,9 +122,14 @@ Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
     kept["set"] = set;
   }
   for (const auto& [path, v] : values) {
-    const Lever l = find_lever(sc, plan, path);
+    const Lever l = find_lever(sc, plan, path, true);
+    const std::string text = l.integer ? fmt::format("{}", std::llround(v)) : fmt::format("{}", v);
+    if (const auto list_key = parse_list_key(path)) {
+      set_list_value(sc, plan, *list_key, root, text);
+      continue;
+    }
     erase_path(set, path);
-    set[path] = l.integer ? fmt::format("{}", std::llround(v)) : fmt::format("{}", v);
+    set[path] = text;
   }
   YAML::Node plans(YAML::NodeType::Sequence);
   plans.push_back(kept);

@@ -15,16 +15,21 @@ namespace salesim {
 // A numeric key a plan may set, with its current value in that plan.
 struct Lever {
   std::string path;
-  double value = 0;
+  double value = 0;  // NaN when the key is null in the plan (allow_null)
   bool integer = false;
   double lo = 0, hi = 0;  // allowed range (hi may be infinite)
   bool hi_open = false;
 };
 
-// The numeric plan-settable key `path` as `plan` has it. Throws std::invalid_argument with a
-// "did you mean" when there is no such key or a plan may not set it or it is not numeric.
-Lever find_lever(const Scenario& sc, const std::string& plan, const std::string& path);
-// The numeric keys the plan's own `set` changes (in the order written).
+// The numeric plan-settable key `path` as `plan` has it: a dotted key of the file or an item of
+// the plan's lists (models/key_path.hpp: hiring[0].count, training[name].efficacy). Throws
+// std::invalid_argument with a "did you mean" when there is no such key or a plan may not set
+// it or it is not numeric, and when it is null unless `allow_null` (explicit values can set it;
+// a percentage of nothing cannot).
+Lever find_lever(const Scenario& sc, const std::string& plan, const std::string& path,
+                 bool allow_null = false);
+// The numeric keys the plan's own `set` changes (in the order written), then the value keys of
+// the items its own hiring, training and programs lists add (key_path.hpp list_levers).
 std::vector<Lever> plan_levers(const Scenario& sc, const std::string& plan);
 // v clamped into the lever's range and rounded when the key is a whole number.
 double fit_to_lever(const Lever& lever, double v);

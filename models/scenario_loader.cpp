@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "models/format_upgrade.hpp"
 #include "models/funnel.hpp"
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
@@ -332,7 +333,7 @@ void check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
 // `out` becomes the 0-based week t of the weekly step.
 template <class FieldsT>
 void get_event_week(Ctx& c, FieldsT& f, const char* key, int& out, int horizon, bool required) {
-  const int first = c.format == 1 ? 0 : 1;
+  const int first = first_file_week(c.format);
   int w = out + first;
   if (f.get(key, w, first, horizon - 1 + first, required)) out = w - first;
 }

@@ -11,10 +11,16 @@
     sw = sr.load_sweep("sweep.h5")  # `salesim sweep`: sw.table (a row per point), sw.keys
     b = sr.load_batch("out/")       # `salesim batch`: b.table (batch.csv), b.results(folder)
 
-A file of another major format version is refused with a clear message.
+    exe = sr.find_salesim()         # $SALESIM, `salesim` on PATH, or the build beside this file
+
+A file of another major format version is refused with a clear message. Every name and label
+comes back as `str` (h5py gives string datasets as bytes), and `paths(plan)` is indexed by the
+integer path index whether the file stores it as int64 (format 1.4) or float64 (1.0 to 1.3).
 """
 import os
 import json
+import shutil
+import subprocess
 
 import h5py
 import numpy as np
@@ -31,6 +37,19 @@ class FormatError(ValueError):
 
 def _text(v):
     return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def _texts(dataset):
+    """A 1-D string dataset as a list of str."""
+    return [_text(x) for x in dataset[()]]
+
+
+def _frame_text(df):
+    """Byte-string columns of a data frame as str."""
+    for c in df.columns:
+        if df[c].dtype == object or df[c].dtype.kind == "S":
+            df[c] = [_text(x) for x in df[c]]
+    return df
 
 
 def _check(f, path, file_type, what):
@@ -52,7 +71,7 @@ class Results:
         self.path = path
         with h5py.File(path, "r") as f:
             self.attrs = _check(f, path, FILE_TYPE, "results")
-            self.plans = [_text(x) for x in f["plan_order"][()]]
+            self.plans = _texts(f["plan_order"])
             self.summary = json.loads(_text(f["summary_json"][()]))
             self.scenario_text = _text(f["scenario_text"][()])
             self._weekly, self._paths, self._checkpoints = {}, {}, {}
@@ -72,10 +91,12 @@ class Results:
                         cols[k] = data
                 self._weekly[name] = pd.DataFrame(cols).set_index("week")
                 c = g["checkpoints"]
-                labels = [_text(x) for x in c["label"][()]]
+                labels = _texts(c["label"])
                 if "paths" in g:  # absent in a streamed run (root attribute per_path = 0)
                     p = g["paths"]
                     pcols = {k: p[k][()] for k in p if p[k].ndim == 1}
+                    # int64 from format 1.4; float64 before (whole numbers either way)
+                    pcols["path_index"] = pcols["path_index"].astype(np.int64)
                     met = p["checkpoints_met"][()]
                     for i, label in enumerate(labels):
                         pcols[f"met_{label}"] = met[:, i].astype(bool)
@@ -114,10 +135,10 @@ class Sweep:
         self.path = path
         with h5py.File(path, "r") as f:
             self.attrs = _check(f, path, SWEEP_FILE_TYPE, "sweep")
-            self.keys = [_text(x) for x in f["keys"][()]]
+            self.keys = _texts(f["keys"])
             t = f["table"]
-            columns = [_text(x) for x in t["columns"][()]]
-            table = pd.DataFrame({c: t[c][()] for c in columns})
+            columns = _texts(t["columns"])
+            table = _frame_text(pd.DataFrame({c: t[c][()] for c in columns}))
             table["point"] = table["point"].astype(int)
             self.table = table.set_index("point")
             self.scenario_text = _text(f["scenario_text"][()])
@@ -144,3 +165,53 @@ class Batch:
 
 def load_batch(folder):
     return Batch(folder)
+
+
+# Where the salesim binary is: for notebooks copied out of the repository as much as in it.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(_HERE)
+
+
+def find_salesim():
+    """The salesim binary: $SALESIM, else `salesim` on PATH, else build/tools/salesim of the
+    repository this reader sits in."""
+    for exe in (os.environ.get("SALESIM"), shutil.which("salesim"),
+                os.path.join(REPO, "build", "tools", "salesim")):
+        if exe and os.path.isfile(exe) and os.access(exe, os.X_OK):
+            return exe
+    raise FileNotFoundError(
+        "salesim not found: set SALESIM to the binary, put `salesim` on PATH, or build it in "
+        f"{os.path.join(REPO, 'build')} (README.md)")
+
+
+def example_scenario():
+    """The repository's example scenario, scenarios/nexacorp.yaml: of the repository this
+    reader is in, else of the one the salesim binary was built in."""
+    tried = [REPO]
+    try:
+        d = os.path.dirname(os.path.realpath(find_salesim()))
+        while d != os.path.dirname(d):
+            tried.append(d)
+            d = os.path.dirname(d)
+    except FileNotFoundError:
+        pass
+    for repo in tried:
+        path = os.path.join(repo, "scenarios", "nexacorp.yaml")
+        if os.path.isfile(path):
+            return path
+    raise FileNotFoundError("scenarios/nexacorp.yaml not found beside this reader nor the salesim "
+                            "binary; give the scenario file (SCENARIO)")
+
+
+def ensure_file(path, args, salesim=None):
+    """`path` when it exists; else runs `salesim ARGS` once (which must write `path`) and
+    returns it. ARGS is a list; the binary is find_salesim() unless given."""
+    if os.path.exists(path):
+        print(f"Opening {path} (delete it to run salesim again)")
+        return path
+    exe = salesim or find_salesim()
+    print("Running", " ".join([os.path.basename(exe)] + [str(a) for a in args]))
+    subprocess.run([exe] + [str(a) for a in args], check=True)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"salesim ran but did not write {path}")
+    return path

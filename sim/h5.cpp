@@ -394,6 +394,10 @@ void Group::write(const std::string& name, const std::vector<std::int32_t>& data
                   const std::vector<hsize_t>& dims) {
   write_data(id_, name, H5T_NATIVE_INT32, data, dims);
 }
+void Group::write(const std::string& name, const std::vector<std::int64_t>& data,
+                  const std::vector<hsize_t>& dims) {
+  write_data(id_, name, H5T_NATIVE_INT64, data, dims);
+}
 void Group::write(const std::string& name, const std::vector<std::uint8_t>& data,
                   const std::vector<hsize_t>& dims) {
   write_data(id_, name, H5T_NATIVE_UINT8, data, dims);

@@ -59,6 +59,8 @@ class Group {
              const std::vector<hsize_t>& dims);
   void write(const std::string& name, const std::vector<std::int32_t>& data,
              const std::vector<hsize_t>& dims);
+  void write(const std::string& name, const std::vector<std::int64_t>& data,
+             const std::vector<hsize_t>& dims);
   void write(const std::string& name, const std::vector<std::uint8_t>& data,
              const std::vector<hsize_t>& dims);
   void write_string(const std::string& name, const std::string& text);

@@ -216,8 +216,9 @@ TEST_F(Studies, SensitivityWithoutKeysTakesThePlansOwnLevers) {
   const json j = json::parse(test::read_file(js.string()));
   for (const auto& l : j["levers"]) keys.insert(l["key"].get<std::string>());
   // push-activity sets prospecting.target_hours, prospecting.mandatory (not a number) and
-  // capacity.max_hours.
-  EXPECT_EQ(keys, (std::set<std::string>{"prospecting.target_hours", "capacity.max_hours"}));
+  // capacity.max_hours, and adds one hiring item (its count is a lever).
+  EXPECT_EQ(keys, (std::set<std::string>{"prospecting.target_hours", "capacity.max_hours",
+                                         "hiring[0].count"}));
   EXPECT_EQ(shell(salesim("sensitivity " + test::example() + " --plan baseline --paths 64"), &out),
             2);
   EXPECT_NE(out.find("--keys"), std::string::npos) << out;

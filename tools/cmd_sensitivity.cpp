@@ -81,7 +81,8 @@ int sensitivity(const SensitivityArgs& a) {
     levers = plan_levers(sc, a.plan);
     if (levers.empty())
       throw BadInput(fmt::format(
-          "plan '{}' in {} sets no numeric keys; name the levers to perturb with --keys, e.g. "
+          "plan '{}' in {} sets no numeric keys and adds no hiring, training or programs; name "
+          "the levers to perturb with --keys, e.g. "
           "--keys prospecting.target_hours,org.coaching_hours_per_rep",
           a.plan, sc.file));
   } else {
@@ -122,6 +123,16 @@ int sensitivity(const SensitivityArgs& a) {
 
   const PlanResult base = run({});
   const sim::MeanSe base_metric = *metric_estimate(base, metric);
+  // P(goal) of 0 or 1 on every path: a small change cannot show, and no change can push it past
+  // the bound, so the ranking says little.
+  const bool pinned = metric == Metric::p_goal && (base_metric.mean == 0 || base_metric.mean == 1);
+  const std::string pinned_note =
+      pinned ? fmt::format(
+                   "P(goal) is {:g} on every path of the plan as written (pinned at {}): the "
+                   "levers can only show when they move it past the goal line; use another "
+                   "metric (--metric final_bookings or --metric profit)",
+                   base_metric.mean, base_metric.mean == 0 ? "0" : "1")
+             : std::string();
   std::vector<Swing> swings;
   for (const Lever& l : levers) {
     Swing s;
@@ -159,6 +170,7 @@ int sensitivity(const SensitivityArgs& a) {
     const Swing& s = swings[i];
     const bool moved = s.low_value != s.lever.value || s.high_value != s.lever.value;
     const bool clear = std::abs(s.swing.mean) > 2 * s.swing.se;
+    const bool stuck = pinned && s.low.mean == base_metric.mean && s.high.mean == base_metric.mean;
     table.add({{"rank", double(i + 1)},
                {"key", s.lever.path},
                {"value", s.lever.value},
@@ -169,6 +181,8 @@ int sensitivity(const SensitivityArgs& a) {
                {"swing", s.swing.mean},
                {"swing_se", s.swing.se},
                {"note", !moved  ? std::string("cannot move (0 or at its limits)")
+                        : stuck ? fmt::format("P(goal) pinned at {:g}: use another metric",
+                                              base_metric.mean)
                         : clear ? std::string("")
                                 : std::string("within 2 SE of no effect")}});
     js["levers"].push_back(
@@ -184,6 +198,8 @@ int sensitivity(const SensitivityArgs& a) {
          {"swing", {{"mean", s.swing.mean}, {"se", s.swing.se}}},
          {"distinguishable_from_noise", clear}});
   }
+  js["pinned"] = pinned;
+  if (pinned) js["note"] = pinned_note;
 
   if (!a.svg.empty()) {
     charts::TornadoChart t;
@@ -211,6 +227,7 @@ int sensitivity(const SensitivityArgs& a) {
                                 metric == Metric::p_goal ? charts::Axis::Format::percent
                                                          : charts::Axis::Format::compact},
                                swings[0].high.mean));
+    if (pinned) desc += " Note: " + pinned_note + ".";
     t.frame = {"tornado", fmt::format("What moves {} of '{}'", label, a.plan), desc};
     t.value.label = metric == Metric::p_goal ? label + " (%)" : label;
     t.value.format =
@@ -234,6 +251,7 @@ int sensitivity(const SensitivityArgs& a) {
         "seed {}\nPlan as written: {} = {:.4g} (SE {:.2g})\n\n",
         to_string(metric), a.plan, sc.file, delta * 100, per_run, sc.base.simulation.seed,
         to_string(metric), base_metric.mean, base_metric.se);
+    if (pinned) std::cout << "Note: " << pinned_note << ".\n\n";
     std::cout << table.text({{"rank", "key", "value", "low", "high", "at_low", "at_high", "swing",
                               "swing_se", "note"}});
     std::cout << "\nswing = metric at high - metric at low, paired path by path; its standard "
@@ -253,7 +271,8 @@ void add_sensitivity_command(CLI::App& app, Commands& commands) {
   cmd->footer(
       "Each lever is set --delta below and above its value in the plan, one at a time, with the\n"
       "same seed and path indices (common random numbers). Without --keys the levers are the\n"
-      "numeric keys the plan's own `set` changes.\n"
+      "numeric keys the plan's own `set` changes and the value keys of its own hiring, training\n"
+      "and programs items (hiring[0].count, training[NAME].efficacy, programs[NAME].awareness).\n"
       "Examples:\n"
       "  salesim sensitivity scenarios/nexacorp.yaml --plan push-activity --svg tornado.svg\n"
       "  salesim sensitivity scenarios/nexacorp.yaml --plan baseline --metric profit \\\n"

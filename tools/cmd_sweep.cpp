@@ -57,7 +57,8 @@ int sweep(const SweepArgs& a) {
                       v));
     sim::Factor f{v.substr(0, eq), {}};
     try {
-      levers.push_back(find_lever(sc, a.plan, f.name));
+      // Explicit values can set a key the plan leaves null.
+      levers.push_back(find_lever(sc, a.plan, f.name, true));
       f.levels = sim::parse_levels(v.substr(eq + 1));
     } catch (const std::invalid_argument& e) {
       throw BadInput(fmt::format("--vary {}: {}", f.name, e.what()));
@@ -68,6 +69,12 @@ int sweep(const SweepArgs& a) {
                                    level_text(x), levers.back().integer ? "(a whole number) " : "",
                                    fmt::format("[{}, {}{}", levers.back().lo, levers.back().hi,
                                                levers.back().hi_open ? ")" : "]")));
+    // The key names a dataset of the HDF5 table, where '/' would mean a group.
+    if (f.name.find('/') != std::string::npos)
+      throw BadInput(fmt::format(
+          "--vary {}: a key with '/' cannot name a column of the table; name the item by its "
+          "index instead, as in training[0].efficacy",
+          f.name));
     for (const auto& g : factors)
       if (g.name == f.name) throw BadInput(fmt::format("--vary {}: given twice", f.name));
     factors.push_back(std::move(f));
@@ -180,16 +187,22 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
       "VALUES is a list (10,15,20) or a range FROM:TO:STEP (10:20:5); for --design lhs a range "
       "FROM:TO.\n"
       "Every point runs with the same seed and path indices (common random numbers) and is\n"
-      "compared path by path with the plan as written.\n"
+      "compared path by path with the plan as written. A list item is named by its index\n"
+      "(from 0) or name in the plan's own list (the first plan's includes the file's top-level\n"
+      "lists); a week field takes file weeks, as written in the file.\n"
       "Examples:\n"
       "  salesim sweep scenarios/nexacorp.yaml --plan push-activity "
       "--vary prospecting.target_hours=8:20:4 -o sweep.h5\n"
       "  salesim sweep scenarios/nexacorp.yaml --plan targeted-effectiveness --design lhs "
       "--samples 30 \\\n      --vary org.coaching_hours_per_rep=0.5:2 "
-      "--vary capacity.max_hours=45:60 -o lhs.h5");
+      "--vary capacity.max_hours=45:60 -o lhs.h5\n"
+      "  salesim sweep scenarios/nexacorp.yaml --plan push-activity --vary hiring[0].count=0:10:5 "
+      "\\\n      --vary hiring[0].week=5,20 -o hires.h5");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
   cmd->add_option("--plan", a->plan, "The plan whose keys are varied")->required();
-  cmd->add_option("--vary", a->vary, "KEY=VALUES, KEY a dotted path as in a plan's set")
+  cmd->add_option("--vary", a->vary,
+                  "KEY=VALUES, KEY a dotted path as in a plan's set or a list item's field: "
+                  "hiring[0].count, training[NAME].cost_per_person, programs[1].start_week")
       ->required();
   cmd->add_option("--design", a->design, "grid (every combination) or lhs (Latin hypercube)")
       ->check(CLI::IsMember({"grid", "lhs"}));

@@ -56,8 +56,9 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
 
   if (r.streamed) return write_checkpoints(g, sc, r);  // no per-path data to write
   auto paths = g.group("paths");
-  std::vector<double> idx(P);
-  for (hsize_t i = 0; i < P; ++i) idx[i] = double(r.run.first_path + i);
+  // Format 1.4: an integer dataset (1.3 and earlier wrote float64).
+  std::vector<std::int64_t> idx(P);
+  for (hsize_t i = 0; i < P; ++i) idx[i] = std::int64_t(r.run.first_path + i);
   paths.write("path_index", idx, {P});
   const std::pair<const char*, std::size_t> cols[] = {
       {"final_bookings", out::final_bookings},
