@@ -27,7 +27,9 @@ enum Scalar : std::size_t {
   headcount_final,
   hours_per_rep_week,  // W averaged over reps stepped in a week, then over weeks
   rep_weeks,           // reps stepped, summed over weeks (the work done, for benchmarks)
-  first_cost_part,     // cost by cost::Part, cost::part_count of them; they add up to `cost`
+  // Cost by cost::Part, cost::part_count of them. Every charge goes to one part, so they add up
+  // to `cost` (summed in another order: equal up to rounding, relative 1e-12).
+  first_cost_part,
   // Bookings of the last min(13, horizon) weeks, annualised (x 52 / those weeks: x 4 for 13).
   exit_run_rate = first_cost_part + cost::part_count,
   open_pipeline_value,  // at the end: open opportunities x deal mean (face value, as 3.7)

@@ -214,6 +214,7 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
     rec(out::s_hours_per_rep, w.stepped > 0 ? w.hours_sum / w.stepped : 0.0);
     rec(out::s_has_stepped, w.stepped > 0);
 
+    S[out::cost] += w.costs;
     for (std::size_t k = 0; k < cost::part_count; ++k)
       S[out::first_cost_part + k] += w.cost_parts[k];
     period[next_cp] += w.bookings;  // the period that ends at the next checkpoint
@@ -237,8 +238,6 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const Reps& R = st.reps;
   S[out::final_bookings] = st.cumulative;
-  // The total is the sum of its parts, so a breakdown always adds up to it exactly.
-  for (std::size_t k = 0; k < cost::part_count; ++k) S[out::cost] += S[out::first_cost_part + k];
   S[out::exit_run_rate] = weeks > 0 ? run_rate_sum * (52.0 / out::run_rate_weeks(weeks)) : 0.0;
   if (!goal.revenue) S[out::goal_met] = nan, S[out::goal_week] = nan;
   S[out::all_checkpoints] = goal.checkpoints.empty() ? nan : 1.0;
