@@ -110,21 +110,19 @@ json comparison_json(const Comparison& c, const PlanResult& plan) {
     cps.push_back({{"label", plan.checkpoints[i].label},
                    {"p_met_diff", c.checkpoint_diffs[i].mean},
                    {"se", c.checkpoint_diffs[i].se}});
-  json j = {{"baseline", c.baseline},
-            {"checkpoints_diff", cps},
-            {"final_bookings_diff_mean", c.bookings_diff.mean},
-            {"se", c.bookings_diff.se},
-            {"p_better", c.p_better},
-            {"cost_diff_mean", c.cost_diff.mean},
-            {"cost_diff_se", c.cost_diff.se},
-            {"profit_diff_mean", c.profit_diff.mean},
-            {"profit_diff_se", c.profit_diff.se},
-            {"p_goal_diff", c.goal_diff ? json(c.goal_diff->mean) : json(nullptr)},
-            {"p_goal_diff_se", c.goal_diff ? json(c.goal_diff->se) : json(nullptr)},
-            {"leavers_diff_mean", c.leavers_diff.mean},
-            {"roi", num(c.roi)}};
-  add_detail_diff(j, c.detail);
-  return j;
+  return {{"baseline", c.baseline},
+          {"checkpoints_diff", cps},
+          {"final_bookings_diff_mean", c.bookings_diff.mean},
+          {"se", c.bookings_diff.se},
+          {"p_better", c.p_better},
+          {"cost_diff_mean", c.cost_diff.mean},
+          {"cost_diff_se", c.cost_diff.se},
+          {"profit_diff_mean", c.profit_diff.mean},
+          {"profit_diff_se", c.profit_diff.se},
+          {"p_goal_diff", c.goal_diff ? json(c.goal_diff->mean) : json(nullptr)},
+          {"p_goal_diff_se", c.goal_diff ? json(c.goal_diff->se) : json(nullptr)},
+          {"leavers_diff_mean", c.leavers_diff.mean},
+          {"roi", num(c.roi)}};
 }
 
 }  // namespace
@@ -148,7 +146,10 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   j["plans"] = json::array();
   for (std::size_t i = 0; i < res.plans.size(); ++i) {
     json p = plan_json(res.plans[i]);
-    if (i > 0) p["vs_first"] = comparison_json(res.comparisons[i - 1], res.plans[i]);
+    if (i > 0) {
+      p["vs_first"] = comparison_json(res.comparisons[i - 1], res.plans[i]);
+      add_detail_diff(p["vs_first"], res.comparisons[i - 1].detail);
+    }
     j["plans"].push_back(p);
   }
   return j;
