@@ -3,12 +3,14 @@
 // (for quantiles and paired comparisons) and the weekly series summed over paths (for means).
 #include <cstddef>
 
+#include "models/cost_parts.hpp"
 #include "models/scenario.hpp"
 #include "sim/runner.hpp"
 
 namespace salesim::out {
 
-// Per-path scalars. Checkpoint outcomes follow, one per checkpoint (1 met, 0 not).
+// Per-path scalars. Checkpoint outcomes follow, one per checkpoint (1 met, 0 not), then the
+// bookings of each checkpoint period (first_period).
 enum Scalar : std::size_t {
   final_bookings,
   cost,
@@ -25,8 +27,24 @@ enum Scalar : std::size_t {
   headcount_final,
   hours_per_rep_week,  // W averaged over reps stepped in a week, then over weeks
   rep_weeks,           // reps stepped, summed over weeks (the work done, for benchmarks)
+  // Cost by cost::Part, cost::part_count of them. Every charge goes to one part, so they add up
+  // to `cost` (summed in another order: equal up to rounding, relative 1e-12).
+  first_cost_part,
+  // Bookings of the last min(13, horizon) weeks, annualised (x 52 / those weeks: x 4 for 13).
+  exit_run_rate = first_cost_part + cost::part_count,
+  open_pipeline_value,  // at the end: open opportunities x deal mean (face value, as 3.7)
+  ramped_headcount,     // active reps at the end whose ramp next week would be 1
   first_checkpoint,
 };
+
+// The weeks the exit run-rate covers.
+inline int run_rate_weeks(int horizon) { return horizon < 13 ? horizon : 13; }
+// Bookings per checkpoint period: period i (0..checkpoints) runs from the week after checkpoint
+// i-1 (week 1 for i = 0) to checkpoint i's week (the horizon for the last one).
+inline std::size_t first_period(const Scenario& sc) {
+  return first_checkpoint + sc.base.goal.checkpoints.size();
+}
+inline std::size_t period_count(const Scenario& sc) { return sc.base.goal.checkpoints.size() + 1; }
 
 enum Kept : std::size_t { cum_bookings, weekly_bookings, kept_count };
 
@@ -65,8 +83,7 @@ inline constexpr const char* summed_names[] = {"bookings",
                                                "paths_with_reps_stepped"};
 
 inline sim::OutputShape shape(const Scenario& sc) {
-  return {std::size_t(sc.horizon()), first_checkpoint + sc.base.goal.checkpoints.size(), kept_count,
-          summed_count};
+  return {std::size_t(sc.horizon()), first_period(sc) + period_count(sc), kept_count, summed_count};
 }
 
 }  // namespace salesim::out

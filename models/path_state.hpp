@@ -2,9 +2,11 @@
 // The state of one simulated path (MODEL.md section 2), as structure-of-arrays. Buffers are
 // sized once per thread and reused from path to path, so the weekly loop does not allocate
 // once a thread has seen its largest team.
+#include <array>
 #include <cstdint>
 #include <vector>
 
+#include "models/cost_parts.hpp"
 #include "sim/runner.hpp"
 
 namespace salesim {
@@ -40,6 +42,12 @@ struct WeekTally {
   double bookings = 0, costs = 0, hours_sum = 0;
   int stepped = 0, leavers = 0, hires = 0;
   std::int64_t created = 0, won = 0, lost = 0;
+  std::array<double, cost::part_count> cost_parts{};  // `costs` split by what it pays for
+  // A one-off charge (3.2): to the week's costs and to its part.
+  void charge(cost::Part part, double amount) {
+    costs += amount;
+    cost_parts[part] += amount;
+  }
 };
 
 struct PathState {

@@ -154,7 +154,7 @@ void join_hires(WeekContext& cx) {
         st, r, int(cx.model.base.team.managers), beta(cx.model.base.team.preference),
         [&](int) { return skill; }, s);
     ++st.tally.hires;
-    st.tally.costs += cx.P.people.hire_cost;
+    st.tally.charge(cost::hiring, cx.P.people.hire_cost);
   }
   // The team of this week is complete: the receiver index starts from it.
   receiver_index.rebuild(st, int(cx.model.base.team.managers));

@@ -11,16 +11,16 @@ void start_programs(WeekContext& cx) {
     switch (p.kind) {
       case ProgramKind::coach_the_coaches:
         std::fill(st.m.begin(), st.m.end(), p.value);
-        st.tally.costs += p.cost;
+        st.tally.charge(cost::programs, p.cost);
         break;
       case ProgramKind::profiling:
         st.w = p.value;
-        st.tally.costs += p.cost_per_person * double(st.active_list.size());
+        st.tally.charge(cost::programs, p.cost_per_person * double(st.active_list.size()));
         break;
       case ProgramKind::alignment:
         st.a = p.value;
         st.extra_fixed_hours += p.hours_per_rep;
-        st.tally.costs += p.cost;
+        st.tally.charge(cost::programs, p.cost);
         break;
       case ProgramKind::coaching_policy:
         st.c_pol = p.value;

@@ -109,6 +109,7 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
     ws.weekly_q.push_back(sim::quantiles(wk, probs));
   }
   ws.means = summed_means(r.run);
+  r.detail = summarize_detail(sc, r);
   return r;
 }
 
@@ -146,6 +147,7 @@ Comparison compare(const PlanResult& a, const PlanResult& b) {
     c.checkpoint_diffs.push_back(
         sim::paired_diff(a.column(out::first_checkpoint + i), b.column(out::first_checkpoint + i)));
   if (c.cost_diff.mean > 0) c.roi = c.profit_diff.mean / c.cost_diff.mean;
+  c.detail = compare_detail(a, b);
   return c;
 }
 

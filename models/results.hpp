@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/results_detail.hpp"
 #include "models/scenario.hpp"
 #include "sim/runner.hpp"
 #include "sim/stats.hpp"
@@ -41,6 +42,7 @@ struct PlanResult {
       hours_per_rep_week, created, won, lost;
   double rep_weeks = 0;
   WeeklySeries weekly;
+  PlanDetail detail;  // cost breakdown, checkpoint periods, state at the horizon
   // Figures from streaming accumulators (salesim run --streaming): `run` then holds the shape,
   // the path count and the summed series only, and there are no per-path columns.
   bool streamed = false;
@@ -56,6 +58,7 @@ struct Comparison {
   std::vector<sim::MeanSe> checkpoint_diffs;  // P(met) difference per checkpoint
   double p_better = 0;                        // P(plan's final bookings > baseline's), same path
   std::optional<double> roi;  // incremental profit / incremental cost, when that cost is > 0
+  DetailDiff detail;
 };
 
 // The figures a sweep, a sensitivity analysis or precision control can aim at, per path.

@@ -9,6 +9,7 @@ sim::StreamSpec stream_spec(const streamed::Layout& L) {
   for (std::size_t p = 0; p < L.plans; ++p) {
     spec.sketched_scalars.push_back(L.scalar(p, out::final_bookings));
     spec.sketched_scalars.push_back(L.scalar(p, out::goal_week));
+    add_detail_sketches(L, p, spec);
   }
   spec.sketch_kept = true;  // weekly percentiles of cumulative and weekly bookings
   return spec;
@@ -73,6 +74,7 @@ PlanResult summarize_streamed(const Scenario& sc, const std::string& plan_name,
     ws.weekly_q.push_back(so.kept_sketch(wk, w).quantiles(probs));
   }
   ws.means = summed_means(r.run);
+  r.detail = summarize_detail_streamed(sc, so, L, p);
   return r;
 }
 
@@ -93,6 +95,7 @@ Comparison compare_streamed(const PlanResult& a, const PlanResult& b, const sim:
   for (std::size_t i = 0; i < a.checkpoints.size(); ++i)
     r.checkpoint_diffs.push_back(d(d_first_checkpoint + i));
   if (r.cost_diff.mean > 0) r.roi = r.profit_diff.mean / r.cost_diff.mean;
+  r.detail = compare_detail_streamed(so, L, c);
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "models/plan_model.hpp"
+#include "models/results_detail.hpp"
 #include "models/results_streamed.hpp"
 #include "models/week.hpp"
 #include "sim/stream_runner.hpp"
@@ -46,6 +47,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
     d[d_burnout] = b[out::burnout_final] - a[out::burnout_final];
     d[d_better] = b[out::final_bookings] > a[out::final_bookings];
     d[d_goal] = b[out::goal_met] - a[out::goal_met];
+    detail_diffs(a, b, d);
     for (std::size_t i = 0; i < L.checkpoints; ++i)
       d[d_first_checkpoint + i] = b[out::first_checkpoint + i] - a[out::first_checkpoint + i];
   }

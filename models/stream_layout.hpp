@@ -19,6 +19,10 @@ enum Diff : std::size_t {
   d_burnout,
   d_better,  // 1 when the plan's final bookings beat the first plan's on this path
   d_goal,
+  d_first_cost_part,  // cost::part_count of them
+  d_exit_run_rate = d_first_cost_part + cost::part_count,
+  d_open_pipeline_value,
+  d_ramped_headcount,
   d_first_checkpoint,
 };
 

@@ -75,7 +75,7 @@ void enrol_training(WeekContext& cx) {
         break;
       }
     }
-    st.tally.costs += tp.cost_per_person * double(enrolled.size());
+    st.tally.charge(cost::training, tp.cost_per_person * double(enrolled.size()));
   }
 }
 

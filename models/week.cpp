@@ -3,6 +3,7 @@
 #include "models/week.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -152,9 +153,14 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
 
   // 3.6 Costs (active reps counted after attrition).
   const Params& P = cx.P;
-  st.tally.costs += P.team.salary * double(st.active_list.size()) / 52.0 +
-                    P.team.manager_salary * double(P.team.managers) / 52.0 +
-                    P.compensation.commission_rate * st.tally.bookings + P.costs.marketing_per_week;
+  const double salaries = P.team.salary * double(st.active_list.size()) / 52.0,
+               managers = P.team.manager_salary * double(P.team.managers) / 52.0,
+               commission = P.compensation.commission_rate * st.tally.bookings,
+               marketing = P.costs.marketing_per_week;
+  st.tally.costs += salaries + managers + commission + marketing;
+  std::array<double, cost::part_count>& parts = st.tally.cost_parts;
+  parts[cost::rep_salaries] += salaries, parts[cost::managers] += managers;
+  parts[cost::commission] += commission, parts[cost::marketing] += marketing;
   st.cumulative += st.tally.bookings;
 }
 
@@ -171,6 +177,9 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   S[out::goal_week] = inf;
   double hours_weeks = 0, hours_sum = 0;
   std::size_t next_cp = 0;
+  double* period = S + out::first_period(sc);
+  const int run_rate_from = weeks - out::run_rate_weeks(weeks);
+  double run_rate_sum = 0;
 
   for (int t = 0; t < weeks; ++t) {
     step_week(model, scratch, t);
@@ -206,6 +215,10 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
     rec(out::s_has_stepped, w.stepped > 0);
 
     S[out::cost] += w.costs;
+    for (std::size_t k = 0; k < cost::part_count; ++k)
+      S[out::first_cost_part + k] += w.cost_parts[k];
+    period[next_cp] += w.bookings;  // the period that ends at the next checkpoint
+    if (t >= run_rate_from) run_rate_sum += w.bookings;
     S[out::leavers] += w.leavers;
     S[out::hires] += w.hires;
     S[out::created] += double(w.created);
@@ -225,13 +238,21 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const Reps& R = st.reps;
   S[out::final_bookings] = st.cumulative;
+  S[out::exit_run_rate] = weeks > 0 ? run_rate_sum * (52.0 / out::run_rate_weeks(weeks)) : 0.0;
   if (!goal.revenue) S[out::goal_met] = nan, S[out::goal_week] = nan;
   S[out::all_checkpoints] = goal.checkpoints.empty() ? nan : 1.0;
   for (std::size_t i = 0; i < goal.checkpoints.size(); ++i)
     if (S[out::first_checkpoint + i] == 0) S[out::all_checkpoints] = 0;
   const double n = double(st.active_list.size());
   double burnout = 0, burnt = 0;
-  for (int r : st.active_list) burnout += R.burnout[r], burnt += R.burnout[r] > 0.7;
+  std::int64_t open = 0;
+  const Params& in_force = model.params(st.uses_plan_params);
+  for (int r : st.active_list) {
+    burnout += R.burnout[r], burnt += R.burnout[r] > 0.7;
+    open += R.open_total(r);
+    S[out::ramped_headcount] += ramp(in_force, R.tenure[r]) >= 1.0;
+  }
+  S[out::open_pipeline_value] = double(open) * in_force.pipeline.deal_mean;
   S[out::headcount_final] = n;
   S[out::burnout_final] = n > 0 ? burnout / n : nan;
   S[out::burnt_out_share_final] = n > 0 ? burnt / n : nan;

@@ -27,6 +27,7 @@
 #include "tools/results_h5.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
+#include "tools/xlsx_workbook.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -49,6 +50,7 @@ struct BatchArgs {
   std::optional<std::uint64_t> seed;
   std::optional<double> target_se;
   bool quiet = false, force = false;
+  std::string xlsx;  // --xlsx: batch.csv's table as an Excel workbook
 };
 
 struct Job {
@@ -259,6 +261,7 @@ Table consolidated(const std::vector<Job>& jobs) {
 
 int batch(const BatchArgs& a) {
   std::vector<Job> jobs = collect(a.inputs);
+  require_parent_folder(a.xlsx);
   const fs::path out(a.out);
   if (fs::exists(out) && !fs::is_directory(out))
     throw BadInput(fmt::format("-o {}: exists and is not a folder", a.out));
@@ -348,6 +351,7 @@ int batch(const BatchArgs& a) {
   }
   const Table table = consolidated(jobs);
   sim::write_text_atomically(out / "batch.csv", table.csv());
+  if (!a.xlsx.empty()) write_xlsx(a.xlsx, {table_sheet("Batch", table)});
 
   std::vector<const Job*> failed;
   std::size_t reused = 0;
@@ -397,6 +401,7 @@ void add_batch_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_flag("--force", a->force, "Run every file even when its results are up to date");
+  cmd->add_option("--xlsx", a->xlsx, "Also write batch.csv's table as an Excel workbook");
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return batch(*a); }});
 }

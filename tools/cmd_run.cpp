@@ -15,6 +15,7 @@
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
 #include "tools/terminal.hpp"
+#include "tools/xlsx_run.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -25,6 +26,8 @@ struct RunArgs {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   bool quiet = false, explain = false, streaming = false, strict = false;
+  bool detail = false;  // --detail: cost breakdown, checkpoint periods, state at the horizon
+  std::string xlsx;     // --xlsx: the tables as an Excel workbook
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
   double max_hours = 24;
@@ -36,6 +39,7 @@ int cmd_run(const RunArgs& a) {
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
   for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
+  require_parent_folder(a.xlsx);
   const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
   const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
@@ -67,6 +71,7 @@ int cmd_run(const RunArgs& a) {
   if (!a.quiet) {
     std::cout << format_table(sc, res);
     if (a.explain) std::cout << format_explain(sc, res);
+    if (a.detail) std::cout << format_detail(sc, res);
     if (a.target_se && precision.met)
       std::cout << fmt::format(
           "\nPrecision: P(goal) standard error {:.4f} <= target {:.4f} with "
@@ -86,6 +91,7 @@ int cmd_run(const RunArgs& a) {
   if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
   if (!a.h5.empty()) write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump());
   if (!a.report.empty()) write_run_report(a.report, a.h5, sc, res, summary.dump());
+  if (!a.xlsx.empty()) write_xlsx(a.xlsx, run_sheets(sc, res));
   if (!a.csv_dir.empty()) {
     std::filesystem::create_directories(a.csv_dir);
     sim::write_text_atomically(std::filesystem::path(a.csv_dir) / "summary.csv",
@@ -137,6 +143,12 @@ void add_run_command(CLI::App& app, Commands& commands) {
                 "Treat warnings (plan elements that cannot act) as errors: exit 2, nothing run");
   run->add_flag("--explain", ra->explain,
                 "Also print the pipeline's absorbing-chain figures beside the simulated ones");
+  run->add_flag("--detail", ra->detail,
+                "Also print the cost breakdown, the bookings per checkpoint period and the state "
+                "at the horizon (exit run-rate, open pipeline value, ramped headcount)");
+  run->add_option("--xlsx", ra->xlsx,
+                  "Write the tables as an Excel workbook (Plans, Comparison, Checkpoints, Weekly, "
+                  "Costs, Periods, Horizon)");
 
   commands.push_back({run, [ra] { return cmd_run(*ra); }});
 }

@@ -16,6 +16,7 @@
 #include "tools/cli.hpp"
 #include "tools/study.hpp"
 #include "tools/table_file.hpp"
+#include "tools/xlsx_workbook.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -27,6 +28,7 @@ struct SensitivityArgs {
   std::optional<std::uint64_t> seed;
   int threads = 0;
   bool quiet = false;
+  std::string xlsx;  // --xlsx: the ranked table as an Excel workbook
 };
 
 // "20%" -> 0.2; "0.2" -> 0.2.
@@ -72,6 +74,7 @@ int sensitivity(const SensitivityArgs& a) {
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
   for (const auto& f : {a.svg, a.csv, a.json}) require_parent_folder(f);
+  require_parent_folder(a.xlsx);
   const Metric metric = metric_option(
       a.metric.empty() ? (sc.base.goal.revenue ? "p_goal" : "final_bookings") : a.metric, sc);
   const double delta = parse_delta(a.delta);
@@ -244,6 +247,13 @@ int sensitivity(const SensitivityArgs& a) {
   }
   if (!a.csv.empty()) sim::write_text_atomically(a.csv, table.csv());
   if (!a.json.empty()) sim::write_text_atomically(a.json, js.dump(2) + "\n");
+  if (!a.xlsx.empty()) {
+    // The metric's columns are a probability or money, as the metric is.
+    const NumberFormat f = metric == Metric::p_goal ? NumberFormat::percent : NumberFormat::money;
+    write_xlsx(a.xlsx,
+               {table_sheet("Sensitivity", table,
+                            {{"at_low", f}, {"at_high", f}, {"swing", f}, {"swing_se", f}})});
+  }
 
   if (!a.quiet) {
     std::cout << fmt::format(
@@ -258,6 +268,7 @@ int sensitivity(const SensitivityArgs& a) {
                  "error is that of the paired difference.\n";
     for (const auto& f : {a.svg, a.csv, a.json})
       if (!f.empty()) std::cout << "Wrote " << f << "\n";
+    if (!a.xlsx.empty()) std::cout << "Wrote " << a.xlsx << "\n";
   }
   return 0;
 }
@@ -286,6 +297,7 @@ void add_sensitivity_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--svg", a->svg, "Write the tornado chart as SVG");
   cmd->add_option("--csv", a->csv, "Write the ranked table as CSV");
   cmd->add_option("--json", a->json, "Write the ranked table with standard errors as JSON");
+  cmd->add_option("--xlsx", a->xlsx, "Write the ranked table as an Excel workbook");
   cmd->add_option("--paths", a->paths, "Paths per run (default: the file's simulation.paths)")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));

@@ -18,6 +18,7 @@
 #include "tools/cli.hpp"
 #include "tools/study.hpp"
 #include "tools/table_file.hpp"
+#include "tools/xlsx_workbook.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -30,6 +31,7 @@ struct SweepArgs {
   std::optional<double> target_se;
   int threads = 0;
   bool quiet = false;
+  std::string xlsx;  // --xlsx: the table as an Excel workbook
 };
 
 std::string level_text(double v) { return fmt::format("{}", v); }
@@ -42,6 +44,7 @@ int sweep(const SweepArgs& a) {
   const std::string csv =
       a.csv.empty() ? std::filesystem::path(a.h5).replace_extension(".csv").string() : a.csv;
   require_parent_folder(csv);
+  require_parent_folder(a.xlsx);
   const Metric metric = metric_option(
       a.metric.empty() ? (sc.base.goal.revenue ? "p_goal" : "final_bookings") : a.metric, sc);
 
@@ -156,6 +159,7 @@ int sweep(const SweepArgs& a) {
   for (const auto& f : factors) keys.push_back(f.name);
   write_table_h5(a.h5, table, attrs, keys, sc.text);
   sim::write_text_atomically(csv, table.csv());
+  if (!a.xlsx.empty()) write_xlsx(a.xlsx, {table_sheet("Sweep", table)});
 
   if (!a.quiet) {
     std::cout << fmt::format("Sweep of plan '{}' in {}: {} points, {} paths each, seed {}\n",
@@ -210,6 +214,7 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(std::size_t(1), std::size_t(100000)));
   cmd->add_option("-o,--output", a->h5, "The HDF5 table to write")->required();
   cmd->add_option("--csv", a->csv, "The CSV to write (default: the output's name with .csv)");
+  cmd->add_option("--xlsx", a->xlsx, "Also write the table as an Excel workbook");
   cmd->add_option("--metric", a->metric,
                   "p_goal, final_bookings or profit: compared with the plan as written and used "
                   "by --target-se (default: p_goal when there is a goal)");

@@ -1,5 +1,6 @@
 #include "tools/summary_json.hpp"
 
+#include "models/cost_parts.hpp"
 #include "salesim/version.hpp"
 #include "sim/stats.hpp"
 
@@ -17,6 +18,49 @@ json quantiles(const Quantiles& q) {
   json j = json::object();
   for (std::size_t i = 0; i < q.size(); ++i) j[sim::kPercentileNames[i]] = num(q[i]);
   return j;
+}
+
+// Mean, standard error and the P10/P50/P90 of a figure over paths.
+json figure(const Figure& f) {
+  json j = mean_se(f.est);
+  j["p10"] = num(f.q[1]);
+  j["p50"] = num(f.q[3]);
+  j["p90"] = num(f.q[5]);
+  return j;
+}
+
+// The --detail figures of a plan: what its cost pays for, its bookings per checkpoint period
+// and the state it leaves at the horizon.
+void add_detail(json& p, const PlanDetail& d) {
+  json costs = json::object();
+  for (std::size_t k = 0; k < cost::part_count; ++k)
+    costs[cost::part_names[k]] = figure(d.cost_parts[k]);
+  p["cost_breakdown"] = costs;
+  p["bookings_by_period"] = json::array();
+  for (const auto& b : d.periods) {
+    json j = figure(b.bookings);
+    j["from_week"] = b.from_week;
+    j["to_week"] = b.to_week;
+    j["checkpoint"] = b.checkpoint.empty() ? json(nullptr) : json(b.checkpoint);
+    p["bookings_by_period"].push_back(j);
+  }
+  json run_rate = figure(d.exit_run_rate);
+  run_rate["weeks"] = d.run_rate_weeks;
+  json open = figure(d.open_pipeline_value);
+  open["basis"] = "face";  // open opportunities x deal mean, not weighted by win probability
+  p["horizon"] = {{"exit_run_rate", run_rate},
+                  {"open_pipeline_value", open},
+                  {"ramped_headcount", figure(d.ramped_headcount)}};
+}
+
+void add_detail_diff(json& c, const DetailDiff& d) {
+  json costs = json::object();
+  for (std::size_t k = 0; k < cost::part_count; ++k)
+    costs[cost::part_names[k]] = mean_se(d.cost_parts[k]);
+  c["cost_breakdown_diff"] = costs;
+  c["exit_run_rate_diff"] = mean_se(d.exit_run_rate);
+  c["open_pipeline_value_diff"] = mean_se(d.open_pipeline_value);
+  c["ramped_headcount_diff"] = mean_se(d.ramped_headcount);
 }
 
 json plan_json(const PlanResult& r) {
@@ -56,6 +100,7 @@ json plan_json(const PlanResult& r) {
                  {"hours_per_rep_week_mean", num(r.hours_per_rep_week.mean)}};
   p["pipeline"] = {
       {"created_mean", r.created.mean}, {"won_mean", r.won.mean}, {"lost_mean", r.lost.mean}};
+  add_detail(p, r.detail);
   return p;
 }
 
@@ -101,7 +146,10 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   j["plans"] = json::array();
   for (std::size_t i = 0; i < res.plans.size(); ++i) {
     json p = plan_json(res.plans[i]);
-    if (i > 0) p["vs_first"] = comparison_json(res.comparisons[i - 1], res.plans[i]);
+    if (i > 0) {
+      p["vs_first"] = comparison_json(res.comparisons[i - 1], res.plans[i]);
+      add_detail_diff(p["vs_first"], res.comparisons[i - 1].detail);
+    }
     j["plans"].push_back(p);
   }
   return j;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/cost_parts.hpp"
 #include "models/outputs.hpp"
 #include "models/pipeline_graph.hpp"
 #include "tools/table_file.hpp"
@@ -129,12 +130,90 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
   return s;
 }
 
+std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
+  std::string s;
+  std::size_t w = 18;
+  for (const auto& r : res.plans) w = std::max(w, r.name.size() + 2);
+  auto row = [&](const std::string& label, auto cell) {
+    s += fmt::format("{:<26}", label);
+    for (const auto& r : res.plans) s += fmt::format("{:>{}}", cell(r), w);
+    s += "\n";
+  };
+  auto mean_se = [](const Figure& f) { return money(f.est.mean) + " ±" + money(f.est.se); };
+  auto range = [](const Figure& f) {
+    return money(f.q[1].value_or(NAN)) + "-" + money(f.q[5].value_or(NAN));
+  };
+
+  s += "\nCost breakdown (mean over paths; the parts add up to the cost):\n";
+  row("plan", [](const PlanResult& r) { return r.name; });
+  for (std::size_t k = 0; k < cost::part_count; ++k)
+    row(cost::part_names[k],
+        [&](const PlanResult& r) { return money(r.detail.cost_parts[k].est.mean); });
+  row("total", [](const PlanResult& r) { return money(r.cost.mean); });
+  if (!res.comparisons.empty()) {
+    s += fmt::format("Cost difference from '{}' (paired, ± se):\n", res.plans[0].name);
+    for (std::size_t k = 0; k < cost::part_count; ++k) {
+      s += fmt::format("{:<26}{:>{}}", cost::part_names[k], "-", w);
+      for (const auto& c : res.comparisons)
+        s += fmt::format(
+            "{:>{}}", money(c.detail.cost_parts[k].mean) + " ±" + money(c.detail.cost_parts[k].se),
+            w);
+      s += "\n";
+    }
+  }
+
+  s += "\nBookings per checkpoint period (mean ± se):\n";
+  row("weeks", [](const PlanResult& r) { return r.name; });
+  if (!res.plans.empty())
+    for (std::size_t i = 0; i < res.plans[0].detail.periods.size(); ++i) {
+      const PeriodBookings& p = res.plans[0].detail.periods[i];
+      const std::string label = fmt::format(
+          "{}-{} {}", p.from_week, p.to_week,
+          p.checkpoint.empty() ? std::string("(to horizon)") : p.checkpoint.substr(0, 12));
+      row(label, [&](const PlanResult& r) { return mean_se(r.detail.periods[i].bookings); });
+    }
+
+  const int n = res.plans.empty() ? 0 : res.plans[0].detail.run_rate_weeks;
+  s += fmt::format("\nAt the horizon (exit run-rate: bookings of the last {} weeks x 52/{}{}):\n",
+                   n, n, n < 13 ? ", the whole horizon being shorter than 13 weeks" : "");
+  row("plan", [](const PlanResult& r) { return r.name; });
+  row("exit run-rate", [&](const PlanResult& r) { return mean_se(r.detail.exit_run_rate); });
+  row("exit run-rate P10-P90", [&](const PlanResult& r) { return range(r.detail.exit_run_rate); });
+  row("open pipeline (face)",
+      [&](const PlanResult& r) { return mean_se(r.detail.open_pipeline_value); });
+  row("ramped headcount", [](const PlanResult& r) {
+    return fmt::format("{:.1f} ±{:.1f}", r.detail.ramped_headcount.est.mean,
+                       r.detail.ramped_headcount.est.se);
+  });
+  row("headcount",
+      [](const PlanResult& r) { return fmt::format("{:.1f}", r.headcount_final.mean); });
+  if (!res.comparisons.empty()) {
+    s += fmt::format("{:<26}{:>{}}", "run-rate diff ± se", "-", w);
+    for (const auto& c : res.comparisons)
+      s += fmt::format("{:>{}}",
+                       money(c.detail.exit_run_rate.mean) + " ±" + money(c.detail.exit_run_rate.se),
+                       w);
+    s += "\n";
+  }
+  return s;
+}
+
 std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
   std::string s =
       "scenario,plan,paths,p_goal,p_goal_se,p_all_checkpoints,final_bookings_mean,"
       "final_bookings_se,final_bookings_p10,final_bookings_p50,final_bookings_p90,cost_mean,"
       "profit_mean,burnout_mean_final,burnt_out_share_final,leavers_mean,headcount_final_mean,"
-      "bookings_diff_vs_first,bookings_diff_se,p_better,cost_diff_vs_first,roi\n";
+      "bookings_diff_vs_first,bookings_diff_se,p_better,cost_diff_vs_first,roi";
+  // Added columns, after the original ones: the cost parts, the checkpoints (named as the sweep
+  // CSV names them), the state at the horizon and the paired run-rate difference.
+  for (std::size_t k = 0; k < cost::part_count; ++k)
+    s += fmt::format(",cost_{}_mean", cost::part_names[k]);
+  for (const auto& cp : sc.base.goal.checkpoints)
+    s += "," + csv_field(spreadsheet_safe("p_" + cp.label)) + "," +
+         csv_field(spreadsheet_safe("p_" + cp.label + "_se"));
+  s += ",exit_run_rate_mean,exit_run_rate_se,open_pipeline_value_mean,open_pipeline_value_se,"
+       "ramped_headcount_mean,ramped_headcount_se,exit_run_rate_diff_vs_first,"
+       "exit_run_rate_diff_se\n";
   auto f = [](std::optional<double> v) {
     return v && std::isfinite(*v) ? fmt::format("{:.10g}", *v) : std::string();
   };
@@ -159,6 +238,14 @@ std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
         f(c ? std::optional(c->bookings_diff.se) : std::nullopt),
         f(c ? std::optional(c->p_better) : std::nullopt),
         f(c ? std::optional(c->cost_diff.mean) : std::nullopt), f(c ? c->roi : std::nullopt));
+    s.pop_back();  // the added columns continue the row
+    const PlanDetail& d = r.detail;
+    for (const Figure& part : d.cost_parts) s += "," + f(part.est.mean);
+    for (const auto& cp : r.checkpoints) s += "," + f(cp.met.mean) + "," + f(cp.met.se);
+    for (const Figure* x : {&d.exit_run_rate, &d.open_pipeline_value, &d.ramped_headcount})
+      s += "," + f(x->est.mean) + "," + f(x->est.se);
+    s += "," + f(c ? std::optional(c->detail.exit_run_rate.mean) : std::nullopt) + "," +
+         f(c ? std::optional(c->detail.exit_run_rate.se) : std::nullopt) + "\n";
   }
   return s;
 }
