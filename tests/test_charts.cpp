@@ -303,7 +303,8 @@ TEST(Charts, CoincidingLinesAreOffsetSoEveryOneStaysVisible) {
   const std::string svg = line_chart_svg(c);
   EXPECT_EQ(parse_svg(svg).substr(0, 3), "ok ");
   // Drawn apart, and not on the axis: the flat lines lie inside the plot, above its bottom.
-  static const std::regex line(R"re(<path d="M[-0-9.]+ ([-0-9.]+)L[^"]*" fill="none" stroke="[^"]+" stroke-width="2.2")re");
+  static const std::regex line(
+      R"re(<path d="M[-0-9.]+ ([-0-9.]+)L[^"]*" fill="none" stroke="[^"]+" stroke-width="2.2")re");
   std::set<std::string> ys;
   for (std::sregex_iterator it(svg.begin(), svg.end(), line), end; it != end; ++it)
     ys.insert((*it)[1]);

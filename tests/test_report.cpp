@@ -392,9 +392,9 @@ TEST_F(Report, HeadlineHoldsIfTheAssumptionsHoldAndNamesTheOneItLeansOn) {
   // --no-sensitivity skips it and says so.
   std::string out;
   const auto h = (dir / "nosens.html").string();
-  ASSERT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " + h + " --no-sensitivity"),
-                  &out),
-            0)
+  ASSERT_EQ(
+      shell(salesim("report " + (dir / "r.h5").string() + " -o " + h + " --no-sensitivity"), &out),
+      0)
       << out;
   const std::string page = test::read_file(h);
   EXPECT_EQ(page.find("leans most on"), std::string::npos);
@@ -406,17 +406,18 @@ TEST_F(Report, SensitivityOfTheReportEqualsSalesimSensitivity) {
   // `salesim sensitivity` on the same paths and seed.
   std::string out;
   const auto js = (dir / "sens.json").string();
-  ASSERT_EQ(shell(salesim("sensitivity " + test::example() +
-                          " --plan targeted-effectiveness --paths 300 --seed 11 --quiet --json " +
-                          js),
-                  &out),
-            0)
+  ASSERT_EQ(
+      shell(salesim("sensitivity " + test::example() +
+                    " --plan targeted-effectiveness --paths 300 --seed 11 --quiet --json " + js),
+            &out),
+      0)
       << out;
   const json sens = json::parse(test::read_file(js));
   ASSERT_EQ(sens["levers"].size(), 1u);
   const double lo = sens["levers"][0]["at_low"]["mean"], hi = sens["levers"][0]["at_high"]["mean"];
   const std::string table = html.substr(html.find("<table class=\"data sensitivity\">"));
-  const std::string row = table.substr(0, table.find("</tr>", table.find("org.coaching_hours_per_rep")));
+  const std::string row =
+      table.substr(0, table.find("</tr>", table.find("org.coaching_hours_per_rep")));
   EXPECT_NE(row.find(tools::report::Fmt::prob(lo)), std::string::npos) << row;
   EXPECT_NE(row.find(tools::report::Fmt::prob(hi)), std::string::npos) << row;
   EXPECT_NEAR(double(sens["base"]["mean"]), double(summary["plans"][2]["goal"]["p_met"]), 1e-12)
@@ -426,9 +427,8 @@ TEST_F(Report, SensitivityOfTheReportEqualsSalesimSensitivity) {
 TEST_F(Report, RunReportTakesEveryOptionOfReport) {
   // run --report with the report's options (this used to fail: "arguments were not expected")
   // gives the report that run -o then report give.
-  const std::string opts =
-      " --client 'ACME' --currency '$' --title 'FY25' --charts " + (dir / "run-charts").string() +
-      " --no-sensitivity";
+  const std::string opts = " --client 'ACME' --currency '$' --title 'FY25' --charts " +
+                           (dir / "run-charts").string() + " --no-sensitivity";
   std::string out;
   const auto one = (dir / "one-step.html").string(), two = (dir / "two-step.html").string();
   ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 200 --seed 5 --quiet --report " +
@@ -448,7 +448,9 @@ TEST_F(Report, RunReportTakesEveryOptionOfReport) {
             0)
       << out;
   const std::string a = test::read_file(one), b = test::read_file(two);
-  auto client = [](const std::string& h) { return h.substr(0, h.find("<section id=\"analysts\"")); };
+  auto client = [](const std::string& h) {
+    return h.substr(0, h.find("<section id=\"analysts\""));
+  };
   EXPECT_EQ(client(a), client(b));
   EXPECT_NE(a.find("Prepared for <strong>ACME</strong>"), std::string::npos);
   EXPECT_NE(a.find("Goal $16M"), std::string::npos);
@@ -467,10 +469,13 @@ TEST_F(Report, PrintRulesKeepHeadingsWithTheirContentAndChartsWhole) {
   const std::string css = html.substr(html.find("@media print"));
   EXPECT_EQ(css.find("section { break-before:page; }"), std::string::npos)
       << "sections flow on (a page per section made 17 pages)";
-  EXPECT_NE(css.find("h2, h3, h4, caption, figcaption { break-after:avoid-page;"), std::string::npos);
+  EXPECT_NE(css.find("h2, h3, h4, caption, figcaption { break-after:avoid-page;"),
+            std::string::npos);
   EXPECT_NE(css.find("figure.chart, table.data, .card, .lead"), std::string::npos);
   EXPECT_NE(css.find("break-inside:avoid"), std::string::npos);
-  EXPECT_NE(css.find("section#analysts { break-before:page; }"), std::string::npos);
+  EXPECT_NE(css.find(".keep { break-inside:avoid; }"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"checkpoints\"><div class=\"keep\"><h2>"), std::string::npos)
+      << "a heading is kept with its first content";
 }
 
 TEST(ReportFormat, MoneyProbabilitiesAndDates) {

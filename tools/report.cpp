@@ -291,22 +291,22 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace
 pre.scenario { font-size:11.5px; background:var(--soft); padding:12px 16px; border-radius:6px; white-space:pre-wrap; word-break:break-word; }
 footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px solid var(--line); font-size:12px; color:var(--muted); }
 @media (max-width: 800px) { .grid2, .grid3 { grid-template-columns:1fr; } main, header.cover { padding:0 14px; } }
-@page { size: A4 landscape; margin: 11mm 12mm; }
+@page { size: A4 landscape; margin: 8mm 10mm; }
 @media print {
-  body { font-size:11px; line-height:1.4; }
+  body { font-size:10.5px; line-height:1.35; }
   nav.toc, .no-print { display:none; }
   main, header.cover, footer { max-width:none; padding:0; }
-  /* Sections flow on; the analysts' appendix starts a page. No heading is left at the foot of a
-     page without its content, and no chart, table, card or list item is split. */
-  section#analysts { break-before:page; }
+  /* Sections flow on (a page each made 17 pages). A heading is kept with its first content
+     (.keep), and no chart, table, card or list item is split. */
+  .keep { break-inside:avoid; }
   h2, h3, h4, caption, figcaption { break-after:avoid-page; break-inside:avoid; }
   h2 + p, h3 + p, h4 + p, h4 + ul, h2 + .lead, .lead + table { break-before:avoid-page; }
   figure.chart, table.data, .card, .lead, .changes li, dl.params dd, dl.params dt, tr, svg { break-inside:avoid; }
   dl.params dt { break-after:avoid-page; }
-  h2 { margin-top:14px; }
+  h2 { margin-top:8px; }
   .grid2 { grid-template-columns:repeat(2, minmax(0, 1fr)); }
   .grid3 { grid-template-columns:repeat(3, minmax(0, 1fr)); }
-  pre.scenario { font-size:8px; line-height:1.25; column-count:2; column-gap:18px; }
+  pre.scenario { font-size:6.5px; line-height:1.12; column-count:4; column-gap:10px; padding:6px 8px; margin:4px 0; }
   header.cover { padding-top:0; padding-bottom:8px; }
   header.cover h1 { font-size:21px; }
   h2 { font-size:17px; margin-bottom:5px; }
@@ -316,15 +316,22 @@ footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px 
   .lead { padding:5px 14px; margin:5px 0 8px; }
   .lead p { margin:5px 0; }
   .lead p.answer { font-size:14px; }
-  .cards { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:8px; margin:8px 0; }
-  .card { padding:6px 9px; }
-  .card .big { font-size:22px; }
-  .card .desc { min-height:0; font-size:11px; }
-  .card dl { gap:3px 10px; margin-top:5px; padding-top:5px; }
-  .card dd { font-size:12px; }
-  figure.chart { margin:4px 0; }
-  figure.chart svg { max-height:80mm; }
-  .grid2 figure.chart svg { max-height:66mm; }
+  /* On paper the cards keep the plan, its description and its chance; their figures are in
+     the table above. */
+  .cards { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:6px; margin:6px 0; }
+  .card { padding:5px 8px; }
+  .card .big { font-size:18px; margin-top:2px; }
+  .card .sub { font-size:10px; }
+  .card .desc { min-height:0; font-size:10px; }
+  .card dl { display:none; }
+  figure.chart { margin:3px 0; }
+  /* Fixed heights (the drawing keeps its proportions inside): the page flow knows each
+     chart's size. Four small multiples a row for the fans and the people charts. */
+  figure.chart svg { height:54mm; max-height:none; }
+  .grid2 figure.chart svg { height:50mm; }
+  .grid2.diffs { grid-template-columns:repeat(3, minmax(0, 1fr)); }
+  .grid2.fans, .grid2.people { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:4px 10px; }
+  .grid2.fans figure.chart svg, .grid2.people figure.chart svg { height:44mm; }
   table.data { margin:5px 0; font-size:10.5px; }
   table.data th, table.data td { padding:2px 7px; }
   dl.params { font-size:11px; gap:2px 14px; }

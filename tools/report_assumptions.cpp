@@ -145,11 +145,12 @@ std::optional<Scenario> parse_scenario(const ReportData& d) {
 }
 
 std::string assumptions_section(Page& pg) {
-  std::string h = R"(<section id="assumptions"><h2>Assumptions</h2>)";
+  std::string h = R"(<section id="assumptions"><div class="keep"><h2>Assumptions</h2>)";
   if (!pg.scenario)
     return h +
            "<p>This salesim cannot read the scenario stored in the results file, so its "
-           "parameters are not summarised here; the file as run is in the appendix.</p></section>";
+           "parameters are not summarised here; the file as run is in the "
+           "appendix.</p></div></section>";
   const Scenario& sc = *pg.scenario;
   const Params& p = sc.base;
   const Fmt& f = pg.f;
@@ -261,7 +262,7 @@ std::string assumptions_section(Page& pg) {
     for (const auto& x : planned) list += x + " ";
     item("In every plan", list);
   }
-  h += "</dl>";
+  h += "</dl></div>";
   h +=
       R"(<table class="data"><caption>The sales pipeline, stage by stage</caption><thead><tr><th>Stage</th><th class="t">Skill it needs</th><th>Hours per opportunity per week</th><th>Leave the stage per week</th><th>Advance (skill 0 to 1)</th><th>Lost per week if not worked</th><th>Open per rep at the start</th></tr></thead><tbody>)" +
       stages + "</tbody></table>";
@@ -271,11 +272,11 @@ std::string assumptions_section(Page& pg) {
     const PlanSpec* spec = nullptr;
     for (const auto& ps : sc.plans)
       if (ps.name == pg.d.plans[i].name) spec = &ps;
-    h += fmt::format("<h4>{}{}</h4>", pg.plan_name(i),
+    h += fmt::format("<div class=\"keep\"><h4>{}{}</h4>", pg.plan_name(i),
                      pg.d.plans[i].description.empty()
                          ? ""
                          : " <span class=\"note\">" + esc(pg.d.plans[i].description) + "</span>");
-    h += spec ? plan_changes(pg, *spec) : "<p>Not in the stored scenario.</p>";
+    h += (spec ? plan_changes(pg, *spec) : "<p>Not in the stored scenario.</p>") + "</div>";
   }
   return h + "</section>";
 }
@@ -283,7 +284,7 @@ std::string assumptions_section(Page& pg) {
 std::string method_section(Page& pg) {
   const auto& s = pg.s;
   const Fmt& f = pg.f;
-  std::string h = R"(<section id="method"><h2>Method</h2>)";
+  std::string h = R"(<section id="method"><div class="keep"><h2>Method</h2>)";
   h += fmt::format(
       "<p><strong>Simulation.</strong> salesim simulated each plan week by week over {} "
       "possible futures (Monte Carlo paths) of {} weeks, with seed {}: every rep's skills, "
@@ -291,6 +292,7 @@ std::string method_section(Page& pg) {
       "moves. The same seed gives the same results on any computer.</p>",
       f.fig(s, "/paths", Kind::count), f.fig(s, "/horizon_weeks", Kind::count),
       esc(s["seed"].dump()));
+  h += "</div>";  // the keep: heading and first paragraph
   h += "<p><strong>Same futures for every plan.</strong> Every plan meets the same market, the "
        "same people and the same luck wherever it does not change them (common random "
        "numbers). Differences between plans are therefore the plans' doing, and the paired "
@@ -376,8 +378,9 @@ std::string analysts_appendix(Page& pg) {
   row("Results file", fmt::format("<code>{}</code>, format {}, created {}", esc(pg.d.file),
                                   esc(pg.d.format_version), esc(pg.d.created)));
   h += "</tbody></table>";
-  h += R"(</section><section id="scenario"><h3>The scenario file as run</h3><pre class="scenario">)" +
-       esc(pg.d.scenario_text) + "</pre></section>";
+  h +=
+      R"(</section><section id="scenario"><h3>The scenario file as run</h3><pre class="scenario">)" +
+      esc(pg.d.scenario_text) + "</pre></section>";
   return h;
 }
 

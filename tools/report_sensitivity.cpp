@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <cmath>
+#include <limits>
 
 #include "models/keys.hpp"
 #include "sim/progress.hpp"
