@@ -4,6 +4,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <regex>
+#include <set>
 
 #include "test_support.hpp"
 #include "tools/charts.hpp"
@@ -150,6 +152,164 @@ TEST(Charts, TornadoSortsBySwingAndLabelsTheEnds) {
   t.sort = false;
   const std::string unsorted = tornado_svg(t);
   EXPECT_LT(unsorted.find(">attrition<"), unsorted.find(">deal size<"));
+}
+
+// The texts of an SVG with their estimated boxes (the writer's own width estimate).
+struct SvgText {
+  std::string text;
+  Box box;
+};
+std::vector<SvgText> svg_texts(const std::string& svg) {
+  static const std::regex re(
+      R"re(<text x="([-0-9.]+)" y="([-0-9.]+)" font-size="([0-9.]+)" text-anchor="(\w+)"[^>]*>([^<]*)</text>)re");
+  std::vector<SvgText> out;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), re), end; it != end; ++it) {
+    const double x = std::stod((*it)[1]), y = std::stod((*it)[2]), size = std::stod((*it)[3]);
+    const std::string t = (*it)[5], anchor = (*it)[4];
+    std::size_t n = 0;
+    for (unsigned char c : t) n += (c & 0xC0) != 0x80;
+    const double w = 0.56 * size * double(n);
+    const double x0 = anchor == "end" ? x - w : anchor == "middle" ? x - w / 2 : x;
+    out.push_back({t, {x0, y - 0.8 * size, x0 + w, y + 0.2 * size}});
+  }
+  return out;
+}
+
+TEST(Charts, TornadoOfAProbabilityStaysWithin0And100AndItsLabelsDoNotCollide) {
+  TornadoChart t;
+  t.frame = {"tornado-p", "What moves P(goal)", "Near certain, but not for every input."};
+  t.value = {"P(goal) (%)", 0.0, 1.0, {}, Axis::Format::percent};
+  t.base = 0.99;
+  // Ends at 100% with whiskers past it, one near 0 with whiskers below it, both ends on the
+  // same side, and ends close together.
+  t.bars = {{"prospecting.yield.top", 0.015, 1.0, "0.48", "0.72", 0.01, 0.04},
+            {"pipeline.deal_size.mean", 0.40, 1.0, "25.6k", "38.4k", 0.05, 0.03},
+            {"people.attrition_annual", 0.985, 0.995, "0.144", "0.216", 0.01, 0.01},
+            {"org.coaching_hours_per_rep", 0.97, 0.999, "1", "1.5", 0.02, 0.02}};
+  const std::string svg = tornado_svg(t);
+  EXPECT_EQ(parse_svg(svg).substr(0, 3), "ok ");
+  // Axis ticks: percentages within 0..100 only (it used to run -20%..120%).
+  static const std::regex tick(R"(>(-?[0-9]+)%<)");
+  int ticks = 0;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), tick), end; it != end; ++it, ++ticks) {
+    const int v = std::stoi((*it)[1]);
+    EXPECT_GE(v, 0) << (*it)[0];
+    EXPECT_LE(v, 100) << (*it)[0];
+  }
+  EXPECT_GE(ticks, 3);
+  EXPECT_NE(svg.find(">0%<"), std::string::npos);
+  EXPECT_NE(svg.find(">100%<"), std::string::npos);
+  // Every label and setting is there and inside the chart; no two texts overlap.
+  const auto texts = svg_texts(svg);
+  const double width = 720;
+  for (const char* s : {"prospecting.yield.top", "pipeline.deal_size.mean",
+                        "people.attrition_annual", "org.coaching_hours_per_rep", "0.48", "0.72",
+                        "25.6k", "38.4k", "0.144", "0.216", "1", "1.5"}) {
+    bool found = false;
+    for (const auto& x : texts)
+      if (x.text == s) {
+        found = true;
+        EXPECT_GE(x.box.x0, 0) << s;
+        EXPECT_LE(x.box.x1, width) << s;
+      }
+    EXPECT_TRUE(found) << s << " is missing";
+  }
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    for (std::size_t j = i + 1; j < texts.size(); ++j)
+      EXPECT_FALSE(texts[i].box.overlaps(texts[j].box))
+          << "'" << texts[i].text << "' overlaps '" << texts[j].text << "'";
+  // Whiskers stop at the plot's ends (the x of 0% and of 100%).
+  static const std::regex whisker(R"re(<path d="M([-0-9.]+) [-0-9.]+H([-0-9.]+)M)re");
+  double lo = 1e9, hi = -1e9;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), whisker), end; it != end; ++it)
+    lo = std::min(lo, std::stod((*it)[1])), hi = std::max(hi, std::stod((*it)[2]));
+  double x0 = 1e9, x100 = -1e9;
+  for (const auto& x : texts) {
+    if (x.text == "0%") x0 = (x.box.x0 + x.box.x1) / 2;
+    if (x.text == "100%") x100 = (x.box.x0 + x.box.x1) / 2;
+  }
+  EXPECT_GE(lo, x0 - 0.6);
+  EXPECT_LE(hi, x100 + 0.6);
+}
+
+// Four plans' median lines rising through three checkpoints, with a goal line: the situation
+// of the report's first chart.
+LineChart medians() {
+  LineChart c;
+  c.frame = {"medians", "Median cumulative bookings by plan", "Four plans.", 900, 420};
+  c.x = {"Week", 0.0, 52.0, {}, Axis::Format::integer};
+  c.y = {"Cumulative bookings", 0.0, {}, {}, Axis::Format::compact};
+  const double slope[] = {290000, 300000, 320000, 305000};
+  for (int i = 0; i < 4; ++i) {
+    Series s{"plan " + std::to_string(i), {}, {}, {}};
+    for (int w = 0; w <= 52; ++w) s.x.push_back(w), s.y.push_back(w * slope[i]);
+    s.marker_every = 6;
+    c.series.push_back(s);
+  }
+  c.hlines = {{16e6, "Goal 16M"}};
+  c.points = {{13, 3.6e6, "Q1 3.6M"}, {26, 7.7e6, "Q2 7.7M"}, {39, 11.8e6, "Q3 11.8M"}};
+  c.points_legend = "checkpoint target";
+  return c;
+}
+
+TEST(Charts, CheckpointLabelsSitNextToTheirDiamondsAndNeverCollide) {
+  const LineChart c = medians();
+  const LineLayout l = line_chart_layout(c);
+  ASSERT_EQ(l.point_labels.size(), 3u);
+  std::vector<Box> all = l.point_labels;
+  all.insert(all.end(), l.hline_labels.begin(), l.hline_labels.end());
+  for (std::size_t i = 0; i < all.size(); ++i)
+    for (std::size_t j = i + 1; j < all.size(); ++j)
+      EXPECT_FALSE(all[i].overlaps(all[j])) << "labels " << i << " and " << j << " collide";
+  for (std::size_t i = 0; i < l.point_labels.size(); ++i) {
+    for (const Box& m : l.point_marks)
+      EXPECT_FALSE(l.point_labels[i].overlaps(m)) << "label " << i << " covers a diamond";
+    // Next to its own diamond: the gap between the boxes is at most a few px.
+    const Box &b = l.point_labels[i], &m = l.point_marks[i];
+    const double gx = std::max({0.0, b.x0 - m.x1, m.x0 - b.x1});
+    const double gy = std::max({0.0, b.y0 - m.y1, m.y0 - b.y1});
+    EXPECT_LE(std::hypot(gx, gy), 12) << "label " << i << " is away from its diamond";
+    EXPECT_GE(b.x0, l.plot.x0);
+    EXPECT_LE(b.x1, c.frame.width);
+  }
+  // The drawn texts are where the layout says.
+  const std::string svg = line_chart_svg(c);
+  for (const auto& t : svg_texts(svg))
+    if (t.text == "Q2 7.7M") {
+      EXPECT_NEAR(t.box.x0, l.point_labels[1].x0 + 2, 0.2);
+      EXPECT_NEAR(t.box.x1, l.point_labels[1].x1 - 2, 0.2);
+    }
+}
+
+TEST(Charts, CoincidingLinesAreOffsetSoEveryOneStaysVisible) {
+  LineChart c;
+  c.frame = {"hours", "Hours worked per rep", "Three plans work the same hours.", 560, 360};
+  c.x = {"Week", 0.0, 52.0, {}, Axis::Format::integer};
+  c.y.label = "Hours per rep per week";
+  for (int i = 0; i < 4; ++i) {
+    Series s{"plan " + std::to_string(i), {}, {}, {}};
+    for (int w = 1; w <= 52; ++w) s.x.push_back(w), s.y.push_back(i == 1 ? 55.0 : 46.0);
+    s.marker_every = 8;
+    c.series.push_back(s);
+  }
+  const LineLayout l = line_chart_layout(c);
+  ASSERT_EQ(l.series_offset.size(), 4u);
+  EXPECT_EQ(l.series_offset[0], 0);
+  EXPECT_EQ(l.series_offset[1], 0) << "a line of its own stays where it is";
+  EXPECT_NE(l.series_offset[2], 0);
+  EXPECT_NE(l.series_offset[3], 0);
+  EXPECT_NE(l.series_offset[2], l.series_offset[3]);
+  for (double o : l.series_offset) EXPECT_LE(std::fabs(o), 6.0) << "offsets stay small";
+  const std::string svg = line_chart_svg(c);
+  EXPECT_EQ(parse_svg(svg).substr(0, 3), "ok ");
+  // Drawn apart, and not on the axis: the flat lines lie inside the plot, above its bottom.
+  static const std::regex line(
+      R"re(<path d="M[-0-9.]+ ([-0-9.]+)L[^"]*" fill="none" stroke="[^"]+" stroke-width="2.2")re");
+  std::set<std::string> ys;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), line), end; it != end; ++it)
+    ys.insert((*it)[1]);
+  EXPECT_EQ(ys.size(), 4u) << "four lines at four heights";
+  for (const auto& y : ys) EXPECT_LT(std::stod(y), l.plot.y1 - 3) << "on the axis";
 }
 
 TEST(Charts, StylesDifferInEveryAttributeForTheFirstSeven) {

@@ -160,7 +160,7 @@ TEST_F(Report, HeadlineFiguresOfEveryPlanAreShown) {
 
 TEST_F(Report, HasEverySectionAndLoadsNothingFromOutside) {
   for (const char* id : {"answer", "bookings", "checkpoints", "comparison", "people", "money",
-                         "assumptions", "method", "scenario"})
+                         "assumptions", "method", "analysts", "scenario"})
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\""), std::string::npos) << id;
   EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
   EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
@@ -168,6 +168,8 @@ TEST_F(Report, HasEverySectionAndLoadsNothingFromOutside) {
   EXPECT_NE(html.find("ACME &lt;Ltd&gt; &amp; Co"), std::string::npos) << "the client, escaped";
   EXPECT_NE(html.find("targeted-effectiveness"), std::string::npos);
   EXPECT_NE(html.find("org.coaching_hours_per_rep"), std::string::npos) << "a plan's change";
+  EXPECT_GT(html.find("org.coaching_hours_per_rep"), html.find("<section id=\"analysts\""))
+      << "key names only in the analysts' appendix";
   EXPECT_NE(html.find("What the model leaves out"), std::string::npos);
   for (const char* bad : {"<link", "@import", "<iframe", "<object", "<embed"})
     EXPECT_EQ(html.find(bad), std::string::npos) << bad;
@@ -335,6 +337,145 @@ TEST_F(Report, AScenarioWithoutGoalOrDatesStillReports) {
   EXPECT_NE(page.find("Small &lt;team&gt;"), std::string::npos);
   EXPECT_NE(page.find(">Week<"), std::string::npos) << "weeks, not dates";
   EXPECT_FALSE(std::regex_search(page, std::regex(R"(\b(nan|inf)\b)", std::regex::icase)));
+}
+
+// The client part: the page before the analysts' appendix, as text (no tags, styles, scripts).
+std::string client_text(const std::string& html) {
+  std::string body = html.substr(0, html.find("<section id=\"analysts\""));
+  body = body.substr(body.find("<body>"));
+  body = std::regex_replace(body, std::regex(R"(<script[\s\S]*?</script>)"), " ");
+  body = std::regex_replace(body, std::regex("<[^>]*>"), " ");
+  return body;
+}
+
+TEST_F(Report, ClientPartHasNoKeyNamesFileNamesOrPointersToDocs) {
+  ASSERT_NE(html.find("<section id=\"analysts\""), std::string::npos);
+  const std::string text = client_text(html);
+  std::smatch m;
+  EXPECT_FALSE(std::regex_search(text, m, std::regex(R"([a-z_]+\.[a-z_]+)")))
+      << "a key name in the client part: '" << m.str() << "' in ..."
+      << text.substr(std::max<long>(0, long(m.position()) - 80), 160);
+  for (const char* bad : {"quota-carrying", "docs/", "awareness of the activities they avoid is",
+                          "null", "salesim sensitivity"})
+    EXPECT_EQ(text.find(bad), std::string::npos) << bad;
+  // The keys are in the appendix instead.
+  const std::string appendix = html.substr(html.find("<section id=\"analysts\""));
+  for (const char* key : {"org.coaching_hours_per_rep", "prospecting.target_hours",
+                          "pipeline.deal_size.mean", "people.attrition_annual"})
+    EXPECT_NE(appendix.find(key), std::string::npos) << key;
+}
+
+TEST_F(Report, WeeksAreTheFilesWeekNumbersWithTheirDates) {
+  // push-activity hires 5 reps at week 5 of the file (t = 4): week 5, which starts 3 Feb 2025
+  // (the scenario starts 6 Jan 2025); Q1 is the end of week 13, 6 Apr 2025.
+  EXPECT_NE(html.find("5 reps hired to start in week 5 (from 3 Feb 2025)"), std::string::npos);
+  EXPECT_NE(html.find("week 13 (6 Apr 2025)"), std::string::npos);
+  // Training and programmes: targeted-skills starts at week 3, profiling at week 2.
+  EXPECT_NE(html.find("3 weeks from week 3 (from 20 Jan 2025)"), std::string::npos);
+  EXPECT_NE(html.find("in week 2 (from 13 Jan 2025)"), std::string::npos);
+  for (const char* wrong : {"week 4 (from 27 Jan 2025)", "week 6 (from 10 Feb 2025)", "week 0"})
+    EXPECT_EQ(html.find(wrong), std::string::npos) << wrong;
+}
+
+TEST_F(Report, HeadlineHoldsIfTheAssumptionsHoldAndNamesTheOneItLeansOn) {
+  const std::string answer =
+      html.substr(html.find("<section id=\"answer\""), html.find("<section id=\"bookings\""));
+  EXPECT_NE(answer.find("to reach the goal if the assumptions hold"), std::string::npos);
+  static const std::regex leans(
+      R"(The answer leans most on <strong>[^<]+</strong>: moving it by &plusmn;20% moves its chance of reaching the goal from <span class="sens" data-value="[0-9.e-]+">[0-9.<>%]+</span> to <span class="sens")");
+  EXPECT_TRUE(std::regex_search(answer, leans)) << answer.substr(0, 3000);
+  // What was checked, in the method notes; the table with the keys in the appendix.
+  EXPECT_NE(html.find("How much the answer depends on the assumptions."), std::string::npos);
+  EXPECT_NE(html.find("the average deal size"), std::string::npos);
+  EXPECT_NE(html.find("<table class=\"data sensitivity\">"), std::string::npos);
+  EXPECT_GT(html.find("<table class=\"data sensitivity\">"), html.find("<section id=\"analysts\""));
+  // --no-sensitivity skips it and says so.
+  std::string out;
+  const auto h = (dir / "nosens.html").string();
+  ASSERT_EQ(
+      shell(salesim("report " + (dir / "r.h5").string() + " -o " + h + " --no-sensitivity"), &out),
+      0)
+      << out;
+  const std::string page = test::read_file(h);
+  EXPECT_EQ(page.find("leans most on"), std::string::npos);
+  EXPECT_NE(page.find("This was not checked for this report"), std::string::npos);
+}
+
+TEST_F(Report, SensitivityOfTheReportEqualsSalesimSensitivity) {
+  // The same machinery: the plan's own lever moved by 20% gives the same P(goal) as
+  // `salesim sensitivity` on the same paths and seed.
+  std::string out;
+  const auto js = (dir / "sens.json").string();
+  ASSERT_EQ(
+      shell(salesim("sensitivity " + test::example() +
+                    " --plan targeted-effectiveness --paths 300 --seed 11 --quiet --json " + js),
+            &out),
+      0)
+      << out;
+  const json sens = json::parse(test::read_file(js));
+  ASSERT_EQ(sens["levers"].size(), 1u);
+  const double lo = sens["levers"][0]["at_low"]["mean"], hi = sens["levers"][0]["at_high"]["mean"];
+  const std::string table = html.substr(html.find("<table class=\"data sensitivity\">"));
+  const std::string row =
+      table.substr(0, table.find("</tr>", table.find("org.coaching_hours_per_rep")));
+  EXPECT_NE(row.find(tools::report::Fmt::prob(lo)), std::string::npos) << row;
+  EXPECT_NE(row.find(tools::report::Fmt::prob(hi)), std::string::npos) << row;
+  EXPECT_NEAR(double(sens["base"]["mean"]), double(summary["plans"][2]["goal"]["p_met"]), 1e-12)
+      << "the variant of the plan as written reproduces the run (same seed, same paths)";
+}
+
+TEST_F(Report, RunReportTakesEveryOptionOfReport) {
+  // run --report with the report's options (this used to fail: "arguments were not expected")
+  // gives the report that run -o then report give.
+  const std::string opts = " --client 'ACME' --currency '$' --title 'FY25' --charts " +
+                           (dir / "run-charts").string() + " --no-sensitivity";
+  std::string out;
+  const auto one = (dir / "one-step.html").string(), two = (dir / "two-step.html").string();
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 200 --seed 5 --quiet --report " +
+                          one + opts),
+                  &out),
+            0)
+      << out;
+  ASSERT_EQ(shell(salesim("run " + test::example() + " --paths 200 --seed 5 --quiet -o " +
+                          (dir / "two.h5").string()),
+                  &out),
+            0)
+      << out;
+  ASSERT_EQ(shell(salesim("report " + (dir / "two.h5").string() + " -o " + two + " --charts " +
+                          (dir / "two-charts").string() +
+                          " --client 'ACME' --currency '$' --title 'FY25' --no-sensitivity"),
+                  &out),
+            0)
+      << out;
+  const std::string a = test::read_file(one), b = test::read_file(two);
+  auto client = [](const std::string& h) {
+    return h.substr(0, h.find("<section id=\"analysts\""));
+  };
+  EXPECT_EQ(client(a), client(b));
+  EXPECT_NE(a.find("Prepared for <strong>ACME</strong>"), std::string::npos);
+  EXPECT_NE(a.find("Goal $16M"), std::string::npos);
+  std::size_t n1 = 0, n2 = 0;
+  for (const auto& e : fs::directory_iterator(dir / "run-charts")) n1 += e.is_regular_file();
+  for (const auto& e : fs::directory_iterator(dir / "two-charts")) n2 += e.is_regular_file();
+  EXPECT_EQ(n1, 14u);
+  EXPECT_EQ(n1, n2);
+  // The report's options need --report.
+  EXPECT_EQ(shell(salesim("run " + test::example() + " --paths 10 --quiet --client ACME"), &out), 2)
+      << out;
+  EXPECT_NE(out.find("--report"), std::string::npos) << out;
+}
+
+TEST_F(Report, PrintRulesKeepHeadingsWithTheirContentAndChartsWhole) {
+  const std::string css = html.substr(html.find("@media print"));
+  EXPECT_EQ(css.find("section { break-before:page; }"), std::string::npos)
+      << "sections flow on (a page per section made 17 pages)";
+  EXPECT_NE(css.find("h2, h3, h4, caption, figcaption { break-after:avoid-page;"),
+            std::string::npos);
+  EXPECT_NE(css.find("figure.chart, table.data, .card, .lead"), std::string::npos);
+  EXPECT_NE(css.find("break-inside:avoid"), std::string::npos);
+  EXPECT_NE(css.find(".keep { break-inside:avoid; }"), std::string::npos);
+  EXPECT_NE(html.find("<section id=\"checkpoints\"><div class=\"keep\"><h2>"), std::string::npos)
+      << "a heading is kept with its first content";
 }
 
 TEST(ReportFormat, MoneyProbabilitiesAndDates) {

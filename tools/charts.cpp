@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <string_view>
 
 namespace salesim::tools::charts {
 namespace {
@@ -383,7 +384,54 @@ std::vector<double> nice_ticks(double& lo, double& hi, int target) {
 
 // ---- Line chart ------------------------------------------------------------------------
 
-std::string line_chart_svg(const LineChart& c) {
+namespace {
+
+// A line chart's scales and label positions: computed once, used to draw and for tests.
+struct LineGeometry {
+  Resolved rx, ry;
+  std::vector<LegendEntry> legend;
+  double left = 0, top = 0, bottom = 0, right = 0;
+  Scale sx, sy;
+  LineLayout layout;
+  struct Label {
+    double x, y;
+    const char* anchor;
+  };
+  std::vector<Label> point_text, hline_text, vline_text;
+  std::vector<int> rank;  // per series: 0, or k for the k-th line on top of an earlier one
+};
+
+// The box of a text drawn at (x, y) (baseline) with its halo.
+Box text_box(double x, double y, const std::string& s, double size, const char* anchor) {
+  const double w = text_width(s, size);
+  const double x0 = std::string_view(anchor) == "end"      ? x - w
+                    : std::string_view(anchor) == "middle" ? x - w / 2
+                                                           : x;
+  return {x0 - 2, y - 0.8 * size - 2, x0 + w + 2, y + 0.25 * size + 2};
+}
+
+// Does the segment (x0,y0)-(x1,y1) cross the box? (Liang-Barsky clipping.)
+bool crosses(const Box& b, double x0, double y0, double x1, double y1) {
+  double t0 = 0, t1 = 1;
+  const double dx = x1 - x0, dy = y1 - y0;
+  const double p[4] = {-dx, dx, -dy, dy}, q[4] = {x0 - b.x0, b.x1 - x0, y0 - b.y0, b.y1 - y0};
+  for (int i = 0; i < 4; ++i) {
+    if (p[i] == 0) {
+      if (q[i] < 0) return false;
+    } else {
+      const double t = q[i] / p[i];
+      if (p[i] < 0)
+        t0 = std::max(t0, t);
+      else
+        t1 = std::min(t1, t);
+      if (t0 > t1) return false;
+    }
+  }
+  return true;
+}
+
+LineGeometry line_geometry(const LineChart& c) {
+  LineGeometry g;
   double xlo = kInf, xhi = -kInf, ylo = kInf, yhi = -kInf;
   for (const auto& s : c.series) {
     for (double v : s.x) extend(xlo, xhi, v);
@@ -396,15 +444,20 @@ std::string line_chart_svg(const LineChart& c) {
   for (const auto& h : c.hlines) extend(ylo, yhi, h.y);
   for (const auto& v : c.vlines) extend(xlo, xhi, v.x);
   for (const auto& p : c.points) extend(xlo, xhi, p.x), extend(ylo, yhi, p.y);
-  if (yhi > ylo) yhi += 0.03 * (yhi - ylo);  // headroom, so a line does not touch the frame
-  const Resolved rx = resolve(c.x, xlo, xhi), ry = resolve(c.y, ylo, yhi);
+  // Headroom, so a line does not run along the frame; below too when the range is free, so a
+  // line at the data's minimum does not hide on the axis.
+  if (yhi > ylo) {
+    const double span = yhi - ylo;
+    yhi += 0.03 * span;
+    if (!c.y.min) ylo -= 0.03 * span;
+  }
+  g.rx = resolve(c.x, xlo, xhi), g.ry = resolve(c.y, ylo, yhi);
 
-  std::vector<LegendEntry> legend;
   if (c.legend) {
     for (std::size_t i = 0; i < c.series.size(); ++i)
       if (!c.series[i].name.empty())
-        legend.push_back({LegendEntry::line, c.series[i].style >= 0 ? c.series[i].style : int(i),
-                          c.series[i].name});
+        g.legend.push_back({LegendEntry::line, c.series[i].style >= 0 ? c.series[i].style : int(i),
+                            c.series[i].name});
     // Band swatches: in the series' colour when one series has bands, else neutral.
     int banded = 0, first = -1;
     for (std::size_t i = 0; i < c.series.size(); ++i)
@@ -413,21 +466,132 @@ std::string line_chart_svg(const LineChart& c) {
       const auto& s = c.series[first];
       for (const auto& b : s.bands)
         if (!b.label.empty())
-          legend.push_back({LegendEntry::band, s.style >= 0 ? s.style : first, b.label,
-                            std::min(1.0, b.opacity * (1 + 0.6 * (&b - &s.bands[0]))), "",
-                            banded > 1 ? kNeutral : ""});
+          g.legend.push_back({LegendEntry::band, s.style >= 0 ? s.style : first, b.label,
+                              std::min(1.0, b.opacity * (1 + 0.6 * (&b - &s.bands[0]))), "",
+                              banded > 1 ? kNeutral : ""});
     }
-    if (!c.points_legend.empty()) legend.push_back({LegendEntry::point, 0, c.points_legend});
+    if (!c.points_legend.empty()) g.legend.push_back({LegendEntry::point, 0, c.points_legend});
   }
-  Canvas cv(c.frame, legend);
-  const double left = 18 + 10 + max_label_width(ry.ticks, kTickSize) + 12;
-  const double top = cv.content_top() + 6, bottom = c.frame.height - 46, right = c.frame.width - 18;
-  const Scale sx{rx.lo, rx.hi, left, right}, sy{ry.lo, ry.hi, bottom, top};
+  const Canvas cv(c.frame, g.legend);
+  g.left = 18 + 10 + max_label_width(g.ry.ticks, kTickSize) + 12;
+  g.top = cv.content_top() + 6, g.bottom = c.frame.height - 46, g.right = c.frame.width - 18;
+  g.sx = {g.rx.lo, g.rx.hi, g.left, g.right}, g.sy = {g.ry.lo, g.ry.hi, g.bottom, g.top};
+  LineLayout& L = g.layout;
+  L.plot = {g.left, g.top, g.right, g.bottom};
+
+  // Coinciding series: the k-th line on top of an earlier one moves by k x 2.6 px, alternately
+  // up and down, so each stays visible beside the others.
+  L.series_offset.assign(c.series.size(), 0.0);
+  g.rank.assign(c.series.size(), 0);
+  std::vector<std::size_t> group(c.series.size());
+  std::iota(group.begin(), group.end(), std::size_t(0));
+  auto coincide = [&](const Series& a, const Series& b) {
+    const std::size_t n = std::min({a.x.size(), a.y.size(), b.x.size(), b.y.size()});
+    std::size_t shared = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!std::isfinite(a.y[k]) || !std::isfinite(b.y[k])) continue;
+      if (a.x[k] != b.x[k] || std::fabs(g.sy(a.y[k]) - g.sy(b.y[k])) >= 1.5) return false;
+      ++shared;
+    }
+    return shared > 0;
+  };
+  for (std::size_t i = 1; i < c.series.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (group[j] == j && coincide(c.series[i], c.series[j])) {
+        group[i] = j;
+        const auto k = std::count(group.begin(), group.begin() + i, j);  // 1, 2, ... (j counts)
+        L.series_offset[i] = (k % 2 ? -1.0 : 1.0) * 2.6 * double((k + 1) / 2);
+        g.rank[i] = int(k);
+        break;
+      }
+
+  // Labels: the reference lines' first (fixed places), then each point's at the best of eight
+  // places around its diamond.
+  std::vector<Box> taken;
+  for (const auto& h : c.hlines) {
+    const LineGeometry::Label t{g.left + 6, g.sy(h.y) - 6, "start"};
+    g.hline_text.push_back(t);
+    L.hline_labels.push_back(h.label.empty() ? Box{0, 0, 0, 0}
+                                             : text_box(t.x, t.y, h.label, kTickSize, t.anchor));
+    if (!h.label.empty()) taken.push_back(L.hline_labels.back());
+  }
+  for (const auto& v : c.vlines) {
+    const bool flip = g.sx(v.x) > g.left + 0.75 * (g.right - g.left);  // near the right edge
+    const LineGeometry::Label t{g.sx(v.x) + (flip ? -4 : 4), g.top + 10, flip ? "end" : "start"};
+    g.vline_text.push_back(t);
+    L.vline_labels.push_back(v.label.empty() ? Box{0, 0, 0, 0}
+                                             : text_box(t.x, t.y, v.label, kTickSize, t.anchor));
+    if (!v.label.empty()) taken.push_back(L.vline_labels.back());
+  }
+  for (const auto& p : c.points) {
+    const double cx = g.sx(p.x), cy = g.sy(p.y), r = 4.5 * 1.3 + 1;
+    L.point_marks.push_back({cx - r, cy - r, cx + r, cy + r});
+  }
+  taken.insert(taken.end(), L.point_marks.begin(), L.point_marks.end());
+  // The lines as pixel polylines (with their offsets), to count crossings.
+  std::vector<std::vector<std::pair<double, double>>> lines;
+  for (std::size_t i = 0; i < c.series.size(); ++i) {
+    const auto& s = c.series[i];
+    lines.emplace_back();
+    for (std::size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k)
+      if (std::isfinite(s.y[k]))
+        lines.back().emplace_back(g.sx(s.x[k]), g.sy(s.y[k]) + L.series_offset[i]);
+  }
+  for (const auto& h : c.hlines) lines.push_back({{g.left, g.sy(h.y)}, {g.right, g.sy(h.y)}});
+  const Box inside{g.left + 1, g.top - 12, c.frame.width - 2, c.frame.height - 30};
+  for (std::size_t i = 0; i < c.points.size(); ++i) {
+    const auto& p = c.points[i];
+    if (p.label.empty()) {
+      g.point_text.push_back({0, 0, "start"});
+      L.point_labels.push_back({0, 0, 0, 0});
+      continue;
+    }
+    const double cx = g.sx(p.x), cy = g.sy(p.y);
+    const LineGeometry::Label places[] = {{cx + 10, cy + 4, "start"}, {cx - 10, cy + 4, "end"},
+                                          {cx - 8, cy - 12, "end"},   {cx + 8, cy - 12, "start"},
+                                          {cx + 8, cy + 20, "start"}, {cx - 8, cy + 20, "end"},
+                                          {cx, cy - 12, "middle"},    {cx, cy + 20, "middle"}};
+    double best = kInf;
+    std::size_t pick = 0;
+    for (std::size_t k = 0; k < std::size(places); ++k) {
+      const Box b = text_box(places[k].x, places[k].y, p.label, kTickSize, places[k].anchor);
+      double cost = k * 0.01;  // on ties, the earlier place (right of the mark first)
+      if (b.x0 < inside.x0 || b.x1 > inside.x1 || b.y0 < inside.y0 || b.y1 > inside.y1)
+        cost += 1000;
+      for (const Box& t : taken)
+        if (b.overlaps(t)) cost += 1000;
+      for (const auto& line : lines)
+        for (std::size_t k2 = 1; k2 < line.size(); ++k2)
+          if (crosses(b, line[k2 - 1].first, line[k2 - 1].second, line[k2].first,
+                      line[k2].second)) {
+            cost += 1;
+            break;
+          }
+      if (cost < best) best = cost, pick = k;
+    }
+    g.point_text.push_back(places[pick]);
+    L.point_labels.push_back(
+        text_box(places[pick].x, places[pick].y, p.label, kTickSize, places[pick].anchor));
+    taken.push_back(L.point_labels.back());
+  }
+  return g;
+}
+
+}  // namespace
+
+LineLayout line_chart_layout(const LineChart& c) { return line_geometry(c).layout; }
+
+std::string line_chart_svg(const LineChart& c) {
+  const LineGeometry g = line_geometry(c);
+  const Resolved &rx = g.rx, &ry = g.ry;
+  const double left = g.left, top = g.top, bottom = g.bottom, right = g.right;
+  const Scale &sx = g.sx, &sy = g.sy;
+  Canvas cv(c.frame, g.legend);
 
   cv.open(c.frame,
           fmt::format(
               R"(<clipPath id="{}-plot"><rect x="{}" y="{}" width="{}" height="{}"/></clipPath>)",
-              c.frame.id, num(left), num(top - 2), num(right - left), num(bottom - top + 4)));
+              c.frame.id, num(left), num(top - 4), num(right - left), num(bottom - top + 8)));
   std::string& o = cv.out;
   y_axis(o, ry, sy, left, right, c.y.label, 16);
   x_axis(o, rx, sx, top, bottom, c.x.label, c.frame.height - 8);
@@ -459,36 +623,41 @@ std::string line_chart_svg(const LineChart& c) {
   for (std::size_t i = 0; i < c.series.size(); ++i) {
     const auto& s = c.series[i];
     const Style& st = style(s.style >= 0 ? s.style : int(i));
+    const double dy = g.layout.series_offset[i];
     std::string d;
     const std::size_t n = std::min(s.x.size(), s.y.size());
     for (std::size_t k = 0; k < n; ++k)
       if (std::isfinite(s.y[k]))
-        d += fmt::format("{}{} {}", d.empty() ? "M" : "L", num(sx(s.x[k])), num(sy(s.y[k])));
+        d += fmt::format("{}{} {}", d.empty() ? "M" : "L", num(sx(s.x[k])), num(sy(s.y[k]) + dy));
     if (!d.empty())
       o += fmt::format(
-          R"(<path d="{}" fill="none" stroke="{}" stroke-width="2.2" stroke-dasharray="{}" stroke-linejoin="round"/>)",
-          d, st.colour, st.dash);
+          R"(<path d="{}" fill="none" stroke="{}" stroke-width="2.2" stroke-dasharray="{}" stroke-linejoin="round"{}/>)",
+          d, st.colour, st.dash,
+          dy != 0 ? fmt::format(R"( data-offset="{}")", num(dy)) : std::string());
+    // Markers of a coinciding line are staggered, so each line's shape shows.
     if (s.marker_every > 0)
-      for (std::size_t k = 0; k < n; k += s.marker_every)
+      for (std::size_t k = std::size_t(g.rank[i] * std::max(1, s.marker_every / 4)) %
+                           std::size_t(s.marker_every);
+           k < n; k += s.marker_every)
         if (std::isfinite(s.y[k]))
-          o += marker(st.marker, sx(s.x[k]), sy(s.y[k]), 3.2, st.colour, "#ffffff");
+          o += marker(st.marker, sx(s.x[k]), sy(s.y[k]) + dy, 3.2, st.colour, "#ffffff");
   }
   o += "</g>";
-  for (const auto& p : c.points) {
+  for (std::size_t i = 0; i < c.points.size(); ++i) {
+    const auto& p = c.points[i];
     o += marker(Shape::diamond, sx(p.x), sy(p.y), 4.5, kInk, "#ffffff");
     if (!p.label.empty())
-      o += text(sx(p.x) - 8, sy(p.y) - 8, p.label, kTickSize, "end", kInk, "600", true);
+      o += text(g.point_text[i].x, g.point_text[i].y, p.label, kTickSize, g.point_text[i].anchor,
+                kInk, "600", true);
   }
-  for (const auto& h : c.hlines)
-    if (!h.label.empty())
-      o += text(left + 6, sy(h.y) - 6, h.label, kTickSize, "start", kInk, "600", true);
-  for (const auto& v : c.vlines)
-    if (!v.label.empty()) {
-      const bool flip =
-          sx(v.x) > left + 0.75 * (right - left);  // label left of a line near the edge
-      o += text(sx(v.x) + (flip ? -4 : 4), top + 10, v.label, kTickSize, flip ? "end" : "start",
-                kMuted, "normal", true);
-    }
+  for (std::size_t i = 0; i < c.hlines.size(); ++i)
+    if (!c.hlines[i].label.empty())
+      o += text(g.hline_text[i].x, g.hline_text[i].y, c.hlines[i].label, kTickSize,
+                g.hline_text[i].anchor, kInk, "600", true);
+  for (std::size_t i = 0; i < c.vlines.size(); ++i)
+    if (!c.vlines[i].label.empty())
+      o += text(g.vline_text[i].x, g.vline_text[i].y, c.vlines[i].label, kTickSize,
+                g.vline_text[i].anchor, kMuted, "normal", true);
   return cv.close();
 }
 
@@ -689,7 +858,18 @@ std::string tornado_svg(const TornadoChart& c) {
     end_w =
         std::max({end_w, text_width(b.low_text, kTickSize), text_width(b.high_text, kTickSize)});
   }
-  const Resolved rv = resolve(c.value, lo, hi);
+  // A set axis range is a hard limit (0..100% for a probability): the data range is cut to it
+  // before the ticks are chosen, so whiskers never widen the axis past it.
+  if (c.value.min) lo = std::max(lo, *c.value.min), hi = std::max(hi, *c.value.min);
+  if (c.value.max) hi = std::min(hi, *c.value.max), lo = std::min(lo, *c.value.max);
+  Axis va = c.value;
+  va.min.reset(), va.max.reset();
+  Resolved rv = resolve(va, lo, hi);
+  if (c.value.min && rv.lo < *c.value.min) rv.lo = *c.value.min;
+  if (c.value.max && rv.hi > *c.value.max) rv.hi = *c.value.max;
+  std::erase_if(rv.ticks, [&](const Tick& t) {
+    return t.at < rv.lo - 1e-9 * (rv.hi - rv.lo) || t.at > rv.hi + 1e-9 * (rv.hi - rv.lo);
+  });
   const Style &low = style(0), &high = style(1);
   std::vector<LegendEntry> legend = {
       {LegendEntry::bar, 0, c.low_name, 1, bar_fill(c.frame.id, 0, low)},
@@ -729,21 +909,41 @@ std::string tornado_svg(const TornadoChart& c) {
           num(x0), num(y), num(std::max(x1 - x0, 1.0)), num(bh), bar_fill(c.frame.id, e.i, st),
           st.colour);
     }
-    for (const auto& e : ends) {
+    // Whiskers stop at the axis' ends (a probability's interval does not pass 100%). The
+    // setting's text goes outside its whisker; when both ends lie on one side of the base and
+    // the nearer one's text would run into the farther bar's end, it goes across the base.
+    const double cy = y + bh / 2;
+    double taken_lo = kInf, taken_hi = -kInf;  // x extent of the first text placed
+    for (int k = 1; k >= 0; --k) {             // the nearer end first, then the farther
+      const auto& e = ends[k];
       if (!std::isfinite(e.v)) continue;
-      const double cy = y + bh / 2;
-      if (e.err > 0) {
-        const double e0 = sx(e.v - e.err), e1 = sx(e.v + e.err);
+      const double e0 = sx(std::max(rv.lo, e.v - e.err)), e1 = sx(std::min(rv.hi, e.v + e.err));
+      if (e.err > 0)
         o += fmt::format(
             R"(<path d="M{a} {y}H{b}M{a} {y0}V{y1}M{b} {y0}V{y1}" stroke="{c}" stroke-width="1.4" fill="none"/>)",
             fmt::arg("a", num(e0)), fmt::arg("b", num(e1)), fmt::arg("y", num(cy)),
             fmt::arg("y0", num(cy - 4)), fmt::arg("y1", num(cy + 4)), fmt::arg("c", kInk));
+      if (e.txt->empty()) continue;
+      const double w = text_width(*e.txt, kTickSize);
+      bool right_side = e.v >= c.base;
+      if (k == 1 && std::isfinite(ends[0].v) && (ends[0].v >= c.base) == right_side) {
+        const double far = right_side ? sx(std::max(rv.lo, ends[0].v - ends[0].err))
+                                      : sx(std::min(rv.hi, ends[0].v + ends[0].err));
+        const double room = right_side ? far - e1 : e0 - far;
+        if (room < w + 10) right_side = !right_side;
       }
-      if (!e.txt->empty()) {
-        const bool right_side = e.v >= c.base;
-        const double x = right_side ? sx(e.v + e.err) + 4 : sx(e.v - e.err) - 4;
+      double x =
+          right_side ? (e.v >= c.base ? e1 : sx(c.base)) + 4 : (e.v < c.base ? e0 : sx(c.base)) - 4;
+      // Never past the chart's edge: a text that would be clipped moves inside the plot.
+      if (right_side && x + w > f.width - 2) x = f.width - 2 - w;
+      if (!right_side && x - w < left - pad + 2) x = left - pad + 2 + w;
+      const double x_lo = right_side ? x : x - w, x_hi = right_side ? x + w : x;
+      if (x_lo < taken_hi + 2 && x_hi > taken_lo - 2)  // would overlap the first text: below it
+        o += text(x, cy + 4 + kTickSize, *e.txt, kTickSize, right_side ? "start" : "end", kInk,
+                  "normal", true);
+      else
         o += text(x, cy + 4, *e.txt, kTickSize, right_side ? "start" : "end", kInk, "normal", true);
-      }
+      taken_lo = std::min(taken_lo, x_lo), taken_hi = std::max(taken_hi, x_hi);
     }
     y += bh + gap;
   }

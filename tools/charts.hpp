@@ -87,6 +87,23 @@ struct LineChart {
 };
 std::string line_chart_svg(const LineChart& c);
 
+// Where line_chart_svg puts things, in the SVG's px (y down), for tests and for callers that
+// draw over a chart. Labels of points sit next to their diamond, at the first of eight
+// positions around it that collides with no other label or mark and crosses the fewest lines;
+// a series that coincides with an earlier one (within 1.5 px everywhere) is drawn offset by a
+// few px, so every line stays visible.
+struct Box {
+  double x0, y0, x1, y1;
+  bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+};
+struct LineLayout {
+  Box plot;
+  std::vector<Box> point_marks, point_labels;  // per point (an empty label: a zero box)
+  std::vector<Box> hline_labels, vline_labels;
+  std::vector<double> series_offset;  // px, per series (0: drawn where it is)
+};
+LineLayout line_chart_layout(const LineChart& c);
+
 // ---- Grouped horizontal bars with error whiskers ---------------------------------------
 struct Bar {
   double value = 0;

@@ -11,6 +11,7 @@
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
 #include "tools/report.hpp"
+#include "tools/report_cli.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
@@ -31,6 +32,7 @@ struct RunArgs {
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
   double max_hours = 24;
+  ReportCli report_options;  // --client, --currency, --pdf, ... as `salesim report` takes them
 };
 
 int cmd_run(const RunArgs& a) {
@@ -40,6 +42,7 @@ int cmd_run(const RunArgs& a) {
   check_plan_names(sc, only, "--plans");
   for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
   require_parent_folder(a.xlsx);
+  check_report_outputs(a.report, a.report_options);
   const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
   const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
@@ -90,14 +93,22 @@ int cmd_run(const RunArgs& a) {
   }
   if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
   if (!a.h5.empty()) write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump());
-  if (!a.report.empty()) write_run_report(a.report, a.h5, sc, res, summary.dump());
+  int report_rc = 0;
+  if (!a.report.empty()) {
+    ReportOptions ro = a.report_options.resolved();
+    ro.threads = a.threads, ro.progress = !a.quiet;
+    const Report r =
+        write_run_report(a.report, a.h5, sc, res, summary.dump(), ro, a.report_options.charts_dir);
+    if (!a.quiet || !a.report_options.pdf.empty())
+      report_rc = finish_report(a.report, a.h5.empty() ? "this run" : a.h5, r, a.report_options);
+  }
   if (!a.xlsx.empty()) write_xlsx(a.xlsx, run_sheets(sc, res));
   if (!a.csv_dir.empty()) {
     std::filesystem::create_directories(a.csv_dir);
     sim::write_text_atomically(std::filesystem::path(a.csv_dir) / "summary.csv",
                                format_csv(sc, res));
   }
-  return 0;
+  return report_rc;
 }
 
 }  // namespace
@@ -121,7 +132,10 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_option("--threads", ra->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
   run->add_option("--plans", ra->plans, "Comma-separated plans to run; the first is the baseline");
   run->add_option("-o,--output", ra->h5, "Write results to this HDF5 file");
-  run->add_option("--report", ra->report, "Also write the client report (HTML, as salesim report)");
+  auto* report = run->add_option("--report", ra->report,
+                                 "Also write the client report (HTML); takes every option of "
+                                 "salesim report (--client, --currency, --pdf, --charts, ...)");
+  add_report_options(run, ra->report_options, report);
   run->add_option("--json", ra->json, "Write the summary as JSON to this file");
   run->add_option("--csv", ra->csv_dir, "Write summary.csv into this folder");
   run->add_flag("--quiet", ra->quiet, "Print nothing (no table, no progress bar)");

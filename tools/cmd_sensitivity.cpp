@@ -14,6 +14,7 @@
 #include "sim/progress.hpp"
 #include "tools/charts.hpp"
 #include "tools/cli.hpp"
+#include "tools/one_at_a_time.hpp"
 #include "tools/study.hpp"
 #include "tools/table_file.hpp"
 #include "tools/xlsx_workbook.hpp"
@@ -49,13 +50,6 @@ double parse_delta(const std::string& text) {
     throw BadInput(fmt::format("--delta '{}': expected more than 0% and less than 100%", text));
   return v;
 }
-
-struct Swing {
-  Lever lever;
-  double low_value = 0, high_value = 0;
-  sim::MeanSe low, high;                       // the metric at each setting
-  sim::MeanSe low_effect, high_effect, swing;  // paired: low - base, high - base, high - low
-};
 
 std::string metric_label(Metric m) {
   switch (m) {
@@ -106,26 +100,14 @@ int sensitivity(const SensitivityArgs& a) {
   // The plan as written and one lever's low and high runs are kept at a time.
   check_run_memory(sc, per_run, 3, "sensitivity", false);
   sim::Progress bar("sensitivity", total, !a.quiet);
-  std::size_t runs_done = 0;
-  st.run.progress = [&](std::size_t done, std::size_t) {
-    bar.update(runs_done * per_run + std::min(done, per_run), total);
-  };
-  auto run = [&](const std::vector<std::pair<std::string, double>>& values) {
-    Scenario variant;
-    try {
-      variant = scenario_with_plan_values(sc, a.plan, values);
-    } catch (const ScenarioError& e) {
-      throw BadInput(fmt::format(
-          "{} = {} makes an invalid scenario (try a smaller --delta or leave this key out): {}",
-          values.front().first, values.front().second, e.what()));
-    }
-    auto r = run_variant(variant, st).result;
-    ++runs_done;
-    return r;
-  };
-
-  const PlanResult base = run({});
-  const sim::MeanSe base_metric = *metric_estimate(base, metric);
+  std::vector<Factor> factors;
+  for (const Lever& l : levers) factors.push_back({l.path, {l}});
+  const OneAtATime oat =
+      one_at_a_time(sc, a.plan, factors, delta, st, [&](std::size_t run, std::size_t done) {
+        bar.update(run * per_run + std::min(done, per_run), total);
+      });
+  bar.finish();
+  const sim::MeanSe base_metric = oat.base;
   // P(goal) of 0 or 1 on every path: a small change cannot show, and no change can push it past
   // the bound, so the ranking says little.
   const bool pinned = metric == Metric::p_goal && (base_metric.mean == 0 || base_metric.mean == 1);
@@ -136,28 +118,16 @@ int sensitivity(const SensitivityArgs& a) {
                    "metric (--metric final_bookings or --metric profit)",
                    base_metric.mean, base_metric.mean == 0 ? "0" : "1")
              : std::string();
+  struct Swing {  // one lever's row
+    Lever lever;
+    double low_value, high_value;
+    bool moved;
+    sim::MeanSe low, high, low_effect, high_effect, swing;
+  };
   std::vector<Swing> swings;
-  for (const Lever& l : levers) {
-    Swing s;
-    s.lever = l;
-    // 12 significant digits: 0.4 * 0.8 is 0.32, not 0.32000000000000006.
-    auto tidy = [](double v) { return std::stod(fmt::format("{:.12g}", v)); };
-    s.low_value = fit_to_lever(l, tidy(l.value * (1 - delta)));
-    s.high_value = fit_to_lever(l, tidy(l.value * (1 + delta)));
-    if (s.low_value > s.high_value) std::swap(s.low_value, s.high_value);  // negative values
-    const PlanResult lo = run({{l.path, s.low_value}});
-    const PlanResult hi = run({{l.path, s.high_value}});
-    s.low = *metric_estimate(lo, metric);
-    s.high = *metric_estimate(hi, metric);
-    s.low_effect = paired_metric_diff(base, lo, metric);
-    s.high_effect = paired_metric_diff(base, hi, metric);
-    s.swing = paired_metric_diff(lo, hi, metric);
-    swings.push_back(s);
-  }
-  bar.finish();
-  std::stable_sort(swings.begin(), swings.end(), [](const Swing& x, const Swing& y) {
-    return std::abs(x.swing.mean) > std::abs(y.swing.mean);
-  });
+  for (const FactorSwing& f : oat.swings)
+    swings.push_back({f.factor.levers.front(), f.low_values.front(), f.high_values.front(), f.moved,
+                      f.low, f.high, f.low_effect, f.high_effect, f.swing});
 
   Table table;
   nlohmann::json js = {{"scenario", sc.name},
@@ -171,7 +141,7 @@ int sensitivity(const SensitivityArgs& a) {
                        {"levers", nlohmann::json::array()}};
   for (std::size_t i = 0; i < swings.size(); ++i) {
     const Swing& s = swings[i];
-    const bool moved = s.low_value != s.lever.value || s.high_value != s.lever.value;
+    const bool moved = s.moved;
     const bool clear = std::abs(s.swing.mean) > 2 * s.swing.se;
     const bool stuck = pinned && s.low.mean == base_metric.mean && s.high.mean == base_metric.mean;
     table.add({{"rank", double(i + 1)},
@@ -235,6 +205,7 @@ int sensitivity(const SensitivityArgs& a) {
     t.value.label = metric == Metric::p_goal ? label + " (%)" : label;
     t.value.format =
         metric == Metric::p_goal ? charts::Axis::Format::percent : charts::Axis::Format::compact;
+    if (metric == Metric::p_goal) t.value.min = 0.0, t.value.max = 1.0;  // a probability
     t.base = base_metric.mean;
     t.base_label = fmt::format("plan as written");
     t.low_name = fmt::format("lever {:g}% lower", delta * 100);

@@ -94,12 +94,15 @@ std::string answer_section(Page& pg) {
           "<p class=\"answer\">No plan reaches {} in most simulated futures. The best chance is "
           "{}: {}.</p>",
           goal, pg.plan_name(best), f.fig(s, bp + "/goal/p_met", Kind::prob));
+    // Certainty is the model's, not the world's: it holds if the assumptions hold.
+    const double pm = num_at(s, bp + "/goal/p_met");
     h += fmt::format(
-        "<p>{} is <strong>{}</strong> to reach the goal: {} of {} simulated futures "
-        "(standard error {}).",
-        pg.plan_name(best), likelihood(num_at(s, bp + "/goal/p_met")),
-        f.fig(s, bp + "/goal/p_met", Kind::prob), f.fig(s, "/paths", Kind::count),
-        f.fig(s, bp + "/goal/se", Kind::prob_se));
+        "<p>{} is <strong>{}</strong> to reach the goal if the assumptions hold: {} of {} "
+        "simulated futures{}.",
+        pg.plan_name(best), likelihood(pm), f.fig(s, bp + "/goal/p_met", Kind::prob),
+        f.fig(s, "/paths", Kind::count),
+        pm > 0 && pm < 1 ? " (standard error " + f.fig(s, bp + "/goal/se", Kind::prob_se) + ")"
+                         : "");
     if (std::isfinite(num_at(s, bp + "/time_to_goal/p50"))) {
       h += fmt::format(" Half of them get there by {}",
                        f.fig(s, bp + "/time_to_goal/p50", Kind::week));
@@ -120,6 +123,7 @@ std::string answer_section(Page& pg) {
         f.fig(s, bp + "/final_bookings/p10", Kind::money),
         f.fig(s, bp + "/final_bookings/p90", Kind::money));
   }
+  h += sensitivity_words(pg, best);
   if (best != 0) {
     const std::string v = bp + "/vs_first";
     const bool more = num_at(s, v + "/final_bookings_diff_mean") >= 0;
@@ -287,33 +291,51 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace
 pre.scenario { font-size:11.5px; background:var(--soft); padding:12px 16px; border-radius:6px; white-space:pre-wrap; word-break:break-word; }
 footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px solid var(--line); font-size:12px; color:var(--muted); }
 @media (max-width: 800px) { .grid2, .grid3 { grid-template-columns:1fr; } main, header.cover { padding:0 14px; } }
-@page { size: A4 landscape; margin: 11mm 12mm; }
+@page { size: A4 landscape; margin: 8mm 10mm; }
 @media print {
-  body { font-size:11.5px; }
+  body { font-size:10.5px; line-height:1.35; }
   nav.toc, .no-print { display:none; }
   main, header.cover, footer { max-width:none; padding:0; }
-  section { break-before:page; }
-  section#answer { break-before:auto; }
-  h2 { margin-top:0; }
+  /* Sections flow on (a page each made 17 pages). A heading is kept with its first content
+     (.keep), and no chart, table, card or list item is split. */
+  .keep { break-inside:avoid; }
+  h2, h3, h4, caption, figcaption { break-after:avoid-page; break-inside:avoid; }
+  h2 + p, h3 + p, h4 + p, h4 + ul, h2 + .lead, .lead + table { break-before:avoid-page; }
+  figure.chart, table.data, .card, .lead, .changes li, dl.params dd, dl.params dt, tr, svg { break-inside:avoid; }
+  dl.params dt { break-after:avoid-page; }
+  h2 { margin-top:8px; }
   .grid2 { grid-template-columns:repeat(2, minmax(0, 1fr)); }
   .grid3 { grid-template-columns:repeat(3, minmax(0, 1fr)); }
-  figure.chart, table.data, .card, .lead { break-inside:avoid; }
-  pre.scenario { font-size:9px; }
-  header.cover { padding-top:0; padding-bottom:10px; }
-  header.cover h1 { font-size:22px; }
-  h2 { font-size:18px; margin-bottom:6px; }
-  .lead { padding:6px 14px; margin:6px 0 10px; }
-  .lead p.answer { font-size:15px; }
-  .cards { gap:8px; margin:8px 0; }
-  .card { padding:8px 10px; }
-  .card .big { font-size:24px; }
-  .card .desc { min-height:0; }
-  .card dl { gap:4px 10px; margin-top:6px; padding-top:6px; }
-  figure.chart { margin:6px 0; }
-  figure.chart svg { max-height:84mm; }
-  .grid2 figure.chart svg { max-height:76mm; }
-  table.data { margin:6px 0; font-size:11px; }
-  table.data th, table.data td { padding:3px 8px; }
+  pre.scenario { font-size:6.5px; line-height:1.12; column-count:4; column-gap:10px; padding:6px 8px; margin:4px 0; }
+  header.cover { padding-top:0; padding-bottom:8px; }
+  header.cover h1 { font-size:21px; }
+  h2 { font-size:17px; margin-bottom:5px; }
+  h3 { margin:10px 0 4px; }
+  h4 { margin:8px 0 2px; }
+  section > p, section li { max-width:none; }
+  .lead { padding:5px 14px; margin:5px 0 8px; }
+  .lead p { margin:5px 0; }
+  .lead p.answer { font-size:14px; }
+  /* On paper the cards keep the plan, its description and its chance; their figures are in
+     the table above. */
+  .cards { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:6px; margin:6px 0; }
+  .card { padding:5px 8px; }
+  .card .big { font-size:18px; margin-top:2px; }
+  .card .sub { font-size:10px; }
+  .card .desc { min-height:0; font-size:10px; }
+  .card dl { display:none; }
+  figure.chart { margin:3px 0; }
+  /* Fixed heights (the drawing keeps its proportions inside): the page flow knows each
+     chart's size. Four small multiples a row for the fans and the people charts. */
+  figure.chart svg { height:54mm; max-height:none; }
+  .grid2 figure.chart svg { height:50mm; }
+  .grid2.diffs { grid-template-columns:repeat(3, minmax(0, 1fr)); }
+  .grid2.fans, .grid2.people { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:4px 10px; }
+  .grid2.fans figure.chart svg, .grid2.people figure.chart svg { height:44mm; }
+  table.data { margin:5px 0; font-size:10.5px; }
+  table.data th, table.data td { padding:2px 7px; }
+  dl.params { font-size:11px; gap:2px 14px; }
+  .changes li { margin:1px 0; }
   a { color:inherit; text-decoration:none; }
 }
 )css";
@@ -332,6 +354,7 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   body += money_section(pg);
   body += assumptions_section(pg);
   body += method_section(pg);
+  body += analysts_appendix(pg);
 
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
@@ -357,6 +380,7 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   if (d.plans.size() > 1) h += "<a href=\"#comparison\">Against the baseline</a>";
   h += "<a href=\"#people\">People</a><a href=\"#money\">Cost and return</a>"
        "<a href=\"#assumptions\">Assumptions</a><a href=\"#method\">Method</a>"
+       "<a href=\"#analysts\">For analysts</a>"
        "<button type=\"button\" onclick=\"window.print()\">Print or save as PDF</button></nav>\n";
   h += "<main>\n" + body + "</main>\n";
   h += fmt::format(

@@ -27,6 +27,30 @@ struct ReportOptions {
   std::string client;     // "Prepared for ..." ("" none)
   std::string logo_file;  // PNG, JPEG, GIF, WebP or SVG, embedded ("" none)
   std::string currency;   // put before money figures: "$", "€", "EUR" ("" neutral: "12.3M")
+  // Re-run the leading plan with its levers and key assumptions moved by +-20%, one at a time,
+  // to say how much the headline depends on them (write_report; --no-sensitivity: false).
+  bool sensitivity = true;
+  int threads = 0;        // for that check (0: all)
+  bool progress = false;  // a progress bar for it on a terminal
+};
+
+// The one-at-a-time check of the headline (tools/report_sensitivity.cpp): the leading plan's
+// metric (P(goal), else mean final bookings) with each factor set 20% below and above.
+struct ReportSensitivity {
+  std::string plan, metric;  // metric: "p_goal" or "final_bookings"
+  double delta = 0.2;
+  std::size_t paths = 0;
+  double base = 0, base_se = 0;
+  struct Item {
+    std::string name;               // plain words: "the average deal size"
+    std::vector<std::string> keys;  // the scenario keys moved (for the analysts' appendix)
+    std::string values;             // "25.6k to 38.4k" (the settings low and high)
+    double low = 0, high = 0, low_se = 0, high_se = 0, swing = 0, swing_se = 0;
+    bool moved = true;
+  };
+  std::vector<Item> items;  // largest swing first
+  std::vector<std::string> skipped;
+  double seconds = 0;
 };
 
 // What a report shows of one plan, read from /plans/<name>/.
@@ -45,7 +69,8 @@ struct ReportData {
   std::string salesim_version, git_revision;
   int horizon = 0, goal_by_week = 0;
   std::optional<double> goal;
-  std::vector<ReportPlan> plans;  // in run order; the first is the baseline
+  std::vector<ReportPlan> plans;                 // in run order; the first is the baseline
+  std::optional<ReportSensitivity> sensitivity;  // when checked (check_sensitivity)
 };
 
 // Reads a results file; BadInput naming the file and what was expected when it is missing, not
@@ -53,6 +78,10 @@ struct ReportData {
 // in a child process first, so that damage that crashes or hangs the HDF5 library is reported
 // as damage; own_file skips that for a file this process has just written.
 ReportData read_report_data(const std::string& results_file, bool own_file = false);
+
+// Runs the one-at-a-time check of the leading plan at the results' path count and seed and
+// stores it in d.sensitivity; nothing when the stored scenario cannot be read here.
+void check_sensitivity(ReportData& d, const ReportOptions& o);
 
 struct Report {
   std::string html;
@@ -64,14 +93,15 @@ Report render_report(const ReportData& d, const ReportOptions& o);
 // not empty, each chart as its own SVG file there. Returns the report.
 Report write_report(const std::string& results_file, const std::string& html_file,
                     const ReportOptions& o, const std::string& charts_dir = "");
-Report write_report(const ReportData& d, const std::string& html_file, const ReportOptions& o,
+Report write_report(ReportData d, const std::string& html_file, const ReportOptions& o,
                     const std::string& charts_dir = "");
 
 // `salesim run --report FILE`: the report of a run just made, read back from results_file
 // (-o) or, when that is "", from a temporary results file that is removed afterwards.
-void write_run_report(const std::string& html_file, const std::string& results_file,
-                      const Scenario& sc, const ScenarioResults& res,
-                      const std::string& summary_json);
+Report write_run_report(const std::string& html_file, const std::string& results_file,
+                        const Scenario& sc, const ScenarioResults& res,
+                        const std::string& summary_json, const ReportOptions& o = {},
+                        const std::string& charts_dir = "");
 
 // Headless Chromium on PATH ("chromium", then "chromium-browser"; $SALESIM_CHROMIUM first when
 // set), or "" when there is none.

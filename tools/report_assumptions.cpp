@@ -2,7 +2,9 @@
 // changes, read from the scenario text stored in the results) and its method notes.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
+#include <cstdlib>
 
 #include "models/keys.hpp"
 #include "tools/report_sections.hpp"
@@ -54,12 +56,12 @@ std::string program_text(const Fmt& f, const Program& p) {
     case ProgramKind::coach_the_coaches:
       return fmt::format(
           "<strong>Coach the coaches{}</strong> in {}: managers' coaching skill rises to {} "
-          "(0-1); cost {}.",
+          "on a scale of 0 to 1; cost {}.",
           name, when, g(p.value), esc(f.money(p.cost)));
     case ProgramKind::profiling:
       return fmt::format(
-          "<strong>Profiling{}</strong> in {}: reps' awareness of the activities they avoid "
-          "rises to {} (0-1); {} per rep.",
+          "<strong>Profiling{}</strong> in {}: reps learn to see the activities they tend to "
+          "avoid (their awareness rises to {} on a scale of 0 to 1); {} per rep.",
           name, when, g(p.value), esc(f.money(p.cost_per_person)));
     case ProgramKind::alignment:
       return fmt::format(
@@ -75,6 +77,35 @@ std::string program_text(const Fmt& f, const Program& p) {
   return {};
 }
 
+// A YAML value in words: null is "none", true/false "yes"/"no", a share a percentage.
+std::string plain_value(const std::string& v, const std::string& unit) {
+  if (v == "null" || v == "~" || v.empty()) return "none";
+  if (v == "true") return "yes";
+  if (v == "false") return "no";
+  char* end = nullptr;
+  const double x = std::strtod(v.c_str(), &end);
+  if (end && *end == 0 && unit == "share") return pct(x);
+  if (end && *end == 0 && unit == "currency") return charts::compact_number(x);
+  const std::string u = unit.empty() || unit == "ratio" || unit == "share" ? "" : " " + unit;
+  return v + u;
+}
+
+// "Prospecting target per rep: 18 hours/week instead of none" from the key's meaning (its
+// part before any parenthesis, which speaks of key values); the key name goes to the appendix.
+std::string plain_change(std::string meaning, const std::string& value, const std::string& was,
+                         const std::string& unit) {
+  if (const auto cut = meaning.find(" ("); cut != std::string::npos) meaning.resize(cut);
+  if (meaning.rfind("true: ", 0) == 0) {  // a switch: say what it does, on or off
+    const std::string what = meaning.substr(6);
+    return value == "true" ? "<strong>Now</strong>: " + esc(what)
+                           : "<strong>No longer</strong>: " + esc(what);
+  }
+  if (meaning.empty()) meaning = "a further setting";
+  meaning[0] = char(std::toupper((unsigned char)meaning[0]));
+  return fmt::format("{}: <strong>{}</strong> instead of {}", esc(meaning),
+                     esc(plain_value(value, unit)), esc(plain_value(was, unit)));
+}
+
 // One plan's changes against the scenario's baseline settings, in plain words.
 std::string plan_changes(const Page& pg, const PlanSpec& plan) {
   const Scenario& sc = *pg.scenario;
@@ -85,12 +116,10 @@ std::string plan_changes(const Page& pg, const PlanSpec& plan) {
     std::string meaning, was, unit;
     for (const auto& k : keys)
       if (k.path == path) meaning = k.meaning, was = k.value_text(), unit = k.unit;
-    const std::string u = unit.empty() || unit == "share" || unit == "ratio" ? "" : " " + esc(unit);
-    items.push_back(fmt::format(
-        "<strong>{}</strong>{}{} instead of {}{} &mdash; <code>{}</code>{}", esc(value), u,
-        plan.from_week > 0 ? fmt::format(" from {}", pg.f.event_week(plan.from_week)) : "",
-        esc(was), was == "null" || was == "true" || was == "false" ? "" : u, esc(path),
-        meaning.empty() ? "" : ": " + esc(meaning)));
+    items.push_back(
+        plain_change(meaning, value, was, unit) +
+        (plan.from_week > 0 ? fmt::format(", from {}", pg.f.event_week(plan.from_week)) : "") +
+        ".");
   }
   const Params& p = plan.params;
   for (std::size_t i = base.hiring.size(); i < p.hiring.size(); ++i)
@@ -116,11 +145,12 @@ std::optional<Scenario> parse_scenario(const ReportData& d) {
 }
 
 std::string assumptions_section(Page& pg) {
-  std::string h = R"(<section id="assumptions"><h2>Assumptions</h2>)";
+  std::string h = R"(<section id="assumptions"><div class="keep"><h2>Assumptions</h2>)";
   if (!pg.scenario)
     return h +
            "<p>This salesim cannot read the scenario stored in the results file, so its "
-           "parameters are not summarised here; the file as run is in the appendix.</p></section>";
+           "parameters are not summarised here; the file as run is in the "
+           "appendix.</p></div></section>";
   const Scenario& sc = *pg.scenario;
   const Params& p = sc.base;
   const Fmt& f = pg.f;
@@ -145,12 +175,14 @@ std::string assumptions_section(Page& pg) {
     item("Goal", goal + ".");
   }
   item("Team",
-       fmt::format("{} quota-carrying reps and {} managers (about {:.0f} reps each); salary {} a "
-                   "year per rep and {} per manager; commission {} of bookings.",
+       fmt::format("{} sales reps and {} managers (about {:.0f} reps each); salary {} a "
+                   "year per rep and {} per manager; {}.",
                    p.team.reps, p.team.managers,
                    double(p.team.reps) / std::max<std::int64_t>(1, p.team.managers),
                    esc(f.money(p.team.salary)), esc(f.money(p.team.manager_salary)),
-                   pct(p.compensation.commission_rate)));
+                   p.compensation.commission_rate > 0
+                       ? "commission of " + pct(p.compensation.commission_rate) + " of bookings"
+                       : "no commission"));
   std::string skills;
   for (const auto& [name, b] : p.team.skills)
     skills += fmt::format("{}{} {} (spread {})", skills.empty() ? "" : ", ", esc(name), g(b.mean),
@@ -211,10 +243,16 @@ std::string assumptions_section(Page& pg) {
                                      : "leavers are not replaced",
                    esc(f.money(p.people.hire_cost)), pct(p.people.handover_loss)));
   item("Organisation",
-       fmt::format("The team understands {} of leadership's expectations (alignment); reps' "
-                   "awareness of the activities they avoid is {}; managers' coaching skill is "
-                   "{} (0 to 1).",
-                   pct(p.org.alignment), g(p.org.awareness), g(p.org.manager_coaching_skill)));
+       fmt::format("The team knows and understands {} of what leadership expects of it; {}; "
+                   "managers' coaching skill is {} on a scale of 0 to 1.",
+                   pct(p.org.alignment),
+                   p.org.awareness <= 0 ? "reps do not yet see which activities they tend to avoid"
+                   : p.org.awareness >= 1
+                       ? "reps fully see which activities they tend to avoid"
+                       : fmt::format("reps partly see which activities they tend to avoid ({} "
+                                     "on a scale of 0 to 1)",
+                                     g(p.org.awareness)),
+                   g(p.org.manager_coaching_skill)));
   std::vector<std::string> planned;
   for (const auto& hr : p.hiring) planned.push_back(hire_text(f, hr) + ".");
   for (const auto& t : p.training) planned.push_back(training_text(f, t));
@@ -224,7 +262,7 @@ std::string assumptions_section(Page& pg) {
     for (const auto& x : planned) list += x + " ";
     item("In every plan", list);
   }
-  h += "</dl>";
+  h += "</dl></div>";
   h +=
       R"(<table class="data"><caption>The sales pipeline, stage by stage</caption><thead><tr><th>Stage</th><th class="t">Skill it needs</th><th>Hours per opportunity per week</th><th>Leave the stage per week</th><th>Advance (skill 0 to 1)</th><th>Lost per week if not worked</th><th>Open per rep at the start</th></tr></thead><tbody>)" +
       stages + "</tbody></table>";
@@ -234,11 +272,11 @@ std::string assumptions_section(Page& pg) {
     const PlanSpec* spec = nullptr;
     for (const auto& ps : sc.plans)
       if (ps.name == pg.d.plans[i].name) spec = &ps;
-    h += fmt::format("<h4>{}{}</h4>", pg.plan_name(i),
+    h += fmt::format("<div class=\"keep\"><h4>{}{}</h4>", pg.plan_name(i),
                      pg.d.plans[i].description.empty()
                          ? ""
                          : " <span class=\"note\">" + esc(pg.d.plans[i].description) + "</span>");
-    h += spec ? plan_changes(pg, *spec) : "<p>Not in the stored scenario.</p>";
+    h += (spec ? plan_changes(pg, *spec) : "<p>Not in the stored scenario.</p>") + "</div>";
   }
   return h + "</section>";
 }
@@ -246,7 +284,7 @@ std::string assumptions_section(Page& pg) {
 std::string method_section(Page& pg) {
   const auto& s = pg.s;
   const Fmt& f = pg.f;
-  std::string h = R"(<section id="method"><h2>Method</h2>)";
+  std::string h = R"(<section id="method"><div class="keep"><h2>Method</h2>)";
   h += fmt::format(
       "<p><strong>Simulation.</strong> salesim simulated each plan week by week over {} "
       "possible futures (Monte Carlo paths) of {} weeks, with seed {}: every rep's skills, "
@@ -254,6 +292,7 @@ std::string method_section(Page& pg) {
       "moves. The same seed gives the same results on any computer.</p>",
       f.fig(s, "/paths", Kind::count), f.fig(s, "/horizon_weeks", Kind::count),
       esc(s["seed"].dump()));
+  h += "</div>";  // the keep: heading and first paragraph
   h += "<p><strong>Same futures for every plan.</strong> Every plan meets the same market, the "
        "same people and the same luck wherever it does not change them (common random "
        "numbers). Differences between plans are therefore the plans' doing, and the paired "
@@ -298,9 +337,33 @@ std::string method_section(Page& pg) {
        "<li>team dynamics beyond what the parameters describe (morale spreading, star "
        "performers leaving first, manager turnover);</li>"
        "<li>uncertainty about the assumptions themselves: the ranges show the randomness of "
-       "one set of assumptions. If a parameter is a guess, test how much it matters (for "
-       "example with <code>salesim sensitivity</code>) before relying on a close call.</li>"
+       "one set of assumptions, not errors in them (the check below shows what a 20% error in "
+       "one would do).</li>"
        "</ul>";
+  h += sensitivity_method(pg);
+  return h + "</section>";
+}
+
+std::string analysts_appendix(Page& pg) {
+  const auto& s = pg.s;
+  const Fmt& f = pg.f;
+  std::string h = R"(<section id="analysts"><h2>Appendix for analysts</h2>)";
+  h += "<p>The scenario keys behind the plain words of this report, the one-at-a-time check "
+       "with the keys it moved, where the figures come from, and the scenario file as run.</p>";
+  if (pg.scenario) {
+    std::string rows;
+    for (const auto& plan : pg.scenario->plans)
+      for (const auto& [path, value] : plan.overrides)
+        rows += fmt::format(
+            R"(<tr><th>{}</th><td class="t"><code>{}</code></td><td class="t">{}{}</td></tr>)",
+            esc(plan.name), esc(path), esc(value),
+            plan.from_week > 0 ? fmt::format(" from {}", f.event_week(plan.from_week)) : "");
+    if (!rows.empty())
+      h +=
+          R"(<table class="data"><caption>What each plan sets, as scenario keys</caption><thead><tr><th>Plan</th><th class="t">Key</th><th class="t">Value</th></tr></thead><tbody>)" +
+          rows + "</tbody></table>";
+  }
+  h += sensitivity_appendix(pg);
   h += R"(<table class="data"><caption>Provenance</caption><tbody>)";
   auto row = [&](const std::string& k, const std::string& v) {
     h += "<tr><th>" + k + "</th><td style=\"text-align:left\">" + v + "</td></tr>";
@@ -308,16 +371,15 @@ std::string method_section(Page& pg) {
   row("Scenario", esc(pg.d.scenario_name) + " (<code>" + esc(pg.d.scenario_file) + "</code>)");
   row("Futures per plan", f.fig(s, "/paths", Kind::count));
   row("Seed", esc(s["seed"].dump()));
-  row("Model and program", fmt::format("salesim {} (git {}); the model is specified in the "
-                                       "project's docs/model.md",
+  row("Model and program", fmt::format("salesim {} (git {}); the model is salesim's model, "
+                                       "version 2",
                                        esc(s.value("salesim_version", pg.d.salesim_version)),
                                        esc(s.value("git_revision", pg.d.git_revision))));
   row("Results file", fmt::format("<code>{}</code>, format {}, created {}", esc(pg.d.file),
                                   esc(pg.d.format_version), esc(pg.d.created)));
   h += "</tbody></table>";
-  h += "</section>";
   h +=
-      R"(<section id="scenario"><h2>Appendix: the scenario file as run</h2><pre class="scenario">)" +
+      R"(</section><section id="scenario"><h3>The scenario file as run</h3><pre class="scenario">)" +
       esc(pg.d.scenario_text) + "</pre></section>";
   return h;
 }

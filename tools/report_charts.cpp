@@ -85,7 +85,7 @@ std::string median_chart(Page& pg) {
 
 std::string bookings_section(Page& pg) {
   const int W = pg.d.horizon;
-  std::string h = R"(<section id="bookings"><h2>Bookings over time</h2>)";
+  std::string h = R"(<section id="bookings"><div class="keep"><h2>Bookings over time</h2>)";
   h += "<p>Each panel shows one plan's cumulative bookings across the simulated futures: the "
        "line is the median, the dark band holds the middle half of the futures (25-75%) and "
        "the light band eight in ten (10-90%). The wider the bands, the less certain the "
@@ -96,7 +96,7 @@ std::string bookings_section(Page& pg) {
       if (std::isfinite(row[5])) top = std::max(top, row[5]);
   double lo = 0;
   ch::nice_ticks(lo, top);
-  h += R"(<div class="grid2">)";
+  h += R"(<div class="grid2 fans">)";
   for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
     const ReportPlan& p = pg.d.plans[i];
     const std::string pi = pg.p(i);
@@ -124,7 +124,7 @@ std::string bookings_section(Page& pg) {
             : "");
     h += pg.figure(ch::line_chart_svg(c), c.frame.id, "");
   }
-  return h + "</div></section>";
+  return h + "</div></div></section>";  // the panels, the keep
 }
 
 // ---- Checkpoints ----------------------------------------------------------------------------
@@ -134,7 +134,7 @@ std::string checkpoints_section(Page& pg) {
   const Fmt& f = pg.f;
   const json& cps = s["plans"][0]["checkpoints"];
   const std::size_t n = pg.d.plans.size();
-  std::string h = R"(<section id="checkpoints"><h2>Checkpoints on the way</h2>)";
+  std::string h = R"(<section id="checkpoints"><div class="keep"><h2>Checkpoints on the way</h2>)";
   if (cps.empty() && !pg.d.goal)
     return h + "<p>The scenario sets no goal and no checkpoints.</p></section>";
   h += "<p>The probability of having booked at least each checkpoint's target by its week, "
@@ -172,7 +172,7 @@ std::string checkpoints_section(Page& pg) {
                        f.fig(s, pg.p(i) + "/p_all_checkpoints_se", Kind::prob_se));
     h += "</tr>";
   }
-  h += "</tbody></table>";
+  h += "</tbody></table></div>";
 
   ch::BarChart b;
   b.frame = {"checkpoints", "Probability of meeting each checkpoint and the goal", "", 900, 0};
@@ -224,7 +224,8 @@ std::string comparison_section(Page& pg) {
   const Fmt& f = pg.f;
   const std::size_t n = pg.d.plans.size();
   const std::string base = pg.d.plans[0].name;
-  std::string h = R"(<section id="comparison"><h2>Each plan against the baseline</h2>)";
+  std::string h =
+      R"(<section id="comparison"><div class="keep"><h2>Each plan against the baseline</h2>)";
   h += fmt::format(
       "<p>Every plan was run on the same simulated futures as {}: the same market, the same "
       "people and the same luck wherever the plan does not change them. So each future gives a "
@@ -255,7 +256,7 @@ std::string comparison_section(Page& pg) {
         f.fig(s, v + "/profit_diff_se", Kind::money), f.fig(s, v + "/roi", Kind::ratio),
         f.fig(s, v + "/leavers_diff_mean", Kind::number));
   }
-  h += "</tbody></table>";
+  h += "</tbody></table></div>";
   const json& cps = s["plans"][0]["checkpoints"];
   if (!cps.empty()) {
     h +=
@@ -274,7 +275,7 @@ std::string comparison_section(Page& pg) {
     }
     h += "</tbody></table>";
   }
-  h += R"(<div class="grid2">)";
+  h += R"(<div class="grid2 diffs">)";
   for (std::size_t i = 1; i < n; ++i) {
     const ReportPlan& p = pg.d.plans[i];
     if (p.diff.empty()) continue;  // a streamed run keeps no per-path differences
@@ -306,7 +307,7 @@ std::string people_section(Page& pg) {
   const Fmt& f = pg.f;
   const int W = pg.d.horizon;
   const std::size_t n = pg.d.plans.size();
-  std::string h = R"(<section id="people"><h2>People</h2>)";
+  std::string h = R"(<section id="people"><div class="keep"><h2>People</h2>)";
   h += "<p>What each plan does to the team: burnout (0 = none, 1 = fully burnt out; above 0.7 "
        "counts as burnt out), people who leave, the reps in post and the hours they work. "
        "Figures are averages over the simulated futures.</p>";
@@ -324,7 +325,7 @@ std::string people_section(Page& pg) {
         f.fig(s, pp + "/headcount_final_mean", Kind::number),
         f.fig(s, pp + "/hours_per_rep_week_mean", Kind::number));
   }
-  h += "</tbody></table>";
+  h += "</tbody></table></div>";
 
   struct Panel {
     const char* id;
@@ -343,7 +344,7 @@ std::string people_section(Page& pg) {
                            false, "headcount_final_mean", 1},
                           {"hours", "Hours worked per rep", "Hours per rep per week",
                            &ReportPlan::hours, false, "hours_per_rep_week_mean", 1}};
-  h += R"(<div class="grid2">)";
+  h += R"(<div class="grid2 people">)";
   for (const auto& panel : panels) {
     ch::LineChart c;
     const std::string id = panel.id;
@@ -384,7 +385,7 @@ std::string money_section(Page& pg) {
   const json& s = pg.s;
   const Fmt& f = pg.f;
   const std::size_t n = pg.d.plans.size();
-  std::string h = R"(<section id="money"><h2>Cost, profit and return</h2>)";
+  std::string h = R"(<section id="money"><div class="keep"><h2>Cost, profit and return</h2>)";
   h += fmt::format(
       "<p>Cost is everything the model charges over the {} weeks: salaries, commission, "
       "marketing, hiring, training and programmes. Profit is bookings minus that cost. The "
@@ -392,6 +393,7 @@ std::string money_section(Page& pg) {
       "extra: 2.0 means each unit of extra spend comes back as two units of profit on top of "
       "paying for itself. Plans that cost no more have no return to compute.</p>",
       pg.d.horizon, pg.plan_name(0));
+  h += "</div>";  // the keep: heading and paragraph
   h +=
       R"(<table class="data"><thead><tr><th>Plan</th><th>Cost</th><th>Profit</th><th>Extra cost</th><th>Extra profit</th><th>Return on extra cost</th></tr></thead><tbody>)";
   for (std::size_t i = 0; i < n; ++i) {

@@ -160,7 +160,7 @@ charts::Axis Fmt::time_axis(int horizon) const {
     a.format = charts::Axis::Format::integer;
     return a;
   }
-  a.label = "Date (week 0 starts " + date_text(*start_) + ")";
+  a.label = "Date (week 1 starts " + date_text(*start_) + ")";  // the file's week numbers
   const sys_days end = *start_ + days(7 * horizon);
   const year_month_day first{*start_};
   year_month m = first.year() / first.month();

@@ -101,8 +101,9 @@ Report write_report(const std::string& results_file, const std::string& html_fil
   return write_report(read_report_data(results_file), html_file, o, charts_dir);
 }
 
-Report write_report(const ReportData& d, const std::string& html_file, const ReportOptions& o,
+Report write_report(ReportData d, const std::string& html_file, const ReportOptions& o,
                     const std::string& charts_dir) {
+  if (o.sensitivity && !d.sensitivity) check_sensitivity(d, o);
   Report r = render_report(d, o);
   sim::write_text_atomically(html_file, r.html);
   if (!charts_dir.empty()) {
@@ -114,13 +115,11 @@ Report write_report(const ReportData& d, const std::string& html_file, const Rep
   return r;
 }
 
-void write_run_report(const std::string& html_file, const std::string& results_file,
-                      const Scenario& sc, const ScenarioResults& res,
-                      const std::string& summary_json) {
-  if (!results_file.empty()) {
-    write_report(results_file, html_file, {});
-    return;
-  }
+Report write_run_report(const std::string& html_file, const std::string& results_file,
+                        const Scenario& sc, const ScenarioResults& res,
+                        const std::string& summary_json, const ReportOptions& o,
+                        const std::string& charts_dir) {
+  if (!results_file.empty()) return write_report(results_file, html_file, o, charts_dir);
   const fs::path tmp = fs::temp_directory_path() /
                        fmt::format("salesim-report-{}-{}.h5", ::getpid(),
                                    std::chrono::steady_clock::now().time_since_epoch().count());
@@ -134,7 +133,7 @@ void write_run_report(const std::string& html_file, const std::string& results_f
   write_results_h5(tmp.string(), sc, res, sc.base.simulation.seed, summary_json);
   ReportData d = read_report_data(tmp.string(), true);
   d.file = "not saved (salesim run --report without -o)";
-  write_report(d, html_file, {});
+  return write_report(std::move(d), html_file, o, charts_dir);
 }
 
 std::string find_chromium() {

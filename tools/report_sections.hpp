@@ -31,7 +31,14 @@ struct Page {
 // The number at a JSON pointer of the summary; NaN when absent or null.
 double num_at(const nlohmann::json& s, const std::string& pointer);
 
+// The plan with the best P(goal) (without a goal: median final bookings), first on ties.
+std::size_t leading_plan(const ReportData& d);
 std::string answer_section(Page& pg);
+// The headline's dependence on the assumptions (d.sensitivity), in words, for the answer; the
+// method note on what was checked; the analysts' table of it with the keys.
+std::string sensitivity_words(Page& pg, std::size_t best);
+std::string sensitivity_method(Page& pg);
+std::string sensitivity_appendix(Page& pg);
 std::string glance_table(Page& pg);
 std::string median_chart(Page& pg);
 std::string bookings_section(Page& pg);
@@ -42,6 +49,8 @@ std::string money_section(Page& pg);
 std::optional<Scenario> parse_scenario(const ReportData& d);
 std::string assumptions_section(Page& pg);
 std::string method_section(Page& pg);
+// Key names, the sensitivity table, provenance and the scenario text: after the client part.
+std::string analysts_appendix(Page& pg);
 // <img> with the file embedded as a data: URI; BadInput when it is missing or not an image.
 std::string logo_img(const std::string& file);
 

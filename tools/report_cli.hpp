@@ -1,0 +1,31 @@
+#pragma once
+// The report's command-line options, shared by `salesim report` and `salesim run --report`
+// (so the two take the same options), and what follows writing the HTML: the message and the
+// PDF through headless Chromium.
+#include <string>
+
+#include "tools/cli.hpp"
+#include "tools/report.hpp"
+
+namespace salesim::tools {
+
+struct ReportCli {
+  std::string pdf, charts_dir;
+  bool no_sensitivity = false;
+  ReportOptions options;
+  ReportOptions resolved() const;  // options with --no-sensitivity applied
+};
+
+// --title --client --logo --currency --charts --pdf --no-sensitivity. With `needs` (run's
+// --report), each of them needs that option.
+void add_report_options(CLI::App* cmd, ReportCli& r, CLI::Option* needs = nullptr);
+
+// Refuses (BadInput) an output whose folder does not exist, before anything runs.
+void check_report_outputs(const std::string& html, const ReportCli& r);
+
+// Prints what was written and prints the PDF when asked; the exit code (1 when the PDF could
+// not be made because Chromium is missing).
+int finish_report(const std::string& html, const std::string& source, const Report& rep,
+                  const ReportCli& r);
+
+}  // namespace salesim::tools

@@ -1,0 +1,249 @@
+// The report's check of its own headline: the leading plan re-run with its levers and a few
+// key assumptions moved by +-20%, one at a time, on the same simulated futures
+// (tools/one_at_a_time.hpp), so the answer can say which assumption it leans on most.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "models/keys.hpp"
+#include "sim/progress.hpp"
+#include "tools/cli.hpp"
+#include "tools/one_at_a_time.hpp"
+#include "tools/report_sections.hpp"
+#include "tools/table_file.hpp"
+
+namespace salesim::tools {
+namespace {
+
+// The key assumptions checked besides the plan's own levers, in plain words. Keys of a group
+// move together (every stage's conversion at full skill).
+struct Assumption {
+  const char* name;
+  std::vector<std::string> keys;
+};
+std::vector<Assumption> key_assumptions(const Scenario& sc) {
+  std::vector<std::string> tops;
+  for (const auto& st : sc.base.pipeline.stages)
+    tops.push_back("pipeline.stages." + st.name + ".conversion.top");
+  return {{"prospecting yield (new opportunities per prospecting hour)",
+           {"prospecting.yield.floor", "prospecting.yield.top"}},
+          {"the share of opportunities that advance at each stage (for skilled reps)", tops},
+          {"the average deal size", {"pipeline.deal_size.mean"}},
+          {"staff turnover (the share of reps who leave in a year)", {"people.attrition_annual"}},
+          {"the time new hires take to ramp up", {"people.ramp_weeks"}}};
+}
+
+std::string setting_text(const KeyInfo* k, double v) {
+  if (k && std::string(k->unit) == "currency") return charts::compact_number(v);
+  if (k && std::string(k->unit) == "share") return fmt::format("{:g}%", 100 * v);
+  return format_number(v);
+}
+
+}  // namespace
+
+namespace report {
+std::size_t leading_plan(const ReportData& d) {
+  std::size_t best = 0;
+  double best_score = -std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < d.plans.size(); ++i) {
+    const std::string p = fmt::format("/plans/{}", i);
+    const double score = d.goal ? num_at(d.summary, p + "/goal/p_met")
+                                : num_at(d.summary, p + "/final_bookings/p50");
+    if (score > best_score) best = i, best_score = score;
+  }
+  return best;
+}
+}  // namespace report
+
+void check_sensitivity(ReportData& d, const ReportOptions& o) {
+  std::optional<Scenario> parsed = report::parse_scenario(d);
+  if (!parsed || d.plans.empty()) return;
+  Scenario& sc = *parsed;
+  // The run's seed, which may have come from the command line rather than the file.
+  if (d.summary.contains("seed") && d.summary["seed"].is_number_unsigned()) {
+    sc.base.simulation.seed = d.summary["seed"].get<std::uint64_t>();
+    for (auto& p : sc.plans) p.params.simulation.seed = sc.base.simulation.seed;
+  }
+  const std::string plan = d.plans[report::leading_plan(d)].name;
+  bool known = false;
+  for (const auto& p : sc.plans) known = known || p.name == plan;
+  if (!known) return;
+
+  ReportSensitivity out;
+  out.plan = plan;
+  out.metric = d.goal ? "p_goal" : "final_bookings";
+  StudySettings st;
+  const double paths = report::num_at(d.summary, "/paths");
+  st.run.paths = std::isfinite(paths) && paths >= 1 ? std::size_t(paths) : 0;
+  st.run.threads = o.threads;
+  st.metric = d.goal ? Metric::p_goal : Metric::final_bookings;
+
+  std::vector<Factor> factors;
+  std::vector<std::string> seen;
+  Params keys_of = sc.base;
+  const auto keys = scalar_keys(keys_of);
+  auto info = [&](const std::string& path) -> const KeyInfo* {
+    for (const auto& k : keys)
+      if (k.path == path) return &k;
+    return nullptr;
+  };
+  for (const Lever& l : plan_levers(sc, plan)) {
+    const KeyInfo* k = info(l.path);
+    factors.push_back({k && *k->meaning ? std::string(k->meaning) : l.path, {l}});
+    seen.push_back(l.path);
+  }
+  for (const auto& a : key_assumptions(sc)) {
+    Factor f{a.name, {}};
+    for (const auto& key : a.keys)
+      if (std::find(seen.begin(), seen.end(), key) == seen.end()) try {
+          f.levers.push_back(find_lever(sc, plan, key));
+        } catch (const std::invalid_argument&) {
+        }
+    if (!f.levers.empty()) factors.push_back(std::move(f));
+  }
+  const std::size_t per_run = st.run.paths ? st.run.paths : std::size_t(sc.base.simulation.paths);
+  const std::size_t total = per_run * (1 + 2 * factors.size());
+  sim::Progress bar("checking the assumptions", total, o.progress);
+  const auto t0 = std::chrono::steady_clock::now();
+  const OneAtATime oat = one_at_a_time(
+      sc, plan, factors, out.delta, st,
+      [&](std::size_t run, std::size_t done) {
+        bar.update(run * per_run + std::min(done, per_run), total);
+      },
+      true);
+  bar.finish();
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.paths = oat.paths;
+  out.base = oat.base.mean, out.base_se = oat.base.se;
+  out.skipped = oat.skipped;
+  for (const FactorSwing& s : oat.swings) {
+    ReportSensitivity::Item it;
+    it.name = s.factor.name;
+    for (const Lever& l : s.factor.levers) it.keys.push_back(l.path);
+    if (s.factor.levers.size() == 1) {
+      const KeyInfo* k = info(s.factor.levers[0].path);
+      it.values = setting_text(k, s.low_values[0]) + " and " + setting_text(k, s.high_values[0]) +
+                  " instead of " + setting_text(k, s.factor.levers[0].value);
+    } else {
+      it.values = fmt::format("each {:g}% lower and higher", 100 * out.delta);
+    }
+    it.low = s.low.mean, it.high = s.high.mean, it.low_se = s.low.se, it.high_se = s.high.se;
+    it.swing = s.swing.mean, it.swing_se = s.swing.se;
+    it.moved = s.moved;
+    out.items.push_back(std::move(it));
+  }
+  d.sensitivity = std::move(out);
+}
+
+}  // namespace salesim::tools
+
+namespace salesim::tools::report {
+namespace {
+
+std::string metric_text(const Page& pg, double v) {
+  return pg.d.sensitivity->metric == "p_goal" ? Fmt::prob(v) : pg.f.money(v);
+}
+std::string sens_value(const Page& pg, double v) {
+  return fmt::format(R"(<span class="sens" data-value="{}">{}</span>)", v, metric_text(pg, v));
+}
+const ReportSensitivity::Item* top_item(const ReportSensitivity& s, std::size_t k = 0) {
+  for (const auto& it : s.items)
+    if (it.moved && k-- == 0) return &it;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string sensitivity_words(Page& pg, std::size_t best) {
+  if (!pg.d.sensitivity || pg.d.sensitivity->plan != pg.d.plans[best].name) return "";
+  const ReportSensitivity& s = *pg.d.sensitivity;
+  const bool prob = s.metric == "p_goal";
+  const std::string what = prob ? "its chance of reaching the goal" : "its mean bookings";
+  const std::string pct = fmt::format("{:g}%", 100 * s.delta);
+  const ReportSensitivity::Item* a = top_item(s);
+  if (!a)
+    return fmt::format(
+        "<p>Moving its levers and the key assumptions by &plusmn;{} one at a time does not move "
+        "{}.</p>",
+        pct, what);
+  std::string h = fmt::format(
+      "<p>The answer leans most on <strong>{}</strong>: moving it by &plusmn;{} moves {} from "
+      "{} to {}.",
+      esc(a->name), pct, what, sens_value(pg, std::min(a->low, a->high)),
+      sens_value(pg, std::max(a->low, a->high)));
+  const double worst = std::min(a->low, a->high);
+  if (prob && s.base >= 0.5 && worst < 0.5)
+    h += fmt::format(
+        " Were it {} less favourable than assumed, the goal would no longer be "
+        "likely: the headline rests on this assumption.",
+        pct);
+  else if (prob && std::fabs(a->swing) < 0.05)
+    h += fmt::format(" The answer holds up: no assumption checked moves it by more than 5 points.");
+  if (const auto* b = top_item(s, 1)) {
+    h += fmt::format(" Next comes {} ({} to {})", esc(b->name),
+                     sens_value(pg, std::min(b->low, b->high)),
+                     sens_value(pg, std::max(b->low, b->high)));
+    if (const auto* c = top_item(s, 2))
+      h += fmt::format(", then {} ({} to {})", esc(c->name),
+                       sens_value(pg, std::min(c->low, c->high)),
+                       sens_value(pg, std::max(c->low, c->high)));
+    h += ".";
+  }
+  return h + "</p>";
+}
+
+std::string sensitivity_method(Page& pg) {
+  const std::string head = "<p><strong>How much the answer depends on the assumptions.</strong> ";
+  if (!pg.d.sensitivity)
+    return head +
+           "This was not checked for this report: the figures hold for the assumptions as "
+           "stated, and a close call deserves a check of the assumptions it leans on.</p>";
+  const ReportSensitivity& s = *pg.d.sensitivity;
+  std::string names;
+  for (std::size_t i = 0; i < s.items.size(); ++i)
+    names += (i ? (i + 1 == s.items.size() ? " and " : ", ") : "") + esc(s.items[i].name);
+  std::string h = head + fmt::format(
+                             "The leading plan, {}, was simulated again with each of these set "
+                             "{:g}% lower and {:g}% higher, one at a time, on the same {} "
+                             "simulated futures: {}. ",
+                             esc(s.plan), 100 * s.delta, 100 * s.delta, Fmt::count(double(s.paths)),
+                             names.empty() ? "nothing could be moved" : names);
+  if (!s.skipped.empty()) {
+    std::string sk;
+    for (std::size_t i = 0; i < s.skipped.size(); ++i) sk += (i ? ", " : "") + esc(s.skipped[i]);
+    h += fmt::format("Not checked, because a {:g}% change makes the scenario inconsistent: {}. ",
+                     100 * s.delta, sk);
+  }
+  h += "Each figure shows what an error of that size in one assumption would do; errors in "
+       "several at once can add up, and a larger error moves the answer further. The "
+       "analysts' appendix has the full table.</p>";
+  return h;
+}
+
+std::string sensitivity_appendix(Page& pg) {
+  if (!pg.d.sensitivity || pg.d.sensitivity->items.empty()) return "";
+  const ReportSensitivity& s = *pg.d.sensitivity;
+  const bool prob = s.metric == "p_goal";
+  std::string h = fmt::format(
+      R"(<table class="data sensitivity"><caption>One at a time, &plusmn;{:g}%: {} of plan {} ({}; {} paths per run, common random numbers)</caption><thead><tr><th>Factor</th><th class="t">Keys</th><th class="t">Settings</th><th>At low</th><th>At high</th><th>Swing</th></tr></thead><tbody>)",
+      100 * s.delta, prob ? "P(goal)" : "mean final bookings", esc(s.plan),
+      "as written: " + metric_text(pg, s.base), Fmt::count(double(s.paths)));
+  for (const auto& it : s.items) {
+    std::string keys;
+    for (const auto& k : it.keys)
+      keys += (keys.empty() ? "" : "<br>") + ("<code>" + esc(k) + "</code>");
+    auto se = [&](double v) { return prob ? Fmt::prob_se(v) : "±" + pg.f.money(v); };
+    h += fmt::format(
+        "<tr><th>{}</th><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{} <small>{}</small></td>"
+        "<td>{} <small>{}</small></td><td>{} <small>{}</small></td></tr>",
+        esc(it.name), keys, esc(it.values), metric_text(pg, it.low), se(it.low_se),
+        metric_text(pg, it.high), se(it.high_se),
+        prob ? Fmt::prob_diff(it.swing) : pg.f.money_signed(it.swing), se(it.swing_se));
+  }
+  return h + "</tbody></table>";
+}
+
+}  // namespace salesim::tools::report
