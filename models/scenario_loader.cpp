@@ -507,8 +507,8 @@ std::optional<FunnelExpansion> expand_funnel(Ctx& c, const YAML::Node& funnel,
   f.finish();
   if (!f.ok() || c.problems.size() != before) return std::nullopt;
   for (std::size_t k = 0; k < p.pipeline.stages.size(); ++k) {
-    const bool written = stages.IsDefined() && stages.IsSequence() && k < stages.size() &&
-                         stages[k].IsMap();
+    const bool written =
+        stages.IsDefined() && stages.IsSequence() && k < stages.size() && stages[k].IsMap();
     const YAML::Node st = written ? stages[k] : YAML::Node();
     const YAML::Node conv = written ? st["conversion"] : YAML::Node();
     const bool conv_given = written && conv.IsDefined() && conv.IsMap() &&

@@ -230,3 +230,26 @@ pipeline:
 
 }  // namespace
 }  // namespace salesim
+
+namespace salesim {
+namespace {
+
+// `validate --explain` shows the solved keys and computes the figures back from the chain.
+TEST(FunnelCli, ValidateExplainShowsTheExpansionAndTheImpliedFigures) {
+  std::string out;
+  const std::string saas = test::source_dir() + "/scenarios/funnel-saas.yaml";
+  ASSERT_EQ(test::shell(test::binary() + " validate --explain " + saas, &out), 0) << out;
+  for (const char* part :
+       {"pipeline.funnel: win_rate 0.22, weeks_to_close 14", "qualify", "0.285714*",
+        "win rate                   0.22\n", "weeks to close (won deals) 14\n",
+        "weeks to resolution        8.66298", "bookings per opportunity   6160"})
+    EXPECT_NE(out.find(part), std::string::npos) << "no \"" << part << "\" in:\n" << out;
+  // Without a funnel: the file's own keys, no marks, and the figures they imply.
+  ASSERT_EQ(test::shell(test::binary() + " validate --explain " + test::example(), &out), 0);
+  EXPECT_NE(out.find("no pipeline.funnel"), std::string::npos) << out;
+  EXPECT_EQ(out.find('*'), std::string::npos) << out;
+  EXPECT_NE(out.find("win rate                   0.0577538"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace salesim

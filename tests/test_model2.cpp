@@ -508,7 +508,8 @@ TEST(Model2Formats, Format2WeekZeroIsAnErrorNamingTheKey) {
     } catch (const ScenarioError& e) {
       ASSERT_EQ(e.problems.size(), 1u) << e.what();
       EXPECT_NE(e.problems[0].find(c.key), std::string::npos) << e.problems[0];
-      EXPECT_NE(e.problems[0].find("1..40"), std::string::npos) << e.problems[0];
+      EXPECT_NE(e.problems[0].find("a whole number from 1 to 40"), std::string::npos)
+          << e.problems[0];
       EXPECT_NE(e.problems[0].find("weeks.yaml"), std::string::npos) << e.problems[0];
     }
   }
