@@ -19,7 +19,7 @@ const char* const kLists[] = {"hiring", "training", "programs"};
 struct Field {
   std::string name;
   double value = 0, lo = 0, hi = 0;
-  bool integer = false, week = false;
+  bool integer = false;  // weeks, counts and focus_skills
 };
 
 // The plan's items of one list as the plan runs them (params), where its own start, and where
@@ -59,13 +59,13 @@ std::vector<Field> fields_of(const Scenario& sc, const Params& p, const std::str
                              std::size_t j) {
   const double first = first_file_week(sc.format), last = sc.horizon() - 1 + first;
   auto week = [&](const char* name, int t) {
-    return Field{name, t + first, first, last, true, true};
+    return Field{name, t + first, first, last, true};  // a file week
   };
   auto whole = [](const char* name, double v, double lo, double hi) {
-    return Field{name, v, lo, hi, true, false};
+    return Field{name, v, lo, hi, true};
   };
   auto real = [](const char* name, double v, double lo, double hi) {
-    return Field{name, v, lo, hi, false, false};
+    return Field{name, v, lo, hi, false};
   };
   if (list == "hiring") {
     const Hire& h = p.hiring[j];

@@ -117,6 +117,19 @@ TEST(KeyPath, ItemsByIndexAndNameInThePlansOwnLists) {
   EXPECT_EQ(v.base.hiring.at(0).count, 9);
 }
 
+// Format 1 counted event weeks from 0: a week key takes the file's own weeks.
+TEST(KeyPath, WeekFieldsAreTheFilesWeeksInFormatOne) {
+  std::string text = kLists;
+  text.replace(text.find("salesim: 2"), 10, "salesim: 1");
+  const Scenario sc = test::scenario(text);
+  const Lever l = find_lever(sc, "more", "hiring[0].week");
+  EXPECT_EQ(l.value, 4);
+  EXPECT_EQ(l.lo, 0);
+  EXPECT_EQ(l.hi, 19);
+  const Scenario v = scenario_with_plan_values(sc, "more", {{"hiring[0].week", 0}});
+  EXPECT_EQ(v.plans[0].params.hiring.at(1).week, 0);
+}
+
 TEST(KeyPath, UnknownItemsAndFieldsNameWhatThePlanHas) {
   const Scenario sc = test::scenario(kLists);
   std::string e = error_of(sc, "more", "hiring[2].count");
