@@ -214,6 +214,10 @@ TEST(Charts, TornadoOfAProbabilityStaysWithin0And100AndItsLabelsDoNotCollide) {
       }
     EXPECT_TRUE(found) << s << " is missing";
   }
+  for (const auto& x : texts) {  // the base's label near 100% too
+    EXPECT_GE(x.box.x0, 0) << x.text;
+    EXPECT_LE(x.box.x1, width) << x.text;
+  }
   for (std::size_t i = 0; i < texts.size(); ++i)
     for (std::size_t j = i + 1; j < texts.size(); ++j)
       EXPECT_FALSE(texts[i].box.overlaps(texts[j].box))

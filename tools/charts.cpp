@@ -949,10 +949,13 @@ std::string tornado_svg(const TornadoChart& c) {
   }
   o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.6"/>)", num(sx(c.base)),
                    num(top - 6), num(bottom), kInk);
-  o += text(sx(c.base), top - 10,
-            c.base_label.empty() ? format_value(c.value, c.base)
-                                 : c.base_label + " " + format_value(c.value, c.base),
-            kTickSize, "middle", kInk, "600", true);
+  // The base's label centred over its line, but never past the chart's edges.
+  const std::string base_text = c.base_label.empty()
+                                    ? format_value(c.value, c.base)
+                                    : c.base_label + " " + format_value(c.value, c.base);
+  const double bw = text_width(base_text, kTickSize);
+  const double bx = std::clamp(sx(c.base), bw / 2 + 4, std::max(bw / 2 + 4, f.width - bw / 2 - 4));
+  o += text(bx, top - 10, base_text, kTickSize, "middle", kInk, "600", true);
   return cv.close();
 }
 

@@ -92,7 +92,10 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
   };
   for (const Lever& l : plan_levers(sc, plan)) {
     const KeyInfo* k = info(l.path);
-    factors.push_back({k && *k->meaning ? std::string(k->meaning) : l.path, {l}});
+    // The key's meaning in words, without its parenthesis (which speaks of key values).
+    std::string name = k && *k->meaning ? std::string(k->meaning) : l.path;
+    if (const auto cut = name.find(" ("); cut != std::string::npos) name.resize(cut);
+    factors.push_back({name, {l}});
     seen.push_back(l.path);
   }
   for (const auto& a : key_assumptions(sc)) {
