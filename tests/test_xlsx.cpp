@@ -179,6 +179,27 @@ assert body[0]["checkpoint"].value == "=SUM(A1:A9)"
   fs::remove_all(dir);
 }
 
+// A sheet with nothing to show says why instead of being blank.
+TEST(Xlsx, EmptySheetsSayWhy) {
+  const fs::path dir = fs::temp_directory_path() / "salesim-xlsx-empty";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string file = (dir / "s.yaml").string(), xlsx = (dir / "e.xlsx").string();
+  std::ofstream(file) << "salesim: 2\nname: one\nsimulation: {horizon_weeks: 6, paths: 8}\n"
+                         "plans: [{name: only}]\n";
+  std::string printed;
+  ASSERT_EQ(test::shell(test::binary() + " run " + file + " --quiet --xlsx " + xlsx, &printed), 0)
+      << printed;
+  python_check(dir, std::string(kCommon) + R"PY(
+wb = openpyxl.load_workbook(sys.argv[1])
+assert "one plan" in wb["Comparison"]["A1"].value, wb["Comparison"]["A1"].value
+assert "no checkpoints" in wb["Checkpoints"]["A1"].value, wb["Checkpoints"]["A1"].value
+assert wb["Plans"]["A2"].value == "only"
+)PY",
+               xlsx);
+  fs::remove_all(dir);
+}
+
 TEST(Xlsx, SweepSensitivityAndBatchWriteTheirTables) {
   const fs::path dir = fs::temp_directory_path() / "salesim-xlsx-tables";
   fs::remove_all(dir);

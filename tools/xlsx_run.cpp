@@ -175,7 +175,9 @@ std::vector<Sheet> run_sheets(const Scenario& sc, const ScenarioResults& res) {
   std::vector<Sheet> s;
   s.push_back(table_sheet("Plans", plans_table(res)));
   s.push_back(table_sheet("Comparison", comparison_table(res)));
+  s.back().empty_note = "Only one plan was run: there is no plan to compare with the first.";
   s.push_back(table_sheet("Checkpoints", checkpoints_table(res)));
+  s.back().empty_note = "The scenario has no checkpoints (goal.checkpoints).";
   s.push_back(table_sheet("Weekly", weekly_table(res)));
   s.push_back(table_sheet("Costs", costs_table(res)));
   s.push_back(table_sheet("Periods", periods_table(res)));

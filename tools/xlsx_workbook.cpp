@@ -89,6 +89,8 @@ void write_xlsx(const std::string& path, const std::vector<Sheet>& sheets) {
       if (!ws) fail(fmt::format("'{}' is not a valid sheet name", sheet.name));
       const Table& t = sheet.table;
       const auto& cols = t.columns();
+      if (t.rows() == 0 && !sheet.empty_note.empty())
+        worksheet_write_string(ws, 0, 0, sheet.empty_note.c_str(), nullptr);
       if (t.rows() + 1 > LXW_ROW_MAX || cols.size() > LXW_COL_MAX)
         fail(fmt::format("sheet '{}' has more rows or columns than Excel allows", sheet.name));
       for (std::size_t c = 0; c < cols.size(); ++c) {

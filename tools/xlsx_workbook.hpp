@@ -33,6 +33,7 @@ struct Sheet {
   std::string name;  // at most 31 characters, none of []:*?/\ (Excel's rule)
   Table table;
   std::vector<NumberFormat> formats;  // per column
+  std::string empty_note;             // written in A1 when the table has no rows: why not
 };
 
 // A sheet of `table` with formats from column_format, but for the columns named in overrides.
