@@ -690,6 +690,26 @@ TEST_F(CrmCli, AllOpenExportCannotBeCalibratedAndSaysWhy) {
   EXPECT_TRUE(report["win_probability"].is_null());
 }
 
+// An export taken on a quiet weekend: --as-of after its last dated event is the day it was made.
+TEST_F(CrmCli, AsOfAfterTheLastEventIsTheExportDayWithANote) {
+  std::string out;
+  const auto json = (dir / "f.json").string();
+  ASSERT_EQ(test::shell(salesim("forecast " + sample() +
+                                " --as-of 2017-07-02 --weeks 4 --paths 100 --json " + json),
+                        &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("--as-of 2017-07-02 is 2 days after the last dated event"), std::string::npos)
+      << out;
+  EXPECT_EQ(nlohmann::json::parse(test::read_file(json))["open_deals"], 1686);  // as on 06-30
+  EXPECT_EQ(
+      test::shell(salesim("forecast " + sample() + " --as-of 2018-08-01 --weeks 4 --quiet"), &out),
+      2);
+  EXPECT_NE(out.find("more than 366 days after the export's last dated event 2017-06-30"),
+            std::string::npos)
+      << out;
+}
+
 TEST_F(CrmCli, ForecastWritesWeeklyBandsSplitByPipeline) {
   std::string out;
   const auto json = (dir / "f.json").string(), csv = (dir / "f.csv").string();

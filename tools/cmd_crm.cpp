@@ -70,6 +70,20 @@ crm::Day parse_day(const std::string& text, const std::string& option) {
   return *d;
 }
 
+// The --as-of day (the export's last dated event without one). A day after that event is taken
+// as the day the export was made, with a note: nothing happened in between (crm::known_on).
+crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
+  if (text.empty()) return e.export_date;
+  const crm::Day d = parse_day(text, "--as-of");
+  if (d > e.export_date && d <= e.export_date + crm::kMaxQuietDays && !quiet)
+    std::cerr << fmt::format(
+        "salesim: notice: --as-of {} is {} day{} after the last dated event of {} ({}); taken "
+        "as the day the export was made, with nothing happening in between\n",
+        text, d - e.export_date, d - e.export_date == 1 ? "" : "s", e.file,
+        crm::format_date(e.export_date));
+  return d;
+}
+
 // JSON text of a report. Every string from the export is valid UTF-8 already (the CSV reader
 // replaces bad bytes and the import counts them); a file name given on the command line may
 // not be, so anything left is replaced rather than failing the command after the work is done.
@@ -230,8 +244,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             require_parent_folder(report);
                             const crm::Export e = load_export(a->e, !a->quiet);
                             crm::CalibrationOptions o = calibration_options(a->cal);
-                            o.as_of =
-                                a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
+                            o.as_of = as_of_day(e, a->as_of, a->quiet);
                             const crm::Calibration c = crm::calibrate(e, o);
                             if (!a->quiet) std::cout << crm::format_calibration(c);
                             // The report is written even when the scenario cannot be: it says why.
@@ -270,8 +283,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             require_parent_folder(a->json);
                             const crm::Export e = load_export(a->e, !a->mc.quiet);
                             crm::CalibrationOptions co = calibration_options(a->cal);
-                            co.as_of =
-                                a->as_of.empty() ? e.export_date : parse_day(a->as_of, "--as-of");
+                            co.as_of = as_of_day(e, a->as_of, a->mc.quiet);
                             const crm::Calibration c = crm::calibrate(e, co);
                             crm::ForecastOptions fo = forecast_options(a->mc);
                             sim::Progress bar("forecasting", fo.paths, !a->mc.quiet);

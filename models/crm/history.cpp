@@ -22,11 +22,11 @@ std::size_t History::open() const {
 }
 
 History known_on(const Export& e, Day as_of) {
-  if (as_of > e.export_date)
-    throw InputError(
-        fmt::format("--as-of {}: after the export's last date {} ({}); nothing is "
-                    "known about those days",
-                    format_date(as_of), format_date(e.export_date), e.file));
+  if (as_of > e.export_date + kMaxQuietDays)
+    throw InputError(fmt::format(
+        "--as-of {}: more than {} days after the export's last dated event {} ({}); an export "
+        "is not that quiet: give the day the export was made, or an earlier one",
+        format_date(as_of), kMaxQuietDays, format_date(e.export_date), e.file));
   History h;
   h.as_of = as_of;
   for (const auto& o : e.deals)

@@ -27,7 +27,10 @@ struct History {
   std::size_t open() const;
 };
 
-// Throws InputError when as_of is after the export date (nothing is known about those days).
+// An as-of day after the export's last dated event is taken as the day the export was made (an
+// export taken on a quiet weekend is normal): nothing happened in between. Up to this many days.
+inline constexpr Day kMaxQuietDays = 366;
+// Throws InputError when as_of is more than kMaxQuietDays after the export's last dated event.
 History known_on(const Export& e, Day as_of);
 
 }  // namespace salesim::crm
