@@ -34,9 +34,9 @@ sim::BetaMeanSd beta(const BetaSpec& b) { return {b.mean, b.sd}; }
 // - one min-tree per manager over its reps (rep = manager + k x managers, leaf k), each leaf
 //   holding (open total, rep), or (max, max) for a rep that is not active; the root is the
 //   lexicographic minimum, which is the rule's "fewest, then lowest index";
-// - it is rebuilt from the state at the start of every week (join_hires, after the hires have
-//   joined), so it never depends on anything before that;
-// - within the week a rep's open opportunities change only while it is stepped (its own
+// - it is built from the current state at the week's first leaver (most weeks of a small team
+//   have none, so most weeks pay nothing), so it never depends on anything before that;
+// - from then on, a rep's open opportunities change only while it is stepped (its own
 //   pipeline flows and leads, MODEL.md 3.4.7-8) and when it receives a hand-over. attrition()
 //   is the last part of every active rep's step, so it refreshes that rep's leaf first; the
 //   receiver's leaf is refreshed after the hand-over. Every leaf therefore holds the rep's
@@ -156,8 +156,6 @@ void join_hires(WeekContext& cx) {
     ++st.tally.hires;
     st.tally.charge(cost::hiring, cx.P.people.hire_cost);
   }
-  // The team of this week is complete: the receiver index starts from it.
-  receiver_index.rebuild(st, int(cx.model.base.team.managers));
 }
 
 void attrition(WeekContext& cx, int r) {
@@ -175,7 +173,12 @@ void attrition(WeekContext& cx, int r) {
   ++st.tally.leavers;
   // The receiver: the active teammate with the fewest open opportunities (lowest index on
   // ties), else any active rep by the same rule. Chosen once, before the hand-over.
-  if (index) index->set(r, ReceiverIndex::kNone);
+  if (index) {
+    index->set(r, ReceiverIndex::kNone);
+  } else {  // the week's first leaver: the index starts from the team as it is now
+    receiver_index.rebuild(st, int(cx.model.base.team.managers));
+    if (receiver_index.serves(st)) index = &receiver_index;
+  }
   const int receiver = index ? index->receiver(R.manager[r]) : receiver_by_scan(st, r);
   sim::Stream s = cx.stream(Process::handover, r);
   for (int k = 0; k < R.K; ++k) {
