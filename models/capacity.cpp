@@ -18,7 +18,6 @@ double allocate_hours(const Params& P, const HoursInput& in, const std::int64_t*
   const ProspectingParams& pr = P.prospecting;
   double remaining = std::max(0.0, in.H - in.F);
 
-  // Prospecting demand P*.
   // Prospecting demand P*: the slack, a mandatory target, or a target that is a floor on the
   // slack (MODEL.md 3.4.5).
   auto slack = [&] {
@@ -45,7 +44,10 @@ double allocate_hours(const Params& P, const HoursInput& in, const std::int64_t*
       worked[k] = open[k];
       continue;
     }
-    worked[k] = std::min<std::int64_t>(open[k], std::int64_t(std::floor(remaining / h)));
+    // All of the stage fits (the usual case) without the division.
+    worked[k] = double(open[k]) * h <= remaining
+                    ? open[k]
+                    : std::min<std::int64_t>(open[k], std::int64_t(std::floor(remaining / h)));
     remaining -= double(worked[k]) * h;
   }
   if (!pr.mandatory) prospecting = std::min(demand, std::max(0.0, remaining));

@@ -1,17 +1,20 @@
 #include "models/lead_generation.hpp"
 
+#include "models/rep_week.hpp"
+
 namespace salesim {
 
-void generate_leads(WeekContext& cx, int r, double P, double y, int n_active) {
+void generate_leads(WeekContext& cx, int r, double P, double y, int n_active,
+                    sim::Stream& draws) {
   const double M = cx.st.M;
   const double prospected_rate = M * P * y * (1 + cx.P.prospecting.icp_lift * cx.st.a);
   const double inbound_rate =
       M * cx.P.market.lead_quality * cx.P.market.inbound_leads_per_week / double(n_active);
-  std::int64_t created = 0;
-  if (prospected_rate > 0)
-    created += sim::poisson_inv(prospected_rate, cx.stream(Process::prospecting, r).uniform_at(0));
-  if (inbound_rate > 0)
-    created += sim::poisson_inv(inbound_rate, cx.stream(Process::inbound, r).uniform_at(0));
+  // Prospected plus inbound: one Poisson with the sum of the means (rep_week.hpp).
+  const double rate = prospected_rate + inbound_rate;
+  if (!(rate > 0)) return;
+  const std::int64_t created =
+      sim::poisson_inv(rate, draws.uniform32_at(rep_week::new_opportunities(cx.st.reps.K)));
   cx.st.reps.n(r)[0] += created;
   cx.st.tally.created += created;
 }

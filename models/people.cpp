@@ -5,6 +5,8 @@
 #include <utility>
 #include <vector>
 
+#include "models/rep_week.hpp"
+
 namespace salesim {
 namespace {
 
@@ -158,7 +160,7 @@ void join_hires(WeekContext& cx) {
   }
 }
 
-void attrition(WeekContext& cx, int r) {
+void attrition(WeekContext& cx, int r, sim::Stream& draws) {
   PathState& st = cx.st;
   Reps& R = st.reps;
   ReceiverIndex* index = receiver_index.serves(st) ? &receiver_index : nullptr;
@@ -166,7 +168,7 @@ void attrition(WeekContext& cx, int r) {
   if (index) index->set(r, {R.open_total(r), r});
   const double B = R.burnout[r];
   const double q = std::min(1.0, cx.D.weekly_hazard + cx.P.burnout.attrition * B * B);
-  if (q <= 0 || cx.stream(Process::attrition, r).uniform_at(0) >= q) return;
+  if (q <= 0 || draws.uniform32_at(rep_week::attrition(R.K)) >= q) return;
 
   R.active[r] = 0;
   --st.team_size[R.manager[r]];

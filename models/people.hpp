@@ -9,7 +9,8 @@ namespace salesim {
 void init_team(const PlanModel& model, PathState& st);
 // Hires scheduled for this week join, each charged hire_cost.
 void join_hires(WeekContext& cx);
-// 3.4.12 for rep r: the quit draw and, if it leaves, hand-over and backfill.
-void attrition(WeekContext& cx, int r);
+// 3.4.12 for rep r: the quit draw (from the rep's week of draws, models/rep_week.hpp) and, if
+// it leaves, hand-over and backfill.
+void attrition(WeekContext& cx, int r, sim::Stream& draws);
 
 }  // namespace salesim

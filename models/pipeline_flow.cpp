@@ -1,24 +1,25 @@
 #include "models/pipeline_flow.hpp"
 
+#include "models/rep_week.hpp"
+
 namespace salesim {
 
-void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t* worked) {
+void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t* worked,
+                    sim::Stream& draws) {
   Reps& R = cx.st.reps;
-  const auto& stages = cx.P.pipeline.stages;
   const int K = R.K;
   std::int64_t* n = R.n(r);
   std::int64_t* advancing = cx.scratch.advancing.data();
-  sim::Stream s = cx.stream(Process::pipeline, r);  // slots 3k, 3k+1, 3k+2 of stage k
   WeekTally& tally = cx.st.tally;
 
   for (int k = K - 1; k >= 0; --k) {
-    const Stage& stage = stages[k];
     const std::int64_t E =
-        worked[k] > 0 ? sim::binomial_inv(worked[k], stage.exit_rate, s.uniform_at(3 * k)) : 0;
-    const std::int64_t V = E > 0 ? sim::binomial_inv(E, p[k], s.uniform_at(3 * k + 1)) : 0;
+        worked[k] > 0 ? cx.D.exits[k].draw(worked[k], draws.uniform32_at(rep_week::exits(k))) : 0;
+    const std::int64_t V =
+        E > 0 ? sim::binomial_inv(E, p[k], draws.uniform32_at(rep_week::advances(k))) : 0;
     const std::int64_t idle = n[k] - worked[k];
     const std::int64_t S =
-        idle > 0 ? sim::binomial_inv(idle, stage.stale_loss, s.uniform_at(3 * k + 2)) : 0;
+        idle > 0 ? cx.D.stale[k].draw(idle, draws.uniform32_at(rep_week::stale(k))) : 0;
     n[k] -= E + S;
     tally.lost += E - V + S;
     advancing[k] = V;
@@ -28,9 +29,9 @@ void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t*
   const std::int64_t won = advancing[K - 1];
   if (won == 0) return;
   tally.won += won;
-  sim::Stream deals = cx.stream(Process::deal_sizes, r);
   double booked = 0;
-  for (std::int64_t i = 0; i < won; ++i) booked += cx.D.deal.draw(deals.next_uniform());
+  for (std::int64_t i = 0; i < won; ++i)
+    booked += cx.D.deal.draw(draws.uniform32_at(rep_week::deal(K, i)));
   tally.bookings += booked;
 }
 

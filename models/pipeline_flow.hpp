@@ -5,7 +5,9 @@
 
 namespace salesim {
 
-// p[k] is this week's conversion of stage k for the rep; worked[k] the opportunities worked.
-void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t* worked);
+// p[k] is this week's conversion of stage k for the rep; worked[k] the opportunities worked;
+// draws the rep's week of draws (models/rep_week.hpp).
+void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t* worked,
+                    sim::Stream& draws);
 
 }  // namespace salesim

@@ -3,10 +3,20 @@
 #include <cmath>
 
 namespace salesim {
+namespace {
+// Open opportunities per stage and rep are mostly a few to a few dozen; larger counts fall
+// back to the direct sampler.
+constexpr int kTabulatedCount = 64;
+}  // namespace
 
 Derived::Derived(const Params& p)
     : deal(sim::Lognormal::from_mean_cv(p.pipeline.deal_mean, p.pipeline.deal_cv)),
-      weekly_hazard(1.0 - std::pow(1.0 - p.people.attrition_annual, 1.0 / 52.0)) {}
+      weekly_hazard(1.0 - std::pow(1.0 - p.people.attrition_annual, 1.0 / 52.0)) {
+  for (const Stage& s : p.pipeline.stages) {
+    exits.emplace_back(s.exit_rate, kTabulatedCount);
+    stale.emplace_back(s.stale_loss, kTabulatedCount);
+  }
+}
 
 PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p)
     : scenario(sc),

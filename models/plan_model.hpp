@@ -15,11 +15,9 @@ enum class Process : std::uint32_t {
   demand = 0,
   team = 1,
   hires = 2,
-  pipeline = 3,
-  deal_sizes = 4,
-  prospecting = 5,
-  inbound = 6,
-  attrition = 7,
+  rep_week = 3,  // a rep's week: pipeline, new opportunities, attrition, deal sizes (rep_week.hpp)
+  // 4 to 7 were the streams of deal sizes, prospecting, inbound and attrition before they joined
+  // rep_week; their numbers are not reused.
   handover = 8,
 };
 
@@ -27,6 +25,9 @@ enum class Process : std::uint32_t {
 struct Derived {
   sim::Lognormal deal;
   double weekly_hazard = 0;  // h0 = 1 - (1 - attrition_annual)^(1/52)
+  // Per stage: the binomials whose probability is a parameter (exits and stale losses),
+  // tabulated for the counts a rep usually holds.
+  std::vector<sim::BinomialTable> exits, stale;
   explicit Derived(const Params& p);
 };
 

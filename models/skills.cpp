@@ -5,22 +5,32 @@
 
 namespace salesim {
 
-void update_skills(const SkillParams& p, double coaching_hours, double rho, double coach_skill,
-                   double* s, double* g, int J) {
+SkillStep skill_step(const SkillParams& p, double coaching_hours, double coach_skill) {
   const double kappa = std::min(1.0, coaching_hours / p.coaching_reference_hours);
-  const double decay =
-      std::exp2(-(1 - p.coaching_reinforcement * kappa) / p.training_half_life_weeks);
-  const double transfer = p.coaching_transfer * kappa;
-  const double growth = p.coaching_growth * kappa * coach_skill + p.experience_rate * rho;
+  SkillStep step;
+  step.decay = std::exp2(-(1 - p.coaching_reinforcement * kappa) / p.training_half_life_weeks);
+  step.transfer = p.coaching_transfer * kappa;
+  step.coach_growth = p.coaching_growth * kappa * coach_skill;
+  return step;
+}
+
+void update_skills(const SkillParams& p, const SkillStep& step, double rho, double* s, double* g,
+                   int J) {
+  const double growth = step.coach_growth + p.experience_rate * rho;
   for (int j = 0; j < J; ++j) {
-    g[j] *= decay;
-    const double delta = transfer * g[j];
+    g[j] *= step.decay;
+    const double delta = step.transfer * g[j];
     g[j] -= delta;
     s[j] += delta;
     s[j] += growth * (1 - s[j] - g[j]);
     s[j] = std::min(1.0, s[j]);
     g[j] = std::min(g[j], 1 - s[j]);
   }
+}
+
+void update_skills(const SkillParams& p, double coaching_hours, double rho, double coach_skill,
+                   double* s, double* g, int J) {
+  update_skills(p, skill_step(p, coaching_hours, coach_skill), rho, s, g, J);
 }
 
 }  // namespace salesim

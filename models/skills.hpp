@@ -5,7 +5,18 @@
 
 namespace salesim {
 
-// Updates the J skills of one rep in place. coaching_hours: c; rho: ramp; coach_skill: m.
+// The parts of 3.4.10 that depend only on the coaching a rep receives (c) and its manager's
+// coaching skill (m): the same for a manager's whole team in a week, so the week computes them
+// once per team rather than once per rep (the decay is a libm exp2).
+struct SkillStep {
+  double decay = 1, transfer = 0, coach_growth = 0;
+};
+SkillStep skill_step(const SkillParams& p, double coaching_hours, double coach_skill);
+
+// Updates the J skills of one rep in place; rho: its ramp.
+void update_skills(const SkillParams& p, const SkillStep& step, double rho, double* s, double* g,
+                   int J);
+// The same for a single rep, from c (coaching_hours), rho and m (coach_skill).
 void update_skills(const SkillParams& p, double coaching_hours, double rho, double coach_skill,
                    double* s, double* g, int J);
 

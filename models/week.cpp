@@ -70,11 +70,8 @@ void step_rep(WeekContext& cx, int r, int n_active) {
 
   double* sigma = sc.sigma.data();  // 4
   effective_skills(R, r, rho, sigma);
-  // Burnout multiplies a win's chance by 1 - conversion_loss B across the whole funnel, so
-  // each of the K stages takes the K-th root of it.
   const auto& stages = P.pipeline.stages;
-  const double whole = 1 - P.burnout.conversion_loss * B;
-  const double per_stage = B == 0 || R.K == 1 ? whole : std::pow(whole, 1.0 / R.K);
+  const double per_stage = stage_conversion_factor(P.burnout, B, R.K);
   for (int k = 0; k < R.K; ++k) {
     const Stage& s = stages[k];
     sc.p[k] =
@@ -98,13 +95,14 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   st.tally.hours_sum += W;
   ++st.tally.stepped;
 
-  pipeline_flows(cx, r, sc.p.data(), worked);                // 7
-  generate_leads(cx, r, prospecting, y, n_active);           // 8
-  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,  // 9
+  sim::Stream draws = cx.stream(Process::rep_week, r);  // the rep's week (rep_week.hpp)
+  pipeline_flows(cx, r, sc.p.data(), worked, draws);          // 7
+  generate_leads(cx, r, prospecting, y, n_active, draws);     // 8
+  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,   // 9
                               P.capacity.sustainable_hours, st.w);
-  update_skills(P.skills, c, rho, st.m[R.manager[r]], R.s(r), R.g(r), R.J);  // 10
-  ++R.tenure[r];                                                             // 11
-  attrition(cx, r);                                                          // 12
+  update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
+  ++R.tenure[r];                                                                    // 11
+  attrition(cx, r, draws);                                                          // 12
 }
 
 }  // namespace
@@ -142,6 +140,10 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
   set_training_hours(cx);
 
   allot_coaching(cx);  // 3.3
+  // What that coaching does for skills (3.4.10) is the same for a whole team this week.
+  scratch.skill_steps.resize(st.coaching.size());
+  for (std::size_t m = 0; m < st.coaching.size(); ++m)
+    scratch.skill_steps[m] = skill_step(in_force.skills, st.coaching[m], st.m[m]);
 
   // 3.4 Each active rep, in index order. Leavers are flagged inactive at once and dropped
   // from the list after the loop, so the loop sees the list as it was at the start.

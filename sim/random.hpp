@@ -57,6 +57,16 @@ class Stream {
   // nor 1 can occur (53 bits would round the largest word to 1.0).
   double uniform_at(std::uint64_t slot) { return to_open01(word_at(slot)); }
 
+  // 32-bit slots, eight to a block: slot i is the low (even i) or high (odd i) half of 64-bit
+  // slot i / 2. A stream is read either by 64-bit or by 32-bit slots, not both. The engine's
+  // per-rep-week draws use these: a rep's whole week (about fifteen draws) fits in two blocks.
+  std::uint32_t word32_at(std::uint64_t slot) {
+    return std::uint32_t(word_at(slot >> 1) >> ((slot & 1) * 32));
+  }
+  // Uniform on (0, 1) from 32 bits with a half-step offset: resolution 2^-32, enough for the
+  // inversion samplers (their smallest probabilities are far above it).
+  double uniform32_at(std::uint64_t slot) { return to_open01_32(word32_at(slot)); }
+
   // Sequential use: the next slot after the last one taken in sequence.
   std::uint64_t operator()() { return word_at(next_++); }
   double next_uniform() { return uniform_at(next_++); }
@@ -66,6 +76,7 @@ class Stream {
   static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
 
   static double to_open01(std::uint64_t w) { return (double(w >> 12) + 0.5) * 0x1.0p-52; }
+  static double to_open01_32(std::uint32_t w) { return (double(w) + 0.5) * 0x1.0p-32; }
 
  private:
   Philox::key_type key_;

@@ -88,13 +88,15 @@ TEST(CommonRandomNumbers, ChangeFromWeek30LeavesEarlierWeeksIdentical) {
 )"));
   const std::size_t paths = 300;
   const sim::RunOutput a = test::run(sc, 0, paths), b = test::run(sc, 1, paths);
-  for (std::size_t w = 0; w < 30; ++w) {
+  // File week 30 is index 29, the plan's first week: its bookings may already differ (a rep
+  // who quits that week under the new load hands its deals to a teammate stepped later).
+  for (std::size_t w = 0; w < 29; ++w) {
     const auto wa = a.kept_week(out::weekly_bookings, w), wb = b.kept_week(out::weekly_bookings, w);
     for (std::size_t i = 0; i < paths; ++i)
       ASSERT_EQ(wa[i], wb[i]) << "week " << w << " path " << i;
   }
   bool differs_later = false;
-  for (std::size_t w = 30; w < a.shape.weeks; ++w) {
+  for (std::size_t w = 29; w < a.shape.weeks; ++w) {
     const auto wa = a.kept_week(out::weekly_bookings, w), wb = b.kept_week(out::weekly_bookings, w);
     for (std::size_t i = 0; i < paths; ++i) differs_later |= wa[i] != wb[i];
   }

@@ -1,6 +1,8 @@
 // Unit tests of the generic samplers and the addressed random streams (sim/).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
 #include <cmath>
 #include <numeric>
 
@@ -33,6 +35,37 @@ TEST(Stream, SequentialEqualsAddressed) {
 TEST(Stream, UniformsInOpenInterval) {
   EXPECT_GT(sim::Stream::to_open01(0), 0.0);
   EXPECT_LT(sim::Stream::to_open01(~std::uint64_t(0)), 1.0);
+}
+
+TEST(Stream, ThirtyTwoBitSlotsAreTheHalvesOfSixtyFourBitSlots) {
+  sim::Stream a({7, 3, 2, 5, 11}), b({7, 3, 2, 5, 11});
+  for (std::uint64_t slot = 0; slot < 40; ++slot) {
+    const std::uint64_t w = b.word_at(slot / 2);
+    EXPECT_EQ(a.word32_at(slot), std::uint32_t(slot % 2 ? w >> 32 : w)) << slot;
+    const double u = a.uniform32_at(slot);
+    EXPECT_GT(u, 0.0);
+    EXPECT_LT(u, 1.0);
+  }
+  // The extremes of a 32-bit word stay inside (0, 1).
+  EXPECT_GT(sim::Stream::to_open01_32(0), 0.0);
+  EXPECT_LT(sim::Stream::to_open01_32(~std::uint32_t(0)), 1.0);
+}
+
+// The tabulated binomial gives binomial_inv's value for every count (tabulated or not), every
+// probability and every uniform, 64-bit ones included.
+TEST(BinomialTable, EqualsBinomialInvBitForBit) {
+  sim::Stream s({9, 9, 9, 9, 9});
+  for (double p : {0.0, 1e-9, 0.03, 0.3, 0.5, 0.77, 0.999, 1.0}) {
+    const sim::BinomialTable table(p, 64);
+    for (std::int64_t n = 0; n <= 90; ++n) {
+      for (int i = 0; i < 200; ++i) {
+        const double u = i % 2 ? s.next_uniform() : (i + 0.5) / 200.0;
+        ASSERT_EQ(table.draw(n, u), sim::binomial_inv(n, p, u)) << "n " << n << " p " << p << " u " << u;
+      }
+      for (double u : {1e-300, 0x1.0p-33, 1 - 0x1.0p-33, 1 - 0x1.0p-53})
+        ASSERT_EQ(table.draw(n, u), sim::binomial_inv(n, p, u)) << "n " << n << " p " << p << " u " << u;
+    }
+  }
 }
 
 // Inversion is monotone: a higher probability never gives fewer successes on the same uniform.
@@ -100,6 +133,28 @@ TEST(Beta, MeanAndSd) {
   for (auto& v : x) v = sim::draw_beta(b, s);
   check_moments(x, 0.4, 0.15 * 0.15);
   EXPECT_EQ(sim::draw_beta({0.3, 0.0}, s), 0.3);
+}
+
+// The gamma sampler behind the Beta draws, for shapes below 1 (the U^(1/shape) step), near 1
+// and large: the distribution against Boost.Math's Beta CDF (Kolmogorov-Smirnov at the 0.1%
+// level), not only the first two moments.
+TEST(Beta, DistributionMatchesTheBetaCdf) {
+  for (auto [mean, sd] : {std::pair{0.1, 0.2}, std::pair{0.5, 0.28}, std::pair{0.45, 0.18},
+                          std::pair{0.8, 0.05}}) {
+    sim::Stream s({6, 0, 0, 0, std::uint32_t(mean * 100 + sd * 1000)});
+    const sim::BetaMeanSd b{mean, sd};
+    std::vector<double> x(20000);
+    for (auto& v : x) v = sim::draw_beta(b, s);
+    std::sort(x.begin(), x.end());
+    const boost::math::beta_distribution<double> d(b.alpha(), b.beta());
+    double ks = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double F = boost::math::cdf(d, x[i]);
+      ks = std::max({ks, F - double(i) / double(x.size()), double(i + 1) / double(x.size()) - F});
+    }
+    // 1.95 / sqrt(n): the 0.1% critical value of the one-sample Kolmogorov-Smirnov statistic.
+    EXPECT_LT(ks, 1.95 / std::sqrt(double(x.size()))) << "mean " << mean << " sd " << sd;
+  }
 }
 
 TEST(Stats, QuantilesWithInfinity) {
