@@ -7,6 +7,29 @@
 #include "models/outputs.hpp"
 
 namespace salesim {
+namespace {
+
+// A path's scalars (out::Scalar).
+const double* path_scalars(const sim::RunOutput& run, std::size_t i) {
+  return run.scalars.data() + i * run.shape.scalars;
+}
+
+// Means over `paths` paths of `count` values that `values(path, out)` derives per path (NaN
+// skipped, so a value that is NaN off its condition gives a conditional mean).
+template <class Values>
+std::vector<sim::MeanSe> per_path_means(std::size_t paths, std::size_t count, Values values) {
+  std::vector<std::vector<double>> cols(count, std::vector<double>(paths));
+  std::vector<double> v(count);
+  for (std::size_t i = 0; i < paths; ++i) {
+    values(i, v.data());
+    for (std::size_t k = 0; k < count; ++k) cols[k][i] = v[k];
+  }
+  std::vector<sim::MeanSe> means;
+  for (const auto& c : cols) means.push_back(sim::mean_se(c));
+  return means;
+}
+
+}  // namespace
 
 std::vector<double> PlanResult::column(std::size_t scalar) const {
   if (streamed) throw std::logic_error("PlanResult::column: a streamed result keeps no paths");
@@ -110,6 +133,13 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
   }
   ws.means = summed_means(r.run);
   r.detail = summarize_detail(sc, r);
+  std::vector<sim::MeanSe> p_met;
+  for (const auto& c : r.checkpoints) p_met.push_back(c.met);
+  const std::size_t count = ConditionalLayout(goal.checkpoints.size()).count();
+  r.conditional = conditional_figures(
+      sc, p_met, per_path_means(r.run.paths, count, [&](std::size_t i, double* v) {
+        conditional_values(sc, path_scalars(r.run, i), v);
+      }));
   return r;
 }
 
@@ -148,6 +178,9 @@ Comparison compare(const PlanResult& a, const PlanResult& b) {
         sim::paired_diff(a.column(out::first_checkpoint + i), b.column(out::first_checkpoint + i)));
   if (c.cost_diff.mean > 0) c.roi = c.profit_diff.mean / c.cost_diff.mean;
   c.detail = compare_detail(a, b);
+  c.drivers = per_path_means(a.run.paths, driver_count, [&](std::size_t i, double* v) {
+    driver_effects(path_scalars(a.run, i), path_scalars(b.run, i), v);
+  });
   return c;
 }
 

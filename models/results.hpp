@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "models/conditional.hpp"
+#include "models/drivers.hpp"
 #include "models/results_detail.hpp"
 #include "models/scenario.hpp"
 #include "sim/runner.hpp"
@@ -43,6 +45,7 @@ struct PlanResult {
   double rep_weeks = 0;
   WeeklySeries weekly;
   PlanDetail detail;  // cost breakdown, checkpoint periods, state at the horizon
+  std::vector<ConditionalFigure> conditional;  // per checkpoint: met, then missed
   // Figures from streaming accumulators (salesim run --streaming): `run` then holds the shape,
   // the path count and the summed series only, and there are no per-path columns.
   bool streamed = false;
@@ -59,6 +62,7 @@ struct Comparison {
   double p_better = 0;                        // P(plan's final bookings > baseline's), same path
   std::optional<double> roi;  // incremental profit / incremental cost, when that cost is > 0
   DetailDiff detail;
+  std::vector<sim::MeanSe> drivers;  // by Driver: the paired difference of final bookings, split
 };
 
 // The figures a sweep, a sensitivity analysis or precision control can aim at, per path.

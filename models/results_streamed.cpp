@@ -75,6 +75,11 @@ PlanResult summarize_streamed(const Scenario& sc, const std::string& plan_name,
   }
   ws.means = summed_means(r.run);
   r.detail = summarize_detail_streamed(sc, so, L, p);
+  std::vector<sim::MeanSe> p_met, values;
+  for (const auto& c : r.checkpoints) p_met.push_back(c.met);
+  for (std::size_t i = 0; i < L.conditional; ++i)
+    values.push_back(so.scalars[L.conditional_value(p, i)].mean_se());
+  r.conditional = conditional_figures(sc, p_met, values);
   return r;
 }
 
@@ -96,6 +101,7 @@ Comparison compare_streamed(const PlanResult& a, const PlanResult& b, const sim:
     r.checkpoint_diffs.push_back(d(d_first_checkpoint + i));
   if (r.cost_diff.mean > 0) r.roi = r.profit_diff.mean / r.cost_diff.mean;
   r.detail = compare_detail_streamed(so, L, c);
+  for (std::size_t k = 0; k < driver_count; ++k) r.drivers.push_back(so.scalars[L.driver(c, k)].mean_se());
   return r;
 }
 

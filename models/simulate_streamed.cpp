@@ -22,9 +22,10 @@ struct AllPlansScratch : sim::Scratch {
 // Runs every plan on `path`, then writes the derived per-plan figures and the differences from
 // the first plan (the same arithmetic as summarize and compare apply to stored columns).
 void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const streamed::Layout& L,
-                   const GoalParams& goal, AllPlansScratch& scratch, std::uint64_t path,
+                   const Scenario& sc, AllPlansScratch& scratch, std::uint64_t path,
                    sim::PathSlots& slots) {
   using namespace streamed;
+  const GoalParams& goal = sc.base.goal;
   const std::size_t W = L.weeks;
   for (std::size_t p = 0; p < L.plans; ++p) {
     sim::PathSlots own{slots.scalars.subspan(L.scalar(p, 0), L.own),
@@ -35,6 +36,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
     S[L.own] = S[out::final_bookings] - S[out::cost];
     S[L.own + 1] = goal.revenue ? std::max(0.0, *goal.revenue - S[out::final_bookings])
                                 : std::numeric_limits<double>::quiet_NaN();
+    conditional_values(sc, S, slots.scalars.data() + L.conditional_value(p, 0));
   }
   const double* a = slots.scalars.data() + L.scalar(0, 0);
   for (std::size_t c = 1; c < L.plans; ++c) {
@@ -50,6 +52,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
     detail_diffs(a, b, d);
     for (std::size_t i = 0; i < L.checkpoints; ++i)
       d[d_first_checkpoint + i] = b[out::first_checkpoint + i] - a[out::first_checkpoint + i];
+    driver_effects(a, b, slots.scalars.data() + L.driver(c, 0));
   }
 }
 
@@ -71,11 +74,10 @@ ScenarioResults run_scenario_streamed(const Scenario& sc, const RunSettings& s,
   opt.threads = s.threads;
   const std::size_t total = res.paths * plans.size();
   if (s.progress) opt.progress = [&](std::size_t done) { s.progress(done * plans.size(), total); };
-  const GoalParams& goal = sc.base.goal;
   const sim::StreamOutput so = sim::stream_paths(
       L.shape(), stream_spec(L), opt,
       [&](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
-        run_all_plans(models, L, goal, static_cast<AllPlansScratch&>(scratch), path, slots);
+        run_all_plans(models, L, sc, static_cast<AllPlansScratch&>(scratch), path, slots);
       },
       [&] { return std::make_unique<AllPlansScratch>(plans.size()); });
 

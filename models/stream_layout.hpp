@@ -6,6 +6,8 @@
 // shortfall, and the differences of each plan from the first.
 #include <cstddef>
 
+#include "models/conditional.hpp"
+#include "models/drivers.hpp"
 #include "models/outputs.hpp"
 
 namespace salesim::streamed {
@@ -27,23 +29,32 @@ enum Diff : std::size_t {
 };
 
 struct Layout {
-  std::size_t plans = 0, own = 0, checkpoints = 0, weeks = 0;
+  std::size_t plans = 0, own = 0, checkpoints = 0, weeks = 0, conditional = 0;
 
   Layout(const Scenario& sc, std::size_t plan_count)
       : plans(plan_count),
         own(out::shape(sc).scalars),
         checkpoints(sc.base.goal.checkpoints.size()),
-        weeks(std::size_t(sc.horizon())) {}
+        weeks(std::size_t(sc.horizon())),
+        conditional(ConditionalLayout(checkpoints).count()) {}
 
-  // Plan p's scalars: its own (out::Scalar), then profit and shortfall below the goal.
-  std::size_t per_plan() const { return own + 2; }
+  // Plan p's scalars: its own (out::Scalar), then profit, shortfall below the goal, and the
+  // per-path values of the conditional figures (ConditionalLayout).
+  std::size_t per_plan() const { return own + 2 + conditional; }
   std::size_t scalar(std::size_t p, std::size_t i) const { return p * per_plan() + i; }
   std::size_t profit(std::size_t p) const { return scalar(p, own); }
   std::size_t shortfall(std::size_t p) const { return scalar(p, own + 1); }
-  // Differences of plan c (1..plans-1) from plan 0.
-  std::size_t per_diff() const { return d_first_checkpoint + checkpoints; }
+  std::size_t conditional_value(std::size_t p, std::size_t i) const {
+    return scalar(p, own + 2 + i);
+  }
+  // Differences of plan c (1..plans-1) from plan 0: the Diff fields, one per checkpoint, then
+  // the drivers of the bookings difference (Driver order).
+  std::size_t per_diff() const { return d_first_checkpoint + checkpoints + driver_count; }
   std::size_t diff(std::size_t c, std::size_t d) const {
     return plans * per_plan() + (c - 1) * per_diff() + d;
+  }
+  std::size_t driver(std::size_t c, std::size_t k) const {
+    return diff(c, d_first_checkpoint + checkpoints + k);
   }
   std::size_t kept(std::size_t p, std::size_t s) const { return p * out::kept_count + s; }
   std::size_t summed(std::size_t p, std::size_t s) const { return p * out::summed_count + s; }

@@ -28,6 +28,7 @@ struct RunArgs {
   int threads = 0;
   bool quiet = false, explain = false, streaming = false, strict = false;
   bool detail = false;  // --detail: cost breakdown, checkpoint periods, state at the horizon
+  bool explain_diff = false, conditional = false;  // why plans differ; after a missed checkpoint
   std::string xlsx;     // --xlsx: the tables as an Excel workbook
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
@@ -75,6 +76,8 @@ int cmd_run(const RunArgs& a) {
     std::cout << format_table(sc, res);
     if (a.explain) std::cout << format_explain(sc, res);
     if (a.detail) std::cout << format_detail(sc, res);
+    if (a.explain_diff) std::cout << format_drivers(res);
+    if (a.conditional) std::cout << format_conditional(sc, res);
     if (a.target_se && precision.met)
       std::cout << fmt::format(
           "\nPrecision: P(goal) standard error {:.4f} <= target {:.4f} with "
@@ -160,6 +163,12 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_flag("--detail", ra->detail,
                 "Also print the cost breakdown, the bookings per checkpoint period and the state "
                 "at the horizon (exit run-rate, open pipeline value, ramped headcount)");
+  run->add_flag("--explain-diff", ra->explain_diff,
+                "Also print where each plan's difference in bookings from the first plan comes "
+                "from: heads, activity, conversion, deal size and timing (they add up to it)");
+  run->add_flag("--conditional", ra->conditional,
+                "Also print P(goal) given each checkpoint met or missed, and after a miss the "
+                "share that still reached the goal, the shortfall and each later checkpoint");
   run->add_option("--xlsx", ra->xlsx,
                   "Write the tables as an Excel workbook (Plans, Comparison, Checkpoints, Weekly, "
                   "Costs, Periods, Horizon)");

@@ -63,6 +63,36 @@ void add_detail_diff(json& c, const DetailDiff& d) {
   c["ramped_headcount_diff"] = mean_se(d.ramped_headcount);
 }
 
+json opt_mean_se(const std::optional<sim::MeanSe>& m) {
+  return m ? mean_se(*m) : json{{"mean", nullptr}, {"se", nullptr}};
+}
+
+// After a missed checkpoint: P(goal) given each checkpoint met or missed, and for a miss the
+// share of all paths that still reached the goal, the expected shortfall and each later
+// checkpoint. A figure on fewer than kMinConditionalPaths paths is null.
+json conditional_json(const std::vector<ConditionalFigure>& figures) {
+  json all = json::array();
+  for (const auto& f : figures) {
+    json j = {{"given", f.given},
+              {"checkpoint", f.checkpoint},
+              {"met", f.met},
+              {"p_goal", f.p_goal ? json(f.p_goal->mean) : json(nullptr)},
+              {"se", f.p_goal ? json(f.p_goal->se) : json(nullptr)},
+              {"paths", f.paths}};
+    if (!f.met) {
+      j["reached_goal_share"] = opt_mean_se(f.reached_anyway);
+      j["shortfall"] = opt_mean_se(f.shortfall);
+      j["later"] = json::array();
+      for (const auto& l : f.later)
+        j["later"].push_back({{"checkpoint", l.checkpoint},
+                              {"p_met", l.p ? json(l.p->mean) : json(nullptr)},
+                              {"se", l.p ? json(l.p->se) : json(nullptr)}});
+    }
+    all.push_back(j);
+  }
+  return all;
+}
+
 json plan_json(const PlanResult& r) {
   json p;
   p["name"] = r.name;
@@ -101,6 +131,7 @@ json plan_json(const PlanResult& r) {
   p["pipeline"] = {
       {"created_mean", r.created.mean}, {"won_mean", r.won.mean}, {"lost_mean", r.lost.mean}};
   add_detail(p, r.detail);
+  p["conditional"] = conditional_json(r.conditional);
   return p;
 }
 
@@ -149,6 +180,12 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
     if (i > 0) {
       p["vs_first"] = comparison_json(res.comparisons[i - 1], res.plans[i]);
       add_detail_diff(p["vs_first"], res.comparisons[i - 1].detail);
+      json drivers = json::array();
+      for (std::size_t k = 0; k < res.comparisons[i - 1].drivers.size(); ++k)
+        drivers.push_back({{"driver", kDriverNames[k]},
+                           {"effect", num(res.comparisons[i - 1].drivers[k].mean)},
+                           {"se", num(res.comparisons[i - 1].drivers[k].se)}});
+      p["vs_first"]["drivers"] = drivers;
     }
     j["plans"].push_back(p);
   }

@@ -12,6 +12,12 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res);
 // With --detail: the cost breakdown, the bookings per checkpoint period and the state at the
 // horizon (exit run-rate, open pipeline value, ramped headcount), a table each.
 std::string format_detail(const Scenario& sc, const ScenarioResults& res);
+// With --explain-diff: each plan's paired difference in final bookings from the first plan,
+// split into heads, activity, conversion, deal size and timing (models/drivers.hpp).
+std::string format_drivers(const ScenarioResults& res);
+// With --conditional: per plan, P(goal) given each checkpoint met or missed, and after a miss the
+// share that still got there, the expected shortfall and each later checkpoint.
+std::string format_conditional(const Scenario& sc, const ScenarioResults& res);
 // One CSV row per plan with the headline figures, then the cost parts, the checkpoint
 // probabilities and the state at the horizon (columns added at the end, never renamed).
 std::string format_csv(const Scenario& sc, const ScenarioResults& res);

@@ -1,0 +1,62 @@
+// The terminal's answers to "why" and "what if we miss": run --explain-diff and --conditional.
+#include <fmt/format.h>
+
+#include "tools/terminal.hpp"
+
+namespace salesim::tools {
+namespace {
+
+std::string money(double v) {
+  const double a = std::abs(v);
+  if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
+  if (a >= 1e3) return fmt::format("{:.0f}k", v / 1e3);
+  return fmt::format("{:.0f}", v);
+}
+
+std::string share(const std::optional<sim::MeanSe>& m) {
+  return m ? fmt::format("{:.1f}% ±{:.1f}", 100 * m->mean, 100 * m->se) : std::string("-");
+}
+
+}  // namespace
+
+std::string format_drivers(const ScenarioResults& res) {
+  std::string s;
+  for (const Comparison& c : res.comparisons) {
+    s += fmt::format(
+        "\nWhy '{}' books {} {} than '{}' (paired, same paths; the effects add up to the "
+        "difference):\n",
+        c.plan, money(std::abs(c.bookings_diff.mean)), c.bookings_diff.mean >= 0 ? "more" : "less",
+        c.baseline);
+    for (std::size_t k = 0; k < c.drivers.size(); ++k)
+      s += fmt::format("  {:<44}{:>12} ±{}\n", kDriverLabels[k], money(c.drivers[k].mean),
+                       money(c.drivers[k].se));
+    s += fmt::format("  {:<44}{:>12} ±{}\n", "Total (final bookings difference)",
+                     money(c.bookings_diff.mean), money(c.bookings_diff.se));
+  }
+  if (res.comparisons.empty()) s += "\n(--explain-diff: one plan only, nothing to compare)\n";
+  return s;
+}
+
+std::string format_conditional(const Scenario& sc, const ScenarioResults& res) {
+  std::string s;
+  if (sc.base.goal.checkpoints.empty())
+    return "\n(--conditional: the scenario has no checkpoints to condition on)\n";
+  for (const PlanResult& r : res.plans) {
+    s += fmt::format("\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths: -):\n",
+                     r.name, kMinConditionalPaths);
+    s += fmt::format("  {:<16}{:>8}{:>16}{:>22}{:>18}  {}\n", "given", "paths", "P(goal)",
+                     "missed, still reached", "shortfall", "later checkpoints");
+    for (const ConditionalFigure& f : r.conditional) {
+      std::string later;
+      for (const auto& l : f.later) later += fmt::format("{} {}  ", l.checkpoint, share(l.p));
+      s += fmt::format("  {:<16}{:>8}{:>16}{:>22}{:>18}  {}\n", f.given, f.paths, share(f.p_goal),
+                       f.met ? std::string() : share(f.reached_anyway),
+                       f.shortfall ? money(f.shortfall->mean) + " ±" + money(f.shortfall->se)
+                                   : std::string(f.met ? "" : "-"),
+                       later);
+    }
+  }
+  return s;
+}
+
+}  // namespace salesim::tools
