@@ -959,4 +959,78 @@ std::string tornado_svg(const TornadoChart& c) {
   return cv.close();
 }
 
+std::string waterfall_svg(const WaterfallChart& c) {
+  // Running totals: step i spans [start[i], start[i] + value].
+  std::vector<double> start;
+  double run = 0, lo = 0, hi = 0, label_w = text_width(c.total.label, kLabelSize), text_w = 0;
+  auto value_text = [&](double v) { return (v > 0 ? "+" : "") + format_value(c.value, v); };
+  for (const auto& st : c.steps) {
+    start.push_back(run);
+    extend(lo, hi, run);
+    run += st.value;
+    extend(lo, hi, run - st.error);
+    extend(lo, hi, run + st.error);
+    label_w = std::max(label_w, text_width(st.label, kLabelSize));
+    text_w = std::max(text_w, text_width(value_text(st.value), kTickSize));
+  }
+  extend(lo, hi, c.total.value - c.total.error);
+  extend(lo, hi, c.total.value + c.total.error);
+  text_w = std::max(text_w, text_width(value_text(c.total.value), kTickSize));
+  const Resolved rv = resolve(c.value, lo, hi);
+  const Style &gain = style(c.gain_style), &loss = style(kGreyStyle), &total = style(kDarkStyle);
+  std::vector<LegendEntry> legend = {
+      {LegendEntry::bar, c.gain_style, "adds", 1, bar_fill(c.frame.id, c.gain_style, gain)},
+      {LegendEntry::bar, kGreyStyle, "takes away", 1, bar_fill(c.frame.id, kGreyStyle, loss)}};
+  const std::string defs = hatch_defs(c.frame.id, c.gain_style, gain) +
+                           hatch_defs(c.frame.id, kGreyStyle, loss) +
+                           hatch_defs(c.frame.id, kDarkStyle, total);
+  const double bh = 20, gap = 10;
+  Frame f = c.frame;
+  const double top = Canvas(f, legend).content_top() + 8;
+  const double plot_h = double(c.steps.size() + 1) * (bh + gap);
+  f.height = top + plot_h + 44;
+  Canvas cv(f, legend);
+  const double left = 14 + label_w + 10, right = f.width - 14 - text_w - 8;
+  const double bottom = top + plot_h;
+  const Scale sx{rv.lo, rv.hi, left, right};
+  cv.open(f, defs);
+  std::string& o = cv.out;
+  x_axis(o, rv, sx, top, bottom, c.value.label, f.height - 8);
+
+  auto row = [&](double y, const std::string& label, double from, double to, double err,
+                 int style_index, double value) {
+    const Style& st = style(style_index);
+    o += text(left - 10, y + bh / 2 + 4, label, kLabelSize, "end", kInk);
+    const double x0 = sx(std::min(from, to)), x1 = sx(std::max(from, to));
+    o += fmt::format(
+        R"(<rect x="{}" y="{}" width="{}" height="{}" fill="{}" stroke="{}" stroke-width="1"/>)",
+        num(x0), num(y), num(std::max(x1 - x0, 1.0)), num(bh),
+        bar_fill(c.frame.id, style_index, st), st.colour);
+    const double cy = y + bh / 2;
+    if (err > 0)
+      o += fmt::format(
+          R"(<path d="M{a} {y}H{b}M{a} {y0}V{y1}M{b} {y0}V{y1}" stroke="{c}" stroke-width="1.4" fill="none"/>)",
+          fmt::arg("a", num(sx(to - err))), fmt::arg("b", num(sx(to + err))),
+          fmt::arg("y", num(cy)), fmt::arg("y0", num(cy - 4)), fmt::arg("y1", num(cy + 4)),
+          fmt::arg("c", kInk));
+    const double end = sx(std::max({from, to, to + err}));
+    o += text(end + 5, cy + 4, value_text(value), kTickSize, "start", kInk);
+  };
+  double y = top + gap / 2;
+  for (std::size_t i = 0; i < c.steps.size(); ++i) {
+    const auto& st = c.steps[i];
+    row(y, st.label, start[i], start[i] + st.value, st.error,
+        st.value >= 0 ? c.gain_style : kGreyStyle, st.value);
+    // A thin connector from this step's end to the next row.
+    o += fmt::format(R"(<path d="M{x} {a}V{b}" stroke="{c}" stroke-width="1" stroke-dasharray="2 2"/>)",
+                     fmt::arg("x", num(sx(start[i] + st.value))), fmt::arg("a", num(y + bh)),
+                     fmt::arg("b", num(y + bh + gap)), fmt::arg("c", kNeutral));
+    y += bh + gap;
+  }
+  row(y, c.total.label, 0, c.total.value, c.total.error, kDarkStyle, c.total.value);
+  o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.2"/>)", num(sx(0)),
+                   num(top - 4), num(bottom), kInk);
+  return cv.close();
+}
+
 }  // namespace salesim::tools::charts

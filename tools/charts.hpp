@@ -166,6 +166,24 @@ struct TornadoChart {
 };
 std::string tornado_svg(const TornadoChart& c);
 
+// ---- Waterfall: how steps add up to a total ---------------------------------------------
+// Horizontal: each step's bar runs from the running total before it to the running total after
+// it (gains in style(gain_style), losses grey and hatched), with a whisker at its end; the last
+// row is the total, from 0 (dark). Labels stand left of the plot, values beside the bars.
+struct WaterfallStep {
+  std::string label;
+  double value = 0;
+  double error = 0;  // whisker half-width (e.g. 1.96 x standard error); 0: none
+};
+struct WaterfallChart {
+  Frame frame;
+  Axis value;  // horizontal; 0 is always inside the range
+  std::vector<WaterfallStep> steps;
+  WaterfallStep total;  // drawn from 0; its value is the caller's (the steps add up to it)
+  int gain_style = 0;
+};
+std::string waterfall_svg(const WaterfallChart& c);
+
 // ---- Helpers, also used by callers for consistent text ---------------------------------
 std::string xml_escape(const std::string& s);
 std::string compact_number(double v);  // 1234567 -> "1.23M", 950 -> "950", 12500 -> "12.5k"

@@ -349,9 +349,12 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   body += answer_section(pg);
   body += bookings_section(pg);
   body += checkpoints_section(pg);
+  body += missed_checkpoint_section(pg);
   if (d.plans.size() > 1) body += comparison_section(pg);
+  if (d.plans.size() > 1) body += why_section(pg);
   body += people_section(pg);
   body += money_section(pg);
+  body += horizon_section(pg);
   body += assumptions_section(pg);
   body += method_section(pg);
   body += analysts_appendix(pg);

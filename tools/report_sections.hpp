@@ -45,6 +45,11 @@ std::string bookings_section(Page& pg);
 std::string checkpoints_section(Page& pg);
 std::string comparison_section(Page& pg);
 std::string people_section(Page& pg);
+// report_why.cpp: the drivers of the leading plan's difference (a waterfall), P(goal) after the
+// first checkpoint met or missed, and the state each plan leaves at the horizon.
+std::string why_section(Page& pg);
+std::string missed_checkpoint_section(Page& pg);
+std::string horizon_section(Page& pg);
 std::string money_section(Page& pg);
 std::optional<Scenario> parse_scenario(const ReportData& d);
 std::string assumptions_section(Page& pg);

@@ -1,0 +1,159 @@
+// The report's answers to the questions after the comparison: why a plan books more than the
+// baseline (a waterfall of the drivers), what a missed first checkpoint means, and what each
+// plan leaves at the horizon. Every figure comes from the JSON summary (Fmt::fig).
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "tools/report_sections.hpp"
+
+namespace salesim::tools::report {
+namespace {
+
+using nlohmann::json;
+namespace ch = charts;
+
+// In the order of models/drivers.hpp, in a client's words.
+constexpr const char* kDriverWords[] = {"More rep-weeks (heads)",
+                                        "Activity (opportunities per rep-week)",
+                                        "Conversion (wins per opportunity closed)",
+                                        "Deal size (bookings per win)",
+                                        "Timing (pipeline drawn down or built up)"};
+
+// The plan to explain: the leading plan, or where the baseline leads, the plan furthest from it.
+std::size_t plan_to_explain(Page& pg) {
+  const std::size_t best = leading_plan(pg.d);
+  if (best > 0) return best;
+  std::size_t pick = 1;
+  double widest = -1;
+  for (std::size_t i = 1; i < pg.d.plans.size(); ++i) {
+    const double d = std::fabs(num_at(pg.s, pg.p(i) + "/vs_first/final_bookings_diff_mean"));
+    if (d > widest) widest = d, pick = i;
+  }
+  return pick;
+}
+
+}  // namespace
+
+std::string why_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  const std::size_t n = pg.d.plans.size();
+  const std::size_t i = plan_to_explain(pg);
+  const json::json_pointer drivers_at(pg.p(i) + "/vs_first/drivers");
+  if (!s.contains(drivers_at) || s.at(drivers_at).empty()) return "";
+  const double diff = num_at(s, pg.p(i) + "/vs_first/final_bookings_diff_mean");
+  const std::string name = pg.d.plans[i].name, base = pg.d.plans[0].name;
+
+  ch::WaterfallChart w;
+  w.frame = {"why-" + slug(name),
+             fmt::format("Why {} books {} {}", name, f.money(std::fabs(diff)),
+                         diff >= 0 ? "more" : "less"),
+             "", 720, 0};
+  w.value = {"Difference in bookings from " + base + " (" + f.currency_unit() + ")"};
+  w.gain_style = int(i);
+  std::size_t largest = 0;
+  const json& drivers = s.at(drivers_at);
+  for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k) {
+    const double e = num_at(s, fmt::format("{}/vs_first/drivers/{}/effect", pg.p(i), k));
+    const double se = num_at(s, fmt::format("{}/vs_first/drivers/{}/se", pg.p(i), k));
+    w.steps.push_back({kDriverWords[k], e, 1.96 * se});
+    if (std::fabs(e) > std::fabs(w.steps[largest].value)) largest = k;
+  }
+  w.total = {"Total difference", diff,
+             1.96 * num_at(s, pg.p(i) + "/vs_first/se")};
+  std::string desc = fmt::format("Waterfall of the difference in final bookings between {} and {}:",
+                                 name, base);
+  for (const auto& st : w.steps) desc += fmt::format(" {} {};", st.label, f.money_signed(st.value));
+  w.frame.desc = desc + fmt::format(" total {}.", f.money_signed(diff));
+
+  std::string h = R"(<section id="why"><div class="keep"><h2>Where the difference comes from</h2>)";
+  h += fmt::format(
+      "<p>Bookings are rep-weeks times opportunities per rep-week times wins per opportunity "
+      "closed times bookings per win, plus what was drawn from or added to the open pipeline. "
+      "On each simulated future the difference between {} and {} is split exactly into these "
+      "parts (Shapley values), then averaged. The largest part is <strong>{}</strong> ({}).</p>",
+      pg.plan_name(i), pg.plan_name(0), esc(kDriverWords[largest]),
+      f.fig(s, fmt::format("{}/vs_first/drivers/{}/effect", pg.p(i), largest), Kind::money_diff));
+  h += pg.figure(ch::waterfall_svg(w), w.frame.id,
+                 "Bars: mean effect over the futures; whiskers: 95% intervals.") + "</div>";
+  if (n > 2) {  // every plan, as a table
+    h += R"(<table class="data"><caption>Every plan against the baseline, by part (mean ± standard error)</caption><thead><tr><th>Part</th>)";
+    for (std::size_t p = 1; p < n; ++p) h += "<th>" + pg.plan_name(p) + "</th>";
+    h += "</tr></thead><tbody>";
+    for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k) {
+      h += fmt::format("<tr><th>{}</th>", esc(kDriverWords[k]));
+      for (std::size_t p = 1; p < n; ++p) {
+        const std::string v = fmt::format("{}/vs_first/drivers/{}", pg.p(p), k);
+        h += fmt::format("<td>{} <small>±{}</small></td>", f.fig(s, v + "/effect", Kind::money_diff),
+                         f.fig(s, v + "/se", Kind::money));
+      }
+      h += "</tr>";
+    }
+    h += "</tbody></table>";
+  }
+  return h + "</section>";
+}
+
+std::string missed_checkpoint_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  if (!pg.d.goal || s["plans"][0]["checkpoints"].empty()) return "";
+  const json& first = s["plans"][0]["conditional"];
+  if (first.size() < 2) return "";
+  const std::string cp = first[1]["checkpoint"].get<std::string>();
+  std::string h = fmt::format(
+      R"(<section id="if-missed"><div class="keep"><h2>If {} is missed</h2>)", esc(cp));
+  h += fmt::format(
+      "<p>Is the year lost after a weak {}? Among the simulated futures of each plan, the chance "
+      "of still reaching the goal when {} is met and when it is missed, and how far short the "
+      "missed ones end on average. A dash: fewer than 30 futures missed it, too few to say.</p>",
+      esc(cp), esc(cp));
+  h += fmt::format(
+      R"(<table class="data"><thead><tr><th>Plan</th><th>P(goal) if {0} met</th><th>P(goal) if {0} missed</th><th>Futures that missed {0}</th><th>Missed {0} and still reached the goal</th><th>Average shortfall after a miss</th></tr></thead><tbody>)",
+      esc(cp));
+  for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
+    const std::string met = pg.p(i) + "/conditional/0", missed = pg.p(i) + "/conditional/1";
+    auto prob = [&](const std::string& v) {
+      return std::isnan(num_at(s, v + "/p_goal"))
+                 ? std::string("–")
+                 : f.fig(s, v + "/p_goal", Kind::prob) + " <small>" +
+                       f.fig(s, v + "/se", Kind::prob_se) + "</small>";
+    };
+    h += "<tr><th>" + pg.plan_name(i) + "</th><td>" + prob(met) + "</td><td>" + prob(missed) +
+         "</td><td>" + f.fig(s, missed + "/paths", Kind::count) + "</td><td>" +
+         f.fig(s, missed + "/reached_goal_share/mean", Kind::prob) + "</td><td>" +
+         (std::isnan(num_at(s, missed + "/shortfall/mean"))
+              ? std::string("–")
+              : f.fig(s, missed + "/shortfall/mean", Kind::money)) +
+         "</td></tr>";
+  }
+  return h + "</tbody></table></div></section>";
+}
+
+std::string horizon_section(Page& pg) {
+  const json& s = pg.s;
+  const Fmt& f = pg.f;
+  if (!s.contains(json::json_pointer("/plans/0/horizon"))) return "";
+  std::string h = R"(<section id="horizon"><div class="keep"><h2>What each plan leaves behind</h2>)";
+  h += fmt::format(
+      "<p>A plan that hires or trains late pays now and books next year. At the end of week {}: "
+      "the bookings rate of the last {} weeks, annualised; the open pipeline at face value; the "
+      "team, and how much of it is fully ramped; and its burnout.</p>",
+      pg.d.horizon, num_at(s, "/plans/0/horizon/exit_run_rate/weeks"));
+  h += R"(<table class="data"><thead><tr><th>Plan</th><th>Exit run-rate (a year)</th><th>Open pipeline (face value)</th><th>Headcount</th><th>Fully ramped</th><th>Mean burnout</th></tr></thead><tbody>)";
+  for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
+    const std::string v = pg.p(i);
+    h += fmt::format(
+        "<tr><th>{}</th><td>{} <small>±{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        pg.plan_name(i), f.fig(s, v + "/horizon/exit_run_rate/mean", Kind::money),
+        f.fig(s, v + "/horizon/exit_run_rate/se", Kind::money),
+        f.fig(s, v + "/horizon/open_pipeline_value/mean", Kind::money),
+        f.fig(s, v + "/people/headcount_final_mean", Kind::number),
+        f.fig(s, v + "/horizon/ramped_headcount/mean", Kind::number),
+        f.fig(s, v + "/people/burnout_mean_final", Kind::prob));
+  }
+  return h + "</tbody></table></div></section>";
+}
+
+}  // namespace salesim::tools::report
