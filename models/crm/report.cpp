@@ -225,9 +225,38 @@ json forecast_json(const ForecastResult& f) {
           {"by_week", weeks}};
 }
 
+static json reliability_json(const std::vector<AgeReliability>& t) {
+  json rows = json::array();
+  for (const auto& r : t)
+    rows.push_back({{"from_week", r.from_week},
+                    {"to_week", r.to_week < 0 ? json() : json(r.to_week)},
+                    {"open_deals", r.deals},
+                    {"predicted_wins", r.predicted_wins},
+                    {"actual_wins", r.actual_wins},
+                    {"predicted_value", r.predicted_value},
+                    {"actual_value", r.actual_value}});
+  return rows;
+}
+
+// A figure that may be missing (a baseline that could not be made) is null in the JSON.
+static json maybe(bool ok, double v) { return ok && std::isfinite(v) ? json(v) : json(); }
+
 json backtest_json(const BacktestResult& b) {
   json cases = json::array();
-  for (const auto& k : b.cases)
+  for (const auto& k : b.cases) {
+    json baselines, skill;
+    for (int i = 0; i < kBaselines; ++i) {
+      const BaselineScore& s = k.baselines[i];
+      const bool ok = s.forecast.available;
+      baselines[kBaselineNames[i]] = {{"p50", maybe(ok, s.forecast.p50())},
+                                      {"p10", maybe(ok, s.forecast.p10())},
+                                      {"p90", maybe(ok, s.forecast.p90())},
+                                      {"ape", maybe(ok, s.ape)},
+                                      {"crps", maybe(ok, s.crps)},
+                                      {"available", ok},
+                                      {"how", s.forecast.note}};
+      skill[kBaselineNames[i]] = maybe(ok, s.skill);
+    }
     cases.push_back({{"cutoff", format_date(k.cutoff)},
                      {"weeks", k.weeks},
                      {"actual", k.actual},
@@ -247,10 +276,33 @@ json backtest_json(const BacktestResult& b) {
                      {"month_sd_loss", k.month_sd_loss},
                      {"warnings", k.warnings},
                      {"win_probability", k.p_win},
-                     {"per_rep_week", k.per_rep_week}});
+                     {"per_rep_week", k.per_rep_week},
+                     {"p5", k.p5},
+                     {"p95", k.p95},
+                     {"covered_p5_p95", k.covered_p5_p95},
+                     {"baselines", baselines},
+                     {"skill", skill},
+                     {"open_pipeline_reliability", reliability_json(k.reliability)}});
+  }
+  json baselines, skill;
+  for (int i = 0; i < kBaselines; ++i) {
+    const BaselineAggregate& a = b.baselines[i];
+    const bool ok = a.cutoffs > 0;
+    baselines[kBaselineNames[i]] = {{"cutoffs", a.cutoffs},
+                                    {"ape", maybe(ok, a.mean_ape)},
+                                    {"crps", maybe(ok, a.mean_crps)},
+                                    {"salesim_ape", maybe(ok, a.salesim_mean_ape)},
+                                    {"salesim_crps", maybe(ok, a.salesim_mean_crps)}};
+    skill[kBaselineNames[i]] = maybe(ok, a.skill);
+  }
   return {{"cases", cases},
           {"aggregate",
            {{"cutoffs", b.cases.size()},
+            {"coverage_p5_p95", b.coverage_p5_p95},
+            {"pit_histogram", b.pit_histogram},
+            {"baselines", baselines},
+            {"skill", skill},
+            {"open_pipeline_reliability", reliability_json(b.reliability)},
             {"coverage_p10_p90", b.coverage},
             {"mean_weekly_coverage", b.mean_weekly_coverage},
             {"mean_ape_of_median", b.mean_ape},
@@ -384,6 +436,29 @@ std::string format_backtest(const BacktestResult& b) {
       "{:.1f}%; mean CRPS {} ({:.1f}% of the actual)\n",
       b.cases.size(), 100 * b.coverage, 100 * b.mean_weekly_coverage, 100 * b.mean_ape,
       money(b.mean_crps), 100 * b.mean_relative_crps);
+  s += fmt::format(" coverage of P5-P95 {:.0f}%; PIT histogram (tenths):", 100 * b.coverage_p5_p95);
+  for (int n : b.pit_histogram) s += fmt::format(" {}", n);
+  s += "\n\n Naive baselines (means over the cutoffs where each could be made):\n"
+       " baseline          cutoffs  APE     salesim APE   CRPS      salesim CRPS  skill\n";
+  for (int i = 0; i < kBaselines; ++i) {
+    const BaselineAggregate& a = b.baselines[i];
+    if (a.cutoffs == 0) {
+      s += fmt::format(" {:<16}  0        not available: {}\n", kBaselineNames[i],
+                       b.cases.empty() ? "" : b.cases.front().baselines[i].forecast.note);
+      continue;
+    }
+    s += fmt::format(" {:<16}  {:>7}  {:>5.1f}%  {:>11.1f}%  {:>8}  {:>12}  {:>5.2f}\n",
+                     kBaselineNames[i], a.cutoffs, 100 * a.mean_ape, 100 * a.salesim_mean_ape,
+                     money(a.mean_crps), money(a.salesim_mean_crps), a.skill);
+  }
+  s += "\n Open pipeline by age on the cutoff (summed over the cutoffs): wins predicted / seen, "
+       "value predicted / seen\n";
+  for (const auto& r : b.reliability)
+    s += fmt::format("  {:>9} weeks  {:>5} deals  {:>7.1f} / {:>5.0f}  {:>8} / {:>8}\n",
+                     r.to_week < 0 ? fmt::format("{}+", r.from_week)
+                                   : fmt::format("{}-{}", r.from_week, r.to_week),
+                     r.deals, r.predicted_wins, r.actual_wins, money(r.predicted_value),
+                     money(r.actual_value));
   for (const auto& k : b.cases)
     for (const auto& w : k.warnings)
       s += fmt::format(" WARNING {}: {}\n", format_date(k.cutoff), w);
