@@ -87,6 +87,7 @@ enum Check {
   c_open_with_close,
   c_no_manager,
   c_invalid_utf8,
+  c_amount_zero,
   c_count
 };
 const char* kReasons[c_count] = {"wrong number of fields",
@@ -107,7 +108,8 @@ const char* kReasons[c_count] = {"wrong number of fields",
                                  "open with a close date (kept; the date is ignored)",
                                  "owner missing from the org chart (kept)",
                                  "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
-                                 "excluded for another reason)"};
+                                 "excluded for another reason)",
+                                 "won or open with an amount of 0 (kept; amount treated as missing)"};
 
 struct Side {
   CsvTable t;
@@ -315,10 +317,14 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     }
     // Kept from here on; what follows are problems that do not exclude the row.
     if (zd && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
+    // An amount of 0 is how many funnels leave a field nobody filled in: a deal worth nothing
+    // is not a deal size. It is missing; a lost deal's 0 is common and its amount is unused.
     if (!amount.empty()) {
       if (!amount_value || *amount_value < 0)
         note(c_amount_bad, r, o.id, amount);
-      else
+      else if (*amount_value == 0) {
+        if (o.outcome != Outcome::lost) note(c_amount_zero, r, o.id, amount);
+      } else
         o.amount = amount_value;
     }
     if (o.outcome == Outcome::won && !o.amount && col.at("amount") >= 0)

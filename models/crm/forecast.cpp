@@ -47,6 +47,7 @@ struct Model {
   std::vector<int> seg, month_at;
   double se_log_win = 0, se_log_loss = 0, se_log_create = 0, noise_var = 0;
   double sd_month_win = 0, sd_month_loss = 0;  // month-to-month variation (Drift)
+  bool amounts_known = true;                   // false: sizes are 0, only counts are forecast
 
   double hw(int a) const { return Hw[a + 1] - Hw[a]; }
   double hl(int a) const { return Hl[a + 1] - Hl[a]; }
@@ -103,16 +104,21 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   auto factor = [](const Shrinkage& s, int owner) {
     return owner < int(s.reps.size()) ? s.reps[owner].shrunk : 1.0;
   };
-  const DealSizes& sizes = *c.sizes;
+  // Without any amount the forecast is in won deals only: every size is 0.
+  const DealSizes no_sizes;
+  const DealSizes& sizes = c.sizes ? *c.sizes : no_sizes;
   for (const KnownDeal& d : h.deals) {
     if (d.outcome != Outcome::open) continue;
     OpenDeal od;
     od.age0 = m.first_day - d.created;
     od.win_factor = factor(c.win_reps, d.owner);
     od.loss_factor = factor(c.loss_reps, d.owner);
-    if (d.amount && *d.amount > 0) od.amount = d.amount;
-    const SizeEstimate& s = sizes.of(d.source->product);
-    od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
+    if (!c.sizes)
+      od.amount = 0.0;
+    else if (d.amount && *d.amount > 0)
+      od.amount = d.amount;
+    const SizeEstimate& s = c.sizes ? sizes.of(d.source->product) : sizes.overall;
+    if (c.sizes) od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
     m.open.push_back(od);
   }
   const CreationRates& cr = *c.creation;
@@ -125,7 +131,10 @@ Model build(const Calibration& c, const ForecastOptions& o) {
       m.products.push_back({cum, sim::Lognormal::from_mean_cv(p.mean, p.cv)});
     }
   if (m.products.empty())
-    m.products.push_back({1.0, sim::Lognormal::from_mean_cv(sizes.overall.mean, sizes.overall.cv)});
+    m.products.push_back({1.0, c.sizes ? sim::Lognormal::from_mean_cv(sizes.overall.mean,
+                                                                      sizes.overall.cv)
+                                       : sim::Lognormal{}});
+  m.amounts_known = c.sizes.has_value();
   for (auto& p : m.products) p.cum_share /= m.products.back().cum_share;
   for (int w = 0; w < o.weeks; ++w)
     m.season.push_back(cr.season.factor[month_of_quarter(m.first_day + 7 * w + 3) - 1]);
@@ -218,7 +227,7 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
             p = &q;
             break;
           }
-        new_week[(day + t) / 7] += p->size.draw(s.uniform_at(base + 4));
+        new_week[(day + t) / 7] += m.amounts_known ? p->size.draw(s.uniform_at(base + 4)) : 0.0;
         S[fc::won_new] += 1;
       }
     }
@@ -244,7 +253,8 @@ Band band_of(std::span<const double> x) {
 }  // namespace
 
 ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
-  if (auto missing = c.missing_for_forecast())
+  // Deal sizes may be missing (an export without amounts): the forecast is then in won deals.
+  if (auto missing = c.missing_for_forecast(); missing && (!c.hazards || !c.creation))
     throw InputError(fmt::format("{}: cannot forecast from {}: {}", c.source->file,
                                  format_date(c.history.as_of), *missing));
   if (o.weeks < 1 || o.weeks > 520) throw InputError("--weeks: expected 1..520");
@@ -287,6 +297,15 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
   r.from_new = band_of(scalar(fc::fresh));
   r.won_open_count = band_of(scalar(fc::won_open));
   r.won_new_count = band_of(scalar(fc::won_new));
+  std::vector<double> won(o.paths);
+  for (std::size_t p = 0; p < o.paths; ++p)
+    won[p] = r.run.scalar(p, fc::won_open) + r.run.scalar(p, fc::won_new);
+  r.won_count = band_of(won);
+  r.amounts_known = m.amounts_known;
+  if (!m.amounts_known)
+    r.warnings.push_back(
+        "no won deal has an amount and there is no price list: the forecast is in won deals "
+        "(period.won_deals); its currency figures are 0");
   return r;
 }
 

@@ -46,6 +46,8 @@ struct ForecastResult {
   // Per week (1..weeks): bookings in the week and cumulative, total / open / new pipeline.
   std::vector<Band> weekly, cumulative, cumulative_open, cumulative_new;
   Band total, from_open, from_new, won_open_count, won_new_count;
+  Band won_count;             // won deals in the period, open and new pipeline together
+  bool amounts_known = true;  // false: no amount anywhere; the forecast is in won deals
   std::vector<double> total_samples;  // per path, for scores
   sim::RunOutput run;                 // every path's figures
 };

@@ -221,7 +221,9 @@ json forecast_json(const ForecastResult& f) {
             {"from_open_pipeline", band_json(f.from_open)},
             {"from_new_pipeline", band_json(f.from_new)},
             {"won_open_deals", band_json(f.won_open_count)},
-            {"won_new_deals", band_json(f.won_new_count)}}},
+            {"won_new_deals", band_json(f.won_new_count)},
+            {"won_deals", band_json(f.won_count)}}},
+          {"amounts_known", f.amounts_known},
           {"by_week", weeks}};
 }
 
@@ -410,6 +412,8 @@ std::string format_forecast(const ForecastResult& f) {
   };
   s += "\nPeriod:\n" + line("total", f.total) + line("from the open pipeline", f.from_open) +
        line("from new pipeline", f.from_new);
+  s += fmt::format("  {:<22} P10 {:>8.0f}  P50 {:>8.0f}  P90 {:>8.0f}  mean {:>8.1f}\n", "won deals",
+                   f.won_count.p10, f.won_count.p50, f.won_count.p90, f.won_count.mean);
   s += fmt::format(
       "\n{} weeks of close history; month-to-month sd of the win / loss rates' level "
       "{:.2f} / {:.2f}\n",
