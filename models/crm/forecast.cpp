@@ -18,6 +18,23 @@ namespace {
 // forecast week).
 enum Process : std::uint32_t { p_params = 100, p_open, p_count, p_new, p_noise };
 
+// Each owner's manager in the org chart; owners without one share "(no manager)".
+struct ManagerIndex {
+  std::vector<std::string> names;
+  std::vector<int> of_owner;
+};
+ManagerIndex managers_of(const Calibration& c) {
+  ManagerIndex mi;
+  for (const std::string& o : c.history.owners) {
+    auto it = c.source->manager_of.find(o);
+    const std::string name = it == c.source->manager_of.end() ? "(no manager)" : it->second;
+    auto at = std::find(mi.names.begin(), mi.names.end(), name);
+    if (at == mi.names.end()) at = mi.names.insert(mi.names.end(), name);
+    mi.of_owner.push_back(int(at - mi.names.begin()));
+  }
+  return mi;
+}
+
 struct Product {
   double cum_share = 0;
   sim::Lognormal size;
@@ -25,6 +42,7 @@ struct Product {
 
 struct OpenDeal {
   int age0 = 0;  // age in days on the first forecast day
+  int owner = 0;
   double win_factor = 1, loss_factor = 1;
   std::optional<double> amount;
   sim::Lognormal size;
@@ -32,6 +50,7 @@ struct OpenDeal {
 
 struct Rep {
   double rate = 0, win_factor = 1, loss_factor = 1;
+  int owner = 0;
 };
 
 // Everything a path needs, precomputed once.
@@ -48,6 +67,20 @@ struct Model {
   double se_log_win = 0, se_log_loss = 0, se_log_create = 0, noise_var = 0;
   double sd_month_win = 0, sd_month_loss = 0;  // month-to-month variation (Drift)
   bool amounts_known = true;                   // false: sizes are 0, only counts are forecast
+
+  // Extra per-path scalars after fc::n_scalars: bookings per calendar month of the horizon, per
+  // owner (History::owners) and per manager (index into managers).
+  std::vector<int> manager_of;  // per owner
+  std::size_t owners = 0, managers = 0;
+  std::size_t month_slot(int k) const { return fc::n_scalars + std::size_t(k); }
+  std::size_t owner_slot(int o) const { return fc::n_scalars + seg.size() - 1 + std::size_t(o); }
+  std::size_t manager_slot(int o) const { return owner_slot(int(owners)) + manager_of[o]; }
+  std::size_t scalars() const { return owner_slot(int(owners)) + managers; }
+  void book(double* S, int owner, int day, double v) const {
+    S[month_slot(month_at[day])] += v;
+    S[owner_slot(owner)] += v;
+    S[manager_slot(owner)] += v;
+  }
 
   double hw(int a) const { return Hw[a + 1] - Hw[a]; }
   double hl(int a) const { return Hl[a + 1] - Hl[a]; }
@@ -111,6 +144,7 @@ Model build(const Calibration& c, const ForecastOptions& o) {
     if (d.outcome != Outcome::open) continue;
     OpenDeal od;
     od.age0 = m.first_day - d.created;
+    od.owner = d.owner;
     od.win_factor = factor(c.win_reps, d.owner);
     od.loss_factor = factor(c.loss_reps, d.owner);
     if (!c.sizes)
@@ -123,7 +157,7 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   }
   const CreationRates& cr = *c.creation;
   for (int r : cr.reps)
-    m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r)});
+    m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r), r});
   double cum = 0;
   for (const auto& p : sizes.products)
     if (p.mix > 0) {
@@ -144,6 +178,10 @@ Model build(const Calibration& c, const ForecastOptions& o) {
     m.month_at.push_back(int(m.seg.size()) - 1);
   }
   m.seg.push_back(m.days);
+  const ManagerIndex mi = managers_of(c);
+  m.owners = h.owners.size();
+  m.manager_of = mi.of_owner;
+  m.managers = mi.names.size();
   if (o.parameter_uncertainty) {
     double wins = 0, losses = 0;
     for (const auto& b : hz.bands) wins += b.wins, losses += b.losses;
@@ -194,7 +232,9 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
     const int t = m.close_day(d.age0, 0, d.win_factor, d.loss_factor, fw.data(), fl.data(),
                               s.uniform_at(0), s.uniform_at(1), won);
     if (t < 0 || !won) continue;
-    open_week[t / 7] += d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
+    const double v = d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
+    open_week[t / 7] += v;
+    m.book(S, d.owner, t, v);
     S[fc::won_open] += 1;
   }
 
@@ -227,7 +267,9 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
             p = &q;
             break;
           }
-        new_week[(day + t) / 7] += m.amounts_known ? p->size.draw(s.uniform_at(base + 4)) : 0.0;
+        const double v = m.amounts_known ? p->size.draw(s.uniform_at(base + 4)) : 0.0;
+        new_week[(day + t) / 7] += v;
+        m.book(S, rep.owner, day + t, v);
         S[fc::won_new] += 1;
       }
     }
@@ -259,7 +301,7 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
                                  format_date(c.history.as_of), *missing));
   if (o.weeks < 1 || o.weeks > 520) throw InputError("--weeks: expected 1..520");
   const Model m = build(c, o);
-  sim::OutputShape shape{std::size_t(o.weeks), fc::n_scalars, fc::n_series, 0};
+  sim::OutputShape shape{std::size_t(o.weeks), m.scalars(), fc::n_series, 0};
   sim::RunOptions ro;
   ro.paths = o.paths;
   ro.threads = o.threads;
@@ -301,6 +343,15 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
   for (std::size_t p = 0; p < o.paths; ++p)
     won[p] = r.run.scalar(p, fc::won_open) + r.run.scalar(p, fc::won_new);
   r.won_count = band_of(won);
+  for (int k = 0; k < m.months(); ++k)
+    r.by_month.push_back({month_number(m.first_day + m.seg[k]), m.first_day + m.seg[k],
+                          m.first_day + m.seg[k + 1] - 1, band_of(scalar(int(m.month_slot(k))))});
+  const ManagerIndex mi = managers_of(c);
+  for (std::size_t i = 0; i < m.owners; ++i)
+    r.by_owner.push_back({c.history.owners[i], mi.names[std::size_t(mi.of_owner[i])],
+                          band_of(scalar(int(m.owner_slot(int(i)))))});
+  for (std::size_t g = 0; g < m.managers; ++g)
+    r.by_manager.push_back({mi.names[g], "", band_of(scalar(int(m.owner_slot(int(m.owners)) + g)))});
   r.amounts_known = m.amounts_known;
   if (!m.amounts_known)
     r.warnings.push_back(

@@ -197,7 +197,23 @@ json calibration_json(const Calibration& c) {
   return j;
 }
 
+static json by_group(const std::vector<GroupBand>& g, bool owners) {
+  json a = json::array();
+  for (const auto& x : g) {
+    json row = {{"name", x.name}, {"bookings", band_json(x.bookings)}};
+    if (owners) row["manager"] = x.manager;
+    a.push_back(row);
+  }
+  return a;
+}
+
 json forecast_json(const ForecastResult& f) {
+  json by_month = json::array();
+  for (const auto& m : f.by_month)
+    by_month.push_back({{"month", format_date(m.from).substr(0, 7)},
+                        {"from", format_date(m.from)},
+                        {"to", format_date(m.to)},
+                        {"bookings", band_json(m.bookings)}});
   json weeks = json::array();
   for (int w = 0; w < f.weeks; ++w)
     weeks.push_back({{"week", w + 1},
@@ -224,7 +240,10 @@ json forecast_json(const ForecastResult& f) {
             {"won_new_deals", band_json(f.won_new_count)},
             {"won_deals", band_json(f.won_count)}}},
           {"amounts_known", f.amounts_known},
-          {"by_week", weeks}};
+          {"by_week", weeks},
+          {"by_month", by_month},
+          {"by_owner", by_group(f.by_owner, true)},
+          {"by_manager", by_group(f.by_manager, false)}};
 }
 
 static json reliability_json(const std::vector<AgeReliability>& t) {
@@ -414,6 +433,15 @@ std::string format_forecast(const ForecastResult& f) {
        line("from new pipeline", f.from_new);
   s += fmt::format("  {:<22} P10 {:>8.0f}  P50 {:>8.0f}  P90 {:>8.0f}  mean {:>8.1f}\n", "won deals",
                    f.won_count.p10, f.won_count.p50, f.won_count.p90, f.won_count.mean);
+  s += "\nBy calendar month (bookings P10 / P50 / P90):\n";
+  for (const auto& m : f.by_month)
+    s += fmt::format("  {} ({} .. {})  {:>8} {:>8} {:>8}\n", format_date(m.from).substr(0, 7),
+                     format_date(m.from), format_date(m.to), money(m.bookings.p10),
+                     money(m.bookings.p50), money(m.bookings.p90));
+  s += "By manager (bookings P10 / P50 / P90; by owner in the JSON):\n";
+  for (const auto& g : f.by_manager)
+    s += fmt::format("  {:<24} {:>8} {:>8} {:>8}\n", g.name, money(g.bookings.p10),
+                     money(g.bookings.p50), money(g.bookings.p90));
   s += fmt::format(
       "\n{} weeks of close history; month-to-month sd of the win / loss rates' level "
       "{:.2f} / {:.2f}\n",

@@ -1,0 +1,127 @@
+// Funnel exports as they come (models/crm/export.cpp, forecast.cpp): amounts of 0 counted and
+// treated as missing, a forecast in won deals when there is no amount at all, and the forecast
+// split by calendar month, owner and manager adding up to the period.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "models/crm/calibrate.hpp"
+#include "models/crm/export.hpp"
+#include "models/crm/forecast.hpp"
+#include "models/crm/report.hpp"
+#include "models/crm/synthetic.hpp"
+
+namespace salesim::crm {
+namespace {
+
+ColumnMapping funnel_mapping() {
+  ColumnMapping m;
+  apply_map_option(m,
+                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
+                   "closed=close_date,amount=close_value,product=product");
+  return m;
+}
+
+SyntheticSpec team(std::uint64_t seed) {
+  SyntheticSpec s;
+  s.start = *parse_date("2023-01-02");
+  s.snapshot = s.start + 7 * 26 - 1;
+  s.rep_rates = {5, 5, 5, 5};
+  s.win = {0.05, 0.05, 0.10, 0.10, 0.10, 0.0};
+  s.loss = {0.10, 0.10, 0.05, 0.05, 0.05, 0.0};
+  s.products = {{"Only", 1000, 0.3, 1}};
+  s.seed = seed;
+  return s;
+}
+
+const QualityCheck& check(const QualityReport& q, const std::string& starts) {
+  for (const auto& c : q.checks)
+    if (c.reason.rfind(starts, 0) == 0) return c;
+  throw std::runtime_error("no check " + starts);
+}
+
+TEST(CrmFunnel, AnAmountOfZeroIsMissingAndCountedForWonAndOpenDealsOnly) {
+  const std::string csv =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n"
+      "a,r1,P,Won,2024-01-01,2024-01-08,0\n"
+      "b,r1,P,Won,2024-01-02,2024-01-15,250\n"
+      "c,r1,P,Lost,2024-01-03,2024-01-10,0\n"
+      "d,r1,P,Engaging,2024-01-10,,0\n";
+  const Export e = import_export_text(csv, "zeros.csv", funnel_mapping());
+  EXPECT_EQ(check(e.quality, "won or open with an amount of 0").rows, 2u);
+  EXPECT_EQ(check(e.quality, "won without an amount").rows, 1u);
+  EXPECT_FALSE(e.deals[0].amount.has_value());
+  EXPECT_EQ(*e.deals[1].amount, 250);
+  EXPECT_FALSE(e.deals[3].amount.has_value());
+  // The one real amount is the deal size; the zero is not averaged in.
+  CalibrationOptions o;
+  o.as_of = *parse_date("2024-01-21");
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.sizes);
+  EXPECT_DOUBLE_EQ(c.sizes->overall.mean, 250);
+}
+
+TEST(CrmFunnel, WithoutAnyAmountTheForecastIsInWonDeals) {
+  // The synthetic team with every amount blanked out and no price list.
+  std::string csv = synthetic_export_csv(team(3)), out;
+  std::size_t line_start = 0;
+  for (std::size_t i = 0; i < csv.size(); ++i)
+    if (csv[i] == '\n') {
+      std::string line = csv.substr(line_start, i - line_start);
+      if (line_start > 0) line = line.substr(0, line.rfind(',') + 1);
+      out += line + "\n";
+      line_start = i + 1;
+    }
+  const Export e = import_export_text(out, "no-amounts.csv", funnel_mapping());
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  EXPECT_FALSE(c.sizes);
+  ForecastOptions f;
+  f.weeks = 6, f.paths = 400;
+  const ForecastResult r = forecast(c, f);
+  EXPECT_FALSE(r.amounts_known);
+  EXPECT_EQ(r.total.p90, 0);
+  // 20 new deals a week, about a third won within the weeks, and the open deals' wins on top.
+  EXPECT_GT(r.won_count.p10, 20);
+  EXPECT_LE(r.won_count.p10, r.won_count.p50);
+  EXPECT_LE(r.won_count.p50, r.won_count.p90);
+  const nlohmann::json j = forecast_json(r);
+  EXPECT_EQ(j["amounts_known"], false);
+  EXPECT_DOUBLE_EQ(double(j["period"]["won_deals"]["p50"]), r.won_count.p50);
+  EXPECT_NE(r.warnings.back().find("period.won_deals"), std::string::npos);
+}
+
+TEST(CrmFunnel, ForecastByMonthOwnerAndManagerAddsUpToThePeriod) {
+  const Export e = import_export_text(synthetic_export_csv(team(5)), "t.csv", funnel_mapping());
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  ForecastOptions f;
+  f.weeks = 9, f.paths = 300;
+  const ForecastResult r = forecast(c, f);
+  // 9 weeks from a day in early July span three calendar months, the first and last in part.
+  ASSERT_GE(r.by_month.size(), 2u);
+  EXPECT_EQ(r.by_month.front().from, r.as_of + 1);
+  EXPECT_EQ(r.by_month.back().to, r.as_of + 7 * 9);
+  double months = 0, owners = 0, managers = 0;
+  for (std::size_t k = 0; k < r.by_month.size(); ++k) {
+    months += r.by_month[k].bookings.mean;
+    if (k > 0) EXPECT_EQ(r.by_month[k].from, r.by_month[k - 1].to + 1);
+  }
+  for (const auto& g : r.by_owner) owners += g.bookings.mean;
+  for (const auto& g : r.by_manager) managers += g.bookings.mean;
+  EXPECT_EQ(r.by_owner.size(), c.history.owners.size());
+  ASSERT_EQ(r.by_manager.size(), 1u);  // no org chart: everyone under "(no manager)"
+  EXPECT_EQ(r.by_manager[0].name, "(no manager)");
+  EXPECT_NEAR(months, r.total.mean, 1e-6 * r.total.mean);
+  EXPECT_NEAR(owners, r.total.mean, 1e-6 * r.total.mean);
+  EXPECT_NEAR(managers, r.total.mean, 1e-6 * r.total.mean);
+  // The four reps have the same rates: each holds about a quarter.
+  for (const auto& g : r.by_owner) EXPECT_NEAR(g.bookings.mean / r.total.mean, 0.25, 0.08);
+}
+
+}  // namespace
+}  // namespace salesim::crm
