@@ -125,3 +125,82 @@ TEST(CrmFunnel, ForecastByMonthOwnerAndManagerAddsUpToThePeriod) {
 
 }  // namespace
 }  // namespace salesim::crm
+
+namespace salesim::crm {
+namespace {
+
+// A funnel's cross-section: leads created every day for 300 days, each assigned after an
+// exponential wait of mean 20 days (drawn at evenly spaced quantiles), open unless assigned
+// long ago. The leads still waiting on the snapshot day have no owner.
+std::string funnel_csv(double per_day, int* unassigned) {
+  std::string csv =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n";
+  const Day snapshot = *parse_date("2024-06-30");
+  *unassigned = 0;
+  int id = 0;
+  for (int age = 0; age < 300; ++age)
+    for (int j = 0; j < 8; ++j) {
+      const double u = (j + 0.5 + 0.37 * (age % 7)) / 8.0 - int((j + 0.5 + 0.37 * (age % 7)) / 8.0);
+      const double wait = -std::log(1 - u) / per_day;
+      const Day created = snapshot - age;
+      const bool assigned = wait < age + 1;
+      *unassigned += !assigned;
+      // Assigned leads older than 40 days have closed, two in three won, 12 days after creation.
+      const bool closed = assigned && age > 40;
+      const bool won = closed && id % 3 != 0;
+      csv += fmt::format("L{},{},P,{},{},{},{}\n", id++, assigned ? fmt::format("r{}", id % 5) : "",
+                         closed ? (won ? "Won" : "Lost") : "Engaging", format_date(created),
+                         closed ? format_date(created + 12) : "", won ? "500" : "");
+    }
+  // A closed deal without an owner is still excluded.
+  csv += "X1,,P,Won,2024-06-01,2024-06-10,500\n";
+  return csv;
+}
+
+TEST(CrmFunnel, UnownedOpenLeadsAreKeptAndTheAssignmentRateIsRecovered) {
+  int unassigned = 0;
+  const Export e = import_export_text(funnel_csv(0.05, &unassigned), "funnel.csv", funnel_mapping());
+  ASSERT_GT(unassigned, 100);
+  EXPECT_EQ(check(e.quality, "open without an owner").rows, std::size_t(unassigned));
+  EXPECT_EQ(check(e.quality, "missing owner").rows, 1u);
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  EXPECT_EQ(c.history.unassigned.size(), std::size_t(unassigned));
+  // The pool is in no rate: no owner called "(unassigned)" and none of its exposure.
+  for (const auto& owner : c.history.owners) EXPECT_NE(owner, kUnassigned);
+  ASSERT_TRUE(c.assignment);
+  EXPECT_NEAR(c.assignment->per_day, 0.05, 0.005);
+  EXPECT_EQ(c.assignment->assigned, c.history.deals.size());
+}
+
+TEST(CrmFunnel, TheUnassignedPoolAddsItsWinsWithoutMovingAnyOtherDraw) {
+  const SyntheticSpec s = team(9);
+  const std::string base = synthetic_export_csv(s);
+  // The same export with 300 unowned leads created in the last two weeks.
+  std::string pooled = base;
+  for (int i = 0; i < 300; ++i)
+    pooled += fmt::format("U{},,Only,Engaging,{},,\n", i, format_date(s.snapshot - i % 14));
+  const Export e0 = import_export_text(base, "base.csv", funnel_mapping());
+  const Export e1 = import_export_text(pooled, "pooled.csv", funnel_mapping());
+  CalibrationOptions o;
+  o.as_of = s.snapshot;
+  const Calibration c0 = calibrate(e0, o), c1 = calibrate(e1, o);
+  ASSERT_TRUE(c1.assignment);
+  ForecastOptions f;
+  f.weeks = 8, f.paths = 300;
+  const ForecastResult r0 = forecast(c0, f), r1 = forecast(c1, f);
+  EXPECT_EQ(r1.unassigned_leads, 300u);
+  // New pipeline: the same bits; the open pipeline gains the pool's wins.
+  EXPECT_EQ(r1.from_new.mean, r0.from_new.mean);
+  EXPECT_EQ(r1.from_new.p50, r0.from_new.p50);
+  ASSERT_EQ(r1.by_owner.back().name, kUnassigned);
+  const double pool = r1.by_owner.back().bookings.mean;
+  EXPECT_GT(pool, 0);
+  EXPECT_NEAR(r1.from_open.mean, r0.from_open.mean + pool, 1e-6 * r1.from_open.mean);
+  // The pool is worked only once assigned: its leads win less than as many owned new deals.
+  EXPECT_LT(pool, 300 * c1.new_deal->p_win * c1.sizes->overall.mean);
+}
+
+}  // namespace
+}  // namespace salesim::crm

@@ -88,6 +88,7 @@ enum Check {
   c_no_manager,
   c_invalid_utf8,
   c_amount_zero,
+  c_unassigned,
   c_count
 };
 const char* kReasons[c_count] = {"wrong number of fields",
@@ -109,7 +110,8 @@ const char* kReasons[c_count] = {"wrong number of fields",
                                  "owner missing from the org chart (kept)",
                                  "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
                                  "excluded for another reason)",
-                                 "won or open with an amount of 0 (kept; amount treated as missing)"};
+                                 "won or open with an amount of 0 (kept; amount treated as missing)",
+                                 "open without an owner (kept in the unassigned pool)"};
 
 struct Side {
   CsvTable t;
@@ -253,18 +255,24 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     o.owner = field(r, "owner");
     o.stage = field(r, "stage");
     o.product = field(r, "product");
-    if (o.owner.empty()) {
-      excluded(c_owner, o.id, "");
-      continue;
-    }
     if (o.stage.empty()) {
-      excluded(c_stage, o.id, "");
+      excluded(o.owner.empty() ? c_owner : c_stage, o.id, "");
       continue;
     }
     for (const auto& w : m.won)
       if (equal_nocase(o.stage, w)) o.outcome = Outcome::won;
     for (const auto& l : m.lost)
       if (equal_nocase(o.stage, l)) o.outcome = Outcome::lost;
+    // In a funnel most open leads have no owner yet: they are kept, in the unassigned pool. A
+    // closed deal without one cannot be credited to anyone's rates.
+    if (o.owner.empty()) {
+      if (o.outcome != Outcome::open) {
+        excluded(c_owner, o.id, "");
+        continue;
+      }
+      o.unassigned = true;
+      o.owner = kUnassigned;
+    }
     const std::string created = field(r, "created"), closed = field(r, "closed");
     if (created.empty()) {
       excluded(c_created_missing, o.id, "");
@@ -316,6 +324,7 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
       continue;
     }
     // Kept from here on; what follows are problems that do not exclude the row.
+    if (o.unassigned) note(c_unassigned, r, o.id, "");
     if (zd && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
     // An amount of 0 is how many funnels leave a field nobody filled in: a deal worth nothing
     // is not a deal size. It is missing; a lost deal's 0 is common and its amount is unused.
@@ -338,8 +347,11 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
         o.product = it->second;
       }
     }
-    if (!e.manager_of.empty() && !e.manager_of.count(o.owner)) note(c_no_manager, r, o.id, o.owner);
-    owners.insert(o.owner);
+    if (!o.unassigned) {
+      if (!e.manager_of.empty() && !e.manager_of.count(o.owner))
+        note(c_no_manager, r, o.id, o.owner);
+      owners.insert(o.owner);
+    }
     switch (o.outcome) {
       case Outcome::won:
         ++q.won;

@@ -16,7 +16,7 @@ namespace {
 
 // Stream processes of the forecast (the entity is the deal or rep index, the week the
 // forecast week).
-enum Process : std::uint32_t { p_params = 100, p_open, p_count, p_new, p_noise };
+enum Process : std::uint32_t { p_params = 100, p_open, p_count, p_new, p_noise, p_unassigned };
 
 // Each owner's manager in the org chart; owners without one share "(no manager)".
 struct ManagerIndex {
@@ -31,6 +31,13 @@ ManagerIndex managers_of(const Calibration& c) {
     auto at = std::find(mi.names.begin(), mi.names.end(), name);
     if (at == mi.names.end()) at = mi.names.insert(mi.names.end(), name);
     mi.of_owner.push_back(int(at - mi.names.begin()));
+  }
+  // The unassigned pool, last, is its own line; without unassigned leads it books nothing.
+  if (c.history.unassigned.empty()) {
+    mi.of_owner.push_back(0);
+  } else {
+    mi.of_owner.push_back(int(mi.names.size()));
+    mi.names.push_back(kUnassigned);
   }
   return mi;
 }
@@ -59,6 +66,8 @@ struct Model {
   Day first_day = 0;
   std::vector<double> Hw, Hl;  // cumulative hazards by age in days, Hw[a] = sum_{j<a} h(j)/7
   std::vector<OpenDeal> open;
+  std::vector<OpenDeal> unassigned;  // worked from the day they are assigned (team rates)
+  double assign_per_day = 0;
   std::vector<Rep> reps;
   std::vector<Product> products;
   std::vector<double> season;  // creation factor per forecast week
@@ -127,6 +136,7 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   m.first_day = h.as_of + 1;
   int max_age = 0;
   for (const KnownDeal& d : h.deals) max_age = std::max(max_age, m.first_day - d.created);
+  for (const KnownDeal& d : h.unassigned) max_age = std::max(max_age, m.first_day - d.created);
   const int A = max_age + m.days + 2;
   m.Hw.assign(A + 1, 0.0);
   m.Hl.assign(A + 1, 0.0);
@@ -155,6 +165,21 @@ Model build(const Calibration& c, const ForecastOptions& o) {
     if (c.sizes) od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
     m.open.push_back(od);
   }
+  if (c.assignment) {
+    m.assign_per_day = c.assignment->per_day;
+    for (const KnownDeal& d : h.unassigned) {
+      OpenDeal od;
+      od.age0 = m.first_day - d.created;
+      od.owner = int(h.owners.size());  // the pool's own line in the split by owner
+      if (!c.sizes)
+        od.amount = 0.0;
+      else if (d.amount && *d.amount > 0)
+        od.amount = d.amount;
+      const SizeEstimate& s = c.sizes ? sizes.of(d.source->product) : sizes.overall;
+      if (c.sizes) od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
+      m.unassigned.push_back(od);
+    }
+  }
   const CreationRates& cr = *c.creation;
   for (int r : cr.reps)
     m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r), r});
@@ -179,7 +204,7 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   }
   m.seg.push_back(m.days);
   const ManagerIndex mi = managers_of(c);
-  m.owners = h.owners.size();
+  m.owners = h.owners.size() + 1;  // and the unassigned pool
   m.manager_of = mi.of_owner;
   m.managers = mi.names.size();
   if (o.parameter_uncertainty) {
@@ -235,6 +260,24 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
     const double v = d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
     open_week[t / 7] += v;
     m.book(S, d.owner, t, v);
+    S[fc::won_open] += 1;
+  }
+
+  // Unassigned leads: an exponential wait for an owner, then the team's hazards from the age
+  // the lead has on that day.
+  for (std::size_t i = 0; i < m.unassigned.size(); ++i) {
+    const OpenDeal& d = m.unassigned[i];
+    sim::Stream s(sim::Address{seed, path, p_unassigned, std::uint32_t(i), 0});
+    const double wait = -std::log(s.uniform_at(0)) / m.assign_per_day;
+    if (!(wait < m.days)) continue;
+    const int start = int(wait);
+    bool won = false;
+    const int t = m.close_day(d.age0 + start, start, 1, 1, fw.data(), fl.data(), s.uniform_at(1),
+                              s.uniform_at(2), won);
+    if (t < 0 || !won) continue;
+    const double v = d.amount ? *d.amount : d.size.draw(s.uniform_at(3));
+    open_week[(start + t) / 7] += v;
+    m.book(S, d.owner, start + t, v);
     S[fc::won_open] += 1;
   }
 
@@ -348,8 +391,11 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
                           m.first_day + m.seg[k + 1] - 1, band_of(scalar(int(m.month_slot(k))))});
   const ManagerIndex mi = managers_of(c);
   for (std::size_t i = 0; i < m.owners; ++i)
-    r.by_owner.push_back({c.history.owners[i], mi.names[std::size_t(mi.of_owner[i])],
-                          band_of(scalar(int(m.owner_slot(int(i)))))});
+    if (i < c.history.owners.size() || !m.unassigned.empty())
+      r.by_owner.push_back(
+          {i < c.history.owners.size() ? c.history.owners[i] : std::string(kUnassigned),
+           mi.names[std::size_t(mi.of_owner[i])], band_of(scalar(int(m.owner_slot(int(i)))))});
+  r.unassigned_leads = m.unassigned.size();
   for (std::size_t g = 0; g < m.managers; ++g)
     r.by_manager.push_back({mi.names[g], "", band_of(scalar(int(m.owner_slot(int(m.owners)) + g)))});
   r.amounts_known = m.amounts_known;

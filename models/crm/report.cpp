@@ -172,6 +172,9 @@ json calibration_json(const Calibration& c) {
                        {"weeks_per_month", cr.season.weeks}}},
                      {"rep_rates", shrink_json(cr.rep_rates, "created, vs the team's rate")}};
   }
+  j["unassigned_pool"] = {
+      {"leads", c.history.unassigned.size()},
+      {"assignment_per_week", c.assignment ? json(c.assignment->per_week()) : json()}};
   j["open_pipeline"] = {{"deals", c.open.deals},
                         {"stale", c.open.stale},
                         {"median_age_days", c.open.median_age_days},
@@ -226,6 +229,7 @@ json forecast_json(const ForecastResult& f) {
           {"weeks", f.weeks},
           {"paths", f.paths},
           {"open_deals", f.open_deals},
+          {"unassigned_leads", f.unassigned_leads},
           {"stale_deals", f.stale_deals},
           {"creating_reps", f.creating_reps},
           {"history_weeks", f.history_weeks},
