@@ -128,14 +128,15 @@ TEST(Crm, ImportCountsEveryExcludedRowWithItsReason) {
       "C,bob,Y,Lost,2023-13-02,2023-02-01,0\n"   // unparseable created date
       "D,bob,X,Won,2023-03-01,2023-02-01,50\n"   // closes before engagement
       "A,bob,X,Won,2023-01-02,2023-02-01,100\n"  // duplicate id
-      "E,,X,Engaging,2023-01-02,,\n"             // missing owner
+      "E,,X,Won,2023-01-02,2023-02-01,5\n"       // missing owner of a closed deal
+      "I,,X,Engaging,2023-01-02,,\n"             // an open lead without owner: kept, unassigned
       "F,bob,X,Lost,2023-01-02,,0\n"             // closed without a close date
       "G,bob,X,Engaging,2023-01-05,,\n"
       "H,bob,X,Engaging,2023-01-05\n";  // wrong number of fields
   const Export e = import_export_text(csv, "x.csv", synthetic_mapping());
   const QualityReport& q = e.quality;
-  EXPECT_EQ(q.rows_read, 9u);
-  EXPECT_EQ(q.rows_kept, 3u);
+  EXPECT_EQ(q.rows_read, 10u);
+  EXPECT_EQ(q.rows_kept, 4u);
   EXPECT_EQ(q.rows_excluded, 6u);
   std::size_t excluded = 0;
   for (const auto& c : q.checks)
@@ -151,6 +152,7 @@ TEST(Crm, ImportCountsEveryExcludedRowWithItsReason) {
   EXPECT_EQ(rows("closes before engagement"), 1u);
   EXPECT_EQ(rows("duplicate id"), 1u);
   EXPECT_EQ(rows("missing owner"), 1u);
+  EXPECT_EQ(rows("open without an owner"), 1u);
   EXPECT_EQ(rows("won or lost without a close date"), 1u);
   EXPECT_EQ(rows("wrong number of fields"), 1u);
   EXPECT_EQ(rows("won without an amount"), 1u);

@@ -204,3 +204,61 @@ TEST(CrmFunnel, TheUnassignedPoolAddsItsWinsWithoutMovingAnyOtherDraw) {
 
 }  // namespace
 }  // namespace salesim::crm
+
+namespace salesim::crm {
+namespace {
+
+// A funnel without a lost status: lost leads stay open forever in the export. The win hazards
+// by age, with censoring, then estimate the chance to be won before being given up (the lost
+// deals never win), so a new lead's win probability is still recovered; leads older than any
+// win go stale by the tail's hazard; and the open pipeline's forecast agrees with the one made
+// from the export that does show the losses.
+TEST(CrmFunnel, WithoutALostStatusOldLeadsGoStaleAndTheWinRateHolds) {
+  SyntheticSpec s = team(11);
+  s.rep_rates.assign(10, 8.0);
+  const std::string full = synthetic_export_csv(s);
+  std::string no_lost;
+  std::size_t from = 0;
+  while (from < full.size()) {
+    const std::size_t end = full.find('\n', from);
+    std::string line = full.substr(from, end - from);
+    if (line.find(",Lost,") != std::string::npos) {
+      // id,owner,product,Lost,created,closed,value -> id,owner,product,Engaging,created,,
+      const auto at = line.find(",Lost,");
+      const std::string created = line.substr(at + 6, 10);
+      line = line.substr(0, at) + ",Engaging," + created + ",,";
+    }
+    no_lost += line + "\n";
+    from = end + 1;
+  }
+  const Export ef = import_export_text(full, "full.csv", funnel_mapping());
+  const Export en = import_export_text(no_lost, "no-lost.csv", funnel_mapping());
+  EXPECT_EQ(en.quality.lost, 0u);
+  CalibrationOptions o;
+  o.as_of = s.snapshot;
+  const Calibration cf = calibrate(ef, o), cn = calibrate(en, o);
+  ASSERT_TRUE(cn.new_deal && cf.new_deal);
+  EXPECT_NEAR(cn.new_deal->p_win, cf.new_deal->p_win, 3 * cf.p_win_se + 0.02);
+  // The process's true eventual win probability.
+  double survive = 1, p = 0;
+  for (int a = 0; a < 2000; ++a) {
+    const double w = s.hazard_win(a) / 7, l = s.hazard_loss(a) / 7;
+    if (w + l == 0) continue;
+    const double close = survive * (1 - std::exp(-(w + l)));
+    p += close * w / (w + l);
+    survive -= close;
+  }
+  EXPECT_NEAR(cn.new_deal->p_win, p, 3 * cn.p_win_se + 0.02);
+  // Most lost leads are older than any win: stale, with almost no chance left.
+  EXPECT_GT(cn.open.stale, cn.open.deals / 3);
+  const int stale_age = 7 * cn.hazards->tail_from_week + 30;
+  EXPECT_LT(eventual(*cn.hazards, stale_age, 1, 1, stale_age + 91).p_win, 0.03);
+  ForecastOptions f;
+  f.weeks = 6, f.paths = 400;
+  const ForecastResult rf = forecast(cf, f), rn = forecast(cn, f);
+  EXPECT_NEAR(rn.from_open.mean, rf.from_open.mean, 0.1 * rf.from_open.mean);
+  EXPECT_NEAR(rn.from_new.mean, rf.from_new.mean, 0.1 * rf.from_new.mean);
+}
+
+}  // namespace
+}  // namespace salesim::crm

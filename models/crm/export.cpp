@@ -92,7 +92,7 @@ enum Check {
   c_count
 };
 const char* kReasons[c_count] = {"wrong number of fields",
-                                 "missing owner",
+                                 "missing owner (won or lost; an open lead is kept, unassigned)",
                                  "missing stage",
                                  "missing created/engaged date",
                                  "unparseable created/engaged date",
