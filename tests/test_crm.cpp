@@ -28,6 +28,7 @@
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
 #include "test_support.hpp"
+#include "tools/charts.hpp"
 
 namespace salesim::crm {
 namespace {
@@ -791,6 +792,34 @@ TEST_F(CrmCli, BacktestOverSeveralCutoffsReportsEachAndTheirMeans) {
             0);
   EXPECT_NE(out.find("only 4 weeks of closes"), std::string::npos) << out;
   EXPECT_NE(out.find("over 1 cutoffs"), std::string::npos) << out;
+}
+
+TEST_F(CrmCli, ForecastHtmlReportHasTheFanTheSplitTheBacktestAndLoadsNothing) {
+  std::string out;
+  const auto html = (dir / "f.html").string(), json = (dir / "f.json").string();
+  ASSERT_EQ(test::shell(salesim("forecast " + sample() +
+                                " --weeks 4 --paths 300 --quiet --json " + json + " --html " +
+                                html + " --backtest-cutoffs 2017-04-28,2017-05-26"),
+                        &out),
+            0)
+      << out;
+  const std::string h = test::read_file(html);
+  for (const char* part : {"<!DOCTYPE html>", "default-src 'none'", "id=\"crm-fan\"",
+                           "id=\"crm-open-new\"", "id=\"crm-reliability\"", "id=\"crm-pit\"",
+                           "id=\"crm-baselines\"", "Bookings by calendar month",
+                           "Bookings by manager", "2017-05-26"})
+    EXPECT_NE(h.find(part), std::string::npos) << part;
+  EXPECT_EQ(h.find("href=\"http"), std::string::npos);
+  EXPECT_EQ(h.find("src=\"http"), std::string::npos);
+  // The period's median in the text is the JSON's.
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  const std::string p50 = tools::charts::compact_number(j["period"]["total"]["p50"].get<double>());
+  EXPECT_NE(h.find("<strong>" + p50 + "</strong> in the middle one"), std::string::npos) << p50;
+  // A backtest without a report to show it in is refused.
+  EXPECT_EQ(test::shell(salesim("forecast " + sample() + " --quiet --backtest-cutoffs 2017-04-28"),
+                        &out),
+            2);
+  EXPECT_NE(out.find("--backtest-cutoffs: goes with --html"), std::string::npos) << out;
 }
 
 // The sample beside its mapping, org chart and price list in `dir`, as `name`, edited.
