@@ -27,6 +27,7 @@
 #include "models/crm/synthetic.hpp"
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
+#include "crm_truth.hpp"
 #include "test_support.hpp"
 #include "tools/charts.hpp"
 
@@ -61,18 +62,7 @@ SyntheticSpec spec(std::vector<double> rates, std::uint64_t seed) {
   return s;
 }
 
-// The true eventual win probability of a new deal (the same daily formula as the estimate).
-double true_p_win(const SyntheticSpec& s) {
-  double survive = 1, p = 0;
-  for (int a = 0; a < 2000; ++a) {
-    const double w = s.hazard_win(a) / 7, l = s.hazard_loss(a) / 7;
-    if (w + l == 0) continue;
-    const double close = survive * (1 - std::exp(-(w + l)));
-    p += close * w / (w + l);
-    survive -= close;
-  }
-  return p;
-}
+using truth::true_p_win;
 
 TEST(Crm, CsvReadsQuotedFieldsCrlfAndEmbeddedLineBreaks) {
   const CsvTable t = parse_csv(

@@ -147,39 +147,36 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   auto factor = [](const Shrinkage& s, int owner) {
     return owner < int(s.reps.size()) ? s.reps[owner].shrunk : 1.0;
   };
-  // Without any amount the forecast is in won deals only: every size is 0.
-  const DealSizes no_sizes;
-  const DealSizes& sizes = c.sizes ? *c.sizes : no_sizes;
-  for (const KnownDeal& d : h.deals) {
-    if (d.outcome != Outcome::open) continue;
+  // An open deal's age, and its size: its own amount, else its product's; without any amount
+  // the forecast is in won deals only and every size is 0.
+  auto open_deal = [&](const KnownDeal& d, int owner) {
     OpenDeal od;
     od.age0 = m.first_day - d.created;
-    od.owner = d.owner;
-    od.win_factor = factor(c.win_reps, d.owner);
-    od.loss_factor = factor(c.loss_reps, d.owner);
+    od.owner = owner;
     if (!c.sizes)
       od.amount = 0.0;
     else if (d.amount && *d.amount > 0)
       od.amount = d.amount;
-    const SizeEstimate& s = c.sizes ? sizes.of(d.source->product) : sizes.overall;
-    if (c.sizes) od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
+    if (c.sizes) {
+      const SizeEstimate& s = c.sizes->of(d.source->product);
+      od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
+    }
+    return od;
+  };
+  for (const KnownDeal& d : h.deals) {
+    if (d.outcome != Outcome::open) continue;
+    OpenDeal od = open_deal(d, d.owner);
+    od.win_factor = factor(c.win_reps, d.owner);
+    od.loss_factor = factor(c.loss_reps, d.owner);
     m.open.push_back(od);
   }
   if (c.assignment) {
     m.assign_per_day = c.assignment->per_day;
-    for (const KnownDeal& d : h.unassigned) {
-      OpenDeal od;
-      od.age0 = m.first_day - d.created;
-      od.owner = int(h.owners.size());  // the pool's own line in the split by owner
-      if (!c.sizes)
-        od.amount = 0.0;
-      else if (d.amount && *d.amount > 0)
-        od.amount = d.amount;
-      const SizeEstimate& s = c.sizes ? sizes.of(d.source->product) : sizes.overall;
-      if (c.sizes) od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
-      m.unassigned.push_back(od);
-    }
+    // The pool's own line in the split by owner comes after the owners.
+    for (const KnownDeal& d : h.unassigned) m.unassigned.push_back(open_deal(d, int(h.owners.size())));
   }
+  const DealSizes no_sizes;
+  const DealSizes& sizes = c.sizes ? *c.sizes : no_sizes;
   const CreationRates& cr = *c.creation;
   for (int r : cr.reps)
     m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r), r});
