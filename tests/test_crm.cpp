@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "crm_truth.hpp"
 #include "models/crm/backtest.hpp"
 #include "models/crm/calibrate.hpp"
 #include "models/crm/csv.hpp"
@@ -27,7 +28,6 @@
 #include "models/crm/synthetic.hpp"
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
-#include "crm_truth.hpp"
 #include "test_support.hpp"
 #include "tools/charts.hpp"
 
@@ -787,17 +787,17 @@ TEST_F(CrmCli, BacktestOverSeveralCutoffsReportsEachAndTheirMeans) {
 TEST_F(CrmCli, ForecastHtmlReportHasTheFanTheSplitTheBacktestAndLoadsNothing) {
   std::string out;
   const auto html = (dir / "f.html").string(), json = (dir / "f.json").string();
-  ASSERT_EQ(test::shell(salesim("forecast " + sample() +
-                                " --weeks 4 --paths 300 --quiet --json " + json + " --html " +
-                                html + " --backtest-cutoffs 2017-04-28,2017-05-26"),
-                        &out),
-            0)
+  ASSERT_EQ(
+      test::shell(salesim("forecast " + sample() + " --weeks 4 --paths 300 --quiet --json " + json +
+                          " --html " + html + " --backtest-cutoffs 2017-04-28,2017-05-26"),
+                  &out),
+      0)
       << out;
   const std::string h = test::read_file(html);
-  for (const char* part : {"<!DOCTYPE html>", "default-src 'none'", "id=\"crm-fan\"",
-                           "id=\"crm-open-new\"", "id=\"crm-reliability\"", "id=\"crm-pit\"",
-                           "id=\"crm-baselines\"", "Bookings by calendar month",
-                           "Bookings by manager", "2017-05-26"})
+  for (const char* part :
+       {"<!DOCTYPE html>", "default-src 'none'", "id=\"crm-fan\"", "id=\"crm-open-new\"",
+        "id=\"crm-reliability\"", "id=\"crm-pit\"", "id=\"crm-baselines\"",
+        "Bookings by calendar month", "Bookings by manager", "2017-05-26"})
     EXPECT_NE(h.find(part), std::string::npos) << part;
   EXPECT_EQ(h.find("href=\"http"), std::string::npos);
   EXPECT_EQ(h.find("src=\"http"), std::string::npos);
@@ -806,9 +806,9 @@ TEST_F(CrmCli, ForecastHtmlReportHasTheFanTheSplitTheBacktestAndLoadsNothing) {
   const std::string p50 = tools::charts::compact_number(j["period"]["total"]["p50"].get<double>());
   EXPECT_NE(h.find("<strong>" + p50 + "</strong> in the middle one"), std::string::npos) << p50;
   // A backtest without a report to show it in is refused.
-  EXPECT_EQ(test::shell(salesim("forecast " + sample() + " --quiet --backtest-cutoffs 2017-04-28"),
-                        &out),
-            2);
+  EXPECT_EQ(
+      test::shell(salesim("forecast " + sample() + " --quiet --backtest-cutoffs 2017-04-28"), &out),
+      2);
   EXPECT_NE(out.find("--backtest-cutoffs: goes with --html"), std::string::npos) << out;
 }
 

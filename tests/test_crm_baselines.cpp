@@ -106,15 +106,15 @@ TEST(CrmBaselines, BacktestJsonCarriesEachBaselineItsSkillAndTheirMeans) {
   const Export e = import_export_text(csv, "grid.csv", tiny_mapping());
   ForecastOptions f;
   f.weeks = 2, f.paths = 300;
-  const BacktestResult b =
-      backtest(e, {start + 69, start + 83}, CalibrationOptions{}, f);
+  const BacktestResult b = backtest(e, {start + 69, start + 83}, CalibrationOptions{}, f);
   const nlohmann::json j = backtest_json(b);
   ASSERT_EQ(j["cases"].size(), 2u);
   double crps_rr = 0, ape_rr = 0;
   for (const auto& k : j["cases"]) {
     for (const char* name : {"run_rate", "seasonal_naive", "stage_weighted"}) {
       ASSERT_TRUE(k["baselines"].contains(name));
-      for (const char* key : {"p50", "ape", "crps"}) ASSERT_TRUE(k["baselines"][name].contains(key));
+      for (const char* key : {"p50", "ape", "crps"})
+        ASSERT_TRUE(k["baselines"][name].contains(key));
       ASSERT_TRUE(k["skill"].contains(name));
     }
     EXPECT_TRUE(k["baselines"]["seasonal_naive"]["p50"].is_null());
@@ -136,7 +136,8 @@ TEST(CrmBaselines, BacktestJsonCarriesEachBaselineItsSkillAndTheirMeans) {
   EXPECT_TRUE(a.contains("coverage_p5_p95"));
   // The reliability table's actual wins are the open deals won in the period.
   double won_open = 0;
-  for (const auto& r : j["cases"][0]["open_pipeline_reliability"]) won_open += double(r["actual_wins"]);
+  for (const auto& r : j["cases"][0]["open_pipeline_reliability"])
+    won_open += double(r["actual_wins"]);
   EXPECT_GT(won_open, 0);
 }
 
@@ -181,8 +182,8 @@ TEST(CrmReliability, OpenPipelineByAgeBalancesOnAStationarySyntheticExport) {
   // Deals past ten weeks never close in this process: the stale bands predict almost nothing.
   EXPECT_LT(table.back().predicted_wins + table[table.size() - 2].predicted_wins, 3);
 
-  // The same team whose win rates fall to 0.3 times in the months after the cutoff: the table shows the
-  // open pipeline's wins over-predicted by far more than the error allows.
+  // The same team whose win rates fall to 0.3 times in the months after the cutoff: the table shows
+  // the open pipeline's wins over-predicted by far more than the error allows.
   SyntheticSpec shifted = s;
   shifted.month_win.assign(std::size_t(month_number(o.as_of) - month_number(s.start) + 1), 1.0);
   shifted.month_win.resize(shifted.month_win.size() + 6, 0.3);

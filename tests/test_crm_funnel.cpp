@@ -7,11 +7,11 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "crm_truth.hpp"
 #include "models/crm/calibrate.hpp"
 #include "models/crm/export.hpp"
 #include "models/crm/forecast.hpp"
 #include "models/crm/report.hpp"
-#include "crm_truth.hpp"
 #include "models/crm/synthetic.hpp"
 
 namespace salesim::crm {
@@ -160,7 +160,8 @@ std::string funnel_csv(double per_day, int* unassigned) {
 
 TEST(CrmFunnel, UnownedOpenLeadsAreKeptAndTheAssignmentRateIsRecovered) {
   int unassigned = 0;
-  const Export e = import_export_text(funnel_csv(0.05, &unassigned), "funnel.csv", funnel_mapping());
+  const Export e =
+      import_export_text(funnel_csv(0.05, &unassigned), "funnel.csv", funnel_mapping());
   ASSERT_GT(unassigned, 100);
   EXPECT_EQ(check(e.quality, "open without an owner").rows, std::size_t(unassigned));
   EXPECT_EQ(check(e.quality, "missing owner").rows, 1u);

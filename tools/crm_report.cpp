@@ -65,18 +65,21 @@ std::string period_section(const crm::Calibration& c, const crm::ForecastResult&
                fmt::format("Cumulative bookings after {}: median and 10-90% band by week; the "
                            "period ends at {} (median).",
                            crm::format_date(f.as_of), money(f.total.p50))};
-  fan.x = {"Week after " + crm::format_date(f.as_of), 0.0, double(f.weeks), {},
+  fan.x = {"Week after " + crm::format_date(f.as_of),
+           0.0,
+           double(f.weeks),
+           {},
            ch::Axis::Format::integer};
   fan.y = {"Cumulative bookings", 0.0, std::nullopt, {}, ch::Axis::Format::compact};
   fan.series.push_back(fan_series("All bookings", f.cumulative, 0));
   h += figure(ch::line_chart_svg(fan), "Median and 10-90% of the simulated futures.");
 
   ch::LineChart split;
-  split.frame = {"crm-open-new", "Open against new pipeline",
-                 fmt::format("Cumulative bookings from the deals open on {} and from deals "
-                             "created after it: medians {} and {}.",
-                             crm::format_date(f.as_of), money(f.from_open.p50),
-                             money(f.from_new.p50))};
+  split.frame = {
+      "crm-open-new", "Open against new pipeline",
+      fmt::format("Cumulative bookings from the deals open on {} and from deals "
+                  "created after it: medians {} and {}.",
+                  crm::format_date(f.as_of), money(f.from_open.p50), money(f.from_new.p50))};
   split.x = fan.x;
   split.y = fan.y;
   split.series.push_back(fan_series("Open pipeline", f.cumulative_open, 1));
@@ -89,10 +92,10 @@ std::string period_section(const crm::Calibration& c, const crm::ForecastResult&
 std::string split_section(const crm::ForecastResult& f) {
   std::string h = R"(<section id="split"><h2>By month, manager and owner</h2>)";
   auto table = [&](const std::string& caption, const std::string& first, auto rows) {
-    std::string t = fmt::format(
-        R"(<table class="data"><caption>{}</caption><thead><tr><th>{}</th><th>P10</th>)"
-        "<th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>",
-        esc(caption), esc(first));
+    std::string t =
+        fmt::format(R"(<table class="data"><caption>{}</caption><thead><tr><th>{}</th><th>P10</th>)"
+                    "<th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>",
+                    esc(caption), esc(first));
     for (const auto& [name, b] : rows)
       t += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                        esc(name), money(b.p10), money(b.p50), money(b.p90), money(b.mean));
@@ -126,8 +129,9 @@ std::string backtest_section(const crm::BacktestResult& b) {
   for (const auto& k : b.cases) {
     auto base = [&](int i) {
       const auto& s = k.baselines[i];
-      return s.forecast.available ? fmt::format("{} ({:.1f}%)", money(s.forecast.p50()), 100 * s.ape)
-                                  : std::string("n/a");
+      return s.forecast.available
+                 ? fmt::format("{} ({:.1f}%)", money(s.forecast.p50()), 100 * s.ape)
+                 : std::string("n/a");
     };
     h += fmt::format(
         "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td>"
@@ -176,9 +180,9 @@ std::string backtest_section(const crm::BacktestResult& b) {
     if (a.cutoffs == 0) continue;
     base.groups.push_back(
         {crm::kBaselineNames[i], {{a.mean_ape, 0, fmt::format("{:.1f}%", 100 * a.mean_ape)}}});
-    skills += fmt::format("<li><code>{}</code>: mean CRPS {} against salesim's {}, skill {:+.2f}</li>",
-                          crm::kBaselineNames[i], money(a.mean_crps), money(a.salesim_mean_crps),
-                          a.skill);
+    skills += fmt::format(
+        "<li><code>{}</code>: mean CRPS {} against salesim's {}, skill {:+.2f}</li>",
+        crm::kBaselineNames[i], money(a.mean_crps), money(a.salesim_mean_crps), a.skill);
   }
   h += figure(ch::bar_chart_svg(base), "Lower is better.");
   h += "<p>Skill (1 - salesim's CRPS / the baseline's; above 0: salesim is better):</p><ul>" +

@@ -37,8 +37,7 @@ std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
     const double p = eventual(*c.hazards, age, shrunk(c.win_reps, d.owner),
                               shrunk(c.loss_reps, d.owner), age + 7 * weeks)
                          .p_win;
-    const double size =
-        d.amount && *d.amount > 0 ? *d.amount : c.sizes->of(d.source->product).mean;
+    const double size = d.amount && *d.amount > 0 ? *d.amount : c.sizes->of(d.source->product).mean;
     const Opportunity& o = *d.source;
     const bool won = o.outcome == Outcome::won && o.closed && *o.closed > as_of && *o.closed <= end;
     r->deals += 1;
@@ -120,7 +119,8 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
       a.mean_ape += s.ape, a.mean_crps += s.crps;
       a.salesim_mean_ape += k.ape, a.salesim_mean_crps += k.crps;
     }
-    if (res.reliability.empty()) res.reliability = k.reliability;
+    if (res.reliability.empty())
+      res.reliability = k.reliability;
     else
       for (std::size_t b = 0; b < k.reliability.size(); ++b) {
         AgeReliability& r = res.reliability[b];

@@ -75,9 +75,8 @@ NaiveBaselines naive_baselines(const Calibration& c, int weeks) {
     r.seasonal_naive.note =
         fmt::format("the bookings of the {} weeks after {}", weeks, format_date(h.as_of - 364));
   } else {
-    r.seasonal_naive.note = fmt::format(
-        "needs a year of close history before {} (it starts on {})", format_date(h.as_of),
-        format_date(start));
+    r.seasonal_naive.note = fmt::format("needs a year of close history before {} (it starts on {})",
+                                        format_date(h.as_of), format_date(start));
   }
 
   // Stage-weighted pipeline. A snapshot shows closed deals as won or lost, not the stage they

@@ -91,27 +91,28 @@ enum Check {
   c_unassigned,
   c_count
 };
-const char* kReasons[c_count] = {"wrong number of fields",
-                                 "missing owner (won or lost; an open lead is kept, unassigned)",
-                                 "missing stage",
-                                 "missing created/engaged date",
-                                 "unparseable created/engaged date",
-                                 "unparseable close date",
-                                 "won or lost without a close date",
-                                 "closes before engagement",
-                                 "date outside the plausible window",  // completed at import
-                                 "amount not finite or above 1e12",
-                                 "duplicate id (the first row with the id is kept)",
-                                 "won without an amount (kept; not used for deal sizes)",
-                                 "unparseable or negative amount (kept; amount treated as missing)",
-                                 "missing product (kept; sized from all products)",
-                                 "product missing from the price list (kept)",
-                                 "open with a close date (kept; the date is ignored)",
-                                 "owner missing from the org chart (kept)",
-                                 "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
-                                 "excluded for another reason)",
-                                 "won or open with an amount of 0 (kept; amount treated as missing)",
-                                 "open without an owner (kept in the unassigned pool)"};
+const char* kReasons[c_count] = {
+    "wrong number of fields",
+    "missing owner (won or lost; an open lead is kept, unassigned)",
+    "missing stage",
+    "missing created/engaged date",
+    "unparseable created/engaged date",
+    "unparseable close date",
+    "won or lost without a close date",
+    "closes before engagement",
+    "date outside the plausible window",  // completed at import
+    "amount not finite or above 1e12",
+    "duplicate id (the first row with the id is kept)",
+    "won without an amount (kept; not used for deal sizes)",
+    "unparseable or negative amount (kept; amount treated as missing)",
+    "missing product (kept; sized from all products)",
+    "product missing from the price list (kept)",
+    "open with a close date (kept; the date is ignored)",
+    "owner missing from the org chart (kept)",
+    "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
+    "excluded for another reason)",
+    "won or open with an amount of 0 (kept; amount treated as missing)",
+    "open without an owner (kept in the unassigned pool)"};
 
 struct Side {
   CsvTable t;

@@ -173,7 +173,8 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   if (c.assignment) {
     m.assign_per_day = c.assignment->per_day;
     // The pool's own line in the split by owner comes after the owners.
-    for (const KnownDeal& d : h.unassigned) m.unassigned.push_back(open_deal(d, int(h.owners.size())));
+    for (const KnownDeal& d : h.unassigned)
+      m.unassigned.push_back(open_deal(d, int(h.owners.size())));
   }
   const DealSizes no_sizes;
   const DealSizes& sizes = c.sizes ? *c.sizes : no_sizes;
@@ -187,9 +188,9 @@ Model build(const Calibration& c, const ForecastOptions& o) {
       m.products.push_back({cum, sim::Lognormal::from_mean_cv(p.mean, p.cv)});
     }
   if (m.products.empty())
-    m.products.push_back({1.0, c.sizes ? sim::Lognormal::from_mean_cv(sizes.overall.mean,
-                                                                      sizes.overall.cv)
-                                       : sim::Lognormal{}});
+    m.products.push_back(
+        {1.0, c.sizes ? sim::Lognormal::from_mean_cv(sizes.overall.mean, sizes.overall.cv)
+                      : sim::Lognormal{}});
   m.amounts_known = c.sizes.has_value();
   for (auto& p : m.products) p.cum_share /= m.products.back().cum_share;
   for (int w = 0; w < o.weeks; ++w)
@@ -394,7 +395,8 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
            mi.names[std::size_t(mi.of_owner[i])], band_of(scalar(int(m.owner_slot(int(i)))))});
   r.unassigned_leads = m.unassigned.size();
   for (std::size_t g = 0; g < m.managers; ++g)
-    r.by_manager.push_back({mi.names[g], "", band_of(scalar(int(m.owner_slot(int(m.owners)) + g)))});
+    r.by_manager.push_back(
+        {mi.names[g], "", band_of(scalar(int(m.owner_slot(int(m.owners)) + g)))});
   r.amounts_known = m.amounts_known;
   if (!m.amounts_known)
     r.warnings.push_back(

@@ -58,13 +58,13 @@ struct ForecastResult {
   // Per week (1..weeks): bookings in the week and cumulative, total / open / new pipeline.
   std::vector<Band> weekly, cumulative, cumulative_open, cumulative_new;
   Band total, from_open, from_new, won_open_count, won_new_count;
-  Band won_count;             // won deals in the period, open and new pipeline together
-  bool amounts_known = true;  // false: no amount anywhere; the forecast is in won deals
+  Band won_count;                    // won deals in the period, open and new pipeline together
+  bool amounts_known = true;         // false: no amount anywhere; the forecast is in won deals
   std::size_t unassigned_leads = 0;  // open leads without an owner, worked once assigned
   std::vector<MonthBand> by_month;
   std::vector<GroupBand> by_owner, by_manager;  // owners: History::owners order
-  std::vector<double> total_samples;  // per path, for scores
-  sim::RunOutput run;                 // every path's figures
+  std::vector<double> total_samples;            // per path, for scores
+  sim::RunOutput run;                           // every path's figures
 };
 
 // Kept series and scalars of the run.

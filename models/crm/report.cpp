@@ -435,8 +435,9 @@ std::string format_forecast(const ForecastResult& f) {
   };
   s += "\nPeriod:\n" + line("total", f.total) + line("from the open pipeline", f.from_open) +
        line("from new pipeline", f.from_new);
-  s += fmt::format("  {:<22} P10 {:>8.0f}  P50 {:>8.0f}  P90 {:>8.0f}  mean {:>8.1f}\n", "won deals",
-                   f.won_count.p10, f.won_count.p50, f.won_count.p90, f.won_count.mean);
+  s +=
+      fmt::format("  {:<22} P10 {:>8.0f}  P50 {:>8.0f}  P90 {:>8.0f}  mean {:>8.1f}\n", "won deals",
+                  f.won_count.p10, f.won_count.p50, f.won_count.p90, f.won_count.mean);
   s += "\nBy calendar month (bookings P10 / P50 / P90):\n";
   for (const auto& m : f.by_month)
     s += fmt::format("  {} ({} .. {})  {:>8} {:>8} {:>8}\n", format_date(m.from).substr(0, 7),
