@@ -128,6 +128,11 @@ TEST(CrmBaselines, BacktestJsonCarriesEachBaselineItsSkillAndTheirMeans) {
   const auto& a = j["aggregate"];
   EXPECT_NEAR(double(a["baselines"]["run_rate"]["crps"]), crps_rr, 1e-6);
   EXPECT_NEAR(double(a["baselines"]["run_rate"]["ape"]), ape_rr, 1e-12);
+  EXPECT_NEAR(double(a["baselines"]["run_rate"]["p50"]),
+              (double(j["cases"][0]["baselines"]["run_rate"]["p50"]) +
+               double(j["cases"][1]["baselines"]["run_rate"]["p50"])) /
+                  2,
+              1e-6);
   EXPECT_NEAR(double(a["skill"]["run_rate"]), 1 - double(a["mean_crps"]) / crps_rr, 1e-9);
   EXPECT_TRUE(a["skill"]["seasonal_naive"].is_null());
   int pits = 0;

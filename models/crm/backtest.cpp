@@ -116,7 +116,7 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
       if (!s.forecast.available) continue;
       BaselineAggregate& a = res.baselines[i];
       ++a.cutoffs;
-      a.mean_ape += s.ape, a.mean_crps += s.crps;
+      a.mean_ape += s.ape, a.mean_crps += s.crps, a.mean_p50 += s.forecast.p50();
       a.salesim_mean_ape += k.ape, a.salesim_mean_crps += k.crps;
     }
     if (res.reliability.empty())
@@ -145,6 +145,7 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
     if (a.cutoffs == 0) continue;
     const double n = double(a.cutoffs);
     a.mean_ape /= n, a.mean_crps /= n, a.salesim_mean_ape /= n, a.salesim_mean_crps /= n;
+    a.mean_p50 /= n;
     a.skill = a.mean_crps > 0 ? 1 - a.salesim_mean_crps / a.mean_crps : NAN;
   }
   return res;

@@ -53,6 +53,7 @@ struct BacktestCase {
 struct BaselineAggregate {
   std::size_t cutoffs = 0;
   double mean_ape = 0, mean_crps = 0;
+  double mean_p50 = 0;                                 // of the baseline's medians
   double salesim_mean_ape = 0, salesim_mean_crps = 0;  // over the same cutoffs
   double skill = 0;  // 1 - salesim's mean CRPS / the baseline's, over those cutoffs
 };

@@ -314,6 +314,7 @@ json backtest_json(const BacktestResult& b) {
     const BaselineAggregate& a = b.baselines[i];
     const bool ok = a.cutoffs > 0;
     baselines[kBaselineNames[i]] = {{"cutoffs", a.cutoffs},
+                                    {"p50", maybe(ok, a.mean_p50)},
                                     {"ape", maybe(ok, a.mean_ape)},
                                     {"crps", maybe(ok, a.mean_crps)},
                                     {"salesim_ape", maybe(ok, a.salesim_mean_ape)},
