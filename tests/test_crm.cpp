@@ -14,6 +14,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "crm_truth.hpp"
 #include "models/crm/backtest.hpp"
 #include "models/crm/calibrate.hpp"
 #include "models/crm/csv.hpp"
@@ -28,6 +29,7 @@
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
 #include "test_support.hpp"
+#include "tools/charts.hpp"
 
 namespace salesim::crm {
 namespace {
@@ -60,18 +62,7 @@ SyntheticSpec spec(std::vector<double> rates, std::uint64_t seed) {
   return s;
 }
 
-// The true eventual win probability of a new deal (the same daily formula as the estimate).
-double true_p_win(const SyntheticSpec& s) {
-  double survive = 1, p = 0;
-  for (int a = 0; a < 2000; ++a) {
-    const double w = s.hazard_win(a) / 7, l = s.hazard_loss(a) / 7;
-    if (w + l == 0) continue;
-    const double close = survive * (1 - std::exp(-(w + l)));
-    p += close * w / (w + l);
-    survive -= close;
-  }
-  return p;
-}
+using truth::true_p_win;
 
 TEST(Crm, CsvReadsQuotedFieldsCrlfAndEmbeddedLineBreaks) {
   const CsvTable t = parse_csv(
@@ -128,14 +119,15 @@ TEST(Crm, ImportCountsEveryExcludedRowWithItsReason) {
       "C,bob,Y,Lost,2023-13-02,2023-02-01,0\n"   // unparseable created date
       "D,bob,X,Won,2023-03-01,2023-02-01,50\n"   // closes before engagement
       "A,bob,X,Won,2023-01-02,2023-02-01,100\n"  // duplicate id
-      "E,,X,Engaging,2023-01-02,,\n"             // missing owner
+      "E,,X,Won,2023-01-02,2023-02-01,5\n"       // missing owner of a closed deal
+      "I,,X,Engaging,2023-01-02,,\n"             // an open lead without owner: kept, unassigned
       "F,bob,X,Lost,2023-01-02,,0\n"             // closed without a close date
       "G,bob,X,Engaging,2023-01-05,,\n"
       "H,bob,X,Engaging,2023-01-05\n";  // wrong number of fields
   const Export e = import_export_text(csv, "x.csv", synthetic_mapping());
   const QualityReport& q = e.quality;
-  EXPECT_EQ(q.rows_read, 9u);
-  EXPECT_EQ(q.rows_kept, 3u);
+  EXPECT_EQ(q.rows_read, 10u);
+  EXPECT_EQ(q.rows_kept, 4u);
   EXPECT_EQ(q.rows_excluded, 6u);
   std::size_t excluded = 0;
   for (const auto& c : q.checks)
@@ -151,6 +143,7 @@ TEST(Crm, ImportCountsEveryExcludedRowWithItsReason) {
   EXPECT_EQ(rows("closes before engagement"), 1u);
   EXPECT_EQ(rows("duplicate id"), 1u);
   EXPECT_EQ(rows("missing owner"), 1u);
+  EXPECT_EQ(rows("open without an owner"), 1u);
   EXPECT_EQ(rows("won or lost without a close date"), 1u);
   EXPECT_EQ(rows("wrong number of fields"), 1u);
   EXPECT_EQ(rows("won without an amount"), 1u);
@@ -789,6 +782,34 @@ TEST_F(CrmCli, BacktestOverSeveralCutoffsReportsEachAndTheirMeans) {
             0);
   EXPECT_NE(out.find("only 4 weeks of closes"), std::string::npos) << out;
   EXPECT_NE(out.find("over 1 cutoffs"), std::string::npos) << out;
+}
+
+TEST_F(CrmCli, ForecastHtmlReportHasTheFanTheSplitTheBacktestAndLoadsNothing) {
+  std::string out;
+  const auto html = (dir / "f.html").string(), json = (dir / "f.json").string();
+  ASSERT_EQ(
+      test::shell(salesim("forecast " + sample() + " --weeks 4 --paths 300 --quiet --json " + json +
+                          " --html " + html + " --backtest-cutoffs 2017-04-28,2017-05-26"),
+                  &out),
+      0)
+      << out;
+  const std::string h = test::read_file(html);
+  for (const char* part :
+       {"<!DOCTYPE html>", "default-src 'none'", "id=\"crm-fan\"", "id=\"crm-open-new\"",
+        "id=\"crm-reliability\"", "id=\"crm-pit\"", "id=\"crm-baselines\"",
+        "Bookings by calendar month", "Bookings by manager", "2017-05-26"})
+    EXPECT_NE(h.find(part), std::string::npos) << part;
+  EXPECT_EQ(h.find("href=\"http"), std::string::npos);
+  EXPECT_EQ(h.find("src=\"http"), std::string::npos);
+  // The period's median in the text is the JSON's.
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  const std::string p50 = tools::charts::compact_number(j["period"]["total"]["p50"].get<double>());
+  EXPECT_NE(h.find("<strong>" + p50 + "</strong> in the middle one"), std::string::npos) << p50;
+  // A backtest without a report to show it in is refused.
+  EXPECT_EQ(
+      test::shell(salesim("forecast " + sample() + " --quiet --backtest-cutoffs 2017-04-28"), &out),
+      2);
+  EXPECT_NE(out.find("--backtest-cutoffs: goes with --html"), std::string::npos) << out;
 }
 
 // The sample beside its mapping, org chart and price list in `dir`, as `name`, edited.

@@ -16,6 +16,7 @@
 #include "sim/atomic_file.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
+#include "tools/crm_report.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -262,7 +263,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
       ExportArgs e;
       McArgs mc;
       CalibrationArgs cal;
-      std::string as_of, output, json;
+      std::string as_of, output, json, html, backtest_cutoffs;
+      int backtest_weeks = 0;
     };
     auto a = std::make_shared<Args>();
     auto* cmd = app.add_subcommand(
@@ -276,11 +278,25 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                     "Forecast from this day (default: the export's last date)");
     cmd->add_option("-o,--output", a->output, "Write the weekly P10/P50/P90 as CSV");
     cmd->add_option("--json", a->json, "Write the forecast as JSON");
+    cmd->add_option("--html", a->html,
+                    "Write the forecast as an HTML report (the look of salesim report)");
+    cmd->add_option("--backtest-cutoffs", a->backtest_cutoffs,
+                    "With --html: also backtest from these days (comma-separated) and show its "
+                    "calibration and the naive baselines");
+    cmd->add_option("--backtest-weeks", a->backtest_weeks,
+                    "Weeks of that backtest (default: --weeks)")
+        ->check(CLI::Range(1, 520));
     add_calibration_options(cmd, a->cal);
     commands.push_back({cmd, [a] {
                           return guarded([&] {
                             require_parent_folder(a->output);
                             require_parent_folder(a->json);
+                            require_parent_folder(a->html);
+                            std::vector<crm::Day> cutoffs;
+                            for (const auto& d : split_list(a->backtest_cutoffs))
+                              cutoffs.push_back(parse_day(d, "--backtest-cutoffs"));
+                            if (!cutoffs.empty() && a->html.empty())
+                              throw BadInput("--backtest-cutoffs: goes with --html FILE");
                             const crm::Export e = load_export(a->e, !a->mc.quiet);
                             crm::CalibrationOptions co = calibration_options(a->cal);
                             co.as_of = as_of_day(e, a->as_of, a->mc.quiet);
@@ -298,6 +314,16 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                               j["seed"] = fo.seed;
                               j["calibration"] = crm::calibration_json(c);
                               sim::write_text_atomically(a->json, json_text(j));
+                            }
+                            if (!a->html.empty()) {
+                              std::optional<crm::BacktestResult> b;
+                              if (!cutoffs.empty()) {
+                                crm::ForecastOptions bo = forecast_options(a->mc);
+                                if (a->backtest_weeks > 0) bo.weeks = a->backtest_weeks;
+                                b = crm::backtest(e, cutoffs, calibration_options(a->cal), bo);
+                              }
+                              sim::write_text_atomically(
+                                  a->html, tools::crm_forecast_html(c, f, b ? &*b : nullptr));
                             }
                             return 0;
                           });

@@ -359,12 +359,7 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   body += method_section(pg);
   body += analysts_appendix(pg);
 
-  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-       "'unsafe-inline'; img-src data:; script-src 'unsafe-inline'\">\n";
-  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  h += fmt::format("<meta name=\"generator\" content=\"salesim {}\">\n", esc(sim::build::version));
-  h += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n", esc(title), kCss);
+  std::string h = report_page_head(title);
   h += "<header class=\"cover\">";
   if (!o.logo_file.empty()) h += logo_img(o.logo_file);
   h += fmt::format("<div><h1>{}</h1>", esc(title));
@@ -396,6 +391,18 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
 
 }  // namespace
 }  // namespace report
+
+std::string report_page_head(const std::string& title) {
+  using report::esc;
+  std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
+       "'unsafe-inline'; img-src data:; script-src 'unsafe-inline'\">\n";
+  h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  h += fmt::format("<meta name=\"generator\" content=\"salesim {}\">\n", esc(sim::build::version));
+  h += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n", esc(title),
+                   report::kCss);
+  return h;
+}
 
 Report render_report(const ReportData& d, const ReportOptions& o) {
   try {

@@ -89,6 +89,11 @@ struct Report {
 };
 Report render_report(const ReportData& d, const ReportOptions& o);
 
+// The report's page head, up to <body>: the doctype, the Content-Security-Policy that forbids
+// any fetch and the report's stylesheet. Other HTML reports (the CRM forecast's) start with it
+// so that they look the same.
+std::string report_page_head(const std::string& title);
+
 // The whole command: reads the results, writes the HTML (atomically) and, when charts_dir is
 // not empty, each chart as its own SVG file there. Returns the report.
 Report write_report(const std::string& results_file, const std::string& html_file,

@@ -2,12 +2,50 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/crm/errors.hpp"
 #include "models/crm/scoring.hpp"
+#include "sim/stats.hpp"
 
 namespace salesim::crm {
+
+namespace {
+// Bands of age in weeks for the reliability table.
+constexpr int kAgeBands[][2] = {{0, 1}, {2, 3}, {4, 7}, {8, 12}, {13, 25}, {26, -1}};
+
+double shrunk(const Shrinkage& s, int owner) {
+  return owner < int(s.reps.size()) ? s.reps[owner].shrunk : 1.0;
+}
+}  // namespace
+
+std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
+  std::vector<AgeReliability> t;
+  for (const auto& b : kAgeBands) t.push_back({b[0], b[1]});
+  if (!c.hazards || !c.sizes) return t;
+  const Day as_of = c.history.as_of, end = as_of + 7 * weeks;
+  for (const KnownDeal& d : c.history.deals) {
+    if (d.outcome != Outcome::open) continue;
+    const int age = as_of + 1 - d.created;  // on the first forecast day, as the forecast
+    AgeReliability* r = &t.back();
+    for (auto& x : t)
+      if (x.to_week < 0 || age / 7 <= x.to_week) {
+        r = &x;
+        break;
+      }
+    const double p = eventual(*c.hazards, age, shrunk(c.win_reps, d.owner),
+                              shrunk(c.loss_reps, d.owner), age + 7 * weeks)
+                         .p_win;
+    const double size = d.amount && *d.amount > 0 ? *d.amount : c.sizes->of(d.source->product).mean;
+    const Opportunity& o = *d.source;
+    const bool won = o.outcome == Outcome::won && o.closed && *o.closed > as_of && *o.closed <= end;
+    r->deals += 1;
+    r->predicted_wins += p, r->predicted_value += p * size;
+    r->actual_wins += won, r->actual_value += won ? o.amount.value_or(0) : 0;
+  }
+  return t;
+}
 
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
                         const CalibrationOptions& calibration, const ForecastOptions& f) {
@@ -52,9 +90,45 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
     k.warnings = fr.warnings;
     k.p_win = c.new_deal->p_win;
     k.per_rep_week = c.creation->per_rep_week;
+    static constexpr double tails[] = {0.05, 0.95};
+    const auto q = sim::quantiles(fr.total_samples, tails);
+    k.p5 = q[0].value_or(0), k.p95 = q[1].value_or(0);
+    k.covered_p5_p95 = k.p5 <= k.actual && k.actual <= k.p95;
+    const NaiveBaselines nb = naive_baselines(c, f.weeks);
+    const NaiveForecast* naive[kBaselines] = {&nb.run_rate, &nb.seasonal_naive, &nb.stage_weighted};
+    for (int i = 0; i < kBaselines; ++i) {
+      BaselineScore& s = k.baselines[i];
+      s.forecast = *naive[i];
+      if (!s.forecast.available) continue;
+      s.ape = k.actual > 0 ? std::abs(s.forecast.p50() - k.actual) / k.actual : NAN;
+      s.crps = s.forecast.crps(k.actual);
+      s.skill = s.crps > 0 ? 1 - k.crps / s.crps : NAN;
+    }
+    k.reliability = open_reliability(c, f.weeks);
     res.cases.push_back(k);
   }
+  res.pit_histogram.assign(10, 0);
   for (const auto& k : res.cases) {
+    res.coverage_p5_p95 += k.covered_p5_p95;
+    ++res.pit_histogram[std::min(9, int(k.pit * 10))];
+    for (int i = 0; i < kBaselines; ++i) {
+      const BaselineScore& s = k.baselines[i];
+      if (!s.forecast.available) continue;
+      BaselineAggregate& a = res.baselines[i];
+      ++a.cutoffs;
+      a.mean_ape += s.ape, a.mean_crps += s.crps, a.mean_p50 += s.forecast.p50();
+      a.salesim_mean_ape += k.ape, a.salesim_mean_crps += k.crps;
+    }
+    if (res.reliability.empty())
+      res.reliability = k.reliability;
+    else
+      for (std::size_t b = 0; b < k.reliability.size(); ++b) {
+        AgeReliability& r = res.reliability[b];
+        const AgeReliability& x = k.reliability[b];
+        r.deals += x.deals;
+        r.predicted_wins += x.predicted_wins, r.actual_wins += x.actual_wins;
+        r.predicted_value += x.predicted_value, r.actual_value += x.actual_value;
+      }
     res.coverage += k.covered;
     res.mean_weekly_coverage += k.weekly_coverage;
     res.mean_ape += k.ape;
@@ -65,6 +139,14 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
     const double n = double(res.cases.size());
     res.coverage /= n, res.mean_weekly_coverage /= n, res.mean_ape /= n, res.mean_crps /= n;
     res.mean_relative_crps /= n;
+    res.coverage_p5_p95 /= n;
+  }
+  for (BaselineAggregate& a : res.baselines) {
+    if (a.cutoffs == 0) continue;
+    const double n = double(a.cutoffs);
+    a.mean_ape /= n, a.mean_crps /= n, a.salesim_mean_ape /= n, a.salesim_mean_crps /= n;
+    a.mean_p50 /= n;
+    a.skill = a.mean_crps > 0 ? 1 - a.salesim_mean_crps / a.mean_crps : NAN;
   }
   return res;
 }

@@ -5,9 +5,28 @@
 // created after it).
 #include <vector>
 
+#include "models/crm/baselines.hpp"
 #include "models/crm/forecast.hpp"
 
 namespace salesim::crm {
+
+// A naive baseline scored on one cutoff (baselines.hpp).
+struct BaselineScore {
+  NaiveForecast forecast;
+  double ape = 0, crps = 0;
+  double skill = 0;  // 1 - CRPS of salesim / CRPS of the baseline
+};
+inline constexpr const char* kBaselineNames[] = {"run_rate", "seasonal_naive", "stage_weighted"};
+inline constexpr int kBaselines = 3;
+
+// Reliability of the open pipeline: the deals open on the cutoff in one band of age, the wins
+// within the period their hazards predict (sum of each deal's probability) and the wins the
+// export shows, in count and in value.
+struct AgeReliability {
+  int from_week = 0, to_week = 0;  // to_week < 0: and older
+  std::size_t deals = 0;
+  double predicted_wins = 0, actual_wins = 0, predicted_value = 0, actual_value = 0;
+};
 
 struct BacktestCase {
   Day cutoff = 0;
@@ -24,6 +43,19 @@ struct BacktestCase {
   double month_sd_win = 0, month_sd_loss = 0;
   std::vector<std::string> warnings;   // the calibration's (e.g. a short history)
   double p_win = 0, per_rep_week = 0;  // the calibration's headline figures
+  double p5 = 0, p95 = 0;
+  bool covered_p5_p95 = false;
+  BaselineScore baselines[kBaselines];  // in the order of kBaselineNames
+  std::vector<AgeReliability> reliability;
+};
+
+// Means over the cutoffs where a baseline could be made.
+struct BaselineAggregate {
+  std::size_t cutoffs = 0;
+  double mean_ape = 0, mean_crps = 0;
+  double mean_p50 = 0;                                 // of the baseline's medians
+  double salesim_mean_ape = 0, salesim_mean_crps = 0;  // over the same cutoffs
+  double skill = 0;  // 1 - salesim's mean CRPS / the baseline's, over those cutoffs
 };
 
 struct BacktestResult {
@@ -32,7 +64,15 @@ struct BacktestResult {
   // CRPS / actual. Cutoffs closer than the horizon overlap, so they are not independent.
   double coverage = 0, mean_weekly_coverage = 0, mean_ape = 0, mean_crps = 0,
          mean_relative_crps = 0;
+  double coverage_p5_p95 = 0;
+  std::vector<int> pit_histogram;  // counts of the PITs in ten bins of 0.1
+  BaselineAggregate baselines[kBaselines];
+  std::vector<AgeReliability> reliability;  // summed over the cutoffs
 };
+
+// The reliability table of a calibration's open deals for a period of `weeks` (actuals from
+// the export's later closes).
+std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks);
 
 // Throws InputError when a cutoff's period runs past the export date (the outcome is unknown).
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,

@@ -115,6 +115,12 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
   c.creation = c.history_start ? fit_creation(h, window_from, o.window_weeks) : std::nullopt;
   c.sizes = fit_sizes(h, e.list_price, c.creation ? c.creation->window_start : window_from);
 
+  c.assignment = fit_assignment(h);
+  if (!h.unassigned.empty() && !c.assignment)
+    c.notes.push_back(fmt::format(
+        "{} open leads have no owner and no deal known on {} has one: no assignment rate, the "
+        "unassigned leads are left out of the forecast",
+        h.unassigned.size(), format_date(h.as_of)));
   std::vector<double> ages;
   for (const KnownDeal& d : h.deals) {
     if (d.outcome != Outcome::open) continue;

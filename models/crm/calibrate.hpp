@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/crm/assignment.hpp"
 #include "models/crm/creation.hpp"
 #include "models/crm/drift.hpp"
 #include "models/crm/hazards.hpp"
@@ -45,9 +46,10 @@ struct Calibration {
   std::optional<CreationRates> creation;
   Shrinkage win_reps, loss_reps;  // per owner of the history (owners order)
   OpenPipeline open;
-  std::size_t managers = 1;           // of the creating reps, from the org chart
-  std::vector<std::string> notes;     // what could not be estimated, and why
-  std::vector<std::string> warnings;  // what makes the forecast less reliable than it looks
+  std::optional<Assignment> assignment;  // of the unassigned open leads, when there are any
+  std::size_t managers = 1;              // of the creating reps, from the org chart
+  std::vector<std::string> notes;        // what could not be estimated, and why
+  std::vector<std::string> warnings;     // what makes the forecast less reliable than it looks
 
   // The forecast needs hazards, sizes and creation rates; this says which is missing.
   std::optional<std::string> missing_for_forecast() const;

@@ -87,27 +87,32 @@ enum Check {
   c_open_with_close,
   c_no_manager,
   c_invalid_utf8,
+  c_amount_zero,
+  c_unassigned,
   c_count
 };
-const char* kReasons[c_count] = {"wrong number of fields",
-                                 "missing owner",
-                                 "missing stage",
-                                 "missing created/engaged date",
-                                 "unparseable created/engaged date",
-                                 "unparseable close date",
-                                 "won or lost without a close date",
-                                 "closes before engagement",
-                                 "date outside the plausible window",  // completed at import
-                                 "amount not finite or above 1e12",
-                                 "duplicate id (the first row with the id is kept)",
-                                 "won without an amount (kept; not used for deal sizes)",
-                                 "unparseable or negative amount (kept; amount treated as missing)",
-                                 "missing product (kept; sized from all products)",
-                                 "product missing from the price list (kept)",
-                                 "open with a close date (kept; the date is ignored)",
-                                 "owner missing from the org chart (kept)",
-                                 "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
-                                 "excluded for another reason)"};
+const char* kReasons[c_count] = {
+    "wrong number of fields",
+    "missing owner (won or lost; an open lead is kept, unassigned)",
+    "missing stage",
+    "missing created/engaged date",
+    "unparseable created/engaged date",
+    "unparseable close date",
+    "won or lost without a close date",
+    "closes before engagement",
+    "date outside the plausible window",  // completed at import
+    "amount not finite or above 1e12",
+    "duplicate id (the first row with the id is kept)",
+    "won without an amount (kept; not used for deal sizes)",
+    "unparseable or negative amount (kept; amount treated as missing)",
+    "missing product (kept; sized from all products)",
+    "product missing from the price list (kept)",
+    "open with a close date (kept; the date is ignored)",
+    "owner missing from the org chart (kept)",
+    "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
+    "excluded for another reason)",
+    "won or open with an amount of 0 (kept; amount treated as missing)",
+    "open without an owner (kept in the unassigned pool)"};
 
 struct Side {
   CsvTable t;
@@ -251,18 +256,24 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     o.owner = field(r, "owner");
     o.stage = field(r, "stage");
     o.product = field(r, "product");
-    if (o.owner.empty()) {
-      excluded(c_owner, o.id, "");
-      continue;
-    }
     if (o.stage.empty()) {
-      excluded(c_stage, o.id, "");
+      excluded(o.owner.empty() ? c_owner : c_stage, o.id, "");
       continue;
     }
     for (const auto& w : m.won)
       if (equal_nocase(o.stage, w)) o.outcome = Outcome::won;
     for (const auto& l : m.lost)
       if (equal_nocase(o.stage, l)) o.outcome = Outcome::lost;
+    // In a funnel most open leads have no owner yet: they are kept, in the unassigned pool. A
+    // closed deal without one cannot be credited to anyone's rates.
+    if (o.owner.empty()) {
+      if (o.outcome != Outcome::open) {
+        excluded(c_owner, o.id, "");
+        continue;
+      }
+      o.unassigned = true;
+      o.owner = kUnassigned;
+    }
     const std::string created = field(r, "created"), closed = field(r, "closed");
     if (created.empty()) {
       excluded(c_created_missing, o.id, "");
@@ -314,11 +325,16 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
       continue;
     }
     // Kept from here on; what follows are problems that do not exclude the row.
+    if (o.unassigned) note(c_unassigned, r, o.id, "");
     if (zd && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
+    // An amount of 0 is how many funnels leave a field nobody filled in: a deal worth nothing
+    // is not a deal size. It is missing; a lost deal's 0 is common and its amount is unused.
     if (!amount.empty()) {
       if (!amount_value || *amount_value < 0)
         note(c_amount_bad, r, o.id, amount);
-      else
+      else if (*amount_value == 0) {
+        if (o.outcome != Outcome::lost) note(c_amount_zero, r, o.id, amount);
+      } else
         o.amount = amount_value;
     }
     if (o.outcome == Outcome::won && !o.amount && col.at("amount") >= 0)
@@ -332,8 +348,11 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
         o.product = it->second;
       }
     }
-    if (!e.manager_of.empty() && !e.manager_of.count(o.owner)) note(c_no_manager, r, o.id, o.owner);
-    owners.insert(o.owner);
+    if (!o.unassigned) {
+      if (!e.manager_of.empty() && !e.manager_of.count(o.owner))
+        note(c_no_manager, r, o.id, o.owner);
+      owners.insert(o.owner);
+    }
     switch (o.outcome) {
       case Outcome::won:
         ++q.won;

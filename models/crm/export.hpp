@@ -15,13 +15,17 @@ namespace salesim::crm {
 
 enum class Outcome { open, won, lost };
 
+// The owner of an open lead nobody has been assigned yet (kept in the unassigned pool).
+inline constexpr const char* kUnassigned = "(unassigned)";
+
 struct Opportunity {
   std::string id, owner, stage, product;  // product: the price-list name when matched
   Day created = 0;
   std::optional<Day> closed;     // won/lost only
   std::optional<double> amount;  // close value of a won deal, expected value of an open one
   Outcome outcome = Outcome::open;
-  std::size_t line = 0;  // line in the export, for messages
+  bool unassigned = false;  // open without an owner: owner is kUnassigned
+  std::size_t line = 0;     // line in the export, for messages
 };
 
 // One check of the quality report: how many rows it concerns and whether they were excluded.

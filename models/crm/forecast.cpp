@@ -16,7 +16,31 @@ namespace {
 
 // Stream processes of the forecast (the entity is the deal or rep index, the week the
 // forecast week).
-enum Process : std::uint32_t { p_params = 100, p_open, p_count, p_new, p_noise };
+enum Process : std::uint32_t { p_params = 100, p_open, p_count, p_new, p_noise, p_unassigned };
+
+// Each owner's manager in the org chart; owners without one share "(no manager)".
+struct ManagerIndex {
+  std::vector<std::string> names;
+  std::vector<int> of_owner;
+};
+ManagerIndex managers_of(const Calibration& c) {
+  ManagerIndex mi;
+  for (const std::string& o : c.history.owners) {
+    auto it = c.source->manager_of.find(o);
+    const std::string name = it == c.source->manager_of.end() ? "(no manager)" : it->second;
+    auto at = std::find(mi.names.begin(), mi.names.end(), name);
+    if (at == mi.names.end()) at = mi.names.insert(mi.names.end(), name);
+    mi.of_owner.push_back(int(at - mi.names.begin()));
+  }
+  // The unassigned pool, last, is its own line; without unassigned leads it books nothing.
+  if (c.history.unassigned.empty()) {
+    mi.of_owner.push_back(0);
+  } else {
+    mi.of_owner.push_back(int(mi.names.size()));
+    mi.names.push_back(kUnassigned);
+  }
+  return mi;
+}
 
 struct Product {
   double cum_share = 0;
@@ -25,6 +49,7 @@ struct Product {
 
 struct OpenDeal {
   int age0 = 0;  // age in days on the first forecast day
+  int owner = 0;
   double win_factor = 1, loss_factor = 1;
   std::optional<double> amount;
   sim::Lognormal size;
@@ -32,6 +57,7 @@ struct OpenDeal {
 
 struct Rep {
   double rate = 0, win_factor = 1, loss_factor = 1;
+  int owner = 0;
 };
 
 // Everything a path needs, precomputed once.
@@ -40,6 +66,8 @@ struct Model {
   Day first_day = 0;
   std::vector<double> Hw, Hl;  // cumulative hazards by age in days, Hw[a] = sum_{j<a} h(j)/7
   std::vector<OpenDeal> open;
+  std::vector<OpenDeal> unassigned;  // worked from the day they are assigned (team rates)
+  double assign_per_day = 0;
   std::vector<Rep> reps;
   std::vector<Product> products;
   std::vector<double> season;  // creation factor per forecast week
@@ -47,6 +75,21 @@ struct Model {
   std::vector<int> seg, month_at;
   double se_log_win = 0, se_log_loss = 0, se_log_create = 0, noise_var = 0;
   double sd_month_win = 0, sd_month_loss = 0;  // month-to-month variation (Drift)
+  bool amounts_known = true;                   // false: sizes are 0, only counts are forecast
+
+  // Extra per-path scalars after fc::n_scalars: bookings per calendar month of the horizon, per
+  // owner (History::owners) and per manager (index into managers).
+  std::vector<int> manager_of;  // per owner
+  std::size_t owners = 0, managers = 0;
+  std::size_t month_slot(int k) const { return fc::n_scalars + std::size_t(k); }
+  std::size_t owner_slot(int o) const { return fc::n_scalars + seg.size() - 1 + std::size_t(o); }
+  std::size_t manager_slot(int o) const { return owner_slot(int(owners)) + manager_of[o]; }
+  std::size_t scalars() const { return owner_slot(int(owners)) + managers; }
+  void book(double* S, int owner, int day, double v) const {
+    S[month_slot(month_at[day])] += v;
+    S[owner_slot(owner)] += v;
+    S[manager_slot(owner)] += v;
+  }
 
   double hw(int a) const { return Hw[a + 1] - Hw[a]; }
   double hl(int a) const { return Hl[a + 1] - Hl[a]; }
@@ -93,6 +136,7 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   m.first_day = h.as_of + 1;
   int max_age = 0;
   for (const KnownDeal& d : h.deals) max_age = std::max(max_age, m.first_day - d.created);
+  for (const KnownDeal& d : h.unassigned) max_age = std::max(max_age, m.first_day - d.created);
   const int A = max_age + m.days + 2;
   m.Hw.assign(A + 1, 0.0);
   m.Hl.assign(A + 1, 0.0);
@@ -103,21 +147,40 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   auto factor = [](const Shrinkage& s, int owner) {
     return owner < int(s.reps.size()) ? s.reps[owner].shrunk : 1.0;
   };
-  const DealSizes& sizes = *c.sizes;
-  for (const KnownDeal& d : h.deals) {
-    if (d.outcome != Outcome::open) continue;
+  // An open deal's age, and its size: its own amount, else its product's; without any amount
+  // the forecast is in won deals only and every size is 0.
+  auto open_deal = [&](const KnownDeal& d, int owner) {
     OpenDeal od;
     od.age0 = m.first_day - d.created;
+    od.owner = owner;
+    if (!c.sizes)
+      od.amount = 0.0;
+    else if (d.amount && *d.amount > 0)
+      od.amount = d.amount;
+    if (c.sizes) {
+      const SizeEstimate& s = c.sizes->of(d.source->product);
+      od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
+    }
+    return od;
+  };
+  for (const KnownDeal& d : h.deals) {
+    if (d.outcome != Outcome::open) continue;
+    OpenDeal od = open_deal(d, d.owner);
     od.win_factor = factor(c.win_reps, d.owner);
     od.loss_factor = factor(c.loss_reps, d.owner);
-    if (d.amount && *d.amount > 0) od.amount = d.amount;
-    const SizeEstimate& s = sizes.of(d.source->product);
-    od.size = sim::Lognormal::from_mean_cv(s.mean, s.cv);
     m.open.push_back(od);
   }
+  if (c.assignment) {
+    m.assign_per_day = c.assignment->per_day;
+    // The pool's own line in the split by owner comes after the owners.
+    for (const KnownDeal& d : h.unassigned)
+      m.unassigned.push_back(open_deal(d, int(h.owners.size())));
+  }
+  const DealSizes no_sizes;
+  const DealSizes& sizes = c.sizes ? *c.sizes : no_sizes;
   const CreationRates& cr = *c.creation;
   for (int r : cr.reps)
-    m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r)});
+    m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r), r});
   double cum = 0;
   for (const auto& p : sizes.products)
     if (p.mix > 0) {
@@ -125,7 +188,10 @@ Model build(const Calibration& c, const ForecastOptions& o) {
       m.products.push_back({cum, sim::Lognormal::from_mean_cv(p.mean, p.cv)});
     }
   if (m.products.empty())
-    m.products.push_back({1.0, sim::Lognormal::from_mean_cv(sizes.overall.mean, sizes.overall.cv)});
+    m.products.push_back(
+        {1.0, c.sizes ? sim::Lognormal::from_mean_cv(sizes.overall.mean, sizes.overall.cv)
+                      : sim::Lognormal{}});
+  m.amounts_known = c.sizes.has_value();
   for (auto& p : m.products) p.cum_share /= m.products.back().cum_share;
   for (int w = 0; w < o.weeks; ++w)
     m.season.push_back(cr.season.factor[month_of_quarter(m.first_day + 7 * w + 3) - 1]);
@@ -135,6 +201,10 @@ Model build(const Calibration& c, const ForecastOptions& o) {
     m.month_at.push_back(int(m.seg.size()) - 1);
   }
   m.seg.push_back(m.days);
+  const ManagerIndex mi = managers_of(c);
+  m.owners = h.owners.size() + 1;  // and the unassigned pool
+  m.manager_of = mi.of_owner;
+  m.managers = mi.names.size();
   if (o.parameter_uncertainty) {
     double wins = 0, losses = 0;
     for (const auto& b : hz.bands) wins += b.wins, losses += b.losses;
@@ -185,7 +255,27 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
     const int t = m.close_day(d.age0, 0, d.win_factor, d.loss_factor, fw.data(), fl.data(),
                               s.uniform_at(0), s.uniform_at(1), won);
     if (t < 0 || !won) continue;
-    open_week[t / 7] += d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
+    const double v = d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
+    open_week[t / 7] += v;
+    m.book(S, d.owner, t, v);
+    S[fc::won_open] += 1;
+  }
+
+  // Unassigned leads: an exponential wait for an owner, then the team's hazards from the age
+  // the lead has on that day.
+  for (std::size_t i = 0; i < m.unassigned.size(); ++i) {
+    const OpenDeal& d = m.unassigned[i];
+    sim::Stream s(sim::Address{seed, path, p_unassigned, std::uint32_t(i), 0});
+    const double wait = -std::log(s.uniform_at(0)) / m.assign_per_day;
+    if (!(wait < m.days)) continue;
+    const int start = int(wait);
+    bool won = false;
+    const int t = m.close_day(d.age0 + start, start, 1, 1, fw.data(), fl.data(), s.uniform_at(1),
+                              s.uniform_at(2), won);
+    if (t < 0 || !won) continue;
+    const double v = d.amount ? *d.amount : d.size.draw(s.uniform_at(3));
+    open_week[(start + t) / 7] += v;
+    m.book(S, d.owner, start + t, v);
     S[fc::won_open] += 1;
   }
 
@@ -218,7 +308,9 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
             p = &q;
             break;
           }
-        new_week[(day + t) / 7] += p->size.draw(s.uniform_at(base + 4));
+        const double v = m.amounts_known ? p->size.draw(s.uniform_at(base + 4)) : 0.0;
+        new_week[(day + t) / 7] += v;
+        m.book(S, rep.owner, day + t, v);
         S[fc::won_new] += 1;
       }
     }
@@ -244,12 +336,13 @@ Band band_of(std::span<const double> x) {
 }  // namespace
 
 ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
-  if (auto missing = c.missing_for_forecast())
+  // Deal sizes may be missing (an export without amounts): the forecast is then in won deals.
+  if (auto missing = c.missing_for_forecast(); missing && (!c.hazards || !c.creation))
     throw InputError(fmt::format("{}: cannot forecast from {}: {}", c.source->file,
                                  format_date(c.history.as_of), *missing));
   if (o.weeks < 1 || o.weeks > 520) throw InputError("--weeks: expected 1..520");
   const Model m = build(c, o);
-  sim::OutputShape shape{std::size_t(o.weeks), fc::n_scalars, fc::n_series, 0};
+  sim::OutputShape shape{std::size_t(o.weeks), m.scalars(), fc::n_series, 0};
   sim::RunOptions ro;
   ro.paths = o.paths;
   ro.threads = o.threads;
@@ -287,6 +380,28 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
   r.from_new = band_of(scalar(fc::fresh));
   r.won_open_count = band_of(scalar(fc::won_open));
   r.won_new_count = band_of(scalar(fc::won_new));
+  std::vector<double> won(o.paths);
+  for (std::size_t p = 0; p < o.paths; ++p)
+    won[p] = r.run.scalar(p, fc::won_open) + r.run.scalar(p, fc::won_new);
+  r.won_count = band_of(won);
+  for (int k = 0; k < m.months(); ++k)
+    r.by_month.push_back({month_number(m.first_day + m.seg[k]), m.first_day + m.seg[k],
+                          m.first_day + m.seg[k + 1] - 1, band_of(scalar(int(m.month_slot(k))))});
+  const ManagerIndex mi = managers_of(c);
+  for (std::size_t i = 0; i < m.owners; ++i)
+    if (i < c.history.owners.size() || !m.unassigned.empty())
+      r.by_owner.push_back(
+          {i < c.history.owners.size() ? c.history.owners[i] : std::string(kUnassigned),
+           mi.names[std::size_t(mi.of_owner[i])], band_of(scalar(int(m.owner_slot(int(i)))))});
+  r.unassigned_leads = m.unassigned.size();
+  for (std::size_t g = 0; g < m.managers; ++g)
+    r.by_manager.push_back(
+        {mi.names[g], "", band_of(scalar(int(m.owner_slot(int(m.owners)) + g)))});
+  r.amounts_known = m.amounts_known;
+  if (!m.amounts_known)
+    r.warnings.push_back(
+        "no won deal has an amount and there is no price list: the forecast is in won deals "
+        "(period.won_deals); its currency figures are 0");
   return r;
 }
 

@@ -35,6 +35,18 @@ struct Band {
   double mean = 0, p10 = 0, p50 = 0, p90 = 0;
 };
 
+// The period's bookings of one calendar month of the horizon (the first and last may be part
+// months), or of one owner or manager.
+struct MonthBand {
+  int month = 0;  // month_number
+  Day from = 0, to = 0;
+  Band bookings;
+};
+struct GroupBand {
+  std::string name, manager;  // manager: of an owner ("" for a manager's own line)
+  Band bookings;
+};
+
 struct ForecastResult {
   Day as_of = 0;
   int weeks = 0;
@@ -46,8 +58,13 @@ struct ForecastResult {
   // Per week (1..weeks): bookings in the week and cumulative, total / open / new pipeline.
   std::vector<Band> weekly, cumulative, cumulative_open, cumulative_new;
   Band total, from_open, from_new, won_open_count, won_new_count;
-  std::vector<double> total_samples;  // per path, for scores
-  sim::RunOutput run;                 // every path's figures
+  Band won_count;                    // won deals in the period, open and new pipeline together
+  bool amounts_known = true;         // false: no amount anywhere; the forecast is in won deals
+  std::size_t unassigned_leads = 0;  // open leads without an owner, worked once assigned
+  std::vector<MonthBand> by_month;
+  std::vector<GroupBand> by_owner, by_manager;  // owners: History::owners order
+  std::vector<double> total_samples;            // per path, for scores
+  sim::RunOutput run;                           // every path's figures
 };
 
 // Kept series and scalars of the run.

@@ -30,7 +30,7 @@ History known_on(const Export& e, Day as_of) {
   History h;
   h.as_of = as_of;
   for (const auto& o : e.deals)
-    if (o.created <= as_of) h.owners.push_back(o.owner);
+    if (o.created <= as_of && !o.unassigned) h.owners.push_back(o.owner);
   std::sort(h.owners.begin(), h.owners.end());
   h.owners.erase(std::unique(h.owners.begin(), h.owners.end()), h.owners.end());
   for (const auto& o : e.deals) {
@@ -38,6 +38,11 @@ History known_on(const Export& e, Day as_of) {
     KnownDeal d;
     d.source = &o;
     d.created = o.created;
+    if (o.unassigned) {
+      d.amount = o.amount;
+      h.unassigned.push_back(d);
+      continue;
+    }
     d.owner = int(std::lower_bound(h.owners.begin(), h.owners.end(), o.owner) - h.owners.begin());
     if (o.closed && *o.closed <= as_of) {
       d.outcome = o.outcome;

@@ -22,6 +22,9 @@ struct History {
   Day as_of = 0;
   std::vector<std::string> owners;  // every owner with a deal known on the day, sorted
   std::vector<KnownDeal> deals;
+  // Open leads without an owner: in no rate (no one works them yet); the forecast assigns them
+  // at the team's assignment rate (assignment.hpp).
+  std::vector<KnownDeal> unassigned;
   std::size_t won() const;
   std::size_t lost() const;
   std::size_t open() const;

@@ -172,6 +172,9 @@ json calibration_json(const Calibration& c) {
                        {"weeks_per_month", cr.season.weeks}}},
                      {"rep_rates", shrink_json(cr.rep_rates, "created, vs the team's rate")}};
   }
+  j["unassigned_pool"] = {
+      {"leads", c.history.unassigned.size()},
+      {"assignment_per_week", c.assignment ? json(c.assignment->per_week()) : json()}};
   j["open_pipeline"] = {{"deals", c.open.deals},
                         {"stale", c.open.stale},
                         {"median_age_days", c.open.median_age_days},
@@ -197,7 +200,23 @@ json calibration_json(const Calibration& c) {
   return j;
 }
 
+static json by_group(const std::vector<GroupBand>& g, bool owners) {
+  json a = json::array();
+  for (const auto& x : g) {
+    json row = {{"name", x.name}, {"bookings", band_json(x.bookings)}};
+    if (owners) row["manager"] = x.manager;
+    a.push_back(row);
+  }
+  return a;
+}
+
 json forecast_json(const ForecastResult& f) {
+  json by_month = json::array();
+  for (const auto& m : f.by_month)
+    by_month.push_back({{"month", format_date(m.from).substr(0, 7)},
+                        {"from", format_date(m.from)},
+                        {"to", format_date(m.to)},
+                        {"bookings", band_json(m.bookings)}});
   json weeks = json::array();
   for (int w = 0; w < f.weeks; ++w)
     weeks.push_back({{"week", w + 1},
@@ -210,6 +229,7 @@ json forecast_json(const ForecastResult& f) {
           {"weeks", f.weeks},
           {"paths", f.paths},
           {"open_deals", f.open_deals},
+          {"unassigned_leads", f.unassigned_leads},
           {"stale_deals", f.stale_deals},
           {"creating_reps", f.creating_reps},
           {"history_weeks", f.history_weeks},
@@ -221,13 +241,47 @@ json forecast_json(const ForecastResult& f) {
             {"from_open_pipeline", band_json(f.from_open)},
             {"from_new_pipeline", band_json(f.from_new)},
             {"won_open_deals", band_json(f.won_open_count)},
-            {"won_new_deals", band_json(f.won_new_count)}}},
-          {"by_week", weeks}};
+            {"won_new_deals", band_json(f.won_new_count)},
+            {"won_deals", band_json(f.won_count)}}},
+          {"amounts_known", f.amounts_known},
+          {"by_week", weeks},
+          {"by_month", by_month},
+          {"by_owner", by_group(f.by_owner, true)},
+          {"by_manager", by_group(f.by_manager, false)}};
 }
+
+static json reliability_json(const std::vector<AgeReliability>& t) {
+  json rows = json::array();
+  for (const auto& r : t)
+    rows.push_back({{"from_week", r.from_week},
+                    {"to_week", r.to_week < 0 ? json() : json(r.to_week)},
+                    {"open_deals", r.deals},
+                    {"predicted_wins", r.predicted_wins},
+                    {"actual_wins", r.actual_wins},
+                    {"predicted_value", r.predicted_value},
+                    {"actual_value", r.actual_value}});
+  return rows;
+}
+
+// A figure that may be missing (a baseline that could not be made) is null in the JSON.
+static json maybe(bool ok, double v) { return ok && std::isfinite(v) ? json(v) : json(); }
 
 json backtest_json(const BacktestResult& b) {
   json cases = json::array();
-  for (const auto& k : b.cases)
+  for (const auto& k : b.cases) {
+    json baselines, skill;
+    for (int i = 0; i < kBaselines; ++i) {
+      const BaselineScore& s = k.baselines[i];
+      const bool ok = s.forecast.available;
+      baselines[kBaselineNames[i]] = {{"p50", maybe(ok, s.forecast.p50())},
+                                      {"p10", maybe(ok, s.forecast.p10())},
+                                      {"p90", maybe(ok, s.forecast.p90())},
+                                      {"ape", maybe(ok, s.ape)},
+                                      {"crps", maybe(ok, s.crps)},
+                                      {"available", ok},
+                                      {"how", s.forecast.note}};
+      skill[kBaselineNames[i]] = maybe(ok, s.skill);
+    }
     cases.push_back({{"cutoff", format_date(k.cutoff)},
                      {"weeks", k.weeks},
                      {"actual", k.actual},
@@ -247,10 +301,34 @@ json backtest_json(const BacktestResult& b) {
                      {"month_sd_loss", k.month_sd_loss},
                      {"warnings", k.warnings},
                      {"win_probability", k.p_win},
-                     {"per_rep_week", k.per_rep_week}});
+                     {"per_rep_week", k.per_rep_week},
+                     {"p5", k.p5},
+                     {"p95", k.p95},
+                     {"covered_p5_p95", k.covered_p5_p95},
+                     {"baselines", baselines},
+                     {"skill", skill},
+                     {"open_pipeline_reliability", reliability_json(k.reliability)}});
+  }
+  json baselines, skill;
+  for (int i = 0; i < kBaselines; ++i) {
+    const BaselineAggregate& a = b.baselines[i];
+    const bool ok = a.cutoffs > 0;
+    baselines[kBaselineNames[i]] = {{"cutoffs", a.cutoffs},
+                                    {"p50", maybe(ok, a.mean_p50)},
+                                    {"ape", maybe(ok, a.mean_ape)},
+                                    {"crps", maybe(ok, a.mean_crps)},
+                                    {"salesim_ape", maybe(ok, a.salesim_mean_ape)},
+                                    {"salesim_crps", maybe(ok, a.salesim_mean_crps)}};
+    skill[kBaselineNames[i]] = maybe(ok, a.skill);
+  }
   return {{"cases", cases},
           {"aggregate",
            {{"cutoffs", b.cases.size()},
+            {"coverage_p5_p95", b.coverage_p5_p95},
+            {"pit_histogram", b.pit_histogram},
+            {"baselines", baselines},
+            {"skill", skill},
+            {"open_pipeline_reliability", reliability_json(b.reliability)},
             {"coverage_p10_p90", b.coverage},
             {"mean_weekly_coverage", b.mean_weekly_coverage},
             {"mean_ape_of_median", b.mean_ape},
@@ -358,6 +436,18 @@ std::string format_forecast(const ForecastResult& f) {
   };
   s += "\nPeriod:\n" + line("total", f.total) + line("from the open pipeline", f.from_open) +
        line("from new pipeline", f.from_new);
+  s +=
+      fmt::format("  {:<22} P10 {:>8.0f}  P50 {:>8.0f}  P90 {:>8.0f}  mean {:>8.1f}\n", "won deals",
+                  f.won_count.p10, f.won_count.p50, f.won_count.p90, f.won_count.mean);
+  s += "\nBy calendar month (bookings P10 / P50 / P90):\n";
+  for (const auto& m : f.by_month)
+    s += fmt::format("  {} ({} .. {})  {:>8} {:>8} {:>8}\n", format_date(m.from).substr(0, 7),
+                     format_date(m.from), format_date(m.to), money(m.bookings.p10),
+                     money(m.bookings.p50), money(m.bookings.p90));
+  s += "By manager (bookings P10 / P50 / P90; by owner in the JSON):\n";
+  for (const auto& g : f.by_manager)
+    s += fmt::format("  {:<24} {:>8} {:>8} {:>8}\n", g.name, money(g.bookings.p10),
+                     money(g.bookings.p50), money(g.bookings.p90));
   s += fmt::format(
       "\n{} weeks of close history; month-to-month sd of the win / loss rates' level "
       "{:.2f} / {:.2f}\n",
@@ -384,6 +474,29 @@ std::string format_backtest(const BacktestResult& b) {
       "{:.1f}%; mean CRPS {} ({:.1f}% of the actual)\n",
       b.cases.size(), 100 * b.coverage, 100 * b.mean_weekly_coverage, 100 * b.mean_ape,
       money(b.mean_crps), 100 * b.mean_relative_crps);
+  s += fmt::format(" coverage of P5-P95 {:.0f}%; PIT histogram (tenths):", 100 * b.coverage_p5_p95);
+  for (int n : b.pit_histogram) s += fmt::format(" {}", n);
+  s += "\n\n Naive baselines (means over the cutoffs where each could be made):\n"
+       " baseline          cutoffs  APE     salesim APE   CRPS      salesim CRPS  skill\n";
+  for (int i = 0; i < kBaselines; ++i) {
+    const BaselineAggregate& a = b.baselines[i];
+    if (a.cutoffs == 0) {
+      s += fmt::format(" {:<16}  0        not available: {}\n", kBaselineNames[i],
+                       b.cases.empty() ? "" : b.cases.front().baselines[i].forecast.note);
+      continue;
+    }
+    s += fmt::format(" {:<16}  {:>7}  {:>5.1f}%  {:>11.1f}%  {:>8}  {:>12}  {:>5.2f}\n",
+                     kBaselineNames[i], a.cutoffs, 100 * a.mean_ape, 100 * a.salesim_mean_ape,
+                     money(a.mean_crps), money(a.salesim_mean_crps), a.skill);
+  }
+  s += "\n Open pipeline by age on the cutoff (summed over the cutoffs): wins predicted / seen, "
+       "value predicted / seen\n";
+  for (const auto& r : b.reliability)
+    s += fmt::format("  {:>9} weeks  {:>5} deals  {:>7.1f} / {:>5.0f}  {:>8} / {:>8}\n",
+                     r.to_week < 0 ? fmt::format("{}+", r.from_week)
+                                   : fmt::format("{}-{}", r.from_week, r.to_week),
+                     r.deals, r.predicted_wins, r.actual_wins, money(r.predicted_value),
+                     money(r.actual_value));
   for (const auto& k : b.cases)
     for (const auto& w : k.warnings)
       s += fmt::format(" WARNING {}: {}\n", format_date(k.cutoff), w);

@@ -1,0 +1,221 @@
+#include "tools/crm_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "tools/charts.hpp"
+#include "tools/report.hpp"
+#include "tools/report_format.hpp"
+
+namespace salesim::tools {
+namespace {
+
+using report::esc;
+namespace ch = charts;
+
+std::string money(double v) { return ch::compact_number(v); }
+
+std::string figure(const std::string& svg, const std::string& caption) {
+  return fmt::format(R"(<figure class="chart">{}<figcaption>{}</figcaption></figure>)", svg,
+                     caption);
+}
+
+// Cumulative bookings by week: P10-P90 band and median, per series.
+ch::Series fan_series(const std::string& name, const std::vector<crm::Band>& b, int style) {
+  ch::Series s;
+  s.name = name;
+  s.style = style;
+  ch::Band band;
+  band.label = name + ": 10-90% of paths";
+  for (std::size_t w = 0; w <= b.size(); ++w) {
+    s.x.push_back(double(w));
+    s.y.push_back(w == 0 ? 0 : b[w - 1].p50);
+    band.lo.push_back(w == 0 ? 0 : b[w - 1].p10);
+    band.hi.push_back(w == 0 ? 0 : b[w - 1].p90);
+  }
+  s.bands.push_back(band);
+  return s;
+}
+
+std::string period_section(const crm::Calibration& c, const crm::ForecastResult& f) {
+  std::string h = R"(<section id="forecast"><h2>The period</h2>)";
+  h += fmt::format(
+      "<p>From {} to {}: bookings between <strong>{}</strong> and <strong>{}</strong> in 8 of 10 "
+      "simulated futures, <strong>{}</strong> in the middle one; {} from the {} deals open today "
+      "and {} from deals not yet created (medians).</p>",
+      crm::format_date(f.as_of + 1), crm::format_date(f.as_of + 7 * f.weeks), money(f.total.p10),
+      money(f.total.p90), money(f.total.p50), money(f.from_open.p50), f.open_deals,
+      money(f.from_new.p50));
+  h += R"(<table class="data"><caption>Bookings of the period</caption><thead><tr><th></th>)"
+       "<th>P10</th><th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>";
+  auto row = [&](const char* what, const crm::Band& b, bool count) {
+    auto v = [&](double x) { return count ? fmt::format("{:.0f}", x) : money(x); };
+    h += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", what,
+                     v(b.p10), v(b.p50), v(b.p90), v(b.mean));
+  };
+  row("total", f.total, false);
+  row("from the open pipeline", f.from_open, false);
+  row("from new pipeline", f.from_new, false);
+  row("won deals", f.won_count, true);
+  h += "</tbody></table>";
+
+  ch::LineChart fan;
+  fan.frame = {"crm-fan", "Cumulative bookings",
+               fmt::format("Cumulative bookings after {}: median and 10-90% band by week; the "
+                           "period ends at {} (median).",
+                           crm::format_date(f.as_of), money(f.total.p50))};
+  fan.x = {"Week after " + crm::format_date(f.as_of),
+           0.0,
+           double(f.weeks),
+           {},
+           ch::Axis::Format::integer};
+  fan.y = {"Cumulative bookings", 0.0, std::nullopt, {}, ch::Axis::Format::compact};
+  fan.series.push_back(fan_series("All bookings", f.cumulative, 0));
+  h += figure(ch::line_chart_svg(fan), "Median and 10-90% of the simulated futures.");
+
+  ch::LineChart split;
+  split.frame = {
+      "crm-open-new", "Open against new pipeline",
+      fmt::format("Cumulative bookings from the deals open on {} and from deals "
+                  "created after it: medians {} and {}.",
+                  crm::format_date(f.as_of), money(f.from_open.p50), money(f.from_new.p50))};
+  split.x = fan.x;
+  split.y = fan.y;
+  split.series.push_back(fan_series("Open pipeline", f.cumulative_open, 1));
+  split.series.push_back(fan_series("New pipeline", f.cumulative_new, 2));
+  h += figure(ch::line_chart_svg(split), "Each with its median and 10-90% band.");
+  (void)c;
+  return h + "</section>";
+}
+
+std::string split_section(const crm::ForecastResult& f) {
+  std::string h = R"(<section id="split"><h2>By month, manager and owner</h2>)";
+  auto table = [&](const std::string& caption, const std::string& first, auto rows) {
+    std::string t =
+        fmt::format(R"(<table class="data"><caption>{}</caption><thead><tr><th>{}</th><th>P10</th>)"
+                    "<th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>",
+                    esc(caption), esc(first));
+    for (const auto& [name, b] : rows)
+      t += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                       esc(name), money(b.p10), money(b.p50), money(b.p90), money(b.mean));
+    return t + "</tbody></table>";
+  };
+  std::vector<std::pair<std::string, crm::Band>> months, managers, owners;
+  for (const auto& m : f.by_month)
+    months.push_back({fmt::format("{} ({} to {})", crm::format_date(m.from).substr(0, 7),
+                                  crm::format_date(m.from), crm::format_date(m.to)),
+                      m.bookings});
+  for (const auto& g : f.by_manager) managers.push_back({g.name, g.bookings});
+  for (const auto& g : f.by_owner) owners.push_back({g.name + " (" + g.manager + ")", g.bookings});
+  h += table("Bookings by calendar month (the first and last may be part months)", "Month", months);
+  h += table("Bookings by manager", "Manager", managers);
+  h += "<details><summary>By owner</summary>" + table("Bookings by owner", "Owner", owners) +
+       "</details>";
+  return h + "</section>";
+}
+
+std::string backtest_section(const crm::BacktestResult& b) {
+  std::string h = R"(<section id="backtest"><h2>How the forecast did in the past</h2>)";
+  h += fmt::format(
+      "<p>Forecast from {} past cutoffs with only what was known then, against what the export "
+      "shows happened: the actual was inside P10-P90 in {:.0f}% of them (P5-P95: {:.0f}%); the "
+      "median was off by {:.1f}% on average (CRPS {}).</p>",
+      b.cases.size(), 100 * b.coverage, 100 * b.coverage_p5_p95, 100 * b.mean_ape,
+      money(b.mean_crps));
+  h += R"(<table class="data"><caption>Each cutoff</caption><thead><tr><th>Cutoff</th>)"
+       "<th>actual</th><th>P10</th><th>P50</th><th>P90</th><th>APE</th><th>CRPS</th><th>PIT</th>"
+       "<th>run rate</th><th>stage-weighted</th></tr></thead><tbody>";
+  for (const auto& k : b.cases) {
+    auto base = [&](int i) {
+      const auto& s = k.baselines[i];
+      return s.forecast.available
+                 ? fmt::format("{} ({:.1f}%)", money(s.forecast.p50()), 100 * s.ape)
+                 : std::string("n/a");
+    };
+    h += fmt::format(
+        "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td>"
+        "<td>{:.2f}</td><td>{}</td><td>{}</td></tr>",
+        crm::format_date(k.cutoff), money(k.actual), money(k.forecast.p10), money(k.forecast.p50),
+        money(k.forecast.p90), 100 * k.ape, money(k.crps), k.pit, base(0), base(2));
+  }
+  h += "</tbody></table>";
+
+  // Calibration: the open pipeline's wins by age, predicted against won.
+  ch::BarChart rel;
+  rel.frame = {"crm-reliability", "Open pipeline: wins predicted and won, by age",
+               "For the deals open on each cutoff, by age in weeks: the wins the hazards "
+               "predicted in the period and the wins that happened, summed over the cutoffs."};
+  rel.value = {"Won deals", 0.0, std::nullopt, {}, ch::Axis::Format::integer};
+  rel.series = {"predicted", "won"};
+  for (const auto& r : b.reliability) {
+    if (r.deals == 0) continue;
+    rel.groups.push_back({r.to_week < 0 ? fmt::format("{}+ weeks", r.from_week)
+                                        : fmt::format("{}-{} weeks", r.from_week, r.to_week),
+                          {{r.predicted_wins, 0, ""}, {r.actual_wins, 0, ""}}});
+  }
+  h += figure(ch::bar_chart_svg(rel),
+              "A calibrated forecast has the two bars alike in every band of age.");
+
+  ch::Histogram pit;
+  pit.frame = {"crm-pit", "Where the actual fell in the forecast (PIT)",
+               "The share of simulated futures at or below the actual, one value per cutoff; "
+               "a calibrated forecast spreads them evenly over 0 to 1."};
+  pit.x = {"PIT", 0.0, 1.0, {}, ch::Axis::Format::percent};
+  pit.y_label = "Share of cutoffs";
+  for (const auto& k : b.cases) pit.values.push_back(k.pit);
+  pit.bins = 10;
+  h += figure(ch::histogram_svg(pit), "Low values: the forecast was too high.");
+
+  ch::BarChart base;
+  base.frame = {"crm-baselines", "salesim against naive forecasts",
+                "Mean absolute percentage error of the median over the cutoffs, salesim and "
+                "each naive forecast that could be made."};
+  base.value = {"Mean APE of the median", 0.0, std::nullopt, {}, ch::Axis::Format::percent};
+  base.series = {"APE"};
+  base.groups.push_back({"salesim", {{b.mean_ape, 0, fmt::format("{:.1f}%", 100 * b.mean_ape)}}});
+  std::string skills;
+  for (int i = 0; i < crm::kBaselines; ++i) {
+    const auto& a = b.baselines[i];
+    if (a.cutoffs == 0) continue;
+    base.groups.push_back(
+        {crm::kBaselineNames[i], {{a.mean_ape, 0, fmt::format("{:.1f}%", 100 * a.mean_ape)}}});
+    skills += fmt::format(
+        "<li><code>{}</code>: mean CRPS {} against salesim's {}, skill {:+.2f}</li>",
+        crm::kBaselineNames[i], money(a.mean_crps), money(a.salesim_mean_crps), a.skill);
+  }
+  h += figure(ch::bar_chart_svg(base), "Lower is better.");
+  h += "<p>Skill (1 - salesim's CRPS / the baseline's; above 0: salesim is better):</p><ul>" +
+       skills + "</ul>";
+  return h + "</section>";
+}
+
+}  // namespace
+
+std::string crm_forecast_html(const crm::Calibration& c, const crm::ForecastResult& f,
+                              const crm::BacktestResult* backtest) {
+  const std::string title = fmt::format("Bookings forecast after {}", crm::format_date(f.as_of));
+  std::string h = report_page_head(title);
+  h += fmt::format(
+      "<header class=\"cover\"><div><h1>{}</h1><div class=\"meta\">Export <code>{}</code> "
+      "&middot; {} weeks &middot; {} simulated futures &middot; {} open deals ({} stale), {} "
+      "reps creating new ones</div></div></header>\n",
+      esc(title), esc(c.source->file), f.weeks, f.paths, f.open_deals, f.stale_deals,
+      f.creating_reps);
+  h += "<nav class=\"toc\" aria-label=\"Contents\"><a href=\"#forecast\">The period</a>"
+       "<a href=\"#split\">By month and manager</a>";
+  if (backtest) h += "<a href=\"#backtest\">Backtest</a>";
+  h += "<button type=\"button\" onclick=\"window.print()\">Print or save as PDF</button></nav>\n";
+  h += "<main>\n" + period_section(c, f) + split_section(f);
+  if (backtest) h += backtest_section(*backtest);
+  if (!f.warnings.empty()) {
+    h += R"(<section id="warnings"><h2>Warnings</h2><ul>)";
+    for (const auto& w : f.warnings) h += "<li>" + esc(w) + "</li>";
+    h += "</ul></section>";
+  }
+  h += "</main>\n<footer>Made with salesim from <code>" + esc(c.source->file) +
+       "</code>; method in docs/forecasting.md.</footer>\n</body>\n</html>\n";
+  return h;
+}
+
+}  // namespace salesim::tools
