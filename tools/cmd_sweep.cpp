@@ -115,7 +115,7 @@ int sweep(const SweepArgs& a) {
   };
 
   // The plan as written: every point is compared with it, path by path.
-  const VariantResult base = run_variant(scenario_with_plan_values(sc, a.plan, {}), st);
+  const VariantResult base = run_variant(plan_variant(sc, a.plan, {}), st);
   ++runs_done;
   Table table;
   std::vector<std::size_t> unmet;
@@ -125,7 +125,7 @@ int sweep(const SweepArgs& a) {
       values.emplace_back(factors[j].name, points[i][j]);
     Scenario variant;
     try {
-      variant = scenario_with_plan_values(sc, a.plan, values);
+      variant = plan_variant(sc, a.plan, values);
     } catch (const ScenarioError& e) {
       std::string at;
       for (const auto& [k, v] : values) at += fmt::format(" {}={}", k, level_text(v));

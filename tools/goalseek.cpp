@@ -1,0 +1,107 @@
+#include "tools/goalseek.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "tools/lever_range.hpp"
+
+namespace salesim::tools {
+namespace {
+
+// The scan's points: every whole number when there are few, else evenly spaced.
+std::vector<double> scan_points(const GoalSeekSettings& s) {
+  std::vector<double> xs;
+  const int n = std::max(2, s.scan);
+  if (s.integer && s.hi - s.lo + 1 <= n) {
+    for (double x = s.lo; x <= s.hi; ++x) xs.push_back(x);
+    return xs;
+  }
+  for (int i = 0; i < n; ++i) {
+    double x = i == n - 1 ? s.hi : s.lo + (s.hi - s.lo) * i / (n - 1);
+    if (s.integer) x = std::round(x);
+    if (xs.empty() || x != xs.back()) xs.push_back(x);
+  }
+  return xs;
+}
+
+// Empty when the figures, in lever order, never turn back; else where they turn back most.
+std::string monotone_note(std::vector<GoalSeekStep> steps) {
+  std::sort(steps.begin(), steps.end(), [](auto& a, auto& b) { return a.x < b.x; });
+  if (steps.size() < 3) return "";
+  const double trend = steps.back().y.mean - steps.front().y.mean;
+  double worst = 0;
+  std::size_t at = 0;
+  for (std::size_t i = 1; i < steps.size(); ++i) {
+    const double d = steps[i].y.mean - steps[i - 1].y.mean;
+    // A move against the overall direction (either direction when there is none).
+    const double against = trend > 0 ? -d : trend < 0 ? d : std::abs(d);
+    if (against > worst) worst = against, at = i;
+  }
+  if (worst <= 0) return "";
+  const auto& a = steps[at - 1];
+  const auto& b = steps[at];
+  return fmt::format(
+      "the figure is not monotone in the lever: it goes from {:.6g} at {} to {:.6g} at {} "
+      "(standard errors {:.2g} and {:.2g}), against its overall direction; the target may also "
+      "be reached elsewhere in the interval",
+      a.y.mean, lever_text(a.x), b.y.mean, lever_text(b.x), a.y.se, b.y.se);
+}
+
+}  // namespace
+
+GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const GoalSeekSettings& s) {
+  GoalSeekResult r;
+  r.step = s.integer ? 1 : (s.tolerance > 0 ? s.tolerance : (s.hi - s.lo) / 1000);
+  auto eval = [&](double x) {
+    const sim::MeanSe y = probe(x);
+    r.steps.push_back({x, y});
+    return target.met(y.mean);
+  };
+  const std::vector<double> xs = scan_points(s);
+  std::vector<bool> met;
+  for (double x : xs) met.push_back(eval(x));
+
+  if (std::find(met.begin(), met.end(), true) == met.end()) {
+    // Not reachable: the point whose figure comes nearest the target.
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < xs.size(); ++i) {
+      const double e = target.excess(r.steps[i].y.mean), b = target.excess(r.steps[best].y.mean);
+      if (e < b || (e == b && s.largest)) best = i;
+    }
+    r.value = xs[best];
+    r.achieved = r.steps[best].y;
+    r.monotone_note = monotone_note(r.steps);
+    return r;
+  }
+  r.reachable = true;
+  // The bracket: `in` reaches the target, `out` (one scan point further out) does not.
+  std::size_t j;
+  std::optional<double> out;
+  if (!s.largest) {
+    j = std::size_t(std::find(met.begin(), met.end(), true) - met.begin());
+    if (j > 0) out = xs[j - 1];
+  } else {
+    j = met.size() - 1 - std::size_t(std::find(met.rbegin(), met.rend(), true) - met.rbegin());
+    if (j + 1 < xs.size()) out = xs[j + 1];
+  }
+  double in = xs[j];
+  sim::MeanSe in_y = r.steps[j].y;
+  while (out && std::abs(in - *out) > r.step * (1 + 1e-9)) {
+    double m = (in + *out) / 2;
+    if (s.integer) m = std::floor(m);
+    if (m == in || m == *out) break;
+    if (eval(m))
+      in = m, in_y = r.steps.back().y;
+    else
+      out = m;
+  }
+  r.value = in;
+  r.achieved = in_y;
+  r.neighbour = out;
+  r.monotone_note = monotone_note(r.steps);
+  return r;
+}
+
+}  // namespace salesim::tools
