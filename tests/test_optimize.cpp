@@ -140,7 +140,7 @@ TEST_F(OptimizeCli, BindingConstraintOnAScenarioAndTheConfirmationRun) {
   const double cap = at["points"][0]["achieved"].get<double>();
   const json j = optimise(fmt::format("--plan baseline --paths 48 --confirm-paths 64 --lever "
                                       "pipeline.deal_size.mean=16000:64000 --maximize profit "
-                                      "--subject-to final_bookings_mean<={:.4f} --evaluations 40",
+                                      "--subject-to 'final_bookings_mean<={:.4f}' --evaluations 40",
                                       cap));
   ASSERT_TRUE(j["feasible"].get<bool>());
   EXPECT_NEAR(j["levers"][0]["value"].get<double>(), 40000, 100);

@@ -26,10 +26,6 @@ struct GoalSeekArgs {
   int threads = 0;
 };
 
-std::string figure(const Outcome& o, double v) {
-  return o.proportion ? fmt::format("{:.4f}", v) : fmt::format("{:.6g}", v);
-}
-
 int goalseek(const GoalSeekArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
@@ -111,12 +107,11 @@ int goalseek(const GoalSeekArgs& a) {
         runs.paths(), sc.base.simulation.seed, runs.evaluations());
     const Outcome& o = target.outcome;
     if (r.reachable) {
-      std::cout << fmt::format("Answer: {} = {} gives {} = {} (SE {:.2g})", key,
-                               lever_text(r.value), o.name, figure(o, r.achieved.mean),
-                               r.achieved.se);
+      std::cout << fmt::format("Answer: {} = {} gives {} = {}", key, lever_text(r.value), o.name,
+                               outcome_text(o, r.achieved));
       if (js.contains("neighbour"))
         std::cout << fmt::format("; at {} it is {}", lever_text(*r.neighbour),
-                                 figure(o, js["neighbour"]["achieved"].get<double>()));
+                                 outcome_text(o, js["neighbour"]["achieved"].get<double>()));
       std::cout << "\n";
       if (!r.neighbour)
         std::cout << fmt::format(
@@ -128,9 +123,8 @@ int goalseek(const GoalSeekArgs& a) {
             "The figure there is within 2 standard errors of the target: with other paths the "
             "answer may move by a step or more (raise --paths).\n");
     } else {
-      std::cout << fmt::format("Not reachable in {}: the best {} is {} (SE {:.2g}), at {} = {}\n",
-                               interval, o.name, figure(o, r.achieved.mean), r.achieved.se, key,
-                               lever_text(r.value));
+      std::cout << fmt::format("Not reachable in {}: the best {} is {}, at {} = {}\n", interval,
+                               o.name, outcome_text(o, r.achieved), key, lever_text(r.value));
     }
     if (!r.monotone_note.empty()) std::cout << "Note: " << r.monotone_note << ".\n";
     if (!a.json.empty()) std::cout << "Wrote " << a.json << "\n";

@@ -70,8 +70,6 @@ Problem read_problem(const Scenario& sc, const OptimizeArgs& a) {
   return p;
 }
 
-std::string with_se(const sim::MeanSe& m) { return fmt::format("{:.6g} (SE {:.2g})", m.mean, m.se); }
-
 int optimize(const OptimizeArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
@@ -116,8 +114,9 @@ int optimize(const OptimizeArgs& a) {
   };
   const OptResult res = maximize(
       [&](const std::vector<double>& x) {
-        return std::vector<sim::MeanSe>(runs.at(x).figures.begin(),
-                                        runs.at(x).figures.begin() + 1 + pr.constraints.size());
+        std::vector<sim::MeanSe> f = runs.at(x).figures;
+        f.resize(1 + pr.constraints.size());
+        return f;
       },
       op);
   const Point in_sample = runs.at(res.best.x);
@@ -206,10 +205,13 @@ int optimize(const OptimizeArgs& a) {
                                res.method, runs.paths(), sc.base.simulation.seed,
                                runs.evaluations(), fresh.first_path,
                                fresh.first_path + confirm.paths() - 1, pr.objective.name,
-                               with_se(obj_out)));
+                               outcome_text(pr.objective, obj_out)));
   header.push_back("Paste under `plans:` of the scenario file.");
   if (res.best.feasible) {
-    const PlanYaml y = plan_yaml(sc, a.plan, values, name, header);
+    std::string note = fmt::format("Optimised by salesim optimize: maximize {}", pr.objective.name);
+    for (std::size_t i = 0; i < pr.constraints.size(); ++i)
+      note += (i ? ", " : " subject to ") + pr.constraints[i].text();
+    const PlanYaml y = plan_yaml(sc, a.plan, values, name, header, note + ".");
     sim::write_text_atomically(a.output, y.text);
     for (const auto& l : y.top_level_edits)
       std::cerr << fmt::format(
@@ -229,20 +231,24 @@ int optimize(const OptimizeArgs& a) {
                                lever_text(pr.levers[i].lo), lever_text(pr.levers[i].hi));
     std::cout << fmt::format("\n  {:<22} {:>24} {:>24} {:>24}\n", "figure", "in-sample",
                              "confirmation", "as written (confirm.)");
-    for (std::size_t k = 0; k < pr.outcomes.size(); ++k)
-      std::cout << fmt::format("  {:<22} {:>24} {:>24} {:>24}\n", pr.outcomes[k].name,
-                               with_se(in_sample.figures[k]), with_se(confirmed.figures[k]),
-                               with_se(written.figures[k]));
+    for (std::size_t k = 0; k < pr.outcomes.size(); ++k) {
+      const Outcome& o = pr.outcomes[k];
+      std::cout << fmt::format("  {:<22} {:>24} {:>24} {:>24}\n", o.name,
+                               outcome_text(o, in_sample.figures[k]),
+                               outcome_text(o, confirmed.figures[k]),
+                               outcome_text(o, written.figures[k]));
+    }
     std::cout << fmt::format(
         "\nOptimism of {} (in-sample - confirmation): {}\nGain over the plan as written on the "
         "confirmation paths (paired): {}\n",
-        pr.objective.name, with_se(optimism), with_se(gain));
+        pr.objective.name, outcome_text(pr.objective, optimism), outcome_text(pr.objective, gain));
     if (!unmet.empty()) {
       std::string list;
       for (const auto& u : unmet) list += " " + u;
       std::cout << fmt::format(
-          "Warning: on the confirmation paths the optimum misses{}; the bound binds and the "
-          "search's paths flattered it (raise --paths, or tighten the bound a little)\n",
+          "Warning: on the confirmation paths the optimum misses{}: the bound binds, and on "
+          "other paths the figure falls on its other side (raise --paths, or tighten the bound "
+          "by a standard error or two)\n",
           list);
     }
     if (res.best.feasible) std::cout << "Wrote " << a.output << "\n";

@@ -18,11 +18,18 @@ class Search {
  public:
   Search(const Evaluate& f, const OptProblem& p) : f_(f), p_(p) {}
 
-  // The point with whole-number levers rounded and every lever inside its box.
+  // The point with every lever inside its box, whole-number levers rounded and the others
+  // rounded to a power of ten near a thousandth of their interval (the optimiser's own
+  // resolution), so the plan written says 15.95, not 15.953290716692969, and is what was run.
   std::vector<double> fit(std::vector<double> x) const {
     for (std::size_t i = 0; i < x.size(); ++i) {
       const OptLever& l = p_.levers[i];
-      if (l.integer) x[i] = std::round(x[i]);
+      if (l.integer) {
+        x[i] = std::round(x[i]);
+      } else {
+        const double step = std::pow(10.0, std::floor(std::log10((l.hi - l.lo) / 1000)));
+        x[i] = std::stod(fmt::format("{:.12g}", std::round(x[i] / step) * step));
+      }
       x[i] = std::clamp(x[i], l.lo, l.hi);
     }
     return x;

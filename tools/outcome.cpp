@@ -8,6 +8,7 @@
 
 #include "models/keys.hpp"
 #include "models/outputs.hpp"
+#include "tools/charts.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -113,8 +114,18 @@ sim::MeanSe evaluate(const Outcome& o, const PlanResult& r) {
   return m;
 }
 
+std::string outcome_text(const Outcome& o, double v) {
+  if (o.proportion) return fmt::format("{:.4f}", v);
+  return std::abs(v) < 1000 ? fmt::format("{:.4g}", v) : charts::compact_number(v);
+}
+
+std::string outcome_text(const Outcome& o, const sim::MeanSe& m) {
+  return fmt::format("{} (SE {})", outcome_text(o, m.mean),
+                     o.proportion ? fmt::format("{:.2g}", m.se) : outcome_text(o, m.se));
+}
+
 std::string Condition::text() const {
-  return fmt::format("{}{}{:g}", outcome.name, at_least ? ">=" : "<=", value);
+  return fmt::format("{}{}{:.10g}", outcome.name, at_least ? ">=" : "<=", value);
 }
 
 Condition parse_condition(const std::string& text, const Scenario& sc, bool plain_ok) {

@@ -25,6 +25,10 @@ Outcome parse_outcome(const std::string& name, const Scenario& sc);
 sim::MeanSe evaluate(const Outcome& o, const PlanResult& r);
 // Its per-path figure (for a percentile, the figure whose percentile it is).
 std::vector<double> outcome_column(const Outcome& o, const PlanResult& r);
+// For the terminal: a probability to 4 places, money and counts compact ("12.4M", "140k"); with
+// its standard error, "12.4M (SE 140k)".
+std::string outcome_text(const Outcome& o, double v);
+std::string outcome_text(const Outcome& o, const sim::MeanSe& m);
 // Every name parse_outcome accepts for `sc`, for messages and --help.
 std::string outcome_names(const Scenario& sc);
 

@@ -11,15 +11,19 @@ namespace salesim::tools {
 
 PlanYaml plan_yaml(const Scenario& sc, const std::string& plan,
                    const std::vector<std::pair<std::string, double>>& values,
-                   const std::string& name, const std::vector<std::string>& header) {
+                   const std::string& name, const std::vector<std::string>& header,
+                   const std::string& note) {
   const Scenario variant = plan_variant(sc, plan, values, name);
   const YAML::Node before = YAML::Load(sc.text), after = YAML::Load(variant.text);
   PlanYaml out;
   for (const char* list : {"hiring", "training", "programs"})
     if (YAML::Dump(before[list]) != YAML::Dump(after[list])) out.top_level_edits.push_back(list);
 
+  YAML::Node item = after["plans"][0];
+  const std::string was = item["description"] ? item["description"].as<std::string>() : "";
+  item["description"] = was.empty() ? note : was + " " + note;
   YAML::Node plans(YAML::NodeType::Sequence);
-  plans.push_back(after["plans"][0]);
+  plans.push_back(item);
   YAML::Emitter e;
   e.SetIndent(2);
   e << plans;
