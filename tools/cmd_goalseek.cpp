@@ -65,8 +65,8 @@ int goalseek(const GoalSeekArgs& a) {
 
   const std::string key = range.lever.path;
   const std::string interval = fmt::format("[{}, {}]", lever_text(range.lo), lever_text(range.hi));
-  // An answer whose figure is within 2 standard errors of the target could move with more paths.
-  const bool close = r.reachable && std::abs(r.achieved.mean - target.value) < 2 * r.achieved.se;
+  // The answer's own noise, when it is more than its step: other paths would move it.
+  const bool noisy = r.reachable && r.value_se > r.step;
   nlohmann::json js = {{"value", r.value},
                        {"metric", target.outcome.name},
                        {"target", target.value},
@@ -86,7 +86,7 @@ int goalseek(const GoalSeekArgs& a) {
                        {"paths", runs.paths()},
                        {"seed", sc.base.simulation.seed},
                        {"monotone", r.monotone_note.empty()},
-                       {"within_2se_of_target", close},
+                       {"value_se", std::isnan(r.value_se) ? nlohmann::json() : nlohmann::json(r.value_se)},
                        {"at_end", r.reachable && !r.neighbour},
                        {"points", nlohmann::json::array()}};
   if (!r.monotone_note.empty()) js["note"] = r.monotone_note;
@@ -118,10 +118,11 @@ int goalseek(const GoalSeekArgs& a) {
             "The target is already reached at the {} end of the interval: where the figure "
             "crosses it, if anywhere, lies beyond {}; widen the interval to find it.\n",
             a.largest ? "upper" : "lower", lever_text(r.value));
-      if (close)
+      if (noisy)
         std::cout << fmt::format(
-            "The figure there is within 2 standard errors of the target: with other paths the "
-            "answer may move by a step or more (raise --paths).\n");
+            "With other paths the answer would move by about {} (the figure's standard error over "
+            "its slope), more than its step; raise --paths to narrow it.\n",
+            lever_text(std::stod(fmt::format("{:.2g}", r.value_se))));
     } else {
       std::cout << fmt::format("Not reachable in {}: the best {} is {}, at {} = {}\n", interval,
                                o.name, outcome_text(o, r.achieved), key, lever_text(r.value));

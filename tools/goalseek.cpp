@@ -26,7 +26,8 @@ std::vector<double> scan_points(const GoalSeekSettings& s) {
   return xs;
 }
 
-// Empty when the figures, in lever order, never turn back; else where they turn back most.
+// Empty when the figures, in lever order, never turn back by more than noise; else where they
+// turn back most.
 std::string monotone_note(std::vector<GoalSeekStep> steps) {
   std::sort(steps.begin(), steps.end(), [](auto& a, auto& b) { return a.x < b.x; });
   if (steps.size() < 3) return "";
@@ -37,7 +38,10 @@ std::string monotone_note(std::vector<GoalSeekStep> steps) {
     const double d = steps[i].y.mean - steps[i - 1].y.mean;
     // A move against the overall direction (either direction when there is none).
     const double against = trend > 0 ? -d : trend < 0 ? d : std::abs(d);
-    if (against > worst) worst = against, at = i;
+    // A turn smaller than a quarter of the standard error is the wobble of a finite sample
+    // (a percentile's order statistics, a path crossing the line), not a shape to warn of.
+    const double noise = 0.25 * std::max(steps[i].y.se, steps[i - 1].y.se);
+    if (against > noise && against > worst) worst = against, at = i;
   }
   if (worst <= 0) return "";
   const auto& a = steps[at - 1];
@@ -88,6 +92,12 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
   }
   double in = xs[j];
   sim::MeanSe in_y = r.steps[j].y;
+  // The scan bracket's slope: how fast the figure moves with the lever near the answer.
+  double slope = 0;
+  if (out) {
+    const std::size_t k = s.largest ? j + 1 : j - 1;
+    slope = (r.steps[j].y.mean - r.steps[k].y.mean) / (xs[j] - xs[k]);
+  }
   while (out && std::abs(in - *out) > r.step * (1 + 1e-9)) {
     double m = (in + *out) / 2;
     if (s.integer) m = std::floor(m);
@@ -99,6 +109,7 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
   }
   r.value = in;
   r.achieved = in_y;
+  r.value_se = slope != 0 ? in_y.se / std::abs(slope) : std::nan("");
   r.neighbour = out;
   r.monotone_note = monotone_note(r.steps);
   return r;

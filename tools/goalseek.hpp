@@ -33,6 +33,9 @@ struct GoalSeekResult {
   sim::MeanSe achieved;    // the figure there
   std::optional<double> neighbour;  // the value one step beyond that does not reach the target
   double step = 0;         // the resolution of the answer: 1, or the tolerance
+  // How far the answer would move with the figure's noise: its standard error over the slope
+  // of the scan's bracket (NaN without a bracket or with a flat one).
+  double value_se = 0;
   std::vector<GoalSeekStep> steps;  // every point probed, in order
   std::string monotone_note;        // empty when the probed figures are monotone in the lever
 };
