@@ -99,8 +99,8 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
     slope = (r.steps[j].y.mean - r.steps[k].y.mean) / (xs[j] - xs[k]);
   }
   while (out && std::abs(in - *out) > r.step * (1 + 1e-9)) {
-    double m = (in + *out) / 2;
-    if (s.integer) m = std::floor(m);
+    // Midpoints on the step's power of ten: the answer reads as the file will write it.
+    double m = s.integer ? std::floor((in + *out) / 2) : tidy_value((in + *out) / 2, r.step);
     if (m == in || m == *out) break;
     if (eval(m))
       in = m, in_y = r.steps.back().y;

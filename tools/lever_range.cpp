@@ -11,6 +11,11 @@ namespace salesim::tools {
 
 std::string lever_text(double v) { return fmt::format("{:.10g}", v); }
 
+double tidy_value(double v, double resolution) {
+  const double step = std::pow(10.0, std::floor(std::log10(resolution)));
+  return std::stod(fmt::format("{:.12g}", std::round(v / step) * step));
+}
+
 LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const std::string& text,
                              const std::string& option) {
   const auto eq = text.rfind('=');

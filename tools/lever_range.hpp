@@ -20,5 +20,8 @@ LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const 
 
 // A lever value as the file would write it: 12, 0.35, 16000000.
 std::string lever_text(double v);
+// v rounded to the power of ten at or below `resolution` (0.014 -> a multiple of 0.01), so a
+// searched value reads 11.49, not 11.4921875, and is exactly what the file will say.
+double tidy_value(double v, double resolution);
 
 }  // namespace salesim::tools

@@ -8,6 +8,8 @@
 #include <map>
 #include <nlopt.hpp>
 
+#include "tools/lever_range.hpp"
+
 namespace salesim::tools {
 namespace {
 
@@ -27,8 +29,7 @@ class Search {
       if (l.integer) {
         x[i] = std::round(x[i]);
       } else {
-        const double step = std::pow(10.0, std::floor(std::log10((l.hi - l.lo) / 1000)));
-        x[i] = std::stod(fmt::format("{:.12g}", std::round(x[i] / step) * step));
+        x[i] = tidy_value(x[i], (l.hi - l.lo) / 1000);
       }
       x[i] = std::clamp(x[i], l.lo, l.hi);
     }
