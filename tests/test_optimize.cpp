@@ -13,6 +13,7 @@
 
 #include "test_support.hpp"
 #include "tools/optimize.hpp"
+#include "tools/plan_yaml.hpp"
 
 namespace salesim {
 namespace {
@@ -109,6 +110,54 @@ TEST(Optimize, NoFeasiblePointIsReportedAsSuch) {
   EXPECT_NEAR(r.best.x[0], 1, 1e-6);  // the least infeasible
 }
 
+// Top-level lists and a later plan with lists of its own.
+const char* kLists = R"(salesim: 2
+name: lists
+simulation: {horizon_weeks: 20, paths: 32, seed: 7}
+goal: {revenue: 1000000}
+team:
+  reps: 6
+  managers: 1
+  skills: {a: {mean: 0.5, sd: 0.1}, b: {mean: 0.4, sd: 0.1}}
+pipeline:
+  deal_size: {mean: 20000, cv: 0.5}
+  stages:
+    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
+    - {name: close, skill: b, hours: 2, exit_rate: 0.4, conversion: {floor: 0.4, top: 0.7}, stale_loss: 0.03, initial_per_rep: 2}
+hiring: [{week: 3, count: 2}]
+plans:
+  - name: baseline
+  - name: more
+    set: {prospecting.target_hours: 6}
+    hiring: [{week: 4, count: 3}, {week: 8, count: 1}]
+)";
+
+TEST(PlanYaml, PastesUnderPlansAndRunsAsTheOptimum) {
+  const Scenario sc = test::scenario(kLists);
+  const tools::PlanYaml y =
+      tools::plan_yaml(sc, "more", {{"hiring[1].count", 7}, {"prospecting.target_hours", 9.5}},
+                       "more-tuned", {"how it was found"}, "Optimised.");
+  EXPECT_TRUE(y.top_level_edits.empty());
+  EXPECT_EQ(y.text.rfind("# how it was found\n  - name: more-tuned\n", 0), 0u) << y.text;
+  const Scenario pasted = test::scenario(std::string(kLists) + y.text);
+  ASSERT_EQ(pasted.plans.size(), 3u);
+  const PlanSpec& p = pasted.plans[2];
+  EXPECT_EQ(p.name, "more-tuned");
+  EXPECT_EQ(p.params.prospecting.target_hours, 9.5);
+  // The top-level hire first, then the plan's own two, the second now 7.
+  ASSERT_EQ(p.params.hiring.size(), 3u);
+  EXPECT_EQ(p.params.hiring[2].count, 7);
+  EXPECT_EQ(p.params.hiring[0].count, 2);
+
+  // The first plan's hiring[0] is the file's top-level item, which a pasted plan cannot change.
+  const tools::PlanYaml b = tools::plan_yaml(sc, "baseline", {{"hiring[0].count", 5}},
+                                             "baseline-tuned", {}, "Optimised.");
+  EXPECT_EQ(b.top_level_edits, std::vector<std::string>{"hiring"});
+  EXPECT_NE(b.text.find("# NOTE: the values also change the file's top-level `hiring` list"),
+            std::string::npos)
+      << b.text;
+}
+
 struct OptimizeCli : test::FolderTest {
   OptimizeCli() : FolderTest("optimize") {}
   json optimise(const std::string& args, const std::string& tag = "o", int expect = 0) {
@@ -156,6 +205,44 @@ TEST_F(OptimizeCli, BindingConstraintOnAScenarioAndTheConfirmationRun) {
   for (const auto& row : j["trace"])
     EXPECT_EQ(row["feasible"].get<bool>(),
               row["final_bookings_mean"]["mean"].get<double>() <= std::stod(fmt::format("{:.4f}", cap)));
+}
+
+TEST_F(OptimizeCli, FindsTheOptimumABruteForceSweepFindsOnTheSamePaths) {
+  // Profit in the prospecting target rises then falls (more opportunities, then too little time
+  // to work them): a sweep every half hour on the same 32 paths brackets the optimum.
+  const auto h5 = dir / "s.h5", csv = dir / "s.csv";
+  std::string out;
+  ASSERT_EQ(shell(salesim("sweep " + test::example() +
+                          " --plan push-activity --paths 32 --quiet --vary "
+                          "prospecting.target_hours=8:24:0.5 -o " + h5.string() + " --csv " +
+                          csv.string()),
+                &out),
+            0)
+      << out;
+  std::stringstream in(test::read_file(csv.string()));
+  std::string line, cell;
+  std::getline(in, line);
+  std::size_t key = 0, profit = 0, i = 0;
+  for (std::stringstream h(line); std::getline(h, cell, ','); ++i) {
+    if (cell == "prospecting.target_hours") key = i;
+    if (cell == "profit_mean") profit = i;
+  }
+  double best = -1e300, at = -1;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cells;
+    for (std::stringstream r(line); std::getline(r, cell, ',');) cells.push_back(cell);
+    if (std::stod(cells.at(profit)) > best) best = std::stod(cells[profit]), at = std::stod(cells[key]);
+  }
+  ASSERT_GT(at, 8);  // interior: the shape is concave, not monotone
+  ASSERT_LT(at, 24);
+  const json j = optimise("--plan push-activity --paths 32 --lever prospecting.target_hours=0:30 "
+                          "--maximize profit --evaluations 25");
+  EXPECT_EQ(j["method"], "COBYLA");
+  EXPECT_LE(j["evaluations"].get<int>(), 25);
+  EXPECT_NEAR(j["levers"][0]["value"].get<double>(), at, 1.0);
+  // At least as good as the sweep's best, up to a small share of a standard error.
+  EXPECT_GE(j["in_sample"]["profit"]["mean"].get<double>(),
+            best - 0.25 * j["in_sample"]["profit"]["se"].get<double>());
 }
 
 TEST_F(OptimizeCli, SameAnswerForAnyThreadCountAndTheTraceAsCsv) {

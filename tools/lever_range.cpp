@@ -9,7 +9,7 @@
 
 namespace salesim::tools {
 
-std::string lever_text(double v) { return fmt::format("{:.10g}", v); }
+std::string lever_text(double v) { return std::isnan(v) ? "not set" : fmt::format("{:.10g}", v); }
 
 double tidy_value(double v, double resolution) {
   const double step = std::pow(10.0, std::floor(std::log10(resolution)));

@@ -18,7 +18,7 @@ struct LeverRange {
 LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const std::string& text,
                              const std::string& option);
 
-// A lever value as the file would write it: 12, 0.35, 16000000.
+// A lever value as the file would write it: 12, 0.35, 16000000 ("not set" for a null key).
 std::string lever_text(double v);
 // v rounded to the power of ten at or below `resolution` (0.014 -> a multiple of 0.01), so a
 // searched value reads 11.49, not 11.4921875, and is exactly what the file will say.
