@@ -110,27 +110,7 @@ TEST(Optimize, NoFeasiblePointIsReportedAsSuch) {
   EXPECT_NEAR(r.best.x[0], 1, 1e-6);  // the least infeasible
 }
 
-// Top-level lists and a later plan with lists of its own.
-const char* kLists = R"(salesim: 2
-name: lists
-simulation: {horizon_weeks: 20, paths: 32, seed: 7}
-goal: {revenue: 1000000}
-team:
-  reps: 6
-  managers: 1
-  skills: {a: {mean: 0.5, sd: 0.1}, b: {mean: 0.4, sd: 0.1}}
-pipeline:
-  deal_size: {mean: 20000, cv: 0.5}
-  stages:
-    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
-    - {name: close, skill: b, hours: 2, exit_rate: 0.4, conversion: {floor: 0.4, top: 0.7}, stale_loss: 0.03, initial_per_rep: 2}
-hiring: [{week: 3, count: 2}]
-plans:
-  - name: baseline
-  - name: more
-    set: {prospecting.target_hours: 6}
-    hiring: [{week: 4, count: 3}, {week: 8, count: 1}]
-)";
+using test::kLists;  // top-level lists and a later plan ("more") with lists of its own
 
 TEST(PlanYaml, PastesUnderPlansAndRunsAsTheOptimum) {
   const Scenario sc = test::scenario(kLists);

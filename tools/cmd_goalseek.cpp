@@ -169,12 +169,8 @@ void add_goalseek_command(CLI::App& app, Commands& commands) {
       ->check(finite_number())
       ->check(CLI::Range(1e-12, 1e15));
   cmd->add_option("--json", a->json, "Write the answer and every point probed as JSON");
-  cmd->add_option("--paths", a->paths, "Paths per point (default: the file's simulation.paths)")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)")
-      ->check(seed_number());
-  cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  add_run_options(cmd, a->paths, a->seed, a->threads,
+                  "Paths per point (default: the file's simulation.paths)");
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return goalseek(*a); }});
 }

@@ -312,17 +312,12 @@ void add_optimize_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--name", a->name, "Name of the optimised plan (default: PLAN-optimised)");
   cmd->add_option("--json", a->json, "Write the result and the trace of evaluations as JSON");
   cmd->add_option("--csv", a->csv, "Write the trace of evaluations as CSV");
-  cmd->add_option("--paths", a->paths,
-                  "Paths of the search's block (default: the file's simulation.paths)")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  add_run_options(cmd, a->paths, a->seed, a->threads,
+                  "Paths of the search's block (default: the file's simulation.paths)");
   cmd->add_option("--confirm-paths", a->confirm_paths,
                   "Paths of the confirmation run (default: as --paths)")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)")
-      ->check(seed_number());
-  cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return optimize(*a); }});
 }

@@ -218,12 +218,8 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--metric", a->metric,
                   "p_goal, final_bookings or profit: compared with the plan as written and used "
                   "by --target-se (default: p_goal when there is a goal)");
-  cmd->add_option("--paths", a->paths, "Paths per point (default: the file's simulation.paths)")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)")
-      ->check(seed_number());
-  cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  add_run_options(cmd, a->paths, a->seed, a->threads,
+                  "Paths per point (default: the file's simulation.paths)");
   cmd->add_option("--target-se", a->target_se,
                   "Add paths at each point until the metric's standard error is at most this")
       ->check(finite_number())

@@ -8,7 +8,6 @@
 
 #include "models/keys.hpp"
 #include "models/outputs.hpp"
-#include "tools/charts.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -116,7 +115,10 @@ sim::MeanSe evaluate(const Outcome& o, const PlanResult& r) {
 
 std::string outcome_text(const Outcome& o, double v) {
   if (o.proportion) return fmt::format("{:.4f}", v);
-  return std::abs(v) < 1000 ? fmt::format("{:.4g}", v) : charts::compact_number(v);
+  // Fixed decimals, so two figures either side of a target read apart: 14.499M, 14.510M.
+  if (std::abs(v) >= 1e6) return fmt::format("{:.3f}M", v / 1e6);
+  if (std::abs(v) >= 1e3) return fmt::format("{:.1f}k", v / 1e3);
+  return fmt::format("{:.4g}", v);
 }
 
 std::string outcome_text(const Outcome& o, const sim::MeanSe& m) {

@@ -25,8 +25,8 @@ Outcome parse_outcome(const std::string& name, const Scenario& sc);
 sim::MeanSe evaluate(const Outcome& o, const PlanResult& r);
 // Its per-path figure (for a percentile, the figure whose percentile it is).
 std::vector<double> outcome_column(const Outcome& o, const PlanResult& r);
-// For the terminal: a probability to 4 places, money and counts compact ("12.4M", "140k"); with
-// its standard error, "12.4M (SE 140k)".
+// For the terminal: a probability to 4 places, money and counts in fixed decimals of millions or
+// thousands ("12.413M", "140.2k"); with its standard error, "12.413M (SE 140.2k)".
 std::string outcome_text(const Outcome& o, double v);
 std::string outcome_text(const Outcome& o, const sim::MeanSe& m);
 // Every name parse_outcome accepts for `sc`, for messages and --help.
