@@ -151,11 +151,11 @@ void add_goalseek_command(CLI::App& app, Commands& commands) {
       "headcount_final, exit_run_rate. Values take 16M, 250k, 80%.\n"
       "Examples:\n"
       "  salesim goalseek scenarios/nexacorp.yaml --plan push-activity "
-      "--lever 'hiring[0].count=0:30' --target p_goal=0.8\n"
+      "--lever prospecting.target_hours=4:18 --target p_goal=0.9\n"
       "  salesim goalseek scenarios/nexacorp.yaml --plan baseline "
       "--lever prospecting.yield.top=0.3:1.2 \\\n      --target final_bookings_p50=10.8M --json fit.json\n"
       "  salesim goalseek scenarios/nexacorp.yaml --plan push-activity --largest "
-      "--lever 'hiring[0].count=0:30' --target 'cost<=7.2M'");
+      "--lever 'hiring[0].count=0:30' --target 'cost<=8M'");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
   cmd->add_option("--plan", a->plan, "The plan whose lever is moved")->required();
   cmd->add_option("--lever", a->lever, "KEY=LO:HI, the key and the interval to search")
