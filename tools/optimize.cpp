@@ -13,8 +13,9 @@
 namespace salesim::tools {
 namespace {
 
-// A bound's scale, so that constraint tolerances and violations are relative.
-double scale_of(double v) { return std::max(std::abs(v), 1e-9); }
+// A bound's scale, so that constraint tolerances and violations are relative to it; at least 1,
+// so a bound of 0 (profit>=0) or a small share (burnt_out_share<=0.05) is not blown up.
+double scale_of(double v) { return std::max(std::abs(v), 1.0); }
 
 class Search {
  public:
@@ -141,7 +142,10 @@ std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget) {
     u[i] = std::clamp((l.start - l.lo) / (l.hi - l.lo), 0.0, 1.0);
   }
   CobylaContext c{&s, &p, 1, 0, nullptr};
-  c.objective_scale = scale_of(s.at(unscale(u, p), "cobyla").figures[0].mean);
+  // The objective's scale: its size or its spread over paths (profit near 0 still moves by
+  // millions), at least 1 (a probability).
+  const sim::MeanSe f0 = s.at(unscale(u, p), "cobyla").figures[0];
+  c.objective_scale = std::max({std::abs(f0.mean), f0.se * std::sqrt(double(f0.n)), 1.0});
   nlopt::opt opt(nlopt::LN_COBYLA, unsigned(n));
   opt.set_lower_bounds(std::vector<double>(n, 0.0));
   opt.set_upper_bounds(std::vector<double>(n, 1.0));
