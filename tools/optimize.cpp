@@ -134,18 +134,24 @@ double cobyla_constraint(const std::vector<double>& u, std::vector<double>&, voi
   return cond.excess(cobyla_point(u, *d.c).figures[1 + d.i].mean) / scale_of(cond.value);
 }
 
-std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget) {
+// One COBYLA pass from x with a first step of `step` (a share of each interval), at most
+// `budget` calls. `objective_scale` is set on the first pass and kept for the next.
+std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
+                       const std::vector<double>& x, double step, double& objective_scale) {
   const std::size_t n = p.levers.size();
   std::vector<double> u(n);
   for (std::size_t i = 0; i < n; ++i) {
     const OptLever& l = p.levers[i];
-    u[i] = std::clamp((l.start - l.lo) / (l.hi - l.lo), 0.0, 1.0);
+    u[i] = std::clamp((x[i] - l.lo) / (l.hi - l.lo), 0.0, 1.0);
   }
   CobylaContext c{&s, &p, 1, 0, nullptr};
-  // The objective's scale: its size or its spread over paths (profit near 0 still moves by
-  // millions), at least 1 (a probability).
-  const sim::MeanSe f0 = s.at(unscale(u, p), "cobyla").figures[0];
-  c.objective_scale = std::max({std::abs(f0.mean), f0.se * std::sqrt(double(f0.n)), 1.0});
+  if (objective_scale == 0) {
+    // The objective's scale: its size or its spread over paths (profit near 0 still moves by
+    // millions), at least 1 (a probability).
+    const sim::MeanSe f0 = s.at(unscale(u, p), "cobyla").figures[0];
+    objective_scale = std::max({std::abs(f0.mean), f0.se * std::sqrt(double(f0.n)), 1.0});
+  }
+  c.objective_scale = objective_scale;
   nlopt::opt opt(nlopt::LN_COBYLA, unsigned(n));
   opt.set_lower_bounds(std::vector<double>(n, 0.0));
   opt.set_upper_bounds(std::vector<double>(n, 1.0));
@@ -156,9 +162,9 @@ std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget) {
     data.push_back({&c, i});
     opt.add_inequality_constraint(cobyla_constraint, &data.back(), 1e-6);
   }
-  // A quarter of each interval first; stop at a thousandth of it, or at the budget (calls at a
-  // point already run, such as a rounded whole number, cost nothing but count here).
-  opt.set_initial_step(0.25);
+  // Stop at a thousandth of each interval, or at the budget (calls at a point already run, such
+  // as a rounded whole number, cost nothing but count here).
+  opt.set_initial_step(step);
   opt.set_xtol_abs(1e-3);
   opt.set_maxeval(int(std::max<std::size_t>(budget, 1)));
   double value = 0;
@@ -233,7 +239,16 @@ OptResult maximize(const Evaluate& f, const OptProblem& p) {
       for (const OptLever& l : p.levers)
         if (l.integer) reserve = std::min<std::size_t>(reserve * 3, p.budget / 4);
     }
-    r.stop = run_cobyla(s, p, p.budget - reserve);
+    const std::size_t budget = p.budget - reserve;
+    std::vector<double> start;
+    for (const OptLever& l : p.levers) start.push_back(l.start);
+    double scale = 0;
+    // First steps of a quarter of each interval; then, while the budget allows, a finer pass
+    // from the best point: the sample surface is bumpy at the scale of a few paths, and a fresh
+    // simplex there often finds a little more.
+    r.stop = run_cobyla(s, p, budget, start, 0.25, scale);
+    if (s.evaluations() + p.levers.size() + 2 < budget)
+      r.stop = run_cobyla(s, p, budget - s.evaluations(), s.best().x, 0.05, scale);
     r.method = "COBYLA";
     if (any_integer) {
       run_rounding(s, p, reserve);
