@@ -98,6 +98,28 @@ TEST(Optimize, WholeNumberLeversByGridOrRounding) {
   for (const auto& pt : r.trace) EXPECT_EQ(pt.x[0], std::round(pt.x[0]));
 }
 
+TEST(Optimize, WholeNumberLocalSearchGoesOnWhileNeighboursAreBetter) {
+  // Profit rising in the whole number (to the end of its interval) beside a concave continuous
+  // lever: the search must walk the whole number all the way, not stop at one neighbour.
+  OptProblem p;
+  p.levers = {{0, 30, true, 2}, {0, 1, false, 0.9}};
+  p.budget = 60;
+  const auto r = maximize(planted([](auto& x) {
+                            return std::vector<double>{0.05 * x[0] - 400 * (x[1] - 0.5) * (x[1] - 0.5)};
+                          }),
+                          p);
+  EXPECT_EQ(r.best.x[0], 30);
+  EXPECT_NEAR(r.best.x[1], 0.5, 0.01);
+  EXPECT_LE(r.trace.size(), p.budget);
+  // COBYLA's own best stops short; the local search walks the rest, more than one step.
+  const tools::OptPoint* cobyla = nullptr;
+  for (const auto& pt : r.trace)
+    if (pt.stage == "cobyla" && (!cobyla || pt.figures[0].mean > cobyla->figures[0].mean))
+      cobyla = &pt;
+  ASSERT_NE(cobyla, nullptr);
+  EXPECT_LT(cobyla->x[0], 29);
+}
+
 TEST(Optimize, NoFeasiblePointIsReportedAsSuch) {
   OptProblem p;
   p.levers = {{0, 1, false, 0.5}};

@@ -156,12 +156,18 @@ int optimize(const OptimizeArgs& a) {
                        {"constraints_met_on_confirmation", true},
                        {"trace", nlohmann::json::array()}};
   for (const auto& c : pr.constraints) js["subject_to"].push_back(c.text());
-  for (std::size_t i = 0; i < levers.size(); ++i)
+  // A lever at an end of its interval: the optimum may lie beyond it.
+  std::vector<std::string> at_end(levers.size());
+  for (std::size_t i = 0; i < levers.size(); ++i) {
+    if (res.best.x[i] == pr.levers[i].lo) at_end[i] = "lower";
+    if (res.best.x[i] == pr.levers[i].hi) at_end[i] = "upper";
     js["levers"].push_back({{"key", levers[i].path},
                             {"lo", pr.levers[i].lo},
                             {"hi", pr.levers[i].hi},
                             {"as_written", levers[i].value},
-                            {"value", res.best.x[i]}});
+                            {"value", res.best.x[i]},
+                            {"at_end", at_end[i].empty() ? nlohmann::json() : nlohmann::json(at_end[i])}});
+  }
   for (std::size_t k = 0; k < pr.outcomes.size(); ++k) {
     const std::string& n = pr.outcomes[k].name;
     js["in_sample"][n] = {{"mean", in_sample.figures[k].mean}, {"se", in_sample.figures[k].se}};
@@ -242,6 +248,12 @@ int optimize(const OptimizeArgs& a) {
         "\nOptimism of {} (in-sample - confirmation): {}\nGain over the plan as written on the "
         "confirmation paths (paired): {}\n",
         pr.objective.name, outcome_text(pr.objective, optimism), outcome_text(pr.objective, gain));
+    for (std::size_t i = 0; i < levers.size(); ++i)
+      if (!at_end[i].empty())
+        std::cout << fmt::format(
+            "Note: {} is at the {} end of its interval; the optimum may lie beyond it (widen "
+            "the interval, if the key allows).\n",
+            levers[i].path, at_end[i]);
     if (!unmet.empty()) {
       std::string list;
       for (const auto& u : unmet) list += " " + u;

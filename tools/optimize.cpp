@@ -190,33 +190,51 @@ std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
   return stop;
 }
 
-// The whole-number levers' neighbours of the best point (each -1, 0, +1), nearest first, up to
-// `budget` new points.
+// A local search over the whole-number levers: the neighbours of the best point (each -1, 0,
+// +1), nearest first; from a better one, strides doubling along the same direction; then again
+// around the new best, until no neighbour is better or `budget` new points are spent. COBYLA
+// treats whole numbers as continuous and can stall on a rounding plateau.
 void run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
-  const std::vector<double> centre = s.best().x;
   std::vector<std::size_t> ints;
   for (std::size_t i = 0; i < p.levers.size(); ++i)
     if (p.levers[i].integer) ints.push_back(i);
-  std::vector<std::vector<double>> around;
   std::size_t combos = 1;
   for (std::size_t k = 0; k < ints.size() && combos < 100000; ++k) combos *= 3;
-  for (std::size_t m = 0; m < combos; ++m) {
-    std::vector<double> x = centre;
-    std::size_t code = m;
-    for (std::size_t i : ints) x[i] += double(int(code % 3) - 1), code /= 3;
-    around.push_back(s.fit(x));
-  }
-  auto moved = [&](const std::vector<double>& x) {
-    double d = 0;
-    for (std::size_t i : ints) d += std::abs(x[i] - centre[i]);
-    return d;
-  };
-  std::stable_sort(around.begin(), around.end(),
-                   [&](auto& a, auto& b) { return moved(a) < moved(b); });
   const std::size_t stop_at = s.evaluations() + budget;
-  for (const auto& x : around) {
-    if (s.evaluations() >= stop_at) break;
-    s.at(x, "rounding");
+  std::vector<double> centre;
+  while (s.evaluations() < stop_at && s.best().x != centre) {
+    centre = s.best().x;
+    std::vector<std::vector<double>> around;
+    for (std::size_t m = 0; m < combos; ++m) {
+      std::vector<double> x = centre;
+      std::size_t code = m;
+      for (std::size_t i : ints) x[i] += double(int(code % 3) - 1), code /= 3;
+      around.push_back(s.fit(x));
+    }
+    auto moved = [&](const std::vector<double>& x) {
+      double d = 0;
+      for (std::size_t i : ints) d += std::abs(x[i] - centre[i]);
+      return d;
+    };
+    std::stable_sort(around.begin(), around.end(),
+                     [&](auto& a, auto& b) { return moved(a) < moved(b); });
+    for (const auto& x : around) {
+      if (s.evaluations() >= stop_at) break;
+      s.at(x, "rounding");
+    }
+    // A better neighbour gives a direction: go on along it with doubling strides while that
+    // keeps improving, so a long climb does not cost one evaluation per unit.
+    const std::vector<double> from = s.best().x;
+    if (from == centre) break;
+    for (double stride = 2; s.evaluations() < stop_at; stride *= 2) {
+      std::vector<double> x = from;
+      for (std::size_t i : ints) x[i] += stride * (from[i] - centre[i]);
+      x = s.fit(x);
+      const std::vector<double> was = s.best().x;
+      if (x == was) break;  // clamped at the box's edge
+      s.at(x, "rounding");
+      if (s.best().x == was) break;
+    }
   }
 }
 
@@ -232,13 +250,8 @@ OptResult maximize(const Evaluate& f, const OptProblem& p) {
     r.method = "grid";
     r.stop = "every combination evaluated";
   } else {
-    // Room for the whole-number neighbours after COBYLA: 3^k of them, at most a quarter.
-    std::size_t reserve = 0;
-    if (any_integer) {
-      reserve = 1;
-      for (const OptLever& l : p.levers)
-        if (l.integer) reserve = std::min<std::size_t>(reserve * 3, p.budget / 4);
-    }
+    // A quarter of the budget for the local search over whole numbers after COBYLA.
+    const std::size_t reserve = any_integer ? std::max<std::size_t>(1, p.budget / 4) : 0;
     const std::size_t budget = p.budget - reserve;
     std::vector<double> start;
     for (const OptLever& l : p.levers) start.push_back(l.start);
