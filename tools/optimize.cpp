@@ -194,7 +194,7 @@ std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
 // +1), nearest first; from a better one, strides doubling along the same direction; then again
 // around the new best, until no neighbour is better or `budget` new points are spent. COBYLA
 // treats whole numbers as continuous and can stall on a rounding plateau.
-void run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
+std::string run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
   std::vector<std::size_t> ints;
   for (std::size_t i = 0; i < p.levers.size(); ++i)
     if (p.levers[i].integer) ints.push_back(i);
@@ -202,7 +202,9 @@ void run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
   for (std::size_t k = 0; k < ints.size() && combos < 100000; ++k) combos *= 3;
   const std::size_t stop_at = s.evaluations() + budget;
   std::vector<double> centre;
-  while (s.evaluations() < stop_at && s.best().x != centre) {
+  while (true) {
+    if (s.evaluations() >= stop_at) return "its share of the budget was spent";
+    if (s.best().x == centre) return "no whole-number neighbour is better";
     centre = s.best().x;
     std::vector<std::vector<double>> around;
     for (std::size_t m = 0; m < combos; ++m) {
@@ -225,7 +227,9 @@ void run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
     // A better neighbour gives a direction: go on along it with doubling strides while that
     // keeps improving, so a long climb does not cost one evaluation per unit.
     const std::vector<double> from = s.best().x;
-    if (from == centre) break;
+    if (from == centre)
+      return s.evaluations() >= stop_at ? "its share of the budget was spent"
+                                        : "no whole-number neighbour is better";
     for (double stride = 2; s.evaluations() < stop_at; stride *= 2) {
       std::vector<double> x = from;
       for (std::size_t i : ints) x[i] += stride * (from[i] - centre[i]);
@@ -264,7 +268,7 @@ OptResult maximize(const Evaluate& f, const OptProblem& p) {
       r.stop = run_cobyla(s, p, budget - s.evaluations(), s.best().x, 0.05, scale);
     r.method = "COBYLA";
     if (any_integer) {
-      run_rounding(s, p, reserve);
+      r.stop = "COBYLA: " + r.stop + "; whole numbers: " + run_rounding(s, p, reserve);
       r.method += " + rounding";
     }
   }
