@@ -291,6 +291,26 @@ TEST_F(OptimizeCli, TheWrittenPlanLoadsBackAndGivesTheReportedFigures) {
                    j["in_sample"]["cost"]["mean"].get<double>());
 }
 
+TEST_F(OptimizeCli, BoundsNoPointMeetsFailWithTheNearestAndWriteNoPlan) {
+  std::string out;
+  const auto js = dir / "f.json", plan = dir / "f.yaml";
+  EXPECT_EQ(shell(salesim("optimize " + test::example() +
+                          " --plan push-activity --paths 8 --evaluations 6 --lever "
+                          "prospecting.target_hours=8:20 --maximize profit --subject-to "
+                          "'cost<=1M' -o " + plan.string() + " --json " + js.string()),
+                  &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("no point evaluated meets every --subject-to bound; the nearest is at "
+                     "prospecting.target_hours="),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fs::exists(plan));
+  const json j = json::parse(test::read_file(js.string()));
+  EXPECT_FALSE(j["feasible"].get<bool>());
+  EXPECT_FALSE(j["constraints_met_on_confirmation"].get<bool>());
+}
+
 TEST_F(OptimizeCli, BadInputNamesTheOptionAndWhatWasExpected) {
   auto fails = [&](const std::string& args, const std::string& expect) {
     std::string out;

@@ -14,8 +14,8 @@
 #include "tools/lever_range.hpp"
 #include "tools/lever_runs.hpp"
 #include "tools/optimize.hpp"
+#include "tools/optimize_report.hpp"
 #include "tools/plan_yaml.hpp"
-#include "tools/table_file.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -112,112 +112,33 @@ int optimize(const OptimizeArgs& a) {
   confirm.progress = [&](std::size_t n, std::size_t done) {
     bar.update(op.budget * runs.paths() + n * confirm.paths() + done, total);
   };
-  const OptResult res = maximize(
+  OptimizeReport r;
+  r.file = sc.file, r.plan = a.plan, r.name = name, r.seed = sc.base.simulation.seed;
+  r.levers = pr.levers, r.objective = pr.objective, r.constraints = pr.constraints;
+  r.outcomes = pr.outcomes;
+  r.result = maximize(
       [&](const std::vector<double>& x) {
         std::vector<sim::MeanSe> f = runs.at(x).figures;
         f.resize(1 + pr.constraints.size());
         return f;
       },
       op);
-  const Point in_sample = runs.at(res.best.x);
-  const Point confirmed = confirm.at(res.best.x);
-  const Point written = confirm.as_written();
+  r.in_sample = runs.at(r.result.best.x);
+  r.confirmed = confirm.at(r.result.best.x);
+  r.written = confirm.as_written();
   bar.finish();
+  r.paths = runs.paths(), r.evaluations = runs.evaluations(), r.budget = op.budget;
+  r.confirm_paths = confirm.paths(), r.confirm_first = fresh.first_path;
+  finish_report(r);
 
-  // Optimism: how much the search's own paths flatter the optimum (blocks are independent).
-  const sim::MeanSe obj_in = in_sample.figures[0], obj_out = confirmed.figures[0];
-  const sim::MeanSe optimism{obj_in.mean - obj_out.mean,
-                             std::hypot(obj_in.se, obj_out.se), obj_out.n};
-  const sim::MeanSe gain = sim::paired_diff(written.first_column, confirmed.first_column);
-
-  std::vector<std::pair<std::string, double>> values;
-  for (std::size_t i = 0; i < levers.size(); ++i) values.emplace_back(levers[i].path, res.best.x[i]);
-
-  nlohmann::json js = {{"plan", a.plan},
-                       {"name", name},
-                       {"file", sc.file},
-                       {"seed", sc.base.simulation.seed},
-                       {"maximize", pr.objective.name},
-                       {"subject_to", nlohmann::json::array()},
-                       {"method", res.method},
-                       {"stop", res.stop},
-                       {"evaluations", runs.evaluations()},
-                       {"budget", op.budget},
-                       {"paths", runs.paths()},
-                       {"confirmation_paths", confirm.paths()},
-                       {"confirmation_first_path", fresh.first_path},
-                       {"feasible", res.best.feasible},
-                       {"levers", nlohmann::json::array()},
-                       {"in_sample", nlohmann::json::object()},
-                       {"confirmation", nlohmann::json::object()},
-                       {"as_written_confirmation", nlohmann::json::object()},
-                       {"optimism", {{"mean", optimism.mean}, {"se", optimism.se}}},
-                       {"gain_vs_as_written", {{"mean", gain.mean}, {"se", gain.se}}},
-                       {"constraints_met_on_confirmation", true},
-                       {"trace", nlohmann::json::array()}};
-  for (const auto& c : pr.constraints) js["subject_to"].push_back(c.text());
-  // A lever at an end of its interval: the optimum may lie beyond it.
-  std::vector<std::string> at_end(levers.size());
-  for (std::size_t i = 0; i < levers.size(); ++i) {
-    if (res.best.x[i] == pr.levers[i].lo) at_end[i] = "lower";
-    if (res.best.x[i] == pr.levers[i].hi) at_end[i] = "upper";
-    js["levers"].push_back({{"key", levers[i].path},
-                            {"lo", pr.levers[i].lo},
-                            {"hi", pr.levers[i].hi},
-                            {"as_written", levers[i].value},
-                            {"value", res.best.x[i]},
-                            {"at_end", at_end[i].empty() ? nlohmann::json() : nlohmann::json(at_end[i])}});
-  }
-  for (std::size_t k = 0; k < pr.outcomes.size(); ++k) {
-    const std::string& n = pr.outcomes[k].name;
-    js["in_sample"][n] = {{"mean", in_sample.figures[k].mean}, {"se", in_sample.figures[k].se}};
-    js["confirmation"][n] = {{"mean", confirmed.figures[k].mean}, {"se", confirmed.figures[k].se}};
-    js["as_written_confirmation"][n] = {{"mean", written.figures[k].mean},
-                                        {"se", written.figures[k].se}};
-  }
-  std::vector<std::string> unmet;
-  for (std::size_t i = 0; i < pr.constraints.size(); ++i)
-    if (!pr.constraints[i].met(confirmed.figures[1 + i].mean))
-      unmet.push_back(pr.constraints[i].text());
-  js["constraints_met_on_confirmation"] = unmet.empty();
-
-  Table trace;
-  for (std::size_t e = 0; e < res.trace.size(); ++e) {
-    const OptPoint& pt = res.trace[e];
-    nlohmann::json row = {{"evaluation", e + 1}, {"stage", pt.stage}, {"feasible", pt.feasible}};
-    Row cells{{"evaluation", double(e + 1)}, {"stage", pt.stage}};
-    for (std::size_t i = 0; i < levers.size(); ++i) {
-      row[levers[i].path] = pt.x[i];
-      cells.emplace_back(levers[i].path, pt.x[i]);
-    }
-    for (std::size_t k = 0; k < pt.figures.size(); ++k) {
-      const std::string& n = pr.outcomes[k].name;
-      row[n] = {{"mean", pt.figures[k].mean}, {"se", pt.figures[k].se}};
-      cells.emplace_back(n, pt.figures[k].mean);
-      cells.emplace_back(n + "_se", pt.figures[k].se);
-    }
-    cells.emplace_back("feasible", pt.feasible ? 1.0 : 0.0);
-    js["trace"].push_back(row);
-    trace.add(std::move(cells));
-  }
-
-  std::vector<std::string> header = {
-      fmt::format("salesim optimize: plan '{}' of {}, maximize {}{}", a.plan, sc.file,
-                  pr.objective.name, pr.constraints.empty() ? "" : " subject to"),
-  };
-  for (const auto& c : pr.constraints) header.back() += " " + c.text();
-  header.push_back(fmt::format("{} on {} paths (seed {}), {} evaluations; confirmation on paths "
-                               "{}..{}: {} = {}",
-                               res.method, runs.paths(), sc.base.simulation.seed,
-                               runs.evaluations(), fresh.first_path,
-                               fresh.first_path + confirm.paths() - 1, pr.objective.name,
-                               outcome_text(pr.objective, obj_out)));
-  header.push_back("Paste under `plans:` of the scenario file.");
-  if (res.best.feasible) {
+  if (r.result.best.feasible) {
+    std::vector<std::pair<std::string, double>> values;
+    for (std::size_t i = 0; i < levers.size(); ++i)
+      values.emplace_back(levers[i].path, r.result.best.x[i]);
     std::string note = fmt::format("Optimised by salesim optimize: maximize {}", pr.objective.name);
     for (std::size_t i = 0; i < pr.constraints.size(); ++i)
       note += (i ? ", " : " subject to ") + pr.constraints[i].text();
-    const PlanYaml y = plan_yaml(sc, a.plan, values, name, header, note + ".");
+    const PlanYaml y = plan_yaml(sc, a.plan, values, name, report_header(r), note + ".");
     sim::write_text_atomically(a.output, y.text);
     for (const auto& l : y.top_level_edits)
       std::cerr << fmt::format(
@@ -225,63 +146,17 @@ int optimize(const OptimizeArgs& a) {
           "under `plans:` cannot override; {} says what to edit by hand\n",
           l, a.output);
   }
-  if (!a.json.empty()) sim::write_text_atomically(a.json, js.dump(2) + "\n");
-  if (!a.csv.empty()) sim::write_text_atomically(a.csv, trace.csv());
+  if (!a.json.empty()) sim::write_text_atomically(a.json, report_json(r).dump(2) + "\n");
+  if (!a.csv.empty()) sim::write_text_atomically(a.csv, trace_table(r).csv());
 
   if (!a.quiet) {
-    std::cout << header[0] << "\n" << header[1] << "\n";
-    std::cout << fmt::format("Stopped: {}\n\n", res.stop);
-    for (std::size_t i = 0; i < levers.size(); ++i)
-      std::cout << fmt::format("  {} = {}   (as written {}; searched [{}, {}])\n", levers[i].path,
-                               lever_text(res.best.x[i]), lever_text(levers[i].value),
-                               lever_text(pr.levers[i].lo), lever_text(pr.levers[i].hi));
-    std::cout << fmt::format("\n  {:<22} {:>24} {:>24} {:>24}\n", "figure", "in-sample",
-                             "confirmation", "as written (confirm.)");
-    for (std::size_t k = 0; k < pr.outcomes.size(); ++k) {
-      const Outcome& o = pr.outcomes[k];
-      std::cout << fmt::format("  {:<22} {:>24} {:>24} {:>24}\n", o.name,
-                               outcome_text(o, in_sample.figures[k]),
-                               outcome_text(o, confirmed.figures[k]),
-                               outcome_text(o, written.figures[k]));
-    }
-    std::cout << fmt::format(
-        "\nOptimism of {} (in-sample - confirmation): {}\nGain over the plan as written on the "
-        "confirmation paths (paired): {}\n",
-        pr.objective.name, outcome_text(pr.objective, optimism), outcome_text(pr.objective, gain));
-    for (std::size_t i = 0; i < levers.size(); ++i)
-      if (!at_end[i].empty())
-        std::cout << fmt::format(
-            "Note: {} is at the {} end of its interval; the optimum may lie beyond it (widen "
-            "the interval, if the key allows).\n",
-            levers[i].path, at_end[i]);
-    if (!unmet.empty()) {
-      std::string list;
-      for (const auto& u : unmet) list += " " + u;
-      std::cout << fmt::format(
-          "Warning: on the confirmation paths the optimum misses{}: the bound binds, and on "
-          "other paths the figure falls on its other side (raise --paths, or tighten the bound "
-          "by a standard error or two)\n",
-          list);
-    }
-    if (res.best.feasible) std::cout << "Wrote " << a.output << "\n";
+    print_report(r, std::cout);
+    if (r.result.best.feasible) std::cout << "Wrote " << a.output << "\n";
     for (const auto& f : {a.json, a.csv})
       if (!f.empty()) std::cout << "Wrote " << f << "\n";
   }
-  if (!res.best.feasible) {
-    std::string list;
-    for (std::size_t i = 0; i < pr.constraints.size(); ++i)
-      list += fmt::format(" {} (there {:.6g});", pr.constraints[i].text(),
-                          res.best.figures[1 + i].mean);
-    std::cerr << fmt::format(
-        "salesim: no point evaluated meets every --subject-to bound; the nearest is at{}:{} no "
-        "plan written (widen the levers' intervals or loosen the bounds)\n",
-        [&] {
-          std::string s;
-          for (std::size_t i = 0; i < levers.size(); ++i)
-            s += fmt::format(" {}={}", levers[i].path, lever_text(res.best.x[i]));
-          return s;
-        }(),
-        list);
+  if (!r.result.best.feasible) {
+    std::cerr << "salesim: " << infeasible_message(r) << "\n";
     return 1;
   }
   return 0;
