@@ -19,36 +19,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using test::shell;
 
-// A small scenario with every list at the top level and in a later plan.
-const char* kLists = R"(salesim: 2
-name: lists
-simulation: {horizon_weeks: 20, paths: 64, seed: 7}
-goal: {revenue: 1000000}
-team:
-  reps: 6
-  managers: 1
-  skills: {a: {mean: 0.5, sd: 0.1}, b: {mean: 0.4, sd: 0.1}}
-pipeline:
-  deal_size: {mean: 20000, cv: 0.5}
-  stages:
-    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
-    - {name: close, skill: b, hours: 2, exit_rate: 0.4, conversion: {floor: 0.4, top: 0.7}, stale_loss: 0.03, initial_per_rep: 2}
-hiring: [{week: 3, count: 2}]
-training:
-  - {name: base-course, start_week: 2, weeks: 2, hours_per_week: 2, efficacy: 0.2, cost_per_person: 500}
-programs:
-  - {kind: alignment, start_week: 2, alignment: 0.6, hours_per_rep: 2, cost: 1000}
-plans:
-  - name: baseline
-  - name: more
-    hiring: [{week: 4, count: 3}, {week: 8, count: 1}]
-    training:
-      - {name: deep, start_week: 5, weeks: 3, hours_per_week: 3, efficacy: 0.4, cost_per_person: 900}
-    programs:
-      - {kind: coach_the_coaches, start_week: 3, manager_coaching_skill: 0.7, cost: 5000}
-      - {kind: profiling, start_week: 4, awareness: 0.5, cost_per_person: 100}
-      - {kind: coaching_policy, start_week: 6, hours_per_rep: 1.5}
-)";
+using test::kLists;
 
 std::string error_of(const Scenario& sc, const std::string& plan, const std::string& key) {
   try {

@@ -29,6 +29,16 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
+void add_run_options(CLI::App* cmd, std::size_t& paths, std::optional<std::uint64_t>& seed,
+                     int& threads, const std::string& paths_help) {
+  cmd->add_option("--paths", paths, paths_help)
+      ->transform(whole_count())
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  cmd->add_option("--seed", seed, "Seed (default: the file's simulation.seed)")
+      ->check(seed_number());
+  cmd->add_option("--threads", threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+}
+
 Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> seed) {
   Scenario sc = load_scenario_file(file);
   if (seed) {

@@ -33,6 +33,12 @@ void add_sweep_command(CLI::App& app, Commands& commands);
 void add_sensitivity_command(CLI::App& app, Commands& commands);
 void add_batch_command(CLI::App& app, Commands& commands);
 void add_upgrade_command(CLI::App& app, Commands& commands);
+void add_goalseek_command(CLI::App& app, Commands& commands);
+void add_optimize_command(CLI::App& app, Commands& commands);
+
+// --paths (with `paths_help`), --seed and --threads, as every command that runs paths has them.
+void add_run_options(CLI::App* cmd, std::size_t& paths, std::optional<std::uint64_t>& seed,
+                     int& threads, const std::string& paths_help);
 
 // "a,b,,c" -> {a, b, c}
 std::vector<std::string> split_list(const std::string& s);

@@ -127,12 +127,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
       "  salesim run scenarios/nexacorp.yaml --plans baseline,targeted-effectiveness -o "
       "results.h5");
   run->add_option("file", ra->file, "Scenario file (YAML)")->required();
-  run->add_option("--paths", ra->paths, "Paths per plan (default: the file's simulation.paths)")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  run->add_option("--seed", ra->seed, "Seed (default: the file's simulation.seed)")
-      ->check(seed_number());
-  run->add_option("--threads", ra->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  add_run_options(run, ra->paths, ra->seed, ra->threads,
+                  "Paths per plan (default: the file's simulation.paths)");
   run->add_option("--plans", ra->plans, "Comma-separated plans to run; the first is the baseline");
   run->add_option("-o,--output", ra->h5, "Write results to this HDF5 file");
   auto* report = run->add_option("--report", ra->report,

@@ -269,12 +269,8 @@ void add_sensitivity_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--csv", a->csv, "Write the ranked table as CSV");
   cmd->add_option("--json", a->json, "Write the ranked table with standard errors as JSON");
   cmd->add_option("--xlsx", a->xlsx, "Write the ranked table as an Excel workbook");
-  cmd->add_option("--paths", a->paths, "Paths per run (default: the file's simulation.paths)")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)")
-      ->check(seed_number());
-  cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  add_run_options(cmd, a->paths, a->seed, a->threads,
+                  "Paths per run (default: the file's simulation.paths)");
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return sensitivity(*a); }});
 }

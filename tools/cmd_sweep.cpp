@@ -115,7 +115,7 @@ int sweep(const SweepArgs& a) {
   };
 
   // The plan as written: every point is compared with it, path by path.
-  const VariantResult base = run_variant(scenario_with_plan_values(sc, a.plan, {}), st);
+  const VariantResult base = run_variant(plan_variant(sc, a.plan, {}), st);
   ++runs_done;
   Table table;
   std::vector<std::size_t> unmet;
@@ -125,7 +125,7 @@ int sweep(const SweepArgs& a) {
       values.emplace_back(factors[j].name, points[i][j]);
     Scenario variant;
     try {
-      variant = scenario_with_plan_values(sc, a.plan, values);
+      variant = plan_variant(sc, a.plan, values);
     } catch (const ScenarioError& e) {
       std::string at;
       for (const auto& [k, v] : values) at += fmt::format(" {}={}", k, level_text(v));
@@ -218,12 +218,8 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--metric", a->metric,
                   "p_goal, final_bookings or profit: compared with the plan as written and used "
                   "by --target-se (default: p_goal when there is a goal)");
-  cmd->add_option("--paths", a->paths, "Paths per point (default: the file's simulation.paths)")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
-  cmd->add_option("--seed", a->seed, "Seed (default: the file's simulation.seed)")
-      ->check(seed_number());
-  cmd->add_option("--threads", a->threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  add_run_options(cmd, a->paths, a->seed, a->threads,
+                  "Paths per point (default: the file's simulation.paths)");
   cmd->add_option("--target-se", a->target_se,
                   "Add paths at each point until the metric's standard error is at most this")
       ->check(finite_number())

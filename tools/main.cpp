@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   tools::add_sensitivity_command(app, commands);
   tools::add_batch_command(app, commands);
   tools::add_upgrade_command(app, commands);
+  tools::add_goalseek_command(app, commands);
+  tools::add_optimize_command(app, commands);
 
   try {
     app.parse(argc, argv);

@@ -26,15 +26,12 @@ OneAtATime one_at_a_time(const Scenario& sc, const std::string& plan,
   auto run = [&](const std::vector<std::pair<std::string, double>>& values) {
     Scenario variant;
     try {
-      variant = scenario_with_plan_values(sc, plan, values);
+      variant = plan_variant(sc, plan, values);
     } catch (const ScenarioError& e) {
       throw Invalid{fmt::format(
           "{} = {} makes an invalid scenario (try a smaller --delta or leave this key out): {}",
           values.front().first, values.front().second, e.what())};
     }
-    // The variant is read back from the file's text: keep a seed given on the command line.
-    variant.base.simulation.seed = sc.base.simulation.seed;
-    for (auto& p : variant.plans) p.params.simulation.seed = sc.base.simulation.seed;
     PlanResult r = run_variant(variant, st).result;
     ++runs_done;
     return r;

@@ -4,10 +4,20 @@
 
 #include <cmath>
 
+#include "models/plan_edit.hpp"
 #include "sim/stats.hpp"
 #include "tools/cli.hpp"
 
 namespace salesim::tools {
+
+Scenario plan_variant(const Scenario& sc, const std::string& plan,
+                      const std::vector<std::pair<std::string, double>>& values,
+                      const std::optional<std::string>& name) {
+  Scenario variant = scenario_with_plan_values(sc, plan, values, name);
+  variant.base.simulation.seed = sc.base.simulation.seed;
+  for (auto& p : variant.plans) p.params.simulation.seed = sc.base.simulation.seed;
+  return variant;
+}
 
 VariantResult run_variant(const Scenario& variant, const StudySettings& s) {
   VariantResult v;

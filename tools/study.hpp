@@ -22,6 +22,13 @@ struct VariantResult {
   PrecisionResult precision;  // when target_se was given
 };
 
+// `sc` with only `plan`, its keys set to `values` (models/plan_edit.hpp), keeping the seed of
+// `sc` (which may come from --seed: the variant is read back from the file's text). Throws
+// ScenarioError when the values make an invalid scenario.
+Scenario plan_variant(const Scenario& sc, const std::string& plan,
+                      const std::vector<std::pair<std::string, double>>& values,
+                      const std::optional<std::string>& name = std::nullopt);
+
 // Runs the only plan of `variant`. With a target, paths are added until the metric's standard
 // error reaches it; when the limit comes first, precision.met is false.
 VariantResult run_variant(const Scenario& variant, const StudySettings& s);

@@ -1,0 +1,226 @@
+// Goal-seek: bisection on synthetic figures with known answers (continuous, whole numbers,
+// unreachable, not monotone), and `salesim goalseek` end to end: agreement with a brute-force
+// sweep of the same lever on the same paths, a closed-form answer, bad input, thread counts.
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+#include "tools/goalseek.hpp"
+
+namespace salesim {
+namespace {
+
+using nlohmann::json;
+using test::shell;
+using tools::Condition;
+using tools::goal_seek;
+using tools::GoalSeekSettings;
+
+Condition at_least(double v) {
+  Condition c;
+  c.value = v;
+  return c;
+}
+
+tools::Probe exact(std::function<double(double)> f) {
+  return [f](double x) { return sim::MeanSe{f(x), 0.01, 100}; };
+}
+
+TEST(GoalSeek, ContinuousLeverWithinTheTolerance) {
+  GoalSeekSettings s{0, 10, false, false, 1e-3};
+  const auto r = goal_seek(exact([](double x) { return 2 * x; }), at_least(7.3), s);
+  ASSERT_TRUE(r.reachable);
+  EXPECT_GE(2 * r.value, 7.3);  // the answer reaches the target
+  EXPECT_NEAR(r.value, 3.65, 1e-3);
+  ASSERT_TRUE(r.neighbour);
+  EXPECT_LT(2 * *r.neighbour, 7.3);  // one step below does not
+  EXPECT_LE(r.value - *r.neighbour, 1e-3 * (1 + 1e-9));
+  EXPECT_TRUE(r.monotone_note.empty());
+  EXPECT_LE(r.steps.size(), 5u + 12u);  // a scan and about log2(2.5 / 0.001) halvings
+
+  // The largest value at which a falling figure still reaches it.
+  s.largest = true;
+  const auto l = goal_seek(exact([](double x) { return 10 - x; }), at_least(4), s);
+  ASSERT_TRUE(l.reachable);
+  EXPECT_NEAR(l.value, 6, 1e-3);
+  EXPECT_GE(10 - l.value, 4);
+}
+
+TEST(GoalSeek, WholeNumberLeverGivesTheExactWholeNumber) {
+  GoalSeekSettings s{0, 20, true};
+  std::vector<double> probed;
+  const auto r = goal_seek(
+      [&](double x) {
+        probed.push_back(x);
+        return sim::MeanSe{x * x, 0, 1};
+      },
+      at_least(50), s);
+  ASSERT_TRUE(r.reachable);
+  EXPECT_EQ(r.value, 8);  // 64 >= 50 > 49
+  EXPECT_EQ(*r.neighbour, 7);
+  EXPECT_EQ(r.achieved.mean, 64);
+  for (double x : probed) EXPECT_EQ(x, std::round(x));
+
+  s.largest = true;
+  const auto l = goal_seek(exact([](double x) { return 100 - x * x; }), at_least(50), s);
+  EXPECT_EQ(l.value, 7);  // 51 >= 50 > 36
+
+  // A short interval is scanned whole.
+  GoalSeekSettings few{2, 5, true};
+  EXPECT_EQ(goal_seek(exact([](double x) { return x; }), at_least(3.5), few).steps.size(), 4u);
+  // Reached at the start of the interval.
+  EXPECT_EQ(goal_seek(exact([](double x) { return x; }), at_least(-1), s).value, 20);
+  s.largest = false;
+  EXPECT_EQ(goal_seek(exact([](double x) { return x; }), at_least(-1), s).value, 0);
+}
+
+TEST(GoalSeek, UnreachableTargetGivesTheBestValueReached) {
+  GoalSeekSettings s{0, 10, false};
+  const auto r = goal_seek(exact([](double x) { return x; }), at_least(20), s);
+  EXPECT_FALSE(r.reachable);
+  EXPECT_EQ(r.value, 10);
+  EXPECT_EQ(r.achieved.mean, 10);
+  // An upper bound (cost <= ...) that every value exceeds: the cheapest point is the best.
+  Condition at_most = at_least(-5);
+  at_most.at_least = false;
+  const auto c = goal_seek(exact([](double x) { return x; }), at_most, s);
+  EXPECT_FALSE(c.reachable);
+  EXPECT_EQ(c.value, 0);
+}
+
+TEST(GoalSeek, NotesAFigureThatIsNotMonotone) {
+  GoalSeekSettings s{0, 4, false};
+  // Rises, dips at 2, rises again: the scan sees the dip.
+  const auto r = goal_seek(exact([](double x) { return x == 2 ? 0.0 : x; }), at_least(3.5), s);
+  ASSERT_TRUE(r.reachable);
+  EXPECT_NE(r.monotone_note.find("not monotone"), std::string::npos) << r.monotone_note;
+  const auto m = goal_seek(exact([](double x) { return x; }), at_least(3.5), s);
+  EXPECT_TRUE(m.monotone_note.empty());
+}
+
+struct GoalSeekCli : test::FolderTest {
+  GoalSeekCli() : FolderTest("goalseek") {}
+  json seek(const std::string& args, int expect = 0) {
+    const auto js = dir / "g.json";
+    std::string out;
+    EXPECT_EQ(shell(salesim("goalseek " + test::example() + " --quiet --json " + js.string() +
+                            " " + args),
+                    &out),
+              expect)
+        << out;
+    return json::parse(test::read_file(js.string()));
+  }
+};
+
+TEST_F(GoalSeekCli, AgreesWithABruteForceSweepOfTheSameLever) {
+  // The sweep: every hiring count 0..12 on the same 64 paths.
+  const auto h5 = dir / "s.h5", csv = dir / "s.csv";
+  std::string out;
+  ASSERT_EQ(shell(salesim("sweep " + test::example() +
+                          " --plan push-activity --paths 64 --quiet --vary 'hiring[0].count=0:12:1' "
+                          "-o " + h5.string() + " --csv " + csv.string()),
+                &out),
+            0)
+      << out;
+  std::vector<double> bookings;  // by count
+  std::stringstream in(test::read_file(csv.string()));
+  std::string line, cell;
+  std::getline(in, line);
+  std::size_t col = 0, i = 0;
+  for (std::stringstream h(line); std::getline(h, cell, ','); ++i)
+    if (cell == "final_bookings_mean") col = i;
+  ASSERT_GT(col, 0u);
+  while (std::getline(in, line)) {
+    std::stringstream r(line);
+    for (std::size_t j = 0; std::getline(r, cell, ','); ++j)
+      if (j == col) bookings.push_back(std::stod(cell));
+  }
+  ASSERT_EQ(bookings.size(), 13u);
+  // A target between the figures at 6 and 7 hires.
+  const double target = (bookings[6] + bookings[7]) / 2;
+  std::size_t brute = 0;
+  while (brute < bookings.size() && bookings[brute] < target) ++brute;
+  const json j = seek("--plan push-activity --paths 64 --lever 'hiring[0].count=0:12' --target " +
+                      fmt::format("final_bookings_mean={:.2f}", target));
+  EXPECT_TRUE(j["reachable"].get<bool>());
+  EXPECT_NEAR(j["value"].get<double>(), double(brute), 1.0);
+  EXPECT_EQ(j["value"].get<double>(), std::round(j["value"].get<double>()));
+  EXPECT_GE(j["achieved"].get<double>(), target);
+  EXPECT_GT(j["achieved_se"].get<double>(), 0);
+  EXPECT_EQ(j["metric"], "final_bookings_mean");
+  EXPECT_LE(j["evaluations"].get<int>(), 13);
+  for (const auto& p : j["points"])
+    EXPECT_EQ(p["value"].get<double>(), std::round(p["value"].get<double>()));
+}
+
+TEST_F(GoalSeekCli, DealSizeScalesBookingsSoTheAnswerIsInClosedForm) {
+  // With common random numbers every won deal scales with deal_size.mean, so final bookings are
+  // proportional to it: 1.25 x the bookings at 32000 needs a mean of 40000.
+  const json base = seek("--plan baseline --paths 64 --lever pipeline.deal_size.mean=32000:33000 "
+                         "--target final_bookings_mean=1");
+  const double b = base["achieved"].get<double>();
+  ASSERT_EQ(base["value"].get<double>(), 32000);
+  const json j = seek("--plan baseline --paths 64 --lever pipeline.deal_size.mean=20000:60000 "
+                      "--tolerance 1 --target " +
+                      fmt::format("final_bookings_mean={:.6f}", 1.25 * b));
+  ASSERT_TRUE(j["reachable"].get<bool>());
+  EXPECT_NEAR(j["value"].get<double>(), 40000, 1.5);
+  EXPECT_TRUE(j["monotone"].get<bool>());
+}
+
+TEST_F(GoalSeekCli, UnreachableTargetSaysSoWithTheBest) {
+  std::string out;
+  ASSERT_EQ(shell(salesim("goalseek " + test::example() +
+                          " --plan push-activity --paths 32 --lever 'hiring[0].count=0:4' "
+                          "--target final_bookings_p50=1000M"),
+                &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("Not reachable in [0, 4]"), std::string::npos) << out;
+  const json j = seek("--plan push-activity --paths 32 --lever 'hiring[0].count=0:4' "
+                      "--target final_bookings_p50=1000M");
+  EXPECT_FALSE(j["reachable"].get<bool>());
+  EXPECT_EQ(j["target"].get<double>(), 1e9);
+  EXPECT_EQ(j["evaluations"].get<int>(), 5);
+}
+
+TEST_F(GoalSeekCli, SameAnswerForAnyThreadCount) {
+  const std::string args =
+      "--plan push-activity --paths 96 --lever prospecting.target_hours=8:24 "
+      "--target p_checkpoint:Q2=0.5";
+  const json one = seek(args + " --threads 1"), two = seek(args + " --threads 2");
+  EXPECT_EQ(one.dump(), two.dump());
+  EXPECT_EQ(one["metric"], "p_checkpoint:Q2");
+}
+
+TEST_F(GoalSeekCli, BadLeverOrTargetNamesTheKeyAndWhatWasExpected) {
+  auto fails = [&](const std::string& args, const std::string& expect) {
+    std::string out;
+    EXPECT_EQ(shell(salesim("goalseek " + test::example() + " --plan push-activity --paths 8 " +
+                            args),
+                    &out),
+              2)
+        << args;
+    EXPECT_NE(out.find(expect), std::string::npos) << args << "\n" << out;
+  };
+  const std::string t = " --target p_goal=0.8";
+  fails("--lever 'hiring[3].count=0:5'" + t, "hiring[3]");
+  fails("--lever 'hiring[0].count=0.5:5'" + t, "is not a whole number");
+  fails("--lever prospecting.target_hours=30:10" + t, "LO 30 is not below HI 10");
+  fails("--lever prospecting.target_hours=8" + t, "expected KEY=LO:HI");
+  fails("--lever prospecting.target_hours=-5:10" + t, "outside the key's range");
+  fails("--lever prospecting.target_hourz=8:20" + t, "did you mean 'prospecting.target_hours'");
+  fails("--lever prospecting.target_hours=8:20 --target p_gaol=0.8", "did you mean 'p_goal'");
+  fails("--lever prospecting.target_hours=8:20 --target p_goal=1.5", "a probability");
+  fails("--lever prospecting.target_hours=8:20 --target p_checkpoint:Q9=0.5", "Q1, Q2, Q3");
+  fails("--lever prospecting.target_hours=8:20 --target final_bookings_p50=lots",
+        "is not a number");
+  fails("--lever prospecting.target_hours=8:20 --target p_goal", "expected METRIC=VALUE");
+}
+
+}  // namespace
+}  // namespace salesim

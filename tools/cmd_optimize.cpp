@@ -1,0 +1,212 @@
+// `salesim optimize`: which plan gets there at least cost. Levers of one plan chosen to maximise
+// a figure subject to bounds on others, on a fixed block of paths (tools/optimize.hpp), then
+// confirmed on fresh paths; writes the optimised plan ready to paste under `plans:`.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "sim/atomic_file.hpp"
+#include "sim/progress.hpp"
+#include "tools/cli.hpp"
+#include "tools/lever_range.hpp"
+#include "tools/lever_runs.hpp"
+#include "tools/optimize.hpp"
+#include "tools/optimize_report.hpp"
+#include "tools/plan_yaml.hpp"
+
+namespace salesim::tools {
+namespace {
+
+struct OptimizeArgs {
+  std::string file, plan, maximize, output, name, json, csv;
+  std::vector<std::string> levers, subject_to;
+  std::size_t evaluations = 60, paths = 0, confirm_paths = 0;
+  std::optional<std::uint64_t> seed;
+  int threads = 0;
+  bool quiet = false;
+};
+
+struct Problem {
+  std::vector<LeverRange> levers;
+  Outcome objective;
+  std::vector<Condition> constraints;
+  std::vector<Outcome> outcomes;  // objective, constraints, then the headline figures
+};
+
+Problem read_problem(const Scenario& sc, const OptimizeArgs& a) {
+  Problem p;
+  for (const auto& text : a.levers) {
+    p.levers.push_back(parse_lever_range(sc, a.plan, text, "--lever"));
+    for (std::size_t i = 0; i + 1 < p.levers.size(); ++i)
+      if (p.levers[i].lever.path == p.levers.back().lever.path)
+        throw BadInput(fmt::format("--lever {}: given twice", p.levers.back().lever.path));
+  }
+  try {
+    p.objective = parse_outcome(a.maximize, sc);
+  } catch (const std::invalid_argument& e) {
+    throw BadInput(fmt::format("--maximize {}", e.what()));
+  }
+  if (!p.objective.higher_is_better || p.objective.quantile)
+    throw BadInput(fmt::format(
+        "--maximize {}: expected profit, p_goal or final_bookings_mean (a figure that is better "
+        "higher and a mean); bound the others with --subject-to, as in \"cost<=7.2M\"",
+        a.maximize));
+  for (const auto& text : a.subject_to) try {
+      p.constraints.push_back(parse_condition(text, sc, false));
+    } catch (const std::invalid_argument& e) {
+      throw BadInput(fmt::format("--subject-to {}", e.what()));
+    }
+  p.outcomes.push_back(p.objective);
+  for (const auto& c : p.constraints) p.outcomes.push_back(c.outcome);
+  for (const char* extra : {"p_goal", "final_bookings_mean", "profit", "cost"}) {
+    if (std::string(extra) == "p_goal" && !sc.base.goal.revenue) continue;
+    bool have = false;
+    for (const auto& o : p.outcomes) have = have || o.name == extra;
+    if (!have) p.outcomes.push_back(parse_outcome(extra, sc));
+  }
+  return p;
+}
+
+int optimize(const OptimizeArgs& a) {
+  const Scenario sc = load_with_seed(a.file, a.seed);
+  announce(sc);
+  check_plan_names(sc, {a.plan}, "--plan");
+  for (const auto& f : {a.output, a.json, a.csv}) require_parent_folder(f);
+  const Problem pr = read_problem(sc, a);
+  const std::string name = a.name.empty() ? a.plan + "-optimised" : a.name;
+  for (const auto& p : sc.plans)
+    if (p.name == name)
+      throw BadInput(fmt::format("--name {}: the file already has a plan of this name; give "
+                                 "another with --name",
+                                 name));
+
+  std::vector<Lever> levers;
+  OptProblem op;
+  for (const LeverRange& l : pr.levers) {
+    levers.push_back(l.lever);
+    const double start =
+        std::isnan(l.lever.value) ? (l.lo + l.hi) / 2 : std::clamp(l.lever.value, l.lo, l.hi);
+    op.levers.push_back({l.lo, l.hi, l.integer(), start});
+  }
+  op.constraints = pr.constraints;
+  op.budget = a.evaluations;
+
+  RunSettings saa;
+  saa.paths = a.paths;
+  saa.threads = a.threads;
+  LeverRuns runs(sc, a.plan, levers, pr.outcomes, saa);
+  RunSettings fresh = saa;
+  fresh.paths = a.confirm_paths ? a.confirm_paths : runs.paths();
+  fresh.first_path = runs.paths();  // the next block of path indices: draws the search never saw
+  LeverRuns confirm(sc, a.plan, levers, pr.outcomes, fresh);
+  check_run_memory(sc, std::max(runs.paths(), confirm.paths()), 1, "optimize", false);
+
+  const std::size_t total = op.budget * runs.paths() + 2 * confirm.paths();
+  sim::Progress bar("optimize", total, !a.quiet);
+  runs.progress = [&](std::size_t n, std::size_t done) {
+    bar.update(std::min(n * runs.paths() + done, op.budget * runs.paths()), total);
+  };
+  confirm.progress = [&](std::size_t n, std::size_t done) {
+    bar.update(op.budget * runs.paths() + n * confirm.paths() + done, total);
+  };
+  OptimizeReport r;
+  r.file = sc.file, r.plan = a.plan, r.name = name, r.seed = sc.base.simulation.seed;
+  r.levers = pr.levers, r.objective = pr.objective, r.constraints = pr.constraints;
+  r.outcomes = pr.outcomes;
+  r.result = maximize(
+      [&](const std::vector<double>& x) {
+        std::vector<sim::MeanSe> f = runs.at(x).figures;
+        f.resize(1 + pr.constraints.size());
+        return f;
+      },
+      op);
+  r.in_sample = runs.at(r.result.best.x);
+  r.confirmed = confirm.at(r.result.best.x);
+  r.written = confirm.as_written();
+  bar.finish();
+  r.paths = runs.paths(), r.evaluations = runs.evaluations(), r.budget = op.budget;
+  r.confirm_paths = confirm.paths(), r.confirm_first = fresh.first_path;
+  finish_report(r);
+
+  if (r.result.best.feasible) {
+    std::vector<std::pair<std::string, double>> values;
+    for (std::size_t i = 0; i < levers.size(); ++i)
+      values.emplace_back(levers[i].path, r.result.best.x[i]);
+    std::string note = fmt::format("Optimised by salesim optimize: maximize {}", pr.objective.name);
+    for (std::size_t i = 0; i < pr.constraints.size(); ++i)
+      note += (i ? ", " : " subject to ") + pr.constraints[i].text();
+    const PlanYaml y = plan_yaml(sc, a.plan, values, name, report_header(r), note + ".");
+    sim::write_text_atomically(a.output, y.text);
+    for (const auto& l : y.top_level_edits)
+      std::cerr << fmt::format(
+          "salesim: warning: the optimum changes the file's top-level `{}` list, which a plan "
+          "under `plans:` cannot override; {} says what to edit by hand\n",
+          l, a.output);
+  }
+  if (!a.json.empty()) sim::write_text_atomically(a.json, report_json(r).dump(2) + "\n");
+  if (!a.csv.empty()) sim::write_text_atomically(a.csv, trace_table(r).csv());
+
+  if (!a.quiet) {
+    print_report(r, std::cout);
+    if (r.result.best.feasible) std::cout << "Wrote " << a.output << "\n";
+    for (const auto& f : {a.json, a.csv})
+      if (!f.empty()) std::cout << "Wrote " << f << "\n";
+  }
+  if (!r.result.best.feasible) {
+    std::cerr << "salesim: " << infeasible_message(r) << "\n";
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+void add_optimize_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<OptimizeArgs>();
+  auto* cmd = app.add_subcommand(
+      "optimize", "Choose a plan's levers to maximise a figure subject to bounds on others");
+  cmd->footer(
+      "Sample average approximation: every point runs on the same block of paths (common random\n"
+      "numbers), searched with NLopt's COBYLA (constraints included) over the levers' box;\n"
+      "whole-number levers are rounded and their neighbours tried at the end (all whole-number\n"
+      "levers with a grid within --evaluations: the whole grid). The optimum is then run on\n"
+      "fresh paths (the next block of path indices) with the plan as written: the figures there,\n"
+      "with standard errors, and the optimism (in-sample - confirmation) are reported.\n"
+      "Writes the optimised plan (-o) as YAML ready to paste under `plans:`.\n"
+      "Examples:\n"
+      "  salesim optimize scenarios/nexacorp.yaml --plan push-activity "
+      "--lever 'hiring[0].count=0:15' \\\n      --lever prospecting.target_hours=8:20 "
+      "--maximize profit --subject-to 'p_goal>=0.5' -o best.yaml\n"
+      "  salesim optimize scenarios/nexacorp.yaml --plan targeted-effectiveness --maximize p_goal "
+      "\\\n      --lever org.coaching_hours_per_rep=0.5:2 --subject-to 'cost<=7.2M' "
+      "--evaluations 40 -o coach.yaml --json trace.json --csv trace.csv");
+  cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
+  cmd->add_option("--plan", a->plan, "The plan whose levers are chosen")->required();
+  cmd->add_option("--lever", a->levers, "KEY=LO:HI, one per lever (as sweep takes keys)")
+      ->required();
+  cmd->add_option("--maximize", a->maximize, "profit, p_goal or final_bookings_mean")->required();
+  cmd->add_option("--subject-to", a->subject_to,
+                  "A bound METRIC>=VALUE or METRIC<=VALUE, as in \"p_goal>=0.8\", \"cost<=7.2M\", "
+                  "\"burnt_out_share<=0.1\"");
+  cmd->add_option("--evaluations", a->evaluations,
+                  "Distinct points evaluated, at most (default 60)")
+      ->transform(whole_count())
+      ->check(CLI::Range(std::size_t(5), std::size_t(100000)));
+  cmd->add_option("-o,--output", a->output, "The optimised plan (YAML) to write")->required();
+  cmd->add_option("--name", a->name, "Name of the optimised plan (default: PLAN-optimised)");
+  cmd->add_option("--json", a->json, "Write the result and the trace of evaluations as JSON");
+  cmd->add_option("--csv", a->csv, "Write the trace of evaluations as CSV");
+  add_run_options(cmd, a->paths, a->seed, a->threads,
+                  "Paths of the search's block (default: the file's simulation.paths)");
+  cmd->add_option("--confirm-paths", a->confirm_paths,
+                  "Paths of the confirmation run (default: as --paths)")
+      ->transform(whole_count())
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
+  commands.push_back({cmd, [a] { return optimize(*a); }});
+}
+
+}  // namespace salesim::tools

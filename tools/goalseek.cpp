@@ -1,0 +1,118 @@
+#include "tools/goalseek.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "tools/lever_range.hpp"
+
+namespace salesim::tools {
+namespace {
+
+// The scan's points: every whole number when there are few, else evenly spaced.
+std::vector<double> scan_points(const GoalSeekSettings& s) {
+  std::vector<double> xs;
+  const int n = std::max(2, s.scan);
+  if (s.integer && s.hi - s.lo + 1 <= n) {
+    for (double x = s.lo; x <= s.hi; ++x) xs.push_back(x);
+    return xs;
+  }
+  for (int i = 0; i < n; ++i) {
+    double x = i == n - 1 ? s.hi : s.lo + (s.hi - s.lo) * i / (n - 1);
+    if (s.integer) x = std::round(x);
+    if (xs.empty() || x != xs.back()) xs.push_back(x);
+  }
+  return xs;
+}
+
+// Empty when the figures, in lever order, never turn back by more than noise; else where they
+// turn back most.
+std::string monotone_note(std::vector<GoalSeekStep> steps) {
+  std::sort(steps.begin(), steps.end(), [](auto& a, auto& b) { return a.x < b.x; });
+  if (steps.size() < 3) return "";
+  const double trend = steps.back().y.mean - steps.front().y.mean;
+  double worst = 0;
+  std::size_t at = 0;
+  for (std::size_t i = 1; i < steps.size(); ++i) {
+    const double d = steps[i].y.mean - steps[i - 1].y.mean;
+    // A move against the overall direction (either direction when there is none).
+    const double against = trend > 0 ? -d : trend < 0 ? d : std::abs(d);
+    // A turn smaller than a quarter of the standard error is the wobble of a finite sample
+    // (a percentile's order statistics, a path crossing the line), not a shape to warn of.
+    const double noise = 0.25 * std::max(steps[i].y.se, steps[i - 1].y.se);
+    if (against > noise && against > worst) worst = against, at = i;
+  }
+  if (worst <= 0) return "";
+  const auto& a = steps[at - 1];
+  const auto& b = steps[at];
+  return fmt::format(
+      "the figure is not monotone in the lever: it goes from {:.6g} at {} to {:.6g} at {} "
+      "(standard errors {:.2g} and {:.2g}), against its overall direction; the target may also "
+      "be reached elsewhere in the interval",
+      a.y.mean, lever_text(a.x), b.y.mean, lever_text(b.x), a.y.se, b.y.se);
+}
+
+}  // namespace
+
+GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const GoalSeekSettings& s) {
+  GoalSeekResult r;
+  r.step = s.integer ? 1 : (s.tolerance > 0 ? s.tolerance : (s.hi - s.lo) / 1000);
+  auto eval = [&](double x) {
+    const sim::MeanSe y = probe(x);
+    r.steps.push_back({x, y});
+    return target.met(y.mean);
+  };
+  const std::vector<double> xs = scan_points(s);
+  std::vector<bool> met;
+  for (double x : xs) met.push_back(eval(x));
+
+  if (std::find(met.begin(), met.end(), true) == met.end()) {
+    // Not reachable: the point whose figure comes nearest the target.
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < xs.size(); ++i) {
+      const double e = target.excess(r.steps[i].y.mean), b = target.excess(r.steps[best].y.mean);
+      if (e < b || (e == b && s.largest)) best = i;
+    }
+    r.value = xs[best];
+    r.achieved = r.steps[best].y;
+    r.monotone_note = monotone_note(r.steps);
+    return r;
+  }
+  r.reachable = true;
+  // The bracket: `in` reaches the target, `out` (one scan point further out) does not.
+  std::size_t j;
+  std::optional<double> out;
+  if (!s.largest) {
+    j = std::size_t(std::find(met.begin(), met.end(), true) - met.begin());
+    if (j > 0) out = xs[j - 1];
+  } else {
+    j = met.size() - 1 - std::size_t(std::find(met.rbegin(), met.rend(), true) - met.rbegin());
+    if (j + 1 < xs.size()) out = xs[j + 1];
+  }
+  double in = xs[j];
+  sim::MeanSe in_y = r.steps[j].y;
+  // The scan bracket's slope: how fast the figure moves with the lever near the answer.
+  double slope = 0;
+  if (out) {
+    const std::size_t k = s.largest ? j + 1 : j - 1;
+    slope = (r.steps[j].y.mean - r.steps[k].y.mean) / (xs[j] - xs[k]);
+  }
+  while (out && std::abs(in - *out) > r.step * (1 + 1e-9)) {
+    // Midpoints on the step's power of ten: the answer reads as the file will write it.
+    double m = s.integer ? std::floor((in + *out) / 2) : tidy_value((in + *out) / 2, r.step);
+    if (m == in || m == *out) break;
+    if (eval(m))
+      in = m, in_y = r.steps.back().y;
+    else
+      out = m;
+  }
+  r.value = in;
+  r.achieved = in_y;
+  r.value_se = slope != 0 ? in_y.se / std::abs(slope) : std::nan("");
+  r.neighbour = out;
+  r.monotone_note = monotone_note(r.steps);
+  return r;
+}
+
+}  // namespace salesim::tools

@@ -1,0 +1,64 @@
+#include "tools/lever_runs.hpp"
+
+#include <fmt/format.h>
+
+#include "tools/cli.hpp"
+#include "tools/lever_range.hpp"
+#include "tools/study.hpp"
+
+namespace salesim::tools {
+
+LeverRuns::LeverRuns(const Scenario& sc, std::string plan, std::vector<Lever> levers,
+                     std::vector<Outcome> outcomes, RunSettings run)
+    : sc_(sc),
+      plan_(std::move(plan)),
+      levers_(std::move(levers)),
+      outcomes_(std::move(outcomes)),
+      run_(std::move(run)) {
+  if (!run_.paths) run_.paths = std::size_t(sc_.base.simulation.paths);
+  run_.streaming = false;  // the figures need per-path columns
+  run_.progress = [this](std::size_t done, std::size_t) {
+    if (progress) progress(runs_, done);
+  };
+}
+
+Point LeverRuns::run_point(const std::vector<std::pair<std::string, double>>& values) {
+  Scenario variant;
+  try {
+    variant = plan_variant(sc_, plan_, values);
+  } catch (const ScenarioError& e) {
+    std::string at;
+    for (const auto& [k, v] : values) at += fmt::format(" {}={}", k, lever_text(v));
+    throw BadInput(fmt::format("plan '{}' at{} is not a valid scenario (narrow the lever's "
+                               "range): {}",
+                               plan_, at, e.what()));
+  }
+  const PlanResult r = run_scenario(variant, run_).plans.front();
+  ++runs_;
+  Point p;
+  for (const auto& [k, v] : values) p.values.push_back(v);
+  for (const Outcome& o : outcomes_) p.figures.push_back(evaluate(o, r));
+  if (!outcomes_.empty()) p.first_column = outcome_column(outcomes_.front(), r);
+  return p;
+}
+
+Point LeverRuns::at(const std::vector<double>& values) {
+  std::vector<double> fitted(levers_.size());
+  std::vector<std::pair<std::string, double>> set;
+  for (std::size_t i = 0; i < levers_.size(); ++i) {
+    fitted[i] = fit_to_lever(levers_[i], values.at(i));
+    set.emplace_back(levers_[i].path, fitted[i]);
+  }
+  if (auto it = seen_.find(fitted); it != seen_.end()) return trace_[it->second];
+  trace_.push_back(run_point(set));
+  seen_[fitted] = trace_.size() - 1;
+  return trace_.back();
+}
+
+Point LeverRuns::as_written() {
+  Point p = run_point({});
+  for (const Lever& l : levers_) p.values.push_back(l.value);
+  return p;
+}
+
+}  // namespace salesim::tools

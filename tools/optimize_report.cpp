@@ -1,0 +1,158 @@
+#include "tools/optimize_report.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace salesim::tools {
+
+void finish_report(OptimizeReport& r) {
+  // Optimism: how much the search's own paths flatter the optimum (blocks are independent).
+  const sim::MeanSe in = r.in_sample.figures[0], out = r.confirmed.figures[0];
+  r.optimism = {in.mean - out.mean, std::hypot(in.se, out.se), out.n};
+  r.gain = sim::paired_diff(r.written.first_column, r.confirmed.first_column);
+  // A lever at an end of its interval: the optimum may lie beyond it.
+  r.at_end.assign(r.levers.size(), "");
+  for (std::size_t i = 0; i < r.levers.size(); ++i) {
+    if (r.result.best.x[i] == r.levers[i].lo) r.at_end[i] = "lower";
+    if (r.result.best.x[i] == r.levers[i].hi) r.at_end[i] = "upper";
+  }
+  r.unmet.clear();
+  for (std::size_t i = 0; i < r.constraints.size(); ++i)
+    if (!r.constraints[i].met(r.confirmed.figures[1 + i].mean))
+      r.unmet.push_back(r.constraints[i].text());
+}
+
+nlohmann::json report_json(const OptimizeReport& r) {
+  using nlohmann::json;
+  auto mean_se = [](const sim::MeanSe& m) { return json{{"mean", m.mean}, {"se", m.se}}; };
+  json js = {{"plan", r.plan},
+             {"name", r.name},
+             {"file", r.file},
+             {"seed", r.seed},
+             {"maximize", r.objective.name},
+             {"subject_to", json::array()},
+             {"method", r.result.method},
+             {"stop", r.result.stop},
+             {"evaluations", r.evaluations},
+             {"budget", r.budget},
+             {"paths", r.paths},
+             {"confirmation_paths", r.confirm_paths},
+             {"confirmation_first_path", r.confirm_first},
+             {"feasible", r.result.best.feasible},
+             {"levers", json::array()},
+             {"in_sample", json::object()},
+             {"confirmation", json::object()},
+             {"as_written_confirmation", json::object()},
+             {"optimism", mean_se(r.optimism)},
+             {"gain_vs_as_written", mean_se(r.gain)},
+             {"constraints_met_on_confirmation", r.unmet.empty()},
+             {"trace", json::array()}};
+  for (const auto& c : r.constraints) js["subject_to"].push_back(c.text());
+  for (std::size_t i = 0; i < r.levers.size(); ++i)
+    js["levers"].push_back({{"key", r.levers[i].lever.path},
+                            {"lo", r.levers[i].lo},
+                            {"hi", r.levers[i].hi},
+                            {"as_written", r.levers[i].lever.value},
+                            {"value", r.result.best.x[i]},
+                            {"at_end", r.at_end[i].empty() ? json() : json(r.at_end[i])}});
+  for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
+    const std::string& n = r.outcomes[k].name;
+    js["in_sample"][n] = mean_se(r.in_sample.figures[k]);
+    js["confirmation"][n] = mean_se(r.confirmed.figures[k]);
+    js["as_written_confirmation"][n] = mean_se(r.written.figures[k]);
+  }
+  for (std::size_t e = 0; e < r.result.trace.size(); ++e) {
+    const OptPoint& pt = r.result.trace[e];
+    json row = {{"evaluation", e + 1}, {"stage", pt.stage}, {"feasible", pt.feasible}};
+    for (std::size_t i = 0; i < r.levers.size(); ++i) row[r.levers[i].lever.path] = pt.x[i];
+    for (std::size_t k = 0; k < pt.figures.size(); ++k)
+      row[r.outcomes[k].name] = mean_se(pt.figures[k]);
+    js["trace"].push_back(row);
+  }
+  return js;
+}
+
+Table trace_table(const OptimizeReport& r) {
+  Table t;
+  for (std::size_t e = 0; e < r.result.trace.size(); ++e) {
+    const OptPoint& pt = r.result.trace[e];
+    Row cells{{"evaluation", double(e + 1)}, {"stage", pt.stage}};
+    for (std::size_t i = 0; i < r.levers.size(); ++i)
+      cells.emplace_back(r.levers[i].lever.path, pt.x[i]);
+    for (std::size_t k = 0; k < pt.figures.size(); ++k) {
+      cells.emplace_back(r.outcomes[k].name, pt.figures[k].mean);
+      cells.emplace_back(r.outcomes[k].name + "_se", pt.figures[k].se);
+    }
+    cells.emplace_back("feasible", pt.feasible ? 1.0 : 0.0);
+    t.add(std::move(cells));
+  }
+  return t;
+}
+
+std::vector<std::string> report_header(const OptimizeReport& r) {
+  std::vector<std::string> h = {fmt::format("salesim optimize: plan '{}' of {}, maximize {}{}",
+                                            r.plan, r.file, r.objective.name,
+                                            r.constraints.empty() ? "" : " subject to")};
+  for (const auto& c : r.constraints) h.back() += " " + c.text();
+  h.push_back(fmt::format(
+      "{} on {} paths (seed {}), {} evaluations; confirmation on paths {}..{}: {} = {}",
+      r.result.method, r.paths, r.seed, r.evaluations, r.confirm_first,
+      r.confirm_first + r.confirm_paths - 1, r.objective.name,
+      outcome_text(r.objective, r.confirmed.figures[0])));
+  h.push_back("Paste under `plans:` of the scenario file.");
+  return h;
+}
+
+void print_report(const OptimizeReport& r, std::ostream& out) {
+  const auto header = report_header(r);
+  out << header[0] << "\n" << header[1] << "\n";
+  out << fmt::format("Stopped: {}\n\n", r.result.stop);
+  for (std::size_t i = 0; i < r.levers.size(); ++i)
+    out << fmt::format("  {} = {}   (as written {}; searched [{}, {}])\n", r.levers[i].lever.path,
+                       lever_text(r.result.best.x[i]), lever_text(r.levers[i].lever.value),
+                       lever_text(r.levers[i].lo), lever_text(r.levers[i].hi));
+  out << fmt::format("\n  {:<22} {:>24} {:>24} {:>24}\n", "figure", "in-sample", "confirmation",
+                     "as written (confirm.)");
+  for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
+    const Outcome& o = r.outcomes[k];
+    out << fmt::format("  {:<22} {:>24} {:>24} {:>24}\n", o.name,
+                       outcome_text(o, r.in_sample.figures[k]),
+                       outcome_text(o, r.confirmed.figures[k]),
+                       outcome_text(o, r.written.figures[k]));
+  }
+  out << fmt::format(
+      "\nOptimism of {} (in-sample - confirmation): {}\nGain over the plan as written on the "
+      "confirmation paths (paired): {}\n",
+      r.objective.name, outcome_text(r.objective, r.optimism), outcome_text(r.objective, r.gain));
+  for (std::size_t i = 0; i < r.levers.size(); ++i)
+    if (!r.at_end[i].empty())
+      out << fmt::format(
+          "Note: {} is at the {} end of its interval; the optimum may lie beyond it (widen the "
+          "interval, if the key allows).\n",
+          r.levers[i].lever.path, r.at_end[i]);
+  if (!r.unmet.empty()) {
+    std::string list;
+    for (const auto& u : r.unmet) list += " " + u;
+    out << fmt::format(
+        "Warning: on the confirmation paths the optimum misses{}: the bound binds, and on other "
+        "paths the figure falls on its other side (raise --paths, or tighten the bound by a "
+        "standard error or two)\n",
+        list);
+  }
+}
+
+std::string infeasible_message(const OptimizeReport& r) {
+  std::string at, bounds;
+  for (std::size_t i = 0; i < r.levers.size(); ++i)
+    at += fmt::format(" {}={}", r.levers[i].lever.path, lever_text(r.result.best.x[i]));
+  for (std::size_t i = 0; i < r.constraints.size(); ++i)
+    bounds += fmt::format(" {} (there {:.6g});", r.constraints[i].text(),
+                          r.result.best.figures[1 + i].mean);
+  return fmt::format(
+      "no point evaluated meets every --subject-to bound; the nearest is at{}:{} no plan "
+      "written (widen the levers' intervals or loosen the bounds)",
+      at, bounds);
+}
+
+}  // namespace salesim::tools
