@@ -33,6 +33,7 @@ void add_sweep_command(CLI::App& app, Commands& commands);
 void add_sensitivity_command(CLI::App& app, Commands& commands);
 void add_batch_command(CLI::App& app, Commands& commands);
 void add_upgrade_command(CLI::App& app, Commands& commands);
+void add_serve_command(CLI::App& app, Commands& commands);
 
 // "a,b,,c" -> {a, b, c}
 std::vector<std::string> split_list(const std::string& s);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   tools::add_sensitivity_command(app, commands);
   tools::add_batch_command(app, commands);
   tools::add_upgrade_command(app, commands);
+  tools::add_serve_command(app, commands);
 
   try {
     app.parse(argc, argv);
