@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <random>
+#include <sys/socket.h>
 
 #include "models/key_path.hpp"
 #include "models/plan_edit.hpp"
@@ -31,6 +32,16 @@ struct ApiError : std::runtime_error {
   int status;
   ApiError(int s, const std::string& m) : std::runtime_error(m), status(s) {}
 };
+// A loader's message without its "FILE:LINE:COL: " prefix: the line is one of the edited text
+// the server made, not of the user's file.
+std::string loader_message(const std::string& file, const std::string& what) {
+  if (what.rfind(file + ":", 0) != 0) return what;
+  std::size_t at = file.size() + 1, colons = 0;
+  while (at < what.size() && colons < 2 && (std::isdigit((unsigned char)what[at]) || what[at] == ':'))
+    colons += what[at++] == ':';
+  return colons == 2 && at < what.size() && what[at] == ' ' ? what.substr(at + 1) : what;
+}
+
 // Thrown from a run's progress when the client has asked for a newer run.
 struct Cancelled : std::exception {};
 
@@ -123,6 +134,13 @@ struct ClientSlot {
   Clock::time_point refilled = Clock::now();
 };
 
+// cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's
+// library): a room of clients connecting at once would overflow it and see dropped connections.
+// listen() again on the bound socket only lengthens the queue.
+struct Http : httplib::Server {
+  void lengthen_backlog() { ::listen(svr_sock_, 256); }
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -130,7 +148,7 @@ struct Server::Impl {
   ServeOptions o;
   std::string token;
   int port = 0;
-  httplib::Server http;
+  Http http;
   std::mutex m;  // guards clients
   std::map<std::string, std::shared_ptr<ClientSlot>> clients;
 
@@ -216,7 +234,7 @@ struct Server::Impl {
       variant = scenario_with_baseline_and_plan_values(sc, w.plan, w.values);
       check_run_memory(variant, paths, variant.plans.size(), "run", false);
     } catch (const ScenarioError& e) {
-      throw ApiError(400, e.what());
+      throw ApiError(400, loader_message(sc.file, e.what()));
     } catch (const std::invalid_argument& e) {
       throw ApiError(400, e.what());
     } catch (const BadInput& e) {
@@ -262,7 +280,7 @@ struct Server::Impl {
     try {
       return scenario_text_with_new_plan(sc, w.plan, w.values, name);
     } catch (const ScenarioError& e) {
-      throw ApiError(400, e.what());
+      throw ApiError(400, loader_message(sc.file, e.what()));
     } catch (const std::invalid_argument& e) {
       throw ApiError(400, e.what());
     }
@@ -373,6 +391,7 @@ int Server::bind() {
     throw BadInput(fmt::format("serve: cannot listen on {}:{} (in use, or not an address of "
                                "this machine); choose another --port or --host",
                                i.o.host, i.o.port));
+  i.http.lengthen_backlog();
   return i.port;
 }
 

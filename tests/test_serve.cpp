@@ -1,0 +1,203 @@
+// salesim serve (tools/serve.hpp): the API on an ephemeral loopback port, in-process. The
+// figures equal `salesim run --json`; without the token 401; bad values 400 with the loader's
+// message; oversize bodies 413; any other path 404; a client's newer run cancels its older one;
+// 50 clients at once get their own answers.
+#include <fmt/format.h>
+#include <httplib.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "test_support.hpp"
+#include "tools/cli.hpp"
+#include "tools/serve.hpp"
+
+namespace salesim::test {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kToken = "test-token-0123456789";
+
+struct ServeTest : FolderTest {
+  ServeTest() : FolderTest("serve") {}
+  std::unique_ptr<tools::Server> server;
+  std::thread thread;
+  int port = 0;
+
+  void SetUp() override {
+    FolderTest::SetUp();
+    tools::ServeOptions o;
+    o.port = 0;
+    o.token = kToken;
+    o.threads = 2;
+    o.requests_per_second = 1000;
+    server = std::make_unique<tools::Server>(tools::load_with_seed(example(), std::nullopt), o);
+    port = server->bind();
+    thread = std::thread([this] { server->run(); });
+    for (int i = 0; i < 200 && !client().Get("/api/plans"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  void TearDown() override {
+    server->stop();
+    thread.join();
+    FolderTest::TearDown();
+  }
+  httplib::Client client(const std::string& id = "") const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(60);
+    httplib::Headers h{{"Authorization", std::string("Bearer ") + kToken}};
+    if (!id.empty()) h.emplace("X-Salesim-Client", id);
+    c.set_default_headers(h);
+    return c;
+  }
+  httplib::Result post(const std::string& path, const json& body, const std::string& id = "") {
+    return client(id).Post(path, body.dump(), "application/json");
+  }
+};
+
+json without_timing(json j) {
+  j.erase("elapsed_seconds");
+  return j;
+}
+
+TEST_F(ServeTest, FiguresEqualSalesimRunAtTheSamePlanSeedAndPaths) {
+  const auto r = post("/api/run", {{"plan", "push-activity"}, {"paths", 300}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string file = (dir / "run.json").string();
+  ASSERT_EQ(shell(salesim("run " + example() +
+                          " --plans baseline,push-activity --paths 300 --quiet --json " + file)),
+            0);
+  EXPECT_EQ(without_timing(json::parse(r->body)).dump(),
+            without_timing(json::parse(read_file(file))).dump());
+}
+
+TEST_F(ServeTest, AWhatIfSavedAsAPlanRunsToTheSameFigures) {
+  const json set = {{"org.coaching_hours_per_rep", 2.5}};
+  const auto r = post("/api/run", {{"plan", "targeted-effectiveness"}, {"set", set}, {"paths", 200}});
+  ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  const auto saved =
+      post("/api/save", {{"plan", "targeted-effectiveness"}, {"set", set}, {"name", "coach-more"}});
+  ASSERT_TRUE(saved && saved->status == 200) << (saved ? saved->body : "no answer");
+  EXPECT_NE(saved->get_header_value("Content-Disposition").find("coach-more.yaml"),
+            std::string::npos);
+  const std::string yaml = (dir / "saved.yaml").string(), out = (dir / "saved.json").string();
+  std::ofstream(yaml) << saved->body;
+  ASSERT_EQ(shell(salesim("run " + yaml + " --plans baseline,coach-more --paths 200 --quiet "
+                          "--json " + out)),
+            0);
+  const json api = json::parse(r->body), cli = json::parse(read_file(out));
+  for (const char* ptr : {"/plans/1/goal", "/plans/1/final_bookings", "/plans/1/cost",
+                          "/plans/1/vs_first/final_bookings_diff_mean", "/plans/1/vs_first/p_better", "/plans/0/goal"})
+    EXPECT_EQ(api.at(json::json_pointer(ptr)).dump(), cli.at(json::json_pointer(ptr)).dump())
+        << ptr;
+  // The what-if moved the plan away from the plan as written.
+  const auto plain = post("/api/run", {{"plan", "targeted-effectiveness"}, {"paths", 200}});
+  EXPECT_NE(json::parse(plain->body)["plans"][1]["final_bookings"].dump(),
+            api["plans"][1]["final_bookings"].dump());
+}
+
+TEST_F(ServeTest, EveryRequestWithoutTheTokenIs401) {
+  httplib::Client bare("127.0.0.1", port);
+  for (const char* path : {"/", "/api/plans", "/nothing"}) {
+    const auto r = bare.Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << path;
+  }
+  EXPECT_EQ(bare.Post("/api/run", R"({"plan":"baseline"})", "application/json")->status, 401);
+  EXPECT_EQ(bare.Get("/api/plans?token=wrong")->status, 401);
+  EXPECT_EQ(bare.Get(std::string("/api/plans?token=") + kToken)->status, 200);
+  httplib::Headers wrong{{"Authorization", "Bearer wrong"}};
+  EXPECT_EQ(bare.Get("/api/plans", wrong)->status, 401);
+}
+
+TEST_F(ServeTest, BadValuesAre400WithTheLoadersMessage) {
+  auto r = post("/api/run", {{"plan", "push-activity"}, {"set", {{"prospecting.target_hours", -5}}}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  const std::string msg = json::parse(r->body)["error"];
+  EXPECT_NE(msg.find("set.prospecting.target_hours: expected a number between 0 and 168"),
+            std::string::npos)
+      << msg;
+  r = post("/api/run", {{"plan", "push-activity"}, {"set", {{"prospecting.target_hour", 5}}}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("did you mean 'prospecting.target_hours'"), std::string::npos) << r->body;
+  r = post("/api/run", {{"plan", "push-actvity"}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("push-activity"), std::string::npos) << r->body;
+  r = post("/api/run", {{"plan", "push-activity"}, {"set", {{"hiring[0].count", 2.5}}}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("whole number"), std::string::npos) << r->body;
+  r = post("/api/run", {{"plan", "push-activity"}, {"paths", 0}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(client().Post("/api/run", "{not json", "application/json")->status, 400);
+}
+
+TEST_F(ServeTest, OversizeBodiesAre413) {
+  const auto r = client().Post("/api/run", std::string(100000, ' '), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(ServeTest, AnyPathOutsideTheApiAndThePageIs404) {
+  for (const char* path : {"/etc/passwd", "/../scenarios/nexacorp.yaml", "/api", "/api/run/x",
+                           "/index.html", "/api/plans/.."}) {
+    const auto r = client().Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << path;
+  }
+}
+
+TEST_F(ServeTest, ThePageIsSelfContained) {
+  const auto r = client().Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(r->body.find("connect-src 'self'"), std::string::npos);
+  EXPECT_EQ(r->body.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(r->body.find("href=\"http"), std::string::npos);
+}
+
+TEST_F(ServeTest, TheChartsAreTheReportsSections) {
+  const auto r = post("/api/run", {{"plan", "push-activity"}, {"paths", 200}, {"charts", true}});
+  ASSERT_TRUE(r && r->status == 200);
+  const std::string charts = json::parse(r->body)["charts"];
+  for (const char* part : {"id=\"answer\"", "id=\"bookings\"", "id=\"checkpoints\"",
+                           "id=\"comparison\"", "<svg"})
+    EXPECT_NE(charts.find(part), std::string::npos) << part;
+}
+
+TEST_F(ServeTest, AClientsNewerRunCancelsItsOlderOne) {
+  auto slow = std::async(std::launch::async, [&] {
+    return post("/api/run", {{"plan", "push-activity"}, {"paths", 100000}}, "page-1");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto fast = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}}, "page-1");
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(fast->status, 200);
+  const auto old = slow.get();
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 409) << old->body.substr(0, 200);
+}
+
+TEST_F(ServeTest, FiftyClientsAtOnceGetTheirOwnAnswers) {
+  std::vector<std::future<std::string>> clients;
+  const char* plans[] = {"baseline", "push-activity", "targeted-effectiveness"};
+  for (int i = 0; i < 50; ++i)
+    clients.push_back(std::async(std::launch::async, [&, i]() -> std::string {
+      const std::string plan = plans[i % 3];
+      const auto r = post("/api/run", {{"plan", plan}, {"paths", 20 + i}}, fmt::format("c{}", i));
+      if (!r) return "no answer: " + httplib::to_string(r.error());
+      if (r->status != 200) return fmt::format("status {}: {}", r->status, r->body);
+      const json j = json::parse(r->body);
+      if (j["paths"] != 20 + i || j["plans"].back()["name"] != plan)
+        return fmt::format("client {} got paths {} of {}", i, j["paths"].dump(),
+                           j["plans"].back()["name"].dump());
+      return "";
+    }));
+  for (auto& c : clients) EXPECT_EQ(c.get(), "");
+}
+
+}  // namespace
+}  // namespace salesim::test
