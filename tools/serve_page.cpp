@@ -10,7 +10,8 @@ namespace salesim::tools {
 namespace {
 
 constexpr const char* kBody = R"html(<style>
-  .serve { display:grid; grid-template-columns:minmax(260px, 330px) minmax(0, 1fr); gap:24px; align-items:start; }
+  .serve { display:grid; grid-template-columns:minmax(260px, 330px) minmax(0, 1fr); gap:24px; align-items:start; max-width:1480px; margin:0 auto; padding:0 16px; box-sizing:border-box; }
+  .serve main { max-width:none; margin:0; padding:0; min-width:0; }
   .serve aside { position:sticky; top:8px; border:1px solid #d8d8d8; border-radius:8px; padding:12px 14px; background:#fafafa; }
   .serve aside label { display:block; font-size:13px; margin:10px 0 2px; overflow-wrap:anywhere; }
   .serve aside .lever { display:grid; grid-template-columns:1fr 88px; gap:6px; align-items:center; }
@@ -66,9 +67,13 @@ function buildLevers() {
   values = {};
   for (const l of plan().levers) {
     const lo = l.min, value = l.value === null ? lo : l.value;
-    let hi = l.max === null ? Math.max(lo + 10, 3 * Math.abs(value)) : l.max;
+    let hi = l.max === null ? Infinity : l.max;
     if (l.max !== null && l.max_open) hi = l.integer ? l.max - 1 : l.max;
-    const step = l.integer ? 1 : Math.max((hi - lo) / 200, 1e-6);
+    // A slider over a wide range (hires up to 100000) would be useless near the plan's value:
+    // it spans up to three times the value; the number box takes the key's whole range.
+    const slider_hi = hi - lo <= 10 ? hi : Math.min(hi, Math.max(lo + 10, 3 * Math.abs(value)));
+    // A round step (0.1, 1, 10, ...), so that the slider lands on the values one would type.
+    const step = l.integer ? 1 : Math.pow(10, Math.floor(Math.log10(Math.max(slider_hi - lo, 1e-4) / 100)));
     const label = document.createElement("label");
     label.textContent = l.key;
     const row = document.createElement("div");
@@ -76,7 +81,11 @@ function buildLevers() {
     const range = document.createElement("input");
     const num = document.createElement("input");
     range.type = "range"; num.type = "number";
-    for (const i of [range, num]) { i.min = lo; i.max = hi; i.step = step; i.value = value; i.dataset.key = l.key; }
+    for (const i of [range, num]) { i.min = lo; i.step = step; i.value = value; i.dataset.key = l.key; }
+    range.max = slider_hi;
+    num.step = l.integer ? 1 : "any";
+    if (isFinite(hi)) num.max = hi;
+    range.value = value;
     range.setAttribute("aria-label", l.key);
     num.setAttribute("aria-label", l.key + " value");
     range.addEventListener("input", () => { num.value = range.value; changed(l.key, range.value); });
@@ -85,7 +94,7 @@ function buildLevers() {
     box.append(label, row);
   }
 }
-function changed(key, v) { values[key] = Number(v); clearTimeout(timer); timer = setTimeout(update, 120); }
+function changed(key, v) { values[key] = Number(v); clearTimeout(timer); timer = setTimeout(update, 60); }
 
 function show(r, final) {
   const p = r.plans[r.plans.length - 1], base = r.plans[0];
@@ -96,7 +105,7 @@ function show(r, final) {
   el.dataset.paths = String(r.paths);
   el.dataset.final = final ? "1" : "0";
   $("plan-name").textContent = p.name;
-  $("p-goal-base").textContent = r.plans.length > 1 && base.goal ? "(baseline " + base.name + ": " + percent(base.goal.p_met) + ")" : "";
+  $("p-goal-base").textContent = r.plans.length > 1 && base.goal ? "against " + base.name + " (the baseline): " + percent(base.goal.p_met) : "";
   $("charts").innerHTML = r.charts;
   $("status").textContent = r.paths + " simulated futures, seed " + r.seed + (final ? "" : "; refining to " + info.paths + "…");
 }
