@@ -5,6 +5,9 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -197,6 +200,95 @@ TEST_F(ServeTest, FiftyClientsAtOnceGetTheirOwnAnswers) {
       return "";
     }));
   for (auto& c : clients) EXPECT_EQ(c.get(), "");
+}
+
+}  // namespace
+}  // namespace salesim::test
+
+namespace salesim::test {
+namespace {
+
+TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {
+  auto r = post("/api/save", {{"plan", "push-activity"}, {"name", "baseline"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("baseline"), std::string::npos) << r->body;
+  r = post("/api/save", {{"plan", "push-activity"},
+                         {"set", {{"capacity.max_hours", 500}}},
+                         {"name", "long-hours"}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("capacity.max_hours"), std::string::npos) << r->body;
+  r = post("/api/save", {{"plan", "push-activity"}});
+  EXPECT_EQ(r->status, 400);
+}
+
+// A server of its own with the default rate: a burst beyond twice the rate gets 429.
+TEST(ServeLimits, ABurstOfRequestsBeyondTheRateGets429) {
+  tools::ServeOptions o;
+  o.port = 0;
+  o.token = kToken;
+  o.requests_per_second = 5;
+  tools::Server server(tools::load_with_seed(example(), std::nullopt), o);
+  const int port = server.bind();
+  std::thread t([&] { server.run(); });
+  httplib::Client c("127.0.0.1", port);
+  c.set_default_headers({{"Authorization", std::string("Bearer ") + kToken}});
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto r = c.Get("/api/plans");
+    for (int k = 0; !r && k < 100; ++k) {  // until the server listens
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      r = c.Get("/api/plans");
+    }
+    ASSERT_TRUE(r);
+    (r->status == 200 ? ok : limited) += r->status == 200 || r->status == 429;
+  }
+  server.stop();
+  t.join();
+  EXPECT_GE(ok, 10);
+  EXPECT_LE(ok, 15);  // the burst of 10, and what 5 a second refill meanwhile
+  EXPECT_EQ(ok + limited, 30);
+}
+
+TEST(ServeCommand, AnotherHostNeedsAllowRemote) {
+  std::string out;
+  EXPECT_EQ(shell(binary() + " serve " + example() + " --host 0.0.0.0 --port 0", &out), 2);
+  EXPECT_NE(out.find("--allow-remote"), std::string::npos) << out;
+  EXPECT_EQ(shell(binary() + " serve " + example() + " --lever no.such_key --port 0", &out), 2);
+  EXPECT_NE(out.find("--lever no.such_key"), std::string::npos) << out;
+}
+
+TEST(ServeCommand, PrintsTheUrlWithATokenAndStopsCleanlyOnSigint) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    execl(binary().c_str(), "salesim", "serve", example().c_str(), "--port", "0", nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  char buf[512];
+  while (text.find("Ctrl-C") == std::string::npos) {
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, std::size_t(n));
+  }
+  EXPECT_NE(text.find("http://127.0.0.1:"), std::string::npos) << text;
+  EXPECT_NE(text.find("/?token="), std::string::npos) << text;
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  while (const ssize_t n = read(out[0], buf, sizeof buf)) {
+    if (n < 0) break;
+    text.append(buf, std::size_t(n));
+  }
+  close(out[0]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_NE(text.find("Stopped."), std::string::npos) << text;
 }
 
 }  // namespace
