@@ -65,6 +65,8 @@ json without_timing(json j) {
 }
 
 TEST_F(ServeTest, FiguresEqualSalesimRunAtTheSamePlanSeedAndPaths) {
+  // Another plan first, so that the baseline comes from the server's cache.
+  ASSERT_EQ(post("/api/run", {{"plan", "classroom-training"}, {"paths", 300}})->status, 200);
   const auto r = post("/api/run", {{"plan", "push-activity"}, {"paths", 300}});
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
@@ -281,7 +283,13 @@ TEST(ServeCommand, PrintsTheUrlWithATokenAndStopsCleanlyOnSigint) {
   EXPECT_NE(text.find("/?token="), std::string::npos) << text;
   kill(pid, SIGINT);
   int status = 0;
-  waitpid(pid, &status, 0);
+  bool ended = false;
+  for (int i = 0; i < 1000 && !ended; ++i) {  // 10 s at most, rather than hang the suite
+    ended = waitpid(pid, &status, WNOHANG) == pid;
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!ended) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(ended) << "salesim serve did not stop within 10 s of SIGINT";
   while (const ssize_t n = read(out[0], buf, sizeof buf)) {
     if (n < 0) break;
     text.append(buf, std::size_t(n));

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 #include <signal.h>
 
+#include <atomic>
+#include <chrono>
 #include <iostream>
 #include <thread>
 
@@ -46,12 +48,18 @@ int serve(ServeArgs a) {
         a.o.host);
   std::cout << fmt::format("Serving {} at\n  {}\nPress Ctrl-C to stop.\n", a.file, server.url())
             << std::flush;
+  std::atomic<bool> done{false};
   std::thread stopper([&] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
-    server.stop();
+    // A signal before run() has started listening finds nothing to stop yet: try until it ends.
+    while (!done) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
   });
   server.run();
+  done = true;
   // run() also ends when the listening socket fails; the stopper then needs its signal.
   pthread_kill(stopper.native_handle(), SIGTERM);
   stopper.join();
