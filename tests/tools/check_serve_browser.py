@@ -7,7 +7,7 @@ and a screenshot is taken and checked to be non-blank.
 
 usage: check_serve_browser.py SALESIM SCENARIO OUTDIR
 Exit 0 when it passes, 1 when it does not, 77 (skipped) when Chromium is absent."""
-import base64, fcntl, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import base64, fcntl, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
 
 salesim, scenario, outdir = sys.argv[1:4]
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -143,6 +143,20 @@ try:
             print(f"P(goal) on the page {text} ({shown}), the API {expected}; first answer "
                   f"(200 paths) {'after %.2f s' % t_first if first else 'not seen'}, "
                   f"{paths} paths after {t_final:.2f} s")
+            # "Save as plan": the download link the page makes, caught before it is followed.
+            cdp.eval("window.__saved = null; HTMLAnchorElement.prototype.click = function () "
+                     "{ window.__saved = {href: this.href, file: this.download}; };"
+                     "document.getElementById('save-name').value = 'fewer-hours';"
+                     "document.getElementById('save').click(); true")
+            if not cdp.wait_for("window.__saved !== null", 20):
+                problems.append("Save as plan made no download")
+            else:
+                saved = cdp.eval("window.__saved")
+                text = urllib.parse.unquote(saved["href"].split(",", 1)[1])
+                if saved["file"] != "fewer-hours.yaml" or "name: fewer-hours" not in text or \
+                        not re.search(rf"{re.escape(LEVER)}: {sent:g}\b", text):
+                    problems.append(f"the saved plan is not the what-if: {saved['file']}, "
+                                    f"{text[-600:]}")
             shot = cdp.send("Page.captureScreenshot", {"format": "png"})["data"]
             png = os.path.join(outdir, "serve-screenshot.png")
             with open(png, "wb") as f:
