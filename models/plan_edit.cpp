@@ -156,8 +156,7 @@ std::string yaml_text(const YAML::Node& root) {
 Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
                                    const std::vector<std::pair<std::string, double>>& values,
                                    const std::optional<std::string>& name) {
-  return load_scenario_text(yaml_text(edited_root(sc, plan, values, name, Others::none)),
-                            sc.file);
+  return load_scenario_text(yaml_text(edited_root(sc, plan, values, name, Others::none)), sc.file);
 }
 
 Scenario scenario_with_baseline_and_plan_values(

@@ -4,7 +4,6 @@
 // 50 clients at once get their own answers.
 #include <fmt/format.h>
 #include <httplib.h>
-
 #include <signal.h>
 #include <unistd.h>
 
@@ -80,7 +79,8 @@ TEST_F(ServeTest, FiguresEqualSalesimRunAtTheSamePlanSeedAndPaths) {
 
 TEST_F(ServeTest, AWhatIfSavedAsAPlanRunsToTheSameFigures) {
   const json set = {{"org.coaching_hours_per_rep", 2.5}};
-  const auto r = post("/api/run", {{"plan", "targeted-effectiveness"}, {"set", set}, {"paths", 200}});
+  const auto r =
+      post("/api/run", {{"plan", "targeted-effectiveness"}, {"set", set}, {"paths", 200}});
   ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
   const auto saved =
       post("/api/save", {{"plan", "targeted-effectiveness"}, {"set", set}, {"name", "coach-more"}});
@@ -89,12 +89,15 @@ TEST_F(ServeTest, AWhatIfSavedAsAPlanRunsToTheSameFigures) {
             std::string::npos);
   const std::string yaml = (dir / "saved.yaml").string(), out = (dir / "saved.json").string();
   std::ofstream(yaml) << saved->body;
-  ASSERT_EQ(shell(salesim("run " + yaml + " --plans baseline,coach-more --paths 200 --quiet "
-                          "--json " + out)),
+  ASSERT_EQ(shell(salesim("run " + yaml +
+                          " --plans baseline,coach-more --paths 200 --quiet "
+                          "--json " +
+                          out)),
             0);
   const json api = json::parse(r->body), cli = json::parse(read_file(out));
   for (const char* ptr : {"/plans/1/goal", "/plans/1/final_bookings", "/plans/1/cost",
-                          "/plans/1/vs_first/final_bookings_diff_mean", "/plans/1/vs_first/p_better", "/plans/0/goal"})
+                          "/plans/1/vs_first/final_bookings_diff_mean",
+                          "/plans/1/vs_first/p_better", "/plans/0/goal"})
     EXPECT_EQ(api.at(json::json_pointer(ptr)).dump(), cli.at(json::json_pointer(ptr)).dump())
         << ptr;
   // The what-if moved the plan away from the plan as written.
@@ -118,7 +121,8 @@ TEST_F(ServeTest, EveryRequestWithoutTheTokenIs401) {
 }
 
 TEST_F(ServeTest, BadValuesAre400WithTheLoadersMessage) {
-  auto r = post("/api/run", {{"plan", "push-activity"}, {"set", {{"prospecting.target_hours", -5}}}});
+  auto r =
+      post("/api/run", {{"plan", "push-activity"}, {"set", {{"prospecting.target_hours", -5}}}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   const std::string msg = json::parse(r->body)["error"];
@@ -168,8 +172,8 @@ TEST_F(ServeTest, TheChartsAreTheReportsSections) {
   const auto r = post("/api/run", {{"plan", "push-activity"}, {"paths", 200}, {"charts", true}});
   ASSERT_TRUE(r && r->status == 200);
   const std::string charts = json::parse(r->body)["charts"];
-  for (const char* part : {"id=\"answer\"", "id=\"bookings\"", "id=\"checkpoints\"",
-                           "id=\"comparison\"", "<svg"})
+  for (const char* part :
+       {"id=\"answer\"", "id=\"bookings\"", "id=\"checkpoints\"", "id=\"comparison\"", "<svg"})
     EXPECT_NE(charts.find(part), std::string::npos) << part;
 }
 
@@ -215,9 +219,9 @@ TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("baseline"), std::string::npos) << r->body;
-  r = post("/api/save", {{"plan", "push-activity"},
-                         {"set", {{"capacity.max_hours", 500}}},
-                         {"name", "long-hours"}});
+  r = post(
+      "/api/save",
+      {{"plan", "push-activity"}, {"set", {{"capacity.max_hours", 500}}}, {"name", "long-hours"}});
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("capacity.max_hours"), std::string::npos) << r->body;
   r = post("/api/save", {{"plan", "push-activity"}});

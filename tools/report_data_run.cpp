@@ -47,8 +47,9 @@ ReportData report_data_of_run(const Scenario& sc, const ScenarioResults& res,
   d.scenario_name = sc.name;
   d.scenario_file = sc.file;
   d.start_date = sc.base.simulation.start_date;
-  d.created = fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(
-                                                       std::chrono::system_clock::now())));
+  d.created = fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
   d.salesim_version = sim::build::version;
   d.git_revision = sim::build::git_revision;
   d.horizon = sc.horizon();

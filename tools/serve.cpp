@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <chrono>
@@ -12,7 +13,6 @@
 #include <map>
 #include <mutex>
 #include <random>
-#include <sys/socket.h>
 
 #include "models/key_path.hpp"
 #include "models/plan_edit.hpp"
@@ -38,7 +38,8 @@ struct ApiError : std::runtime_error {
 std::string loader_message(const std::string& file, const std::string& what) {
   if (what.rfind(file + ":", 0) != 0) return what;
   std::size_t at = file.size() + 1, colons = 0;
-  while (at < what.size() && colons < 2 && (std::isdigit((unsigned char)what[at]) || what[at] == ':'))
+  while (at < what.size() && colons < 2 &&
+         (std::isdigit((unsigned char)what[at]) || what[at] == ':'))
     colons += what[at++] == ':';
   return colons == 2 && at < what.size() && what[at] == ' ' ? what.substr(at + 1) : what;
 }
@@ -107,8 +108,9 @@ WhatIf what_if_of(const Scenario& sc, const json& body) {
   }
   if (!body.contains("set")) return w;
   if (!body["set"].is_object())
-    throw ApiError(400, "\"set\": expected an object of KEY: NUMBER, e.g. "
-                        "{\"org.coaching_hours_per_rep\": 2}");
+    throw ApiError(400,
+                   "\"set\": expected an object of KEY: NUMBER, e.g. "
+                   "{\"org.coaching_hours_per_rep\": 2}");
   for (const auto& [key, v] : body["set"].items()) {
     Lever l;
     try {
@@ -184,9 +186,9 @@ struct Server::Impl {
   bool within_rate(ClientSlot& s) {
     std::lock_guard lock(m);
     const auto now = Clock::now();
-    s.budget = std::min(2 * o.requests_per_second,
-                        s.budget + o.requests_per_second *
-                                       std::chrono::duration<double>(now - s.refilled).count());
+    s.budget = std::min(
+        2 * o.requests_per_second,
+        s.budget + o.requests_per_second * std::chrono::duration<double>(now - s.refilled).count());
     s.refilled = now;
     if (s.budget < 1) return false;
     s.budget -= 1;
@@ -198,7 +200,8 @@ struct Server::Impl {
     for (const auto& p : sc.plans) {
       json levers = json::array();
       std::vector<std::string> seen;
-      for (const Lever& l : plan_levers(sc, p.name)) levers.push_back(lever_json(l)), seen.push_back(l.path);
+      for (const Lever& l : plan_levers(sc, p.name))
+        levers.push_back(lever_json(l)), seen.push_back(l.path);
       for (const auto& key : o.levers) {
         if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
         try {
@@ -214,8 +217,9 @@ struct Server::Impl {
             {"baseline", sc.plans.front().name},
             {"paths", sc.base.simulation.paths},
             {"seed", sc.base.simulation.seed},
-            {"goal", {{"revenue", sc.base.goal.revenue ? json(*sc.base.goal.revenue) : json(nullptr)},
-                      {"by_week", sc.goal_week()}}},
+            {"goal",
+             {{"revenue", sc.base.goal.revenue ? json(*sc.base.goal.revenue) : json(nullptr)},
+              {"by_week", sc.goal_week()}}},
             {"plans", plans}};
   }
 
@@ -421,9 +425,10 @@ int Server::bind() {
   const bool ok = i.o.port == 0 ? (i.port = i.http.bind_to_any_port(i.o.host)) > 0
                                 : i.http.bind_to_port(i.o.host, i.port = i.o.port);
   if (!ok)
-    throw BadInput(fmt::format("serve: cannot listen on {}:{} (in use, or not an address of "
-                               "this machine); choose another --port or --host",
-                               i.o.host, i.o.port));
+    throw BadInput(
+        fmt::format("serve: cannot listen on {}:{} (in use, or not an address of "
+                    "this machine); choose another --port or --host",
+                    i.o.host, i.o.port));
   i.http.lengthen_backlog();
   return i.port;
 }

@@ -19,13 +19,13 @@ namespace salesim::tools {
 
 struct ServeOptions {
   std::string host = "127.0.0.1";
-  int port = 8765;                  // 0: any free port
-  std::vector<std::string> levers;  // --lever keys, offered for every plan that has them
-  std::string token;                // "": a random one
-  int threads = 0;                  // per run (0: all)
+  int port = 8765;                   // 0: any free port
+  std::vector<std::string> levers;   // --lever keys, offered for every plan that has them
+  std::string token;                 // "": a random one
+  int threads = 0;                   // per run (0: all)
   std::size_t max_body = 16 * 1024;  // bytes of a request body (larger: 413)
-  std::size_t max_paths = 200000;   // paths a run may ask for
-  double requests_per_second = 20;  // per client, with bursts of twice that (more: 429)
+  std::size_t max_paths = 200000;    // paths a run may ask for
+  double requests_per_second = 20;   // per client, with bursts of twice that (more: 429)
 };
 
 class Server {
