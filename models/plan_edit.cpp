@@ -107,9 +107,16 @@ double fit_to_lever(const Lever& l, double v) {
   return v;
 }
 
-Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
-                                   const std::vector<std::pair<std::string, double>>& values,
-                                   const std::optional<std::string>& name) {
+namespace {
+
+// The plans kept beside the edited one: none, or the first plan as written.
+enum class Others { none, first };
+
+// The scenario's YAML (a tree) with `plan` given the values (and renamed to `name` when given);
+// the other plans as `others` says, the edited one after them.
+YAML::Node edited_root(const Scenario& sc, const std::string& plan,
+                       const std::vector<std::pair<std::string, double>>& values,
+                       const std::optional<std::string>& name, Others others) {
   plan_named(sc, plan);
   YAML::Node root = YAML::Load(sc.text);
   std::size_t at = 0;
@@ -132,11 +139,51 @@ Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
     set[path] = text;
   }
   YAML::Node plans(YAML::NodeType::Sequence);
+  if (others == Others::first && at != 0) plans.push_back(root["plans"][0]);
   plans.push_back(kept);
   root["plans"] = plans;
+  return root;
+}
+
+std::string yaml_text(const YAML::Node& root) {
   YAML::Emitter out;
   out << root;
-  return load_scenario_text(std::string(out.c_str()) + "\n", sc.file);
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace
+
+Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
+                                   const std::vector<std::pair<std::string, double>>& values,
+                                   const std::optional<std::string>& name) {
+  return load_scenario_text(yaml_text(edited_root(sc, plan, values, name, Others::none)), sc.file);
+}
+
+Scenario scenario_with_baseline_and_plan_values(
+    const Scenario& sc, const std::string& plan,
+    const std::vector<std::pair<std::string, double>>& values) {
+  return load_scenario_text(yaml_text(edited_root(sc, plan, values, std::nullopt, Others::first)),
+                            sc.file);
+}
+
+std::string scenario_text_with_new_plan(const Scenario& sc, const std::string& plan,
+                                        const std::vector<std::pair<std::string, double>>& values,
+                                        const std::string& name) {
+  const YAML::Node edited = edited_root(sc, plan, values, name, Others::none);
+  YAML::Node root = YAML::Load(sc.text);
+  // The first plan's list keys may name items of the file's top-level lists, which every plan
+  // shares: a copy of the plan could not change them alone.
+  const auto text_of = [](const YAML::Node& n) { return n.IsDefined() ? YAML::Dump(n) : ""; };
+  for (const char* list : {"hiring", "training", "programs"})
+    if (text_of(edited[list]) != text_of(root[list]))
+      throw std::invalid_argument(fmt::format(
+          "a value of the file's top-level '{}' list is shared by every plan; a new plan cannot "
+          "change it alone (edit the file, or set the item in the plan's own list)",
+          list));
+  root["plans"].push_back(edited["plans"][0]);
+  std::string text = yaml_text(root);
+  load_scenario_text(text, sc.file);  // throws ScenarioError naming what is wrong
+  return text;
 }
 
 }  // namespace salesim

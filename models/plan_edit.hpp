@@ -40,4 +40,18 @@ Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
                                    const std::vector<std::pair<std::string, double>>& values,
                                    const std::optional<std::string>& name = std::nullopt);
 
+// For a what-if beside the baseline (salesim serve): `sc` with its first plan as written and
+// `plan` with the values written into its `set`; only that plan when it is the first. Throws
+// ScenarioError when the result is not a valid scenario.
+Scenario scenario_with_baseline_and_plan_values(
+    const Scenario& sc, const std::string& plan,
+    const std::vector<std::pair<std::string, double>>& values);
+
+// The YAML text of the whole scenario with a copy of `plan`, the values written into its `set`,
+// added as a new plan `name` (salesim serve's "Save as plan"). Checked by loading it: throws
+// ScenarioError when it is not valid (e.g. `name` is taken).
+std::string scenario_text_with_new_plan(const Scenario& sc, const std::string& plan,
+                                        const std::vector<std::pair<std::string, double>>& values,
+                                        const std::string& name);
+
 }  // namespace salesim

@@ -39,6 +39,7 @@ void add_optimize_command(CLI::App& app, Commands& commands);
 // --paths (with `paths_help`), --seed and --threads, as every command that runs paths has them.
 void add_run_options(CLI::App* cmd, std::size_t& paths, std::optional<std::uint64_t>& seed,
                      int& threads, const std::string& paths_help);
+void add_serve_command(CLI::App& app, Commands& commands);
 
 // "a,b,,c" -> {a, b, c}
 std::vector<std::string> split_list(const std::string& s);

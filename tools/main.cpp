@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   tools::add_upgrade_command(app, commands);
   tools::add_goalseek_command(app, commands);
   tools::add_optimize_command(app, commands);
+  tools::add_serve_command(app, commands);
 
   try {
     app.parse(argc, argv);

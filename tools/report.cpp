@@ -390,13 +390,24 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
 }
 
 }  // namespace
+
+std::string what_if_sections(const ReportData& d, const ReportOptions& o) {
+  Page pg{d, o, d.summary, Fmt(o.currency, d.start_date), std::nullopt, {}};
+  pg.scenario = parse_scenario(d);
+  std::string body = answer_section(pg) + bookings_section(pg) + checkpoints_section(pg);
+  if (d.plans.size() > 1) body += comparison_section(pg);
+  return body;
+}
+
 }  // namespace report
 
-std::string report_page_head(const std::string& title) {
+std::string report_page_head(const std::string& title, bool connect_self) {
   using report::esc;
   std::string h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   h += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-       "'unsafe-inline'; img-src data:; script-src 'unsafe-inline'\">\n";
+       "'unsafe-inline'; img-src data:; script-src 'unsafe-inline'";
+  if (connect_self) h += "; connect-src 'self'";
+  h += "\">\n";
   h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
   h += fmt::format("<meta name=\"generator\" content=\"salesim {}\">\n", esc(sim::build::version));
   h += fmt::format("<title>{}</title>\n<style>{}</style>\n</head>\n<body>\n", esc(title),
@@ -413,6 +424,10 @@ Report render_report(const ReportData& d, const ReportOptions& o) {
         "run again",
         d.file, e.what()));
   }
+}
+
+std::string render_what_if_sections(const ReportData& d, const ReportOptions& o) {
+  return report::what_if_sections(d, o);
 }
 
 }  // namespace salesim::tools

@@ -92,7 +92,17 @@ Report render_report(const ReportData& d, const ReportOptions& o);
 // The report's page head, up to <body>: the doctype, the Content-Security-Policy that forbids
 // any fetch and the report's stylesheet. Other HTML reports (the CRM forecast's) start with it
 // so that they look the same.
-std::string report_page_head(const std::string& title);
+// `connect_self` allows the page's script to fetch from its own origin (salesim serve's
+// page, which asks the server for each what-if); a report file fetches nothing.
+std::string report_page_head(const std::string& title, bool connect_self = false);
+
+// What a run just made shows in a report, built in memory (no results file): salesim serve.
+ReportData report_data_of_run(const Scenario& sc, const ScenarioResults& res,
+                              nlohmann::json summary);
+// The sections of the report a live what-if shows (salesim serve): the answer, bookings over
+// time, the checkpoints and, with two plans, the comparison with the baseline. The same code
+// as the report's, so the two always agree.
+std::string render_what_if_sections(const ReportData& d, const ReportOptions& o);
 
 // The whole command: reads the results, writes the HTML (atomically) and, when charts_dir is
 // not empty, each chart as its own SVG file there. Returns the report.

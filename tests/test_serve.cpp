@@ -1,0 +1,307 @@
+// salesim serve (tools/serve.hpp): the API on an ephemeral loopback port, in-process. The
+// figures equal `salesim run --json`; without the token 401; bad values 400 with the loader's
+// message; oversize bodies 413; any other path 404; a client's newer run cancels its older one;
+// 50 clients at once get their own answers.
+#include <fmt/format.h>
+#include <httplib.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "test_support.hpp"
+#include "tools/cli.hpp"
+#include "tools/serve.hpp"
+
+namespace salesim::test {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kToken = "test-token-0123456789";
+
+struct ServeTest : FolderTest {
+  ServeTest() : FolderTest("serve") {}
+  std::unique_ptr<tools::Server> server;
+  std::thread thread;
+  int port = 0;
+
+  void SetUp() override {
+    FolderTest::SetUp();
+    tools::ServeOptions o;
+    o.port = 0;
+    o.token = kToken;
+    o.threads = 2;
+    o.requests_per_second = 1000;
+    server = std::make_unique<tools::Server>(tools::load_with_seed(example(), std::nullopt), o);
+    port = server->bind();
+    thread = std::thread([this] { server->run(); });
+    for (int i = 0; i < 200 && !client().Get("/api/plans"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  void TearDown() override {
+    server->stop();
+    thread.join();
+    FolderTest::TearDown();
+  }
+  httplib::Client client(const std::string& id = "") const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(60);
+    httplib::Headers h{{"Authorization", std::string("Bearer ") + kToken}};
+    if (!id.empty()) h.emplace("X-Salesim-Client", id);
+    c.set_default_headers(h);
+    return c;
+  }
+  httplib::Result post(const std::string& path, const json& body, const std::string& id = "") {
+    return client(id).Post(path, body.dump(), "application/json");
+  }
+};
+
+json without_timing(json j) {
+  j.erase("elapsed_seconds");
+  return j;
+}
+
+TEST_F(ServeTest, FiguresEqualSalesimRunAtTheSamePlanSeedAndPaths) {
+  // Another plan first, so that the baseline comes from the server's cache.
+  ASSERT_EQ(post("/api/run", {{"plan", "classroom-training"}, {"paths", 300}})->status, 200);
+  const auto r = post("/api/run", {{"plan", "push-activity"}, {"paths", 300}});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const std::string file = (dir / "run.json").string();
+  ASSERT_EQ(shell(salesim("run " + example() +
+                          " --plans baseline,push-activity --paths 300 --quiet --json " + file)),
+            0);
+  EXPECT_EQ(without_timing(json::parse(r->body)).dump(),
+            without_timing(json::parse(read_file(file))).dump());
+}
+
+TEST_F(ServeTest, AWhatIfSavedAsAPlanRunsToTheSameFigures) {
+  const json set = {{"org.coaching_hours_per_rep", 2.5}};
+  const auto r =
+      post("/api/run", {{"plan", "targeted-effectiveness"}, {"set", set}, {"paths", 200}});
+  ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  const auto saved =
+      post("/api/save", {{"plan", "targeted-effectiveness"}, {"set", set}, {"name", "coach-more"}});
+  ASSERT_TRUE(saved && saved->status == 200) << (saved ? saved->body : "no answer");
+  EXPECT_NE(saved->get_header_value("Content-Disposition").find("coach-more.yaml"),
+            std::string::npos);
+  const std::string yaml = (dir / "saved.yaml").string(), out = (dir / "saved.json").string();
+  std::ofstream(yaml) << saved->body;
+  ASSERT_EQ(shell(salesim("run " + yaml +
+                          " --plans baseline,coach-more --paths 200 --quiet "
+                          "--json " +
+                          out)),
+            0);
+  const json api = json::parse(r->body), cli = json::parse(read_file(out));
+  for (const char* ptr : {"/plans/1/goal", "/plans/1/final_bookings", "/plans/1/cost",
+                          "/plans/1/vs_first/final_bookings_diff_mean",
+                          "/plans/1/vs_first/p_better", "/plans/0/goal"})
+    EXPECT_EQ(api.at(json::json_pointer(ptr)).dump(), cli.at(json::json_pointer(ptr)).dump())
+        << ptr;
+  // The what-if moved the plan away from the plan as written.
+  const auto plain = post("/api/run", {{"plan", "targeted-effectiveness"}, {"paths", 200}});
+  EXPECT_NE(json::parse(plain->body)["plans"][1]["final_bookings"].dump(),
+            api["plans"][1]["final_bookings"].dump());
+}
+
+TEST_F(ServeTest, EveryRequestWithoutTheTokenIs401) {
+  httplib::Client bare("127.0.0.1", port);
+  for (const char* path : {"/", "/api/plans", "/nothing"}) {
+    const auto r = bare.Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 401) << path;
+  }
+  EXPECT_EQ(bare.Post("/api/run", R"({"plan":"baseline"})", "application/json")->status, 401);
+  EXPECT_EQ(bare.Get("/api/plans?token=wrong")->status, 401);
+  EXPECT_EQ(bare.Get(std::string("/api/plans?token=") + kToken)->status, 200);
+  httplib::Headers wrong{{"Authorization", "Bearer wrong"}};
+  EXPECT_EQ(bare.Get("/api/plans", wrong)->status, 401);
+}
+
+TEST_F(ServeTest, BadValuesAre400WithTheLoadersMessage) {
+  auto r =
+      post("/api/run", {{"plan", "push-activity"}, {"set", {{"prospecting.target_hours", -5}}}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  const std::string msg = json::parse(r->body)["error"];
+  EXPECT_NE(msg.find("set.prospecting.target_hours: expected a number between 0 and 168"),
+            std::string::npos)
+      << msg;
+  r = post("/api/run", {{"plan", "push-activity"}, {"set", {{"prospecting.target_hour", 5}}}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("did you mean 'prospecting.target_hours'"), std::string::npos) << r->body;
+  r = post("/api/run", {{"plan", "push-actvity"}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("push-activity"), std::string::npos) << r->body;
+  r = post("/api/run", {{"plan", "push-activity"}, {"set", {{"hiring[0].count", 2.5}}}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("whole number"), std::string::npos) << r->body;
+  r = post("/api/run", {{"plan", "push-activity"}, {"paths", 0}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(client().Post("/api/run", "{not json", "application/json")->status, 400);
+}
+
+TEST_F(ServeTest, OversizeBodiesAre413) {
+  const auto r = client().Post("/api/run", std::string(100000, ' '), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+}
+
+TEST_F(ServeTest, AnyPathOutsideTheApiAndThePageIs404) {
+  for (const char* path : {"/etc/passwd", "/../scenarios/nexacorp.yaml", "/api", "/api/run/x",
+                           "/index.html", "/api/plans/.."}) {
+    const auto r = client().Get(path);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404) << path;
+  }
+}
+
+TEST_F(ServeTest, ThePageIsSelfContained) {
+  const auto r = client().Get("/");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_NE(r->body.find("default-src 'none'"), std::string::npos);
+  EXPECT_NE(r->body.find("connect-src 'self'"), std::string::npos);
+  EXPECT_EQ(r->body.find("src=\"http"), std::string::npos);
+  EXPECT_EQ(r->body.find("href=\"http"), std::string::npos);
+}
+
+TEST_F(ServeTest, TheChartsAreTheReportsSections) {
+  const auto r = post("/api/run", {{"plan", "push-activity"}, {"paths", 200}, {"charts", true}});
+  ASSERT_TRUE(r && r->status == 200);
+  const std::string charts = json::parse(r->body)["charts"];
+  for (const char* part :
+       {"id=\"answer\"", "id=\"bookings\"", "id=\"checkpoints\"", "id=\"comparison\"", "<svg"})
+    EXPECT_NE(charts.find(part), std::string::npos) << part;
+}
+
+TEST_F(ServeTest, AClientsNewerRunCancelsItsOlderOne) {
+  auto slow = std::async(std::launch::async, [&] {
+    return post("/api/run", {{"plan", "push-activity"}, {"paths", 100000}}, "page-1");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto fast = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}}, "page-1");
+  ASSERT_TRUE(fast);
+  EXPECT_EQ(fast->status, 200);
+  const auto old = slow.get();
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 409) << old->body.substr(0, 200);
+}
+
+TEST_F(ServeTest, FiftyClientsAtOnceGetTheirOwnAnswers) {
+  std::vector<std::future<std::string>> clients;
+  const char* plans[] = {"baseline", "push-activity", "targeted-effectiveness"};
+  for (int i = 0; i < 50; ++i)
+    clients.push_back(std::async(std::launch::async, [&, i]() -> std::string {
+      const std::string plan = plans[i % 3];
+      const auto r = post("/api/run", {{"plan", plan}, {"paths", 20 + i}}, fmt::format("c{}", i));
+      if (!r) return "no answer: " + httplib::to_string(r.error());
+      if (r->status != 200) return fmt::format("status {}: {}", r->status, r->body);
+      const json j = json::parse(r->body);
+      if (j["paths"] != 20 + i || j["plans"].back()["name"] != plan)
+        return fmt::format("client {} got paths {} of {}", i, j["paths"].dump(),
+                           j["plans"].back()["name"].dump());
+      return "";
+    }));
+  for (auto& c : clients) EXPECT_EQ(c.get(), "");
+}
+
+}  // namespace
+}  // namespace salesim::test
+
+namespace salesim::test {
+namespace {
+
+TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {
+  auto r = post("/api/save", {{"plan", "push-activity"}, {"name", "baseline"}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("baseline"), std::string::npos) << r->body;
+  r = post(
+      "/api/save",
+      {{"plan", "push-activity"}, {"set", {{"capacity.max_hours", 500}}}, {"name", "long-hours"}});
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("capacity.max_hours"), std::string::npos) << r->body;
+  r = post("/api/save", {{"plan", "push-activity"}});
+  EXPECT_EQ(r->status, 400);
+}
+
+// A server of its own with the default rate: a burst beyond twice the rate gets 429.
+TEST(ServeLimits, ABurstOfRequestsBeyondTheRateGets429) {
+  tools::ServeOptions o;
+  o.port = 0;
+  o.token = kToken;
+  o.requests_per_second = 5;
+  tools::Server server(tools::load_with_seed(example(), std::nullopt), o);
+  const int port = server.bind();
+  std::thread t([&] { server.run(); });
+  httplib::Client c("127.0.0.1", port);
+  c.set_default_headers({{"Authorization", std::string("Bearer ") + kToken}});
+  int ok = 0, limited = 0;
+  for (int i = 0; i < 30; ++i) {
+    auto r = c.Get("/api/plans");
+    for (int k = 0; !r && k < 100; ++k) {  // until the server listens
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      r = c.Get("/api/plans");
+    }
+    ASSERT_TRUE(r);
+    (r->status == 200 ? ok : limited) += r->status == 200 || r->status == 429;
+  }
+  server.stop();
+  t.join();
+  EXPECT_GE(ok, 10);
+  EXPECT_LE(ok, 15);  // the burst of 10, and what 5 a second refill meanwhile
+  EXPECT_EQ(ok + limited, 30);
+}
+
+TEST(ServeCommand, AnotherHostNeedsAllowRemote) {
+  std::string out;
+  EXPECT_EQ(shell(binary() + " serve " + example() + " --host 0.0.0.0 --port 0", &out), 2);
+  EXPECT_NE(out.find("--allow-remote"), std::string::npos) << out;
+  EXPECT_EQ(shell(binary() + " serve " + example() + " --lever no.such_key --port 0", &out), 2);
+  EXPECT_NE(out.find("--lever no.such_key"), std::string::npos) << out;
+}
+
+TEST(ServeCommand, PrintsTheUrlWithATokenAndStopsCleanlyOnSigint) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    execl(binary().c_str(), "salesim", "serve", example().c_str(), "--port", "0", nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  char buf[512];
+  while (text.find("Ctrl-C") == std::string::npos) {
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, std::size_t(n));
+  }
+  EXPECT_NE(text.find("http://127.0.0.1:"), std::string::npos) << text;
+  EXPECT_NE(text.find("/?token="), std::string::npos) << text;
+  kill(pid, SIGINT);
+  int status = 0;
+  bool ended = false;
+  for (int i = 0; i < 1000 && !ended; ++i) {  // 10 s at most, rather than hang the suite
+    ended = waitpid(pid, &status, WNOHANG) == pid;
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (!ended) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  EXPECT_TRUE(ended) << "salesim serve did not stop within 10 s of SIGINT";
+  while (const ssize_t n = read(out[0], buf, sizeof buf)) {
+    if (n < 0) break;
+    text.append(buf, std::size_t(n));
+  }
+  close(out[0]);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_NE(text.find("Stopped."), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace salesim::test

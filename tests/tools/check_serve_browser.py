@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+"""salesim serve's page in a real browser: headless Chromium, driven through the DevTools
+protocol over a pipe (--remote-debugging-pipe: no websocket library needed), loads the page,
+moves a lever, waits for the answer at the file's paths, reads P(goal) from the page and
+compares it with the API's answer for the same what-if; the page must log no console error,
+and a screenshot is taken and checked to be non-blank.
+
+usage: check_serve_browser.py SALESIM SCENARIO OUTDIR
+Exit 0 when it passes, 1 when it does not, 77 (skipped) when Chromium is absent."""
+import base64, fcntl, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+
+salesim, scenario, outdir = sys.argv[1:4]
+chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+if not chromium:
+    print("SKIP: headless Chromium is not installed (Debian package `chromium`); the serve "
+          "page's browser check did not run")
+    sys.exit(77)
+os.makedirs(outdir, exist_ok=True)
+LEVER, VALUE = "prospecting.target_hours", 10  # push-activity's, the page's first plan shown
+
+
+class Cdp:
+    """A DevTools protocol client over Chromium's pipe: NUL-terminated JSON messages on the
+    child's fds 3 (to Chromium) and 4 (from it)."""
+
+    def __init__(self, profile):
+        to_r, self.to_w = os.pipe()
+        self.from_r, from_w = os.pipe()
+        self.proc = subprocess.Popen(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-extensions", "--hide-scrollbars", "--disable-background-networking",
+             "--remote-debugging-pipe", f"--user-data-dir={profile}", "--window-size=1280,1400"],
+            close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            preexec_fn=lambda: self.place_fds(to_r, from_w))
+        os.close(to_r), os.close(from_w)
+        self.buf, self.next_id, self.events, self.session = b"", 0, [], None
+
+    @staticmethod
+    def place_fds(to_r, from_w):
+        """In the child: the pipe ends on fds 3 and 4 (inheritable, unlike every other pipe end,
+        which os.pipe makes close-on-exec), by way of fds above any in use."""
+        a, b = fcntl.fcntl(to_r, fcntl.F_DUPFD, 100), fcntl.fcntl(from_w, fcntl.F_DUPFD, 100)
+        os.dup2(a, 3), os.dup2(b, 4)
+
+    def send(self, method, params=None, session=True):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params or {}}
+        if session and self.session:
+            msg["sessionId"] = self.session
+        os.write(self.to_w, json.dumps(msg).encode() + b"\0")
+        while True:
+            m = self.read()
+            if m.get("id") == self.next_id:
+                if "error" in m:
+                    raise RuntimeError(f"{method}: {m['error']}")
+                return m["result"]
+            self.events.append(m)
+
+    def read(self):
+        while b"\0" not in self.buf:
+            chunk = os.read(self.from_r, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed the DevTools pipe")
+            self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def eval(self, expr):
+        r = self.send("Runtime.evaluate", {"expression": expr, "returnByValue": True,
+                                           "awaitPromise": True})
+        return r["result"].get("value")
+
+    def wait_for(self, expr, seconds=60):
+        end = time.time() + seconds
+        while time.time() < end:
+            if self.eval(expr):
+                return True
+            time.sleep(0.05)
+        return False
+
+
+server = subprocess.Popen([salesim, "serve", scenario, "--port", "0"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True)
+problems = []
+try:
+    url = None
+    for line in server.stdout:
+        m = re.search(r"(http://\S+/\?token=(\w+))", line)
+        if m:
+            url, token = m.group(1), m.group(2)
+            break
+    if not url:
+        print("salesim serve printed no URL:", server.stderr.read())
+        sys.exit(1)
+    origin = url.split("/?")[0]
+
+    def api(path, body):
+        req = urllib.request.Request(origin + path, data=json.dumps(body).encode(), headers={
+            "Authorization": "Bearer " + token, "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=120) as r:
+            return json.load(r)
+
+    paths = json.load(urllib.request.urlopen(urllib.request.Request(
+        origin + "/api/plans", headers={"Authorization": "Bearer " + token})))["paths"]
+    with tempfile.TemporaryDirectory(prefix="salesim-chromium-") as profile:
+        cdp = Cdp(profile)
+        try:
+            target = cdp.send("Target.createTarget", {"url": "about:blank"}, False)["targetId"]
+            cdp.session = cdp.send("Target.attachToTarget",
+                                   {"targetId": target, "flatten": True}, False)["sessionId"]
+            cdp.send("Runtime.enable")
+            cdp.send("Log.enable")
+            cdp.send("Page.enable")
+            cdp.send("Page.navigate", {"url": url})
+            final = (f"document.getElementById('p-goal')?.dataset.final === '1' && "
+                     f"document.getElementById('p-goal').dataset.paths === '{paths}'")
+            if not cdp.wait_for(final):
+                problems.append("the page showed no answer at the file's paths")
+            before = cdp.eval("document.getElementById('p-goal').dataset.value")
+            t0 = time.time()
+            moved = cdp.eval(
+                f"(() => {{ const r = document.querySelector('#levers input[type=range]"
+                f"[data-key=\"{LEVER}\"]'); if (!r) return false; r.value = {VALUE};"
+                f" r.dispatchEvent(new Event('input')); return true; }})()")
+            if not moved:
+                problems.append(f"no slider for {LEVER} on the page")
+            first = cdp.wait_for("document.getElementById('p-goal').dataset.paths === '200'", 20)
+            t_first = time.time() - t0
+            if not cdp.wait_for(final):
+                problems.append("the page showed no refined answer after the lever moved")
+            t_final = time.time() - t0
+            shown = cdp.eval("document.getElementById('p-goal').dataset.value")
+            sent = float(cdp.eval(f"document.querySelector('#levers input[type=number]"
+                                  f"[data-key=\"{LEVER}\"]').value"))
+            text = cdp.eval("document.getElementById('p-goal').textContent")
+            answer = api("/api/run", {"plan": "push-activity", "set": {LEVER: sent},
+                                      "paths": paths})
+            expected = answer["plans"][-1]["goal"]["p_met"]
+            if shown is None or float(shown) != expected:
+                problems.append(f"the page shows P(goal) {shown}, the API {expected}")
+            if shown == before:
+                problems.append(f"P(goal) did not move ({before}) when {LEVER} went to {VALUE}")
+            print(f"P(goal) on the page {text} ({shown}), the API {expected}; first answer "
+                  f"(200 paths) {'after %.2f s' % t_first if first else 'not seen'}, "
+                  f"{paths} paths after {t_final:.2f} s")
+            # "Save as plan": the download link the page makes, caught before it is followed.
+            cdp.eval("window.__saved = null; HTMLAnchorElement.prototype.click = function () "
+                     "{ window.__saved = {href: this.href, file: this.download}; };"
+                     "document.getElementById('save-name').value = 'fewer-hours';"
+                     "document.getElementById('save').click(); true")
+            if not cdp.wait_for("window.__saved !== null", 20):
+                problems.append("Save as plan made no download")
+            else:
+                saved = cdp.eval("window.__saved")
+                text = urllib.parse.unquote(saved["href"].split(",", 1)[1])
+                if saved["file"] != "fewer-hours.yaml" or "name: fewer-hours" not in text or \
+                        not re.search(rf"{re.escape(LEVER)}: {sent:g}\b", text):
+                    problems.append(f"the saved plan is not the what-if: {saved['file']}, "
+                                    f"{text[-600:]}")
+            shot = cdp.send("Page.captureScreenshot", {"format": "png"})["data"]
+            png = os.path.join(outdir, "serve-screenshot.png")
+            with open(png, "wb") as f:
+                f.write(base64.b64decode(shot))
+            try:  # non-blank: more than one colour in the picture
+                import matplotlib.image
+                img = matplotlib.image.imread(png)
+                if img.reshape(-1, img.shape[-1]).std(axis=0).max() < 0.01:
+                    problems.append(f"the screenshot {png} is blank")
+            except ImportError:
+                if os.path.getsize(png) < 20000:
+                    problems.append(f"the screenshot {png} looks blank (small)")
+            print(f"screenshot: {os.path.abspath(png)}")
+            for e in cdp.events:
+                if e.get("method") == "Runtime.exceptionThrown" or (
+                        e.get("method") == "Log.entryAdded"
+                        and e["params"]["entry"]["level"] == "error") or (
+                        e.get("method") == "Runtime.consoleAPICalled"
+                        and e["params"]["type"] == "error"):
+                    problems.append(f"browser console: {json.dumps(e['params'])[:300]}")
+        finally:
+            cdp.proc.kill()
+            cdp.proc.wait()
+finally:
+    server.send_signal(2)  # SIGINT: the server stops cleanly
+    try:
+        server.wait(timeout=10)
+        if server.returncode != 0:
+            problems.append(f"salesim serve ended with {server.returncode} on SIGINT")
+    except subprocess.TimeoutExpired:
+        server.kill()
+        problems.append("salesim serve did not stop on SIGINT")
+
+if problems:
+    print("\n".join(problems))
+    sys.exit(1)
+print("serve page: a moved lever's P(goal) on the page equals the API's")

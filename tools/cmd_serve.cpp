@@ -1,0 +1,100 @@
+// `salesim serve`: live what-ifs on one scenario in the browser (tools/serve.hpp).
+#include <fmt/format.h>
+#include <signal.h>
+
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "tools/cli.hpp"
+#include "tools/serve.hpp"
+
+namespace salesim::tools {
+namespace {
+
+struct ServeArgs {
+  std::string file;
+  ServeOptions o;
+  bool allow_remote = false;
+};
+
+bool loopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+int serve(ServeArgs a) {
+  if (!loopback(a.o.host) && !a.allow_remote)
+    throw BadInput(fmt::format(
+        "serve: --host {} lets other machines reach the server; add --allow-remote to mean it",
+        a.o.host));
+  Scenario sc = load_with_seed(a.file, std::nullopt);
+  announce(sc);
+  // SIGINT and SIGTERM are taken by a thread of their own (blocked here, before the server's
+  // threads start, so they inherit the mask), which stops the server cleanly.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  Server server(std::move(sc), a.o);
+  server.bind();
+  if (!loopback(a.o.host))
+    std::cerr << fmt::format(
+        "salesim: warning: serving on {} (--allow-remote): anyone who can reach this address "
+        "and has the URL's token can run the scenario; the traffic is not encrypted\n",
+        a.o.host);
+  std::cout << fmt::format("Serving {} at\n  {}\nPress Ctrl-C to stop.\n", a.file, server.url())
+            << std::flush;
+  std::atomic<bool> done{false};
+  std::thread stopper([&] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    // A signal before run() has started listening finds nothing to stop yet: try until it ends.
+    while (!done) {
+      server.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  server.run();
+  done = true;
+  // run() also ends when the listening socket fails; the stopper then needs its signal.
+  pthread_kill(stopper.native_handle(), SIGTERM);
+  stopper.join();
+  std::cout << "Stopped.\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_serve_command(CLI::App& app, Commands& commands) {
+  auto a = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Move a plan's levers in the browser and see P(goal) and the charts follow");
+  cmd->footer(
+      "Prints a URL with a random token; every request needs the token. Binds 127.0.0.1 unless\n"
+      "--host names another address (which needs --allow-remote). The page runs each change on\n"
+      "200 paths first, then on the file's paths, with the file's seed: at full paths the figures\n"
+      "equal `salesim run --plans BASELINE,PLAN` exactly. API: GET /api/plans, POST /api/run,\n"
+      "POST /api/save (docs/cli.md).\n"
+      "Examples:\n"
+      "  salesim serve scenarios/nexacorp.yaml\n"
+      "  salesim serve scenarios/nexacorp.yaml --port 9000 --lever org.coaching_hours_per_rep "
+      "--lever hiring[0].week");
+  cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
+  cmd->add_option("--port", a->o.port, "Port (default 8765; 0: any free port)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--host", a->o.host, "Address to listen on (default 127.0.0.1)");
+  cmd->add_option("--lever", a->o.levers,
+                  "A key to offer as a control for every plan that has it, as in sweep's --vary: "
+                  "org.coaching_hours_per_rep, hiring[0].week (a plan's own set keys are always "
+                  "offered)");
+  cmd->add_flag("--allow-remote", a->allow_remote,
+                "Allow a --host other machines can reach (prints a warning)");
+  cmd->add_option("--threads", a->o.threads, "Threads per run (default: all)")
+      ->check(CLI::Range(0, 4096));
+  commands.push_back({cmd, [a] { return serve(*a); }});
+}
+
+}  // namespace salesim::tools

@@ -1,0 +1,448 @@
+// `salesim serve`: the server and its routes (tools/serve.hpp). Runs go through the same code as
+// `salesim run` (models/simulate.hpp, tools/summary_json.hpp), and a what-if is written into the
+// plan's YAML and loaded again (models/plan_edit.hpp), so a bad value gets the loader's message.
+#include "tools/serve.hpp"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <sys/socket.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <mutex>
+#include <random>
+
+#include "models/key_path.hpp"
+#include "models/plan_edit.hpp"
+#include "models/simulate.hpp"
+#include "sim/runner.hpp"
+#include "tools/cli.hpp"
+#include "tools/report.hpp"
+#include "tools/summary_json.hpp"
+
+namespace salesim::tools {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// An answer other than 200: the status and what the client should know.
+struct ApiError : std::runtime_error {
+  int status;
+  ApiError(int s, const std::string& m) : std::runtime_error(m), status(s) {}
+};
+// A loader's message without its "FILE:LINE:COL: " prefix: the line is one of the edited text
+// the server made, not of the user's file.
+std::string loader_message(const std::string& file, const std::string& what) {
+  if (what.rfind(file + ":", 0) != 0) return what;
+  std::size_t at = file.size() + 1, colons = 0;
+  while (at < what.size() && colons < 2 &&
+         (std::isdigit((unsigned char)what[at]) || what[at] == ':'))
+    colons += what[at++] == ':';
+  return colons == 2 && at < what.size() && what[at] == ' ' ? what.substr(at + 1) : what;
+}
+
+// Thrown from a run's progress when the client has asked for a newer run.
+struct Cancelled : std::exception {};
+
+std::string random_token() {
+  std::random_device rd;
+  std::string t;
+  for (int i = 0; i < 4; ++i) t += fmt::format("{:08x}", rd());
+  return t;
+}
+
+// Compares in time independent of where the strings differ (the token is the only secret).
+bool same_secret(const std::string& a, const std::string& b) {
+  unsigned char d = a.size() != b.size();
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) d |= a[i] ^ b[i];
+  return d == 0;
+}
+
+void send_json(httplib::Response& res, int status, const json& j) {
+  res.status = status;
+  res.set_content(j.dump(), "application/json");
+}
+void send_error(httplib::Response& res, int status, const std::string& message) {
+  send_json(res, status, {{"error", message}});
+}
+
+json lever_json(const Lever& l) {
+  return {{"key", l.path},
+          {"value", std::isnan(l.value) ? json(nullptr) : json(l.value)},
+          {"integer", l.integer},
+          {"min", l.lo},
+          {"max", std::isfinite(l.hi) ? json(l.hi) : json(nullptr)},
+          {"max_open", l.hi_open}};
+}
+
+// The request's body as a JSON object, or 400 saying what is wrong.
+json body_object(const httplib::Request& req) {
+  json body;
+  try {
+    body = json::parse(req.body);
+  } catch (const json::exception& e) {
+    throw ApiError(400, fmt::format("the body is not JSON ({})", e.what()));
+  }
+  if (!body.is_object()) throw ApiError(400, "the body must be a JSON object");
+  return body;
+}
+
+struct WhatIf {
+  std::string plan;
+  std::vector<std::pair<std::string, double>> values;
+};
+
+// {"plan": NAME, "set": {KEY: NUMBER}} checked against the scenario's plans and their keys.
+WhatIf what_if_of(const Scenario& sc, const json& body) {
+  WhatIf w;
+  if (!body.contains("plan") || !body["plan"].is_string())
+    throw ApiError(400, "\"plan\": expected the name of a plan of the scenario (a string)");
+  w.plan = body["plan"].get<std::string>();
+  try {
+    check_plan_names(sc, {w.plan}, "plan");
+  } catch (const BadInput& e) {
+    throw ApiError(400, e.what());
+  }
+  if (!body.contains("set")) return w;
+  if (!body["set"].is_object())
+    throw ApiError(400,
+                   "\"set\": expected an object of KEY: NUMBER, e.g. "
+                   "{\"org.coaching_hours_per_rep\": 2}");
+  for (const auto& [key, v] : body["set"].items()) {
+    Lever l;
+    try {
+      l = find_lever(sc, w.plan, key, true);
+    } catch (const std::invalid_argument& e) {
+      throw ApiError(400, fmt::format("set.{}: {}", key, e.what()));
+    }
+    if (!v.is_number())
+      throw ApiError(400, fmt::format("set.{}: expected a number, got {}", key, v.dump()));
+    const double x = v.get<double>();
+    // The YAML edit rounds whole-number keys (as sweep's points); a file would refuse 2.5 hires.
+    if (l.integer && x != std::round(x))
+      throw ApiError(400, fmt::format("set.{}: expected a whole number, got {}", key, v.dump()));
+    w.values.emplace_back(key, x);
+  }
+  return w;
+}
+
+// One client's runs (one at a time; a newer one cancels the one going) and request budget.
+struct ClientSlot {
+  std::mutex run;                              // held while a run of this client goes
+  std::shared_ptr<std::atomic<bool>> current;  // the newest run's cancel flag (under Impl::m)
+  double budget = 0;                           // requests it may still make now
+  Clock::time_point refilled = Clock::now();
+};
+
+// cpp-httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG, compiled into Debian's
+// library): a room of clients connecting at once would overflow it and see dropped connections.
+// listen() again on the bound socket only lengthens the queue.
+struct Http : httplib::Server {
+  void lengthen_backlog() { ::listen(svr_sock_, 256); }
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Scenario sc;
+  ServeOptions o;
+  std::string token;
+  int port = 0;
+  Http http;
+  std::mutex m;  // guards clients and baselines
+  std::map<std::string, std::shared_ptr<ClientSlot>> clients;
+  // The baseline as written, per path count: every what-if is compared with the same one, so it
+  // is run once (a what-if of the baseline itself is run afresh).
+  std::map<std::size_t, std::shared_ptr<const PlanResult>> baselines;
+
+  // The client a request comes from: the page's own id (X-Salesim-Client, one per open page),
+  // else its address.
+  static std::string client_of(const httplib::Request& req) {
+    std::string id = req.get_header_value("X-Salesim-Client");
+    if (id.empty() || id.size() > 64) id.clear();
+    return req.remote_addr + "/" + id;
+  }
+
+  std::shared_ptr<ClientSlot> slot(const std::string& client) {
+    std::lock_guard lock(m);
+    if (clients.size() > 10000)  // forget idle clients rather than grow without end
+      for (auto it = clients.begin(); it != clients.end();)
+        it = it->second.use_count() == 1 ? clients.erase(it) : std::next(it);
+    auto& s = clients[client];
+    if (!s) s = std::make_shared<ClientSlot>(), s->budget = 2 * o.requests_per_second;
+    return s;
+  }
+
+  bool authorised(const httplib::Request& req) const {
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0 && same_secret(auth.substr(7), token)) return true;
+    return req.has_param("token") && same_secret(req.get_param_value("token"), token);
+  }
+
+  // Token bucket: requests_per_second, bursts of twice that.
+  bool within_rate(ClientSlot& s) {
+    std::lock_guard lock(m);
+    const auto now = Clock::now();
+    s.budget = std::min(
+        2 * o.requests_per_second,
+        s.budget + o.requests_per_second * std::chrono::duration<double>(now - s.refilled).count());
+    s.refilled = now;
+    if (s.budget < 1) return false;
+    s.budget -= 1;
+    return true;
+  }
+
+  json plans_json() const {
+    json plans = json::array();
+    for (const auto& p : sc.plans) {
+      json levers = json::array();
+      std::vector<std::string> seen;
+      for (const Lever& l : plan_levers(sc, p.name))
+        levers.push_back(lever_json(l)), seen.push_back(l.path);
+      for (const auto& key : o.levers) {
+        if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
+        try {
+          levers.push_back(lever_json(find_lever(sc, p.name, key, true)));
+        } catch (const std::invalid_argument&) {
+          // a list item this plan does not have: not offered for it
+        }
+      }
+      plans.push_back({{"name", p.name}, {"description", p.description}, {"levers", levers}});
+    }
+    return {{"scenario", sc.name},
+            {"file", sc.file},
+            {"baseline", sc.plans.front().name},
+            {"paths", sc.base.simulation.paths},
+            {"seed", sc.base.simulation.seed},
+            {"goal",
+             {{"revenue", sc.base.goal.revenue ? json(*sc.base.goal.revenue) : json(nullptr)},
+              {"by_week", sc.goal_week()}}},
+            {"plans", plans}};
+  }
+
+  std::size_t paths_of(const json& body) const {
+    if (!body.contains("paths")) return std::size_t(sc.base.simulation.paths);
+    const json& p = body["paths"];
+    if (!p.is_number_integer() || p.get<std::int64_t>() < 1 ||
+        p.get<std::int64_t>() > std::int64_t(o.max_paths))
+      throw ApiError(400, fmt::format("\"paths\": expected a whole number from 1 to {}, got {}",
+                                      o.max_paths, p.dump()));
+    return std::size_t(p.get<std::int64_t>());
+  }
+
+  json run(const httplib::Request& req) {
+    const json body = body_object(req);
+    const WhatIf w = what_if_of(sc, body);
+    const std::size_t paths = paths_of(body);
+    Scenario variant;
+    try {
+      variant = scenario_with_baseline_and_plan_values(sc, w.plan, w.values);
+      check_run_memory(variant, paths, variant.plans.size(), "run", false);
+    } catch (const ScenarioError& e) {
+      throw ApiError(400, loader_message(sc.file, e.what()));
+    } catch (const std::invalid_argument& e) {
+      throw ApiError(400, e.what());
+    } catch (const BadInput& e) {
+      throw ApiError(400, e.what());
+    }
+
+    // One run at a time per client: this one cancels the one going, then waits for its end.
+    auto s = slot(client_of(req));
+    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    {
+      std::lock_guard lock(m);
+      if (s->current) *s->current = true;
+      s->current = cancel;
+    }
+    std::lock_guard running(s->run);
+    RunSettings rs;
+    rs.paths = paths;
+    rs.threads = o.threads;
+    rs.progress = [&](std::size_t, std::size_t) {
+      if (*cancel) throw Cancelled();
+    };
+    ScenarioResults res;
+    try {
+      if (*cancel) throw Cancelled();
+      res = run_beside_baseline(variant, rs);
+    } catch (const Cancelled&) {
+      throw ApiError(409, "cancelled: a newer run from this client replaced it");
+    }
+    json answer = summary_json(variant, res, variant.base.simulation.seed);
+    if (body.value("charts", false))
+      answer["charts"] = render_what_if_sections(report_data_of_run(variant, res, answer), {});
+    return answer;
+  }
+
+  // run_scenario(variant, rs) with the baseline's result taken from the cache when the variant
+  // has it as written (two plans): the same bits, as every plan runs on its own.
+  ScenarioResults run_beside_baseline(const Scenario& variant, const RunSettings& rs) {
+    if (variant.plans.size() == 1) return run_scenario(variant, rs);
+    const auto start = Clock::now();
+    std::shared_ptr<const PlanResult> base;
+    {
+      std::lock_guard lock(m);
+      if (auto it = baselines.find(rs.paths); it != baselines.end()) base = it->second;
+    }
+    if (!base) {
+      const PlanSpec& spec = variant.plans.front();
+      base = std::make_shared<const PlanResult>(
+          summarize(variant, spec.name, run_plan(variant, spec, rs)));
+      std::lock_guard lock(m);
+      if (baselines.size() >= 8) baselines.clear();  // a few path counts are in use at a time
+      baselines.emplace(rs.paths, base);
+    }
+    ScenarioResults res;
+    res.paths = rs.paths;
+    res.threads = sim::resolve_threads(rs.threads);
+    res.plans.push_back(*base);
+    const PlanSpec& spec = variant.plans.back();
+    res.plans.push_back(summarize(variant, spec.name, run_plan(variant, spec, rs)));
+    res.comparisons.push_back(compare(res.plans[0], res.plans[1]));
+    res.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    return res;
+  }
+
+  // The scenario with the what-if as a new plan: text for the browser to download.
+  std::string save(const httplib::Request& req, std::string& name) {
+    const json body = body_object(req);
+    const WhatIf w = what_if_of(sc, body);
+    if (!body.contains("name") || !body["name"].is_string() ||
+        body["name"].get<std::string>().empty() || body["name"].get<std::string>().size() > 100)
+      throw ApiError(400, "\"name\": expected the new plan's name (1 to 100 characters)");
+    name = body["name"].get<std::string>();
+    try {
+      return scenario_text_with_new_plan(sc, w.plan, w.values, name);
+    } catch (const ScenarioError& e) {
+      throw ApiError(400, loader_message(sc.file, e.what()));
+    } catch (const std::invalid_argument& e) {
+      throw ApiError(400, e.what());
+    }
+  }
+
+  // Wraps a route: ApiError becomes its status with {"error": message}.
+  template <class F>
+  httplib::Server::Handler guarded(F f) {
+    return [f](const httplib::Request& req, httplib::Response& res) {
+      try {
+        f(req, res);
+      } catch (const ApiError& e) {
+        send_error(res, e.status, e.what());
+      }
+    };
+  }
+
+  void routes() {
+    http.set_payload_max_length(o.max_body);
+    http.set_default_headers({{"Cache-Control", "no-store"},
+                              {"X-Content-Type-Options", "nosniff"},
+                              {"Referrer-Policy", "no-referrer"},
+                              {"X-Frame-Options", "DENY"}});
+    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!authorised(req)) {
+        send_error(res, 401,
+                   "a token is needed: open the URL salesim serve printed, or send "
+                   "Authorization: Bearer TOKEN");
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      if (!within_rate(*slot(client_of(req)))) {
+        send_error(res, 429,
+                   fmt::format("too many requests: at most {} a second per client",
+                               o.requests_per_second));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    http.Get("/", [this](const httplib::Request&, httplib::Response& res) {
+      res.set_content(serve_page(sc.name + ": what if?"), "text/html; charset=utf-8");
+    });
+    http.Get("/api/plans", guarded([this](const httplib::Request&, httplib::Response& res) {
+               send_json(res, 200, plans_json());
+             }));
+    http.Post("/api/run", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                send_json(res, 200, run(req));
+              }));
+    http.Post("/api/save", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                std::string name;
+                const std::string text = save(req, name);
+                std::string file;
+                for (char c : name) file += std::isalnum((unsigned char)c) || c == '-' ? c : '_';
+                res.set_header("Content-Disposition",
+                               fmt::format("attachment; filename=\"{}.yaml\"", file));
+                res.set_content(text, "application/yaml; charset=utf-8");
+              }));
+    http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;  // a route's own answer
+      if (res.status == 413)
+        send_error(res, 413, fmt::format("the request body is larger than {} bytes", o.max_body));
+      else if (res.status == 404)
+        send_error(res, 404,
+                   fmt::format("no such page: {} (there are the page /, GET /api/plans, POST "
+                               "/api/run and POST /api/save)",
+                               req.path));
+      else
+        send_error(res, res.status, fmt::format("HTTP {}", res.status));
+    });
+    http.set_exception_handler(
+        [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+          std::string what = "unknown error";
+          try {
+            std::rethrow_exception(ep);
+          } catch (const std::exception& e) {
+            what = e.what();
+          } catch (...) {
+          }
+          send_error(res, 500, "error: " + what);
+        });
+  }
+};
+
+Server::Server(Scenario sc, ServeOptions o) : impl_(std::make_unique<Impl>()) {
+  impl_->sc = std::move(sc);
+  impl_->o = std::move(o);
+  impl_->token = impl_->o.token.empty() ? random_token() : impl_->o.token;
+  for (const auto& key : impl_->o.levers) {
+    std::string first_error;
+    bool fits = false;
+    for (const auto& p : impl_->sc.plans) try {
+        find_lever(impl_->sc, p.name, key, true);
+        fits = true;
+      } catch (const std::invalid_argument& e) {
+        if (first_error.empty()) first_error = e.what();
+      }
+    if (!fits) throw BadInput(fmt::format("--lever {}: {}", key, first_error));
+  }
+  impl_->routes();
+}
+
+Server::~Server() { stop(); }
+
+int Server::bind() {
+  auto& i = *impl_;
+  const bool ok = i.o.port == 0 ? (i.port = i.http.bind_to_any_port(i.o.host)) > 0
+                                : i.http.bind_to_port(i.o.host, i.port = i.o.port);
+  if (!ok)
+    throw BadInput(
+        fmt::format("serve: cannot listen on {}:{} (in use, or not an address of "
+                    "this machine); choose another --port or --host",
+                    i.o.host, i.o.port));
+  i.http.lengthen_backlog();
+  return i.port;
+}
+
+void Server::run() { impl_->http.listen_after_bind(); }
+void Server::stop() {
+  if (impl_->http.is_running()) impl_->http.stop();
+}
+const std::string& Server::token() const { return impl_->token; }
+std::string Server::url() const {
+  const std::string& h = impl_->o.host;
+  const bool v6 = h.find(':') != std::string::npos;
+  return fmt::format("http://{}{}{}:{}/?token={}", v6 ? "[" : "", h, v6 ? "]" : "", impl_->port,
+                     impl_->token);
+}
+
+}  // namespace salesim::tools
