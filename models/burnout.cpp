@@ -19,12 +19,18 @@ double stage_conversion_factor(const BurnoutParams& b, double B, int K) {
   // The K-th root without a libm pow for the usual funnel lengths: it ran once per rep-week
   // and was the largest libm cost of the step.
   switch (K) {
-    case 1: return whole;
-    case 2: return std::sqrt(whole);
-    case 3: return std::cbrt(whole);
-    case 4: return std::sqrt(std::sqrt(whole));
-    case 8: return std::sqrt(std::sqrt(std::sqrt(whole)));
-    default: return std::pow(whole, 1.0 / K);
+    case 1:
+      return whole;
+    case 2:
+      return std::sqrt(whole);
+    case 3:
+      return std::cbrt(whole);
+    case 4:
+      return std::sqrt(std::sqrt(whole));
+    case 8:
+      return std::sqrt(std::sqrt(std::sqrt(whole)));
+    default:
+      return std::pow(whole, 1.0 / K);
   }
 }
 

@@ -24,11 +24,11 @@ void conditional_values(const Scenario& sc, const double* S, double* v) {
   const double shortfall = revenue ? std::max(0.0, *revenue - S[out::final_bookings]) : nan;
   for (std::size_t c = 0; c < cps.size(); ++c) {
     const bool met = S[out::first_checkpoint + c] == 1;
-    *v++ = met ? goal : nan;                                  // goal_if_met
-    *v++ = met ? nan : goal;                                  // goal_if_missed
-    *v++ = revenue ? double(!met && goal == 1) : nan;         // missed_and_goal
-    *v++ = met ? nan : shortfall;                             // shortfall_if_missed
-    for (std::size_t c2 = c + 1; c2 < cps.size(); ++c2)       // later checkpoints
+    *v++ = met ? goal : nan;                             // goal_if_met
+    *v++ = met ? nan : goal;                             // goal_if_missed
+    *v++ = revenue ? double(!met && goal == 1) : nan;    // missed_and_goal
+    *v++ = met ? nan : shortfall;                        // shortfall_if_missed
+    for (std::size_t c2 = c + 1; c2 < cps.size(); ++c2)  // later checkpoints
       *v++ = met ? nan : S[out::first_checkpoint + c2];
   }
 }

@@ -24,8 +24,13 @@ inline constexpr std::size_t kMinConditionalPaths = 30;
 // then each later checkpoint met given c missed.
 class ConditionalLayout {
  public:
-  enum Field : std::size_t { goal_if_met, goal_if_missed, missed_and_goal, shortfall_if_missed,
-                             first_later };
+  enum Field : std::size_t {
+    goal_if_met,
+    goal_if_missed,
+    missed_and_goal,
+    shortfall_if_missed,
+    first_later
+  };
   explicit ConditionalLayout(std::size_t checkpoints);
   std::size_t count() const { return count_; }
   std::size_t at(std::size_t c, std::size_t field) const { return start_[c] + field; }
@@ -47,11 +52,12 @@ struct LaterCheckpoint {
 struct ConditionalFigure {
   std::string given, checkpoint;  // "Q1 missed", "Q1"
   bool met = false;
-  std::size_t paths = 0;                      // paths in the condition
-  std::optional<sim::MeanSe> p_goal;          // none without a goal or with too few paths
-  std::optional<sim::MeanSe> reached_anyway;  // missed: share of all paths that missed and got there
-  std::optional<sim::MeanSe> shortfall;       // missed: expected shortfall below the goal
-  std::vector<LaterCheckpoint> later;         // missed: each later checkpoint given this miss
+  std::size_t paths = 0;              // paths in the condition
+  std::optional<sim::MeanSe> p_goal;  // none without a goal or with too few paths
+  std::optional<sim::MeanSe>
+      reached_anyway;                    // missed: share of all paths that missed and got there
+  std::optional<sim::MeanSe> shortfall;  // missed: expected shortfall below the goal
+  std::vector<LaterCheckpoint> later;    // missed: each later checkpoint given this miss
 };
 
 // From the mean and standard error over paths of each per-path value (`values`, in layout order,

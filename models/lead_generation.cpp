@@ -4,8 +4,7 @@
 
 namespace salesim {
 
-void generate_leads(WeekContext& cx, int r, double P, double y, int n_active,
-                    sim::Stream& draws) {
+void generate_leads(WeekContext& cx, int r, double P, double y, int n_active, sim::Stream& draws) {
   const double M = cx.st.M;
   const double prospected_rate = M * P * y * (1 + cx.P.prospecting.icp_lift * cx.st.a);
   const double inbound_rate =

@@ -6,7 +6,6 @@ namespace salesim {
 
 // P: prospecting hours; y: prospecting yield; n_active: active reps at the start of 3.4;
 // draws: the rep's week of draws (models/rep_week.hpp).
-void generate_leads(WeekContext& cx, int r, double P, double y, int n_active,
-                    sim::Stream& draws);
+void generate_leads(WeekContext& cx, int r, double P, double y, int n_active, sim::Stream& draws);
 
 }  // namespace salesim

@@ -74,7 +74,7 @@ struct PathScratch : sim::Scratch {
   PathState state;
   std::vector<double> sigma, p, tmp;  // per-rep work arrays (J, K, ...)
   std::vector<std::int64_t> worked, advancing;
-  std::vector<SkillStep> skill_steps;  // this week's, per manager's team
+  std::vector<SkillStep> skill_steps;         // this week's, per manager's team
   std::vector<std::pair<double, int>> order;  // for bottom_half selection
 };
 

@@ -101,7 +101,8 @@ Comparison compare_streamed(const PlanResult& a, const PlanResult& b, const sim:
     r.checkpoint_diffs.push_back(d(d_first_checkpoint + i));
   if (r.cost_diff.mean > 0) r.roi = r.profit_diff.mean / r.cost_diff.mean;
   r.detail = compare_detail_streamed(so, L, c);
-  for (std::size_t k = 0; k < driver_count; ++k) r.drivers.push_back(so.scalars[L.driver(c, k)].mean_se());
+  for (std::size_t k = 0; k < driver_count; ++k)
+    r.drivers.push_back(so.scalars[L.driver(c, k)].mean_se());
   return r;
 }
 

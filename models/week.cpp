@@ -95,10 +95,10 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   st.tally.hours_sum += W;
   ++st.tally.stepped;
 
-  sim::Stream draws = cx.stream(Process::rep_week, r);  // the rep's week (rep_week.hpp)
-  pipeline_flows(cx, r, sc.p.data(), worked, draws);          // 7
-  generate_leads(cx, r, prospecting, y, n_active, draws);     // 8
-  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,   // 9
+  sim::Stream draws = cx.stream(Process::rep_week, r);       // the rep's week (rep_week.hpp)
+  pipeline_flows(cx, r, sc.p.data(), worked, draws);         // 7
+  generate_leads(cx, r, prospecting, y, n_active, draws);    // 8
+  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,  // 9
                               P.capacity.sustainable_hours, st.w);
   update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
   ++R.tenure[r];                                                                    // 11

@@ -1,9 +1,8 @@
 // Goal-seek: bisection on synthetic figures with known answers (continuous, whole numbers,
 // unreachable, not monotone), and `salesim goalseek` end to end: agreement with a brute-force
 // sweep of the same lever on the same paths, a closed-form answer, bad input, thread counts.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <nlohmann/json.hpp>
@@ -107,8 +106,8 @@ struct GoalSeekCli : test::FolderTest {
   json seek(const std::string& args, int expect = 0) {
     const auto js = dir / "g.json";
     std::string out;
-    EXPECT_EQ(shell(salesim("goalseek " + test::example() + " --quiet --json " + js.string() +
-                            " " + args),
+    EXPECT_EQ(shell(salesim("goalseek " + test::example() + " --quiet --json " + js.string() + " " +
+                            args),
                     &out),
               expect)
         << out;
@@ -120,11 +119,13 @@ TEST_F(GoalSeekCli, AgreesWithABruteForceSweepOfTheSameLever) {
   // The sweep: every hiring count 0..12 on the same 64 paths.
   const auto h5 = dir / "s.h5", csv = dir / "s.csv";
   std::string out;
-  ASSERT_EQ(shell(salesim("sweep " + test::example() +
-                          " --plan push-activity --paths 64 --quiet --vary 'hiring[0].count=0:12:1' "
-                          "-o " + h5.string() + " --csv " + csv.string()),
-                &out),
-            0)
+  ASSERT_EQ(
+      shell(salesim("sweep " + test::example() +
+                    " --plan push-activity --paths 64 --quiet --vary 'hiring[0].count=0:12:1' "
+                    "-o " +
+                    h5.string() + " --csv " + csv.string()),
+            &out),
+      0)
       << out;
   std::vector<double> bookings;  // by count
   std::stringstream in(test::read_file(csv.string()));
@@ -160,13 +161,15 @@ TEST_F(GoalSeekCli, AgreesWithABruteForceSweepOfTheSameLever) {
 TEST_F(GoalSeekCli, DealSizeScalesBookingsSoTheAnswerIsInClosedForm) {
   // With common random numbers every won deal scales with deal_size.mean, so final bookings are
   // proportional to it: 1.25 x the bookings at 32000 needs a mean of 40000.
-  const json base = seek("--plan baseline --paths 64 --lever pipeline.deal_size.mean=32000:33000 "
-                         "--target final_bookings_mean=1");
+  const json base = seek(
+      "--plan baseline --paths 64 --lever pipeline.deal_size.mean=32000:33000 "
+      "--target final_bookings_mean=1");
   const double b = base["achieved"].get<double>();
   ASSERT_EQ(base["value"].get<double>(), 32000);
-  const json j = seek("--plan baseline --paths 64 --lever pipeline.deal_size.mean=20000:60000 "
-                      "--tolerance 1 --target " +
-                      fmt::format("final_bookings_mean={:.6f}", 1.25 * b));
+  const json j = seek(
+      "--plan baseline --paths 64 --lever pipeline.deal_size.mean=20000:60000 "
+      "--tolerance 1 --target " +
+      fmt::format("final_bookings_mean={:.6f}", 1.25 * b));
   ASSERT_TRUE(j["reachable"].get<bool>());
   EXPECT_NEAR(j["value"].get<double>(), 40000, 1.5);
   EXPECT_TRUE(j["monotone"].get<bool>());
@@ -177,12 +180,13 @@ TEST_F(GoalSeekCli, UnreachableTargetSaysSoWithTheBest) {
   ASSERT_EQ(shell(salesim("goalseek " + test::example() +
                           " --plan push-activity --paths 32 --lever 'hiring[0].count=0:4' "
                           "--target final_bookings_p50=1000M"),
-                &out),
+                  &out),
             0)
       << out;
   EXPECT_NE(out.find("Not reachable in [0, 4]"), std::string::npos) << out;
-  const json j = seek("--plan push-activity --paths 32 --lever 'hiring[0].count=0:4' "
-                      "--target final_bookings_p50=1000M");
+  const json j = seek(
+      "--plan push-activity --paths 32 --lever 'hiring[0].count=0:4' "
+      "--target final_bookings_p50=1000M");
   EXPECT_FALSE(j["reachable"].get<bool>());
   EXPECT_EQ(j["target"].get<double>(), 1e9);
   EXPECT_EQ(j["evaluations"].get<int>(), 5);
@@ -200,10 +204,10 @@ TEST_F(GoalSeekCli, SameAnswerForAnyThreadCount) {
 TEST_F(GoalSeekCli, BadLeverOrTargetNamesTheKeyAndWhatWasExpected) {
   auto fails = [&](const std::string& args, const std::string& expect) {
     std::string out;
-    EXPECT_EQ(shell(salesim("goalseek " + test::example() + " --plan push-activity --paths 8 " +
-                            args),
-                    &out),
-              2)
+    EXPECT_EQ(
+        shell(salesim("goalseek " + test::example() + " --plan push-activity --paths 8 " + args),
+              &out),
+        2)
         << args;
     EXPECT_NE(out.find(expect), std::string::npos) << args << "\n" << out;
   };

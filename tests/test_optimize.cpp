@@ -2,9 +2,8 @@
 // constraint, whole-number levers (grid and rounding); `salesim optimize` end to end: a
 // binding constraint on a scenario, the same answer for any thread count, the written plan
 // loading back and giving the reported figures, bad input.
-#include <gtest/gtest.h>
-
 #include <fmt/format.h>
+#include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
@@ -36,10 +35,8 @@ tools::Evaluate planted(std::function<std::vector<double>(const std::vector<doub
 TEST(Optimize, FindsAPlantedConcaveOptimumInOneLever) {
   OptProblem p;
   p.levers = {{0, 10, false, 8}};
-  const auto r = maximize(planted([](auto& x) {
-                            return std::vector<double>{10 - (x[0] - 3.7) * (x[0] - 3.7)};
-                          }),
-                          p);
+  const auto r = maximize(
+      planted([](auto& x) { return std::vector<double>{10 - (x[0] - 3.7) * (x[0] - 3.7)}; }), p);
   EXPECT_NEAR(r.best.x[0], 3.7, 0.02);
   EXPECT_TRUE(r.best.feasible);
   EXPECT_LE(r.trace.size(), p.budget);
@@ -104,10 +101,11 @@ TEST(Optimize, WholeNumberLocalSearchGoesOnWhileNeighboursAreBetter) {
   OptProblem p;
   p.levers = {{0, 30, true, 2}, {0, 1, false, 0.9}};
   p.budget = 60;
-  const auto r = maximize(planted([](auto& x) {
-                            return std::vector<double>{0.05 * x[0] - 400 * (x[1] - 0.5) * (x[1] - 0.5)};
-                          }),
-                          p);
+  const auto r =
+      maximize(planted([](auto& x) {
+                 return std::vector<double>{0.05 * x[0] - 400 * (x[1] - 0.5) * (x[1] - 0.5)};
+               }),
+               p);
   EXPECT_EQ(r.best.x[0], 30);
   EXPECT_NEAR(r.best.x[1], 0.5, 0.01);
   EXPECT_LE(r.trace.size(), p.budget);
@@ -182,17 +180,19 @@ TEST_F(OptimizeCli, BindingConstraintOnAScenarioAndTheConfirmationRun) {
   ASSERT_EQ(shell(salesim("goalseek " + test::example() +
                           " --quiet --plan baseline --paths 48 --lever "
                           "pipeline.deal_size.mean=40000:40001 --target final_bookings_mean=1 "
-                          "--json " + g.string()),
+                          "--json " +
+                          g.string()),
                   &text),
             0)
       << text;
   const json at = json::parse(test::read_file(g.string()));
   ASSERT_EQ(at["points"][0]["value"].get<double>(), 40000);
   const double cap = at["points"][0]["achieved"].get<double>();
-  const json j = optimise(fmt::format("--plan baseline --paths 48 --confirm-paths 64 --lever "
-                                      "pipeline.deal_size.mean=16000:64000 --maximize profit "
-                                      "--subject-to 'final_bookings_mean<={:.4f}' --evaluations 40",
-                                      cap));
+  const json j =
+      optimise(fmt::format("--plan baseline --paths 48 --confirm-paths 64 --lever "
+                           "pipeline.deal_size.mean=16000:64000 --maximize profit "
+                           "--subject-to 'final_bookings_mean<={:.4f}' --evaluations 40",
+                           cap));
   ASSERT_TRUE(j["feasible"].get<bool>());
   EXPECT_NEAR(j["levers"][0]["value"].get<double>(), 40000, 100);
   EXPECT_LE(j["in_sample"]["final_bookings_mean"]["mean"].get<double>(), cap);
@@ -205,8 +205,8 @@ TEST_F(OptimizeCli, BindingConstraintOnAScenarioAndTheConfirmationRun) {
   EXPECT_DOUBLE_EQ(j["optimism"]["mean"].get<double>(), in - out);
   EXPECT_GT(j["gain_vs_as_written"]["mean"].get<double>(), 0);  // 40000 > 32000 as written
   for (const auto& row : j["trace"])
-    EXPECT_EQ(row["feasible"].get<bool>(),
-              row["final_bookings_mean"]["mean"].get<double>() <= std::stod(fmt::format("{:.4f}", cap)));
+    EXPECT_EQ(row["feasible"].get<bool>(), row["final_bookings_mean"]["mean"].get<double>() <=
+                                               std::stod(fmt::format("{:.4f}", cap)));
 }
 
 TEST_F(OptimizeCli, FindsTheOptimumABruteForceSweepFindsOnTheSamePaths) {
@@ -216,9 +216,9 @@ TEST_F(OptimizeCli, FindsTheOptimumABruteForceSweepFindsOnTheSamePaths) {
   std::string out;
   ASSERT_EQ(shell(salesim("sweep " + test::example() +
                           " --plan push-activity --paths 32 --quiet --vary "
-                          "prospecting.target_hours=8:24:0.5 -o " + h5.string() + " --csv " +
-                          csv.string()),
-                &out),
+                          "prospecting.target_hours=8:24:0.5 -o " +
+                          h5.string() + " --csv " + csv.string()),
+                  &out),
             0)
       << out;
   std::stringstream in(test::read_file(csv.string()));
@@ -233,12 +233,14 @@ TEST_F(OptimizeCli, FindsTheOptimumABruteForceSweepFindsOnTheSamePaths) {
   while (std::getline(in, line)) {
     std::vector<std::string> cells;
     for (std::stringstream r(line); std::getline(r, cell, ',');) cells.push_back(cell);
-    if (std::stod(cells.at(profit)) > best) best = std::stod(cells[profit]), at = std::stod(cells[key]);
+    if (std::stod(cells.at(profit)) > best)
+      best = std::stod(cells[profit]), at = std::stod(cells[key]);
   }
   ASSERT_GT(at, 8);  // interior: the shape is concave, not monotone
   ASSERT_LT(at, 24);
-  const json j = optimise("--plan push-activity --paths 32 --lever prospecting.target_hours=0:30 "
-                          "--maximize profit --evaluations 25");
+  const json j = optimise(
+      "--plan push-activity --paths 32 --lever prospecting.target_hours=0:30 "
+      "--maximize profit --evaluations 25");
   EXPECT_EQ(j["method"], "COBYLA");
   EXPECT_LE(j["evaluations"].get<int>(), 25);
   EXPECT_NEAR(j["levers"][0]["value"].get<double>(), at, 1.0);
@@ -251,7 +253,8 @@ TEST_F(OptimizeCli, SameAnswerForAnyThreadCountAndTheTraceAsCsv) {
   const std::string args =
       "--plan push-activity --paths 48 --lever 'hiring[0].count=0:40' --lever "
       "prospecting.target_hours=8:24 --maximize profit --subject-to 'p_checkpoint:Q2>=0.2' "
-      "--evaluations 20 --csv " + (dir / "t.csv").string();
+      "--evaluations 20 --csv " +
+      (dir / "t.csv").string();
   const json one = optimise(args + " --threads 1", "one");
   const json two = optimise(args + " --threads 2", "two");
   EXPECT_EQ(one.dump(), two.dump());
@@ -260,7 +263,8 @@ TEST_F(OptimizeCli, SameAnswerForAnyThreadCountAndTheTraceAsCsv) {
   const double hires = one["levers"][0]["value"];
   EXPECT_EQ(hires, std::round(hires));
   EXPECT_GE(one["in_sample"]["p_checkpoint:Q2"]["mean"].get<double>(), 0.2);
-  EXPECT_EQ(test::read_file((dir / "one.yaml").string()), test::read_file((dir / "two.yaml").string()));
+  EXPECT_EQ(test::read_file((dir / "one.yaml").string()),
+            test::read_file((dir / "two.yaml").string()));
   const std::string csv = test::read_file((dir / "t.csv").string());
   EXPECT_EQ(csv.rfind("evaluation,stage,hiring[0].count,prospecting.target_hours,profit,", 0), 0u)
       << csv.substr(0, 200);
@@ -297,7 +301,8 @@ TEST_F(OptimizeCli, BoundsNoPointMeetsFailWithTheNearestAndWriteNoPlan) {
   EXPECT_EQ(shell(salesim("optimize " + test::example() +
                           " --plan push-activity --paths 8 --evaluations 6 --lever "
                           "prospecting.target_hours=8:20 --maximize profit --subject-to "
-                          "'cost<=1M' -o " + plan.string() + " --json " + js.string()),
+                          "'cost<=1M' -o " +
+                          plan.string() + " --json " + js.string()),
                   &out),
             1)
       << out;

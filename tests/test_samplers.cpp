@@ -60,10 +60,12 @@ TEST(BinomialTable, EqualsBinomialInvBitForBit) {
     for (std::int64_t n = 0; n <= 90; ++n) {
       for (int i = 0; i < 200; ++i) {
         const double u = i % 2 ? s.next_uniform() : (i + 0.5) / 200.0;
-        ASSERT_EQ(table.draw(n, u), sim::binomial_inv(n, p, u)) << "n " << n << " p " << p << " u " << u;
+        ASSERT_EQ(table.draw(n, u), sim::binomial_inv(n, p, u))
+            << "n " << n << " p " << p << " u " << u;
       }
       for (double u : {1e-300, 0x1.0p-33, 1 - 0x1.0p-33, 1 - 0x1.0p-53})
-        ASSERT_EQ(table.draw(n, u), sim::binomial_inv(n, p, u)) << "n " << n << " p " << p << " u " << u;
+        ASSERT_EQ(table.draw(n, u), sim::binomial_inv(n, p, u))
+            << "n " << n << " p " << p << " u " << u;
     }
   }
 }
@@ -139,8 +141,8 @@ TEST(Beta, MeanAndSd) {
 // and large: the distribution against Boost.Math's Beta CDF (Kolmogorov-Smirnov at the 0.1%
 // level), not only the first two moments.
 TEST(Beta, DistributionMatchesTheBetaCdf) {
-  for (auto [mean, sd] : {std::pair{0.1, 0.2}, std::pair{0.5, 0.28}, std::pair{0.45, 0.18},
-                          std::pair{0.8, 0.05}}) {
+  for (auto [mean, sd] :
+       {std::pair{0.1, 0.2}, std::pair{0.5, 0.28}, std::pair{0.45, 0.18}, std::pair{0.8, 0.05}}) {
     sim::Stream s({6, 0, 0, 0, std::uint32_t(mean * 100 + sd * 1000)});
     const sim::BetaMeanSd b{mean, sd};
     std::vector<double> x(20000);

@@ -48,7 +48,6 @@ plans:
       - {kind: coaching_policy, start_week: 6, hours_per_rep: 1.5}
 )";
 
-
 inline sim::RunOutput run(const Scenario& sc, std::size_t plan, std::size_t paths,
                           int threads = 0) {
   RunSettings s;

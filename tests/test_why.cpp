@@ -73,7 +73,8 @@ TEST(Drivers, AddUpToThePairedDifferenceOnEveryPath) {
       driver_effects(row(base, i), row(plan, i), e);
       for (double v : e) sum += v;
       const double diff = row(plan, i)[out::final_bookings] - row(base, i)[out::final_bookings];
-      ASSERT_NEAR(sum, diff, 1e-9 * row(plan, i)[out::final_bookings]) << "plan " << p << " path " << i;
+      ASSERT_NEAR(sum, diff, 1e-9 * row(plan, i)[out::final_bookings])
+          << "plan " << p << " path " << i;
     }
   }
 }

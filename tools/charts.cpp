@@ -1022,9 +1022,10 @@ std::string waterfall_svg(const WaterfallChart& c) {
     row(y, st.label, start[i], start[i] + st.value, st.error,
         st.value >= 0 ? c.gain_style : kGreyStyle, st.value);
     // A thin connector from this step's end to the next row.
-    o += fmt::format(R"(<path d="M{x} {a}V{b}" stroke="{c}" stroke-width="1" stroke-dasharray="2 2"/>)",
-                     fmt::arg("x", num(sx(start[i] + st.value))), fmt::arg("a", num(y + bh)),
-                     fmt::arg("b", num(y + bh + gap)), fmt::arg("c", kNeutral));
+    o += fmt::format(
+        R"(<path d="M{x} {a}V{b}" stroke="{c}" stroke-width="1" stroke-dasharray="2 2"/>)",
+        fmt::arg("x", num(sx(start[i] + st.value))), fmt::arg("a", num(y + bh)),
+        fmt::arg("b", num(y + bh + gap)), fmt::arg("c", kNeutral));
     y += bh + gap;
   }
   row(y, c.total.label, 0, c.total.value, c.total.error, kDarkStyle, c.total.value);

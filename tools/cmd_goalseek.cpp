@@ -52,43 +52,46 @@ int goalseek(const GoalSeekArgs& a) {
   gs.tolerance = a.tolerance.value_or(0);
   // About the scan plus the halvings of one scan interval: the bar's total grows if need be.
   const double width = (range.hi - range.lo) / (gs.scan - 1);
-  const double step = range.integer() ? 1 : gs.tolerance > 0 ? gs.tolerance : (range.hi - range.lo) / 1000;
+  const double step = range.integer()    ? 1
+                      : gs.tolerance > 0 ? gs.tolerance
+                                         : (range.hi - range.lo) / 1000;
   std::size_t expected = gs.scan + std::size_t(std::ceil(std::log2(std::max(1.0, width / step))));
   sim::Progress bar("goal-seek", expected * runs.paths(), !a.quiet);
   runs.progress = [&](std::size_t done_runs, std::size_t done) {
     expected = std::max(expected, done_runs + 1);
     bar.update(done_runs * runs.paths() + std::min(done, runs.paths()), expected * runs.paths());
   };
-  const GoalSeekResult r = goal_seek(
-      [&](double x) { return runs.at({x}).figures.front(); }, target, gs);
+  const GoalSeekResult r =
+      goal_seek([&](double x) { return runs.at({x}).figures.front(); }, target, gs);
   bar.finish();
 
   const std::string key = range.lever.path;
   const std::string interval = fmt::format("[{}, {}]", lever_text(range.lo), lever_text(range.hi));
   // The answer's own noise, when it is more than its step: other paths would move it.
   const bool noisy = r.reachable && r.value_se > r.step;
-  nlohmann::json js = {{"value", r.value},
-                       {"metric", target.outcome.name},
-                       {"target", target.value},
-                       {"achieved", r.achieved.mean},
-                       {"achieved_se", r.achieved.se},
-                       {"reachable", r.reachable},
-                       {"evaluations", runs.evaluations()},
-                       {"condition", target.text()},
-                       {"lever", key},
-                       {"lo", range.lo},
-                       {"hi", range.hi},
-                       {"whole_numbers", range.integer()},
-                       {"seek", a.largest ? "largest" : "smallest"},
-                       {"step", r.step},
-                       {"plan", a.plan},
-                       {"file", sc.file},
-                       {"paths", runs.paths()},
-                       {"seed", sc.base.simulation.seed},
-                       {"monotone", r.monotone_note.empty()},
-                       {"value_se", std::isnan(r.value_se) ? nlohmann::json() : nlohmann::json(r.value_se)},
-                       {"at_end", r.reachable && !r.neighbour},
-                       {"points", nlohmann::json::array()}};
+  nlohmann::json js = {
+      {"value", r.value},
+      {"metric", target.outcome.name},
+      {"target", target.value},
+      {"achieved", r.achieved.mean},
+      {"achieved_se", r.achieved.se},
+      {"reachable", r.reachable},
+      {"evaluations", runs.evaluations()},
+      {"condition", target.text()},
+      {"lever", key},
+      {"lo", range.lo},
+      {"hi", range.hi},
+      {"whole_numbers", range.integer()},
+      {"seek", a.largest ? "largest" : "smallest"},
+      {"step", r.step},
+      {"plan", a.plan},
+      {"file", sc.file},
+      {"paths", runs.paths()},
+      {"seed", sc.base.simulation.seed},
+      {"monotone", r.monotone_note.empty()},
+      {"value_se", std::isnan(r.value_se) ? nlohmann::json() : nlohmann::json(r.value_se)},
+      {"at_end", r.reachable && !r.neighbour},
+      {"points", nlohmann::json::array()}};
   if (!r.monotone_note.empty()) js["note"] = r.monotone_note;
   if (r.neighbour) {
     for (const auto& s : r.steps)
@@ -153,13 +156,13 @@ void add_goalseek_command(CLI::App& app, Commands& commands) {
       "  salesim goalseek scenarios/nexacorp.yaml --plan push-activity "
       "--lever prospecting.target_hours=4:18 --target p_goal=0.9\n"
       "  salesim goalseek scenarios/nexacorp.yaml --plan baseline "
-      "--lever prospecting.yield.top=0.3:1.2 \\\n      --target final_bookings_p50=10.8M --json fit.json\n"
+      "--lever prospecting.yield.top=0.3:1.2 \\\n      --target final_bookings_p50=10.8M --json "
+      "fit.json\n"
       "  salesim goalseek scenarios/nexacorp.yaml --plan push-activity --largest "
       "--lever 'hiring[0].count=0:30' --target 'cost<=8M'");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
   cmd->add_option("--plan", a->plan, "The plan whose lever is moved")->required();
-  cmd->add_option("--lever", a->lever, "KEY=LO:HI, the key and the interval to search")
-      ->required();
+  cmd->add_option("--lever", a->lever, "KEY=LO:HI, the key and the interval to search")->required();
   cmd->add_option("--target", a->target, "METRIC=VALUE (or METRIC>=VALUE, METRIC<=VALUE)")
       ->required();
   cmd->add_flag("--largest", a->largest, "The largest value that reaches the target");

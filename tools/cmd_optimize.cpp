@@ -79,9 +79,10 @@ int optimize(const OptimizeArgs& a) {
   const std::string name = a.name.empty() ? a.plan + "-optimised" : a.name;
   for (const auto& p : sc.plans)
     if (p.name == name)
-      throw BadInput(fmt::format("--name {}: the file already has a plan of this name; give "
-                                 "another with --name",
-                                 name));
+      throw BadInput(
+          fmt::format("--name {}: the file already has a plan of this name; give "
+                      "another with --name",
+                      name));
 
   std::vector<Lever> levers;
   OptProblem op;

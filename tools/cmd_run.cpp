@@ -29,7 +29,7 @@ struct RunArgs {
   bool quiet = false, explain = false, streaming = false, strict = false;
   bool detail = false;  // --detail: cost breakdown, checkpoint periods, state at the horizon
   bool explain_diff = false, conditional = false;  // why plans differ; after a missed checkpoint
-  std::string xlsx;     // --xlsx: the tables as an Excel workbook
+  std::string xlsx;                                // --xlsx: the tables as an Excel workbook
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
   double max_hours = 24;

@@ -16,10 +16,10 @@ namespace salesim::tools {
 
 struct GoalSeekSettings {
   double lo = 0, hi = 1;
-  bool integer = false;   // whole numbers only
-  bool largest = false;   // the largest value that reaches the target (else the smallest)
-  double tolerance = 0;   // bracket width to stop at (continuous levers); 0: (hi - lo) / 1000
-  int scan = 5;           // points of the first scan, ends included
+  bool integer = false;  // whole numbers only
+  bool largest = false;  // the largest value that reaches the target (else the smallest)
+  double tolerance = 0;  // bracket width to stop at (continuous levers); 0: (hi - lo) / 1000
+  int scan = 5;          // points of the first scan, ends included
 };
 
 struct GoalSeekStep {
@@ -29,10 +29,10 @@ struct GoalSeekStep {
 
 struct GoalSeekResult {
   bool reachable = false;
-  double value = 0;        // the answer; when not reachable, where the best figure was reached
-  sim::MeanSe achieved;    // the figure there
+  double value = 0;      // the answer; when not reachable, where the best figure was reached
+  sim::MeanSe achieved;  // the figure there
   std::optional<double> neighbour;  // the value one step beyond that does not reach the target
-  double step = 0;         // the resolution of the answer: 1, or the tolerance
+  double step = 0;                  // the resolution of the answer: 1, or the tolerance
   // How far the answer would move with the figure's noise: its standard error over the slope
   // of the scan's bracket (NaN without a bracket or with a flat one).
   double value_se = 0;

@@ -21,10 +21,10 @@ LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const 
   const auto eq = text.rfind('=');
   const auto colon = eq == std::string::npos ? eq : text.find(':', eq);
   if (eq == std::string::npos || eq == 0 || colon == std::string::npos)
-    throw BadInput(fmt::format(
-        "{} '{}': expected KEY=LO:HI, e.g. 'hiring[0].count=0:30' or "
-        "prospecting.target_hours=8:20",
-        option, text));
+    throw BadInput(
+        fmt::format("{} '{}': expected KEY=LO:HI, e.g. 'hiring[0].count=0:30' or "
+                    "prospecting.target_hours=8:20",
+                    option, text));
   LeverRange r;
   const std::string key = text.substr(0, eq);
   try {
@@ -34,16 +34,16 @@ LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const 
     throw BadInput(fmt::format("{} {}: {}", option, key, e.what()));
   }
   const Lever& l = r.lever;
-  const std::string range =
-      fmt::format("{}[{}, {}{}", l.integer ? "(a whole number) " : "", lever_text(l.lo),
-                  lever_text(l.hi), l.hi_open ? ")" : "]");
+  const std::string range = fmt::format("{}[{}, {}{}", l.integer ? "(a whole number) " : "",
+                                        lever_text(l.lo), lever_text(l.hi), l.hi_open ? ")" : "]");
   auto number = [&](const std::string& s, const char* which) {
     std::string why;
     const auto v = parse_number(s, true, why);
     if (!v || !std::isfinite(*v))
-      throw BadInput(fmt::format("{} {}: {} '{}' is not a number; expected KEY=LO:HI with LO < HI "
-                                 "in the key's range {}",
-                                 option, key, which, s, range));
+      throw BadInput(
+          fmt::format("{} {}: {} '{}' is not a number; expected KEY=LO:HI with LO < HI "
+                      "in the key's range {}",
+                      option, key, which, s, range));
     if (l.integer && *v != std::round(*v))
       throw BadInput(fmt::format("{} {}: {} {} is not a whole number; the key takes whole numbers",
                                  option, key, which, s));

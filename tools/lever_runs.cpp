@@ -29,9 +29,10 @@ Point LeverRuns::run_point(const std::vector<std::pair<std::string, double>>& va
   } catch (const ScenarioError& e) {
     std::string at;
     for (const auto& [k, v] : values) at += fmt::format(" {}={}", k, lever_text(v));
-    throw BadInput(fmt::format("plan '{}' at{} is not a valid scenario (narrow the lever's "
-                               "range): {}",
-                               plan_, at, e.what()));
+    throw BadInput(
+        fmt::format("plan '{}' at{} is not a valid scenario (narrow the lever's "
+                    "range): {}",
+                    plan_, at, e.what()));
   }
   const PlanResult r = run_scenario(variant, run_).plans.front();
   ++runs_;

@@ -32,7 +32,7 @@ using Evaluate = std::function<std::vector<sim::MeanSe>(const std::vector<double
 struct OptPoint {
   std::vector<double> x;
   std::vector<sim::MeanSe> figures;
-  std::string stage;   // grid, cobyla or rounding
+  std::string stage;  // grid, cobyla or rounding
   bool feasible = false;
   double violation = 0;  // sum of the constraints' relative excesses (0 when feasible)
 };

@@ -95,11 +95,11 @@ std::vector<std::string> report_header(const OptimizeReport& r) {
                                             r.plan, r.file, r.objective.name,
                                             r.constraints.empty() ? "" : " subject to")};
   for (const auto& c : r.constraints) h.back() += " " + c.text();
-  h.push_back(fmt::format(
-      "{} on {} paths (seed {}), {} evaluations; confirmation on paths {}..{}: {} = {}",
-      r.result.method, r.paths, r.seed, r.evaluations, r.confirm_first,
-      r.confirm_first + r.confirm_paths - 1, r.objective.name,
-      outcome_text(r.objective, r.confirmed.figures[0])));
+  h.push_back(
+      fmt::format("{} on {} paths (seed {}), {} evaluations; confirmation on paths {}..{}: {} = {}",
+                  r.result.method, r.paths, r.seed, r.evaluations, r.confirm_first,
+                  r.confirm_first + r.confirm_paths - 1, r.objective.name,
+                  outcome_text(r.objective, r.confirmed.figures[0])));
   h.push_back("Paste under `plans:` of the scenario file.");
   return h;
 }
@@ -116,10 +116,9 @@ void print_report(const OptimizeReport& r, std::ostream& out) {
                      "as written (confirm.)");
   for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
     const Outcome& o = r.outcomes[k];
-    out << fmt::format("  {:<22} {:>24} {:>24} {:>24}\n", o.name,
-                       outcome_text(o, r.in_sample.figures[k]),
-                       outcome_text(o, r.confirmed.figures[k]),
-                       outcome_text(o, r.written.figures[k]));
+    out << fmt::format(
+        "  {:<22} {:>24} {:>24} {:>24}\n", o.name, outcome_text(o, r.in_sample.figures[k]),
+        outcome_text(o, r.confirmed.figures[k]), outcome_text(o, r.written.figures[k]));
   }
   out << fmt::format(
       "\nOptimism of {} (in-sample - confirmation): {}\nGain over the plan as written on the "

@@ -57,16 +57,15 @@ Outcome parse_outcome(const std::string& name, const Scenario& sc) {
         fmt::format("'{}' {}; expected one of {}", name, why, outcome_names(sc)));
   };
   // Short names the examples use.
-  const std::string n = name == "final_bookings"                         ? "final_bookings_mean"
-                        : name == "profit_mean"                          ? "profit"
-                        : name == "cost_mean"                            ? "cost"
-                        : name == "burnt_out_share_final_mean"           ? "burnt_out_share"
-                                                                         : name;
+  const std::string n = name == "final_bookings"               ? "final_bookings_mean"
+                        : name == "profit_mean"                ? "profit"
+                        : name == "cost_mean"                  ? "cost"
+                        : name == "burnt_out_share_final_mean" ? "burnt_out_share"
+                                                               : name;
   for (const Named& k : kNamed)
     if (n == k.name) {
       if (k.scalar == out::goal_met && !sc.base.goal.revenue)
-        throw std::invalid_argument(
-            fmt::format("'{}': {} has no goal.revenue", name, sc.file));
+        throw std::invalid_argument(fmt::format("'{}': {} has no goal.revenue", name, sc.file));
       if (k.scalar == out::all_checkpoints && sc.base.goal.checkpoints.empty())
         throw std::invalid_argument(fmt::format("'{}': {} has no goal.checkpoints", name, sc.file));
       return Outcome{k.name, k.scalar, std::nullopt, k.proportion, k.higher_is_better};
@@ -76,7 +75,8 @@ Outcome parse_outcome(const std::string& name, const Scenario& sc) {
     const std::string label = n.substr(cp.size());
     const auto& cps = sc.base.goal.checkpoints;
     for (std::size_t i = 0; i < cps.size(); ++i)
-      if (cps[i].label == label) return Outcome{n, out::first_checkpoint + i, std::nullopt, true, true};
+      if (cps[i].label == label)
+        return Outcome{n, out::first_checkpoint + i, std::nullopt, true, true};
     throw refuse("names no checkpoint of the file");
   }
   const std::string fb = "final_bookings_p";
@@ -89,7 +89,8 @@ Outcome parse_outcome(const std::string& name, const Scenario& sc) {
   }
   std::vector<std::string> names;
   for (const Named& k : kNamed) names.push_back(k.name);
-  throw refuse(fmt::format("is not a figure salesim aims at (did you mean '{}'?)", nearest(n, names)));
+  throw refuse(
+      fmt::format("is not a figure salesim aims at (did you mean '{}'?)", nearest(n, names)));
 }
 
 sim::MeanSe evaluate(const Outcome& o, const PlanResult& r) {
@@ -152,9 +153,9 @@ Condition parse_condition(const std::string& text, const Scenario& sc, bool plai
                                             example));
   c.value = *v;
   if (c.outcome.proportion && !(c.value >= 0 && c.value <= 1))
-    throw std::invalid_argument(fmt::format(
-        "'{}': {} is a probability; expected a value from 0 to 1 (or 0% to 100%)", text,
-        c.outcome.name));
+    throw std::invalid_argument(
+        fmt::format("'{}': {} is a probability; expected a value from 0 to 1 (or 0% to 100%)", text,
+                    c.outcome.name));
   return c;
 }
 

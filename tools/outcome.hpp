@@ -11,11 +11,11 @@
 namespace salesim::tools {
 
 struct Outcome {
-  std::string name;               // as the user wrote it (canonical spelling)
-  std::size_t scalar = 0;         // the per-path figure (models/outputs.hpp)
+  std::string name;                // as the user wrote it (canonical spelling)
+  std::size_t scalar = 0;          // the per-path figure (models/outputs.hpp)
   std::optional<double> quantile;  // a percentile of it instead of its mean
-  bool proportion = false;        // a 0/1 figure: its mean is a probability
-  bool higher_is_better = true;   // cost, leavers and burnout are better lower
+  bool proportion = false;         // a 0/1 figure: its mean is a probability
+  bool higher_is_better = true;    // cost, leavers and burnout are better lower
 };
 
 // The outcome `name` names in `sc`. Throws std::invalid_argument listing the names accepted.

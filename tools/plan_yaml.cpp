@@ -36,7 +36,8 @@ PlanYaml plan_yaml(const Scenario& sc, const std::string& plan,
         list);
   // Indented by two spaces, as the items under `plans:` are in the example files.
   std::istringstream lines(std::string(e.c_str()) + "\n");
-  for (std::string line; std::getline(lines, line);) text += (line.empty() ? "" : "  ") + line + "\n";
+  for (std::string line; std::getline(lines, line);)
+    text += (line.empty() ? "" : "  ") + line + "\n";
   out.text = text;
   return out;
 }

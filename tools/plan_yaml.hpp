@@ -17,8 +17,8 @@ struct PlanYaml {
   std::vector<std::string> top_level_edits;
 };
 
-// `header` lines become comments at the top; `note` is added to the plan's description. Throws ScenarioError when the values make an
-// invalid scenario.
+// `header` lines become comments at the top; `note` is added to the plan's description. Throws
+// ScenarioError when the values make an invalid scenario.
 PlanYaml plan_yaml(const Scenario& sc, const std::string& plan,
                    const std::vector<std::pair<std::string, double>>& values,
                    const std::string& name, const std::vector<std::string>& header,

@@ -14,11 +14,10 @@ using nlohmann::json;
 namespace ch = charts;
 
 // In the order of models/drivers.hpp, in a client's words.
-constexpr const char* kDriverWords[] = {"More rep-weeks (heads)",
-                                        "Activity (opportunities per rep-week)",
-                                        "Conversion (wins per opportunity closed)",
-                                        "Deal size (bookings per win)",
-                                        "Timing (pipeline drawn down or built up)"};
+constexpr const char* kDriverWords[] = {
+    "More rep-weeks (heads)", "Activity (opportunities per rep-week)",
+    "Conversion (wins per opportunity closed)", "Deal size (bookings per win)",
+    "Timing (pipeline drawn down or built up)"};
 
 // The plan to explain: the leading plan, or where the baseline leads, the plan furthest from it.
 std::size_t plan_to_explain(Page& pg) {
@@ -60,10 +59,9 @@ std::string why_section(Page& pg) {
     w.steps.push_back({kDriverWords[k], e, 1.96 * se});
     if (std::fabs(e) > std::fabs(w.steps[largest].value)) largest = k;
   }
-  w.total = {"Total difference", diff,
-             1.96 * num_at(s, pg.p(i) + "/vs_first/se")};
-  std::string desc = fmt::format("Waterfall of the difference in final bookings between {} and {}:",
-                                 name, base);
+  w.total = {"Total difference", diff, 1.96 * num_at(s, pg.p(i) + "/vs_first/se")};
+  std::string desc =
+      fmt::format("Waterfall of the difference in final bookings between {} and {}:", name, base);
   for (const auto& st : w.steps) desc += fmt::format(" {} {};", st.label, f.money_signed(st.value));
   w.frame.desc = desc + fmt::format(" total {}.", f.money_signed(diff));
 
@@ -76,17 +74,20 @@ std::string why_section(Page& pg) {
       pg.plan_name(i), pg.plan_name(0), esc(kDriverWords[largest]),
       f.fig(s, fmt::format("{}/vs_first/drivers/{}/effect", pg.p(i), largest), Kind::money_diff));
   h += pg.figure(ch::waterfall_svg(w), w.frame.id,
-                 "Bars: mean effect over the futures; whiskers: 95% intervals.") + "</div>";
+                 "Bars: mean effect over the futures; whiskers: 95% intervals.") +
+       "</div>";
   if (n > 2) {  // every plan, as a table
-    h += R"(<table class="data"><caption>Every plan against the baseline, by part (mean ± standard error)</caption><thead><tr><th>Part</th>)";
+    h +=
+        R"(<table class="data"><caption>Every plan against the baseline, by part (mean ± standard error)</caption><thead><tr><th>Part</th>)";
     for (std::size_t p = 1; p < n; ++p) h += "<th>" + pg.plan_name(p) + "</th>";
     h += "</tr></thead><tbody>";
     for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k) {
       h += fmt::format("<tr><th>{}</th>", esc(kDriverWords[k]));
       for (std::size_t p = 1; p < n; ++p) {
         const std::string v = fmt::format("{}/vs_first/drivers/{}", pg.p(p), k);
-        h += fmt::format("<td>{} <small>±{}</small></td>", f.fig(s, v + "/effect", Kind::money_diff),
-                         f.fig(s, v + "/se", Kind::money));
+        h +=
+            fmt::format("<td>{} <small>±{}</small></td>", f.fig(s, v + "/effect", Kind::money_diff),
+                        f.fig(s, v + "/se", Kind::money));
       }
       h += "</tr>";
     }
@@ -102,8 +103,8 @@ std::string missed_checkpoint_section(Page& pg) {
   const json& first = s["plans"][0]["conditional"];
   if (first.size() < 2) return "";
   const std::string cp = first[1]["checkpoint"].get<std::string>();
-  std::string h = fmt::format(
-      R"(<section id="if-missed"><div class="keep"><h2>If {} is missed</h2>)", esc(cp));
+  std::string h =
+      fmt::format(R"(<section id="if-missed"><div class="keep"><h2>If {} is missed</h2>)", esc(cp));
   h += fmt::format(
       "<p>Is the year lost after a weak {}? Among the simulated futures of each plan, the chance "
       "of still reaching the goal when {} is met and when it is missed, and how far short the "
@@ -135,17 +136,20 @@ std::string horizon_section(Page& pg) {
   const json& s = pg.s;
   const Fmt& f = pg.f;
   if (!s.contains(json::json_pointer("/plans/0/horizon"))) return "";
-  std::string h = R"(<section id="horizon"><div class="keep"><h2>What each plan leaves behind</h2>)";
+  std::string h =
+      R"(<section id="horizon"><div class="keep"><h2>What each plan leaves behind</h2>)";
   h += fmt::format(
       "<p>A plan that hires or trains late pays now and books next year. At the end of week {}: "
       "the bookings rate of the last {} weeks, annualised; the open pipeline at face value; the "
       "team, and how much of it is fully ramped; and its burnout.</p>",
       pg.d.horizon, num_at(s, "/plans/0/horizon/exit_run_rate/weeks"));
-  h += R"(<table class="data"><thead><tr><th>Plan</th><th>Exit run-rate (a year)</th><th>Open pipeline (face value)</th><th>Headcount</th><th>Fully ramped</th><th>Mean burnout</th></tr></thead><tbody>)";
+  h +=
+      R"(<table class="data"><thead><tr><th>Plan</th><th>Exit run-rate (a year)</th><th>Open pipeline (face value)</th><th>Headcount</th><th>Fully ramped</th><th>Mean burnout</th></tr></thead><tbody>)";
   for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
     const std::string v = pg.p(i);
     h += fmt::format(
-        "<tr><th>{}</th><td>{} <small>±{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "<tr><th>{}</th><td>{} "
+        "<small>±{}</small></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
         pg.plan_name(i), f.fig(s, v + "/horizon/exit_run_rate/mean", Kind::money),
         f.fig(s, v + "/horizon/exit_run_rate/se", Kind::money),
         f.fig(s, v + "/horizon/open_pipeline_value/mean", Kind::money),

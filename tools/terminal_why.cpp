@@ -42,8 +42,9 @@ std::string format_conditional(const Scenario& sc, const ScenarioResults& res) {
   if (sc.base.goal.checkpoints.empty())
     return "\n(--conditional: the scenario has no checkpoints to condition on)\n";
   for (const PlanResult& r : res.plans) {
-    s += fmt::format("\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths: -):\n",
-                     r.name, kMinConditionalPaths);
+    s +=
+        fmt::format("\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths: -):\n",
+                    r.name, kMinConditionalPaths);
     s += fmt::format("  {:<16}{:>8}{:>16}{:>22}{:>18}  {}\n", "given", "paths", "P(goal)",
                      "missed, still reached", "shortfall", "later checkpoints");
     for (const ConditionalFigure& f : r.conditional) {
