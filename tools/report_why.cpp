@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "models/drivers.hpp"
 #include "tools/report_sections.hpp"
 
 namespace salesim::tools::report {
@@ -13,11 +14,8 @@ namespace {
 using nlohmann::json;
 namespace ch = charts;
 
-// In the order of models/drivers.hpp, in a client's words.
-constexpr const char* kDriverWords[] = {
-    "More rep-weeks (heads)", "Activity (opportunities per rep-week)",
-    "Conversion (wins per opportunity closed)", "Deal size (bookings per win)",
-    "Timing (pipeline drawn down or built up)"};
+// The drivers' words are models/drivers.hpp's, so the terminal and the report say the same.
+constexpr const auto& kDriverWords = kDriverLabels;
 
 // The plan to explain: the leading plan, or where the baseline leads, the plan furthest from it.
 std::size_t plan_to_explain(Page& pg) {

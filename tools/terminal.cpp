@@ -11,7 +11,6 @@
 #include "tools/table_file.hpp"
 
 namespace salesim::tools {
-namespace {
 
 std::string money(double v) {
   if (!std::isfinite(v)) return "-";
@@ -21,6 +20,8 @@ std::string money(double v) {
   if (a >= 1e3) return fmt::format("{:.0f}k", v / 1e3);
   return fmt::format("{:.0f}", v);
 }
+
+namespace {
 std::string pct(double p, double se) { return fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se); }
 // A figure that does not exist (no reps at the end) prints as "-", not "nan".
 std::string fixed(double v, int digits, const char* suffix = "") {

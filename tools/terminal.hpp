@@ -7,6 +7,9 @@
 
 namespace salesim::tools {
 
+// Money as the terminal prints it: 4.49M, 771k, 950; "-" when not finite.
+std::string money(double v);
+
 std::string format_table(const Scenario& sc, const ScenarioResults& res);
 std::string format_explain(const Scenario& sc, const ScenarioResults& res);
 // With --detail: the cost breakdown, the bookings per checkpoint period and the state at the

@@ -6,13 +6,6 @@
 namespace salesim::tools {
 namespace {
 
-std::string money(double v) {
-  const double a = std::abs(v);
-  if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
-  if (a >= 1e3) return fmt::format("{:.0f}k", v / 1e3);
-  return fmt::format("{:.0f}", v);
-}
-
 std::string share(const std::optional<sim::MeanSe>& m) {
   return m ? fmt::format("{:.1f}% ±{:.1f}", 100 * m->mean, 100 * m->se) : std::string("-");
 }
