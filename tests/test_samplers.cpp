@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <boost/math/distributions/beta.hpp>
+#include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <numeric>
 
@@ -49,6 +50,32 @@ TEST(Stream, ThirtyTwoBitSlotsAreTheHalvesOfSixtyFourBitSlots) {
   // The extremes of a 32-bit word stay inside (0, 1).
   EXPECT_GT(sim::Stream::to_open01_32(0), 0.0);
   EXPECT_LT(sim::Stream::to_open01_32(~std::uint32_t(0)), 1.0);
+}
+
+// The normal quantile (AS 241) agrees with Boost's erfc_inv in the centre, in both tails and at
+// the region boundaries (|u - 0.5| = 0.425, and r = 5, i.e. u = exp(-25)), and is odd.
+TEST(NormalInv, AgreesWithBoostErfcInv) {
+  auto boost_inv = [](long double u) {
+    return double(-std::sqrt(2.0L) * boost::math::erfc_inv(2.0L * u));
+  };
+  std::vector<double> us = {
+      0.5,    0.075, 0.925,     0.0749999,    0.0750001, std::exp(-25.0), std::exp(-25.0) * 1.0001,
+      1e-300, 1e-20, 0x1.0p-33, 1 - 0x1.0p-33};
+  sim::Stream s({1, 2, 3, 4, 5});
+  for (int i = 0; i < 20000; ++i) us.push_back(s.uniform_at(i));
+  for (int i = 0; i < 2000; ++i) us.push_back(std::pow(s.uniform_at(100000 + i), 12.0));
+  for (double u : us) {
+    const double want = boost_inv(u);
+    const double got = sim::normal_inv(u);
+    EXPECT_NEAR(got, want, 1e-14 * std::max(1.0, std::fabs(want))) << "u = " << u;
+    // Odd about 1/2 where 1 - u is exact enough to tell.
+    if (u > 1e-6 && u < 0.5) {
+      EXPECT_NEAR(sim::normal_inv(1 - u), -got, 1e-9) << "u = " << u;
+    }
+  }
+  EXPECT_EQ(sim::normal_inv(0.5), 0.0);
+  EXPECT_LT(sim::normal_inv(0.2), 0.0);
+  EXPECT_NEAR(sim::normal_inv(0.975), 1.959963984540054, 1e-15);
 }
 
 // The tabulated binomial gives binomial_inv's value for every count (tabulated or not), every
