@@ -164,6 +164,41 @@ void abort(const std::string& message, int code) {
   std::exit(code);
 }
 
+void settle_bad_input(const std::string& message) {
+  if (g_size == 1) return;
+#ifdef SALESIM_MPI
+  // Every failing rank tells rank 0; rank 0 answers all once it has heard from every other
+  // rank. A rank that waits in vain (rank 0 or another is busy elsewhere) aborts the job.
+  constexpr int kTag = 7302;
+  const auto wait_for = [](int count, int from, double seconds) {
+    const double until = MPI_Wtime() + seconds;
+    int got = 0, one = 0;
+    while (got < count && MPI_Wtime() < until) {
+      int flag = 0;
+      MPI_Iprobe(from, kTag, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+      if (flag) {
+        MPI_Recv(&one, 1, MPI_INT, from, kTag, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        ++got;
+      } else {
+        ::usleep(5000);
+      }
+    }
+    return got == count;
+  };
+  int one = 1;
+  if (g_rank == 0) {
+    if (!wait_for(g_size - 1, MPI_ANY_SOURCE, 5.0))
+      abort("bad input here but not on every rank; the job is ended", 2);
+    for (int r = 1; r < g_size; ++r) MPI_Send(&one, 1, MPI_INT, r, kTag, MPI_COMM_WORLD);
+  } else {
+    MPI_Send(&one, 1, MPI_INT, 0, kTag, MPI_COMM_WORLD);
+    if (!wait_for(1, 0, 10.0)) abort(message, 2);
+  }
+#else
+  (void)message;
+#endif
+}
+
 Block block(std::size_t n, std::size_t unit, int r, int ranks) {
   unit = std::max<std::size_t>(1, unit);
   const std::size_t units = (n + unit - 1) / unit, R = std::size_t(std::max(1, ranks));

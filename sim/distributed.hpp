@@ -44,6 +44,12 @@ void rank_error(const std::string& message);
 // simply exits.
 [[noreturn]] void abort(const std::string& message, int code);
 
+// After bad input on this rank (rank 0 has reported it): returns when every rank met bad input
+// too (the usual case: they all read the same input), so that each exits quietly with code 2;
+// when some rank did not (input that differs between machines, such as a file missing on one),
+// ends the job with code 2 and `message` under this rank's name, so that no rank waits forever.
+void settle_bad_input(const std::string& message);
+
 // Items [begin, end) of a contiguous split.
 struct Block {
   std::size_t begin = 0, end = 0;

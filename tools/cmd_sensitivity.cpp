@@ -11,6 +11,7 @@
 
 #include "models/plan_edit.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/distributed.hpp"
 #include "sim/progress.hpp"
 #include "tools/charts.hpp"
 #include "tools/cli.hpp"
@@ -174,6 +175,7 @@ int sensitivity(const SensitivityArgs& a) {
   js["pinned"] = pinned;
   if (pinned) js["note"] = pinned_note;
 
+  if (!sim::dist::is_root()) return 0;  // under mpirun rank 0 writes and reports
   if (!a.svg.empty()) {
     charts::TornadoChart t;
     const std::string label = metric_label(metric);

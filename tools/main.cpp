@@ -10,12 +10,14 @@
 
 namespace {
 // Under mpirun every rank reads the same input and checks it the same way, so bad input stops
-// every rank alike: rank 0 reports it (the others' output is silenced) and all exit 2. Any
-// other failure may strike one rank alone while the rest wait for it, so it ends the whole job
-// with a message naming the rank (sim::dist::abort).
+// every rank alike: rank 0 reports it (the others' output is silenced) and all exit 2
+// (sim::dist::settle_bad_input ends the job naming the rank when it did not). Any other
+// failure may strike one rank alone while the rest wait for it, so it ends the whole job with
+// a message naming the rank (sim::dist::abort).
 int failed(int code, const std::string& message, const char* what = "") {
   if (code == 1 && sim::dist::size() > 1) sim::dist::abort(std::string("error: ") + what, 1);
-  std::cerr << message;
+  std::cerr << message;  // silenced on ranks other than 0
+  if (code == 2) sim::dist::settle_bad_input(message.substr(0, message.size() - 1));
   return code;
 }
 }  // namespace

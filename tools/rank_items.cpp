@@ -24,9 +24,7 @@ std::vector<std::string> gather_items(const std::vector<int>& owner,
     }
   }
   const std::vector<std::string> parts = sim::dist::gather(w.take());
-  std::vector<std::string> items;
-  if (!sim::dist::is_root()) return items;
-  items.resize(owner.size());
+  std::vector<std::string> items(parts.empty() ? 0 : owner.size());
   std::optional<std::pair<std::size_t, std::string>> first_bad;
   for (const std::string& part : parts) {
     sim::ByteReader in(part);
@@ -40,7 +38,9 @@ std::vector<std::string> gather_items(const std::vector<int>& owner,
         first_bad.emplace(i, std::move(bytes));
     }
   }
-  if (first_bad) throw BadInput(first_bad->second);
+  // Every rank fails alike (main then exits 2 everywhere, rank 0 reporting).
+  const std::string bad = sim::dist::broadcast(first_bad ? first_bad->second : std::string());
+  if (!bad.empty()) throw BadInput(bad);
   return items;
 }
 

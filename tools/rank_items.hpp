@@ -12,7 +12,7 @@ namespace salesim::tools {
 
 // Runs `work(i)` for every item i with owner[i] == this rank, in item order, and gathers the
 // returned bytes to rank 0, which gets one string per item (the other ranks get none). Bad
-// input found at an item (BadInput) stops that rank's items; rank 0 then throws the one of
+// input found at an item (BadInput) stops that rank's items; every rank then throws the one of
 // the lowest item, so the job fails as one process would, at the same item with the same
 // message. Other exceptions propagate (main ends the job naming the rank).
 std::vector<std::string> gather_items(const std::vector<int>& owner,

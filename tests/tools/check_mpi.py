@@ -4,7 +4,7 @@ HDF5 datasets equal bit for bit (and attributes, but for the creation time, the 
 them and threads/ranks).
 
 usage: check_mpi.py SALESIM MPIRUN SOURCE_DIR WORKDIR NP CASE
-CASE: run | run-streaming | sweep | batch | bad-input
+CASE: run | run-streaming | sweep | batch | bad-input | rank-failure
 """
 import json
 import os
@@ -165,6 +165,21 @@ elif CASE == "bad-input":
         fail(f"bad input under mpirun: exit {p.returncode}, expected 2")
     if p.stderr.count("no plan 'no-such-plan'") != 1:
         fail(f"bad input reported {p.stderr.count('no-such-plan')} times:\n{p.stderr}")
+elif CASE == "rank-failure":
+    # Rank 1 alone cannot read its input (as when a file is missing on one machine) while
+    # rank 0 is well and waits for its paths: the job must end, naming rank 1, with no output.
+    out = os.path.join(WORK, "never.json")
+    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe",
+           "-np", "1", SALESIM, "run", SCENARIO, "--paths", "200", "--quiet", "--json", out, ":",
+           "-np", "1", SALESIM, "run", os.path.join(WORK, "missing.yaml"), "--paths", "200",
+           "--quiet", "--json", out]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    if p.returncode == 0:
+        fail("a failing rank: exit 0")
+    if "rank 1 of 2" not in p.stderr or "missing.yaml" not in p.stderr:
+        fail(f"a failing rank is not named:\n{p.stderr}")
+    if os.path.exists(out):
+        fail("a failed job wrote its output")
 else:
     sys.exit(f"unknown case {CASE}")
 
