@@ -23,7 +23,10 @@ OneAtATime one_at_a_time(const Scenario& sc, const std::string& plan,
                          const std::vector<Factor>& factors, double delta, StudySettings st,
                          const RunProgress& progress, bool skip_invalid) {
   OneAtATime out;
-  st.run.split = sim::PathSplit::none;  // under mpirun the factors are split, not the paths
+  // Under mpirun the factors are split, not the paths; PathSplit::none from the caller means
+  // this rank works alone (a report made by rank 0).
+  const bool across_ranks = st.run.split != sim::PathSplit::none;
+  st.run.split = sim::PathSplit::none;
   out.paths = st.run.paths ? st.run.paths : std::size_t(sc.base.simulation.paths);
   std::size_t runs_done = 0;
   if (progress) st.run.progress = [&](std::size_t done, std::size_t) { progress(runs_done, done); };
@@ -61,8 +64,9 @@ OneAtATime one_at_a_time(const Scenario& sc, const std::string& plan,
     }
     all.push_back(std::move(s));
   }
-  const std::vector<std::string> figures =
-      gather_items(sim::dist::deal(all.size(), sim::dist::size()), [&](std::size_t i) {
+  const std::vector<std::string> figures = gather_items(
+      sim::dist::deal(all.size(), sim::dist::size()),
+      [&](std::size_t i) {
         FactorSwing& s = all[i];
         sim::ByteWriter w;
         if (s.factor.levers.empty()) return w.take();
@@ -84,7 +88,8 @@ OneAtATime one_at_a_time(const Scenario& sc, const std::string& plan,
           w.put(std::uint8_t(0));
         }
         return w.take();
-      });
+      },
+      across_ranks);
   for (std::size_t i = 0; i < figures.size(); ++i) {
     FactorSwing& s = all[i];
     if (s.factor.levers.empty()) continue;
