@@ -18,12 +18,12 @@ sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSetti
   opt.first_path = s.first_path;
   opt.threads = s.threads;
   if (s.progress) opt.progress = [&](std::size_t done) { s.progress(done, opt.paths); };
-  return sim::run_paths(
+  return sim::run_paths_split(
       out::shape(sc), opt,
       [&model](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
         run_path(model, static_cast<PathScratch&>(scratch), path, slots);
       },
-      [] { return std::make_unique<PathScratch>(); });
+      [] { return std::make_unique<PathScratch>(); }, s.split);
 }
 
 ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
@@ -46,6 +46,7 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
   ScenarioResults res;
   res.paths = s.paths ? s.paths : std::size_t(sc.base.simulation.paths);
   res.threads = sim::resolve_threads(s.threads);
+  res.ranks = sim::ranks_of(s.split);
   std::atomic<std::size_t> finished_plans{0};
   const std::size_t total = res.paths * chosen.size();
   RunSettings per_plan = s;
@@ -54,7 +55,9 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
       s.progress(finished_plans * res.paths + done, total);
     };
   for (const PlanSpec* p : chosen) {
-    res.plans.push_back(summarize(sc, p->name, run_plan(sc, *p, per_plan)));
+    sim::RunOutput run = run_plan(sc, *p, per_plan);
+    // Under mpirun with PathSplit::gather_to_root, only rank 0 has paths to summarise.
+    if (sim::holds_results(s.split)) res.plans.push_back(summarize(sc, p->name, std::move(run)));
     ++finished_plans;
   }
   for (std::size_t i = 1; i < res.plans.size(); ++i)
@@ -70,6 +73,8 @@ ScenarioResults run_to_precision(const Scenario& sc, const RunSettings& s,
   // Every round reruns from path 0 with more paths: the first paths give the same bits, so the
   // result equals a single run with the final path count.
   RunSettings round = s;
+  // Every rank decides whether to go on, so under mpirun every rank needs the figures.
+  if (round.split == sim::PathSplit::gather_to_root) round.split = sim::PathSplit::gather_to_all;
   round.paths = std::min(s.paths ? s.paths : std::size_t(sc.base.simulation.paths), max_paths);
   precision = {metric, target_se, 0, 0, max_paths, false};
   double elapsed = 0;

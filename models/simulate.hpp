@@ -7,6 +7,7 @@
 
 #include "models/results.hpp"
 #include "models/scenario.hpp"
+#include "sim/distributed_runner.hpp"
 
 namespace salesim {
 
@@ -20,6 +21,11 @@ struct RunSettings {
   // errors equal the stored mode's up to summation order, percentiles are within
   // sim::QuantileSketch's relative error. Only run_scenario and run_to_precision honour it.
   bool streaming = false;
+  // Under mpirun (docs/distributed.md): the paths are split over the ranks in blocks, every
+  // plan on the same block, and the result gathered to every rank (the default, so a command
+  // goes on the same way everywhere) or to rank 0 only (the others then get no plans).
+  // PathSplit::none when the caller splits something else (a sweep's points, batch's files).
+  sim::PathSplit split = sim::PathSplit::gather_to_all;
 };
 
 struct ScenarioResults {
@@ -27,6 +33,7 @@ struct ScenarioResults {
   std::vector<Comparison> comparisons;  // plans[i] vs plans[0], i >= 1
   std::size_t paths = 0;
   int threads = 0;
+  int ranks = 1;  // MPI ranks the paths were split over
   double elapsed_seconds = 0;
   bool streamed = false;  // figures from streaming accumulators; no per-path columns
 };

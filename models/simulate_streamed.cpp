@@ -68,18 +68,20 @@ ScenarioResults run_scenario_streamed(const Scenario& sc, const RunSettings& s,
   res.paths = s.paths ? s.paths : std::size_t(sc.base.simulation.paths);
   res.threads = sim::resolve_threads(s.threads);
   res.streamed = true;
+  res.ranks = sim::ranks_of(s.split);
   sim::RunOptions opt;
   opt.paths = res.paths;
   opt.first_path = s.first_path;
   opt.threads = s.threads;
   const std::size_t total = res.paths * plans.size();
   if (s.progress) opt.progress = [&](std::size_t done) { s.progress(done * plans.size(), total); };
-  const sim::StreamOutput so = sim::stream_paths(
+  const sim::StreamOutput so = sim::stream_paths_split(
       L.shape(), stream_spec(L), opt,
       [&](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
         run_all_plans(models, L, sc, static_cast<AllPlansScratch&>(scratch), path, slots);
       },
-      [&] { return std::make_unique<AllPlansScratch>(plans.size()); });
+      [&] { return std::make_unique<AllPlansScratch>(plans.size()); }, s.split);
+  if (!sim::holds_results(s.split)) return res;  // rank 0 has the figures
 
   for (std::size_t p = 0; p < plans.size(); ++p)
     res.plans.push_back(summarize_streamed(sc, plans[p]->name, so, L, p));

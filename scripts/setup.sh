@@ -9,6 +9,7 @@ PACKAGES=(
   libboost-all-dev libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools librandom123-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev libgtest-dev libbenchmark-dev
   libxlsxwriter-dev libcpp-httplib-dev pkg-config python3-openpyxl poppler-utils libnlopt-cxx-dev
+  libopenmpi-dev openmpi-bin
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib chromium
   jupyter-nbconvert python3-ipykernel python3-nbformat
 )

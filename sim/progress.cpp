@@ -4,12 +4,16 @@
 
 #include <cstdio>
 
+#include "sim/distributed.hpp"
+
 namespace sim {
 
 bool stderr_is_terminal() { return ::isatty(STDERR_FILENO) == 1; }
 
 Progress::Progress(std::string label, std::size_t total, bool enabled)
-    : label_(std::move(label)), total_(total), enabled_(enabled && stderr_is_terminal()) {
+    : label_(std::move(label)),
+      total_(total),
+      enabled_(enabled && stderr_is_terminal() && dist::is_root()) {
   start_ = last_ = std::chrono::steady_clock::now();
 }
 

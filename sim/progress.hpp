@@ -1,6 +1,7 @@
 #pragma once
 // A progress bar on stderr, drawn only when stderr is a terminal and the work takes more than
-// about a second. Thread-safe: update() may be called from worker threads.
+// about a second, and under mpirun only by rank 0. Thread-safe: update() may be called from worker
+// threads.
 #include <atomic>
 #include <chrono>
 #include <cstddef>

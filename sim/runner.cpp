@@ -12,10 +12,14 @@
 #include <atomic>
 #include <memory>
 
+#include "sim/distributed.hpp"
+
 namespace sim {
 
 int resolve_threads(int threads) {
-  return threads > 0 ? threads : tbb::info::default_concurrency();
+  if (threads > 0) return threads;
+  // Ranks of an MPI job on the same machine share its cores instead of each taking them all.
+  return std::max(1, tbb::info::default_concurrency() / sim::dist::local_size());
 }
 
 ThreadAllowance::ThreadAllowance(int threads) {
@@ -88,6 +92,7 @@ RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const P
   for (std::size_t c = 0; c < chunks; ++c)  // fixed order: chunk 0, 1, 2, ...
     for (std::size_t k = 0; k < out.sums.size(); ++k)
       out.sums[k] += chunk_sums[c * out.sums.size() + k];
+  if (options.keep_chunk_partials) out.chunk_sums = std::move(chunk_sums);
   return out;
 }
 

@@ -36,6 +36,9 @@ struct RunOutput {
   std::vector<double> scalars;  // [path][scalar]
   std::vector<double> kept;     // [series][week][path]
   std::vector<double> sums;     // [series][week], summed over paths in a fixed order
+  // [chunk][series][week]: each chunk's sums, kept only with RunOptions::keep_chunk_sums so that
+  // blocks of paths run apart (by MPI ranks) add up to the same bits (sim/distributed_runner).
+  std::vector<double> chunk_sums;
 
   double scalar(std::size_t path, std::size_t i) const { return scalars[path * shape.scalars + i]; }
   std::span<const double> kept_week(std::size_t series, std::size_t week) const {
@@ -61,12 +64,15 @@ struct RunOptions {
   int threads = 0;               // 0: all hardware threads
   std::size_t chunk = 64;        // paths per chunk; fixed so the reduction order is fixed
   ProgressFunction progress;     // called from worker threads; must be thread-safe
+  // Keep each chunk's partial sums (and, streaming, its partial moments) in the output.
+  bool keep_chunk_partials = false;
 };
 
 RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const PathFunction& fn,
                     const ScratchFactory& make_scratch);
 
-// The number of threads `threads` means on this machine (0: all). It is the number a run
+// The number of threads `threads` means on this machine (0: all; under mpirun, the cores
+// divided by the ranks on this machine, at least one). It is the number a run
 // uses: run_paths (and anything holding a ThreadAllowance) lets that many threads run at once,
 // also above the number of cores.
 int resolve_threads(int threads);

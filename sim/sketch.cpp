@@ -5,6 +5,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "sim/bytes.hpp"
 #include "sim/stats.hpp"
 
 namespace sim {
@@ -44,6 +45,30 @@ void QuantileSketch::add(double x) {
   Bin& b = it->second;
   ++b.count;
   b.min = std::min(b.min, x), b.max = std::max(b.max, x);
+}
+
+void QuantileSketch::save(ByteWriter& w) const {
+  std::vector<std::int32_t> keys;
+  for (const auto& kv : bins_) keys.push_back(kv.first);
+  std::sort(keys.begin(), keys.end());
+  w.put(alpha_), w.put(count_), w.put(std::uint64_t(keys.size()));
+  for (std::int32_t k : keys) {
+    const Bin& b = bins_.at(k);
+    w.put(k), w.put(b.count), w.put(b.min), w.put(b.max);
+  }
+}
+
+QuantileSketch QuantileSketch::load(ByteReader& r) {
+  QuantileSketch s(r.get<double>());
+  s.count_ = r.get<std::uint64_t>();
+  const auto n = r.get<std::uint64_t>();
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto k = r.get<std::int32_t>();
+    Bin b;
+    b.count = r.get<std::uint64_t>(), b.min = r.get<double>(), b.max = r.get<double>();
+    s.bins_.emplace(k, b);
+  }
+  return s;
 }
 
 void QuantileSketch::merge(const QuantileSketch& other) {

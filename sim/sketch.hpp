@@ -15,6 +15,9 @@
 
 namespace sim {
 
+class ByteWriter;
+class ByteReader;
+
 class QuantileSketch {
  public:
   // Quantiles are within `relative_error` of the exact ones (see quantiles()).
@@ -36,6 +39,11 @@ class QuantileSketch {
   // quantile that falls on +-inf is nullopt, as in sim::quantiles. Error: at most relative_error
   // times the larger magnitude of the two order statistics it interpolates between.
   std::vector<std::optional<double>> quantiles(std::span<const double> probs) const;
+
+  // The sketch as bytes and back, bins in key order (to merge sketches made by other
+  // processes: sim/distributed_runner).
+  void save(ByteWriter& w) const;
+  static QuantileSketch load(ByteReader& r);
 
  private:
   struct Bin {

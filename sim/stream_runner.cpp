@@ -19,6 +19,13 @@ const QuantileSketch& StreamOutput::scalar_sketch(std::size_t scalar) const {
   throw std::out_of_range("StreamOutput: scalar has no sketch");
 }
 
+void fold_chunk(StreamOutput& out, const Moments* m, const double* csum) {
+  const std::size_t S = out.scalars.size();
+  for (std::size_t k = 0; k < S; ++k) out.scalars[k].merge(m[k]);
+  for (std::size_t k = 0; k < out.kept.size(); ++k) out.kept[k].merge(m[S + k]);
+  for (std::size_t k = 0; k < out.sums.size(); ++k) out.sums[k] += csum[k];
+}
+
 namespace {
 struct ThreadState {
   std::unique_ptr<Scratch> scratch;
@@ -102,9 +109,11 @@ StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
     for (std::size_t c = c0; c < c1; ++c) {  // fixed order: chunk c0, c0 + 1, ...
       const Moments* m = part.data() + (c - c0) * per_chunk;
       const double* csum = part_sums.data() + (c - c0) * SW;
-      for (std::size_t k = 0; k < S; ++k) out.scalars[k].merge(m[k]);
-      for (std::size_t k = 0; k < KW; ++k) out.kept[k].merge(m[S + k]);
-      for (std::size_t k = 0; k < SW; ++k) out.sums[k] += csum[k];
+      fold_chunk(out, m, csum);
+      if (options.keep_chunk_partials) {
+        out.chunk_moments.insert(out.chunk_moments.end(), m, m + per_chunk);
+        out.chunk_sums.insert(out.chunk_sums.end(), csum, csum + SW);
+      }
     }
   }
   for (const ThreadState& t : tls) {

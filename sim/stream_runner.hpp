@@ -35,6 +35,11 @@ struct StreamOutput {
   std::vector<double> sums;                     // [series][week], as RunOutput::sums
   // Bytes of the per-chunk partials held at once; set by the shape and the thread count only.
   std::size_t working_bytes = 0;
+  // With RunOptions::keep_chunk_partials: every chunk's partial moments ([chunk][scalars, then
+  // kept]) and sums ([chunk][series][week]), so that blocks of paths run apart (by MPI ranks)
+  // fold into the same bits with fold_chunk (sim/distributed_runner).
+  std::vector<Moments> chunk_moments;
+  std::vector<double> chunk_sums;
 
   const Moments& kept_moments(std::size_t series, std::size_t week) const {
     return kept[series * shape.weeks + week];
@@ -47,6 +52,9 @@ struct StreamOutput {
     return sums[series * shape.weeks + week];
   }
 };
+
+// Folds one chunk's partials into `out`: the one step that stream_paths repeats in chunk order.
+void fold_chunk(StreamOutput& out, const Moments* moments, const double* sums);
 
 StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
                           const RunOptions& options, const PathFunction& fn,

@@ -20,6 +20,8 @@
 
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/bytes.hpp"
+#include "sim/distributed.hpp"
 #include "sim/h5.hpp"
 #include "sim/hash.hpp"
 #include "sim/progress.hpp"
@@ -166,6 +168,7 @@ void run_job(Job& job, const BatchArgs& a, int threads,
   RunSettings s;
   s.paths = a.paths;
   s.threads = threads;
+  s.split = sim::PathSplit::none;  // under mpirun the files are split, each run on one rank
   s.progress = [&](std::size_t done, std::size_t total) {
     if (g_stop) throw Interrupted();
     fraction(total ? double(done) / double(total) : 0);
@@ -259,6 +262,58 @@ Table consolidated(const std::vector<Job>& jobs) {
   return t;
 }
 
+// What a file costs to run, for sharing files among ranks: its rep-weeks (0 when it does not
+// load; its error is found when it runs).
+std::vector<double> file_costs(const std::vector<Job>& jobs, const BatchArgs& a) {
+  std::vector<double> cost(jobs.size(), 0.0);
+  if (sim::dist::size() == 1) return cost;
+  for (std::size_t i = 0; i < jobs.size(); ++i) try {
+      const Scenario sc = load_with_seed(jobs[i].file.string(), a.seed);
+      cost[i] = run_rep_weeks(sc, a.paths ? a.paths : std::size_t(sc.base.simulation.paths),
+                              sc.plans.size());
+    } catch (const std::exception&) {
+    }
+  return cost;
+}
+
+// Under mpirun: every rank sends the state of the files it ran (and whether it was
+// interrupted) to rank 0, which fills in `jobs` and tells of the files run elsewhere. True on
+// rank 0.
+bool gather_jobs(std::vector<Job>& jobs, const std::vector<int>& owner, bool quiet) {
+  if (sim::dist::size() == 1) return true;
+  sim::ByteWriter w;
+  w.put(std::uint8_t(g_stop ? 1 : 0));
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (owner[i] != sim::dist::rank()) continue;
+    const Job& j = jobs[i];
+    w.put(std::uint64_t(i)), w.put(int(j.status)), w.put(j.seconds);
+    w.put_string(j.error), w.put_string(j.summary.is_null() ? "" : j.summary.dump());
+  }
+  const std::vector<std::string> parts = sim::dist::gather(w.take());
+  if (!sim::dist::is_root()) return false;
+  for (std::size_t r = 1; r < parts.size(); ++r) {
+    sim::ByteReader in(parts[r]);
+    if (in.get<std::uint8_t>()) g_stop = true;
+    while (!in.done()) {
+      Job& j = jobs[std::size_t(in.get<std::uint64_t>())];
+      j.status = Job::Status(in.get<int>());
+      j.seconds = in.get<double>();
+      j.error = in.get_string();
+      const std::string summary = in.get_string();
+      if (!summary.empty()) j.summary = json::parse(summary);
+      if (quiet || j.status == Job::Status::pending) continue;
+      const char* what = j.status == Job::Status::reused ? "up to date, reused"
+                         : j.error.empty()               ? "ok"
+                                                         : "FAILED";
+      std::cerr << fmt::format("[rank {}] {}: {}{}\n", r, j.file.string(), what,
+                               j.status == Job::Status::done && j.error.empty()
+                                   ? fmt::format(" ({:.1f} s)", j.seconds)
+                                   : "");
+    }
+  }
+  return true;
+}
+
 int batch(const BatchArgs& a) {
   std::vector<Job> jobs = collect(a.inputs);
   require_parent_folder(a.xlsx);
@@ -282,8 +337,9 @@ int batch(const BatchArgs& a) {
   auto old_term = std::signal(SIGTERM, on_stop_signal);
 
   const int workers = std::max(1, std::min<int>(a.jobs, int(jobs.size())));
-  const int threads =
-      a.threads ? a.threads : std::max(1, int(std::thread::hardware_concurrency()) / workers);
+  const int threads = a.threads ? a.threads
+                                : std::max(1, int(std::thread::hardware_concurrency()) /
+                                                  (workers * sim::dist::local_size()));
   sim::Progress bar("batch", jobs.size() * 1000, !a.quiet);
   std::mutex mutex;
   std::vector<double> fractions(jobs.size(), 0.0);
@@ -294,9 +350,16 @@ int batch(const BatchArgs& a) {
     bar.set_label(fmt::format("batch {}/{} files", finished, jobs.size()));
     bar.update(std::size_t(units * 1000));
   };
+  // Under mpirun each rank runs the files it owns (largest first to the least loaded rank) and
+  // writes their folders; rank 0 gathers their summaries for batch.csv.
+  const std::vector<int> owner = sim::dist::largest_first(file_costs(jobs, a), sim::dist::size());
+  std::vector<std::size_t> mine;
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    if (owner[i] == sim::dist::rank()) mine.push_back(i);
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i; !g_stop && (i = next++) < jobs.size();) {
+    for (std::size_t k; !g_stop && (k = next++) < mine.size();) {
+      const std::size_t i = mine[k];
       Job& job = jobs[i];
       try {
         run_job(job, a, threads, [&](double f) {
@@ -338,6 +401,7 @@ int batch(const BatchArgs& a) {
   bar.finish();
   std::signal(SIGINT, old_int);
   std::signal(SIGTERM, old_term);
+  if (!gather_jobs(jobs, owner, a.quiet)) return 0;  // rank 0 reports
 
   if (g_stop) {
     std::size_t done = 0;

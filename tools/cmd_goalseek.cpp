@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/atomic_file.hpp"
+#include "sim/distributed.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
 #include "tools/goalseek.hpp"
@@ -100,6 +101,7 @@ int goalseek(const GoalSeekArgs& a) {
   }
   for (const auto& s : r.steps)
     js["points"].push_back({{"value", s.x}, {"achieved", s.y.mean}, {"achieved_se", s.y.se}});
+  if (!sim::dist::is_root()) return 0;  // under mpirun rank 0 writes and reports
   if (!a.json.empty()) sim::write_text_atomically(a.json, js.dump(2) + "\n");
 
   if (!a.quiet) {

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/atomic_file.hpp"
+#include "sim/distributed.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
 #include "tools/lever_range.hpp"
@@ -132,6 +133,7 @@ int optimize(const OptimizeArgs& a) {
   r.confirm_paths = confirm.paths(), r.confirm_first = fresh.first_path;
   finish_report(r);
 
+  if (!sim::dist::is_root()) return 0;  // under mpirun rank 0 writes and reports
   if (r.result.best.feasible) {
     std::vector<std::pair<std::string, double>> values;
     for (std::size_t i = 0; i < levers.size(); ++i)

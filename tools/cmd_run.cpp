@@ -6,6 +6,7 @@
 
 #include "models/simulate.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/distributed.hpp"
 #include "sim/precision.hpp"
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
@@ -48,15 +49,18 @@ int cmd_run(const RunArgs& a) {
   const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
   if (!a.streaming) check_run_memory(sc, paths, n_plans, "run");
-  check_run_time(sc, paths, n_plans,
-                 std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)), a.max_hours,
-                 "--max-hours");
+  check_run_time(
+      sc, paths, n_plans,
+      std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)) * sim::dist::size(),
+      a.max_hours, "--max-hours");
   // Threads above the cores run as many as asked (and are reported so), streaming included.
   const sim::ThreadAllowance allowance(a.threads);
   RunSettings s;
   s.paths = a.paths;
   s.threads = a.threads;
   s.streaming = a.streaming;
+  // Under mpirun the paths are split over the ranks and rank 0 alone gathers and writes.
+  s.split = sim::PathSplit::gather_to_root;
   sim::Progress bar("simulating", paths * n_plans, !a.quiet);
   s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
   if (a.target_se && !sc.base.goal.revenue)
@@ -69,6 +73,7 @@ int cmd_run(const RunArgs& a) {
                             ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
                             : run_scenario(sc, s, only);
   bar.finish();
+  if (!sim::dist::is_root()) return 0;
 
   auto summary = summary_json(sc, res, sc.base.simulation.seed);
   if (a.target_se) summary["precision"] = precision_json(precision);

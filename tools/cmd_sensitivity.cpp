@@ -11,6 +11,7 @@
 
 #include "models/plan_edit.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/distributed.hpp"
 #include "sim/progress.hpp"
 #include "tools/charts.hpp"
 #include "tools/cli.hpp"
@@ -107,6 +108,7 @@ int sensitivity(const SensitivityArgs& a) {
         bar.update(run * per_run + std::min(done, per_run), total);
       });
   bar.finish();
+  if (!sim::dist::is_root()) return 0;  // under mpirun rank 0 has the swings, writes, reports
   const sim::MeanSe base_metric = oat.base;
   // P(goal) of 0 or 1 on every path: a small change cannot show, and no change can push it past
   // the bound, so the ranking says little.

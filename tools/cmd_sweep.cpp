@@ -3,6 +3,7 @@
 // CSV with a row per point.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,9 +14,11 @@
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/design.hpp"
+#include "sim/distributed.hpp"
 #include "sim/h5.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
+#include "tools/rank_items.hpp"
 #include "tools/study.hpp"
 #include "tools/table_file.hpp"
 #include "tools/xlsx_workbook.hpp"
@@ -108,18 +111,23 @@ int sweep(const SweepArgs& a) {
   const std::size_t per_run = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // The plan as written and one point are kept at a time.
   check_run_memory(sc, per_run, 2, "sweep", false);
+  // Under mpirun the points are dealt to the ranks in turn (each runs its points whole, and the
+  // plan as written for the paired differences); rank 0 gathers the rows in point order.
+  st.run.split = sim::PathSplit::none;
+  const std::vector<int> owner = sim::dist::deal(points.size(), sim::dist::size());
+  const std::size_t mine =
+      1 + std::size_t(std::count(owner.begin(), owner.end(), sim::dist::rank()));
   sim::Progress bar("sweep", per_run * (points.size() + 1), !a.quiet);
   std::size_t runs_done = 0;
   st.run.progress = [&](std::size_t done, std::size_t) {
-    bar.update(runs_done * per_run + std::min(done, per_run), per_run * (points.size() + 1));
+    bar.update((runs_done * per_run + std::min(done, per_run)) * (points.size() + 1) / mine,
+               per_run * (points.size() + 1));
   };
 
   // The plan as written: every point is compared with it, path by path.
   const VariantResult base = run_variant(plan_variant(sc, a.plan, {}), st);
   ++runs_done;
-  Table table;
-  std::vector<std::size_t> unmet;
-  for (std::size_t i = 0; i < points.size(); ++i) {
+  const std::vector<std::string> rows = gather_items(owner, [&](std::size_t i) {
     std::vector<std::pair<std::string, double>> values;
     for (std::size_t j = 0; j < factors.size(); ++j)
       values.emplace_back(factors[j].name, points[i][j]);
@@ -133,7 +141,6 @@ int sweep(const SweepArgs& a) {
     }
     const VariantResult r = run_variant(variant, st);
     ++runs_done;
-    if (a.target_se && !r.precision.met) unmet.push_back(i + 1);
     Row row{{"point", double(i + 1)}};
     row.insert(row.end(), values.begin(), values.end());
     for (auto& c : headline_columns(sc, r.result)) row.push_back(std::move(c));
@@ -141,9 +148,17 @@ int sweep(const SweepArgs& a) {
     row.emplace_back(std::string(to_string(metric)) + "_diff_vs_plan", d.mean);
     row.emplace_back(std::string(to_string(metric)) + "_diff_vs_plan_se", d.se);
     if (a.target_se) row.emplace_back("precision_met", r.precision.met ? 1.0 : 0.0);
+    return row_bytes(row);
+  });
+  bar.finish();
+  if (!sim::dist::is_root()) return 0;
+  Table table;
+  std::vector<std::size_t> unmet;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    Row row = row_from_bytes(rows[i]);
+    if (a.target_se && std::get<double>(row.back().second) == 0) unmet.push_back(i + 1);
     table.add(std::move(row));
   }
-  bar.finish();
 
   const auto attrs = std::vector<std::pair<std::string, std::string>>{
       {"file_type", "salesim-sweep"},

@@ -5,10 +5,26 @@
 #include <iostream>
 
 #include "salesim/version.hpp"
+#include "sim/distributed.hpp"
 #include "tools/cli.hpp"
+
+namespace {
+// Under mpirun every rank reads the same input and checks it the same way, so bad input stops
+// every rank alike: rank 0 reports it (the others' output is silenced) and all exit 2
+// (sim::dist::settle_bad_input ends the job naming the rank when it did not). Any other
+// failure may strike one rank alone while the rest wait for it, so it ends the whole job with
+// a message naming the rank (sim::dist::abort).
+int failed(int code, const std::string& message, const char* what = "") {
+  if (code == 1 && sim::dist::size() > 1) sim::dist::abort(std::string("error: ") + what, 1);
+  std::cerr << message;  // silenced on ranks other than 0
+  if (code == 2) sim::dist::settle_bad_input(message.substr(0, message.size() - 1));
+  return code;
+}
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace salesim;
+  const sim::dist::Session mpi(argc, argv);  // one rank, and no MPI, unless started by mpirun
   CLI::App app{
       "salesim: sales-plan simulation and forecasting.\n"
       "Runs each plan of a scenario file as Monte Carlo paths and compares them against "
@@ -40,16 +56,12 @@ int main(int argc, char** argv) {
     for (const auto& c : commands)
       if (c.app->parsed()) return c.run();
   } catch (const ScenarioError& e) {
-    std::cerr << e.what() << "\n";
-    std::cerr << fmt::format("{} problem{} found\n", e.problems.size(),
-                             e.problems.size() == 1 ? "" : "s");
-    return 2;
+    return failed(2, fmt::format("{}\n{} problem{} found\n", e.what(), e.problems.size(),
+                                 e.problems.size() == 1 ? "" : "s"));
   } catch (const tools::BadInput& e) {
-    std::cerr << "salesim: " << e.what() << "\n";
-    return 2;
+    return failed(2, fmt::format("salesim: {}\n", e.what()));
   } catch (const std::exception& e) {
-    std::cerr << "salesim: error: " << e.what() << "\n";
-    return 1;
+    return failed(1, fmt::format("salesim: error: {}\n", e.what()), e.what());
   }
   return 0;
 }

@@ -79,6 +79,7 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
   const double paths = report::num_at(d.summary, "/paths");
   st.run.paths = std::isfinite(paths) && paths >= 1 ? std::size_t(paths) : 0;
   st.run.threads = o.threads;
+  st.run.split = sim::PathSplit::none;  // a report is made by one rank (rank 0 under mpirun)
   st.metric = d.goal ? Metric::p_goal : Metric::final_bookings;
 
   std::vector<Factor> factors;

@@ -117,6 +117,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
   f.attr("seed", fmt::format("{}", seed));
   f.attr("paths", std::int64_t(res.paths));
   f.attr("threads", std::int64_t(res.threads));
+  f.attr("ranks", std::int64_t(res.ranks));
   // Format 1.1: a streamed run (--streaming) has no per-path data and approximate quantiles.
   f.attr("per_path", std::int64_t(res.streamed ? 0 : 1));
   f.attr("quantile_relative_error",

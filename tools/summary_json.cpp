@@ -171,6 +171,7 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   j["paths"] = res.paths;
   j["seed"] = seed;
   j["threads"] = res.threads;
+  j["ranks"] = res.ranks;  // MPI ranks (docs/distributed.md); with threads, not part of the figures
   j["horizon_weeks"] = sc.horizon();
   j["goal"] = {{"revenue", num(sc.base.goal.revenue)}, {"by_week", sc.goal_week()}};
   j["elapsed_seconds"] = res.elapsed_seconds;

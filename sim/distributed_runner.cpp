@@ -1,0 +1,144 @@
+#include "sim/distributed_runner.hpp"
+
+#include <algorithm>
+
+#include "sim/bytes.hpp"
+#include "sim/distributed.hpp"
+
+namespace sim {
+namespace {
+
+bool spread(PathSplit split) { return split != PathSplit::none && dist::size() > 1; }
+
+// This rank's block of paths and its options: whole chunks, so the rank's chunks are the
+// chunks one process would make, and their partials are kept.
+RunOptions block_options(const RunOptions& options, dist::Block& b) {
+  const std::size_t n = options.paths;
+  b = dist::block(n, options.chunk, dist::rank(), dist::size());
+  RunOptions mine = options;
+  mine.first_path = options.first_path + b.begin;
+  mine.paths = b.size();
+  mine.keep_chunk_partials = true;
+  // Rank 0 alone shows progress: its share, scaled to the whole run.
+  if (options.progress) {
+    const std::size_t share = std::max<std::size_t>(1, b.size());
+    mine.progress = [&options, n, share](std::size_t done) { options.progress(done * n / share); };
+  }
+  return mine;
+}
+
+std::vector<std::string> collect(std::string mine, PathSplit split) {
+  return split == PathSplit::gather_to_all ? dist::all_gather(std::move(mine))
+                                           : dist::gather(std::move(mine));
+}
+
+}  // namespace
+
+bool holds_results(PathSplit split) {
+  return split != PathSplit::gather_to_root || dist::is_root();
+}
+
+int ranks_of(PathSplit split) { return spread(split) ? dist::size() : 1; }
+
+RunOutput run_paths_split(const OutputShape& shape, const RunOptions& options,
+                          const PathFunction& fn, const ScratchFactory& make_scratch,
+                          PathSplit split) {
+  if (!spread(split)) return run_paths(shape, options, fn, make_scratch);
+  dist::Block b;
+  const RunOptions mine = block_options(options, b);
+  std::vector<std::string> parts;
+  {
+    RunOutput part = run_paths(shape, mine, fn, make_scratch);
+    ByteWriter w;
+    w.put_vector(part.scalars), w.put_vector(part.kept), w.put_vector(part.chunk_sums);
+    parts = collect(w.take(), split);
+  }
+  RunOutput out;
+  out.shape = shape;
+  out.first_path = options.first_path;
+  if (parts.empty()) return out;  // another rank holds the result
+
+  const std::size_t n = options.paths, W = shape.weeks, SW = shape.summed_series * W;
+  out.paths = n;
+  out.scalars.reserve(n * shape.scalars);
+  out.kept.assign(shape.kept_series * W * n, 0.0);
+  out.sums.assign(SW, 0.0);
+  for (int r = 0; r < dist::size(); ++r) {  // rank order is path order
+    const dist::Block br = dist::block(n, options.chunk, r, dist::size());
+    {
+      ByteReader in(parts[std::size_t(r)]);
+      const auto scalars = in.get_vector<double>();
+      const auto kept = in.get_vector<double>();
+      const auto chunk_sums = in.get_vector<double>();
+      out.scalars.insert(out.scalars.end(), scalars.begin(), scalars.end());
+      for (std::size_t sw = 0; sw < shape.kept_series * W; ++sw)
+        std::copy_n(kept.begin() + std::ptrdiff_t(sw * br.size()), br.size(),
+                    out.kept.begin() + std::ptrdiff_t(sw * n + br.begin));
+      // Chunk by chunk, as run_paths adds its chunks: the same additions in the same order.
+      for (std::size_t c = 0; SW && c < chunk_sums.size() / SW; ++c)
+        for (std::size_t k = 0; k < SW; ++k) out.sums[k] += chunk_sums[c * SW + k];
+    }
+    std::string().swap(parts[std::size_t(r)]);
+  }
+  return out;
+}
+
+StreamOutput stream_paths_split(const OutputShape& shape, const StreamSpec& spec,
+                                const RunOptions& options, const PathFunction& fn,
+                                const ScratchFactory& make_scratch, PathSplit split) {
+  if (!spread(split)) return stream_paths(shape, spec, options, fn, make_scratch);
+  dist::Block b;
+  const RunOptions mine = block_options(options, b);
+  std::vector<std::string> parts;
+  std::size_t working_bytes = 0;
+  {
+    const StreamOutput part = stream_paths(shape, spec, mine, fn, make_scratch);
+    working_bytes = part.working_bytes;
+    ByteWriter w;
+    w.put_vector(part.chunk_moments), w.put_vector(part.chunk_sums);
+    w.put(std::uint64_t(part.scalar_sketches.size() + part.kept_sketches.size()));
+    for (const auto& s : part.scalar_sketches) s.save(w);
+    for (const auto& s : part.kept_sketches) s.save(w);
+    parts = collect(w.take(), split);
+  }
+  const std::size_t W = shape.weeks, S = shape.scalars, KW = shape.kept_series * W;
+  const std::size_t SW = shape.summed_series * W, per_chunk = S + KW;
+  StreamOutput out;
+  out.shape = shape;
+  out.spec = spec;
+  out.first_path = options.first_path;
+  out.working_bytes = working_bytes;
+  if (parts.empty()) return out;  // another rank holds the result
+
+  // Set up as stream_paths sets up its output, then fold every chunk in path order.
+  out.paths = options.paths;
+  out.scalars.assign(S, {});
+  out.kept.assign(KW, {});
+  out.sums.assign(SW, 0.0);
+  const QuantileSketch empty(spec.relative_error);
+  out.scalar_sketches.assign(spec.sketched_scalars.size(), empty);
+  if (spec.sketch_kept) out.kept_sketches.assign(KW, empty);
+  for (int r = 0; r < dist::size(); ++r) {
+    {
+      ByteReader in(parts[std::size_t(r)]);
+      const auto moments = in.get_vector<Moments>();
+      const auto sums = in.get_vector<double>();
+      const std::size_t chunks = per_chunk ? moments.size() / per_chunk : SW ? sums.size() / SW : 0;
+      for (std::size_t c = 0; c < chunks; ++c)
+        fold_chunk(out, moments.data() + c * per_chunk, sums.data() + c * SW);
+      // Sketch merges are exact: any order gives the same bins.
+      const auto sketches = in.get<std::uint64_t>();
+      for (std::uint64_t i = 0; i < sketches; ++i) {
+        const QuantileSketch s = QuantileSketch::load(in);
+        if (i < out.scalar_sketches.size())
+          out.scalar_sketches[i].merge(s);
+        else
+          out.kept_sketches[i - out.scalar_sketches.size()].merge(s);
+      }
+    }
+    std::string().swap(parts[std::size_t(r)]);
+  }
+  return out;
+}
+
+}  // namespace sim

@@ -1,0 +1,32 @@
+#pragma once
+// The path runners (sim/runner.hpp, sim/stream_runner.hpp) over the ranks of an MPI job
+// (sim/distributed.hpp). Each rank runs one contiguous block of paths, cut at whole chunks,
+// and keeps its per-chunk partials; they are gathered in rank order, so in path order, and
+// reduced chunk by chunk exactly as one process reduces them. The result has the same bits
+// as run_paths / stream_paths in one process, for any number of ranks and threads.
+#include "sim/runner.hpp"
+#include "sim/stream_runner.hpp"
+
+namespace sim {
+
+enum class PathSplit {
+  none,            // this rank runs every path (the caller splits something else, or one rank)
+  gather_to_root,  // paths split over the ranks; only rank 0 gets the result
+  gather_to_all,   // paths split over the ranks; every rank gets the result
+};
+
+// Whether this rank holds the whole result of a run with `split` (the others get an output
+// with no paths).
+bool holds_results(PathSplit split);
+// The ranks a run with `split` is spread over.
+int ranks_of(PathSplit split);
+
+RunOutput run_paths_split(const OutputShape& shape, const RunOptions& options,
+                          const PathFunction& fn, const ScratchFactory& make_scratch,
+                          PathSplit split);
+
+StreamOutput stream_paths_split(const OutputShape& shape, const StreamSpec& spec,
+                                const RunOptions& options, const PathFunction& fn,
+                                const ScratchFactory& make_scratch, PathSplit split);
+
+}  // namespace sim

@@ -1,0 +1,188 @@
+"""Runs a salesim command in one process and under `mpirun -np N`, and checks that the outputs
+are the same: JSON equal once the timing and rank-count fields are removed, CSV byte for byte,
+HDF5 datasets equal bit for bit (and attributes, but for the creation time, the checksum over
+them and threads/ranks).
+
+usage: check_mpi.py SALESIM MPIRUN SOURCE_DIR WORKDIR NP CASE
+CASE: run | run-streaming | sweep | batch | bad-input | rank-failure
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import h5py
+import numpy as np
+
+SALESIM, MPIRUN, SRC, WORK, NP, CASE = sys.argv[1:7]
+NP = int(NP)
+SCENARIO = os.path.join(SRC, "scenarios", "nexacorp.yaml")
+# Fields that say how the work ran, not what it found.
+RUN_FIELDS = {"elapsed_seconds", "threads", "ranks"}
+SKIP_ATTRS = {"created", "checksum", "threads", "ranks"}
+
+env = dict(os.environ)
+# CI machines run as root and may have no network but loopback: shared memory and self only.
+env.update({"OMPI_MCA_btl": "self,vader", "OMPI_MCA_rmaps_base_oversubscribe": "1",
+            "OMPI_ALLOW_RUN_AS_ROOT": "1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM": "1",
+            "OMPI_MCA_btl_vader_single_copy_mechanism": "none"})
+
+
+def salesim(args, out, mpi):
+    cmd = [SALESIM] + [a.replace("OUT", out) for a in args]
+    if mpi:
+        cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(NP)] + cmd
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+    return p
+
+
+def strip(j):
+    if isinstance(j, dict):
+        return {k: strip(v) for k, v in j.items() if k not in RUN_FIELDS}
+    if isinstance(j, list):
+        return [strip(v) for v in j]
+    return j
+
+
+failures = []
+
+
+def fail(msg):
+    failures.append(msg)
+    print("DIFFERENT:", msg)
+
+
+def same_json(a, b):
+    with open(a) as fa, open(b) as fb:
+        ja, jb = json.load(fa), json.load(fb)
+    if strip(ja) != strip(jb):
+        fail(f"{a} vs {b}")
+    return ja, jb
+
+
+def same_bytes(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        if fa.read() != fb.read():
+            fail(f"{a} vs {b} (bytes)")
+
+
+def values_equal(x, y):
+    if isinstance(x, np.ndarray) and x.dtype.kind == "O":  # strings
+        return x.shape == y.shape and x.tolist() == y.tolist()
+    if isinstance(x, np.ndarray):
+        return x.shape == y.shape and x.dtype == y.dtype and x.tobytes() == y.tobytes()
+    if isinstance(x, float):
+        return np.float64(x).tobytes() == np.float64(y).tobytes()
+    return x == y
+
+
+def same_h5(a, b):
+    with h5py.File(a, "r") as fa, h5py.File(b, "r") as fb:
+        items = {}
+
+        def visit(f, key):
+            def v(name, obj):
+                items.setdefault(name, [None, None])[key] = obj
+            f.visititems(v)
+        visit(fa, 0)
+        visit(fb, 1)
+        count = 0
+        for name, (x, y) in sorted(items.items()):
+            if x is None or y is None:
+                fail(f"{a}: {name} in one file only")
+                continue
+            for k in set(x.attrs) | set(y.attrs):
+                if k not in SKIP_ATTRS and not values_equal(x.attrs.get(k), y.attrs.get(k)):
+                    fail(f"{a}:{name} attribute {k}")
+            if not isinstance(x, h5py.Dataset):
+                continue
+            count += 1
+            vx, vy = x[()], y[()]
+            if name == "summary_json":
+                if strip(json.loads(vx)) != strip(json.loads(vy)):
+                    fail(f"{a}: summary_json")
+            elif not values_equal(vx, vy):
+                fail(f"{a}: dataset {name}")
+        for k in set(fa.attrs) | set(fb.attrs):
+            if k not in SKIP_ATTRS and not values_equal(fa.attrs.get(k), fb.attrs.get(k)):
+                fail(f"{a}: root attribute {k}")
+        if count == 0:
+            fail(f"{a}: no datasets")
+
+
+def both(args):
+    """Runs args alone into WORK/one and under mpirun into WORK/np<N>; returns the two folders."""
+    dirs = []
+    for mpi in (False, True):
+        d = os.path.join(WORK, f"np{NP}" if mpi else "one")
+        shutil.rmtree(d, ignore_errors=True)
+        os.makedirs(d)
+        p = salesim(args, d, mpi)
+        if p.returncode != 0:
+            print(p.stdout, p.stderr)
+            sys.exit(f"{'mpirun' if mpi else 'one process'}: exit {p.returncode}")
+        dirs.append(d)
+    return dirs
+
+
+os.makedirs(WORK, exist_ok=True)
+if CASE in ("run", "run-streaming"):
+    args = ["run", SCENARIO, "--paths", "300", "--quiet", "--json", "OUT/s.json",
+            "-o", "OUT/r.h5", "--csv", "OUT"]
+    if CASE == "run-streaming":
+        args.append("--streaming")
+    one, many = both(args)
+    ja, jb = same_json(f"{one}/s.json", f"{many}/s.json")
+    if jb["ranks"] != NP or ja["ranks"] != 1:
+        fail(f"ranks: {ja['ranks']} and {jb['ranks']}, expected 1 and {NP}")
+    same_bytes(f"{one}/summary.csv", f"{many}/summary.csv")
+    same_h5(f"{one}/r.h5", f"{many}/r.h5")
+elif CASE == "sweep":
+    # 5 points: ranks get unequal shares (2, 2, 1 with three).
+    one, many = both(["sweep", SCENARIO, "--plan", "push-activity", "--paths", "200",
+                      "--vary", "prospecting.target_hours=8:16:2", "-o", "OUT/sweep.h5",
+                      "--quiet"])
+    same_bytes(f"{one}/sweep.csv", f"{many}/sweep.csv")
+    same_h5(f"{one}/sweep.h5", f"{many}/sweep.h5")
+elif CASE == "batch":
+    files = [os.path.join(SRC, "scenarios", f) for f in
+             ("nexacorp.yaml", "alignment.yaml", "sustainable-pace.yaml", "funnel-saas.yaml")]
+    one, many = both(["batch"] + files + ["--paths", "100", "-o", "OUT/out", "--quiet"])
+    same_bytes(f"{one}/out/batch.csv", f"{many}/out/batch.csv")
+    folders = sorted(e for e in os.listdir(f"{one}/out") if os.path.isdir(f"{one}/out/{e}"))
+    if folders != sorted(e for e in os.listdir(f"{many}/out") if os.path.isdir(f"{many}/out/{e}")):
+        fail("batch folders differ")
+    if len(folders) != len(files):
+        fail(f"batch made {len(folders)} folders for {len(files)} files")
+    for f in folders:
+        same_json(f"{one}/out/{f}/summary.json", f"{many}/out/{f}/summary.json")
+        same_h5(f"{one}/out/{f}/results.h5", f"{many}/out/{f}/results.h5")
+elif CASE == "bad-input":
+    # Bad input: exit 2 and the message once (rank 0), not once per rank.
+    p = salesim(["run", SCENARIO, "--plans", "no-such-plan", "--paths", "10"], WORK, True)
+    if p.returncode != 2:
+        fail(f"bad input under mpirun: exit {p.returncode}, expected 2")
+    if p.stderr.count("no plan 'no-such-plan'") != 1:
+        fail(f"bad input reported {p.stderr.count('no-such-plan')} times:\n{p.stderr}")
+elif CASE == "rank-failure":
+    # Rank 1 alone cannot read its input (as when a file is missing on one machine) while
+    # rank 0 is well and waits for its paths: the job must end, naming rank 1, with no output.
+    out = os.path.join(WORK, "never.json")
+    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe",
+           "-np", "1", SALESIM, "run", SCENARIO, "--paths", "200", "--quiet", "--json", out, ":",
+           "-np", "1", SALESIM, "run", os.path.join(WORK, "missing.yaml"), "--paths", "200",
+           "--quiet", "--json", out]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+    if p.returncode == 0:
+        fail("a failing rank: exit 0")
+    if "rank 1 of 2" not in p.stderr or "missing.yaml" not in p.stderr:
+        fail(f"a failing rank is not named:\n{p.stderr}")
+    if os.path.exists(out):
+        fail("a failed job wrote its output")
+else:
+    sys.exit(f"unknown case {CASE}")
+
+if failures:
+    sys.exit(f"{len(failures)} difference(s) between one process and mpirun -np {NP}")
+print(f"{CASE}: one process and mpirun -np {NP} agree")
