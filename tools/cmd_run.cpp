@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "models/robustness.hpp"
 #include "models/simulate.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/precision.hpp"
@@ -13,6 +14,7 @@
 #include "tools/report.hpp"
 #include "tools/report_cli.hpp"
 #include "tools/results_h5.hpp"
+#include "tools/robustness_output.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
 #include "tools/terminal.hpp"
@@ -29,6 +31,7 @@ struct RunArgs {
   bool quiet = false, explain = false, streaming = false, strict = false;
   bool detail = false;  // --detail: cost breakdown, checkpoint periods, state at the horizon
   bool explain_diff = false, conditional = false;  // why plans differ; after a missed checkpoint
+  bool fixed_assumptions = false;                  // the assumptions at their central values
   std::string xlsx;                                // --xlsx: the tables as an Excel workbook
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
@@ -39,6 +42,10 @@ struct RunArgs {
 int cmd_run(const RunArgs& a) {
   Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc, a.strict);
+  // Uncertain assumptions (docs/model.md 12.4): at their central values, or drawn per path with
+  // the central run beside it for the robustness block.
+  const Scenario original = sc;
+  if (a.fixed_assumptions) sc = at_central_values(sc);
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
   for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
@@ -68,9 +75,20 @@ int cmd_run(const RunArgs& a) {
   ScenarioResults res = a.target_se
                             ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
                             : run_scenario(sc, s, only);
+  std::optional<Robustness> robustness;
+  if (!sc.assumptions.empty()) {
+    RunSettings central_settings = s;
+    central_settings.paths = res.paths;
+    central_settings.progress = nullptr;
+    const ScenarioResults central = run_scenario(at_central_values(sc), central_settings, only);
+    robustness = analyse_robustness(sc, res, &central);
+  }
   bar.finish();
 
   auto summary = summary_json(sc, res, sc.base.simulation.seed);
+  if (robustness) summary["robustness"] = robustness_json(sc, *robustness);
+  if (a.fixed_assumptions && !original.assumptions.empty())
+    summary["fixed_assumptions"] = fixed_assumptions_json(original);
   if (a.target_se) summary["precision"] = precision_json(precision);
   if (!a.quiet) {
     std::cout << format_table(sc, res);
@@ -78,6 +96,13 @@ int cmd_run(const RunArgs& a) {
     if (a.detail) std::cout << format_detail(sc, res);
     if (a.explain_diff) std::cout << format_drivers(res);
     if (a.conditional) std::cout << format_conditional(sc, res);
+    if (robustness) std::cout << format_robustness(sc, *robustness);
+    if (a.fixed_assumptions && !original.assumptions.empty())
+      std::cout << fmt::format(
+          "\n{} uncertain assumption{} fixed at {} central value{} (--fixed-assumptions).\n",
+          original.assumptions.size(), original.assumptions.size() == 1 ? "" : "s",
+          original.assumptions.size() == 1 ? "its" : "their",
+          original.assumptions.size() == 1 ? "" : "s");
     if (a.target_se && precision.met)
       std::cout << fmt::format(
           "\nPrecision: P(goal) standard error {:.4f} <= target {:.4f} with "
@@ -165,6 +190,9 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_flag("--conditional", ra->conditional,
                 "Also print P(goal) given each checkpoint met or missed, and after a miss the "
                 "share that still reached the goal, the shortfall and each later checkpoint");
+  run->add_flag("--fixed-assumptions", ra->fixed_assumptions,
+                "Run with every uncertain assumption (the file's assumptions:) at its central "
+                "value: the mean, the mode of a triangular, the heaviest value of a discrete");
   run->add_option("--xlsx", ra->xlsx,
                   "Write the tables as an Excel workbook (Plans, Comparison, Checkpoints, Weekly, "
                   "Costs, Periods, Horizon)");

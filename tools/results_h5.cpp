@@ -1,4 +1,5 @@
 #include "tools/results_h5.hpp"
+#include "tools/robustness_output.hpp"
 
 #include <fcntl.h>
 #include <fmt/chrono.h>
@@ -161,6 +162,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     for (std::size_t i = 0; i < d.size(); ++i) d[i] = fb[i] - fa[i];
     g.write("final_bookings_diff", d, {d.size()});
   }
+  write_assumption_draws(f, sc, res);  // /assumptions (docs/model.md 12.4)
 }  // every group is closed here, before the checksum and the file's close
 
 // ---- The file checksum in the user block ----------------------------------------------------
