@@ -599,8 +599,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   static const std::vector<std::string> top = {
       "salesim",      "name",     "description", "simulation", "goal",     "market", "pipeline",
       "team",         "capacity", "prospecting", "burnout",    "people",   "skills", "org",
-      "compensation", "costs",    "hiring",      "training",   "programs", "plans",
-      "assumptions"};
+      "compensation", "costs",    "hiring",      "training",   "programs", "plans",  "assumptions"};
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
     if (std::find(top.begin(), top.end(), key) == top.end())

@@ -134,30 +134,52 @@ PrimBox prim(const std::vector<double>& x, std::size_t p, const std::vector<std:
     trajectory.push_back(box);
   }
 
-  // The densest box that still holds min_coverage of the cases (the first such on ties).
+  // The largest box of the trajectory that is nearly as dense (keep_density) as the densest one
+  // holding min_coverage of the cases: the last peels of a trajectory mostly chase noise.
+  double densest = trajectory.front().density();
+  for (const Box& b : trajectory)
+    if (coverage(b) >= o.min_coverage) densest = std::max(densest, b.density());
   Box chosen = trajectory.front();
   for (const Box& b : trajectory)
-    if (coverage(b) >= o.min_coverage && b.density() > chosen.density()) chosen = b;
+    if (coverage(b) >= o.min_coverage && b.density() >= o.keep_density * densest) {
+      chosen = b;
+      break;
+    }
   while (paste_once(d, chosen, o.peel)) {
   }
-  // Simplify: drop the restriction whose removal costs least while it keeps most of the
-  // density, or while there are more restrictions than a sentence can hold.
+  // Simplify, one bound at a time: drop the bound whose removal costs least while the box keeps
+  // most of its density; then, while more inputs are restricted than a sentence can hold, the
+  // input whose removal costs least.
+  auto restricted_inputs = [&](const Box& b) {
+    std::size_t r = 0;
+    for (std::size_t j = 0; j < p; ++j) r += b.lo[j] > -kInf || b.hi[j] < kInf;
+    return r;
+  };
   for (;;) {
-    std::size_t restricted = 0, best_j = p;
     Box best;
+    bool any = false;
+    for (std::size_t j = 0; j < p; ++j)
+      for (int side = 0; side < 2; ++side) {
+        if (side == 0 ? chosen.lo[j] == -kInf : chosen.hi[j] == kInf) continue;
+        Box b = chosen;
+        (side == 0 ? b.lo[j] : b.hi[j]) = side == 0 ? -kInf : kInf;
+        measure(d, b, p);
+        if (!any || b.density() > best.density()) best = b, any = true;
+      }
+    if (!any || best.density() < o.keep_density * chosen.density()) break;
+    chosen = best;
+  }
+  while (restricted_inputs(chosen) > o.max_restrictions) {
+    Box best;
+    bool any = false;
     for (std::size_t j = 0; j < p; ++j) {
       if (chosen.lo[j] == -kInf && chosen.hi[j] == kInf) continue;
-      ++restricted;
       Box b = chosen;
       b.lo[j] = -kInf, b.hi[j] = kInf;
       measure(d, b, p);
-      if (best_j == p || b.density() > best.density()) best = b, best_j = j;
+      if (!any || b.density() > best.density()) best = b, any = true;
     }
-    if (best_j == p) break;
-    if (restricted > o.max_restrictions || best.density() >= o.keep_density * chosen.density())
-      chosen = best;
-    else
-      break;
+    chosen = best;
   }
 
   PrimBox out;

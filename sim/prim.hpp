@@ -4,9 +4,11 @@
 // (Bryant and Lempert 2010; the EMA Workbench): the simplest box over the inputs in which the
 // cases of interest (y = 1) are concentrated. Peeling removes, step by step, the thin slice
 // (a share `peel` of the points in the box, from the low or the high end of one input) whose
-// removal raises the share of cases most; one box of that trajectory is chosen, pasting then
-// widens its bounds again while that raises the share, and restrictions that add little are
-// dropped, so that the box reads as a sentence.
+// removal raises the share of cases most. Of that trajectory the largest box nearly as dense
+// (`keep_density`) as the densest one that still holds `min_coverage` of the cases is chosen;
+// pasting then widens its bounds again while that raises the share, and bounds that add little
+// (the box without them keeps `keep_density` of its density) are dropped, so that the box
+// reads as a sentence.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -18,8 +20,7 @@ struct PrimOptions {
   double peel = 0.05;          // share of the box's points removed per peeling step
   double min_support = 0.05;   // stop peeling when the box holds fewer than this share of points
   double min_coverage = 0.5;   // the box chosen keeps at least this share of all the cases
-  double keep_density = 0.95;  // a restriction is dropped when the box without it keeps this
-                               //   share of its density
+  double keep_density = 0.95;  // "nearly as dense": for the choice and for dropping bounds
   std::size_t max_restrictions = 3;
 };
 

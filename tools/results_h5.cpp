@@ -1,5 +1,4 @@
 #include "tools/results_h5.hpp"
-#include "tools/robustness_output.hpp"
 
 #include <fcntl.h>
 #include <fmt/chrono.h>
@@ -17,6 +16,7 @@
 #include "sim/h5.hpp"
 #include "sim/hash.hpp"
 #include "sim/sketch.hpp"
+#include "tools/robustness_output.hpp"
 
 namespace salesim::tools {
 namespace {

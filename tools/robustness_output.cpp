@@ -12,9 +12,7 @@ namespace {
 
 using json = nlohmann::json;
 
-json num(std::optional<double> v) {
-  return v && std::isfinite(*v) ? json(*v) : json(nullptr);
-}
+json num(std::optional<double> v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); }
 
 json effects(const std::vector<AssumptionEffect>& e) {
   json out = json::array();
@@ -23,9 +21,8 @@ json effects(const std::vector<AssumptionEffect>& e) {
 }
 
 json assumption_json(const Assumption& a) {
-  json j = {{"key", a.key},           {"dist", to_string(a.dist)},
-            {"description", a.describe()}, {"central", a.central()},
-            {"reach_low", a.reach_low()},  {"reach_high", a.reach_high()}};
+  json j = {{"key", a.key},           {"dist", to_string(a.dist)},  {"description", a.describe()},
+            {"central", a.central()}, {"reach_low", a.reach_low()}, {"reach_high", a.reach_high()}};
   return j;
 }
 
@@ -112,12 +109,11 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
   s += fmt::format("\n{:<28}{:>14}{:>14}{:>18}{:>14}\n", "plan", "P(goal)", "at central",
                    "median bookings", "at central");
   for (const PlanFigures& p : r.plans)
-    s += fmt::format("{:<28}{:>14}{:>14}{:>18}{:>14}\n", p.plan,
-                     p.p_goal ? fmt::format("{:.1f}% ±{:.1f}", 100 * p.p_goal->mean,
-                                            100 * p.p_goal->se)
-                              : "-",
-                     pct(p.p_goal_central), p.median ? money(*p.median) : "-",
-                     p.median_central ? money(*p.median_central) : "-");
+    s += fmt::format(
+        "{:<28}{:>14}{:>14}{:>18}{:>14}\n", p.plan,
+        p.p_goal ? fmt::format("{:.1f}% ±{:.1f}", 100 * p.p_goal->mean, 100 * p.p_goal->se) : "-",
+        pct(p.p_goal_central), p.median ? money(*p.median) : "-",
+        p.median_central ? money(*p.median_central) : "-");
   if (!r.per_path) {
     s += "\n(--streaming keeps no per-path data: no ranking of the assumptions and no failure "
          "region; run without --streaming for them)\n";
