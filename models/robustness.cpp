@@ -30,6 +30,8 @@ std::optional<double> median_of(const PlanResult& r) {
 std::string pct(double v) { return fmt::format("{:.0f}%", 100 * v); }
 
 std::string bound_text(const RegionBound& b) {
+  if (b.low && b.high && *b.low == *b.high)
+    return fmt::format("{} = {}", b.name, bound_value(*b.low));
   if (b.low && b.high)
     return fmt::format("{} between {} and {}", b.name, bound_value(*b.low), bound_value(*b.high));
   if (b.low) return fmt::format("{} >= {}", b.name, bound_value(*b.low));
@@ -118,6 +120,13 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
                     std::nullopt};
       if (std::isfinite(box.lo[j])) b.low = box.lo[j];
       if (std::isfinite(box.hi[j])) b.high = box.hi[j];
+      // A discrete assumption with one value left in the box reads "volatility = 0.1".
+      if (sc.assumptions[j].dist == AssumptionDist::discrete) {
+        std::vector<double> in;
+        for (double x : sc.assumptions[j].values)
+          if (x >= box.lo[j] && x <= box.hi[j]) in.push_back(x);
+        if (in.size() == 1) b.low = b.high = in[0];
+      }
       v.region.bounds.push_back(b);
     }
     v.region.found = !v.region.bounds.empty() && box.density > box.base_density;
