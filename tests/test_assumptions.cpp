@@ -255,8 +255,15 @@ TEST_F(AssumptionsCli, RunReportsWhatTheAnswerDependsOn) {
                                                          "low: 0.01, high: 0.1}\n"));
   }
   std::string out;
-  ASSERT_EQ(shell(salesim("run " + file + " --paths 300 --json " + json + " -o " + h5), &out), 0)
+  const std::string html = (dir / "r.html").string();
+  ASSERT_EQ(shell(salesim("run " + file + " --paths 300 --json " + json + " -o " + h5 +
+                          " --report " + html),
+                  &out),
+            0)
       << out;
+  const std::string page = test::read_file(html);
+  EXPECT_NE(page.find("<h2>What the answer depends on</h2>"), std::string::npos);
+  EXPECT_NE(page.find("coach against baseline"), std::string::npos);
   EXPECT_NE(out.find("What the answer depends on (2 uncertain assumptions"), std::string::npos)
       << out;
   EXPECT_NE(out.find("coach beats baseline in"), std::string::npos) << out;
