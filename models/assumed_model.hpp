@@ -1,8 +1,9 @@
 #pragma once
 // A plan's model on one path of a scenario with uncertain assumptions (docs/model.md 12.4): the
 // baseline and the plan's parameters with that path's draws written in, and the values derived
-// from them. One per thread and plan, reused from path to path; scenarios without assumptions
-// never build one and keep the shared PlanModel.
+// from them (recomputed only where an assumption reaches them). One per thread and plan, reused
+// from path to path; scenarios without assumptions never build one and keep the shared
+// PlanModel.
 #include <memory>
 #include <optional>
 #include <vector>
@@ -22,6 +23,10 @@ class AssumedModel {
   const PlanModel& at_path(std::uint64_t path);
 
  private:
+  // Recomputes what the assumptions reach of the values derived from `p` (Derived's
+  // constructor, part by part: the same operations, so the same bits).
+  void refresh(Derived& d, const Params& p) const;
+  bool deal_ = false, hazard_ = false, tables_ = false, skills_ = false;
   const Scenario& sc_;
   Params base_;
   PlanSpec plan_;

@@ -1,5 +1,6 @@
 // Uncertain assumptions (docs/model.md 12.4): the mixture identity, common random numbers and
 // pairing, a plan's `set` winning, determinism, the robustness analysis, bad input, and the CLI.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -87,6 +88,41 @@ TEST(Assumptions, MixtureIdentity) {
   for (double d : draws) share += d == 15000;
   share /= double(n);
   EXPECT_NEAR(share, 0.4, 3 * std::sqrt(0.4 * 0.6 / double(n)));
+}
+
+// Path by path equal to the fixed runs for keys that reach every part of the model the engine
+// precomputes (binomial tables, the attrition hazard, the starting skills, the commission
+// baseline of the effort multiplier) and for a whole-number starting-state key. (A stale-loss
+// key rebuilds the same tables as an exit rate; this team works its whole pipeline, so stale
+// losses could not show here.)
+TEST(Assumptions, EveryPrecomputedValueTakesThePathsValue) {
+  const char* keys[][3] = {{"pipeline.stages.close.exit_rate", "0.3", "0.6"},
+                           {"people.attrition_annual", "0.05", "0.6"},
+                           {"team.skills.b.mean", "0.2", "0.7"},
+                           {"compensation.commission_rate", "0.04", "0.12"},
+                           {"team.tenure_weeks", "0", "30"}};
+  for (const auto& k : keys) {
+    const Scenario sc = test::scenario(
+        small(fmt::format("  {}: {{dist: discrete, values: [{}, {}]}}\n", k[0], k[1], k[2])));
+    const ScenarioResults mix = run_all(sc, 150);
+    const double lo = std::stod(k[1]), hi = std::stod(k[2]);
+    const ScenarioResults a = run_all(with_assumption_values(sc, {lo}), 150);
+    const ScenarioResults b = run_all(with_assumption_values(sc, {hi}), 150);
+    const std::vector<double> draws = assumption_draws(sc, 0, 150);
+    for (std::size_t p = 0; p < 2; ++p) {
+      const auto m = mix.plans[p].column(out::final_bookings);
+      const auto x = a.plans[p].column(out::final_bookings);
+      const auto y = b.plans[p].column(out::final_bookings);
+      const auto c = mix.plans[p].column(out::cost);
+      const auto cx = a.plans[p].column(out::cost);
+      const auto cy = b.plans[p].column(out::cost);
+      EXPECT_TRUE(x != y || cx != cy) << k[0] << ": the two values must differ in effect";
+      for (std::size_t i = 0; i < 150; ++i) {
+        ASSERT_EQ(m[i], draws[i] == lo ? x[i] : y[i]) << k[0] << " plan " << p << " path " << i;
+        ASSERT_EQ(c[i], draws[i] == lo ? cx[i] : cy[i]) << k[0] << " plan " << p << " path " << i;
+      }
+    }
+  }
 }
 
 // Both plans see the same value on the same path, so their paired difference removes the
