@@ -130,6 +130,7 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
       s += fmt::format("  its P(goal) moves most with: {}\n",
                        ranking(sc, r.plans[i + 1].goal_drivers));
   }
+  if (r.vs_baseline.empty() && (r.plans.empty() || r.plans[0].goal_drivers.empty())) return s;
   s += "\n(coefficients: standard deviations of the outcome per standard deviation of the "
        "assumption, ± one standard error)\n";
   return s;
