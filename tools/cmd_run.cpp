@@ -65,7 +65,9 @@ int cmd_run(const RunArgs& a) {
   s.threads = a.threads;
   s.streaming = a.streaming;
   sim::Progress bar("simulating", paths * n_plans, !a.quiet);
-  s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
+  // With uncertain assumptions the central values run too, as the second half of the bar.
+  const std::size_t halves = sc.assumptions.empty() ? 1 : 2;
+  s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, halves * total); };
   if (a.target_se && !sc.base.goal.revenue)
     throw BadInput(
         fmt::format("--target-se: {} has no goal.revenue, so there is no P(goal) whose "
@@ -79,7 +81,9 @@ int cmd_run(const RunArgs& a) {
   if (!sc.assumptions.empty()) {
     RunSettings central_settings = s;
     central_settings.paths = res.paths;
-    central_settings.progress = nullptr;
+    central_settings.progress = [&](std::size_t done, std::size_t total) {
+      bar.update(total + done, 2 * total);
+    };
     const ScenarioResults central = run_scenario(at_central_values(sc), central_settings, only);
     robustness = analyse_robustness(sc, res, &central);
   }
