@@ -18,20 +18,20 @@ Derived::Derived(const Params& p)
   }
 }
 
-PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p)
+PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p, const Params& base_params)
     : scenario(sc),
       plan(p),
-      base(sc.base),
-      base_derived(sc.base),
+      base(base_params),
+      base_derived(base_params),
       plan_derived(p.params),
       horizon(sc.horizon()),
       J(int(sc.skills.size())),
-      K(int(sc.base.pipeline.stages.size())),
+      K(int(base_params.pipeline.stages.size())),
       A(1 + K),
-      commission_baseline(sc.base.compensation.commission_rate) {
+      commission_baseline(base_params.compensation.commission_rate) {
   // A skill named by a stage or by prospecting without an entry uses {0.4, 0.15}.
   skill_dist.assign(J, sim::BetaMeanSd{0.4, 0.15});
-  for (const auto& [name, b] : sc.base.team.skills)
+  for (const auto& [name, b] : base_params.team.skills)
     for (int j = 0; j < J; ++j)
       if (sc.skills[j] == name) skill_dist[j] = sim::BetaMeanSd{b.mean, b.sd};
 }

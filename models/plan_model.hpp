@@ -19,6 +19,7 @@ enum class Process : std::uint32_t {
   // 4 to 7 were the streams of deal sizes, prospecting, inbound and attrition before they joined
   // rep_week; their numbers are not reused.
   handover = 8,
+  assumptions = 9,  // the path's draw of each uncertain assumption (models/assumptions.hpp)
 };
 
 // Values computed once from a parameter set.
@@ -40,7 +41,10 @@ struct PlanModel {
   std::vector<sim::BetaMeanSd> skill_dist;  // starting team, per skill index
   double commission_baseline;
 
-  PlanModel(const Scenario& sc, const PlanSpec& p);
+  PlanModel(const Scenario& sc, const PlanSpec& p) : PlanModel(sc, p, sc.base) {}
+  // With another baseline than the scenario's: one path's values of the uncertain assumptions
+  // (models/assumed_model.hpp); `p` then carries the same values where it does not set the key.
+  PlanModel(const Scenario& sc, const PlanSpec& p, const Params& base_params);
 
   const Params& params(bool plan_in_force) const { return plan_in_force ? plan.params : base; }
   const Derived& derived(bool plan_in_force) const {

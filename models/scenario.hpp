@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "models/assumptions.hpp"
 #include "models/params.hpp"
 
 namespace salesim {
@@ -37,6 +38,7 @@ struct Scenario {
   Params base;
   std::vector<std::string> skills;  // skill names in index order
   std::vector<PlanSpec> plans;
+  std::vector<Assumption> assumptions;  // uncertain keys, in file order (docs/model.md 12.4)
 
   int horizon() const { return int(base.simulation.horizon_weeks); }
   int goal_week() const { return base.goal.by_week ? int(*base.goal.by_week) : horizon(); }

@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "models/assumptions_loader.hpp"
 #include "models/format_upgrade.hpp"
 #include "models/funnel.hpp"
 #include "models/keys.hpp"
@@ -598,7 +599,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   static const std::vector<std::string> top = {
       "salesim",      "name",     "description", "simulation", "goal",     "market", "pipeline",
       "team",         "capacity", "prospecting", "burnout",    "people",   "skills", "org",
-      "compensation", "costs",    "hiring",      "training",   "programs", "plans"};
+      "compensation", "costs",    "hiring",      "training",   "programs", "plans",  "assumptions"};
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
     if (std::find(top.begin(), top.end(), key) == top.end())
@@ -808,6 +809,17 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       sc.plans.push_back(std::move(plan));
     }
   }
+  // Uncertain assumptions (docs/model.md 12.4), checked against the baseline and every plan.
+  read_assumptions(
+      root["assumptions"], sc,
+      [&](const YAML::Node& n, const std::string& path, const std::string& msg) {
+        c.err(n, path, msg);
+      },
+      [](const Params& q) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (const CrossProblem& x : cross_problems(q)) out.emplace_back(x.path, x.msg);
+        return out;
+      });
   if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
   sc.warnings = plan_warnings(sc);
   return sc;

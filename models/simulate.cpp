@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 
+#include "models/assumed_model.hpp"
 #include "models/outputs.hpp"
 #include "models/plan_model.hpp"
 #include "models/simulate_streamed.hpp"
@@ -18,6 +19,19 @@ sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSetti
   opt.first_path = s.first_path;
   opt.threads = s.threads;
   if (s.progress) opt.progress = [&](std::size_t done) { s.progress(done, opt.paths); };
+  if (!sc.assumptions.empty())  // each path with its own values (docs/model.md 12.4)
+    return sim::run_paths_split(
+        out::shape(sc), opt,
+        [](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
+          auto& own = static_cast<AssumedScratch&>(scratch);
+          run_path(own.model->at_path(path), own, path, slots);
+        },
+        [&] {
+          auto scratch = std::make_unique<AssumedScratch>();
+          scratch->model = std::make_unique<AssumedModel>(sc, plan);
+          return scratch;
+        },
+        s.split);
   return sim::run_paths_split(
       out::shape(sc), opt,
       [&model](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {

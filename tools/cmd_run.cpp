@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "models/robustness.hpp"
 #include "models/simulate.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/distributed.hpp"
@@ -14,6 +15,7 @@
 #include "tools/report.hpp"
 #include "tools/report_cli.hpp"
 #include "tools/results_h5.hpp"
+#include "tools/robustness_output.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
 #include "tools/terminal.hpp"
@@ -30,6 +32,7 @@ struct RunArgs {
   bool quiet = false, explain = false, streaming = false, strict = false;
   bool detail = false;  // --detail: cost breakdown, checkpoint periods, state at the horizon
   bool explain_diff = false, conditional = false;  // why plans differ; after a missed checkpoint
+  bool fixed_assumptions = false;                  // the assumptions at their central values
   std::string xlsx;                                // --xlsx: the tables as an Excel workbook
   std::optional<double> target_se;
   std::size_t max_paths = 1000000;
@@ -40,6 +43,10 @@ struct RunArgs {
 int cmd_run(const RunArgs& a) {
   Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc, a.strict);
+  // Uncertain assumptions (docs/model.md 12.4): at their central values, or drawn per path with
+  // the central run beside it for the robustness block.
+  const Scenario original = sc;
+  if (a.fixed_assumptions) sc = at_central_values(sc);
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
   for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
@@ -62,7 +69,9 @@ int cmd_run(const RunArgs& a) {
   // Under mpirun the paths are split over the ranks and rank 0 alone gathers and writes.
   s.split = sim::PathSplit::gather_to_root;
   sim::Progress bar("simulating", paths * n_plans, !a.quiet);
-  s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
+  // With uncertain assumptions the central values run too, as the second half of the bar.
+  const std::size_t halves = sc.assumptions.empty() ? 1 : 2;
+  s.progress = [&](std::size_t done, std::size_t total) { bar.update(done, halves * total); };
   if (a.target_se && !sc.base.goal.revenue)
     throw BadInput(
         fmt::format("--target-se: {} has no goal.revenue, so there is no P(goal) whose "
@@ -72,10 +81,23 @@ int cmd_run(const RunArgs& a) {
   ScenarioResults res = a.target_se
                             ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
                             : run_scenario(sc, s, only);
+  std::optional<Robustness> robustness;
+  if (!sc.assumptions.empty()) {
+    RunSettings central_settings = s;
+    central_settings.paths = res.paths;
+    central_settings.progress = [&](std::size_t done, std::size_t total) {
+      bar.update(total + done, 2 * total);
+    };
+    const ScenarioResults central = run_scenario(at_central_values(sc), central_settings, only);
+    robustness = analyse_robustness(sc, res, &central);
+  }
   bar.finish();
   if (!sim::dist::is_root()) return 0;
 
   auto summary = summary_json(sc, res, sc.base.simulation.seed);
+  if (robustness) summary["robustness"] = robustness_json(sc, *robustness);
+  if (a.fixed_assumptions && !original.assumptions.empty())
+    summary["fixed_assumptions"] = fixed_assumptions_json(original);
   if (a.target_se) summary["precision"] = precision_json(precision);
   if (!a.quiet) {
     std::cout << format_table(sc, res);
@@ -83,6 +105,13 @@ int cmd_run(const RunArgs& a) {
     if (a.detail) std::cout << format_detail(sc, res);
     if (a.explain_diff) std::cout << format_drivers(res);
     if (a.conditional) std::cout << format_conditional(sc, res);
+    if (robustness) std::cout << format_robustness(sc, *robustness);
+    if (a.fixed_assumptions && !original.assumptions.empty())
+      std::cout << fmt::format(
+          "\n{} uncertain assumption{} fixed at {} central value{} (--fixed-assumptions).\n",
+          original.assumptions.size(), original.assumptions.size() == 1 ? "" : "s",
+          original.assumptions.size() == 1 ? "its" : "their",
+          original.assumptions.size() == 1 ? "" : "s");
     if (a.target_se && precision.met)
       std::cout << fmt::format(
           "\nPrecision: P(goal) standard error {:.4f} <= target {:.4f} with "
@@ -170,6 +199,9 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_flag("--conditional", ra->conditional,
                 "Also print P(goal) given each checkpoint met or missed, and after a miss the "
                 "share that still reached the goal, the shortfall and each later checkpoint");
+  run->add_flag("--fixed-assumptions", ra->fixed_assumptions,
+                "Run with every uncertain assumption (the file's assumptions:) at its central "
+                "value: the mean, the mode of a triangular, the heaviest value of a discrete");
   run->add_option("--xlsx", ra->xlsx,
                   "Write the tables as an Excel workbook (Plans, Comparison, Checkpoints, Weekly, "
                   "Costs, Periods, Horizon)");

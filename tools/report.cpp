@@ -352,6 +352,7 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   body += missed_checkpoint_section(pg);
   if (d.plans.size() > 1) body += comparison_section(pg);
   if (d.plans.size() > 1) body += why_section(pg);
+  body += robustness_section(pg);
   body += people_section(pg);
   body += money_section(pg);
   body += horizon_section(pg);

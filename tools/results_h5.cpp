@@ -16,6 +16,7 @@
 #include "sim/h5.hpp"
 #include "sim/hash.hpp"
 #include "sim/sketch.hpp"
+#include "tools/robustness_output.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -162,6 +163,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     for (std::size_t i = 0; i < d.size(); ++i) d[i] = fb[i] - fa[i];
     g.write("final_bookings_diff", d, {d.size()});
   }
+  write_assumption_draws(f, sc, res);  // /assumptions (docs/model.md 12.4)
 }  // every group is closed here, before the checksum and the file's close
 
 // ---- The file checksum in the user block ----------------------------------------------------
