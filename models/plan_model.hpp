@@ -19,6 +19,8 @@ enum class Process : std::uint32_t {
   // 4 to 7 were the streams of deal sizes, prospecting, inbound and attrition before they joined
   // rep_week; their numbers are not reused.
   handover = 8,
+  recurring = 10,  // contracts: renewal draws and the starting base's ACVs (recurring.hpp)
+  calendar = 11,   // calendars (calendar.hpp)
 };
 
 // Values computed once from a parameter set.
@@ -39,6 +41,7 @@ struct PlanModel {
   int horizon, J, K, A;
   std::vector<sim::BetaMeanSd> skill_dist;  // starting team, per skill index
   double commission_baseline;
+  bool recurring = false;  // revenue.model: recurring (docs/model.md 12.5)
 
   PlanModel(const Scenario& sc, const PlanSpec& p);
 

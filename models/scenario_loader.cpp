@@ -18,6 +18,7 @@
 #include "models/funnel.hpp"
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
+#include "models/recurring.hpp"
 #include "models/scenario.hpp"
 #include "models/yaml_guard.hpp"
 
@@ -452,6 +453,7 @@ std::vector<CrossProblem> cross_problems(const Params& p) {
     out.push_back(
         {"capacity.max_hours", fmt::format("{} must be >= capacity.sustainable_hours ({})",
                                            p.capacity.max_hours, p.capacity.sustainable_hours)});
+  for (auto& [path, msg] : recurring_problems(p)) out.push_back({path, msg});
   beta_ok(p.team.preference, "team.preference");
   beta_ok(p.people.new_hire_skill, "people.new_hire_skill");
   for (const auto& [name, b] : p.team.skills) beta_ok(b, "team.skills." + name);
@@ -596,9 +598,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
   Schema schema(p);
   static const std::vector<std::string> top = {
-      "salesim",      "name",     "description", "simulation", "goal",     "market", "pipeline",
-      "team",         "capacity", "prospecting", "burnout",    "people",   "skills", "org",
-      "compensation", "costs",    "hiring",      "training",   "programs", "plans"};
+      "salesim",  "name",  "description",  "simulation",  "goal",    "market",
+      "pipeline", "team",  "capacity",     "prospecting", "burnout", "people",
+      "skills",   "org",   "compensation", "costs",       "hiring",  "training",
+      "programs", "plans", "revenue",      "customers"};
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
     if (std::find(top.begin(), top.end(), key) == top.end())
@@ -638,7 +641,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     c.err(root["simulation"]["start_date"], "simulation.start_date",
           "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
-                              "org", "compensation", "costs"})
+                              "org", "compensation", "costs", "revenue", "customers"})
     if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
   if (pipe.IsDefined()) {
     read_map(c, pipe, "pipeline", "pipeline", schema, {"stages", "funnel"});
