@@ -196,6 +196,8 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
         "mean annual contract value of the starting base (lognormal)");
   t.upto("customers.acv.cv", &p.customers.acv_cv, 20, "ratio",
          "coefficient of variation of the starting base's ACV");
+  t.upto("calendar.vacation_weeks_per_rep", &p.calendar.vacation_weeks_per_rep, 52, "weeks/year",
+         "vacation per rep, spread evenly over the year: every week's hours shrink by this / 52");
   t.settable = true;
   t.share("revenue.renewal_rate", &p.revenue.renewal_rate,
           "probability that a contract renews at an anniversary (a draw per contract)");

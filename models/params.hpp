@@ -116,6 +116,13 @@ struct CustomerParams {  // the contract base at week 1
   double acv_mean = 12000, acv_cv = 0.5;
 };
 
+// Calendars (docs/model.md 12.6): off unless given.
+struct CalendarParams {
+  std::vector<std::string> holidays;  // ISO dates; need simulation.start_date
+  double vacation_weeks_per_rep = 0;  // spread evenly over the year
+  std::vector<double> by_month;       // seasonality, 12 factors (January first) or empty
+};
+
 struct Hire {
   int week = 0;
   int count = 0;
@@ -161,6 +168,7 @@ struct Params {
   CostParams costs;
   RevenueParams revenue;
   CustomerParams customers;
+  CalendarParams calendar;
   std::vector<Hire> hiring;
   std::vector<TrainingProgram> training;
   std::vector<Program> programs;

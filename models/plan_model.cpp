@@ -29,7 +29,8 @@ PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p)
       K(int(sc.base.pipeline.stages.size())),
       A(1 + K),
       commission_baseline(sc.base.compensation.commission_rate),
-      recurring(sc.base.revenue.model == "recurring") {
+      recurring(sc.base.revenue.model == "recurring"),
+      calendar(week_calendar(sc.base, sc.horizon())) {
   // A skill named by a stage or by prospecting without an entry uses {0.4, 0.15}.
   skill_dist.assign(J, sim::BetaMeanSd{0.4, 0.15});
   for (const auto& [name, b] : sc.base.team.skills)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/calendar.hpp"
 #include "models/scenario.hpp"
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
@@ -42,6 +43,7 @@ struct PlanModel {
   std::vector<sim::BetaMeanSd> skill_dist;  // starting team, per skill index
   double commission_baseline;
   bool recurring = false;  // revenue.model: recurring (docs/model.md 12.5)
+  WeekCalendar calendar;   // hours and seasonality per week (docs/model.md 12.6); empty: none
 
   PlanModel(const Scenario& sc, const PlanSpec& p);
 

@@ -67,6 +67,11 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   hours.F = P.capacity.admin_hours * (1 + P.capacity.control_overhead * (1 - st.a)) +
             R.training_hours[r] + c + st.extra_fixed_hours;
   hours.e = e;
+  if (!cx.model.calendar.hours.empty()) {  // holidays and vacation (docs/model.md 12.6)
+    const double available = cx.model.calendar.hours[cx.t];
+    hours.H *= available;
+    hours.e *= available;  // the slack of 3.4.5 shrinks with the working days
+  }
   hours.pref_prospecting = R.prefs(r)[0];
   hours.awareness = st.w;
 
@@ -117,6 +122,7 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
 
   // 3.1 Demand, with the market parameters in force before this week's plan events.
   update_demand(model, model.params(st.uses_plan_params).market, st, t);
+  if (!model.calendar.season.empty()) st.M *= model.calendar.season[t];  // docs/model.md 12.6
 
   // 3.2 Plan and calendar events: overrides, hires, programs, training enrolment.
   if (t == model.plan.from_week && !st.uses_plan_params) {
