@@ -64,6 +64,7 @@ team: {{reps: 1, managers: 1}}
 prospecting: {{yield: {{floor: 0, top: 0}}}}
 market: {{inbound_leads_per_week: 40, lead_quality: 1}}
 people: {{attrition_annual: 0}}
+burnout: {{attrition: 0}}
 calendar: {{seasonality: {{by_month: [{}]}}}}
 plans: [{{name: only}}]
 )",
