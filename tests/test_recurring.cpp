@@ -188,6 +188,13 @@ TEST(RecurringCli, JsonCarriesArrAndStreamingIsRefused) {
     EXPECT_TRUE(arr["final"][k].is_number()) << k;
   EXPECT_EQ(arr["weekly"]["mean"].size(), 26u);
   EXPECT_EQ(arr["bridge"].size(), 2u);
+  // The report draws ARR's fan charts and bridge; a scenario without recurring revenue has none.
+  ASSERT_EQ(test::shell(test::binary() + " run " + file + " --quiet --paths 40 --report " + dir +
+                        "/r.html"),
+            0);
+  const std::string html = test::read_file(dir + "/r.html");
+  EXPECT_NE(html.find("arr-fan-1-base"), std::string::npos);
+  EXPECT_NE(html.find("the ARR bridge over the horizon"), std::string::npos);
   EXPECT_EQ(test::shell(test::binary() + " run " + file + " --streaming --quiet", &out), 2);
   EXPECT_NE(out.find("--streaming does not report recurring revenue"), std::string::npos) << out;
 }
