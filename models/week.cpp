@@ -192,6 +192,10 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   const int run_rate_from = weeks - out::run_rate_weeks(weeks);
   double run_rate_sum = 0;
   const bool on_arr = goal.metric == "arr";
+  // ARR's weekly series, when the slots have room for them (not in a streamed run, which
+  // salesim run refuses for recurring revenue).
+  const bool keep_arr =
+      model.recurring && out.kept.size() >= (out::kept_count + arr_out::kept_parts) * weeks;
 
   for (int t = 0; t < weeks; ++t) {
     step_week(model, scratch, t);
@@ -200,7 +204,7 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
     // 3.7 Recorded each week.
     out.kept[out::cum_bookings * weeks + t] = st.cumulative;
     out.kept[out::weekly_bookings * weeks + t] = w.bookings;
-    if (model.recurring) {
+    if (keep_arr) {
       out.kept[(out::kept_count + arr_out::arr) * weeks + t] = st.contracts.arr;
       out.kept[(out::kept_count + arr_out::mrr) * weeks + t] = st.contracts.mrr;
     }
