@@ -21,7 +21,7 @@ void conditional_values(const Scenario& sc, const double* S, double* v) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const auto& revenue = sc.base.goal.revenue;
   const double goal = revenue ? S[out::goal_met] : nan;
-  const double shortfall = revenue ? std::max(0.0, *revenue - S[out::final_bookings]) : nan;
+  const double shortfall = revenue ? std::max(0.0, *revenue - S[out::goal_scalar(sc)]) : nan;
   for (std::size_t c = 0; c < cps.size(); ++c) {
     const bool met = S[out::first_checkpoint + c] == 1;
     *v++ = met ? goal : nan;                             // goal_if_met

@@ -53,6 +53,9 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
         "cumulative bookings target at week by_week (null: no goal)");
   t.add("goal.by_week", &p.goal.by_week, 1, 520, "weeks",
         "week by which the goal must be met (null: the horizon)");
+  t.text("goal.metric", &p.goal.metric,
+         "what the goal and checkpoints count: bookings (cumulative) or arr (ARR at the week; "
+         "needs revenue.model: recurring)");
 
   t.settable = true;
   t.upto("market.volatility", &p.market.volatility, 3, "log units",
@@ -176,6 +179,32 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
          "effort multiplier per unit of relative commission change");
   t.upto("costs.marketing_per_week", &p.costs.marketing_per_week, kMaxMoney, "currency/week",
          "marketing spend");
+
+  // Recurring revenue (docs/model.md 12.5). Keys that shape the starting base or the contract
+  // calendar cannot be set by a plan.
+  t.settable = false;
+  t.text("compensation.on", &p.compensation.on,
+         "what commission is paid on: bookings, acv (new and expansion ACV) or first_year "
+         "(first-year billings); acv and first_year need revenue.model: recurring");
+  t.text("revenue.model", &p.revenue.model,
+         "bookings (won deals only) or recurring (contracts that renew, churn and expand)");
+  t.add("revenue.term_months", &p.revenue.term_months, 1, 120, "months",
+        "contract term; a contract renews or churns at each anniversary");
+  t.add("customers.count", &p.customers.count, 0, 1e7, "contracts",
+        "contracts live at week 1, anniversaries spread evenly over the first term");
+  t.add("customers.acv.mean", &p.customers.acv_mean, 1e-9, kMaxMoney, "currency",
+        "mean annual contract value of the starting base (lognormal)");
+  t.upto("customers.acv.cv", &p.customers.acv_cv, 20, "ratio",
+         "coefficient of variation of the starting base's ACV");
+  t.upto("calendar.vacation_weeks_per_rep", &p.calendar.vacation_weeks_per_rep, 52, "weeks/year",
+         "vacation per rep, spread evenly over the year: every week's hours shrink by this / 52");
+  t.settable = true;
+  t.share("revenue.renewal_rate", &p.revenue.renewal_rate,
+          "probability that a contract renews at an anniversary (a draw per contract)");
+  t.upto("revenue.expansion_rate", &p.revenue.expansion_rate, 10, "ratio",
+         "growth of a contract's ACV when it renews");
+  t.upto("revenue.ramp_months", &p.revenue.ramp_months, 120, "months",
+         "months from signature to full billing (linear ramp of MRR)");
   return keys;
 }
 

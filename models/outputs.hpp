@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "models/cost_parts.hpp"
+#include "models/recurring_layout.hpp"
 #include "models/scenario.hpp"
 #include "sim/runner.hpp"
 
@@ -82,8 +83,23 @@ inline constexpr const char* summed_names[] = {"bookings",
                                                "hours_per_rep",
                                                "paths_with_reps_stepped"};
 
+// The recurring-revenue scalars (arr_out::Scalar), after the periods; none without it.
+inline std::size_t first_recurring(const Scenario& sc) {
+  return first_period(sc) + period_count(sc);
+}
+
+// What the goal and checkpoints count (goal.metric): the per-path final value the shortfall is
+// measured on, and the weekly series kept per path.
+inline std::size_t goal_scalar(const Scenario& sc) {
+  return sc.base.goal.metric == "arr" ? first_recurring(sc) + arr_out::arr_final : final_bookings;
+}
+inline std::size_t goal_kept(const Scenario& sc) {
+  return sc.base.goal.metric == "arr" ? kept_count + arr_out::arr : cum_bookings;
+}
+
 inline sim::OutputShape shape(const Scenario& sc) {
-  return {std::size_t(sc.horizon()), first_period(sc) + period_count(sc), kept_count, summed_count};
+  return {std::size_t(sc.horizon()), first_recurring(sc) + arr_out::scalar_count(sc),
+          kept_count + arr_out::kept_count(sc), summed_count};
 }
 
 }  // namespace salesim::out

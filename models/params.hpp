@@ -32,6 +32,7 @@ struct GoalParams {
   std::optional<double> revenue;
   std::optional<double> by_week;  // whole number; null means the horizon
   std::vector<Checkpoint> checkpoints;
+  std::string metric = "bookings";  // bookings | arr (revenue.model: recurring, docs/model.md 12.5)
 };
 
 struct MarketParams {
@@ -99,9 +100,27 @@ struct OrgParams {
 
 struct CompensationParams {
   double commission_rate = 0.08, effort_elasticity = 0.3;
+  std::string on = "bookings";  // bookings | acv | first_year (docs/model.md 12.5)
 };
 struct CostParams {
   double marketing_per_week = 0.0;
+};
+
+// Recurring revenue (docs/model.md 12.5): off unless model is "recurring".
+struct RevenueParams {
+  std::string model = "bookings";  // bookings | recurring
+  double term_months = 12, renewal_rate = 0.85, expansion_rate = 0.10, ramp_months = 0;
+};
+struct CustomerParams {  // the contract base at week 1
+  std::int64_t count = 0;
+  double acv_mean = 12000, acv_cv = 0.5;
+};
+
+// Calendars (docs/model.md 12.6): off unless given.
+struct CalendarParams {
+  std::vector<std::string> holidays;  // ISO dates; need simulation.start_date
+  double vacation_weeks_per_rep = 0;  // spread evenly over the year
+  std::vector<double> by_month;       // seasonality, 12 factors (January first) or empty
 };
 
 struct Hire {
@@ -147,6 +166,9 @@ struct Params {
   OrgParams org;
   CompensationParams compensation;
   CostParams costs;
+  RevenueParams revenue;
+  CustomerParams customers;
+  CalendarParams calendar;
   std::vector<Hire> hiring;
   std::vector<TrainingProgram> training;
   std::vector<Program> programs;

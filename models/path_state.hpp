@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/contracts.hpp"
 #include "models/cost_parts.hpp"
 #include "models/skills.hpp"
 #include "sim/runner.hpp"
@@ -67,6 +68,7 @@ struct PathState {
   WeekTally tally;
   double cumulative = 0;
   bool uses_plan_params = false;
+  ContractBook contracts;  // recurring revenue only (docs/model.md 12.5)
 };
 
 // Per-thread scratch for the runner.

@@ -30,8 +30,11 @@ void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t*
   if (won == 0) return;
   tally.won += won;
   double booked = 0;
-  for (std::int64_t i = 0; i < won; ++i)
-    booked += cx.D.deal.draw(draws.uniform32_at(rep_week::deal(K, i)));
+  for (std::int64_t i = 0; i < won; ++i) {
+    const double size = cx.D.deal.draw(draws.uniform32_at(rep_week::deal(K, i)));
+    booked += size;
+    if (cx.model.recurring) cx.st.contracts.won_acv.push_back(size);  // a new contract's ACV
+  }
   tally.bookings += booked;
 }
 

@@ -28,7 +28,9 @@ PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p, const Params& base_p
       J(int(sc.skills.size())),
       K(int(base_params.pipeline.stages.size())),
       A(1 + K),
-      commission_baseline(base_params.compensation.commission_rate) {
+      commission_baseline(base_params.compensation.commission_rate),
+      recurring(sc.base.revenue.model == "recurring"),
+      calendar(week_calendar(sc.base, sc.horizon())) {
   // A skill named by a stage or by prospecting without an entry uses {0.4, 0.15}.
   skill_dist.assign(J, sim::BetaMeanSd{0.4, 0.15});
   for (const auto& [name, b] : base_params.team.skills)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/calendar.hpp"
 #include "models/scenario.hpp"
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
@@ -20,6 +21,8 @@ enum class Process : std::uint32_t {
   // rep_week; their numbers are not reused.
   handover = 8,
   assumptions = 9,  // the path's draw of each uncertain assumption (models/assumptions.hpp)
+  recurring = 10,  // contracts: renewal draws and the starting base's ACVs (recurring.hpp)
+  calendar = 11,   // calendars (calendar.hpp)
 };
 
 // Values computed once from a parameter set.
@@ -40,6 +43,8 @@ struct PlanModel {
   int horizon, J, K, A;
   std::vector<sim::BetaMeanSd> skill_dist;  // starting team, per skill index
   double commission_baseline;
+  bool recurring = false;  // revenue.model: recurring (docs/model.md 12.5)
+  WeekCalendar calendar;   // hours and seasonality per week (docs/model.md 12.6); empty: none
 
   PlanModel(const Scenario& sc, const PlanSpec& p) : PlanModel(sc, p, sc.base) {}
   // With another baseline than the scenario's: one path's values of the uncertain assumptions

@@ -100,13 +100,14 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
   if (goal.revenue) {
     r.goal = sim::proportion(r.column(out::goal_met));
     const auto weeks = r.column(out::goal_week);
+    const auto reached = r.column(out::goal_scalar(sc));  // final bookings, or ARR
     const std::array<double, 2> p5090{0.5, 0.9};
     const auto q = sim::quantiles(weeks, p5090);
     r.time_to_goal_p50 = q[0], r.time_to_goal_p90 = q[1];
     double never = 0, shortfall = 0;
     for (std::size_t i = 0; i < weeks.size(); ++i) {
       never += std::isinf(weeks[i]);
-      shortfall += std::max(0.0, *goal.revenue - fb[i]);
+      shortfall += std::max(0.0, *goal.revenue - reached[i]);
     }
     r.never_share = never / double(weeks.size());
     r.shortfall_mean = shortfall / double(weeks.size());
@@ -116,7 +117,7 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
     const Checkpoint& cp = goal.checkpoints[i];
     CheckpointResult c{cp.label, cp.week, cp.revenue, {}, {}};
     c.met = sim::proportion(r.column(out::first_checkpoint + i));
-    c.bookings = sim::mean_se(r.run.kept_week(out::cum_bookings, cp.week - 1));
+    c.bookings = sim::mean_se(r.run.kept_week(out::goal_kept(sc), cp.week - 1));
     r.checkpoints.push_back(c);
   }
   if (!goal.checkpoints.empty())
@@ -133,6 +134,7 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
   }
   ws.means = summed_means(r.run);
   r.detail = summarize_detail(sc, r);
+  r.recurring = summarize_recurring(sc, r);
   std::vector<sim::MeanSe> p_met;
   for (const auto& c : r.checkpoints) p_met.push_back(c.met);
   const std::size_t count = ConditionalLayout(goal.checkpoints.size()).count();
@@ -178,6 +180,7 @@ Comparison compare(const PlanResult& a, const PlanResult& b) {
         sim::paired_diff(a.column(out::first_checkpoint + i), b.column(out::first_checkpoint + i)));
   if (c.cost_diff.mean > 0) c.roi = c.profit_diff.mean / c.cost_diff.mean;
   c.detail = compare_detail(a, b);
+  c.arr_final_diff = arr_final_diff(a, b);
   c.drivers = per_path_means(a.run.paths, driver_count, [&](std::size_t i, double* v) {
     driver_effects(path_scalars(a.run, i), path_scalars(b.run, i), v);
   });

@@ -7,6 +7,7 @@
 
 #include "models/conditional.hpp"
 #include "models/drivers.hpp"
+#include "models/recurring_results.hpp"
 #include "models/results_detail.hpp"
 #include "models/scenario.hpp"
 #include "sim/runner.hpp"
@@ -46,6 +47,7 @@ struct PlanResult {
   WeeklySeries weekly;
   PlanDetail detail;  // cost breakdown, checkpoint periods, state at the horizon
   std::vector<ConditionalFigure> conditional;  // per checkpoint: met, then missed
+  std::optional<RecurringResult> recurring;    // revenue.model: recurring only
   // Figures from streaming accumulators (salesim run --streaming): `run` then holds the shape,
   // the path count and the summed series only, and there are no per-path columns.
   bool streamed = false;
@@ -63,6 +65,7 @@ struct Comparison {
   std::optional<double> roi;  // incremental profit / incremental cost, when that cost is > 0
   DetailDiff detail;
   std::vector<sim::MeanSe> drivers;  // by Driver: the paired difference of final bookings, split
+  std::optional<sim::MeanSe> arr_final_diff;  // revenue.model: recurring only
 };
 
 // The figures a sweep, a sensitivity analysis or precision control can aim at, per path.

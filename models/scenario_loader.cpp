@@ -19,6 +19,7 @@
 #include "models/funnel.hpp"
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
+#include "models/recurring.hpp"
 #include "models/scenario.hpp"
 #include "models/yaml_guard.hpp"
 
@@ -339,6 +340,50 @@ void get_event_week(Ctx& c, FieldsT& f, const char* key, int& out, int horizon, 
   if (f.get(key, w, first, horizon - 1 + first, required)) out = w - first;
 }
 
+// The calendar (docs/model.md 12.6): its scalar through the schema, its lists here.
+void read_calendar(Ctx& c, const YAML::Node& n, const Schema& schema, Scenario& sc) {
+  read_map(c, n, "calendar", "calendar", schema, {"holidays", "seasonality"});
+  if (!n.IsMap()) return;
+  CalendarParams& cal = sc.base.calendar;
+  const bool dated = !sc.base.simulation.start_date.empty();
+  read_list(c, n["holidays"], "calendar.holidays", [&](const YAML::Node& h, const std::string& d) {
+    const std::string v = h.IsScalar() ? h.Scalar() : "";
+    if (!is_iso_date(v))
+      c.err(h, d, "expected an ISO date YYYY-MM-DD, found " + describe(h));
+    else if (!dated)
+      c.err(h, d, "a holiday needs simulation.start_date (the date of week 1's first day)");
+    else if (std::find(cal.holidays.begin(), cal.holidays.end(), v) != cal.holidays.end())
+      c.err(h, d, "holiday " + v + " is listed twice");
+    else
+      cal.holidays.push_back(v);
+  });
+  const YAML::Node s = n["seasonality"];
+  if (!s.IsDefined() || s.IsNull()) return;
+  Fields f(c, s, "calendar.seasonality");
+  const YAML::Node months = f.node("by_month");
+  f.finish();
+  if (!f.ok()) return;
+  if (!months.IsSequence() || months.size() != 12)
+    return c.err(months.IsDefined() ? months : s, "calendar.seasonality.by_month",
+                 "expected a list of 12 factors, January first, found " +
+                     (months.IsDefined() ? describe(months) : std::string("nothing")));
+  for (std::size_t i = 0; i < 12; ++i) {
+    double v = 1;
+    const std::string path = fmt::format("calendar.seasonality.by_month[{}]", i);
+    read_scalar(c, months[i], KeyInfo{path, &v, 0, 100, false, false, "ratio"}, path);
+    cal.by_month.push_back(v);
+  }
+  double mean = 0;
+  for (double v : cal.by_month) mean += v / 12;
+  if (!(mean > 0))
+    c.err(months, "calendar.seasonality.by_month", "expected factors with a mean above 0");
+  else if (std::fabs(mean - 1) > 1e-9)
+    sc.notices.push_back(fmt::format(
+        "{}: calendar.seasonality.by_month has a mean of {:.4g}; each factor is divided by it, so "
+        "the year's demand is unchanged and only its timing moves",
+        sc.file, mean));
+}
+
 void read_hiring(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
                  std::vector<Hire>& out) {
   read_list(c, n, display, [&](const YAML::Node& item, const std::string& d) {
@@ -453,6 +498,7 @@ std::vector<CrossProblem> cross_problems(const Params& p) {
     out.push_back(
         {"capacity.max_hours", fmt::format("{} must be >= capacity.sustainable_hours ({})",
                                            p.capacity.max_hours, p.capacity.sustainable_hours)});
+  for (auto& [path, msg] : recurring_problems(p)) out.push_back({path, msg});
   beta_ok(p.team.preference, "team.preference");
   beta_ok(p.people.new_hire_skill, "people.new_hire_skill");
   for (const auto& [name, b] : p.team.skills) beta_ok(b, "team.skills." + name);
@@ -597,9 +643,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
   Schema schema(p);
   static const std::vector<std::string> top = {
-      "salesim",      "name",     "description", "simulation", "goal",     "market", "pipeline",
-      "team",         "capacity", "prospecting", "burnout",    "people",   "skills", "org",
-      "compensation", "costs",    "hiring",      "training",   "programs", "plans",  "assumptions"};
+      "salesim",  "name",  "description",  "simulation",  "goal",    "market",
+      "pipeline", "team",  "capacity",     "prospecting", "burnout", "people",
+      "skills",   "org",   "compensation", "costs",       "hiring",  "training",
+      "programs", "plans", "assumptions",  "revenue",     "customers", "calendar"};
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
     if (std::find(top.begin(), top.end(), key) == top.end())
@@ -639,8 +686,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     c.err(root["simulation"]["start_date"], "simulation.start_date",
           "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
-                              "org", "compensation", "costs"})
+                              "org", "compensation", "costs", "revenue", "customers"})
     if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
+  if (root["calendar"].IsDefined()) read_calendar(c, root["calendar"], schema, sc);
   if (pipe.IsDefined()) {
     read_map(c, pipe, "pipeline", "pipeline", schema, {"stages", "funnel"});
     if (stages.IsDefined() && stages.IsSequence())

@@ -16,6 +16,7 @@
 #include "models/people.hpp"
 #include "models/pipeline_flow.hpp"
 #include "models/programs.hpp"
+#include "models/recurring.hpp"
 #include "models/skills.hpp"
 #include "models/training.hpp"
 
@@ -45,6 +46,7 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   scratch.advancing.resize(model.K);
   init_demand(model, st);
   init_team(model, st);
+  if (model.recurring) init_contracts(model, st.contracts, path);
 }
 
 namespace {
@@ -65,6 +67,11 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   hours.F = P.capacity.admin_hours * (1 + P.capacity.control_overhead * (1 - st.a)) +
             R.training_hours[r] + c + st.extra_fixed_hours;
   hours.e = e;
+  if (!cx.model.calendar.hours.empty()) {  // holidays and vacation (docs/model.md 12.6)
+    const double available = cx.model.calendar.hours[cx.t];
+    hours.H *= available;
+    hours.e *= available;  // the slack of 3.4.5 shrinks with the working days
+  }
   hours.pref_prospecting = R.prefs(r)[0];
   hours.awareness = st.w;
 
@@ -115,6 +122,7 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
 
   // 3.1 Demand, with the market parameters in force before this week's plan events.
   update_demand(model, model.params(st.uses_plan_params).market, st, t);
+  if (!model.calendar.season.empty()) st.M *= model.calendar.season[t];  // docs/model.md 12.6
 
   // 3.2 Plan and calendar events: overrides, hires, programs, training enrolment.
   if (t == model.plan.from_week && !st.uses_plan_params) {
@@ -151,13 +159,14 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
   for (int i = 0; i < n_active; ++i) step_rep(cx, st.active_list[i], n_active);
   std::erase_if(st.active_list, [&](int r) { return !st.reps.active[r]; });
 
-  complete_training(cx);  // 3.5
+  complete_training(cx);                    // 3.5
+  if (model.recurring) step_contracts(cx);  // renewals and new contracts (docs/model.md 12.5)
 
   // 3.6 Costs (active reps counted after attrition).
   const Params& P = cx.P;
   const double salaries = P.team.salary * double(st.active_list.size()) / 52.0,
                managers = P.team.manager_salary * double(P.team.managers) / 52.0,
-               commission = P.compensation.commission_rate * st.tally.bookings,
+               commission = P.compensation.commission_rate * commissionable(cx),
                marketing = P.costs.marketing_per_week;
   st.tally.costs += salaries + managers + commission + marketing;
   std::array<double, cost::part_count>& parts = st.tally.cost_parts;
@@ -182,6 +191,11 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   double* period = S + out::first_period(sc);
   const int run_rate_from = weeks - out::run_rate_weeks(weeks);
   double run_rate_sum = 0;
+  const bool on_arr = goal.metric == "arr";
+  // ARR's weekly series, when the slots have room for them (not in a streamed run, which
+  // salesim run refuses for recurring revenue).
+  const bool keep_arr =
+      model.recurring && out.kept.size() >= (out::kept_count + arr_out::kept_parts) * weeks;
 
   for (int t = 0; t < weeks; ++t) {
     step_week(model, scratch, t);
@@ -190,6 +204,10 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
     // 3.7 Recorded each week.
     out.kept[out::cum_bookings * weeks + t] = st.cumulative;
     out.kept[out::weekly_bookings * weeks + t] = w.bookings;
+    if (keep_arr) {
+      out.kept[(out::kept_count + arr_out::arr) * weeks + t] = st.contracts.arr;
+      out.kept[(out::kept_count + arr_out::mrr) * weeks + t] = st.contracts.mrr;
+    }
     double burnout = 0;
     int burnt = 0;
     std::int64_t open = 0;
@@ -228,11 +246,13 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
     S[out::lost] += double(w.lost);
     S[out::rep_weeks] += w.stepped;
     if (w.stepped > 0) hours_sum += w.hours_sum / w.stepped, ++hours_weeks;
-    if (goal.revenue && std::isinf(S[out::goal_week]) && st.cumulative >= *goal.revenue)
+    // What the goal counts: cumulative bookings, or ARR at the week (goal.metric: arr).
+    const double reached = on_arr ? st.contracts.arr : st.cumulative;
+    if (goal.revenue && std::isinf(S[out::goal_week]) && reached >= *goal.revenue)
       S[out::goal_week] = t + 1;
-    if (goal.revenue && t + 1 == goal_week) S[out::goal_met] = st.cumulative >= *goal.revenue;
+    if (goal.revenue && t + 1 == goal_week) S[out::goal_met] = reached >= *goal.revenue;
     while (next_cp < goal.checkpoints.size() && goal.checkpoints[next_cp].week == t + 1) {
-      S[out::first_checkpoint + next_cp] = st.cumulative >= goal.checkpoints[next_cp].revenue;
+      S[out::first_checkpoint + next_cp] = reached >= goal.checkpoints[next_cp].revenue;
       ++next_cp;
     }
   }
@@ -259,6 +279,7 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   S[out::burnout_final] = n > 0 ? burnout / n : nan;
   S[out::burnt_out_share_final] = n > 0 ? burnt / n : nan;
   S[out::hours_per_rep_week] = hours_weeks > 0 ? hours_sum / hours_weeks : nan;
+  if (model.recurring) write_contracts(model, st.contracts, S + out::first_recurring(sc));
 }
 
 }  // namespace salesim

@@ -16,6 +16,7 @@
 #include "tools/report_cli.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/robustness_output.hpp"
+#include "tools/summary_arr.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
 #include "tools/terminal.hpp"
@@ -56,6 +57,11 @@ int cmd_run(const RunArgs& a) {
   const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
   if (!a.streaming) check_run_memory(sc, paths, n_plans, "run");
+  if (a.streaming && sc.base.revenue.model == "recurring")
+    throw BadInput(
+        "--streaming does not report recurring revenue (ARR needs each path's weekly "
+        "series); run " +
+        a.file + " without --streaming");
   check_run_time(
       sc, paths, n_plans,
       std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)) * sim::dist::size(),
@@ -101,6 +107,7 @@ int cmd_run(const RunArgs& a) {
   if (a.target_se) summary["precision"] = precision_json(precision);
   if (!a.quiet) {
     std::cout << format_table(sc, res);
+    std::cout << format_arr(res);  // revenue.model: recurring only
     if (a.explain) std::cout << format_explain(sc, res);
     if (a.detail) std::cout << format_detail(sc, res);
     if (a.explain_diff) std::cout << format_drivers(res);

@@ -348,6 +348,7 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   std::string body;
   body += answer_section(pg);
   body += bookings_section(pg);
+  body += arr_section(pg);  // recurring revenue only (report_arr.cpp)
   body += checkpoints_section(pg);
   body += missed_checkpoint_section(pg);
   if (d.plans.size() > 1) body += comparison_section(pg);

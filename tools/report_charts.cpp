@@ -36,6 +36,8 @@ std::vector<double> quantile_column(const ReportPlan& p, int k) {
 // The goal line and the checkpoint markers of bookings charts.
 void goal_and_checkpoints(const Page& pg, ch::LineChart& c) {
   const Fmt& f = pg.f;
+  // A goal on ARR (goal.metric: arr) is drawn on the ARR charts (report_arr.cpp), not here.
+  if (pg.scenario && pg.scenario->base.goal.metric == "arr") return;
   if (pg.d.goal) c.hlines.push_back({*pg.d.goal, "Goal " + f.money(*pg.d.goal)});
   if (pg.d.goal && pg.d.goal_by_week < pg.d.horizon)
     c.vlines.push_back({double(pg.d.goal_by_week), "goal date"});

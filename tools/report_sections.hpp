@@ -42,6 +42,8 @@ std::string sensitivity_appendix(Page& pg);
 std::string glance_table(Page& pg);
 std::string median_chart(Page& pg);
 std::string bookings_section(Page& pg);
+// report_arr.cpp: ARR fan charts and the ARR bridge; "" without recurring revenue.
+std::string arr_section(Page& pg);
 std::string checkpoints_section(Page& pg);
 std::string comparison_section(Page& pg);
 std::string people_section(Page& pg);

@@ -3,6 +3,7 @@
 #include "models/cost_parts.hpp"
 #include "salesim/version.hpp"
 #include "sim/stats.hpp"
+#include "tools/summary_arr.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -132,6 +133,7 @@ json plan_json(const PlanResult& r) {
       {"created_mean", r.created.mean}, {"won_mean", r.won.mean}, {"lost_mean", r.lost.mean}};
   add_detail(p, r.detail);
   p["conditional"] = conditional_json(r.conditional);
+  if (r.recurring) p["arr"] = arr_json(*r.recurring);  // revenue.model: recurring only
   return p;
 }
 
@@ -187,6 +189,8 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
                            {"effect", num(res.comparisons[i - 1].drivers[k].mean)},
                            {"se", num(res.comparisons[i - 1].drivers[k].se)}});
       p["vs_first"]["drivers"] = drivers;
+      if (const auto& d = res.comparisons[i - 1].arr_final_diff)
+        p["vs_first"]["arr_final_diff"] = {{"mean", num(d->mean)}, {"se", num(d->se)}};
     }
     j["plans"].push_back(p);
   }

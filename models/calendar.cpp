@@ -1,0 +1,58 @@
+#include "models/calendar.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+
+namespace salesim {
+namespace {
+
+constexpr int kWorkingDays = 5;  // Monday to Friday
+
+std::chrono::sys_days to_sys(int days) { return std::chrono::sys_days(std::chrono::days(days)); }
+
+}  // namespace
+
+int iso_days(const std::string& d) {
+  using namespace std::chrono;
+  const year_month_day ymd{year(std::stoi(d.substr(0, 4))),
+                           month(unsigned(std::stoi(d.substr(5, 2)))),
+                           day(unsigned(std::stoi(d.substr(8, 2))))};
+  return int(sys_days(ymd).time_since_epoch().count());
+}
+
+WeekCalendar week_calendar(const Params& p, int weeks, double* season_mean) {
+  WeekCalendar c;
+  const CalendarParams& cal = p.calendar;
+  // Week t covers days start + 7t .. start + 6 + 7t; without a start date the weeks start on
+  // 1 January (of 2001, a Monday in a year that is not a leap year) for the months.
+  const std::string& start = p.simulation.start_date;
+  const int day0 = start.empty() ? iso_days("2001-01-01") : iso_days(start);
+
+  if (!cal.holidays.empty() || cal.vacation_weeks_per_rep > 0) {
+    std::vector<int> lost(std::size_t(weeks), 0);  // weekday holidays per week
+    for (const std::string& h : cal.holidays) {
+      const int d = iso_days(h), t = (d - day0) / 7;
+      const unsigned wd = std::chrono::weekday(to_sys(d)).c_encoding();  // 0 Sunday
+      if (d >= day0 && t < weeks && wd >= 1 && wd <= 5) ++lost[std::size_t(t)];
+    }
+    // The same date listed twice is one holiday: the loader refuses duplicates.
+    const double vacation = cal.vacation_weeks_per_rep / 52.0;
+    for (int t = 0; t < weeks; ++t)
+      c.hours.push_back(std::max(
+          0.0,
+          1.0 - double(std::min(lost[std::size_t(t)], kWorkingDays)) / kWorkingDays - vacation));
+  }
+  if (!cal.by_month.empty()) {
+    const double mean = std::accumulate(cal.by_month.begin(), cal.by_month.end(), 0.0) / 12.0;
+    if (season_mean) *season_mean = mean;
+    for (int t = 0; t < weeks; ++t) {
+      // The month of the week's middle day (Thursday for a week from Monday).
+      const std::chrono::year_month_day ymd{to_sys(day0 + 7 * t + 3)};
+      c.season.push_back(cal.by_month[unsigned(ymd.month()) - 1] / mean);
+    }
+  }
+  return c;
+}
+
+}  // namespace salesim

@@ -1,0 +1,25 @@
+#pragma once
+// Calendars (docs/model.md 12.6): the share of each week's working days a rep has (holidays
+// and vacation), and the seasonality factor of each week's month. Computed once per plan from
+// the file; the weekly step only reads them. Off (empty) unless the file has a calendar.
+#include <string>
+#include <vector>
+
+#include "models/params.hpp"
+
+namespace salesim {
+
+struct WeekCalendar {
+  std::vector<double> hours;   // per week: share of working days available (1: none lost)
+  std::vector<double> season;  // per week: the seasonality factor of the week's month
+  bool empty() const { return hours.empty() && season.empty(); }
+};
+
+// The calendar of a parameter set over `weeks` weeks (empty vectors for what is not used).
+// `season_mean` receives the mean of the 12 factors as written, before they are normalised.
+WeekCalendar week_calendar(const Params& p, int weeks, double* season_mean = nullptr);
+
+// Days since 1970-01-01 of an ISO date YYYY-MM-DD (already checked by the loader).
+int iso_days(const std::string& date);
+
+}  // namespace salesim

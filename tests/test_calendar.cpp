@@ -1,0 +1,130 @@
+// Calendars (docs/model.md 12.6): holiday and vacation weeks remove exactly their share of a
+// rep's hours; seasonality moves the mean inbound of each month by its factor.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+
+#include "models/calendar.hpp"
+#include "models/plan_model.hpp"
+#include "test_support.hpp"
+
+namespace salesim {
+namespace {
+
+// One rep whose mandatory prospecting target exceeds every week's hours, so it works its whole
+// cap H = max_hours: what the calendar removes shows as hours not worked.
+std::string capped(const std::string& calendar) {
+  return fmt::format(R"(salesim: 2
+name: holidays
+simulation: {{horizon_weeks: 4, paths: 8, seed: 3, start_date: 2026-12-21}}
+team: {{reps: 1, managers: 1}}
+capacity: {{sustainable_hours: 40, max_hours: 50, admin_hours: 0, control_overhead: 0}}
+prospecting: {{target_hours: 100, mandatory: true, avoidance: 0}}
+burnout: {{capacity_loss: 0}}
+people: {{attrition_annual: 0}}
+calendar: {}
+plans: [{{name: only}}]
+)",
+                     calendar);
+}
+
+std::vector<double> hours_per_week(const Scenario& sc) {
+  const auto run = test::run(sc, 0, 8);
+  std::vector<double> h;
+  for (int w = 0; w < sc.horizon(); ++w)
+    h.push_back(run.sum(out::s_hours_per_rep, std::size_t(w)) / double(run.paths));
+  return h;
+}
+
+TEST(Calendar, HolidayWeeksRemoveExactlyTheirShareOfHours) {
+  // 2026-12-21 is a Monday. Christmas and New Year's Day are Fridays (one of five working days
+  // each); 2027-01-09 is a Saturday and removes nothing.
+  const Scenario sc = test::scenario(capped("{holidays: [2026-12-25, 2027-01-01, 2027-01-09]}"));
+  const auto h = hours_per_week(sc);
+  EXPECT_DOUBLE_EQ(h[0], 50 * 0.8);
+  EXPECT_DOUBLE_EQ(h[1], 50 * 0.8);
+  EXPECT_DOUBLE_EQ(h[2], 50);
+  EXPECT_DOUBLE_EQ(h[3], 50);
+  // Vacation of 5.2 weeks a year takes a tenth of every week, beside the holidays.
+  const auto v = hours_per_week(
+      test::scenario(capped("{holidays: [2026-12-25], vacation_weeks_per_rep: 5.2}")));
+  EXPECT_NEAR(v[0], 50 * 0.7, 1e-12);
+  EXPECT_NEAR(v[1], 50 * 0.9, 1e-12);
+}
+
+TEST(Calendar, MeanInboundByMonthFollowsTheSeasonality) {
+  // Factors whose mean is 1.1: they are normalised (divided by 1.1), with a notice.
+  const std::vector<double> f = {1.1, 1.1, 1.1, 1.1, 1.1, 1.65, 0.55, 0.55, 1.1, 1.1, 1.65, 1.1};
+  const std::string yaml = fmt::format(R"(salesim: 2
+name: seasons
+simulation: {{horizon_weeks: 52, paths: 200, seed: 11}}
+team: {{reps: 1, managers: 1}}
+prospecting: {{yield: {{floor: 0, top: 0}}}}
+market: {{inbound_leads_per_week: 40, lead_quality: 1}}
+people: {{attrition_annual: 0}}
+burnout: {{attrition: 0}}
+calendar: {{seasonality: {{by_month: [{}]}}}}
+plans: [{{name: only}}]
+)",
+                                       fmt::join(f, ", "));
+  const Scenario sc = test::scenario(yaml);
+  ASSERT_EQ(sc.notices.size(), 1u);
+  EXPECT_NE(sc.notices[0].find("mean of 1.1"), std::string::npos) << sc.notices[0];
+  const auto run = test::run(sc, 0, 200);
+  // Per month: opportunities created over the paths against 40 x factor / 1.1 per week; each
+  // path's month is Poisson, so the standard error of the mean is sqrt(lambda / paths).
+  std::vector<double> created(12, 0), expected(12, 0);
+  const int day0 = iso_days("2001-01-01");
+  for (int w = 0; w < 52; ++w) {
+    const std::chrono::year_month_day ymd{
+        std::chrono::sys_days(std::chrono::days(day0 + 7 * w + 3))};
+    const unsigned m = unsigned(ymd.month()) - 1;
+    created[m] += run.sum(out::s_created, std::size_t(w)) / double(run.paths);
+    expected[m] += 40 * f[m] / 1.1;
+  }
+  for (int m = 0; m < 12; ++m) {
+    const double se = std::sqrt(expected[m] / double(run.paths));
+    EXPECT_NEAR(created[m], expected[m], 4 * se) << "month " << m + 1;
+  }
+  // July (0.5) against June (1.5): the factors, not noise, set the months apart.
+  EXPECT_GT(created[5] / 5, 2.5 * created[6] / 4.5);
+}
+
+TEST(Calendar, OffWithoutACalendar) {
+  const Scenario sc = test::scenario(test::kLists);
+  const PlanModel model(sc, sc.plans[0]);
+  EXPECT_TRUE(model.calendar.empty());
+}
+
+TEST(Calendar, BadInputNamesTheKey) {
+  auto problems = [](const std::string& cal, const std::string& sim = "") {
+    try {
+      test::scenario("salesim: 2\nname: bad\n" + sim + "calendar: " + cal +
+                     "\nplans: [{name: a}]\n");
+    } catch (const ScenarioError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_NE(problems("{holidays: [2026-12-25]}")
+                .find("calendar.holidays[0]: a holiday needs simulation.start_date"),
+            std::string::npos);
+  EXPECT_NE(problems("{holidays: [2026-13-01]}", "simulation: {start_date: 2026-01-05}\n")
+                .find("calendar.holidays[0]: expected an ISO date"),
+            std::string::npos);
+  EXPECT_NE(problems("{seasonality: {by_month: [1, 1, 1]}}")
+                .find("calendar.seasonality.by_month: expected a list of 12 factors"),
+            std::string::npos);
+  EXPECT_NE(problems("{seasonality: {by_month: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, -1]}}")
+                .find("calendar.seasonality.by_month[11]: expected a number between 0 and 100"),
+            std::string::npos);
+  EXPECT_NE(problems("{vacation_weeks_per_rep: 60}").find("calendar.vacation_weeks_per_rep"),
+            std::string::npos);
+  EXPECT_NE(problems("{fiscal_year_start: 2026-02-01}").find("calendar.fiscal_year_start"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace salesim

@@ -1,0 +1,203 @@
+// Recurring revenue (docs/model.md 12.5): closed forms of renewal and expansion, won deals as
+// contracts, MRR, commission bases, goal.metric: arr, determinism and the CLI's outputs.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+#include "models/cost_parts.hpp"
+#include "models/results.hpp"
+#include "test_support.hpp"
+
+namespace salesim {
+namespace {
+
+// A team that never wins a deal (conversion 0, no prospecting): only the starting base moves.
+std::string base_only(double renewal, double expansion, int weeks = 104, int paths = 400) {
+  return fmt::format(R"(salesim: 2
+name: base only
+simulation: {{horizon_weeks: {}, paths: {}, seed: 21}}
+pipeline:
+  stages: [{{name: qualify, conversion: {{floor: 0, top: 0}}}}]
+team: {{reps: 1, managers: 1}}
+prospecting: {{yield: {{floor: 0, top: 0}}}}
+revenue: {{model: recurring, term_months: 12, renewal_rate: {}, expansion_rate: {}}}
+customers: {{count: 150, acv: {{mean: 10000, cv: 0.6}}}}
+plans: [{{name: base}}]
+)",
+                     weeks, paths, renewal, expansion);
+}
+
+std::size_t slot(const Scenario& sc, std::size_t s) { return out::first_recurring(sc) + s; }
+
+// Per path, ARR at the end of file week `week` over ARR at the start: its mean and standard
+// error. Given the ACVs, each contract survives k anniversaries with probability r^k, so the
+// ratio's expectation is exactly (r (1 + e))^k.
+sim::MeanSe arr_ratio(const Scenario& sc, const sim::RunOutput& run, int week) {
+  std::vector<double> v;
+  const auto arr = run.kept_week(out::kept_count + arr_out::arr, std::size_t(week - 1));
+  for (std::size_t i = 0; i < run.paths; ++i)
+    v.push_back(arr[i] / run.scalar(i, slot(sc, arr_out::arr_start)));
+  return sim::mean_se(v);
+}
+
+TEST(Recurring, BaseKeepsRenewalRatePowerAfterEachAnniversary) {
+  const double r = 0.8;
+  const Scenario sc = test::scenario(base_only(r, 0));
+  const auto run = test::run(sc, 0, 400);
+  for (int k : {1, 2}) {
+    const sim::MeanSe m = arr_ratio(sc, run, 52 * k);
+    EXPECT_NEAR(m.mean, std::pow(r, k), 3 * m.se) << "after " << k << " anniversaries";
+    EXPECT_GT(m.se, 0);
+  }
+  // Half-way through the first term, half the base has had its anniversary: 1 - (1 - r)/2.
+  const sim::MeanSe half = arr_ratio(sc, run, 26);
+  EXPECT_NEAR(half.mean, 1 - (1 - r) / 2, 3 * half.se);
+}
+
+TEST(Recurring, ExpansionCompoundsWithRenewal) {
+  const double r = 0.85, e = 0.1;
+  const Scenario sc = test::scenario(base_only(r, e));
+  const auto run = test::run(sc, 0, 400);
+  for (int k : {1, 2}) {
+    const sim::MeanSe m = arr_ratio(sc, run, 52 * k);
+    EXPECT_NEAR(m.mean, std::pow(r * (1 + e), k), 3 * m.se) << "after " << k << " anniversaries";
+  }
+  // Retention over weeks 53-104: every cohort contract has one anniversary there.
+  const PlanResult pr = summarize(sc, "base", test::run(sc, 0, 400));
+  ASSERT_TRUE(pr.recurring);
+  EXPECT_EQ(pr.recurring->retention_from_week, 53);
+  EXPECT_NEAR(pr.recurring->grr.est.mean, r, 3 * pr.recurring->grr.est.se);
+  EXPECT_NEAR(pr.recurring->nrr.est.mean, r * (1 + e), 3 * pr.recurring->nrr.est.se);
+}
+
+TEST(Recurring, BridgeAddsUpAndMrrIsArrOverTwelveWithoutRamp) {
+  const Scenario sc = test::scenario(base_only(0.7, 0.2, 60, 64));
+  const PlanResult pr = summarize(sc, "base", test::run(sc, 0, 64));
+  const RecurringResult& a = *pr.recurring;
+  ASSERT_EQ(a.bridge.size(), 5u);  // 60 weeks: four quarters of 13 and one of 8
+  EXPECT_EQ(a.bridge.back().from_week, 53);
+  EXPECT_EQ(a.bridge.back().to_week, 60);
+  for (const ArrQuarter& q : a.bridge) {
+    EXPECT_NEAR(q.opening + q.added.mean + q.expansion.mean - q.churn.mean, q.closing,
+                1e-9 * q.opening);
+    EXPECT_EQ(q.added.mean, 0);  // no deals won
+    EXPECT_GT(q.churn.mean, 0);
+  }
+  for (std::size_t w = 0; w < a.arr_mean.size(); ++w)
+    EXPECT_NEAR(a.mrr_mean[w], a.arr_mean[w] / 12, 1e-9 * a.arr_mean[w]);
+}
+
+// A selling team without a base, whose contracts cannot reach an anniversary in the horizon.
+std::string selling(const std::string& extra, int weeks = 40) {
+  return fmt::format(R"(salesim: 2
+name: selling
+simulation: {{horizon_weeks: {}, paths: 200, seed: 5}}
+pipeline:
+  deal_size: {{mean: 20000, cv: 0.5}}
+  stages: [{{name: qualify, exit_rate: 0.5, conversion: {{floor: 0.3, top: 0.5}}, initial_per_rep: 5}}]
+team: {{reps: 4, managers: 1}}
+{}
+plans: [{{name: base}}]
+)",
+                     weeks, extra);
+}
+
+TEST(Recurring, WonDealsBecomeContractsWorthTheirSize) {
+  const Scenario sc = test::scenario(selling("revenue: {model: recurring, term_months: 12}"));
+  const auto run = test::run(sc, 0, 200);
+  for (std::size_t i = 0; i < run.paths; ++i) {
+    const double booked = run.scalar(i, out::final_bookings);
+    EXPECT_NEAR(run.scalar(i, slot(sc, arr_out::arr_final)), booked, 1e-9 * booked);
+    EXPECT_EQ(run.scalar(i, slot(sc, arr_out::arr_start)), 0);
+    EXPECT_TRUE(std::isnan(run.scalar(i, slot(sc, arr_out::nrr))));  // no cohort: no retention
+  }
+}
+
+TEST(Recurring, RampBillsLinearlyAndFirstYearCommissionFollowsIt) {
+  // A 6-month ramp bills 3/4 of the ACV in the first year: first_year commission is 0.75 x the
+  // commission on bookings, path by path (the same draws).
+  const Scenario on_bookings =
+      test::scenario(selling("revenue: {model: recurring, ramp_months: 6}\ncompensation: "
+                             "{commission_rate: 0.1}"));
+  const Scenario first_year = test::scenario(selling(
+      "revenue: {model: recurring, ramp_months: 6}\ncompensation: {commission_rate: 0.1, on: "
+      "first_year}"));
+  const Scenario on_acv =
+      test::scenario(selling("revenue: {model: recurring, expansion_rate: 0.5}\ncompensation: "
+                             "{commission_rate: 0.1, on: acv}"));
+  const auto a = test::run(on_bookings, 0, 100), b = test::run(first_year, 0, 100),
+             c = test::run(on_acv, 0, 100);
+  const std::size_t commission = out::first_cost_part + cost::commission;
+  for (std::size_t i = 0; i < a.paths; ++i) {
+    EXPECT_NEAR(b.scalar(i, commission), 0.75 * a.scalar(i, commission),
+                1e-9 * a.scalar(i, commission));
+    // No anniversary in 40 weeks: no expansion, so ACV commission is bookings commission.
+    EXPECT_NEAR(c.scalar(i, commission), a.scalar(i, commission), 1e-9 * a.scalar(i, commission));
+    // MRR lags ARR while recent contracts ramp.
+    EXPECT_LE(a.scalar(i, slot(on_bookings, arr_out::mrr_final)),
+              a.scalar(i, slot(on_bookings, arr_out::arr_final)) / 12 + 1e-6);
+  }
+}
+
+TEST(Recurring, GoalOnArrCountsArrAtTheWeek) {
+  const Scenario sc = test::scenario(
+      selling("revenue: {model: recurring, term_months: 3, renewal_rate: 0.7}\ngoal: {revenue: "
+              "5.8M, by_week: 30, metric: arr, checkpoints: [{week: 13, revenue: 2.9M}]}"));
+  const auto run = test::run(sc, 0, 200);
+  int met = 0;
+  for (std::size_t i = 0; i < run.paths; ++i) {
+    const double arr30 = run.kept_week(out::kept_count + arr_out::arr, 29)[i];
+    const double arr13 = run.kept_week(out::kept_count + arr_out::arr, 12)[i];
+    EXPECT_EQ(run.scalar(i, out::goal_met), arr30 >= 5.8e6 ? 1.0 : 0.0);
+    EXPECT_EQ(run.scalar(i, out::first_checkpoint), arr13 >= 2.9e6 ? 1.0 : 0.0);
+    met += arr30 >= 5.8e6;
+  }
+  EXPECT_GT(met, 0);  // the target sits inside the distribution, so the test can tell
+  EXPECT_LT(met, int(run.paths));
+}
+
+TEST(Recurring, SameBitsForAnyThreadCountAndOffByDefault) {
+  const Scenario sc = test::scenario(base_only(0.8, 0.1, 30, 128));
+  const auto one = test::run(sc, 0, 128, 1), two = test::run(sc, 0, 128, 2);
+  ASSERT_EQ(one.scalars.size(), two.scalars.size());
+  ASSERT_EQ(one.kept.size(), two.kept.size());
+  EXPECT_EQ(std::memcmp(one.scalars.data(), two.scalars.data(), one.scalars.size() * 8), 0);
+  EXPECT_EQ(std::memcmp(one.kept.data(), two.kept.data(), one.kept.size() * 8), 0);
+  // Without revenue.model: recurring there are no recurring slots at all.
+  const Scenario plain = test::scenario(test::kLists);
+  EXPECT_EQ(out::shape(plain).scalars, out::first_recurring(plain));
+  EXPECT_EQ(out::shape(plain).kept_series, std::size_t(out::kept_count));
+  EXPECT_FALSE(summarize(plain, "baseline", test::run(plain, 0, 16)).recurring);
+}
+
+TEST(RecurringCli, JsonCarriesArrAndStreamingIsRefused) {
+  const std::string dir = ::testing::TempDir() + "/recurring-cli";
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/s.yaml";
+  std::ofstream(file) << base_only(0.8, 0.1, 26, 50);
+  std::string out;
+  ASSERT_EQ(test::shell(test::binary() + " run " + file + " --json " + dir + "/r.json", &out), 0)
+      << out;
+  EXPECT_NE(out.find("ARR bridge per quarter"), std::string::npos) << out;
+  const auto j = nlohmann::json::parse(test::read_file(dir + "/r.json"));
+  const auto& arr = j["plans"][0]["arr"];
+  for (const char* k : {"mean", "se", "p10", "p50", "p90"})
+    EXPECT_TRUE(arr["final"][k].is_number()) << k;
+  EXPECT_EQ(arr["weekly"]["mean"].size(), 26u);
+  EXPECT_EQ(arr["bridge"].size(), 2u);
+  // The report draws ARR's fan charts and bridge; a scenario without recurring revenue has none.
+  ASSERT_EQ(test::shell(test::binary() + " run " + file + " --quiet --paths 40 --report " + dir +
+                        "/r.html"),
+            0);
+  const std::string html = test::read_file(dir + "/r.html");
+  EXPECT_NE(html.find("arr-fan-1-base"), std::string::npos);
+  EXPECT_NE(html.find("the ARR bridge over the horizon"), std::string::npos);
+  EXPECT_EQ(test::shell(test::binary() + " run " + file + " --streaming --quiet", &out), 2);
+  EXPECT_NE(out.find("--streaming does not report recurring revenue"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace salesim

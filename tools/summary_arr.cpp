@@ -1,0 +1,114 @@
+#include "tools/summary_arr.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/stats.hpp"
+#include "tools/terminal.hpp"
+
+namespace salesim::tools {
+namespace {
+using nlohmann::json;
+
+json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json num(const std::optional<double>& v) { return v ? num(*v) : json(nullptr); }
+json mean_se(const sim::MeanSe& m) {
+  return m.n ? json{{"mean", num(m.mean)}, {"se", num(m.se)}}
+             : json{{"mean", nullptr}, {"se", nullptr}};
+}
+// Mean, standard error and P10/P50/P90 (sim::kPercentiles indices 1, 3, 5).
+json figure(const Figure& f) {
+  json j = mean_se(f.est);
+  j["p10"] = num(f.q[1]);
+  j["p50"] = num(f.q[3]);
+  j["p90"] = num(f.q[5]);
+  return j;
+}
+// Per week: mean and every quantile of sim::kPercentiles.
+json weekly(const std::vector<double>& mean,
+            const std::vector<std::vector<std::optional<double>>>& q) {
+  json j = {{"mean", json::array()}};
+  for (double v : mean) j["mean"].push_back(num(v));
+  for (std::size_t k = 0; k < std::size(sim::kPercentiles); ++k) {
+    json col = json::array();
+    for (const auto& row : q) col.push_back(num(row[k]));
+    j[sim::kPercentileNames[k]] = col;
+  }
+  return j;
+}
+std::string pct(const sim::MeanSe& m) {
+  return m.n ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se) : "-";
+}
+
+}  // namespace
+
+json arr_json(const RecurringResult& a) {
+  json j;
+  j["start"] = figure(a.arr_start);
+  j["final"] = figure(a.arr_final);
+  j["mrr_final"] = figure(a.mrr_final);
+  j["retention"] = {
+      {"from_week", a.retention_from_week}, {"nrr", figure(a.nrr)}, {"grr", figure(a.grr)}};
+  j["weekly"] = weekly(a.arr_mean, a.arr_q);
+  j["mrr_weekly"] = weekly(a.mrr_mean, a.mrr_q);
+  j["bridge"] = json::array();
+  for (const ArrQuarter& q : a.bridge)
+    j["bridge"].push_back({{"from_week", q.from_week},
+                           {"to_week", q.to_week},
+                           {"opening", num(q.opening)},
+                           {"new", mean_se(q.added)},
+                           {"expansion", mean_se(q.expansion)},
+                           {"churn", mean_se(q.churn)},
+                           {"closing", num(q.closing)}});
+  return j;
+}
+
+std::string format_arr(const ScenarioResults& res) {
+  if (res.plans.empty() || !res.plans[0].recurring) return "";
+  std::size_t w = 18;
+  for (const auto& r : res.plans) w = std::max(w, r.name.size() + 2);
+  std::string s = "\nRecurring revenue (ARR: annual value of live contracts):\n";
+  auto row = [&](const std::string& label, auto cell) {
+    s += fmt::format("{:<26}", label);
+    for (const auto& r : res.plans) s += fmt::format("{:>{}}", cell(*r.recurring), w);
+    s += "\n";
+  };
+  const RecurringResult& first = *res.plans[0].recurring;
+  row("ARR at start", [](const RecurringResult& a) { return money(a.arr_start.est.mean); });
+  row("ARR final median",
+      [](const RecurringResult& a) { return money(a.arr_final.q[3].value_or(NAN)); });
+  row("ARR final P10-P90", [](const RecurringResult& a) {
+    return money(a.arr_final.q[1].value_or(NAN)) + "-" + money(a.arr_final.q[5].value_or(NAN));
+  });
+  row("ARR final mean ± se", [](const RecurringResult& a) {
+    return money(a.arr_final.est.mean) + " ±" + money(a.arr_final.est.se);
+  });
+  row("MRR final (billed)", [](const RecurringResult& a) { return money(a.mrr_final.est.mean); });
+  row(fmt::format("NRR from week {}", first.retention_from_week),
+      [](const RecurringResult& a) { return pct(a.nrr.est); });
+  row(fmt::format("GRR from week {}", first.retention_from_week),
+      [](const RecurringResult& a) { return pct(a.grr.est); });
+
+  s +=
+      "\nARR bridge per quarter (means over paths; opening + new + expansion - churn = closing):\n";
+  s += fmt::format("{:<20}{:>8}{:>10}{:>10}{:>11}{:>10}{:>10}\n", "plan", "weeks", "opening", "new",
+                   "expansion", "churn", "closing");
+  for (const auto& r : res.plans)
+    for (const ArrQuarter& q : r.recurring->bridge)
+      s += fmt::format("{:<20}{:>8}{:>10}{:>10}{:>11}{:>10}{:>10}\n", r.name.substr(0, 19),
+                       fmt::format("{}-{}", q.from_week, q.to_week), money(q.opening),
+                       money(q.added.mean), money(q.expansion.mean), money(q.churn.mean),
+                       money(q.closing));
+  if (!res.comparisons.empty()) {
+    s += fmt::format("\nFinal ARR paired with '{}':\n", res.plans[0].name);
+    for (const auto& c : res.comparisons)
+      if (c.arr_final_diff)
+        s += fmt::format("{:<{}}{:>22}\n", c.plan, w,
+                         money(c.arr_final_diff->mean) + " ±" + money(c.arr_final_diff->se));
+  }
+  return s;
+}
+
+}  // namespace salesim::tools
