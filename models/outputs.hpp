@@ -5,6 +5,7 @@
 
 #include "models/cost_parts.hpp"
 #include "models/scenario.hpp"
+#include "models/territory_outputs.hpp"
 #include "sim/runner.hpp"
 
 namespace salesim::out {
@@ -45,6 +46,10 @@ inline std::size_t first_period(const Scenario& sc) {
   return first_checkpoint + sc.base.goal.checkpoints.size();
 }
 inline std::size_t period_count(const Scenario& sc) { return sc.base.goal.checkpoints.size() + 1; }
+// Segments and quotas (docs/model.md 12.7-12.8) follow the periods; none without them.
+inline territory::Layout territory_layout(const Scenario& sc) {
+  return territory::Layout(sc, first_period(sc) + period_count(sc));
+}
 
 enum Kept : std::size_t { cum_bookings, weekly_bookings, kept_count };
 
@@ -83,7 +88,9 @@ inline constexpr const char* summed_names[] = {"bookings",
                                                "paths_with_reps_stepped"};
 
 inline sim::OutputShape shape(const Scenario& sc) {
-  return {std::size_t(sc.horizon()), first_period(sc) + period_count(sc), kept_count, summed_count};
+  return {std::size_t(sc.horizon()),
+          first_period(sc) + period_count(sc) + territory_layout(sc).count(), kept_count,
+          summed_count};
 }
 
 }  // namespace salesim::out

@@ -8,6 +8,7 @@
 
 #include "models/cost_parts.hpp"
 #include "models/skills.hpp"
+#include "models/territory_state.hpp"
 #include "sim/runner.hpp"
 
 namespace salesim {
@@ -67,6 +68,7 @@ struct PathState {
   WeekTally tally;
   double cumulative = 0;
   bool uses_plan_params = false;
+  TerritoryState territory;  // docs/model.md 12.7-12.8; untouched without those extensions
 };
 
 // Per-thread scratch for the runner.

@@ -19,6 +19,8 @@ enum class Process : std::uint32_t {
   // 4 to 7 were the streams of deal sizes, prospecting, inbound and attrition before they joined
   // rep_week; their numbers are not reused.
   handover = 8,
+  // 9, 10, 11: other extensions.
+  segments = 12,  // docs/model.md 12.7: reserved; segments draw nothing of their own (section 10)
 };
 
 // Values computed once from a parameter set.
@@ -28,6 +30,7 @@ struct Derived {
   // Per stage: the binomials whose probability is a parameter (exits and stale losses),
   // tabulated for the counts a rep usually holds.
   std::vector<sim::BinomialTable> exits, stale;
+  std::vector<sim::Lognormal> segment_deals;  // per segment (12.7); empty without segments
   explicit Derived(const Params& p);
 };
 

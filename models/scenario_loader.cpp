@@ -19,6 +19,7 @@
 #include "models/keys.hpp"
 #include "models/plan_warnings.hpp"
 #include "models/scenario.hpp"
+#include "models/territory_loader.hpp"
 #include "models/yaml_guard.hpp"
 
 namespace salesim {
@@ -596,9 +597,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
   Schema schema(p);
   static const std::vector<std::string> top = {
-      "salesim",      "name",     "description", "simulation", "goal",     "market", "pipeline",
-      "team",         "capacity", "prospecting", "burnout",    "people",   "skills", "org",
-      "compensation", "costs",    "hiring",      "training",   "programs", "plans"};
+      "salesim",  "name",  "description",  "simulation",  "goal",    "market",
+      "pipeline", "team",  "capacity",     "prospecting", "burnout", "people",
+      "skills",   "org",   "compensation", "costs",       "hiring",  "training",
+      "programs", "plans", "segments",     "territories"};  // the last two: docs/model.md 12.7
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
     if (std::find(top.begin(), top.end(), key) == top.end())
@@ -639,7 +641,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
                               "org", "compensation", "costs"})
-    if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
+    if (root[section].IsDefined())
+      read_map(c, root[section], section, section, schema,
+               std::string(section) == "compensation" ? std::set<std::string>{"accelerators"}
+                                                      : std::set<std::string>{});
   if (pipe.IsDefined()) {
     read_map(c, pipe, "pipeline", "pipeline", schema, {"stages", "funnel"});
     if (stages.IsDefined() && stages.IsSequence())
@@ -660,7 +665,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
   // Team, with its map of skill distributions.
   if (root["team"].IsDefined()) {
-    read_map(c, root["team"], "team", "team", schema, {"skills"});
+    read_map(c, root["team"], "team", "team", schema, {"skills", "quota"});
     const YAML::Node sk = root["team"].IsMap() ? root["team"]["skills"] : YAML::Node();
     if (sk.IsDefined() && !sk.IsNull()) {
       if (!sk.IsMap())
@@ -718,6 +723,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   read_hiring(c, root["hiring"], "hiring", horizon, p.hiring);
   read_training(c, root["training"], "training", horizon, n_skills, p.training);
   read_programs(c, root["programs"], "programs", horizon, p.programs);
+  // Segments, territories, quotas and accelerators (docs/model.md 12.7-12.8).
+  const ReportProblem report = [&](const YAML::Node& at, const std::string& path,
+                                   const std::string& msg) { c.err(at, path, msg); };
+  read_territory_keys(root, p, report);
   const std::vector<CrossProblem> base_cross = cross_problems(p);
   for (const CrossProblem& x : base_cross) c.err(locate(root, x.path), x.path, x.msg);
 
@@ -793,6 +802,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       read_training(c, f.node("training"), d + ".training", horizon, n_skills,
                     plan.params.training);
       read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
+      read_plan_territories(f.node("territories"), d + ".territories", plan.params, report);
       f.finish();
       // A plan's own cross-key problems only: the baseline's are reported once, above.
       for (const CrossProblem& x : cross_problems(plan.params)) {

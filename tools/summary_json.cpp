@@ -3,6 +3,7 @@
 #include "models/cost_parts.hpp"
 #include "salesim/version.hpp"
 #include "sim/stats.hpp"
+#include "tools/territory_output.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -132,6 +133,7 @@ json plan_json(const PlanResult& r) {
       {"created_mean", r.created.mean}, {"won_mean", r.won.mean}, {"lost_mean", r.lost.mean}};
   add_detail(p, r.detail);
   p["conditional"] = conditional_json(r.conditional);
+  add_territory_json(p, r.territory);  // segments[] and quota (docs/model.md 12.7-12.8)
   return p;
 }
 
