@@ -35,7 +35,7 @@ void only_keys(const YAML::Node& n, const std::string& d, const std::vector<std:
 // Bounds as a reader writes them: 1000000000, not 1e+09.
 std::string bound(double x) {
   return x == std::floor(x) && std::abs(x) < 1e15 ? fmt::format("{}", std::int64_t(x))
-                                                   : fmt::format("{:g}", x);
+                                                  : fmt::format("{:g}", x);
 }
 
 // lo_open: the range excludes lo ("above 0").
