@@ -19,7 +19,6 @@ enum class Process : std::uint32_t {
   // 4 to 7 were the streams of deal sizes, prospecting, inbound and attrition before they joined
   // rep_week; their numbers are not reused.
   handover = 8,
-  // 9, 10, 11: other extensions.
   segments = 12,  // docs/model.md 12.7: reserved; segments draw nothing of their own (section 10)
 };
 

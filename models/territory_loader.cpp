@@ -139,15 +139,17 @@ bool read_lines(const YAML::Node& n, const std::string& display, const SegmentPa
     only_keys(item, d, {"segment", "reps"}, err);
     TerritoryLine line;
     const YAML::Node seg = item["segment"];
+    const bool named =
+        seg.IsDefined() && seg.IsScalar();  // IsScalar alone throws on an invalid node
     std::vector<std::string> names;
     for (const Segment& s : sp.segments) names.push_back(s.name);
-    const auto it =
-        seg.IsScalar() ? std::find(names.begin(), names.end(), seg.Scalar()) : names.end();
+    const auto it = named ? std::find(names.begin(), names.end(), seg.Scalar()) : names.end();
     if (it == names.end()) {
       err(seg.IsDefined() ? seg : item, d + ".segment",
-          seg.IsScalar() ? "no segment '" + seg.Scalar() + "' (did you mean '" +
-                               nearest(seg.Scalar(), names) + "'?)"
-                         : std::string("missing required key 'segment' (a segment's name)"));
+          named ? "no segment '" + seg.Scalar() + "' (did you mean '" +
+                      nearest(seg.Scalar(), names) + "'?)"
+          : seg.IsDefined() ? "expected a segment's name, found " + describe(seg)
+                            : std::string("missing required key 'segment' (a segment's name)"));
       ok = false;
     } else {
       line.segment = int(it - names.begin());
