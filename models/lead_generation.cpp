@@ -1,14 +1,16 @@
 #include "models/lead_generation.hpp"
 
 #include "models/rep_week.hpp"
+#include "models/segments.hpp"
 
 namespace salesim {
 
 void generate_leads(WeekContext& cx, int r, double P, double y, int n_active, sim::Stream& draws) {
   const double M = cx.st.M;
-  const double prospected_rate = M * P * y * (1 + cx.P.prospecting.icp_lift * cx.st.a);
-  const double inbound_rate =
+  double prospected_rate = M * P * y * (1 + cx.P.prospecting.icp_lift * cx.st.a);
+  double inbound_rate =
       M * cx.P.market.lead_quality * cx.P.market.inbound_leads_per_week / double(n_active);
+  if (cx.st.territory.segments) segment_lead_rates(cx, r, prospected_rate, inbound_rate);  // 12.7
   // Prospected plus inbound: one Poisson with the sum of the means (rep_week.hpp).
   const double rate = prospected_rate + inbound_rate;
   if (!(rate > 0)) return;

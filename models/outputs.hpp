@@ -6,6 +6,7 @@
 #include "models/cost_parts.hpp"
 #include "models/recurring_layout.hpp"
 #include "models/scenario.hpp"
+#include "models/territory_outputs.hpp"
 #include "sim/runner.hpp"
 
 namespace salesim::out {
@@ -46,6 +47,14 @@ inline std::size_t first_period(const Scenario& sc) {
   return first_checkpoint + sc.base.goal.checkpoints.size();
 }
 inline std::size_t period_count(const Scenario& sc) { return sc.base.goal.checkpoints.size() + 1; }
+// The recurring-revenue scalars (arr_out::Scalar), after the periods; none without it.
+inline std::size_t first_recurring(const Scenario& sc) {
+  return first_period(sc) + period_count(sc);
+}
+// Segments and quotas (docs/model.md 12.7-12.8) follow the recurring scalars; none without them.
+inline territory::Layout territory_layout(const Scenario& sc) {
+  return territory::Layout(sc, first_recurring(sc) + arr_out::scalar_count(sc));
+}
 
 enum Kept : std::size_t { cum_bookings, weekly_bookings, kept_count };
 
@@ -83,11 +92,6 @@ inline constexpr const char* summed_names[] = {"bookings",
                                                "hours_per_rep",
                                                "paths_with_reps_stepped"};
 
-// The recurring-revenue scalars (arr_out::Scalar), after the periods; none without it.
-inline std::size_t first_recurring(const Scenario& sc) {
-  return first_period(sc) + period_count(sc);
-}
-
 // What the goal and checkpoints count (goal.metric): the per-path final value the shortfall is
 // measured on, and the weekly series kept per path.
 inline std::size_t goal_scalar(const Scenario& sc) {
@@ -98,7 +102,7 @@ inline std::size_t goal_kept(const Scenario& sc) {
 }
 
 inline sim::OutputShape shape(const Scenario& sc) {
-  return {std::size_t(sc.horizon()), first_recurring(sc) + arr_out::scalar_count(sc),
+  return {std::size_t(sc.horizon()), territory_layout(sc).first + territory_layout(sc).count(),
           kept_count + arr_out::kept_count(sc), summed_count};
 }
 

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "models/territory_params.hpp"
+
 namespace salesim {
 
 struct Range01 {
@@ -172,6 +174,8 @@ struct Params {
   std::vector<Hire> hiring;
   std::vector<TrainingProgram> training;
   std::vector<Program> programs;
+  SegmentParams segments;  // docs/model.md 12.7: segments and territories (off when empty)
+  QuotaParams quota;       // 12.8: team.quota and compensation.accelerators (off when absent)
 };
 
 const char* to_string(ProgramKind k);

@@ -9,6 +9,7 @@
 #include "models/contracts.hpp"
 #include "models/cost_parts.hpp"
 #include "models/skills.hpp"
+#include "models/territory_state.hpp"
 #include "sim/runner.hpp"
 
 namespace salesim {
@@ -69,6 +70,7 @@ struct PathState {
   double cumulative = 0;
   bool uses_plan_params = false;
   ContractBook contracts;  // recurring revenue only (docs/model.md 12.5)
+  TerritoryState territory;  // docs/model.md 12.7-12.8; untouched without those extensions
 };
 
 // Per-thread scratch for the runner.

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "models/rep_week.hpp"
+#include "models/segments.hpp"
 
 namespace salesim {
 namespace {
@@ -181,7 +182,9 @@ void attrition(WeekContext& cx, int r, sim::Stream& draws) {
     receiver_index.rebuild(st, int(cx.model.base.team.managers));
     if (receiver_index.serves(st)) index = &receiver_index;
   }
-  const int receiver = index ? index->receiver(R.manager[r]) : receiver_by_scan(st, r);
+  const int receiver = st.territory.segments ? segment_receiver(st, r)  // within its segment (12.7)
+                       : index               ? index->receiver(R.manager[r])
+                                             : receiver_by_scan(st, r);
   sim::Stream s = cx.stream(Process::handover, r);
   for (int k = 0; k < R.K; ++k) {
     std::int64_t& n = R.n(r)[k];

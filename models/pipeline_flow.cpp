@@ -1,6 +1,8 @@
 #include "models/pipeline_flow.hpp"
 
+#include "models/quota.hpp"
 #include "models/rep_week.hpp"
+#include "models/segments.hpp"
 
 namespace salesim {
 
@@ -30,12 +32,17 @@ void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t*
   if (won == 0) return;
   tally.won += won;
   double booked = 0;
+  // With segments (docs/model.md 12.7) the same uniforms give the rep's segment's deal sizes.
+  const sim::Lognormal& deal = cx.st.territory.segments ? segment_deal(cx, r) : cx.D.deal;
   for (std::int64_t i = 0; i < won; ++i) {
-    const double size = cx.D.deal.draw(draws.uniform32_at(rep_week::deal(K, i)));
+    const double size = deal.draw(draws.uniform32_at(rep_week::deal(K, i)));
     booked += size;
     if (cx.model.recurring) cx.st.contracts.won_acv.push_back(size);  // a new contract's ACV
   }
   tally.bookings += booked;
+  TerritoryState& T = cx.st.territory;
+  if (T.segments) T.books[T.seg[r]].bookings += booked;
+  if (T.quota) credit_quota(cx, r, booked);
 }
 
 }  // namespace salesim

@@ -16,6 +16,9 @@ Derived::Derived(const Params& p)
     exits.emplace_back(s.exit_rate, kTabulatedCount);
     stale.emplace_back(s.stale_loss, kTabulatedCount);
   }
+  for (const Segment& g : p.segments.segments)
+    segment_deals.push_back(sim::Lognormal::from_mean_cv(g.deal_mean.value_or(p.pipeline.deal_mean),
+                                                         g.deal_cv.value_or(p.pipeline.deal_cv)));
 }
 
 PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p, const Params& base_params)

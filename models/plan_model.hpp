@@ -23,6 +23,7 @@ enum class Process : std::uint32_t {
   assumptions = 9,  // the path's draw of each uncertain assumption (models/assumptions.hpp)
   recurring = 10,  // contracts: renewal draws and the starting base's ACVs (recurring.hpp)
   calendar = 11,   // calendars (calendar.hpp)
+  segments = 12,  // docs/model.md 12.7: reserved; segments draw nothing of their own (section 10)
 };
 
 // Values computed once from a parameter set.
@@ -32,6 +33,7 @@ struct Derived {
   // Per stage: the binomials whose probability is a parameter (exits and stale losses),
   // tabulated for the counts a rep usually holds.
   std::vector<sim::BinomialTable> exits, stale;
+  std::vector<sim::Lognormal> segment_deals;  // per segment (12.7); empty without segments
   explicit Derived(const Params& p);
 };
 

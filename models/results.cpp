@@ -142,6 +142,11 @@ PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunO
       sc, p_met, per_path_means(r.run.paths, count, [&](std::size_t i, double* v) {
         conditional_values(sc, path_scalars(r.run, i), v);
       }));
+  if (out::territory_layout(sc).count() > 0)
+    r.territory = territory_figures(
+        sc, {[&](std::size_t i) { return sim::mean_se(r.column(i)); },
+             [&](std::size_t i) { return std::optional<std::vector<double>>(r.column(i)); },
+             r.run.paths});
   return r;
 }
 

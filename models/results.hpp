@@ -10,6 +10,7 @@
 #include "models/recurring_results.hpp"
 #include "models/results_detail.hpp"
 #include "models/scenario.hpp"
+#include "models/territory_results.hpp"
 #include "sim/runner.hpp"
 #include "sim/stats.hpp"
 
@@ -48,6 +49,7 @@ struct PlanResult {
   PlanDetail detail;  // cost breakdown, checkpoint periods, state at the horizon
   std::vector<ConditionalFigure> conditional;  // per checkpoint: met, then missed
   std::optional<RecurringResult> recurring;    // revenue.model: recurring only
+  TerritoryFigures territory;  // segments and quotas (docs/model.md 12.7-12.8); empty without
   // Figures from streaming accumulators (salesim run --streaming): `run` then holds the shape,
   // the path count and the summed series only, and there are no per-path columns.
   bool streamed = false;

@@ -80,6 +80,10 @@ PlanResult summarize_streamed(const Scenario& sc, const std::string& plan_name,
   for (std::size_t i = 0; i < L.conditional; ++i)
     values.push_back(so.scalars[L.conditional_value(p, i)].mean_se());
   r.conditional = conditional_figures(sc, p_met, values);
+  if (out::territory_layout(sc).count() > 0)  // docs/model.md 12.7-12.8; no per-path columns
+    r.territory = territory_figures(
+        sc, {[&](std::size_t i) { return m(i).mean_se(); },
+             [](std::size_t) { return std::optional<std::vector<double>>(); }, so.paths});
   return r;
 }
 

@@ -21,6 +21,7 @@
 #include "models/plan_warnings.hpp"
 #include "models/recurring.hpp"
 #include "models/scenario.hpp"
+#include "models/territory_loader.hpp"
 #include "models/yaml_guard.hpp"
 
 namespace salesim {
@@ -647,10 +648,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       "pipeline", "team",  "capacity",     "prospecting", "burnout", "people",
       "skills",   "org",   "compensation", "costs",       "hiring",  "training",
       "programs", "plans", "assumptions",  "revenue",     "customers", "calendar"};
+  static const std::vector<std::string> territory_top = {"segments", "territories"};  // 12.7
   for (const auto& kv : root) {
     const std::string key = kv.first.Scalar();
-    if (std::find(top.begin(), top.end(), key) == top.end())
-      unknown_key(c, kv.first, key, key, top);
+    if (std::find(top.begin(), top.end(), key) == top.end() &&
+        std::find(territory_top.begin(), territory_top.end(), key) == territory_top.end()) {
+      std::vector<std::string> all = top;
+      all.insert(all.end(), territory_top.begin(), territory_top.end());
+      unknown_key(c, kv.first, key, key, all);
+    }
   }
 
   // Format version (read first: it says how event weeks count) and name.
@@ -687,7 +693,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
                               "org", "compensation", "costs", "revenue", "customers"})
-    if (root[section].IsDefined()) read_map(c, root[section], section, section, schema);
+    if (root[section].IsDefined())
+      read_map(c, root[section], section, section, schema,
+               std::string(section) == "compensation" ? std::set<std::string>{"accelerators"}
+                                                      : std::set<std::string>{});
   if (root["calendar"].IsDefined()) read_calendar(c, root["calendar"], schema, sc);
   if (pipe.IsDefined()) {
     read_map(c, pipe, "pipeline", "pipeline", schema, {"stages", "funnel"});
@@ -709,7 +718,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
   // Team, with its map of skill distributions.
   if (root["team"].IsDefined()) {
-    read_map(c, root["team"], "team", "team", schema, {"skills"});
+    read_map(c, root["team"], "team", "team", schema, {"skills", "quota"});
     const YAML::Node sk = root["team"].IsMap() ? root["team"]["skills"] : YAML::Node();
     if (sk.IsDefined() && !sk.IsNull()) {
       if (!sk.IsMap())
@@ -767,6 +776,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   read_hiring(c, root["hiring"], "hiring", horizon, p.hiring);
   read_training(c, root["training"], "training", horizon, n_skills, p.training);
   read_programs(c, root["programs"], "programs", horizon, p.programs);
+  // Segments, territories, quotas and accelerators (docs/model.md 12.7-12.8).
+  const ReportProblem report = [&](const YAML::Node& at, const std::string& path,
+                                   const std::string& msg) { c.err(at, path, msg); };
+  read_territory_keys(root, p, report);
   const std::vector<CrossProblem> base_cross = cross_problems(p);
   for (const CrossProblem& x : base_cross) c.err(locate(root, x.path), x.path, x.msg);
 
@@ -842,6 +855,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       read_training(c, f.node("training"), d + ".training", horizon, n_skills,
                     plan.params.training);
       read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
+      read_plan_territories(f.node("territories"), d + ".territories", plan.params, report);
       f.finish();
       // A plan's own cross-key problems only: the baseline's are reported once, above.
       for (const CrossProblem& x : cross_problems(plan.params)) {

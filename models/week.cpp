@@ -17,6 +17,8 @@
 #include "models/pipeline_flow.hpp"
 #include "models/programs.hpp"
 #include "models/recurring.hpp"
+#include "models/quota.hpp"
+#include "models/segments.hpp"
 #include "models/skills.hpp"
 #include "models/training.hpp"
 
@@ -47,6 +49,11 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   init_demand(model, st);
   init_team(model, st);
   if (model.recurring) init_contracts(model, st.contracts, path);
+  // Extensions (docs/model.md 12.7-12.8), off without their keys.
+  st.territory.segments = p.segments.on();
+  st.territory.quota = p.quota.on(p.segments);
+  if (st.territory.segments) init_segments(model, st);
+  if (st.territory.quota) init_quota(st);
 }
 
 namespace {
@@ -60,9 +67,11 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   const double B = R.burnout[r];
   const double c = st.coaching[R.manager[r]];
 
-  const double rho = ramp(P, R.tenure[r]);  // 1
-  const double e = cx.effort;               // 2
-  HoursInput hours;                         // 3
+  const double rho = ramp(P, R.tenure[r]);                                  // 1
+  const bool segments = st.territory.segments, quota = st.territory.quota;  // 12.7-12.8
+  const double e = quota ? rep_effort(cx, r) : cx.effort;                   // 2
+  if (quota) accrue_quota(cx, r, rho);
+  HoursInput hours;  // 3
   hours.H = P.capacity.max_hours * e * (1 - P.burnout.capacity_loss * B);
   hours.F = P.capacity.admin_hours * (1 + P.capacity.control_overhead * (1 - st.a)) +
             R.training_hours[r] + c + st.extra_fixed_hours;
@@ -85,6 +94,7 @@ void step_rep(WeekContext& cx, int r, int n_active) {
         (s.conversion.floor + sigma[s.skill_index] * (s.conversion.top - s.conversion.floor)) *
         per_stage;
   }
+  if (segments) scale_conversions(cx, r, sc.p.data(), R.K);
   const auto& yield = P.prospecting.yield;
   const double y = yield.floor + sigma[0] * (yield.top - yield.floor);
 
@@ -102,14 +112,17 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   st.tally.hours_sum += W;
   ++st.tally.stepped;
 
-  sim::Stream draws = cx.stream(Process::rep_week, r);       // the rep's week (rep_week.hpp)
-  pipeline_flows(cx, r, sc.p.data(), worked, draws);         // 7
-  generate_leads(cx, r, prospecting, y, n_active, draws);    // 8
+  sim::Stream draws = cx.stream(Process::rep_week, r);  // the rep's week (rep_week.hpp)
+  if (segments) before_rep_flows(cx);
+  pipeline_flows(cx, r, sc.p.data(), worked, draws);       // 7
+  generate_leads(cx, r, prospecting, y, n_active, draws);  // 8
+  if (segments) take_accounts(cx, r);
   R.burnout[r] = next_burnout(P.burnout, B, load, disliked,  // 9
                               P.capacity.sustainable_hours, st.w);
   update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
   ++R.tenure[r];                                                                    // 11
   attrition(cx, r, draws);                                                          // 12
+  if (segments) settle_accounts(cx, r);
 }
 
 }  // namespace
@@ -146,6 +159,8 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
   start_programs(cx);
   enrol_training(cx);
   set_training_hours(cx);
+  if (st.territory.segments) segments_week_start(cx);  // 12.7: accounts, territories
+  if (st.territory.quota) quota_week_start(cx);        // 12.8
 
   allot_coaching(cx);  // 3.3
   // What that coaching does for skills (3.4.10) is the same for a whole team this week.
@@ -280,6 +295,8 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   S[out::burnt_out_share_final] = n > 0 ? burnt / n : nan;
   S[out::hours_per_rep_week] = hours_weeks > 0 ? hours_sum / hours_weeks : nan;
   if (model.recurring) write_contracts(model, st.contracts, S + out::first_recurring(sc));
+  const out::territory::Layout L = out::territory_layout(sc);  // 12.7-12.8
+  if (L.count() > 0) out::territory::write_path_figures(sc, st, L, S);
 }
 
 }  // namespace salesim

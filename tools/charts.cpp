@@ -753,9 +753,12 @@ std::string bar_chart_svg(const BarChart& c) {
 // ---- Histogram --------------------------------------------------------------------------
 
 std::string histogram_svg(const Histogram& c) {
-  std::vector<double> v;
-  for (double x : c.values)
-    if (std::isfinite(x)) v.push_back(x);
+  std::vector<double> v, wt;  // finite values and their weights
+  for (std::size_t i = 0; i < c.values.size(); ++i)
+    if (std::isfinite(c.values[i]))
+      v.push_back(c.values[i]), wt.push_back(c.weights.empty() ? 1.0 : c.weights[i]);
+  double total = 0;
+  for (double x : wt) total += x;
   double lo = kInf, hi = -kInf;
   for (double x : v) extend(lo, hi, x);
   if (c.x.min) lo = *c.x.min;
@@ -771,9 +774,10 @@ std::string histogram_svg(const Histogram& c) {
     start = *c.split - std::ceil((*c.split - lo) / w) * w;
   const int n = int(std::ceil((hi - start) / w - 1e-9));
   std::vector<double> share(std::max(n, 1), 0.0);
-  for (double x : v) {
-    int k = int(std::floor((x - start) / w));
-    share[std::clamp(k, 0, int(share.size()) - 1)] += 1.0 / v.size();
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    int k = int(std::floor((v[i] - start) / w));
+    share[std::clamp(k, 0, int(share.size()) - 1)] +=
+        c.weights.empty() ? 1.0 / v.size() : wt[i] / total;
   }
   double ylo = 0, yhi = *std::max_element(share.begin(), share.end());
   Axis ya{c.y_label, 0.0, std::nullopt, {}, Axis::Format::percent};

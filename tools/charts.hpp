@@ -130,6 +130,8 @@ struct Histogram {
   Axis x;  // the values' axis; y is the share of values per bin
   std::string y_label = "Share of paths";
   std::vector<double> values;  // NaN values are ignored
+  std::vector<double>
+      weights;  // per value (empty: 1 each), e.g. the counts of values binned before
   int bins = 30;
   int style = 0;                // bins at or above `split`
   std::optional<double> split;  // bins below it are neutral grey and hatched

@@ -20,6 +20,7 @@
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
 #include "tools/terminal.hpp"
+#include "tools/territory_output.hpp"
 #include "tools/xlsx_run.hpp"
 
 namespace salesim::tools {
@@ -108,6 +109,7 @@ int cmd_run(const RunArgs& a) {
   if (!a.quiet) {
     std::cout << format_table(sc, res);
     std::cout << format_arr(res);  // revenue.model: recurring only
+    std::cout << format_territory(res);  // segments and quotas, when the scenario has them
     if (a.explain) std::cout << format_explain(sc, res);
     if (a.detail) std::cout << format_detail(sc, res);
     if (a.explain_diff) std::cout << format_drivers(res);

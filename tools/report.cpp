@@ -357,6 +357,7 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   body += people_section(pg);
   body += money_section(pg);
   body += horizon_section(pg);
+  body += territory_section(pg);  // "" without segments or quotas
   body += assumptions_section(pg);
   body += method_section(pg);
   body += analysts_appendix(pg);

@@ -55,6 +55,8 @@ std::string horizon_section(Page& pg);
 std::string money_section(Page& pg);
 // report_robustness.cpp: with uncertain assumptions, what the answer depends on ("" without).
 std::string robustness_section(Page& pg);
+// report_territory.cpp: segments' coverage and quota attainment (docs/model.md 12.7-12.8).
+std::string territory_section(Page& pg);
 std::optional<Scenario> parse_scenario(const ReportData& d);
 std::string assumptions_section(Page& pg);
 std::string method_section(Page& pg);

@@ -4,6 +4,7 @@
 #include "salesim/version.hpp"
 #include "sim/stats.hpp"
 #include "tools/summary_arr.hpp"
+#include "tools/territory_output.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -134,6 +135,7 @@ json plan_json(const PlanResult& r) {
   add_detail(p, r.detail);
   p["conditional"] = conditional_json(r.conditional);
   if (r.recurring) p["arr"] = arr_json(*r.recurring);  // revenue.model: recurring only
+  add_territory_json(p, r.territory);  // segments[] and quota (docs/model.md 12.7-12.8)
   return p;
 }
 

@@ -1,0 +1,62 @@
+#include "models/quota.hpp"
+
+#include <algorithm>
+
+namespace salesim {
+namespace {
+
+double annual_quota(const Params& P, const TerritoryState& T, int r) {
+  if (T.segments)
+    if (const auto& q = P.segments.segments[T.seg[r]].quota_annual) return *q;
+  return P.quota.annual.value_or(0.0);
+}
+
+void grow(PathState& st) {
+  const std::size_t n = std::size_t(st.reps.count);
+  st.territory.booked.resize(n, 0.0);
+  st.territory.quota_to_date.resize(n, 0.0);
+}
+
+}  // namespace
+
+void init_quota(PathState& st) {
+  st.territory.booked.clear();
+  st.territory.quota_to_date.clear();
+  st.territory.accelerator_paid = 0;
+  grow(st);
+}
+
+void quota_week_start(WeekContext& cx) { grow(cx.st); }
+
+double rep_effort(const WeekContext& cx, int r) {
+  const auto& tiers = cx.P.quota.accelerators;
+  const double base = cx.model.commission_baseline;
+  const TerritoryState& T = cx.st.territory;
+  if (tiers.empty() || !(base > 0) || !(T.quota_to_date[r] > 0)) return cx.effort;
+  const double attainment = T.booked[r] / T.quota_to_date[r];
+  double rate = cx.P.compensation.commission_rate;
+  for (const AcceleratorTier& t : tiers)
+    if (attainment >= t.from) rate += t.rate;
+  return std::max(0.0, 1 + cx.P.compensation.effort_elasticity * (rate / base - 1));
+}
+
+void accrue_quota(WeekContext& cx, int r, double rho) {
+  cx.st.territory.quota_to_date[r] += annual_quota(cx.P, cx.st.territory, r) * rho / 52.0;
+}
+
+void credit_quota(WeekContext& cx, int r, double booked) {
+  TerritoryState& T = cx.st.territory;
+  const double before = T.booked[r], after = before + booked, q = T.quota_to_date[r];
+  T.booked[r] = after;
+  double paid = 0;
+  for (const AcceleratorTier& t : cx.P.quota.accelerators) {
+    const double line = t.from * q;  // bookings above this line earn the tier's rate
+    paid += t.rate * (std::max(after, line) - std::max(before, line));
+  }
+  if (paid > 0) {
+    T.accelerator_paid += paid;
+    cx.st.tally.charge(cost::commission, paid);
+  }
+}
+
+}  // namespace salesim

@@ -1,0 +1,270 @@
+#include "models/territory_loader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include "models/keys.hpp"
+#include "models/segments.hpp"
+
+namespace salesim {
+namespace {
+
+std::string describe(const YAML::Node& n) {
+  if (n.IsMap()) return "a map";
+  if (n.IsSequence()) return "a list";
+  if (n.IsNull()) return "null";
+  return "'" + n.Scalar() + "'";
+}
+
+// A map's keys against the allowed ones.
+void only_keys(const YAML::Node& n, const std::string& d, const std::vector<std::string>& allowed,
+               const ReportProblem& err) {
+  for (const auto& kv : n) {
+    const std::string key = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
+      err(kv.first, d + "." + key, "unknown key (did you mean '" + nearest(key, allowed) + "'?)");
+  }
+}
+
+// A number in [lo, hi] (friendly forms; `percent` for shares; `whole` for counts). False (and
+// a problem reported) when n is there but wrong; true with `out` untouched when n is absent.
+// Bounds as a reader writes them: 1000000000, not 1e+09.
+std::string bound(double x) {
+  return x == std::floor(x) && std::abs(x) < 1e15 ? fmt::format("{}", std::int64_t(x))
+                                                  : fmt::format("{:g}", x);
+}
+
+// lo_open: the range excludes lo ("above 0").
+template <class T>
+bool number(const YAML::Node& n, const std::string& path, double lo, double hi, bool percent,
+            T& out, const ReportProblem& err, bool lo_open = false) {
+  if (!n.IsDefined()) return true;
+  constexpr bool whole = std::is_integral_v<T>;
+  const std::string expect =
+      whole     ? fmt::format("a whole number from {} to {}", bound(lo), bound(hi))
+      : lo_open ? fmt::format("a number above {} and at most {}", bound(lo), bound(hi))
+                : fmt::format("a number from {} to {}{}", bound(lo), bound(hi),
+                              percent ? " (or a %)" : "");
+  if (!n.IsScalar()) return err(n, path, "expected " + expect + ", found " + describe(n)), false;
+  std::string why;
+  const auto v = parse_number(n.Scalar(), percent, why);
+  if (!v || !(*v >= lo && *v <= hi) || (lo_open && *v == lo) || (whole && *v != std::floor(*v)))
+    return err(n, path, "expected " + expect + ", found '" + n.Scalar() + "'"), false;
+  out = T(*v);
+  return true;
+}
+template <class T>
+bool number(const YAML::Node& n, const std::string& path, double lo, double hi, bool percent,
+            std::optional<T>& out, const ReportProblem& err, bool lo_open = false) {
+  if (!n.IsDefined()) return true;
+  T v{};
+  if (!number(n, path, lo, hi, percent, v, err, lo_open)) return false;
+  out = v;
+  return true;
+}
+
+bool is_name(const std::string& s) {
+  return !s.empty() && s.size() <= 64 && std::all_of(s.begin(), s.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
+  });
+}
+
+void read_segment(const YAML::Node& n, const std::string& d, Params& p, const ReportProblem& err) {
+  if (!n.IsMap()) return err(n, d, "expected a map {name, accounts, ...}, found " + describe(n));
+  only_keys(n, d,
+            {"name", "accounts", "fit", "deal_size", "conversion_multiplier", "inbound_share",
+             "cooling_weeks", "quota"},
+            err);
+  Segment s;
+  if (!n["name"].IsDefined() || !n["name"].IsScalar() || !is_name(n["name"].Scalar())) {
+    err(n["name"].IsDefined() ? n["name"] : n, d + ".name",
+        "expected a segment name (letters, digits, '-' or '_', up to 64)");
+  } else {
+    s.name = n["name"].Scalar();
+    for (const Segment& o : p.segments.segments)
+      if (o.name == s.name) err(n["name"], d + ".name", "duplicate segment name '" + s.name + "'");
+  }
+  if (!n["accounts"].IsDefined()) err(n, d, "missing required key 'accounts'");
+  number(n["accounts"], d + ".accounts", 1, 1e9, false, s.accounts, err);
+  number(n["fit"], d + ".fit", 0, 1, true, s.fit, err);
+  number(n["conversion_multiplier"], d + ".conversion_multiplier", 0, 10, false,
+         s.conversion_multiplier, err);
+  number(n["inbound_share"], d + ".inbound_share", 0, 1, true, s.inbound_share, err);
+  number(n["cooling_weeks"], d + ".cooling_weeks", 1, 1040, false, s.cooling_weeks, err);
+  if (const YAML::Node ds = n["deal_size"]; ds.IsDefined()) {
+    if (!ds.IsMap()) {
+      err(ds, d + ".deal_size", "expected a map {mean, cv}, found " + describe(ds));
+    } else {
+      only_keys(ds, d + ".deal_size", {"mean", "cv"}, err);
+      number(ds["mean"], d + ".deal_size.mean", 0, kMaxMoney, false, s.deal_mean, err, true);
+      number(ds["cv"], d + ".deal_size.cv", 0, 10, false, s.deal_cv, err);
+    }
+  }
+  if (const YAML::Node q = n["quota"]; q.IsDefined()) {
+    if (!q.IsMap()) {
+      err(q, d + ".quota", "expected a map {annual}, found " + describe(q));
+    } else {
+      only_keys(q, d + ".quota", {"annual"}, err);
+      if (!q["annual"].IsDefined()) err(q, d + ".quota", "missing required key 'annual'");
+      number(q["annual"], d + ".quota.annual", 0, kMaxMoney, false, s.quota_annual, err, true);
+    }
+  }
+  p.segments.segments.push_back(s);
+}
+
+// `territories` lines into out; false when there were problems.
+bool read_lines(const YAML::Node& n, const std::string& display, const SegmentParams& sp,
+                std::vector<TerritoryLine>& out, const ReportProblem& err) {
+  if (!n.IsSequence() || n.size() == 0)
+    return err(n, display, "expected a non-empty list of {segment, reps}, found " + describe(n)),
+           false;
+  if (!sp.on())
+    return err(n, display, "territories assign reps to segments: the file has no `segments`"),
+           false;
+  bool ok = true;
+  double total = 0;
+  std::set<int> seen;
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const YAML::Node item = n[i];
+    const std::string d = fmt::format("{}[{}]", display, i);
+    if (!item.IsMap()) {
+      err(item, d, "expected a map {segment, reps}, found " + describe(item));
+      ok = false;
+      continue;
+    }
+    only_keys(item, d, {"segment", "reps"}, err);
+    TerritoryLine line;
+    const YAML::Node seg = item["segment"];
+    const bool named =
+        seg.IsDefined() && seg.IsScalar();  // IsScalar alone throws on an invalid node
+    std::vector<std::string> names;
+    for (const Segment& s : sp.segments) names.push_back(s.name);
+    const auto it = named ? std::find(names.begin(), names.end(), seg.Scalar()) : names.end();
+    if (it == names.end()) {
+      err(seg.IsDefined() ? seg : item, d + ".segment",
+          named ? "no segment '" + seg.Scalar() + "' (did you mean '" +
+                      nearest(seg.Scalar(), names) + "'?)"
+          : seg.IsDefined() ? "expected a segment's name, found " + describe(seg)
+                            : std::string("missing required key 'segment' (a segment's name)"));
+      ok = false;
+    } else {
+      line.segment = int(it - names.begin());
+      if (!seen.insert(line.segment).second) {
+        err(seg, d + ".segment", "segment '" + *it + "' is listed twice");
+        ok = false;
+      }
+    }
+    if (!item["reps"].IsDefined()) {
+      err(item, d, "missing required key 'reps'");
+      ok = false;
+    }
+    ok &= number(item["reps"], d + ".reps", 0, 1e6, false, line.reps, err);
+    total += line.reps;
+    out.push_back(line);
+  }
+  if (ok && !(total > 0)) {
+    err(n, display, "at least one line needs reps above 0");
+    ok = false;
+  }
+  return ok;
+}
+
+}  // namespace
+
+void read_territory_keys(const YAML::Node& root, Params& p, const ReportProblem& err) {
+  const YAML::Node segs = root["segments"];
+  if (segs.IsDefined() && !segs.IsNull()) {
+    if (!segs.IsSequence() || segs.size() == 0)
+      err(segs, "segments", "expected a non-empty list of segments, found " + describe(segs));
+    else
+      for (std::size_t i = 0; i < segs.size(); ++i)
+        read_segment(segs[i], fmt::format("segments[{}]", i), p, err);
+  }
+  SegmentParams& sp = p.segments;
+  // Inbound shares: all or none, summing to 1.
+  std::size_t stated = 0;
+  double sum = 0;
+  for (const Segment& s : sp.segments)
+    stated += bool(s.inbound_share), sum += s.inbound_share.value_or(0);
+  if (stated > 0 && stated < sp.segments.size())
+    err(segs, "segments",
+        "inbound_share is stated for some segments only: state it for all or none");
+  else if (stated > 0 && std::abs(sum - 1) > 1e-6)
+    err(segs, "segments",
+        fmt::format("the segments' inbound_share must add up to 1, found {:g}", sum));
+
+  const YAML::Node terr = root["territories"];
+  if (terr.IsDefined() && !terr.IsNull()) {
+    std::vector<TerritoryLine> lines;
+    if (read_lines(terr, "territories", sp, lines, err)) sp.territories = lines;
+  }
+
+  // The starting pipeline must fit in each segment's accounts.
+  if (sp.on()) {
+    std::int64_t per_rep = 0;
+    for (const Stage& s : p.pipeline.stages) per_rep += s.initial_per_rep;
+    const std::vector<int> counts = segment_counts(sp.shares(), int(p.team.reps));
+    for (std::size_t s = 0; s < sp.segments.size(); ++s)
+      if (double(counts[s]) * double(per_rep) > double(sp.segments[s].accounts))
+        err(segs, fmt::format("segments[{}].accounts", s),
+            fmt::format("the starting pipeline of its {} reps ({} x {} opportunities) exceeds its "
+                        "{} accounts",
+                        counts[s], counts[s], per_rep, sp.segments[s].accounts));
+  }
+
+  // team.quota and compensation.accelerators.
+  const YAML::Node team = root["team"];
+  const YAML::Node q = team.IsMap() ? team["quota"] : YAML::Node();
+  if (q.IsDefined() && !q.IsNull()) {
+    if (!q.IsMap()) {
+      err(q, "team.quota", "expected a map {annual}, found " + describe(q));
+    } else {
+      only_keys(q, "team.quota", {"annual"}, err);
+      if (!q["annual"].IsDefined()) err(q, "team.quota", "missing required key 'annual'");
+      number(q["annual"], "team.quota.annual", 0, kMaxMoney, false, p.quota.annual, err, true);
+    }
+  }
+  const YAML::Node comp = root["compensation"];
+  const YAML::Node acc = comp.IsMap() ? comp["accelerators"] : YAML::Node();
+  if (acc.IsDefined() && !acc.IsNull()) {
+    if (!acc.IsSequence())
+      return err(acc, "compensation.accelerators",
+                 "expected a list of {from, rate}, found " + describe(acc));
+    for (std::size_t i = 0; i < acc.size(); ++i) {
+      const std::string d = fmt::format("compensation.accelerators[{}]", i);
+      const YAML::Node t = acc[i];
+      if (!t.IsMap()) {
+        err(t, d, "expected a map {from, rate}, found " + describe(t));
+        continue;
+      }
+      only_keys(t, d, {"from", "rate"}, err);
+      AcceleratorTier tier;
+      if (!t["rate"].IsDefined()) err(t, d, "missing required key 'rate'");
+      number(t["from"], d + ".from", 0, 10, true, tier.from, err);
+      number(t["rate"], d + ".rate", 0, 1, true, tier.rate, err);
+      if (!p.quota.accelerators.empty() && tier.from <= p.quota.accelerators.back().from)
+        err(t, d + ".from",
+            fmt::format("tiers must be in increasing order of `from` ({:g} follows {:g})",
+                        tier.from, p.quota.accelerators.back().from));
+      p.quota.accelerators.push_back(tier);
+    }
+    if (!p.quota.on(sp))
+      err(acc, "compensation.accelerators",
+          "accelerators are paid above quota: set team.quota (or a segment's quota)");
+  }
+}
+
+void read_plan_territories(const YAML::Node& n, const std::string& display, Params& plan,
+                           const ReportProblem& err) {
+  if (!n.IsDefined() || n.IsNull()) return;
+  std::vector<TerritoryLine> lines;
+  if (!read_lines(n, display, plan.segments, lines, err)) return;
+  plan.segments.territories = lines;
+  plan.segments.plan_territories = true;
+}
+
+}  // namespace salesim

@@ -1,0 +1,44 @@
+#include "models/territory_outputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace salesim::out::territory {
+
+void write_path_figures(const Scenario& sc, const PathState& st, const Layout& L, double* S) {
+  const TerritoryState& T = st.territory;
+  for (std::size_t s = 0; s < L.segments; ++s) {
+    const SegmentBooks& b = T.books[s];
+    S[L.segment(s, seg_bookings)] = b.bookings;
+    S[L.segment(s, seg_created)] = double(b.created);
+    S[L.segment(s, seg_won)] = double(b.won);
+    S[L.segment(s, seg_lost)] = double(b.lost);
+    S[L.segment(s, seg_fresh)] = double(b.fresh);
+    S[L.segment(s, seg_customers)] = double(b.customers);
+    S[L.segment(s, seg_cooling)] = double(b.cooling);
+    S[L.segment(s, seg_reps)] = 0;
+  }
+  if (L.segments > 0)
+    for (int r : st.active_list) S[L.segment(std::size_t(T.seg[r]), seg_reps)] += 1;
+  if (!L.quota) return;
+  for (std::size_t f = 0; f < q_first_bin + kBins + 1; ++f) S[L.quota_field(f)] = 0;
+  const int starting = int(sc.base.team.reps);
+  for (int r : st.active_list) {
+    if (!(T.quota_to_date[r] > 0)) continue;
+    const double a = T.booked[r] / T.quota_to_date[r];
+    const bool above = a >= 1.0, hired = r >= starting;
+    S[L.quota_field(q_reps)] += 1;
+    S[L.quota_field(q_at_or_above)] += above;
+    S[L.quota_field(q_attainment_sum)] += a;
+    if (hired) {
+      S[L.quota_field(q_new_reps)] += 1;
+      S[L.quota_field(q_new_at_or_above)] += above;
+      S[L.quota_field(q_new_attainment_sum)] += a;
+    }
+    const std::size_t bin = std::min(kBins, std::size_t(std::floor(a * (1.0 / kBinWidth))));
+    S[L.bin(bin)] += 1;
+  }
+  S[L.quota_field(q_accelerators)] = T.accelerator_paid;
+}
+
+}  // namespace salesim::out::territory

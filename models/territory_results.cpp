@@ -1,0 +1,96 @@
+#include "models/territory_results.hpp"
+
+#include <cmath>
+
+#include "models/outputs.hpp"
+
+namespace salesim {
+namespace {
+
+using namespace out::territory;
+
+// Sum over paths of a per-path count, from its mean.
+double total(const ScalarSource& src, std::size_t i) {
+  return src.mean(i).mean * double(src.paths);
+}
+
+AttainmentGroup group(double reps, double at_or_above, double attainment, double paths) {
+  AttainmentGroup g;
+  g.reps = paths > 0 ? reps / paths : 0;
+  if (reps > 0) g.share_at_or_above = at_or_above / reps, g.mean = attainment / reps;
+  return g;
+}
+
+// The q-quantile of the pooled histogram, linear within a bin; null in the open top bin.
+std::optional<double> quantile(const std::vector<double>& counts, double q) {
+  double all = 0;
+  for (double c : counts) all += c;
+  if (!(all > 0)) return std::nullopt;
+  double before = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    const double after = before + counts[i] / all;
+    if (counts[i] > 0 && after >= q) {
+      if (i == kBins) return std::nullopt;
+      return (double(i) + (q - before) / (after - before)) * kBinWidth;
+    }
+    before = after;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+TerritoryFigures territory_figures(const Scenario& sc, const ScalarSource& src) {
+  TerritoryFigures f;
+  const Layout L = out::territory_layout(sc);
+  const double paths = double(src.paths);
+  for (std::size_t s = 0; s < L.segments; ++s) {
+    SegmentFigure g;
+    g.name = sc.base.segments.segments[s].name;
+    g.accounts = sc.base.segments.segments[s].accounts;
+    g.bookings = src.mean(L.segment(s, seg_bookings));
+    g.created = src.mean(L.segment(s, seg_created));
+    g.won = src.mean(L.segment(s, seg_won));
+    g.lost = src.mean(L.segment(s, seg_lost));
+    g.fresh = src.mean(L.segment(s, seg_fresh));
+    g.customers = src.mean(L.segment(s, seg_customers));
+    g.cooling = src.mean(L.segment(s, seg_cooling));
+    g.reps = src.mean(L.segment(s, seg_reps));
+    const double resolved = g.won.mean + g.lost.mean;
+    if (resolved > 0) g.win_rate = g.won.mean / resolved;
+    g.coverage_left = g.fresh.mean / double(g.accounts);
+    f.segments.push_back(g);
+  }
+  if (!L.quota) return f;
+  QuotaFigure q;
+  const double reps = total(src, L.quota_field(q_reps)),
+               above = total(src, L.quota_field(q_at_or_above)),
+               sum = total(src, L.quota_field(q_attainment_sum)),
+               new_reps = total(src, L.quota_field(q_new_reps)),
+               new_above = total(src, L.quota_field(q_new_at_or_above)),
+               new_sum = total(src, L.quota_field(q_new_attainment_sum));
+  q.all = group(reps, above, sum, paths);
+  q.new_hires = group(new_reps, new_above, new_sum, paths);
+  q.tenured = group(reps - new_reps, above - new_above, sum - new_sum, paths);
+  // The share is a ratio of two per-path sums: its standard error by the delta method, with
+  // the paths as independent clusters of reps.
+  const auto n = src.column(L.quota_field(q_reps)), a = src.column(L.quota_field(q_at_or_above));
+  if (n && a && q.all.share_at_or_above && paths > 1) {
+    const double r = *q.all.share_at_or_above, nbar = reps / paths;
+    double ss = 0;
+    for (std::size_t i = 0; i < n->size(); ++i) {
+      const double d = (*a)[i] - r * (*n)[i];
+      ss += d * d;
+    }
+    q.share_se = std::sqrt(ss / (paths - 1) / paths) / nbar;
+  }
+  std::vector<double> counts(kBins + 1);
+  for (std::size_t i = 0; i <= kBins; ++i) counts[i] = total(src, L.bin(i));
+  q.p10 = quantile(counts, 0.1), q.p50 = quantile(counts, 0.5), q.p90 = quantile(counts, 0.9);
+  for (double c : counts) q.histogram.push_back(reps > 0 ? c / reps : 0.0);
+  q.accelerators = src.mean(L.quota_field(q_accelerators));
+  f.quota = q;
+  return f;
+}
+
+}  // namespace salesim
