@@ -11,6 +11,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -295,15 +296,18 @@ TEST_F(HardeningCli, LargeTeamHandOverGivesTheBitsOfThePlainScan) {
       test::shell(salesim("run " + file + " --paths 6 --seed 11 --quiet --json " + json), &out), 0)
       << out;
   const auto j = nlohmann::json::parse(test::read_file(json));
-  // Printed with 17 significant digits by the scan's build; exact equality is the point.
+  // Printed with 17 significant digits by the scan's build; exact equality is the point. (The
+  // second plan's bookings were re-pinned when the normal quantile became AS 241: its deal sizes
+  // moved in the last bit; every count, hence the hand-over, stayed the same.)
   const double expected[][4] = {
       // final_bookings.mean, pipeline.lost_mean, people.leavers_mean, cost.mean
       {215833278.39095497, 85864.33333333333, 1026.0, 73140700.73281486},
-      {221285204.7468746, 118770.66666666667, 1030.5, 73739691.37974997},
+      {221285204.74687457, 118770.66666666667, 1030.5, 73739691.37974997},
   };
   for (int p = 0; p < 2; ++p) {
     const auto& plan = j["plans"][p];
-    EXPECT_EQ(plan["final_bookings"]["mean"].get<double>(), expected[p][0]) << p;
+    EXPECT_EQ(plan["final_bookings"]["mean"].get<double>(), expected[p][0])
+        << p << std::setprecision(17) << " " << plan["final_bookings"]["mean"].get<double>();
     EXPECT_EQ(plan["pipeline"]["lost_mean"].get<double>(), expected[p][1]) << p;
     EXPECT_EQ(plan["people"]["leavers_mean"].get<double>(), expected[p][2]) << p;
     EXPECT_EQ(plan["cost"]["mean"].get<double>(), expected[p][3]) << p;
@@ -329,11 +333,12 @@ TEST_F(HardeningCli, LargeTeamHandOverGivesTheBitsOfThePlainScan) {
   const auto k = nlohmann::json::parse(test::read_file(json));
   const double expected_small[][4] = {
       {1803246.3047860393, 1796.74, 25.72, 2404471.2428444205},
-      {2356098.8448109725, 3237.8, 45.36, 3334080.2152771857},
+      {2356098.844810972, 3237.8, 45.36, 3334080.2152771857},
   };
   for (int p = 0; p < 2; ++p) {
     const auto& plan = k["plans"][p];
-    EXPECT_EQ(plan["final_bookings"]["mean"].get<double>(), expected_small[p][0]) << p;
+    EXPECT_EQ(plan["final_bookings"]["mean"].get<double>(), expected_small[p][0])
+        << p << std::setprecision(17) << " " << plan["final_bookings"]["mean"].get<double>();
     EXPECT_EQ(plan["pipeline"]["lost_mean"].get<double>(), expected_small[p][1]) << p;
     EXPECT_EQ(plan["people"]["leavers_mean"].get<double>(), expected_small[p][2]) << p;
     EXPECT_EQ(plan["cost"]["mean"].get<double>(), expected_small[p][3]) << p;
