@@ -69,7 +69,7 @@ struct PathState {
   WeekTally tally;
   double cumulative = 0;
   bool uses_plan_params = false;
-  ContractBook contracts;  // recurring revenue only (docs/model.md 12.5)
+  ContractBook contracts;    // recurring revenue only (docs/model.md 12.5)
   TerritoryState territory;  // docs/model.md 12.7-12.8; untouched without those extensions
 };
 

@@ -21,9 +21,9 @@ enum class Process : std::uint32_t {
   // rep_week; their numbers are not reused.
   handover = 8,
   assumptions = 9,  // the path's draw of each uncertain assumption (models/assumptions.hpp)
-  recurring = 10,  // contracts: renewal draws and the starting base's ACVs (recurring.hpp)
-  calendar = 11,   // calendars (calendar.hpp)
-  segments = 12,  // docs/model.md 12.7: reserved; segments draw nothing of their own (section 10)
+  recurring = 10,   // contracts: renewal draws and the starting base's ACVs (recurring.hpp)
+  calendar = 11,    // calendars (calendar.hpp)
+  segments = 12,    // docs/model.md 12.7: reserved; segments draw nothing of their own (section 10)
 };
 
 // Values computed once from a parameter set.

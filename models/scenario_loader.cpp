@@ -644,9 +644,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 
   Schema schema(p);
   static const std::vector<std::string> top = {
-      "salesim",  "name",  "description",  "simulation",  "goal",    "market",
-      "pipeline", "team",  "capacity",     "prospecting", "burnout", "people",
-      "skills",   "org",   "compensation", "costs",       "hiring",  "training",
+      "salesim",  "name",  "description",  "simulation",  "goal",      "market",
+      "pipeline", "team",  "capacity",     "prospecting", "burnout",   "people",
+      "skills",   "org",   "compensation", "costs",       "hiring",    "training",
       "programs", "plans", "assumptions",  "revenue",     "customers", "calendar"};
   static const std::vector<std::string> territory_top = {"segments", "territories"};  // 12.7
   for (const auto& kv : root) {

@@ -108,7 +108,7 @@ int cmd_run(const RunArgs& a) {
   if (a.target_se) summary["precision"] = precision_json(precision);
   if (!a.quiet) {
     std::cout << format_table(sc, res);
-    std::cout << format_arr(res);  // revenue.model: recurring only
+    std::cout << format_arr(res);        // revenue.model: recurring only
     std::cout << format_territory(res);  // segments and quotas, when the scenario has them
     if (a.explain) std::cout << format_explain(sc, res);
     if (a.detail) std::cout << format_detail(sc, res);

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sim/stats.hpp"
+#include "tools/summary_json.hpp"
 #include "tools/terminal.hpp"
 
 namespace salesim::tools {
@@ -14,18 +15,6 @@ using nlohmann::json;
 
 json num(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json num(const std::optional<double>& v) { return v ? num(*v) : json(nullptr); }
-json mean_se(const sim::MeanSe& m) {
-  return m.n ? json{{"mean", num(m.mean)}, {"se", num(m.se)}}
-             : json{{"mean", nullptr}, {"se", nullptr}};
-}
-// Mean, standard error and P10/P50/P90 (sim::kPercentiles indices 1, 3, 5).
-json figure(const Figure& f) {
-  json j = mean_se(f.est);
-  j["p10"] = num(f.q[1]);
-  j["p50"] = num(f.q[3]);
-  j["p90"] = num(f.q[5]);
-  return j;
-}
 // Per week: mean and every quantile of sim::kPercentiles.
 json weekly(const std::vector<double>& mean,
             const std::vector<std::vector<std::optional<double>>>& q) {
@@ -46,11 +35,12 @@ std::string pct(const sim::MeanSe& m) {
 
 json arr_json(const RecurringResult& a) {
   json j;
-  j["start"] = figure(a.arr_start);
-  j["final"] = figure(a.arr_final);
-  j["mrr_final"] = figure(a.mrr_final);
-  j["retention"] = {
-      {"from_week", a.retention_from_week}, {"nrr", figure(a.nrr)}, {"grr", figure(a.grr)}};
+  j["start"] = figure_json(a.arr_start);
+  j["final"] = figure_json(a.arr_final);
+  j["mrr_final"] = figure_json(a.mrr_final);
+  j["retention"] = {{"from_week", a.retention_from_week},
+                    {"nrr", figure_json(a.nrr)},
+                    {"grr", figure_json(a.grr)}};
   j["weekly"] = weekly(a.arr_mean, a.arr_q);
   j["mrr_weekly"] = weekly(a.mrr_mean, a.mrr_q);
   j["bridge"] = json::array();
@@ -58,9 +48,9 @@ json arr_json(const RecurringResult& a) {
     j["bridge"].push_back({{"from_week", q.from_week},
                            {"to_week", q.to_week},
                            {"opening", num(q.opening)},
-                           {"new", mean_se(q.added)},
-                           {"expansion", mean_se(q.expansion)},
-                           {"churn", mean_se(q.churn)},
+                           {"new", mean_se_json(q.added)},
+                           {"expansion", mean_se_json(q.expansion)},
+                           {"churn", mean_se_json(q.churn)},
                            {"closing", num(q.closing)}});
   return j;
 }

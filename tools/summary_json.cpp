@@ -162,6 +162,9 @@ json comparison_json(const Comparison& c, const PlanResult& plan) {
 
 }  // namespace
 
+nlohmann::json mean_se_json(const sim::MeanSe& m) { return mean_se(m); }
+nlohmann::json figure_json(const Figure& f) { return figure(f); }
+
 json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t seed) {
   json j;
   j["scenario"] = sc.name;
