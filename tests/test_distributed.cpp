@@ -91,7 +91,9 @@ TEST(Distributed, SketchSavedAndLoadedGivesTheSameQuantiles) {
   const auto a = s.quantiles(probs), b = back.quantiles(probs);
   for (std::size_t i = 0; i < probs.size(); ++i) {
     ASSERT_EQ(a[i].has_value(), b[i].has_value());
-    if (a[i]) EXPECT_TRUE(same_bits(*a[i], *b[i])) << probs[i];
+    if (a[i]) {
+      EXPECT_TRUE(same_bits(*a[i], *b[i])) << probs[i];
+    }
   }
 }
 
