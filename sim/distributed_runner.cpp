@@ -111,13 +111,8 @@ StreamOutput stream_paths_split(const OutputShape& shape, const StreamSpec& spec
   if (parts.empty()) return out;  // another rank holds the result
 
   // Set up as stream_paths sets up its output, then fold every chunk in path order.
-  out.paths = options.paths;
-  out.scalars.assign(S, {});
-  out.kept.assign(KW, {});
-  out.sums.assign(SW, 0.0);
-  const QuantileSketch empty(spec.relative_error);
-  out.scalar_sketches.assign(spec.sketched_scalars.size(), empty);
-  if (spec.sketch_kept) out.kept_sketches.assign(KW, empty);
+  out = empty_stream_output(shape, spec, options);
+  out.working_bytes = working_bytes;
   for (int r = 0; r < dist::size(); ++r) {
     {
       ByteReader in(parts[std::size_t(r)]);

@@ -35,22 +35,29 @@ struct ThreadState {
 };
 }  // namespace
 
+StreamOutput empty_stream_output(const OutputShape& shape, const StreamSpec& spec,
+                                 const RunOptions& options) {
+  const std::size_t KW = shape.kept_series * shape.weeks;
+  StreamOutput out;
+  out.shape = shape;
+  out.spec = spec;
+  out.paths = options.paths;
+  out.first_path = options.first_path;
+  out.scalars.assign(shape.scalars, {});
+  out.kept.assign(KW, {});
+  out.sums.assign(shape.summed_series * shape.weeks, 0.0);
+  const QuantileSketch empty(spec.relative_error);
+  out.scalar_sketches.assign(spec.sketched_scalars.size(), empty);
+  if (spec.sketch_kept) out.kept_sketches.assign(KW, empty);
+  return out;
+}
+
 StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
                           const RunOptions& options, const PathFunction& fn,
                           const ScratchFactory& make_scratch) {
   const std::size_t n = options.paths, W = shape.weeks;
   const std::size_t S = shape.scalars, KW = shape.kept_series * W, SW = shape.summed_series * W;
-  StreamOutput out;
-  out.shape = shape;
-  out.spec = spec;
-  out.paths = n;
-  out.first_path = options.first_path;
-  out.scalars.assign(S, {});
-  out.kept.assign(KW, {});
-  out.sums.assign(SW, 0.0);
-  const QuantileSketch empty(spec.relative_error);
-  out.scalar_sketches.assign(spec.sketched_scalars.size(), empty);
-  if (spec.sketch_kept) out.kept_sketches.assign(KW, empty);
+  StreamOutput out = empty_stream_output(shape, spec, options);
 
   // Chunks run in blocks; a block's per-chunk partials are folded in chunk order before the
   // next block starts. The block size changes only memory and barrier count, never the bits.

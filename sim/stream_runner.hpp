@@ -53,6 +53,11 @@ struct StreamOutput {
   }
 };
 
+// An output with no path folded in yet: zero moments and sums, empty sketches, shaped for
+// `shape`, `spec` and options.paths. stream_paths and the MPI gather fold chunks into it.
+StreamOutput empty_stream_output(const OutputShape& shape, const StreamSpec& spec,
+                                 const RunOptions& options);
+
 // Folds one chunk's partials into `out`: the one step that stream_paths repeats in chunk order.
 void fold_chunk(StreamOutput& out, const Moments* moments, const double* sums);
 
