@@ -5,7 +5,8 @@
 
 namespace salesim {
 
-void generate_leads(WeekContext& cx, int r, double P, double y, int n_active, sim::Stream& draws) {
+void generate_leads(WeekContext& cx, int r, double P, double y, int n_active,
+                    rep_week::Draws& draws) {
   const double M = cx.st.M;
   double prospected_rate = M * P * y * (1 + cx.P.prospecting.icp_lift * cx.st.a);
   double inbound_rate =

@@ -161,7 +161,7 @@ void join_hires(WeekContext& cx) {
   }
 }
 
-void attrition(WeekContext& cx, int r, sim::Stream& draws) {
+void attrition(WeekContext& cx, int r, rep_week::Draws& draws) {
   PathState& st = cx.st;
   Reps& R = st.reps;
   ReceiverIndex* index = receiver_index.serves(st) ? &receiver_index : nullptr;

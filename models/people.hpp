@@ -1,6 +1,7 @@
 #pragma once
 // People: the starting team, hires (MODEL.md 3.2), attrition with hand-over and backfill
 // (3.4.12).
+#include "models/rep_week.hpp"
 #include "models/week_context.hpp"
 
 namespace salesim {
@@ -11,6 +12,6 @@ void init_team(const PlanModel& model, PathState& st);
 void join_hires(WeekContext& cx);
 // 3.4.12 for rep r: the quit draw (from the rep's week of draws, models/rep_week.hpp) and, if
 // it leaves, hand-over and backfill.
-void attrition(WeekContext& cx, int r, sim::Stream& draws);
+void attrition(WeekContext& cx, int r, rep_week::Draws& draws);
 
 }  // namespace salesim

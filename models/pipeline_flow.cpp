@@ -7,7 +7,7 @@
 namespace salesim {
 
 void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t* worked,
-                    sim::Stream& draws) {
+                    rep_week::Draws& draws) {
   Reps& R = cx.st.reps;
   const int K = R.K;
   std::int64_t* n = R.n(r);

@@ -57,9 +57,12 @@ struct PlanModel {
   const Derived& derived(bool plan_in_force) const {
     return plan_in_force ? plan_derived : base_derived;
   }
+  sim::Address address(std::uint64_t path, Process p, int entity, int week) const {
+    return sim::Address{scenario.base.simulation.seed, path, std::uint32_t(p),
+                        std::uint32_t(entity), std::uint32_t(week)};
+  }
   sim::Stream stream(std::uint64_t path, Process p, int entity, int week) const {
-    return sim::Stream(sim::Address{scenario.base.simulation.seed, path, std::uint32_t(p),
-                                    std::uint32_t(entity), std::uint32_t(week)});
+    return sim::Stream(address(path, p, entity, week));
   }
 };
 

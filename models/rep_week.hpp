@@ -5,7 +5,13 @@
 // per process. Each draw's slot is fixed by what it is, never by which draws came before, so
 // plans share every draw (common random numbers) and a draw skipped for a zero count moves no
 // other draw.
+#include "sim/random.hpp"
+
 namespace salesim::rep_week {
+
+// A rep's week of draws: its first two blocks (sixteen 32-bit slots: every draw of a 4-stage
+// funnel and two deal sizes) are computed at once.
+using Draws = sim::EagerStream32<2>;
 
 inline int exits(int k) { return 3 * k; }         // E of stage k
 inline int advances(int k) { return 3 * k + 1; }  // V of stage k

@@ -112,7 +112,7 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   st.tally.hours_sum += W;
   ++st.tally.stepped;
 
-  sim::Stream draws = cx.stream(Process::rep_week, r);  // the rep's week (rep_week.hpp)
+  rep_week::Draws draws(cx.model.address(st.path, Process::rep_week, r, cx.t));  // rep_week.hpp
   if (segments) before_rep_flows(cx);
   pipeline_flows(cx, r, sc.p.data(), worked, draws);       // 7
   generate_leads(cx, r, prospecting, y, n_active, draws);  // 8
