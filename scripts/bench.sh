@@ -13,3 +13,5 @@ echo "== micro-benchmarks (1 thread; items/s = draws/s, or rep-weeks/s for the e
 build/bench/salesim_microbench --benchmark_min_time="$MIN_TIME"
 echo "== whole run: scenarios/nexacorp.yaml, first plan, 52 weeks"
 build/tools/salesim bench scenarios/nexacorp.yaml --paths "$PATHS" --repeats "$REPEATS"
+echo "== whole process: every plan of scenarios/nexacorp.yaml (the issue-15 target)"
+if [ "${1:-}" = "--quick" ]; then bench/whole_run.sh build/tools/salesim 256; else bench/whole_run.sh; fi

@@ -129,7 +129,8 @@ json plan_json(const PlanResult& r) {
                  {"leavers_se", r.leavers.se},
                  {"hires_mean", r.hires.mean},
                  {"headcount_final_mean", r.headcount_final.mean},
-                 {"hours_per_rep_week_mean", num(r.hours_per_rep_week.mean)}};
+                 {"hours_per_rep_week_mean", num(r.hours_per_rep_week.mean)},
+                 {"rep_weeks", r.rep_weeks}};  // reps stepped, summed over weeks and paths
   p["pipeline"] = {
       {"created_mean", r.created.mean}, {"won_mean", r.won.mean}, {"lost_mean", r.lost.mean}};
   add_detail(p, r.detail);
@@ -182,6 +183,11 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   j["horizon_weeks"] = sc.horizon();
   j["goal"] = {{"revenue", num(sc.base.goal.revenue)}, {"by_week", sc.goal_week()}};
   j["elapsed_seconds"] = res.elapsed_seconds;
+  // The engine's throughput (docs/performance.md): every plan's rep-weeks per elapsed second.
+  double rep_weeks = 0;
+  for (const PlanResult& r : res.plans) rep_weeks += r.rep_weeks;
+  j["rep_weeks_per_second"] = res.elapsed_seconds > 0 ? json(rep_weeks / res.elapsed_seconds)
+                                                      : json(nullptr);
   j["plans"] = json::array();
   for (std::size_t i = 0; i < res.plans.size(); ++i) {
     json p = plan_json(res.plans[i]);
