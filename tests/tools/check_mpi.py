@@ -19,7 +19,7 @@ SALESIM, MPIRUN, SRC, WORK, NP, CASE = sys.argv[1:7]
 NP = int(NP)
 SCENARIO = os.path.join(SRC, "scenarios", "nexacorp.yaml")
 # Fields that say how the work ran, not what it found.
-RUN_FIELDS = {"elapsed_seconds", "threads", "ranks"}
+RUN_FIELDS = {"elapsed_seconds", "rep_weeks_per_second", "threads", "ranks"}
 SKIP_ATTRS = {"created", "checksum", "threads", "ranks"}
 
 env = dict(os.environ)
