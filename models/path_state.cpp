@@ -24,9 +24,4 @@ int Reps::add() {
   return r;
 }
 
-std::int64_t Reps::open_total(int r) const {
-  const auto* p = &open[std::size_t(r) * K];
-  return std::accumulate(p, p + K, std::int64_t(0));
-}
-
 }  // namespace salesim

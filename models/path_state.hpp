@@ -31,7 +31,12 @@ struct Reps {
   double* g(int r) { return &gain[std::size_t(r) * J]; }
   double* prefs(int r) { return &pref[std::size_t(r) * A]; }
   std::int64_t* n(int r) { return &open[std::size_t(r) * K]; }
-  std::int64_t open_total(int r) const;
+  std::int64_t open_total(int r) const {
+    const std::int64_t* p = &open[std::size_t(r) * K];
+    std::int64_t total = 0;
+    for (int k = 0; k < K; ++k) total += p[k];
+    return total;
+  }
 };
 
 // A participant of a training program and the skills it trains (bit j set: skill j).

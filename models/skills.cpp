@@ -14,20 +14,6 @@ SkillStep skill_step(const SkillParams& p, double coaching_hours, double coach_s
   return step;
 }
 
-void update_skills(const SkillParams& p, const SkillStep& step, double rho, double* s, double* g,
-                   int J) {
-  const double growth = step.coach_growth + p.experience_rate * rho;
-  for (int j = 0; j < J; ++j) {
-    g[j] *= step.decay;
-    const double delta = step.transfer * g[j];
-    g[j] -= delta;
-    s[j] += delta;
-    s[j] += growth * (1 - s[j] - g[j]);
-    s[j] = std::min(1.0, s[j]);
-    g[j] = std::min(g[j], 1 - s[j]);
-  }
-}
-
 void update_skills(const SkillParams& p, double coaching_hours, double rho, double coach_skill,
                    double* s, double* g, int J) {
   update_skills(p, skill_step(p, coaching_hours, coach_skill), rho, s, g, J);

@@ -1,6 +1,8 @@
 #pragma once
 // Skills (MODEL.md 3.4.10): training gains decay unless coaching reinforces them, coaching
 // transfers gains into durable skill, and coaching and experience grow durable skill.
+#include <algorithm>
+
 #include "models/params.hpp"
 
 namespace salesim {
@@ -13,9 +15,20 @@ struct SkillStep {
 };
 SkillStep skill_step(const SkillParams& p, double coaching_hours, double coach_skill);
 
-// Updates the J skills of one rep in place; rho: its ramp.
-void update_skills(const SkillParams& p, const SkillStep& step, double rho, double* s, double* g,
-                   int J);
+// Updates the J skills of one rep in place; rho: its ramp. Inline: it runs every rep-week.
+inline void update_skills(const SkillParams& p, const SkillStep& step, double rho, double* s,
+                          double* g, int J) {
+  const double growth = step.coach_growth + p.experience_rate * rho;
+  for (int j = 0; j < J; ++j) {
+    g[j] *= step.decay;
+    const double delta = step.transfer * g[j];
+    g[j] -= delta;
+    s[j] += delta;
+    s[j] += growth * (1 - s[j] - g[j]);
+    s[j] = std::min(1.0, s[j]);
+    g[j] = std::min(g[j], 1 - s[j]);
+  }
+}
 // The same for a single rep, from c (coaching_hours), rho and m (coach_skill).
 void update_skills(const SkillParams& p, double coaching_hours, double rho, double coach_skill,
                    double* s, double* g, int J);

@@ -4,17 +4,6 @@
 
 namespace salesim {
 
-double ramp(const Params& P, int tenure) {
-  if (P.people.ramp_weeks == 0) return 1.0;
-  return std::min(1.0, double(tenure + 1) / double(P.people.ramp_weeks));
-}
-
-void effective_skills(const Reps& R, int r, double rho, double* sigma) {
-  const double* s = &R.durable[std::size_t(r) * R.J];
-  const double* g = &R.gain[std::size_t(r) * R.J];
-  for (int j = 0; j < R.J; ++j) sigma[j] = rho * std::min(1.0, s[j] + g[j]);
-}
-
 namespace {
 
 // The skills a participant trains: every skill (generic) or its focus_skills largest gaps
