@@ -1,5 +1,6 @@
 // The `salesim` program end to end: outputs, the summary contract, exit codes, messages.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -224,7 +225,8 @@ namespace {
 // the same as a plain run with the final path count.
 TEST(Precision, StopsAtTheTargetWithTheBitsOfAPlainRun) {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "salesim-precision";
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-precision-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string a = (dir / "a.json").string(), b = (dir / "b.json").string();
   std::string out;

@@ -2,6 +2,7 @@
 // Helpers shared by the tests: scenarios from text, running plans, running the CLI.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -88,7 +89,8 @@ struct FolderTest : ::testing::Test {
   void SetUp() override {
     dir = std::filesystem::temp_directory_path() /
           ("salesim-" + prefix_ + "-" +
-           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+           std::to_string(::getpid()));  // two checkouts testing at once do not collide
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
   }
