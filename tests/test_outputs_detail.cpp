@@ -45,7 +45,7 @@ plans:
 )";
 
 double part(const sim::RunOutput& r, std::size_t path, cost::Part k) {
-  return r.scalar(path, out::first_cost_part + k);
+  return r.scalar(path, std::size_t(out::first_cost_part) + k);
 }
 
 TEST(CostBreakdown, PartsAddUpToTheCostOnEveryPath) {
@@ -190,10 +190,11 @@ void expect_figure_close(const Figure& a, const Figure& b, const std::string& wh
   ASSERT_EQ(a.q.size(), b.q.size()) << what;
   for (std::size_t i = 0; i < a.q.size(); ++i) {
     ASSERT_EQ(a.q[i].has_value(), b.q[i].has_value()) << what << " " << i;
-    if (a.q[i])
+    if (a.q[i]) {
       EXPECT_NEAR(*a.q[i], *b.q[i],
                   sim::QuantileSketch::kDefaultRelativeError * 1.05 * std::abs(*a.q[i]) + 1e-9)
           << what << " quantile " << i;
+    }
   }
 }
 

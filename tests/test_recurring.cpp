@@ -130,7 +130,7 @@ TEST(Recurring, RampBillsLinearlyAndFirstYearCommissionFollowsIt) {
                              "{commission_rate: 0.1, on: acv}"));
   const auto a = test::run(on_bookings, 0, 100), b = test::run(first_year, 0, 100),
              c = test::run(on_acv, 0, 100);
-  const std::size_t commission = out::first_cost_part + cost::commission;
+  const std::size_t commission = std::size_t(out::first_cost_part) + cost::commission;
   for (std::size_t i = 0; i < a.paths; ++i) {
     EXPECT_NEAR(b.scalar(i, commission), 0.75 * a.scalar(i, commission),
                 1e-9 * a.scalar(i, commission));

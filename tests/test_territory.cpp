@@ -174,8 +174,11 @@ TEST(Territory, AttainmentShareEqualsThePerRepComputation) {
       all.push_back(att);
       bins[std::min<std::size_t>(kBins, std::size_t(std::floor(att * (1.0 / kBinWidth))))] += 1;
       // A starting rep who stayed the whole year carries the whole annual quota.
-      if (r < 12) EXPECT_NEAR(q, 500000, 1e-6);
-      if (r >= 12) EXPECT_LT(q, 500000 * 33.0 / 52);  // joined in week 20, then ramped
+      if (r < 12) {
+        EXPECT_NEAR(q, 500000, 1e-6);
+      } else {
+        EXPECT_LT(q, 500000 * 33.0 / 52);  // joined in week 20, then ramped
+      }
     }
     EXPECT_EQ(run.scalar(p, L.quota_field(q_reps)), n) << "path " << p;
     EXPECT_EQ(run.scalar(p, L.quota_field(q_at_or_above)), a) << "path " << p;

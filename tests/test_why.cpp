@@ -110,7 +110,7 @@ TEST(Conditional, EqualsTheFiguresFromPerPathColumns) {
   const PlanResult& r = res.plans[0];
   const auto goal = r.column(out::goal_met), fb = r.column(out::final_bookings);
   const auto q2 = r.column(out::first_checkpoint + 1);
-  double missed = 0, goal_missed = 0, q2_missed = 0, shortfall = 0, anyway = 0;
+  double missed = 0, goal_missed = 0, shortfall = 0, anyway = 0;
   for (std::size_t i = 0; i < goal.size(); ++i) {
     if (q2[i] == 1) continue;
     ++missed;
@@ -169,9 +169,13 @@ TEST(Conditional, StreamedEqualsStored) {
     for (std::size_t i = 0; i < a.size(); ++i) {
       EXPECT_EQ(a[i].paths, b[i].paths);
       ASSERT_EQ(bool(a[i].p_goal), bool(b[i].p_goal));
-      if (a[i].p_goal) EXPECT_NEAR(a[i].p_goal->mean, b[i].p_goal->mean, 1e-12);
+      if (a[i].p_goal) {
+        EXPECT_NEAR(a[i].p_goal->mean, b[i].p_goal->mean, 1e-12);
+      }
       ASSERT_EQ(bool(a[i].shortfall), bool(b[i].shortfall));
-      if (a[i].shortfall) EXPECT_NEAR(a[i].shortfall->mean, b[i].shortfall->mean, 1e-6);
+      if (a[i].shortfall) {
+        EXPECT_NEAR(a[i].shortfall->mean, b[i].shortfall->mean, 1e-6);
+      }
     }
   }
   for (std::size_t c = 0; c < stored.comparisons.size(); ++c)
