@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "models/outputs.hpp"
+#include "models/rep_week.hpp"
 #include "models/simulate.hpp"
 #include "models/week.hpp"
 
@@ -62,6 +63,24 @@ void BM_WeekStep(benchmark::State& state) {
   state.counters["reps"] = double(rep_weeks) / double(state.iterations());
 }
 BENCHMARK(BM_WeekStep);
+
+// The random-number bound: only the draws of a rep-week (its two Philox blocks, every slot
+// turned into a uniform), for successive reps and weeks. Items/s is the rep-weeks per second an
+// engine that did nothing but draw its numbers would reach on one core (docs/performance.md).
+void BM_RepWeekDrawsOnly(benchmark::State& state) {
+  sim::Address a{20250101, 7, 0, 0, 0};
+  double sum = 0;
+  std::int64_t rep_weeks = 0;
+  for (auto _ : state) {
+    a.entity = std::uint32_t(rep_weeks % 40), a.week = std::uint32_t(rep_weeks / 40);
+    rep_week::Draws d(a);
+    for (int slot = 0; slot < rep_week::Draws::eager_slots; ++slot) sum += d.uniform32_at(slot);
+    ++rep_weeks;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.SetItemsProcessed(rep_weeks);
+}
+BENCHMARK(BM_RepWeekDrawsOnly);
 
 // Whole paths through the runner (1 thread): init, every week, the outputs.
 void run_scaled(benchmark::State& state, int reps, int weeks) {
