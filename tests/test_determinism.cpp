@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "sim/random.hpp"
 #include "test_support.hpp"
 
 namespace salesim {
@@ -46,6 +47,19 @@ TEST(Determinism, PathsDoNotDependOnTheirBatch) {
       EXPECT_EQ(std::memcmp(&part.scalars[i * whole.shape.scalars + k],
                             &whole.scalars[(100 + i) * whole.shape.scalars + k], sizeof(double)),
                 0);
+}
+
+// The rep-week's draws computed up front give the stream's values at every slot, inside the
+// eager blocks and beyond them (a long funnel, many won deals).
+TEST(Determinism, EagerRepWeekDrawsEqualTheStream) {
+  const sim::Address a{20250101, 12, 3, 17, 40};
+  sim::Stream s(a);
+  sim::EagerStream32<2> eager(a);
+  for (std::uint64_t slot = 0; slot < 60; ++slot)
+    EXPECT_EQ(eager.uniform32_at(slot), s.uniform32_at(slot)) << slot;
+  sim::Address b = a;
+  b.week = 41;  // another week, another stream
+  EXPECT_NE(sim::EagerStream32<2>(b).uniform32_at(0), s.uniform32_at(0));
 }
 
 TEST(Determinism, SeedChangesResults) {
