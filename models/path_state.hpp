@@ -82,7 +82,7 @@ struct PathState {
 struct PathScratch : sim::Scratch {
   PathState state;
   std::vector<double> sigma, p, tmp;  // per-rep work arrays (J, K, ...)
-  std::vector<std::int64_t> worked, advancing;
+  std::vector<std::int64_t> worked;
   std::vector<SkillStep> skill_steps;         // this week's, per manager's team
   std::vector<std::pair<double, int>> order;  // for bottom_half selection
 };

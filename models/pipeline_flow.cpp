@@ -11,9 +11,11 @@ void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t*
   Reps& R = cx.st.reps;
   const int K = R.K;
   std::int64_t* n = R.n(r);
-  std::int64_t* advancing = cx.scratch.advancing.data();
   WeekTally& tally = cx.st.tally;
 
+  // From the last stage to the first, so the opportunities that advance into stage k + 1 join
+  // it after its own flows: they are not worked again this week.
+  std::int64_t won = 0;
   for (int k = K - 1; k >= 0; --k) {
     const std::int64_t E =
         worked[k] > 0 ? cx.D.exits[k].draw(worked[k], draws.uniform32_at(rep_week::exits(k))) : 0;
@@ -24,11 +26,13 @@ void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t*
         idle > 0 ? cx.D.stale[k].draw(idle, draws.uniform32_at(rep_week::stale(k))) : 0;
     n[k] -= E + S;
     tally.lost += E - V + S;
-    advancing[k] = V;
+    // At once rather than in a second pass over a scratch array: the vectorised pass read the
+    // counts just written one by one, a store-forwarding stall in every rep-week.
+    if (k + 1 < K)
+      n[k + 1] += V;
+    else
+      won = V;
   }
-  for (int k = 0; k + 1 < K; ++k) n[k + 1] += advancing[k];
-
-  const std::int64_t won = advancing[K - 1];
   if (won == 0) return;
   tally.won += won;
   double booked = 0;

@@ -45,7 +45,6 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   scratch.sigma.resize(model.J);
   scratch.p.resize(model.K);
   scratch.worked.resize(model.K);
-  scratch.advancing.resize(model.K);
   init_demand(model, st);
   init_team(model, st);
   if (model.recurring) init_contracts(model, st.contracts, path);
