@@ -98,15 +98,18 @@ BENCHMARK(BM_Beta);
 // branch predictor cannot learn. Each iteration takes a fresh 32-bit uniform from an inline
 // xorshift generator (cheaper than a Philox block, so the sampler dominates): a repeating table
 // of uniforms lets the predictor learn where each search stops, which flattered the branchy
-// walks three- to fourfold. The parameters cycle through 4,096 draws made once.
+// walks three- to fourfold. The parameters are 4,096 draws made once, taken in random order.
 struct Xorshift {
   std::uint64_t x = 88172645463325252ull;
-  double uniform32() {
+  std::uint64_t next() {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
-    return sim::Stream::to_open01_32(std::uint32_t(x >> 16));
+    return x;
   }
+  double uniform32() { return sim::Stream::to_open01_32(std::uint32_t(next() >> 16)); }
+  // A random case, so no pattern of the parameters repeats either (the step's counts vary).
+  std::size_t index(std::size_t cases) { return std::size_t(next() >> 20) % cases; }
 };
 constexpr std::size_t kCases = 4096;
 
@@ -131,10 +134,9 @@ void BM_BinomialConversions(benchmark::State& state) {
   }
   Xorshift x;
   std::int64_t acc = 0;
-  std::size_t i = 0;
   for (auto _ : state) {
+    const std::size_t i = x.index(kCases);
     acc += sim::binomial_inv(n[i], p[i], x.uniform32());
-    i = (i + 1) % kCases;
   }
   benchmark::DoNotOptimize(acc);
   state.SetItemsProcessed(state.iterations());
@@ -148,11 +150,7 @@ void BM_PoissonLeads(benchmark::State& state) {
   for (auto& l : lambda) l = 0.5 + 8.5 * s.next_uniform();
   Xorshift x;
   std::int64_t acc = 0;
-  std::size_t i = 0;
-  for (auto _ : state) {
-    acc += sim::poisson_inv(lambda[i], x.uniform32());
-    i = (i + 1) % kCases;
-  }
+  for (auto _ : state) acc += sim::poisson_inv(lambda[x.index(kCases)], x.uniform32());
   benchmark::DoNotOptimize(acc);
   state.SetItemsProcessed(state.iterations());
 }
@@ -173,21 +171,20 @@ void BM_BinomialTableExits(benchmark::State& state) {
   }
   Xorshift x;
   std::int64_t acc = 0;
-  std::size_t i = 0;
   for (auto _ : state) {
+    const std::size_t i = x.index(kCases);
     acc += tables[i % 4].draw(n[i], x.uniform32());
-    i = (i + 1) % kCases;
   }
   benchmark::DoNotOptimize(acc);
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_BinomialTableExits);
 
-// The xorshift uniform alone, to subtract from the three above.
+// The xorshift case index and uniform alone, to subtract from the three above.
 void BM_XorshiftUniform(benchmark::State& state) {
   Xorshift x;
   double acc = 0;
-  for (auto _ : state) acc += x.uniform32();
+  for (auto _ : state) acc += double(x.index(kCases)) + x.uniform32();
   benchmark::DoNotOptimize(acc);
   state.SetItemsProcessed(state.iterations());
 }
