@@ -25,7 +25,8 @@ class BinomialTable {
   // (0, 1) into kGuide buckets and gives, per row and bucket, the count of entries below the
   // bucket's lower end; when at most two entries fall inside the bucket, two comparisons finish
   // the count without a branch on u (a search's exit, which the uniform makes unpredictable,
-  // was the cost). Crowded buckets (the tails of long rows) walk from the guide's count.
+  // was the cost). Crowded buckets (the tails of long rows) walk from the guide's count; a u
+  // outside (0, 1) goes to binomial_inv.
   std::int64_t draw(std::int64_t n, double u) const {
     if (n <= 0) return 0;
     if (n > max_n_ || offset_[n] == offset_[n + 1] || !(u > 0.0 && u < 1.0))
@@ -41,8 +42,8 @@ class BinomialTable {
   }
 
  private:
-  static constexpr unsigned kGuide =
-      32;  // buckets of u per row (a power of 2: u * kGuide is exact)
+  // Buckets of u per row: a power of 2, so u * kGuide is exact and the bucket is floor(u * 32).
+  static constexpr unsigned kGuide = 32;
   static constexpr unsigned kCrowded = 0x80;  // flag: more than two entries in the bucket
   double p_ = 0;
   int max_n_ = -1;
