@@ -200,10 +200,10 @@ TEST(BinomialInversion, IsTheInversionOfTheExactCdf) {
 }
 
 TEST(PoissonInversion, EqualsTheReferenceWalk) {
-  std::vector<double> lambdas = {0.0,    -1.0,   1e-9, 1e-4, 0.001, std::nextafter(0.001, 1.0),
-                                 0.0011, 0.01,   0.3,  0.5,  1.0,   2.5,
-                                 4.4,    7.9,    8.0,  12.0, 20.0,  29.9,
-                                 30.0,   45.0,   60.0};
+  std::vector<double> lambdas = {0.0,    -1.0, 1e-9, 1e-4, 0.001, std::nextafter(0.001, 1.0),
+                                 0.0011, 0.01, 0.3,  0.5,  1.0,   2.5,
+                                 4.4,    7.9,  8.0,  12.0, 20.0,  29.9,
+                                 30.0,   45.0, 60.0};
   sim::Stream s({31, 32, 33, 34, 35});
   for (int i = 0; i < 40; ++i) lambdas.push_back(0.3 + 12 * s.next_uniform());
   for (double lambda : lambdas) {
