@@ -47,11 +47,80 @@ double ipow(double q, std::int64_t n) {
   return r;
 }
 
+// Counts up to which binomial_inv builds the whole CDF row without a branch on u: the search's
+// exit, at a point the uniform makes random, cost more than the few extra steps of a full row.
+constexpr std::int64_t kSmallCount = 16;
+
+// (n - k) / (k + 1) for n <= kSmallCount (0 for k >= n): the walk's ratio without its
+// division, the same bits.
+struct CountRatios {
+  double r[kSmallCount + 1][kSmallCount] = {};
+  constexpr CountRatios() {
+    for (int n = 0; n <= kSmallCount; ++n)
+      for (int k = 0; k < n; ++k) r[n][k] = double(n - k) / double(k + 1);
+  }
+};
+constexpr CountRatios kRatios;
+
+// ipow(q, n) for n <= kMax, the same bits, with a shorter chain of multiplications: ipow
+// multiplies 1 by q^(2^i) for each set bit i of n in increasing order, so q^m is q^(m - h) times
+// q^h for the highest power of two h in m (times 1.0, exact, when m = h). All the powers up to
+// kMax are formed as a tree (depth log2 kMax) and the one wanted is read back by index.
+template <int kMax>
+double ipow_upto(double q, std::int64_t n) {
+  double pw[kMax + 1];
+  pw[0] = 1.0;
+  pw[1] = q;
+#pragma GCC unroll 16
+  for (int m = 2; m <= kMax; ++m) {
+    const int h = 1 << (31 - __builtin_clz(unsigned(m)));
+    pw[m] = m == h ? pw[h / 2] * pw[h / 2] : pw[m - h] * pw[h];
+  }
+  return pw[n];
+}
+
+// The number of entries below u among the first kSteps of a CDF row (cdf_0 = pmf), built by
+// the walk's recurrence; ratio[j] = 0 past the row's end repeats its last entry.
+template <int kSteps>
+std::int64_t count_row(const double* ratio, double odds, double pmf, double u) {
+  double cdf = pmf;
+  std::int64_t k = 0;
+#pragma GCC unroll 16
+  for (int j = 0; j < kSteps; ++j) {
+    k += cdf < u;
+    pmf *= ratio[j] * odds;
+    cdf += pmf;
+  }
+  return k;
+}
+
+// binomial_inv's walk from 0 for n <= kSmallCount, as a count of the row's entries below u
+// (the row never decreases). Same operations in the same order, so the same bits; the caller
+// keeps p inside (1e-18, 1), where no pmf of such a row underflows (the walk's only other
+// exit). The row is counted to 4, 8 or 16 entries (a fixed length per branch, unrolled): a loop
+// of exactly n steps mispredicted its exit as the counts varied. Entries past n repeat the
+// last one, so the count is capped at n.
+std::int64_t binomial_small(std::int64_t n, double p, double u) {
+  const double q = 1.0 - p;
+  const double odds = p / q;
+  const double* ratio = kRatios.r[n];
+  std::int64_t k;
+  if (n <= 4) {
+    k = count_row<4>(ratio, odds, ipow_upto<4>(q, n), u);
+  } else if (n <= 8) {
+    k = count_row<8>(ratio, odds, ipow_upto<8>(q, n), u);
+  } else {
+    k = count_row<kSmallCount>(ratio, odds, ipow_upto<kSmallCount>(q, n), u);
+  }
+  return k < n ? k : n;
+}
+
 }  // namespace
 
 std::int64_t binomial_inv(std::int64_t n, double p, double u) {
   if (n <= 0 || p <= 0.0) return 0;
   if (p >= 1.0) return n;
+  if (n <= kSmallCount && p > 1e-18) return binomial_small(n, p, u);
   const double q = 1.0 - p;
   const double odds = p / q;
   auto ratio = [n, odds](std::int64_t k) { return double(n - k) / double(k + 1) * odds; };
@@ -67,20 +136,38 @@ std::int64_t binomial_inv(std::int64_t n, double p, double u) {
 
 BinomialTable::BinomialTable(double p, int max_n) : p_(p), max_n_(max_n) {
   offset_.assign(std::size_t(max_n) + 2, 0);
+  guide_.assign((std::size_t(max_n) + 1) * kGuide, 0);
   const bool direct = p <= 0.0 || p >= 1.0;  // binomial_inv answers these without a search
   const double q = 1.0 - p, odds = p / q;
+  std::vector<double> row;
   for (std::int64_t n = 0; n <= max_n; ++n) {
     offset_[n] = std::uint32_t(cdf_.size());
     const double pmf0 = direct ? 0.0 : ipow(q, n);
-    if (n == 0 || direct || double(n) * p >= kSequentialMean || !(pmf0 > 0.0)) continue;
+    // The guide's counts are bytes with a flag bit: rows above 126 go to binomial_inv.
+    if (n == 0 || n > 126 || direct || double(n) * p >= kSequentialMean || !(pmf0 > 0.0)) continue;
     // binomial_inv's walk from 0, recording the CDF at every k it can stop at.
     double pmf = pmf0, cdf = pmf0;
-    cdf_.push_back(cdf);
+    row.assign(1, cdf);
     for (std::int64_t k = 0; k < n; ++k) {
       pmf *= double(n - k) / double(k + 1) * odds;
       if (pmf == 0.0) break;
       cdf += pmf;
-      cdf_.push_back(cdf);
+      row.push_back(cdf);
+    }
+    // The walk stops at the row's last entry whatever u is, so only the entries before it are
+    // compared with u; two pads that no u below 1 exceeds end the row for the guide's reads.
+    const std::size_t counted = row.size() - 1;
+    cdf_.insert(cdf_.end(), row.begin(), row.begin() + std::ptrdiff_t(counted));
+    cdf_.insert(cdf_.end(), {2.0, 2.0});
+    for (unsigned b = 0; b < kGuide; ++b) {
+      const double lo = double(b) / kGuide, hi = double(b + 1) / kGuide;
+      std::size_t below_lo = 0, below_hi = 0;
+      for (std::size_t j = 0; j < counted; ++j) {
+        below_lo += row[j] < lo;
+        below_hi += row[j] < hi;
+      }
+      guide_[std::size_t(n) * kGuide + b] =
+          std::uint8_t(below_lo | (below_hi - below_lo > 2 ? kCrowded : 0u));
     }
   }
   offset_[std::size_t(max_n) + 1] = std::uint32_t(cdf_.size());
@@ -92,6 +179,26 @@ std::int64_t poisson_inv(double lambda, double u) {
   constexpr std::int64_t kmax = std::int64_t(1) << 40;
   if (lambda < kSequentialMean) {
     const double pmf0 = std::exp(-lambda);
+    // The walk from 0 in blocks of eight steps without a branch on u inside a block: counting
+    // a block's entries below u is cheaper than a search whose exit the uniform makes random,
+    // and the usual means (up to about 8) end in the first block. Same operations in the same
+    // order as the walk, so the same bits; above 1e-3 no pmf of the first 64 underflows (the
+    // walk's other exit), and a u beyond the 64th entry goes to the walk itself.
+    if (lambda > 1e-3) {
+      double pmf = pmf0, cdf = pmf0;
+      std::int64_t k = 0;
+      for (int block = 0; block < 64; block += 8) {
+        double block_last = 0;
+#pragma GCC unroll 8
+        for (int j = block; j < block + 8; ++j) {
+          k += cdf < u;
+          block_last = cdf;
+          pmf *= lambda / double(j + 1);
+          cdf += pmf;
+        }
+        if (block_last >= u) return k;
+      }
+    }
     return walk(0, pmf0, pmf0, u, kmax, ratio);
   }
   boost::math::poisson_distribution<double> d(lambda);

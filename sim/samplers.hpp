@@ -21,24 +21,35 @@ class BinomialTable {
  public:
   BinomialTable() = default;
   BinomialTable(double p, int max_n);
+  // The answer is the number of a row's entries below u. A guide table (Chen and Asau) splits
+  // (0, 1) into kGuide buckets and gives, per row and bucket, the count of entries below the
+  // bucket's lower end; when at most two entries fall inside the bucket, two comparisons finish
+  // the count without a branch on u (a search's exit, which the uniform makes unpredictable,
+  // was the cost). Crowded buckets (the tails of long rows) walk from the guide's count; a u
+  // outside (0, 1) goes to binomial_inv.
   std::int64_t draw(std::int64_t n, double u) const {
     if (n <= 0) return 0;
-    if (n > max_n_ || offset_[n] == offset_[n + 1]) return binomial_inv(n, p_, u);
-    const double* cdf = &cdf_[offset_[n]];
-    const std::int64_t last = std::int64_t(offset_[n + 1] - offset_[n]) - 1;
-    // The first k with cdf[k] >= u (at most `last`) is the number of entries below u, as a
-    // row never decreases: a count without data-dependent branches, which the uniform would
-    // make unpredictable.
-    std::int64_t k = 0;
-    for (std::int64_t j = 0; j < last; ++j) k += cdf[j] < u;
-    return k;
+    if (n > max_n_ || offset_[n] == offset_[n + 1] || !(u > 0.0 && u < 1.0))
+      return binomial_inv(n, p_, u);
+    const double* cdf = &cdf_[offset_[n]];  // entries below u are counted; two pads (2.0) end it
+    const unsigned g = guide_[std::size_t(n) * kGuide + unsigned(u * kGuide)];
+    if (g & kCrowded) {
+      std::int64_t k = g & ~kCrowded;
+      while (cdf[k] < u) ++k;
+      return k;
+    }
+    return std::int64_t(g) + (cdf[g] < u) + (cdf[g + 1] < u);
   }
 
  private:
+  // Buckets of u per row: a power of 2, so u * kGuide is exact and the bucket is floor(u * 32).
+  static constexpr unsigned kGuide = 32;
+  static constexpr unsigned kCrowded = 0x80;  // flag: more than two entries in the bucket
   double p_ = 0;
   int max_n_ = -1;
   std::vector<std::uint32_t> offset_;  // row n is cdf_[offset_[n] .. offset_[n + 1]); empty: direct
   std::vector<double> cdf_;
+  std::vector<std::uint8_t> guide_;  // [n * kGuide + bucket]: entries below the bucket (| kCrowded)
 };
 
 // Standard normal quantile of u in (0,1).
