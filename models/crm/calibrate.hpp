@@ -10,6 +10,7 @@
 
 #include "models/crm/assignment.hpp"
 #include "models/crm/creation.hpp"
+#include "models/crm/cure.hpp"
 #include "models/crm/drift.hpp"
 #include "models/crm/hazards.hpp"
 #include "models/crm/history.hpp"
@@ -20,12 +21,13 @@ namespace salesim::crm {
 
 struct CalibrationOptions {
   Day as_of = 0;
-  std::optional<Day> history_start;  // default: the first close known on the as-of day
-  int window_weeks = 26;             // creation rates: at most this many weeks before as_of
-  double min_events = 10;            // closes per hazard band
-  std::uint64_t seed = 1;            // for the standard error of the win probability
-  DriftPrior drift_prior;            // month-to-month variation of the rates before data
-  int short_history_weeks = 13;      // warn when the close history is shorter than this
+  std::optional<Day> history_start;          // default: the first close known on the as-of day
+  int window_weeks = 26;                     // creation rates: at most this many weeks before as_of
+  double min_events = 10;                    // closes per hazard band
+  std::uint64_t seed = 1;                    // for the standard error of the win probability
+  DriftPrior drift_prior;                    // month-to-month variation of the rates before data
+  int short_history_weeks = 13;              // warn when the close history is shorter than this
+  NeverClose never_close = NeverClose::off;  // a share of deals that never close (cure.hpp)
 };
 
 struct OpenPipeline {
@@ -39,6 +41,7 @@ struct Calibration {
   History history;
   std::optional<Day> history_start;
   std::optional<Hazards> hazards;           // nullopt: nothing closed yet
+  std::optional<CureFit> cure;              // the never-close shares, when asked for
   std::optional<EventualOutcome> new_deal;  // a new deal's eventual outcome
   std::optional<Drift> drift;               // month-to-month variation of the hazards' level
   double p_win_se = 0, p_win_naive = 0;     // naive: won / (won + lost) of closed deals
@@ -51,6 +54,10 @@ struct Calibration {
   std::vector<std::string> notes;        // what could not be estimated, and why
   std::vector<std::string> warnings;     // what makes the forecast less reliable than it looks
 
+  // The hazards a live deal closes by: the cure fit's when there is one, else the pooled ones.
+  const Hazards& live_hazards() const { return cure ? cure->live : *hazards; }
+  // P(live) of a known deal (History::deals index): 1 without the cure fit.
+  double live_prob(std::size_t deal) const { return cure ? cure->live_prob[deal] : 1.0; }
   // The forecast needs hazards, sizes and creation rates; this says which is missing.
   std::optional<std::string> missing_for_forecast() const;
 };

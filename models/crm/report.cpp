@@ -134,6 +134,39 @@ json calibration_json(const Calibration& c) {
     }
     j["rep_win_factors"] = shrink_json(c.win_reps, "wins, observed vs the team's hazards");
     j["rep_loss_factors"] = shrink_json(c.loss_reps, "losses, observed vs the team's hazards");
+    if (c.cure) {  // the never-close shares (cure.hpp), with --never-close
+      const CureFit& f = *c.cure;
+      json live = json::array();
+      for (const auto& b : f.live.bands)
+        live.push_back({{"from_week", b.from_week},
+                        {"to_week", b.to_week < 0 ? json() : json(b.to_week)},
+                        {"live_exposure_weeks", b.exposure_weeks},
+                        {"win_per_week", b.win},
+                        {"loss_per_week", b.loss}});
+      double open_live = 0;
+      std::size_t open = 0;
+      for (std::size_t i = 0; i < c.history.deals.size(); ++i)
+        if (c.history.deals[i].outcome == Outcome::open) open_live += f.live_prob[i], ++open;
+      json reps = json::array();
+      for (const RepShare& r : f.reps)
+        reps.push_back({{"owner", r.owner},
+                        {"deals", r.deals},
+                        {"open", r.open},
+                        {"own_estimate", r.own},
+                        {"share", r.share},
+                        {"sd", r.sd}});
+      j["never_close"] = {
+          {"mode", f.mode == NeverClose::per_rep ? "per-rep" : "team"},
+          {"team_share", f.team},
+          {"team_share_se", f.team_se},
+          {"open_deals", open},
+          {"open_deals_live", open_live},
+          {"iterations", f.iterations},
+          {"converged", f.converged},
+          {"live_hazards", live},
+          {"prior_strength", f.mode == NeverClose::per_rep ? json(f.prior_strength) : json()},
+          {"reps", reps}};
+    }
   }
   if (c.sizes) {
     json products = json::array();
@@ -388,6 +421,19 @@ std::string format_calibration(const Calibration& c) {
   }
   s += "  rep win factors: " + verdict(c.win_reps.test) + "\n";
   s += "  rep loss factors: " + verdict(c.loss_reps.test) + "\n";
+  if (c.cure) {
+    double open_live = 0;
+    std::size_t open = 0;
+    for (std::size_t i = 0; i < c.history.deals.size(); ++i)
+      if (c.history.deals[i].outcome == Outcome::open) open_live += c.cure->live_prob[i], ++open;
+    s += fmt::format(
+        "  deals that never close: {:.1f}% of new deals (se {:.1f}%, the team's); {:.0f} of the {} "
+        "open deals live{}\n",
+        100 * c.cure->team, 100 * c.cure->team_se, open_live, open,
+        c.cure->mode == NeverClose::per_rep
+            ? fmt::format("; per rep a Beta of strength {:.1f} deals", c.cure->prior_strength)
+            : std::string());
+  }
   if (c.sizes) {
     s += fmt::format("\nDeal sizes (won deals): mean {} (se {}), cv {:.2f}, {} wins\n",
                      money(c.sizes->overall.mean), money(c.sizes->overall.mean_se),
