@@ -28,55 +28,41 @@ double live_given(double pi, double S) {
   return d > 0 ? (1 - pi) * S / d : 1.0;
 }
 
-// Profile log-likelihood of a common share pi, the live survival fixed.
-double loglik(double pi, const std::vector<AtRisk>& deals, const std::vector<double>& H) {
-  double l = 0;
+// One rep's deals as the share's likelihood sees them, the live survival fixed: the survival to
+// the as-of day of its open deals, to their entry of its late entrants, and its closes.
+struct Survivals {
+  std::vector<double> open, entry;
+  double closed = 0;
+};
+Survivals survivals(const std::vector<AtRisk>& deals, const std::vector<double>& H) {
+  Survivals s;
   for (const AtRisk& d : deals) {
-    const double Se = std::exp(-H[d.a0]);
-    l -= std::log(pi + (1 - pi) * Se);
+    if (d.a0 > 0) s.entry.push_back(std::exp(-H[d.a0]));
     if (d.closed)
-      l += std::log(1 - pi);
+      s.closed += 1;
     else
-      l += std::log(pi + (1 - pi) * std::exp(-H[d.a1 + 1]));
+      s.open.push_back(std::exp(-H[d.a1 + 1]));
   }
-  return l;
+  return s;
 }
 
-// The share maximizing the profile likelihood on [0, kMaxShare]: a grid for the bracket, then
-// golden sections inside it.
-double best_share(const std::vector<AtRisk>& deals, const std::vector<double>& H) {
-  constexpr int kGrid = 100;
-  int best = 0;
-  double lbest = loglik(0, deals, H);
-  for (int g = 1; g <= kGrid; ++g) {
-    const double l = loglik(kMaxShare * g / kGrid, deals, H);
-    if (l > lbest) lbest = l, best = g;
-  }
-  double lo = kMaxShare * std::max(0, best - 1) / kGrid;
-  double hi = kMaxShare * std::min(kGrid, best + 1) / kGrid;
-  const double r = (std::sqrt(5.0) - 1) / 2;
-  double x1 = hi - r * (hi - lo), x2 = lo + r * (hi - lo);
-  double f1 = loglik(x1, deals, H), f2 = loglik(x2, deals, H);
-  for (int i = 0; i < 60 && hi - lo > 1e-12; ++i) {
-    if (f1 < f2) {
-      lo = x1, x1 = x2, f1 = f2, x2 = lo + r * (hi - lo), f2 = loglik(x2, deals, H);
-    } else {
-      hi = x2, x2 = x1, f2 = f1, x1 = hi - r * (hi - lo), f1 = loglik(x1, deals, H);
-    }
-  }
-  const double x = (lo + hi) / 2;
-  return loglik(x, deals, H) >= lbest ? x : kMaxShare * best / kGrid;
+// Profile log-likelihood of a share pi for those deals: each from its entry.
+double loglik(double pi, const Survivals& s) {
+  double l = s.closed * std::log1p(-pi);
+  for (double S : s.open) l += std::log(pi + (1 - pi) * S);
+  for (double S : s.entry) l -= std::log(pi + (1 - pi) * S);
+  return l;
 }
 
 // The reps' shares as draws from a Beta(m k, (1 - m) k): m and k maximize the marginal
 // likelihood of the reps' deals (each rep's profile likelihood integrated over the Beta on a
 // grid of shares), each rep's share is its posterior mean and sd.
 struct RepPrior {
-  double mean = 0, strength = 0;
+  double mean = 0, strength = 0, log_marginal = 0;
   std::vector<double> posterior, sd, own;
 };
 RepPrior rep_prior(const std::vector<std::vector<AtRisk>>& by_owner, const std::vector<double>& H) {
-  constexpr int G = 200;  // shares (g + 0.5) / G
+  constexpr int G = 100;  // shares (g + 0.5) / G
   std::vector<double> x(G), lx(G), l1x(G);
   for (int g = 0; g < G; ++g)
     x[g] = (g + 0.5) / G, lx[g] = std::log(x[g]), l1x[g] = std::log1p(-x[g]);
@@ -90,7 +76,8 @@ RepPrior rep_prior(const std::vector<std::vector<AtRisk>>& by_owner, const std::
       p.own.push_back(0);
       continue;
     }
-    for (int g = 0; g < G; ++g) l[g] = loglik(x[g], mine, H);
+    const Survivals sv = survivals(mine, H);
+    for (int g = 0; g < G; ++g) l[g] = loglik(x[g], sv);
     const auto top = std::max_element(l.begin(), l.end());
     p.own.push_back(x[top - l.begin()]);
     const double m = *top;
@@ -99,11 +86,11 @@ RepPrior rep_prior(const std::vector<std::vector<AtRisk>>& by_owner, const std::
   }
   double best = -INFINITY;
   std::vector<double> prior(G), best_prior(G);
-  // Means from 0.25% to 60%, strengths from 0.5 to 8192 deals (the last: reps alike).
-  for (int i = 0; i <= 80; ++i) {
-    const double m = 0.0025 * std::pow(240.0, i / 80.0);
-    for (int j = 0; j <= 28; ++j) {
-      const double k = 0.5 * std::pow(2.0, j / 2.0);
+  // Means from 0.5% to 60%, strengths from 0.5 to 8192 deals (the last: reps alike).
+  for (int i = 0; i <= 60; ++i) {
+    const double m = 0.005 * std::pow(120.0, i / 60.0);
+    for (int j = 0; j <= 14; ++j) {
+      const double k = 0.5 * std::pow(2.0, j);
       double top = -INFINITY;
       for (int g = 0; g < G; ++g) {
         prior[g] = (m * k - 1) * lx[g] + ((1 - m) * k - 1) * l1x[g];
@@ -119,6 +106,7 @@ RepPrior rep_prior(const std::vector<std::vector<AtRisk>>& by_owner, const std::
         ll += std::log(std::max(s, 1e-300));
       }
       if (ll > best) best = ll, p.mean = m, p.strength = k, best_prior = prior;
+      p.log_marginal = best;
     }
   }
   for (const auto& l : L) {
@@ -183,14 +171,11 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
 
   for (f.iterations = 1; f.iterations <= max_iterations; ++f.iterations) {
     const std::vector<double> H = cumulative(f.live, max_age + 2);
-    // The team's share given the live hazards, then each rep's.
-    const double team_mle = best_share(deals, H);
-    double team = team_mle;
-    std::vector<double> rep(owners, team);
-    if (mode == NeverClose::per_rep) {
-      const RepPrior p = rep_prior(by_owner, H);
-      team = p.mean, f.prior_strength = p.strength, rep = p.posterior;
-    }
+    // The reps' shares given the live hazards (their Beta's mean: the team's share).
+    const RepPrior p = rep_prior(by_owner, H);
+    const double team = p.mean;
+    const std::vector<double>& rep = p.posterior;
+    f.prior_strength = p.strength;
     // The live hazards given the shares: closes over the live-weighted exposure.
     std::vector<double> D(weeks, 0.0);
     for (std::size_t k = 0; k < deals.size(); ++k) {
@@ -228,15 +213,14 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
     f.live = next;
     f.team = team;
     f.rep = rep;
-    if (change < 1e-9) {
+    if (change < 1e-7) {
       f.converged = true;
       break;
     }
   }
   f.iterations = std::min(f.iterations, max_iterations);
 
-  // What the fit leaves: each deal's chance to be live, the per-rep live exposure, the share's
-  // standard error from the profile's curvature (the hazards held at their estimate).
+  // What the fit leaves: each deal's chance to be live, the per-rep live exposure and shares.
   const std::vector<double> H = cumulative(f.live, max_age + 2);
   f.live_prob.assign(h.deals.size(), 1.0);
   f.rep_tables.assign(owners, AgeTable{});
@@ -252,24 +236,16 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
     if (o == Outcome::won) t.wins[d.a1 / 7] += 1;
     if (o == Outcome::lost) t.losses[d.a1 / 7] += 1;
   }
-  if (mode == NeverClose::per_rep) {
-    const RepPrior p = rep_prior(by_owner, H);
-    for (std::size_t r = 0; r < owners; ++r) {
-      RepShare rs;
-      rs.owner = h.owners[r];
-      rs.deals = by_owner[r].size();
-      for (const AtRisk& d : by_owner[r]) rs.open += !d.closed;
-      rs.own = p.own[r], rs.share = f.rep[r], rs.sd = p.sd[r];
-      f.reps.push_back(rs);
-    }
+  const RepPrior p = rep_prior(by_owner, H);
+  for (std::size_t r = 0; r < owners; ++r) {
+    RepShare rs;
+    rs.owner = h.owners[r];
+    rs.deals = by_owner[r].size();
+    for (const AtRisk& d : by_owner[r]) rs.open += !d.closed;
+    rs.own = p.own[r], rs.share = f.rep[r], rs.sd = p.sd[r];
+    f.reps.push_back(rs);
   }
-  f.log_likelihood = loglik(f.team, deals, H);
-  const double step = 1e-4;
-  if (f.team > step && f.team < kMaxShare - step) {
-    const double c =
-        loglik(f.team + step, deals, H) - 2 * f.log_likelihood + loglik(f.team - step, deals, H);
-    f.team_se = c < 0 ? std::sqrt(-step * step / c) : 0.0;
-  }
+  f.log_likelihood = p.log_marginal;
   return f;
 }
 

@@ -18,12 +18,19 @@
 // alternating (the rates by the fixed point above, the share by a one-dimensional maximum of
 // the profile likelihood) until they stop moving.
 //
-// Per rep (mode per_rep): the reps' shares are drawn from a Beta distribution of mean m (the
+// Per rep: the reps' shares are drawn from a Beta distribution of mean m (the
 // team's share) and strength k, estimated by maximizing the marginal likelihood of all reps
 // (empirical Bayes: each rep's profile likelihood integrated over the Beta on a grid of shares);
 // each rep's share is its posterior mean, so a rep with few deals is pulled toward the team's.
 // A rep whose deals alone say "no share" and one whose say "a third" keep that difference when
 // their deals are many; k large means the reps do not differ.
+//
+// Why per rep and not one share for the team: with hazards free by age band, a share common to
+// every deal is hardly identified apart from the hazards (a mixture's hazard is itself a function
+// of age, which the bands already fit; on synthetic exports with a true share of 20% the common
+// share's likelihood is flat or highest at 0). What identifies the share is its differences
+// between reps whose live deals share one age profile: the reps' survival curves level off at
+// different heights.
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,7 +39,7 @@
 
 namespace salesim::crm {
 
-enum class NeverClose { off, team, per_rep };
+enum class NeverClose { off, per_rep };
 
 // One rep's share: its own maximum-likelihood estimate and the posterior mean used.
 struct RepShare {
@@ -44,16 +51,16 @@ struct RepShare {
 struct CureFit {
   NeverClose mode = NeverClose::off;
   Hazards live;                   // the live deals' hazards, on the pooled fit's bands
-  double team = 0, team_se = 0;   // the team's share at creation (se: profile curvature)
-  double prior_strength = 0;      // per_rep: k of the Beta (mean: team); 0 in team mode
+  double team = 0;                // the team's share at creation: the reps' Beta's mean
+  double prior_strength = 0;      // k of that Beta, in deals
   std::vector<double> rep;        // per owner (History::owners): the share used
-  std::vector<RepShare> reps;     // per owner, per_rep mode
+  std::vector<RepShare> reps;     // per owner
   std::vector<double> live_prob;  // per History::deals: P(live | seen); 1 for closed deals
   // Per owner: live-weighted exposure by age week and the closes, for the rep factors.
   std::vector<AgeTable> rep_tables;
   int iterations = 0;
   bool converged = false;
-  double log_likelihood = 0;  // of the fit (bands, share), in the closes' days
+  double log_likelihood = 0;  // the reps' marginal log-likelihood (profiles, hazards fixed)
 
   double share_of(int owner) const {
     return owner >= 0 && owner < int(rep.size()) ? rep[owner] : team;

@@ -155,17 +155,15 @@ json calibration_json(const Calibration& c) {
                         {"own_estimate", r.own},
                         {"share", r.share},
                         {"sd", r.sd}});
-      j["never_close"] = {
-          {"mode", f.mode == NeverClose::per_rep ? "per-rep" : "team"},
-          {"team_share", f.team},
-          {"team_share_se", f.team_se},
-          {"open_deals", open},
-          {"open_deals_live", open_live},
-          {"iterations", f.iterations},
-          {"converged", f.converged},
-          {"live_hazards", live},
-          {"prior_strength", f.mode == NeverClose::per_rep ? json(f.prior_strength) : json()},
-          {"reps", reps}};
+      j["never_close"] = {{"mode", "per-rep"},
+                          {"team_share", f.team},
+                          {"open_deals", open},
+                          {"open_deals_live", open_live},
+                          {"iterations", f.iterations},
+                          {"converged", f.converged},
+                          {"live_hazards", live},
+                          {"prior_strength", f.prior_strength},
+                          {"reps", reps}};
     }
   }
   if (c.sizes) {
@@ -427,12 +425,9 @@ std::string format_calibration(const Calibration& c) {
     for (std::size_t i = 0; i < c.history.deals.size(); ++i)
       if (c.history.deals[i].outcome == Outcome::open) open_live += c.cure->live_prob[i], ++open;
     s += fmt::format(
-        "  deals that never close: {:.1f}% of new deals (se {:.1f}%, the team's); {:.0f} of the {} "
-        "open deals live{}\n",
-        100 * c.cure->team, 100 * c.cure->team_se, open_live, open,
-        c.cure->mode == NeverClose::per_rep
-            ? fmt::format("; per rep a Beta of strength {:.1f} deals", c.cure->prior_strength)
-            : std::string());
+        "  deals that never close: {:.1f}% of new deals (the team's; per rep a Beta of strength "
+        "{:.1f} deals); {:.0f} of the {} open deals live\n",
+        100 * c.cure->team, c.cure->prior_strength, open_live, open);
   }
   if (c.sizes) {
     s += fmt::format("\nDeal sizes (won deals): mean {} (se {}), cv {:.2f}, {} wins\n",
