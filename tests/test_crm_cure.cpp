@@ -230,6 +230,18 @@ TEST_F(CrmCureCli, CommandLineWritesTheSharesAndRefusesAnUnknownMode) {
   EXPECT_GT(j["never_close"]["team_share"].get<double>(), 0.1);
   ASSERT_EQ(test::shell(salesim(base), &out), 0) << out;
   EXPECT_FALSE(nlohmann::json::parse(test::read_file(report)).contains("never_close"));
+  const std::string fjson = (dir / "f.json").string();
+  const std::string forecast =
+      "forecast " + csv +
+      " --map id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
+      "closed=close_date,amount=close_value,product=product --quiet --weeks 4 --paths 200 --json " +
+      fjson;
+  ASSERT_EQ(test::shell(salesim(forecast + " --never-close per-rep"), &out), 0) << out;
+  const auto fj = nlohmann::json::parse(test::read_file(fjson));
+  ASSERT_TRUE(fj.contains("never_close")) << fj.dump();
+  EXPECT_LT(fj["never_close"]["open_deals_live"].get<double>(), fj["open_deals"].get<double>());
+  ASSERT_EQ(test::shell(salesim(forecast), &out), 0) << out;
+  EXPECT_FALSE(nlohmann::json::parse(test::read_file(fjson)).contains("never_close"));
   EXPECT_EQ(test::shell(salesim(base + " --never-close all"), &out), 2) << out;
   EXPECT_NE(out.find("--never-close"), std::string::npos) << out;
 }

@@ -417,6 +417,10 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
           {i < c.history.owners.size() ? c.history.owners[i] : std::string(kUnassigned),
            mi.names[std::size_t(mi.of_owner[i])], band_of(scalar(int(m.owner_slot(int(i)))))});
   r.unassigned_leads = m.unassigned.size();
+  if (c.cure) {
+    r.never_close_share = c.cure->team;
+    for (const OpenDeal& d : m.open) r.open_deals_live += d.live;
+  }
   for (std::size_t g = 0; g < m.managers; ++g)
     r.by_manager.push_back(
         {mi.names[g], "", band_of(scalar(int(m.owner_slot(int(m.owners)) + g)))});

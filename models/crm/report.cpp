@@ -256,29 +256,33 @@ json forecast_json(const ForecastResult& f) {
                      {"cumulative", band_json(f.cumulative[w])},
                      {"cumulative_open_pipeline", band_json(f.cumulative_open[w])},
                      {"cumulative_new_pipeline", band_json(f.cumulative_new[w])}});
-  return {{"as_of", format_date(f.as_of)},
-          {"weeks", f.weeks},
-          {"paths", f.paths},
-          {"open_deals", f.open_deals},
-          {"unassigned_leads", f.unassigned_leads},
-          {"stale_deals", f.stale_deals},
-          {"creating_reps", f.creating_reps},
-          {"history_weeks", f.history_weeks},
-          {"month_sd_win", f.month_sd_win},
-          {"month_sd_loss", f.month_sd_loss},
-          {"warnings", f.warnings},
-          {"period",
-           {{"total", band_json(f.total)},
-            {"from_open_pipeline", band_json(f.from_open)},
-            {"from_new_pipeline", band_json(f.from_new)},
-            {"won_open_deals", band_json(f.won_open_count)},
-            {"won_new_deals", band_json(f.won_new_count)},
-            {"won_deals", band_json(f.won_count)}}},
-          {"amounts_known", f.amounts_known},
-          {"by_week", weeks},
-          {"by_month", by_month},
-          {"by_owner", by_group(f.by_owner, true)},
-          {"by_manager", by_group(f.by_manager, false)}};
+  json j = {{"as_of", format_date(f.as_of)},
+            {"weeks", f.weeks},
+            {"paths", f.paths},
+            {"open_deals", f.open_deals},
+            {"unassigned_leads", f.unassigned_leads},
+            {"stale_deals", f.stale_deals},
+            {"creating_reps", f.creating_reps},
+            {"history_weeks", f.history_weeks},
+            {"month_sd_win", f.month_sd_win},
+            {"month_sd_loss", f.month_sd_loss},
+            {"warnings", f.warnings},
+            {"period",
+             {{"total", band_json(f.total)},
+              {"from_open_pipeline", band_json(f.from_open)},
+              {"from_new_pipeline", band_json(f.from_new)},
+              {"won_open_deals", band_json(f.won_open_count)},
+              {"won_new_deals", band_json(f.won_new_count)},
+              {"won_deals", band_json(f.won_count)}}},
+            {"amounts_known", f.amounts_known},
+            {"by_week", weeks},
+            {"by_month", by_month},
+            {"by_owner", by_group(f.by_owner, true)},
+            {"by_manager", by_group(f.by_manager, false)}};
+  if (f.never_close_share)  // --never-close per-rep
+    j["never_close"] = {{"team_share", *f.never_close_share},
+                        {"open_deals_live", f.open_deals_live}};
+  return j;
 }
 
 static json reliability_json(const std::vector<AgeReliability>& t) {
@@ -464,6 +468,11 @@ std::string format_forecast(const ForecastResult& f) {
       "Forecast of bookings after {} for {} weeks ({} paths): {} open deals ({} stale), {} "
       "reps creating new ones\n\n",
       format_date(f.as_of), f.weeks, f.paths, f.open_deals, f.stale_deals, f.creating_reps);
+  if (f.never_close_share)
+    s += fmt::format(
+        "With deals that never close, per rep (team share {:.1f}%): {:.0f} of the {} open deals "
+        "live in expectation\n\n",
+        100 * *f.never_close_share, f.open_deals_live, f.open_deals);
   s += " week  ends         weekly P50   cumulative P10      P50      P90   open P50   new P50\n";
   for (int w = 0; w < f.weeks; ++w)
     s += fmt::format(" {:>4}  {}  {:>10}   {:>14} {:>8} {:>8}  {:>9} {:>9}\n", w + 1,
