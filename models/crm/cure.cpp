@@ -6,8 +6,6 @@
 namespace salesim::crm {
 namespace {
 
-constexpr double kMaxShare = 0.995;  // a share of 1 would leave no live deal to estimate
-
 // One deal at risk: seen open from age a0 (its entry) through age a1 (its close or the as-of
 // day), both in days and inclusive, as tabulate() counts them.
 struct AtRisk {
@@ -165,7 +163,6 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
   }
   const std::size_t owners = h.owners.size();
   f.rep.assign(owners, 0.0);
-  std::vector<double> w(deals.size(), 1.0), v(deals.size(), 1.0);
   std::vector<std::vector<AtRisk>> by_owner(owners);
   for (const AtRisk& d : deals) by_owner[d.owner].push_back(d);
 
@@ -178,13 +175,12 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
     f.prior_strength = p.strength;
     // The live hazards given the shares: closes over the live-weighted exposure.
     std::vector<double> D(weeks, 0.0);
-    for (std::size_t k = 0; k < deals.size(); ++k) {
-      const AtRisk& d = deals[k];
+    for (const AtRisk& d : deals) {
       const double pi = rep[d.owner];
-      w[k] = d.closed ? 1.0 : live_given(pi, std::exp(-H[d.a1 + 1]));
-      v[k] = live_given(pi, std::exp(-H[d.a0]));
-      add_days(D, 0, d.a1, w[k]);
-      add_days(D, 0, d.a0 - 1, -v[k]);
+      const double w = d.closed ? 1.0 : live_given(pi, std::exp(-H[d.a1 + 1]));
+      const double v = live_given(pi, std::exp(-H[d.a0]));
+      add_days(D, 0, d.a1, w);       // w_i exposure(0..c_i)
+      add_days(D, 0, d.a0 - 1, -v);  // - v_i exposure(0..e_i): nothing unless it entered late
     }
     Hazards next = f.live;
     double change = std::abs(team - f.team);

@@ -49,7 +49,7 @@ struct RepShare {
 };
 
 struct CureFit {
-  NeverClose mode = NeverClose::off;
+  NeverClose mode = NeverClose::per_rep;
   Hazards live;                   // the live deals' hazards, on the pooled fit's bands
   double team = 0;                // the team's share at creation: the reps' Beta's mean
   double prior_strength = 0;      // k of that Beta, in deals
