@@ -241,7 +241,7 @@ static json by_group(const std::vector<GroupBand>& g, bool owners) {
   return a;
 }
 
-json forecast_json(const ForecastResult& f) {
+static json forecast_json_core(const ForecastResult& f) {
   json by_month = json::array();
   for (const auto& m : f.by_month)
     by_month.push_back({{"month", format_date(m.from).substr(0, 7)},
@@ -256,29 +256,33 @@ json forecast_json(const ForecastResult& f) {
                      {"cumulative", band_json(f.cumulative[w])},
                      {"cumulative_open_pipeline", band_json(f.cumulative_open[w])},
                      {"cumulative_new_pipeline", band_json(f.cumulative_new[w])}});
-  json j = {{"as_of", format_date(f.as_of)},
-            {"weeks", f.weeks},
-            {"paths", f.paths},
-            {"open_deals", f.open_deals},
-            {"unassigned_leads", f.unassigned_leads},
-            {"stale_deals", f.stale_deals},
-            {"creating_reps", f.creating_reps},
-            {"history_weeks", f.history_weeks},
-            {"month_sd_win", f.month_sd_win},
-            {"month_sd_loss", f.month_sd_loss},
-            {"warnings", f.warnings},
-            {"period",
-             {{"total", band_json(f.total)},
-              {"from_open_pipeline", band_json(f.from_open)},
-              {"from_new_pipeline", band_json(f.from_new)},
-              {"won_open_deals", band_json(f.won_open_count)},
-              {"won_new_deals", band_json(f.won_new_count)},
-              {"won_deals", band_json(f.won_count)}}},
-            {"amounts_known", f.amounts_known},
-            {"by_week", weeks},
-            {"by_month", by_month},
-            {"by_owner", by_group(f.by_owner, true)},
-            {"by_manager", by_group(f.by_manager, false)}};
+  return {{"as_of", format_date(f.as_of)},
+          {"weeks", f.weeks},
+          {"paths", f.paths},
+          {"open_deals", f.open_deals},
+          {"unassigned_leads", f.unassigned_leads},
+          {"stale_deals", f.stale_deals},
+          {"creating_reps", f.creating_reps},
+          {"history_weeks", f.history_weeks},
+          {"month_sd_win", f.month_sd_win},
+          {"month_sd_loss", f.month_sd_loss},
+          {"warnings", f.warnings},
+          {"period",
+           {{"total", band_json(f.total)},
+            {"from_open_pipeline", band_json(f.from_open)},
+            {"from_new_pipeline", band_json(f.from_new)},
+            {"won_open_deals", band_json(f.won_open_count)},
+            {"won_new_deals", band_json(f.won_new_count)},
+            {"won_deals", band_json(f.won_count)}}},
+          {"amounts_known", f.amounts_known},
+          {"by_week", weeks},
+          {"by_month", by_month},
+          {"by_owner", by_group(f.by_owner, true)},
+          {"by_manager", by_group(f.by_manager, false)}};
+}
+
+json forecast_json(const ForecastResult& f) {
+  json j = forecast_json_core(f);
   if (f.never_close_share)  // --never-close per-rep
     j["never_close"] = {{"team_share", *f.never_close_share},
                         {"open_deals_live", f.open_deals_live}};
