@@ -21,13 +21,14 @@ namespace salesim::crm {
 
 struct CalibrationOptions {
   Day as_of = 0;
-  std::optional<Day> history_start;          // default: the first close known on the as-of day
-  int window_weeks = 26;                     // creation rates: at most this many weeks before as_of
-  double min_events = 10;                    // closes per hazard band
-  std::uint64_t seed = 1;                    // for the standard error of the win probability
-  DriftPrior drift_prior;                    // month-to-month variation of the rates before data
-  int short_history_weeks = 13;              // warn when the close history is shorter than this
-  NeverClose never_close = NeverClose::off;  // a share of deals that never close (cure.hpp)
+  std::optional<Day> history_start;  // default: the first close known on the as-of day
+  int window_weeks = 26;             // creation rates: at most this many weeks before as_of
+  double min_events = 10;            // closes per hazard band
+  std::uint64_t seed = 1;            // for the standard error of the win probability
+  DriftPrior drift_prior;            // month-to-month variation of the rates before data
+  int short_history_weeks = 13;      // warn when the close history is shorter than this
+  // A share of deals that never close, per rep (cure.hpp); off: the model as before.
+  NeverClose never_close = NeverClose::off;
 };
 
 struct OpenPipeline {
