@@ -126,6 +126,7 @@ struct CalibrationArgs {
   std::string history_start;
   int window_weeks = 26;
   crm::DriftPrior drift;
+  std::string never_close = "off";  // off, per-rep (models/crm/cure.hpp)
 };
 
 void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
@@ -141,6 +142,9 @@ void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
                   "Weight of that prior, in months of close history (default 2)")
       ->check(finite_number())
       ->check(CLI::Range(0.0, 1000.0));
+  cmd->add_option("--never-close", a.never_close,
+                  "A share of deals that never close, per rep: off (default) or per-rep")
+      ->check(CLI::IsMember({"off", "per-rep"}));
 }
 
 crm::CalibrationOptions calibration_options(const CalibrationArgs& a) {
@@ -148,6 +152,7 @@ crm::CalibrationOptions calibration_options(const CalibrationArgs& a) {
   if (!a.history_start.empty()) o.history_start = parse_day(a.history_start, "--history-start");
   o.window_weeks = a.window_weeks;
   o.drift_prior = a.drift;
+  o.never_close = a.never_close == "per-rep" ? crm::NeverClose::per_rep : crm::NeverClose::off;
   return o;
 }
 

@@ -25,7 +25,8 @@ std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
   for (const auto& b : kAgeBands) t.push_back({b[0], b[1]});
   if (!c.hazards || !c.sizes) return t;
   const Day as_of = c.history.as_of, end = as_of + 7 * weeks;
-  for (const KnownDeal& d : c.history.deals) {
+  for (std::size_t i = 0; i < c.history.deals.size(); ++i) {
+    const KnownDeal& d = c.history.deals[i];
     if (d.outcome != Outcome::open) continue;
     const int age = as_of + 1 - d.created;  // on the first forecast day, as the forecast
     AgeReliability* r = &t.back();
@@ -34,9 +35,9 @@ std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
         r = &x;
         break;
       }
-    const double p = eventual(*c.hazards, age, shrunk(c.win_reps, d.owner),
-                              shrunk(c.loss_reps, d.owner), age + 7 * weeks)
-                         .p_win;
+    const double p = c.live_prob(i) * eventual(c.live_hazards(), age, shrunk(c.win_reps, d.owner),
+                                               shrunk(c.loss_reps, d.owner), age + 7 * weeks)
+                                          .p_win;
     const double size = d.amount && *d.amount > 0 ? *d.amount : c.sizes->of(d.source->product).mean;
     const Opportunity& o = *d.source;
     const bool won = o.outcome == Outcome::won && o.closed && *o.closed > as_of && *o.closed <= end;

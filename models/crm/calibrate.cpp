@@ -40,10 +40,12 @@ void rep_effects(Calibration& c) {
   const History& h = c.history;
   std::vector<double> ow(h.owners.size()), ew(h.owners.size()), ol(h.owners.size()),
       el(h.owners.size());
+  // With the never-close shares, the expected closes are on the rep's live exposure.
+  const Hazards& hz = c.live_hazards();
   for (std::size_t r = 0; r < h.owners.size(); ++r) {
-    const AgeTable t = tabulate(h, *c.history_start, int(r));
+    const AgeTable t = c.cure ? c.cure->rep_tables[r] : tabulate(h, *c.history_start, int(r));
     for (std::size_t w = 0; w < t.exposure_days.size(); ++w) {
-      const HazardBand& b = c.hazards->band_at(int(w) * 7);
+      const HazardBand& b = hz.band_at(int(w) * 7);
       ow[r] += t.wins[w], ol[r] += t.losses[w];
       ew[r] += t.exposure_days[w] / 7 * b.win;
       el[r] += t.exposure_days[w] / 7 * b.loss;
@@ -101,6 +103,15 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
   if (c.hazards) {
     c.new_deal = eventual(*c.hazards);
     c.p_win_se = p_win_se(*c.hazards, o.seed);
+    c.cure = fit_cure(h, *c.hazards, o.never_close);
+    if (c.cure) {  // a new deal is live with probability 1 - the team's share
+      c.new_deal = eventual(c.cure->live);
+      c.new_deal->p_win *= 1 - c.cure->team, c.new_deal->p_loss *= 1 - c.cure->team;
+      if (!c.cure->converged)
+        c.warnings.push_back(fmt::format(
+            "the never-close share did not converge in {} iterations (team share {:.3f})",
+            c.cure->iterations, c.cure->team));
+    }
     rep_effects(c);
     c.drift = fit_drift(h, *c.hazards, o.drift_prior);
     if (c.drift->history_weeks < o.short_history_weeks)

@@ -10,6 +10,7 @@
 
 #include "models/crm/assignment.hpp"
 #include "models/crm/creation.hpp"
+#include "models/crm/cure.hpp"
 #include "models/crm/drift.hpp"
 #include "models/crm/hazards.hpp"
 #include "models/crm/history.hpp"
@@ -26,6 +27,8 @@ struct CalibrationOptions {
   std::uint64_t seed = 1;            // for the standard error of the win probability
   DriftPrior drift_prior;            // month-to-month variation of the rates before data
   int short_history_weeks = 13;      // warn when the close history is shorter than this
+  // A share of deals that never close, per rep (cure.hpp); off: the model as before.
+  NeverClose never_close = NeverClose::off;
 };
 
 struct OpenPipeline {
@@ -39,6 +42,7 @@ struct Calibration {
   History history;
   std::optional<Day> history_start;
   std::optional<Hazards> hazards;           // nullopt: nothing closed yet
+  std::optional<CureFit> cure;              // the never-close shares, when asked for
   std::optional<EventualOutcome> new_deal;  // a new deal's eventual outcome
   std::optional<Drift> drift;               // month-to-month variation of the hazards' level
   double p_win_se = 0, p_win_naive = 0;     // naive: won / (won + lost) of closed deals
@@ -51,6 +55,10 @@ struct Calibration {
   std::vector<std::string> notes;        // what could not be estimated, and why
   std::vector<std::string> warnings;     // what makes the forecast less reliable than it looks
 
+  // The hazards a live deal closes by: the cure fit's when there is one, else the pooled ones.
+  const Hazards& live_hazards() const { return cure ? cure->live : *hazards; }
+  // P(live) of a known deal (History::deals index): 1 without the cure fit.
+  double live_prob(std::size_t deal) const { return cure ? cure->live_prob[deal] : 1.0; }
   // The forecast needs hazards, sizes and creation rates; this says which is missing.
   std::optional<std::string> missing_for_forecast() const;
 };

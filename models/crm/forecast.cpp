@@ -17,6 +17,10 @@ namespace {
 // Stream processes of the forecast (the entity is the deal or rep index, the week the
 // forecast week).
 enum Process : std::uint32_t { p_params = 100, p_open, p_count, p_new, p_noise, p_unassigned };
+// Whether a deal is one that never closes (cure.hpp), drawn only when the calibration has the
+// never-close shares: entity the open deal, the rep (week w, slot j: the week's j-th new deal)
+// or the unassigned lead.
+enum LiveProcess : std::uint32_t { p_live_open = 106, p_live_new, p_live_unassigned };
 
 // Each owner's manager in the org chart; owners without one share "(no manager)".
 struct ManagerIndex {
@@ -51,12 +55,14 @@ struct OpenDeal {
   int age0 = 0;  // age in days on the first forecast day
   int owner = 0;
   double win_factor = 1, loss_factor = 1;
+  double live = 1;  // probability it is not a deal that never closes
   std::optional<double> amount;
   sim::Lognormal size;
 };
 
 struct Rep {
   double rate = 0, win_factor = 1, loss_factor = 1;
+  double never = 0;  // share of the rep's new deals that never close
   int owner = 0;
 };
 
@@ -131,6 +137,7 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   Model m;
   const History& h = c.history;
   const Hazards& hz = *c.hazards;
+  const Hazards& live = c.live_hazards();  // the pooled hazards without the never-close shares
   m.weeks = o.weeks;
   m.days = 7 * o.weeks;
   m.first_day = h.as_of + 1;
@@ -141,8 +148,8 @@ Model build(const Calibration& c, const ForecastOptions& o) {
   m.Hw.assign(A + 1, 0.0);
   m.Hl.assign(A + 1, 0.0);
   for (int a = 0; a < A; ++a) {
-    m.Hw[a + 1] = m.Hw[a] + hz.win_rate(a) / 7;
-    m.Hl[a + 1] = m.Hl[a] + hz.loss_rate(a) / 7;
+    m.Hw[a + 1] = m.Hw[a] + live.win_rate(a) / 7;
+    m.Hl[a + 1] = m.Hl[a] + live.loss_rate(a) / 7;
   }
   auto factor = [](const Shrinkage& s, int owner) {
     return owner < int(s.reps.size()) ? s.reps[owner].shrunk : 1.0;
@@ -163,24 +170,30 @@ Model build(const Calibration& c, const ForecastOptions& o) {
     }
     return od;
   };
-  for (const KnownDeal& d : h.deals) {
+  for (std::size_t i = 0; i < h.deals.size(); ++i) {
+    const KnownDeal& d = h.deals[i];
     if (d.outcome != Outcome::open) continue;
     OpenDeal od = open_deal(d, d.owner);
     od.win_factor = factor(c.win_reps, d.owner);
     od.loss_factor = factor(c.loss_reps, d.owner);
+    od.live = c.live_prob(i);
     m.open.push_back(od);
   }
   if (c.assignment) {
     m.assign_per_day = c.assignment->per_day;
     // The pool's own line in the split by owner comes after the owners.
-    for (const KnownDeal& d : h.unassigned)
+    for (const KnownDeal& d : h.unassigned) {
       m.unassigned.push_back(open_deal(d, int(h.owners.size())));
+      // Nobody's deal: the team's share, given the lead's age.
+      if (c.cure) m.unassigned.back().live = c.cure->live_at(-1, m.unassigned.back().age0);
+    }
   }
   const DealSizes no_sizes;
   const DealSizes& sizes = c.sizes ? *c.sizes : no_sizes;
   const CreationRates& cr = *c.creation;
   for (int r : cr.reps)
-    m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r), r});
+    m.reps.push_back({cr.rate_of(r), factor(c.win_reps, r), factor(c.loss_reps, r),
+                      c.cure ? c.cure->share_of(r) : 0.0, r});
   double cum = 0;
   for (const auto& p : sizes.products)
     if (p.mix > 0) {
@@ -250,6 +263,10 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
 
   for (std::size_t i = 0; i < m.open.size(); ++i) {
     const OpenDeal& d = m.open[i];
+    if (d.live < 1 &&
+        !(sim::Stream(sim::Address{seed, path, p_live_open, std::uint32_t(i), 0}).uniform_at(0) <
+          d.live))
+      continue;  // a deal that never closes
     sim::Stream s(sim::Address{seed, path, p_open, std::uint32_t(i), 0});
     bool won = false;
     const int t = m.close_day(d.age0, 0, d.win_factor, d.loss_factor, fw.data(), fl.data(),
@@ -265,6 +282,10 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
   // the lead has on that day.
   for (std::size_t i = 0; i < m.unassigned.size(); ++i) {
     const OpenDeal& d = m.unassigned[i];
+    if (d.live < 1 &&
+        !(sim::Stream(sim::Address{seed, path, p_live_unassigned, std::uint32_t(i), 0})
+              .uniform_at(0) < d.live))
+      continue;
     sim::Stream s(sim::Address{seed, path, p_unassigned, std::uint32_t(i), 0});
     const double wait = -std::log(s.uniform_at(0)) / m.assign_per_day;
     if (!(wait < m.days)) continue;
@@ -294,7 +315,9 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
                       .uniform_at(0));
       if (n == 0) continue;
       sim::Stream s(sim::Address{seed, path, p_new, std::uint32_t(r), std::uint32_t(w)});
+      sim::Stream never(sim::Address{seed, path, p_live_new, std::uint32_t(r), std::uint32_t(w)});
       for (std::int64_t j = 0; j < n; ++j) {
+        if (rep.never > 0 && never.uniform_at(std::uint64_t(j)) < rep.never) continue;
         const std::uint64_t base = 5 * std::uint64_t(j);
         const int day = 7 * w + std::min(6, int(7 * s.uniform_at(base)));
         bool won = false;
@@ -394,6 +417,10 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
           {i < c.history.owners.size() ? c.history.owners[i] : std::string(kUnassigned),
            mi.names[std::size_t(mi.of_owner[i])], band_of(scalar(int(m.owner_slot(int(i)))))});
   r.unassigned_leads = m.unassigned.size();
+  if (c.cure) {
+    r.never_close_share = c.cure->team;
+    for (const OpenDeal& d : m.open) r.open_deals_live += d.live;
+  }
   for (std::size_t g = 0; g < m.managers; ++g)
     r.by_manager.push_back(
         {mi.names[g], "", band_of(scalar(int(m.owner_slot(int(m.owners)) + g)))});

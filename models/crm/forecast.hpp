@@ -61,6 +61,10 @@ struct ForecastResult {
   Band won_count;                    // won deals in the period, open and new pipeline together
   bool amounts_known = true;         // false: no amount anywhere; the forecast is in won deals
   std::size_t unassigned_leads = 0;  // open leads without an owner, worked once assigned
+  // With the never-close shares (cure.hpp): the team's share and the open deals' expected live
+  // number; nullopt without them.
+  std::optional<double> never_close_share;
+  double open_deals_live = 0;
   std::vector<MonthBand> by_month;
   std::vector<GroupBand> by_owner, by_manager;  // owners: History::owners order
   std::vector<double> total_samples;            // per path, for scores

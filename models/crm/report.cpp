@@ -134,6 +134,37 @@ json calibration_json(const Calibration& c) {
     }
     j["rep_win_factors"] = shrink_json(c.win_reps, "wins, observed vs the team's hazards");
     j["rep_loss_factors"] = shrink_json(c.loss_reps, "losses, observed vs the team's hazards");
+    if (c.cure) {  // the never-close shares (cure.hpp), with --never-close
+      const CureFit& f = *c.cure;
+      json live = json::array();
+      for (const auto& b : f.live.bands)
+        live.push_back({{"from_week", b.from_week},
+                        {"to_week", b.to_week < 0 ? json() : json(b.to_week)},
+                        {"live_exposure_weeks", b.exposure_weeks},
+                        {"win_per_week", b.win},
+                        {"loss_per_week", b.loss}});
+      double open_live = 0;
+      std::size_t open = 0;
+      for (std::size_t i = 0; i < c.history.deals.size(); ++i)
+        if (c.history.deals[i].outcome == Outcome::open) open_live += f.live_prob[i], ++open;
+      json reps = json::array();
+      for (const RepShare& r : f.reps)
+        reps.push_back({{"owner", r.owner},
+                        {"deals", r.deals},
+                        {"open", r.open},
+                        {"own_estimate", r.own},
+                        {"share", r.share},
+                        {"sd", r.sd}});
+      j["never_close"] = {{"mode", "per-rep"},
+                          {"team_share", f.team},
+                          {"open_deals", open},
+                          {"open_deals_live", open_live},
+                          {"iterations", f.iterations},
+                          {"converged", f.converged},
+                          {"live_hazards", live},
+                          {"prior_strength", f.prior_strength},
+                          {"reps", reps}};
+    }
   }
   if (c.sizes) {
     json products = json::array();
@@ -210,7 +241,7 @@ static json by_group(const std::vector<GroupBand>& g, bool owners) {
   return a;
 }
 
-json forecast_json(const ForecastResult& f) {
+static json forecast_json_core(const ForecastResult& f) {
   json by_month = json::array();
   for (const auto& m : f.by_month)
     by_month.push_back({{"month", format_date(m.from).substr(0, 7)},
@@ -248,6 +279,14 @@ json forecast_json(const ForecastResult& f) {
           {"by_month", by_month},
           {"by_owner", by_group(f.by_owner, true)},
           {"by_manager", by_group(f.by_manager, false)}};
+}
+
+json forecast_json(const ForecastResult& f) {
+  json j = forecast_json_core(f);
+  if (f.never_close_share)  // --never-close per-rep
+    j["never_close"] = {{"team_share", *f.never_close_share},
+                        {"open_deals_live", f.open_deals_live}};
+  return j;
 }
 
 static json reliability_json(const std::vector<AgeReliability>& t) {
@@ -388,6 +427,16 @@ std::string format_calibration(const Calibration& c) {
   }
   s += "  rep win factors: " + verdict(c.win_reps.test) + "\n";
   s += "  rep loss factors: " + verdict(c.loss_reps.test) + "\n";
+  if (c.cure) {
+    double open_live = 0;
+    std::size_t open = 0;
+    for (std::size_t i = 0; i < c.history.deals.size(); ++i)
+      if (c.history.deals[i].outcome == Outcome::open) open_live += c.cure->live_prob[i], ++open;
+    s += fmt::format(
+        "  deals that never close: {:.1f}% of new deals (the team's; per rep a Beta of strength "
+        "{:.1f} deals); {:.0f} of the {} open deals live\n",
+        100 * c.cure->team, c.cure->prior_strength, open_live, open);
+  }
   if (c.sizes) {
     s += fmt::format("\nDeal sizes (won deals): mean {} (se {}), cv {:.2f}, {} wins\n",
                      money(c.sizes->overall.mean), money(c.sizes->overall.mean_se),
@@ -423,6 +472,11 @@ std::string format_forecast(const ForecastResult& f) {
       "Forecast of bookings after {} for {} weeks ({} paths): {} open deals ({} stale), {} "
       "reps creating new ones\n\n",
       format_date(f.as_of), f.weeks, f.paths, f.open_deals, f.stale_deals, f.creating_reps);
+  if (f.never_close_share)
+    s += fmt::format(
+        "With deals that never close, per rep (team share {:.1f}%): {:.0f} of the {} open deals "
+        "live in expectation\n\n",
+        100 * *f.never_close_share, f.open_deals_live, f.open_deals);
   s += " week  ends         weekly P50   cumulative P10      P50      P90   open P50   new P50\n";
   for (int w = 0; w < f.weeks; ++w)
     s += fmt::format(" {:>4}  {}  {:>10}   {:>14} {:>8} {:>8}  {:>9} {:>9}\n", w + 1,

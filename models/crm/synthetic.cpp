@@ -43,7 +43,10 @@ std::string synthetic_export_csv(const SyntheticSpec& s) {
         const double target = -std::log(deal.uniform_at(0));
         double H = 0;
         int close = -1;
-        for (int a = 0; d + a <= s.snapshot; ++a) {
+        // A deal that never closes (its own draw, slot 4: the other draws are unchanged).
+        const bool never =
+            r < s.rep_never.size() && s.rep_never[r] > 0 && deal.uniform_at(4) < s.rep_never[r];
+        for (int a = 0; !never && d + a <= s.snapshot; ++a) {
           H += (s.hazard_win(a) * s.month_factor_win(d + a) +
                 s.hazard_loss(a) * s.month_factor_loss(d + a)) /
                7;
@@ -60,6 +63,10 @@ std::string synthetic_export_csv(const SyntheticSpec& s) {
             p = &q;
             break;
           }
+        if (close >= 0 && d + close < s.history_start) {
+          ++id;  // closed before the history start: not in the export
+          continue;
+        }
         std::string stage = "Engaging", closed, value;
         if (close >= 0) {
           const double w = s.hazard_win(close) * s.month_factor_win(d + close),

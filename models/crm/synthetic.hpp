@@ -2,7 +2,8 @@
 // A synthetic opportunity export from known parameters, for recovery tests: reps create deals
 // as Poisson processes, each deal closes under piecewise-constant win and loss hazards by age
 // week (continuous within a day, as the calibration assumes), won deals get a lognormal size
-// by product, and the export shows every deal as it stands on the snapshot day.
+// by product, and the export shows every deal as it stands on the snapshot day. A share of
+// each rep's deals may never close, and the deals closed before a history start may be missing.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct SyntheticSpec {
   // Factors on every deal's win (loss) hazard by calendar month (0: the month of `start`);
   // empty or past the end: 1. Month-to-month variation for the drift tests.
   std::vector<double> month_win, month_loss;
+  // Per rep, the share of its deals that never close (they stay open; empty: none), and the
+  // first day of the close history: deals closed before it are left out of the export, as an
+  // export that holds closes only from some day on (left truncation). 0: every deal is in.
+  std::vector<double> rep_never;
+  Day history_start = 0;
   std::vector<SyntheticProduct> products;
   std::uint64_t seed = 1;
   double hazard_win(int age_days) const;
