@@ -81,10 +81,10 @@ struct PathState {
 // Per-thread scratch for the runner.
 struct PathScratch : sim::Scratch {
   PathState state;
-  std::vector<double> sigma, p, tmp;  // per-rep work arrays (J, K, ...)
-  std::vector<std::int64_t> worked;
-  std::vector<SkillStep> skill_steps;         // this week's, per manager's team
-  std::vector<std::pair<double, int>> order;  // for bottom_half selection
+  std::vector<double> sigma, p, tmp;               // per-rep work arrays (J, K, ...)
+  std::vector<std::int64_t> worked, exits, stale;  // per stage (K)
+  std::vector<SkillStep> skill_steps;              // this week's, per manager's team
+  std::vector<std::pair<double, int>> order;       // for bottom_half selection
 };
 
 }  // namespace salesim

@@ -13,21 +13,22 @@ void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t*
   std::int64_t* n = R.n(r);
   WeekTally& tally = cx.st.tally;
 
-  // From the last stage to the first, so the opportunities that advance into stage k + 1 join
-  // it after its own flows: they are not worked again this week.
+  // The exits and the stale losses of every stage first: none depends on another stage's draws,
+  // so these independent table look-ups overlap instead of waiting on each conversion.
+  std::int64_t* E = cx.scratch.exits.data();
+  std::int64_t* S = cx.scratch.stale.data();
+  for (int k = 0; k < K; ++k) {
+    E[k] = cx.D.exits[k].draw(worked[k], draws.uniform32_at(rep_week::exits(k)));
+    S[k] = cx.D.stale[k].draw(n[k] - worked[k], draws.uniform32_at(rep_week::stale(k)));
+  }
+  // Then from the last stage to the first, so the opportunities that advance into stage k + 1
+  // join it after its own flows: they are not worked again this week.
   std::int64_t won = 0;
   for (int k = K - 1; k >= 0; --k) {
-    const std::int64_t E =
-        worked[k] > 0 ? cx.D.exits[k].draw(worked[k], draws.uniform32_at(rep_week::exits(k))) : 0;
     const std::int64_t V =
-        E > 0 ? sim::binomial_inv(E, p[k], draws.uniform32_at(rep_week::advances(k))) : 0;
-    const std::int64_t idle = n[k] - worked[k];
-    const std::int64_t S =
-        idle > 0 ? cx.D.stale[k].draw(idle, draws.uniform32_at(rep_week::stale(k))) : 0;
-    n[k] -= E + S;
-    tally.lost += E - V + S;
-    // At once rather than in a second pass over a scratch array: the vectorised pass read the
-    // counts just written one by one, a store-forwarding stall in every rep-week.
+        E[k] > 0 ? sim::binomial_inv(E[k], p[k], draws.uniform32_at(rep_week::advances(k))) : 0;
+    n[k] -= E[k] + S[k];
+    tally.lost += E[k] - V + S[k];
     if (k + 1 < K)
       n[k + 1] += V;
     else

@@ -45,6 +45,8 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   scratch.sigma.resize(model.J);
   scratch.p.resize(model.K);
   scratch.worked.resize(model.K);
+  scratch.exits.resize(model.K);
+  scratch.stale.resize(model.K);
   init_demand(model, st);
   init_team(model, st);
   if (model.recurring) init_contracts(model, st.contracts, path);
