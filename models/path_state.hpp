@@ -74,8 +74,9 @@ struct PathState {
   WeekTally tally;
   double cumulative = 0;
   bool uses_plan_params = false;
-  ContractBook contracts;    // recurring revenue only (docs/model.md 12.5)
-  TerritoryState territory;  // docs/model.md 12.7-12.8; untouched without those extensions
+  int receiver_index_week = -1;  // the week this path built the hand-over index (people.cpp)
+  ContractBook contracts;        // recurring revenue only (docs/model.md 12.5)
+  TerritoryState territory;      // docs/model.md 12.7-12.8; untouched without those extensions
 };
 
 // Per-thread scratch for the runner.

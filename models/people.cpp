@@ -161,16 +161,13 @@ void join_hires(WeekContext& cx) {
   }
 }
 
-void attrition(WeekContext& cx, int r, rep_week::Draws& draws) {
+namespace {
+
+// Rep r leaves this week (3.4.12): the hand-over of its pipeline and the backfill. Rare (a few
+// times a year per team), so kept out of the common path of attrition().
+[[gnu::noinline]] void leave(WeekContext& cx, int r, ReceiverIndex* index) {
   PathState& st = cx.st;
   Reps& R = st.reps;
-  ReceiverIndex* index = receiver_index.serves(st) ? &receiver_index : nullptr;
-  // r has just been stepped (this is the last part of its step): its total is final for now.
-  if (index) index->set(r, {R.open_total(r), r});
-  const double B = R.burnout[r];
-  const double q = std::min(1.0, cx.D.weekly_hazard + cx.P.burnout.attrition * B * B);
-  if (q <= 0 || draws.uniform32_at(rep_week::attrition(R.K)) >= q) return;
-
   R.active[r] = 0;
   --st.team_size[R.manager[r]];
   ++st.tally.leavers;
@@ -180,6 +177,7 @@ void attrition(WeekContext& cx, int r, rep_week::Draws& draws) {
     index->set(r, ReceiverIndex::kNone);
   } else {  // the week's first leaver: the index starts from the team as it is now
     receiver_index.rebuild(st, int(cx.model.base.team.managers));
+    st.receiver_index_week = st.week;
     if (receiver_index.serves(st)) index = &receiver_index;
   }
   const int receiver = st.territory.segments ? segment_receiver(st, r)  // within its segment (12.7)
@@ -198,6 +196,24 @@ void attrition(WeekContext& cx, int r, rep_week::Draws& draws) {
   if (index && receiver >= 0) index->set(receiver, {R.open_total(receiver), receiver});
   const int fill_week = cx.t + int(cx.P.people.time_to_fill_weeks);
   if (cx.P.people.backfill && fill_week < cx.model.horizon) ++st.pending_hires[fill_week];
+}
+
+}  // namespace
+
+void attrition(WeekContext& cx, int r, rep_week::Draws& draws) {
+  PathState& st = cx.st;
+  Reps& R = st.reps;
+  // The index exists only from this path's first leaver of the week on (most weeks have none):
+  // the path's own mark says so without touching the thread's index, and an index another path
+  // or plan left on this thread can never serve (init_path clears the mark).
+  ReceiverIndex* index =
+      st.receiver_index_week == st.week && receiver_index.serves(st) ? &receiver_index : nullptr;
+  // r has just been stepped (this is the last part of its step): its total is final for now.
+  if (index) index->set(r, {R.open_total(r), r});
+  const double B = R.burnout[r];
+  const double q = std::min(1.0, cx.D.weekly_hazard + cx.P.burnout.attrition * B * B);
+  if (q <= 0 || draws.uniform32_at(rep_week::attrition(R.K)) >= q) return;
+  leave(cx, r, index);
 }
 
 }  // namespace salesim

@@ -31,6 +31,7 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   st.path = path;
   st.week = 0;
   st.uses_plan_params = false;
+  st.receiver_index_week = -1;
   st.cumulative = 0;
   st.a = p.org.alignment, st.w = p.org.awareness, st.c_pol = p.org.coaching_hours_per_rep;
   st.m.assign(managers, p.org.manager_coaching_skill);

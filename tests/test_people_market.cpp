@@ -2,8 +2,10 @@
 // and the market, through small scenarios whose answers are known.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "models/week.hpp"
 #include "test_support.hpp"
 
 namespace salesim {
@@ -53,6 +55,40 @@ plans: [{name: only}]
     EXPECT_DOUBLE_EQ(r.scalar(i, out::cost), 1000 * r.scalar(i, out::hires));
   }
   for (std::size_t t = 0; t < 6; ++t) EXPECT_EQ(r.sum(out::s_hires, t), 0.0) << t;
+}
+
+// The hand-over index (people.cpp) is per thread and outlives a path: a scratch that has just
+// run another plan's same path, with its leavers in the same weeks, must give the bits of a
+// fresh scratch (the index that plan left behind never serves the next one).
+TEST(Attrition, HandOverIndexDoesNotCarryOverBetweenPlans) {
+  std::string text = test::read_file(test::example());
+  const std::string from = "attrition_annual: 0.18";
+  ASSERT_NE(text.find(from), std::string::npos);
+  text.replace(text.find(from), from.size(), "attrition_annual: 0.04");
+  const Scenario sc = test::scenario(text);
+  ASSERT_GE(sc.plans.size(), 2u);
+  const PlanModel a(sc, sc.plans[0]), b(sc, sc.plans[1]);
+  int compared_weeks = 0;
+  for (std::uint64_t path = 0; path < 30; ++path) {
+    PathScratch reused, fresh;
+    init_path(a, reused, path);
+    for (int t = 0; t < sc.horizon(); ++t) step_week(a, reused, t);
+    init_path(b, reused, path);
+    init_path(b, fresh, path);
+    for (int t = 0; t < sc.horizon(); ++t) {
+      step_week(b, reused, t);
+      step_week(b, fresh, t);
+      const Reps &x = reused.state.reps, &y = fresh.state.reps;
+      ASSERT_EQ(x.count, y.count);
+      const auto used = std::size_t(y.count) * std::size_t(y.K);  // buffers keep their capacity
+      ASSERT_TRUE(std::equal(y.open.begin(), y.open.begin() + used, x.open.begin()))
+          << "path " << path << " week " << t;
+      ASSERT_EQ(reused.state.tally.lost, fresh.state.tally.lost)
+          << "path " << path << " week " << t;
+      ++compared_weeks;
+    }
+  }
+  EXPECT_EQ(compared_weeks, 30 * sc.horizon());
 }
 
 TEST(Coaching, ManagersSplitTheirHoursUpToThePolicy) {
