@@ -153,6 +153,25 @@ bool is_inversion(std::int64_t k, double u, std::int64_t kmax,
   return below < u + 1e-12 && u <= at + 1e-12;
 }
 
+// Counts how often the answer plus or minus one would fail the inversion check, so the check is
+// shown able to catch an off-by-one in a fast path.
+struct OffByOneTally {
+  long checked = 0, plus_one_rejected = 0, minus_one_rejected = 0;
+  template <class Cdf>
+  void add(std::int64_t k, double u, std::int64_t kmax, const Cdf& cdf) {
+    ++checked;
+    plus_one_rejected += !is_inversion(k + 1, u, kmax, cdf);
+    minus_one_rejected += !is_inversion(k - 1, u, kmax, cdf);
+  }
+  // An off-by-one passes only where u is within 1e-12 of a CDF value or beyond the last one
+  // (the test points include those on purpose, a few per cent of them).
+  void expect_off_by_one_rejected() const {
+    EXPECT_GT(checked, 0);
+    EXPECT_GT(plus_one_rejected, checked * 9 / 10);
+    EXPECT_GT(minus_one_rejected, checked * 9 / 10);
+  }
+};
+
 std::vector<double> probabilities() {
   std::vector<double> ps = {2e-18, 1e-12, 1e-9,  0.001, 0.03, 0.1,   0.25,      0.3,
                             0.35,  0.5,   0.55,  0.7,   0.77, 0.9,   0.999,     1 - 1e-9,
@@ -177,7 +196,7 @@ TEST(BinomialInversion, EqualsTheReferenceWalk) {
 // The answers are the inversion of u under Boost's exact binomial CDF, and the check rejects
 // the answer plus or minus one (so it could catch an off-by-one in the fast path).
 TEST(BinomialInversion, IsTheInversionOfTheExactCdf) {
-  long checked = 0, plus_one_rejected = 0, minus_one_rejected = 0;
+  OffByOneTally tally;
   for (double p : {1e-9, 0.03, 0.3, 0.5, 0.62, 0.9, 0.999}) {
     for (std::int64_t n = 1; n <= 24; ++n) {
       const boost::math::binomial_distribution<double> d(double(n), p);
@@ -187,16 +206,11 @@ TEST(BinomialInversion, IsTheInversionOfTheExactCdf) {
       for (double u : uniforms(exact)) {
         const std::int64_t k = sim::binomial_inv(n, p, u);
         ASSERT_TRUE(is_inversion(k, u, n, cdf)) << "n " << n << " p " << p << " u " << u;
-        ++checked;
-        plus_one_rejected += !is_inversion(k + 1, u, n, cdf);
-        minus_one_rejected += !is_inversion(k - 1, u, n, cdf);
+        tally.add(k, u, n, cdf);
       }
     }
   }
-  // An off-by-one passes only where u is within 1e-12 of a CDF value or beyond the last one
-  // (the test points include those on purpose, a few per cent of them).
-  EXPECT_GT(plus_one_rejected, checked * 9 / 10);
-  EXPECT_GT(minus_one_rejected, checked * 9 / 10);
+  tally.expect_off_by_one_rejected();
 }
 
 TEST(PoissonInversion, EqualsTheReferenceWalk) {
@@ -214,7 +228,7 @@ TEST(PoissonInversion, EqualsTheReferenceWalk) {
 }
 
 TEST(PoissonInversion, IsTheInversionOfTheExactCdf) {
-  long checked = 0, plus_one_rejected = 0, minus_one_rejected = 0;
+  OffByOneTally tally;
   constexpr std::int64_t kmax = std::int64_t(1) << 40;
   for (double lambda : {0.002, 0.3, 1.0, 4.4, 8.0, 15.0, 29.0}) {
     const boost::math::poisson_distribution<double> d(lambda);
@@ -226,13 +240,10 @@ TEST(PoissonInversion, IsTheInversionOfTheExactCdf) {
     for (double u : uniforms(exact)) {
       const std::int64_t k = sim::poisson_inv(lambda, u);
       ASSERT_TRUE(is_inversion(k, u, kmax, cdf)) << "lambda " << lambda << " u " << u;
-      ++checked;
-      plus_one_rejected += !is_inversion(k + 1, u, kmax, cdf);
-      minus_one_rejected += !is_inversion(k - 1, u, kmax, cdf);
+      tally.add(k, u, kmax, cdf);
     }
   }
-  EXPECT_GT(plus_one_rejected, checked * 9 / 10);
-  EXPECT_GT(minus_one_rejected, checked * 9 / 10);
+  tally.expect_off_by_one_rejected();
 }
 
 // The guide table gives binomial_inv's (and so the reference's) value for every count up to a
