@@ -4,12 +4,19 @@
 #include <cstdint>
 #include <vector>
 
+#include "binomial_small.hpp"
 #include "random.hpp"
 
 namespace sim {
 
-// Binomial(n, p) by inversion of u in (0,1).
-std::int64_t binomial_inv(std::int64_t n, double p, double u);
+// binomial_inv for the counts the small path does not take (out of line).
+std::int64_t binomial_inv_walk(std::int64_t n, double p, double u);
+// Binomial(n, p) by inversion of u in (0,1). Inline for the small counts of the weekly step.
+inline std::int64_t binomial_inv(std::int64_t n, double p, double u) {
+  if (n > 0 && n <= detail::kSmallCount && p > 1e-18 && p < 1.0)
+    return detail::binomial_small(n, p, u);
+  return binomial_inv_walk(n, p, u);
+}
 // Poisson(lambda) by inversion of u in (0,1).
 std::int64_t poisson_inv(double lambda, double u);
 // Binomial(n, p) for one fixed p and every n up to max_n, by inversion against tabulated CDFs.
