@@ -186,8 +186,8 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   // The engine's throughput (docs/performance.md): every plan's rep-weeks per elapsed second.
   double rep_weeks = 0;
   for (const PlanResult& r : res.plans) rep_weeks += r.rep_weeks;
-  j["rep_weeks_per_second"] = res.elapsed_seconds > 0 ? json(rep_weeks / res.elapsed_seconds)
-                                                      : json(nullptr);
+  j["rep_weeks_per_second"] =
+      res.elapsed_seconds > 0 ? json(rep_weeks / res.elapsed_seconds) : json(nullptr);
   j["plans"] = json::array();
   for (std::size_t i = 0; i < res.plans.size(); ++i) {
     json p = plan_json(res.plans[i]);
