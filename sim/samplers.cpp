@@ -104,32 +104,12 @@ BinomialTable::BinomialTable(double p, int max_n) : p_(p), max_n_(max_n) {
   offset_[std::size_t(max_n) + 1] = std::uint32_t(cdf_.size());
 }
 
-std::int64_t poisson_inv(double lambda, double u) {
+std::int64_t poisson_inv_walk(double lambda, double u) {
   if (!(lambda > 0.0)) return 0;
   auto ratio = [lambda](std::int64_t k) { return lambda / double(k + 1); };
   constexpr std::int64_t kmax = std::int64_t(1) << 40;
   if (lambda < kSequentialMean) {
     const double pmf0 = std::exp(-lambda);
-    // The walk from 0 in blocks of eight steps without a branch on u inside a block: counting
-    // a block's entries below u is cheaper than a search whose exit the uniform makes random,
-    // and the usual means (up to about 8) end in the first block. Same operations in the same
-    // order as the walk, so the same bits; above 1e-3 no pmf of the first 64 underflows (the
-    // walk's other exit), and a u beyond the 64th entry goes to the walk itself.
-    if (lambda > 1e-3) {
-      double pmf = pmf0, cdf = pmf0;
-      std::int64_t k = 0;
-      for (int block = 0; block < 64; block += 8) {
-        double block_last = 0;
-#pragma GCC unroll 8
-        for (int j = block; j < block + 8; ++j) {
-          k += cdf < u;
-          block_last = cdf;
-          pmf *= lambda / double(j + 1);
-          cdf += pmf;
-        }
-        if (block_last >= u) return k;
-      }
-    }
     return walk(0, pmf0, pmf0, u, kmax, ratio);
   }
   boost::math::poisson_distribution<double> d(lambda);

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "binomial_small.hpp"
 #include "random.hpp"
+#include "small_inversions.hpp"
 
 namespace sim {
 
@@ -17,8 +17,16 @@ inline std::int64_t binomial_inv(std::int64_t n, double p, double u) {
     return detail::binomial_small(n, p, u);
   return binomial_inv_walk(n, p, u);
 }
-// Poisson(lambda) by inversion of u in (0,1).
-std::int64_t poisson_inv(double lambda, double u);
+// poisson_inv by the walk alone (the path poisson_inv takes outside its blocks).
+std::int64_t poisson_inv_walk(double lambda, double u);
+// Poisson(lambda) by inversion of u in (0,1). Inline for the weekly step's small means.
+inline std::int64_t poisson_inv(double lambda, double u) {
+  if (lambda > 1e-3 && lambda < detail::kPoissonBlockedBelow) {
+    const std::int64_t k = detail::poisson_blocks(lambda, u);
+    if (k >= 0) return k;
+  }
+  return poisson_inv_walk(lambda, u);
+}
 // Binomial(n, p) for one fixed p and every n up to max_n, by inversion against tabulated CDFs.
 // Each row is the CDF that binomial_inv accumulates, built by the same operations in the same
 // order, so a draw equals binomial_inv(n, p, u) bit for bit; it only skips the pmf recurrence

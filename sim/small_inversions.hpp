@@ -1,7 +1,8 @@
 #pragma once
-// binomial_inv's branch-free path for small counts (sim/samplers.hpp), in a header so that the
-// weekly step's conversions inline it: the four stages' draws are independent, and inlined they
-// overlap instead of waiting on each call.
+// The branch-free paths of binomial_inv (small counts) and poisson_inv (small means), in a
+// header so that the weekly step inlines them: a rep-week's draws are independent of one
+// another, and inlined they overlap instead of waiting on each call.
+#include <cmath>
 #include <cstdint>
 
 namespace sim::detail {
@@ -72,6 +73,30 @@ inline std::int64_t binomial_small(std::int64_t n, double p, double u) {
     k = count_row<kSmallCount>(ratio, odds, ipow_upto<kSmallCount>(q, n), u);
   }
   return k < n ? k : n;
+}
+
+// poisson_inv's walk from 0 in blocks of eight steps without a branch on u inside a block:
+// counting a block's entries below u is cheaper than a search whose exit the uniform makes
+// random, and the usual means (up to about 8) end in the first block. Same operations in the
+// same order as the walk (sim/samplers.cpp), so the same bits; for means in (1e-3, 30) no pmf of
+// the first 64 underflows (the walk's other exit). -1 when u lies beyond the 64th entry: the
+// caller walks.
+inline constexpr double kPoissonBlockedBelow = 30.0;
+inline std::int64_t poisson_blocks(double lambda, double u) {
+  double pmf = std::exp(-lambda), cdf = pmf;
+  std::int64_t k = 0;
+  for (int block = 0; block < 64; block += 8) {
+    double block_last = 0;
+#pragma GCC unroll 8
+    for (int j = block; j < block + 8; ++j) {
+      k += cdf < u;
+      block_last = cdf;
+      pmf *= lambda / double(j + 1);
+      cdf += pmf;
+    }
+    if (block_last >= u) return k;
+  }
+  return -1;
 }
 
 }  // namespace sim::detail
