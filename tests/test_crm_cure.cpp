@@ -1,7 +1,7 @@
 // The share of deals that never close (models/crm/cure.hpp): recovered from synthetic exports
 // whose reps leave different shares of their deals open for ever and whose close history
 // starts late (left truncation); the forecast of the open pipeline against the generating
-// process; determinism; off by default; the command line.
+// process; determinism; the command line, where per-rep is the default (issue 14).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -188,7 +188,9 @@ TEST(CrmCure, ForecastOfTheOpenPipelineMatchesTheGeneratingProcess) {
   }
 }
 
-TEST(CrmCure, OffByDefaultAndTheSameBitsForAnyThreadCount) {
+// The library's CalibrationOptions keep off (its callers choose); the command line's default is
+// per-rep (CrmCureCli below).
+TEST(CrmCure, OffByDefaultInTheLibraryAndTheSameBitsForAnyThreadCount) {
   const SyntheticSpec s = spec(7);
   const Export e = import_export_text(synthetic_export_csv(s), "det.csv", mapping());
   CalibrationOptions co;
@@ -228,7 +230,7 @@ TEST_F(CrmCureCli, CommandLineWritesTheSharesAndRefusesAnUnknownMode) {
   EXPECT_EQ(j["never_close"]["mode"], "per-rep");
   EXPECT_EQ(j["never_close"]["reps"].size(), 12u);
   EXPECT_GT(j["never_close"]["team_share"].get<double>(), 0.1);
-  ASSERT_EQ(test::shell(salesim(base), &out), 0) << out;
+  ASSERT_EQ(test::shell(salesim(base + " --never-close off"), &out), 0) << out;
   EXPECT_FALSE(nlohmann::json::parse(test::read_file(report)).contains("never_close"));
   const std::string fjson = (dir / "f.json").string();
   const std::string forecast =
@@ -240,10 +242,45 @@ TEST_F(CrmCureCli, CommandLineWritesTheSharesAndRefusesAnUnknownMode) {
   const auto fj = nlohmann::json::parse(test::read_file(fjson));
   ASSERT_TRUE(fj.contains("never_close")) << fj.dump();
   EXPECT_LT(fj["never_close"]["open_deals_live"].get<double>(), fj["open_deals"].get<double>());
-  ASSERT_EQ(test::shell(salesim(forecast), &out), 0) << out;
+  ASSERT_EQ(test::shell(salesim(forecast + " --never-close off"), &out), 0) << out;
   EXPECT_FALSE(nlohmann::json::parse(test::read_file(fjson)).contains("never_close"));
   EXPECT_EQ(test::shell(salesim(base + " --never-close all"), &out), 2) << out;
   EXPECT_NE(out.find("--never-close"), std::string::npos) << out;
+}
+
+// Since issue 14 the command line fits the shares unless told not to: calibrate, forecast and
+// backtest without --never-close give the same bits as with --never-close per-rep, and on an
+// export whose reps leave different shares of their deals open for ever, not those of off.
+TEST_F(CrmCureCli, PerRepIsTheDefaultOfCalibrateForecastAndBacktest) {
+  const std::string csv = (dir / "cure.csv").string();
+  {
+    std::ofstream f(csv);
+    f << synthetic_export_csv(spec(9));
+  }
+  const std::string map =
+      " --map id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
+      "closed=close_date,amount=close_value,product=product --quiet ";
+  const auto bytes = [&](const std::string& command, const std::string& mode,
+                         const std::string& file) {
+    std::string out;
+    EXPECT_EQ(test::shell(salesim(command + mode), &out), 0) << out;
+    return test::read_file((dir / file).string());
+  };
+  const auto each = [&](const std::string& command, const std::string& file) {
+    const std::string none = bytes(command, "", file);
+    EXPECT_EQ(none, bytes(command, " --never-close per-rep", file)) << command;
+    EXPECT_NE(none, bytes(command, " --never-close off", file)) << command;
+    return none;
+  };
+  const auto cal = nlohmann::json::parse(
+      each("calibrate " + csv + map + "-o " + (dir / "b.yaml").string(), "b.calibration.json"));
+  EXPECT_EQ(cal["never_close"]["mode"], "per-rep");
+  each("calibrate " + csv + map + "-o " + (dir / "b.yaml").string(), "b.yaml");
+  each("forecast " + csv + map + "--weeks 4 --paths 200 --json " + (dir / "f.json").string(),
+       "f.json");
+  each("backtest " + csv + map + "--cutoffs 2023-08-28 --weeks 4 --paths 200 --json " +
+           (dir / "t.json").string(),
+       "t.json");
 }
 
 }  // namespace
