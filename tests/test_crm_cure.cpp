@@ -2,6 +2,7 @@
 // whose reps leave different shares of their deals open for ever and whose close history
 // starts late (left truncation); the forecast of the open pipeline against the generating
 // process; determinism; the command line, where per-rep is the default (issue 14).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "models/crm/calibrate.hpp"
 #include "models/crm/forecast.hpp"
 #include "models/crm/mapping.hpp"
+#include "models/crm/report.hpp"
 #include "models/crm/synthetic.hpp"
 #include "sim/stats.hpp"
 #include "test_support.hpp"
@@ -205,6 +207,73 @@ TEST(CrmCure, OffByDefaultInTheLibraryAndTheSameBitsForAnyThreadCount) {
   ASSERT_EQ(a.run.scalars.size(), b.run.scalars.size());
   EXPECT_EQ(0, std::memcmp(a.run.scalars.data(), b.run.scalars.data(),
                            a.run.scalars.size() * sizeof(double)));
+}
+
+// Every number in a JSON document is finite (nlohmann keeps a NaN until it is dumped as null).
+bool all_finite(const nlohmann::json& j) {
+  if (j.is_number_float()) return std::isfinite(j.get<double>());
+  if (j.is_structured())
+    for (const auto& v : j)
+      if (!all_finite(v)) return false;
+  return true;
+}
+
+// The exports a funnel gives, now that the shares are the command line's default: no lost status
+// (lost deals left open), unowned open leads, amounts of 0, and reps with one or two deals. The
+// fit converges, every share is finite and a rep with few deals is pulled toward the team's;
+// the unassigned pool takes the team's share; the outputs hold no NaN; any thread count, same bits.
+TEST(CrmCure, AFunnelExportWithUnownedLeadsNoLossesAndTinyRepsStaysSane) {
+  const SyntheticSpec s = spec(13);
+  std::string csv;
+  const std::string full = synthetic_export_csv(s);
+  for (std::size_t from = 0; from < full.size();) {
+    const std::size_t end = full.find('\n', from);
+    std::string line = full.substr(from, end - from);
+    if (const auto at = line.find(",Lost,"); at != std::string::npos)
+      line = line.substr(0, at) + ",Engaging," + line.substr(at + 6, 10) + ",,";
+    csv += line + "\n";
+    from = end + 1;
+  }
+  for (int i = 0; i < 60; ++i)
+    csv += fmt::format("U{},,Only,Engaging,{},,{}\n", i, format_date(s.snapshot - i % 20),
+                       i % 2 ? "0" : "");
+  csv += fmt::format("T1,Solo,Only,Engaging,{},,\n", format_date(s.snapshot - 150));
+  csv += fmt::format("T2,Duo,Only,Won,{},{},0\n", format_date(s.snapshot - 30),
+                     format_date(s.snapshot - 10));
+  csv += fmt::format("T3,Duo,Only,Engaging,{},,\n", format_date(s.snapshot - 3));
+  const Export e = import_export_text(csv, "funnel.csv", mapping());
+  EXPECT_EQ(e.quality.lost, 0u);
+  const Calibration c = calibrate(e, options(s, NeverClose::per_rep));
+  ASSERT_TRUE(c.cure);
+  EXPECT_TRUE(c.cure->converged);
+  EXPECT_GE(c.cure->team, 0.005);
+  EXPECT_LT(c.cure->team, 0.6);
+  bool solo = false, duo = false;
+  for (const RepShare& r : c.cure->reps) {
+    ASSERT_TRUE(std::isfinite(r.share) && std::isfinite(r.sd)) << r.owner;
+    EXPECT_GE(r.share, 0.005) << r.owner;
+    EXPECT_LE(r.share, 0.995) << r.owner;
+    if (r.owner == "Solo" || r.owner == "Duo") {
+      (r.owner == "Solo" ? solo : duo) = true;
+      EXPECT_LE(std::abs(r.share - c.cure->team), std::abs(r.own - c.cure->team) + 1e-12)
+          << r.owner << " own " << r.own << " share " << r.share << " team " << c.cure->team;
+    }
+  }
+  EXPECT_TRUE(solo && duo);
+  // An unassigned lead is live with the team's share, as a deal of an unknown owner.
+  EXPECT_DOUBLE_EQ(c.cure->share_of(-1), c.cure->team);
+  EXPECT_TRUE(all_finite(calibration_json(c)));
+  ForecastOptions o;
+  o.paths = 200, o.weeks = 6, o.seed = 3, o.threads = 1;
+  const ForecastResult a = forecast(c, o);
+  o.threads = 2;
+  const ForecastResult b = forecast(c, o);
+  EXPECT_EQ(a.unassigned_leads, 60u);
+  ASSERT_EQ(a.run.scalars.size(), b.run.scalars.size());
+  EXPECT_EQ(0, std::memcmp(a.run.scalars.data(), b.run.scalars.data(),
+                           a.run.scalars.size() * sizeof(double)));
+  EXPECT_TRUE(all_finite(forecast_json(a)));
+  EXPECT_GT(a.by_owner.back().bookings.mean, 0);  // the pool, last, wins some
 }
 
 struct CrmCureCli : test::FolderTest {
