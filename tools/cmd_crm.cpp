@@ -126,7 +126,8 @@ struct CalibrationArgs {
   std::string history_start;
   int window_weeks = 26;
   crm::DriftPrior drift;
-  std::string never_close = "off";  // off, per-rep (models/crm/cure.hpp)
+  // per-rep (the default since issue 14) or off (models/crm/cure.hpp)
+  std::string never_close = "per-rep";
 };
 
 void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
@@ -142,8 +143,9 @@ void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
                   "Weight of that prior, in months of close history (default 2)")
       ->check(finite_number())
       ->check(CLI::Range(0.0, 1000.0));
-  cmd->add_option("--never-close", a.never_close,
-                  "A share of deals that never close, per rep: off (default) or per-rep")
+  cmd->add_option(
+         "--never-close", a.never_close,
+         "A share of deals that never close, per rep: per-rep (default) or off (the hazards alone)")
       ->check(CLI::IsMember({"off", "per-rep"}));
 }
 

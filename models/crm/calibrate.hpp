@@ -27,7 +27,8 @@ struct CalibrationOptions {
   std::uint64_t seed = 1;            // for the standard error of the win probability
   DriftPrior drift_prior;            // month-to-month variation of the rates before data
   int short_history_weeks = 13;      // warn when the close history is shorter than this
-  // A share of deals that never close, per rep (cure.hpp); off: the model as before.
+  // A share of deals that never close, per rep (cure.hpp); off: the model as before. The
+  // command line defaults to per_rep (issue 14); the library keeps off, and its callers choose.
   NeverClose never_close = NeverClose::off;
 };
 

@@ -283,7 +283,7 @@ static json forecast_json_core(const ForecastResult& f) {
 
 json forecast_json(const ForecastResult& f) {
   json j = forecast_json_core(f);
-  if (f.never_close_share)  // --never-close per-rep
+  if (f.never_close_share)  // --never-close per-rep, the default
     j["never_close"] = {{"team_share", *f.never_close_share},
                         {"open_deals_live", f.open_deals_live}};
   return j;
