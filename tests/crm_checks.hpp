@@ -1,0 +1,30 @@
+#pragma once
+// Checks the CRM tests share.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "models/crm/forecast.hpp"
+
+namespace salesim::crm::checks {
+
+// The forecast with 1 thread and with 3 gives the same bits (scalars and weekly series); returns
+// the 1-thread forecast for further checks.
+inline ForecastResult expect_same_bits_for_any_thread_count(const Calibration& c,
+                                                            ForecastOptions o) {
+  o.threads = 1;
+  ForecastResult a = forecast(c, o);
+  o.threads = 3;
+  const ForecastResult b = forecast(c, o);
+  EXPECT_EQ(a.run.scalars.size(), b.run.scalars.size());
+  EXPECT_EQ(a.run.kept.size(), b.run.kept.size());
+  if (a.run.scalars.size() == b.run.scalars.size())
+    EXPECT_EQ(0, std::memcmp(a.run.scalars.data(), b.run.scalars.data(),
+                             a.run.scalars.size() * sizeof(double)));
+  if (a.run.kept.size() == b.run.kept.size())
+    EXPECT_EQ(
+        0, std::memcmp(a.run.kept.data(), b.run.kept.data(), a.run.kept.size() * sizeof(double)));
+  return a;
+}
+
+}  // namespace salesim::crm::checks
