@@ -57,6 +57,13 @@ void rep_effects(Calibration& c) {
 
 }  // namespace
 
+Calibration::LiveOpen Calibration::live_open_deals() const {
+  LiveOpen r;
+  for (std::size_t i = 0; i < history.deals.size(); ++i)
+    if (history.deals[i].outcome == Outcome::open) r.live += live_prob(i), ++r.open;
+  return r;
+}
+
 std::optional<std::string> Calibration::missing_for_forecast() const {
   if (!hazards)
     return fmt::format(

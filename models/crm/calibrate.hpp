@@ -60,6 +60,12 @@ struct Calibration {
   const Hazards& live_hazards() const { return cure ? cure->live : *hazards; }
   // P(live) of a known deal (History::deals index): 1 without the cure fit.
   double live_prob(std::size_t deal) const { return cure ? cure->live_prob[deal] : 1.0; }
+  // The open deals of the history, and how many of them are live in expectation.
+  struct LiveOpen {
+    std::size_t open = 0;
+    double live = 0;
+  };
+  LiveOpen live_open_deals() const;
   // The forecast needs hazards, sizes and creation rates; this says which is missing.
   std::optional<std::string> missing_for_forecast() const;
 };

@@ -419,7 +419,7 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
   r.unassigned_leads = m.unassigned.size();
   if (c.cure) {
     r.never_close_share = c.cure->team;
-    for (const OpenDeal& d : m.open) r.open_deals_live += d.live;
+    r.open_deals_live = c.live_open_deals().live;
   }
   for (std::size_t g = 0; g < m.managers; ++g)
     r.by_manager.push_back(

@@ -143,10 +143,7 @@ json calibration_json(const Calibration& c) {
                         {"live_exposure_weeks", b.exposure_weeks},
                         {"win_per_week", b.win},
                         {"loss_per_week", b.loss}});
-      double open_live = 0;
-      std::size_t open = 0;
-      for (std::size_t i = 0; i < c.history.deals.size(); ++i)
-        if (c.history.deals[i].outcome == Outcome::open) open_live += f.live_prob[i], ++open;
+      const Calibration::LiveOpen open = c.live_open_deals();
       json reps = json::array();
       for (const RepShare& r : f.reps)
         reps.push_back({{"owner", r.owner},
@@ -157,8 +154,8 @@ json calibration_json(const Calibration& c) {
                         {"sd", r.sd}});
       j["never_close"] = {{"mode", "per-rep"},
                           {"team_share", f.team},
-                          {"open_deals", open},
-                          {"open_deals_live", open_live},
+                          {"open_deals", open.open},
+                          {"open_deals_live", open.live},
                           {"iterations", f.iterations},
                           {"converged", f.converged},
                           {"live_hazards", live},
@@ -428,14 +425,11 @@ std::string format_calibration(const Calibration& c) {
   s += "  rep win factors: " + verdict(c.win_reps.test) + "\n";
   s += "  rep loss factors: " + verdict(c.loss_reps.test) + "\n";
   if (c.cure) {
-    double open_live = 0;
-    std::size_t open = 0;
-    for (std::size_t i = 0; i < c.history.deals.size(); ++i)
-      if (c.history.deals[i].outcome == Outcome::open) open_live += c.cure->live_prob[i], ++open;
+    const Calibration::LiveOpen open = c.live_open_deals();
     s += fmt::format(
         "  deals that never close: {:.1f}% of new deals (the team's; per rep a Beta of strength "
         "{:.1f} deals); {:.0f} of the {} open deals live\n",
-        100 * c.cure->team, c.cure->prior_strength, open_live, open);
+        100 * c.cure->team, c.cure->prior_strength, open.live, open.open);
   }
   if (c.sizes) {
     s += fmt::format("\nDeal sizes (won deals): mean {} (se {}), cv {:.2f}, {} wins\n",
