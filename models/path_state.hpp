@@ -8,6 +8,7 @@
 
 #include "models/contracts.hpp"
 #include "models/cost_parts.hpp"
+#include "models/shared_draws.hpp"
 #include "models/skills.hpp"
 #include "models/territory_state.hpp"
 #include "sim/runner.hpp"
@@ -86,6 +87,9 @@ struct PathScratch : sim::Scratch {
   std::vector<std::int64_t> worked, exits, stale;  // per stage (K)
   std::vector<SkillStep> skill_steps;              // this week's, per manager's team
   std::vector<std::pair<double, int>> order;       // for bottom_half selection
+  // Draws this path shares with the other plans run on it by the same thread (none: each plan
+  // draws its own; models/shared_draws.hpp). Not owned.
+  SharedDraws* shared = nullptr;
 };
 
 }  // namespace salesim

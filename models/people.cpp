@@ -11,19 +11,23 @@
 namespace salesim {
 namespace {
 
-// Activates rep r under manager r mod managers with skills from `skill` (one Beta per skill, or
-// per-skill distributions) and preferences from team.preference, drawing from stream s. Every
-// rep's manager is its index mod managers: ReceiverIndex relies on it (and checks it).
-template <class SkillDist>
-void draw_rep(PathState& st, int r, int managers, const sim::BetaMeanSd& preference,
-              SkillDist skill_dist, sim::Stream& s) {
+// Activates rep r under manager r mod managers. Every rep's manager is its index mod managers:
+// ReceiverIndex relies on it (and checks it).
+void activate_rep(PathState& st, int r, int managers) {
   Reps& R = st.reps;
-  for (int j = 0; j < R.J; ++j) R.s(r)[j] = sim::draw_beta(skill_dist(j), s);
-  for (int a = 0; a < R.A; ++a) R.prefs(r)[a] = sim::draw_beta(preference, s);
   R.manager[r] = r % managers;
   R.active[r] = 1;
   st.active_list.push_back(r);
   ++st.team_size[R.manager[r]];
+}
+
+// Rep r's skills from `skill` (one Beta per skill, or per-skill distributions) and preferences
+// from team.preference, drawn from stream s.
+template <class SkillDist>
+void draw_rep(Reps& R, int r, const sim::BetaMeanSd& preference, SkillDist skill_dist,
+              sim::Stream& s) {
+  for (int j = 0; j < R.J; ++j) R.s(r)[j] = sim::draw_beta(skill_dist(j), s);
+  for (int a = 0; a < R.A; ++a) R.prefs(r)[a] = sim::draw_beta(preference, s);
 }
 
 sim::BetaMeanSd beta(const BetaSpec& b) { return {b.mean, b.sd}; }
@@ -133,17 +137,34 @@ int receiver_by_scan(const PathState& st, int r) {
 
 }  // namespace
 
-void init_team(const PlanModel& model, PathState& st) {
+void init_team(const PlanModel& model, PathState& st, TeamDraws* kept) {
   const Params& p = model.base;
-  const int managers = int(p.team.managers);
-  for (int i = 0; i < p.team.reps; ++i) {
-    const int r = st.reps.add();
-    sim::Stream s = model.stream(st.path, Process::team, r, 0);
-    draw_rep(
-        st, r, managers, beta(p.team.preference), [&](int j) { return model.skill_dist[j]; }, s);
-    st.reps.tenure[r] = int(p.team.tenure_weeks);
-    for (int k = 0; k < st.reps.K; ++k) st.reps.n(r)[k] = p.pipeline.stages[k].initial_per_rep;
+  const int managers = int(p.team.managers), reps = int(p.team.reps);
+  Reps& R = st.reps;
+  const sim::BetaMeanSd preference = beta(p.team.preference);
+  const std::uint64_t seed = model.scenario.base.simulation.seed;
+  // Another plan on this path drew the same team from the same distributions: read it.
+  const bool reuse =
+      kept && kept->drawn_from(seed, st.path, reps, R.J, R.A, model.skill_dist, preference);
+  for (int i = 0; i < reps; ++i) {
+    const int r = R.add();
+    if (reuse) {
+      std::copy_n(&kept->skills[std::size_t(r) * R.J], R.J, R.s(r));
+      std::copy_n(&kept->prefs[std::size_t(r) * R.A], R.A, R.prefs(r));
+    } else {
+      sim::Stream s = model.stream(st.path, Process::team, r, 0);
+      draw_rep(
+          R, r, preference, [&](int j) { return model.skill_dist[j]; }, s);
+    }
+    activate_rep(st, r, managers);
+    R.tenure[r] = int(p.team.tenure_weeks);
+    for (int k = 0; k < R.K; ++k) R.n(r)[k] = p.pipeline.stages[k].initial_per_rep;
   }
+  if (!kept || reuse) return;
+  // The starting team holds indices 0 .. reps - 1 (init_path resets the reps first).
+  *kept = TeamDraws{true, seed, st.path, reps, R.J, R.A, model.skill_dist, preference, {}, {}};
+  kept->skills.assign(R.durable.begin(), R.durable.begin() + std::ptrdiff_t(reps) * R.J);
+  kept->prefs.assign(R.pref.begin(), R.pref.begin() + std::ptrdiff_t(reps) * R.A);
 }
 
 void join_hires(WeekContext& cx) {
@@ -154,8 +175,8 @@ void join_hires(WeekContext& cx) {
     const int r = st.reps.add();
     sim::Stream s = cx.stream(Process::hires, r);
     draw_rep(
-        st, r, int(cx.model.base.team.managers), beta(cx.model.base.team.preference),
-        [&](int) { return skill; }, s);
+        st.reps, r, beta(cx.model.base.team.preference), [&](int) { return skill; }, s);
+    activate_rep(st, r, int(cx.model.base.team.managers));
     ++st.tally.hires;
     st.tally.charge(cost::hiring, cx.P.people.hire_cost);
   }

@@ -1,8 +1,8 @@
 #include "models/simulate.hpp"
 
-#include <atomic>
 #include <chrono>
 
+#include "models/all_plans.hpp"
 #include "models/assumed_model.hpp"
 #include "models/outputs.hpp"
 #include "models/plan_model.hpp"
@@ -61,19 +61,34 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
   res.paths = s.paths ? s.paths : std::size_t(sc.base.simulation.paths);
   res.threads = sim::resolve_threads(s.threads);
   res.ranks = sim::ranks_of(s.split);
-  std::atomic<std::size_t> finished_plans{0};
+  // Every plan on a path before the next path (each into its own output), so the draws the
+  // plans share are made once per path (models/all_plans.hpp).
+  const std::vector<std::unique_ptr<PlanModel>> models = plan_models(sc, chosen);
+  const sim::OutputShape one = out::shape(sc);
+  sim::RunOptions opt;
+  opt.paths = res.paths;
+  opt.first_path = s.first_path;
+  opt.threads = s.threads;
   const std::size_t total = res.paths * chosen.size();
-  RunSettings per_plan = s;
-  if (s.progress)
-    per_plan.progress = [&](std::size_t done, std::size_t) {
-      s.progress(finished_plans * res.paths + done, total);
-    };
-  for (const PlanSpec* p : chosen) {
-    sim::RunOutput run = run_plan(sc, *p, per_plan);
-    // Under mpirun with PathSplit::gather_to_root, only rank 0 has paths to summarise.
-    if (sim::holds_results(s.split)) res.plans.push_back(summarize(sc, p->name, std::move(run)));
-    ++finished_plans;
-  }
+  if (s.progress) opt.progress = [&](std::size_t done) { s.progress(done * chosen.size(), total); };
+  std::vector<sim::RunOutput> runs = sim::run_path_groups_split(
+      std::vector<sim::OutputShape>(chosen.size(), one), opt,
+      [&](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
+        auto& all = static_cast<AllPlansScratch&>(scratch);
+        const std::size_t W = one.weeks;
+        for (std::size_t p = 0; p < models.size(); ++p) {
+          sim::PathSlots own{
+              slots.scalars.subspan(p * one.scalars, one.scalars),
+              slots.kept.subspan(p * one.kept_series * W, one.kept_series * W),
+              slots.summed.subspan(p * one.summed_series * W, one.summed_series * W)};
+          run_path(all.model(models, p, path), all.plans[p], path, own);
+        }
+      },
+      [&] { return std::make_unique<AllPlansScratch>(sc, chosen); }, s.split);
+  // Under mpirun with PathSplit::gather_to_root, only rank 0 has paths to summarise.
+  if (sim::holds_results(s.split))
+    for (std::size_t p = 0; p < chosen.size(); ++p)
+      res.plans.push_back(summarize(sc, chosen[p]->name, std::move(runs[p])));
   for (std::size_t i = 1; i < res.plans.size(); ++i)
     res.comparisons.push_back(compare(res.plans[0], res.plans[i]));
   res.elapsed_seconds =

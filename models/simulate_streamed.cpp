@@ -4,7 +4,7 @@
 #include <limits>
 #include <memory>
 
-#include "models/assumed_model.hpp"
+#include "models/all_plans.hpp"
 #include "models/plan_model.hpp"
 #include "models/results_detail.hpp"
 #include "models/results_streamed.hpp"
@@ -13,14 +13,6 @@
 
 namespace salesim {
 namespace {
-
-// One PathScratch per plan, so each plan's buffers stay warm (no allocation in the weekly loop).
-struct AllPlansScratch : sim::Scratch {
-  std::vector<PathScratch> plans;
-  // With uncertain assumptions, each plan's model on the current path (docs/model.md 12.4).
-  std::vector<std::unique_ptr<AssumedModel>> assumed;
-  explicit AllPlansScratch(std::size_t n) : plans(n) {}
-};
 
 // Runs every plan on `path`, then writes the derived per-plan figures and the differences from
 // the first plan (the same arithmetic as summarize and compare apply to stored columns).
@@ -34,9 +26,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
     sim::PathSlots own{slots.scalars.subspan(L.scalar(p, 0), L.own),
                        slots.kept.subspan(L.kept(p, 0) * W, out::kept_count * W),
                        slots.summed.subspan(L.summed(p, 0) * W, out::summed_count * W)};
-    const PlanModel& model =
-        scratch.assumed.empty() ? *models[p] : scratch.assumed[p]->at_path(path);
-    run_path(model, scratch.plans[p], path, own);
+    run_path(scratch.model(models, p, path), scratch.plans[p], path, own);
     double* S = slots.scalars.data() + L.scalar(p, 0);
     S[L.own] = S[out::final_bookings] - S[out::cost];
     S[L.own + 1] = goal.revenue ? std::max(0.0, *goal.revenue - S[out::final_bookings])
@@ -65,8 +55,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
 
 ScenarioResults run_scenario_streamed(const Scenario& sc, const RunSettings& s,
                                       const std::vector<const PlanSpec*>& plans) {
-  std::vector<std::unique_ptr<PlanModel>> models;
-  for (const PlanSpec* p : plans) models.push_back(std::make_unique<PlanModel>(sc, *p));
+  const std::vector<std::unique_ptr<PlanModel>> models = plan_models(sc, plans);
   const streamed::Layout L(sc, plans.size());
 
   ScenarioResults res;
@@ -85,14 +74,7 @@ ScenarioResults run_scenario_streamed(const Scenario& sc, const RunSettings& s,
       [&](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
         run_all_plans(models, L, sc, static_cast<AllPlansScratch&>(scratch), path, slots);
       },
-      [&] {
-        auto scratch = std::make_unique<AllPlansScratch>(plans.size());
-        if (!sc.assumptions.empty())
-          for (const PlanSpec* p : plans)
-            scratch->assumed.push_back(std::make_unique<AssumedModel>(sc, *p));
-        return scratch;
-      },
-      s.split);
+      [&] { return std::make_unique<AllPlansScratch>(sc, plans); }, s.split);
   if (!sim::holds_results(s.split)) return res;  // rank 0 has the figures
 
   for (std::size_t p = 0; p < plans.size(); ++p)

@@ -49,7 +49,10 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   scratch.exits.resize(model.K);
   scratch.stale.resize(model.K);
   init_demand(model, st);
-  init_team(model, st);
+  if (scratch.shared)  // draws another plan made on this path are read, not drawn again
+    scratch.shared->rep_weeks.start(model.scenario.base.simulation.seed, path,
+                                    std::uint32_t(Process::rep_week), model.horizon);
+  init_team(model, st, scratch.shared ? &scratch.shared->team : nullptr);
   if (model.recurring) init_contracts(model, st.contracts, path);
   // Extensions (docs/model.md 12.7-12.8), off without their keys.
   st.territory.segments = p.segments.on();
@@ -114,7 +117,10 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   st.tally.hours_sum += W;
   ++st.tally.stepped;
 
-  rep_week::Draws draws(cx.model.address(st.path, Process::rep_week, r, cx.t));  // rep_week.hpp
+  // The rep's week of draws (rep_week.hpp), computed here or by an earlier plan on this path.
+  const sim::Address address = cx.model.address(st.path, Process::rep_week, r, cx.t);
+  const std::uint64_t* drawn = sc.shared ? sc.shared->rep_weeks.words(address) : nullptr;
+  rep_week::Draws draws = drawn ? rep_week::Draws(address, drawn) : rep_week::Draws(address);
   if (segments) before_rep_flows(cx);
   pipeline_flows(cx, r, sc.p.data(), worked, draws);       // 7
   generate_leads(cx, r, prospecting, y, n_active, draws);  // 8

@@ -43,44 +43,63 @@ int ranks_of(PathSplit split) { return spread(split) ? dist::size() : 1; }
 RunOutput run_paths_split(const OutputShape& shape, const RunOptions& options,
                           const PathFunction& fn, const ScratchFactory& make_scratch,
                           PathSplit split) {
-  if (!spread(split)) return run_paths(shape, options, fn, make_scratch);
+  return std::move(run_path_groups_split({shape}, options, fn, make_scratch, split).front());
+}
+
+std::vector<RunOutput> run_path_groups_split(const std::vector<OutputShape>& groups,
+                                             const RunOptions& options, const PathFunction& fn,
+                                             const ScratchFactory& make_scratch, PathSplit split) {
+  if (!spread(split)) return run_path_groups(groups, options, fn, make_scratch);
   dist::Block b;
   const RunOptions mine = block_options(options, b);
   std::vector<std::string> parts;
   {
-    RunOutput part = run_paths(shape, mine, fn, make_scratch);
+    const std::vector<RunOutput> part = run_path_groups(groups, mine, fn, make_scratch);
     ByteWriter w;
-    w.put_vector(part.scalars), w.put_vector(part.kept), w.put_vector(part.chunk_sums);
+    for (const RunOutput& g : part)
+      w.put_vector(g.scalars), w.put_vector(g.kept), w.put_vector(g.chunk_sums);
     parts = collect(w.take(), split);
   }
-  RunOutput out;
-  out.shape = shape;
-  out.first_path = options.first_path;
-  if (parts.empty()) return out;  // another rank holds the result
+  std::vector<RunOutput> outs(groups.size());
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    outs[g].shape = groups[g];
+    outs[g].first_path = options.first_path;
+  }
+  if (parts.empty()) return outs;  // another rank holds the result
 
-  const std::size_t n = options.paths, W = shape.weeks, SW = shape.summed_series * W;
-  out.paths = n;
-  out.scalars.reserve(n * shape.scalars);
-  out.kept.assign(shape.kept_series * W * n, 0.0);
-  out.sums.assign(SW, 0.0);
+  const std::size_t n = options.paths;
+  for (std::size_t g = 0; g < groups.size(); ++g) {
+    RunOutput& out = outs[g];
+    const OutputShape& shape = groups[g];
+    const std::size_t W = shape.weeks, SW = shape.summed_series * W;
+    out.paths = n;
+    out.scalars.reserve(n * shape.scalars);
+    out.kept.assign(shape.kept_series * W * n, 0.0);
+    out.sums.assign(SW, 0.0);
+  }
   for (int r = 0; r < dist::size(); ++r) {  // rank order is path order
     const dist::Block br = dist::block(n, options.chunk, r, dist::size());
     {
       ByteReader in(parts[std::size_t(r)]);
-      const auto scalars = in.get_vector<double>();
-      const auto kept = in.get_vector<double>();
-      const auto chunk_sums = in.get_vector<double>();
-      out.scalars.insert(out.scalars.end(), scalars.begin(), scalars.end());
-      for (std::size_t sw = 0; sw < shape.kept_series * W; ++sw)
-        std::copy_n(kept.begin() + std::ptrdiff_t(sw * br.size()), br.size(),
-                    out.kept.begin() + std::ptrdiff_t(sw * n + br.begin));
-      // Chunk by chunk, as run_paths adds its chunks: the same additions in the same order.
-      for (std::size_t c = 0; SW && c < chunk_sums.size() / SW; ++c)
-        for (std::size_t k = 0; k < SW; ++k) out.sums[k] += chunk_sums[c * SW + k];
+      for (std::size_t g = 0; g < groups.size(); ++g) {
+        RunOutput& out = outs[g];
+        const OutputShape& shape = groups[g];
+        const std::size_t W = shape.weeks, SW = shape.summed_series * W;
+        const auto scalars = in.get_vector<double>();
+        const auto kept = in.get_vector<double>();
+        const auto chunk_sums = in.get_vector<double>();
+        out.scalars.insert(out.scalars.end(), scalars.begin(), scalars.end());
+        for (std::size_t sw = 0; sw < shape.kept_series * W; ++sw)
+          std::copy_n(kept.begin() + std::ptrdiff_t(sw * br.size()), br.size(),
+                      out.kept.begin() + std::ptrdiff_t(sw * n + br.begin));
+        // Chunk by chunk, as run_paths adds its chunks: the same additions in the same order.
+        for (std::size_t c = 0; SW && c < chunk_sums.size() / SW; ++c)
+          for (std::size_t k = 0; k < SW; ++k) out.sums[k] += chunk_sums[c * SW + k];
+      }
     }
     std::string().swap(parts[std::size_t(r)]);
   }
-  return out;
+  return outs;
 }
 
 StreamOutput stream_paths_split(const OutputShape& shape, const StreamSpec& spec,

@@ -25,6 +25,11 @@ RunOutput run_paths_split(const OutputShape& shape, const RunOptions& options,
                           const PathFunction& fn, const ScratchFactory& make_scratch,
                           PathSplit split);
 
+// run_path_groups over the ranks, in the same way.
+std::vector<RunOutput> run_path_groups_split(const std::vector<OutputShape>& groups,
+                                             const RunOptions& options, const PathFunction& fn,
+                                             const ScratchFactory& make_scratch, PathSplit split);
+
 StreamOutput stream_paths_split(const OutputShape& shape, const StreamSpec& spec,
                                 const RunOptions& options, const PathFunction& fn,
                                 const ScratchFactory& make_scratch, PathSplit split);

@@ -93,19 +93,29 @@ class Stream {
 template <int Blocks>
 class EagerStream32 {
  public:
-  explicit EagerStream32(const Address& a) : stream_(a) {
+  static constexpr int eager_words = 4 * Blocks;
+  static constexpr int eager_slots = 8 * Blocks;
+
+  explicit EagerStream32(const Address& a) : stream_(a) { compute(a, words_); }
+  // From the words compute(a, ...) gave earlier (sim/draw_cache.hpp): the same values.
+  EagerStream32(const Address& a, const std::uint64_t* words) : stream_(a) {
+    for (int i = 0; i < eager_words; ++i) words_[i] = words[i];
+  }
+
+  // The first Blocks blocks of the stream at a, as eager_words 64-bit words.
+  static void compute(const Address& a, std::uint64_t* words) {
     const Stream::Philox::key_type key{{a.seed, a.path}};
     Stream::Philox::ctr_type ctr{{(std::uint64_t(a.process) << 32) | a.entity, a.week, 0, 0}};
     for (int b = 0; b < Blocks; ++b) {
       ctr.v[2] = std::uint64_t(b);
       const Stream::Philox::ctr_type out = Stream::Philox()(ctr, key);
-      for (int i = 0; i < 4; ++i) words_[4 * b + i] = out.v[i];
+      for (int i = 0; i < 4; ++i) words[4 * b + i] = out.v[i];
     }
 #ifdef SALESIM_COUNT_PHILOX
     philox_blocks.fetch_add(Blocks, std::memory_order_relaxed);
 #endif
   }
-  static constexpr int eager_slots = 8 * Blocks;
+
   double uniform32_at(std::uint64_t slot) {
     if (slot < std::uint64_t(eager_slots))
       return Stream::to_open01_32(std::uint32_t(words_[slot >> 1] >> ((slot & 1) * 32)));
@@ -114,7 +124,7 @@ class EagerStream32 {
 
  private:
   Stream stream_;
-  std::uint64_t words_[4 * Blocks];
+  std::uint64_t words_[eager_words];
 };
 
 }  // namespace sim

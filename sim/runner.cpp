@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 
 #include "sim/distributed.hpp"
 
@@ -38,28 +39,60 @@ struct ThreadBuffers {
 };
 }  // namespace
 
+OutputShape joined_shape(const std::vector<OutputShape>& groups) {
+  OutputShape all;
+  if (!groups.empty()) all.weeks = groups.front().weeks;
+  for (const OutputShape& g : groups) {
+    if (g.weeks != all.weeks)
+      throw std::invalid_argument("run_path_groups: groups of different weeks");
+    all.scalars += g.scalars, all.kept_series += g.kept_series,
+        all.summed_series += g.summed_series;
+  }
+  return all;
+}
+
 RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const PathFunction& fn,
                     const ScratchFactory& make_scratch) {
-  RunOutput out;
-  out.shape = shape;
-  out.paths = options.paths;
-  out.first_path = options.first_path;
-  const std::size_t n = options.paths, W = shape.weeks;
-  out.scalars.assign(n * shape.scalars, 0.0);
-  out.kept.assign(shape.kept_series * W * n, 0.0);
-  out.sums.assign(shape.summed_series * W, 0.0);
-  if (n == 0) return out;
+  return std::move(run_path_groups({shape}, options, fn, make_scratch).front());
+}
+
+std::vector<RunOutput> run_path_groups(const std::vector<OutputShape>& groups,
+                                       const RunOptions& options, const PathFunction& fn,
+                                       const ScratchFactory& make_scratch) {
+  const OutputShape all = joined_shape(groups);
+  const std::size_t n = options.paths, W = all.weeks, G = groups.size();
+  std::vector<RunOutput> outs(G);
+  // Where each group's slots start in the joined slots.
+  std::vector<std::size_t> s0(G, 0), k0(G, 0), m0(G, 0);
+  for (std::size_t g = 0; g < G; ++g) {
+    RunOutput& out = outs[g];
+    const OutputShape& shape = groups[g];
+    out.shape = shape;
+    out.paths = n;
+    out.first_path = options.first_path;
+    out.scalars.assign(n * shape.scalars, 0.0);
+    out.kept.assign(shape.kept_series * W * n, 0.0);
+    out.sums.assign(shape.summed_series * W, 0.0);
+    if (g + 1 < G) {
+      s0[g + 1] = s0[g] + shape.scalars;
+      k0[g + 1] = k0[g] + shape.kept_series * W;
+      m0[g + 1] = m0[g] + shape.summed_series * W;
+    }
+  }
+  if (n == 0) return outs;
 
   const std::size_t chunk = std::max<std::size_t>(1, options.chunk);
   const std::size_t chunks = (n + chunk - 1) / chunk;
-  std::vector<double> chunk_sums(chunks * shape.summed_series * W, 0.0);
+  // [chunk][joined summed series][week]; group g's are the chunk's entries from m0[g] on.
+  const std::size_t SW = all.summed_series * W;
+  std::vector<double> chunk_sums(chunks * SW, 0.0);
 
   tbb::enumerable_thread_specific<ThreadBuffers> tls([&] {
     ThreadBuffers b;
     b.scratch = make_scratch();
-    b.scalars.resize(shape.scalars);
-    b.kept.resize(shape.kept_series * W);
-    b.summed.resize(shape.summed_series * W);
+    b.scalars.resize(all.scalars);
+    b.kept.resize(all.kept_series * W);
+    b.summed.resize(SW);
     return b;
   });
 
@@ -67,16 +100,21 @@ RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const P
   auto body = [&](const tbb::blocked_range<std::size_t>& r) {
     ThreadBuffers& b = tls.local();
     for (std::size_t c = r.begin(); c != r.end(); ++c) {
-      double* csum = chunk_sums.data() + c * shape.summed_series * W;
+      double* csum = chunk_sums.data() + c * SW;
       const std::size_t lo = c * chunk, hi = std::min(n, lo + chunk);
       for (std::size_t i = lo; i < hi; ++i) {
         std::fill(b.summed.begin(), b.summed.end(), 0.0);
         PathSlots slots{b.scalars, b.kept, b.summed};
         fn(options.first_path + i, *b.scratch, slots);
-        std::copy(b.scalars.begin(), b.scalars.end(), out.scalars.begin() + i * shape.scalars);
-        for (std::size_t s = 0; s < shape.kept_series; ++s)
-          for (std::size_t w = 0; w < W; ++w) out.kept[(s * W + w) * n + i] = b.kept[s * W + w];
-        for (std::size_t k = 0; k < b.summed.size(); ++k) csum[k] += b.summed[k];
+        for (std::size_t g = 0; g < G; ++g) {
+          RunOutput& out = outs[g];
+          const OutputShape& shape = groups[g];
+          std::copy_n(b.scalars.begin() + std::ptrdiff_t(s0[g]), shape.scalars,
+                      out.scalars.begin() + std::ptrdiff_t(i * shape.scalars));
+          for (std::size_t sw = 0; sw < shape.kept_series * W; ++sw)
+            out.kept[sw * n + i] = b.kept[k0[g] + sw];
+        }
+        for (std::size_t k = 0; k < SW; ++k) csum[k] += b.summed[k];
       }
       if (options.progress) options.progress(done.fetch_add(hi - lo) + (hi - lo));
     }
@@ -89,11 +127,19 @@ RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const P
                       tbb::simple_partitioner());
   });
 
-  for (std::size_t c = 0; c < chunks; ++c)  // fixed order: chunk 0, 1, 2, ...
-    for (std::size_t k = 0; k < out.sums.size(); ++k)
-      out.sums[k] += chunk_sums[c * out.sums.size() + k];
-  if (options.keep_chunk_partials) out.chunk_sums = std::move(chunk_sums);
-  return out;
+  for (std::size_t g = 0; g < G; ++g) {
+    RunOutput& out = outs[g];
+    const std::size_t gw = groups[g].summed_series * W;
+    for (std::size_t c = 0; c < chunks; ++c)  // fixed order: chunk 0, 1, 2, ...
+      for (std::size_t k = 0; k < gw; ++k) out.sums[k] += chunk_sums[c * SW + m0[g] + k];
+    if (options.keep_chunk_partials) {
+      out.chunk_sums.resize(chunks * gw);
+      for (std::size_t c = 0; c < chunks; ++c)
+        std::copy_n(chunk_sums.begin() + std::ptrdiff_t(c * SW + m0[g]), gw,
+                    out.chunk_sums.begin() + std::ptrdiff_t(c * gw));
+    }
+  }
+  return outs;
 }
 
 }  // namespace sim

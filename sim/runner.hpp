@@ -71,6 +71,16 @@ struct RunOptions {
 RunOutput run_paths(const OutputShape& shape, const RunOptions& options, const PathFunction& fn,
                     const ScratchFactory& make_scratch);
 
+// Several outputs of the same weeks filled by one path function, so that work a path's groups
+// have in common (their shared random numbers) is done once per path. The function's slots are
+// the groups' slots one after another: scalars, kept and summed series each concatenated in
+// group order. Each group's output is the one run_paths would give for that group alone.
+std::vector<RunOutput> run_path_groups(const std::vector<OutputShape>& groups,
+                                       const RunOptions& options, const PathFunction& fn,
+                                       const ScratchFactory& make_scratch);
+// The shape of the function's slots for those groups (their sums; the weeks of the first).
+OutputShape joined_shape(const std::vector<OutputShape>& groups);
+
 // The number of threads `threads` means on this machine (0: all; under mpirun, the cores
 // divided by the ranks on this machine, at least one). It is the number a run
 // uses: run_paths (and anything holding a ThreadAllowance) lets that many threads run at once,
