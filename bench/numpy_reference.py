@@ -11,7 +11,8 @@ the rare events of a week (hires, programs, and the rounds of hand-overs below),
 or reps. Its random numbers are NumPy's (Philox), not salesim's addressed draws: it matches the
 engine's distribution, not its bits.
 
-Usage: numpy_reference.py SCENARIO [--paths N] [--seed S] [--plans a,b] [--json FILE]
+Usage: numpy_reference.py SCENARIO [--paths N] [--seed S] [--plans a,b] [--jobs N] [--json FILE]
+(--jobs: plans in parallel processes, NumPy being single-threaded; the figures do not change.)
 
 The hand-over rule (MODEL.md 3.4.12) is sequential: reps are stepped in index order, a leaver's
 receiver is the teammate with the fewest open opportunities at that moment (reps stepped already
@@ -27,6 +28,7 @@ import argparse
 import copy
 import json
 import math
+import multiprocessing
 import sys
 import time
 
@@ -273,6 +275,7 @@ def simulate(base, plan, paths, seed):
     cost = np.zeros(P)
     leavers = np.zeros(P)
     hires = np.zeros(P)
+    won_total, lost_total, created_total, hours_sum = (np.zeros(P) for _ in range(4))
     goal = base["goal"]
     by_week = int(goal["by_week"] or H)
     met = np.zeros(P, bool)
@@ -439,6 +442,10 @@ def simulate(base, plan, paths, seed):
         np.copyto(g, out["g"], where=stepped)
         np.copyto(n, n1, where=stepped)
         won = np.where(stepped, out["won"], 0).sum(1)
+        won_total += won
+        lost_total += np.where(stepped, out["lost"], 0).sum(1) + lost_handover
+        created_total += np.where(stepped, out["created"], 0).sum(1)
+        hours_sum += np.where(stepped, out["W"], 0.0).sum(1) / np.maximum(n_active, 1)
         total = int(won.sum())
         bookings = np.bincount(np.repeat(np.arange(P), won),
                                rng.lognormal(D.mu, math.sqrt(D.sigma2), total), P) \
@@ -460,8 +467,11 @@ def simulate(base, plan, paths, seed):
 
     heads = active.sum(1)
     burnout = np.where(heads > 0, (B * active).sum(1) / np.maximum(heads, 1), np.nan)
-    return dict(final=cum, met=met.astype(float), leavers=leavers, burnout=burnout, cost=cost,
-                hires=hires, headcount=heads.astype(float)), rep_weeks
+    # Per path, under the names of results.h5's per-path datasets (docs/results-format.md).
+    return dict(final_bookings=cum, goal_met=met.astype(float), leavers=leavers,
+                burnout_final=burnout, cost=cost, hires=hires, headcount_final=heads.astype(float),
+                won=won_total, lost=lost_total, opportunities_created=created_total,
+                hours_per_rep_week=hours_sum / H), rep_weeks
 
 
 def step(env, tenure, B, s, g, pref, n, T, c, decay, transfer, cgrowth, M, n_active, mask):
@@ -543,23 +553,23 @@ def step(env, tenure, B, s, g, pref, n, T, c, decay, transfer, cgrowth, M, n_act
 
 
 def summary(name, fig, paths, rep_weeks, seconds):
-    f = fig["final"]
-    sd = float(f.std(ddof=1))
-    p = float(fig["met"].mean())
-    lv = fig["leavers"]
-    bo = fig["burnout"][~np.isnan(fig["burnout"])]
-    co = fig["cost"]
-    return {"name": name, "paths": paths,
-            "final_bookings": {"mean": float(f.mean()), "sd": sd, "se": sd / math.sqrt(paths)},
-            "p_goal": {"mean": p, "se": math.sqrt(p * (1 - p) / paths)},
-            "leavers": {"mean": float(lv.mean()), "se": float(lv.std(ddof=1)) / math.sqrt(paths)},
-            "burnout_final": {"mean": float(bo.mean()),
-                              "se": float(bo.std(ddof=1)) / math.sqrt(len(bo))},
-            "cost": {"mean": float(co.mean()), "se": float(co.std(ddof=1)) / math.sqrt(paths)},
-            "hires_mean": float(fig["hires"].mean()),
-            "headcount_final_mean": float(fig["headcount"].mean()),
+    """Mean and standard error of every per-path figure (burnout: over the paths with reps)."""
+    figures = {}
+    for key, values in fig.items():
+        v = values[~np.isnan(values)]
+        se = float(v.std(ddof=1)) / math.sqrt(len(v)) if len(v) > 1 else float("nan")
+        figures[key] = {"mean": float(v.mean()), "se": se}
+    return {"name": name, "paths": paths, "figures": figures,
+            "final_bookings_sd": float(fig["final_bookings"].std(ddof=1)),
             "rep_weeks": rep_weeks, "seconds": seconds,
             "rep_weeks_per_second": rep_weeks / seconds}
+
+
+def run_plan(job):
+    base, plan, paths, seed = job
+    start = time.perf_counter()
+    fig, rep_weeks = simulate(base, plan, paths, seed)
+    return summary(plan["name"], fig, paths, rep_weeks, time.perf_counter() - start)
 
 
 def main():
@@ -568,6 +578,8 @@ def main():
     ap.add_argument("--paths", type=int)
     ap.add_argument("--seed", type=int)
     ap.add_argument("--plans", help="comma-separated plan names (default: all)")
+    ap.add_argument("--jobs", type=int, default=1,
+                    help="run the plans in this many processes (default 1)")
     ap.add_argument("--json", help="write the figures as JSON to this file")
     args = ap.parse_args()
     try:
@@ -575,6 +587,8 @@ def main():
     except (ScenarioError, OSError, yaml.YAMLError, KeyError, TypeError) as e:
         print(f"numpy_reference: {args.scenario}: {e}", file=sys.stderr)
         return 2
+    for i, plan in enumerate(plans):
+        plan["index"] = i  # its seed, whichever plans run
     if args.plans:
         wanted = args.plans.split(",")
         unknown = [w for w in wanted if w not in [p["name"] for p in plans]]
@@ -584,30 +598,31 @@ def main():
         plans = [p for p in plans if p["name"] in wanted]
     paths = args.paths or int(base["simulation"]["paths"])
     seed = args.seed if args.seed is not None else int(base["simulation"]["seed"])
-    results = []
-    total_weeks, total_seconds = 0, 0.0
-    for i, plan in enumerate(plans):
-        start = time.perf_counter()
-        fig, rep_weeks = simulate(base, plan, paths, [seed, i])
-        seconds = time.perf_counter() - start
-        results.append(summary(plan["name"], fig, paths, rep_weeks, seconds))
-        total_weeks += rep_weeks
-        total_seconds += seconds
+    jobs = [(base, plan, paths, [seed, plan["index"]]) for plan in plans]
+    start = time.perf_counter()
+    if args.jobs > 1:  # plans in parallel processes: NumPy itself runs on one core
+        with multiprocessing.get_context("fork").Pool(min(args.jobs, len(jobs))) as pool:
+            results = pool.map(run_plan, jobs)
+    else:
+        results = [run_plan(job) for job in jobs]
+    total_seconds = time.perf_counter() - start
+    total_weeks = sum(r["rep_weeks"] for r in results)
     print(f"NumPy reference (MODEL.md v2), {args.scenario}, {paths} paths per plan, "
-          f"numpy {np.__version__}, one thread")
+          f"numpy {np.__version__}, {args.jobs} process(es)")
     print(f"{'plan':<24}{'final bookings':>16}{'sd':>13}{'P(goal)':>9}{'leavers':>9}"
           f"{'burnout':>9}{'rep-weeks':>11}{'rep-weeks/s':>13}")
     for r in results:
-        print(f"{r['name']:<24}{r['final_bookings']['mean']:>16,.0f}"
-              f"{r['final_bookings']['sd']:>13,.0f}{r['p_goal']['mean']:>9.3f}"
-              f"{r['leavers']['mean']:>9.2f}{r['burnout_final']['mean']:>9.3f}"
+        f = r["figures"]
+        print(f"{r['name']:<24}{f['final_bookings']['mean']:>16,.0f}"
+              f"{r['final_bookings_sd']:>13,.0f}{f['goal_met']['mean']:>9.3f}"
+              f"{f['leavers']['mean']:>9.2f}{f['burnout_final']['mean']:>9.3f}"
               f"{r['rep_weeks']:>11}{r['rep_weeks_per_second']:>13.3e}")
     print(f"simulation: {total_weeks} rep-weeks in {total_seconds:.2f} s, "
           f"{total_weeks / total_seconds:.3e} rep-weeks/s")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"scenario": args.scenario, "paths": paths, "seed": seed,
-                       "rep_weeks": total_weeks, "seconds": total_seconds,
+                       "jobs": args.jobs, "rep_weeks": total_weeks, "seconds": total_seconds,
                        "rep_weeks_per_second": total_weeks / total_seconds,
                        "plans": results}, f, indent=1)
     return 0
