@@ -28,27 +28,32 @@ trap 'rm -rf "$TMP"' EXIT
 echo "salesim vs NumPy: $SCENARIO, every plan, $PATHS paths per plan (NumPy: $NP_PATHS), $JOBS cores"
 echo "salesim: $($BIN --version 2>/dev/null | head -1)"
 echo "NumPy:   $($PY -c 'import numpy, sys; print("numpy", numpy.__version__, "python", sys.version.split()[0])'), plans in $JOBS processes"
-printf '%-8s %4s %10s %12s %16s %16s\n' side run wall_s rep-weeks "rep-weeks/s" "in-process/s"
+printf '%-8s %4s %8s %12s %14s %14s %8s %14s\n' side run wall_s rep-weeks "rep-weeks/s" \
+  "in-process/s" cpu_s "per cpu-s"
 for i in $(seq 1 "$RUNS"); do
-  /usr/bin/time -f '%e' -o "$TMP/t" "$BIN" run "$SCENARIO" --paths "$PATHS" --quiet \
+  /usr/bin/time -f '%e %U %S' -o "$TMP/t" "$BIN" run "$SCENARIO" --paths "$PATHS" --quiet \
     --json "$TMP/s.json"
-  $PY - salesim "$i" "$(cat "$TMP/t")" "$TMP/s.json" >>"$TMP/rows" <<'PYEOF'
+  $PY - salesim "$i" $(cat "$TMP/t") "$TMP/s.json" >>"$TMP/rows" <<'PYEOF'
 import json, sys
-side, run, wall, path = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+side, run, path = sys.argv[1], sys.argv[2], sys.argv[6]
+wall, cpu = float(sys.argv[3]), float(sys.argv[4]) + float(sys.argv[5])
 d = json.load(open(path))
 weeks = sum(p["people"]["rep_weeks"] for p in d["plans"])
-print(side, run, wall, int(weeks), weeks / wall, d["rep_weeks_per_second"])
+print(side, run, wall, int(weeks), weeks / wall, d["rep_weeks_per_second"], cpu, weeks / cpu)
 PYEOF
-  /usr/bin/time -f '%e' -o "$TMP/t" $PY bench/numpy_reference.py "$SCENARIO" --paths "$NP_PATHS" \
+  /usr/bin/time -f '%e %U %S' -o "$TMP/t" $PY bench/numpy_reference.py "$SCENARIO" --paths "$NP_PATHS" \
     --jobs "$JOBS" --json "$TMP/n.json" >/dev/null
-  $PY - numpy "$i" "$(cat "$TMP/t")" "$TMP/n.json" >>"$TMP/rows" <<'PYEOF'
+  $PY - numpy "$i" $(cat "$TMP/t") "$TMP/n.json" >>"$TMP/rows" <<'PYEOF'
 import json, sys
-side, run, wall, path = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+side, run, path = sys.argv[1], sys.argv[2], sys.argv[6]
+wall, cpu = float(sys.argv[3]), float(sys.argv[4]) + float(sys.argv[5])
 d = json.load(open(path))
-print(side, run, wall, d["rep_weeks"], d["rep_weeks"] / wall, d["rep_weeks_per_second"])
+w = d["rep_weeks"]
+print(side, run, wall, w, w / wall, d["rep_weeks_per_second"], cpu, w / cpu)
 PYEOF
-  tail -2 "$TMP/rows" | while read -r SIDE RUN WALL WEEKS RATE INPROC; do
-    printf '%-8s %4s %10.2f %12d %16.3e %16.3e\n' "$SIDE" "$RUN" "$WALL" "$WEEKS" "$RATE" "$INPROC"
+  tail -2 "$TMP/rows" | while read -r SIDE RUN WALL WEEKS RATE INPROC CPU PERCPU; do
+    printf '%-8s %4s %8.2f %12d %14.3e %14.3e %8.2f %14.3e\n' "$SIDE" "$RUN" "$WALL" "$WEEKS" \
+      "$RATE" "$INPROC" "$CPU" "$PERCPU"
   done
 done
 $PY - "$TMP/rows" <<'PYEOF'
@@ -57,11 +62,13 @@ rows = [l.split() for l in open(sys.argv[1])]
 med = {}
 for side in ("salesim", "numpy"):
     r = [x for x in rows if x[0] == side]
-    med[side] = [statistics.median(float(x[k]) for x in r) for k in (2, 4, 5)]
+    med[side] = [statistics.median(float(x[k]) for x in r) for k in (2, 4, 5, 6, 7)]
     print(f"median {side:<8} wall {med[side][0]:8.2f} s   {med[side][1]:.3e} rep-weeks/s "
-          f"(in-process {med[side][2]:.3e})")
+          f"(in-process {med[side][2]:.3e})   cpu {med[side][3]:.2f} s "
+          f"({med[side][4]:.3e} rep-weeks per cpu-s)")
 ratio = med["salesim"][1] / med["numpy"][1]
 inproc = med["salesim"][2] / med["numpy"][2]
-print(f"ratio salesim / NumPy, whole process: {ratio:.1f}x (in-process: {inproc:.1f}x); "
-      f"issue 15's target 20x: {'met' if ratio >= 20 else 'not met'}")
+per_cpu = med["salesim"][4] / med["numpy"][4]
+print(f"ratio salesim / NumPy, whole process: {ratio:.1f}x (in-process: {inproc:.1f}x, "
+      f"per CPU-second: {per_cpu:.1f}x); issue 15's target 20x: {'met' if ratio >= 20 else 'not met'}")
 PYEOF
