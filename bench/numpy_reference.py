@@ -88,8 +88,8 @@ def merged(defaults, given, where):
         if key not in defaults:
             raise ScenarioError(f"{where}.{key}: not a key of MODEL.md version 2 that this "
                                 "reference implements")
-        if isinstance(defaults[key], dict) and key != "skills" or \
-                (key == "skills" and where == "scenario"):
+        free_map = where == "scenario.team" and key == "skills"  # skill name -> {mean, sd}
+        if isinstance(defaults[key], dict) and not free_map:
             out[key] = merged(defaults[key], value, f"{where}.{key}")
         else:
             out[key] = copy.deepcopy(value)
@@ -111,7 +111,7 @@ def flatten(tree, prefix=""):
 def apply_set(params, dotted, value, where):
     parts = dotted.split(".")
     node = params
-    for i, part in enumerate(parts[:-1]):
+    for part in parts[:-1]:
         if isinstance(node, list):  # pipeline.stages.<name>
             match = [s for s in node if s["name"] == part]
             if not match:
