@@ -7,10 +7,14 @@
 #endif
 
 #include "models/burnout.hpp"
+#include "models/path_state.hpp"
+#include "models/skills.hpp"
 #include "models/week_context.hpp"
 
 namespace salesim {
 namespace {
+
+constexpr int kMaxSkills = 16;
 
 // What every rep of the week shares.
 struct WeekInputs {
@@ -24,6 +28,7 @@ struct WeekInputs {
   double available;   // the calendar's share of the week's hours (1 without a calendar)
   bool calendar;
   int roots;  // burnout's K-th root as that many square roots; -1: not so
+  const SkillStep* steps;
 };
 
 // Rep r's row, one rep alone: start_rep's formulas (week.cpp), in its order.
@@ -50,6 +55,9 @@ void one_rep(const WeekInputs& w, int r, double* out) {
   }
   const auto& yield = P.prospecting.yield;
   out[RepPrepass::y] = yield.floor + sigma(0) * (yield.top - yield.floor);
+  // 10 (EXPERIMENT)
+  Reps& M = const_cast<Reps&>(R);
+  update_skills(P.skills, w.steps[R.manager[r]], rho, M.s(r), M.g(r), w.J);
 }
 
 #if defined(__SSE2__)
@@ -82,13 +90,31 @@ void two_reps(const WeekInputs& w, int r0, int r1, double* out0, double* out1) {
   store(RepPrepass::H, H);
   store(RepPrepass::F, F);
 
-  const double* s0 = &R.durable[std::size_t(r0) * w.J];
-  const double* s1 = &R.durable[std::size_t(r1) * w.J];
-  const double* g0 = &R.gain[std::size_t(r0) * w.J];
-  const double* g1 = &R.gain[std::size_t(r1) * w.J];
-  auto sigma = [&](int j) {
-    return _mm_mul_pd(rho, _mm_min_pd(_mm_add_pd(pair(s0[j], s1[j]), pair(g0[j], g1[j])), one));
-  };
+  Reps& M = const_cast<Reps&>(R);  // EXPERIMENT
+  double* s0 = M.s(r0);
+  double* s1 = M.s(r1);
+  double* g0 = M.g(r0);
+  double* g1 = M.g(r1);
+  __m128d sig[kMaxSkills];
+  const SkillStep& t0 = w.steps[R.manager[r0]];
+  const SkillStep& t1 = w.steps[R.manager[r1]];
+  const __m128d decay = pair(t0.decay, t1.decay), transfer = pair(t0.transfer, t1.transfer);
+  const __m128d growth = _mm_add_pd(pair(t0.coach_growth, t1.coach_growth),
+                                    _mm_mul_pd(_mm_set1_pd(P.skills.experience_rate), rho));
+  for (int j = 0; j < w.J; ++j) {
+    __m128d s = pair(s0[j], s1[j]), g = pair(g0[j], g1[j]);
+    sig[j] = _mm_mul_pd(rho, _mm_min_pd(_mm_add_pd(s, g), one));
+    g = _mm_mul_pd(g, decay);
+    const __m128d delta = _mm_mul_pd(transfer, g);
+    g = _mm_sub_pd(g, delta);
+    s = _mm_add_pd(s, delta);
+    s = _mm_add_pd(s, _mm_mul_pd(growth, _mm_sub_pd(_mm_sub_pd(one, s), g)));
+    s = _mm_min_pd(s, one);
+    g = _mm_min_pd(_mm_sub_pd(one, s), g);
+    _mm_storel_pd(s0 + j, s), _mm_storeh_pd(s1 + j, s);
+    _mm_storel_pd(g0 + j, g), _mm_storeh_pd(g1 + j, g);
+  }
+  auto sigma = [&](int j) { return sig[j]; };
   // Burnout's factor (stage_conversion_factor): that function skips the root when B is 0; here
   // it is taken anyway, with the same bits: 1 - loss x 0 is exactly 1 (or NaN for an infinite
   // loss), its own square root.
@@ -133,7 +159,8 @@ void rep_prepass(const WeekContext& cx, RepPrepass& a) {
                      : K == 2 ? 1
                      : K == 4 ? 2
                      : K == 8 ? 3
-                              : -1};
+                              : -1,
+                     cx.scratch.skill_steps.data()};
   a.n = int(st.active_list.size()), a.K = K, a.stride = w.stride;
   a.e = calendar ? cx.effort * w.available : cx.effort;
   if (a.rows.size() < std::size_t(a.n) * a.stride) a.rows.resize(std::size_t(a.n) * a.stride);
@@ -141,7 +168,7 @@ void rep_prepass(const WeekContext& cx, RepPrepass& a) {
   double* rows = a.rows.data();
   int i = 0;
 #if defined(__SSE2__)
-  if (w.roots >= 0)
+  if (w.roots >= 0 && w.J <= kMaxSkills)
     for (; i + 2 <= a.n; i += 2)
       two_reps(w, list[i], list[i + 1], rows + std::size_t(i) * w.stride,
                rows + std::size_t(i + 1) * w.stride);

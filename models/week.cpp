@@ -67,6 +67,7 @@ struct RepStart {
   double rho = 0, y = 0;
   HoursInput hours;
   const double* p = nullptr;  // the K stages' conversion probabilities
+  bool skills_done = false;
 };
 
 // Steps 1-4 for rep r alone, with the territory extensions (12.7-12.8), which change the rep's
@@ -124,6 +125,7 @@ RepStart start_from_prepass(const WeekContext& cx, const RepPrepass& a, int i, i
   start.hours.pref_prospecting = cx.st.reps.pref[std::size_t(r) * cx.st.reps.A];
   start.hours.awareness = cx.st.w;
   start.p = row + RepPrepass::p;
+  start.skills_done = true;
   return start;
 }
 
@@ -159,9 +161,10 @@ void step_rep(WeekContext& cx, int r, const RepStart& start, int n_active) {
   if (segments) take_accounts(cx, r);
   R.burnout[r] = next_burnout(P.burnout, B, load, disliked,  // 9
                               P.capacity.sustainable_hours, st.w);
-  update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
-  ++R.tenure[r];                                                                    // 11
-  attrition(cx, r, draws);                                                          // 12
+  if (!start.skills_done)
+    update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
+  ++R.tenure[r];                                                                      // 11
+  attrition(cx, r, draws);                                                            // 12
   if (segments) settle_accounts(cx, r);
 }
 
