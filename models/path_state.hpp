@@ -8,7 +8,6 @@
 
 #include "models/contracts.hpp"
 #include "models/cost_parts.hpp"
-#include "models/rep_prepass.hpp"
 #include "models/skills.hpp"
 #include "models/territory_state.hpp"
 #include "sim/runner.hpp"
@@ -87,7 +86,6 @@ struct PathScratch : sim::Scratch {
   std::vector<std::int64_t> worked, exits, stale;  // per stage (K)
   std::vector<SkillStep> skill_steps;              // this week's, per manager's team
   std::vector<std::pair<double, int>> order;       // for bottom_half selection
-  RepPrepass prepass;                              // steps 1-4 of 3.4, the week's reps ahead
 };
 
 }  // namespace salesim

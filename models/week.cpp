@@ -18,7 +18,6 @@
 #include "models/programs.hpp"
 #include "models/quota.hpp"
 #include "models/recurring.hpp"
-#include "models/rep_prepass.hpp"
 #include "models/segments.hpp"
 #include "models/skills.hpp"
 #include "models/training.hpp"
@@ -61,31 +60,20 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
 
 namespace {
 
-// What a rep's week starts from: steps 1-4 of 3.4 (ramp, effort, the hours input, the
-// conversions and the prospecting yield).
-struct RepStart {
-  double rho = 0, y = 0;
-  HoursInput hours;
-  const double* p = nullptr;  // the K stages' conversion probabilities
-  bool skills_done = false;
-};
-
-// Steps 1-4 for rep r alone, with the territory extensions (12.7-12.8), which change the rep's
-// effort and conversions.
-RepStart start_rep(WeekContext& cx, int r) {
+// 3.4 for one active rep r.
+void step_rep(WeekContext& cx, int r, int n_active) {
   const Params& P = cx.P;
   PathState& st = cx.st;
   Reps& R = st.reps;
   PathScratch& sc = cx.scratch;
   const double B = R.burnout[r];
   const double c = st.coaching[R.manager[r]];
-  RepStart start;
 
   const double rho = ramp(P, R.tenure[r]);                                  // 1
   const bool segments = st.territory.segments, quota = st.territory.quota;  // 12.7-12.8
   const double e = quota ? rep_effort(cx, r) : cx.effort;                   // 2
   if (quota) accrue_quota(cx, r, rho);
-  HoursInput& hours = start.hours;  // 3
+  HoursInput hours;  // 3
   hours.H = P.capacity.max_hours * e * (1 - P.burnout.capacity_loss * B);
   hours.F = P.capacity.admin_hours * (1 + P.capacity.control_overhead * (1 - st.a)) +
             R.training_hours[r] + c + st.extra_fixed_hours;
@@ -110,35 +98,7 @@ RepStart start_rep(WeekContext& cx, int r) {
   }
   if (segments) scale_conversions(cx, r, sc.p.data(), R.K);
   const auto& yield = P.prospecting.yield;
-  start.y = yield.floor + sigma[0] * (yield.top - yield.floor);
-  start.rho = rho;
-  start.p = sc.p.data();
-  return start;
-}
-
-// Steps 1-4 for rep r at position i of the active list, from the week's pre-pass.
-RepStart start_from_prepass(const WeekContext& cx, const RepPrepass& a, int i, int r) {
-  const double* row = a.row(i);
-  RepStart start;
-  start.rho = row[RepPrepass::rho], start.y = row[RepPrepass::y];
-  start.hours.H = row[RepPrepass::H], start.hours.F = row[RepPrepass::F], start.hours.e = a.e;
-  start.hours.pref_prospecting = cx.st.reps.pref[std::size_t(r) * cx.st.reps.A];
-  start.hours.awareness = cx.st.w;
-  start.p = row + RepPrepass::p;
-  start.skills_done = true;
-  return start;
-}
-
-// 3.4 for one active rep r, steps 5-12, from its steps 1-4 (`start`).
-void step_rep(WeekContext& cx, int r, const RepStart& start, int n_active) {
-  const Params& P = cx.P;
-  PathState& st = cx.st;
-  Reps& R = st.reps;
-  PathScratch& sc = cx.scratch;
-  const double B = R.burnout[r], rho = start.rho;
-  const HoursInput& hours = start.hours;
-  const auto& stages = P.pipeline.stages;
-  const bool segments = st.territory.segments;
+  const double y = yield.floor + sigma[0] * (yield.top - yield.floor);
 
   std::int64_t* worked = sc.worked.data();  // 5
   const double prospecting = allocate_hours(P, hours, R.n(r), worked);
@@ -156,15 +116,14 @@ void step_rep(WeekContext& cx, int r, const RepStart& start, int n_active) {
 
   rep_week::Draws draws(cx.model.address(st.path, Process::rep_week, r, cx.t));  // rep_week.hpp
   if (segments) before_rep_flows(cx);
-  pipeline_flows(cx, r, start.p, worked, draws);                 // 7
-  generate_leads(cx, r, prospecting, start.y, n_active, draws);  // 8
+  pipeline_flows(cx, r, sc.p.data(), worked, draws);       // 7
+  generate_leads(cx, r, prospecting, y, n_active, draws);  // 8
   if (segments) take_accounts(cx, r);
   R.burnout[r] = next_burnout(P.burnout, B, load, disliked,  // 9
                               P.capacity.sustainable_hours, st.w);
-  if (!start.skills_done)
-    update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
-  ++R.tenure[r];                                                                      // 11
-  attrition(cx, r, draws);                                                            // 12
+  update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
+  ++R.tenure[r];                                                                    // 11
+  attrition(cx, r, draws);                                                          // 12
   if (segments) settle_accounts(cx, r);
 }
 
@@ -213,19 +172,8 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
 
   // 3.4 Each active rep, in index order. Leavers are flagged inactive at once and dropped
   // from the list after the loop, so the loop sees the list as it was at the start.
-  // Steps 1-4 of every rep are computed first, together (rep_prepass.hpp): they read only the
-  // rep's own state and this week's coaching, alignment and awareness, which no other rep's
-  // step changes (the hand-over of step 12 only moves open opportunities), so computing them
-  // ahead gives the same values. The territory extensions change them per rep: then each rep
-  // computes its own in its step.
   const int n_active = int(st.active_list.size());
-  const bool ahead = prepass_applies(cx);
-  if (ahead) rep_prepass(cx, scratch.prepass);
-  for (int i = 0; i < n_active; ++i) {
-    const int r = st.active_list[i];
-    step_rep(cx, r, ahead ? start_from_prepass(cx, scratch.prepass, i, r) : start_rep(cx, r),
-             n_active);
-  }
+  for (int i = 0; i < n_active; ++i) step_rep(cx, st.active_list[i], n_active);
   std::erase_if(st.active_list, [&](int r) { return !st.reps.active[r]; });
 
   complete_training(cx);                    // 3.5
