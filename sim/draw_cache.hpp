@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "sim/random.hpp"
@@ -29,12 +30,12 @@ class EagerBlockCache {
   }
 
   // The first Blocks blocks of the stream at a, computed on first use; nullptr when a is not an
-  // address this cache keeps (the caller computes them itself).
+  // address this cache keeps (the caller computes them itself). Valid until the next call.
   const std::uint64_t* words(const Address& a) {
     if (a.seed != seed_ || a.path != path_ || a.process != process_ || weeks_ <= 0 ||
         a.week >= std::uint32_t(weeks_))
       return nullptr;
-    if (a.entity >= entities_) grow(a.entity + 1);
+    if (a.entity >= entities_ && !grow(a.entity + 1)) return nullptr;
     const std::size_t e = std::size_t(a.entity) * std::size_t(weeks_) + a.week;
     std::uint64_t* w = &words_[e * words_per_entry];
     if (!filled_[e]) {
@@ -45,12 +46,22 @@ class EagerBlockCache {
   }
 
  private:
-  void grow(std::uint32_t entities) {
+  // At most this many bytes of words per cache (per thread): beyond what the caches hold, a
+  // kept block is no cheaper than a computed one, and a team of 100,000 reps must not take
+  // gigabytes. Entities past the limit are simply not kept.
+  static constexpr std::size_t kMaxBytes = std::size_t(16) << 20;
+
+  bool grow(std::uint32_t entities) {
+    const std::size_t per_entity = std::size_t(weeks_) * words_per_entry * sizeof(std::uint64_t);
+    const auto limit = std::uint32_t(
+        std::min<std::size_t>(kMaxBytes / per_entity, std::numeric_limits<std::uint32_t>::max()));
+    if (entities > limit) return false;
     // Entities in steps, so a team that hires one by one does not copy the cache each time.
-    entities_ = std::max(entities, entities_ + entities_ / 2 + 8);
+    entities_ = std::min(limit, std::max(entities, entities_ + entities_ / 2 + 8));
     const std::size_t n = std::size_t(entities_) * std::size_t(weeks_);
     filled_.resize(n, 0);
     words_.resize(n * words_per_entry);
+    return true;
   }
 
   std::uint64_t seed_ = 0, path_ = ~std::uint64_t(0);

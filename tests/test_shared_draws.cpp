@@ -90,7 +90,9 @@ TEST(EagerBlockCache, GivesTheStreamsWordsAndOnlyForItsPath) {
     }
   }
   sim::Address other = a;
-  other.week = 10;  // beyond the weeks it keeps
+  other.entity = 1000000;  // 640 MB of words: past the cache's limit, not kept
+  EXPECT_EQ(cache.words(other), nullptr);
+  other = a, other.week = 10;  // beyond the weeks it keeps
   EXPECT_EQ(cache.words(other), nullptr);
   other = a, other.process = 4;
   EXPECT_EQ(cache.words(other), nullptr);
