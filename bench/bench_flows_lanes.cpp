@@ -275,9 +275,30 @@ __attribute__((target("avx2"))) void run_stages4(const std::vector<FlowInput>& i
   for (std::size_t i = 0; i < in.size(); ++i) flows_stages4<kRatio>(T, in[i], out[i]);
 }
 
+// The floor both pay: each input read and its counts written, no draws.
+void run_copy(const std::vector<FlowInput>& in, std::vector<FlowOutput>& out) {
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    std::memcpy(out[i].n, in[i].n, sizeof out[i].n);
+    out[i].lost = in[i].worked[0], out[i].won = std::int64_t(in[i].words[0] & 1);
+  }
+}
+
 bool same(const FlowOutput& a, const FlowOutput& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 void time_flows(benchmark::State& state, Flows f, bool lanes) {
+  if (f == run_copy) {
+    const std::vector<FlowInput>& in = capture().in;
+    std::vector<FlowOutput> got(in.size());
+    for (auto _ : state) {
+      f(in, got);
+      benchmark::ClobberMemory();
+    }
+    state.SetItemsProcessed(std::int64_t(state.iterations()) * std::int64_t(in.size()));
+    state.counters["ns_per_rep_week"] =
+        benchmark::Counter(double(in.size()), benchmark::Counter::kIsIterationInvariantRate |
+                                                  benchmark::Counter::kInvert);
+    return;
+  }
   if (lanes && !sim::lanes::lanes_supported()) {
     state.SkipWithError("no AVX2 on this CPU");
     return;
@@ -349,11 +370,16 @@ const bool registered = [] {
       time_flows(s, f, lanes);
     })->Unit(benchmark::kMicrosecond);
   };
-  if (std::string(FLOWS_SUFFIX).empty()) add("BM_FlowsScalar", run_scalar, false);
+  if (std::string(FLOWS_SUFFIX).empty()) {
+    add("BM_FlowsCopyOnly", run_copy, false);
+    add("BM_FlowsScalar", run_scalar, false);
+  }
   add("BM_FlowsLanesReps", run_reps4<Ratio::gather>, true);
   add("BM_FlowsLanesRepsDivide", run_reps4<Ratio::divide>, true);
+  add("BM_FlowsLanesRepsRows", run_reps4<Ratio::rows>, true);
   add("BM_FlowsLanesStages", run_stages4<Ratio::gather>, true);
   add("BM_FlowsLanesStagesDivide", run_stages4<Ratio::divide>, true);
+  add("BM_FlowsLanesStagesRows", run_stages4<Ratio::rows>, true);
   return true;
 }();
 

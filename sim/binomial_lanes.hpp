@@ -213,24 +213,45 @@ SIM_LANES __m256i table_draw(const TableSet& ts, const int* id, __m128i row0, __
 }
 
 // How binomial_small4 forms the walk's ratio (n - j) / (j + 1): read from kRatios (a gather
-// per step) or divided (the same correctly rounded quotient).
-enum class Ratio { gather, divide };
+// per step), divided (the same correctly rounded quotient), or four steps of each lane's row of
+// kRatios loaded at once and transposed.
+enum class Ratio { gather, divide, rows };
 
 // One entry of binomial_small's count_row in each lane: k += cdf < u; pmf *= ratio[j] * odds;
 // cdf += pmf.
 template <Ratio kRatio>
 SIM_LANES void count_step(int j, __m128i row, __m128i n32, __m256d odds, __m256d u, __m256i& k,
-                          __m256d& pmf, __m256d& cdf) {
+                          __m256d& pmf, __m256d& cdf, __m256d given = _mm256_setzero_pd()) {
   k = _mm256_sub_epi64(k, _mm256_castpd_si256(_mm256_cmp_pd(cdf, u, _CMP_LT_OQ)));
   __m256d ratio;
   if constexpr (kRatio == Ratio::gather) {
     ratio = gather_pd(&detail::kRatios.r[0][0] + j, row);
+  } else if constexpr (kRatio == Ratio::rows) {
+    ratio = given;
   } else {
     const __m128i left = _mm_max_epi32(_mm_sub_epi32(n32, _mm_set1_epi32(j)), _mm_setzero_si128());
     ratio = _mm256_div_pd(_mm256_cvtepi32_pd(left), _mm256_set1_pd(double(j + 1)));
   }
   pmf = _mm256_mul_pd(pmf, _mm256_mul_pd(ratio, odds));
   cdf = _mm256_add_pd(cdf, pmf);
+}
+
+// Four steps from j0; with Ratio::rows their ratios come from a 4x4 transpose of the lanes'
+// rows of kRatios.
+template <Ratio kRatio>
+SIM_LANES void count_block(int j0, const double* const* rows, __m128i row, __m128i n32,
+                           __m256d odds, __m256d u, __m256i& k, __m256d& pmf, __m256d& cdf) {
+  __m256d r[4] = {};
+  if constexpr (kRatio == Ratio::rows) {
+    const __m256d a0 = _mm256_loadu_pd(rows[0] + j0), a1 = _mm256_loadu_pd(rows[1] + j0);
+    const __m256d a2 = _mm256_loadu_pd(rows[2] + j0), a3 = _mm256_loadu_pd(rows[3] + j0);
+    const __m256d t0 = _mm256_unpacklo_pd(a0, a1), t1 = _mm256_unpackhi_pd(a0, a1);
+    const __m256d t2 = _mm256_unpacklo_pd(a2, a3), t3 = _mm256_unpackhi_pd(a2, a3);
+    r[0] = _mm256_permute2f128_pd(t0, t2, 0x20), r[1] = _mm256_permute2f128_pd(t1, t3, 0x20);
+    r[2] = _mm256_permute2f128_pd(t0, t2, 0x31), r[3] = _mm256_permute2f128_pd(t1, t3, 0x31);
+  }
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; ++j) count_step<kRatio>(j0 + j, row, n32, odds, u, k, pmf, cdf, r[j]);
 }
 
 // binomial_inv(n[i], p[i], u[i]) for each lane i, by binomial_small's count of the CDF row's
@@ -267,14 +288,19 @@ SIM_LANES __m256i binomial_small4(__m256i n, __m256d p, __m256d u) {
   const __m128i row = _mm_slli_epi32(n32, 4);  // kRatios.r[n] as an index of doubles
   const int beyond4 = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(n32, _mm_set1_epi32(4))));
   const int beyond8 = _mm_movemask_ps(_mm_castsi128_ps(_mm_cmpgt_epi32(n32, _mm_set1_epi32(8))));
-#pragma GCC unroll 4
-  for (int j = 0; j < 4; ++j) count_step<kRatio>(j, row, n32, odds, u, k, pmf, cdf);
+  const double* rows[4] = {};
+  if constexpr (kRatio == Ratio::rows) {
+    rows[0] = detail::kRatios.r[_mm_cvtsi128_si32(n32)];
+    rows[1] = detail::kRatios.r[_mm_extract_epi32(n32, 1)];
+    rows[2] = detail::kRatios.r[_mm_extract_epi32(n32, 2)];
+    rows[3] = detail::kRatios.r[_mm_extract_epi32(n32, 3)];
+  }
+  count_block<kRatio>(0, rows, row, n32, odds, u, k, pmf, cdf);
   if (beyond4) {
-#pragma GCC unroll 4
-    for (int j = 4; j < 8; ++j) count_step<kRatio>(j, row, n32, odds, u, k, pmf, cdf);
+    count_block<kRatio>(4, rows, row, n32, odds, u, k, pmf, cdf);
     if (beyond8) {
-#pragma GCC unroll 8
-      for (int j = 8; j < 16; ++j) count_step<kRatio>(j, row, n32, odds, u, k, pmf, cdf);
+      count_block<kRatio>(8, rows, row, n32, odds, u, k, pmf, cdf);
+      count_block<kRatio>(12, rows, row, n32, odds, u, k, pmf, cdf);
     }
   }
   k = _mm256_blendv_epi8(k, nc, _mm256_cmpgt_epi64(k, nc));  // min(k, n)

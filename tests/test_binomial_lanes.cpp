@@ -85,7 +85,7 @@ TEST(BinomialLanes, TableDrawsAreBinomialTableDraws) {
   std::mt19937_64 rng(11);
   std::size_t checked = 0;
   for (int t = 0; t < int(std::size(ps)); ++t) {
-    std::vector<double> us = hard_uniforms(ps[t], kMax, 600, rng);
+    std::vector<double> us = hard_uniforms(ps[t], kMax, 300, rng);
     for (int i = 0; i < 300; ++i) {  // entries of the rows themselves, and their neighbours
       const double c = ts.cdf()[rng() % ts.cdf_size()];
       us.insert(us.end(), {c, std::nextafter(c, 0.0), std::nextafter(c, 1.0)});
@@ -144,6 +144,10 @@ void check_small() {
 TEST(BinomialLanes, SmallConversionsAreBinomialInvGather) {
   if (!sim::lanes::lanes_supported()) GTEST_SKIP() << "no AVX2";
   check_small<Ratio::gather>();
+}
+TEST(BinomialLanes, SmallConversionsAreBinomialInvRows) {
+  if (!sim::lanes::lanes_supported()) GTEST_SKIP() << "no AVX2";
+  check_small<Ratio::rows>();
 }
 TEST(BinomialLanes, SmallConversionsAreBinomialInvDivide) {
   if (!sim::lanes::lanes_supported()) GTEST_SKIP() << "no AVX2";
