@@ -102,6 +102,8 @@ double uniform(const FlowInput& x, int slot) {
 }
 
 // (a) pipeline_flows' draws and updates (models/pipeline_flow.cpp), deal sizes aside.
+// kConversions false: the table draws and the updates only (V = 0), to split the time.
+template <bool kConversions = true>
 void flows_scalar(const Derived& D, const FlowInput& x, FlowOutput& o) {
   std::int64_t n[K], E[K], S[K];
   std::memcpy(n, x.n, sizeof n);
@@ -111,8 +113,9 @@ void flows_scalar(const Derived& D, const FlowInput& x, FlowOutput& o) {
   }
   std::int64_t won = 0, lost = 0;
   for (int k = K - 1; k >= 0; --k) {
-    const std::int64_t V =
-        E[k] > 0 ? sim::binomial_inv(E[k], x.p[k], uniform(x, rep_week::advances(k))) : 0;
+    const std::int64_t V = kConversions && E[k] > 0
+                               ? sim::binomial_inv(E[k], x.p[k], uniform(x, rep_week::advances(k)))
+                               : 0;
     n[k] -= E[k] + S[k];
     lost += E[k] - V + S[k];
     if (k + 1 < K)
@@ -159,7 +162,7 @@ __attribute__((target("avx2"), always_inline)) inline void transpose4(__m256i r[
 // (b) four consecutive rep-weeks (reps of one week, as the weekly loop would group them), a
 // lane each, a stage at a time. Inputs are read from each rep's row (as the engine holds them)
 // and transposed; the counts go back the same way.
-template <sim::lanes::Ratio kRatio>
+template <sim::lanes::Ratio kRatio, bool kConversions = true>
 __attribute__((target("avx2"))) void flows_reps4(const LaneTables& T, const FlowInput* x,
                                                  FlowOutput* o) {
   using namespace sim::lanes;
@@ -193,8 +196,9 @@ __attribute__((target("avx2"))) void flows_reps4(const LaneTables& T, const Flow
   }
   __m256i lost = _mm256_setzero_si256(), won = _mm256_setzero_si256();
   for (int k = K - 1; k >= 0; --k) {
-    const __m256i V = binomial_small4<kRatio>(E[k], _mm256_castsi256_pd(p[k]),
-                                              open01_32(u32[rep_week::advances(k)]));
+    const __m256i V = kConversions ? binomial_small4<kRatio>(E[k], _mm256_castsi256_pd(p[k]),
+                                                             open01_32(u32[rep_week::advances(k)]))
+                                   : _mm256_setzero_si256();
     n[k] = _mm256_sub_epi64(n[k], _mm256_add_epi64(E[k], S[k]));
     lost = _mm256_add_epi64(lost, _mm256_add_epi64(_mm256_sub_epi64(E[k], V), S[k]));
     if (k + 1 < K)
@@ -255,18 +259,19 @@ __attribute__((target("avx2"))) void flows_stages4(const LaneTables& T, const Fl
 
 using Flows = void (*)(const std::vector<FlowInput>&, std::vector<FlowOutput>&);
 
+template <bool kConversions = true>
 void run_scalar(const std::vector<FlowInput>& in, std::vector<FlowOutput>& out) {
   const Derived& D = *capture().D;
-  for (std::size_t i = 0; i < in.size(); ++i) flows_scalar(D, in[i], out[i]);
+  for (std::size_t i = 0; i < in.size(); ++i) flows_scalar<kConversions>(D, in[i], out[i]);
 }
-template <sim::lanes::Ratio kRatio>
+template <sim::lanes::Ratio kRatio, bool kConversions = true>
 __attribute__((target("avx2"))) void run_reps4(const std::vector<FlowInput>& in,
                                                std::vector<FlowOutput>& out) {
   const LaneTables& T = lane_tables();
   const Derived& D = *capture().D;
   std::size_t i = 0;
-  for (; i + 4 <= in.size(); i += 4) flows_reps4<kRatio>(T, &in[i], &out[i]);
-  for (; i < in.size(); ++i) flows_scalar(D, in[i], out[i]);
+  for (; i + 4 <= in.size(); i += 4) flows_reps4<kRatio, kConversions>(T, &in[i], &out[i]);
+  for (; i < in.size(); ++i) flows_scalar<kConversions>(D, in[i], out[i]);
 }
 template <sim::lanes::Ratio kRatio>
 __attribute__((target("avx2"))) void run_stages4(const std::vector<FlowInput>& in,
@@ -285,7 +290,7 @@ void run_copy(const std::vector<FlowInput>& in, std::vector<FlowOutput>& out) {
 
 bool same(const FlowOutput& a, const FlowOutput& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
-void time_flows(benchmark::State& state, Flows f, bool lanes) {
+void time_flows(benchmark::State& state, Flows f, bool lanes, Flows reference = run_scalar<true>) {
   if (f == run_copy) {
     const std::vector<FlowInput>& in = capture().in;
     std::vector<FlowOutput> got(in.size());
@@ -305,7 +310,7 @@ void time_flows(benchmark::State& state, Flows f, bool lanes) {
   }
   const std::vector<FlowInput>& in = capture().in;
   std::vector<FlowOutput> want(in.size()), got(in.size());
-  run_scalar(in, want);
+  reference(in, want);
   f(in, got);
   for (std::size_t i = 0; i < in.size(); ++i)
     if (!same(want[i], got[i])) {
@@ -365,18 +370,21 @@ BENCHMARK(BM_FlowsInputs)->Iterations(1);
 #endif
 const bool registered = [] {
   using sim::lanes::Ratio;
-  auto add = [](const std::string& name, Flows f, bool lanes) {
-    benchmark::RegisterBenchmark((name + FLOWS_SUFFIX).c_str(), [f, lanes](benchmark::State& s) {
-      time_flows(s, f, lanes);
+  auto add = [](const std::string& name, Flows f, bool lanes, Flows ref = run_scalar<true>) {
+    benchmark::RegisterBenchmark((name + FLOWS_SUFFIX).c_str(), [f, lanes,
+                                                                 ref](benchmark::State& s) {
+      time_flows(s, f, lanes, ref);
     })->Unit(benchmark::kMicrosecond);
   };
   if (std::string(FLOWS_SUFFIX).empty()) {
     add("BM_FlowsCopyOnly", run_copy, false);
-    add("BM_FlowsScalar", run_scalar, false);
+    add("BM_FlowsScalar", run_scalar<true>, false);
+    add("BM_FlowsScalarTablesOnly", run_scalar<false>, false, run_scalar<false>);
   }
   add("BM_FlowsLanesReps", run_reps4<Ratio::gather>, true);
   add("BM_FlowsLanesRepsDivide", run_reps4<Ratio::divide>, true);
   add("BM_FlowsLanesRepsRows", run_reps4<Ratio::rows>, true);
+  add("BM_FlowsLanesRepsTablesOnly", run_reps4<Ratio::rows, false>, true, run_scalar<false>);
   add("BM_FlowsLanesStages", run_stages4<Ratio::gather>, true);
   add("BM_FlowsLanesStagesDivide", run_stages4<Ratio::divide>, true);
   add("BM_FlowsLanesStagesRows", run_stages4<Ratio::rows>, true);
