@@ -28,5 +28,5 @@ t, wall, user, sys_, rate, base = sys.argv[1], *map(float, sys.argv[2:])
 extra = f"   speed-up {base / wall:.2f}x" if t != "1" else ""
 print(f"{t:>8} {wall:10.2f} {user + sys_:10.2f} {rate:16.3e} {50e6 / rate:9.1f}x{extra}")
 PYEOF
-  [ "$ALL" = 1 ] && break
+  if [ "$ALL" = 1 ]; then break; fi  # one core: the second run would repeat the first
 done
