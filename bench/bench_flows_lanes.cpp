@@ -134,8 +134,8 @@ struct LaneTables {
   explicit LaneTables(const Derived& D, const Params& P) {
     for (int k = 0; k < K; ++k) {
       const Stage& s = P.pipeline.stages[std::size_t(k)];
-      exits[k] = set.add(&D.exits[k], s.exit_rate, 64);
-      stale[k] = set.add(&D.stale[k], s.stale_loss, 64);
+      exits[k] = set.add(&D.exits[k]);
+      stale[k] = set.add(&D.stale[k]);
     }
   }
 };

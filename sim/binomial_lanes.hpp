@@ -13,6 +13,7 @@
 #include <immintrin.h>
 
 #include <cstdint>
+#include <span>
 #include <stdexcept>
 #include <vector>
 
@@ -27,8 +28,8 @@ inline bool lanes_supported() { return __builtin_cpu_supports("avx2"); }
 // hold, the count g of entries below the bucket (bits 24-30), and bit 31 when the scalar draw
 // must answer (no row, or more than two entries in the bucket). The answer is g plus the number
 // of the two entries at the index that lie below u (pads of 2.0 end each row). Row 0 answers 0.
-// The rows are BinomialTable's (same construction, same operations), checked by
-// tests/test_binomial_lanes.cpp against BinomialTable::draw.
+// The rows are read from each BinomialTable (BinomialTable::row); tests/test_binomial_lanes.cpp
+// checks every lane's draw against BinomialTable::draw.
 class TableSet {
  public:
   static constexpr unsigned kGuide = 32;
@@ -36,38 +37,28 @@ class TableSet {
 
   TableSet() { cdf_ = {2.0, 2.0}; }  // the pad that row 0 of every table points at
 
-  // Adds the table of p for counts up to max_n (as BinomialTable(p, max_n)); returns its id.
-  int add(const BinomialTable* table, double p, int max_n) {
+  // Adds `table` (its rows, read from it); returns its id.
+  int add(const BinomialTable* table) {
+    const int max_n = table->max_n();
     Table t{table, std::int32_t(guide_.size()), max_n};
     guide_.resize(guide_.size() + std::size_t(max_n + 1) * kGuide, 0u);  // row 0: pad, g = 0
-    const double q = 1.0 - p, odds = p / q;
-    const bool direct = p <= 0.0 || p >= 1.0;
-    std::vector<double> row;
     for (std::int64_t n = 1; n <= max_n; ++n) {
       std::uint32_t* g = &guide_[std::size_t(t.row0) + std::size_t(n) * kGuide];
-      const double pmf0 = direct ? 0.0 : ipow(q, n);
-      if (n > 126 || direct || double(n) * p >= 30.0 || !(pmf0 > 0.0)) {
+      const std::span<const double> row = table->row(n);
+      if (row.empty()) {  // binomial_inv answers this count: so does the scalar draw
         for (unsigned b = 0; b < kGuide; ++b) g[b] = kScalar;
         continue;
       }
-      double pmf = pmf0, cdf = pmf0;
-      row.assign(1, cdf);
-      for (std::int64_t k = 0; k < n; ++k) {
-        pmf *= double(n - k) / double(k + 1) * odds;
-        if (pmf == 0.0) break;
-        cdf += pmf;
-        row.push_back(cdf);
-      }
-      const std::size_t counted = row.size() - 1, off = cdf_.size();
-      cdf_.insert(cdf_.end(), row.begin(), row.begin() + std::ptrdiff_t(counted));
+      const std::size_t off = cdf_.size();
+      cdf_.insert(cdf_.end(), row.begin(), row.end());
       cdf_.insert(cdf_.end(), {2.0, 2.0});
       if (cdf_.size() >= (1u << 24)) throw std::length_error("TableSet: too many CDF entries");
       for (unsigned b = 0; b < kGuide; ++b) {
         const double lo = double(b) / kGuide, hi = double(b + 1) / kGuide;
         std::uint32_t below_lo = 0, below_hi = 0;
-        for (std::size_t j = 0; j < counted; ++j) {
-          below_lo += row[j] < lo;
-          below_hi += row[j] < hi;
+        for (double c : row) {
+          below_lo += c < lo;
+          below_hi += c < hi;
         }
         g[b] = below_hi - below_lo > 2 ? kScalar : std::uint32_t(off + below_lo) | (below_lo << 24);
       }
@@ -87,16 +78,6 @@ class TableSet {
   std::size_t cdf_size() const { return cdf_.size(); }
 
  private:
-  // binomial_inv's q^n (sim/samplers.cpp): the same multiplications in the same order.
-  static double ipow(double q, std::int64_t n) {
-    double r = 1.0;
-    while (n > 0) {
-      if (n & 1) r *= q;
-      q *= q;
-      n >>= 1;
-    }
-    return r;
-  }
   std::vector<Table> tables_;
   std::vector<std::uint32_t> guide_;
   std::vector<double> cdf_;

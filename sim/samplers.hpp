@@ -2,6 +2,7 @@
 // Samplers that turn one uniform into a draw by inversion, so that each draw uses exactly one
 // slot of its stream and a larger parameter never gives a smaller draw on the same uniform.
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "random.hpp"
@@ -54,6 +55,13 @@ class BinomialTable {
       return k;
     }
     return std::int64_t(g) + (cdf[g] < u) + (cdf[g + 1] < u);
+  }
+  int max_n() const { return max_n_; }
+  // The CDF entries a draw of count n compares with u (without the two pads); empty when n is
+  // not tabulated (binomial_inv answers it).
+  std::span<const double> row(std::int64_t n) const {
+    if (n <= 0 || n > max_n_ || offset_[n] == offset_[n + 1]) return {};
+    return {&cdf_[offset_[n]], std::size_t(offset_[n + 1] - offset_[n]) - 2};
   }
 
  private:

@@ -80,7 +80,7 @@ TEST(BinomialLanes, TableDrawsAreBinomialTableDraws) {
   sim::lanes::TableSet ts;
   for (double p : ps) {
     tables.emplace_back(p, kMax);
-    ts.add(&tables.back(), p, kMax);
+    ts.add(&tables.back());
   }
   std::mt19937_64 rng(11);
   std::size_t checked = 0;
