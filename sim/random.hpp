@@ -40,16 +40,22 @@ class Stream {
     ctr_ = Philox::ctr_type{{(std::uint64_t(a.process) << 32) | a.entity, a.week, 0, 0}};
   }
 
+  // Block b of the stream: its four 64-bit words (slots 4b .. 4b + 3), computed, not cached.
+  Philox::ctr_type block(std::uint64_t b) const {
+    Philox::ctr_type ctr = ctr_;
+    ctr.v[2] = b;
+#ifdef SALESIM_COUNT_PHILOX
+    philox_blocks.fetch_add(1, std::memory_order_relaxed);
+#endif
+    return Philox()(ctr, key_);
+  }
+
   // The raw 64-bit word of a slot.
   std::uint64_t word_at(std::uint64_t slot) {
-    const std::uint64_t block = slot >> 2;
-    if (block != cached_block_) {
-      ctr_.v[2] = block;
-      out_ = Philox()(ctr_, key_);
-#ifdef SALESIM_COUNT_PHILOX
-      philox_blocks.fetch_add(1, std::memory_order_relaxed);
-#endif
-      cached_block_ = block;
+    const std::uint64_t b = slot >> 2;
+    if (b != cached_block_) {
+      out_ = block(b);
+      cached_block_ = b;
     }
     return out_.v[slot & 3];
   }
@@ -104,16 +110,11 @@ class EagerStream32 {
 
   // The first Blocks blocks of the stream at a, as eager_words 64-bit words.
   static void compute(const Address& a, std::uint64_t* words) {
-    const Stream::Philox::key_type key{{a.seed, a.path}};
-    Stream::Philox::ctr_type ctr{{(std::uint64_t(a.process) << 32) | a.entity, a.week, 0, 0}};
+    const Stream s(a);
     for (int b = 0; b < Blocks; ++b) {
-      ctr.v[2] = std::uint64_t(b);
-      const Stream::Philox::ctr_type out = Stream::Philox()(ctr, key);
+      const Stream::Philox::ctr_type out = s.block(std::uint64_t(b));
       for (int i = 0; i < 4; ++i) words[4 * b + i] = out.v[i];
     }
-#ifdef SALESIM_COUNT_PHILOX
-    philox_blocks.fetch_add(Blocks, std::memory_order_relaxed);
-#endif
   }
 
   double uniform32_at(std::uint64_t slot) {
