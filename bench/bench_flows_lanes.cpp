@@ -166,6 +166,7 @@ template <sim::lanes::Ratio kRatio, bool kConversions = true>
 __attribute__((target("avx2"))) void flows_reps4(const LaneTables& T, const FlowInput* x,
                                                  FlowOutput* o) {
   using namespace sim::lanes;
+  const Derived& D = *capture().D;
   const __m256i max_n = _mm256_set1_epi64x(64);
   __m256i n[K], w[K], p[K];
   for (int i = 0; i < 4; ++i) {
@@ -187,8 +188,8 @@ __attribute__((target("avx2"))) void flows_reps4(const LaneTables& T, const Flow
   }
   __m256i E[K], S[K];
   for (int k = 0; k < K; ++k) {
-    const int ide[4] = {T.exits[k], T.exits[k], T.exits[k], T.exits[k]};
-    const int ids[4] = {T.stale[k], T.stale[k], T.stale[k], T.stale[k]};
+    const sim::BinomialTable* const ide[4] = {&D.exits[k], &D.exits[k], &D.exits[k], &D.exits[k]};
+    const sim::BinomialTable* const ids[4] = {&D.stale[k], &D.stale[k], &D.stale[k], &D.stale[k]};
     E[k] = table_draw(T.set, ide, _mm_set1_epi32(T.set.table(T.exits[k]).row0), max_n, w[k],
                       open01_32(u32[rep_week::exits(k)]));
     S[k] = table_draw(T.set, ids, _mm_set1_epi32(T.set.table(T.stale[k]).row0), max_n,
@@ -243,8 +244,11 @@ __attribute__((target("avx2"))) void flows_stages4(const LaneTables& T, const Fl
   const __m128i us = _mm256_castsi256_si128(_mm256_blend_epi32(
       _mm256_permutevar8x32_epi32(s0, _mm256_setr_epi32(2, 5, 0, 0, 0, 0, 0, 0)),
       _mm256_permutevar8x32_epi32(s1, _mm256_setr_epi32(0, 0, 0, 3, 0, 0, 0, 0)), 0x0C));
-  const __m256i E = table_draw(T.set, T.exits, row0e, max_n, w, open01_32(ue));
-  const __m256i S = table_draw(T.set, T.stale, row0s, max_n, _mm256_sub_epi64(n, w), open01_32(us));
+  const Derived& D = *capture().D;
+  const sim::BinomialTable* const se[4] = {&D.exits[0], &D.exits[1], &D.exits[2], &D.exits[3]};
+  const sim::BinomialTable* const ss[4] = {&D.stale[0], &D.stale[1], &D.stale[2], &D.stale[3]};
+  const __m256i E = table_draw(T.set, se, row0e, max_n, w, open01_32(ue));
+  const __m256i S = table_draw(T.set, ss, row0s, max_n, _mm256_sub_epi64(n, w), open01_32(us));
   const __m256i V = binomial_small4<kRatio>(E, p, open01_32(ua));
   // n[k] -= E + S; n[k + 1] += V[k]: V moved up a lane, the last stage's V is won.
   const __m256i up =

@@ -31,7 +31,7 @@ AssumedModel::AssumedModel(const Scenario& sc, const PlanSpec& plan)
 void AssumedModel::refresh(Derived& d, const Params& p) const {
   if (deal_) d.deal = sim::Lognormal::from_mean_cv(p.pipeline.deal_mean, p.pipeline.deal_cv);
   if (hazard_) d.weekly_hazard = 1.0 - std::pow(1.0 - p.people.attrition_annual, 1.0 / 52.0);
-  if (tables_) d = Derived(p);
+  if (tables_) d = Derived(p, /*with_lanes=*/false);  // per path: the lanes' tables cost more
 }
 
 const PlanModel& AssumedModel::at_path(std::uint64_t path) {

@@ -221,7 +221,7 @@ namespace {
 
 }  // namespace
 
-void attrition(WeekContext& cx, int r, rep_week::Draws& draws) {
+void attrition(WeekContext& cx, int r, bool quits) {
   PathState& st = cx.st;
   Reps& R = st.reps;
   // The index exists only from this path's first leaver of the week on (most weeks have none):
@@ -231,10 +231,7 @@ void attrition(WeekContext& cx, int r, rep_week::Draws& draws) {
       st.receiver_index_week == st.week && receiver_index.serves(st) ? &receiver_index : nullptr;
   // r has just been stepped (this is the last part of its step): its total is final for now.
   if (index) index->set(r, {R.open_total(r), r});
-  const double B = R.burnout[r];
-  const double q = std::min(1.0, cx.D.weekly_hazard + cx.P.burnout.attrition * B * B);
-  if (q <= 0 || draws.uniform32_at(rep_week::attrition(R.K)) >= q) return;
-  leave(cx, r, index);
+  if (quits) leave(cx, r, index);
 }
 
 }  // namespace salesim

@@ -6,36 +6,35 @@
 
 namespace salesim {
 
-void pipeline_flows(WeekContext& cx, int r, const double* p, const std::int64_t* worked,
-                    rep_week::Draws& draws) {
-  Reps& R = cx.st.reps;
-  const int K = R.K;
-  std::int64_t* n = R.n(r);
-  WeekTally& tally = cx.st.tally;
-
+Flowed stage_flows(const Derived& D, int K, std::int64_t* n, const double* p,
+                   const std::int64_t* worked, rep_week::Draws& draws, std::int64_t* E,
+                   std::int64_t* S) {
   // The exits and the stale losses of every stage first: none depends on another stage's draws,
   // so these independent table look-ups overlap instead of waiting on each conversion.
-  std::int64_t* E = cx.scratch.exits.data();
-  std::int64_t* S = cx.scratch.stale.data();
   for (int k = 0; k < K; ++k) {
-    E[k] = cx.D.exits[k].draw(worked[k], draws.uniform32_at(rep_week::exits(k)));
-    S[k] = cx.D.stale[k].draw(n[k] - worked[k], draws.uniform32_at(rep_week::stale(k)));
+    E[k] = D.exits[k].draw(worked[k], draws.uniform32_at(rep_week::exits(k)));
+    S[k] = D.stale[k].draw(n[k] - worked[k], draws.uniform32_at(rep_week::stale(k)));
   }
   // Then from the last stage to the first, so the opportunities that advance into stage k + 1
   // join it after its own flows: they are not worked again this week.
-  std::int64_t won = 0;
+  Flowed f;
   for (int k = K - 1; k >= 0; --k) {
     const std::int64_t V =
         E[k] > 0 ? sim::binomial_inv(E[k], p[k], draws.uniform32_at(rep_week::advances(k))) : 0;
     n[k] -= E[k] + S[k];
-    tally.lost += E[k] - V + S[k];
+    f.lost += E[k] - V + S[k];
     if (k + 1 < K)
       n[k + 1] += V;
     else
-      won = V;
+      f.won = V;
   }
-  if (won == 0) return;
+  return f;
+}
+
+void book_wins(WeekContext& cx, int r, std::int64_t won, rep_week::Draws& draws) {
+  WeekTally& tally = cx.st.tally;
   tally.won += won;
+  const int K = cx.st.reps.K;
   double booked = 0;
   // With segments (docs/model.md 12.7) the same uniforms give the rep's segment's deal sizes.
   const sim::Lognormal& deal = cx.st.territory.segments ? segment_deal(cx, r) : cx.D.deal;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "models/pipeline_flow_lanes.hpp"
+
 namespace salesim {
 namespace {
 // Open opportunities per stage and rep are mostly a few to a few dozen; larger counts fall
@@ -9,7 +11,7 @@ namespace {
 constexpr int kTabulatedCount = 64;
 }  // namespace
 
-Derived::Derived(const Params& p)
+Derived::Derived(const Params& p, bool with_lanes)
     : deal(sim::Lognormal::from_mean_cv(p.pipeline.deal_mean, p.pipeline.deal_cv)),
       weekly_hazard(1.0 - std::pow(1.0 - p.people.attrition_annual, 1.0 / 52.0)) {
   for (const Stage& s : p.pipeline.stages) {
@@ -19,6 +21,7 @@ Derived::Derived(const Params& p)
   for (const Segment& g : p.segments.segments)
     segment_deals.push_back(sim::Lognormal::from_mean_cv(g.deal_mean.value_or(p.pipeline.deal_mean),
                                                          g.deal_cv.value_or(p.pipeline.deal_cv)));
+  if (with_lanes) lanes = make_flow_lanes(*this);
 }
 
 PlanModel::PlanModel(const Scenario& sc, const PlanSpec& p, const Params& base_params)

@@ -2,6 +2,7 @@
 // What one plan's paths need, resolved once before the run: the scenario, the plan, the
 // parameters in force before and after the plan's from_week, and values derived from them.
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "models/calendar.hpp"
@@ -27,6 +28,8 @@ enum class Process : std::uint32_t {
 };
 
 // Values computed once from a parameter set.
+class FlowLanes;
+
 struct Derived {
   sim::Lognormal deal;
   double weekly_hazard = 0;  // h0 = 1 - (1 - attrition_annual)^(1/52)
@@ -34,7 +37,12 @@ struct Derived {
   // tabulated for the counts a rep usually holds.
   std::vector<sim::BinomialTable> exits, stale;
   std::vector<sim::Lognormal> segment_deals;  // per segment (12.7); empty without segments
-  explicit Derived(const Params& p);
+  // The same tables laid out for four reps' flows at once (models/pipeline_flow_lanes.hpp);
+  // null where the lanes cannot run or were not asked for.
+  std::shared_ptr<const FlowLanes> lanes;
+  // with_lanes false: no lanes (a per-path refresh of the tables, where building them would
+  // cost more than they save).
+  explicit Derived(const Params& p, bool with_lanes = true);
 };
 
 struct PlanModel {

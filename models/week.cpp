@@ -15,6 +15,7 @@
 #include "models/outputs.hpp"
 #include "models/people.hpp"
 #include "models/pipeline_flow.hpp"
+#include "models/pipeline_flow_lanes.hpp"
 #include "models/programs.hpp"
 #include "models/quota.hpp"
 #include "models/recurring.hpp"
@@ -44,8 +45,8 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   for (auto& e : st.enrolled) e.clear();
   st.reps.reset(model.J, model.A, model.K);
   scratch.sigma.resize(model.J);
-  scratch.p.resize(model.K);
-  scratch.worked.resize(model.K);
+  scratch.p.resize(4 * std::size_t(model.K));  // four reps' (step_reps_in_lanes)
+  scratch.worked.resize(4 * std::size_t(model.K));
   scratch.exits.resize(model.K);
   scratch.stale.resize(model.K);
   init_demand(model, st);
@@ -63,16 +64,28 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
 
 namespace {
 
-// 3.4 for one active rep r.
-void step_rep(WeekContext& cx, int r, int n_active) {
+// One rep's week between the parts of its step (3.4): what steps 1-6 give the rest.
+struct RepWeek {
+  int r = 0;
+  double rho = 0, prospecting = 0, y = 0;
+  double burnout = 0;     // step 9's: it needs only steps 1-6, so it is known before the flows
+  bool quits = false;     // step 12's draw, which needs only step 9's burnout
+  rep_week::Draws draws;  // the rep's week of draws (rep_week.hpp)
+};
+
+// Steps 1-6 of 3.4 for active rep r, its draws and its burnout after step 9; p and worked get
+// the stages' conversions and worked opportunities.
+[[gnu::always_inline]] inline void before_flows(WeekContext& cx, int r, double* p,
+                                                std::int64_t* worked, RepWeek& w) {
   const Params& P = cx.P;
   PathState& st = cx.st;
   Reps& R = st.reps;
   PathScratch& sc = cx.scratch;
   const double B = R.burnout[r];
   const double c = st.coaching[R.manager[r]];
+  w.r = r;
 
-  const double rho = ramp(P, R.tenure[r]);                                  // 1
+  const double rho = w.rho = ramp(P, R.tenure[r]);                          // 1
   const bool segments = st.territory.segments, quota = st.territory.quota;  // 12.7-12.8
   const double e = quota ? rep_effort(cx, r) : cx.effort;                   // 2
   if (quota) accrue_quota(cx, r, rho);
@@ -95,19 +108,17 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   const double per_stage = stage_conversion_factor(P.burnout, B, R.K);
   for (int k = 0; k < R.K; ++k) {
     const Stage& s = stages[k];
-    sc.p[k] =
-        (s.conversion.floor + sigma[s.skill_index] * (s.conversion.top - s.conversion.floor)) *
-        per_stage;
+    p[k] = (s.conversion.floor + sigma[s.skill_index] * (s.conversion.top - s.conversion.floor)) *
+           per_stage;
   }
-  if (segments) scale_conversions(cx, r, sc.p.data(), R.K);
+  if (segments) scale_conversions(cx, r, p, R.K);
   const auto& yield = P.prospecting.yield;
-  const double y = yield.floor + sigma[0] * (yield.top - yield.floor);
+  w.y = yield.floor + sigma[0] * (yield.top - yield.floor);
 
-  std::int64_t* worked = sc.worked.data();  // 5
-  const double prospecting = allocate_hours(P, hours, R.n(r), worked);
+  w.prospecting = allocate_hours(P, hours, R.n(r), worked);  // 5
 
-  double disliked = prospecting * (1 - R.prefs(r)[0]);  // 6
-  double W = hours.F + prospecting;
+  double disliked = w.prospecting * (1 - R.prefs(r)[0]);  // 6
+  double W = hours.F + w.prospecting;
   for (int k = 0; k < R.K; ++k) {
     const double h = double(worked[k]) * stages[k].hours;
     W += h;
@@ -116,21 +127,73 @@ void step_rep(WeekContext& cx, int r, int n_active) {
   const double load = W / P.capacity.sustainable_hours;
   st.tally.hours_sum += W;
   ++st.tally.stepped;
+  w.burnout = next_burnout(P.burnout, B, load, disliked, P.capacity.sustainable_hours, st.w);
 
-  // The rep's week of draws (rep_week.hpp), computed here or by an earlier plan on this path.
+  // The rep's week of draws, computed here or by an earlier plan on this path.
   const sim::Address address = cx.model.address(st.path, Process::rep_week, r, cx.t);
   const std::uint64_t* drawn = sc.shared ? sc.shared->rep_weeks.words(address) : nullptr;
-  rep_week::Draws draws = drawn ? rep_week::Draws(address, drawn) : rep_week::Draws(address);
-  if (segments) before_rep_flows(cx);
-  pipeline_flows(cx, r, sc.p.data(), worked, draws);       // 7
-  generate_leads(cx, r, prospecting, y, n_active, draws);  // 8
+  w.draws.reset(address, drawn);
+  w.quits = quits(cx, w.burnout, w.draws);
+}
+
+// The rest of the step once step 7's counts are drawn: its tallies and bookings, then 8-12.
+[[gnu::always_inline]] inline void after_flows(WeekContext& cx, RepWeek& w, const Flowed& flowed,
+                                               int n_active) {
+  PathState& st = cx.st;
+  Reps& R = st.reps;
+  const int r = w.r;
+  const bool segments = st.territory.segments;
+  book_flows(cx, r, flowed, w.draws);                            // 7
+  generate_leads(cx, r, w.prospecting, w.y, n_active, w.draws);  // 8
   if (segments) take_accounts(cx, r);
-  R.burnout[r] = next_burnout(P.burnout, B, load, disliked,  // 9
-                              P.capacity.sustainable_hours, st.w);
-  update_skills(P.skills, sc.skill_steps[R.manager[r]], rho, R.s(r), R.g(r), R.J);  // 10
-  ++R.tenure[r];                                                                    // 11
-  attrition(cx, r, draws);                                                          // 12
+  R.burnout[r] = w.burnout;                                                                // 9
+  update_skills(cx.P.skills, cx.scratch.skill_steps[R.manager[r]], w.rho, R.s(r), R.g(r),  // 10
+                R.J);
+  ++R.tenure[r];              // 11
+  attrition(cx, r, w.quits);  // 12
   if (segments) settle_accounts(cx, r);
+}
+
+// 3.4 for one active rep r; w is reused from rep to rep.
+void step_rep(WeekContext& cx, int r, int n_active, RepWeek& w) {
+  PathScratch& sc = cx.scratch;
+  before_flows(cx, r, sc.p.data(), sc.worked.data(), w);
+  if (cx.st.territory.segments) before_rep_flows(cx);
+  const Flowed flowed = stage_flows(cx.D, cx.st.reps.K, cx.st.reps.n(r), sc.p.data(),
+                                    sc.worked.data(), w.draws, sc.exits.data(), sc.stale.data());
+  after_flows(cx, w, flowed, n_active);
+}
+
+// 3.4 for the active reps, up to four at a time with their flows' counts in lanes
+// (pipeline_flow_lanes.hpp). A block ends at a rep that quits: its hand-over may go to any rep
+// not yet stepped, so the reps after it start their steps after the hand-over, as one at a time.
+// Nothing else a block's reps share changes inside the loop, and every sum is still taken in
+// index order (hours in before_flows, bookings in after_flows): the same bits as step_rep.
+void step_reps_in_lanes(WeekContext& cx, int n_active) {
+  PathScratch& sc = cx.scratch;
+  Reps& R = cx.st.reps;
+  const int K = R.K;
+  const std::vector<int>& active = cx.st.active_list;
+  RepWeek block[4];
+  RepFlows in[4];
+  Flowed flowed[4];
+  for (int i = 0; i < n_active;) {
+    int m = 0;
+    while (m < 4 && i + m < n_active) {
+      double* p = sc.p.data() + m * K;
+      std::int64_t* worked = sc.worked.data() + m * K;
+      before_flows(cx, active[i + m], p, worked, block[m]);
+      in[m] = RepFlows{R.n(block[m].r), worked, p, block[m].draws.words()};
+      if (block[m++].quits) break;
+    }
+    if (m == 1)
+      flowed[0] = stage_flows(cx.D, K, in[0].n, in[0].p, in[0].worked, block[0].draws,
+                              sc.exits.data(), sc.stale.data());
+    else
+      stage_flows4(*cx.D.lanes, cx.D, K, in, m, flowed);
+    for (int j = 0; j < m; ++j) after_flows(cx, block[j], flowed[j], n_active);
+    i += m;
+  }
 }
 
 }  // namespace
@@ -178,8 +241,15 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
 
   // 3.4 Each active rep, in index order. Leavers are flagged inactive at once and dropped
   // from the list after the loop, so the loop sees the list as it was at the start.
+  // Four reps at a time where the lanes can run: not with segments or quotas (12.7-12.8), whose
+  // territory the step reads and writes rep by rep.
   const int n_active = int(st.active_list.size());
-  for (int i = 0; i < n_active; ++i) step_rep(cx, st.active_list[i], n_active);
+  if (cx.D.lanes && flow_lanes_enabled() && !st.territory.segments && !st.territory.quota)
+    step_reps_in_lanes(cx, n_active);
+  else {
+    RepWeek w;
+    for (int i = 0; i < n_active; ++i) step_rep(cx, st.active_list[i], n_active, w);
+  }
   std::erase_if(st.active_list, [&](int r) { return !st.reps.active[r]; });
 
   complete_training(cx);                    // 3.5

@@ -2,7 +2,7 @@
 // Binomial draws by inversion for four independent draws at once, in AVX2 lanes (four doubles):
 // BinomialTable::draw and binomial_inv's small-count path (sim/small_inversions.hpp), each lane
 // giving the same value bit for bit as the scalar call on the same (n, p, u). An experiment for
-// docs/performance.md ("Plan item (2) measured"): nothing in the engine calls it.
+// the weekly step's flows of four reps at once (models/pipeline_flow_lanes.cpp).
 //
 // The build is baseline x86-64, so the lane functions carry target("avx2") and the caller
 // checks lanes_supported() at run time. They are compiled without "fma": GCC contracts the
@@ -40,7 +40,7 @@ class TableSet {
   // Adds `table` (its rows, read from it); returns its id.
   int add(const BinomialTable* table) {
     const int max_n = table->max_n();
-    Table t{table, std::int32_t(guide_.size()), max_n};
+    Table t{std::int32_t(guide_.size()), max_n};
     guide_.resize(guide_.size() + std::size_t(max_n + 1) * kGuide, 0u);  // row 0: pad, g = 0
     for (std::int64_t n = 1; n <= max_n; ++n) {
       std::uint32_t* g = &guide_[std::size_t(t.row0) + std::size_t(n) * kGuide];
@@ -67,9 +67,10 @@ class TableSet {
     return int(tables_.size()) - 1;
   }
 
+  // No pointer to the BinomialTable: a TableSet may be copied or moved with the tables it was
+  // built from, so the caller names the table that answers a lane flagged kScalar.
   struct Table {
-    const BinomialTable* scalar;  // answers the lanes flagged kScalar
-    std::int32_t row0;            // the guide index of row n = 0
+    std::int32_t row0;  // the guide index of row n = 0
     int max_n;
   };
   const Table& table(int id) const { return tables_[std::size_t(id)]; }
@@ -152,11 +153,11 @@ SIM_LANES __m256d open01_32(__m128i w) {
   return _mm256_mul_pd(_mm256_add_pd(x, _mm256_set1_pd(0.5)), _mm256_set1_pd(0x1.0p-32));
 }
 
-// BinomialTable::draw(n[i], u[i]) of table id[i] for each lane i; row0 and max_n are the
-// tables' (TableSet::table(id[i])), given as vectors so that a caller with the same tables
-// every time builds them once.
-SIM_LANES __m256i table_draw(const TableSet& ts, const int* id, __m128i row0, __m256i max_n,
-                             __m256i n, __m256d u) {
+// fallback[i]->draw(n[i], u[i]) for each lane i, the table added to ts as id[i]; row0 and max_n
+// are that table's (TableSet::table(id[i])), given as vectors so that a caller with the same
+// tables every time builds them once.
+SIM_LANES __m256i table_draw(const TableSet& ts, const BinomialTable* const* fallback, __m128i row0,
+                             __m256i max_n, __m256i n, __m256d u) {
   const __m256i none = _mm256_cmpgt_epi64(_mm256_set1_epi64x(1), n);  // n <= 0: row 0, answer 0
   // Masks for counts of zero: when no lane has a count (stale losses, when every opportunity
   // is worked) the answer is 0 everywhere, and the scalar code's branch is as cheap.
@@ -187,7 +188,7 @@ SIM_LANES __m256i table_draw(const TableSet& ts, const int* id, __m128i row0, __
     _mm256_store_si256(reinterpret_cast<__m256i*>(nn), n);
     _mm256_store_pd(uu, u);
     for (int i = 0; i < 4; ++i)
-      if (fix >> i & 1) kk[i] = ts.table(id[i]).scalar->draw(nn[i], uu[i]);
+      if (fix >> i & 1) kk[i] = fallback[i]->draw(nn[i], uu[i]);
     k = _mm256_load_si256(reinterpret_cast<const __m256i*>(kk));
   }
   return k;

@@ -102,10 +102,20 @@ class EagerStream32 {
   static constexpr int eager_words = 4 * Blocks;
   static constexpr int eager_slots = 8 * Blocks;
 
+  EagerStream32() : stream_(Address{}), words_{} {}  // reset() before use
   explicit EagerStream32(const Address& a) : stream_(a) { compute(a, words_); }
   // From the words compute(a, ...) gave earlier (sim/draw_cache.hpp): the same values.
   EagerStream32(const Address& a, const std::uint64_t* words) : stream_(a) {
     for (int i = 0; i < eager_words; ++i) words_[i] = words[i];
+  }
+  // In place, as the constructors would (words: as above, or null to compute them): one object
+  // reused rep after rep is not built and copied each time.
+  void reset(const Address& a, const std::uint64_t* words) {
+    stream_ = Stream(a);
+    if (words)
+      for (int i = 0; i < eager_words; ++i) words_[i] = words[i];
+    else
+      compute(a, words_);
   }
 
   // The first Blocks blocks of the stream at a, as eager_words 64-bit words.
@@ -116,6 +126,9 @@ class EagerStream32 {
       for (int i = 0; i < 4; ++i) words[4 * b + i] = out.v[i];
     }
   }
+
+  // The eager slots' words: slot i is the low (even i) or high (odd i) half of word i / 2.
+  const std::uint64_t* words() const { return words_; }
 
   double uniform32_at(std::uint64_t slot) {
     if (slot < std::uint64_t(eager_slots))

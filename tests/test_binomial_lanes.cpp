@@ -16,13 +16,14 @@ namespace {
 using sim::lanes::Ratio;
 
 __attribute__((target("avx2"))) void table_lanes(const sim::lanes::TableSet& ts, const int* id,
+                                                 const sim::BinomialTable* const* scalar,
                                                  const std::int64_t* n, const double* u,
                                                  std::int64_t* out) {
   const __m128i row0 = _mm_setr_epi32(ts.table(id[0]).row0, ts.table(id[1]).row0,
                                       ts.table(id[2]).row0, ts.table(id[3]).row0);
   const __m256i max_n = _mm256_setr_epi64x(ts.table(id[0]).max_n, ts.table(id[1]).max_n,
                                            ts.table(id[2]).max_n, ts.table(id[3]).max_n);
-  const __m256i k = sim::lanes::table_draw(ts, id, row0, max_n,
+  const __m256i k = sim::lanes::table_draw(ts, scalar, row0, max_n,
                                            _mm256_loadu_si256(reinterpret_cast<const __m256i*>(n)),
                                            _mm256_loadu_pd(u));
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(out), k);
@@ -102,7 +103,9 @@ TEST(BinomialLanes, TableDrawsAreBinomialTableDraws) {
           uu[l] = sim::Stream::to_open01_32(std::uint32_t(rng()));
         }
         std::int64_t got[4];
-        table_lanes(ts, id, nn, uu, got);
+        const sim::BinomialTable* scalar[4];
+        for (int l = 0; l < 4; ++l) scalar[l] = &tables[std::size_t(id[l])];
+        table_lanes(ts, id, scalar, nn, uu, got);
         for (int l = 0; l < 4; ++l)
           ASSERT_EQ(got[l], tables[std::size_t(id[l])].draw(nn[l], uu[l]))
               << "p " << ps[id[l]] << " n " << nn[l] << " u " << uu[l] << " lane " << l;
