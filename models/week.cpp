@@ -137,14 +137,18 @@ struct RepWeek {
 }
 
 // The rest of the step once step 7's counts are drawn: its tallies and bookings, then 8-12.
+// `created`: step 8's draw if already made (step_reps_in_lanes), else null to draw it here,
+// after the bookings (with segments the lead rates read them, docs/model.md 12.7).
 [[gnu::always_inline]] inline void after_flows(WeekContext& cx, RepWeek& w, const Flowed& flowed,
-                                               int n_active) {
+                                               int n_active, const std::int64_t* created) {
   PathState& st = cx.st;
   Reps& R = st.reps;
   const int r = w.r;
   const bool segments = st.territory.segments;
-  book_flows(cx, r, flowed, w.draws);                            // 7
-  generate_leads(cx, r, w.prospecting, w.y, n_active, w.draws);  // 8
+  book_flows(cx, r, flowed, w.draws);  // 7
+  add_leads(cx, r,                     // 8
+            created ? *created
+                    : draw_leads(lead_rate(cx, r, w.prospecting, w.y, n_active), R.K, w.draws));
   if (segments) take_accounts(cx, r);
   R.burnout[r] = w.burnout;                                                                // 9
   update_skills(cx.P.skills, cx.scratch.skill_steps[R.manager[r]], w.rho, R.s(r), R.g(r),  // 10
@@ -161,14 +165,15 @@ void step_rep(WeekContext& cx, int r, int n_active, RepWeek& w) {
   if (cx.st.territory.segments) before_rep_flows(cx);
   const Flowed flowed = stage_flows(cx.D, cx.st.reps.K, cx.st.reps.n(r), sc.p.data(),
                                     sc.worked.data(), w.draws, sc.exits.data(), sc.stale.data());
-  after_flows(cx, w, flowed, n_active);
+  after_flows(cx, w, flowed, n_active, nullptr);
 }
 
 // 3.4 for the active reps, up to four at a time with their flows' counts in lanes
 // (pipeline_flow_lanes.hpp). A block ends at a rep that quits: its hand-over may go to any rep
 // not yet stepped, so the reps after it start their steps after the hand-over, as one at a time.
-// Nothing else a block's reps share changes inside the loop, and every sum is still taken in
-// index order (hours in before_flows, bookings in after_flows): the same bits as step_rep.
+// Nothing else a block's reps share changes inside the loop (without segments or quotas), and
+// every sum is still taken in index order (hours in before_flows, bookings in after_flows): the
+// same bits as step_rep. Step 8's draws are made in lanes too.
 void step_reps_in_lanes(WeekContext& cx, int n_active) {
   PathScratch& sc = cx.scratch;
   Reps& R = cx.st.reps;
@@ -191,7 +196,17 @@ void step_reps_in_lanes(WeekContext& cx, int n_active) {
                               sc.exits.data(), sc.stale.data());
     else
       stage_flows4(*cx.D.lanes, cx.D, K, in, m, flowed);
-    for (int j = 0; j < m; ++j) after_flows(cx, block[j], flowed[j], n_active);
+    // Step 8's draws: their means are fixed for the week here (no segments), so they can be
+    // drawn before any of the block's bookings.
+    double rate[4];
+    rep_week::Draws* draws[4];
+    std::int64_t created[4];
+    for (int j = 0; j < m; ++j) {
+      rate[j] = lead_rate(cx, block[j].r, block[j].prospecting, block[j].y, n_active);
+      draws[j] = &block[j].draws;
+    }
+    draw_leads4(rate, draws, K, m, created);
+    for (int j = 0; j < m; ++j) after_flows(cx, block[j], flowed[j], n_active, &created[j]);
     i += m;
   }
 }
