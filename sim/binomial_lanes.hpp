@@ -53,15 +53,11 @@ class TableSet {
       cdf_.insert(cdf_.end(), row.begin(), row.end());
       cdf_.insert(cdf_.end(), {2.0, 2.0});
       if (cdf_.size() >= (1u << 24)) throw std::length_error("TableSet: too many CDF entries");
-      for (unsigned b = 0; b < kGuide; ++b) {
-        const double lo = double(b) / kGuide, hi = double(b + 1) / kGuide;
-        std::uint32_t below_lo = 0, below_hi = 0;
-        for (double c : row) {
-          below_lo += c < lo;
-          below_hi += c < hi;
-        }
-        g[b] = below_hi - below_lo > 2 ? kScalar : std::uint32_t(off + below_lo) | (below_lo << 24);
-      }
+      guide_buckets(row, kGuide, [&](unsigned b, std::size_t below_lo, std::size_t below_hi) {
+        g[b] = below_hi - below_lo > 2
+                   ? kScalar
+                   : std::uint32_t(off + below_lo) | std::uint32_t(below_lo << 24);
+      });
     }
     tables_.push_back(t);
     return int(tables_.size()) - 1;

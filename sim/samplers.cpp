@@ -90,16 +90,11 @@ BinomialTable::BinomialTable(double p, int max_n) : p_(p), max_n_(max_n) {
     const std::size_t counted = row.size() - 1;
     cdf_.insert(cdf_.end(), row.begin(), row.begin() + std::ptrdiff_t(counted));
     cdf_.insert(cdf_.end(), {2.0, 2.0});
-    for (unsigned b = 0; b < kGuide; ++b) {
-      const double lo = double(b) / kGuide, hi = double(b + 1) / kGuide;
-      std::size_t below_lo = 0, below_hi = 0;
-      for (std::size_t j = 0; j < counted; ++j) {
-        below_lo += row[j] < lo;
-        below_hi += row[j] < hi;
-      }
-      guide_[std::size_t(n) * kGuide + b] =
-          std::uint8_t(below_lo | (below_hi - below_lo > 2 ? kCrowded : 0u));
-    }
+    guide_buckets({row.data(), counted}, kGuide,
+                  [&](unsigned b, std::size_t below_lo, std::size_t below_hi) {
+                    guide_[std::size_t(n) * kGuide + b] =
+                        std::uint8_t(below_lo | (below_hi - below_lo > 2 ? kCrowded : 0u));
+                  });
   }
   offset_[std::size_t(max_n) + 1] = std::uint32_t(cdf_.size());
 }

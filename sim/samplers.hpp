@@ -28,6 +28,20 @@ inline std::int64_t poisson_inv(double lambda, double u) {
   }
   return poisson_inv_walk(lambda, u);
 }
+// For each of `buckets` equal buckets of (0, 1), f(b, below_lo, below_hi): how many entries of
+// a CDF row lie below the bucket's lower and upper ends. One sweep, as a CDF never decreases;
+// the guide tables of BinomialTable and sim/binomial_lanes.hpp are built from it.
+template <class F>
+void guide_buckets(std::span<const double> row, unsigned buckets, F&& f) {
+  std::size_t below_hi = 0;
+  for (unsigned b = 0; b < buckets; ++b) {
+    const double hi = double(b + 1) / buckets;
+    const std::size_t below_lo = below_hi;
+    while (below_hi < row.size() && row[below_hi] < hi) ++below_hi;
+    f(b, below_lo, below_hi);
+  }
+}
+
 // Binomial(n, p) for one fixed p and every n up to max_n, by inversion against tabulated CDFs.
 // Each row is the CDF that binomial_inv accumulates, built by the same operations in the same
 // order, so a draw equals binomial_inv(n, p, u) bit for bit; it only skips the pmf recurrence
