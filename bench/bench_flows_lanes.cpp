@@ -1,11 +1,12 @@
 // Issue 15, plan item (2): the pipeline's flows (MODEL.md 3.4.7: exits and stale losses from
 // the tabulated binomials, the conversions, the counts' updates; deal sizes left out) for one
-// rep-week at a time as pipeline_flows does them, against the same flows in AVX2 lanes
+// rep-week at a time as stage_flows does them, against the same flows in AVX2 lanes
 // (sim/binomial_lanes.hpp): four reps at a time (a lane per rep, a stage at a time), or one rep
 // at a time with a lane per stage. Inputs are realistic: the example's baseline run by the real
 // engine, each rep's state after week t giving its inputs for week t + 1 (steps 1-5 of 3.4 by
 // the engine's own functions) and its real draws. Every lanes variant is checked against the
-// scalar flows on every input (same counts, bit for bit) before it is timed.
+// scalar flows on every input (same counts, bit for bit) before it is timed. BM_FlowsEngine
+// times the engine's own stage_flows4 (models/pipeline_flow_lanes.cpp), the variant it took.
 // Items/s is rep-weeks per second; docs/performance.md "Plan item (2) measured".
 #include <benchmark/benchmark.h>
 
@@ -16,6 +17,7 @@
 
 #include "models/burnout.hpp"
 #include "models/capacity.hpp"
+#include "models/pipeline_flow_lanes.hpp"
 #include "models/plan_model.hpp"
 #include "models/rep_week.hpp"
 #include "models/training.hpp"
@@ -101,7 +103,7 @@ double uniform(const FlowInput& x, int slot) {
   return sim::Stream::to_open01_32(std::uint32_t(x.words[slot >> 1] >> ((slot & 1) * 32)));
 }
 
-// (a) pipeline_flows' draws and updates (models/pipeline_flow.cpp), deal sizes aside.
+// (a) stage_flows' draws and updates (models/pipeline_flow.cpp).
 // kConversions false: the table draws and the updates only (V = 0), to split the time.
 template <bool kConversions = true>
 void flows_scalar(const Derived& D, const FlowInput& x, FlowOutput& o) {
@@ -284,6 +286,23 @@ __attribute__((target("avx2"))) void run_stages4(const std::vector<FlowInput>& i
   for (std::size_t i = 0; i < in.size(); ++i) flows_stages4<kRatio>(T, in[i], out[i]);
 }
 
+// The engine's stage_flows4, four rep-weeks at a time.
+void run_engine4(const std::vector<FlowInput>& in, std::vector<FlowOutput>& out) {
+  const Derived& D = *capture().D;
+  std::size_t i = 0;
+  for (; i + 4 <= in.size(); i += 4) {
+    RepFlows reps[4];
+    Flowed f[4];
+    for (std::size_t j = 0; j < 4; ++j) {
+      std::memcpy(out[i + j].n, in[i + j].n, sizeof out[i + j].n);
+      reps[j] = RepFlows{out[i + j].n, in[i + j].worked, in[i + j].p, in[i + j].words};
+    }
+    stage_flows4(*D.lanes, D, K, reps, 4, f);
+    for (std::size_t j = 0; j < 4; ++j) out[i + j].lost = f[j].lost, out[i + j].won = f[j].won;
+  }
+  for (; i < in.size(); ++i) flows_scalar<true>(D, in[i], out[i]);
+}
+
 // The floor both pay: each input read and its counts written, no draws.
 void run_copy(const std::vector<FlowInput>& in, std::vector<FlowOutput>& out) {
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -384,6 +403,7 @@ const bool registered = [] {
     add("BM_FlowsCopyOnly", run_copy, false);
     add("BM_FlowsScalar", run_scalar<true>, false);
     add("BM_FlowsScalarTablesOnly", run_scalar<false>, false, run_scalar<false>);
+    add("BM_FlowsEngine", run_engine4, true);
   }
   add("BM_FlowsLanesReps", run_reps4<Ratio::gather>, true);
   add("BM_FlowsLanesRepsDivide", run_reps4<Ratio::divide>, true);
