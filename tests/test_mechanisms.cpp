@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <random>
 
 #include "models/burnout.hpp"
 #include "models/capacity.hpp"
@@ -108,6 +109,39 @@ TEST(Skills, StaysWithinOne) {
   update_skills(p, 1.0, 1.0, 1.0, s, g, 1);
   EXPECT_LE(s[0] + g[0], 1.0 + 1e-15);
   EXPECT_LE(s[0], 1.0);
+}
+
+// The skills' update runs two skills at a time in SSE2 lanes: each skill ends bit for bit where
+// the one-at-a-time loop of MODEL.md 3.4.10 puts it, for any number of skills (odd counts take
+// the scalar tail) and where the caps at 1 bind.
+TEST(Skills, LanesGiveTheLoopsBits) {
+  std::mt19937_64 rng(9);
+  std::uniform_real_distribution<double> U(0.0, 1.0);
+  SkillParams p;
+  for (int trial = 0; trial < 20000; ++trial) {
+    const int J = 1 + int(rng() % 7);
+    p.experience_rate = trial % 5 == 0 ? 1.0 : U(rng) * 0.01;
+    const SkillStep step = skill_step(p, U(rng) * 3, U(rng));
+    const double rho = trial % 3 == 0 ? 1.0 : U(rng);
+    double s[7], g[7], s_loop[7], g_loop[7];
+    for (int j = 0; j < J; ++j) {
+      s[j] = s_loop[j] = trial % 4 == 0 ? 1.0 - U(rng) * 1e-3 : U(rng);
+      g[j] = g_loop[j] = U(rng) * (1 - s[j]) * (trial % 2 ? 1.0 : 1.5);
+    }
+    update_skills(p, step, rho, s, g, J);
+    const double growth = step.coach_growth + p.experience_rate * rho;
+    for (int j = 0; j < J; ++j) {  // MODEL.md 3.4.10, one skill at a time
+      g_loop[j] *= step.decay;
+      const double delta = step.transfer * g_loop[j];
+      g_loop[j] -= delta;
+      s_loop[j] += delta;
+      s_loop[j] += growth * (1 - s_loop[j] - g_loop[j]);
+      s_loop[j] = std::min(1.0, s_loop[j]);
+      g_loop[j] = std::min(g_loop[j], 1 - s_loop[j]);
+      ASSERT_EQ(s[j], s_loop[j]) << "skill " << j << " of " << J;
+      ASSERT_EQ(g[j], g_loop[j]) << "skill " << j << " of " << J;
+    }
+  }
 }
 
 // Training: a program raises the effective skills of participants; the gap-targeted one
