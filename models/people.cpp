@@ -45,7 +45,8 @@ sim::BetaMeanSd beta(const BetaSpec& b) { return {b.mean, b.sd}; }
 //   have none, so most weeks pay nothing), so it never depends on anything before that;
 // - from then on, a rep's open opportunities change only while it is stepped (its own
 //   pipeline flows and leads, MODEL.md 3.4.7-8) and when it receives a hand-over. attrition()
-//   is the last part of every active rep's step, so it refreshes that rep's leaf first; the
+//   is the last part of every active rep's step once the index exists (the step calls it
+//   without a quit only then), so it refreshes that rep's leaf first; the
 //   receiver's leaf is refreshed after the hand-over. Every leaf therefore holds the rep's
 //   current total at the moment of each hand-over, as the rule requires.
 //

@@ -153,8 +153,10 @@ struct RepWeek {
   R.burnout[r] = w.burnout;                                                                // 9
   update_skills(cx.P.skills, cx.scratch.skill_steps[R.manager[r]], w.rho, R.s(r), R.g(r),  // 10
                 R.J);
-  ++R.tenure[r];              // 11
-  attrition(cx, r, w.quits);  // 12
+  ++R.tenure[r];  // 11
+  // 12. Without a quit, attrition() only updates the hand-over index, which exists from the
+  // week's first leaver on (people.cpp): most rep-weeks need no call.
+  if (w.quits || st.receiver_index_week == st.week) attrition(cx, r, w.quits);
   if (segments) settle_accounts(cx, r);
 }
 
