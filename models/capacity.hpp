@@ -1,5 +1,7 @@
 #pragma once
 // Capacity and the allocation of a rep's hours (MODEL.md 3.4.2, 3.4.3, 3.4.5).
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "models/params.hpp"
@@ -18,8 +20,48 @@ struct HoursInput {
 };
 
 // Splits A = max(0, H - F) between prospecting and the stages; fills worked[k] and returns the
-// prospecting hours P.
-double allocate_hours(const Params& P, const HoursInput& in, const std::int64_t* open,
-                      std::int64_t* worked);
+// prospecting hours P. Inline: it runs every rep-week.
+inline double allocate_hours(const Params& P, const HoursInput& in, const std::int64_t* open,
+                             std::int64_t* worked) {
+  const auto& stages = P.pipeline.stages;
+  const int K = int(stages.size());
+  const ProspectingParams& pr = P.prospecting;
+  double remaining = std::max(0.0, in.H - in.F);
+
+  // Prospecting demand P*: the slack, a mandatory target, or a target that is a floor on the
+  // slack (MODEL.md 3.4.5).
+  auto slack = [&] {
+    double pipeline_hours = 0;
+    for (int k = 0; k < K; ++k) pipeline_hours += double(open[k]) * stages[k].hours;
+    return std::max(0.0, P.capacity.sustainable_hours * in.e - in.F - pipeline_hours);
+  };
+  double demand;
+  if (!pr.target_hours)
+    demand = slack();
+  else if (pr.mandatory)
+    demand = *pr.target_hours * (1 - pr.avoidance * (1 - in.pref_prospecting) * (1 - in.awareness));
+  else
+    demand = std::max(slack(), *pr.target_hours);
+
+  double prospecting = 0;
+  if (pr.mandatory) {
+    prospecting = std::min(demand, remaining);
+    remaining -= prospecting;
+  }
+  for (int k = K - 1; k >= 0; --k) {  // stages from the last to the first
+    const double h = stages[k].hours;
+    if (h == 0) {
+      worked[k] = open[k];
+      continue;
+    }
+    // All of the stage fits (the usual case) without the division.
+    worked[k] = double(open[k]) * h <= remaining
+                    ? open[k]
+                    : std::min<std::int64_t>(open[k], std::int64_t(std::floor(remaining / h)));
+    remaining -= double(worked[k]) * h;
+  }
+  if (!pr.mandatory) prospecting = std::min(demand, std::max(0.0, remaining));
+  return prospecting;
+}
 
 }  // namespace salesim
