@@ -18,22 +18,18 @@ class FlowLanes {
  public:
   explicit FlowLanes(const Derived& D) {
     for (std::size_t k = 0; k < D.exits.size(); ++k) {
-      exits_.push_back(set_.table(set_.add(&D.exits[k])).row0);
-      stale_.push_back(set_.table(set_.add(&D.stale[k])).row0);
-      max_n_.push_back(D.exits[k].max_n());
-      max_n_.push_back(D.stale[k].max_n());
+      exits_.push_back(set_.table(set_.add(&D.exits[k])));
+      stale_.push_back(set_.table(set_.add(&D.stale[k])));
     }
   }
   const sim::lanes::TableSet& set() const { return set_; }
-  std::int32_t exits_row0(int k) const { return exits_[std::size_t(k)]; }
-  std::int32_t stale_row0(int k) const { return stale_[std::size_t(k)]; }
-  int exits_max_n(int k) const { return max_n_[2 * std::size_t(k)]; }
-  int stale_max_n(int k) const { return max_n_[2 * std::size_t(k) + 1]; }
+  // Stage k's tables in the set: their first guide index and largest count.
+  const sim::lanes::TableSet::Table& exits(int k) const { return exits_[std::size_t(k)]; }
+  const sim::lanes::TableSet::Table& stale(int k) const { return stale_[std::size_t(k)]; }
 
  private:
   sim::lanes::TableSet set_;
-  std::vector<std::int32_t> exits_, stale_;
-  std::vector<int> max_n_;
+  std::vector<sim::lanes::TableSet::Table> exits_, stale_;
 };
 
 namespace {
@@ -130,11 +126,11 @@ __attribute__((target("avx2"))) void stage_flows4(const FlowLanes& L, const Deri
   for (int k = 0; k < K; ++k) {
     const sim::BinomialTable* const te[4] = {&D.exits[k], &D.exits[k], &D.exits[k], &D.exits[k]};
     const sim::BinomialTable* const ts[4] = {&D.stale[k], &D.stale[k], &D.stale[k], &D.stale[k]};
-    E[k] = table_draw(L.set(), te, _mm_set1_epi32(L.exits_row0(k)),
-                      _mm256_set1_epi64x(L.exits_max_n(k)), wv[k],
+    E[k] = table_draw(L.set(), te, _mm_set1_epi32(L.exits(k).row0),
+                      _mm256_set1_epi64x(L.exits(k).max_n), wv[k],
                       slot_uniforms(u, rep_week::exits(k)));
-    S[k] = table_draw(L.set(), ts, _mm_set1_epi32(L.stale_row0(k)),
-                      _mm256_set1_epi64x(L.stale_max_n(k)), _mm256_sub_epi64(nv[k], wv[k]),
+    S[k] = table_draw(L.set(), ts, _mm_set1_epi32(L.stale(k).row0),
+                      _mm256_set1_epi64x(L.stale(k).max_n), _mm256_sub_epi64(nv[k], wv[k]),
                       slot_uniforms(u, rep_week::stale(k)));
   }
   // n[k] - (E + S) + what advanced from stage k - 1: the scalar order of the updates gives the

@@ -3,7 +3,7 @@
 // per AVX2 lane and a stage at a time: the same bits as stage_flows for each rep
 // (sim/binomial_lanes.hpp does the draws the scalar way, lane by lane). The weekly step groups
 // consecutive reps when none of them but the last hands over (models/week.cpp), so this changes
-// how fast a week runs, never what it gives. docs/performance.md, "The flows in lanes".
+// how fast a week runs, never what it gives. docs/performance.md, "The flows and new opportunities in lanes".
 #include <cstdint>
 #include <memory>
 

@@ -27,9 +27,9 @@ enum class Process : std::uint32_t {
   segments = 12,    // docs/model.md 12.7: reserved; segments draw nothing of their own (section 10)
 };
 
-// Values computed once from a parameter set.
 class FlowLanes;
 
+// Values computed once from a parameter set.
 struct Derived {
   sim::Lognormal deal;
   double weekly_hazard = 0;  // h0 = 1 - (1 - attrition_annual)^(1/52)
