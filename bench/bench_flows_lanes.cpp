@@ -135,7 +135,6 @@ struct LaneTables {
   int exits[K], stale[K];
   explicit LaneTables(const Derived& D, const Params& P) {
     for (int k = 0; k < K; ++k) {
-      const Stage& s = P.pipeline.stages[std::size_t(k)];
       exits[k] = set.add(&D.exits[k]);
       stale[k] = set.add(&D.stale[k]);
     }

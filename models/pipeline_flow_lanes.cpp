@@ -34,10 +34,6 @@ class FlowLanes {
 
 namespace {
 
-// The highest stage count whose exits, advances and stale slots (3k .. 3k + 2) all lie in the
-// rep-week's eagerly computed slots.
-constexpr int kMaxStages = rep_week::Draws::eager_slots / 3;
-
 std::atomic<bool>& lanes_switch() {
   static std::atomic<bool> on{[] {
     const char* v = std::getenv("SALESIM_NO_LANES");
@@ -49,7 +45,7 @@ std::atomic<bool>& lanes_switch() {
 }  // namespace
 
 std::shared_ptr<const FlowLanes> make_flow_lanes(const Derived& D) {
-  if (!sim::lanes::lanes_supported() || D.exits.empty() || int(D.exits.size()) > kMaxStages)
+  if (!sim::lanes::lanes_supported() || D.exits.empty() || int(D.exits.size()) > kLaneStages)
     return nullptr;
   return std::make_shared<const FlowLanes>(D);
 }
@@ -87,14 +83,14 @@ __attribute__((target("avx2"))) void stage_flows4(const FlowLanes& L, const Deri
                                                   const RepFlows* reps, int count, Flowed* out) {
   using namespace sim::lanes;
   // Lanes past `count` hold no opportunities: every draw of theirs is 0.
-  static const std::int64_t kNone[kMaxStages] = {};
-  static const double kHalf[kMaxStages] = {0.5, 0.5, 0.5, 0.5, 0.5};
+  static const std::int64_t kNone[kLaneStages] = {};
+  static const double kHalf[kLaneStages] = {0.5, 0.5, 0.5, 0.5, 0.5};
   static const std::uint64_t kZeros[rep_week::Draws::eager_words] = {};
   std::int64_t* n[4];
   const std::int64_t* w[4];
   const double* p[4];
   const std::uint64_t* u[4];
-  std::int64_t spare[4][kMaxStages];
+  std::int64_t spare[4][kLaneStages];
   for (int i = 0; i < 4; ++i) {
     const bool real = i < count;
     n[i] = real ? reps[i].n : spare[i];
@@ -105,8 +101,8 @@ __attribute__((target("avx2"))) void stage_flows4(const FlowLanes& L, const Deri
       for (int k = 0; k < K; ++k) spare[i][k] = 0;
   }
   // Each stage's counts of the four reps in a vector: for four stages by transposing the rows.
-  __m256i nv[kMaxStages], wv[kMaxStages];
-  __m256d pv[kMaxStages];
+  __m256i nv[kLaneStages], wv[kLaneStages];
+  __m256d pv[kLaneStages];
   if (K == 4) {
     for (int i = 0; i < 4; ++i) {
       nv[i] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(n[i]));
@@ -122,7 +118,7 @@ __attribute__((target("avx2"))) void stage_flows4(const FlowLanes& L, const Deri
     }
   }
   // The exits and stale losses of every stage first, as stage_flows: independent of each other.
-  __m256i E[kMaxStages], S[kMaxStages];
+  __m256i E[kLaneStages], S[kLaneStages];
   for (int k = 0; k < K; ++k) {
     const sim::BinomialTable* const te[4] = {&D.exits[k], &D.exits[k], &D.exits[k], &D.exits[k]};
     const sim::BinomialTable* const ts[4] = {&D.stale[k], &D.stale[k], &D.stale[k], &D.stale[k]};

@@ -3,15 +3,22 @@
 // per AVX2 lane and a stage at a time: the same bits as stage_flows for each rep
 // (sim/binomial_lanes.hpp does the draws the scalar way, lane by lane). The weekly step groups
 // consecutive reps when none of them but the last hands over (models/week.cpp), so this changes
-// how fast a week runs, never what it gives. docs/performance.md, "The flows and new opportunities in lanes".
+// how fast a week runs, never what it gives. docs/performance.md, "The flows and new opportunities
+// in lanes".
 #include <cstdint>
 #include <memory>
 
 #include "models/pipeline_flow.hpp"
+#include "models/rep_week.hpp"
 
 namespace salesim {
 
 struct Derived;
+
+// The most stages the lanes run: step 7's exits, advances and stale slots (3k .. 3k + 2) must
+// all lie in the rep-week's eagerly computed slots.
+inline constexpr int kLaneStages = rep_week::Draws::eager_slots / 3;
+
 class FlowLanes;  // the tables of every stage in the lanes' layout
 
 // Null where the lanes cannot run: a CPU without AVX2, or a funnel whose step-7 draws do not

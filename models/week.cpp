@@ -22,6 +22,7 @@
 #include "models/segments.hpp"
 #include "models/skills.hpp"
 #include "models/training.hpp"
+#include "models/week_lanes.hpp"
 
 namespace salesim {
 
@@ -63,15 +64,6 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
 }
 
 namespace {
-
-// One rep's week between the parts of its step (3.4): what steps 1-6 give the rest.
-struct RepWeek {
-  int r = 0;
-  double rho = 0, prospecting = 0, y = 0;
-  double burnout = 0;     // step 9's: it needs only steps 1-6, so it is known before the flows
-  bool quits = false;     // step 12's draw, which needs only step 9's burnout
-  rep_week::Draws draws;  // the rep's week of draws (rep_week.hpp)
-};
 
 // Steps 1-6 of 3.4 for active rep r, its draws and its burnout after step 9; p and worked get
 // the stages' conversions and worked opportunities.
@@ -170,12 +162,13 @@ void step_rep(WeekContext& cx, int r, int n_active, RepWeek& w) {
   after_flows(cx, w, flowed, n_active, nullptr);
 }
 
-// 3.4 for the active reps, up to four at a time with their flows' counts in lanes
-// (pipeline_flow_lanes.hpp). A block ends at a rep that quits: its hand-over may go to any rep
-// not yet stepped, so the reps after it start their steps after the hand-over, as one at a time.
+// 3.4 for the active reps, up to four at a time in lanes: steps 1-6 (before_flows4,
+// models/week_lanes.hpp), step 7's counts (stage_flows4) and step 8's draws, then the rest of
+// the step rep by rep. A block ends at a rep that quits: its hand-over may go to any rep not
+// yet stepped, so the reps after it start their steps after the hand-over, as one at a time.
 // Nothing else a block's reps share changes inside the loop (without segments or quotas), and
-// every sum is still taken in index order (hours in before_flows, bookings in after_flows): the
-// same bits as step_rep. Step 8's draws are made in lanes too.
+// every sum is still taken in index order (hours in before_flows4, bookings in after_flows):
+// the same bits as step_rep.
 void step_reps_in_lanes(WeekContext& cx, int n_active) {
   PathScratch& sc = cx.scratch;
   Reps& R = cx.st.reps;
@@ -185,14 +178,11 @@ void step_reps_in_lanes(WeekContext& cx, int n_active) {
   RepFlows in[4];
   Flowed flowed[4];
   for (int i = 0; i < n_active;) {
-    int m = 0;
-    while (m < 4 && i + m < n_active) {
-      double* p = sc.p.data() + m * K;
-      std::int64_t* worked = sc.worked.data() + m * K;
-      before_flows(cx, active[i + m], p, worked, block[m]);
-      in[m] = RepFlows{R.n(block[m].r), worked, p, block[m].draws.words()};
-      if (block[m++].quits) break;
-    }
+    const int m = before_flows4(cx, &active[i], std::min(4, n_active - i), sc.p.data(),
+                                sc.worked.data(), block);
+    for (int j = 0; j < m; ++j)
+      in[j] = RepFlows{R.n(block[j].r), sc.worked.data() + j * K, sc.p.data() + j * K,
+                       block[j].draws.words()};
     if (m == 1)
       flowed[0] = stage_flows(cx.D, K, in[0].n, in[0].p, in[0].worked, block[0].draws,
                               sc.exits.data(), sc.stale.data());

@@ -146,5 +146,44 @@ TEST(FlowLanes, BlocksCutByLeaversAndShortTeamsGiveTheSameBits) {
                          "recurring");
 }
 
+// Every occurrence of `from` in yaml replaced by `to`.
+std::string replaced(std::string yaml, const std::string& from, const std::string& to) {
+  for (std::size_t at = yaml.find(from); at != std::string::npos;
+       at = yaml.find(from, at + to.size()))
+    yaml.replace(at, from.size(), to);
+  return yaml;
+}
+
+// Steps 1-6 in lanes (models/week_lanes.hpp) in every case they branch on: prospecting targets
+// (mandatory, or a floor on the slack), a stage of zero hours, stages that do not fit in the
+// hours left, no ramp, funnels of two (square roots), three and five stages (roots lane by lane),
+// holidays and vacation (which shorten the hours that bind).
+TEST(FlowLanes, StepsOneToSixInEveryBranchGiveTheSameBits) {
+  if (!sim::lanes::lanes_supported()) GTEST_SKIP() << "no AVX2";
+  const std::string base = cut_blocks(11, 4);
+  const std::pair<std::string, std::string> cases[] = {
+      {"mandatory target",
+       cut_blocks(11, 4, "prospecting: {target_hours: 20, mandatory: true, avoidance: 0.4}\n")},
+      {"target as a floor", cut_blocks(11, 4, "prospecting: {target_hours: 12}\n")},
+      {"overloaded", replaced(base, "hours: 0.3", "hours: 1.7")},
+      {"overloaded, mandatory target",
+       replaced(cut_blocks(11, 4, "prospecting: {target_hours: 25, mandatory: true}\n"),
+                "hours: 0.3", "hours: 1.7")},
+      {"a stage of zero hours",
+       replaced(base, "name: s1, skill: a, hours: 0.3", "name: s1, skill: a, hours: 0")},
+      {"no ramp", replaced(base, "ramp_weeks: 4", "ramp_weeks: 0")},
+      {"two stages", replaced(cut_blocks(11, 2), "hours: 0.3", "hours: 1.1")},
+      {"three stages", replaced(cut_blocks(11, 3), "hours: 0.3", "hours: 1.1")},
+      {"five stages", replaced(cut_blocks(11, 5), "hours: 0.3", "hours: 0.9")},
+      {"holidays and vacation, overloaded",
+       replaced(replaced(cut_blocks(11, 4,
+                                    "calendar: {holidays: [2026-02-16, 2026-04-03], "
+                                    "vacation_weeks_per_rep: 5}\n"),
+                         "seed: 3}", "seed: 3, start_date: 2026-02-02}"),
+                "hours: 0.3", "hours: 1.7")},
+  };
+  for (const auto& [what, yaml] : cases) expect_lanes_as_scalar(test::scenario(yaml), 40, what);
+}
+
 }  // namespace
 }  // namespace salesim
