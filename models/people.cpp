@@ -1,6 +1,7 @@
 #include "models/people.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <limits>
 #include <utility>
 #include <vector>
@@ -122,6 +123,11 @@ class ReceiverIndex {
 
 thread_local ReceiverIndex receiver_index;
 
+// Teams up to this many active reps find the receiver by the scan: a few hundred loads per
+// leaver, where building the index and keeping every later rep's leaf up to date for the rest
+// of the week cost more (the same receiver either way; tests/test_people_market.cpp).
+std::atomic<std::size_t> scan_team{kHandOverScanTeam};
+
 // The rule by a scan of the active list (the definition; used when the index does not serve).
 int receiver_by_scan(const PathState& st, int r) {
   const Reps& R = st.reps;
@@ -197,7 +203,8 @@ namespace {
   // ties), else any active rep by the same rule. Chosen once, before the hand-over.
   if (index) {
     index->set(r, ReceiverIndex::kNone);
-  } else {  // the week's first leaver: the index starts from the team as it is now
+  } else if (st.active_list.size() > scan_team.load(std::memory_order_relaxed)) {
+    // The week's first leaver of a large team: the index starts from the team as it is now.
     receiver_index.rebuild(st, int(cx.model.base.team.managers));
     st.receiver_index_week = st.week;
     if (receiver_index.serves(st)) index = &receiver_index;
@@ -221,6 +228,8 @@ namespace {
 }
 
 }  // namespace
+
+void set_hand_over_scan_team(std::size_t reps) { scan_team.store(reps, std::memory_order_relaxed); }
 
 void attrition(WeekContext& cx, int r, bool quits) {
   PathState& st = cx.st;

@@ -24,5 +24,10 @@ inline bool quits(const WeekContext& cx, double B, rep_week::Draws& draws) {
 // 3.4.12 for rep r, stepped this week up to step 11: if it quits (the draw above), hand-over and
 // backfill.
 void attrition(WeekContext& cx, int r, bool quits);
+// The hand-over's receiver is found by scanning the active reps in teams of up to this many,
+// by an index kept through the week in larger ones (people.cpp); the same rep either way. The
+// setter is for tests, which run each way.
+inline constexpr std::size_t kHandOverScanTeam = 128;
+void set_hand_over_scan_team(std::size_t reps);
 
 }  // namespace salesim

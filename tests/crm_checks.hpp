@@ -18,12 +18,14 @@ inline ForecastResult expect_same_bits_for_any_thread_count(const Calibration& c
   const ForecastResult b = forecast(c, o);
   EXPECT_EQ(a.run.scalars.size(), b.run.scalars.size());
   EXPECT_EQ(a.run.kept.size(), b.run.kept.size());
-  if (a.run.scalars.size() == b.run.scalars.size())
+  if (a.run.scalars.size() == b.run.scalars.size()) {
     EXPECT_EQ(0, std::memcmp(a.run.scalars.data(), b.run.scalars.data(),
                              a.run.scalars.size() * sizeof(double)));
-  if (a.run.kept.size() == b.run.kept.size())
+  }
+  if (a.run.kept.size() == b.run.kept.size()) {
     EXPECT_EQ(
         0, std::memcmp(a.run.kept.data(), b.run.kept.data(), a.run.kept.size() * sizeof(double)));
+  }
   return a;
 }
 

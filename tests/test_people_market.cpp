@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/people.hpp"
+#include "models/simulate.hpp"
 #include "models/week.hpp"
 #include "test_support.hpp"
 
@@ -61,6 +63,10 @@ plans: [{name: only}]
 // run another plan's same path, with its leavers in the same weeks, must give the bits of a
 // fresh scratch (the index that plan left behind never serves the next one).
 TEST(Attrition, HandOverIndexDoesNotCarryOverBetweenPlans) {
+  set_hand_over_scan_team(0);  // the index for any team, not only large ones
+  struct Restore {
+    ~Restore() { set_hand_over_scan_team(kHandOverScanTeam); }
+  } restore;
   std::string text = test::read_file(test::example());
   const std::string from = "attrition_annual: 0.18";
   ASSERT_NE(text.find(from), std::string::npos);
@@ -89,6 +95,40 @@ TEST(Attrition, HandOverIndexDoesNotCarryOverBetweenPlans) {
     }
   }
   EXPECT_EQ(compared_weeks, 30 * sc.horizon());
+}
+
+// The receiver by the index (teams past kHandOverScanTeam) and by the scan are the same rep:
+// whole runs of a team of 300 with many leavers, and of a small one, give the same bits each way.
+TEST(Attrition, HandOverIndexAndScanGiveTheSameBits) {
+  struct Restore {
+    ~Restore() { set_hand_over_scan_team(kHandOverScanTeam); }
+  } restore;
+  for (const char* reps : {"300", "12"}) {
+    std::string text = test::read_file(test::example());
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{"attrition_annual: 0.18", "attrition_annual: 0.6"},
+          {"reps: 40 ", std::string("reps: ") + reps + " "}}) {
+      ASSERT_NE(text.find(from), std::string::npos) << from;
+      text.replace(text.find(from), from.size(), to);
+    }
+    const Scenario sc = test::scenario(text);
+    RunSettings s;
+    s.paths = 12;
+    s.threads = 2;
+    set_hand_over_scan_team(0);  // the index always
+    const ScenarioResults index = run_scenario(sc, s);
+    set_hand_over_scan_team(std::size_t(1) << 40);  // the scan always
+    const ScenarioResults scan = run_scenario(sc, s);
+    ASSERT_EQ(index.plans.size(), scan.plans.size());
+    double leavers = 0;
+    for (std::size_t p = 0; p < index.plans.size(); ++p) {
+      const sim::RunOutput &a = index.plans[p].run, &b = scan.plans[p].run;
+      EXPECT_EQ(a.scalars, b.scalars) << reps << " reps, plan " << p;
+      EXPECT_EQ(a.sums, b.sums) << reps << " reps, plan " << p;
+      for (std::size_t i = 0; i < s.paths; ++i) leavers += a.scalar(i, out::leavers);
+    }
+    EXPECT_GT(leavers, 10 * double(s.paths)) << reps << " reps";  // hand-overs were made
+  }
 }
 
 TEST(Coaching, ManagersSplitTheirHoursUpToThePolicy) {
