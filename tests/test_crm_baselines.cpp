@@ -98,10 +98,11 @@ TEST(CrmBaselines, BacktestJsonCarriesEachBaselineItsSkillAndTheirMeans) {
   for (int d = 0; d < 112; d += 3)
     for (int r = 0; r < 2; ++r) {
       const bool won = (d / 3 + r) % 3 != 0, closed = d + 10 <= 111;
-      csv += fmt::format("x{},r{},P,{},{},{},{}\n", id++, r,
-                         closed ? (won ? "Won" : "Lost") : "Engaging", format_date(start + d),
-                         closed ? format_date(start + d + 10) : "",
-                         closed && won ? std::to_string(1000 + 10 * (id % 7)) : "");
+      const int n = id++;
+      csv +=
+          fmt::format("x{},r{},P,{},{},{},{}\n", n, r, closed ? (won ? "Won" : "Lost") : "Engaging",
+                      format_date(start + d), closed ? format_date(start + d + 10) : "",
+                      closed && won ? std::to_string(1000 + 10 * (n % 7)) : "");
     }
   const Export e = import_export_text(csv, "grid.csv", tiny_mapping());
   ForecastOptions f;
@@ -177,9 +178,10 @@ TEST(CrmReliability, OpenPipelineByAgeBalancesOnAStationarySyntheticExport) {
     predicted += r.predicted_wins, actual += r.actual_wins;
     // p(1 - p) summed is at most the predicted count: a conservative variance.
     var += r.predicted_wins;
-    if (r.predicted_wins > 20)
+    if (r.predicted_wins > 20) {
       EXPECT_NEAR(r.actual_wins, r.predicted_wins, 3 * std::sqrt(r.predicted_wins) + 5)
           << "ages " << r.from_week << "-" << r.to_week;
+    }
   }
   EXPECT_EQ(deals, c.history.open());
   EXPECT_GT(predicted, 100);

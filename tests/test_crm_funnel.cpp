@@ -110,7 +110,9 @@ TEST(CrmFunnel, ForecastByMonthOwnerAndManagerAddsUpToThePeriod) {
   double months = 0, owners = 0, managers = 0;
   for (std::size_t k = 0; k < r.by_month.size(); ++k) {
     months += r.by_month[k].bookings.mean;
-    if (k > 0) EXPECT_EQ(r.by_month[k].from, r.by_month[k - 1].to + 1);
+    if (k > 0) {
+      EXPECT_EQ(r.by_month[k].from, r.by_month[k - 1].to + 1);
+    }
   }
   for (const auto& g : r.by_owner) owners += g.bookings.mean;
   for (const auto& g : r.by_manager) managers += g.bookings.mean;
@@ -149,7 +151,8 @@ std::string funnel_csv(double per_day, int* unassigned) {
       // Assigned leads older than 40 days have closed, two in three won, 12 days after creation.
       const bool closed = assigned && age > 40;
       const bool won = closed && id % 3 != 0;
-      csv += fmt::format("L{},{},P,{},{},{},{}\n", id++, assigned ? fmt::format("r{}", id % 5) : "",
+      const int n = id++;
+      csv += fmt::format("L{},{},P,{},{},{},{}\n", n, assigned ? fmt::format("r{}", n % 5) : "",
                          closed ? (won ? "Won" : "Lost") : "Engaging", format_date(created),
                          closed ? format_date(created + 12) : "", won ? "500" : "");
     }

@@ -38,7 +38,9 @@ TEST(Distributed, BlocksCoverThePathsInWholeChunksInRankOrder) {
         if (b.end == n && n % 64) continue;  // the short last chunk
         lo = std::min(lo, b.size()), hi = std::max(hi, b.size());
       }
-      if (lo <= hi) EXPECT_LE(hi - lo, 64u);
+      if (lo <= hi) {
+        EXPECT_LE(hi - lo, 64u);
+      }
     }
 }
 

@@ -47,7 +47,8 @@ std::string why_section(Page& pg) {
              fmt::format("Why {} books {} {}", name, f.money(std::fabs(diff)),
                          diff >= 0 ? "more" : "less"),
              "", 720, 0};
-  w.value = {"Difference in bookings from " + base + " (" + f.currency_unit() + ")"};
+  w.value = charts::Axis{
+      "Difference in bookings from " + base + " (" + f.currency_unit() + ")", {}, {}, {}};
   w.gain_style = int(i);
   std::size_t largest = 0;
   const json& drivers = s.at(drivers_at);

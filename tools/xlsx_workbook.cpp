@@ -56,7 +56,7 @@ NumberFormat column_format(const std::string& name) {
 
 Sheet table_sheet(const std::string& name, Table table,
                   const std::map<std::string, NumberFormat>& overrides) {
-  Sheet s{name, std::move(table), {}};
+  Sheet s{name, std::move(table), {}, {}};
   for (const auto& c : s.table.columns()) {
     const auto it = overrides.find(c);
     s.formats.push_back(it != overrides.end() ? it->second : column_format(c));

@@ -149,13 +149,13 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
   }
   // A column named twice makes every lookup of that name ambiguous: an error, not a guess.
   // (Unnamed columns, such as the empty ones after a trailing comma, are not compared.)
-  for (std::size_t i = 0; i < t.header.size(); ++i)
-    for (std::size_t j = i + 1; j < t.header.size(); ++j)
-      if (!t.header[i].empty() && t.header[i] == t.header[j])
+  for (std::size_t a = 0; a < t.header.size(); ++a)
+    for (std::size_t b = a + 1; b < t.header.size(); ++b)
+      if (!t.header[a].empty() && t.header[a] == t.header[b])
         throw InputError(fmt::format(
             "{}:1: the header names the column '{}' twice (columns {} and {}); rename one so "
             "that each name says which column it is",
-            file_label, t.header[i], i + 1, j + 1));
+            file_label, t.header[a], a + 1, b + 1));
   t.rows.assign(records.begin() + 1, records.end());
   return t;
 }
