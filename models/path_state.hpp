@@ -80,12 +80,22 @@ struct PathState {
   TerritoryState territory;      // docs/model.md 12.7-12.8; untouched without those extensions
 };
 
+// A week's won deals whose sizes are drawn together at the end of the reps' loop
+// (hold_wins / book_held_wins, models/pipeline_flow.hpp): each deal's uniform, and how many
+// deals each rep won, in the order the reps were stepped.
+struct HeldWins {
+  std::vector<double> u, size;
+  std::vector<std::int64_t> per_rep;
+  void clear() { u.clear(), per_rep.clear(); }
+};
+
 // Per-thread scratch for the runner.
 struct PathScratch : sim::Scratch {
   PathState state;
   std::vector<double> sigma, p, tmp;               // per-rep work arrays (J, K, ...)
   std::vector<std::int64_t> worked, exits, stale;  // per stage (K)
   std::vector<SkillStep> skill_steps;              // this week's, per manager's team
+  HeldWins held_wins;                              // this week's (step_reps_in_lanes)
   std::vector<std::pair<double, int>> order;       // for bottom_half selection
   // Draws this path shares with the other plans run on it by the same thread (none: each plan
   // draws its own; models/shared_draws.hpp). Not owned.

@@ -49,4 +49,28 @@ void book_wins(WeekContext& cx, int r, std::int64_t won, rep_week::Draws& draws)
   if (T.quota) credit_quota(cx, r, booked);
 }
 
+void hold_wins(WeekContext& cx, std::int64_t won, rep_week::Draws& draws) {
+  HeldWins& held = cx.scratch.held_wins;
+  cx.st.tally.won += won;
+  held.per_rep.push_back(won);
+  for (std::int64_t i = 0; i < won; ++i)
+    held.u.push_back(draws.uniform32_at(rep_week::deal(cx.st.reps.K, i)));
+}
+
+void book_held_wins(WeekContext& cx) {
+  HeldWins& held = cx.scratch.held_wins;
+  held.size.resize(held.u.size());
+  cx.D.deal.draw_many(held.u.data(), held.u.size(), held.size.data());
+  const double* size = held.size.data();
+  for (const std::int64_t won : held.per_rep) {
+    double booked = 0;
+    for (std::int64_t i = 0; i < won; ++i, ++size) {
+      booked += *size;
+      if (cx.model.recurring) cx.st.contracts.won_acv.push_back(*size);
+    }
+    cx.st.tally.bookings += booked;
+  }
+  held.clear();
+}
+
 }  // namespace salesim

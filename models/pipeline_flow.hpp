@@ -30,4 +30,11 @@ inline void book_flows(WeekContext& cx, int r, const Flowed& f, rep_week::Draws&
   if (f.won > 0) book_wins(cx, r, f.won, draws);
 }
 
+// book_wins in two parts, for a week's reps stepped one after another without segments or
+// quotas (nothing in their steps reads the bookings): hold_wins keeps the deals' uniforms, rep
+// after rep; book_held_wins draws every size at once (sim::Lognormal::draw_many) and books them
+// rep by rep in the same order: the same bits as book_wins for each rep.
+void hold_wins(WeekContext& cx, std::int64_t won, rep_week::Draws& draws);
+void book_held_wins(WeekContext& cx);
+
 }  // namespace salesim

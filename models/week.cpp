@@ -130,15 +130,21 @@ namespace {
 
 // The rest of the step once step 7's counts are drawn: its tallies and bookings, then 8-12.
 // `created`: step 8's draw if already made (step_reps_in_lanes), else null to draw it here,
-// after the bookings (with segments the lead rates read them, docs/model.md 12.7).
+// after the bookings (with segments the lead rates read them, docs/model.md 12.7). In lanes the
+// wins are held and booked at the end of the reps' loop (hold_wins).
 [[gnu::always_inline]] inline void after_flows(WeekContext& cx, RepWeek& w, const Flowed& flowed,
                                                int n_active, const std::int64_t* created) {
   PathState& st = cx.st;
   Reps& R = st.reps;
   const int r = w.r;
   const bool segments = st.territory.segments;
-  book_flows(cx, r, flowed, w.draws);  // 7
-  add_leads(cx, r,                     // 8
+  if (!created) {
+    book_flows(cx, r, flowed, w.draws);  // 7
+  } else {
+    st.tally.lost += flowed.lost;
+    if (flowed.won > 0) hold_wins(cx, flowed.won, w.draws);
+  }
+  add_leads(cx, r,  // 8
             created ? *created
                     : draw_leads(lead_rate(cx, r, w.prospecting, w.y, n_active), R.K, w.draws));
   if (segments) take_accounts(cx, r);
@@ -201,6 +207,7 @@ void step_reps_in_lanes(WeekContext& cx, int n_active) {
     for (int j = 0; j < m; ++j) after_flows(cx, block[j], flowed[j], n_active, &created[j]);
     i += m;
   }
+  book_held_wins(cx);  // step 7's deal sizes, all at once, booked in the reps' order
 }
 
 }  // namespace

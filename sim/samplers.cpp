@@ -1,8 +1,12 @@
 #include "samplers.hpp"
 
+#include <immintrin.h>
+
 #include <boost/math/distributions/binomial.hpp>
 #include <boost/math/distributions/poisson.hpp>
 #include <cmath>
+
+#include "sim/binomial_lanes.hpp"
 
 namespace sim {
 namespace {
@@ -181,6 +185,44 @@ double normal_inv(double u) {
     z = horner(kFarNum, r) / horner(kFarDen, r);
   }
   return q < 0 ? -z : z;
+}
+
+namespace {
+
+// horner() in lanes: the same operations in the same order per lane (no fused multiply-add).
+template <std::size_t N>
+__attribute__((target("avx2"), always_inline)) inline __m256d horner4(const double (&c)[N],
+                                                                      __m256d x) {
+  __m256d y = _mm256_set1_pd(c[N - 1]);
+  for (std::size_t i = N - 1; i-- > 0;)
+    y = _mm256_add_pd(_mm256_mul_pd(y, x), _mm256_set1_pd(c[i]));
+  return y;
+}
+
+// normal_inv of four uniforms into z: the central branch in lanes, the tails' lanes by the
+// scalar call.
+__attribute__((target("avx2"))) void normal_inv4(const double* u, double* z) {
+  const __m256d q = _mm256_sub_pd(_mm256_loadu_pd(u), _mm256_set1_pd(0.5));
+  const __m256d abs_q = _mm256_andnot_pd(_mm256_set1_pd(-0.0), q);
+  const int central = _mm256_movemask_pd(_mm256_cmp_pd(abs_q, _mm256_set1_pd(0.425), _CMP_LE_OQ));
+  const __m256d r = _mm256_sub_pd(_mm256_set1_pd(0.180625), _mm256_mul_pd(q, q));
+  _mm256_storeu_pd(
+      z, _mm256_div_pd(_mm256_mul_pd(q, horner4(kCentralNum, r)), horner4(kCentralDen, r)));
+  if (central != 0xF)
+    for (int j = 0; j < 4; ++j)
+      if (!(central >> j & 1)) z[j] = normal_inv(u[j]);
+}
+
+}  // namespace
+
+void Lognormal::draw_many(const double* u, std::size_t n, double* out) const {
+  std::size_t i = 0;
+  if (sigma != 0.0 && lanes::lanes_supported())
+    for (double z[4]; i + 4 <= n; i += 4) {
+      normal_inv4(u + i, z);
+      for (int j = 0; j < 4; ++j) out[i + j] = std::exp(mu + sigma * z[j]);
+    }
+  for (; i < n; ++i) out[i] = draw(u[i]);
 }
 
 Lognormal Lognormal::from_mean_cv(double mean, double cv) {

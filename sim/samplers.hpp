@@ -98,6 +98,9 @@ struct Lognormal {
   double mu = 0, sigma = 0;
   static Lognormal from_mean_cv(double mean, double cv);
   double draw(double u) const;
+  // out[i] = draw(u[i]) for i < n, the same bits; on a CPU with AVX2 the normal quantiles of
+  // the central 85% (the quantile's rational part) four at a time.
+  void draw_many(const double* u, std::size_t n, double* out) const;
 };
 
 // Beta given its mean and standard deviation; sd == 0 is the constant mean.

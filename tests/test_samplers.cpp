@@ -5,6 +5,7 @@
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "sim/random.hpp"
@@ -204,3 +205,31 @@ TEST(Stats, PairedDifferenceOfIdenticalIsZero) {
 }
 
 }  // namespace
+
+namespace sim {
+namespace {
+
+// draw_many gives draw's bits for every uniform: the central branch in lanes (on AVX2), the
+// tails and a count that is not a multiple of four by the scalar code; a sigma of 0 too.
+TEST(Lognormal, DrawManyGivesDrawsBits) {
+  std::vector<double> u;
+  Stream s(Address{5, 1, 2, 3, 4});
+  for (int i = 0; i < 20000; ++i) u.push_back(s.uniform_at(std::uint64_t(i)));
+  for (double edge : {0.075, 0.925, 0.5, 1e-300, 1 - 1e-16, 0.0749999999, 0.9250000001})
+    for (int i = 0; i < 5; ++i) u.push_back(edge);
+  for (const Lognormal d : {Lognormal::from_mean_cv(25000, 0.8), Lognormal::from_mean_cv(3, 0.05),
+                            Lognormal::from_mean_cv(100, 0.0)})
+    for (std::size_t n : {u.size(), u.size() - 1, std::size_t(3), std::size_t(0)}) {
+      std::vector<double> got(n + 1, -1.0);
+      d.draw_many(u.data(), n, got.data());
+      for (std::size_t i = 0; i < n; ++i) {
+        const double want = d.draw(u[i]);
+        ASSERT_EQ(std::memcmp(&got[i], &want, sizeof want), 0)
+            << "u " << u[i] << " sigma " << d.sigma << " n " << n;
+      }
+      EXPECT_EQ(got[n], -1.0);  // nothing written past n
+    }
+}
+
+}  // namespace
+}  // namespace sim
