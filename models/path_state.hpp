@@ -87,6 +87,13 @@ struct HeldWins {
   std::vector<double> u, size;
   std::vector<std::int64_t> per_rep;
   void clear() { u.clear(), per_rep.clear(); }
+  // Room for a week of `reps` reps winning up to eight deals each on average, so that the
+  // weekly loop does not allocate (init_path).
+  void reserve(std::size_t reps) {
+    per_rep.reserve(reps);
+    u.reserve(8 * reps);
+    size.reserve(8 * reps);
+  }
 };
 
 // Per-thread scratch for the runner.

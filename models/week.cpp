@@ -45,6 +45,11 @@ void init_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path)
   st.enrolled.resize(model.plan.params.training.size());
   for (auto& e : st.enrolled) e.clear();
   st.reps.reset(model.J, model.A, model.K);
+  // Room for the reps a path usually has: the team and its hires, each with a backfill (a week
+  // past that grows the buffers once, as any other scratch).
+  std::size_t reps = std::size_t(p.team.reps);
+  for (const Hire& h : model.plan.params.hiring) reps += std::size_t(h.count);
+  scratch.held_wins.reserve(2 * reps + 16);
   scratch.sigma.resize(model.J);
   scratch.p.resize(4 * std::size_t(model.K));  // four reps' (step_reps_in_lanes)
   scratch.worked.resize(4 * std::size_t(model.K));
