@@ -178,8 +178,9 @@ void step_rep(WeekContext& cx, int r, int n_active, RepWeek& w) {
 // the step rep by rep. A block ends at a rep that quits: its hand-over may go to any rep not
 // yet stepped, so the reps after it start their steps after the hand-over, as one at a time.
 // Nothing else a block's reps share changes inside the loop (without segments or quotas), and
-// every sum is still taken in index order (hours in before_flows4, bookings in after_flows):
-// the same bits as step_rep.
+// every sum is still taken in index order (hours in before_flows4, bookings in
+// book_held_wins, which books the week's deals rep by rep after the loop): the same bits as
+// step_rep.
 void step_reps_in_lanes(WeekContext& cx, int n_active) {
   PathScratch& sc = cx.scratch;
   Reps& R = cx.st.reps;
