@@ -190,7 +190,7 @@ void step_reps_in_lanes(WeekContext& cx, int n_active) {
   RepFlows in[4];
   Flowed flowed[4];
   for (int i = 0; i < n_active;) {
-    const int m = before_flows4(cx, &active[i], std::min(4, n_active - i), sc.p.data(),
+    const int m = before_flows4(cx, n_active, &active[i], std::min(4, n_active - i), sc.p.data(),
                                 sc.worked.data(), block);
     for (int j = 0; j < m; ++j)
       in[j] = RepFlows{R.n(block[j].r), sc.worked.data() + j * K, sc.p.data() + j * K,
@@ -206,7 +206,7 @@ void step_reps_in_lanes(WeekContext& cx, int n_active) {
     rep_week::Draws* draws[4];
     std::int64_t created[4];
     for (int j = 0; j < m; ++j) {
-      rate[j] = lead_rate(cx, block[j].r, block[j].prospecting, block[j].y, n_active);
+      rate[j] = block[j].lead_rate;
       draws[j] = &block[j].draws;
     }
     draw_leads4(rate, draws, K, m, created);

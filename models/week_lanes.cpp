@@ -114,8 +114,9 @@ __attribute__((target("avx2"))) V allocate_hours4(const Params& P, V H, V F, V e
 
 }  // namespace
 
-__attribute__((target("avx2"))) int before_flows4(WeekContext& cx, const int* reps, int count,
-                                                  double* p, std::int64_t* worked, RepWeek* out) {
+__attribute__((target("avx2"))) int before_flows4(WeekContext& cx, int n_active, const int* reps,
+                                                  int count, double* p, std::int64_t* worked,
+                                                  RepWeek* out) {
   const Params& P = cx.P;
   PathState& st = cx.st;
   Reps& R = st.reps;
@@ -170,8 +171,7 @@ __attribute__((target("avx2"))) int before_flows4(WeekContext& cx, const int* re
     for (int i = 0; i < 4; ++i) p[i * K + k] = pk.v[i];
   }
   const auto& yield = P.prospecting.yield;
-  const Lanes y =
-      lanes_of(add(set1(yield.floor), mul(sigma(R, r, rho, 0), set1(yield.top - yield.floor))));
+  const V y = add(set1(yield.floor), mul(sigma(R, r, rho, 0), set1(yield.top - yield.floor)));
 
   // 5
   const std::int64_t* open[4] = {R.n(r[0]), R.n(r[1]), R.n(r[2]), R.n(r[3])};
@@ -204,8 +204,16 @@ __attribute__((target("avx2"))) int before_flows4(WeekContext& cx, const int* re
   // 12's quit chance, as quits() (models/people.hpp) forms it.
   const V q = min_of(one, add(set1(cx.D.weekly_hazard),
                               mul(mul(set1(b.attrition), clamp01(next)), clamp01(next))));
+  // 8's mean, as lead_rate (models/lead_generation.cpp) forms it without segments: prospected
+  // plus inbound. Its draw is made with the block's flows.
+  const double M = st.M;
+  const V prospected =
+      mul(mul(mul(set1(M), prospecting), y), set1(1 + P.prospecting.icp_lift * st.a));
+  const double inbound =
+      M * P.market.lead_quality * P.market.inbound_leads_per_week / double(n_active);
   const Lanes quit_chance = lanes_of(q), hours = lanes_of(W), rho_l = lanes_of(rho),
-              prospecting_l = lanes_of(prospecting);
+              prospecting_l = lanes_of(prospecting), y_l = lanes_of(y),
+              lead_rate = lanes_of(add(prospected, set1(inbound)));
 
   // The reps' draws, then the block: up to and including the first rep that quits.
   int m = 0;
@@ -217,7 +225,8 @@ __attribute__((target("avx2"))) int before_flows4(WeekContext& cx, const int* re
         cx.scratch.shared ? cx.scratch.shared->rep_weeks.words(address) : nullptr;
     w.draws.reset(address, drawn);
     w.r = rep;
-    w.rho = rho_l.v[m], w.prospecting = prospecting_l.v[m], w.y = y.v[m];
+    w.rho = rho_l.v[m], w.prospecting = prospecting_l.v[m], w.y = y_l.v[m];
+    w.lead_rate = lead_rate.v[m];
     w.burnout = burnout.v[m];
     const double qm = quit_chance.v[m];
     w.quits = qm > 0 && w.draws.uniform32_at(rep_week::attrition(K)) < qm;

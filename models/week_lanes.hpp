@@ -12,6 +12,7 @@ namespace salesim {
 struct RepWeek {
   int r = 0;
   double rho = 0, prospecting = 0, y = 0;
+  double lead_rate = 0;   // step 8's mean (before_flows4 only; the one-rep step forms it later)
   double burnout = 0;     // step 9's: it needs only steps 1-6, so it is known before the flows
   bool quits = false;     // step 12's draw, which needs only step 9's burnout
   rep_week::Draws draws;  // the rep's week of draws (rep_week.hpp)
@@ -23,8 +24,9 @@ struct RepWeek {
 // worked[i * K ..], the rest to out[i]. A rep that quits ends the block: its hand-over may
 // change the reps after it, so their lanes are dropped and the return value m is the number of
 // reps taken (up to and including the first that quits). The week's tallies get the m reps'
-// hours in index order: the same bits as before_flows rep by rep.
-int before_flows4(WeekContext& cx, const int* reps, int count, double* p, std::int64_t* worked,
-                  RepWeek* out);
+// hours in index order: the same bits as before_flows rep by rep. It also gives step 8's mean
+// (lead_rate, whose inbound part is split among the week's n_active reps).
+int before_flows4(WeekContext& cx, int n_active, const int* reps, int count, double* p,
+                  std::int64_t* worked, RepWeek* out);
 
 }  // namespace salesim
