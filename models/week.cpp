@@ -126,10 +126,7 @@ namespace {
   ++st.tally.stepped;
   w.burnout = next_burnout(P.burnout, B, load, disliked, P.capacity.sustainable_hours, st.w);
 
-  // The rep's week of draws, computed here or by an earlier plan on this path.
-  const sim::Address address = cx.model.address(st.path, Process::rep_week, r, cx.t);
-  const std::uint64_t* drawn = sc.shared ? sc.shared->rep_weeks.words(address) : nullptr;
-  w.draws.reset(address, drawn);
+  reset_rep_week_draws(cx, r, w.draws);
   w.quits = quits(cx, w.burnout, w.draws);
 }
 

@@ -200,10 +200,10 @@ __attribute__((target("avx2"))) int before_flows4(WeekContext& cx, int n_active,
       sub(add(add(B, mul(set1(b.accumulation), max_of(zero, sub(load, set1(b.onset_load))))),
               divide(mul(set1(b.discomfort * (1 - st.w)), disliked), set1(sustainable))),
           mul(set1(b.recovery), B));
-  const Lanes burnout = lanes_of(clamp01(next));
+  const V burnout = clamp01(next);
   // 12's quit chance, as quits() (models/people.hpp) forms it.
-  const V q = min_of(one, add(set1(cx.D.weekly_hazard),
-                              mul(mul(set1(b.attrition), clamp01(next)), clamp01(next))));
+  const V q =
+      min_of(one, add(set1(cx.D.weekly_hazard), mul(mul(set1(b.attrition), burnout), burnout)));
   // 8's mean, as lead_rate (models/lead_generation.cpp) forms it without segments: prospected
   // plus inbound. Its draw is made with the block's flows.
   const double M = st.M;
@@ -212,22 +212,15 @@ __attribute__((target("avx2"))) int before_flows4(WeekContext& cx, int n_active,
   const double inbound =
       M * P.market.lead_quality * P.market.inbound_leads_per_week / double(n_active);
   const Lanes quit_chance = lanes_of(q), hours = lanes_of(W), rho_l = lanes_of(rho),
-              prospecting_l = lanes_of(prospecting), y_l = lanes_of(y),
-              lead_rate = lanes_of(add(prospected, set1(inbound)));
+              burnout_l = lanes_of(burnout), lead_rate = lanes_of(add(prospected, set1(inbound)));
 
   // The reps' draws, then the block: up to and including the first rep that quits.
   int m = 0;
   while (m < count) {
     RepWeek& w = out[m];
-    const int rep = r[m];
-    const sim::Address address = cx.model.address(st.path, Process::rep_week, rep, cx.t);
-    const std::uint64_t* drawn =
-        cx.scratch.shared ? cx.scratch.shared->rep_weeks.words(address) : nullptr;
-    w.draws.reset(address, drawn);
-    w.r = rep;
-    w.rho = rho_l.v[m], w.prospecting = prospecting_l.v[m], w.y = y_l.v[m];
-    w.lead_rate = lead_rate.v[m];
-    w.burnout = burnout.v[m];
+    w.r = r[m];
+    reset_rep_week_draws(cx, w.r, w.draws);
+    w.rho = rho_l.v[m], w.lead_rate = lead_rate.v[m], w.burnout = burnout_l.v[m];
     const double qm = quit_chance.v[m];
     w.quits = qm > 0 && w.draws.uniform32_at(rep_week::attrition(K)) < qm;
     st.tally.hours_sum += hours.v[m];

@@ -21,8 +21,6 @@
 
 namespace sim::lanes {
 
-inline bool lanes_supported() { return __builtin_cpu_supports("avx2"); }
-
 // Several BinomialTables flattened for gathers. Per row (n of one table) and guide bucket of u
 // (floor(u * 32)) one 32-bit entry: the index in cdf() of the first CDF entry the bucket may
 // hold, the count g of entries below the bucket (bits 24-30), and bit 31 when the scalar draw

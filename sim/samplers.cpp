@@ -6,8 +6,6 @@
 #include <boost/math/distributions/poisson.hpp>
 #include <cmath>
 
-#include "sim/binomial_lanes.hpp"
-
 namespace sim {
 namespace {
 

@@ -89,6 +89,12 @@ class BinomialTable {
   std::vector<std::uint8_t> guide_;  // [n * kGuide + bucket]: entries below the bucket (| kCrowded)
 };
 
+namespace lanes {
+// Whether this CPU runs the AVX2 lanes (sim/binomial_lanes.hpp, sim/poisson_lanes.hpp,
+// Lognormal::draw_many): the build is baseline x86-64, so callers choose at run time.
+inline bool lanes_supported() { return __builtin_cpu_supports("avx2"); }
+}  // namespace lanes
+
 // Standard normal quantile of u in (0,1).
 double normal_inv(double u);
 
