@@ -339,6 +339,11 @@ TEST_F(Report, AScenarioWithoutGoalOrDatesStillReports) {
   EXPECT_FALSE(std::regex_search(page, std::regex(R"(\b(nan|inf)\b)", std::regex::icase)));
 }
 
+// The page without the line-break hints (<wbr>) that the long keys carry, so they read as typed.
+std::string without_breaks(const std::string& html) {
+  return std::regex_replace(html, std::regex("<wbr>"), "");
+}
+
 // The client part: the page before the analysts' appendix, as text (no tags, styles, scripts).
 std::string client_text(const std::string& html) {
   std::string body = html.substr(0, html.find("<section id=\"analysts\""));
@@ -359,7 +364,8 @@ TEST_F(Report, ClientPartHasNoKeyNamesFileNamesOrPointersToDocs) {
                           "null", "salesim sensitivity"})
     EXPECT_EQ(text.find(bad), std::string::npos) << bad;
   // The keys are in the appendix instead.
-  const std::string appendix = html.substr(html.find("<section id=\"analysts\""));
+  const std::string page = without_breaks(html);
+  const std::string appendix = page.substr(page.find("<section id=\"analysts\""));
   for (const char* key : {"org.coaching_hours_per_rep", "prospecting.target_hours",
                           "pipeline.deal_size.mean", "people.attrition_annual"})
     EXPECT_NE(appendix.find(key), std::string::npos) << key;
@@ -422,9 +428,15 @@ TEST_F(Report, SensitivityOfTheReportEqualsSalesimSensitivity) {
     if (l["key"] == "org.coaching_hours_per_rep") lever = l;
   ASSERT_TRUE(lever.is_object()) << sens.dump(1);
   const double lo = lever["at_low"]["mean"], hi = lever["at_high"]["mean"];
-  const std::string table = html.substr(html.find("<table class=\"data sensitivity\">"));
-  const std::string row =
-      table.substr(0, table.find("</tr>", table.find("org.coaching_hours_per_rep")));
+  const std::string page = without_breaks(html);
+  const std::string table = page.substr(page.find("<table class=\"data sensitivity\">"));
+  const std::size_t key = table.find("<code>org.coaching_hours_per_rep</code>");
+  ASSERT_NE(key, std::string::npos) << table;
+  // The long keys may wrap between their words (the table fits the page).
+  EXPECT_NE(html.find("<code>org.<wbr>coaching_<wbr>hours_<wbr>per_<wbr>rep</code>"),
+            std::string::npos);
+  const std::size_t from = table.rfind("<tr>", key);
+  const std::string row = table.substr(from, table.find("</tr>", key) - from);
   EXPECT_NE(row.find(tools::report::Fmt::prob(lo)), std::string::npos) << row;
   EXPECT_NE(row.find(tools::report::Fmt::prob(hi)), std::string::npos) << row;
   EXPECT_NEAR(double(sens["base"]["mean"]), double(summary["plans"][2]["goal"]["p_met"]), 1e-12)

@@ -274,6 +274,7 @@ table.data thead th { border-bottom:2px solid var(--ink); font-weight:600; verti
 table.data thead th:first-child, table.data tbody th { text-align:left; }
 table.data tbody th { font-weight:normal; }
 table.data .t { text-align:left; }
+table.data td.t { white-space:normal; }
 h4 { font-size:15px; margin:16px 0 4px; }
 h4 .note { font-weight:normal; }
 table.data tbody tr:nth-child(even) { background:var(--soft); }

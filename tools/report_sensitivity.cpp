@@ -227,6 +227,19 @@ std::string sensitivity_method(Page& pg) {
   return h;
 }
 
+// A key with the places it may break marked: after a dot or an underscore and before an
+// index, so a long key wraps between its words in a narrow column instead of widening the
+// table past the page (the cells of the report's tables do not wrap by themselves).
+std::string breakable_key(const std::string& key) {
+  std::string out;
+  for (const char c : esc(key)) {
+    if (c == '[') out += "<wbr>";
+    out += c;
+    if (c == '.' || c == '_') out += "<wbr>";
+  }
+  return out;
+}
+
 std::string sensitivity_appendix(Page& pg) {
   if (!pg.d.sensitivity || pg.d.sensitivity->items.empty()) return "";
   const ReportSensitivity& s = *pg.d.sensitivity;
@@ -238,7 +251,7 @@ std::string sensitivity_appendix(Page& pg) {
   for (const auto& it : s.items) {
     std::string keys;
     for (const auto& k : it.keys)
-      keys += (keys.empty() ? "" : "<br>") + ("<code>" + esc(k) + "</code>");
+      keys += (keys.empty() ? "" : "<br>") + ("<code>" + breakable_key(k) + "</code>");
     auto se = [&](double v) { return prob ? Fmt::prob_se(v) : "±" + pg.f.money(v); };
     h += fmt::format(
         "<tr><th>{}</th><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{} <small>{}</small></td>"
