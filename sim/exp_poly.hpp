@@ -1,7 +1,7 @@
 #pragma once
 // exp(x) by range reduction and a polynomial, in a scalar and a four-lane AVX2 form that give
-// the same bits as each other: the same IEEE operations in the same order, no fused
-// multiply-add. libm's exp cannot run in lanes, and a lane must equal the scalar draw it
+// the same bits as each other: one template (exp_parts) states the arithmetic for both, with no
+// fused multiply-add. libm's exp cannot run in lanes, and a lane must equal the scalar draw it
 // stands for (the samplers' lanes are tested bit for bit against their scalar twins).
 //
 // x = k ln2 + r with k = round(x / ln2) and |r| <= ln2 / 2 (Cody and Waite's two-part ln2, the
@@ -22,8 +22,8 @@ namespace detail {
 inline constexpr double kExpLog2e = 1.4426950408889634074;
 inline constexpr double kExpLn2Hi = 6.93147180369123816490e-01;  // 0x3fe62e42fee00000
 inline constexpr double kExpLn2Lo = 1.90821492927058770002e-10;
-inline constexpr double kExpShifter =
-    0x1.8p52;  // adding it rounds to an integer, kept in the low bits
+// Adding it rounds to an integer, which is then kept in the sum's low bits.
+inline constexpr double kExpShifter = 0x1.8p52;
 inline constexpr double kExpLimit = 700.0;
 // 1/n! for n = 0 .. 13.
 inline constexpr double kExpC[] = {1.0,
@@ -40,54 +40,48 @@ inline constexpr double kExpC[] = {1.0,
                                    1.0 / 39916800.0,
                                    1.0 / 479001600.0,
                                    1.0 / 6227020800.0};
+
+// The reduction and the series, for one double or for four in AVX2 lanes (GCC's vector
+// arithmetic, the same operations per lane; a scalar operand is broadcast): t = x log2e plus
+// the shifter, whose low bits then hold k, and p = e^r. By reference, so that a __m256d never
+// crosses a call boundary of a function built without AVX (always inlined in any case).
+template <class V>
+[[gnu::always_inline]] inline void exp_parts(const V& x, V& t, V& p) {
+  t = x * kExpLog2e + kExpShifter;
+  const V k = t - kExpShifter;
+  const V r = (x - k * kExpLn2Hi) - k * kExpLn2Lo;
+  // Estrin's scheme: pairs, then pairs of pairs, a shorter chain than Horner's.
+  const V r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+  const V q0 = 1.0 + r, q1 = kExpC[2] + kExpC[3] * r, q2 = kExpC[4] + kExpC[5] * r,
+          q3 = kExpC[6] + kExpC[7] * r, q4 = kExpC[8] + kExpC[9] * r,
+          q5 = kExpC[10] + kExpC[11] * r, q6 = kExpC[12] + kExpC[13] * r;
+  const V s0 = q0 + q1 * r2, s1 = q2 + q3 * r2, s2 = q4 + q5 * r2;
+  p = (s0 + s1 * r4) + (s2 + q6 * r4) * r8;
+}
 }  // namespace detail
 
 inline double exp_poly(double x) {
   using namespace detail;
   if (!(x >= -kExpLimit && x <= kExpLimit)) return std::exp(x);
-  const double t = x * kExpLog2e + kExpShifter;
-  const double k = t - kExpShifter;
-  const double r = (x - k * kExpLn2Hi) - k * kExpLn2Lo;
-  // Estrin's scheme: pairs, then pairs of pairs, a shorter chain than Horner's.
-  const double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-  const double q0 = 1.0 + r, q1 = kExpC[2] + kExpC[3] * r, q2 = kExpC[4] + kExpC[5] * r,
-               q3 = kExpC[6] + kExpC[7] * r, q4 = kExpC[8] + kExpC[9] * r,
-               q5 = kExpC[10] + kExpC[11] * r, q6 = kExpC[12] + kExpC[13] * r;
-  const double s0 = q0 + q1 * r2, s1 = q2 + q3 * r2, s2 = q4 + q5 * r2, s3 = q6;
-  const double p = (s0 + s1 * r4) + (s2 + s3 * r4) * r8;
+  double t, p;
+  exp_parts(x, t, p);
   const std::int64_t shift =
       std::bit_cast<std::int64_t>(t) - std::bit_cast<std::int64_t>(kExpShifter);
   return std::bit_cast<double>(std::bit_cast<std::int64_t>(p) + (shift << 52));
 }
 
 namespace lanes {
-namespace exp_ops {
-#define SIM_EXP_LANES __attribute__((target("avx2"), always_inline)) inline
-SIM_EXP_LANES __m256d c(int i) { return _mm256_set1_pd(detail::kExpC[i]); }
-SIM_EXP_LANES __m256d mul(__m256d a, __m256d b) { return _mm256_mul_pd(a, b); }
-SIM_EXP_LANES __m256d add(__m256d a, __m256d b) { return _mm256_add_pd(a, b); }
-}  // namespace exp_ops
 
 // exp_poly of each lane. The caller checks lanes_supported() (sim/samplers.hpp).
-SIM_EXP_LANES __m256d exp_poly4(__m256d x) {
+__attribute__((target("avx2"), always_inline)) inline __m256d exp_poly4(__m256d x) {
   using namespace sim::detail;
-  using namespace exp_ops;
   const __m256d inside = _mm256_and_pd(_mm256_cmp_pd(x, _mm256_set1_pd(-kExpLimit), _CMP_GE_OQ),
                                        _mm256_cmp_pd(x, _mm256_set1_pd(kExpLimit), _CMP_LE_OQ));
   const __m256d xc = _mm256_and_pd(x, inside);  // 0 where libm answers
-  const __m256d shifter = _mm256_set1_pd(kExpShifter);
-  const __m256d t = _mm256_add_pd(_mm256_mul_pd(xc, _mm256_set1_pd(kExpLog2e)), shifter);
-  const __m256d k = _mm256_sub_pd(t, shifter);
-  const __m256d r = _mm256_sub_pd(_mm256_sub_pd(xc, _mm256_mul_pd(k, _mm256_set1_pd(kExpLn2Hi))),
-                                  _mm256_mul_pd(k, _mm256_set1_pd(kExpLn2Lo)));
-  const __m256d r2 = mul(r, r), r4 = mul(r2, r2), r8 = mul(r4, r4);
-  const __m256d q0 = add(c(1), r), q1 = add(c(2), mul(c(3), r)), q2 = add(c(4), mul(c(5), r)),
-                q3 = add(c(6), mul(c(7), r)), q4 = add(c(8), mul(c(9), r)),
-                q5 = add(c(10), mul(c(11), r)), q6 = add(c(12), mul(c(13), r));
-  const __m256d s0 = add(q0, mul(q1, r2)), s1 = add(q2, mul(q3, r2)), s2 = add(q4, mul(q5, r2)),
-                s3 = q6;
-  const __m256d p = add(add(s0, mul(s1, r4)), mul(add(s2, mul(s3, r4)), r8));
-  const __m256i shift = _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(shifter));
+  __m256d t, p;
+  exp_parts(xc, t, p);
+  const __m256i shift =
+      _mm256_sub_epi64(_mm256_castpd_si256(t), _mm256_castpd_si256(_mm256_set1_pd(kExpShifter)));
   __m256d y =
       _mm256_castsi256_pd(_mm256_add_epi64(_mm256_castpd_si256(p), _mm256_slli_epi64(shift, 52)));
   if (__builtin_expect(_mm256_movemask_pd(inside) != 0xF, 0)) {
@@ -100,8 +94,6 @@ SIM_EXP_LANES __m256d exp_poly4(__m256d x) {
   }
   return y;
 }
-
-#undef SIM_EXP_LANES
 
 }  // namespace lanes
 }  // namespace sim

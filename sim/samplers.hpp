@@ -91,7 +91,8 @@ class BinomialTable {
 
 namespace lanes {
 // Whether this CPU runs the AVX2 lanes (sim/binomial_lanes.hpp, sim/poisson_lanes.hpp,
-// Lognormal::draw_many): the build is baseline x86-64, so callers choose at run time.
+// sim/exp_poly.hpp, Lognormal::draw_many): the build is baseline x86-64, so callers choose at
+// run time.
 inline bool lanes_supported() { return __builtin_cpu_supports("avx2"); }
 }  // namespace lanes
 

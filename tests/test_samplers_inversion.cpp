@@ -12,8 +12,8 @@
 #include <functional>
 #include <vector>
 
-#include "sim/random.hpp"
 #include "sim/exp_poly.hpp"
+#include "sim/random.hpp"
 #include "sim/samplers.hpp"
 
 namespace {
