@@ -8,6 +8,7 @@
 #include "models/plan_model.hpp"
 #include "models/simulate_streamed.hpp"
 #include "models/week.hpp"
+#include "sim/parallel.hpp"
 #include "sim/precision.hpp"
 
 namespace salesim {
@@ -86,11 +87,21 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
       },
       [&] { return std::make_unique<AllPlansScratch>(sc, chosen); }, s.split);
   // Under mpirun with PathSplit::gather_to_root, only rank 0 has paths to summarise.
-  if (sim::holds_results(s.split))
-    for (std::size_t p = 0; p < chosen.size(); ++p)
-      res.plans.push_back(summarize(sc, chosen[p]->name, std::move(runs[p])));
-  for (std::size_t i = 1; i < res.plans.size(); ++i)
-    res.comparisons.push_back(compare(res.plans[0], res.plans[i]));
+  // The summaries on the run's threads: each plan and comparison writes only its own result.
+  sim::with_threads(s.threads, [&] {
+    if (sim::holds_results(s.split)) {
+      res.plans.resize(chosen.size());
+      sim::parallel_each(chosen.size(), [&](std::size_t p) {
+        res.plans[p] = summarize(sc, chosen[p]->name, std::move(runs[p]));
+      });
+    }
+    if (res.plans.size() > 1) {
+      res.comparisons.resize(res.plans.size() - 1);
+      sim::parallel_each(res.comparisons.size(), [&](std::size_t i) {
+        res.comparisons[i] = compare(res.plans[0], res.plans[i + 1]);
+      });
+    }
+  });
   res.elapsed_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return res;

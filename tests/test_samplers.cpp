@@ -2,11 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <boost/math/distributions/beta.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <numeric>
+#include <random>
 
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
@@ -195,6 +198,43 @@ TEST(Stats, QuantilesWithInfinity) {
   EXPECT_EQ(*q[0], 1.0);
   EXPECT_EQ(*q[1], 3.0);
   EXPECT_FALSE(q[2].has_value());
+}
+
+// quantiles selects the order statistics it reads instead of sorting: the same values as a
+// sort, bit for bit, for columns short and long, with ties, +inf and NaN, and for any set of
+// probabilities (unsorted, repeated, 0 and 1).
+TEST(Stats, QuantilesBySelectionEqualTheSortedOnes) {
+  std::mt19937_64 gen(7);
+  const double inf = std::numeric_limits<double>::infinity();
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const std::vector<double> probs{0.95, 0.05, 0.5, 0.5, 0.0, 1.0, 0.25, 0.1, 0.9, 0.75, 0.333};
+  for (std::size_t n : {0u, 1u, 2u, 3u, 7u, 64u, 1000u, 20001u}) {
+    for (int kind = 0; kind < 4; ++kind) {
+      std::vector<double> x(n);
+      for (double& v : x) {
+        const double u = std::uniform_real_distribution<double>(0, 1)(gen);
+        v = kind == 1 ? std::floor(u * 5)  // many ties
+                      : std::exp(4 * u);
+        if (kind == 2 && u < 0.2) v = inf;  // never-reached weeks
+        if (kind == 3 && u < 0.1) v = nan;  // skipped samples
+      }
+      std::vector<double> sorted;
+      for (double v : x)
+        if (!std::isnan(v)) sorted.push_back(v);
+      std::sort(sorted.begin(), sorted.end());
+      const auto got = sim::quantiles(x, probs);
+      ASSERT_EQ(got.size(), probs.size());
+      for (std::size_t i = 0; i < probs.size(); ++i) {
+        const auto want = sim::quantile_type7(sorted.size(), probs[i],
+                                              [&](std::uint64_t j) { return sorted[j]; });
+        ASSERT_EQ(got[i].has_value(), want.has_value()) << "n " << n << " kind " << kind;
+        if (want) {
+          EXPECT_EQ(std::bit_cast<std::uint64_t>(*got[i]), std::bit_cast<std::uint64_t>(*want))
+              << "n " << n << " kind " << kind << " p " << probs[i];
+        }
+      }
+    }
+  }
 }
 
 TEST(Stats, PairedDifferenceOfIdenticalIsZero) {
