@@ -735,9 +735,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
             continue;
           }
           Fields f(c, kv.second, d);
-          BetaSpec b;
-          f.share("mean", b.mean, true);
-          f.share("sd", b.sd, true, 0.5);
+          BetaSpec b;  // a key left out keeps the default of a skill without an entry
+          f.share("mean", b.mean);
+          f.share("sd", b.sd, false, 0.5);
           f.finish();
           p.team.skills.emplace_back(name, b);
         }

@@ -534,5 +534,31 @@ TEST(Model2Scenarios, EveryExampleIsFormat2) {
   EXPECT_GE(files, 5u);
 }
 
+// ---------------------------------------------------------------------------------------------
+// 7. MODEL.md section 1: "every key has the default shown". A team.skills entry that gives only
+// its mean or only its sd keeps the other from the default of a skill without an entry
+// ({mean: 0.4, sd: 0.15}), as a partial preference: does.
+
+TEST(Model2Defaults, PartialSkillEntryKeepsTheDefaultOfTheKeyLeftOut) {
+  std::string text = test::kLists;
+  const std::string full = "skills: {a: {mean: 0.5, sd: 0.1}, b: {mean: 0.4, sd: 0.1}}";
+  ASSERT_NE(text.find(full), std::string::npos);
+  text.replace(text.find(full), full.size(), "skills: {a: {mean: 0.55}, b: {sd: 0.05}}");
+  const Scenario sc = test::scenario(text);
+  const auto& skills = sc.base.team.skills;
+  ASSERT_EQ(skills.size(), 2u);
+  EXPECT_EQ(skills[0].first, "a");
+  EXPECT_EQ(skills[0].second.mean, 0.55);
+  EXPECT_EQ(skills[0].second.sd, 0.15);
+  EXPECT_EQ(skills[1].first, "b");
+  EXPECT_EQ(skills[1].second.mean, 0.4);
+  EXPECT_EQ(skills[1].second.sd, 0.05);
+  // The same team as the entries written out in full: the same bits.
+  std::string written = test::kLists;
+  written.replace(written.find(full), full.size(),
+                  "skills: {a: {mean: 0.55, sd: 0.15}, b: {mean: 0.4, sd: 0.05}}");
+  expect_same_bits(test::run(sc, 0, 16), test::run(test::scenario(written), 0, 16), "baseline");
+}
+
 }  // namespace
 }  // namespace salesim
