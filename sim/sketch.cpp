@@ -38,24 +38,51 @@ double QuantileSketch::representative(std::int32_t key, const Bin& b) const {
   return std::clamp(key > 0 ? v : -v, b.min, b.max);
 }
 
+std::size_t QuantileSketch::Bins::slot_of(std::int32_t key) const {
+  const std::size_t mask = slots_.size() - 1;
+  // Fibonacci hashing: neighbouring keys (one value's neighbours) land far apart.
+  std::size_t i = std::size_t((std::uint32_t(key) * 0x9E3779B97F4A7C15ull) >> 32) & mask;
+  while (slots_[i].bin.count != 0 && slots_[i].key != key) i = (i + 1) & mask;
+  return i;
+}
+
+QuantileSketch::Bin& QuantileSketch::Bins::find_or_add(std::int32_t key, const Bin& fresh,
+                                                       bool& added) {
+  if (4 * (size_ + 1) > 3 * slots_.size()) {  // keep at most 3/4 full: grow, then re-place
+    std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
+    old.swap(slots_);
+    for (const Slot& s : old)
+      if (s.bin.count != 0) slots_[slot_of(s.key)] = s;
+  }
+  Slot& s = slots_[slot_of(key)];
+  added = s.bin.count == 0;
+  if (added) s.key = key, s.bin = fresh, ++size_;
+  return s.bin;
+}
+
+const QuantileSketch::Bin* QuantileSketch::Bins::find(std::int32_t key) const {
+  if (slots_.empty()) return nullptr;
+  const Slot& s = slots_[slot_of(key)];
+  return s.bin.count != 0 ? &s.bin : nullptr;
+}
+
 void QuantileSketch::add(double x) {
   if (std::isnan(x)) return;
   ++count_;
-  auto [it, fresh] = bins_.try_emplace(key(x), Bin{0, x, x});
-  Bin& b = it->second;
+  bool added;
+  Bin& b = bins_.find_or_add(key(x), Bin{1, x, x}, added);
+  if (added) return;
   ++b.count;
   b.min = std::min(b.min, x), b.max = std::max(b.max, x);
 }
 
 void QuantileSketch::save(ByteWriter& w) const {
-  std::vector<std::int32_t> keys;
-  for (const auto& kv : bins_) keys.push_back(kv.first);
-  std::sort(keys.begin(), keys.end());
-  w.put(alpha_), w.put(count_), w.put(std::uint64_t(keys.size()));
-  for (std::int32_t k : keys) {
-    const Bin& b = bins_.at(k);
-    w.put(k), w.put(b.count), w.put(b.min), w.put(b.max);
-  }
+  std::vector<std::pair<std::int32_t, Bin>> bins;
+  bins_.each([&](std::int32_t k, const Bin& b) { bins.emplace_back(k, b); });
+  std::sort(bins.begin(), bins.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  w.put(alpha_), w.put(count_), w.put(std::uint64_t(bins.size()));
+  for (const auto& [k, b] : bins) w.put(k), w.put(b.count), w.put(b.min), w.put(b.max);
 }
 
 QuantileSketch QuantileSketch::load(ByteReader& r) {
@@ -66,7 +93,13 @@ QuantileSketch QuantileSketch::load(ByteReader& r) {
     const auto k = r.get<std::int32_t>();
     Bin b;
     b.count = r.get<std::uint64_t>(), b.min = r.get<double>(), b.max = r.get<double>();
-    s.bins_.emplace(k, b);
+    if (b.count == 0) continue;  // holds no sample (save never writes one)
+    bool added;
+    Bin& in = s.bins_.find_or_add(k, b, added);
+    if (!added) {  // a key twice (save never writes one): the two bins' samples together
+      in.count += b.count;
+      in.min = std::min(in.min, b.min), in.max = std::max(in.max, b.max);
+    }
   }
   return s;
 }
@@ -75,32 +108,33 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   if (other.alpha_ != alpha_)
     throw std::invalid_argument("QuantileSketch: merging sketches of different resolution");
   count_ += other.count_;
-  for (const auto& [k, o] : other.bins_) {
-    auto [it, fresh] = bins_.try_emplace(k, o);
-    if (fresh) continue;
-    Bin& b = it->second;
+  other.bins_.each([&](std::int32_t k, const Bin& o) {
+    bool added;
+    Bin& b = bins_.find_or_add(k, o, added);
+    if (added) return;
     b.count += o.count;
     b.min = std::min(b.min, o.min), b.max = std::max(b.max, o.max);
-  }
+  });
 }
 
 std::uint64_t QuantileSketch::count_of_inf() const {
-  const auto it = bins_.find(kPosInf);
-  return it == bins_.end() ? 0 : it->second.count;
+  const Bin* b = bins_.find(kPosInf);
+  return b ? b->count : 0;
 }
 
 std::vector<std::optional<double>> QuantileSketch::quantiles(std::span<const double> probs) const {
   // Bins in value order with the cumulative count up to and including each.
-  std::vector<std::int32_t> keys;
-  keys.reserve(bins_.size());
-  for (const auto& kv : bins_) keys.push_back(kv.first);
-  std::sort(keys.begin(), keys.end());
-  std::vector<std::uint64_t> upto(keys.size());
+  std::vector<std::pair<std::int32_t, Bin>> bins;
+  bins.reserve(bins_.size());
+  bins_.each([&](std::int32_t k, const Bin& b) { bins.emplace_back(k, b); });
+  std::sort(bins.begin(), bins.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::uint64_t> upto(bins.size());
   std::uint64_t run = 0;
-  for (std::size_t i = 0; i < keys.size(); ++i) upto[i] = run += bins_.at(keys[i]).count;
+  for (std::size_t i = 0; i < bins.size(); ++i) upto[i] = run += bins[i].second.count;
   auto value_at = [&](std::uint64_t rank) {  // rank 0 .. count-1
     const auto i = std::size_t(std::upper_bound(upto.begin(), upto.end(), rank) - upto.begin());
-    return representative(keys[i], bins_.at(keys[i]));
+    return representative(bins[i].first, bins[i].second);
   };
 
   std::vector<std::optional<double>> out;
