@@ -17,6 +17,7 @@
 #include "models/key_path.hpp"
 #include "models/plan_edit.hpp"
 #include "models/simulate.hpp"
+#include "sim/parallel.hpp"
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
 #include "tools/report.hpp"
@@ -289,8 +290,10 @@ struct Server::Impl {
     }
     if (!base) {
       const PlanSpec& spec = variant.plans.front();
-      base = std::make_shared<const PlanResult>(
-          summarize(variant, spec.name, run_plan(variant, spec, rs)));
+      sim::RunOutput run = run_plan(variant, spec, rs);
+      sim::with_threads(rs.threads, [&] {  // the summary's weeks on the run's threads
+        base = std::make_shared<const PlanResult>(summarize(variant, spec.name, std::move(run)));
+      });
       std::lock_guard lock(m);
       if (baselines.size() >= 8) baselines.clear();  // a few path counts are in use at a time
       baselines.emplace(rs.paths, base);
@@ -300,8 +303,11 @@ struct Server::Impl {
     res.threads = sim::resolve_threads(rs.threads);
     res.plans.push_back(*base);
     const PlanSpec& spec = variant.plans.back();
-    res.plans.push_back(summarize(variant, spec.name, run_plan(variant, spec, rs)));
-    res.comparisons.push_back(compare(res.plans[0], res.plans[1]));
+    sim::RunOutput run = run_plan(variant, spec, rs);
+    sim::with_threads(rs.threads, [&] {
+      res.plans.push_back(summarize(variant, spec.name, std::move(run)));
+      res.comparisons.push_back(compare(res.plans[0], res.plans[1]));
+    });
     res.elapsed_seconds = std::chrono::duration<double>(Clock::now() - start).count();
     return res;
   }
