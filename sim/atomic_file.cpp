@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <mutex>
+#include <vector>
 
 namespace sim {
 namespace {
@@ -98,7 +99,60 @@ int folder_write_error(const fs::path& folder) {
   return 0;
 }
 
-void write_atomically(const fs::path& path, const std::function<void(const fs::path& tmp)>& write) {
+namespace {
+
+std::mutex inputs_mutex;
+std::vector<fs::path>& protected_inputs() {
+  static std::vector<fs::path> inputs;
+  return inputs;
+}
+
+}  // namespace
+
+void protect_input(const fs::path& path) {
+  if (path.empty()) return;
+  const std::lock_guard lock(inputs_mutex);
+  protected_inputs().push_back(path);
+}
+
+bool same_file(const fs::path& a, const fs::path& b) {
+  std::error_code ec;
+  if (fs::exists(a, ec) && fs::exists(b, ec)) {
+    const bool same = fs::equivalent(a, b, ec);
+    if (!ec) return same;
+  }
+  const fs::path ca = fs::weakly_canonical(fs::absolute(a, ec), ec);
+  const fs::path cb = fs::weakly_canonical(fs::absolute(b, ec), ec);
+  return ca == cb;
+}
+
+void write_atomically(const fs::path& given,
+                      const std::function<void(const fs::path& tmp)>& write) {
+  {
+    const std::lock_guard lock(inputs_mutex);
+    for (const fs::path& in : protected_inputs())
+      if (same_file(given, in))
+        throw WriteError("cannot write " + given.string() + ": it is " + in.string() +
+                         ", a file this command reads; choose another output name");
+  }
+  std::error_code ec;
+  const fs::file_status status = fs::status(given, ec);
+  const std::string absolute = fs::absolute(given, ec).lexically_normal().string();
+  const bool system = absolute.rfind("/dev/", 0) == 0 || absolute.rfind("/proc/", 0) == 0;
+  if (!ec && fs::exists(status) &&
+      ((!fs::is_regular_file(status) && !fs::is_directory(status)) ||
+       (system && fs::is_regular_file(status)))) {
+    // A pipe, a terminal or a device, or /dev/stdout however the shell redirected it: written
+    // in place, as a rename would put a regular file where it was.
+    ignore_file_size_signal();
+    write(given);
+    return;
+  }
+  // A symbolic link to a file: the file is replaced, the link kept.
+  fs::path path = given;
+  if (fs::is_symlink(fs::symlink_status(given, ec)) && fs::is_regular_file(status))
+    path = fs::canonical(given, ec);
+  if (ec) path = given;
   if (path.has_parent_path() && !fs::exists(path.parent_path()))
     throw WriteError("cannot write " + path.string() + ": folder " + path.parent_path().string() +
                      " does not exist");
@@ -111,7 +165,6 @@ void write_atomically(const fs::path& path, const std::function<void(const fs::p
     if (int err = sync_path(tmp, false)) fail(path, err);
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, errno);
   } catch (...) {
-    std::error_code ec;
     fs::remove(tmp, ec);
     throw;
   }

@@ -24,6 +24,10 @@ std::string io_error_reason(int err);
 // folder. Before that, removes stale temporaries of path (see remove_stale_temporaries). On an
 // exception the temporary file is removed and the exception goes on; the target is untouched.
 // Failures of the flush or the rename throw WriteError naming path and the system's reason.
+// A path that is a symbolic link to a file replaces the file it points to (the link stays); a
+// path that exists and is neither a file nor a folder (a pipe, /dev/stdout, a device) is
+// written in place by write(path), as there is nothing to replace. A protected input
+// (protect_input) is never written: WriteError.
 void write_atomically(const std::filesystem::path& path,
                       const std::function<void(const std::filesystem::path& tmp)>& write);
 // Writes text to path atomically; a failed write throws WriteError with the system's reason.
@@ -37,5 +41,13 @@ std::size_t remove_stale_temporaries(const std::filesystem::path& path);
 
 // 0 when a file can be created (and removed again) in folder, else the errno of the failure.
 int folder_write_error(const std::filesystem::path& folder);
+
+// Marks a file this process reads: write_atomically refuses to replace it for the rest of the
+// process (WriteError), however the output's path names it (another spelling, a symbolic or
+// hard link), so no output ever overwrites the input it was made from.
+void protect_input(const std::filesystem::path& path);
+// Whether a and b name the same file: the same file on the disk when both exist, else the same
+// absolute path once every symbolic link and "." or ".." is resolved.
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b);
 
 }  // namespace sim

@@ -12,11 +12,13 @@
 #include "sim/random.hpp"
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
+#include "tools/output_paths.hpp"
 
 namespace salesim::tools {
 
 int run_bench(const BenchArgs& a) {
   const Scenario sc = load_scenario_file(a.file);
+  check_outputs({{"the scenario file", a.file}}, {{"--json", a.json}});
   const PlanSpec& plan = sc.plans.front();
   const int all = sim::resolve_threads(0);
   nlohmann::json out = {{"scenario", sc.name},

@@ -75,10 +75,13 @@ void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
                       const std::string& option) {
   std::vector<std::string> names;
   for (const auto& p : sc.plans) names.push_back(p.name);
-  for (const auto& name : only)
-    if (std::find(names.begin(), names.end(), name) == names.end())
+  for (auto it = only.begin(); it != only.end(); ++it) {
+    if (std::find(names.begin(), names.end(), *it) == names.end())
       throw BadInput(fmt::format("{}: {} has no plan '{}' (did you mean '{}'?)", option, sc.file,
-                                 name, nearest(name, names)));
+                                 *it, nearest(*it, names)));
+    if (std::find(only.begin(), it, *it) != it)
+      throw BadInput(fmt::format("{}: plan '{}' is named twice; name each plan once", option, *it));
+  }
 }
 
 // --- validators (docs/reliability.md, "The command line") ---

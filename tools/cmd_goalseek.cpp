@@ -14,6 +14,7 @@
 #include "tools/goalseek.hpp"
 #include "tools/lever_range.hpp"
 #include "tools/lever_runs.hpp"
+#include "tools/output_paths.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -31,7 +32,7 @@ int goalseek(const GoalSeekArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
-  require_parent_folder(a.json);
+  check_outputs({{"the scenario file", a.file}}, {{"--json", a.json}});
   const LeverRange range = parse_lever_range(sc, a.plan, a.lever, "--lever");
   Condition target;
   try {

@@ -16,6 +16,7 @@
 #include "tools/lever_runs.hpp"
 #include "tools/optimize.hpp"
 #include "tools/optimize_report.hpp"
+#include "tools/output_paths.hpp"
 #include "tools/plan_yaml.hpp"
 
 namespace salesim::tools {
@@ -75,7 +76,8 @@ int optimize(const OptimizeArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
-  for (const auto& f : {a.output, a.json, a.csv}) require_parent_folder(f);
+  check_outputs({{"the scenario file", a.file}},
+                {{"-o", a.output}, {"--json", a.json}, {"--csv", a.csv}});
   const Problem pr = read_problem(sc, a);
   const std::string name = a.name.empty() ? a.plan + "-optimised" : a.name;
   for (const auto& p : sc.plans)

@@ -14,7 +14,7 @@ struct ReportArgs {
 };
 
 int cmd_report(const ReportArgs& a) {
-  check_report_outputs(a.html, a.report);
+  check_report_outputs("-o", a.html, a.report, {{"the results file", a.results}}, {});
   ReportOptions o = a.report.resolved();
   o.progress = true;
   const Report r = write_report(a.results, a.html, o, a.report.charts_dir);

@@ -12,6 +12,7 @@
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
+#include "tools/output_paths.hpp"
 #include "tools/report.hpp"
 #include "tools/report_cli.hpp"
 #include "tools/results_h5.hpp"
@@ -51,9 +52,9 @@ int cmd_run(const RunArgs& a) {
   if (a.fixed_assumptions) sc = at_central_values(sc);
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
-  for (const auto& out : {a.h5, a.json, a.report}) require_parent_folder(out);
-  require_parent_folder(a.xlsx);
-  check_report_outputs(a.report, a.report_options);
+  check_report_outputs("--report", a.report, a.report_options, {{"the scenario file", a.file}},
+                       {{"-o", a.h5}, {"--json", a.json}, {"--xlsx", a.xlsx}});
+  if (!a.csv_dir.empty()) check_outputs({}, {}, {{"--csv", a.csv_dir}});
   const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
   const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.

@@ -16,6 +16,7 @@
 #include "tools/charts.hpp"
 #include "tools/cli.hpp"
 #include "tools/one_at_a_time.hpp"
+#include "tools/output_paths.hpp"
 #include "tools/study.hpp"
 #include "tools/table_file.hpp"
 #include "tools/xlsx_workbook.hpp"
@@ -68,8 +69,8 @@ int sensitivity(const SensitivityArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
-  for (const auto& f : {a.svg, a.csv, a.json}) require_parent_folder(f);
-  require_parent_folder(a.xlsx);
+  check_outputs({{"the scenario file", a.file}},
+                {{"--svg", a.svg}, {"--csv", a.csv}, {"--json", a.json}, {"--xlsx", a.xlsx}});
   const Metric metric = metric_option(
       a.metric.empty() ? (sc.base.goal.revenue ? "p_goal" : "final_bookings") : a.metric, sc);
   const double delta = parse_delta(a.delta);

@@ -18,6 +18,7 @@
 #include "sim/h5.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
+#include "tools/output_paths.hpp"
 #include "tools/rank_items.hpp"
 #include "tools/study.hpp"
 #include "tools/table_file.hpp"
@@ -43,11 +44,13 @@ int sweep(const SweepArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
-  require_parent_folder(a.h5);
   const std::string csv =
       a.csv.empty() ? std::filesystem::path(a.h5).replace_extension(".csv").string() : a.csv;
-  require_parent_folder(csv);
-  require_parent_folder(a.xlsx);
+  check_outputs(
+      {{"the scenario file", a.file}},
+      {{"-o", a.h5},
+       {a.csv.empty() ? "the CSV table (-o with .csv, as --csv is not given)" : "--csv", csv},
+       {"--xlsx", a.xlsx}});
   const Metric metric = metric_option(
       a.metric.empty() ? (sc.base.goal.revenue ? "p_goal" : "final_bookings") : a.metric, sc);
 

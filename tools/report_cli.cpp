@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "tools/report_sections.hpp"  // report::logo_img
+
 namespace salesim::tools {
 
 ReportOptions ReportCli::resolved() const {
@@ -32,8 +34,14 @@ void add_report_options(CLI::App* cmd, ReportCli& r, CLI::Option* needs) {
     for (auto* o : opts) o->needs(needs);
 }
 
-void check_report_outputs(const std::string& html, const ReportCli& r) {
-  for (const auto& out : {html, r.pdf}) require_parent_folder(out);
+void check_report_outputs(const std::string& html_option, const std::string& html,
+                          const ReportCli& r, std::vector<NamedPath> inputs,
+                          std::vector<NamedPath> files) {
+  inputs.push_back({"--logo", r.options.logo_file});
+  files.push_back({html_option, html});
+  files.push_back({"--pdf", r.pdf});
+  check_outputs(inputs, files, {{"--charts", r.charts_dir}});
+  if (!r.options.logo_file.empty()) report::logo_img(r.options.logo_file);
 }
 
 int finish_report(const std::string& html, const std::string& source, const Report& rep,

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "tools/cli.hpp"
+#include "tools/output_paths.hpp"
 #include "tools/report.hpp"
 
 namespace salesim::tools {
@@ -20,8 +21,13 @@ struct ReportCli {
 // --report), each of them needs that option.
 void add_report_options(CLI::App* cmd, ReportCli& r, CLI::Option* needs = nullptr);
 
-// Refuses (BadInput) an output whose folder does not exist, before anything runs.
-void check_report_outputs(const std::string& html, const ReportCli& r);
+// Before anything runs: check_outputs (tools/output_paths.hpp) over the command's own inputs
+// and files joined with the report's (the HTML, named by html_option, --pdf, --charts and
+// --logo), then the logo read once, so that a missing or unreadable logo is refused before a
+// run rather than after it (BadInput).
+void check_report_outputs(const std::string& html_option, const std::string& html,
+                          const ReportCli& r, std::vector<NamedPath> inputs,
+                          std::vector<NamedPath> files);
 
 // Prints what was written and prints the PDF when asked; the exit code (1 when the PDF could
 // not be made because Chromium is missing).

@@ -1,0 +1,48 @@
+#include "tools/output_paths.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "sim/atomic_file.hpp"
+#include "tools/cli.hpp"
+
+namespace salesim::tools {
+
+namespace fs = std::filesystem;
+
+void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<NamedPath>& files,
+                   const std::vector<NamedPath>& folders) {
+  std::vector<const NamedPath*> outputs;
+  for (const auto* list : {&files, &folders})
+    for (const NamedPath& o : *list)
+      if (!o.path.empty()) outputs.push_back(&o);
+  for (const NamedPath* o : outputs) {
+    for (const NamedPath& in : inputs)
+      if (!in.path.empty() && sim::same_file(o->path, in.path))
+        throw BadInput(fmt::format(
+            "{} {}: that is {} ({}), which this command reads; writing it would destroy it, so "
+            "choose another output name",
+            o->option, o->path, in.option, in.path));
+    for (const NamedPath* other : outputs) {
+      if (other == o) break;  // each pair once, named in the order given
+      if (sim::same_file(o->path, other->path))
+        throw BadInput(
+            fmt::format("{} and {} both name {}: one would overwrite the other; give "
+                        "each output its own name",
+                        other->option, o->option, o->path));
+    }
+  }
+  std::error_code ec;
+  for (const NamedPath& f : files)
+    if (!f.path.empty() && fs::is_directory(f.path, ec))
+      throw BadInput(fmt::format("{} {}: is a folder; expected a file name", f.option, f.path));
+  for (const NamedPath& d : folders)
+    if (!d.path.empty() && fs::exists(d.path, ec) && !fs::is_directory(d.path, ec))
+      throw BadInput(fmt::format("{} {}: is a file; expected a folder (it is created if missing)",
+                                 d.option, d.path));
+  for (const NamedPath& f : files) require_parent_folder(f.path);
+  for (const NamedPath& in : inputs) sim::protect_input(in.path);
+}
+
+}  // namespace salesim::tools
