@@ -178,6 +178,33 @@ TEST_F(HardeningCli, RunsThatCannotFitInMemoryOrADayAreRefusedUpFront) {
   EXPECT_NE(out.find("MemAvailable"), std::string::npos) << out;
 }
 
+// 3b. Hires, not paths: every thread keeps each rep's state whatever the path count, so a plan
+// hiring two billion reps is refused up front (--streaming included), naming the hires, rather
+// than failing with std::bad_alloc or exhausting the machine.
+TEST_F(HardeningCli, TeamsThatCannotFitInMemoryAreRefusedUpFront) {
+  std::string hires;
+  for (int i = 0; i < 20000; ++i) hires += std::string(i ? "," : "") + "{week: 1, count: 100000}";
+  const std::string file = (dir / "hires.yaml").string();
+  std::ofstream(file) << "salesim: 2\nname: hires\nsimulation: {paths: 10, horizon_weeks: 2}\n"
+                         "team: {reps: 10}\nhiring: ["
+                      << hires << "]\nplans: [{name: baseline}]\n";
+  for (const std::string extra : {"", " --streaming"}) {
+    std::string out;
+    const auto t0 = std::chrono::steady_clock::now();
+    EXPECT_EQ(test::shell(salesim("run " + file + " --quiet" + extra), &out), 2) << out;
+    EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 30);
+    EXPECT_NE(out.find("2000000000 hires"), std::string::npos) << out;
+    EXPECT_NE(out.find("hire fewer reps"), std::string::npos) << out;
+    EXPECT_NE(out.find("MemAvailable"), std::string::npos) << out;
+  }
+  // The estimate grows with the team, not the paths.
+  const Scenario sc = load_scenario_file(test::example());
+  EXPECT_GT(tools::team_memory_bytes(sc, 4), 0);
+  EXPECT_LT(tools::team_memory_bytes(sc, 4), 100e6);
+  EXPECT_DOUBLE_EQ(tools::team_memory_bytes(sc, 4), 4 * tools::team_memory_bytes(sc, 1));
+  EXPECT_NO_THROW(tools::check_team_memory(sc, 4, "run"));
+}
+
 // 4. Threads beyond the cores: no TBB warning, and the count reported is the count that runs.
 TEST_F(HardeningCli, ThreadsBeyondTheCoresRunWithoutWarningAndAreReportedAsUsed) {
   const int cores = sim::resolve_threads(0);

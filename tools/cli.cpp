@@ -13,6 +13,7 @@
 #include "models/keys.hpp"
 #include "models/outputs.hpp"
 #include "sim/atomic_file.hpp"  // require_parent_folder
+#include "sim/runner.hpp"       // resolve_threads
 
 namespace salesim::tools {
 
@@ -169,10 +170,46 @@ std::string bytes_text(double b) {
 }
 }  // namespace
 
+namespace {
+// The most reps any plan schedules to hire.
+double most_hires(const Scenario& sc) {
+  double hires = 0;
+  for (const auto& p : sc.plans) {
+    double h = 0;
+    for (const auto& hire : p.params.hiring) h += double(hire.count);
+    hires = std::max(hires, h);
+  }
+  return hires;
+}
+}  // namespace
+
+double team_memory_bytes(const Scenario& sc, std::size_t plans) {
+  const double reps = 2 * (double(sc.base.team.reps) + most_hires(sc));  // and a backfill each
+  const double J = double(sc.skills.size()), K = double(sc.base.pipeline.stages.size());
+  // Skills and gains (J each), preferences (K + 1), open counts (K), burnout and training
+  // hours, 8 bytes each; manager, tenure and the active flag.
+  const double per_rep = 8 * (2 * J + 2 * K + 3) + 9;
+  return double(sim::resolve_threads(0)) * double(plans) * reps * per_rep;
+}
+
+void check_team_memory(const Scenario& sc, std::size_t plans, const std::string& what) {
+  const auto available = available_memory_bytes();
+  if (!available) return;
+  const double need = team_memory_bytes(sc, plans);
+  if (need <= *available) return;
+  throw BadInput(fmt::format(
+      "{}: {} reps with up to {:.0f} hires (and a backfill for each leaver) would keep about {} "
+      "of reps' state on {} thread{}, more than the {} available (MemAvailable in "
+      "/proc/meminfo); hire fewer reps in {}",
+      what, sc.base.team.reps, most_hires(sc), bytes_text(need), sim::resolve_threads(0),
+      sim::resolve_threads(0) == 1 ? "" : "s", bytes_text(*available), sc.file));
+}
+
 void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans,
                       const std::string& what, bool streaming_possible) {
   const auto available = available_memory_bytes();
   if (!available) return;
+  check_team_memory(sc, plans, what);
   const double need = run_memory_bytes(sc, paths_per_plan, plans);
   if (need <= *available) return;
   throw BadInput(fmt::format(
@@ -190,14 +227,8 @@ void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_
 double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans) {
   // The largest team any plan can have: the starting team plus every scheduled hire (of the
   // plan with the most), stepped every week (backfills only replace leavers).
-  double hires = 0;
-  for (const auto& p : sc.plans) {
-    double h = 0;
-    for (const auto& hire : p.params.hiring) h += double(hire.count);
-    hires = std::max(hires, h);
-  }
-  return (double(sc.base.team.reps) + hires) * double(sc.horizon()) * double(paths_per_plan) *
-         double(plans);
+  return (double(sc.base.team.reps) + most_hires(sc)) * double(sc.horizon()) *
+         double(paths_per_plan) * double(plans);
 }
 
 void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans, int threads,

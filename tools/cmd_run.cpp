@@ -59,6 +59,7 @@ int cmd_run(const RunArgs& a) {
   const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
   if (!a.streaming) check_run_memory(sc, paths, n_plans, "run");
+  if (a.streaming) check_team_memory(sc, n_plans, "run");
   if (a.streaming && sc.base.revenue.model == "recurring")
     throw BadInput(
         "--streaming does not report recurring revenue (ARR needs each path's weekly "

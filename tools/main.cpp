@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <iostream>
+#include <new>
 
 #include "salesim/version.hpp"
 #include "sim/distributed.hpp"
@@ -60,6 +61,14 @@ int main(int argc, char** argv) {
                                  e.problems.size() == 1 ? "" : "s"));
   } catch (const tools::BadInput& e) {
     return failed(2, fmt::format("salesim: {}\n", e.what()));
+  } catch (const std::bad_alloc&) {
+    // What the up-front estimates did not foresee (a memory limit of ulimit -v or a cgroup
+    // below what /proc/meminfo says is available).
+    return failed(1,
+                  "salesim: error: out of memory: the run needs more memory than the process "
+                  "may use (a limit such as ulimit -v or a container's); use fewer --paths, "
+                  "--streaming, fewer --threads or a smaller team\n",
+                  "out of memory");
   } catch (const std::exception& e) {
     return failed(1, fmt::format("salesim: error: {}\n", e.what()), e.what());
   }
