@@ -104,6 +104,18 @@ CLI::Validator finite_number() {
       "FINITE", "finite number");
 }
 
+CLI::Validator above_zero() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        // After finite_number: the text is a finite number. CLI::PositiveNumber would name
+        // its range as 0 to DBL_MAX written out in full, 300 digits.
+        if (!(std::strtod(text.c_str(), nullptr) > 0))
+          return "expected a number above 0, found '" + text + "'";
+        return {};
+      },
+      "POSITIVE", "positive");
+}
+
 CLI::Validator seed_number() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

@@ -60,6 +60,8 @@ void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
 // with NaN is false) and "inf" parses as a double, so each floating option checks this first.
 // On failure CLI11 prints "--option: ..." and main exits 2.
 CLI::Validator finite_number();
+// A number above 0 (after finite_number), with a short message.
+CLI::Validator above_zero();
 // A seed: a whole number 0..18446744073709551615 written in decimal digits. CLI11 turns "-1",
 // "18446744073709551616" and "1e23" into 2^64-1 silently; this refuses them.
 CLI::Validator seed_number();

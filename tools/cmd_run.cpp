@@ -193,7 +193,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_option("--max-hours", ra->max_hours,
                   "Refuse runs estimated to take longer than this many hours (default 24)")
       ->check(finite_number())
-      ->check(CLI::PositiveNumber);
+      ->check(above_zero());
   run->add_flag("--streaming", ra->streaming,
                 "Keep no per-path data, so memory does not grow with --paths: same table and "
                 "JSON keys, percentiles within 0.2%; results.h5 without per-path datasets");

@@ -107,14 +107,18 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
   std::string s =
       "\nPipeline as an absorbing Markov chain (baseline, every opportunity worked, team mean "
       "skill, no burnout):\n";
-  s += fmt::format("{:<16}{:>12}{:>16}{:>14}{:>14}\n", "from stage", "P(win)", "weeks to close",
-                   "sd of weeks", "conversion");
+  // expected_weeks is N 1: the expected weeks to absorption, won or lost (not the weeks to close
+  // a won deal, which salesim validate --explain prints), so the column says so.
+  s += fmt::format("{:<16}{:>12}{:>21}{:>14}{:>14}\n", "from stage", "P(win)",
+                   "weeks to resolution", "sd of weeks", "conversion");
   for (std::size_t k = 0; k < f.stages.size(); ++k) {
     const Stage& st = p.pipeline.stages[k];
-    s += fmt::format("{:<16}{:>12.3f}{:>16.2f}{:>14.2f}{:>14.3f}\n", f.stages[k],
+    s += fmt::format("{:<16}{:>12.3f}{:>21.2f}{:>14.2f}{:>14.3f}\n", f.stages[k],
                      f.win_probability[k], f.expected_weeks[k], std::sqrt(f.weeks_variance[k]),
                      st.conversion.floor + sigma[k] * (st.conversion.top - st.conversion.floor));
   }
+  s += "(weeks to resolution: expected weeks until the opportunity is won or lost; "
+       "salesim validate --explain gives the weeks to close of won deals)\n";
   if (!res.plans.empty()) {
     const PlanResult& b = res.plans[0];
     const double closed = b.won.mean + b.lost.mean;
