@@ -1,6 +1,9 @@
 #include "models/calendar.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <numeric>
 
@@ -19,6 +22,25 @@ int iso_days(const std::string& d) {
                            month(unsigned(std::stoi(d.substr(5, 2)))),
                            day(unsigned(std::stoi(d.substr(8, 2))))};
   return int(sys_days(ymd).time_since_epoch().count());
+}
+
+std::string iso_date_problem(const std::string& s) {
+  using namespace std::chrono;
+  bool form = s.size() == 10 && s[4] == '-' && s[7] == '-';
+  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
+    form = form && std::isdigit(static_cast<unsigned char>(s[std::size_t(i)]));
+  if (!form) return "expected an ISO date YYYY-MM-DD, found '" + s + "'";
+  const int y = std::stoi(s.substr(0, 4));
+  const unsigned m = unsigned(std::stoi(s.substr(5, 2))), d = unsigned(std::stoi(s.substr(8, 2)));
+  if (m < 1 || m > 12) return fmt::format("not a date: {} (a year has months 01 to 12)", s);
+  static const char* const kMonths[] = {"January",   "February", "March",    "April",
+                                        "May",       "June",     "July",     "August",
+                                        "September", "October",  "November", "December"};
+  const unsigned length = unsigned(year_month_day_last(year(y) / month(m) / last).day());
+  if (d >= 1 && d <= length) return "";
+  if (d == 0) return fmt::format("not a date: {} (days count from 01)", s);
+  return fmt::format("not a date: {} ({} has {} days{})", s, kMonths[m - 1], length,
+                     m == 2 ? fmt::format(" in {}", y) : "");
 }
 
 WeekCalendar week_calendar(const Params& p, int weeks, double* season_mean) {

@@ -22,4 +22,9 @@ WeekCalendar week_calendar(const Params& p, int weeks, double* season_mean = nul
 // Days since 1970-01-01 of an ISO date YYYY-MM-DD (already checked by the loader).
 int iso_days(const std::string& date);
 
+// What is wrong with `text` as an ISO date YYYY-MM-DD of the (proleptic Gregorian) calendar, or
+// "" when it is one: "expected an ISO date YYYY-MM-DD, found '...'" for another form, and for a
+// day that does not exist "not a date: 2025-02-30 (February has 28 days in 2025)".
+std::string iso_date_problem(const std::string& text);
+
 }  // namespace salesim

@@ -15,6 +15,7 @@
 #include <tuple>
 
 #include "models/assumptions_loader.hpp"
+#include "models/calendar.hpp"
 #include "models/format_upgrade.hpp"
 #include "models/funnel.hpp"
 #include "models/keys.hpp"
@@ -82,26 +83,21 @@ std::string plan_name_problem(const std::string& s) {
   return "";
 }
 
-bool is_iso_date(const std::string& s) {
-  if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-  for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  const int month = std::stoi(s.substr(5, 2)), day = std::stoi(s.substr(8, 2));
-  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
 struct Ctx {
   std::string file;
   std::vector<std::string> problems;
   int format = kFormatVersion;             // the file's `salesim:` version
   std::vector<std::pair<int, int>> marks;  // line, column of each problem (-1: no place)
   void err(const YAML::Node& n, const std::string& path, const std::string& msg) {
-    const YAML::Mark m = n.IsDefined() ? n.Mark() : YAML::Mark::null_mark();
+    err_at(n.IsDefined() ? n.Mark() : YAML::Mark::null_mark(), path, msg);
+  }
+  // A problem at a place in the text rather than at a node (and of no key when `path` is "").
+  void err_at(const YAML::Mark& m, const std::string& path, const std::string& msg) {
+    const std::string what = path.empty() ? msg : path + ": " + msg;
     if (m.line >= 0)
-      problems.push_back(
-          fmt::format("{}:{}:{}: {}: {}", file, m.line + 1, m.column + 1, path, msg));
+      problems.push_back(fmt::format("{}:{}:{}: {}", file, m.line + 1, m.column + 1, what));
     else
-      problems.push_back(fmt::format("{}: {}: {}", file, path, msg));
+      problems.push_back(fmt::format("{}: {}", file, what));
     marks.emplace_back(m.line >= 0 ? m.line : -1, m.line >= 0 ? m.column : -1);
   }
   // The problems in the file's line order (sections are read in a fixed order, not the file's),
@@ -115,6 +111,47 @@ struct Ctx {
     for (std::size_t i : idx) out.push_back(problems[i]);
     return out;
   }
+};
+
+// Checkpoint labels name HDF5 datasets and CSV columns (p_LABEL and p_LABEL_se, beside the
+// goal's p_goal and p_goal_se, in sweep tables) and the metric p_checkpoint:LABEL: a label with
+// '/' (a group separator in HDF5) or control characters, or one that gives a column another
+// checkpoint or the goal has, would break them.
+class CheckpointLabels {
+ public:
+  void check(Ctx& c, const YAML::Node& at, const std::string& path, const std::string& label,
+             bool written) {
+    const std::string shown =
+        written ? "'" + label + "'" : "'" + label + "' (the label of a checkpoint without one)";
+    for (char ch : label)
+      if (ch == '/' || static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+        return c.err(at, path,
+                     "a checkpoint label cannot contain '/' or control characters, found " + shown +
+                         ": labels name HDF5 datasets (where '/' separates groups), CSV "
+                         "columns and the metric p_checkpoint:LABEL");
+    if (label == "goal" || label == "goal_se")
+      return c.err(at, path,
+                   "a checkpoint label cannot be 'goal' or 'goal_se': a checkpoint's table "
+                   "columns are p_LABEL and p_LABEL_se, and p_goal and p_goal_se are the goal's");
+    for (const auto& [other, where] : seen_) {
+      if (other == label)
+        return c.err(at, path,
+                     fmt::format("duplicate checkpoint label {} ({} has it too); labels must "
+                                 "be unique: each names an HDF5 dataset, a CSV column and the "
+                                 "metric p_checkpoint:LABEL",
+                                 shown, where));
+      if (other + "_se" == label || label + "_se" == other)
+        return c.err(at, path,
+                     fmt::format("checkpoint label {} and '{}' ({}) cannot both be used: a "
+                                 "checkpoint's table columns are p_LABEL and p_LABEL_se, so "
+                                 "the column p_{}_se would be both's",
+                                 shown, other, where, label.size() < other.size() ? label : other));
+    }
+    seen_.emplace_back(label, path.substr(0, path.rfind('.')));
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> seen_;  // label, goal.checkpoints[i]
 };
 
 std::string join(const std::string& a, const std::string& b) { return a.empty() ? b : a + "." + b; }
@@ -349,8 +386,10 @@ void read_calendar(Ctx& c, const YAML::Node& n, const Schema& schema, Scenario& 
   const bool dated = !sc.base.simulation.start_date.empty();
   read_list(c, n["holidays"], "calendar.holidays", [&](const YAML::Node& h, const std::string& d) {
     const std::string v = h.IsScalar() ? h.Scalar() : "";
-    if (!is_iso_date(v))
-      c.err(h, d, "expected an ISO date YYYY-MM-DD, found " + describe(h));
+    const std::string bad = h.IsScalar() ? iso_date_problem(v)
+                                         : "expected an ISO date YYYY-MM-DD, found " + describe(h);
+    if (!bad.empty())
+      c.err(h, d, bad);
     else if (!dated)
       c.err(h, d, "a holiday needs simulation.start_date (the date of week 1's first day)");
     else if (std::find(cal.holidays.begin(), cal.holidays.end(), v) != cal.holidays.end())
@@ -585,9 +624,26 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     throw ScenarioError({fmt::format("{}:{}:{}: YAML syntax error: {}", file_label, e.mark.line + 1,
                                      e.mark.column + 1, e.msg)});
   }
-  if (!root.IsMap()) throw ScenarioError({file_label + ": expected a YAML map at the top level"});
+  // A second document would be ignored: an error, reported with every other problem, whether
+  // the load stops early (below) or at its end.
+  const std::optional<YAML::Mark> second = second_document(text);
+  bool second_reported = false;
+  const auto stop_on_problems = [&](bool at_end) {
+    if (second && !second_reported && (at_end || !c.problems.empty())) {
+      c.err_at(*second, "",
+               "a second YAML document starts here; a scenario file is one document, and the "
+               "text from here on would be ignored: remove this '---' line (and any '...' "
+               "before it) or move that text into a file of its own");
+      second_reported = true;
+    }
+    if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
+  };
+  if (!root.IsMap()) {
+    c.err_at(YAML::Mark::null_mark(), "", "expected a YAML map at the top level");
+    stop_on_problems(true);
+  }
   check_duplicates(c, root, "");
-  if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
+  stop_on_problems(false);
 
   Scenario sc;
   sc.file = file_label;
@@ -640,7 +696,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   } else {
     p.pipeline.stages.push_back(Stage{});
   }
-  if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
+  stop_on_problems(false);
 
   Schema schema(p);
   static const std::vector<std::string> top = {
@@ -688,9 +744,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   if (root["simulation"].IsDefined())
     read_map(c, root["simulation"], "simulation", "simulation", schema);
   const int horizon = int(p.simulation.horizon_weeks);
-  if (!p.simulation.start_date.empty() && !is_iso_date(p.simulation.start_date))
-    c.err(root["simulation"]["start_date"], "simulation.start_date",
-          "expected an ISO date YYYY-MM-DD, found '" + p.simulation.start_date + "'");
+  if (!p.simulation.start_date.empty())
+    if (const std::string bad = iso_date_problem(p.simulation.start_date); !bad.empty())
+      c.err(root["simulation"]["start_date"], "simulation.start_date", bad);
   for (const char* section : {"market", "capacity", "prospecting", "burnout", "people", "skills",
                               "org", "compensation", "costs", "revenue", "customers"})
     if (root[section].IsDefined())
@@ -756,18 +812,27 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
             fmt::format("expected a whole number from 1 to {} (the horizon), found {}", horizon,
                         *p.goal.by_week));
     const YAML::Node cps = root["goal"].IsMap() ? root["goal"]["checkpoints"] : YAML::Node();
+    std::optional<int> last_week;  // of the last checkpoint with a valid week
+    CheckpointLabels labels;
     read_list(c, cps, "goal.checkpoints", [&](const YAML::Node& item, const std::string& d) {
       Fields f(c, item, d);
       Checkpoint cp;
-      f.get("week", cp.week, 1, horizon, true);
+      const std::size_t before = c.problems.size();
+      // A week that is missing or out of range is reported once, not also as out of order.
+      const bool week_ok = f.get("week", cp.week, 1, horizon, true) && c.problems.size() == before;
       f.get("revenue", cp.revenue, 0, kMaxMoney * 1e3, true, "currency");
-      f.get("label", cp.label);
+      const std::size_t before_label = c.problems.size();
+      const bool labelled = f.get("label", cp.label) && !cp.label.empty();
+      const bool label_ok = c.problems.size() == before_label;
       f.finish();
-      if (cp.label.empty()) cp.label = fmt::format("week {}", cp.week);
-      if (!p.goal.checkpoints.empty() && cp.week <= p.goal.checkpoints.back().week)
+      if (week_ok && last_week && cp.week <= *last_week)
         c.err(item, d + ".week",
               fmt::format("checkpoint weeks must be strictly increasing ({} follows {})", cp.week,
-                          p.goal.checkpoints.back().week));
+                          *last_week));
+      if (week_ok) last_week = cp.week;
+      if (!labelled && week_ok && label_ok) cp.label = fmt::format("week {}", cp.week);
+      if (!cp.label.empty())
+        labels.check(c, labelled ? item["label"] : item, d + ".label", cp.label, labelled);
       if (f.ok()) p.goal.checkpoints.push_back(cp);
     });
   }
@@ -882,7 +947,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         for (const CrossProblem& x : cross_problems(q)) out.emplace_back(x.path, x.msg);
         return out;
       });
-  if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
+  stop_on_problems(true);
   sc.warnings = plan_warnings(sc);
   return sc;
 }

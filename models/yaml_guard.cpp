@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <sstream>
 
 namespace salesim {
@@ -89,6 +90,45 @@ class Guard final : public YAML::EventHandler {
   }
 };
 
+// Finds the start of a second document with anything in it: a lone empty node (a '---' at the
+// end of the file, or one followed by comments only) is nothing to ignore.
+class Documents final : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> second;  // the second document's start
+  bool content = false;              // it holds more than an empty node
+
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (++documents_ == 2) second = m;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t a) override {
+    if (a != YAML::NullAnchor) found();
+  }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    found();
+  }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { found(); }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    found();
+  }
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    found();
+  }
+  void OnSequenceEnd() override {}
+  void OnMapEnd() override {}
+
+ private:
+  int documents_ = 0;
+  void found() {
+    if (documents_ < 2) return;
+    content = true;
+    throw Stop{};  // enough is known
+  }
+};
+
 // The first byte that makes the text not UTF-8 text (NUL or control bytes, bad sequences), or npos.
 std::size_t first_non_text_byte(const std::string& s) {
   for (std::size_t i = 0; i < s.size();) {
@@ -129,6 +169,22 @@ std::vector<std::string> yaml_structure_problems(const std::string& text, const 
   }
   if (g.problem.empty()) return {};
   return {g.problem};
+}
+
+std::optional<YAML::Mark> second_document(const std::string& text) {
+  std::istringstream in(text);
+  Documents d;
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(d)) {
+    }
+  } catch (const Stop&) {
+  } catch (const YAML::Exception&) {
+    // Text in the second document that does not parse is still text that would be ignored.
+    d.content = d.content || d.second.has_value();
+  }
+  if (d.content) return d.second;
+  return std::nullopt;
 }
 
 }  // namespace salesim

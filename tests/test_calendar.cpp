@@ -112,7 +112,10 @@ TEST(Calendar, BadInputNamesTheKey) {
                 .find("calendar.holidays[0]: a holiday needs simulation.start_date"),
             std::string::npos);
   EXPECT_NE(problems("{holidays: [2026-13-01]}", "simulation: {start_date: 2026-01-05}\n")
-                .find("calendar.holidays[0]: expected an ISO date"),
+                .find("calendar.holidays[0]: not a date: 2026-13-01 (a year has months 01 to 12)"),
+            std::string::npos);
+  EXPECT_NE(problems("{holidays: [new year]}", "simulation: {start_date: 2026-01-05}\n")
+                .find("calendar.holidays[0]: expected an ISO date YYYY-MM-DD, found 'new year'"),
             std::string::npos);
   EXPECT_NE(problems("{seasonality: {by_month: [1, 1, 1]}}")
                 .find("calendar.seasonality.by_month: expected a list of 12 factors"),
@@ -124,6 +127,51 @@ TEST(Calendar, BadInputNamesTheKey) {
             std::string::npos);
   EXPECT_NE(problems("{fiscal_year_start: 2026-02-01}").find("calendar.fiscal_year_start"),
             std::string::npos);
+}
+
+// Dates that do not exist are refused, not rolled over into the next month (which shifted every
+// week of the calendar): the day must be in its month, 29 February only in a leap year.
+TEST(Calendar, ImpossibleDatesAreRefused) {
+  EXPECT_EQ(iso_date_problem("2025-02-28"), "");
+  EXPECT_EQ(iso_date_problem("2024-02-29"), "");
+  EXPECT_EQ(iso_date_problem("2000-02-29"), "");
+  EXPECT_EQ(iso_date_problem("2025-12-31"), "");
+  EXPECT_EQ(iso_date_problem("2025-02-30"),
+            "not a date: 2025-02-30 (February has 28 days in 2025)");
+  EXPECT_EQ(iso_date_problem("2023-02-29"),
+            "not a date: 2023-02-29 (February has 28 days in 2023)");
+  EXPECT_EQ(iso_date_problem("1900-02-29"),
+            "not a date: 1900-02-29 (February has 28 days in 1900)");
+  EXPECT_EQ(iso_date_problem("2024-02-30"),
+            "not a date: 2024-02-30 (February has 29 days in 2024)");
+  EXPECT_EQ(iso_date_problem("2025-04-31"), "not a date: 2025-04-31 (April has 30 days)");
+  EXPECT_EQ(iso_date_problem("2025-01-32"), "not a date: 2025-01-32 (January has 31 days)");
+  EXPECT_EQ(iso_date_problem("2025-01-00"), "not a date: 2025-01-00 (days count from 01)");
+  EXPECT_EQ(iso_date_problem("2025-00-10"), "not a date: 2025-00-10 (a year has months 01 to 12)");
+  EXPECT_EQ(iso_date_problem("2025-2-3"), "expected an ISO date YYYY-MM-DD, found '2025-2-3'");
+  EXPECT_EQ(iso_date_problem("2025/02/03"), "expected an ISO date YYYY-MM-DD, found '2025/02/03'");
+
+  // Every date-valued key of a scenario: simulation.start_date and calendar.holidays.
+  const std::string yaml = R"(salesim: 2
+name: dates
+simulation: {start_date: 2025-02-30, horizon_weeks: 13}
+calendar: {holidays: [2025-03-03, 2025-04-31, 2023-02-29]}
+plans: [{name: a}]
+)";
+  try {
+    test::scenario(yaml);
+    FAIL() << "impossible dates were accepted";
+  } catch (const ScenarioError& e) {
+    ASSERT_EQ(e.problems.size(), 3u) << e.what();
+    EXPECT_EQ(e.problems[0],
+              "test.yaml:3:26: simulation.start_date: not a date: 2025-02-30 (February has 28 "
+              "days in 2025)");
+    EXPECT_EQ(e.problems[1],
+              "test.yaml:4:35: calendar.holidays[1]: not a date: 2025-04-31 (April has 30 days)");
+    EXPECT_EQ(e.problems[2],
+              "test.yaml:4:47: calendar.holidays[2]: not a date: 2023-02-29 (February has 28 "
+              "days in 2023)");
+  }
 }
 
 }  // namespace

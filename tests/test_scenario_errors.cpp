@@ -69,5 +69,104 @@ plans:
       << p[1];
 }
 
+// Checkpoint labels name HDF5 datasets, CSV columns (p_LABEL, p_LABEL_se) and the metric
+// p_checkpoint:LABEL: '/', a duplicate (a written label or the default "week N") and a label
+// whose columns another checkpoint or the goal already has are refused, each once.
+TEST(ScenarioProblems, CheckpointLabelsMustNameDistinctColumns) {
+  auto problems = [](const std::string& checkpoints) {
+    return problems_of(
+        "salesim: 2\nname: labels\nsimulation: {horizon_weeks: 20}\n"
+        "goal: {revenue: 1M, checkpoints: " +
+        checkpoints + "}\nplans: [{name: a}]\n");
+  };
+  auto one = [&](const std::string& checkpoints, const std::string& want) {
+    const auto p = problems(checkpoints);
+    ASSERT_EQ(p.size(), 1u) << checkpoints;
+    EXPECT_NE(p[0].find(want), std::string::npos) << p[0];
+  };
+  one("[{week: 4, revenue: 1, label: a/b}]",
+      "goal.checkpoints[0].label: a checkpoint label cannot contain '/' or control characters, "
+      "found 'a/b': labels name HDF5 datasets (where '/' separates groups), CSV columns and the "
+      "metric p_checkpoint:LABEL");
+  one("[{week: 4, revenue: 1, label: \"a\\tb\"}]", "cannot contain '/' or control characters");
+  one("[{week: 4, revenue: 1, label: x}, {week: 6, revenue: 2, label: y}, "
+      "{week: 8, revenue: 3, label: x}]",
+      "test.yaml:4:130: goal.checkpoints[2].label: duplicate checkpoint label 'x' "
+      "(goal.checkpoints[0] has it too); labels must be unique: each names an HDF5 dataset, a "
+      "CSV column and the metric p_checkpoint:LABEL");
+  // The default label of a checkpoint without one is "week N".
+  one("[{week: 4, revenue: 1, label: week 6}, {week: 6, revenue: 2}]",
+      "test.yaml:4:73: goal.checkpoints[1].label: duplicate checkpoint label 'week 6' (the "
+      "label of a checkpoint without one) (goal.checkpoints[0] has it too)");
+  one("[{week: 4, revenue: 1, label: goal}]",
+      "goal.checkpoints[0].label: a checkpoint label cannot be 'goal' or 'goal_se'");
+  one("[{week: 4, revenue: 1, label: Q1}, {week: 6, revenue: 2, label: Q1_se}]",
+      "goal.checkpoints[1].label: checkpoint label 'Q1_se' and 'Q1' (goal.checkpoints[0]) cannot "
+      "both be used: a checkpoint's table columns are p_LABEL and p_LABEL_se, so the column "
+      "p_Q1_se would be both's");
+  EXPECT_TRUE(problems("[{week: 4, revenue: 1, label: Q1}, {week: 6, revenue: 2, label: Q2}, "
+                       "{week: 8, revenue: 3}, {week: 10, revenue: 4, label: week 6 (H1)}]")
+                  .empty());
+}
+
+// A checkpoint week out of range (or missing) is the one problem: it is not also reported as out
+// of order, and the next checkpoint is compared with the last valid one.
+TEST(ScenarioProblems, ABadCheckpointWeekIsReportedOnce) {
+  const auto p = problems_of(R"(salesim: 2
+name: weeks
+simulation: {horizon_weeks: 20}
+goal:
+  checkpoints:
+    - {week: 10, revenue: 1}
+    - {week: 25, revenue: 3}
+    - {revenue: 4}
+    - {week: 5, revenue: 5}
+plans: [{name: a}]
+)");
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0],
+            "test.yaml:7:14: goal.checkpoints[1].week: expected a whole number from 1 to 20, "
+            "found 25");
+  EXPECT_EQ(p[1], "test.yaml:8:7: goal.checkpoints[2]: missing required key 'week'");
+  EXPECT_EQ(p[2],
+            "test.yaml:9:7: goal.checkpoints[3].week: checkpoint weeks must be strictly "
+            "increasing (5 follows 10)");
+}
+
+// YAML::Load reads the first document only: a second one is an error at its '---', reported
+// with the first document's own problems; a '---' with nothing after it is harmless.
+TEST(ScenarioProblems, ASecondYamlDocumentIsAnError) {
+  const std::string one = "salesim: 2\nname: docs\nplans: [{name: a}]\n";
+  const auto p = problems_of(
+      "salesim: 2\nname: docs\nteam: {reps: -1}\nplans: [{name: a}]\n"
+      "---\nplans: [{name: a}, {name: b}]\n");
+  ASSERT_EQ(p.size(), 2u);
+  EXPECT_EQ(p[0].rfind("test.yaml:3:14: team.reps", 0), 0u) << p[0];
+  EXPECT_EQ(p[1].rfind("test.yaml:5:1: a second YAML document starts here; a scenario file is "
+                       "one document",
+                       0),
+            0u)
+      << p[1];
+  // Alone, after an explicit first '---' and a '...', or with text that does not parse.
+  EXPECT_EQ(problems_of(one + "---\nname: other\n").size(), 1u);
+  const auto explicit_start = problems_of("--- # the scenario\n" + one + "...\n---\n- x\n");
+  ASSERT_EQ(explicit_start.size(), 1u);
+  EXPECT_EQ(explicit_start[0].rfind("test.yaml:6:1: a second YAML document starts here", 0), 0u)
+      << explicit_start[0];
+  const auto broken = problems_of(one + "---\nplans: [{name: b}\n");
+  ASSERT_EQ(broken.size(), 1u);
+  EXPECT_EQ(broken[0].rfind("test.yaml:4:1: a second YAML document starts here", 0), 0u)
+      << broken[0];
+  // The first document's problems that stop the load early are reported with it too.
+  const auto not_a_map = problems_of("- x\n---\n" + one);
+  ASSERT_EQ(not_a_map.size(), 2u);
+  EXPECT_EQ(not_a_map[0], "test.yaml: expected a YAML map at the top level");
+  EXPECT_EQ(not_a_map[1].rfind("test.yaml:2:1: a second YAML document", 0), 0u) << not_a_map[1];
+  // Nothing after the '---' (or comments only), or a lone "--- # scenario" at the top: fine.
+  EXPECT_TRUE(problems_of(one + "---\n").empty());
+  EXPECT_TRUE(problems_of(one + "---\n# old plans, removed\n").empty());
+  EXPECT_TRUE(problems_of("---\n" + one + "...\n").empty());
+}
+
 }  // namespace
 }  // namespace salesim
