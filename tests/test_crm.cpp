@@ -2,9 +2,11 @@
 // calibration with censoring (recovery of known parameters from a synthetic export), the
 // forecast's determinism and its agreement with the hazards, and the commands end to end.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/random/gamma_distribution.hpp>
 #include <chrono>
@@ -27,6 +29,7 @@
 #include "models/crm/scenario_writer.hpp"
 #include "models/crm/scoring.hpp"
 #include "models/crm/synthetic.hpp"
+#include "models/format_upgrade.hpp"
 #include "sim/random.hpp"
 #include "sim/samplers.hpp"
 #include "test_support.hpp"
@@ -592,7 +595,7 @@ TEST(Crm, ScenarioYamlQuotesTheExportsNameSoItLoadsBackAsText) {
   const std::string yaml = scenario_yaml(cal, 13, 7);
   const YAML::Node root = YAML::Load(yaml);
   EXPECT_EQ(root["name"].as<std::string>(), name + " as of 2017-06-30") << yaml;
-  EXPECT_EQ(root["salesim"].as<int>(), 1) << yaml;
+  EXPECT_EQ(root["salesim"].as<int>(), 2) << yaml;
   EXPECT_EQ(root["plans"].size(), 1u) << yaml;
   std::vector<std::string> keys;
   for (const auto& kv : root) keys.push_back(kv.first.as<std::string>());
@@ -612,6 +615,143 @@ TEST(Crm, ScenarioYamlQuotesTheExportsNameSoItLoadsBackAsText) {
   EXPECT_EQ(root["prospecting"]["yield"]["top"].as<double>(),
             std::stod(fmt::format("{:.6f}", f.yield)));
   EXPECT_EQ(root["team"]["reps"].as<long>(), f.reps);
+}
+
+// Format 2, read without the format 1 notice; the file holds no event weeks, so it is the same
+// model, on the same draws, as the format 1 text this writer wrote before (the same text with
+// `salesim: 1`), and `salesim upgrade` of that text gives this one.
+TEST(Crm, TheCalibratedScenarioIsFormat2AndTheSameModelAsTheFormat1FileItReplaces) {
+  const Export e =
+      import_export_text(sample_text(), "sample.csv", load_mapping(sample_dir() + "/mapping.yaml"));
+  CalibrationOptions o;
+  o.as_of = day("2017-06-30");
+  const std::string yaml = scenario_yaml(calibrate(e, o), 13, 3);
+  const Scenario two = load_scenario_text(yaml, "cal.yaml");
+  EXPECT_EQ(two.format, 2);
+  EXPECT_TRUE(two.notices.empty()) << fmt::format("{}", fmt::join(two.notices, "\n"));
+  const std::string before = replaced(yaml, "\nsalesim: 2\n", "\nsalesim: 1\n");
+  const Scenario one = load_scenario_text(before, "cal1.yaml");
+  EXPECT_EQ(one.format, 1);
+  EXPECT_EQ(model_fingerprint(two), model_fingerprint(one));
+  EXPECT_EQ(upgrade_scenario_text(before, "cal1.yaml"), yaml);
+  const sim::RunOutput a = test::run(two, 0, 64, 1), b = test::run(one, 0, 64, 1);
+  ASSERT_EQ(a.scalars.size(), b.scalars.size());
+  ASSERT_EQ(a.kept.size(), b.kept.size());
+  EXPECT_EQ(0, std::memcmp(a.scalars.data(), b.scalars.data(), a.scalars.size() * sizeof(double)));
+  EXPECT_EQ(0, std::memcmp(a.kept.data(), b.kept.data(), a.kept.size() * sizeof(double)));
+}
+
+// Amounts are plain decimal numbers, with '$' and thousands separators allowed; what strtod
+// would also take (hexadecimal, "0X1p4") and digit separators such as '_' are unparseable
+// amounts, counted as such, and never a deal size.
+TEST(Crm, AmountsAreDecimalNumbersAndHexadecimalOrUnderscoresCountAsUnparseable) {
+  const std::vector<std::pair<std::string, double>> good = {
+      {"1054", 1054},  {"\"$1,054\"", 1054},
+      {"1 054", 1054}, {"\"$1,054.50\"", 1054.5},
+      {"1.5e3", 1500}, {"+20", 20},
+      {".5", 0.5},     {"7.", 7},
+      {"2E+2", 200},   {"-0", 0}};
+  const std::vector<std::string> bad = {"0x10", "0X1p4", "1_000", "0x1P-2", "12abc",
+                                        "1e",   "--5",   "1.2.3", "nan(1)", "e5"};
+  std::string csv =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n";
+  for (std::size_t i = 0; i < good.size(); ++i)
+    csv += fmt::format("G{},ann,X,Won,2023-01-02,2023-02-01,{}\n", i, good[i].first);
+  for (std::size_t i = 0; i < bad.size(); ++i)
+    csv += fmt::format("B{},ann,X,Won,2023-01-02,2023-02-01,{}\n", i, bad[i]);
+  const Export e = import_export_text(csv, "a.csv", synthetic_mapping());
+  const QualityCheck& unparseable = check_named(e.quality, "unparseable or negative amount");
+  EXPECT_EQ(unparseable.rows, bad.size());
+  ASSERT_FALSE(unparseable.examples.empty());
+  EXPECT_NE(unparseable.examples[0].find("'0x10'"), std::string::npos) << unparseable.examples[0];
+  EXPECT_EQ(check_named(e.quality, "amount not finite").rows, 0u);
+  EXPECT_EQ(e.quality.rows_excluded, 0u);
+  ASSERT_EQ(e.deals.size(), good.size() + bad.size());
+  for (std::size_t i = 0; i < good.size(); ++i) {
+    const Opportunity& d = e.deals[i];
+    if (good[i].second == 0) {
+      EXPECT_FALSE(d.amount) << good[i].first << ": an amount of 0 is missing";
+      continue;
+    }
+    ASSERT_TRUE(d.amount) << good[i].first;
+    EXPECT_DOUBLE_EQ(*d.amount, good[i].second) << good[i].first;
+  }
+  for (std::size_t i = 0; i < bad.size(); ++i)
+    EXPECT_FALSE(e.deals[good.size() + i].amount) << bad[i];
+}
+
+// Lines that end in CR alone (old Mac OS) are lines, in quoted fields too; in a file whose lines
+// end in LF or CRLF a CR inside a field stays a character of it.
+TEST(Crm, CsvReadsLinesThatEndInCrAlone) {
+  const CsvTable t =
+      parse_csv("id,name,note\r1,\"Smith, J\",\"two\rlines\"\r\r2,x,\"y\"\"\"\r", "mac.csv");
+  ASSERT_EQ(t.header, (std::vector<std::string>{"id", "name", "note"}));
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0].fields, (std::vector<std::string>{"1", "Smith, J", "two\rlines"}));
+  EXPECT_EQ(t.rows[0].line, 2u);
+  EXPECT_EQ(t.rows[1].fields, (std::vector<std::string>{"2", "x", "y\""}));
+  EXPECT_EQ(t.rows[1].line, 5u);
+  EXPECT_EQ(parse_csv("\"a\r\",b\r1,2", "q.csv").rows.size(), 1u) << "the quoted CR is no line end";
+  for (const char* eol : {"\n", "\r\n"}) {
+    const CsvTable u = parse_csv(fmt::format("a,b{}x\ry,2{}", eol, eol), "u.csv");
+    ASSERT_EQ(u.rows.size(), 1u) << eol;
+    EXPECT_EQ(u.rows[0].fields, (std::vector<std::string>{"x\ry", "2"}));
+  }
+  // The sample with its line ends made CR: the same import.
+  const ColumnMapping m = load_mapping(sample_dir() + "/mapping.yaml");
+  std::string cr = sample_text();
+  std::replace(cr.begin(), cr.end(), '\n', '\r');
+  const Export lf = import_export_text(sample_text(), "lf.csv", m);
+  const Export mac = import_export_text(cr, "cr.csv", m);
+  EXPECT_EQ(mac.quality.rows_read, 4365u);
+  EXPECT_EQ(mac.quality.rows_excluded, 0u);
+  EXPECT_EQ(mac.quality.won, lf.quality.won);
+  EXPECT_EQ(mac.quality.open, lf.quality.open);
+  ASSERT_EQ(mac.deals.size(), lf.deals.size());
+  for (std::size_t i = 0; i < lf.deals.size(); ++i) {
+    EXPECT_EQ(mac.deals[i].id, lf.deals[i].id);
+    EXPECT_EQ(mac.deals[i].amount, lf.deals[i].amount);
+    EXPECT_EQ(mac.deals[i].line, lf.deals[i].line);
+  }
+}
+
+// A mapped column missing from the header is said to be mapped by whoever mapped it: --map, or
+// the mapping file.
+TEST(Crm, AMissingColumnIsSaidToBeMappedByMapOrByTheFile) {
+  const std::string file = sample_dir() + "/mapping.yaml";
+  ColumnMapping m = load_mapping(file);
+  apply_map_option(m, "id=nope");
+  try {
+    import_export(sample(), m);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("column 'nope' (mapped to id by --map)"),
+              std::string::npos)
+        << e.what();
+  }
+  m = load_mapping(file);
+  apply_map_option(m, "owner=sales_agent");
+  m.columns["created"] = "engaged_on";  // as if the file said so
+  try {
+    import_export(sample(), m);
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("(mapped to created by " + file + ")"), std::string::npos)
+        << e.what();
+  }
+}
+
+// A cutoff listed twice would be scored twice and weigh double in the means: refused.
+TEST(Crm, ABacktestCutoffListedTwiceIsRefused) {
+  const Export e = import_export(sample(), load_mapping(sample_dir() + "/mapping.yaml"));
+  ForecastOptions f;
+  f.weeks = 4, f.paths = 50;
+  try {
+    backtest(e, {day("2017-03-31"), day("2017-04-28"), day("2017-03-31")}, CalibrationOptions{}, f);
+    FAIL() << "expected InputError";
+  } catch (const InputError& x) {
+    EXPECT_NE(std::string(x.what()).find("2017-03-31: given twice"), std::string::npos) << x.what();
+  }
 }
 
 struct CrmCli : test::FolderTest {
@@ -886,6 +1026,77 @@ TEST_F(CrmCli, AnExportNamedWithQuotesColonsAndLineBreaksCalibratesToAValidScena
   ASSERT_EQ(test::shell(salesim("calibrate '" + csv + "' --quiet -o " + yaml), &out), 0) << out;
   EXPECT_EQ(test::shell(salesim("validate " + yaml), &out), 0) << out;
   EXPECT_EQ(YAML::LoadFile(yaml)["name"].as<std::string>(), name + " as of 2017-06-30");
+}
+
+// backtest --cutoffs (and forecast --backtest-cutoffs) with a day twice: exit 2 naming the option
+// and the day, before anything is computed.
+TEST_F(CrmCli, ACutoffGivenTwiceIsAnErrorNamingTheOptionAndTheDay) {
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("backtest " + sample() +
+                                " --cutoffs 2017-05-31,2017-03-31,2017-03-31 --weeks 4 --paths 100 "
+                                "--quiet"),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("--cutoffs: the cutoff 2017-03-31 is given twice"), std::string::npos) << out;
+  EXPECT_EQ(test::shell(salesim("backtest " + sample() +
+                                " --cutoffs 2017-03-31,2017-03-31T12:00 --weeks 4 --paths 100 "
+                                "--quiet"),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("(as '2017-03-31' and '2017-03-31T12:00')"), std::string::npos) << out;
+  EXPECT_EQ(test::shell(salesim("forecast " + sample() + " --weeks 4 --paths 100 --quiet --html " +
+                                (dir / "f.html").string() +
+                                " --backtest-cutoffs 2017-04-28,2017-05-26,2017-04-28"),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("--backtest-cutoffs: the cutoff 2017-04-28 is given twice"), std::string::npos)
+      << out;
+  EXPECT_FALSE(fs::exists(dir / "f.html"));
+}
+
+// A missing column mapped by --map is said to be; one the mapping file names, to be the file's.
+TEST_F(CrmCli, AMissingMappedColumnNamesWhereItWasMapped) {
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("import " + sample() + " --map id=nope"), &out), 2) << out;
+  EXPECT_NE(out.find("column 'nope' (mapped to id by --map)"), std::string::npos) << out;
+  const auto mapping = (dir / "m.yaml").string();
+  std::ofstream(mapping) << "columns: {owner: sales_agent, stage: deal_stage, created: engaged_on, "
+                            "closed: close_date}\n";
+  EXPECT_EQ(test::shell(salesim("import " + sample() + " --mapping " + mapping +
+                                " --map id=opportunity_id"),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("(mapped to created by " + mapping + ")"), std::string::npos) << out;
+}
+
+// When every row is excluded the message gives the reasons, since no report is printed.
+TEST_F(CrmCli, AnImportWithEveryRowExcludedPrintsTheReasons) {
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("import " + sample() + " --date-format DD/MM/YYYY"), &out), 2)
+      << out;
+  EXPECT_NE(out.find("no usable rows (4365 read, all excluded)"), std::string::npos) << out;
+  EXPECT_NE(out.find("unparseable created/engaged date, e.g. line 2 (id 1C1I7A6R): '2016-10-20'"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("The dates are read as DD/MM/YYYY"), std::string::npos) << out;
+  EXPECT_EQ(out.find("see the reasons"), std::string::npos) << out;
+}
+
+// An export whose lines end in CR alone imports as the same export with LF.
+TEST_F(CrmCli, AnExportWithCrLineEndsImportsAsWithLf) {
+  std::string text = sample_text();
+  std::replace(text.begin(), text.end(), '\n', '\r');
+  const auto csv = sample_copy(dir, "mac.csv", text).string();
+  std::string out;
+  const auto q = (dir / "q.json").string();
+  ASSERT_EQ(test::shell(salesim("import " + csv + " --json " + q), &out), 0) << out;
+  const auto j = nlohmann::json::parse(test::read_file(q));
+  EXPECT_EQ(j["rows_read"], 4365);
+  EXPECT_EQ(j["rows_kept"], 4365);
 }
 
 }  // namespace

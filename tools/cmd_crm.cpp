@@ -3,6 +3,7 @@
 // input into exit code 2 and writes the outputs atomically.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 
@@ -69,6 +70,27 @@ crm::Day parse_day(const std::string& text, const std::string& option) {
   auto d = crm::parse_date(text);
   if (!d) throw BadInput(fmt::format("{}: expected a date YYYY-MM-DD, found '{}'", option, text));
   return *d;
+}
+
+// The days of a list option (--cutoffs, --backtest-cutoffs). A day given twice would be scored
+// twice and weigh double in the means over the cutoffs: it is an error naming the option and
+// the day.
+std::vector<crm::Day> parse_cutoffs(const std::string& text, const std::string& option) {
+  std::vector<crm::Day> days;
+  std::vector<std::string> given;
+  for (const auto& d : split_list(text)) {
+    const crm::Day day = parse_day(d, option);
+    const auto seen = std::find(days.begin(), days.end(), day);
+    if (seen != days.end()) {
+      const std::string& first = given[std::size_t(seen - days.begin())];
+      throw BadInput(fmt::format(
+          "{}: the cutoff {} is given twice{}; each cutoff is scored once, so list it once", option,
+          crm::format_date(day), first == d ? "" : fmt::format(" (as '{}' and '{}')", first, d)));
+    }
+    days.push_back(day);
+    given.push_back(d);
+  }
+  return days;
 }
 
 // The --as-of day (the export's last dated event without one). A day after that event is taken
@@ -299,9 +321,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                             require_parent_folder(a->output);
                             require_parent_folder(a->json);
                             require_parent_folder(a->html);
-                            std::vector<crm::Day> cutoffs;
-                            for (const auto& d : split_list(a->backtest_cutoffs))
-                              cutoffs.push_back(parse_day(d, "--backtest-cutoffs"));
+                            const std::vector<crm::Day> cutoffs =
+                                parse_cutoffs(a->backtest_cutoffs, "--backtest-cutoffs");
                             if (!cutoffs.empty() && a->html.empty())
                               throw BadInput("--backtest-cutoffs: goes with --html FILE");
                             const crm::Export e = load_export(a->e, !a->mc.quiet);
@@ -362,9 +383,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                           return guarded([&] {
                             require_parent_folder(a->output);
                             require_parent_folder(a->json);
-                            std::vector<crm::Day> cutoffs;
-                            for (const auto& c : split_list(a->cutoffs))
-                              cutoffs.push_back(parse_day(c, "--cutoffs"));
+                            const std::vector<crm::Day> cutoffs =
+                                parse_cutoffs(a->cutoffs, "--cutoffs");
                             if (cutoffs.empty()) throw BadInput("--cutoffs: give at least one day");
                             const crm::Export e = load_export(a->e, !a->mc.quiet);
                             const crm::CalibrationOptions co = calibration_options(a->cal);

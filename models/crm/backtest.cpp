@@ -51,6 +51,11 @@ std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
                         const CalibrationOptions& calibration, const ForecastOptions& f) {
   BacktestResult res;
+  // A cutoff listed twice would be scored twice and weigh double in every mean below.
+  for (auto it = cutoffs.begin(); it != cutoffs.end(); ++it)
+    if (std::find(cutoffs.begin(), it, *it) != it)
+      throw InputError(
+          fmt::format("--cutoffs {}: given twice; each cutoff is scored once", format_date(*it)));
   for (Day cutoff : cutoffs) {
     const Day end = cutoff + 7 * f.weeks;
     if (end > e.export_date)

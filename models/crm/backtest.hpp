@@ -74,7 +74,8 @@ struct BacktestResult {
 // the export's later closes).
 std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks);
 
-// Throws InputError when a cutoff's period runs past the export date (the outcome is unknown).
+// Throws InputError when a cutoff's period runs past the export date (the outcome is unknown)
+// and when a cutoff is listed twice.
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
                         const CalibrationOptions& calibration, const ForecastOptions& f);
 

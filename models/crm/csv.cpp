@@ -47,6 +47,32 @@ std::size_t utf8_sequence(const std::string& s, std::size_t i) {
   return n;
 }
 
+// Whether the first record of text (from `from`) ends in a CR that no LF follows. Quotes are
+// read as parse_csv reads them: one opens a quoted field only where the field is still empty.
+bool first_line_ends_in_cr(const std::string& text, std::size_t from) {
+  bool quoted = false, empty_field = true;
+  for (std::size_t i = from; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quoted) {
+      if (c == '"' && (i + 1 == text.size() || text[i + 1] != '"')) {
+        quoted = false;
+      } else {
+        if (c == '"') ++i;  // a doubled quote
+        empty_field = false;
+      }
+    } else if (c == '"' && empty_field) {
+      quoted = true;
+    } else if (c == '\n') {
+      return false;
+    } else if (c == '\r') {
+      if (i + 1 == text.size() || text[i + 1] != '\n') return true;
+    } else {
+      empty_field = c == ',';
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 std::size_t repair_utf8(std::string& s) {
@@ -100,6 +126,12 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
     rec = CsvRow{line, {}};
     any = false;
   };
+  // Lines end in LF or CRLF, or in CR alone in a file whose first line does (old Mac OS and
+  // some spreadsheets write such files); a CR elsewhere is a character of its field.
+  const bool cr_lines = first_line_ends_in_cr(text, i);
+  const auto lone_cr = [&](std::size_t k) {
+    return text[k] == '\r' && (k + 1 == text.size() || text[k + 1] != '\n');
+  };
   while (i < text.size()) {
     const char c = text[i];
     if (quoted) {
@@ -111,7 +143,7 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
           quoted = false;
         }
       } else {
-        if (c == '\n') ++line;
+        if (c == '\n' || (cr_lines && lone_cr(i))) ++line;
         field += c;
       }
       ++i;
@@ -124,7 +156,7 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
       any = true;
     } else if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') {
       // CRLF: the LF ends the record
-    } else if (c == '\n') {
+    } else if (c == '\n' || (cr_lines && c == '\r')) {
       ++line;
       end_record();
       rec.line = line;

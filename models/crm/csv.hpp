@@ -1,6 +1,7 @@
 #pragma once
 // A small RFC 4180 reader: comma-separated fields, double-quoted fields that may hold commas,
-// doubled quotes and line breaks, LF or CRLF line ends, an optional UTF-8 byte-order mark.
+// doubled quotes and line breaks, LF or CRLF line ends (or CR alone, as old Mac OS wrote them,
+// when the header line ends so), an optional UTF-8 byte-order mark.
 // Exports from CRMs and spreadsheets are this dialect; nothing more is needed.
 #include <cstddef>
 #include <string>

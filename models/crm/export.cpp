@@ -40,12 +40,42 @@ bool equal_nocase(const std::string& a, const std::string& b) {
          });
 }
 
-// A number as written, finite or not ("1e400" is +inf): nullopt when the text is not a number.
+// Whether s is a plain decimal number: an optional sign, digits with an optional fraction and
+// an optional exponent ("1054", "-3.5", ".5", "1.2e6"), or inf, infinity or nan (any case).
+// Not hexadecimal ("0x10", "0X1p4"), which strtod would take, nor anything else.
+bool is_decimal_number(const std::string& s) {
+  std::size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  const std::string rest = s.substr(i);
+  for (const char* word : {"inf", "infinity", "nan"})
+    if (equal_nocase(rest, word)) return true;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    return i - from;
+  };
+  std::size_t mantissa = digits();
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    mantissa += digits();
+  }
+  if (mantissa == 0) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == s.size();
+}
+
+// An amount as written, finite or not ("1e400" is +inf): a plain decimal number, which may carry
+// the currency sign '$' and the thousands separators ',' and ' ' ("$1,054", "1 054"). nullopt
+// for any other text, "0x10" and "1_000" included (counted as unparseable by the import).
 std::optional<double> parse_any_number(const std::string& raw) {
   std::string s;
   for (char c : trim(raw))
-    if (c != '$' && c != ',' && c != ' ' && c != '_') s += c;  // "1,054" and "$1054"
-  if (s.empty()) return std::nullopt;
+    if (c != '$' && c != ',' && c != ' ') s += c;  // "1,054" and "$1054"
+  if (s.empty() || !is_decimal_number(s)) return std::nullopt;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
   if (!end || *end != '\0') return std::nullopt;
@@ -113,6 +143,45 @@ const char* kReasons[c_count] = {
     "excluded for another reason)",
     "won or open with an amount of 0 (kept; amount treated as missing)",
     "open without an owner (kept in the unassigned pool)"};
+
+const char* date_format_name(DateFormat f) {
+  switch (f) {
+    case DateFormat::day_month_year:
+      return "DD/MM/YYYY";
+    case DateFormat::month_day_year:
+      return "MM/DD/YYYY";
+    case DateFormat::iso:
+      break;
+  }
+  return "YYYY-MM-DD";
+}
+
+// The error of an export whose every row was excluded. The report that would show why is not
+// printed when the import fails, so the message gives the reasons itself: each check that
+// excluded rows, most rows first, with its first example.
+std::string no_usable_rows(const QualityReport& q, DateFormat date_format) {
+  if (q.rows_read == 0)
+    return fmt::format("{}: no usable rows (the file has a header and no rows)", q.file);
+  std::vector<const QualityCheck*> reasons;
+  for (const auto& c : q.checks)
+    if (c.excluded && c.rows > 0) reasons.push_back(&c);
+  std::stable_sort(reasons.begin(), reasons.end(),
+                   [](const QualityCheck* a, const QualityCheck* b) { return a->rows > b->rows; });
+  std::string s =
+      fmt::format("{}: no usable rows ({} read, all excluded); the reasons:", q.file, q.rows_read);
+  bool dates = false;
+  for (const QualityCheck* c : reasons) {
+    s += fmt::format("\n  {:>7}  {}", c->rows, c->reason);
+    if (!c->examples.empty()) s += fmt::format(", e.g. {}", c->examples.front());
+    dates = dates || c == &q.checks[c_created_bad] || c == &q.checks[c_closed_bad];
+  }
+  if (dates)
+    s += fmt::format(
+        "\n  The dates are read as {} (date_format in the mapping, or --date-format): is that "
+        "the layout of the export's dates?",
+        date_format_name(date_format));
+  return s;
+}
 
 struct Side {
   CsvTable t;
@@ -396,11 +465,7 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     if (!owners.count(owner)) q.org_owners_without_deals.push_back(owner);
   for (const auto& o : owners)
     if (!e.manager_of.empty() && !e.manager_of.count(o)) q.owners_without_manager.push_back(o);
-  if (e.deals.empty())
-    throw InputError(
-        fmt::format("{}: no usable rows ({} read, all excluded: see the reasons "
-                    "with salesim import)",
-                    label, q.rows_read));
+  if (e.deals.empty()) throw InputError(no_usable_rows(q, m.date_format));
   e.export_date = std::max(*q.last_created, q.last_closed.value_or(*q.last_created));
   return e;
 }

@@ -87,6 +87,7 @@ ColumnMapping load_mapping(const std::string& path) {
         const std::string f = canonical_field(c.first.Scalar());
         check_field(f, where);
         m.columns[f] = c.second.Scalar();
+        m.column_source[f] = path;
       }
     } else if (key == "status") {
       if (!kv.second.IsMap()) throw InputError(where + ": expected {won: [...], lost: [...]}");
@@ -149,6 +150,7 @@ void apply_map_option(ColumnMapping& m, const std::string& option) {
     const std::string f = canonical_field(item.substr(0, eq));
     check_field(f, "--map");
     m.columns[f] = item.substr(eq + 1);
+    m.column_source[f] = "--map";
     item.clear();
   }
   if (m.source.empty()) m.source = "--map";
@@ -163,12 +165,17 @@ std::map<std::string, int> resolve_columns(const ColumnMapping& m, const CsvTabl
       continue;
     }
     const int i = t.column(it->second);
-    if (i < 0)
+    if (i < 0) {
+      // Named by --map or by the file: the message says which, so the user edits the right one.
+      const auto by = m.column_source.find(f);
+      const std::string source = by != m.column_source.end() ? by->second
+                                 : m.source.empty()          ? "the mapping"
+                                                             : m.source;
       throw InputError(fmt::format(
           "{}: column '{}' (mapped to {} by {}) is not in the header; did you mean '{}'? The "
           "columns are: {}",
-          t.file, it->second, f, m.source.empty() ? "the mapping" : m.source,
-          nearest(it->second, t.header), fmt::join(t.header, ", ")));
+          t.file, it->second, f, source, nearest(it->second, t.header), fmt::join(t.header, ", ")));
+    }
     out[f] = i;
   }
   for (const char* f : kRequiredFields)

@@ -25,6 +25,9 @@ struct SideTable {
 
 struct ColumnMapping {
   std::map<std::string, std::string> columns;  // field -> column name
+  // field -> where its column was named ("--map" or the mapping file), for messages; a field
+  // not listed here is named by `source`
+  std::map<std::string, std::string> column_source;
   std::vector<std::string> won{"Won", "Closed Won"}, lost{"Lost", "Closed Lost"};
   DateFormat date_format = DateFormat::iso;
   SideTable org_chart;   // owner -> manager

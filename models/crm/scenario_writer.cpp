@@ -11,6 +11,7 @@
 
 #include "models/crm/errors.hpp"
 #include "models/params.hpp"
+#include "models/scenario.hpp"
 
 namespace salesim::crm {
 
@@ -100,7 +101,12 @@ std::string scenario_yaml(const Calibration& c, int horizon_weeks, std::uint64_t
       comment_text(file), as_of, c.p_win_se, c.open.deals - c.open.stale, c.open.stale,
       c.creation->per_rep_week, f.prospecting_hours));
   y << YAML::BeginMap;
-  y << YAML::Key << "salesim" << YAML::Value << 1;
+  // Format 2 (MODEL.md 1.1), the format this build writes, so a run of the file prints no
+  // notice. The file holds no event weeks (hiring, training or program start_week, a plan's
+  // from_week), the one thing formats 1 and 2 read differently: it is the same model in either.
+  static_assert(kFormatVersion == 2,
+                "scenario_yaml writes format 2: review its keys against the new format");
+  y << YAML::Key << "salesim" << YAML::Value << kFormatVersion;
   y << YAML::Key << "name" << YAML::Value << YAML::DoubleQuoted << (file + " as of " + as_of);
   y << YAML::Key << "description" << YAML::Value << YAML::DoubleQuoted
     << fmt::format(
