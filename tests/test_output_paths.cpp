@@ -73,6 +73,31 @@ TEST_F(OutputPaths, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
   EXPECT_EQ(text("r.h5"), h5);
 }
 
+// The CRM commands: the export and the mapping beside it are inputs too.
+TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {
+  const std::string data = test::source_dir() + "/data/crm-maven/";
+  fs::copy_file(data + "sales_pipeline_asof_2017-06-30.csv", dir / "base.csv");
+  fs::copy_file(data + "mapping.yaml", dir / "mapping.yaml");
+  const std::string csv = text("base.csv"), mapping = text("mapping.yaml");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"import base.csv -o base.csv", "-o base.csv: that is the export"},
+      {"calibrate base.csv --as-of 2017-06-30 --quiet -o ./base.csv",
+       "-o ./base.csv: that is the export"},
+      {"calibrate base.csv --as-of 2017-06-30 --quiet -o c.yaml --report mapping.yaml",
+       "--report mapping.yaml: that is the mapping beside the export"},
+      {"forecast base.csv --as-of 2017-06-30 --json base.csv", "--json base.csv: that is"},
+      {"backtest base.csv --cutoffs 2017-03-31 -o out.csv --json out.csv",
+       "-o and --json both name out.csv"},
+  };
+  for (const auto& [args, says] : cases) {
+    std::string out;
+    EXPECT_EQ(run(args, &out), 2) << args << "\n" << out;
+    EXPECT_NE(out.find(says), std::string::npos) << args << "\n" << out;
+    EXPECT_EQ(text("base.csv"), csv) << args;
+    EXPECT_EQ(text("mapping.yaml"), mapping) << args;
+  }
+}
+
 TEST_F(OutputPaths, TwoOutputsNamingOneFileAreRefusedBeforeTheRun) {
   write("same.out", "kept");
   std::string out;

@@ -18,6 +18,7 @@
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
 #include "tools/crm_report.hpp"
+#include "tools/output_paths.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -38,6 +39,20 @@ void add_export_options(CLI::App* cmd, ExportArgs& a) {
   cmd->add_option("--org-chart", a.org_chart, "Org chart CSV (owner, manager)");
   cmd->add_option("--price-list", a.price_list, "Price list CSV (product, price)");
   cmd->add_option("--date-format", a.date_format, "YYYY-MM-DD (default), DD/MM/YYYY or MM/DD/YYYY");
+}
+
+// The files an export command reads, for check_outputs: the export, its mapping (given, or
+// mapping.yaml beside the export), the org chart and the price list.
+std::vector<NamedPath> export_inputs(const ExportArgs& a) {
+  std::string mapping = a.mapping;
+  if (mapping.empty()) {
+    const fs::path beside = fs::path(a.file).parent_path() / "mapping.yaml";
+    if (fs::exists(beside)) mapping = beside.string();
+  }
+  return {{"the export", a.file},
+          {a.mapping.empty() ? "the mapping beside the export" : "--mapping", mapping},
+          {"--org-chart", a.org_chart},
+          {"--price-list", a.price_list}};
 }
 
 crm::Export load_export(const ExportArgs& a, bool say_mapping = true) {
@@ -218,20 +233,19 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     add_export_options(cmd, a->e);
     cmd->add_option("-o,--output", a->text, "Also write the report (text) to this file");
     cmd->add_option("--json", a->json, "Write the report as JSON to this file");
-    commands.push_back({cmd, [a] {
-                          return guarded([&] {
-                            require_parent_folder(a->text);
-                            require_parent_folder(a->json);
-                            const crm::Export e = load_export(a->e);
-                            const std::string text = crm::format_quality(e.quality);
-                            std::cout << text;
-                            if (!a->text.empty()) sim::write_text_atomically(a->text, text);
-                            if (!a->json.empty())
-                              sim::write_text_atomically(a->json,
-                                                         json_text(crm::quality_json(e.quality)));
-                            return 0;
-                          });
-                        }});
+    commands.push_back(
+        {cmd, [a] {
+           return guarded([&] {
+             check_outputs(export_inputs(a->e), {{"-o", a->text}, {"--json", a->json}});
+             const crm::Export e = load_export(a->e);
+             const std::string text = crm::format_quality(e.quality);
+             std::cout << text;
+             if (!a->text.empty()) sim::write_text_atomically(a->text, text);
+             if (!a->json.empty())
+               sim::write_text_atomically(a->json, json_text(crm::quality_json(e.quality)));
+             return 0;
+           });
+         }});
   }
   {  // calibrate
     struct Args {
@@ -265,13 +279,18 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     cmd->add_flag("--quiet", a->quiet, "Print nothing");
     commands.push_back({cmd, [a] {
                           return guarded([&] {
-                            require_parent_folder(a->output);
                             std::string report = a->report;
                             if (report.empty())
                               report = (fs::path(a->output).parent_path() /
                                         (fs::path(a->output).stem().string() + ".calibration.json"))
                                            .string();
-                            require_parent_folder(report);
+                            check_outputs(export_inputs(a->e),
+                                          {{"-o", a->output},
+                                           {a->report.empty() ? "the calibration report (-o with "
+                                                                ".calibration.json, as --report "
+                                                                "is not given)"
+                                                              : "--report",
+                                            report}});
                             const crm::Export e = load_export(a->e, !a->quiet);
                             crm::CalibrationOptions o = calibration_options(a->cal);
                             o.as_of = as_of_day(e, a->as_of, a->quiet);
@@ -318,9 +337,9 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     add_calibration_options(cmd, a->cal);
     commands.push_back({cmd, [a] {
                           return guarded([&] {
-                            require_parent_folder(a->output);
-                            require_parent_folder(a->json);
-                            require_parent_folder(a->html);
+                            check_outputs(
+                                export_inputs(a->e),
+                                {{"-o", a->output}, {"--json", a->json}, {"--html", a->html}});
                             const std::vector<crm::Day> cutoffs =
                                 parse_cutoffs(a->backtest_cutoffs, "--backtest-cutoffs");
                             if (!cutoffs.empty() && a->html.empty())
@@ -379,40 +398,38 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
     cmd->add_option("-o,--output", a->output, "Write one line per cutoff as CSV");
     cmd->add_option("--json", a->json, "Write the backtest as JSON");
     add_calibration_options(cmd, a->cal);
-    commands.push_back({cmd, [a] {
-                          return guarded([&] {
-                            require_parent_folder(a->output);
-                            require_parent_folder(a->json);
-                            const std::vector<crm::Day> cutoffs =
-                                parse_cutoffs(a->cutoffs, "--cutoffs");
-                            if (cutoffs.empty()) throw BadInput("--cutoffs: give at least one day");
-                            const crm::Export e = load_export(a->e, !a->mc.quiet);
-                            const crm::CalibrationOptions co = calibration_options(a->cal);
-                            const crm::BacktestResult b =
-                                crm::backtest(e, cutoffs, co, forecast_options(a->mc));
-                            if (!a->mc.quiet) std::cout << crm::format_backtest(b);
-                            if (!a->json.empty()) {
-                              nlohmann::json j = crm::backtest_json(b);
-                              j["paths"] = a->mc.paths;
-                              j["seed"] = a->mc.seed;
-                              sim::write_text_atomically(a->json, json_text(j));
-                            }
-                            if (!a->output.empty()) {
-                              std::string s =
-                                  "cutoff,weeks,actual,actual_open,actual_new,p10,p50,p90,"
-                                  "covered,ape,crps,pit,history_weeks\n";
-                              for (const auto& k : b.cases)
-                                s += fmt::format(
-                                    "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{},"
-                                    "{:.4f},{:.2f},{:.4f},{}\n",
-                                    crm::format_date(k.cutoff), k.weeks, k.actual, k.actual_open,
-                                    k.actual_new, k.forecast.p10, k.forecast.p50, k.forecast.p90,
-                                    k.covered ? 1 : 0, k.ape, k.crps, k.pit, k.history_weeks);
-                              sim::write_text_atomically(a->output, s);
-                            }
-                            return 0;
-                          });
-                        }});
+    commands.push_back(
+        {cmd, [a] {
+           return guarded([&] {
+             check_outputs(export_inputs(a->e), {{"-o", a->output}, {"--json", a->json}});
+             const std::vector<crm::Day> cutoffs = parse_cutoffs(a->cutoffs, "--cutoffs");
+             if (cutoffs.empty()) throw BadInput("--cutoffs: give at least one day");
+             const crm::Export e = load_export(a->e, !a->mc.quiet);
+             const crm::CalibrationOptions co = calibration_options(a->cal);
+             const crm::BacktestResult b = crm::backtest(e, cutoffs, co, forecast_options(a->mc));
+             if (!a->mc.quiet) std::cout << crm::format_backtest(b);
+             if (!a->json.empty()) {
+               nlohmann::json j = crm::backtest_json(b);
+               j["paths"] = a->mc.paths;
+               j["seed"] = a->mc.seed;
+               sim::write_text_atomically(a->json, json_text(j));
+             }
+             if (!a->output.empty()) {
+               std::string s =
+                   "cutoff,weeks,actual,actual_open,actual_new,p10,p50,p90,"
+                   "covered,ape,crps,pit,history_weeks\n";
+               for (const auto& k : b.cases)
+                 s += fmt::format(
+                     "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{},"
+                     "{:.4f},{:.2f},{:.4f},{}\n",
+                     crm::format_date(k.cutoff), k.weeks, k.actual, k.actual_open, k.actual_new,
+                     k.forecast.p10, k.forecast.p50, k.forecast.p90, k.covered ? 1 : 0, k.ape,
+                     k.crps, k.pit, k.history_weeks);
+               sim::write_text_atomically(a->output, s);
+             }
+             return 0;
+           });
+         }});
   }
 }
 
