@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -175,6 +176,24 @@ TEST(Crm, MappingErrorsNameTheFileTheFieldAndTheMissingColumn) {
     EXPECT_NE(std::string(e.what()).find("required field 'owner'"), std::string::npos) << e.what();
   }
   EXPECT_THROW(apply_map_option(none, "ownr=x"), InputError);
+}
+
+// A mapping file is one YAML document: a second one would be ignored silently by the reader.
+TEST(Crm, AMappingWithASecondYamlDocumentIsRefusedAtItsLine) {
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("salesim-mapping-two-docs-" + std::to_string(::getpid()) + ".yaml");
+  std::ofstream(path) << "columns: {owner: sales_agent}\n---\ncolumns: {owner: x}\n";
+  try {
+    load_mapping(path.string());
+    ADD_FAILURE() << "a second document was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(path.string() + ":2: a second YAML document"),
+              std::string::npos)
+        << e.what();
+  }
+  std::ofstream(path) << "columns: {owner: sales_agent}\n---\n# only a comment\n";
+  EXPECT_NO_THROW(load_mapping(path.string()));
+  std::filesystem::remove(path);
 }
 
 TEST(Crm, EveryDealStillOpenGivesNoWinRateRatherThanZero) {

@@ -205,6 +205,20 @@ TEST_F(HardeningCli, TeamsThatCannotFitInMemoryAreRefusedUpFront) {
   EXPECT_NO_THROW(tools::check_team_memory(sc, 4, "run"));
 }
 
+// 3c. An option that would be ignored is refused: --samples belongs to a Latin hypercube.
+TEST_F(HardeningCli, SamplesWithoutALatinHypercubeAreRefused) {
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("sweep " + test::example() +
+                                " --plan baseline --vary prospecting.target_hours=4,8 --samples 5 "
+                                "--paths 20 --quiet -o " +
+                                (dir / "s.h5").string()),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("--samples 5 is for --design lhs"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "s.h5"));
+}
+
 // 4. Threads beyond the cores: no TBB warning, and the count reported is the count that runs.
 TEST_F(HardeningCli, ThreadsBeyondTheCoresRunWithoutWarningAndAreReportedAsUsed) {
   const int cores = sim::resolve_threads(0);

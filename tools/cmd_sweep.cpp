@@ -228,8 +228,8 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
       ->required();
   cmd->add_option("--design", a->design, "grid (every combination) or lhs (Latin hypercube)")
       ->check(CLI::IsMember({"grid", "lhs"}));
-  cmd->add_option("--samples", a->samples, "Points of a Latin hypercube")
-      ->check(CLI::Range(std::size_t(1), std::size_t(100000)));
+  auto* samples = cmd->add_option("--samples", a->samples, "Points of a Latin hypercube")
+                      ->check(CLI::Range(std::size_t(1), std::size_t(100000)));
   cmd->add_option("-o,--output", a->h5, "The HDF5 table to write")->required();
   cmd->add_option("--csv", a->csv, "The CSV to write (default: the output's name with .csv)");
   cmd->add_option("--xlsx", a->xlsx, "Also write the table as an Excel workbook");
@@ -246,7 +246,15 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
-  commands.push_back({cmd, [a] { return sweep(*a); }});
+  commands.push_back({cmd, [a, samples] {
+                        // A grid runs every combination: a --samples there would be ignored.
+                        if (samples->count() > 0 && a->design != "lhs")
+                          throw BadInput(fmt::format(
+                              "--samples {} is for --design lhs; --design {} runs every "
+                              "combination of the --vary values",
+                              a->samples, a->design));
+                        return sweep(*a);
+                      }});
 }
 
 }  // namespace salesim::tools

@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "models/crm/errors.hpp"
 #include "models/keys.hpp"
+#include "models/yaml_guard.hpp"
 
 namespace salesim::crm {
 namespace {
@@ -69,13 +72,19 @@ ColumnMapping load_mapping(const std::string& path) {
   ColumnMapping m;
   m.source = path;
   YAML::Node root;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(fmt::format("{}: cannot open the mapping file", path));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw InputError(fmt::format("{}: cannot open the mapping file", path));
+    root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(fmt::format("{}:{}: {}", path, e.mark.line + 1, e.msg));
   }
+  // YAML::Load reads the first document only: a second one would be ignored silently.
+  if (const auto second = second_document(text))
+    throw InputError(
+        fmt::format("{}:{}: a second YAML document starts here; a mapping file is one document",
+                    path, second->line + 1));
   if (!root.IsMap()) throw InputError(path + ": expected a map (columns, status, ...)");
   const auto dir = std::filesystem::path(path).parent_path();
   for (const auto& kv : root) {
