@@ -55,4 +55,8 @@ struct ScenarioError : std::runtime_error {
 Scenario load_scenario_file(const std::string& path);
 Scenario load_scenario_text(const std::string& text, const std::string& file_label);
 
+// What is wrong with a plan name (it names HDF5 groups and chart files), or "" when it is fine:
+// the loader's rule, for names that come from elsewhere (optimize --name).
+std::string plan_name_problem(const std::string& name);
+
 }  // namespace salesim

@@ -70,18 +70,23 @@ bool is_stage_name(const std::string& s) {
   });
 }
 
+}  // namespace
+
 // Plan names name HDF5 groups and chart files: no '/' or '\\', not '.'-led, no control
 // characters, at most kMaxNameLength bytes. The problem, or "" when the name is fine.
 std::string plan_name_problem(const std::string& s) {
   if (s.empty()) return "a plan needs a name (empty names cannot be told apart)";
   if (s.size() > kMaxNameLength)
     return fmt::format("a plan name has at most {} characters, found {}", kMaxNameLength, s.size());
-  if (s.front() == '.') return "a plan name cannot start with '.', found '" + s + "'";
+  if (s.front() == '.') return "a plan name cannot start with '.', found '" + printable(s) + "'";
   for (char ch : s)
     if (ch == '/' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20)
-      return "a plan name cannot contain '/', '\\' or control characters, found '" + s + "'";
+      return "a plan name cannot contain '/', '\\' or control characters, found '" + printable(s) +
+             "'";
   return "";
 }
+
+namespace {
 
 struct Ctx {
   std::string file;

@@ -219,6 +219,29 @@ TEST_F(HardeningCli, SamplesWithoutALatinHypercubeAreRefused) {
   EXPECT_FALSE(fs::exists(dir / "s.h5"));
 }
 
+// 3d. optimize --name is a plan name as the loader would take it, checked before the search,
+// its control characters shown escaped (it was reported at a position in the scenario file).
+TEST_F(HardeningCli, OptimizeNameFollowsThePlanNameRule) {
+  const std::string out_file = (dir / "o.yaml").string();
+  for (const auto& [name, says] : std::vector<std::pair<std::string, std::string>>{
+           {"\"$(printf 'a\\nb')\"", "found 'a\\x0ab'"},
+           {"a/b", "found 'a/b'"},
+           {".hidden", "cannot start with '.'"}}) {
+    std::string out;
+    EXPECT_EQ(test::shell(salesim("optimize " + test::example() +
+                                  " --plan push-activity --lever prospecting.target_hours=4:20 "
+                                  "--maximize profit --paths 20 -o " +
+                                  out_file + " --name " + name),
+                          &out),
+              2)
+        << name << "\n"
+        << out;
+    EXPECT_NE(out.find("--name: a plan name"), std::string::npos) << name << "\n" << out;
+    EXPECT_NE(out.find(says), std::string::npos) << name << "\n" << out;
+    EXPECT_FALSE(fs::exists(out_file));
+  }
+}
+
 // 4. Threads beyond the cores: no TBB warning, and the count reported is the count that runs.
 TEST_F(HardeningCli, ThreadsBeyondTheCoresRunWithoutWarningAndAreReportedAsUsed) {
   const int cores = sim::resolve_threads(0);

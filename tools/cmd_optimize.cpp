@@ -80,6 +80,8 @@ int optimize(const OptimizeArgs& a) {
                 {{"-o", a.output}, {"--json", a.json}, {"--csv", a.csv}});
   const Problem pr = read_problem(sc, a);
   const std::string name = a.name.empty() ? a.plan + "-optimised" : a.name;
+  if (const std::string why = plan_name_problem(name); !why.empty())
+    throw BadInput(fmt::format("--name: {}", why));
   for (const auto& p : sc.plans)
     if (p.name == name)
       throw BadInput(
