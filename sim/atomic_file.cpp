@@ -136,23 +136,22 @@ void write_atomically(const fs::path& given,
                          ", a file this command reads; choose another output name");
   }
   std::error_code ec;
-  const fs::file_status status = fs::status(given, ec);
+  const fs::file_status status = fs::status(given, ec);  // links followed
   const std::string absolute = fs::absolute(given, ec).lexically_normal().string();
   const bool system = absolute.rfind("/dev/", 0) == 0 || absolute.rfind("/proc/", 0) == 0;
-  if (!ec && fs::exists(status) &&
-      ((!fs::is_regular_file(status) && !fs::is_directory(status)) ||
-       (system && fs::is_regular_file(status)))) {
-    // A pipe, a terminal or a device, or /dev/stdout however the shell redirected it: written
-    // in place, as a rename would put a regular file where it was.
+  // A pipe, a terminal or a device, or /dev/stdout however the shell redirected it: written in
+  // place, as a rename would put a regular file where it was.
+  if (fs::is_other(status) || (system && fs::is_regular_file(status))) {
     ignore_file_size_signal();
     write(given);
     return;
   }
   // A symbolic link to a file: the file is replaced, the link kept.
   fs::path path = given;
-  if (fs::is_symlink(fs::symlink_status(given, ec)) && fs::is_regular_file(status))
-    path = fs::canonical(given, ec);
-  if (ec) path = given;
+  if (fs::is_regular_file(status) && fs::is_symlink(fs::symlink_status(given, ec))) {
+    const fs::path target = fs::canonical(given, ec);
+    if (!ec) path = target;
+  }
   if (path.has_parent_path() && !fs::exists(path.parent_path()))
     throw WriteError("cannot write " + path.string() + ": folder " + path.parent_path().string() +
                      " does not exist");

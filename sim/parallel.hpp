@@ -1,6 +1,6 @@
 #pragma once
-// Parallel loops for the work around a run (its summaries), where each index writes only its
-// own results: the outcome is the same for any thread count.
+// Parallel loops where each index writes only its own results, so the outcome is the same for
+// any thread count: the path runners' chunks and a run's summaries.
 #include <cstddef>
 #include <functional>
 
@@ -11,7 +11,7 @@ namespace sim {
 void parallel_each(std::size_t n, const std::function<void(std::size_t)>& fn);
 
 // Runs fn with at most `threads` threads (resolve_threads: 0 is all cores) for the parallel
-// loops inside it, as run_paths runs its paths.
+// loops inside it (a ThreadAllowance and an arena of that many threads).
 void with_threads(int threads, const std::function<void()>& fn);
 
 }  // namespace sim

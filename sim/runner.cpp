@@ -1,12 +1,8 @@
 #include "runner.hpp"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,6 +10,7 @@
 #include <stdexcept>
 
 #include "sim/distributed.hpp"
+#include "sim/parallel.hpp"
 
 namespace sim {
 
@@ -97,35 +94,27 @@ std::vector<RunOutput> run_path_groups(const std::vector<OutputShape>& groups,
   });
 
   std::atomic<std::size_t> done{0};
-  auto body = [&](const tbb::blocked_range<std::size_t>& r) {
+  auto run_chunk = [&](std::size_t c) {
     ThreadBuffers& b = tls.local();
-    for (std::size_t c = r.begin(); c != r.end(); ++c) {
-      double* csum = chunk_sums.data() + c * SW;
-      const std::size_t lo = c * chunk, hi = std::min(n, lo + chunk);
-      for (std::size_t i = lo; i < hi; ++i) {
-        std::fill(b.summed.begin(), b.summed.end(), 0.0);
-        PathSlots slots{b.scalars, b.kept, b.summed};
-        fn(options.first_path + i, *b.scratch, slots);
-        for (std::size_t g = 0; g < G; ++g) {
-          RunOutput& out = outs[g];
-          const OutputShape& shape = groups[g];
-          std::copy_n(b.scalars.begin() + std::ptrdiff_t(s0[g]), shape.scalars,
-                      out.scalars.begin() + std::ptrdiff_t(i * shape.scalars));
-          for (std::size_t sw = 0; sw < shape.kept_series * W; ++sw)
-            out.kept[sw * n + i] = b.kept[k0[g] + sw];
-        }
-        for (std::size_t k = 0; k < SW; ++k) csum[k] += b.summed[k];
+    double* csum = chunk_sums.data() + c * SW;
+    const std::size_t lo = c * chunk, hi = std::min(n, lo + chunk);
+    for (std::size_t i = lo; i < hi; ++i) {
+      std::fill(b.summed.begin(), b.summed.end(), 0.0);
+      PathSlots slots{b.scalars, b.kept, b.summed};
+      fn(options.first_path + i, *b.scratch, slots);
+      for (std::size_t g = 0; g < G; ++g) {
+        RunOutput& out = outs[g];
+        const OutputShape& shape = groups[g];
+        std::copy_n(b.scalars.begin() + std::ptrdiff_t(s0[g]), shape.scalars,
+                    out.scalars.begin() + std::ptrdiff_t(i * shape.scalars));
+        for (std::size_t sw = 0; sw < shape.kept_series * W; ++sw)
+          out.kept[sw * n + i] = b.kept[k0[g] + sw];
       }
-      if (options.progress) options.progress(done.fetch_add(hi - lo) + (hi - lo));
+      for (std::size_t k = 0; k < SW; ++k) csum[k] += b.summed[k];
     }
+    if (options.progress) options.progress(done.fetch_add(hi - lo) + (hi - lo));
   };
-
-  const ThreadAllowance allowance(options.threads);
-  tbb::task_arena arena(resolve_threads(options.threads));
-  arena.execute([&] {
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, chunks, 1), body,
-                      tbb::simple_partitioner());
-  });
+  with_threads(options.threads, [&] { parallel_each(chunks, run_chunk); });
 
   for (std::size_t g = 0; g < G; ++g) {
     RunOutput& out = outs[g];

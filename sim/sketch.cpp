@@ -46,8 +46,7 @@ std::size_t QuantileSketch::Bins::slot_of(std::int32_t key) const {
   return i;
 }
 
-QuantileSketch::Bin& QuantileSketch::Bins::find_or_add(std::int32_t key, const Bin& fresh,
-                                                       bool& added) {
+void QuantileSketch::Bins::add(std::int32_t key, const Bin& b) {
   if (4 * (size_ + 1) > 3 * slots_.size()) {  // keep at most 3/4 full: grow, then re-place
     std::vector<Slot> old(std::max<std::size_t>(64, 2 * slots_.size()));
     old.swap(slots_);
@@ -55,9 +54,22 @@ QuantileSketch::Bin& QuantileSketch::Bins::find_or_add(std::int32_t key, const B
       if (s.bin.count != 0) slots_[slot_of(s.key)] = s;
   }
   Slot& s = slots_[slot_of(key)];
-  added = s.bin.count == 0;
-  if (added) s.key = key, s.bin = fresh, ++size_;
-  return s.bin;
+  if (s.bin.count == 0) {
+    s.key = key, s.bin = b, ++size_;
+    return;
+  }
+  s.bin.count += b.count;
+  s.bin.min = std::min(s.bin.min, b.min), s.bin.max = std::max(s.bin.max, b.max);
+}
+
+std::vector<std::pair<std::int32_t, QuantileSketch::Bin>> QuantileSketch::Bins::sorted() const {
+  std::vector<std::pair<std::int32_t, Bin>> bins;
+  bins.reserve(size_);
+  for (const Slot& s : slots_)
+    if (s.bin.count != 0) bins.emplace_back(s.key, s.bin);
+  std::sort(bins.begin(), bins.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return bins;
 }
 
 const QuantileSketch::Bin* QuantileSketch::Bins::find(std::int32_t key) const {
@@ -69,18 +81,11 @@ const QuantileSketch::Bin* QuantileSketch::Bins::find(std::int32_t key) const {
 void QuantileSketch::add(double x) {
   if (std::isnan(x)) return;
   ++count_;
-  bool added;
-  Bin& b = bins_.find_or_add(key(x), Bin{1, x, x}, added);
-  if (added) return;
-  ++b.count;
-  b.min = std::min(b.min, x), b.max = std::max(b.max, x);
+  bins_.add(key(x), Bin{1, x, x});
 }
 
 void QuantileSketch::save(ByteWriter& w) const {
-  std::vector<std::pair<std::int32_t, Bin>> bins;
-  bins_.each([&](std::int32_t k, const Bin& b) { bins.emplace_back(k, b); });
-  std::sort(bins.begin(), bins.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto bins = bins_.sorted();
   w.put(alpha_), w.put(count_), w.put(std::uint64_t(bins.size()));
   for (const auto& [k, b] : bins) w.put(k), w.put(b.count), w.put(b.min), w.put(b.max);
 }
@@ -93,13 +98,8 @@ QuantileSketch QuantileSketch::load(ByteReader& r) {
     const auto k = r.get<std::int32_t>();
     Bin b;
     b.count = r.get<std::uint64_t>(), b.min = r.get<double>(), b.max = r.get<double>();
-    if (b.count == 0) continue;  // holds no sample (save never writes one)
-    bool added;
-    Bin& in = s.bins_.find_or_add(k, b, added);
-    if (!added) {  // a key twice (save never writes one): the two bins' samples together
-      in.count += b.count;
-      in.min = std::min(in.min, b.min), in.max = std::max(in.max, b.max);
-    }
+    // A bin without samples, or a key twice, is never saved; either would add nothing wrong.
+    if (b.count != 0) s.bins_.add(k, b);
   }
   return s;
 }
@@ -108,13 +108,7 @@ void QuantileSketch::merge(const QuantileSketch& other) {
   if (other.alpha_ != alpha_)
     throw std::invalid_argument("QuantileSketch: merging sketches of different resolution");
   count_ += other.count_;
-  other.bins_.each([&](std::int32_t k, const Bin& o) {
-    bool added;
-    Bin& b = bins_.find_or_add(k, o, added);
-    if (added) return;
-    b.count += o.count;
-    b.min = std::min(b.min, o.min), b.max = std::max(b.max, o.max);
-  });
+  for (const auto& [k, o] : other.bins_.sorted()) bins_.add(k, o);
 }
 
 std::uint64_t QuantileSketch::count_of_inf() const {
@@ -124,11 +118,7 @@ std::uint64_t QuantileSketch::count_of_inf() const {
 
 std::vector<std::optional<double>> QuantileSketch::quantiles(std::span<const double> probs) const {
   // Bins in value order with the cumulative count up to and including each.
-  std::vector<std::pair<std::int32_t, Bin>> bins;
-  bins.reserve(bins_.size());
-  bins_.each([&](std::int32_t k, const Bin& b) { bins.emplace_back(k, b); });
-  std::sort(bins.begin(), bins.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto bins = bins_.sorted();
   std::vector<std::uint64_t> upto(bins.size());
   std::uint64_t run = 0;
   for (std::size_t i = 0; i < bins.size(); ++i) upto[i] = run += bins[i].second.count;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <utility>
 #include <vector>
 
 namespace sim {
@@ -49,21 +50,17 @@ class QuantileSketch {
     std::uint64_t count = 0;
     double min = 0, max = 0;
   };
-  // The occupied bins by key, in an open-addressing table (linear probing, at most half full):
+  // The occupied bins by key, in an open-addressing table (linear probing, at most 3/4 full):
   // an add is one hash and usually one probe of a flat array, where a node-based map chased a
   // pointer per add (6% of a streamed run). A slot is free while its count is 0: an occupied
   // bin always holds a sample.
   class Bins {
    public:
-    // The bin of `key`, made from `fresh` (count above 0) if it is not there yet.
-    Bin& find_or_add(std::int32_t key, const Bin& fresh, bool& added);
+    // Joins b's samples (b.count above 0) to the bin of `key`, made if it is not there yet.
+    void add(std::int32_t key, const Bin& b);
     const Bin* find(std::int32_t key) const;
     std::size_t size() const { return size_; }
-    template <class F>
-    void each(F&& f) const {  // f(key, bin) for every occupied bin, in no particular order
-      for (const Slot& s : slots_)
-        if (s.bin.count != 0) f(s.key, s.bin);
-    }
+    std::vector<std::pair<std::int32_t, Bin>> sorted() const;  // the occupied bins by key
 
    private:
     struct Slot {

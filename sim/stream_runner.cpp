@@ -1,15 +1,13 @@
 #include "sim/stream_runner.hpp"
 
-#include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
-#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <atomic>
 #include <memory>
 #include <stdexcept>
+
+#include "sim/parallel.hpp"
 
 namespace sim {
 
@@ -102,27 +100,21 @@ StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
     if (options.progress) options.progress(done.fetch_add(hi - lo) + (hi - lo));
   };
 
-  tbb::task_arena arena(threads);
-  for (std::size_t c0 = 0; c0 < chunks; c0 += block) {
-    const std::size_t c1 = std::min(chunks, c0 + block);
-    arena.execute([&] {
-      tbb::parallel_for(
-          tbb::blocked_range<std::size_t>(c0, c1, 1),
-          [&](const tbb::blocked_range<std::size_t>& r) {
-            for (std::size_t c = r.begin(); c != r.end(); ++c) run_chunk(c, c - c0);
-          },
-          tbb::simple_partitioner());
-    });
-    for (std::size_t c = c0; c < c1; ++c) {  // fixed order: chunk c0, c0 + 1, ...
-      const Moments* m = part.data() + (c - c0) * per_chunk;
-      const double* csum = part_sums.data() + (c - c0) * SW;
-      fold_chunk(out, m, csum);
-      if (options.keep_chunk_partials) {
-        out.chunk_moments.insert(out.chunk_moments.end(), m, m + per_chunk);
-        out.chunk_sums.insert(out.chunk_sums.end(), csum, csum + SW);
+  with_threads(threads, [&] {
+    for (std::size_t c0 = 0; c0 < chunks; c0 += block) {
+      const std::size_t c1 = std::min(chunks, c0 + block);
+      parallel_each(c1 - c0, [&](std::size_t j) { run_chunk(c0 + j, j); });
+      for (std::size_t c = c0; c < c1; ++c) {  // fixed order: chunk c0, c0 + 1, ...
+        const Moments* m = part.data() + (c - c0) * per_chunk;
+        const double* csum = part_sums.data() + (c - c0) * SW;
+        fold_chunk(out, m, csum);
+        if (options.keep_chunk_partials) {
+          out.chunk_moments.insert(out.chunk_moments.end(), m, m + per_chunk);
+          out.chunk_sums.insert(out.chunk_sums.end(), csum, csum + SW);
+        }
       }
     }
-  }
+  });
   for (const ThreadState& t : tls) {
     for (std::size_t j = 0; j < t.scalar_sketches.size(); ++j)
       out.scalar_sketches[j].merge(t.scalar_sketches[j]);

@@ -41,30 +41,28 @@ void add_export_options(CLI::App* cmd, ExportArgs& a) {
   cmd->add_option("--date-format", a.date_format, "YYYY-MM-DD (default), DD/MM/YYYY or MM/DD/YYYY");
 }
 
-// The files an export command reads, for check_outputs: the export, its mapping (given, or
-// mapping.yaml beside the export), the org chart and the price list.
+// The mapping file an export is read with: --mapping, else mapping.yaml beside the export if
+// there is one, else none ("").
+std::string mapping_file(const ExportArgs& a) {
+  if (!a.mapping.empty()) return a.mapping;
+  const fs::path beside = fs::path(a.file).parent_path() / "mapping.yaml";
+  return fs::exists(beside) ? beside.string() : "";
+}
+
+// The files an export command reads, for check_outputs: the export, its mapping, the org chart
+// and the price list.
 std::vector<NamedPath> export_inputs(const ExportArgs& a) {
-  std::string mapping = a.mapping;
-  if (mapping.empty()) {
-    const fs::path beside = fs::path(a.file).parent_path() / "mapping.yaml";
-    if (fs::exists(beside)) mapping = beside.string();
-  }
   return {{"the export", a.file},
-          {a.mapping.empty() ? "the mapping beside the export" : "--mapping", mapping},
+          {a.mapping.empty() ? "the mapping beside the export" : "--mapping", mapping_file(a)},
           {"--org-chart", a.org_chart},
           {"--price-list", a.price_list}};
 }
 
 crm::Export load_export(const ExportArgs& a, bool say_mapping = true) {
   crm::ColumnMapping m;
-  std::string mapping = a.mapping;
-  if (mapping.empty()) {
-    const fs::path beside = fs::path(a.file).parent_path() / "mapping.yaml";
-    if (fs::exists(beside)) {
-      mapping = beside.string();
-      if (say_mapping) std::cerr << "salesim: mapping " << mapping << " (beside the export)\n";
-    }
-  }
+  const std::string mapping = mapping_file(a);
+  if (a.mapping.empty() && !mapping.empty() && say_mapping)
+    std::cerr << "salesim: mapping " << mapping << " (beside the export)\n";
   if (!mapping.empty()) m = crm::load_mapping(mapping);
   if (!a.map.empty()) crm::apply_map_option(m, a.map);
   if (!a.org_chart.empty()) m.org_chart.file = a.org_chart;
