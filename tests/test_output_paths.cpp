@@ -98,6 +98,31 @@ TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {
   }
 }
 
+// batch: its batch.csv, its workbook and a file's results are outputs; the files it runs are
+// inputs, whichever way they were named.
+TEST_F(OutputPaths, ABatchNeverOverwritesTheScenariosItRuns) {
+  const std::string original = text("nx.yaml");
+  fs::create_directories(dir / "out" / "nx");
+  fs::copy_file(dir / "nx.yaml", dir / "out" / "batch.csv");
+  fs::copy_file(dir / "nx.yaml", dir / "out" / "nx" / "summary.json");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"batch nx.yaml -o out --paths 20 --xlsx nx.yaml", "--xlsx nx.yaml: that is the scenario"},
+      {"batch out/batch.csv -o out --paths 20",
+       "-o (its batch.csv) out/batch.csv: that is the scenario file (out/batch.csv)"},
+      {"batch out/nx/summary.json nx.yaml -o out --paths 20",
+       "-o (the results of nx.yaml) out/nx/summary.json: that is the scenario file "
+       "(out/nx/summary.json)"},
+  };
+  for (const auto& [args, says] : cases) {
+    std::string out;
+    EXPECT_EQ(run(args, &out), 2) << args << "\n" << out;
+    EXPECT_NE(out.find(says), std::string::npos) << args << "\n" << out;
+    EXPECT_EQ(text("nx.yaml"), original) << args;
+    EXPECT_EQ(text("out/batch.csv"), original) << args;
+    EXPECT_EQ(text("out/nx/summary.json"), original) << args;
+  }
+}
+
 TEST_F(OutputPaths, TwoOutputsNamingOneFileAreRefusedBeforeTheRun) {
   write("same.out", "kept");
   std::string out;

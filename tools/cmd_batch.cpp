@@ -26,6 +26,7 @@
 #include "sim/hash.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
+#include "tools/output_paths.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
@@ -328,6 +329,17 @@ int batch(const BatchArgs& a) {
     throw BadInput(fmt::format("cannot write the results into {}: folder {} is not writable ({})",
                                a.out, a.out,
                                std::error_code(err, std::generic_category()).message()));
+  // No output may be a scenario file the batch reads: batch.csv, the workbook, or a file's
+  // results (a scenario saved as OUTDIR/x/summary.json would be replaced by x's summary).
+  std::vector<NamedPath> inputs, outputs = {{"--xlsx", a.xlsx},
+                                            {"-o (its batch.csv)", (out / "batch.csv").string()}};
+  for (const Job& job : jobs) {
+    inputs.push_back({"the scenario file", job.file.string()});
+    for (const char* name : {"results.h5", "summary.json"})
+      if (const fs::path f = out / job.name / name; fs::exists(f.parent_path(), ec))
+        outputs.push_back({fmt::format("-o (the results of {})", job.file.string()), f.string()});
+  }
+  check_outputs(inputs, outputs, {{"-o", a.out}});
   // batch.csv is rebuilt from the per-file summaries at the end; an old one must not pass for
   // this run's if the run is interrupted.
   fs::remove(out / "batch.csv", ec);
