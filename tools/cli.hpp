@@ -93,9 +93,11 @@ void check_team_memory(const Scenario& sc, std::size_t plans, const std::string&
 // Rep-weeks a run steps (reps at the start plus every hire, times weeks, paths and plans):
 // the unit of docs/performance.md's throughput figures.
 double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans);
-// The throughput assumed for the time estimate, rep-weeks per second per thread: the whole
-// run of docs/performance.md ("Measured", 1 thread: 1.41M rep-weeks/s on the 40-rep example).
-inline constexpr double kRepWeeksPerSecondPerThread = 1.4e6;
+// The throughput assumed for the time estimate, rep-weeks per second per thread: about half
+// the slowest form of the step measured (one rep at a time, as with segments or quotas or
+// without AVX2: 5.4M rep-weeks/s on one thread, docs/reliability.md), a margin for slower
+// machines and larger teams.
+inline constexpr double kRepWeeksPerSecondPerThread = 3e6;
 // BadInput (exit 2) when the estimated time, rep-weeks / (kRepWeeksPerSecondPerThread x
 // threads), is above max_hours; names the estimate and the override option. `threads` is the
 // number that can run at once (threads beyond the cores do not make a run faster).
