@@ -1,4 +1,5 @@
 // `salesim serve`: live what-ifs on one scenario in the browser (tools/serve.hpp).
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <signal.h>
 
@@ -19,8 +20,12 @@ struct ServeArgs {
   bool allow_remote = false;
 };
 
+// An address of 127.0.0.0/8 written as one (a name such as 127.example.com may resolve to any
+// address), ::1 or localhost.
 bool loopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  in_addr a{};
+  if (inet_pton(AF_INET, host.c_str(), &a) == 1) return (ntohl(a.s_addr) >> 24) == 127;
+  return host == "localhost" || host == "::1";
 }
 
 int serve(ServeArgs a) {

@@ -7,14 +7,17 @@
 #include <httplib.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <mutex>
 #include <random>
+#include <thread>
 
 #include "models/key_path.hpp"
+#include "models/keys.hpp"
 #include "models/plan_edit.hpp"
 #include "models/simulate.hpp"
 #include "sim/parallel.hpp"
@@ -91,6 +94,19 @@ json body_object(const httplib::Request& req) {
   return body;
 }
 
+// 400 naming a key of the body the route does not take: a typo ("path") would otherwise be
+// answered as if the key were not there.
+void check_keys(const json& body, const std::vector<std::string>& keys) {
+  for (const auto& [key, v] : body.items()) {
+    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
+    std::string list;
+    for (const auto& k : keys) list += (list.empty() ? "" : ", ") + ("\"" + k + "\"");
+    throw ApiError(400, fmt::format("unknown key \"{}\" (did you mean \"{}\"?); this request "
+                                    "takes {}",
+                                    key, nearest(key, keys), list));
+  }
+}
+
 struct WhatIf {
   std::string plan;
   std::vector<std::pair<std::string, double>> values;
@@ -125,6 +141,14 @@ WhatIf what_if_of(const Scenario& sc, const json& body) {
     // The YAML edit rounds whole-number keys (as sweep's points); a file would refuse 2.5 hires.
     if (l.integer && x != std::round(x))
       throw ApiError(400, fmt::format("set.{}: expected a whole number, got {}", key, v.dump()));
+    // Past the range the edit's rounding to a 64-bit integer could overflow and the loader would
+    // then name a number the client never sent.
+    if (l.integer && fit_to_lever(l, x) != x)
+      throw ApiError(400, fmt::format("set.{}: expected a whole number {}, got {}", key,
+                                      std::isfinite(l.hi) ? fmt::format("from {} to {}", l.lo,
+                                                                        l.hi_open ? l.hi - 1 : l.hi)
+                                                          : fmt::format("of at least {}", l.lo),
+                                      v.dump()));
     w.values.emplace_back(key, x);
   }
   return w;
@@ -153,6 +177,7 @@ struct Server::Impl {
   std::string token;
   int port = 0;
   Http http;
+  std::atomic<bool> stopping{false};  // stop() was called: runs going end at once
   std::mutex m;  // guards clients and baselines
   std::map<std::string, std::shared_ptr<ClientSlot>> clients;
   // The baseline as written, per path count: every what-if is compared with the same one, so it
@@ -227,17 +252,22 @@ struct Server::Impl {
   std::size_t paths_of(const json& body) const {
     if (!body.contains("paths")) return std::size_t(sc.base.simulation.paths);
     const json& p = body["paths"];
-    if (!p.is_number_integer() || p.get<std::int64_t>() < 1 ||
-        p.get<std::int64_t>() > std::int64_t(o.max_paths))
+    // 1e3 and 300.0 are whole numbers too (as --paths 1e6 is).
+    const double n = p.is_number() ? p.get<double>() : 0;
+    if (n < 1 || n > double(o.max_paths) || n != std::floor(n))
       throw ApiError(400, fmt::format("\"paths\": expected a whole number from 1 to {}, got {}",
                                       o.max_paths, p.dump()));
-    return std::size_t(p.get<std::int64_t>());
+    return std::size_t(n);
   }
 
   json run(const httplib::Request& req) {
     const json body = body_object(req);
+    check_keys(body, {"plan", "set", "paths", "charts"});
     const WhatIf w = what_if_of(sc, body);
     const std::size_t paths = paths_of(body);
+    if (body.contains("charts") && !body["charts"].is_boolean())
+      throw ApiError(
+          400, fmt::format("\"charts\": expected true or false, got {}", body["charts"].dump()));
     Scenario variant;
     try {
       variant = scenario_with_baseline_and_plan_values(sc, w.plan, w.values);
@@ -249,6 +279,7 @@ struct Server::Impl {
     } catch (const BadInput& e) {
       throw ApiError(400, e.what());
     }
+    check_time(variant, paths);
 
     // One run at a time per client: this one cancels the one going, then waits for its end.
     auto s = slot(client_of(req));
@@ -263,19 +294,40 @@ struct Server::Impl {
     rs.paths = paths;
     rs.threads = o.threads;
     rs.progress = [&](std::size_t, std::size_t) {
-      if (*cancel) throw Cancelled();
+      if (*cancel || stopping) throw Cancelled();
     };
     ScenarioResults res;
     try {
-      if (*cancel) throw Cancelled();
+      if (*cancel || stopping) throw Cancelled();
       res = run_beside_baseline(variant, rs);
     } catch (const Cancelled&) {
+      if (stopping) throw ApiError(503, "cancelled: the server is stopping");
       throw ApiError(409, "cancelled: a newer run from this client replaced it");
     }
     json answer = summary_json(variant, res, variant.base.simulation.seed);
     if (body.value("charts", false))
       answer["charts"] = render_what_if_sections(report_data_of_run(variant, res, answer), {});
     return answer;
+  }
+
+  // 400 for a run estimated (as salesim run estimates it) to take longer than max_seconds: it
+  // would hold a worker and the cores for hours, and only its own client could cancel it.
+  void check_time(const Scenario& variant, std::size_t paths) const {
+    const int threads = std::min(sim::resolve_threads(o.threads),
+                                 std::max(1, int(std::thread::hardware_concurrency())));
+    const double per_path =
+        run_rep_weeks(variant, 1, variant.plans.size()) / (kRepWeeksPerSecondPerThread * threads);
+    if (per_path * double(paths) <= o.max_seconds) return;
+    const auto fits = std::size_t(o.max_seconds / per_path);
+    throw ApiError(
+        400, fmt::format(
+                 "this run would take about {:.0f} minutes ({:.3g} rep-weeks at {:.2g} "
+                 "rep-weeks per second per thread on {} thread{}); the server runs at "
+                 "most {:g} minutes: {}",
+                 per_path * double(paths) / 60, run_rep_weeks(variant, paths, variant.plans.size()),
+                 kRepWeeksPerSecondPerThread, threads, threads == 1 ? "" : "s", o.max_seconds / 60,
+                 fits >= 1 ? fmt::format("ask for at most {} paths", fits)
+                           : std::string("choose smaller values (a smaller team)")));
   }
 
   // run_scenario(variant, rs) with the baseline's result taken from the cache when the variant
@@ -315,6 +367,7 @@ struct Server::Impl {
   // The scenario with the what-if as a new plan: text for the browser to download.
   std::string save(const httplib::Request& req, std::string& name) {
     const json body = body_object(req);
+    check_keys(body, {"plan", "set", "name"});
     const WhatIf w = what_if_of(sc, body);
     if (!body.contains("name") || !body["name"].is_string() ||
         body["name"].get<std::string>().empty() || body["name"].get<std::string>().size() > 100)
@@ -327,6 +380,12 @@ struct Server::Impl {
     } catch (const std::invalid_argument& e) {
       throw ApiError(400, e.what());
     }
+  }
+
+  // The method a route takes ("" for no route): a GET of /api/run is not a missing page.
+  static std::string method_of(const std::string& path) {
+    if (path == "/" || path == "/api/plans") return "GET";
+    return path == "/api/run" || path == "/api/save" ? "POST" : "";
   }
 
   // Wraps a route: ApiError becomes its status with {"error": message}.
@@ -382,8 +441,18 @@ struct Server::Impl {
               }));
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;  // a route's own answer
+      const std::string method = method_of(req.path);
       if (res.status == 413)
         send_error(res, 413, fmt::format("the request body is larger than {} bytes", o.max_body));
+      else if (res.status == 404 && !method.empty()) {  // a route, asked with another method
+        res.set_header("Allow", method);
+        send_error(res, 405, fmt::format("{} takes {}, not {}", req.path, method, req.method));
+      } else if (res.status == 414)
+        send_error(res, 414, "the URL is longer than 8192 characters");
+      else if (res.status == 400)
+        send_error(res, 400,
+                   "the request is not valid HTTP (a malformed request line or header, a header "
+                   "over 8192 bytes, or a body that could not be read)");
       else if (res.status == 404)
         send_error(res, 404,
                    fmt::format("no such page: {} (there are the page /, GET /api/plans, POST "
@@ -441,6 +510,7 @@ int Server::bind() {
 
 void Server::run() { impl_->http.listen_after_bind(); }
 void Server::stop() {
+  impl_->stopping = true;  // else stop() would wait for the runs going, however long
   if (impl_->http.is_running()) impl_->http.stop();
 }
 const std::string& Server::token() const { return impl_->token; }

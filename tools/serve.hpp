@@ -26,6 +26,7 @@ struct ServeOptions {
   std::size_t max_body = 16 * 1024;  // bytes of a request body (larger: 413)
   std::size_t max_paths = 200000;    // paths a run may ask for
   double requests_per_second = 20;   // per client, with bursts of twice that (more: 429)
+  double max_seconds = 600;          // a run's estimated time (salesim run's estimate; more: 400)
 };
 
 class Server {
@@ -38,7 +39,7 @@ class Server {
 
   // Binds the address; returns the port (BadInput when it cannot be bound).
   int bind();
-  // Serves until stop() (from any thread).
+  // Serves until stop() (from any thread), which also cancels the runs going.
   void run();
   void stop();
   const std::string& token() const;

@@ -89,7 +89,11 @@ function buildLevers() {
     range.setAttribute("aria-label", l.key);
     num.setAttribute("aria-label", l.key + " value");
     range.addEventListener("input", () => { num.value = range.value; changed(l.key, range.value); });
-    num.addEventListener("change", () => { range.value = num.value; changed(l.key, num.value); });
+    // A box left empty (or with no number in it) has the value "", which Number() reads as 0.
+    num.addEventListener("change", () => {
+      if (num.value === "") { $("error").textContent = l.key + ": type a number"; return; }
+      range.value = num.value; changed(l.key, num.value);
+    });
     row.append(range, num);
     box.append(label, row);
   }

@@ -51,7 +51,10 @@ if re.search(r"<(link|iframe|object|embed)\b|@import", text):
 
 def chromium_run(page, *extra):
     """Loads page; returns (stdout, stderr) with console messages logged to stderr."""
-    with tempfile.TemporaryDirectory(prefix="salesim-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile while it is removed (the
+    # kill does not wait for them): a folder left in /tmp is no failure of the page.
+    with tempfile.TemporaryDirectory(prefix="salesim-chromium-",
+                                     ignore_cleanup_errors=True) as profile:
         p = subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-extensions", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",

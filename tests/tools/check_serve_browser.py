@@ -3,7 +3,7 @@
 protocol over a pipe (--remote-debugging-pipe: no websocket library needed), loads the page,
 moves a lever, waits for the answer at the file's paths, reads P(goal) from the page and
 compares it with the API's answer for the same what-if; the page must log no console error,
-and a screenshot is taken and checked to be non-blank.
+a number box left empty must send nothing; a screenshot is taken and checked to be non-blank.
 
 usage: check_serve_browser.py SALESIM SCENARIO OUTDIR
 Exit 0 when it passes, 1 when it does not, 77 (skipped) when Chromium is absent."""
@@ -102,7 +102,10 @@ try:
 
     paths = json.load(urllib.request.urlopen(urllib.request.Request(
         origin + "/api/plans", headers={"Authorization": "Bearer " + token})))["paths"]
-    with tempfile.TemporaryDirectory(prefix="salesim-chromium-") as profile:
+    # Chromium's helper processes may still write to the profile while it is removed (the
+    # kill does not wait for them): a folder left in /tmp is no failure of the page.
+    with tempfile.TemporaryDirectory(prefix="salesim-chromium-",
+                                     ignore_cleanup_errors=True) as profile:
         cdp = Cdp(profile)
         try:
             target = cdp.send("Target.createTarget", {"url": "about:blank"}, False)["targetId"]
@@ -157,6 +160,16 @@ try:
                         not re.search(rf"{re.escape(LEVER)}: {sent:g}\b", text):
                     problems.append(f"the saved plan is not the what-if: {saved['file']}, "
                                     f"{text[-600:]}")
+            # A number box left empty runs nothing (Number("") would send 0) and says so.
+            cdp.eval("(() => { const n = document.querySelector('#levers input[type=number]"
+                     "[data-key=\"hiring[0].count\"]'); n.value = '';"
+                     " n.dispatchEvent(new Event('change')); })()")
+            time.sleep(0.5)
+            error = cdp.eval("document.getElementById('error').textContent")
+            if error != "hiring[0].count: type a number" or cdp.eval("'hiring[0].count' in values"):
+                problems.append(f"an emptied number box was sent as a value (the page says "
+                                f"{error!r}, values {cdp.eval('JSON.stringify(values)')})")
+            cdp.eval("document.getElementById('error').textContent = ''")
             shot = cdp.send("Page.captureScreenshot", {"format": "png"})["data"]
             png = os.path.join(outdir, "serve-screenshot.png")
             with open(png, "wb") as f:

@@ -1,0 +1,188 @@
+// salesim serve (tools/serve.hpp) walked as a careless user and a hostile client would: stopping
+// while a run goes, runs that would take hours, typos and wrong types in the body, numbers past
+// a key's range, wrong methods, broken HTTP, and --host names that only look local. Each server
+// is in-process on an ephemeral loopback port and stopped by the fixture.
+#include <fmt/format.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "test_support.hpp"
+#include "tools/cli.hpp"
+#include "tools/serve.hpp"
+
+namespace salesim::test {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kToken = "hostile-token-0123456789";
+
+struct ServeHostile : ::testing::Test {
+  std::unique_ptr<tools::Server> server;
+  std::thread thread;
+  int port = 0;
+
+  void start(tools::ServeOptions o = {}) {
+    o.port = 0;
+    o.token = kToken;
+    o.threads = 1;
+    o.requests_per_second = 1000;
+    server = std::make_unique<tools::Server>(tools::load_with_seed(example(), std::nullopt), o);
+    port = server->bind();
+    thread = std::thread([this] { server->run(); });
+    for (int i = 0; i < 200 && !client().Get("/api/plans"); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  void TearDown() override {
+    if (!server) return;
+    server->stop();
+    thread.join();
+  }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port);
+    c.set_read_timeout(60);
+    c.set_default_headers({{"Authorization", std::string("Bearer ") + kToken}});
+    return c;
+  }
+  httplib::Result post(const std::string& path, const json& body) {
+    return client().Post(path, body.dump(), "application/json");
+  }
+  // The answer's status and its error message ("" when there is none).
+  std::pair<int, std::string> answer(const httplib::Result& r) {
+    if (!r) return {-1, "no answer: " + httplib::to_string(r.error())};
+    const json j = json::parse(r->body, nullptr, false);
+    return {r->status, j.is_object() && j.contains("error") ? j["error"].get<std::string>() : ""};
+  }
+};
+
+// stop() (what Ctrl-C calls) used to wait for every run going to finish: minutes, or hours.
+TEST_F(ServeHostile, StoppingEndsTheRunsGoingAtOnce) {
+  start();
+  auto slow = std::async(std::launch::async, [&] {  // about 15 s on one thread
+    return answer(post("/api/run", {{"plan", "push-activity"}, {"paths", 20000}}));
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto t0 = std::chrono::steady_clock::now();
+  server->stop();
+  thread.join();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  server.reset();
+  EXPECT_LT(seconds, 3) << "the server took " << seconds << " s to stop";
+  const auto [status, error] = slow.get();
+  EXPECT_EQ(status, 503) << error;
+  EXPECT_NE(error.find("stopping"), std::string::npos) << error;
+}
+
+// A run estimated past max_seconds is refused up front, saying how many paths would fit; one
+// within it runs.
+TEST_F(ServeHostile, ARunEstimatedToTakeTooLongIsRefusedUpFront) {
+  tools::ServeOptions o;
+  o.max_seconds = 1;
+  start(o);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto [status, error] =
+      answer(post("/api/run", {{"plan", "push-activity"}, {"paths", 20000}}));
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 2);
+  EXPECT_EQ(status, 400) << error;
+  EXPECT_NE(error.find("the server runs at most"), std::string::npos) << error;
+  EXPECT_NE(error.find("ask for at most"), std::string::npos) << error;
+  EXPECT_EQ(answer(post("/api/run", {{"plan", "push-activity"}, {"paths", 100}})).first, 200);
+}
+
+TEST_F(ServeHostile, ChartsThatAreNotABooleanAre400NotAServerError) {
+  start();
+  const auto [status, error] =
+      answer(post("/api/run", {{"plan", "push-activity"}, {"paths", 10}, {"charts", "yes"}}));
+  EXPECT_EQ(status, 400) << error;
+  EXPECT_NE(error.find("\"charts\": expected true or false, got \"yes\""), std::string::npos)
+      << error;
+}
+
+// A typo such as "path" was ignored: the answer came at the file's paths, as if asked for.
+TEST_F(ServeHostile, UnknownKeysOfTheBodyAre400WithASuggestion) {
+  start();
+  auto [status, error] = answer(post("/api/run", {{"plan", "push-activity"}, {"path", 30}}));
+  EXPECT_EQ(status, 400) << error;
+  EXPECT_NE(error.find("unknown key \"path\" (did you mean \"paths\"?)"), std::string::npos)
+      << error;
+  std::tie(status, error) =
+      answer(post("/api/save", {{"plan", "push-activity"}, {"nme", "x"}, {"name", "y"}}));
+  EXPECT_EQ(status, 400) << error;
+  EXPECT_NE(error.find("unknown key \"nme\""), std::string::npos) << error;
+}
+
+// 1e308 hires used to be reported as "found -9223372036854775808" (the edit's rounding
+// overflowed).
+TEST_F(ServeHostile, AWholeNumberPastTheKeysRangeIsNamedAsSent) {
+  start();
+  for (const double v : {1e308, -1e308, 9.3e18}) {
+    const auto [status, error] = answer(post(
+        "/api/run", {{"plan", "push-activity"}, {"paths", 10}, {"set", {{"hiring[0].count", v}}}}));
+    EXPECT_EQ(status, 400) << error;
+    EXPECT_NE(error.find("set.hiring[0].count: expected a whole number from 0 to 100000, got " +
+                         json(v).dump()),
+              std::string::npos)
+        << error;
+    EXPECT_EQ(error.find("9223372036854775808"), std::string::npos) << error;
+  }
+}
+
+// 300.0 and 1e2 are whole numbers: they were refused as "expected a whole number".
+TEST_F(ServeHostile, PathsWrittenAsAWholeFloatAreTaken) {
+  start();
+  for (const char* body :
+       {R"({"plan":"push-activity","paths":300.0})", R"({"plan":"push-activity","paths":1e2})"}) {
+    const auto r = client().Post("/api/run", body, "application/json");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200) << body << ": " << r->body.substr(0, 300);
+  }
+  EXPECT_EQ(answer(client().Post("/api/run", R"({"plan":"push-activity","paths":2.5})",
+                                 "application/json"))
+                .first,
+            400);
+}
+
+// GET /api/run said "no such page: /api/run".
+TEST_F(ServeHostile, ARouteAskedWithAnotherMethodIs405NamingTheMethod) {
+  start();
+  auto r = client().Get("/api/run");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_EQ(r->get_header_value("Allow"), "POST");
+  EXPECT_NE(r->body.find("/api/run takes POST, not GET"), std::string::npos) << r->body;
+  r = client().Post("/api/plans", "{}", "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_NE(r->body.find("/api/plans takes GET, not POST"), std::string::npos) << r->body;
+  EXPECT_EQ(client().Get("/api/nothing")->status, 404);
+}
+
+// They said "HTTP 414" and "HTTP 400".
+TEST_F(ServeHostile, BrokenHttpIsAnsweredInWords) {
+  start();
+  auto r = client().Get("/api/plans?x=" + std::string(20000, 'a'));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 414);
+  EXPECT_NE(r->body.find("the URL is longer than"), std::string::npos) << r->body;
+  r = client().Get("/api/plans", {{"X-Big", std::string(20000, 'a')}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_NE(r->body.find("not valid HTTP"), std::string::npos) << r->body;
+}
+
+// "127.example.invalid" was taken for a loopback address (it starts with "127.").
+TEST(ServeHostileCommand, AHostNameThatStartsWith127NeedsAllowRemote) {
+  std::string out;
+  EXPECT_EQ(shell(binary() + " serve " + example() + " --host 127.example.invalid --port 0", &out),
+            2);
+  EXPECT_NE(out.find("--allow-remote"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace salesim::test
