@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "serve_fixture.hpp"
 #include "test_support.hpp"
 #include "tools/cli.hpp"
 #include "tools/serve.hpp"
@@ -23,36 +24,22 @@ constexpr const char* kToken = "test-token-0123456789";
 
 struct ServeTest : FolderTest {
   ServeTest() : FolderTest("serve") {}
-  std::unique_ptr<tools::Server> server;
-  std::thread thread;
+  LocalServer local;
   int port = 0;
 
   void SetUp() override {
     FolderTest::SetUp();
     tools::ServeOptions o;
-    o.port = 0;
-    o.token = kToken;
     o.threads = 2;
     o.requests_per_second = 1000;
-    server = std::make_unique<tools::Server>(tools::load_with_seed(example(), std::nullopt), o);
-    port = server->bind();
-    thread = std::thread([this] { server->run(); });
-    for (int i = 0; i < 200 && !client().Get("/api/plans"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    local.start(o, kToken);
+    port = local.port();
   }
   void TearDown() override {
-    server->stop();
-    thread.join();
+    local.stop();
     FolderTest::TearDown();
   }
-  httplib::Client client(const std::string& id = "") const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(60);
-    httplib::Headers h{{"Authorization", std::string("Bearer ") + kToken}};
-    if (!id.empty()) h.emplace("X-Salesim-Client", id);
-    c.set_default_headers(h);
-    return c;
-  }
+  httplib::Client client(const std::string& id = "") const { return local.client(id); }
   httplib::Result post(const std::string& path, const json& body, const std::string& id = "") {
     return client(id).Post(path, body.dump(), "application/json");
   }

@@ -2,19 +2,13 @@
 // while a run goes, runs that would take hours, typos and wrong types in the body, numbers past
 // a key's range, wrong methods, broken HTTP, and --host names that only look local. Each server
 // is in-process on an ephemeral loopback port and stopped by the fixture.
-#include <fmt/format.h>
 #include <httplib.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "test_support.hpp"
-#include "tools/cli.hpp"
-#include "tools/serve.hpp"
+#include "serve_fixture.hpp"
 
 namespace salesim::test {
 namespace {
@@ -23,32 +17,14 @@ using nlohmann::json;
 constexpr const char* kToken = "hostile-token-0123456789";
 
 struct ServeHostile : ::testing::Test {
-  std::unique_ptr<tools::Server> server;
-  std::thread thread;
-  int port = 0;
+  LocalServer local;
 
   void start(tools::ServeOptions o = {}) {
-    o.port = 0;
-    o.token = kToken;
     o.threads = 1;
     o.requests_per_second = 1000;
-    server = std::make_unique<tools::Server>(tools::load_with_seed(example(), std::nullopt), o);
-    port = server->bind();
-    thread = std::thread([this] { server->run(); });
-    for (int i = 0; i < 200 && !client().Get("/api/plans"); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    local.start(o, kToken);
   }
-  void TearDown() override {
-    if (!server) return;
-    server->stop();
-    thread.join();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port);
-    c.set_read_timeout(60);
-    c.set_default_headers({{"Authorization", std::string("Bearer ") + kToken}});
-    return c;
-  }
+  httplib::Client client() const { return local.client(); }
   httplib::Result post(const std::string& path, const json& body) {
     return client().Post(path, body.dump(), "application/json");
   }
@@ -68,11 +44,9 @@ TEST_F(ServeHostile, StoppingEndsTheRunsGoingAtOnce) {
   });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   const auto t0 = std::chrono::steady_clock::now();
-  server->stop();
-  thread.join();
+  local.stop();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  server.reset();
   EXPECT_LT(seconds, 3) << "the server took " << seconds << " s to stop";
   const auto [status, error] = slow.get();
   EXPECT_EQ(status, 503) << error;
