@@ -10,6 +10,7 @@
 #include <set>
 
 #include "models/keys.hpp"
+#include "models/territory_loader.hpp"
 
 namespace salesim {
 namespace {
@@ -31,6 +32,7 @@ std::vector<KeyInfo> assumable(Params& p, const std::vector<std::string>& skills
   for (KeyInfo& k : scalar_keys(p)) {
     if (k.path.rfind("simulation.", 0) == 0 || k.path.rfind("goal.", 0) == 0) continue;
     if (k.path == "team.reps" || k.path == "team.managers") continue;
+    if (k.path.rfind("calendar.", 0) == 0) continue;
     if (std::holds_alternative<bool*>(k.target) || std::holds_alternative<std::string*>(k.target))
       continue;
     out.push_back(k);
@@ -51,6 +53,9 @@ std::string refusal(const std::string& key, Params& p) {
     return "the goal is what the answer is measured against, not an assumption";
   if (key == "team.reps" || key == "team.managers")
     return "a whole number that sizes the team's arrays cannot vary from path to path";
+  // The week calendar is made once per plan from the file: a per-path value would be ignored.
+  if (key.rfind("calendar.", 0) == 0)
+    return "the calendar's weeks are computed once from the file, before any path runs";
   for (const KeyInfo& k : scalar_keys(p))
     if (k.path == key) return fmt::format("a {} key, not a number", k.type_name());
   return "";
@@ -223,40 +228,73 @@ std::optional<Assumption> read_dist(const YAML::Node& n, const std::string& path
   return a;
 }
 
-// The cross-key rules at every corner of every pair of assumptions (the others at their central
-// values): each rule concerns at most two keys and is monotone in each, or (a Beta's sd) is
-// worst at an end of the mean's range, so the corners cover every value the draws can take.
+// The parent of a key path: the keys a cross-key rule spans share it (conversion.floor and
+// .top, a Beta's mean and sd, capacity's max_hours and sustainable_hours).
+std::string parent(const std::string& key) { return key.substr(0, key.rfind('.')); }
+
+// The cross-key rules at the assumptions' central values, then at every corner of every pair of
+// assumptions under one parent (the others at their central values): each rule concerns at most
+// two keys of one parent and is monotone in each, or (a Beta's sd) is worst at an end of the
+// mean's range, so the corners cover every value the draws can take. Pairs of other keys meet
+// no rule together; trying them all made a file of a few hundred assumptions take minutes.
 void check_corners(Scenario& sc, const ProblemAt& problem, const YAML::Node& node,
                    const CrossCheck& cross) {
-  const std::size_t n = sc.assumptions.size();
+  const std::size_t n = sc.assumptions.size(), none = n;
   std::vector<double> central(n), lo(n), hi(n);
   for (std::size_t i = 0; i < n; ++i) {
     const Assumption& a = sc.assumptions[i];
     central[i] = a.central(), lo[i] = a.reach_low(), hi[i] = a.reach_high();
   }
-  // Each broken rule once: first with one assumption at an end, then with two.
+  // One copy of the baseline and of each plan, with its targets found once: apply() writes
+  // every assumption's value, so no corner leaves a trace in the next.
+  struct Copy {
+    Params base;
+    PlanSpec plan;
+  };
+  std::vector<Copy> copies(sc.plans.size());
+  std::vector<AssumptionTargets> targets;
+  for (std::size_t p = 0; p < sc.plans.size(); ++p) {
+    copies[p] = Copy{sc.base, sc.plans[p]};
+    targets.emplace_back(sc, copies[p].base, copies[p].plan);
+  }
+  // At the central values, a broken rule is about the assumption on its key (the first one on
+  // it), not about whichever assumption a corner moved first.
+  auto owner = [&](const std::string& key) {
+    for (std::size_t k = 0; k < n; ++k)
+      if (sc.assumptions[k].key == key || sc.assumptions[k].key.rfind(key + ".", 0) == 0)
+        return k;
+    return std::size_t(0);
+  };
+  // Each broken rule once: first at the central values, then with one assumption at an end,
+  // then with two.
   std::set<std::string> told;
   auto check = [&](const std::vector<double>& v, std::size_t i, std::size_t j) {
     for (std::size_t p = 0; p < sc.plans.size(); ++p) {
-      Params base = sc.base;
-      PlanSpec plan = sc.plans[p];
-      AssumptionTargets(sc, base, plan).apply(v.data());
+      targets[p].apply(v.data());
+      const Params& base = copies[p].base;
+      const PlanSpec& plan = copies[p].plan;
       for (const Params* params : {&base, &plan.params})
         for (const auto& [key, msg] : cross(*params)) {
           if (!told.insert(key).second) continue;
-          std::string at = fmt::format("{} = {:.6g}", sc.assumptions[i].key, v[i]);
-          if (j != i) at += fmt::format(" with {} = {:.6g}", sc.assumptions[j].key, v[j]);
           const std::string who = params == &base ? "the baseline" : "plan " + plan.name;
-          problem(
-              node[sc.assumptions[i].key].IsDefined() ? node[sc.assumptions[i].key] : node,
-              "assumptions." + sc.assumptions[i].key,
-              fmt::format("{}: {}, at values the draws can take ({}; in {})", key, msg, at, who));
+          std::string at = fmt::format("the assumptions' central values (in {})", who);
+          if (i != none) {
+            at = fmt::format("values the draws can take ({} = {:.6g}", sc.assumptions[i].key, v[i]);
+            if (j != i) at += fmt::format(" with {} = {:.6g}", sc.assumptions[j].key, v[j]);
+            at += "; in " + who + ")";
+          }
+          const std::string& blamed = sc.assumptions[i != none ? i : owner(key)].key;
+          problem(node[blamed].IsDefined() ? node[blamed] : node, "assumptions." + blamed,
+                  fmt::format("{}: {}, at {}", key, msg, at));
         }
     }
   };
+  if (n == 0) return;
+  check(central, none, none);
   for (int pair = 0; pair < 2; ++pair)
     for (std::size_t i = 0; i < n; ++i)
-      for (std::size_t j = pair ? i + 1 : i; j < (pair ? n : i + 1); ++j)
+      for (std::size_t j = pair ? i + 1 : i; j < (pair ? n : i + 1); ++j) {
+        if (pair && parent(sc.assumptions[i].key) != parent(sc.assumptions[j].key)) continue;
         for (int ci = 0; ci < 2; ++ci)
           for (int cj = 0; cj < (pair ? 2 : 1); ++cj) {
             std::vector<double> v = central;
@@ -264,6 +302,32 @@ void check_corners(Scenario& sc, const ProblemAt& problem, const YAML::Node& nod
             if (pair) v[j] = cj ? hi[j] : lo[j];
             check(v, i, j);
           }
+      }
+}
+
+// The starting pipeline must fit in each segment's accounts (docs/model.md 12.7) at the largest
+// values the draws can take. That rule sums every stage's initial_per_rep, so the pairs above
+// do not cover it: every initial_per_rep assumption at its top, the others central.
+void check_starting_pipeline(Scenario& sc, const ProblemAt& problem, const YAML::Node& node) {
+  if (!sc.base.segments.on() || sc.plans.empty()) return;
+  const std::string suffix = ".initial_per_rep";
+  auto is_pipeline = [&](const std::string& key) {
+    return key.size() > suffix.size() &&
+           key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  std::vector<double> v;
+  std::string at;  // the first initial_per_rep assumption
+  for (const Assumption& a : sc.assumptions) {
+    v.push_back(is_pipeline(a.key) ? a.reach_high() : a.central());
+    if (is_pipeline(a.key) && at.empty()) at = a.key;
+  }
+  if (at.empty()) return;
+  Params base = sc.base;
+  PlanSpec plan = sc.plans.front();
+  AssumptionTargets(sc, base, plan).apply(v.data());
+  for (const auto& [key, msg] : starting_pipeline_problems(base))
+    problem(node[at], "assumptions." + at,
+            fmt::format("{}: {}, at the largest values the draws can take", key, msg));
 }
 
 }  // namespace
@@ -322,6 +386,7 @@ void read_assumptions(const YAML::Node& node, Scenario& sc, const ProblemAt& pro
     }
   }
   check_corners(sc, problem, node, cross);
+  check_starting_pipeline(sc, problem, node);
 }
 
 }  // namespace salesim

@@ -389,6 +389,7 @@ void read_calendar(Ctx& c, const YAML::Node& n, const Schema& schema, Scenario& 
   if (!n.IsMap()) return;
   CalendarParams& cal = sc.base.calendar;
   const bool dated = !sc.base.simulation.start_date.empty();
+  std::set<std::string> listed;  // a search of the list for each date took minutes on 190k dates
   read_list(c, n["holidays"], "calendar.holidays", [&](const YAML::Node& h, const std::string& d) {
     const std::string v = h.IsScalar() ? h.Scalar() : "";
     const std::string bad = h.IsScalar() ? iso_date_problem(v)
@@ -397,7 +398,7 @@ void read_calendar(Ctx& c, const YAML::Node& n, const Schema& schema, Scenario& 
       c.err(h, d, bad);
     else if (!dated)
       c.err(h, d, "a holiday needs simulation.start_date (the date of week 1's first day)");
-    else if (std::find(cal.holidays.begin(), cal.holidays.end(), v) != cal.holidays.end())
+    else if (!listed.insert(v).second)
       c.err(h, d, "holiday " + v + " is listed twice");
     else
       cal.holidays.push_back(v);
@@ -517,7 +518,8 @@ void read_programs(Ctx& c, const YAML::Node& n, const std::string& display, int 
 }
 
 // A constraint that spans keys (floor <= top, max >= sustainable, Beta sd), broken: the key
-// path it concerns and what is wrong.
+// path it concerns and what is wrong. Each spans at most two keys of one parent: assumptions
+// are checked at the corners of such pairs only (models/assumptions_loader.cpp).
 struct CrossProblem {
   std::string path, msg;
   bool operator<(const CrossProblem& o) const {

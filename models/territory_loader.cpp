@@ -175,6 +175,23 @@ bool read_lines(const YAML::Node& n, const std::string& display, const SegmentPa
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> starting_pipeline_problems(const Params& p) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const SegmentParams& sp = p.segments;
+  if (!sp.on()) return out;
+  std::int64_t per_rep = 0;
+  for (const Stage& s : p.pipeline.stages) per_rep += s.initial_per_rep;
+  const std::vector<int> counts = segment_counts(sp.shares(), int(p.team.reps));
+  for (std::size_t s = 0; s < sp.segments.size(); ++s)
+    if (double(counts[s]) * double(per_rep) > double(sp.segments[s].accounts))
+      out.emplace_back(
+          fmt::format("segments[{}].accounts", s),
+          fmt::format("the starting pipeline of its {} reps ({} x {} opportunities) exceeds its "
+                      "{} accounts",
+                      counts[s], counts[s], per_rep, sp.segments[s].accounts));
+  return out;
+}
+
 void read_territory_keys(const YAML::Node& root, Params& p, const ReportProblem& err) {
   const YAML::Node segs = root["segments"];
   if (segs.IsDefined() && !segs.IsNull()) {
@@ -204,17 +221,7 @@ void read_territory_keys(const YAML::Node& root, Params& p, const ReportProblem&
   }
 
   // The starting pipeline must fit in each segment's accounts.
-  if (sp.on()) {
-    std::int64_t per_rep = 0;
-    for (const Stage& s : p.pipeline.stages) per_rep += s.initial_per_rep;
-    const std::vector<int> counts = segment_counts(sp.shares(), int(p.team.reps));
-    for (std::size_t s = 0; s < sp.segments.size(); ++s)
-      if (double(counts[s]) * double(per_rep) > double(sp.segments[s].accounts))
-        err(segs, fmt::format("segments[{}].accounts", s),
-            fmt::format("the starting pipeline of its {} reps ({} x {} opportunities) exceeds its "
-                        "{} accounts",
-                        counts[s], counts[s], per_rep, sp.segments[s].accounts));
-  }
+  for (const auto& [path, msg] : starting_pipeline_problems(p)) err(segs, path, msg);
 
   // team.quota and compensation.accelerators.
   const YAML::Node team = root["team"];
