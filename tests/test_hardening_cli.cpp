@@ -205,6 +205,31 @@ TEST_F(HardeningCli, TeamsThatCannotFitInMemoryAreRefusedUpFront) {
   EXPECT_NO_THROW(tools::check_team_memory(sc, 4, "run"));
 }
 
+// 3b'. Recurring revenue's starting contracts count in the time and memory estimates: ten
+// million customers renewing monthly take about 1.5 s per path and plan, which the estimate
+// took for a team of 12 stepping in milliseconds (a run of hours was let through).
+TEST_F(HardeningCli, StartingContractsCountInTheEstimates) {
+  std::string text = test::read_file(test::source_dir() + "/scenarios/saas-renewals.yaml");
+  const Scenario few = load_scenario_text(text, "saas.yaml");
+  text.replace(text.find("  count: 300"), 12, "  count: 10000000");
+  text.replace(text.find("  term_months: 12"), 17, "  term_months: 1");
+  const Scenario many = load_scenario_text(text, "many.yaml");
+  const double weeks = double(many.horizon()), terms = weeks / 4;  // a month is 4 weeks
+  EXPECT_NEAR(tools::run_rep_weeks(many, 1, 1) - tools::run_rep_weeks(few, 1, 1),
+              0.1 * (1e7 * (1 + terms) - 300 * (1 + weeks / 52)), 1e-6 * 1e7 * terms);
+  EXPECT_NO_THROW(tools::check_run_time(few, 20000, 3, 2, 24, "--max-hours"));
+  try {
+    tools::check_run_time(many, 20000, 3, 2, 24, "--max-hours");
+    ADD_FAILURE() << "ten million monthly renewals were not counted (about 12 hours here)";
+  } catch (const tools::BadInput& e) {
+    EXPECT_NE(std::string(e.what()).find("10000000 customers' contract renewals"),
+              std::string::npos)
+        << e.what();
+  }
+  EXPECT_GT(tools::team_memory_bytes(many, 1) - tools::team_memory_bytes(few, 1),
+            double(sim::resolve_threads(0)) * 1e7 * 24);
+}
+
 // 3c. An option that would be ignored is refused: --samples belongs to a Latin hypercube.
 TEST_F(HardeningCli, SamplesWithoutALatinHypercubeAreRefused) {
   std::string out;

@@ -12,6 +12,8 @@
 
 #include "models/keys.hpp"
 #include "models/outputs.hpp"
+#include "models/recurring.hpp"
+#include "models/recurring_layout.hpp"
 #include "sim/atomic_file.hpp"  // require_parent_folder
 #include "sim/runner.hpp"       // resolve_threads
 
@@ -193,6 +195,20 @@ double most_hires(const Scenario& sc) {
   }
   return hires;
 }
+// The starting base of recurring revenue (docs/model.md 12.5), 0 without it.
+double customers(const Scenario& sc) {
+  return arr_out::on(sc) ? double(std::max<std::int64_t>(0, sc.base.customers.count)) : 0.0;
+}
+
+// A starting contract's steps on a path: its ACV drawn, then a renewal draw every term.
+double contract_steps(const Scenario& sc) {
+  if (customers(sc) == 0) return 0;
+  return customers(sc) * (1 + double(sc.horizon()) / double(term_weeks(sc.base.revenue)));
+}
+
+// What a contract step costs in rep-weeks: 11-30 ns against about 110 for a rep-week on the
+// host of docs/reliability.md ("Runs longer than a day"), so a tenth of one.
+constexpr double kRepWeeksPerContractStep = 0.1;
 }  // namespace
 
 double team_memory_bytes(const Scenario& sc, std::size_t plans) {
@@ -201,7 +217,11 @@ double team_memory_bytes(const Scenario& sc, std::size_t plans) {
   // Skills and gains (J each), preferences (K + 1), open counts (K), burnout and training
   // hours, 8 bytes each; manager, tenure and the active flag.
   const double per_rep = 8 * (2 * J + 2 * K + 3) + 9;
-  return double(sim::resolve_threads(0)) * double(plans) * reps * per_rep;
+  // A contract: its ACV and its cohort's (8 bytes each), the week signed and its place in the
+  // anniversary lists (4 each), with the vectors' spare room.
+  const double per_contract = 32;
+  return double(sim::resolve_threads(0)) * double(plans) *
+         (reps * per_rep + customers(sc) * per_contract);
 }
 
 void check_team_memory(const Scenario& sc, std::size_t plans, const std::string& what) {
@@ -209,12 +229,16 @@ void check_team_memory(const Scenario& sc, std::size_t plans, const std::string&
   if (!available) return;
   const double need = team_memory_bytes(sc, plans);
   if (need <= *available) return;
+  const bool contracts = customers(sc) > 0;
   throw BadInput(fmt::format(
-      "{}: {} reps with up to {:.0f} hires (and a backfill for each leaver) would keep about {} "
-      "of reps' state on {} thread{}, more than the {} available (MemAvailable in "
-      "/proc/meminfo); hire fewer reps in {}",
-      what, sc.base.team.reps, most_hires(sc), bytes_text(need), sim::resolve_threads(0),
-      sim::resolve_threads(0) == 1 ? "" : "s", bytes_text(*available), sc.file));
+      "{}: {} reps with up to {:.0f} hires (and a backfill for each leaver){} would keep about {} "
+      "of {} state on {} thread{}, more than the {} available (MemAvailable in "
+      "/proc/meminfo); {} in {}",
+      what, sc.base.team.reps, most_hires(sc),
+      contracts ? fmt::format(" and {:.0f} customers' contracts", customers(sc)) : "",
+      bytes_text(need), contracts ? "reps' and contracts'" : "reps'", sim::resolve_threads(0),
+      sim::resolve_threads(0) == 1 ? "" : "s", bytes_text(*available),
+      contracts ? "hire fewer reps or start with fewer customers" : "hire fewer reps", sc.file));
 }
 
 void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans,
@@ -239,7 +263,8 @@ void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_
 double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans) {
   // The largest team any plan can have: the starting team plus every scheduled hire (of the
   // plan with the most), stepped every week (backfills only replace leavers).
-  return (double(sc.base.team.reps) + most_hires(sc)) * double(sc.horizon()) *
+  return ((double(sc.base.team.reps) + most_hires(sc)) * double(sc.horizon()) +
+          kRepWeeksPerContractStep * contract_steps(sc)) *
          double(paths_per_plan) * double(plans);
 }
 
@@ -250,12 +275,16 @@ void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t 
   if (seconds <= max_hours * 3600) return;
   throw BadInput(fmt::format(
       "this run steps about {:.3g} rep-weeks ({} paths x {} weeks x {} plan{}, up to {:.0f} "
-      "reps), about {:.1f} hours at {:.2g} rep-weeks per second per thread on {} thread{}; "
+      "reps{}), about {:.1f} hours at {:.2g} rep-weeks per second per thread on {} thread{}; "
       "more than the {:g} hours allowed: use fewer --paths, or raise {} if you mean it",
       rep_weeks, paths_per_plan, sc.horizon(), plans, plans == 1 ? "" : "s",
-      rep_weeks / (double(paths_per_plan) * plans * std::max(1, sc.horizon())), seconds / 3600,
-      kRepWeeksPerSecondPerThread, std::max(1, threads), threads == 1 ? "" : "s", max_hours,
-      option));
+      double(sc.base.team.reps) + most_hires(sc),
+      customers(sc) > 0
+          ? fmt::format("; {:.0f} customers' contract renewals count a tenth of a rep-week each",
+                        customers(sc))
+          : "",
+      seconds / 3600, kRepWeeksPerSecondPerThread, std::max(1, threads), threads == 1 ? "" : "s",
+      max_hours, option));
 }
 
 }  // namespace salesim::tools

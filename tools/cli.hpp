@@ -84,14 +84,16 @@ void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_
                       const std::string& what, bool streaming_possible = true);
 // The reps' state every thread keeps for each of `plans` plans, in bytes: each rep a path can
 // have (the team, the scheduled hires of the plan that hires most, and as many backfills), its
-// skills, gains, preferences, open counts and the rest, on every core. It does not grow with
+// skills, gains, preferences, open counts and the rest, and each starting contract of recurring
+// revenue, on every core. It does not grow with
 // paths, so --streaming does not shrink it.
 double team_memory_bytes(const Scenario& sc, std::size_t plans);
 // BadInput (exit 2) when team_memory_bytes is above the memory available, naming the hires
 // (check_run_memory checks it too; a streamed run calls this alone).
 void check_team_memory(const Scenario& sc, std::size_t plans, const std::string& what);
 // Rep-weeks a run steps (reps at the start plus every hire, times weeks, paths and plans):
-// the unit of docs/performance.md's throughput figures.
+// the unit of docs/performance.md's throughput figures. The starting contracts of recurring
+// revenue count too, each draw and renewal as a tenth of a rep-week (their measured cost).
 double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans);
 // The throughput assumed for the time estimate, rep-weeks per second per thread: about half
 // the slowest form of the step measured (one rep at a time, as with segments or quotas or
