@@ -5,8 +5,8 @@
 #include <array>
 #include <vector>
 
-#include "sim/random.hpp"
 #include "sim/poisson_lanes.hpp"
+#include "sim/random.hpp"
 #include "sim/samplers.hpp"
 
 namespace {

@@ -261,8 +261,7 @@ void check_corners(Scenario& sc, const ProblemAt& problem, const YAML::Node& nod
   // it), not about whichever assumption a corner moved first.
   auto owner = [&](const std::string& key) {
     for (std::size_t k = 0; k < n; ++k)
-      if (sc.assumptions[k].key == key || sc.assumptions[k].key.rfind(key + ".", 0) == 0)
-        return k;
+      if (sc.assumptions[k].key == key || sc.assumptions[k].key.rfind(key + ".", 0) == 0) return k;
     return std::size_t(0);
   };
   // Each broken rule once: first at the central values, then with one assumption at an end,

@@ -282,7 +282,8 @@ TEST(Assumptions, BadInputNamesTheKeyAndWhatWasExpected) {
 // The week calendar is made once per plan from the file, so a per-path vacation was ignored:
 // an assumption of 40 to 52 weeks of vacation ran as the file's 4 weeks, figures unchanged.
 TEST(Assumptions, CalendarKeysAreRefused) {
-  const std::string p = problems("  calendar.vacation_weeks_per_rep: {dist: uniform, low: 40, high: 52}\n");
+  const std::string p =
+      problems("  calendar.vacation_weeks_per_rep: {dist: uniform, low: 40, high: 52}\n");
   EXPECT_NE(p.find("assumptions.calendar.vacation_weeks_per_rep: cannot be an assumption: the "
                    "calendar's weeks are computed once from the file"),
             std::string::npos)
@@ -317,8 +318,8 @@ plans: [{name: a}]
                    "take"),
             std::string::npos)
       << p;
-  EXPECT_NO_THROW(test::scenario(
-      std::string(yaml).replace(yaml.find("accounts: 60"), 12, "accounts: 70")));
+  EXPECT_NO_THROW(
+      test::scenario(std::string(yaml).replace(yaml.find("accounts: 60"), 12, "accounts: 70")));
 }
 
 // A rule broken at the central values is about the assumption on its key, not about the first

@@ -133,13 +133,14 @@ TEST(Calendar, BadInputNamesTheKey) {
 // over a minute to validate. A set finds the duplicates; the dates are read in well under a
 // second.
 TEST(Calendar, ManyHolidaysLoadQuickly) {
-  std::string yaml = "salesim: 2\nname: many\nsimulation: {start_date: 2025-01-06}\n"
-                     "calendar:\n  holidays: [";
+  std::string yaml =
+      "salesim: 2\nname: many\nsimulation: {start_date: 2025-01-06}\n"
+      "calendar:\n  holidays: [";
   const int first = iso_days("1600-01-01");
   for (int d = 0; d < 150000; ++d) {
     const std::chrono::year_month_day ymd{std::chrono::sys_days(std::chrono::days(first + d))};
-    yaml += fmt::format("{}{:04}-{:02}-{:02}", d ? "," : "", int(ymd.year()),
-                        unsigned(ymd.month()), unsigned(ymd.day()));
+    yaml += fmt::format("{}{:04}-{:02}-{:02}", d ? "," : "", int(ymd.year()), unsigned(ymd.month()),
+                        unsigned(ymd.day()));
   }
   yaml += "]\nplans: [{name: a}]\n";
   const auto start = std::chrono::steady_clock::now();
@@ -152,8 +153,9 @@ TEST(Calendar, ManyHolidaysLoadQuickly) {
     test::scenario(yaml.replace(yaml.find("1600-01-02"), 10, "1600-01-01"));
     ADD_FAILURE() << "a duplicate holiday was accepted";
   } catch (const ScenarioError& e) {
-    EXPECT_NE(std::string(e.what()).find("calendar.holidays[1]: holiday 1600-01-01 is listed twice"),
-              std::string::npos)
+    EXPECT_NE(
+        std::string(e.what()).find("calendar.holidays[1]: holiday 1600-01-01 is listed twice"),
+        std::string::npos)
         << e.what();
   }
 }

@@ -331,8 +331,8 @@ int batch(const BatchArgs& a) {
                                std::error_code(err, std::generic_category()).message()));
   // No output may be a scenario file the batch reads: batch.csv, the workbook, or a file's
   // results (a scenario saved as OUTDIR/x/summary.json would be replaced by x's summary).
-  std::vector<NamedPath> inputs, outputs = {{"--xlsx", a.xlsx},
-                                            {"-o (its batch.csv)", (out / "batch.csv").string()}};
+  std::vector<NamedPath> inputs,
+      outputs = {{"--xlsx", a.xlsx}, {"-o (its batch.csv)", (out / "batch.csv").string()}};
   for (const Job& job : jobs) {
     inputs.push_back({"the scenario file", job.file.string()});
     for (const char* name : {"results.h5", "summary.json"})

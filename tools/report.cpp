@@ -63,12 +63,8 @@ std::string answer_section(Page& pg) {
   std::vector<std::size_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   const bool has_goal = pg.d.goal.has_value();
-  auto score = [&](std::size_t i) {
-    return has_goal ? num_at(s, pg.p(i) + "/goal/p_met")
-                    : num_at(s, pg.p(i) + "/final_bookings/p50");
-  };
   std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return score(a) > score(b); });
+                   [&](std::size_t a, std::size_t b) { return ranks_above(pg.d, a, b); });
   const std::size_t best = order[0];
   const std::string bp = pg.p(best);
 
@@ -84,7 +80,10 @@ std::string answer_section(Page& pg) {
     for (std::size_t k = 0; k < reach.size(); ++k)
       list += (k ? (k + 1 == reach.size() ? " and " : ", ") : "") + pg.plan_name(reach[k]) + " (" +
               f.fig(s, pg.p(reach[k]) + "/goal/p_met", Kind::prob) + ")";
-    if (!reach.empty())
+    if (n == 1 && !reach.empty())  // not "All of the 1 plans"
+      h += fmt::format("<p class=\"answer\">The plan reaches {} in most simulated futures: {}.</p>",
+                       goal, list);
+    else if (!reach.empty())
       h += fmt::format(
           "<p class=\"answer\">{} of the {} plans {} {} in most simulated futures: {}.</p>",
           reach.size() == n ? "All" : fmt::format("{}", reach.size()), n,
@@ -98,9 +97,9 @@ std::string answer_section(Page& pg) {
     const double pm = num_at(s, bp + "/goal/p_met");
     h += fmt::format(
         "<p>{} is <strong>{}</strong> to reach the goal if the assumptions hold: {} of {} "
-        "simulated futures{}.",
+        "simulated {}{}.",
         pg.plan_name(best), likelihood(pm), f.fig(s, bp + "/goal/p_met", Kind::prob),
-        f.fig(s, "/paths", Kind::count),
+        f.fig(s, "/paths", Kind::count), noun(num_at(s, "/paths"), "future"),
         pm > 0 && pm < 1 ? " (standard error " + f.fig(s, bp + "/goal/se", Kind::prob_se) + ")"
                          : "");
     if (std::isfinite(num_at(s, bp + "/time_to_goal/p50"))) {
@@ -110,17 +109,17 @@ std::string answer_section(Page& pg) {
                ? fmt::format(", nine in ten by {}.", f.fig(s, bp + "/time_to_goal/p90", Kind::week))
                : ".";
     } else {
-      h +=
-          fmt::format(" Most simulated futures do not reach it within the {} weeks.", pg.d.horizon);
+      h += fmt::format(" Most simulated futures do not reach it within the {} {}.", pg.d.horizon,
+                       noun(pg.d.horizon, "week"));
     }
     h += "</p>";
   } else {
     h += fmt::format(
         "<p class=\"answer\">The scenario sets no revenue goal, so the plans are compared on "
-        "bookings. {} books the most: a median of {} over {} weeks (10-90% of futures: {} to "
+        "bookings. {} books the most: a median of {} over {} {} (10-90% of futures: {} to "
         "{}).</p>",
         pg.plan_name(best), f.fig(s, bp + "/final_bookings/p50", Kind::money), pg.d.horizon,
-        f.fig(s, bp + "/final_bookings/p10", Kind::money),
+        noun(pg.d.horizon, "week"), f.fig(s, bp + "/final_bookings/p10", Kind::money),
         f.fig(s, bp + "/final_bookings/p90", Kind::money));
   }
   h += sensitivity_words(pg, best);
@@ -176,9 +175,10 @@ std::string answer_section(Page& pg) {
              f.fig(s, pi + "/final_bookings/p90", Kind::money),
          true);
     if (has_goal)
-      tile("Goal typically reached", std::isfinite(num_at(s, pi + "/time_to_goal/p50"))
-                                         ? f.fig(s, pi + "/time_to_goal/p50", Kind::week)
-                                         : fmt::format("not within {} weeks", pg.d.horizon));
+      tile("Goal typically reached",
+           std::isfinite(num_at(s, pi + "/time_to_goal/p50"))
+               ? f.fig(s, pi + "/time_to_goal/p50", Kind::week)
+               : fmt::format("not within {} {}", pg.d.horizon, noun(pg.d.horizon, "week")));
     if (!s[json::json_pointer(pi + "/p_all_checkpoints")].is_null())
       tile("Every checkpoint met", f.fig(s, pi + "/p_all_checkpoints", Kind::prob));
     if (i > 0) {
@@ -372,9 +372,10 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
   std::string meta;
   if (!o.client.empty()) meta += "Prepared for <strong>" + esc(o.client) + "</strong> &middot; ";
   meta += fmt::format(
-      "Scenario <em>{}</em> &middot; {} plans &middot; {} simulated futures each "
+      "Scenario <em>{}</em> &middot; {} {} &middot; {} simulated {} each "
       "&middot; results of {}",
-      esc(d.scenario_name), d.plans.size(), pg.f.fig(pg.s, "/paths", Kind::count),
+      esc(d.scenario_name), d.plans.size(), noun(double(d.plans.size()), "plan"),
+      pg.f.fig(pg.s, "/paths", Kind::count), noun(num_at(pg.s, "/paths"), "future"),
       esc(pg.f.date(d.created)));
   h += "<div class=\"meta\">" + meta + "</div></div></header>\n";
   h += "<nav class=\"toc\" aria-label=\"Contents\"><a href=\"#answer\">The answer</a>"

@@ -80,9 +80,9 @@ std::string arr_section(Page& pg) {
       if (!c.points.empty()) c.points_legend = "checkpoint target";
     }
     c.frame.desc = fmt::format(
-        "Fan chart of {}'s ARR over {} weeks, from {} at the start. At the end the median is {}; "
+        "Fan chart of {}'s ARR over {} {}, from {} at the start. At the end the median is {}; "
         "10-90% of simulated futures lie between {} and {}.",
-        name, W, f.money(a["start"]["mean"].get<double>()),
+        name, W, noun(W, "week"), f.money(a["start"]["mean"].get<double>()),
         f.money(a["final"]["p50"].get<double>()), f.money(a["final"]["p10"].get<double>()),
         f.money(a["final"]["p90"].get<double>()));
     h += pg.figure(ch::line_chart_svg(c), c.frame.id, "");

@@ -159,7 +159,7 @@ std::string assumptions_section(Page& pg) {
   auto item = [&](const std::string& term, const std::string& text) {
     h += "<dt>" + term + "</dt><dd>" + text + "</dd>";
   };
-  item("Horizon", fmt::format("{} weeks{}", sc.horizon(),
+  item("Horizon", fmt::format("{} {}{}", sc.horizon(), noun(sc.horizon(), "week"),
                               f.has_dates() ? ", from " + f.date(p.simulation.start_date) : ""));
   if (p.goal.revenue) {
     std::string goal =
@@ -187,10 +187,11 @@ std::string assumptions_section(Page& pg) {
   for (const auto& [name, b] : p.team.skills)
     skills += fmt::format("{}{} {} (spread {})", skills.empty() ? "" : ", ", esc(name), g(b.mean),
                           g(b.sd));
-  item("Skills", fmt::format("On a scale of 0 to 1, the team's average (and spread): {}. New "
-                             "hires start at {} and ramp up over {} weeks.",
-                             skills.empty() ? "0.4 for every skill" : skills,
-                             g(p.people.new_hire_skill.mean), p.people.ramp_weeks));
+  item("Skills",
+       fmt::format("On a scale of 0 to 1, the team's average (and spread): {}. New "
+                   "hires start at {} and ramp up over {} {}.",
+                   skills.empty() ? "0.4 for every skill" : skills, g(p.people.new_hire_skill.mean),
+                   p.people.ramp_weeks, noun(p.people.ramp_weeks, "week")));
   item("Deals", fmt::format("A won deal books {} on average (coefficient of variation {}: deals "
                             "vary a lot in size).",
                             esc(f.money(p.pipeline.deal_mean)), g(p.pipeline.deal_cv)));
@@ -238,8 +239,9 @@ std::string assumptions_section(Page& pg) {
        fmt::format("{} of reps leave in a year at the base rate; {}; a hire costs {}; a "
                    "leaver's open opportunities are lost at a rate of {}, the rest handed over.",
                    pct(p.people.attrition_annual),
-                   p.people.backfill ? fmt::format("every leaver is replaced after {} weeks",
-                                                   p.people.time_to_fill_weeks)
+                   p.people.backfill ? fmt::format("every leaver is replaced after {} {}",
+                                                   p.people.time_to_fill_weeks,
+                                                   noun(p.people.time_to_fill_weeks, "week"))
                                      : "leavers are not replaced",
                    esc(f.money(p.people.hire_cost)), pct(p.people.handover_loss)));
   item("Organisation",
@@ -287,10 +289,11 @@ std::string method_section(Page& pg) {
   std::string h = R"(<section id="method"><div class="keep"><h2>Method</h2>)";
   h += fmt::format(
       "<p><strong>Simulation.</strong> salesim simulated each plan week by week over {} "
-      "possible futures (Monte Carlo paths) of {} weeks, with seed {}: every rep's skills, "
+      "possible {} (Monte Carlo paths) of {} {}, with seed {}: every rep's skills, "
       "hours, burnout, pipeline, deals won and lost, departures and hires, in a market that "
       "moves. The same seed gives the same results on any computer.</p>",
-      f.fig(s, "/paths", Kind::count), f.fig(s, "/horizon_weeks", Kind::count),
+      f.fig(s, "/paths", Kind::count), noun(num_at(s, "/paths"), "future"),
+      f.fig(s, "/horizon_weeks", Kind::count), noun(num_at(s, "/horizon_weeks"), "week"),
       esc(s["seed"].dump()));
   h += "</div>";  // the keep: heading and first paragraph
   h += "<p><strong>Same futures for every plan.</strong> Every plan meets the same market, the "

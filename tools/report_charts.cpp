@@ -69,7 +69,8 @@ std::string median_chart(Page& pg) {
   c.y.label = money_axis_label(pg, "Cumulative bookings");
   c.y.min = 0.0;
   std::string desc =
-      fmt::format("Median cumulative bookings over {} weeks for {} plans. ", W, pg.d.plans.size());
+      fmt::format("Median cumulative bookings over {} {} for {} {}. ", W, noun(W, "week"),
+                  pg.d.plans.size(), noun(double(pg.d.plans.size()), "plan"));
   for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
     ch::Series s{pg.d.plans[i].name, weeks_from_zero(W), quantile_column(pg.d.plans[i], 3), {}};
     s.style = int(i);
@@ -116,9 +117,9 @@ std::string bookings_section(Page& pg) {
     c.series = {s};
     goal_and_checkpoints(pg, c);
     c.frame.desc = fmt::format(
-        "Fan chart of {}'s cumulative bookings over {} weeks. At the end the median is {}; "
+        "Fan chart of {}'s cumulative bookings over {} {}. At the end the median is {}; "
         "10-90% of simulated futures lie between {} and {}. {}{}",
-        p.name, W, pg.f.money(num_at(pg.s, pi + "/final_bookings/p50")),
+        p.name, W, noun(W, "week"), pg.f.money(num_at(pg.s, pi + "/final_bookings/p50")),
         pg.f.money(num_at(pg.s, pi + "/final_bookings/p10")),
         pg.f.money(num_at(pg.s, pi + "/final_bookings/p90")), goal_words(pg),
         pg.d.goal
@@ -293,10 +294,10 @@ std::string comparison_section(Page& pg) {
     hist.vlines = {{0, "no difference"}, {mean, "mean " + f.money_signed(mean)}};
     hist.frame.desc = fmt::format(
         "Histogram of the paired difference in final bookings, {} minus {}, over {} simulated "
-        "futures. The plan books more in {} of them; the mean difference is {} (standard error "
+        "{}. The plan books more in {} of them; the mean difference is {} (standard error "
         "{}).",
-        p.name, base, p.diff.size(), Fmt::prob(num_at(s, v + "/p_better")), f.money_signed(mean),
-        f.money(num_at(s, v + "/se")));
+        p.name, base, p.diff.size(), noun(double(p.diff.size()), "future"),
+        Fmt::prob(num_at(s, v + "/p_better")), f.money_signed(mean), f.money(num_at(s, v + "/se")));
     h += pg.figure(ch::histogram_svg(hist), hist.frame.id, "");
   }
   return h + "</div></section>";
@@ -355,8 +356,8 @@ std::string people_section(Page& pg) {
     c.y.label = panel.y_label;
     if (id == "burnout" || id == "leavers") c.y.min = 0.0;
     std::string desc =
-        fmt::format("{} over {} weeks, mean over simulated futures, per plan. {}: ", panel.title, W,
-                    id == "hours" ? "Over the run" : "At the end");
+        fmt::format("{} over {} {}, mean over simulated futures, per plan. {}: ", panel.title, W,
+                    noun(W, "week"), id == "hours" ? "Over the run" : "At the end");
     for (std::size_t i = 0; i < n; ++i) {
       const auto& v = pg.d.plans[i].*panel.series;
       std::vector<double> y = v;
@@ -371,9 +372,12 @@ std::string people_section(Page& pg) {
       sr.style = int(i);
       sr.marker_every = std::max(1, W / 6);
       c.series.push_back(sr);
-      desc += fmt::format("{} {:.{}f}{}", pg.d.plans[i].name,
-                          num_at(s, fmt::format("{}/people/{}", pg.p(i), panel.json_key)),
-                          panel.digits, i + 1 < n ? "; " : ".");
+      // Through Fmt: a figure that does not exist (no reps at the end) reads "n/a", not "nan".
+      desc += fmt::format(
+          "{} {}{}", pg.d.plans[i].name,
+          f.text(Kind::number, num_at(s, fmt::format("{}/people/{}", pg.p(i), panel.json_key)),
+                 panel.digits),
+          i + 1 < n ? "; " : ".");
     }
     c.frame.desc = desc;
     h += pg.figure(ch::line_chart_svg(c), c.frame.id, "");
@@ -389,12 +393,12 @@ std::string money_section(Page& pg) {
   const std::size_t n = pg.d.plans.size();
   std::string h = R"(<section id="money"><div class="keep"><h2>Cost, profit and return</h2>)";
   h += fmt::format(
-      "<p>Cost is everything the model charges over the {} weeks: salaries, commission, "
+      "<p>Cost is everything the model charges over the {} {}: salaries, commission, "
       "marketing, hiring, training and programmes. Profit is bookings minus that cost. The "
       "return on extra cost is the extra profit a plan makes over {} divided by what it costs "
       "extra: 2.0 means each unit of extra spend comes back as two units of profit on top of "
       "paying for itself. Plans that cost no more have no return to compute.</p>",
-      pg.d.horizon, pg.plan_name(0));
+      pg.d.horizon, noun(pg.d.horizon, "week"), pg.plan_name(0));
   h += "</div>";  // the keep: heading and paragraph
   h +=
       R"(<table class="data"><thead><tr><th>Plan</th><th>Cost</th><th>Profit</th><th>Extra cost</th><th>Extra profit</th><th>Return on extra cost</th></tr></thead><tbody>)";
@@ -421,7 +425,8 @@ std::string money_section(Page& pg) {
 
   ch::BarChart b;
   b.frame = {"money", "Cost and profit by plan", "", 900, 0};
-  b.value.label = money_axis_label(pg, fmt::format("Over {} weeks", pg.d.horizon));
+  b.value.label =
+      money_axis_label(pg, fmt::format("Over {} {}", pg.d.horizon, noun(pg.d.horizon, "week")));
   b.series = {"Cost", "Profit"};
   b.series_style = {ch::kGreyStyle, ch::kDarkStyle};  // measures, not plans
   std::string desc = "Grouped bars of mean cost and mean profit per plan. ";

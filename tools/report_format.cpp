@@ -45,6 +45,10 @@ const char* kind_name(Kind k) {
 
 std::string esc(const std::string& s) { return charts::xml_escape(s); }
 
+std::string noun(double n, const std::string& singular) {
+  return n == 1 ? singular : singular + "s";
+}
+
 std::string slug(const std::string& s) {
   std::string o;
   for (unsigned char c : s)

@@ -62,6 +62,9 @@ class Fmt {
   std::optional<std::chrono::sys_days> start_;
 };
 
+// The noun for a count: "week" for 1, else "weeks" ("1 week", "52 weeks", "1 simulated future").
+std::string noun(double n, const std::string& singular);
+
 std::string esc(const std::string& s);   // HTML/XML escaping
 std::string slug(const std::string& s);  // for ids and file names: [a-z0-9-]
 

@@ -31,7 +31,10 @@ struct Page {
 // The number at a JSON pointer of the summary; NaN when absent or null.
 double num_at(const nlohmann::json& s, const std::string& pointer);
 
-// The plan with the best P(goal) (without a goal: median final bookings), first on ties.
+// Whether plan a ranks above plan b: a better P(goal), then (without a goal, or on a tie) a
+// higher median of final bookings.
+bool ranks_above(const ReportData& d, std::size_t a, std::size_t b);
+// The plan ranked first, the earlier on a full tie.
 std::size_t leading_plan(const ReportData& d);
 std::string answer_section(Page& pg);
 // The headline's dependence on the assumptions (d.sensitivity), in words, for the answer; the

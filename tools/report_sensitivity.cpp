@@ -45,15 +45,21 @@ std::string setting_text(const KeyInfo* k, double v) {
 }  // namespace
 
 namespace report {
+bool ranks_above(const ReportData& d, std::size_t a, std::size_t b) {
+  auto at = [&](std::size_t i, const char* key) {
+    return num_at(d.summary, fmt::format("/plans/{}/{}", i, key));
+  };
+  // Ties on P(goal) are common (every plan certain, or none able to reach the goal): the plan
+  // that books more leads them, not whichever was listed first.
+  if (d.goal && at(a, "goal/p_met") != at(b, "goal/p_met"))
+    return at(a, "goal/p_met") > at(b, "goal/p_met");
+  return at(a, "final_bookings/p50") > at(b, "final_bookings/p50");
+}
+
 std::size_t leading_plan(const ReportData& d) {
   std::size_t best = 0;
-  double best_score = -std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < d.plans.size(); ++i) {
-    const std::string p = fmt::format("/plans/{}", i);
-    const double score = d.goal ? num_at(d.summary, p + "/goal/p_met")
-                                : num_at(d.summary, p + "/final_bookings/p50");
-    if (score > best_score) best = i, best_score = score;
-  }
+  for (std::size_t i = 1; i < d.plans.size(); ++i)
+    if (ranks_above(d, i, best)) best = i;
   return best;
 }
 }  // namespace report
@@ -245,9 +251,10 @@ std::string sensitivity_appendix(Page& pg) {
   const ReportSensitivity& s = *pg.d.sensitivity;
   const bool prob = s.metric == "p_goal";
   std::string h = fmt::format(
-      R"(<table class="data sensitivity"><caption>One at a time, &plusmn;{:g}%: {} of plan {} ({}; {} paths per run, common random numbers)</caption><thead><tr><th>Factor</th><th class="t">Keys</th><th class="t">Settings</th><th>At low</th><th>At high</th><th>Swing</th></tr></thead><tbody>)",
+      R"(<table class="data sensitivity"><caption>One at a time, &plusmn;{:g}%: {} of plan {} ({}; {} {} per run, common random numbers)</caption><thead><tr><th>Factor</th><th class="t">Keys</th><th class="t">Settings</th><th>At low</th><th>At high</th><th>Swing</th></tr></thead><tbody>)",
       100 * s.delta, prob ? "P(goal)" : "mean final bookings", esc(s.plan),
-      "as written: " + metric_text(pg, s.base), Fmt::count(double(s.paths)));
+      "as written: " + metric_text(pg, s.base), Fmt::count(double(s.paths)),
+      noun(double(s.paths), "path"));
   for (const auto& it : s.items) {
     std::string keys;
     for (const auto& k : it.keys)

@@ -139,9 +139,10 @@ std::string horizon_section(Page& pg) {
       R"(<section id="horizon"><div class="keep"><h2>What each plan leaves behind</h2>)";
   h += fmt::format(
       "<p>A plan that hires or trains late pays now and books next year. At the end of week {}: "
-      "the bookings rate of the last {} weeks, annualised; the open pipeline at face value; the "
+      "the bookings rate of the last {} {}, annualised; the open pipeline at face value; the "
       "team, and how much of it is fully ramped; and its burnout.</p>",
-      pg.d.horizon, num_at(s, "/plans/0/horizon/exit_run_rate/weeks"));
+      pg.d.horizon, num_at(s, "/plans/0/horizon/exit_run_rate/weeks"),
+      noun(num_at(s, "/plans/0/horizon/exit_run_rate/weeks"), "week"));
   h +=
       R"(<table class="data"><thead><tr><th>Plan</th><th>Exit run-rate (a year)</th><th>Open pipeline (face value)</th><th>Headcount</th><th>Fully ramped</th><th>Mean burnout</th></tr></thead><tbody>)";
   for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
@@ -154,7 +155,7 @@ std::string horizon_section(Page& pg) {
         f.fig(s, v + "/horizon/open_pipeline_value/mean", Kind::money),
         f.fig(s, v + "/people/headcount_final_mean", Kind::number),
         f.fig(s, v + "/horizon/ramped_headcount/mean", Kind::number),
-        f.fig(s, v + "/people/burnout_mean_final", Kind::prob));
+        f.fig(s, v + "/people/burnout_mean_final", Kind::number, 2));  // 0..1, as in People
   }
   return h + "</tbody></table></div></section>";
 }

@@ -178,7 +178,7 @@ struct Server::Impl {
   int port = 0;
   Http http;
   std::atomic<bool> stopping{false};  // stop() was called: runs going end at once
-  std::mutex m;  // guards clients and baselines
+  std::mutex m;                       // guards clients and baselines
   std::map<std::string, std::shared_ptr<ClientSlot>> clients;
   // The baseline as written, per path count: every what-if is compared with the same one, so it
   // is run once (a what-if of the baseline itself is run afresh).

@@ -8,6 +8,7 @@
 #include "models/cost_parts.hpp"
 #include "models/outputs.hpp"
 #include "models/pipeline_graph.hpp"
+#include "tools/report_format.hpp"  // noun
 #include "tools/table_file.hpp"
 
 namespace salesim::tools {
@@ -22,7 +23,16 @@ std::string money(double v) {
 }
 
 namespace {
-std::string pct(double p, double se) { return fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se); }
+// A standard error that cannot exist (one path: see se_of) is left out, not shown as 0.
+std::string pct(double p, double se) {
+  return std::isfinite(se) ? fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se)
+                           : fmt::format("{:5.1f}%", 100 * p);
+}
+std::string money_se(double v, double se) {
+  return std::isfinite(se) ? money(v) + " ±" + money(se) : money(v);
+}
+// The standard error of an estimate over `paths` paths: none from one path.
+double se_of(const sim::MeanSe& m, std::size_t paths) { return paths > 1 ? m.se : NAN; }
 // A figure that does not exist (no reps at the end) prints as "-", not "nan".
 std::string fixed(double v, int digits, const char* suffix = "") {
   return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
@@ -34,8 +44,11 @@ std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}",
 std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   std::string s;
   const auto& goal = sc.base.goal;
-  s += fmt::format("{}: {} plans, {} paths each, {} weeks", sc.name, res.plans.size(), res.paths,
-                   sc.horizon());
+  const std::size_t n = res.paths;
+  s += fmt::format("{}: {} {}, {} {} each, {} {}", sc.name, res.plans.size(),
+                   report::noun(res.plans.size(), "plan"), res.paths,
+                   report::noun(res.paths, "path"), sc.horizon(),
+                   report::noun(sc.horizon(), "week"));
   if (goal.revenue) s += fmt::format(", goal {} by week {}", money(*goal.revenue), sc.goal_week());
   s += fmt::format("  ({:.1f}s, {} threads)\n\n", res.elapsed_seconds, res.threads);
 
@@ -48,25 +61,26 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   };
   row("plan", [](const PlanResult& r) { return r.name; });
   if (goal.revenue) {
-    row("P(goal)", [](const PlanResult& r) { return pct(r.goal->mean, r.goal->se); });
+    row("P(goal)", [&](const PlanResult& r) { return pct(r.goal->mean, se_of(*r.goal, n)); });
     row("time to goal p50 (wk)", [](const PlanResult& r) { return opt_week(r.time_to_goal_p50); });
   }
   for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
     const auto& cp = goal.checkpoints[i];
     row(fmt::format("P({} {} wk{})", cp.label.substr(0, 8), money(cp.revenue), cp.week),
-        [i](const PlanResult& r) {
-          return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se);
+        [&, i](const PlanResult& r) {
+          return pct(r.checkpoints[i].met.mean, se_of(r.checkpoints[i].met, n));
         });
   }
   if (!goal.checkpoints.empty())
-    row("P(all checkpoints)",
-        [](const PlanResult& r) { return pct(r.all_checkpoints->mean, r.all_checkpoints->se); });
+    row("P(all checkpoints)", [&](const PlanResult& r) {
+      return pct(r.all_checkpoints->mean, se_of(*r.all_checkpoints, n));
+    });
   row("bookings median", [](const PlanResult& r) { return money(r.final_q[3].value_or(NAN)); });
   row("bookings P10-P90", [](const PlanResult& r) {
     return money(r.final_q[1].value_or(NAN)) + "-" + money(r.final_q[5].value_or(NAN));
   });
-  row("bookings mean ± se", [](const PlanResult& r) {
-    return money(r.final_bookings.mean) + " ±" + money(r.final_bookings.se);
+  row("bookings mean ± se", [&](const PlanResult& r) {
+    return money_se(r.final_bookings.mean, se_of(r.final_bookings, n));
   });
   row("cost", [](const PlanResult& r) { return money(r.cost.mean); });
   row("profit", [](const PlanResult& r) { return money(r.profit.mean); });
@@ -86,10 +100,10 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
     for (const auto& c : res.comparisons)
       s += fmt::format(
           "{:<{}}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan, w,
-          money(c.bookings_diff.mean) + " ±" + money(c.bookings_diff.se), 100 * c.p_better,
-          c.goal_diff
-              ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean, 100 * c.goal_diff->se)
-              : "-",
+          money_se(c.bookings_diff.mean, se_of(c.bookings_diff, n)), 100 * c.p_better,
+          !c.goal_diff ? "-"
+          : n > 1 ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean, 100 * c.goal_diff->se)
+                  : fmt::format("{:+.1f}pt", 100 * c.goal_diff->mean),
           money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
   }
   return s;
@@ -144,7 +158,8 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
     for (const auto& r : res.plans) s += fmt::format("{:>{}}", cell(r), w);
     s += "\n";
   };
-  auto mean_se = [](const Figure& f) { return money(f.est.mean) + " ±" + money(f.est.se); };
+  const std::size_t paths = res.paths;
+  auto mean_se = [&](const Figure& f) { return money_se(f.est.mean, se_of(f.est, paths)); };
   auto range = [](const Figure& f) {
     return money(f.q[1].value_or(NAN)) + "-" + money(f.q[5].value_or(NAN));
   };
@@ -161,7 +176,7 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
       s += fmt::format("{:<26}{:>{}}", cost::part_names[k], "-", w);
       for (const auto& c : res.comparisons)
         s += fmt::format(
-            "{:>{}}", money(c.detail.cost_parts[k].mean) + " ±" + money(c.detail.cost_parts[k].se),
+            "{:>{}}", money_se(c.detail.cost_parts[k].mean, se_of(c.detail.cost_parts[k], paths)),
             w);
       s += "\n";
     }
@@ -179,25 +194,26 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
     }
 
   const int n = res.plans.empty() ? 0 : res.plans[0].detail.run_rate_weeks;
-  s += fmt::format("\nAt the horizon (exit run-rate: bookings of the last {} weeks x 52/{}{}):\n",
-                   n, n, n < 13 ? ", the whole horizon being shorter than 13 weeks" : "");
+  s += fmt::format("\nAt the horizon (exit run-rate: bookings of the last {} {} x 52/{}{}):\n", n,
+                   report::noun(n, "week"), n,
+                   n < 13 ? ", the whole horizon being shorter than 13 weeks" : "");
   row("plan", [](const PlanResult& r) { return r.name; });
   row("exit run-rate", [&](const PlanResult& r) { return mean_se(r.detail.exit_run_rate); });
   row("exit run-rate P10-P90", [&](const PlanResult& r) { return range(r.detail.exit_run_rate); });
   row("open pipeline (face)",
       [&](const PlanResult& r) { return mean_se(r.detail.open_pipeline_value); });
-  row("ramped headcount", [](const PlanResult& r) {
-    return fmt::format("{:.1f} ±{:.1f}", r.detail.ramped_headcount.est.mean,
-                       r.detail.ramped_headcount.est.se);
+  row("ramped headcount", [&](const PlanResult& r) {
+    const double se = se_of(r.detail.ramped_headcount.est, paths);
+    return fmt::format("{:.1f}", r.detail.ramped_headcount.est.mean) +
+           (std::isfinite(se) ? fmt::format(" ±{:.1f}", se) : "");
   });
   row("headcount",
       [](const PlanResult& r) { return fmt::format("{:.1f}", r.headcount_final.mean); });
   if (!res.comparisons.empty()) {
     s += fmt::format("{:<26}{:>{}}", "run-rate diff ± se", "-", w);
     for (const auto& c : res.comparisons)
-      s += fmt::format("{:>{}}",
-                       money(c.detail.exit_run_rate.mean) + " ±" + money(c.detail.exit_run_rate.se),
-                       w);
+      s += fmt::format(
+          "{:>{}}", money_se(c.detail.exit_run_rate.mean, se_of(c.detail.exit_run_rate, paths)), w);
     s += "\n";
   }
   return s;
@@ -222,6 +238,8 @@ std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
   auto f = [](std::optional<double> v) {
     return v && std::isfinite(*v) ? fmt::format("{:.10g}", *v) : std::string();
   };
+  // A standard error needs two paths: from one, its cell is empty.
+  auto e = [&](std::optional<double> se) { return res.paths > 1 ? f(se) : std::string(); };
   // Names are text cells: one that a spreadsheet would read as a formula gets a leading quote.
   auto quote = [](const std::string& x) {
     std::string q = "\"";
@@ -234,23 +252,23 @@ std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
     s += fmt::format(
         "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", quote(sc.name),
         quote(r.name), res.paths, f(r.goal ? std::optional(r.goal->mean) : std::nullopt),
-        f(r.goal ? std::optional(r.goal->se) : std::nullopt),
+        e(r.goal ? std::optional(r.goal->se) : std::nullopt),
         f(r.all_checkpoints ? std::optional(r.all_checkpoints->mean) : std::nullopt),
-        f(r.final_bookings.mean), f(r.final_bookings.se), f(r.final_q[1]), f(r.final_q[3]),
+        f(r.final_bookings.mean), e(r.final_bookings.se), f(r.final_q[1]), f(r.final_q[3]),
         f(r.final_q[5]), f(r.cost.mean), f(r.profit.mean), f(r.burnout_final.mean),
         f(r.burnt_out_final.mean), f(r.leavers.mean), f(r.headcount_final.mean),
         f(c ? std::optional(c->bookings_diff.mean) : std::nullopt),
-        f(c ? std::optional(c->bookings_diff.se) : std::nullopt),
+        e(c ? std::optional(c->bookings_diff.se) : std::nullopt),
         f(c ? std::optional(c->p_better) : std::nullopt),
         f(c ? std::optional(c->cost_diff.mean) : std::nullopt), f(c ? c->roi : std::nullopt));
     s.pop_back();  // the added columns continue the row
     const PlanDetail& d = r.detail;
     for (const Figure& part : d.cost_parts) s += "," + f(part.est.mean);
-    for (const auto& cp : r.checkpoints) s += "," + f(cp.met.mean) + "," + f(cp.met.se);
+    for (const auto& cp : r.checkpoints) s += "," + f(cp.met.mean) + "," + e(cp.met.se);
     for (const Figure* x : {&d.exit_run_rate, &d.open_pipeline_value, &d.ramped_headcount})
-      s += "," + f(x->est.mean) + "," + f(x->est.se);
+      s += "," + f(x->est.mean) + "," + e(x->est.se);
     s += "," + f(c ? std::optional(c->detail.exit_run_rate.mean) : std::nullopt) + "," +
-         f(c ? std::optional(c->detail.exit_run_rate.se) : std::nullopt) + "\n";
+         e(c ? std::optional(c->detail.exit_run_rate.se) : std::nullopt) + "\n";
   }
   return s;
 }

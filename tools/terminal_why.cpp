@@ -20,11 +20,13 @@ std::string format_drivers(const ScenarioResults& res) {
         "difference):\n",
         c.plan, money(std::abs(c.bookings_diff.mean)), c.bookings_diff.mean >= 0 ? "more" : "less",
         c.baseline);
+    // A standard error needs two paths: from one it is left out, not shown as 0.
+    auto se = [&](const sim::MeanSe& m) { return res.paths > 1 ? " ±" + money(m.se) : ""; };
     for (std::size_t k = 0; k < c.drivers.size(); ++k)
-      s += fmt::format("  {:<44}{:>12} ±{}\n", kDriverLabels[k], money(c.drivers[k].mean),
-                       money(c.drivers[k].se));
-    s += fmt::format("  {:<44}{:>12} ±{}\n", "Total (final bookings difference)",
-                     money(c.bookings_diff.mean), money(c.bookings_diff.se));
+      s += fmt::format("  {:<44}{:>12}{}\n", kDriverLabels[k], money(c.drivers[k].mean),
+                       se(c.drivers[k]));
+    s += fmt::format("  {:<44}{:>12}{}\n", "Total (final bookings difference)",
+                     money(c.bookings_diff.mean), se(c.bookings_diff));
   }
   if (res.comparisons.empty()) s += "\n(--explain-diff: one plan only, nothing to compare)\n";
   return s;

@@ -1,0 +1,161 @@
+// The outputs of `salesim run` at the extremes: one path, one week, one plan, a goal every plan
+// is certain to reach, a team that all leaves. Every output must tell the same story there.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "test_support.hpp"
+
+namespace salesim {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// A small, fast team; `extra` is appended (goal, people, ...) and `plans` ends the file.
+std::string scenario(int weeks, const std::string& extra, const std::string& plans) {
+  return "salesim: 2\nname: extremes\nsimulation: {horizon_weeks: " + std::to_string(weeks) +
+         ", paths: 50, seed: 3, start_date: 2025-01-06}\n" + extra + R"(
+team:
+  reps: 6
+  managers: 1
+  skills: {a: {mean: 0.5, sd: 0.1}}
+pipeline:
+  deal_size: {mean: 20000, cv: 0.5}
+  stages:
+    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
+)" + plans;
+}
+
+constexpr const char* kTwoPlans = R"(plans:
+  - name: baseline
+  - name: more
+    hiring: [{week: 2, count: 4}]
+)";
+
+struct OutputExtremes : test::FolderTest {
+  OutputExtremes() : test::FolderTest("extremes") {}
+
+  // Writes the scenario and runs it with every output; returns what the terminal printed.
+  std::string run(const std::string& yaml, const std::string& args) {
+    const fs::path file = dir / "s.yaml";
+    std::ofstream(file) << yaml;
+    std::string out;
+    const std::string d = dir.string();
+    EXPECT_EQ(test::shell(salesim("run " + file.string() + " --threads 2 " + args + " --json " + d +
+                                  "/s.json -o " + d + "/r.h5 --csv " + d + "/csv --xlsx " + d +
+                                  "/w.xlsx --report " + d + "/r.html --no-sensitivity"),
+                          &out),
+              0)
+        << out;
+    return out;
+  }
+  json summary() const { return json::parse(test::read_file((dir / "s.json").string())); }
+  std::string html() const { return test::read_file((dir / "r.html").string()); }
+};
+
+// The report's words without tags: "<span ...>1</span> simulated futures" -> "1 simulated...".
+std::string words(const std::string& html) {
+  return std::regex_replace(html, std::regex("<[^>]*>"), "");
+}
+
+// Every "se" and "..._se" number of a JSON value.
+void standard_errors(const json& j, std::vector<double>& out) {
+  if (j.is_array())
+    for (const json& v : j) standard_errors(v, out);
+  if (!j.is_object()) return;
+  for (const auto& [k, v] : j.items()) {
+    if ((k == "se" || k.ends_with("_se")) && v.is_number())
+      out.push_back(v.get<double>());
+    else
+      standard_errors(v, out);
+  }
+}
+
+// Every plan certain of the goal: the report's headline must still pick the plan that books
+// more, not say that no alternative beats the first plan.
+TEST_F(OutputExtremes, TiedGoalProbabilitiesGoToThePlanThatBooksMore) {
+  run(scenario(20, "goal: {revenue: 1}", kTwoPlans), "");
+  const json s = summary();
+  ASSERT_EQ(s["plans"][0]["goal"]["p_met"], 1.0);
+  ASSERT_EQ(s["plans"][1]["goal"]["p_met"], 1.0);
+  ASSERT_GT(s["plans"][1]["vs_first"]["final_bookings_diff_mean"].get<double>(), 0);
+  const std::string text = words(html());
+  EXPECT_EQ(text.find("No alternative does better"), std::string::npos);
+  EXPECT_NE(text.find("Against baseline on the same simulated futures, more books"),
+            std::string::npos);
+}
+
+// A standard error does not exist from one path: null, empty or left out in every output.
+TEST_F(OutputExtremes, OnePathHasNoStandardErrors) {
+  const std::string table =
+      run(scenario(8, "goal: {revenue: 100000, checkpoints: [{week: 4, revenue: 1000, label: Q}]}",
+                   kTwoPlans),
+          "--paths 1 --detail --explain-diff");
+  std::vector<double> se;
+  standard_errors(summary()["plans"], se);
+  EXPECT_TRUE(se.empty()) << se.size() << " standard errors from one path, the first " << se[0];
+  EXPECT_FALSE(std::regex_search(table, std::regex("±[0-9]"))) << table;  // labels say "± se"
+  const std::string csv = test::read_file((dir / "csv" / "summary.csv").string());
+  EXPECT_TRUE(std::regex_search(csv, std::regex("\n\"extremes\",\"baseline\",1,[01],,")))
+      << csv;  // p_goal_se empty
+  std::string out;
+  const std::string check =
+      "import h5py, openpyxl, math, sys\n"
+      "f = h5py.File(sys.argv[1] + '/r.h5')\n"
+      "assert math.isnan(f['plans/baseline/checkpoints/p_met_se'][0])\n"
+      "assert math.isnan(f['comparisons/more_vs_baseline'].attrs['final_bookings_diff_se'])\n"
+      "ws = openpyxl.load_workbook(sys.argv[1] + '/w.xlsx')['Plans']\n"
+      "head = [c.value for c in ws[1]]\n"
+      "assert ws.cell(2, head.index('p_goal_se') + 1).value is None\n"
+      "assert ws.cell(2, head.index('final_bookings_se') + 1).value is None\n";
+  std::ofstream(dir / "check.py") << check;
+  EXPECT_EQ(test::shell(std::string(SALESIM_PYTHON) + " " + (dir / "check.py").string() + " " +
+                            dir.string(),
+                        &out),
+            0)
+      << out;
+  EXPECT_EQ(words(html()).find("±0"), std::string::npos);
+
+  // From two paths the standard errors are there again.
+  run(scenario(8, "goal: {revenue: 100000}", kTwoPlans), "--paths 2");
+  EXPECT_TRUE(summary()["plans"][0]["final_bookings"]["se"].is_number());
+}
+
+// One plan, one path, one week: no "1 paths", "1 weeks", "All of the 1 plans".
+TEST_F(OutputExtremes, OneOfEverythingIsSingular) {
+  const std::string table =
+      run(scenario(1, "goal: {revenue: 1}", "plans:\n  - name: only\n"), "--paths 1 --detail");
+  EXPECT_NE(table.find("extremes: 1 plan, 1 path each, 1 week, goal"), std::string::npos) << table;
+  EXPECT_NE(table.find("bookings of the last 1 week x 52/1"), std::string::npos) << table;
+  const std::string text = words(html());
+  for (const char* wrong : {"1 plans", "1 paths", "1 weeks", "1 simulated futures",
+                            "1 possible futures", "All of the 1"})
+    EXPECT_EQ(text.find(wrong), std::string::npos) << wrong;
+  EXPECT_NE(text.find("The plan reaches the goal"), std::string::npos);
+  EXPECT_NE(text.find("1 plan &middot; 1 simulated future each"), std::string::npos);
+}
+
+// Everyone leaves and nobody is replaced: burnout at the end does not exist. The report says
+// "n/a" in its text and its charts' descriptions, never "nan", and shows burnout on its 0..1
+// scale wherever it appears (the People and the horizon tables), not once as a percentage.
+TEST_F(OutputExtremes, AllRepsGoneAndBurnoutReadTheSameEverywhere) {
+  run(scenario(30, "goal: {revenue: 5000000}\npeople: {attrition_annual: 0.9999, backfill: false}",
+               kTwoPlans),
+      "--paths 20");
+  ASSERT_TRUE(summary()["plans"][0]["people"]["burnout_mean_final"].is_null());
+  const std::string h = html();
+  EXPECT_FALSE(std::regex_search(h, std::regex("[^a-z]nan[^a-z]", std::regex::icase)));
+  const std::regex burnout(
+      R"re(data-json="/plans/\d+/people/burnout_mean_final" data-kind="(\w+)")re");
+  int seen = 0;
+  for (std::sregex_iterator it(h.begin(), h.end(), burnout), end; it != end; ++it, ++seen)
+    EXPECT_EQ((*it)[1], "number");
+  EXPECT_GE(seen, 4);  // two plans, two tables
+}
+
+}  // namespace
+}  // namespace salesim
