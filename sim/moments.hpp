@@ -45,18 +45,19 @@ struct Moments {
   MeanSe mean_se() const {
     MeanSe r;
     r.n = n;
+    r.se = std::numeric_limits<double>::quiet_NaN();  // none from fewer than two samples
     if (n == 0) {
       r.mean = std::numeric_limits<double>::quiet_NaN();
       return r;
     }
     r.mean = sum / double(n);
-    r.se = n > 1 ? std::sqrt(std::max(0.0, m2) / double(n - 1) / double(n)) : 0.0;
+    if (n > 1) r.se = std::sqrt(std::max(0.0, m2) / double(n - 1) / double(n));
     return r;
   }
   // Mean and standard error of a proportion, as sim::proportion gives.
   MeanSe proportion() const {
     MeanSe r = mean_se();
-    if (r.n > 0) r.se = std::sqrt(r.mean * (1 - r.mean) / double(r.n));
+    if (r.n > 1) r.se = std::sqrt(r.mean * (1 - r.mean) / double(r.n));
     return r;
   }
 };

@@ -11,6 +11,7 @@ MeanSe mean_se(std::span<const double> x) {
   double sum = 0;
   for (double v : x)
     if (!std::isnan(v)) sum += v, ++r.n;
+  r.se = std::numeric_limits<double>::quiet_NaN();
   if (r.n == 0) {
     r.mean = std::numeric_limits<double>::quiet_NaN();
     return r;
@@ -19,13 +20,13 @@ MeanSe mean_se(std::span<const double> x) {
   double ss = 0;
   for (double v : x)
     if (!std::isnan(v)) ss += (v - r.mean) * (v - r.mean);
-  r.se = r.n > 1 ? std::sqrt(ss / double(r.n - 1) / double(r.n)) : 0.0;
+  if (r.n > 1) r.se = std::sqrt(ss / double(r.n - 1) / double(r.n));
   return r;
 }
 
 MeanSe proportion(std::span<const double> x) {
   MeanSe r = mean_se(x);
-  if (r.n > 0) r.se = std::sqrt(r.mean * (1 - r.mean) / double(r.n));
+  if (r.n > 1) r.se = std::sqrt(r.mean * (1 - r.mean) / double(r.n));
   return r;
 }
 

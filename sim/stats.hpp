@@ -14,7 +14,9 @@ struct MeanSe {
   std::size_t n = 0;  // samples that entered (NaN samples are skipped)
 };
 
-// Mean and standard error of the mean, skipping NaN samples.
+// Mean and standard error of the mean, skipping NaN samples. From fewer than two samples the
+// standard error does not exist: NaN, which every output writes as missing (not 0, which
+// reads as certainty); with none the mean is NaN too.
 MeanSe mean_se(std::span<const double> x);
 // Mean and standard error of a proportion (x in {0,1}).
 MeanSe proportion(std::span<const double> x);

@@ -232,9 +232,11 @@ int sensitivity(const SensitivityArgs& a) {
   if (!a.quiet) {
     std::cout << fmt::format(
         "Sensitivity of {} for plan '{}' in {}: each lever {:g}% down and up, {} paths per run, "
-        "seed {}\nPlan as written: {} = {:.4g} (SE {:.2g})\n\n",
+        "seed {}\nPlan as written: {} = {:.4g} ({})\n\n",
         to_string(metric), a.plan, sc.file, delta * 100, per_run, sc.base.simulation.seed,
-        to_string(metric), base_metric.mean, base_metric.se);
+        to_string(metric), base_metric.mean,
+        std::isfinite(base_metric.se) ? fmt::format("SE {:.2g}", base_metric.se)
+                                      : std::string("no SE from one path"));
     if (pinned) std::cout << "Note: " << pinned_note << ".\n\n";
     std::cout << table.text({{"rank", "key", "value", "low", "high", "at_low", "at_high", "swing",
                               "swing_se", "note"}});

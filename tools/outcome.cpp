@@ -123,6 +123,8 @@ std::string outcome_text(const Outcome& o, double v) {
 }
 
 std::string outcome_text(const Outcome& o, const sim::MeanSe& m) {
+  if (!std::isfinite(m.se))  // one path: no standard error
+    return fmt::format("{} (no SE from one path)", outcome_text(o, m.mean));
   return fmt::format("{} (SE {})", outcome_text(o, m.mean),
                      o.proportion ? fmt::format("{:.2g}", m.se) : outcome_text(o, m.se));
 }

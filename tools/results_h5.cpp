@@ -21,11 +21,7 @@
 namespace salesim::tools {
 namespace {
 
-void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r,
-                       std::size_t paths);
-
-// A standard error needs two paths: from one it is NaN (does not exist), not 0.
-double se_of(double se, std::size_t paths) { return paths > 1 ? se : std::nan(""); }
+void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r);
 
 // Quantiles per week as a [weeks x 7] matrix; a quantile that does not exist is NaN.
 std::vector<double> quantile_matrix(const std::vector<Quantiles>& q) {
@@ -35,8 +31,7 @@ std::vector<double> quantile_matrix(const std::vector<Quantiles>& q) {
   return out;
 }
 
-void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int index,
-                std::size_t run_paths) {
+void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int index) {
   const hsize_t W = r.run.shape.weeks, P = r.run.paths, NQ = std::size(sim::kPercentiles);
   g.attr("name", r.name);
   g.attr("index", std::int64_t(index));
@@ -60,7 +55,7 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
     weekly.write(std::string(out::summed_names[s]) + "_mean", r.weekly.means[s], {W});
   }
 
-  if (r.streamed) return write_checkpoints(g, sc, r, run_paths);  // no per-path data to write
+  if (r.streamed) return write_checkpoints(g, sc, r);  // no per-path data to write
   auto paths = g.group("paths");
   // Format 1.4: an integer dataset (1.3 and earlier wrote float64).
   std::vector<std::int64_t> idx(P);
@@ -86,11 +81,10 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
   for (hsize_t i = 0; i < P; ++i)
     for (hsize_t c = 0; c < C; ++c) met[i * C + c] = r.run.scalar(i, out::first_checkpoint + c) > 0;
   paths.write("checkpoints_met", met, {P, C});
-  write_checkpoints(g, sc, r, run_paths);
+  write_checkpoints(g, sc, r);
 }
 
-void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r,
-                       std::size_t paths) {
+void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r) {
   const hsize_t C = sc.base.goal.checkpoints.size();
   auto cps = g.group("checkpoints");
   std::vector<std::string> labels;
@@ -98,8 +92,8 @@ void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& 
   std::vector<double> target, p, se, bmean, bse;
   for (const auto& c : r.checkpoints) {
     labels.push_back(c.label), cweeks.push_back(c.week), target.push_back(c.target);
-    p.push_back(c.met.mean), se.push_back(se_of(c.met.se, paths));
-    bmean.push_back(c.bookings.mean), bse.push_back(se_of(c.bookings.se, paths));
+    p.push_back(c.met.mean), se.push_back(c.met.se);
+    bmean.push_back(c.bookings.mean), bse.push_back(c.bookings.se);
   }
   cps.write_strings("label", labels);
   cps.write("week", cweeks, {C});
@@ -142,7 +136,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     auto plans = f.group("plans");
     for (std::size_t i = 0; i < res.plans.size(); ++i) {
       auto g = plans.group(res.plans[i].name);
-      write_plan(g, sc, res.plans[i], int(i), res.paths);
+      write_plan(g, sc, res.plans[i], int(i));
       order.push_back(res.plans[i].name);
     }
   }
@@ -153,9 +147,9 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     g.attr("plan", c.plan);
     g.attr("baseline", c.baseline);
     g.attr("final_bookings_diff_mean", c.bookings_diff.mean);
-    g.attr("final_bookings_diff_se", se_of(c.bookings_diff.se, res.paths));
+    g.attr("final_bookings_diff_se", c.bookings_diff.se);
     g.attr("cost_diff_mean", c.cost_diff.mean);
-    g.attr("cost_diff_se", se_of(c.cost_diff.se, res.paths));
+    g.attr("cost_diff_se", c.cost_diff.se);
     g.attr("profit_diff_mean", c.profit_diff.mean);
     g.attr("p_better", c.p_better);
     g.attr("roi", c.roi ? *c.roi : std::nan(""));

@@ -161,20 +161,6 @@ json comparison_json(const Comparison& c, const PlanResult& plan) {
           {"roi", num(c.roi)}};
 }
 
-// A standard error needs two paths: from one path every "se" and "..._se" is null, not 0.
-void drop_standard_errors(json& j) {
-  if (j.is_array())
-    for (json& v : j) drop_standard_errors(v);
-  if (!j.is_object()) return;
-  for (auto& [key, v] : j.items()) {
-    const bool se = key == "se" || (key.size() > 3 && key.ends_with("_se"));
-    if (se && v.is_number())
-      v = nullptr;
-    else
-      drop_standard_errors(v);
-  }
-}
-
 }  // namespace
 
 nlohmann::json mean_se_json(const sim::MeanSe& m) { return mean_se(m); }
@@ -219,7 +205,6 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
     }
     j["plans"].push_back(p);
   }
-  if (res.paths < 2) drop_standard_errors(j["plans"]);
   return j;
 }
 

@@ -23,7 +23,7 @@ std::string money(double v) {
 }
 
 namespace {
-// A standard error that cannot exist (one path: see se_of) is left out, not shown as 0.
+// A standard error that does not exist (NaN: one path, sim::MeanSe) is left out, not shown as 0.
 std::string pct(double p, double se) {
   return std::isfinite(se) ? fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se)
                            : fmt::format("{:5.1f}%", 100 * p);
@@ -31,8 +31,6 @@ std::string pct(double p, double se) {
 std::string money_se(double v, double se) {
   return std::isfinite(se) ? money(v) + " ±" + money(se) : money(v);
 }
-// The standard error of an estimate over `paths` paths: none from one path.
-double se_of(const sim::MeanSe& m, std::size_t paths) { return paths > 1 ? m.se : NAN; }
 // A figure that does not exist (no reps at the end) prints as "-", not "nan".
 std::string fixed(double v, int digits, const char* suffix = "") {
   return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
@@ -44,7 +42,6 @@ std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}",
 std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   std::string s;
   const auto& goal = sc.base.goal;
-  const std::size_t n = res.paths;
   s += fmt::format("{}: {} {}, {} {} each, {} {}", sc.name, res.plans.size(),
                    report::noun(res.plans.size(), "plan"), res.paths,
                    report::noun(res.paths, "path"), sc.horizon(),
@@ -61,27 +58,25 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   };
   row("plan", [](const PlanResult& r) { return r.name; });
   if (goal.revenue) {
-    row("P(goal)", [&](const PlanResult& r) { return pct(r.goal->mean, se_of(*r.goal, n)); });
+    row("P(goal)", [&](const PlanResult& r) { return pct(r.goal->mean, r.goal->se); });
     row("time to goal p50 (wk)", [](const PlanResult& r) { return opt_week(r.time_to_goal_p50); });
   }
   for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
     const auto& cp = goal.checkpoints[i];
     row(fmt::format("P({} {} wk{})", cp.label.substr(0, 8), money(cp.revenue), cp.week),
         [&, i](const PlanResult& r) {
-          return pct(r.checkpoints[i].met.mean, se_of(r.checkpoints[i].met, n));
+          return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se);
         });
   }
   if (!goal.checkpoints.empty())
-    row("P(all checkpoints)", [&](const PlanResult& r) {
-      return pct(r.all_checkpoints->mean, se_of(*r.all_checkpoints, n));
-    });
+    row("P(all checkpoints)",
+        [&](const PlanResult& r) { return pct(r.all_checkpoints->mean, r.all_checkpoints->se); });
   row("bookings median", [](const PlanResult& r) { return money(r.final_q[3].value_or(NAN)); });
   row("bookings P10-P90", [](const PlanResult& r) {
     return money(r.final_q[1].value_or(NAN)) + "-" + money(r.final_q[5].value_or(NAN));
   });
-  row("bookings mean ± se", [&](const PlanResult& r) {
-    return money_se(r.final_bookings.mean, se_of(r.final_bookings, n));
-  });
+  row("bookings mean ± se",
+      [&](const PlanResult& r) { return money_se(r.final_bookings.mean, r.final_bookings.se); });
   row("cost", [](const PlanResult& r) { return money(r.cost.mean); });
   row("profit", [](const PlanResult& r) { return money(r.profit.mean); });
   row("burnout (final mean)", [](const PlanResult& r) { return fixed(r.burnout_final.mean, 3); });
@@ -100,10 +95,11 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
     for (const auto& c : res.comparisons)
       s += fmt::format(
           "{:<{}}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan, w,
-          money_se(c.bookings_diff.mean, se_of(c.bookings_diff, n)), 100 * c.p_better,
+          money_se(c.bookings_diff.mean, c.bookings_diff.se), 100 * c.p_better,
           !c.goal_diff ? "-"
-          : n > 1 ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean, 100 * c.goal_diff->se)
-                  : fmt::format("{:+.1f}pt", 100 * c.goal_diff->mean),
+          : std::isfinite(c.goal_diff->se)
+              ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean, 100 * c.goal_diff->se)
+              : fmt::format("{:+.1f}pt", 100 * c.goal_diff->mean),
           money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
   }
   return s;
@@ -158,8 +154,7 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
     for (const auto& r : res.plans) s += fmt::format("{:>{}}", cell(r), w);
     s += "\n";
   };
-  const std::size_t paths = res.paths;
-  auto mean_se = [&](const Figure& f) { return money_se(f.est.mean, se_of(f.est, paths)); };
+  auto mean_se = [&](const Figure& f) { return money_se(f.est.mean, f.est.se); };
   auto range = [](const Figure& f) {
     return money(f.q[1].value_or(NAN)) + "-" + money(f.q[5].value_or(NAN));
   };
@@ -175,9 +170,8 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
     for (std::size_t k = 0; k < cost::part_count; ++k) {
       s += fmt::format("{:<26}{:>{}}", cost::part_names[k], "-", w);
       for (const auto& c : res.comparisons)
-        s += fmt::format(
-            "{:>{}}", money_se(c.detail.cost_parts[k].mean, se_of(c.detail.cost_parts[k], paths)),
-            w);
+        s += fmt::format("{:>{}}", money_se(c.detail.cost_parts[k].mean, c.detail.cost_parts[k].se),
+                         w);
       s += "\n";
     }
   }
@@ -203,7 +197,7 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
   row("open pipeline (face)",
       [&](const PlanResult& r) { return mean_se(r.detail.open_pipeline_value); });
   row("ramped headcount", [&](const PlanResult& r) {
-    const double se = se_of(r.detail.ramped_headcount.est, paths);
+    const double se = r.detail.ramped_headcount.est.se;
     return fmt::format("{:.1f}", r.detail.ramped_headcount.est.mean) +
            (std::isfinite(se) ? fmt::format(" ±{:.1f}", se) : "");
   });
@@ -212,8 +206,8 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
   if (!res.comparisons.empty()) {
     s += fmt::format("{:<26}{:>{}}", "run-rate diff ± se", "-", w);
     for (const auto& c : res.comparisons)
-      s += fmt::format(
-          "{:>{}}", money_se(c.detail.exit_run_rate.mean, se_of(c.detail.exit_run_rate, paths)), w);
+      s += fmt::format("{:>{}}", money_se(c.detail.exit_run_rate.mean, c.detail.exit_run_rate.se),
+                       w);
     s += "\n";
   }
   return s;
@@ -238,8 +232,7 @@ std::string format_csv(const Scenario& sc, const ScenarioResults& res) {
   auto f = [](std::optional<double> v) {
     return v && std::isfinite(*v) ? fmt::format("{:.10g}", *v) : std::string();
   };
-  // A standard error needs two paths: from one, its cell is empty.
-  auto e = [&](std::optional<double> se) { return res.paths > 1 ? f(se) : std::string(); };
+  auto e = f;  // a standard error that does not exist (one path) is an empty cell, as any NaN
   // Names are text cells: one that a spreadsheet would read as a formula gets a leading quote.
   auto quote = [](const std::string& x) {
     std::string q = "\"";

@@ -20,8 +20,8 @@ std::string format_drivers(const ScenarioResults& res) {
         "difference):\n",
         c.plan, money(std::abs(c.bookings_diff.mean)), c.bookings_diff.mean >= 0 ? "more" : "less",
         c.baseline);
-    // A standard error needs two paths: from one it is left out, not shown as 0.
-    auto se = [&](const sim::MeanSe& m) { return res.paths > 1 ? " ±" + money(m.se) : ""; };
+    // A standard error that does not exist (one path) is left out, not shown as 0.
+    auto se = [](const sim::MeanSe& m) { return std::isfinite(m.se) ? " ±" + money(m.se) : ""; };
     for (std::size_t k = 0; k < c.drivers.size(); ++k)
       s += fmt::format("  {:<44}{:>12}{}\n", kDriverLabels[k], money(c.drivers[k].mean),
                        se(c.drivers[k]));

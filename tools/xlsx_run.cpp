@@ -168,38 +168,20 @@ Table horizon_table(const ScenarioResults& res) {
   return t;
 }
 
-// A standard error needs two paths: from one, the "..._se" cells are empty, not 0.
-Table without_standard_errors(const Table& t) {
-  Table out;
-  for (std::size_t r = 0; r < t.rows(); ++r) {
-    Row row;
-    for (std::size_t c = 0; c < t.columns().size(); ++c) {
-      const std::string& name = t.columns()[c];
-      const bool se = name.ends_with("_se") && std::holds_alternative<double>(t.at(r, c));
-      row.emplace_back(name, se ? Cell(kNan) : t.at(r, c));
-    }
-    out.add(std::move(row));
-  }
-  return out;
-}
-
 }  // namespace
 
 std::vector<Sheet> run_sheets(const Scenario& sc, const ScenarioResults& res) {
   (void)sc;
   std::vector<Sheet> s;
-  auto sheet = [&](const std::string& name, Table t) {
-    return table_sheet(name, res.paths > 1 ? std::move(t) : without_standard_errors(t));
-  };
-  s.push_back(sheet("Plans", plans_table(res)));
-  s.push_back(sheet("Comparison", comparison_table(res)));
+  s.push_back(table_sheet("Plans", plans_table(res)));
+  s.push_back(table_sheet("Comparison", comparison_table(res)));
   s.back().empty_note = "Only one plan was run: there is no plan to compare with the first.";
-  s.push_back(sheet("Checkpoints", checkpoints_table(res)));
+  s.push_back(table_sheet("Checkpoints", checkpoints_table(res)));
   s.back().empty_note = "The scenario has no checkpoints (goal.checkpoints).";
-  s.push_back(sheet("Weekly", weekly_table(res)));
-  s.push_back(sheet("Costs", costs_table(res)));
-  s.push_back(sheet("Periods", periods_table(res)));
-  s.push_back(sheet("Horizon", horizon_table(res)));
+  s.push_back(table_sheet("Weekly", weekly_table(res)));
+  s.push_back(table_sheet("Costs", costs_table(res)));
+  s.push_back(table_sheet("Periods", periods_table(res)));
+  s.push_back(table_sheet("Horizon", horizon_table(res)));
   return s;
 }
 
