@@ -157,5 +157,25 @@ TEST_F(OutputExtremes, AllRepsGoneAndBurnoutReadTheSameEverywhere) {
   EXPECT_GE(seen, 4);  // two plans, two tables
 }
 
+// A goal due before the horizon that the plans reach only later: P(goal) is 0, and the time to
+// goal (over the whole horizon, MODEL.md) must not read as the goal met.
+TEST_F(OutputExtremes, AGoalReachedAfterItsWeekIsSaidToBeLate) {
+  std::string yaml = test::read_file(test::example());
+  const auto from = yaml.find("goal:\n"), to = yaml.find("market:\n");
+  yaml.replace(from, to - from, "goal: {revenue: 12000000, by_week: 26}\n");
+  run(yaml, "--paths 200 --plans baseline");
+  const json s = summary();
+  ASSERT_EQ(s["plans"][0]["goal"]["p_met"], 0.0);
+  ASSERT_GT(s["plans"][0]["time_to_goal"]["p50"].get<double>(), 26);
+  const std::string w = words(html());
+  EXPECT_NE(w.find("after the goal's week 26"), std::string::npos) << w.substr(0, 3000);
+  EXPECT_NE(w.find("Goal typically reached"), std::string::npos);
+  EXPECT_NE(w.find(", late"), std::string::npos) << w.substr(0, 3000);
+  // Reached in time (the example as written): neither.
+  run(test::read_file(test::example()), "--paths 200 --plans baseline");
+  EXPECT_EQ(words(html()).find("after the goal's"), std::string::npos);
+  EXPECT_EQ(words(html()).find(", late"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace salesim

@@ -106,7 +106,12 @@ std::string answer_section(Page& pg) {
       h += fmt::format(" Half of them get there by {}",
                        f.fig(s, bp + "/time_to_goal/p50", Kind::week));
       h += std::isfinite(num_at(s, bp + "/time_to_goal/p90"))
-               ? fmt::format(", nine in ten by {}.", f.fig(s, bp + "/time_to_goal/p90", Kind::week))
+               ? fmt::format(", nine in ten by {}", f.fig(s, bp + "/time_to_goal/p90", Kind::week))
+               : "";
+      // The time to goal runs over the whole horizon (MODEL.md): with the goal due earlier, a
+      // median after it would otherwise read as if the goal were met.
+      h += num_at(s, bp + "/time_to_goal/p50") > pg.d.goal_by_week
+               ? fmt::format(", after the goal's {}.", f.fig(s, "/goal/by_week", Kind::week))
                : ".";
     } else {
       h += fmt::format(" Most simulated futures do not reach it within the {} {}.", pg.d.horizon,
@@ -174,11 +179,15 @@ std::string answer_section(Page& pg) {
          f.fig(s, pi + "/final_bookings/p10", Kind::money) + " to " +
              f.fig(s, pi + "/final_bookings/p90", Kind::money),
          true);
-    if (has_goal)
+    if (has_goal) {
+      const double p50 = num_at(s, pi + "/time_to_goal/p50");
       tile("Goal typically reached",
-           std::isfinite(num_at(s, pi + "/time_to_goal/p50"))
-               ? f.fig(s, pi + "/time_to_goal/p50", Kind::week)
-               : fmt::format("not within {} {}", pg.d.horizon, noun(pg.d.horizon, "week")));
+           !std::isfinite(p50)
+               ? fmt::format("not within {} {}", pg.d.horizon, noun(pg.d.horizon, "week"))
+           : p50 > pg.d.goal_by_week  // reached, but after the week it was due (answer_section)
+               ? f.fig(s, pi + "/time_to_goal/p50", Kind::week) + ", late"
+               : f.fig(s, pi + "/time_to_goal/p50", Kind::week));
+    }
     if (!s[json::json_pointer(pi + "/p_all_checkpoints")].is_null())
       tile("Every checkpoint met", f.fig(s, pi + "/p_all_checkpoints", Kind::prob));
     if (i > 0) {
