@@ -6,6 +6,8 @@
 #include <cctype>
 #include <cmath>
 #include <set>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "models/keys.hpp"
 #include "models/segments.hpp"
@@ -73,7 +75,9 @@ bool is_name(const std::string& s) {
   });
 }
 
-void read_segment(const YAML::Node& n, const std::string& d, Params& p, const ReportProblem& err) {
+// `names` holds the names read so far: a set, as a file may list tens of thousands of segments.
+void read_segment(const YAML::Node& n, const std::string& d, Params& p,
+                  std::unordered_set<std::string>& names, const ReportProblem& err) {
   if (!n.IsMap()) return err(n, d, "expected a map {name, accounts, ...}, found " + describe(n));
   only_keys(n, d,
             {"name", "accounts", "fit", "deal_size", "conversion_multiplier", "inbound_share",
@@ -85,8 +89,8 @@ void read_segment(const YAML::Node& n, const std::string& d, Params& p, const Re
         "expected a segment name (letters, digits, '-' or '_', up to 64)");
   } else {
     s.name = n["name"].Scalar();
-    for (const Segment& o : p.segments.segments)
-      if (o.name == s.name) err(n["name"], d + ".name", "duplicate segment name '" + s.name + "'");
+    if (!names.insert(s.name).second)
+      err(n["name"], d + ".name", "duplicate segment name '" + s.name + "'");
   }
   if (!n["accounts"].IsDefined()) err(n, d, "missing required key 'accounts'");
   number(n["accounts"], d + ".accounts", 1, 1e9, false, s.accounts, err);
@@ -128,6 +132,10 @@ bool read_lines(const YAML::Node& n, const std::string& display, const SegmentPa
   bool ok = true;
   double total = 0;
   std::set<int> seen;
+  std::vector<std::string> names;
+  std::unordered_map<std::string, int> index;
+  for (const Segment& s : sp.segments)
+    index.emplace(s.name, int(names.size())), names.push_back(s.name);
   for (std::size_t i = 0; i < n.size(); ++i) {
     const YAML::Node item = n[i];
     const std::string d = fmt::format("{}[{}]", display, i);
@@ -141,10 +149,8 @@ bool read_lines(const YAML::Node& n, const std::string& display, const SegmentPa
     const YAML::Node seg = item["segment"];
     const bool named =
         seg.IsDefined() && seg.IsScalar();  // IsScalar alone throws on an invalid node
-    std::vector<std::string> names;
-    for (const Segment& s : sp.segments) names.push_back(s.name);
-    const auto it = named ? std::find(names.begin(), names.end(), seg.Scalar()) : names.end();
-    if (it == names.end()) {
+    const auto it = named ? index.find(seg.Scalar()) : index.end();
+    if (it == index.end()) {
       err(seg.IsDefined() ? seg : item, d + ".segment",
           named ? "no segment '" + seg.Scalar() + "' (did you mean '" +
                       nearest(seg.Scalar(), names) + "'?)"
@@ -152,9 +158,9 @@ bool read_lines(const YAML::Node& n, const std::string& display, const SegmentPa
                             : std::string("missing required key 'segment' (a segment's name)"));
       ok = false;
     } else {
-      line.segment = int(it - names.begin());
+      line.segment = it->second;
       if (!seen.insert(line.segment).second) {
-        err(seg, d + ".segment", "segment '" + *it + "' is listed twice");
+        err(seg, d + ".segment", "segment '" + it->first + "' is listed twice");
         ok = false;
       }
     }
@@ -197,9 +203,11 @@ void read_territory_keys(const YAML::Node& root, Params& p, const ReportProblem&
   if (segs.IsDefined() && !segs.IsNull()) {
     if (!segs.IsSequence() || segs.size() == 0)
       err(segs, "segments", "expected a non-empty list of segments, found " + describe(segs));
-    else
+    else {
+      std::unordered_set<std::string> names;
       for (std::size_t i = 0; i < segs.size(); ++i)
-        read_segment(segs[i], fmt::format("segments[{}]", i), p, err);
+        read_segment(segs[i], fmt::format("segments[{}]", i), p, names, err);
+    }
   }
   SegmentParams& sp = p.segments;
   // Inbound shares: all or none, summing to 1.
@@ -259,7 +267,7 @@ void read_territory_keys(const YAML::Node& root, Params& p, const ReportProblem&
                         tier.from, p.quota.accelerators.back().from));
       p.quota.accelerators.push_back(tier);
     }
-    if (!p.quota.on(sp))
+    if (acc.size() > 0 && !p.quota.on(sp))  // an empty list pays nothing: no quota needed
       err(acc, "compensation.accelerators",
           "accelerators are paid above quota: set team.quota (or a segment's quota)");
   }

@@ -255,6 +255,21 @@ TEST(Territory, OffWithoutItsKeys) {
   EXPECT_EQ(out::shape(sc).scalars, out::first_period(sc) + out::period_count(sc));
 }
 
+// An empty list of accelerators pays nothing, so it needs no quota; a tier without one is refused.
+TEST(Territory, AnEmptyAcceleratorListNeedsNoQuota) {
+  const std::string base = std::string(test::kLists) + "compensation: {accelerators: ";
+  const Scenario sc = test::scenario(base + "[]}\n");
+  EXPECT_TRUE(sc.base.quota.accelerators.empty());
+  EXPECT_EQ(out::territory_layout(sc).count(), 0u);
+  try {
+    test::scenario(base + "[{from: 1, rate: 0.1}]}\n");
+    ADD_FAILURE() << "a tier without a quota was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("accelerators are paid above quota"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Territory, TeamSharesByTheDeficitRule) {
   EXPECT_EQ(segment_counts({0.2, 0.8}, 40), (std::vector<int>{8, 32}));
   EXPECT_EQ(segment_counts({0.5, 0.5}, 3), (std::vector<int>{2, 1}));
