@@ -511,6 +511,10 @@ TEST(ReportFormat, MoneyProbabilitiesAndDates) {
   EXPECT_EQ(Fmt::prob_se(0.0051), "±0.5 pt");
   EXPECT_EQ(Fmt::prob_diff(0.94), "+94.0 pt");
   EXPECT_EQ(Fmt::count(2000), "2,000");
+  EXPECT_EQ(Fmt::count(-0.3), "0");  // no "-0" for what rounds to nothing
+  EXPECT_EQ(neutral.text(tools::report::Kind::number, -0.04, 1), "0.0");
+  EXPECT_EQ(neutral.text(tools::report::Kind::number, -0.06, 1), "-0.1");
+  EXPECT_EQ(dollars.money(-0.0001), "$0");
   EXPECT_EQ(dollars.week(13), "week 13 (6 Apr 2025)");
   EXPECT_EQ(dollars.week(52), "week 52 (4 Jan 2026)");
   EXPECT_EQ(dollars.event_week(4), "week 5 (from 3 Feb 2025)");

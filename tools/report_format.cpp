@@ -23,6 +23,12 @@ std::optional<sys_days> parse_date(const std::string& iso) {
   return sys_days{ymd};
 }
 
+// "-0.0" (a small negative rounded to zero) reads as a loss of nothing: shown without the sign.
+std::string unsigned_zero(std::string s) {
+  if (!s.empty() && s[0] == '-' && s.find_first_of("123456789") == std::string::npos) s.erase(0, 1);
+  return s;
+}
+
 std::string date_text(sys_days t) {
   const year_month_day ymd{t};
   return fmt::format("{} {} {}", unsigned(ymd.day()), kMonths[unsigned(ymd.month()) - 1],
@@ -66,7 +72,7 @@ Fmt::Fmt(std::string currency, const std::string& start_date)
 std::string Fmt::money(double v) const {
   if (!std::isfinite(v)) return "n/a";
   const std::string cur = is_code(currency_) ? currency_ + " " : currency_;
-  return (v < 0 ? "-" : "") + cur + charts::compact_number(std::fabs(v));
+  return unsigned_zero((v < 0 ? "-" : "") + cur + charts::compact_number(std::fabs(v)));
 }
 std::string Fmt::money_signed(double v) const {
   if (!std::isfinite(v)) return "n/a";
@@ -95,7 +101,7 @@ std::string Fmt::count(double v) {
     if (i && (digits.size() - i) % 3 == 0) o += ',';
     o += digits[i];
   }
-  return (v < 0 ? "-" : "") + o;
+  return unsigned_zero((v < 0 ? "-" : "") + o);
 }
 
 std::string Fmt::text(Kind k, double v, int digits) const {
@@ -120,7 +126,7 @@ std::string Fmt::text(Kind k, double v, int digits) const {
     case Kind::ratio:
       return fmt::format("{:.2f}", v);
     case Kind::number:
-      return fmt::format("{:.{}f}", v, digits);
+      return unsigned_zero(fmt::format("{:.{}f}", v, digits));
     case Kind::count:
       return count(v);
   }
