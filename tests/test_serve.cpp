@@ -216,7 +216,8 @@ TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {
   EXPECT_EQ(r->status, 400);
 }
 
-// A server of its own with the default rate: a burst beyond twice the rate gets 429.
+// A server of its own with the default rate: a burst beyond twice the rate gets 429, also when
+// every request names a page id of its own (the budget is the address's).
 TEST(ServeLimits, ABurstOfRequestsBeyondTheRateGets429) {
   tools::ServeOptions o;
   o.port = 0;
@@ -229,10 +230,11 @@ TEST(ServeLimits, ABurstOfRequestsBeyondTheRateGets429) {
   c.set_default_headers({{"Authorization", std::string("Bearer ") + kToken}});
   int ok = 0, limited = 0;
   for (int i = 0; i < 30; ++i) {
-    auto r = c.Get("/api/plans");
+    const httplib::Headers page = {{"X-Salesim-Client", fmt::format("page-{}", i)}};
+    auto r = c.Get("/api/plans", page);
     for (int k = 0; !r && k < 100; ++k) {  // until the server listens
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
-      r = c.Get("/api/plans");
+      r = c.Get("/api/plans", page);
     }
     ASSERT_TRUE(r);
     (r->status == 200 ? ok : limited) += r->status == 200 || r->status == 429;

@@ -154,7 +154,8 @@ WhatIf what_if_of(const Scenario& sc, const json& body) {
   return w;
 }
 
-// One client's runs (one at a time; a newer one cancels the one going) and request budget.
+// One page's runs (one at a time; a newer one cancels the one going), keyed by client_of, or
+// one address's request budget, keyed by the address alone.
 struct ClientSlot {
   std::mutex run;                              // held while a run of this client goes
   std::shared_ptr<std::atomic<bool>> current;  // the newest run's cancel flag (under Impl::m)
@@ -413,9 +414,11 @@ struct Server::Impl {
                    "Authorization: Bearer TOKEN");
         return httplib::Server::HandlerResponse::Handled;
       }
-      if (!within_rate(*slot(client_of(req)))) {
+      // The rate is per address, not per page id: the id is the client's to choose, so a
+      // fresh id per request would otherwise be a fresh budget.
+      if (!within_rate(*slot(req.remote_addr))) {
         send_error(res, 429,
-                   fmt::format("too many requests: at most {} a second per client",
+                   fmt::format("too many requests: at most {} a second per client address",
                                o.requests_per_second));
         return httplib::Server::HandlerResponse::Handled;
       }
