@@ -156,10 +156,22 @@ H5T_class_t class_of(hid_t type, const std::string& name) {
   return c;
 }
 
+// A number of a salesim file is at most 8 bytes. A damaged type can claim gigabytes a number,
+// and HDF5 would allocate that much for each one it converts.
+std::size_t number_size(hid_t type, const std::string& name) {
+  const std::size_t size = H5Tget_size(type);
+  if (size == 0) fail("read the type of " + name);
+  if (size > 8)
+    throw Error("HDF5: " + name + " has numbers of " + std::to_string(size) +
+                " bytes; a salesim file holds numbers of at most 8");
+  return size;
+}
+
 std::vector<double> numbers(const Source& s, Shape* shape_out = nullptr) {
   Handle t{check(s.type(), "read the type of " + s.name), H5Tclose};
   const H5T_class_t c = class_of(t.id, s.name);
   if (c != H5T_INTEGER && c != H5T_FLOAT) throw Error("HDF5: " + s.name + " is not numeric");
+  number_size(t.id, s.name);
   const Shape shape = shape_of(s);
   check_fits(s, shape.count, sizeof(double));
   std::vector<double> out(shape.count);
@@ -234,8 +246,7 @@ void hash_value(Fnv1a64& h, const Source& s) {
   }
   if (c != H5T_INTEGER && c != H5T_FLOAT)
     throw Error("HDF5: " + s.name + " has a type a salesim file does not hold");
-  const std::size_t size = H5Tget_size(t.id);
-  if (size == 0) fail("read the type of " + s.name);
+  const std::size_t size = number_size(t.id, s.name);
   bool is_signed = true;
   if (c == H5T_INTEGER) {
     const H5T_sign_t sign = H5Tget_sign(t.id);

@@ -1051,6 +1051,20 @@ TEST(MutationExport, ImportExitsZeroOrTwo) {
 
 // The fuzzers' findings (fuzz/crashes/<target>/...), through the checks above: in-process and
 // through the command line.
+// A damaged number type claiming gigabytes a number is refused before HDF5 reads it: H5Dread
+// allocated a conversion buffer of 1.9 GB for it (fuzz/crashes/README.md).
+TEST(MutationCrashes, ANumberTypeOfGigabytesIsRefusedBeforeItIsRead) {
+  const std::string file =
+      test::source_dir() + "/fuzz/crashes/results/hdf5-number-size-gigabytes-forged-seal.h5";
+  try {
+    (void)tools::read_report_data(file);
+    ADD_FAILURE() << "the damaged file was read";
+  } catch (const tools::BadInput& e) {
+    EXPECT_NE(std::string(e.what()).find("has numbers of 1952542066 bytes"), std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(MutationCrashes, ReplayEveryReproducer) {
   const auto start = Clock::now();
   const fs::path root = fs::path(test::source_dir()) / "fuzz" / "crashes";
