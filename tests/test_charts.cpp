@@ -349,6 +349,9 @@ TEST(Charts, NumbersAndTicks) {
   EXPECT_DOUBLE_EQ(lo, -0.2);
   EXPECT_DOUBLE_EQ(hi, 1.0);
   EXPECT_EQ(p.size(), 7u);
+  lo = 0, hi = 1;  // a whole-number axis of one week: 0 and 1, not 0, 0.2, ... labelled 0, 0, 1
+  EXPECT_EQ(nice_ticks(lo, hi, 6, 1), (std::vector<double>{0, 1}));
+  EXPECT_EQ(hi, 1);
   EXPECT_EQ(xml_escape("a<b>&\"c'\x01"), "a&lt;b&gt;&amp;&quot;c&#39; ");
 }
 

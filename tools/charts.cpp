@@ -61,6 +61,10 @@ struct Resolved {
   double lo, hi;
   std::vector<Tick> ticks;
 };
+// An axis of whole numbers (weeks, counts) ticks whole numbers: a short one would otherwise
+// tick 0.2, 0.4, ... and label them 0, 0, 1 as integers.
+double min_step(const Axis& a) { return a.format == Axis::Format::integer ? 1 : 0; }
+
 Resolved resolve(const Axis& a, double lo, double hi) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
   if (a.min) lo = *a.min;
@@ -77,7 +81,7 @@ Resolved resolve(const Axis& a, double lo, double hi) {
     return r;
   }
   double nlo = lo, nhi = hi;
-  const auto values = nice_ticks(nlo, nhi);
+  const auto values = nice_ticks(nlo, nhi, 6, min_step(a));
   if (!a.min) r.lo = nlo;
   if (!a.max) r.hi = nhi;
   for (double v : values)
@@ -364,7 +368,7 @@ std::string format_value(const Axis& a, double v) {
   return compact_number(v);
 }
 
-std::vector<double> nice_ticks(double& lo, double& hi, int target) {
+std::vector<double> nice_ticks(double& lo, double& hi, int target, double min_step) {
   if (!std::isfinite(lo) || !std::isfinite(hi)) lo = 0, hi = 1;
   if (hi < lo) std::swap(lo, hi);
   double span = hi - lo;
@@ -372,7 +376,7 @@ std::vector<double> nice_ticks(double& lo, double& hi, int target) {
   const double raw = span / std::max(1, target);
   const double mag = std::pow(10, std::floor(std::log10(raw)));
   const double norm = raw / mag;
-  const double step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const double step = std::max(min_step, (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag);
   const double k0 = std::floor(lo / step + 1e-9), k1 = std::ceil(hi / step - 1e-9);
   lo = k0 * step;
   hi = std::max(k1, k0 + 1) * step;
@@ -795,7 +799,7 @@ std::string histogram_svg(const Histogram& c) {
     rx = resolve(xa, *xa.min, *xa.max);
   else {
     double a = rx.lo, b = rx.hi;
-    for (double t : nice_ticks(a, b, 6))
+    for (double t : nice_ticks(a, b, 6, min_step(xa)))
       if (t >= rx.lo - 1e-9 * (rx.hi - rx.lo) && t <= rx.hi + 1e-9 * (rx.hi - rx.lo))
         rx.ticks.push_back({t, format_value(xa, t)});
   }

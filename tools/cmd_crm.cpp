@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 
@@ -118,6 +119,19 @@ crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
         text, d - e.export_date, d - e.export_date == 1 ? "" : "s", e.file,
         crm::format_date(e.export_date));
   return d;
+}
+
+// Runs f, the calibration or forecast on the --as-of day: when that day was given, an error of
+// a day the export cannot be used on (nothing created or closed by then) names the option.
+template <class F>
+auto on_as_of(const std::string& text, F f) {
+  try {
+    return f();
+  } catch (const crm::InputError& x) {
+    const std::string what = x.what();
+    if (text.empty() || what.starts_with("--as-of")) throw;
+    throw crm::InputError(fmt::format("--as-of {}: {}", text, what));
+  }
 }
 
 // JSON text of a report. Every string from the export is valid UTF-8 already (the CSV reader
@@ -275,34 +289,35 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
         ->check(CLI::Range(1, 520));
     cmd->add_option("--seed", a->seed, "The scenario's seed")->check(seed_number());
     cmd->add_flag("--quiet", a->quiet, "Print nothing");
-    commands.push_back({cmd, [a] {
-                          return guarded([&] {
-                            std::string report = a->report;
-                            if (report.empty())
-                              report = (fs::path(a->output).parent_path() /
-                                        (fs::path(a->output).stem().string() + ".calibration.json"))
-                                           .string();
-                            check_outputs(export_inputs(a->e),
-                                          {{"-o", a->output},
-                                           {a->report.empty() ? "the calibration report (-o with "
-                                                                ".calibration.json, as --report "
-                                                                "is not given)"
-                                                              : "--report",
-                                            report}});
-                            const crm::Export e = load_export(a->e, !a->quiet);
-                            crm::CalibrationOptions o = calibration_options(a->cal);
-                            o.as_of = as_of_day(e, a->as_of, a->quiet);
-                            const crm::Calibration c = crm::calibrate(e, o);
-                            if (!a->quiet) std::cout << crm::format_calibration(c);
-                            // The report is written even when the scenario cannot be: it says why.
-                            sim::write_text_atomically(report, json_text(crm::calibration_json(c)));
-                            const std::string yaml = crm::scenario_yaml(c, a->horizon, a->seed);
-                            sim::write_text_atomically(a->output, yaml);
-                            if (!a->quiet)
-                              std::cout << fmt::format("\nWrote {} and {}\n", a->output, report);
-                            return 0;
-                          });
-                        }});
+    commands.push_back(
+        {cmd, [a] {
+           return guarded([&] {
+             std::string report = a->report;
+             if (report.empty())
+               report = (fs::path(a->output).parent_path() /
+                         (fs::path(a->output).stem().string() + ".calibration.json"))
+                            .string();
+             check_outputs(export_inputs(a->e),
+                           {{"-o", a->output},
+                            {a->report.empty() ? "the calibration report (-o with "
+                                                 ".calibration.json, as --report "
+                                                 "is not given)"
+                                               : "--report",
+                             report}});
+             const crm::Export e = load_export(a->e, !a->quiet);
+             crm::CalibrationOptions o = calibration_options(a->cal);
+             o.as_of = as_of_day(e, a->as_of, a->quiet);
+             const crm::Calibration c = on_as_of(a->as_of, [&] { return crm::calibrate(e, o); });
+             if (!a->quiet) std::cout << crm::format_calibration(c);
+             // The report is written even when the scenario cannot be: it says why.
+             sim::write_text_atomically(report, json_text(crm::calibration_json(c)));
+             const std::string yaml =
+                 on_as_of(a->as_of, [&] { return crm::scenario_yaml(c, a->horizon, a->seed); });
+             sim::write_text_atomically(a->output, yaml);
+             if (!a->quiet) std::cout << fmt::format("\nWrote {} and {}\n", a->output, report);
+             return 0;
+           });
+         }});
   }
   {  // forecast
     struct Args {
@@ -333,46 +348,48 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                     "Weeks of that backtest (default: --weeks)")
         ->check(CLI::Range(1, 520));
     add_calibration_options(cmd, a->cal);
-    commands.push_back({cmd, [a] {
-                          return guarded([&] {
-                            check_outputs(
-                                export_inputs(a->e),
-                                {{"-o", a->output}, {"--json", a->json}, {"--html", a->html}});
-                            const std::vector<crm::Day> cutoffs =
-                                parse_cutoffs(a->backtest_cutoffs, "--backtest-cutoffs");
-                            if (!cutoffs.empty() && a->html.empty())
-                              throw BadInput("--backtest-cutoffs: goes with --html FILE");
-                            const crm::Export e = load_export(a->e, !a->mc.quiet);
-                            crm::CalibrationOptions co = calibration_options(a->cal);
-                            co.as_of = as_of_day(e, a->as_of, a->mc.quiet);
-                            const crm::Calibration c = crm::calibrate(e, co);
-                            crm::ForecastOptions fo = forecast_options(a->mc);
-                            sim::Progress bar("forecasting", fo.paths, !a->mc.quiet);
-                            fo.progress = [&](std::size_t done) { bar.update(done, fo.paths); };
-                            const crm::ForecastResult f = crm::forecast(c, fo);
-                            bar.finish();
-                            if (!a->mc.quiet) std::cout << crm::format_forecast(f);
-                            if (!a->output.empty())
-                              sim::write_text_atomically(a->output, forecast_csv(f));
-                            if (!a->json.empty()) {
-                              nlohmann::json j = crm::forecast_json(f);
-                              j["seed"] = fo.seed;
-                              j["calibration"] = crm::calibration_json(c);
-                              sim::write_text_atomically(a->json, json_text(j));
-                            }
-                            if (!a->html.empty()) {
-                              std::optional<crm::BacktestResult> b;
-                              if (!cutoffs.empty()) {
-                                crm::ForecastOptions bo = forecast_options(a->mc);
-                                if (a->backtest_weeks > 0) bo.weeks = a->backtest_weeks;
-                                b = crm::backtest(e, cutoffs, calibration_options(a->cal), bo);
-                              }
-                              sim::write_text_atomically(
-                                  a->html, tools::crm_forecast_html(c, f, b ? &*b : nullptr));
-                            }
-                            return 0;
-                          });
-                        }});
+    commands.push_back(
+        {cmd, [a] {
+           return guarded([&] {
+             check_outputs(export_inputs(a->e),
+                           {{"-o", a->output}, {"--json", a->json}, {"--html", a->html}});
+             const std::vector<crm::Day> cutoffs =
+                 parse_cutoffs(a->backtest_cutoffs, "--backtest-cutoffs");
+             if (!cutoffs.empty() && a->html.empty())
+               throw BadInput("--backtest-cutoffs: goes with --html FILE");
+             if (a->backtest_weeks > 0 && cutoffs.empty())
+               throw BadInput("--backtest-weeks: goes with --backtest-cutoffs D1,D2,...");
+             const crm::Export e = load_export(a->e, !a->mc.quiet);
+             crm::CalibrationOptions co = calibration_options(a->cal);
+             co.as_of = as_of_day(e, a->as_of, a->mc.quiet);
+             const crm::Calibration c = on_as_of(a->as_of, [&] { return crm::calibrate(e, co); });
+             crm::ForecastOptions fo = forecast_options(a->mc);
+             sim::Progress bar("forecasting", fo.paths, !a->mc.quiet);
+             fo.progress = [&](std::size_t done) { bar.update(done, fo.paths); };
+             const crm::ForecastResult f = on_as_of(a->as_of, [&] { return crm::forecast(c, fo); });
+             bar.finish();
+             // The backtest runs before any output is written: a cutoff it
+             // refuses (exit 2) leaves no CSV or JSON of a half-done command.
+             std::optional<crm::BacktestResult> b;
+             if (!cutoffs.empty()) {
+               crm::ForecastOptions bo = forecast_options(a->mc);
+               if (a->backtest_weeks > 0) bo.weeks = a->backtest_weeks;
+               b = crm::backtest(e, cutoffs, calibration_options(a->cal), bo, "--backtest-cutoffs");
+             }
+             if (!a->mc.quiet) std::cout << crm::format_forecast(f);
+             if (!a->output.empty()) sim::write_text_atomically(a->output, forecast_csv(f));
+             if (!a->json.empty()) {
+               nlohmann::json j = crm::forecast_json(f);
+               j["seed"] = fo.seed;
+               j["calibration"] = crm::calibration_json(c);
+               sim::write_text_atomically(a->json, json_text(j));
+             }
+             if (!a->html.empty())
+               sim::write_text_atomically(a->html,
+                                          tools::crm_forecast_html(c, f, b ? &*b : nullptr));
+             return 0;
+           });
+         }});
   }
   {  // backtest
     struct Args {
@@ -419,10 +436,12 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                for (const auto& k : b.cases)
                  s += fmt::format(
                      "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{},"
-                     "{:.4f},{:.2f},{:.4f},{}\n",
+                     "{},{:.2f},{:.4f},{}\n",
                      crm::format_date(k.cutoff), k.weeks, k.actual, k.actual_open, k.actual_new,
-                     k.forecast.p10, k.forecast.p50, k.forecast.p90, k.covered ? 1 : 0, k.ape,
-                     k.crps, k.pit, k.history_weeks);
+                     k.forecast.p10, k.forecast.p50, k.forecast.p90, k.covered ? 1 : 0,
+                     // no APE when nothing was won: an empty field, as every CSV writes a NaN
+                     std::isfinite(k.ape) ? fmt::format("{:.4f}", k.ape) : std::string(), k.crps,
+                     k.pit, k.history_weeks);
                sim::write_text_atomically(a->output, s);
              }
              return 0;

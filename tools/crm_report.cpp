@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "tools/charts.hpp"
@@ -12,9 +13,15 @@ namespace salesim::tools {
 namespace {
 
 using report::esc;
+using report::noun;
 namespace ch = charts;
 
 std::string money(double v) { return ch::compact_number(v); }
+
+// A share as a percentage, "n/a" when it is not a number (an APE of a period with nothing won).
+std::string percent(double v) {
+  return std::isfinite(v) ? fmt::format("{:.1f}%", 100 * v) : std::string("n/a");
+}
 
 std::string figure(const std::string& svg, const std::string& caption) {
   return fmt::format(R"(<figure class="chart">{}<figcaption>{}</figcaption></figure>)", svg,
@@ -27,7 +34,9 @@ ch::Series fan_series(const std::string& name, const std::vector<crm::Band>& b, 
   s.name = name;
   s.style = style;
   ch::Band band;
-  band.label = name + ": 10-90% of paths";
+  // One label for every series' band: with two banded series the legend shows one neutral
+  // swatch, which a series' name would wrongly tie to that series alone.
+  band.label = "10-90% of paths";
   for (std::size_t w = 0; w <= b.size(); ++w) {
     s.x.push_back(double(w));
     s.y.push_back(w == 0 ? 0 : b[w - 1].p50);
@@ -42,11 +51,11 @@ std::string period_section(const crm::Calibration& c, const crm::ForecastResult&
   std::string h = R"(<section id="forecast"><h2>The period</h2>)";
   h += fmt::format(
       "<p>From {} to {}: bookings between <strong>{}</strong> and <strong>{}</strong> in 8 of 10 "
-      "simulated futures, <strong>{}</strong> in the middle one; {} from the {} deals open today "
+      "simulated futures, <strong>{}</strong> in the middle one; {} from the {} {} open today "
       "and {} from deals not yet created (medians).</p>",
       crm::format_date(f.as_of + 1), crm::format_date(f.as_of + 7 * f.weeks), money(f.total.p10),
       money(f.total.p90), money(f.total.p50), money(f.from_open.p50), f.open_deals,
-      money(f.from_new.p50));
+      noun(double(f.open_deals), "deal"), money(f.from_new.p50));
   h += R"(<table class="data"><caption>Bookings of the period</caption><thead><tr><th></th>)"
        "<th>P10</th><th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>";
   auto row = [&](const char* what, const crm::Band& b, bool count) {
@@ -115,13 +124,24 @@ std::string split_section(const crm::ForecastResult& f) {
   return h + "</section>";
 }
 
+// Which cutoffs the mean APE is over, when some had nothing won (their APE is not a number).
+std::string ape_over(const crm::BacktestResult& b) {
+  if (b.cutoffs_with_ape == b.cases.size()) return "";
+  if (b.cutoffs_with_ape == 0) return " (nothing was won in any cutoff's period)";
+  return fmt::format(" over the {} {} with won deals", b.cutoffs_with_ape,
+                     noun(double(b.cutoffs_with_ape), "cutoff"));
+}
+
 std::string backtest_section(const crm::BacktestResult& b) {
   std::string h = R"(<section id="backtest"><h2>How the forecast did in the past</h2>)";
+  // --backtest-weeks may differ from the forecast's weeks: the text says which horizon it is.
+  const int weeks = b.cases.empty() ? 0 : b.cases.front().weeks;
   h += fmt::format(
-      "<p>Forecast from {} past cutoffs with only what was known then, against what the export "
-      "shows happened: the actual was inside P10-P90 in {:.0f}% of them (P5-P95: {:.0f}%); the "
-      "median was off by {:.1f}% on average (CRPS {}).</p>",
-      b.cases.size(), 100 * b.coverage, 100 * b.coverage_p5_p95, 100 * b.mean_ape,
+      "<p>Bookings of the {} {} after each of {} past {}, forecast with only what was known "
+      "then, against what the export shows happened: the actual was inside P10-P90 in {:.0f}% "
+      "of them (P5-P95: {:.0f}%); the median was off by {} on average{} (CRPS {}).</p>",
+      weeks, noun(weeks, "week"), b.cases.size(), noun(double(b.cases.size()), "cutoff"),
+      100 * b.coverage, 100 * b.coverage_p5_p95, percent(b.mean_ape), ape_over(b),
       money(b.mean_crps));
   h += R"(<table class="data"><caption>Each cutoff</caption><thead><tr><th>Cutoff</th>)"
        "<th>actual</th><th>P10</th><th>P50</th><th>P90</th><th>APE</th><th>CRPS</th><th>PIT</th>"
@@ -129,15 +149,14 @@ std::string backtest_section(const crm::BacktestResult& b) {
   for (const auto& k : b.cases) {
     auto base = [&](int i) {
       const auto& s = k.baselines[i];
-      return s.forecast.available
-                 ? fmt::format("{} ({:.1f}%)", money(s.forecast.p50()), 100 * s.ape)
-                 : std::string("n/a");
+      return s.forecast.available ? fmt::format("{} ({})", money(s.forecast.p50()), percent(s.ape))
+                                  : std::string("n/a");
     };
     h += fmt::format(
-        "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.1f}%</td><td>{}</td>"
+        "<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
         "<td>{:.2f}</td><td>{}</td><td>{}</td></tr>",
         crm::format_date(k.cutoff), money(k.actual), money(k.forecast.p10), money(k.forecast.p50),
-        money(k.forecast.p90), 100 * k.ape, money(k.crps), k.pit, base(0), base(2));
+        money(k.forecast.p90), percent(k.ape), money(k.crps), k.pit, base(0), base(2));
   }
   h += "</tbody></table>";
 
@@ -173,18 +192,24 @@ std::string backtest_section(const crm::BacktestResult& b) {
                 "each naive forecast that could be made."};
   base.value = {"Mean APE of the median", 0.0, std::nullopt, {}, ch::Axis::Format::percent};
   base.series = {"APE"};
-  base.groups.push_back({"salesim", {{b.mean_ape, 0, fmt::format("{:.1f}%", 100 * b.mean_ape)}}});
+  // A bar only for an APE there is (none when nothing was won on any cutoff).
+  auto bar = [&](const std::string& name, double ape) {
+    if (std::isfinite(ape)) base.groups.push_back({name, {{ape, 0, percent(ape)}}});
+  };
+  bar("salesim", b.mean_ape);
   std::string skills;
   for (int i = 0; i < crm::kBaselines; ++i) {
     const auto& a = b.baselines[i];
     if (a.cutoffs == 0) continue;
-    base.groups.push_back(
-        {crm::kBaselineNames[i], {{a.mean_ape, 0, fmt::format("{:.1f}%", 100 * a.mean_ape)}}});
-    skills += fmt::format(
-        "<li><code>{}</code>: mean CRPS {} against salesim's {}, skill {:+.2f}</li>",
-        crm::kBaselineNames[i], money(a.mean_crps), money(a.salesim_mean_crps), a.skill);
+    bar(crm::kBaselineNames[i], a.mean_ape);
+    skills += fmt::format("<li><code>{}</code>: mean CRPS {} against salesim's {}, skill {}</li>",
+                          crm::kBaselineNames[i], money(a.mean_crps), money(a.salesim_mean_crps),
+                          std::isfinite(a.skill) ? fmt::format("{:+.2f}", a.skill) : "n/a");
   }
-  h += figure(ch::bar_chart_svg(base), "Lower is better.");
+  if (!base.groups.empty())
+    h += figure(ch::bar_chart_svg(base), "Lower is better.");
+  else
+    h += "<p>No cutoff had a won deal in its period, so there is no percentage error to show.</p>";
   h += "<p>Skill (1 - salesim's CRPS / the baseline's; above 0: salesim is better):</p><ul>" +
        skills + "</ul>";
   return h + "</section>";
@@ -198,10 +223,11 @@ std::string crm_forecast_html(const crm::Calibration& c, const crm::ForecastResu
   std::string h = report_page_head(title);
   h += fmt::format(
       "<header class=\"cover\"><div><h1>{}</h1><div class=\"meta\">Export <code>{}</code> "
-      "&middot; {} weeks &middot; {} simulated futures &middot; {} open deals ({} stale), {} "
-      "reps creating new ones</div></div></header>\n",
-      esc(title), esc(c.source->file), f.weeks, f.paths, f.open_deals, f.stale_deals,
-      f.creating_reps);
+      "&middot; {} {} &middot; {} simulated {} &middot; {} open {} ({} stale), {} {} creating "
+      "new ones</div></div></header>\n",
+      esc(title), esc(c.source->file), f.weeks, noun(f.weeks, "week"), f.paths,
+      noun(double(f.paths), "future"), f.open_deals, noun(double(f.open_deals), "deal"),
+      f.stale_deals, f.creating_reps, noun(double(f.creating_reps), "rep"));
   h += "<nav class=\"toc\" aria-label=\"Contents\"><a href=\"#forecast\">The period</a>"
        "<a href=\"#split\">By month and manager</a>";
   if (backtest) h += "<a href=\"#backtest\">Backtest</a>";

@@ -18,6 +18,43 @@ constexpr int kAgeBands[][2] = {{0, 1}, {2, 3}, {4, 7}, {8, 12}, {13, 25}, {26, 
 double shrunk(const Shrinkage& s, int owner) {
   return owner < int(s.reps.size()) ? s.reps[owner].shrunk : 1.0;
 }
+
+// The error of a cutoff the export cannot be calibrated or forecast on (nothing created or
+// closed by then, no whole week of history) names the option and the cutoff: the user chose it.
+InputError on_cutoff(const std::string& option, Day cutoff, const std::string& what) {
+  return InputError(fmt::format("{} {}: {}", option, format_date(cutoff), what));
+}
+
+Calibration calibrate_on(const Export& e, Day cutoff, CalibrationOptions co,
+                         const std::string& option) {
+  co.as_of = cutoff;
+  try {
+    return calibrate(e, co);
+  } catch (const InputError& x) {
+    throw on_cutoff(option, cutoff, x.what());
+  }
+}
+
+// Without any amount the forecast is in won deals and its bookings are 0, so every score
+// against the close values would be 0 or not a number: refused rather than scored.
+ForecastResult forecast_on(const Calibration& c, Day cutoff, const ForecastOptions& f,
+                           const std::string& option) {
+  if (!c.sizes && c.hazards && c.creation)
+    throw on_cutoff(
+        option, cutoff,
+        fmt::format("{}: no won deal known on {} has an amount and there is no price list, so "
+                    "the forecast is in won deals and bookings cannot be scored; map the amount "
+                    "column (--map amount=COLUMN) or give a price list (--price-list FILE)",
+                    c.source->file, format_date(cutoff)));
+  try {
+    return forecast(c, f);
+  } catch (const InputError& x) {
+    throw on_cutoff(option, cutoff, x.what());
+  }
+}
+
+// A sum's mean over n cases; NaN (missing in every output) when there are none.
+double mean_over(double sum, std::size_t n) { return n > 0 ? sum / double(n) : NAN; }
 }  // namespace
 
 std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
@@ -49,24 +86,23 @@ std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
 }
 
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
-                        const CalibrationOptions& calibration, const ForecastOptions& f) {
+                        const CalibrationOptions& calibration, const ForecastOptions& f,
+                        const std::string& option) {
   BacktestResult res;
   // A cutoff listed twice would be scored twice and weigh double in every mean below.
   for (auto it = cutoffs.begin(); it != cutoffs.end(); ++it)
     if (std::find(cutoffs.begin(), it, *it) != it)
-      throw InputError(
-          fmt::format("--cutoffs {}: given twice; each cutoff is scored once", format_date(*it)));
+      throw on_cutoff(option, *it, "given twice; each cutoff is scored once");
   for (Day cutoff : cutoffs) {
     const Day end = cutoff + 7 * f.weeks;
     if (end > e.export_date)
-      throw InputError(fmt::format(
-          "--cutoffs {}: the {} weeks after it end on {}, after the export's last date {}; what "
-          "happened is not in {} (use an earlier cutoff or fewer --weeks)",
-          format_date(cutoff), f.weeks, format_date(end), format_date(e.export_date), e.file));
-    CalibrationOptions co = calibration;
-    co.as_of = cutoff;
-    const Calibration c = calibrate(e, co);
-    const ForecastResult fr = forecast(c, f);
+      throw on_cutoff(option, cutoff,
+                      fmt::format("the {} weeks after it end on {}, after the export's last date "
+                                  "{}; what happened is not in {} (use an earlier cutoff or fewer "
+                                  "--weeks)",
+                                  f.weeks, format_date(end), format_date(e.export_date), e.file));
+    const Calibration c = calibrate_on(e, cutoff, calibration, option);
+    const ForecastResult fr = forecast_on(c, cutoff, f, option);
 
     BacktestCase k;
     k.cutoff = cutoff;
@@ -122,8 +158,10 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
       if (!s.forecast.available) continue;
       BaselineAggregate& a = res.baselines[i];
       ++a.cutoffs;
-      a.mean_ape += s.ape, a.mean_crps += s.crps, a.mean_p50 += s.forecast.p50();
-      a.salesim_mean_ape += k.ape, a.salesim_mean_crps += k.crps;
+      a.mean_crps += s.crps, a.mean_p50 += s.forecast.p50();
+      a.salesim_mean_crps += k.crps;
+      if (std::isfinite(k.ape) && std::isfinite(s.ape))
+        ++a.cutoffs_with_ape, a.mean_ape += s.ape, a.salesim_mean_ape += k.ape;
     }
     if (res.reliability.empty())
       res.reliability = k.reliability;
@@ -137,20 +175,26 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
       }
     res.coverage += k.covered;
     res.mean_weekly_coverage += k.weekly_coverage;
-    res.mean_ape += k.ape;
     res.mean_crps += k.crps;
-    res.mean_relative_crps += k.relative_crps;
+    if (std::isfinite(k.ape)) {  // a period with nothing won has no APE
+      ++res.cutoffs_with_ape;
+      res.mean_ape += k.ape;
+      res.mean_relative_crps += k.relative_crps;
+    }
   }
   if (!res.cases.empty()) {
     const double n = double(res.cases.size());
-    res.coverage /= n, res.mean_weekly_coverage /= n, res.mean_ape /= n, res.mean_crps /= n;
-    res.mean_relative_crps /= n;
+    res.coverage /= n, res.mean_weekly_coverage /= n, res.mean_crps /= n;
     res.coverage_p5_p95 /= n;
   }
+  res.mean_ape = mean_over(res.mean_ape, res.cutoffs_with_ape);
+  res.mean_relative_crps = mean_over(res.mean_relative_crps, res.cutoffs_with_ape);
   for (BaselineAggregate& a : res.baselines) {
     if (a.cutoffs == 0) continue;
     const double n = double(a.cutoffs);
-    a.mean_ape /= n, a.mean_crps /= n, a.salesim_mean_ape /= n, a.salesim_mean_crps /= n;
+    a.mean_crps /= n, a.salesim_mean_crps /= n;
+    a.mean_ape = mean_over(a.mean_ape, a.cutoffs_with_ape);
+    a.salesim_mean_ape = mean_over(a.salesim_mean_ape, a.cutoffs_with_ape);
     a.mean_p50 /= n;
     a.skill = a.mean_crps > 0 ? 1 - a.salesim_mean_crps / a.mean_crps : NAN;
   }

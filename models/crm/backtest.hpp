@@ -36,9 +36,9 @@ struct BacktestCase {
   Band forecast, forecast_open, forecast_new;
   bool covered = false;        // P10 <= actual <= P90 for the period
   double weekly_coverage = 0;  // share of weeks whose cumulative actual is in P10-P90
-  double ape = 0;              // |P50 - actual| / actual
+  double ape = 0;              // |P50 - actual| / actual; NaN when nothing was won (actual 0)
   double crps = 0, pit = 0;
-  double relative_crps = 0;  // crps / actual: comparable across cutoffs
+  double relative_crps = 0;  // crps / actual: comparable across cutoffs; NaN as the APE
   int history_weeks = 0;     // weeks of close history before the cutoff
   double month_sd_win = 0, month_sd_loss = 0;
   std::vector<std::string> warnings;   // the calibration's (e.g. a short history)
@@ -49,9 +49,11 @@ struct BacktestCase {
   std::vector<AgeReliability> reliability;
 };
 
-// Means over the cutoffs where a baseline could be made.
+// Means over the cutoffs where a baseline could be made; the APEs over those of them where
+// something was won (NaN when none).
 struct BaselineAggregate {
   std::size_t cutoffs = 0;
+  std::size_t cutoffs_with_ape = 0;
   double mean_ape = 0, mean_crps = 0;
   double mean_p50 = 0;                                 // of the baseline's medians
   double salesim_mean_ape = 0, salesim_mean_crps = 0;  // over the same cutoffs
@@ -61,9 +63,12 @@ struct BaselineAggregate {
 struct BacktestResult {
   std::vector<BacktestCase> cases;
   // Over the cutoffs: share covered by P10-P90, means of the weekly coverage, APE, CRPS and
-  // CRPS / actual. Cutoffs closer than the horizon overlap, so they are not independent.
+  // CRPS / actual. Cutoffs closer than the horizon overlap, so they are not independent. A
+  // period in which nothing was won has no APE (a percentage of 0): the APE and CRPS / actual
+  // are means over the cutoffs_with_ape others, NaN when there are none.
   double coverage = 0, mean_weekly_coverage = 0, mean_ape = 0, mean_crps = 0,
          mean_relative_crps = 0;
+  std::size_t cutoffs_with_ape = 0;
   double coverage_p5_p95 = 0;
   std::vector<int> pit_histogram;  // counts of the PITs in ten bins of 0.1
   BaselineAggregate baselines[kBaselines];
@@ -74,9 +79,11 @@ struct BacktestResult {
 // the export's later closes).
 std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks);
 
-// Throws InputError when a cutoff's period runs past the export date (the outcome is unknown)
-// and when a cutoff is listed twice.
+// Throws InputError when a cutoff's period runs past the export date (the outcome is unknown),
+// when a cutoff is listed twice, when the export cannot be calibrated on a cutoff (the message
+// names `option` and the cutoff) and when no amount is known on it (bookings cannot be scored).
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
-                        const CalibrationOptions& calibration, const ForecastOptions& f);
+                        const CalibrationOptions& calibration, const ForecastOptions& f,
+                        const std::string& option = "--cutoffs");
 
 }  // namespace salesim::crm

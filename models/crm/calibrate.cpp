@@ -55,6 +55,14 @@ void rep_effects(Calibration& c) {
   c.loss_reps = shrink(h.owners, ol, el);
 }
 
+// "; the first deal was created on D", to say which days a forecast can start from.
+std::string first_created_text(const Export& e) {
+  if (e.deals.empty()) return "";
+  Day first = e.deals.front().created;
+  for (const Opportunity& o : e.deals) first = std::min(first, o.created);
+  return fmt::format(" (the export's first deal was created on {})", format_date(first));
+}
+
 }  // namespace
 
 Calibration::LiveOpen Calibration::live_open_deals() const {
@@ -71,11 +79,20 @@ std::optional<std::string> Calibration::missing_for_forecast() const {
         "rates cannot be estimated ({} open deals are censored, not lost)",
         format_date(history.as_of), history.open());
   if (!sizes) return "no won deal has an amount and there is no price list: deal sizes unknown";
-  if (!creation)
+  if (!creation && creation_window_weeks < 1)
     return fmt::format(
         "less than one whole week between the history start {} and {}: no "
         "creation rate",
         format_date(history_start.value_or(history.as_of)), format_date(history.as_of));
+  // The window has whole weeks, but nobody created a deal in them (every deal older).
+  if (!creation)
+    return fmt::format(
+        "no deal was created in the creation window {} to {} ({} whole weeks ending on {}, from "
+        "the history start {} on): no creation rate; an earlier --history-start or a longer "
+        "--window-weeks takes in older deals",
+        format_date(history.as_of - 7 * creation_window_weeks + 1), format_date(history.as_of),
+        creation_window_weeks, format_date(history.as_of),
+        format_date(history_start.value_or(history.as_of)));
   return std::nullopt;
 }
 
@@ -85,8 +102,8 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
   c.history = known_on(e, o.as_of);
   const History& h = c.history;
   if (h.deals.empty())
-    throw InputError(
-        fmt::format("{}: no deal was created on or before {}", e.file, format_date(o.as_of)));
+    throw InputError(fmt::format("{}: no deal was created on or before {}{}", e.file,
+                                 format_date(o.as_of), first_created_text(e)));
   Day first_created = h.deals.front().created;
   for (const KnownDeal& d : h.deals) first_created = std::min(first_created, d.created);
   c.history_start = o.history_start;
@@ -120,6 +137,13 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
             c.cure->iterations, c.cure->team));
     }
     rep_effects(c);
+    // Losses alone estimate a win rate of 0: right for the data, but a forecast of nothing
+    // should say why rather than look like a failure.
+    if (h.won() == 0)
+      c.warnings.push_back(fmt::format(
+          "no deal known on {} has been won: a deal's win probability is 0 and the forecast "
+          "books nothing; is the won status mapped (status: won: in the mapping)?",
+          format_date(h.as_of)));
     c.drift = fit_drift(h, *c.hazards, o.drift_prior);
     if (c.drift->history_weeks < o.short_history_weeks)
       c.warnings.push_back(fmt::format(
@@ -131,6 +155,8 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
   }
   const Day window_from = c.history_start.value_or(h.as_of + 1);
   c.creation = c.history_start ? fit_creation(h, window_from, o.window_weeks) : std::nullopt;
+  if (c.history_start)
+    c.creation_window_weeks = std::min(o.window_weeks, (h.as_of - window_from + 1) / 7);
   c.sizes = fit_sizes(h, e.list_price, c.creation ? c.creation->window_start : window_from);
 
   c.assignment = fit_assignment(h);

@@ -49,6 +49,7 @@ struct Calibration {
   double p_win_se = 0, p_win_naive = 0;     // naive: won / (won + lost) of closed deals
   std::optional<DealSizes> sizes;
   std::optional<CreationRates> creation;
+  int creation_window_weeks = 0;  // whole weeks of the creation window (0: not one week of it)
   Shrinkage win_reps, loss_reps;  // per owner of the history (owners order)
   OpenPipeline open;
   std::optional<Assignment> assignment;  // of the unassigned open leads, when there are any

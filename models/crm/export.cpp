@@ -248,14 +248,27 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
   if (!m.org_chart.file.empty()) {
     Side s = read_side(m.org_chart, "owner", "manager");
     count_repairs(s.t, false);
-    for (const auto& r : s.t.rows)
-      if (int(r.fields.size()) > std::max(s.key, s.value))
-        e.manager_of[trim(r.fields[s.key])] = trim(r.fields[s.value]);
+    std::map<std::string, std::size_t> line_of;  // owner -> the org chart line naming it
+    for (const auto& r : s.t.rows) {
+      if (int(r.fields.size()) <= std::max(s.key, s.value)) continue;
+      const std::string owner = trim(r.fields[s.key]), manager = trim(r.fields[s.value]);
+      // A row without an owner or a manager places nobody under anyone: skipped (the owner
+      // then counts as missing from the org chart), never a manager or an owner named "".
+      if (owner.empty() || manager.empty()) continue;
+      const auto [at, fresh] = e.manager_of.emplace(owner, manager);
+      if (!fresh && at->second != manager)
+        throw InputError(fmt::format(
+            "{}:{}: column '{}': the owner '{}' is under '{}' here and under '{}' on line {}; "
+            "the split by manager needs one manager per owner: keep one of the rows",
+            s.t.file, r.line, s.t.header[s.value], owner, manager, at->second, line_of[owner]));
+      line_of.emplace(owner, r.line);
+    }
   }
   std::map<std::string, std::string> by_loose;  // loose name -> price-list name
   if (!m.price_list.file.empty()) {
     Side s = read_side(m.price_list, "product", "price");
     count_repairs(s.t, false);
+    std::map<std::string, std::size_t> price_line;  // product -> the price list line naming it
     for (const auto& r : s.t.rows) {
       if (int(r.fields.size()) <= std::max(s.key, s.value)) continue;
       const auto price = parse_number(r.fields[s.value]);
@@ -264,7 +277,16 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
             fmt::format("{}:{}: column '{}': expected a price from 0 to 1e12, found '{}'", s.t.file,
                         r.line, s.t.header[s.value], r.fields[s.value]));
       const std::string name = trim(r.fields[s.key]);
-      e.list_price[name] = *price;
+      if (name.empty()) continue;  // a price of no product
+      // The same product at two prices: a deal's size would depend on the row order.
+      const auto [at, fresh] = e.list_price.emplace(name, *price);
+      if (!fresh && at->second != *price)
+        throw InputError(fmt::format(
+            "{}:{}: column '{}': the product '{}' costs {} here and {} on line {}; a product "
+            "has one list price: keep one of the rows",
+            s.t.file, r.line, s.t.header[s.value], name, r.fields[s.value], at->second,
+            price_line[name]));
+      price_line.emplace(name, r.line);
       by_loose[loose(name)] = name;
     }
   }

@@ -30,11 +30,22 @@ json shrink_json(const Shrinkage& s, const char* what) {
           {"reps", reps}};
 }
 
+// Amounts up to 1e12 a deal are allowed, so a period can book trillions: B and T keep the
+// terminal's columns as wide as for millions.
 std::string money(double v) {
   const double a = std::abs(v);
+  if (a >= 1e12) return fmt::format("{:.2f}T", v / 1e12);
+  if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
   if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
   if (a >= 1e4) return fmt::format("{:.0f}k", v / 1e3);
   return fmt::format("{:.0f}", v);
+}
+
+// A share as a percentage, "n/a" when it is not a number (an APE of a period with nothing
+// won).
+std::string percent(double v, int width) {
+  return std::isfinite(v) ? fmt::format("{:>{}.1f}%", 100 * v, width - 1)
+                          : fmt::format("{:>{}}", "n/a", width);
 }
 
 std::string verdict(const Heterogeneity& t) {
@@ -328,10 +339,10 @@ json backtest_json(const BacktestResult& b) {
                      {"forecast_new_pipeline", band_json(k.forecast_new)},
                      {"covered_p10_p90", k.covered},
                      {"weekly_coverage", k.weekly_coverage},
-                     {"ape_of_median", k.ape},
+                     {"ape_of_median", maybe(true, k.ape)},
                      {"crps", k.crps},
                      {"pit", k.pit},
-                     {"relative_crps", k.relative_crps},
+                     {"relative_crps", maybe(true, k.relative_crps)},
                      {"history_weeks", k.history_weeks},
                      {"month_sd_win", k.month_sd_win},
                      {"month_sd_loss", k.month_sd_loss},
@@ -350,6 +361,7 @@ json backtest_json(const BacktestResult& b) {
     const BaselineAggregate& a = b.baselines[i];
     const bool ok = a.cutoffs > 0;
     baselines[kBaselineNames[i]] = {{"cutoffs", a.cutoffs},
+                                    {"cutoffs_with_ape", a.cutoffs_with_ape},
                                     {"p50", maybe(ok, a.mean_p50)},
                                     {"ape", maybe(ok, a.mean_ape)},
                                     {"crps", maybe(ok, a.mean_crps)},
@@ -360,6 +372,7 @@ json backtest_json(const BacktestResult& b) {
   return {{"cases", cases},
           {"aggregate",
            {{"cutoffs", b.cases.size()},
+            {"cutoffs_with_ape", b.cutoffs_with_ape},
             {"coverage_p5_p95", b.coverage_p5_p95},
             {"pit_histogram", b.pit_histogram},
             {"baselines", baselines},
@@ -367,11 +380,11 @@ json backtest_json(const BacktestResult& b) {
             {"open_pipeline_reliability", reliability_json(b.reliability)},
             {"coverage_p10_p90", b.coverage},
             {"mean_weekly_coverage", b.mean_weekly_coverage},
-            {"mean_ape_of_median", b.mean_ape},
+            {"mean_ape_of_median", maybe(true, b.mean_ape)},
             {"mean_crps", b.mean_crps},
-            {"mean_relative_crps", b.mean_relative_crps}}},
+            {"mean_relative_crps", maybe(true, b.mean_relative_crps)}}},
           {"coverage_p10_p90", b.coverage},
-          {"mean_ape_of_median", b.mean_ape},
+          {"mean_ape_of_median", maybe(true, b.mean_ape)},
           {"mean_crps", b.mean_crps}};
 }
 
@@ -510,18 +523,24 @@ std::string format_backtest(const BacktestResult& b) {
       "  APE    CRPS   PIT  history\n";
   for (const auto& k : b.cases)
     s += fmt::format(
-        " {}  {:>5}  {:>9}  ({:>7} / {:>7})  {:>8} {:>8} {:>8}  {:>9}  {:>5.1f}%  {:>6}  {:.2f}  "
+        " {}  {:>5}  {:>9}  ({:>7} / {:>7})  {:>8} {:>8} {:>8}  {:>9}  {}  {:>6}  {:.2f}  "
         "{:>3} "
         "wk{}\n",
         format_date(k.cutoff), k.weeks, money(k.actual), money(k.actual_open), money(k.actual_new),
         money(k.forecast.p10), money(k.forecast.p50), money(k.forecast.p90),
-        k.covered ? "yes" : "no", 100 * k.ape, money(k.crps), k.pit, k.history_weeks,
+        k.covered ? "yes" : "no", percent(k.ape, 6), money(k.crps), k.pit, k.history_weeks,
         k.warnings.empty() ? "" : " (short)");
+  // Cutoffs with nothing won have no APE; the means say over how many the others are.
+  const std::string over_ape =
+      b.cutoffs_with_ape == b.cases.size() ? std::string()
+      : b.cutoffs_with_ape == 0 ? std::string(" (nothing was won in any cutoff's period)")
+                                : fmt::format(" over the {} cutoff{} with wins", b.cutoffs_with_ape,
+                                              b.cutoffs_with_ape == 1 ? "" : "s");
   s += fmt::format(
       "\n over {} cutoffs: coverage of P10-P90 {:.0f}% (weekly {:.0f}%); mean APE of the median "
-      "{:.1f}%; mean CRPS {} ({:.1f}% of the actual)\n",
-      b.cases.size(), 100 * b.coverage, 100 * b.mean_weekly_coverage, 100 * b.mean_ape,
-      money(b.mean_crps), 100 * b.mean_relative_crps);
+      "{}{}; mean CRPS {} ({} of the actual)\n",
+      b.cases.size(), 100 * b.coverage, 100 * b.mean_weekly_coverage, percent(b.mean_ape, 1),
+      over_ape, money(b.mean_crps), percent(b.mean_relative_crps, 1));
   s += fmt::format(" coverage of P5-P95 {:.0f}%; PIT histogram (tenths):", 100 * b.coverage_p5_p95);
   for (int n : b.pit_histogram) s += fmt::format(" {}", n);
   s += "\n\n Naive baselines (means over the cutoffs where each could be made):\n"
@@ -533,9 +552,10 @@ std::string format_backtest(const BacktestResult& b) {
                        b.cases.empty() ? "" : b.cases.front().baselines[i].forecast.note);
       continue;
     }
-    s += fmt::format(" {:<16}  {:>7}  {:>5.1f}%  {:>11.1f}%  {:>8}  {:>12}  {:>5.2f}\n",
-                     kBaselineNames[i], a.cutoffs, 100 * a.mean_ape, 100 * a.salesim_mean_ape,
-                     money(a.mean_crps), money(a.salesim_mean_crps), a.skill);
+    s += fmt::format(" {:<16}  {:>7}  {}  {}  {:>8}  {:>12}  {:>5}\n", kBaselineNames[i], a.cutoffs,
+                     percent(a.mean_ape, 6), percent(a.salesim_mean_ape, 12), money(a.mean_crps),
+                     money(a.salesim_mean_crps),
+                     std::isfinite(a.skill) ? fmt::format("{:.2f}", a.skill) : "n/a");
   }
   s += "\n Open pipeline by age on the cutoff (summed over the cutoffs): wins predicted / seen, "
        "value predicted / seen\n";

@@ -1,0 +1,291 @@
+// The CRM commands on the messy exports a consultant gets: a backtest period in which nothing
+// was won, an export without amounts, an org chart that puts an owner under two managers, a
+// price list with a product at two prices, days the export cannot be used on, the HTML report of
+// a one-week forecast and amounts in the trillions. Each test fails without its fix.
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "models/crm/backtest.hpp"
+#include "models/crm/calibrate.hpp"
+#include "models/crm/errors.hpp"
+#include "models/crm/export.hpp"
+#include "models/crm/mapping.hpp"
+#include "models/crm/report.hpp"
+#include "test_support.hpp"
+
+namespace salesim::crm {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string sample_dir() { return test::source_dir() + "/data/crm-maven"; }
+std::string sample() { return sample_dir() + "/sales_pipeline_asof_2017-06-30.csv"; }
+Day day(const char* iso) { return *parse_date(iso); }
+
+// The sample's rows with `edit` applied to each (the header is kept as it is).
+template <class F>
+std::string sample_edited(F edit) {
+  std::istringstream in(test::read_file(sample()));
+  std::string line, out;
+  std::getline(in, line);
+  out = line + "\n";
+  while (std::getline(in, line)) out += edit(line) + "\n";
+  return out;
+}
+
+ColumnMapping sample_mapping() { return load_mapping(sample_dir() + "/mapping.yaml"); }
+
+// A period in which nothing was won has no APE (a percentage of 0); the means over the cutoffs
+// are over the others, and no output shows "nan" (the terminal said "mean APE nan%").
+TEST(CrmHostile, ABacktestPeriodWithNothingWonHasNoApeAndTheMeansSkipIt) {
+  // Every deal won in June 2017 shown as lost: the 4 weeks after 2017-06-02 won nothing.
+  const std::regex june_win(",Won,([0-9-]+),2017-06-(0[3-9]|[12][0-9]|30),");
+  const std::string text = sample_edited([&](const std::string& l) {
+    return std::regex_replace(l, june_win, ",Lost,$1,2017-06-$2,");
+  });
+  const Export e = import_export_text(text, "june.csv", sample_mapping());
+  ForecastOptions f;
+  f.weeks = 4, f.paths = 200;
+  const BacktestResult b = backtest(e, {day("2017-05-05"), day("2017-06-02")}, {}, f);
+  ASSERT_EQ(b.cases.size(), 2u);
+  EXPECT_GT(b.cases[0].actual, 0);
+  EXPECT_EQ(b.cases[1].actual, 0);
+  EXPECT_TRUE(std::isfinite(b.cases[0].ape));
+  EXPECT_FALSE(std::isfinite(b.cases[1].ape));
+  EXPECT_EQ(b.cutoffs_with_ape, 1u);
+  EXPECT_DOUBLE_EQ(b.mean_ape, b.cases[0].ape);
+  EXPECT_DOUBLE_EQ(b.mean_relative_crps, b.cases[0].relative_crps);
+  const BaselineAggregate& run_rate = b.baselines[0];
+  EXPECT_EQ(run_rate.cutoffs, 2u);
+  EXPECT_EQ(run_rate.cutoffs_with_ape, 1u);
+  EXPECT_TRUE(std::isfinite(run_rate.mean_ape));
+  EXPECT_DOUBLE_EQ(run_rate.salesim_mean_ape, b.cases[0].ape);
+  const std::string terminal = format_backtest(b);
+  EXPECT_EQ(terminal.find("nan"), std::string::npos) << terminal;
+  EXPECT_NE(terminal.find("over the 1 cutoff with wins"), std::string::npos) << terminal;
+  const nlohmann::json j = backtest_json(b);
+  EXPECT_TRUE(j["aggregate"]["mean_ape_of_median"].is_number());
+  EXPECT_EQ(j["aggregate"]["cutoffs_with_ape"], 1);
+  EXPECT_TRUE(j["cases"][1]["ape_of_median"].is_null());
+}
+
+struct CrmHostileCli : test::FolderTest {
+  CrmHostileCli() : FolderTest("crm-hostile") {}
+};
+
+// Without any amount the forecast is in won deals and every booking is 0: the backtest scored
+// 0 against 0 ("coverage 100%", "APE nan%", PIT 1) instead of saying it cannot score bookings.
+TEST_F(CrmHostileCli, ABacktestOfAnExportWithoutAmountsIsRefusedNamingTheCutoff) {
+  const std::regex amount(",[^,]*$");
+  std::ofstream(dir / "e.csv") << sample_edited(
+      [&](const std::string& l) { return std::regex_replace(l, amount, ","); });
+  const std::string map =
+      " --map id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
+      "closed=close_date,amount=close_value,product=product";
+  const std::string e = (dir / "e.csv").string() + map;
+  std::string out;
+  EXPECT_EQ(
+      test::shell(salesim("backtest " + e + " --cutoffs 2017-03-31 --weeks 4 --paths 50"), &out),
+      2);
+  EXPECT_NE(out.find("--cutoffs 2017-03-31: "), std::string::npos) << out;
+  EXPECT_NE(out.find("no won deal known on 2017-03-31 has an amount"), std::string::npos) << out;
+  // The forecast itself runs, in won deals.
+  EXPECT_EQ(test::shell(salesim("forecast " + e + " --weeks 4 --paths 50 --quiet"), &out), 0)
+      << out;
+}
+
+// A backtest refused after the forecast ran left the forecast's CSV and JSON written while the
+// command exited 2; nothing is written now.
+TEST_F(CrmHostileCli, AForecastWhoseBacktestIsRefusedWritesNoOutput) {
+  const auto json = dir / "f.json", csv = dir / "f.csv", html = dir / "f.html";
+  std::string out;
+  EXPECT_EQ(test::shell(salesim(fmt::format(
+                            "forecast {} --weeks 4 --paths 50 --quiet --json {} -o {} --html {} "
+                            "--backtest-cutoffs 2017-06-20",
+                            sample(), json.string(), csv.string(), html.string())),
+                        &out),
+            2);
+  EXPECT_NE(out.find("--backtest-cutoffs 2017-06-20: the 4 weeks after it"), std::string::npos)
+      << out;
+  EXPECT_FALSE(fs::exists(json));
+  EXPECT_FALSE(fs::exists(csv));
+  EXPECT_FALSE(fs::exists(html));
+  // --backtest-weeks without a backtest to apply to is refused, not ignored.
+  EXPECT_EQ(test::shell(salesim("forecast " + sample() + " --quiet --backtest-weeks 4"), &out), 2);
+  EXPECT_NE(out.find("--backtest-weeks: goes with --backtest-cutoffs"), std::string::npos) << out;
+}
+
+// The day a command starts from is named when the export cannot be used on it: "no deal was
+// created on or before 2016-01-01" said neither the option nor which days would do.
+TEST_F(CrmHostileCli, ADayTheExportCannotBeUsedOnIsNamedWithItsOption) {
+  std::string out;
+  EXPECT_EQ(
+      test::shell(salesim("forecast " + sample() + " --as-of 2016-01-01 --quiet --paths 10"), &out),
+      2);
+  EXPECT_NE(out.find("--as-of 2016-01-01: "), std::string::npos) << out;
+  EXPECT_NE(out.find("the export's first deal was created on 2016-10-20"), std::string::npos)
+      << out;
+  EXPECT_EQ(test::shell(salesim("calibrate " + sample() + " --as-of 2016-11-01 --quiet -o " +
+                                (dir / "b.yaml").string()),
+                        &out),
+            2);
+  EXPECT_NE(out.find("--as-of 2016-11-01: "), std::string::npos) << out;
+  EXPECT_EQ(test::shell(salesim("backtest " + sample() + " --cutoffs 2016-11-01 --quiet"), &out),
+            2);
+  EXPECT_NE(out.find("--cutoffs 2016-11-01: "), std::string::npos) << out;
+  EXPECT_EQ(test::shell(salesim("forecast " + sample() + " --quiet --paths 10 --html " +
+                                (dir / "f.html").string() + " --backtest-cutoffs 2017-03-02"),
+                        &out),
+            2);
+  EXPECT_NE(out.find("--backtest-cutoffs 2017-03-02: "), std::string::npos) << out;
+}
+
+// Every deal created on one day, before the creation window: the message said "less than one
+// whole week between the history start 2017-03-01 and 2017-06-30", seventeen weeks apart.
+TEST(CrmHostile, NoDealCreatedInTheCreationWindowIsSaidSo) {
+  const std::regex created("^([^,]*,[^,]*,[^,]*,[^,]*,[^,]*,)[0-9-]+,");
+  const Export e = import_export_text(sample_edited([&](const std::string& l) {
+                                        return std::regex_replace(l, created, "$012017-03-01,");
+                                      }),
+                                      "oneday.csv", sample_mapping());
+  CalibrationOptions o;
+  o.as_of = day("2017-06-30");
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.missing_for_forecast());
+  const std::string why = *c.missing_for_forecast();
+  EXPECT_EQ(why.find("less than one whole week"), std::string::npos) << why;
+  EXPECT_NE(why.find("no deal was created in the creation window 2017-03-04 to 2017-06-30"),
+            std::string::npos)
+      << why;
+}
+
+// An export of lost deals only forecast 0 without a word: the win probability is 0 because
+// nothing was won, which the forecast now says (a won status not mapped looks the same).
+TEST(CrmHostile, AHistoryWithoutAWinSaysWhyTheForecastIsZero) {
+  std::istringstream in(test::read_file(sample()));
+  std::string line, text;
+  std::getline(in, line);
+  text = line + "\n";
+  while (std::getline(in, line))
+    if (line.find(",Lost,") != std::string::npos) text += line + "\n";
+  const Export e = import_export_text(text, "lost.csv", sample_mapping());
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  ForecastOptions f;
+  f.weeks = 4, f.paths = 50;
+  const ForecastResult r = forecast(c, f);
+  EXPECT_EQ(r.total.p90, 0);
+  bool said = false;
+  for (const auto& w : r.warnings) said = said || w.find("has been won") != std::string::npos;
+  EXPECT_TRUE(said) << format_forecast(r);
+}
+
+// An owner on two rows of the org chart under two managers was put under the last one without
+// a word, and a product at two prices took the last price; rows without an owner or a manager
+// made an owner or a manager named "".
+TEST_F(CrmHostileCli, AnOwnerUnderTwoManagersOrAProductAtTwoPricesIsAnError) {
+  const std::string chart = test::read_file(sample_dir() + "/sales_teams.csv");
+  const std::string prices = test::read_file(sample_dir() + "/products.csv");
+  std::ofstream(dir / "teams.csv") << chart << "Moses Frase,Dustin Brinkmann,Central\n"
+                                   << ",Ghost,Nowhere\nNobody,,Nowhere\n";
+  std::ofstream(dir / "two.csv") << chart << "Moses Frase,Rocco Neubert,East\n";
+  std::ofstream(dir / "prices.csv") << prices << "GTX Basic,GTX,9999\n";
+  ColumnMapping m = sample_mapping();
+  const std::string text = test::read_file(sample());
+  m.price_list.file = sample_dir() + "/products.csv";
+  m.org_chart.file = (dir / "teams.csv").string();
+  const Export e = import_export_text(text, "e.csv", m);  // the same row twice is harmless
+  EXPECT_EQ(e.manager_of.at("Moses Frase"), "Dustin Brinkmann");
+  EXPECT_FALSE(e.manager_of.count(""));
+  EXPECT_FALSE(e.manager_of.count("Nobody"));
+  for (const auto& [owner, manager] : e.manager_of) EXPECT_FALSE(manager.empty()) << owner;
+  m.org_chart.file = (dir / "two.csv").string();
+  try {
+    import_export_text(text, "e.csv", m);
+    ADD_FAILURE() << "an owner under two managers was accepted";
+  } catch (const InputError& x) {
+    const std::string w = x.what();
+    EXPECT_NE(w.find("two.csv:37: column 'manager': the owner 'Moses Frase' is under 'Rocco "
+                     "Neubert' here and under 'Dustin Brinkmann' on line 6"),
+              std::string::npos)
+        << w;
+  }
+  m.org_chart.file = sample_dir() + "/sales_teams.csv";
+  m.price_list.file = (dir / "prices.csv").string();
+  try {
+    import_export_text(text, "e.csv", m);
+    ADD_FAILURE() << "a product at two prices was accepted";
+  } catch (const InputError& x) {
+    const std::string w = x.what();
+    EXPECT_NE(w.find("prices.csv:9: column 'sales_price': the product 'GTX Basic' costs 9999 "
+                     "here and 550 on line 2"),
+              std::string::npos)
+        << w;
+  }
+  std::string out;
+  EXPECT_EQ(test::shell(
+                salesim("import " + sample() + " --org-chart " + (dir / "two.csv").string()), &out),
+            2);
+}
+
+// The SVG text labels of one chart of a report, in document order.
+std::vector<std::string> chart_labels(const std::string& html, const std::string& id) {
+  const auto from = html.find("id=\"" + id + "\"");
+  const auto to = html.find("</svg>", from);
+  std::vector<std::string> labels;
+  if (from == std::string::npos || to == std::string::npos) return labels;
+  const std::string svg = html.substr(from, to - from);
+  const std::regex text("<text[^>]*>([^<]*)</text>");
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), text); it != std::sregex_iterator();
+       ++it)
+    labels.push_back((*it)[1]);
+  return labels;
+}
+
+// A one-week forecast's report labelled its week axis 0, 0, 0, 1, 1, 1 (fractional ticks shown
+// as whole numbers), said "1 weeks" and "1 simulated futures" and not the backtest's horizon
+// (--backtest-weeks may differ from --weeks), and the legend of the open
+// against the new pipeline gave its one band swatch the open pipeline's name alone.
+TEST_F(CrmHostileCli, TheReportOfAOneWeekForecastHasWholeWeekTicksAndOneBandLabel) {
+  const auto html = (dir / "f.html").string();
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("forecast " + sample() + " --weeks 1 --paths 1 --quiet --html " +
+                                html + " --backtest-cutoffs 2017-05-26"),
+                        &out),
+            0)
+      << out;
+  const std::string h = test::read_file(html);
+  for (const char* chart : {"crm-fan", "crm-open-new"}) {
+    const auto labels = chart_labels(h, chart);
+    ASSERT_FALSE(labels.empty()) << chart;
+    for (std::size_t i = 1; i < labels.size(); ++i)
+      EXPECT_NE(labels[i], labels[i - 1]) << chart << ": label " << i << " repeats";
+  }
+  EXPECT_NE(h.find("1 week &middot; 1 simulated future &middot;"), std::string::npos);
+  EXPECT_NE(h.find("Bookings of the 1 week after each of 1 past cutoff,"), std::string::npos);
+  EXPECT_EQ(h.find("Open pipeline: 10-90% of paths"), std::string::npos);
+  EXPECT_NE(h.find("10-90% of paths"), std::string::npos);
+}
+
+// Amounts up to 1e12 a deal are allowed; the terminal wrote a period's trillions as
+// "25124188.01M", breaking its columns.
+TEST(CrmHostile, TerminalAmountsInTheTrillionsKeepTheirColumns) {
+  ForecastResult f;
+  f.total = {3.2e12, 1.5e12, 3.0e12, 5.8e12};
+  f.from_open = {2.5e9, 1.1e9, 2.4e9, 4.0e9};
+  const std::string s = format_forecast(f);
+  EXPECT_NE(s.find("P50    3.00T"), std::string::npos) << s;
+  EXPECT_NE(s.find("P50    2.40B"), std::string::npos) << s;
+  EXPECT_EQ(s.find("3000000.00M"), std::string::npos) << s;
+}
+
+}  // namespace
+}  // namespace salesim::crm
