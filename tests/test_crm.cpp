@@ -933,7 +933,7 @@ TEST_F(CrmCli, BacktestOverSeveralCutoffsReportsEachAndTheirMeans) {
                         &out),
             0);
   EXPECT_NE(out.find("only 4 weeks of closes"), std::string::npos) << out;
-  EXPECT_NE(out.find("over 1 cutoffs"), std::string::npos) << out;
+  EXPECT_NE(out.find("over 1 cutoff:"), std::string::npos) << out;
 }
 
 TEST_F(CrmCli, ForecastHtmlReportHasTheFanTheSplitTheBacktestAndLoadsNothing) {

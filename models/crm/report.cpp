@@ -537,10 +537,11 @@ std::string format_backtest(const BacktestResult& b) {
                                 : fmt::format(" over the {} cutoff{} with wins", b.cutoffs_with_ape,
                                               b.cutoffs_with_ape == 1 ? "" : "s");
   s += fmt::format(
-      "\n over {} cutoffs: coverage of P10-P90 {:.0f}% (weekly {:.0f}%); mean APE of the median "
+      "\n over {} cutoff{}: coverage of P10-P90 {:.0f}% (weekly {:.0f}%); mean APE of the median "
       "{}{}; mean CRPS {} ({} of the actual)\n",
-      b.cases.size(), 100 * b.coverage, 100 * b.mean_weekly_coverage, percent(b.mean_ape, 1),
-      over_ape, money(b.mean_crps), percent(b.mean_relative_crps, 1));
+      b.cases.size(), b.cases.size() == 1 ? "" : "s", 100 * b.coverage,
+      100 * b.mean_weekly_coverage, percent(b.mean_ape, 1), over_ape, money(b.mean_crps),
+      percent(b.mean_relative_crps, 1));
   s += fmt::format(" coverage of P5-P95 {:.0f}%; PIT histogram (tenths):", 100 * b.coverage_p5_p95);
   for (int n : b.pit_histogram) s += fmt::format(" {}", n);
   s += "\n\n Naive baselines (means over the cutoffs where each could be made):\n"
