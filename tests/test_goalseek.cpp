@@ -101,6 +101,37 @@ TEST(GoalSeek, NotesAFigureThatIsNotMonotone) {
   EXPECT_TRUE(m.monotone_note.empty());
 }
 
+TEST(GoalSeek, AnUnreachableTargetHasNoValueSe) {
+  // No bracket, so no noise of an answer: null in the JSON, as documented (it read 0).
+  GoalSeekSettings s{0, 10, false};
+  const auto r = goal_seek(exact([](double x) { return x; }), at_least(20), s);
+  ASSERT_FALSE(r.reachable);
+  EXPECT_TRUE(std::isnan(r.value_se)) << r.value_se;
+}
+
+TEST(GoalSeek, TheAnswersNoiseIsMeasuredNearTheAnswerNotAcrossTheScan) {
+  // Hires in [0, 100000] with P(goal) 0.90 + 0.02 per hire (to 1): the target 0.95 is met at 3.
+  // The scan's bracket [0, 25000] has a slope of 0.1 / 25000, which made the answer look
+  // thousands of hires noisy; near the answer the figure moves 0.02 a hire, so about 1.4.
+  GoalSeekSettings s{0, 100000, true};
+  const auto r = goal_seek(
+      [](double x) {
+        return sim::MeanSe{std::min(1.0, 0.9 + 0.02 * x), 0.028, 50};
+      },
+      at_least(0.95), s);
+  ASSERT_TRUE(r.reachable);
+  EXPECT_EQ(r.value, 3);
+  EXPECT_GT(r.value_se, 0.5);
+  EXPECT_LT(r.value_se, 3);
+  // The same interval narrowed to [0, 3] gives the same noise.
+  const auto narrow = goal_seek(
+      [](double x) {
+        return sim::MeanSe{std::min(1.0, 0.9 + 0.02 * x), 0.028, 50};
+      },
+      at_least(0.95), GoalSeekSettings{0, 3, true});
+  EXPECT_NEAR(narrow.value_se, r.value_se, 1e-9);
+}
+
 struct GoalSeekCli : test::FolderTest {
   GoalSeekCli() : FolderTest("goalseek") {}
   json seek(const std::string& args, int expect = 0) {
@@ -190,6 +221,30 @@ TEST_F(GoalSeekCli, UnreachableTargetSaysSoWithTheBest) {
   EXPECT_FALSE(j["reachable"].get<bool>());
   EXPECT_EQ(j["target"].get<double>(), 1e9);
   EXPECT_EQ(j["evaluations"].get<int>(), 5);
+}
+
+TEST_F(GoalSeekCli, ReachedAtTheKeysOwnLimitDoesNotSayWidenTheInterval) {
+  // Met with no hires at all: 0 is the least a count can be, so "widen the interval" (which
+  // the key's range refuses) misled; at LO = 1 the crossing may lie below, and it still says so.
+  std::string out;
+  ASSERT_EQ(shell(salesim("goalseek " + test::example() +
+                          " --plan push-activity --paths 20 --lever 'hiring[0].count=0:10' "
+                          "--target p_goal=0.5"),
+                  &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("at the lower end of the interval, 0, the lowest value the key allows: "
+                     "there is no smaller value to find"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("widen the interval"), std::string::npos) << out;
+  ASSERT_EQ(shell(salesim("goalseek " + test::example() +
+                          " --plan push-activity --paths 20 --lever 'hiring[0].count=1:10' "
+                          "--target p_goal=0.5"),
+                  &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("lies beyond 1; widen the interval to find it"), std::string::npos) << out;
 }
 
 TEST_F(GoalSeekCli, SameAnswerForAnyThreadCount) {

@@ -118,6 +118,18 @@ TEST(Optimize, WholeNumberLocalSearchGoesOnWhileNeighboursAreBetter) {
   EXPECT_LT(cobyla->x[0], 29);
 }
 
+TEST(Optimize, ManyWholeNumberLeversTryEachNeighbourBothWays) {
+  // Twelve 0/1 levers, only the last acts. COBYLA's first steps round back to the start, so the
+  // local search must find it; past eleven levers it moved the last ones by -1 only.
+  OptProblem p;
+  for (int i = 0; i < 12; ++i) p.levers.push_back({0, 1, true, 0});
+  p.budget = 60;
+  const auto r = maximize(planted([](auto& x) { return std::vector<double>{x[11]}; }), p);
+  EXPECT_EQ(r.method, "COBYLA + rounding");
+  EXPECT_EQ(r.best.x[11], 1);
+  EXPECT_LE(r.trace.size(), p.budget);
+}
+
 TEST(Optimize, NoFeasiblePointIsReportedAsSuch) {
   OptProblem p;
   p.levers = {{0, 1, false, 0.5}};
@@ -314,6 +326,23 @@ TEST_F(OptimizeCli, BoundsNoPointMeetsFailWithTheNearestAndWriteNoPlan) {
   const json j = json::parse(test::read_file(js.string()));
   EXPECT_FALSE(j["feasible"].get<bool>());
   EXPECT_FALSE(j["constraints_met_on_confirmation"].get<bool>());
+}
+
+TEST_F(OptimizeCli, NoFeasiblePointIsNotReportedAsABoundThatBinds) {
+  // cost<=1 is met nowhere, in-sample or on the confirmation paths: the warning for a bound met
+  // in-sample and missed on fresh paths ("the bound binds ... raise --paths") misled.
+  std::string out;
+  EXPECT_EQ(shell(salesim("optimize " + test::example() +
+                          " --plan push-activity --paths 8 --evaluations 6 --lever "
+                          "prospecting.target_hours=8:20 --maximize profit --subject-to "
+                          "'cost<=1' -o " +
+                          (dir / "f.yaml").string()),
+                  &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("no point evaluated meets every --subject-to bound"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("the bound binds"), std::string::npos) << out;
 }
 
 TEST_F(OptimizeCli, BadInputNamesTheOptionAndWhatWasExpected) {

@@ -161,6 +161,142 @@ TEST_F(Studies, SweepRejectsValuesOutsideAKeysRange) {
   EXPECT_FALSE(fs::exists(dir / "x.h5"));
 }
 
+TEST_F(Studies, SweepRefusesAGridTooLargeBeforeBuildingIt) {
+  // 100001 x 100001 points: refused by counting, not after building 10^10 points (which, in
+  // 2 GB, failed to allocate: an internal error, exit 1, instead of the bad input it is).
+  std::string out;
+  EXPECT_EQ(shell("ulimit -v 2000000; " +
+                      salesim("sweep " + test::example() +
+                              " --plan push-activity --vary prospecting.target_hours=0:100:0.001 "
+                              "--vary capacity.max_hours=50:60:0.0001 --paths 8 -o " +
+                              (dir / "x.h5").string()),
+                  &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("10000200001 points is more than 100000; use --design lhs"), std::string::npos)
+      << out;
+  EXPECT_FALSE(fs::exists(dir / "x.h5"));
+}
+
+TEST_F(Studies, SweepChecksEveryPointBeforeRunningAny) {
+  // The third point breaks a cross-check (max_hours below sustainable_hours): it fails at
+  // once, not after the plan as written and two points at 200000 paths (minutes) have run.
+  std::string out;
+  const auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(
+      shell("timeout 20 " + salesim("sweep " + test::example() +
+                                    " --plan push-activity --vary capacity.max_hours=60,50,30 "
+                                    "--paths 200000 --quiet -o " +
+                                    (dir / "x.h5").string()),
+            &out),
+      2)
+      << out;
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15));
+  EXPECT_NE(out.find("sweep point 3 (capacity.max_hours=30)"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "x.h5"));
+}
+
+TEST_F(Studies, SweepValuesAreCheckedForRangeWholenessAndRepeats) {
+  auto run = [&](const std::string& args, std::string* out) {
+    return shell(salesim("sweep " + test::example() + " --plan push-activity --paths 8 -o " +
+                         (dir / "x.h5").string() + " " + args),
+                 out);
+  };
+  std::string out;
+  // A Latin hypercube rounds a whole-number key, but its range is still checked (it was clamped
+  // to 0 silently).
+  EXPECT_EQ(run("--design lhs --samples 3 --vary 'hiring[0].count=-5:3'", &out), 2);
+  EXPECT_NE(out.find("-5 is outside the key's range"), std::string::npos) << out;
+  // 0.5 is inside [0, 100000]: what is wrong is that it is not whole.
+  EXPECT_EQ(run("--vary 'hiring[0].count=0.5'", &out), 2);
+  EXPECT_NE(out.find("0.5 is not a whole number; the key takes whole numbers in [0, 100000]"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("outside"), std::string::npos) << out;
+  // A list naming a value twice would run the same point twice.
+  EXPECT_EQ(run("--vary 'hiring[0].count=1,1,2'", &out), 2);
+  EXPECT_NE(out.find("--vary hiring[0].count: 1 is given twice"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "x.h5"));
+  // A range of one value is one point, not two.
+  ASSERT_EQ(run("--quiet --vary 'hiring[0].count=3:3'", &out), 0) << out;
+  EXPECT_EQ(read_csv(dir / "x.csv").size(), 1u);
+}
+
+TEST_F(Studies, SweepValuesTakeTheFilesFriendlyNumbers) {
+  // As goal-seek and optimize do (and the file): '10k' was "not a number" to sweep alone.
+  std::string out;
+  ASSERT_EQ(shell(salesim("sweep " + test::example() +
+                          " --plan push-activity --paths 8 --quiet --vary "
+                          "costs.marketing_per_week=10k:20k:5k --vary "
+                          "compensation.commission_rate=5%,7% -o " +
+                          (dir / "x.h5").string()),
+                  &out),
+            0)
+      << out;
+  const auto rows = read_csv(dir / "x.csv");
+  ASSERT_EQ(rows.size(), 6u);
+  EXPECT_EQ(rows[0].at("costs.marketing_per_week"), "10000");
+  EXPECT_EQ(rows[5].at("costs.marketing_per_week"), "20000");
+  EXPECT_EQ(rows[1].at("compensation.commission_rate"), "0.07");
+  EXPECT_EQ(shell(salesim("sweep " + test::example() +
+                          " --plan push-activity --paths 8 --vary "
+                          "costs.marketing_per_week=20k,10kk -o " +
+                          (dir / "y.h5").string()),
+                  &out),
+            2);
+  EXPECT_NE(out.find("--vary costs.marketing_per_week: '20k,10kk': '10kk' is not a number"),
+            std::string::npos)
+      << out;
+}
+
+TEST_F(Studies, SweepToATargetSeSaysThePathsGrowPerPoint) {
+  // With --target-se the header said "100 paths each" while the points ran 10 (the limit).
+  std::string out;
+  EXPECT_EQ(shell(salesim("sweep " + test::example() +
+                          " --plan push-activity --vary prospecting.target_hours=8,12 --paths 100 "
+                          "--target-se 0.05 --max-paths 10 -o " +
+                          (dir / "x.h5").string()),
+                  &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("2 points, 10 paths each to start, more (at most 10) until the standard "
+                     "error of p_goal is at most 0.05"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("100 paths each"), std::string::npos) << out;
+  EXPECT_EQ(read_csv(dir / "x.csv").at(0).at("paths"), "10");
+}
+
+TEST_F(Studies, SensitivityKeysOnePathAndWholeNumbersThatCannotMove) {
+  auto run = [&](const std::string& args, std::string* out) {
+    return shell(salesim("sensitivity " + test::example() + " --plan push-activity " + args), out);
+  };
+  std::string out;
+  // A key given twice was run and ranked twice; no key at all ranked nothing, with exit 0.
+  EXPECT_EQ(run("--paths 8 --keys 'hiring[0].count,capacity.max_hours,hiring[0].count'", &out), 2);
+  EXPECT_NE(out.find("--keys hiring[0].count: given twice"), std::string::npos) << out;
+  EXPECT_EQ(run("--paths 8 --keys ''", &out), 2);
+  EXPECT_NE(out.find("--keys: no key given"), std::string::npos) << out;
+  // One path has no standard error: a swing cannot be "within 2 SE of no effect".
+  const auto csv = dir / "s.csv";
+  ASSERT_EQ(run("--paths 1 --metric profit --quiet --keys capacity.max_hours --csv " + csv.string(),
+                &out),
+            0)
+      << out;
+  auto rows = read_csv(csv);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["note"], "no SE from one path");
+  // 5 hires at 5%: 4.75 and 5.25 round back to 5; the lever is not 0 nor at a limit.
+  ASSERT_EQ(run("--paths 8 --metric profit --quiet --delta 5% --keys 'hiring[0].count' --csv " +
+                    csv.string(),
+                &out),
+            0)
+      << out;
+  rows = read_csv(csv);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["note"], "cannot move: 5% of it rounds back to 5 (a whole number)");
+}
+
 TEST_F(Studies, SensitivityRanksALeverWithALargeEffectAboveOneWithNone) {
   const auto js = dir / "s.json";
   const auto svg = dir / "t.svg";

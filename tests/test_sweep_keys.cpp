@@ -11,6 +11,7 @@
 #include "models/key_path.hpp"
 #include "models/plan_edit.hpp"
 #include "test_support.hpp"
+#include "tools/lever_range.hpp"
 
 namespace salesim {
 namespace {
@@ -208,6 +209,60 @@ struct SweepKeys : ::testing::Test {
     return out;
   }
 };
+
+TEST(KeyPath, OneItemByIndexAndByNameIsOneLever) {
+  const Scenario sc = test::scenario(kLists);
+  using tools::lever_identity;
+  // Plan "more": its own items, counted from 0 (the file's are the baseline's).
+  EXPECT_EQ(lever_identity(sc, "more", "training[deep].efficacy"), "training[0].efficacy");
+  EXPECT_EQ(lever_identity(sc, "more", "training[0].efficacy"), "training[0].efficacy");
+  EXPECT_EQ(lever_identity(sc, "more", "programs[profiling].awareness"), "programs[1].awareness");
+  EXPECT_EQ(lever_identity(sc, "more", "programs[coaching_policy].hours_per_rep"),
+            "programs[2].hours_per_rep");
+  EXPECT_EQ(lever_identity(sc, "more", "hiring[01].count"), "hiring[1].count");
+  // The baseline's list is the file's.
+  EXPECT_EQ(lever_identity(sc, "baseline", "training[base-course].cost_per_person"),
+            "training[0].cost_per_person");
+  EXPECT_EQ(lever_identity(sc, "baseline", "prospecting.target_hours"), "prospecting.target_hours");
+}
+
+TEST_F(SweepKeys, OneItemByIndexAndByNameIsRefusedAsGivenTwice) {
+  // Both keys set the same field: the table showed the first key's values while the run used
+  // the second's; optimize searched two levers of which only one acted.
+  const std::string f = test::example() + " --plan targeted-effectiveness --paths 8 ";
+  const std::string out_file = (dir / "x.h5").string();
+  std::string out;
+  EXPECT_EQ(shell(salesim("sweep " + f +
+                          "--vary 'training[0].efficacy=0.1,0.5' --vary "
+                          "'training[targeted-skills].efficacy=0.9' -o " +
+                          out_file),
+                  &out),
+            2);
+  EXPECT_NE(out.find("--vary training[targeted-skills].efficacy: given twice (as "
+                     "training[0].efficacy: the same item)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(shell(salesim("sensitivity " + f +
+                          "--keys 'programs[1].manager_coaching_skill,"
+                          "programs[coach_the_coaches].manager_coaching_skill'"),
+                  &out),
+            2);
+  EXPECT_NE(out.find("given twice (as programs[1].manager_coaching_skill: the same item)"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(shell(salesim("optimize " + f +
+                          "--lever 'training[0].efficacy=0.1:0.9' --lever "
+                          "'training[targeted-skills].efficacy=0.1:0.9' --maximize profit -o " +
+                          (dir / "x.yaml").string()),
+                  &out),
+            2);
+  EXPECT_NE(out.find("--lever training[targeted-skills].efficacy: given twice (as "
+                     "training[0].efficacy: the same item)"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fs::exists(dir / "x.h5"));
+  EXPECT_FALSE(fs::exists(dir / "x.yaml"));
+}
 
 TEST_F(SweepKeys, SweepOverANullKeyWithExplicitValues) {
   std::string out;

@@ -28,6 +28,22 @@ struct GoalSeekArgs {
   int threads = 0;
 };
 
+// The target reached at the interval's end: the crossing lies beyond it, unless that end is
+// the key's own limit (no hires, an efficacy of 1), where there is no beyond to widen into.
+std::string at_end_text(const LeverRange& range, bool largest, double value) {
+  const double limit = fit_to_lever(range.lever, largest ? INFINITY : -INFINITY);
+  const char* end = largest ? "upper" : "lower";
+  if (value == limit)
+    return fmt::format(
+        "The target is already reached at the {} end of the interval, {}, the {} value the key "
+        "allows: there is no {} value to find.",
+        end, lever_text(value), largest ? "highest" : "lowest", largest ? "larger" : "smaller");
+  return fmt::format(
+      "The target is already reached at the {} end of the interval: where the figure crosses "
+      "it, if anywhere, lies beyond {}; widen the interval to find it.",
+      end, lever_text(value));
+}
+
 int goalseek(const GoalSeekArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
@@ -119,11 +135,7 @@ int goalseek(const GoalSeekArgs& a) {
         std::cout << fmt::format("; at {} it is {}", lever_text(*r.neighbour),
                                  outcome_text(o, js["neighbour"]["achieved"].get<double>()));
       std::cout << "\n";
-      if (!r.neighbour)
-        std::cout << fmt::format(
-            "The target is already reached at the {} end of the interval: where the figure "
-            "crosses it, if anywhere, lies beyond {}; widen the interval to find it.\n",
-            a.largest ? "upper" : "lower", lever_text(r.value));
+      if (!r.neighbour) std::cout << at_end_text(range, a.largest, r.value) << "\n";
       if (noisy)
         std::cout << fmt::format(
             "With other paths the answer would move by about {} (the figure's standard error over "

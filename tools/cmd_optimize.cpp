@@ -42,9 +42,14 @@ Problem read_problem(const Scenario& sc, const OptimizeArgs& a) {
   Problem p;
   for (const auto& text : a.levers) {
     p.levers.push_back(parse_lever_range(sc, a.plan, text, "--lever"));
+    // One item named by index and by name is one lever: the later value would win.
+    const std::string& key = p.levers.back().lever.path;
     for (std::size_t i = 0; i + 1 < p.levers.size(); ++i)
-      if (p.levers[i].lever.path == p.levers.back().lever.path)
-        throw BadInput(fmt::format("--lever {}: given twice", p.levers.back().lever.path));
+      if (lever_identity(sc, a.plan, p.levers[i].lever.path) == lever_identity(sc, a.plan, key))
+        throw BadInput(p.levers[i].lever.path == key
+                           ? fmt::format("--lever {}: given twice", key)
+                           : fmt::format("--lever {}: given twice (as {}: the same item)", key,
+                                         p.levers[i].lever.path));
   }
   try {
     p.objective = parse_outcome(a.maximize, sc);

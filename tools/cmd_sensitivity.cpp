@@ -15,6 +15,7 @@
 #include "sim/progress.hpp"
 #include "tools/charts.hpp"
 #include "tools/cli.hpp"
+#include "tools/lever_range.hpp"
 #include "tools/one_at_a_time.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/study.hpp"
@@ -65,6 +66,46 @@ std::string metric_label(Metric m) {
   return "";
 }
 
+// The levers --keys names. A key given twice (or one item by index and by name) would be run
+// and ranked twice; an empty --keys would rank nothing.
+std::vector<Lever> keys_option(const Scenario& sc, const std::string& plan,
+                               const std::vector<std::string>& keys) {
+  std::vector<Lever> levers;
+  for (const auto& list : keys)
+    for (const auto& k : split_list(list)) {
+      try {
+        levers.push_back(find_lever(sc, plan, k));
+      } catch (const std::invalid_argument& e) {
+        throw BadInput(fmt::format("--keys {}: {}", k, e.what()));
+      }
+      for (std::size_t i = 0; i + 1 < levers.size(); ++i)
+        if (lever_identity(sc, plan, levers[i].path) == lever_identity(sc, plan, k))
+          throw BadInput(levers[i].path == k
+                             ? fmt::format("--keys {}: given twice", k)
+                             : fmt::format("--keys {}: given twice (as {}: the same item)", k,
+                                           levers[i].path));
+    }
+  if (levers.empty())
+    throw BadInput(
+        "--keys: no key given; expected comma-separated keys, e.g. "
+        "--keys prospecting.target_hours,org.coaching_hours_per_rep");
+  return levers;
+}
+
+// The table's note for one lever.
+std::string swing_note(const Lever& l, double delta, bool moved, bool stuck,
+                       const sim::MeanSe& swing, double base) {
+  // A small whole number (a count of 2 at 20%) rounds back to itself, which is not "0".
+  if (!moved && l.integer && l.value != 0)
+    return fmt::format("cannot move: {:g}% of it rounds back to {} (a whole number)", delta * 100,
+                       l.value);
+  if (!moved) return "cannot move (0 or at its limits)";
+  if (stuck) return fmt::format("P(goal) pinned at {:g}: use another metric", base);
+  // One path gives no standard error: no test against noise can be made.
+  if (!std::isfinite(swing.se)) return "no SE from one path";
+  return std::abs(swing.mean) > 2 * swing.se ? "" : "within 2 SE of no effect";
+}
+
 int sensitivity(const SensitivityArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
   announce(sc);
@@ -85,12 +126,7 @@ int sensitivity(const SensitivityArgs& a) {
           "--keys prospecting.target_hours,org.coaching_hours_per_rep",
           a.plan, sc.file));
   } else {
-    for (const auto& list : a.keys)
-      for (const auto& k : split_list(list)) try {
-          levers.push_back(find_lever(sc, a.plan, k));
-        } catch (const std::invalid_argument& e) {
-          throw BadInput(fmt::format("--keys {}: {}", k, e.what()));
-        }
+    levers = keys_option(sc, a.plan, a.keys);
   }
 
   StudySettings st;
@@ -156,11 +192,7 @@ int sensitivity(const SensitivityArgs& a) {
                {"at_high", s.high.mean},
                {"swing", s.swing.mean},
                {"swing_se", s.swing.se},
-               {"note", !moved  ? std::string("cannot move (0 or at its limits)")
-                        : stuck ? fmt::format("P(goal) pinned at {:g}: use another metric",
-                                              base_metric.mean)
-                        : clear ? std::string("")
-                                : std::string("within 2 SE of no effect")}});
+               {"note", swing_note(s.lever, delta, moved, stuck, s.swing, base_metric.mean)}});
     js["levers"].push_back(
         {{"rank", i + 1},
          {"key", s.lever.path},

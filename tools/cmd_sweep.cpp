@@ -6,10 +6,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <set>
 
+#include "models/keys.hpp"
 #include "models/plan_edit.hpp"
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
@@ -18,6 +21,7 @@
 #include "sim/h5.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
+#include "tools/lever_range.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/rank_items.hpp"
 #include "tools/study.hpp"
@@ -39,6 +43,117 @@ struct SweepArgs {
 };
 
 std::string level_text(double v) { return fmt::format("{}", v); }
+
+// VALUES with the file's friendly numbers written out (10k -> 10000, 5% -> 0.05), as goal-seek
+// and optimize read them. Throws std::invalid_argument naming a part that is no number.
+std::string plain_values(const std::string& text) {
+  std::string out, part;
+  auto flush = [&] {
+    char* end = nullptr;
+    std::strtod(part.c_str(), &end);
+    std::string why;
+    if (part.empty() || end == part.c_str() + part.size()) {
+      out += part;  // plain, or empty (parse_levels says what it expected)
+    } else if (const auto v = parse_number(part, true, why); v && std::isfinite(*v)) {
+      out += fmt::format("{}", *v);
+    } else {
+      throw std::invalid_argument(fmt::format("'{}': '{}' is not a number{}", text, part,
+                                              why.empty() ? "" : " (" + why + ")"));
+    }
+    part.clear();
+  };
+  for (char c : text) {
+    if (c == ',' || c == ':') {
+      flush();
+      out += c;
+    } else if (c != ' ') {
+      part += c;
+    }
+  }
+  flush();
+  return out;
+}
+
+// Throws BadInput when x is outside the key's range, or not whole for a whole-number key on a
+// grid (a Latin hypercube rounds its points; its ends may lie between whole numbers).
+void check_level(const Lever& l, const std::string& key, double x, bool lhs) {
+  const std::string range = fmt::format("[{}, {}{}", l.lo, l.hi, l.hi_open ? ")" : "]");
+  Lever any = l;
+  any.integer = false;  // the range alone
+  if (fit_to_lever(any, x) != x)
+    throw BadInput(fmt::format("--vary {}: {} is outside the key's range {}{}", key, level_text(x),
+                               l.integer ? "(a whole number) " : "", range));
+  if (l.integer && !lhs && x != std::round(x))
+    throw BadInput(
+        fmt::format("--vary {}: {} is not a whole number; the key takes whole numbers in {}", key,
+                    level_text(x), range));
+}
+
+// A value given twice in one --vary would run the same point twice: a range FROM:TO with
+// FROM = TO is its one value; a list naming a value twice is refused.
+void drop_repeated_levels(sim::Factor& f, const std::string& values) {
+  std::vector<double> kept;
+  std::set<double> seen;
+  for (double x : f.levels) {
+    if (seen.insert(x).second) {
+      kept.push_back(x);
+    } else if (values.find(':') == std::string::npos) {
+      throw BadInput(fmt::format("--vary {}: {} is given twice", f.name, level_text(x)));
+    }
+  }
+  f.levels = std::move(kept);
+}
+
+// The grid's size, counted before it is built: a grid of millions of points would otherwise
+// fill the memory before it could be refused.
+void check_grid_size(const std::vector<sim::Factor>& factors) {
+  double n = 1;
+  for (const auto& f : factors) n *= double(f.levels.size());
+  if (n > 100000)
+    throw BadInput(fmt::format("sweep: {:.0f} points is more than 100000; use --design lhs", n));
+}
+
+// Point i's keys and values.
+std::vector<std::pair<std::string, double>> point_values(const std::vector<sim::Factor>& factors,
+                                                         const std::vector<double>& point) {
+  std::vector<std::pair<std::string, double>> values;
+  for (std::size_t j = 0; j < factors.size(); ++j) values.emplace_back(factors[j].name, point[j]);
+  return values;
+}
+
+// The plan at point i (counted from 0); BadInput naming the point when it is not valid.
+Scenario point_variant(const Scenario& sc, const std::string& plan,
+                       const std::vector<std::pair<std::string, double>>& values, std::size_t i) {
+  try {
+    return plan_variant(sc, plan, values);
+  } catch (const ScenarioError& e) {
+    std::string at;
+    for (const auto& [k, v] : values) at += fmt::format(" {}={}", k, level_text(v));
+    throw BadInput(fmt::format("sweep point {} ({}): {}", i + 1, at.substr(1), e.what()));
+  }
+}
+
+// Every point's scenario, checked before anything runs, so that a point that breaks a
+// cross-check fails the sweep at once, not after the points before it have run. Under mpirun
+// each rank checks its own points and all fail alike on the first bad one (gather_items).
+void check_points(const Scenario& sc, const std::string& plan,
+                  const std::vector<sim::Factor>& factors,
+                  const std::vector<std::vector<double>>& points, const std::vector<int>& owner) {
+  gather_items(owner, [&](std::size_t i) {
+    point_variant(sc, plan, point_values(factors, points[i]), i);
+    return std::string();
+  });
+}
+
+// The paths per point for the header: with --target-se they start at --paths (at most
+// --max-paths) and grow point by point, so "N paths each" would be wrong.
+std::string paths_text(const SweepArgs& a, std::size_t per_run, Metric metric) {
+  if (!a.target_se) return fmt::format("{} paths each", per_run);
+  return fmt::format(
+      "{} paths each to start, more (at most {}) until the standard error of {} is at most {} "
+      "(the paths column)",
+      std::min(per_run, a.max_paths), a.max_paths, to_string(metric), *a.target_se);
+}
 
 int sweep(const SweepArgs& a) {
   const Scenario sc = load_with_seed(a.file, a.seed);
@@ -68,29 +183,31 @@ int sweep(const SweepArgs& a) {
     try {
       // Explicit values can set a key the plan leaves null.
       levers.push_back(find_lever(sc, a.plan, f.name, true));
-      f.levels = sim::parse_levels(v.substr(eq + 1));
+      f.levels = sim::parse_levels(plain_values(v.substr(eq + 1)));
     } catch (const std::invalid_argument& e) {
       throw BadInput(fmt::format("--vary {}: {}", f.name, e.what()));
     }
-    for (double x : f.levels)
-      if (fit_to_lever(levers.back(), x) != x && !(levers.back().integer && a.design == "lhs"))
-        throw BadInput(fmt::format("--vary {}: {} is outside the key's range {}{}", f.name,
-                                   level_text(x), levers.back().integer ? "(a whole number) " : "",
-                                   fmt::format("[{}, {}{}", levers.back().lo, levers.back().hi,
-                                               levers.back().hi_open ? ")" : "]")));
+    for (double x : f.levels) check_level(levers.back(), f.name, x, a.design == "lhs");
+    if (a.design == "grid") drop_repeated_levels(f, v.substr(eq + 1));
     // The key names a dataset of the HDF5 table, where '/' would mean a group.
     if (f.name.find('/') != std::string::npos)
       throw BadInput(fmt::format(
           "--vary {}: a key with '/' cannot name a column of the table; name the item by its "
           "index instead, as in training[0].efficacy",
           f.name));
+    // One item named by index and by name is one key: the later value would win.
     for (const auto& g : factors)
-      if (g.name == f.name) throw BadInput(fmt::format("--vary {}: given twice", f.name));
+      if (lever_identity(sc, a.plan, g.name) == lever_identity(sc, a.plan, f.name))
+        throw BadInput(g.name == f.name ? fmt::format("--vary {}: given twice", f.name)
+                                        : fmt::format("--vary {}: given twice (as {}: the same "
+                                                      "item)",
+                                                      f.name, g.name));
     factors.push_back(std::move(f));
   }
   if (factors.empty()) throw BadInput("sweep: give at least one --vary KEY=VALUES");
   std::vector<std::vector<double>> points;
   if (a.design == "grid") {
+    check_grid_size(factors);
     points = sim::grid_design(factors);
   } else {
     for (const auto& f : factors)
@@ -101,9 +218,6 @@ int sweep(const SweepArgs& a) {
     for (auto& p : points)
       for (std::size_t j = 0; j < p.size(); ++j) p[j] = fit_to_lever(levers[j], p[j]);
   }
-  if (points.size() > 100000)
-    throw BadInput(
-        fmt::format("sweep: {} points is more than 100000; use --design lhs", points.size()));
 
   StudySettings st;
   st.run.paths = a.paths;
@@ -118,6 +232,7 @@ int sweep(const SweepArgs& a) {
   // plan as written for the paired differences); rank 0 gathers the rows in point order.
   st.run.split = sim::PathSplit::none;
   const std::vector<int> owner = sim::dist::deal(points.size(), sim::dist::size());
+  check_points(sc, a.plan, factors, points, owner);
   const std::size_t mine =
       1 + std::size_t(std::count(owner.begin(), owner.end(), sim::dist::rank()));
   sim::Progress bar("sweep", per_run * (points.size() + 1), !a.quiet);
@@ -131,18 +246,8 @@ int sweep(const SweepArgs& a) {
   const VariantResult base = run_variant(plan_variant(sc, a.plan, {}), st);
   ++runs_done;
   const std::vector<std::string> rows = gather_items(owner, [&](std::size_t i) {
-    std::vector<std::pair<std::string, double>> values;
-    for (std::size_t j = 0; j < factors.size(); ++j)
-      values.emplace_back(factors[j].name, points[i][j]);
-    Scenario variant;
-    try {
-      variant = plan_variant(sc, a.plan, values);
-    } catch (const ScenarioError& e) {
-      std::string at;
-      for (const auto& [k, v] : values) at += fmt::format(" {}={}", k, level_text(v));
-      throw BadInput(fmt::format("sweep point {} ({}): {}", i + 1, at.substr(1), e.what()));
-    }
-    const VariantResult r = run_variant(variant, st);
+    const auto values = point_values(factors, points[i]);
+    const VariantResult r = run_variant(point_variant(sc, a.plan, values, i), st);
     ++runs_done;
     Row row{{"point", double(i + 1)}};
     row.insert(row.end(), values.begin(), values.end());
@@ -180,8 +285,9 @@ int sweep(const SweepArgs& a) {
   if (!a.xlsx.empty()) write_xlsx(a.xlsx, {table_sheet("Sweep", table)});
 
   if (!a.quiet) {
-    std::cout << fmt::format("Sweep of plan '{}' in {}: {} points, {} paths each, seed {}\n",
-                             a.plan, sc.file, points.size(), per_run, sc.base.simulation.seed);
+    std::cout << fmt::format("Sweep of plan '{}' in {}: {} points, {}, seed {}\n", a.plan, sc.file,
+                             points.size(), paths_text(a, per_run, metric),
+                             sc.base.simulation.seed);
     std::cout << table.text({"point"}, keys,
                             {"p_goal", "final_bookings_p50", "profit_mean",
                              std::string(to_string(metric)) + "_diff_vs_plan"});

@@ -53,6 +53,27 @@ std::string monotone_note(std::vector<GoalSeekStep> steps) {
       a.y.mean, lever_text(a.x), b.y.mean, lever_text(b.x), a.y.se, b.y.se);
 }
 
+// The figure's slope near the answer `in`: towards the nearest point probed on the far side
+// (between the answer and the scan's `out`) whose figure differs from the answer's by at least
+// its standard error, else towards `out`. The scan's own bracket can be far wider than the
+// region where the figure moves (hires in [0, 100000] crossing at 3), and would make the answer
+// look thousands of times noisier than it is.
+double slope_near(const std::vector<GoalSeekStep>& steps, double in, const sim::MeanSe& in_y,
+                  double out) {
+  const GoalSeekStep* nearest = nullptr;  // the nearest that moved clearly
+  const GoalSeekStep* end = nullptr;      // the scan's out
+  for (const GoalSeekStep& p : steps) {
+    const bool between = out < in ? (p.x >= out && p.x < in) : (p.x > in && p.x <= out);
+    if (!between) continue;
+    if (p.x == out) end = &p;
+    const double moved = std::abs(p.y.mean - in_y.mean);
+    const bool clear = moved > 0 && !(moved < in_y.se);  // an SE of NaN (one path): any move
+    if (clear && (!nearest || std::abs(p.x - in) < std::abs(nearest->x - in))) nearest = &p;
+  }
+  const GoalSeekStep* use = nearest ? nearest : end;
+  return use ? (in_y.mean - use->y.mean) / (in - use->x) : 0;
+}
+
 }  // namespace
 
 GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const GoalSeekSettings& s) {
@@ -76,6 +97,7 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
     }
     r.value = xs[best];
     r.achieved = r.steps[best].y;
+    r.value_se = std::nan("");  // no bracket
     r.monotone_note = monotone_note(r.steps);
     return r;
   }
@@ -92,12 +114,7 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
   }
   double in = xs[j];
   sim::MeanSe in_y = r.steps[j].y;
-  // The scan bracket's slope: how fast the figure moves with the lever near the answer.
-  double slope = 0;
-  if (out) {
-    const std::size_t k = s.largest ? j + 1 : j - 1;
-    slope = (r.steps[j].y.mean - r.steps[k].y.mean) / (xs[j] - xs[k]);
-  }
+  const std::optional<double> scan_out = out;
   while (out && std::abs(in - *out) > r.step * (1 + 1e-9)) {
     // Midpoints on the step's power of ten: the answer reads as the file will write it.
     double m = s.integer ? std::floor((in + *out) / 2) : tidy_value((in + *out) / 2, r.step);
@@ -109,6 +126,8 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
   }
   r.value = in;
   r.achieved = in_y;
+  // How fast the figure moves with the lever near the answer.
+  const double slope = scan_out ? slope_near(r.steps, in, in_y, *scan_out) : 0;
   r.value_se = slope != 0 ? in_y.se / std::abs(slope) : std::nan("");
   r.neighbour = out;
   r.monotone_note = monotone_note(r.steps);

@@ -4,6 +4,7 @@
 // bisection narrows that bracket to one step (a whole number, or the tolerance). The probe is
 // expected to use common random numbers, so the figure moves only with the lever and the
 // bisection is deterministic; every point probed is kept for the monotonicity check.
+#include <cmath>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,8 +35,8 @@ struct GoalSeekResult {
   std::optional<double> neighbour;  // the value one step beyond that does not reach the target
   double step = 0;                  // the resolution of the answer: 1, or the tolerance
   // How far the answer would move with the figure's noise: its standard error over the slope
-  // of the scan's bracket (NaN without a bracket or with a flat one).
-  double value_se = 0;
+  // near the answer (NaN without a bracket, unreachable or at an end, or with a flat one).
+  double value_se = std::nan("");
   std::vector<GoalSeekStep> steps;  // every point probed, in order
   std::string monotone_note;        // empty when the probed figures are monotone in the lever
 };

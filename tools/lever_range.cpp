@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
+#include <optional>
 
+#include "models/key_path.hpp"
 #include "models/keys.hpp"
 #include "tools/cli.hpp"
 
@@ -14,6 +18,33 @@ std::string lever_text(double v) { return std::isnan(v) ? "not set" : fmt::forma
 double tidy_value(double v, double resolution) {
   const double step = std::pow(10.0, std::floor(std::log10(resolution)));
   return std::stod(fmt::format("{:.12g}", std::round(v / step) * step));
+}
+
+std::string lever_identity(const Scenario& sc, const std::string& plan, const std::string& path) {
+  std::optional<ListKey> k;
+  try {
+    k = parse_list_key(path);
+  } catch (const std::invalid_argument&) {
+    return path;
+  }
+  if (!k) return path;
+  const bool digits = !k->item.empty() && std::all_of(k->item.begin(), k->item.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+  auto indexed = [&](std::size_t i) { return fmt::format("{}[{}].{}", k->list, i, k->field); };
+  if (digits) return k->item.size() < 10 ? indexed(std::stoul(k->item)) : path;
+  // A name: its index is its place among the plan's items, which list_levers gives in order
+  // (each item has at least one value key, named by its name where that is unique).
+  std::size_t index = 0;
+  std::string last;
+  for (const Lever& l : list_levers(sc, plan)) {
+    const auto lk = parse_list_key(l.path);
+    if (!lk || lk->list != k->list) continue;
+    if (!last.empty() && lk->item != last) ++index;
+    last = lk->item;
+    if (lk->item == k->item) return indexed(index);
+  }
+  return path;
 }
 
 LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const std::string& text,

@@ -18,6 +18,12 @@ struct LeverRange {
 LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const std::string& text,
                              const std::string& option);
 
+// The lever `path` names, written with a list item by its index: training[0].efficacy and
+// training[targeted-skills].efficacy are one lever (as are hiring[00].count and
+// hiring[0].count), so a lever given twice under two names is caught. Other keys are their own
+// identity.
+std::string lever_identity(const Scenario& sc, const std::string& plan, const std::string& path);
+
 // A lever value as the file would write it: 12, 0.35, 16000000 ("not set" for a null key).
 std::string lever_text(double v);
 // v rounded to the power of ten at or below `resolution` (0.014 -> a multiple of 0.01), so a

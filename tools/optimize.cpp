@@ -190,6 +190,37 @@ std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
   return stop;
 }
 
+// The moves to the neighbours of a point in n whole-number levers (each -1, 0 or +1): every
+// combination while there are at most 3^11; past that, those that move one or two levers (3^n
+// would not fit, and a cut-off count would move the last levers one way only).
+std::vector<std::vector<int>> neighbour_offsets(std::size_t n) {
+  std::vector<std::vector<int>> out;
+  if (n <= 11) {
+    std::size_t combos = 1;
+    for (std::size_t k = 0; k < n; ++k) combos *= 3;
+    for (std::size_t m = 0; m < combos; ++m) {
+      std::vector<int> d(n);
+      std::size_t code = m;
+      for (std::size_t k = 0; k < n; ++k) d[k] = int(code % 3) - 1, code /= 3;
+      out.push_back(std::move(d));
+    }
+    return out;
+  }
+  for (std::size_t a = 0; a < n; ++a)
+    for (int da : {-1, 1}) {
+      std::vector<int> d(n);
+      d[a] = da;
+      out.push_back(d);
+      for (std::size_t b = a + 1; b < n; ++b)
+        for (int db : {-1, 1}) {
+          d[b] = db;
+          out.push_back(d);
+          d[b] = 0;
+        }
+    }
+  return out;
+}
+
 // A local search over the whole-number levers: the neighbours of the best point (each -1, 0,
 // +1), nearest first; from a better one, strides doubling along the same direction; then again
 // around the new best, until no neighbour is better or `budget` new points are spent. COBYLA
@@ -198,8 +229,7 @@ std::string run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
   std::vector<std::size_t> ints;
   for (std::size_t i = 0; i < p.levers.size(); ++i)
     if (p.levers[i].integer) ints.push_back(i);
-  std::size_t combos = 1;
-  for (std::size_t k = 0; k < ints.size() && combos < 100000; ++k) combos *= 3;
+  const std::vector<std::vector<int>> offsets = neighbour_offsets(ints.size());
   const std::size_t stop_at = s.evaluations() + budget;
   std::vector<double> centre;
   while (true) {
@@ -207,10 +237,9 @@ std::string run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
     if (s.best().x == centre) return "no whole-number neighbour is better";
     centre = s.best().x;
     std::vector<std::vector<double>> around;
-    for (std::size_t m = 0; m < combos; ++m) {
+    for (const auto& d : offsets) {
       std::vector<double> x = centre;
-      std::size_t code = m;
-      for (std::size_t i : ints) x[i] += double(int(code % 3) - 1), code /= 3;
+      for (std::size_t k = 0; k < ints.size(); ++k) x[ints[k]] += d[k];
       around.push_back(s.fit(x));
     }
     auto moved = [&](const std::vector<double>& x) {

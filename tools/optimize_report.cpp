@@ -130,7 +130,9 @@ void print_report(const OptimizeReport& r, std::ostream& out) {
           "Note: {} is at the {} end of its interval; the optimum may lie beyond it (widen the "
           "interval, if the key allows).\n",
           r.levers[i].lever.path, r.at_end[i]);
-  if (!r.unmet.empty()) {
+  // A bound no point met in-sample is not one that "binds" and slips on other paths: the
+  // message of infeasible_message says what happened.
+  if (!r.unmet.empty() && r.result.best.feasible) {
     std::string list;
     for (const auto& u : r.unmet) list += " " + u;
     out << fmt::format(
