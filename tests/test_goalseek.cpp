@@ -247,6 +247,17 @@ TEST_F(GoalSeekCli, ReachedAtTheKeysOwnLimitDoesNotSayWidenTheInterval) {
   EXPECT_NE(out.find("lies beyond 1; widen the interval to find it"), std::string::npos) << out;
 }
 
+// A percentile from one path has no standard error, as a mean from one path has none: the JSON
+// writes it as null, not as 0.
+TEST_F(GoalSeekCli, APercentileFromOnePathHasNoStandardError) {
+  const json j = seek(
+      "--plan push-activity --paths 1 --lever 'hiring[0].count=0:4' "
+      "--target final_bookings_p50=1000M");
+  EXPECT_FALSE(j["reachable"].get<bool>());
+  EXPECT_TRUE(j["achieved_se"].is_null()) << j.dump();
+  for (const auto& p : j["points"]) EXPECT_TRUE(p["achieved_se"].is_null()) << p.dump();
+}
+
 TEST_F(GoalSeekCli, SameAnswerForAnyThreadCount) {
   const std::string args =
       "--plan push-activity --paths 96 --lever prospecting.target_hours=8:24 "

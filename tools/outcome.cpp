@@ -103,6 +103,7 @@ sim::MeanSe evaluate(const Outcome& o, const PlanResult& r) {
   m.n = x.size();
   auto at = [&](std::uint64_t i) { return x[i]; };
   m.mean = sim::quantile_type7(x.size(), p, at).value_or(std::nan(""));
+  m.se = std::nan("");  // one path: no standard error, as sim::mean_se says for a mean
   if (x.size() > 1) {
     // The order statistics about one binomial sd below and above n p: a distribution-free
     // interval of roughly +-1 standard error around the percentile.
