@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
 #include <cmath>
 #include <stdexcept>
 
@@ -151,19 +152,54 @@ std::string yaml_text(const YAML::Node& root) {
   return std::string(out.c_str()) + "\n";
 }
 
+// A problem of the edited text as the user's file would state it: the loader's "FILE:LINE:COL: "
+// points into the text made here, not into the file, so only "FILE: " is kept; and the edited
+// plan, at `in_text` among the text's plans, is named by its index in the file.
+std::string as_in_file(std::string p, const std::string& file, std::size_t in_text,
+                       std::size_t in_file) {
+  if (p.rfind(file + ":", 0) == 0) {
+    std::size_t at = file.size() + 1, colons = 0;
+    while (at < p.size() && colons < 2 && (std::isdigit((unsigned char)p[at]) || p[at] == ':'))
+      colons += p[at++] == ':';
+    if (colons == 2 && at < p.size() && p[at] == ' ') p = file + ":" + p.substr(at);
+  }
+  const std::string from = fmt::format("plans[{}] (", in_text);
+  if (const auto at = p.find(from); at != std::string::npos && in_text != in_file)
+    p.replace(at, from.size(), fmt::format("plans[{}] (", in_file));
+  return p;
+}
+
+// load_scenario_text of the edited text, its problems stated as in the user's file.
+Scenario load_edited(const std::string& text, const Scenario& sc, std::size_t in_text,
+                     std::size_t in_file) {
+  try {
+    return load_scenario_text(text, sc.file);
+  } catch (const ScenarioError& e) {
+    std::vector<std::string> problems;
+    for (const auto& p : e.problems) problems.push_back(as_in_file(p, sc.file, in_text, in_file));
+    throw ScenarioError(std::move(problems));
+  }
+}
+
+std::size_t index_in_file(const Scenario& sc, const std::string& plan) {
+  return std::size_t(&plan_named(sc, plan) - sc.plans.data());
+}
+
 }  // namespace
 
 Scenario scenario_with_plan_values(const Scenario& sc, const std::string& plan,
                                    const std::vector<std::pair<std::string, double>>& values,
                                    const std::optional<std::string>& name) {
-  return load_scenario_text(yaml_text(edited_root(sc, plan, values, name, Others::none)), sc.file);
+  return load_edited(yaml_text(edited_root(sc, plan, values, name, Others::none)), sc, 0,
+                     index_in_file(sc, plan));
 }
 
 Scenario scenario_with_baseline_and_plan_values(
     const Scenario& sc, const std::string& plan,
     const std::vector<std::pair<std::string, double>>& values) {
-  return load_scenario_text(yaml_text(edited_root(sc, plan, values, std::nullopt, Others::first)),
-                            sc.file);
+  const std::size_t at = index_in_file(sc, plan);
+  return load_edited(yaml_text(edited_root(sc, plan, values, std::nullopt, Others::first)), sc,
+                     at == 0 ? 0 : 1, at);
 }
 
 std::string scenario_text_with_new_plan(const Scenario& sc, const std::string& plan,
@@ -182,7 +218,8 @@ std::string scenario_text_with_new_plan(const Scenario& sc, const std::string& p
           list));
   root["plans"].push_back(edited["plans"][0]);
   std::string text = yaml_text(root);
-  load_scenario_text(text, sc.file);  // throws ScenarioError naming what is wrong
+  const std::size_t last = root["plans"].size() - 1;
+  load_edited(text, sc, last, last);  // throws ScenarioError naming what is wrong
   return text;
 }
 

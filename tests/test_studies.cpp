@@ -182,8 +182,7 @@ TEST_F(Studies, SweepChecksEveryPointBeforeRunningAny) {
   // The third point breaks a cross-check (max_hours below sustainable_hours): it fails at
   // once, not after the plan as written and two points at 200000 paths (minutes) have run.
   std::string out;
-  const auto t0 = std::chrono::steady_clock::now();
-  EXPECT_EQ(
+  EXPECT_EQ(  // timeout: running the points first took minutes
       shell("timeout 20 " + salesim("sweep " + test::example() +
                                     " --plan push-activity --vary capacity.max_hours=60,50,30 "
                                     "--paths 200000 --quiet -o " +
@@ -191,8 +190,13 @@ TEST_F(Studies, SweepChecksEveryPointBeforeRunningAny) {
             &out),
       2)
       << out;
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(15));
   EXPECT_NE(out.find("sweep point 3 (capacity.max_hours=30)"), std::string::npos) << out;
+  // The problem as the user's file states it: the plan's index there (push-activity is the
+  // second plan; the one-plan text made for the point has it first) and no line and column
+  // (they were the made text's: nexacorp.yaml:57:27, an unrelated line of the file).
+  EXPECT_NE(out.find("nexacorp.yaml: plans[1] (push-activity): capacity.max_hours: 30 must be"),
+            std::string::npos)
+      << out;
   EXPECT_FALSE(fs::exists(dir / "x.h5"));
 }
 

@@ -37,15 +37,11 @@ struct ApiError : std::runtime_error {
   int status;
   ApiError(int s, const std::string& m) : std::runtime_error(m), status(s) {}
 };
-// A loader's message without its "FILE:LINE:COL: " prefix: the line is one of the edited text
-// the server made, not of the user's file.
+// A loader's message without its "FILE: " prefix (the page knows the file): the edits' loader
+// (models/plan_edit.cpp) already left out the line and column, which are the edited text's.
 std::string loader_message(const std::string& file, const std::string& what) {
-  if (what.rfind(file + ":", 0) != 0) return what;
-  std::size_t at = file.size() + 1, colons = 0;
-  while (at < what.size() && colons < 2 &&
-         (std::isdigit((unsigned char)what[at]) || what[at] == ':'))
-    colons += what[at++] == ':';
-  return colons == 2 && at < what.size() && what[at] == ' ' ? what.substr(at + 1) : what;
+  const std::string prefix = file + ": ";
+  return what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what;
 }
 
 // Thrown from a run's progress when the client has asked for a newer run.
