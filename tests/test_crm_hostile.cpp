@@ -287,5 +287,17 @@ TEST(CrmHostile, TerminalAmountsInTheTrillionsKeepTheirColumns) {
   EXPECT_EQ(s.find("3000000.00M"), std::string::npos) << s;
 }
 
+// A quoted field may hold a line break: a manager's name with one broke its row of the
+// terminal's table in two; control characters show as '?' there (JSON, CSV and HTML escape them).
+TEST(CrmHostile, ANameWithALineBreakKeepsItsTerminalRow) {
+  ForecastResult f;
+  GroupBand g;
+  g.name = "Ann\nBee\r";
+  f.by_manager.push_back(g);
+  const std::string s = format_forecast(f);
+  EXPECT_NE(s.find("  Ann?Bee? "), std::string::npos) << s;
+  EXPECT_EQ(s.find("Ann\n"), std::string::npos) << s;
+}
+
 }  // namespace
 }  // namespace salesim::crm

@@ -75,6 +75,12 @@ bool first_line_ends_in_cr(const std::string& text, std::size_t from) {
 
 }  // namespace
 
+std::string one_line(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
+  return out;
+}
+
 std::size_t repair_utf8(std::string& s) {
   std::size_t i = 0;
   while (i < s.size() && static_cast<unsigned char>(s[i]) < 0x80) ++i;

@@ -41,4 +41,8 @@ CsvTable read_csv(const std::string& path);
 // surrogates and code points above U+10FFFF included) by U+FFFD; returns how many.
 std::size_t repair_utf8(std::string& s);
 
+// A field's text for one line of a terminal table or a YAML comment: a quoted field may hold
+// line breaks and other control characters, shown as '?' so the line holds.
+std::string one_line(const std::string& s);
+
 }  // namespace salesim::crm

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/crm/csv.hpp"
 #include "models/crm/errors.hpp"
 #include "models/keys.hpp"
 
@@ -515,12 +516,12 @@ std::string format_quality(const QualityReport& q) {
   s += "\nChecks (rows; excluded rows are used nowhere):\n";
   for (const auto& c : q.checks) {
     s += fmt::format("  {:>6}  {:<9} {}\n", c.rows, c.excluded ? "excluded" : "", c.reason);
-    for (const auto& ex : c.examples) s += "                    " + ex + "\n";
+    for (const auto& ex : c.examples) s += "                    " + one_line(ex) + "\n";
   }
   if (!q.org_owners_without_deals.empty())
-    s +=
-        fmt::format("\nIn the org chart without any opportunity: {} ({})\n",
-                    q.org_owners_without_deals.size(), fmt::join(q.org_owners_without_deals, ", "));
+    s += fmt::format("\nIn the org chart without any opportunity: {} ({})\n",
+                     q.org_owners_without_deals.size(),
+                     one_line(fmt::format("{}", fmt::join(q.org_owners_without_deals, ", "))));
   return s;
 }
 

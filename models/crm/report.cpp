@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "models/crm/csv.hpp"
 #include "models/crm/scenario_writer.hpp"
 
 namespace salesim::crm {
@@ -507,7 +508,7 @@ std::string format_forecast(const ForecastResult& f) {
                      money(m.bookings.p50), money(m.bookings.p90));
   s += "By manager (bookings P10 / P50 / P90; by owner in the JSON):\n";
   for (const auto& g : f.by_manager)
-    s += fmt::format("  {:<24} {:>8} {:>8} {:>8}\n", g.name, money(g.bookings.p10),
+    s += fmt::format("  {:<24} {:>8} {:>8} {:>8}\n", one_line(g.name), money(g.bookings.p10),
                      money(g.bookings.p50), money(g.bookings.p90));
   s += fmt::format(
       "\n{} weeks of close history; month-to-month sd of the win / loss rates' level "

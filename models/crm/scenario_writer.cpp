@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "models/crm/csv.hpp"
 #include "models/crm/errors.hpp"
 #include "models/params.hpp"
 #include "models/scenario.hpp"
@@ -40,14 +41,6 @@ ScenarioFigures scenario_figures(const Calibration& c) {
 }
 
 namespace {
-
-// Text for a YAML comment: the emitter continues a comment over '\n', but a carriage return or
-// another control character would end it in some readers, so they are shown as '?'.
-std::string comment_text(const std::string& s) {
-  std::string out;
-  for (char c : s) out += (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) ? '?' : c;
-  return out;
-}
 
 // A figure rounded as the scenario shows it (`digits` after the point), so the file reads
 // 0.12345 rather than 0.12345000000000001; written with 15 significant digits.
@@ -82,7 +75,9 @@ std::string scenario_yaml(const Calibration& c, int horizon_weeks, std::uint64_t
   y.SetDoublePrecision(15);
   y.SetIndent(2);
   // The explanations go in the opening comment; the emitter puts a comment given between
-  // keys at the end of the line before, where a long one reads badly.
+  // keys at the end of the line before, where a long one reads badly. The file name is on one
+  // line: the emitter continues a comment over '\n', but a carriage return or another control
+  // character would end it in some readers.
   y << YAML::Comment(fmt::format(
       "Calibrated by `salesim calibrate` from {}\n"
       "as of {}, using only what was known that day. Every figure below is in MODEL.md's own\n"
@@ -98,7 +93,7 @@ std::string scenario_yaml(const Calibration& c, int horizon_weeks, std::uint64_t
       "burnout, people: the export shows no burnout, attrition or skills: neutral values, so the\n"
       "baseline reproduces the observed flows. Set them (and spread conversion floor/top around\n"
       "the calibrated value) before layering plans that act through them.",
-      comment_text(file), as_of, c.p_win_se, c.open.deals - c.open.stale, c.open.stale,
+      one_line(file), as_of, c.p_win_se, c.open.deals - c.open.stale, c.open.stale,
       c.creation->per_rep_week, f.prospecting_hours));
   y << YAML::BeginMap;
   // Format 2 (MODEL.md 1.1), the format this build writes, so a run of the file prints no
