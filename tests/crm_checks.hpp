@@ -4,9 +4,17 @@
 
 #include <cstring>
 
+#include "models/crm/dates.hpp"
 #include "models/crm/forecast.hpp"
+#include "test_support.hpp"
 
 namespace salesim::crm::checks {
+
+// The Maven sample (data/crm-maven) and its export as of 2017-06-30.
+inline std::string sample_dir() { return test::source_dir() + "/data/crm-maven"; }
+inline std::string sample() { return sample_dir() + "/sales_pipeline_asof_2017-06-30.csv"; }
+// A day written as YYYY-MM-DD (a test's own constant, so always valid).
+inline Day day(const char* iso) { return *parse_date(iso); }
 
 // The forecast with 1 thread and with 3 gives the same bits (scalars and weekly series); returns
 // the 1-thread forecast for further checks.

@@ -41,9 +41,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string sample_dir() { return test::source_dir() + "/data/crm-maven"; }
-std::string sample() { return sample_dir() + "/sales_pipeline_asof_2017-06-30.csv"; }
-Day day(const char* iso) { return *parse_date(iso); }
+using checks::day;
+using checks::sample;
+using checks::sample_dir;
 
 ColumnMapping synthetic_mapping() {
   ColumnMapping m;

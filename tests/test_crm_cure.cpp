@@ -23,7 +23,7 @@
 namespace salesim::crm {
 namespace {
 
-Day day(const char* iso) { return *parse_date(iso); }
+using checks::day;
 
 ColumnMapping mapping() {
   ColumnMapping m;

@@ -12,6 +12,7 @@
 #include <regex>
 #include <sstream>
 
+#include "crm_checks.hpp"
 #include "models/crm/backtest.hpp"
 #include "models/crm/calibrate.hpp"
 #include "models/crm/errors.hpp"
@@ -25,9 +26,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string sample_dir() { return test::source_dir() + "/data/crm-maven"; }
-std::string sample() { return sample_dir() + "/sales_pipeline_asof_2017-06-30.csv"; }
-Day day(const char* iso) { return *parse_date(iso); }
+using checks::day;
+using checks::sample;
+using checks::sample_dir;
 
 // The sample's rows with `edit` applied to each (the header is kept as it is).
 template <class F>
