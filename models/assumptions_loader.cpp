@@ -324,9 +324,9 @@ void check_starting_pipeline(Scenario& sc, const ProblemAt& problem, const YAML:
   Params base = sc.base;
   PlanSpec plan = sc.plans.front();
   AssumptionTargets(sc, base, plan).apply(v.data());
-  for (const auto& [key, msg] : starting_pipeline_problems(base))
+  for (const SegmentProblem& b : starting_pipeline_problems(base))
     problem(node[at], "assumptions." + at,
-            fmt::format("{}: {}, at the largest values the draws can take", key, msg));
+            fmt::format("{}: {}, at the largest values the draws can take", b.key, b.what));
 }
 
 }  // namespace

@@ -181,8 +181,8 @@ bool read_lines(const YAML::Node& n, const std::string& display, const SegmentPa
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::string>> starting_pipeline_problems(const Params& p) {
-  std::vector<std::pair<std::string, std::string>> out;
+std::vector<SegmentProblem> starting_pipeline_problems(const Params& p) {
+  std::vector<SegmentProblem> out;
   const SegmentParams& sp = p.segments;
   if (!sp.on()) return out;
   std::int64_t per_rep = 0;
@@ -190,11 +190,11 @@ std::vector<std::pair<std::string, std::string>> starting_pipeline_problems(cons
   const std::vector<int> counts = segment_counts(sp.shares(), int(p.team.reps));
   for (std::size_t s = 0; s < sp.segments.size(); ++s)
     if (double(counts[s]) * double(per_rep) > double(sp.segments[s].accounts))
-      out.emplace_back(
-          fmt::format("segments[{}].accounts", s),
+      out.push_back(SegmentProblem{
+          s, fmt::format("segments[{}].accounts", s),
           fmt::format("the starting pipeline of its {} reps ({} x {} opportunities) exceeds its "
                       "{} accounts",
-                      counts[s], counts[s], per_rep, sp.segments[s].accounts));
+                      counts[s], counts[s], per_rep, sp.segments[s].accounts)});
   return out;
 }
 
@@ -229,7 +229,8 @@ void read_territory_keys(const YAML::Node& root, Params& p, const ReportProblem&
   }
 
   // The starting pipeline must fit in each segment's accounts.
-  for (const auto& [path, msg] : starting_pipeline_problems(p)) err(segs, path, msg);
+  for (const SegmentProblem& b : starting_pipeline_problems(p))  // at the segment's accounts
+    err(segs[b.segment]["accounts"], b.key, b.what);
 
   // team.quota and compensation.accelerators.
   const YAML::Node team = root["team"];

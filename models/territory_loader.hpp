@@ -19,9 +19,14 @@ using ReportProblem =
 // The top-level keys, read into p once the team and the pipeline are read (the starting
 // pipeline must fit in the segments' accounts).
 void read_territory_keys(const YAML::Node& root, Params& p, const ReportProblem& err);
-// The segments whose accounts cannot hold the starting pipeline of their reps (12.7), as
-// (key path, what is wrong); also checked at the largest values assumptions can draw.
-std::vector<std::pair<std::string, std::string>> starting_pipeline_problems(const Params& p);
+// The segments whose accounts cannot hold the starting pipeline of their reps (12.7); also
+// checked at the largest values assumptions can draw.
+struct SegmentProblem {
+  std::size_t segment;  // its index in `segments`
+  std::string key;      // segments[i].accounts
+  std::string what;
+};
+std::vector<SegmentProblem> starting_pipeline_problems(const Params& p);
 // A plan's `territories` (absent: the baseline's), rebalancing from the plan's from_week.
 void read_plan_territories(const YAML::Node& n, const std::string& display, Params& plan,
                            const ReportProblem& err);
