@@ -258,6 +258,19 @@ TEST_F(GoalSeekCli, APercentileFromOnePathHasNoStandardError) {
   for (const auto& p : j["points"]) EXPECT_TRUE(p["achieved_se"].is_null()) << p.dump();
 }
 
+TEST_F(GoalSeekCli, AToleranceForAWholeNumberKeyIsSaidToBeUnused) {
+  std::string out;
+  ASSERT_EQ(shell(salesim("goalseek " + test::example() +
+                          " --quiet --plan push-activity --paths 8 --lever 'hiring[0].count=0:4' "
+                          "--tolerance 0.5 --target final_bookings_p50=1000M"),
+                  &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("--tolerance 0.5 is not used: hiring[0].count takes whole numbers"),
+            std::string::npos)
+      << out;
+}
+
 TEST_F(GoalSeekCli, SameAnswerForAnyThreadCount) {
   const std::string args =
       "--plan push-activity --paths 96 --lever prospecting.target_hours=8:24 "

@@ -56,6 +56,11 @@ int goalseek(const GoalSeekArgs& a) {
   } catch (const std::invalid_argument& e) {
     throw BadInput(fmt::format("--target {}", e.what()));
   }
+  if (a.tolerance && range.integer())  // said, not silently dropped: the user asked for it
+    std::cerr << fmt::format(
+        "salesim: note: --tolerance {} is not used: {} takes whole numbers, and the answer is "
+        "the exact whole number\n",
+        *a.tolerance, range.lever.path);
   if (a.tolerance && !range.integer() && *a.tolerance >= range.hi - range.lo)
     throw BadInput(fmt::format("--tolerance {}: expected less than the lever's interval, {}",
                                *a.tolerance, range.hi - range.lo));
