@@ -73,11 +73,10 @@ std::vector<Field> fields_of(const Scenario& sc, const Params& p, const std::str
   }
   if (list == "training") {
     const TrainingProgram& t = p.training[j];
-    const double skills = std::max<double>(1, double(sc.skills.size()));
     return {week("start_week", t.start_week),
             whole("weeks", t.weeks, 1, 520),
             real("hours_per_week", t.hours_per_week, 0, kWeekHours),
-            whole("focus_skills", t.focus_skills, 1, skills),
+            whole("focus_skills", t.focus_skills, 1, kMaxFocusSkills),
             real("efficacy", t.efficacy, 0, 1),
             real("cost_per_person", t.cost_per_person, 0, kMaxMoney)};
   }

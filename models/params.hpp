@@ -138,9 +138,11 @@ struct TrainingProgram {
   double hours_per_week = 4;
   Participants participants = Participants::all;
   Targeting targeting = Targeting::gap;
-  int focus_skills = 2;
+  int focus_skills = 2;  // at or above the number of skills J: every skill (MODEL.md 3.8)
   double efficacy = 0.35, cost_per_person = 1500;
 };
+// MODEL.md gives focus_skills no upper limit; this one only keeps the number sane.
+inline constexpr int kMaxFocusSkills = 1000;
 
 enum class ProgramKind { coach_the_coaches, profiling, alignment, coaching_policy };
 struct Program {

@@ -443,7 +443,7 @@ void read_hiring(Ctx& c, const YAML::Node& n, const std::string& display, int ho
 }
 
 void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
-                   int n_skills, std::vector<TrainingProgram>& out) {
+                   std::vector<TrainingProgram>& out) {
   read_list(c, n, display, [&](const YAML::Node& item, const std::string& d) {
     Fields f(c, item, d);
     TrainingProgram t;
@@ -471,7 +471,7 @@ void read_training(Ctx& c, const YAML::Node& n, const std::string& display, int 
       else
         c.err(item["targeting"], d + ".targeting", "expected gap or generic, found '" + how + "'");
     }
-    f.get("focus_skills", t.focus_skills, 1, std::max(1, n_skills));
+    f.get("focus_skills", t.focus_skills, 1, kMaxFocusSkills);
     f.share("efficacy", t.efficacy);
     f.get("cost_per_person", t.cost_per_person, 0, kMaxMoney, false, "currency");
     f.finish();
@@ -844,9 +844,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     });
   }
 
-  const int n_skills = int(sc.skills.size());
   read_hiring(c, root["hiring"], "hiring", horizon, p.hiring);
-  read_training(c, root["training"], "training", horizon, n_skills, p.training);
+  read_training(c, root["training"], "training", horizon, p.training);
   read_programs(c, root["programs"], "programs", horizon, p.programs);
   // Segments, territories, quotas and accelerators (docs/model.md 12.7-12.8).
   const ReportProblem report = [&](const YAML::Node& at, const std::string& path,
@@ -924,8 +923,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         }
       }
       read_hiring(c, f.node("hiring"), d + ".hiring", horizon, plan.params.hiring);
-      read_training(c, f.node("training"), d + ".training", horizon, n_skills,
-                    plan.params.training);
+      read_training(c, f.node("training"), d + ".training", horizon, plan.params.training);
       read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
       read_plan_territories(f.node("territories"), d + ".territories", plan.params, report);
       f.finish();

@@ -1,7 +1,9 @@
 // Unit tests of single mechanisms of the weekly step.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "models/burnout.hpp"
@@ -152,6 +154,25 @@ TEST(Training, TargetedTrainingRaisesBookings) {
   s.paths = 200;
   const ScenarioResults res = run_scenario(sc, s, {"baseline", "targeted-effectiveness"});
   EXPECT_GT(res.comparisons[0].bookings_diff.mean, 3 * res.comparisons[0].bookings_diff.se);
+}
+
+// MODEL.md 3.8 gives focus_skills no upper limit: at or above the number of skills it trains
+// every skill, so any such value runs the same bits (it was refused above the skill count).
+TEST(Training, FocusSkillsPastTheSkillCountTrainsEverySkill) {
+  const std::string file = test::kLists;  // skills a, b and prospecting: J = 3
+  const std::string from = "efficacy: 0.2, cost_per_person: 500}";
+  ASSERT_NE(file.find(from), std::string::npos);
+  auto with = [&](int k) {
+    std::string t = file;
+    t.replace(t.find(from), from.size(),
+              fmt::format("efficacy: 0.2, focus_skills: {}, cost_per_person: 500}}", k));
+    return test::scenario(t);
+  };
+  const sim::RunOutput three = test::run(with(3), 0, 64), fifty = test::run(with(50), 0, 64);
+  ASSERT_EQ(three.scalars.size(), fifty.scalars.size());
+  EXPECT_EQ(std::memcmp(three.scalars.data(), fifty.scalars.data(),
+                        three.scalars.size() * sizeof(double)),
+            0);
 }
 
 }  // namespace
