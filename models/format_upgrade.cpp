@@ -14,8 +14,9 @@ namespace salesim {
 namespace {
 
 struct Edit {
-  std::size_t pos = 0;  // byte offset of the scalar in the text
-  std::string key;      // for messages
+  std::size_t pos = 0;                  // byte offset of the scalar in the text
+  std::string key;                      // for messages
+  std::function<std::string(long)> to;  // the new value of the number written there
 };
 
 void collect_weeks(const YAML::Node& list, const char* field, const std::string& where,
@@ -25,7 +26,7 @@ void collect_weeks(const YAML::Node& list, const char* field, const std::string&
     if (!list[i].IsMap()) continue;
     const YAML::Node n = list[i][field];
     if (n.IsDefined() && n.IsScalar())
-      out.push_back({std::size_t(n.Mark().pos), fmt::format("{}[{}].{}", where, i, field)});
+      out.push_back({std::size_t(n.Mark().pos), fmt::format("{}[{}].{}", where, i, field), {}});
   }
 }
 
@@ -36,11 +37,28 @@ void collect_events(const YAML::Node& owner, const std::string& prefix, std::vec
   collect_weeks(owner["programs"], "start_week", prefix + "programs", out);
 }
 
-// Replaces the whole number at text[pos] (plain or quoted) by `f(value)`.
-void rewrite_number(std::string& text, const Edit& e, const std::string& file,
-                    const std::function<std::string(long)>& f) {
-  std::size_t b = e.pos;
+bool blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+// The offset of the scalar's value: yaml-cpp marks a node at its anchor or tag
+// (`week: &w 3`, `week: !!int 3`), and counts no byte-order mark.
+std::size_t value_start(const std::string& text, std::size_t pos, std::string& anchor) {
+  std::size_t b = pos;
+  while (b < text.size() && (text[b] == '&' || text[b] == '!')) {
+    const std::size_t token = b;
+    while (b < text.size() && !blank(text[b])) ++b;
+    if (text[token] == '&') anchor = text.substr(token + 1, b - token - 1);
+    while (b < text.size() && blank(text[b])) ++b;
+  }
+  return b;
+}
+
+// Replaces the whole number at text[pos] (plain or quoted, with a sign, an anchor or a tag
+// before it) by `e.to(value)`; returns its anchor's name ("" without one).
+std::string rewrite_number(std::string& text, const Edit& e, const std::string& file) {
+  std::string anchor;
+  std::size_t b = value_start(text, e.pos, anchor);
   if (b < text.size() && (text[b] == '"' || text[b] == '\'')) ++b;
+  if (b < text.size() && text[b] == '+') ++b;
   std::size_t end = b;
   while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
   if (end == b)
@@ -48,7 +66,13 @@ void rewrite_number(std::string& text, const Edit& e, const std::string& file,
         "{}: {}: cannot convert this week in place (not a plain whole number in the text, "
         "perhaps a YAML alias); write it as a number and run upgrade again",
         file, e.key)});
-  text.replace(b, end - b, f(std::stol(text.substr(b, end - b))));
+  text.replace(b, end - b, e.to(std::stol(text.substr(b, end - b))));
+  return anchor;
+}
+
+// yaml-cpp's offsets skip a UTF-8 byte-order mark at the start of the text.
+std::size_t bom_bytes(const std::string& text) {
+  return text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
 }
 
 }  // namespace
@@ -91,35 +115,40 @@ std::string upgrade_scenario_text(const std::string& text, const std::string& fi
     if (!plans[i].IsMap()) continue;
     const YAML::Node from = plans[i]["from_week"];
     if (from.IsDefined() && from.IsScalar())
-      weeks.push_back({std::size_t(from.Mark().pos), pre + "from_week"});
+      weeks.push_back({std::size_t(from.Mark().pos), pre + "from_week", {}});
   }
-  // Edit from the end of the text, so earlier offsets stay valid; an offset seen twice is one
-  // scalar reached through an alias, which an in-place edit cannot convert for each use.
-  std::sort(weeks.begin(), weeks.end(), [](const Edit& a, const Edit& b) { return a.pos > b.pos; });
-  for (std::size_t i = 1; i < weeks.size(); ++i)
-    if (weeks[i].pos == weeks[i - 1].pos) weeks[i].pos = std::string::npos;
-
-  std::string out = text;
   const auto plus_one = [](long w) { return std::to_string(w + 1); };
-  for (const Edit& e : weeks) {
-    if (e.pos == std::string::npos)
-      throw ScenarioError({fmt::format(
-          "{}: {}: this week is shared with another through a YAML alias; write each as a "
-          "number and run upgrade again",
-          file_label, e.key)});
-    rewrite_number(out, e, file_label, plus_one);
-  }
-  rewrite_number(out, {std::size_t(root["salesim"].Mark().pos), "salesim"}, file_label,
-                 [](long) { return std::to_string(kFormatVersion); });
+  for (Edit& e : weeks) e.to = plus_one;
+  weeks.push_back({std::size_t(root["salesim"].Mark().pos), "salesim",
+                   [](long) { return std::to_string(kFormatVersion); }});
+  for (Edit& e : weeks) e.pos += bom_bytes(text);
+  // Edit from the end of the text (the `salesim:` line too, wherever it is), so earlier
+  // offsets stay valid. An offset seen twice is one scalar reached through an alias (an item
+  // or a list shared by plans): every use is an event week, so it is edited once.
+  std::sort(weeks.begin(), weeks.end(), [](const Edit& a, const Edit& b) { return a.pos > b.pos; });
+  weeks.erase(std::unique(weeks.begin(), weeks.end(),
+                          [](const Edit& a, const Edit& b) { return a.pos == b.pos; }),
+              weeks.end());
+  std::string out, anchored;  // anchored: the first edited value with an anchor
+  out = text;
+  for (const Edit& e : weeks)
+    if (const std::string anchor = rewrite_number(out, e, file_label); !anchor.empty())
+      anchored = fmt::format("{}: {} carries the anchor &{}", file_label, e.key, anchor);
 
-  // Prove the conversion: the new text reads as format 2 and runs the same model.
+  // Prove the conversion: the new text reads as format 2 and runs the same model. An anchored
+  // week whose alias also gives a value that is not an event week (`count: *w`) changes both.
   const Scenario converted = load_scenario_text(out, file_label);
   if (converted.format != kFormatVersion ||
       model_fingerprint(converted) != model_fingerprint(original))
-    throw ScenarioError({fmt::format(
-        "{}: the converted text does not describe the same model as the original (a bug in "
-        "salesim upgrade; the file was not written)",
-        file_label)});
+    throw ScenarioError({anchored.empty()
+                             ? fmt::format("{}: the converted text does not describe the same "
+                                           "model as the original (a bug in salesim upgrade; the "
+                                           "file was not written)",
+                                           file_label)
+                             : anchored +
+                                   ", whose alias also gives a value that is not an event week; "
+                                   "converting one would change the other, so write the values "
+                                   "out and run upgrade again (nothing was written)"});
   return out;
 }
 

@@ -10,7 +10,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
 
+#include "models/format_upgrade.hpp"
 #include "sim/atomic_file.hpp"
 #include "test_support.hpp"
 
@@ -195,6 +199,226 @@ TEST_F(OutputPaths, APipeAndStandardOutputReceiveTheOutputInPlace) {
   ASSERT_EQ(run("run nx.yaml --paths 20 --quiet --json stdout.json", &out), 0);
   EXPECT_NE(out.find("\"scenario\""), std::string::npos) << out.substr(0, 200);
   EXPECT_TRUE(fs::is_symlink(dir / "stdout.json"));
+}
+
+// batch: every file's results go to a folder of their own inside OUTDIR. A stem of "." or ".."
+// (the files "..yaml" and "...yaml") wrote into OUTDIR itself or its parent; a stem
+// "batch.csv" made OUTDIR/batch.csv a folder, so the table could not be written; a folder name
+// made unique with "-2" could be another file's stem (z/q-x-2.yaml), so two files wrote one
+// folder and the first one's results were lost; a long folder and file name, joined, passed
+// the longest file name and failed after the run.
+struct BatchNames : OutputPaths {
+  // rm walks a tree a folder at a time; fs::remove_all would meet a path past the system's limit.
+  void TearDown() override {
+    test::shell("rm -rf '" + dir.string() + "'");
+    OutputPaths::TearDown();
+  }
+};
+
+TEST_F(BatchNames, EveryFileGetsAFolderOfItsOwnInsideOutdir) {
+  const std::string longer(200, 'd'), stem(200, 'x');
+  const std::vector<std::string> files = {"in/..yaml",
+                                          "in/...yaml",
+                                          "in/batch.csv.yaml",
+                                          "in/p/q/x.yaml",
+                                          "in/r/q/x.yaml",
+                                          "in/t/q/x.yaml",
+                                          "in/z/q-x-2.yaml",
+                                          "in/" + longer + "/" + stem + ".yaml",
+                                          "in/a/" + stem + ".yaml"};
+  for (const auto& f : files) {
+    fs::create_directories((dir / f).parent_path());
+    fs::copy_file(dir / "nx.yaml", dir / f);
+  }
+  fs::create_directories(dir / "top");
+  std::string out;
+  ASSERT_EQ(run("batch in -o top/out --paths 4 --quiet", &out), 0) << out;
+  // Nothing beside OUTDIR, and the table is a file.
+  std::vector<std::string> beside;
+  for (const auto& e : fs::directory_iterator(dir / "top")) beside.push_back(e.path().string());
+  EXPECT_EQ(beside, std::vector<std::string>{(dir / "top" / "out").string()});
+  ASSERT_TRUE(fs::is_regular_file(dir / "top/out/batch.csv"));
+  // One folder per file, each holding that file's results.
+  std::istringstream csv(text("top/out/batch.csv"));
+  std::string line;
+  std::getline(csv, line);
+  std::map<std::string, std::string> folder_of;
+  while (std::getline(csv, line)) {
+    const std::string file = line.substr(0, line.find(','));
+    const std::string rest = line.substr(file.size() + 1);
+    folder_of[file] = rest.substr(0, rest.find(','));
+  }
+  ASSERT_EQ(folder_of.size(), files.size()) << text("top/out/batch.csv");
+  std::set<std::string> folders;
+  for (const auto& [file, folder] : folder_of) {
+    folders.insert(folder);
+    EXPECT_NE(folder, ".");
+    EXPECT_NE(folder, "..");
+    EXPECT_LE(folder.size(), 255u);
+    const std::string summary = text("top/out/" + folder + "/summary.json");
+    EXPECT_NE(summary.find("\"file\": \"" + file + "\""), std::string::npos)
+        << file << " in " << folder;
+  }
+  EXPECT_EQ(folders.size(), files.size());
+}
+
+// A file deeper than the longest path the system takes (4096 bytes) stopped the whole batch
+// with a library message ("filesystem error: status: File name too long", exit 1, no
+// batch.csv); now that file fails on its own and the others run.
+TEST_F(BatchNames, AFileBeyondTheLongestPathFailsAloneAndTheOthersRun) {
+  fs::create_directories(dir / "in");
+  fs::copy_file(dir / "nx.yaml", dir / "in" / "nx.yaml");
+  // Made one folder at a time by bash, whose cd takes each step alone (dash's cd would not).
+  write("deep.sh",
+        "for i in $(seq 1 18); do n=$(printf '%0250d' $i); mkdir $n && cd $n || exit 1; done\n"
+        "cp '" +
+            (dir / "nx.yaml").string() + "' deep.yaml\n");
+  ASSERT_EQ(test::shell("cd '" + (dir / "in").string() + "' && bash ../deep.sh"), 0);
+  std::string out;
+  EXPECT_EQ(run("batch in -o out --paths 4", &out), 1) << out.substr(0, 400);
+  EXPECT_EQ(out.find("filesystem error"), std::string::npos) << out.substr(0, 400);
+  EXPECT_NE(out.find("deep.yaml: cannot open the file"), std::string::npos) << out.substr(0, 400);
+  EXPECT_NE(text("out/batch.csv").find("in/nx.yaml,nx,NexaCorp FY25,baseline,ok"),
+            std::string::npos);
+}
+
+// --xlsx may name a file in OUTDIR before batch has made it (it was refused: "folder does not
+// exist"), and no file's results folder takes the workbook's name.
+TEST_F(BatchNames, TheWorkbookMayGoIntoTheFolderTheBatchMakes) {
+  std::string out;
+  ASSERT_EQ(run("batch nx.yaml -o fresh --paths 4 --quiet --xlsx fresh/batch.xlsx", &out), 0)
+      << out;
+  EXPECT_TRUE(fs::is_regular_file(dir / "fresh/batch.xlsx"));
+  ASSERT_EQ(run("batch nx.yaml -o other/ --paths 4 --quiet --xlsx other/nx", &out), 0) << out;
+  EXPECT_TRUE(fs::is_regular_file(dir / "other/nx"));
+  EXPECT_EQ(run("batch nx.yaml -o third --paths 4 --quiet --xlsx nowhere/b.xlsx", &out), 2);
+  EXPECT_NE(out.find("nowhere"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "third"));  // refused before OUTDIR is made
+}
+
+// salesim upgrade on files it refused or converted wrongly: the `salesim:` line after an event
+// week that grows a digit (9 -> 10; it was edited at its old offset: "cannot convert ...
+// perhaps a YAML alias"), a byte-order mark (every offset was 3 bytes early), and a week with
+// an anchor, a tag or a plus sign. Each converted text reads as format 2 with the weeks one
+// later, which upgrade_scenario_text itself proves against the original model.
+struct UpgradeHostile : OutputPaths {};
+
+const char* kFormat1Tail = R"(name: up
+simulation: {horizon_weeks: 20, paths: 10}
+team: {reps: 5, managers: 1}
+hiring:
+  - {week: WEEK, count: 1}   # kept
+plans:
+  - name: base
+  - name: later
+    from_week: 9
+)";
+
+std::string format1(const std::string& week, bool version_last) {
+  std::string tail = kFormat1Tail;
+  tail.replace(tail.find("WEEK"), 4, week);
+  return version_last ? tail + "salesim: 1\n" : "salesim: 1\n" + tail;
+}
+
+TEST_F(UpgradeHostile, ConvertsWhereverTheVersionIsAndHoweverTheWeekIsWritten) {
+  const std::vector<std::pair<std::string, std::string>> weeks = {{"9", "week: 10,"},
+                                                                  {"&w 9", "week: &w 10,"},
+                                                                  {"!!int 9", "week: !!int 10,"},
+                                                                  {"+9", "week: +10,"},
+                                                                  {"'9'", "week: '10',"}};
+  for (const auto& [week, want] : weeks)
+    for (bool last : {false, true})
+      for (const std::string bom : {"", "\xEF\xBB\xBF"}) {
+        const std::string text = bom + format1(week, last);
+        std::string up;
+        try {
+          up = upgrade_scenario_text(text, "old.yaml");
+        } catch (const ScenarioError& e) {
+          ADD_FAILURE() << week << (last ? " last" : "") << (bom.empty() ? "" : " bom") << ": "
+                        << e.what();
+          continue;
+        }
+        EXPECT_NE(up.find(want), std::string::npos) << up;
+        EXPECT_NE(up.find("from_week: 10\n"), std::string::npos) << up;
+        EXPECT_NE(up.find("salesim: 2\n"), std::string::npos) << up;
+        EXPECT_EQ(up.rfind(bom, 0), 0u);
+        EXPECT_EQ(load_scenario_text(up, "new.yaml").format, 2);
+      }
+}
+
+// A week shared through an alias (an item reused by a plan, a scalar anchor reused as another
+// event week) was refused; every use is an event week, so it is converted once, at its anchor.
+// An anchor whose alias also gives another value (`count: *w`) is refused, naming the key.
+TEST_F(UpgradeHostile, AWeekSharedThroughAnAliasIsConvertedOnce) {
+  const std::string head =
+      "salesim: 1\nname: a\nsimulation: {horizon_weeks: 20, paths: 10}\n"
+      "team: {reps: 5, managers: 1}\n";
+  const std::string item = head +
+                           "hiring:\n  - &h {week: 0, count: 1}   # shared\nplans:\n  - name: b\n"
+                           "  - name: c\n    hiring: [*h, {week: 19, count: 2}]\n";
+  const std::string up = upgrade_scenario_text(item, "old.yaml");
+  EXPECT_NE(up.find("&h {week: 1, count: 1}   # shared"), std::string::npos) << up;
+  EXPECT_NE(up.find("[*h, {week: 20, count: 2}]"), std::string::npos) << up;
+  const std::string scalar =
+      head +
+      "hiring: [{week: &w 3, count: 1}]\n"
+      "plans: [{name: b}, {name: c, hiring: [{week: *w, count: 2}], from_week: *w}]\n";
+  EXPECT_NE(upgrade_scenario_text(scalar, "old.yaml").find("week: &w 4,"), std::string::npos);
+  try {
+    upgrade_scenario_text(head + "hiring: [{week: &w 3, count: *w}]\nplans: [{name: b}]\n",
+                          "old.yaml");
+    ADD_FAILURE() << "converted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("old.yaml: hiring[0].week carries the anchor &w, whose "
+                                         "alias also gives a value that is not an event week"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
+// A folder as -o was exit 1 after converting ("cannot write sub: Is a directory"), and a folder
+// as FILE was "expected a YAML map at the top level".
+TEST_F(UpgradeHostile, FoldersAreRefusedAsBadInput) {
+  write("old.yaml", format1("3", false));
+  fs::create_directories(dir / "sub");
+  std::string out;
+  EXPECT_EQ(run("upgrade old.yaml -o sub", &out), 2) << out;
+  EXPECT_NE(out.find("-o sub: is a folder"), std::string::npos) << out;
+  EXPECT_EQ(run("upgrade sub", &out), 2) << out;
+  EXPECT_NE(out.find("sub: is a folder; give a scenario file"), std::string::npos) << out;
+  ASSERT_EQ(run("upgrade old.yaml -o old.yaml", &out), 0) << out;
+  EXPECT_EQ(run("upgrade old.yaml -o ./old.yaml", &out), 0) << out;
+  EXPECT_NE(out.find("already format 2, nothing to change\n"), std::string::npos) << out;
+}
+
+// validate --explain on pipelines at the edges of their ranges: nothing is won ("weeks to close
+// nan"), a stage worked opportunities never leave (exit_rate 0 read as one week there, "weeks to
+// resolution 2"), and cells too wide for their column ("0.0247053*0.0444695*").
+struct ValidateExplain : OutputPaths {};
+
+TEST_F(ValidateExplain, EdgePipelinesAreSaidInWordsAndColumnsStayApart) {
+  const std::string head =
+      "salesim: 2\nname: edge\nsimulation: {horizon_weeks: 10, paths: 10}\n"
+      "team: {reps: 5, managers: 1}\nplans: [{name: base}]\npipeline:\n  stages:\n";
+  write("none.yaml", head + "    - {name: a, exit_rate: 0.5, conversion: {floor: 0, top: 0}}\n");
+  write("stuck.yaml", head +
+                          "    - {name: a, exit_rate: 0.5, conversion: {floor: 0.5, top: 0.5}}\n"
+                          "    - {name: b, exit_rate: 0, conversion: {floor: 0.5, top: 0.5}}\n");
+  write("wide.yaml", head + "    - {name: " + std::string(64, 'n') +
+                         ", exit_rate: 0.0123456, conversion: {floor: 0.0247053, top: "
+                         "0.0444695}}\n");
+  std::string out;
+  ASSERT_EQ(run("validate --explain none.yaml", &out), 0) << out;
+  EXPECT_EQ(out.find("nan"), std::string::npos) << out;
+  EXPECT_NE(out.find("weeks to close (won deals) none"), std::string::npos) << out;
+  ASSERT_EQ(run("validate --explain stuck.yaml", &out), 0) << out;
+  EXPECT_NE(out.find("weeks to resolution        unbounded   (those in stage 'b' stay there)"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("never leave it: its exit_rate is 0"), std::string::npos) << out;
+  ASSERT_EQ(run("validate --explain wide.yaml", &out), 0) << out;
+  EXPECT_NE(out.find(std::string(64, 'n') + " "), std::string::npos) << out;
+  EXPECT_NE(out.find(" 0.0123456  0.0247053  0.0444695 "), std::string::npos) << out;
 }
 
 // The library's own guard, behind the command-line checks: a protected input is never written.

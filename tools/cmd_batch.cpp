@@ -13,9 +13,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "salesim/version.hpp"
@@ -67,17 +67,79 @@ struct Job {
 
 bool is_scenario(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
 
-std::vector<Job> collect(const std::vector<std::string>& inputs) {
+// Where a path leads (it may not exist yet). One the system cannot resolve (longer than it
+// allows) is taken as written; its file then fails on its own, and the others run.
+fs::path resolved(const fs::path& p) {
+  std::error_code ec;
+  const fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? fs::absolute(p, ec).lexically_normal() : c;
+}
+
+// A folder, compared by where it resolves.
+fs::path folder_key(const fs::path& p) {
+  const fs::path c = resolved(p.empty() ? fs::path(".") : p).lexically_normal();
+  return c.has_filename() ? c : c.parent_path();
+}
+
+// The longest file name (NAME_MAX of Linux file systems): a longer folder name cannot be made.
+constexpr std::size_t kMaxFolderName = 255;
+
+// `base` + `suffix` cut to kMaxFolderName bytes, never inside a UTF-8 character.
+std::string fit_name(std::string base, const std::string& suffix) {
+  const std::size_t room = kMaxFolderName - suffix.size();
+  if (base.size() > room) {
+    std::size_t cut = room;
+    while (cut > 0 && (static_cast<unsigned char>(base[cut]) & 0xC0) == 0x80) --cut;
+    base.resize(cut);
+  }
+  return base + suffix;
+}
+
+// A file's folder name: its stem, or its folder's name and its stem when that is taken, then
+// "-2", "-3"... until it is unused. "." and ".." (the stems of "..yaml" and "...yaml") would be
+// OUTDIR itself or its parent; `taken` starts with OUTDIR's own files (batch.csv, the workbook).
+std::string folder_for(const fs::path& f, std::set<std::string>& taken) {
+  const auto usable = [&](const std::string& n) {
+    return !n.empty() && n != "." && n != ".." && !taken.count(n);
+  };
+  std::string name = fit_name(f.stem().string(), "");
+  if (!usable(name) && f.has_parent_path())
+    name = fit_name(f.parent_path().filename().string() + "-" + f.stem().string(), "");
+  if (name.empty() || name == "." || name == "..") name = "scenario";
+  std::string unique = name;
+  for (int n = 2; !usable(unique); ++n) unique = fit_name(name, fmt::format("-{}", n));
+  taken.insert(unique);
+  return unique;
+}
+
+// A path for a message: a very long one (past the system's limit) by its two ends.
+std::string shortened(const std::string& path) {
+  return path.size() <= 160 ? path : path.substr(0, 80) + "..." + path.substr(path.size() - 60);
+}
+
+// The scenario files under a folder, sorted. A part that cannot be searched (no permission, a
+// path longer than the system allows) is bad input naming it, not a library error (exit 1).
+std::vector<fs::path> scenarios_under(const std::string& in) {
+  std::vector<fs::path> found;
+  try {
+    for (const auto& e : fs::recursive_directory_iterator(in))
+      if (e.is_regular_file() && is_scenario(e.path())) found.push_back(e.path());
+  } catch (const fs::filesystem_error& e) {
+    throw BadInput(fmt::format("{}: cannot search this folder: {} ({})", in,
+                               shortened(e.path1().string()), e.code().message()));
+  }
+  std::sort(found.begin(), found.end());
+  if (found.empty())
+    throw BadInput(fmt::format("{}: no scenario files (*.yaml, *.yml) in this folder", in));
+  return found;
+}
+
+std::vector<Job> collect(const std::vector<std::string>& inputs, std::set<std::string> taken) {
   std::vector<fs::path> files;
   for (const auto& in : inputs) {
     const fs::path p(in);
     if (fs::is_directory(p)) {
-      std::vector<fs::path> found;
-      for (const auto& e : fs::recursive_directory_iterator(p))
-        if (e.is_regular_file() && is_scenario(e.path())) found.push_back(e.path());
-      std::sort(found.begin(), found.end());
-      if (found.empty())
-        throw BadInput(fmt::format("{}: no scenario files (*.yaml, *.yml) in this folder", in));
+      const std::vector<fs::path> found = scenarios_under(in);
       files.insert(files.end(), found.begin(), found.end());
     } else if (fs::exists(p)) {
       files.push_back(p);
@@ -87,18 +149,13 @@ std::vector<Job> collect(const std::vector<std::string>& inputs) {
   }
   // Each file once, and a subfolder name per file that is unique and stable for the same inputs.
   std::vector<Job> jobs;
-  std::map<std::string, int> used;
   for (const auto& f : files) {
-    const auto canonical = fs::weakly_canonical(f);
+    const auto canonical = resolved(f);
     if (std::any_of(jobs.begin(), jobs.end(),
-                    [&](const Job& j) { return fs::weakly_canonical(j.file) == canonical; }))
+                    [&](const Job& j) { return resolved(j.file) == canonical; }))
       continue;
-    std::string name = f.stem().string();
-    if (used.count(name) && f.has_parent_path())
-      name = f.parent_path().filename().string() + "-" + name;
-    if (int n = used[name]++; n > 0) name += fmt::format("-{}", n + 1);
     Job job;
-    job.file = f, job.name = name;
+    job.file = f, job.name = folder_for(f, taken);
     jobs.push_back(std::move(job));
   }
   return jobs;
@@ -267,7 +324,7 @@ Table consolidated(const std::vector<Job>& jobs) {
 // load; its error is found when it runs).
 std::vector<double> file_costs(const std::vector<Job>& jobs, const BatchArgs& a) {
   std::vector<double> cost(jobs.size(), 0.0);
-  if (sim::dist::size() == 1) return cost;
+  if (sim::dist::size() == 1 || !sim::dist::is_root()) return cost;  // rank 0 shares them out
   for (std::size_t i = 0; i < jobs.size(); ++i) try {
       const Scenario sc = load_with_seed(jobs[i].file.string(), a.seed);
       cost[i] = run_rep_weeks(sc, a.paths ? a.paths : std::size_t(sc.base.simulation.paths),
@@ -275,6 +332,28 @@ std::vector<double> file_costs(const std::vector<Job>& jobs, const BatchArgs& a)
     } catch (const std::exception&) {
     }
   return cost;
+}
+
+// The rank of each file, largest first to the least loaded rank. Under mpirun every rank takes
+// rank 0's files, folder names and ranks: a rank that saw the inputs otherwise (the arguments
+// in another order, a folder changed while the job started, another machine's copy) would run
+// other files than rank 0 counts on, and its results would be filed under the wrong files.
+std::vector<int> share_out(std::vector<Job>& jobs, const BatchArgs& a) {
+  std::vector<int> owner = sim::dist::largest_first(file_costs(jobs, a), sim::dist::size());
+  if (sim::dist::size() == 1) return owner;
+  sim::ByteWriter w;
+  w.put(std::uint64_t(jobs.size()));
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    w.put_string(jobs[i].file.string()), w.put_string(jobs[i].name), w.put(owner[i]);
+  const std::string bytes = sim::dist::broadcast(sim::dist::is_root() ? w.take() : std::string());
+  sim::ByteReader in(bytes);
+  jobs.assign(std::size_t(in.get<std::uint64_t>()), Job{});
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    jobs[i].file = in.get_string(), jobs[i].name = in.get_string();
+    owner[i] = in.get<int>();
+  }
+  owner.resize(jobs.size());
+  return owner;
 }
 
 // Under mpirun: every rank sends the state of the files it ran (and whether it was
@@ -296,7 +375,10 @@ bool gather_jobs(std::vector<Job>& jobs, const std::vector<int>& owner, bool qui
     sim::ByteReader in(parts[r]);
     if (in.get<std::uint8_t>()) g_stop = true;
     while (!in.done()) {
-      Job& j = jobs[std::size_t(in.get<std::uint64_t>())];
+      const auto i = std::size_t(in.get<std::uint64_t>());
+      if (i >= jobs.size() || owner[i] != int(r))
+        throw std::runtime_error(fmt::format("rank {} reported a file it was not given", r));
+      Job& j = jobs[i];
       j.status = Job::Status(in.get<int>());
       j.seconds = in.get<double>();
       j.error = in.get_string();
@@ -316,9 +398,15 @@ bool gather_jobs(std::vector<Job>& jobs, const std::vector<int>& owner, bool qui
 }
 
 int batch(const BatchArgs& a) {
-  std::vector<Job> jobs = collect(a.inputs);
-  require_parent_folder(a.xlsx);
   const fs::path out(a.out);
+  // --xlsx in OUTDIR (which batch creates) is checked with the other outputs once OUTDIR
+  // exists, and no file's folder may take its name, nor batch.csv's.
+  std::set<std::string> taken = {"batch.csv"};
+  const bool xlsx_in_out =
+      !a.xlsx.empty() && folder_key(fs::path(a.xlsx).parent_path()) == folder_key(out);
+  if (xlsx_in_out) taken.insert(fs::path(a.xlsx).filename().string());
+  std::vector<Job> jobs = collect(a.inputs, taken);
+  if (!xlsx_in_out) require_parent_folder(a.xlsx);
   if (fs::exists(out) && !fs::is_directory(out))
     throw BadInput(fmt::format("-o {}: exists and is not a folder", a.out));
   std::error_code ec;
@@ -344,6 +432,10 @@ int batch(const BatchArgs& a) {
   // this run's if the run is interrupted.
   fs::remove(out / "batch.csv", ec);
 
+  // Under mpirun each rank runs the files it owns and writes their folders; rank 0 gathers
+  // their summaries for batch.csv.
+  const std::vector<int> owner = share_out(jobs, a);
+
   g_stop = false;
   auto old_int = std::signal(SIGINT, on_stop_signal);
   auto old_term = std::signal(SIGTERM, on_stop_signal);
@@ -362,9 +454,6 @@ int batch(const BatchArgs& a) {
     bar.set_label(fmt::format("batch {}/{} files", finished, jobs.size()));
     bar.update(std::size_t(units * 1000));
   };
-  // Under mpirun each rank runs the files it owns (largest first to the least loaded rank) and
-  // writes their folders; rank 0 gathers their summaries for batch.csv.
-  const std::vector<int> owner = sim::dist::largest_first(file_costs(jobs, a), sim::dist::size());
   std::vector<std::size_t> mine;
   for (std::size_t i = 0; i < jobs.size(); ++i)
     if (owner[i] == sim::dist::rank()) mine.push_back(i);

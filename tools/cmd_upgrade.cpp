@@ -3,6 +3,7 @@
 // written anywhere.
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "models/format_upgrade.hpp"
 #include "sim/atomic_file.hpp"
 #include "tools/cli.hpp"
+#include "tools/output_paths.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -19,23 +21,31 @@ struct UpgradeArgs {
 };
 
 int cmd_upgrade(const UpgradeArgs& a) {
+  // As every command reads a scenario: a folder is named as one (an ifstream reads it as empty).
+  std::error_code ec;
+  if (std::filesystem::is_directory(a.file, ec))
+    throw ScenarioError({a.file + ": is a folder; give a scenario file (YAML)"});
   std::ifstream f(a.file, std::ios::binary);
   if (!f) throw BadInput(a.file + ": cannot open the file (does it exist and is it readable?)");
+  // -o may be FILE itself (in place); a folder or a missing folder is refused before converting.
+  if (!a.out.empty()) check_outputs({}, {{"-o", a.out}});
   std::stringstream ss;
   ss << f.rdbuf();
   const std::string text = ss.str();
   const std::string upgraded = upgrade_scenario_text(text, a.file);
   const bool changed = upgraded != text;
+  // A format 2 file converted "in place" is left untouched rather than rewritten.
+  const bool in_place = !a.out.empty() && std::filesystem::equivalent(a.file, a.out, ec);
   if (a.out.empty()) {
     std::cout << upgraded;
-  } else {
-    require_parent_folder(a.out);
+  } else if (changed || !in_place) {
     sim::write_text_atomically(a.out, upgraded);
   }
+  const std::string copied = a.out.empty() || in_place ? "" : "; copied to " + a.out;
   std::cerr << (changed ? fmt::format("{}: converted from format 1 to format {}{}\n", a.file,
                                       kFormatVersion, a.out.empty() ? "" : " in " + a.out)
                         : fmt::format("{}: already format {}, nothing to change{}\n", a.file,
-                                      kFormatVersion, a.out.empty() ? "" : "; copied to " + a.out));
+                                      kFormatVersion, copied));
   return 0;
 }
 

@@ -1,6 +1,7 @@
 // `salesim validate`: check a scenario file; `--reference` prints the key table.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "models/funnel.hpp"
@@ -9,6 +10,58 @@
 
 namespace salesim::tools {
 namespace {
+
+// The first stage that worked opportunities reach and never leave (exit_rate 0): every stage
+// before it advances some. The absorbing chain has no figure for it (an opportunity that stays
+// for ever counts as one week there), so the weeks are said in words instead.
+const Stage* stuck_stage(const PipelineParams& pipeline, const std::vector<double>& sigma) {
+  for (std::size_t k = 0; k < pipeline.stages.size(); ++k) {
+    const Stage& st = pipeline.stages[k];
+    if (st.exit_rate <= 0) return &st;
+    if (st.conversion.floor + sigma[k] * (st.conversion.top - st.conversion.floor) <= 0)
+      return nullptr;  // no one reaches the later stages
+  }
+  return nullptr;
+}
+
+// The stage table, each column as wide as its longest cell and a space (at least the widths
+// the documented example has), so a long stage name or value never runs into the next.
+std::string stage_table(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<std::size_t> width = {16, 8, 12, 10, 10, 12};
+  for (const auto& row : rows)
+    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size() + 1);
+  std::string s;
+  for (const auto& row : rows) {
+    s += fmt::format("{:<{}}", row[0], width[0]);
+    for (std::size_t c = 1; c < row.size(); ++c) s += fmt::format("{:>{}}", row[c], width[c]);
+    s += "\n";
+  }
+  return s;
+}
+
+// The implied figures, in words where the chain has no number (nothing won, nothing resolved).
+std::string implied(const PipelineParams& pipeline, const std::vector<double>& sigma) {
+  const ImpliedFigures f = implied_figures(pipeline, sigma);
+  const Stage* stuck = stuck_stage(pipeline, sigma);
+  const std::string win =
+      stuck ? fmt::format(
+                  "0   (worked opportunities that reach stage '{}' never leave it: its "
+                  "exit_rate is 0)",
+                  stuck->name)
+            : fmt::format("{:.6g}", f.win_rate);
+  const std::string to_win = stuck || !(f.win_rate > 0) ? std::string("none   (no deal is won)")
+                                                        : fmt::format("{:.6g}", f.weeks_to_win);
+  const std::string to_end =
+      stuck ? fmt::format("unbounded   (those in stage '{}' stay there)", stuck->name)
+            : fmt::format("{:.6g}   (won or lost)", f.weeks_to_resolution);
+  return fmt::format(
+      "Implied (absorbing chain: every opportunity worked, no burnout):\n"
+      "  win rate                   {}\n"
+      "  weeks to close (won deals) {}\n"
+      "  weeks to resolution        {}\n"
+      "  bookings per opportunity   {:.6g}   (win rate x mean deal size {:g})\n",
+      win, to_win, to_end, stuck ? 0.0 : f.bookings_per_opportunity, pipeline.deal_mean);
+}
 
 // The pipeline in a leader's figures: with pipeline.funnel, the stage keys it solved; for every
 // file, the win rate, weeks to close and bookings per opportunity the stage keys imply (from
@@ -28,8 +81,8 @@ std::string explain(const Scenario& sc) {
   } else {
     s += "\nPipeline stages (no pipeline.funnel), at the team's starting skill:\n";
   }
-  s += fmt::format("{:<16}{:>8}{:>12}{:>10}{:>10}{:>12}\n", "stage", "skill", "exit_rate", "floor",
-                   "top", "conversion");
+  std::vector<std::vector<std::string>> rows = {
+      {"stage", "skill", "exit_rate", "floor", "top", "conversion"}};
   for (std::size_t k = 0; k < p.pipeline.stages.size(); ++k) {
     const Stage& st = p.pipeline.stages[k];
     // "*": solved by the funnel; keys without it are the file's (or their defaults).
@@ -38,22 +91,14 @@ std::string explain(const Scenario& sc) {
     auto mark = [](double v, bool solved) {
       return fmt::format("{:.6g}{}", v, solved ? "*" : " ");
     };
-    s += fmt::format("{:<16}{:>8.3f}{:>12}{:>10}{:>10}{:>12.6g}\n", st.name, sigma[k],
-                     mark(st.exit_rate, exit_solved), mark(st.conversion.floor, conv_solved),
-                     mark(st.conversion.top, conv_solved),
-                     st.conversion.floor + sigma[k] * (st.conversion.top - st.conversion.floor));
+    rows.push_back({st.name, fmt::format("{:.3f}", sigma[k]), mark(st.exit_rate, exit_solved),
+                    mark(st.conversion.floor, conv_solved), mark(st.conversion.top, conv_solved),
+                    fmt::format("{:.6g}", st.conversion.floor + sigma[k] * (st.conversion.top -
+                                                                            st.conversion.floor))});
   }
+  s += stage_table(rows);
   if (funnel) s += "(* solved by the funnel; the others are written in the file)\n";
-  const ImpliedFigures f = implied_figures(p.pipeline, sigma);
-  s += fmt::format(
-      "Implied (absorbing chain: every opportunity worked, no burnout):\n"
-      "  win rate                   {:.6g}\n"
-      "  weeks to close (won deals) {:.6g}\n"
-      "  weeks to resolution        {:.6g}   (won or lost)\n"
-      "  bookings per opportunity   {:.6g}   (win rate x mean deal size {:g})\n",
-      f.win_rate, f.weeks_to_win, f.weeks_to_resolution, f.bookings_per_opportunity,
-      p.pipeline.deal_mean);
-  return s;
+  return s + implied(p.pipeline, sigma);
 }
 
 int validate(const std::string& file, bool strict, bool explain_it) {

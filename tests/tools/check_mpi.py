@@ -158,6 +158,20 @@ elif CASE == "batch":
     for f in folders:
         same_json(f"{one}/out/{f}/summary.json", f"{many}/out/{f}/summary.json")
         same_h5(f"{one}/out/{f}/results.h5", f"{many}/out/{f}/results.h5")
+    if NP >= 2:
+        # Ranks that see the files in another order (as when a folder differs between machines)
+        # take rank 0's list: each file's results were filed under another file's row.
+        mixed = os.path.join(WORK, "mixed")
+        shutil.rmtree(mixed, ignore_errors=True)
+        tail = ["--paths", "100", "-o", mixed, "--quiet"]
+        cmd = ([MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", "1", SALESIM, "batch"] +
+               files + tail + [":", "-np", str(NP - 1), SALESIM, "batch"] + files[::-1] + tail)
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        if p.returncode != 0:
+            fail(f"batch with the files in another order on other ranks: exit {p.returncode}\n"
+                 f"{p.stderr}")
+        else:
+            same_bytes(f"{one}/out/batch.csv", f"{mixed}/batch.csv")
 elif CASE == "bad-input":
     # Bad input: exit 2 and the message once (rank 0), not once per rank.
     p = salesim(["run", SCENARIO, "--plans", "no-such-plan", "--paths", "10"], WORK, True)
