@@ -3,6 +3,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/topological_sort.hpp>
 #include <iterator>
+#include <limits>
 #include <stdexcept>
 
 namespace salesim {
@@ -53,6 +54,15 @@ ChainFigures absorbing_chain(const std::vector<StageTransition>& stages) {
   f.expected_weeks = f.N * ones;
   f.weeks_variance =
       (2 * f.N - I) * f.expected_weeks - f.expected_weeks.cwiseProduct(f.expected_weeks);
+  // A stage nothing leaves (stay 1: exit_rate 0) has no edge, so the chain above counts one week
+  // there and stops. Its win probability (0, and its share upstream) is right; the weeks are not:
+  // from every stage that reaches it with some probability, resolution may never come.
+  Eigen::VectorXd stuck = Eigen::VectorXd::Zero(K);
+  for (int k = 0; k < K; ++k) stuck[k] = stages[k].stay >= 1 ? 1 : 0;
+  const Eigen::VectorXd reaches_stuck = f.N * stuck;
+  for (int k = 0; k < K; ++k)
+    if (reaches_stuck[k] > 0)
+      f.expected_weeks[k] = f.weeks_variance[k] = std::numeric_limits<double>::infinity();
   return f;
 }
 

@@ -25,6 +25,20 @@ TEST(AbsorbingChain, MatchesModelExample) {
   EXPECT_NEAR(f.weeks_variance[1], 20.0, 1e-9);
 }
 
+// A stage nothing leaves (exit_rate 0): opportunities that reach it are never resolved, so the
+// weeks to resolution are unbounded from it and from every stage before it that reaches it; the
+// win probabilities are those of the paths that do not get stuck (the chain counted one week).
+TEST(AbsorbingChain, AStageNothingLeavesHasUnboundedWeeks) {
+  const ChainFigures f =
+      absorbing_chain({{"s1", 0.6, 0.25, 0.15}, {"s2", 1, 0, 0}, {"s3", 0.5, 0.5, 0}});
+  EXPECT_TRUE(std::isinf(f.expected_weeks[0]));
+  EXPECT_TRUE(std::isinf(f.expected_weeks[1]));
+  EXPECT_NEAR(f.expected_weeks[2], 2.0, 1e-12);
+  EXPECT_NEAR(f.win_probability[0], 0.0, 1e-12);
+  EXPECT_NEAR(f.win_probability[1], 0.0, 1e-12);
+  EXPECT_NEAR(f.win_probability[2], 1.0, 1e-12);
+}
+
 // A team whose only activity is the given pipeline: no prospecting, no attrition, no burnout.
 std::string quiet_team(const std::string& extra) {
   return R"(

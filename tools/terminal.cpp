@@ -121,10 +121,14 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
   // a won deal, which salesim validate --explain prints), so the column says so.
   s += fmt::format("{:<16}{:>12}{:>21}{:>14}{:>14}\n", "from stage", "P(win)",
                    "weeks to resolution", "sd of weeks", "conversion");
+  // Unbounded weeks: the opportunity may reach a stage nothing leaves (exit_rate 0).
+  const auto weeks = [](double w) {
+    return std::isfinite(w) ? fmt::format("{:.2f}", w) : std::string("never");
+  };
   for (std::size_t k = 0; k < f.stages.size(); ++k) {
     const Stage& st = p.pipeline.stages[k];
-    s += fmt::format("{:<16}{:>12.3f}{:>21.2f}{:>14.2f}{:>14.3f}\n", f.stages[k],
-                     f.win_probability[k], f.expected_weeks[k], std::sqrt(f.weeks_variance[k]),
+    s += fmt::format("{:<16}{:>12.3f}{:>21}{:>14}{:>14.3f}\n", f.stages[k], f.win_probability[k],
+                     weeks(f.expected_weeks[k]), weeks(std::sqrt(f.weeks_variance[k])),
                      st.conversion.floor + sigma[k] * (st.conversion.top - st.conversion.floor));
   }
   s += "(weeks to resolution: expected weeks until the opportunity is won or lost; "
