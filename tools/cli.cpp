@@ -15,7 +15,9 @@
 #include "models/recurring.hpp"
 #include "models/recurring_layout.hpp"
 #include "sim/atomic_file.hpp"  // require_parent_folder
-#include "sim/runner.hpp"       // resolve_threads
+#include "sim/distributed.hpp"
+#include "sim/hash.hpp"
+#include "sim/runner.hpp"  // resolve_threads
 
 namespace salesim::tools {
 
@@ -48,6 +50,21 @@ Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> se
     sc.base.simulation.seed = *seed;
     for (auto& p : sc.plans) p.params.simulation.seed = *seed;
   }
+  return sc;
+}
+
+Scenario load_on_every_rank(const std::string& file, std::optional<std::uint64_t> seed) {
+  Scenario sc = load_with_seed(file, seed);
+  if (sim::dist::size() == 1) return sc;
+  sim::Fnv1a64 h;
+  h.add(sc.text);
+  const std::vector<std::string> all = sim::dist::all_gather(fmt::format("{:016x}", h.value()));
+  for (std::size_t r = 1; r < all.size(); ++r)
+    if (all[r] != all[0])
+      throw BadInput(fmt::format(
+          "{}: rank {} read a file that differs from rank 0's (FNV-1a {} against {}); every rank "
+          "must read the same scenario: copy the file to every machine of the job",
+          file, r, all[r], all[0]));
   return sc;
 }
 

@@ -45,6 +45,10 @@ void add_serve_command(CLI::App& app, Commands& commands);
 std::vector<std::string> split_list(const std::string& s);
 // Loads a scenario and, when given, overrides the seed of the base and of every plan.
 Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> seed);
+// load_with_seed for a command whose ranks (under mpirun) all run the one scenario: each rank
+// reads the file itself, possibly another machine's copy, so a rank whose text differs from
+// rank 0's is bad input on every rank (the results would mix two models). Collective.
+Scenario load_on_every_rank(const std::string& file, std::optional<std::uint64_t> seed);
 // Prints the reader's notices and the plan warnings of `sc` to standard error; with `strict`,
 // warnings are bad input (exit 2).
 void announce(const Scenario& sc, bool strict = false);

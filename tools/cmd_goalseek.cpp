@@ -45,7 +45,7 @@ std::string at_end_text(const LeverRange& range, bool largest, double value) {
 }
 
 int goalseek(const GoalSeekArgs& a) {
-  const Scenario sc = load_with_seed(a.file, a.seed);
+  const Scenario sc = load_on_every_rank(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
   check_outputs({{"the scenario file", a.file}}, {{"--json", a.json}});

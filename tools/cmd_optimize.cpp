@@ -78,7 +78,7 @@ Problem read_problem(const Scenario& sc, const OptimizeArgs& a) {
 }
 
 int optimize(const OptimizeArgs& a) {
-  const Scenario sc = load_with_seed(a.file, a.seed);
+  const Scenario sc = load_on_every_rank(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
   check_outputs({{"the scenario file", a.file}},

@@ -44,7 +44,7 @@ struct RunArgs {
 };
 
 int cmd_run(const RunArgs& a) {
-  Scenario sc = load_with_seed(a.file, a.seed);
+  Scenario sc = load_on_every_rank(a.file, a.seed);
   announce(sc, a.strict);
   // Uncertain assumptions (docs/model.md 12.4): at their central values, or drawn per path with
   // the central run beside it for the robustness block.

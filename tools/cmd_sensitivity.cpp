@@ -107,7 +107,7 @@ std::string swing_note(const Lever& l, double delta, bool moved, bool stuck,
 }
 
 int sensitivity(const SensitivityArgs& a) {
-  const Scenario sc = load_with_seed(a.file, a.seed);
+  const Scenario sc = load_on_every_rank(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
   check_outputs({{"the scenario file", a.file}},

@@ -156,7 +156,7 @@ std::string paths_text(const SweepArgs& a, std::size_t per_run, Metric metric) {
 }
 
 int sweep(const SweepArgs& a) {
-  const Scenario sc = load_with_seed(a.file, a.seed);
+  const Scenario sc = load_on_every_rank(a.file, a.seed);
   announce(sc);
   check_plan_names(sc, {a.plan}, "--plan");
   const std::string csv =

@@ -4,7 +4,7 @@ HDF5 datasets equal bit for bit (and attributes, but for the creation time, the 
 them and threads/ranks).
 
 usage: check_mpi.py SALESIM MPIRUN SOURCE_DIR WORKDIR NP CASE
-CASE: run | run-streaming | sweep | batch | bad-input | rank-failure
+CASE: run | run-streaming | sweep | batch | bad-input | rank-failure | different-files
 """
 import json
 import os
@@ -194,6 +194,32 @@ elif CASE == "rank-failure":
         fail(f"a failing rank is not named:\n{p.stderr}")
     if os.path.exists(out):
         fail("a failed job wrote its output")
+elif CASE == "different-files":
+    # Rank 1 reads another copy of the scenario (a machine with an older file): each rank's
+    # paths would come from another model. Refused as bad input (exit 2), named once, no output.
+    os.makedirs(WORK, exist_ok=True)
+    other = os.path.join(WORK, "older-copy.yaml")
+    with open(SCENARIO) as f:
+        text = f.read()
+    with open(other, "w") as f:
+        f.write(text.replace("max_hours: 52", "max_hours: 53", 1) if "max_hours: 52" in text
+                else text + "\n# an older copy\n")
+    json_out, h5_out = os.path.join(WORK, "never.json"), os.path.join(WORK, "never.h5")
+    cases = {"run": (["--json", json_out], json_out),
+             "sweep": (["--plan", "push-activity", "--vary", "prospecting.target_hours=8,12",
+                        "-o", h5_out], h5_out)}
+    for command, (args, out) in cases.items():
+        rank = lambda file: ["-np", "1", SALESIM, command, file, "--paths", "100", "--quiet"] + args
+        cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe"] + rank(SCENARIO) + [":"] + \
+            rank(other)
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        if p.returncode != 2:
+            fail(f"{command}: ranks reading different files: exit {p.returncode}, expected 2\n"
+                 f"{p.stderr}")
+        if p.stderr.count("rank 1 read a file that differs from rank 0's") != 1:
+            fail(f"{command}: the differing file is not named once:\n{p.stderr}")
+        if os.path.exists(out):
+            fail(f"{command}: a refused job wrote its output")
 else:
     sys.exit(f"unknown case {CASE}")
 
