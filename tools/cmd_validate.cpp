@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 
 #include "models/funnel.hpp"
@@ -12,8 +13,8 @@ namespace salesim::tools {
 namespace {
 
 // The first stage that worked opportunities reach and never leave (exit_rate 0): every stage
-// before it advances some. The absorbing chain has no figure for it (an opportunity that stays
-// for ever counts as one week there), so the weeks are said in words instead.
+// before it advances some. The absorbing chain gives unbounded weeks there; this names the
+// stage, so the weeks and the win rate of 0 are said in words.
 const Stage* stuck_stage(const PipelineParams& pipeline, const std::vector<double>& sigma) {
   for (std::size_t k = 0; k < pipeline.stages.size(); ++k) {
     const Stage& st = pipeline.stages[k];
@@ -42,15 +43,17 @@ std::string stage_table(const std::vector<std::vector<std::string>>& rows) {
 // The implied figures, in words where the chain has no number (nothing won, nothing resolved).
 std::string implied(const PipelineParams& pipeline, const std::vector<double>& sigma) {
   const ImpliedFigures f = implied_figures(pipeline, sigma);
-  const Stage* stuck = stuck_stage(pipeline, sigma);
+  // The chain says whether resolution can fail to come; the stage is named for the reader.
+  const Stage* stuck =
+      std::isfinite(f.weeks_to_resolution) ? nullptr : stuck_stage(pipeline, sigma);
   const std::string win =
       stuck ? fmt::format(
                   "0   (worked opportunities that reach stage '{}' never leave it: its "
                   "exit_rate is 0)",
                   stuck->name)
             : fmt::format("{:.6g}", f.win_rate);
-  const std::string to_win = stuck || !(f.win_rate > 0) ? std::string("none   (no deal is won)")
-                                                        : fmt::format("{:.6g}", f.weeks_to_win);
+  const std::string to_win = !(f.win_rate > 0) ? std::string("none   (no deal is won)")
+                                               : fmt::format("{:.6g}", f.weeks_to_win);
   const std::string to_end =
       stuck ? fmt::format("unbounded   (those in stage '{}' stay there)", stuck->name)
             : fmt::format("{:.6g}   (won or lost)", f.weeks_to_resolution);
@@ -60,7 +63,7 @@ std::string implied(const PipelineParams& pipeline, const std::vector<double>& s
       "  weeks to close (won deals) {}\n"
       "  weeks to resolution        {}\n"
       "  bookings per opportunity   {:.6g}   (win rate x mean deal size {:g})\n",
-      win, to_win, to_end, stuck ? 0.0 : f.bookings_per_opportunity, pipeline.deal_mean);
+      win, to_win, to_end, f.bookings_per_opportunity, pipeline.deal_mean);
 }
 
 // The pipeline in a leader's figures: with pipeline.funnel, the stage keys it solved; for every
