@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "models/plan_edit.hpp"
 #include "serve_fixture.hpp"
 
 namespace salesim::test {
@@ -148,6 +149,41 @@ TEST_F(ServeHostile, BrokenHttpIsAnsweredInWords) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("not valid HTTP"), std::string::npos) << r->body;
+}
+
+// Each run was checked alone against the memory available, so clients running at once could
+// together take more. With a budget of one 20,000-path run and half a 100-path one, a second
+// client's run waits (503, busy) while the first goes and runs once it has ended; a run alone
+// past the budget is 400.
+TEST_F(ServeHostile, RunsOfSeveralClientsKeepAtMostTheMemoryBudget) {
+  const Scenario variant = scenario_with_baseline_and_plan_values(
+      tools::load_with_seed(example(), std::nullopt), "push-activity", {});
+  const auto need = [&](std::size_t paths) {
+    return tools::run_memory_bytes(variant, paths, 2) + tools::team_memory_bytes(variant, 2);
+  };
+  tools::ServeOptions o;
+  o.max_memory = need(20000) + 0.5 * need(100);
+  start(o);
+  const auto post_as = [&](const std::string& id, std::size_t paths) {
+    return answer(local.client(id).Post(
+        "/api/run", json{{"plan", "push-activity"}, {"paths", paths}}.dump(), "application/json"));
+  };
+  EXPECT_EQ(post_as("b", 40000).first, 400);
+  auto slow = std::async(std::launch::async, [&] { return post_as("a", 20000); });  // ~15 s
+  // The slow run takes its share within milliseconds; a probe before it would make it the one
+  // refused, so the probes start a second later (and go on while the share is not yet taken).
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  std::pair<int, std::string> second{200, ""};
+  const auto t0 = std::chrono::steady_clock::now();
+  while (second.first == 200 && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10))
+    second = post_as("b", 100);  // until the slow run holds its share
+  EXPECT_EQ(second.first, 503) << second.second;
+  EXPECT_NE(second.second.find("busy"), std::string::npos) << second.second;
+  EXPECT_NE(second.second.find("try again"), std::string::npos) << second.second;
+  EXPECT_EQ(post_as("a", 100).first, 200);  // replaces the slow run, which ends
+  const auto [slow_status, slow_error] = slow.get();
+  EXPECT_EQ(slow_status, 409) << slow_error;
+  EXPECT_EQ(post_as("b", 100).first, 200) << "the ended runs' memory was not given back";
 }
 
 // "127.example.invalid" was taken for a loopback address (it starts with "127.").

@@ -193,13 +193,11 @@ std::optional<double> available_memory_bytes() {
   return std::nullopt;
 }
 
-namespace {
 std::string bytes_text(double b) {
   if (b >= 1024.0 * 1024 * 1024 * 1024) return fmt::format("{:.1f} TiB", b / std::pow(1024, 4));
   if (b >= 1024.0 * 1024 * 1024) return fmt::format("{:.1f} GiB", b / std::pow(1024, 3));
   return fmt::format("{:.0f} MiB", b / std::pow(1024, 2));
 }
-}  // namespace
 
 namespace {
 // The most reps any plan schedules to hire.

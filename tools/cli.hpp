@@ -79,6 +79,8 @@ CLI::Validator whole_count();
 // scalars and the kept weekly series (paths x weeks x 8 bytes x the kept series), plus what
 // the summary needs while it sorts one week at a time.
 double run_memory_bytes(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans);
+// "412 MiB", "3.1 GiB", "1.2 TiB": a memory figure for messages.
+std::string bytes_text(double bytes);
 // MemAvailable of /proc/meminfo in bytes; nullopt when it cannot be read.
 std::optional<double> available_memory_bytes();
 // BadInput (exit 2) when a run without --streaming would keep more than the memory available:

@@ -18,6 +18,7 @@ struct ServeArgs {
   std::string file;
   ServeOptions o;
   bool allow_remote = false;
+  std::size_t max_memory_mib = 0;  // --max-memory (0: the memory available at the start)
 };
 
 // An address of 127.0.0.0/8 written as one (a name such as 127.example.com may resolve to any
@@ -33,6 +34,7 @@ int serve(ServeArgs a) {
     throw BadInput(fmt::format(
         "serve: --host {} lets other machines reach the server; add --allow-remote to mean it",
         a.o.host));
+  a.o.max_memory = double(a.max_memory_mib) * 1024 * 1024;
   Scenario sc = load_with_seed(a.file, std::nullopt);
   announce(sc);
   // SIGINT and SIGTERM are taken by a thread of their own (blocked here, before the server's
@@ -99,6 +101,12 @@ void add_serve_command(CLI::App& app, Commands& commands) {
                 "Allow a --host other machines can reach (prints a warning)");
   cmd->add_option("--threads", a->o.threads, "Threads per run (default: all)")
       ->check(CLI::Range(0, 4096));
+  cmd->add_option("--max-memory", a->max_memory_mib,
+                  "MiB the runs of all clients may keep at once, by salesim run's estimate "
+                  "(default: the memory available when the server starts); a run past it is "
+                  "answered 503, busy, until one ends")
+      ->transform(whole_count())
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   commands.push_back({cmd, [a] { return serve(*a); }});
 }
 

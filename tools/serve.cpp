@@ -180,6 +180,11 @@ struct Server::Impl {
   // The baseline as written, per path count: every what-if is compared with the same one, so it
   // is run once (a what-if of the baseline itself is run afresh).
   std::map<std::size_t, std::shared_ptr<const PlanResult>> baselines;
+  // The memory the runs going may keep together (0: no budget, /proc/meminfo unreadable) and
+  // what they keep now, by salesim run's estimate (under m). Each run is checked against the
+  // memory available alone; without this, clients running at once could together exhaust it.
+  double memory_budget = 0;
+  double memory_reserved = 0;
 
   // The client a request comes from: the page's own id (X-Salesim-Client, one per open page),
   // else its address.
@@ -287,6 +292,8 @@ struct Server::Impl {
       s->current = cancel;
     }
     std::lock_guard running(s->run);
+    const MemoryReservation kept(*this, run_memory_bytes(variant, paths, variant.plans.size()) +
+                                            team_memory_bytes(variant, variant.plans.size()));
     RunSettings rs;
     rs.paths = paths;
     rs.threads = o.threads;
@@ -306,6 +313,35 @@ struct Server::Impl {
       answer["charts"] = render_what_if_sections(report_data_of_run(variant, res, answer), {});
     return answer;
   }
+
+  // A run's share of the memory budget, held while it runs; 503 when the runs going keep too
+  // much for it (taken after the client's own earlier run has ended, so a replacing run does not
+  // count the one it replaces).
+  struct MemoryReservation {
+    Impl& i;
+    double bytes;
+    MemoryReservation(Impl& impl, double need) : i(impl), bytes(need) {
+      std::lock_guard lock(i.m);
+      if (i.memory_budget > 0 && bytes > i.memory_budget)
+        throw ApiError(400, fmt::format("this run would keep about {}, more than the {} this "
+                                        "server may use for runs: ask for fewer paths",
+                                        bytes_text(bytes), bytes_text(i.memory_budget)));
+      if (i.memory_budget > 0 && i.memory_reserved + bytes > i.memory_budget)
+        throw ApiError(
+            503, fmt::format("busy: the runs going keep about {} of the {} this server may use; "
+                             "this one needs about {}: try again when one ends, or ask for "
+                             "fewer paths",
+                             bytes_text(i.memory_reserved), bytes_text(i.memory_budget),
+                             bytes_text(bytes)));
+      i.memory_reserved += bytes;
+    }
+    ~MemoryReservation() {
+      std::lock_guard lock(i.m);
+      i.memory_reserved -= bytes;
+    }
+    MemoryReservation(const MemoryReservation&) = delete;
+    MemoryReservation& operator=(const MemoryReservation&) = delete;
+  };
 
   // 400 for a run estimated (as salesim run estimates it) to take longer than max_seconds: it
   // would hold a worker and the cores for hours, and only its own client could cancel it.
@@ -478,6 +514,8 @@ Server::Server(Scenario sc, ServeOptions o) : impl_(std::make_unique<Impl>()) {
   impl_->sc = std::move(sc);
   impl_->o = std::move(o);
   impl_->token = impl_->o.token.empty() ? random_token() : impl_->o.token;
+  impl_->memory_budget =
+      impl_->o.max_memory > 0 ? impl_->o.max_memory : available_memory_bytes().value_or(0);
   for (const auto& key : impl_->o.levers) {
     std::string first_error;
     bool fits = false;

@@ -8,7 +8,8 @@
 //   POST /api/save    {"plan", "set", "name"} -> the scenario with the what-if as a new plan
 //                     (YAML, as a download)
 // Every request needs the token (Authorization: Bearer TOKEN or ?token=); bodies and request
-// rates are limited; a client's new run cancels its run still going.
+// rates are limited; a client's new run cancels its run still going; the runs of all clients
+// together keep at most the memory budget.
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,9 @@ struct ServeOptions {
   std::size_t max_paths = 200000;    // paths a run may ask for
   double requests_per_second = 20;   // per client, with bursts of twice that (more: 429)
   double max_seconds = 600;          // a run's estimated time (salesim run's estimate; more: 400)
+  // Bytes the runs going may keep at once, by salesim run's estimate (more: 503 until one ends);
+  // 0: the memory available (MemAvailable) when the server starts.
+  double max_memory = 0;
 };
 
 class Server {
