@@ -7,13 +7,19 @@
     res.paths("baseline")     # one row per path: final bookings, cost, leavers, ...
     res.checkpoints("baseline")
     res.summary               # the `salesim run --json` summary as a dict
+    res.per_path              # False for a streamed run (--streaming): no paths(), no paired()
+    res.vs_first("push-activity")   # paired figures from the summary (streamed runs too)
+    res.goal_metric           # "bookings", or "arr" (goal.metric: arr, recurring revenue)
+    res.arr_weekly("baseline")      # recurring revenue: ARR per week, mean and P5..P95
 
     sw = sr.load_sweep("sweep.h5")  # `salesim sweep`: sw.table (a row per point), sw.keys
     b = sr.load_batch("out/")       # `salesim batch`: b.table (batch.csv), b.results(folder)
 
     exe = sr.find_salesim()         # $SALESIM, `salesim` on PATH, or the build beside this file
 
-A file of another major format version is refused with a clear message. Every name and label
+A file that is not a salesim results file (another file type, not HDF5, a missing attribute),
+of another major format version, or whose writing never finished is refused with a clear message
+(FormatError naming the file). Every name and label
 comes back as `str` (h5py gives string datasets as bytes), and `paths(plan)` is indexed by the
 integer path index whether the file stores it as int64 (format 1.4) or float64 (1.0 to 1.3).
 """
@@ -52,11 +58,29 @@ def _frame_text(df):
     return df
 
 
+def _open(path, what):
+    """h5py.File(path), or a FormatError naming the file when it is not one HDF5 can read."""
+    if os.path.isdir(path):
+        raise FormatError(f"{path}: a folder, not a salesim {what} file"
+                          + (" (a `salesim batch` folder: use load_batch)"
+                             if os.path.exists(os.path.join(path, "batch.csv")) else ""))
+    try:
+        return h5py.File(path, "r")
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{path}: no such file")
+    except OSError as e:
+        raise FormatError(f"{path}: not a salesim {what} file (not an HDF5 file HDF5 can read: "
+                          f"{e})") from None
+
+
 def _check(f, path, file_type, what):
     kind = _text(f.attrs.get("file_type", ""))
     if kind != file_type:
         raise FormatError(f"{path}: not a salesim {what} file (file_type {kind!r}, "
                           f"expected {file_type!r})")
+    if "format_major" not in f.attrs:
+        raise FormatError(f"{path}: a salesim {what} file without the attribute format_major; "
+                          "it is damaged or was not written by salesim")
     major = int(f.attrs["format_major"])
     if major != FORMAT_MAJOR:
         raise FormatError(
@@ -69,8 +93,13 @@ def _check(f, path, file_type, what):
 class Results:
     def __init__(self, path):
         self.path = path
-        with h5py.File(path, "r") as f:
+        with _open(path, "results") as f:
             self.attrs = _check(f, path, FILE_TYPE, "results")
+            version = tuple(int(x) for x in self.attrs["format_version"].split("."))
+            if version >= (1, 3) and "checksum" not in f.attrs:
+                raise FormatError(f"{path}: incomplete (format {self.attrs['format_version']} "
+                                  "without its checksum: its writing never finished); run "
+                                  "salesim again")
             self.plans = _texts(f["plan_order"])
             self.summary = json.loads(_text(f["summary_json"][()]))
             self.scenario_text = _text(f["scenario_text"][()])
@@ -106,17 +135,54 @@ class Results:
                     "p_met": c["p_met"][()], "p_met_se": c["p_met_se"][()],
                     "bookings_mean": c["bookings_mean"][()], "bookings_se": c["bookings_se"][()]})
 
+        # 1.0 files have no per_path attribute and always per-path data
+        self.per_path = bool(self.attrs.get("per_path", 1))
+        self._summary_plans = {p["name"]: p for p in self.summary["plans"]}
+        self.goal_metric = _goal_metric(self.scenario_text)
+
+    def _plan(self, plan):
+        if plan not in self._summary_plans:
+            raise KeyError(f"{self.path}: no plan {plan!r}; the plans are {self.plans}")
+        return plan
+
     def weekly(self, plan):
-        return self._weekly[plan]
+        return self._weekly[self._plan(plan)]
+
+    def arr_weekly(self, plan):
+        """Recurring revenue (revenue.model: recurring): ARR (annual value of live contracts) per
+        week, mean and P5..P95, from the run's summary (results.h5 has no ARR datasets)."""
+        arr = self._summary_plans[self._plan(plan)].get("arr")
+        if arr is None:
+            raise ValueError(f"{self.path}: the scenario has no recurring revenue "
+                             "(revenue.model: recurring), so no ARR")
+        w = arr["weekly"]
+        cols = {"arr_mean": w["mean"]}
+        for p in (5, 10, 25, 50, 75, 90, 95):
+            cols[f"arr_p{p}"] = w[f"p{p}"]
+        df = pd.DataFrame(cols, dtype=float)
+        df.index = pd.RangeIndex(1, len(df) + 1, name="week")
+        return df
+
+    def vs_first(self, plan):
+        """The plan paired with the first plan, as the summary has it (`vs_first`: the
+        difference in final bookings and its `se`, `p_better`, `p_goal_diff`, cost, profit,
+        `roi`, ...); works for streamed runs too. Figures that do not exist are None."""
+        p = self._summary_plans[self._plan(plan)]
+        if "vs_first" not in p:
+            raise ValueError(f"{self.path}: {plan!r} is the first plan, the one the others are "
+                             "paired with")
+        return p["vs_first"]
 
     def paths(self, plan):
+        self._plan(plan)
         if plan not in self._paths:
             raise ValueError(f"{self.path}: a streamed run (salesim run --streaming) keeps no "
-                             "per-path data; run without --streaming to get it")
+                             "per-path data; run without --streaming to get it (or use "
+                             "vs_first(plan) for the paired figures)")
         return self._paths[plan]
 
     def checkpoints(self, plan):
-        return self._checkpoints[plan]
+        return self._checkpoints[self._plan(plan)]
 
     def paired(self, plan, baseline=None, column="final_bookings"):
         """Per-path difference plan - baseline of a per-path figure (same paths, same draws)."""
@@ -128,12 +194,26 @@ def load(path):
     return Results(path)
 
 
+def _goal_metric(scenario_text):
+    """`goal.metric` of the scenario as run: "bookings" (the default) or "arr"."""
+    try:
+        import yaml  # python3-yaml (scripts/setup.sh installs it)
+    except ImportError:  # without PyYAML: `metric:` on a line of its own under `goal:`
+        import re
+        m = re.search(r"^goal:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+metric:[ \t]*[\"']?(\w+)",
+                      scenario_text, re.M)
+        return m.group(1) if m else "bookings"
+    doc = yaml.safe_load(scenario_text)
+    goal = doc.get("goal") if isinstance(doc, dict) else None
+    return str(goal.get("metric") or "bookings") if isinstance(goal, dict) else "bookings"
+
+
 class Sweep:
     """A `salesim sweep` table: one row per point, the varied keys first."""
 
     def __init__(self, path):
         self.path = path
-        with h5py.File(path, "r") as f:
+        with _open(path, "sweep") as f:
             self.attrs = _check(f, path, SWEEP_FILE_TYPE, "sweep")
             self.keys = _texts(f["keys"])
             t = f["table"]
@@ -153,13 +233,23 @@ class Batch:
 
     def __init__(self, folder):
         self.folder = folder
+        if not os.path.isdir(folder):
+            raise FormatError(f"{folder}: not a folder (load_batch takes the OUTDIR of "
+                              "`salesim batch FILES -o OUTDIR`)")
         csv = os.path.join(folder, "batch.csv")
         if not os.path.exists(csv):
             raise FormatError(f"{folder}: no batch.csv (was the batch interrupted? run it again)")
-        self.table = pd.read_csv(csv)
+        self.table = pd.read_csv(csv, keep_default_na=False, na_values=[""])
 
     def results(self, name):
         """The results of one scenario file, by its folder name (the `folder` column)."""
+        rows = self.table[self.table["folder"] == name]
+        if not len(rows):
+            raise KeyError(f"{self.folder}: no folder {name!r} in batch.csv; the folders are "
+                           f"{list(dict.fromkeys(self.table['folder']))}")
+        if (rows["status"] == "failed").all():
+            raise ValueError(f"{self.folder}: {name} failed in the batch, so it has no results: "
+                             f"{rows['error'].iloc[0]}")
         return load(os.path.join(self.folder, name, "results.h5"))
 
 
@@ -184,14 +274,29 @@ def find_salesim():
         f"{os.path.join(REPO, 'build')} (README.md)")
 
 
+def _cmake_source(folder):
+    """The source folder of the CMake build in `folder` (its CMakeCache.txt), else None."""
+    cache = os.path.join(folder, "CMakeCache.txt")
+    if os.path.isfile(cache):
+        with open(cache, errors="replace") as f:
+            for line in f:
+                if line.startswith("CMAKE_HOME_DIRECTORY:"):
+                    return line.split("=", 1)[1].strip()
+    return None
+
+
 def example_scenario():
     """The repository's example scenario, scenarios/nexacorp.yaml: of the repository this
-    reader is in, else of the one the salesim binary was built in."""
+    reader is in, else of the one the salesim binary was built in (a folder above it, or the
+    source folder of the CMake build it is in, for a build outside the repository)."""
     tried = [REPO]
     try:
         d = os.path.dirname(os.path.realpath(find_salesim()))
         while d != os.path.dirname(d):
             tried.append(d)
+            source = _cmake_source(d)
+            if source:
+                tried.append(source)
             d = os.path.dirname(d)
     except FileNotFoundError:
         pass
@@ -205,10 +310,15 @@ def example_scenario():
 
 def ensure_file(path, args, salesim=None):
     """`path` when it exists; else runs `salesim ARGS` once (which must write `path`) and
-    returns it. ARGS is a list; the binary is find_salesim() unless given."""
+    returns it. ARGS is a list, or a function returning one, called only when salesim has to
+    run (so an existing file opens without a salesim binary or a scenario file: pass
+    `lambda: ["run", SCENARIO or example_scenario(), ...]`); the binary is find_salesim()
+    unless given."""
     if os.path.exists(path):
         print(f"Opening {path} (delete it to run salesim again)")
         return path
+    if callable(args):
+        args = args()
     exe = salesim or find_salesim()
     print("Running", " ".join([os.path.basename(exe)] + [str(a) for a in args]))
     subprocess.run([exe] + [str(a) for a in args], check=True)

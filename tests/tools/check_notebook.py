@@ -1,7 +1,11 @@
 """Checks an executed notebook: no cell raised, and at least one chart was stored as a PNG
-(matplotlib inline), so nothing was lost to a non-interactive backend.
+(matplotlib inline), so nothing was lost to a non-interactive backend; and no chart is wider
+than MAX_WIDTH pixels (Jupyter shrinks a wider one to the page, and its labels become
+unreadable: a row of nine scenario panels was 2870 pixels wide).
 usage: check_notebook.py EXECUTED.ipynb"""
-import json, sys
+import base64, json, struct, sys
+
+MAX_WIDTH = 1600  # pixels at matplotlib's inline resolution: a figure of about 16 inches
 
 path = sys.argv[1]
 try:
@@ -20,7 +24,13 @@ for i, cell in enumerate(nb["cells"]):
         if out["output_type"] == "stream" and out.get("name") == "stderr" and \
                 "Traceback" in "".join(out.get("text", "")):
             problems.append(f"cell {i}: a traceback on stderr")
-        images += "image/png" in out.get("data", {})
+        png = out.get("data", {}).get("image/png")
+        if png:
+            images += 1
+            width, height = struct.unpack(">II", base64.b64decode(png)[16:24])
+            if width > MAX_WIDTH:
+                problems.append(f"cell {i}: a chart {width} x {height} pixels, wider than "
+                                f"{MAX_WIDTH}: too small to read once fitted to the page")
 if unexecuted:
     problems.append(f"{unexecuted} code cell(s) were not executed")
 if images == 0:

@@ -74,5 +74,75 @@ except sr.FormatError as e:
     assert "3.0" in str(e), e
 else:
     raise AssertionError("a major version 3 sweep was accepted")
+
+
+def refused(what, load, arg, *words, error=sr.FormatError):
+    try:
+        load(arg)
+    except error as e:
+        assert all(w in str(e) for w in words), (what, str(e))
+    else:
+        raise AssertionError(f"{what} was accepted")
+
+
+# Files that are not results files, or not whole, are refused naming the file.
+summary = os.path.join(d, "summary.json")
+open(summary, "w").write("{}")
+refused("a JSON file", sr.load, summary, summary, "not a salesim results file")
+refused("a folder", sr.load, d, d, "a folder")
+refused("a folder", sr.load_batch, path, path, "not a folder")
+nomajor = os.path.join(d, "nomajor.h5")
+shutil.copy(path, nomajor)
+with h5py.File(nomajor, "r+") as f:
+    del f.attrs["format_major"]
+refused("a file without format_major", sr.load, nomajor, nomajor, "format_major")
+incomplete = os.path.join(d, "incomplete.h5")
+shutil.copy(path, incomplete)
+with h5py.File(incomplete, "r+") as f:
+    del f.attrs["checksum"]
+refused("a 1.4 file without its checksum", sr.load, incomplete, incomplete, "incomplete")
+
+# A streamed run: no per-path data (a clear error), the paired figures from the summary.
+streamed = os.path.join(d, "streamed.h5")
+subprocess.run([salesim, "run", scenario, "--paths", "50", "--quiet", "--streaming",
+                "-o", streamed], check=True)
+st = sr.load(streamed)
+assert st.per_path is False and res.per_path is True
+refused("paths() of a streamed run", st.paths, "baseline", "--streaming", error=ValueError)
+assert st.vs_first("push-activity")["final_bookings_diff_mean"] == \
+    st.summary["plans"][1]["vs_first"]["final_bookings_diff_mean"]
+assert abs(res.vs_first("push-activity")["final_bookings_diff_mean"]
+           - res.paired("push-activity").mean()) < 1e-6 * abs(res.paired("push-activity").mean())
+refused("vs_first of the first plan", res.vs_first, "baseline", "first plan", error=ValueError)
+refused("an unknown plan", res.weekly, "nope", "no plan 'nope'", error=KeyError)
+assert res.goal_metric == "bookings"
+refused("ARR of a scenario without recurring revenue", res.arr_weekly, "baseline",
+        "no recurring revenue", error=ValueError)
+
+# Recurring revenue with an ARR goal: the goal metric and ARR per week, from the summary.
+arr_path = os.path.join(d, "arr.h5")
+subprocess.run([salesim, "run", os.path.join(os.path.dirname(scenario), "saas-renewals.yaml"),
+                "--paths", "40", "--quiet", "-o", arr_path], check=True)
+arr = sr.load(arr_path)
+assert arr.goal_metric == "arr", arr.goal_metric
+w = arr.arr_weekly(arr.plans[0])
+assert len(w) == 52 and list(w.index[:2]) == [1, 2], w.index
+assert abs(w["arr_mean"].iloc[-1] - arr.summary["plans"][0]["arr"]["final"]["mean"]) \
+    < 1e-6 * w["arr_mean"].iloc[-1]
+assert sr._goal_metric("goal:\n  revenue: 1M\n  metric: arr\n") == "arr"
+assert sr._goal_metric("goal: {revenue: 1M}\n") == "bookings"
+
+# A batch with a failed file: its folder has no results, and load_batch says so.
+bad = os.path.join(d, "broken.yaml")
+open(bad, "w").write("salesim: 2\nname: broken\nplans: 3\n")
+batch = os.path.join(d, "batch")
+r = subprocess.run([salesim, "batch", scenario, bad, "-o", batch, "--paths", "20", "--quiet"])
+assert r.returncode == 1, r.returncode
+b = sr.load_batch(batch)
+assert set(b.table["status"]) == {"ok", "failed"}, b.table["status"]
+failed = b.table[b.table["status"] == "failed"]["folder"].iloc[0]
+refused("a failed file's results", b.results, failed, "failed", error=ValueError)
+refused("an unknown folder", b.results, "nope", "no folder 'nope'", error=KeyError)
+assert b.results("nexacorp").plans[0] == "baseline"
 shutil.rmtree(d)
 print("reader ok")
