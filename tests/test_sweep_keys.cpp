@@ -279,6 +279,22 @@ TEST_F(SweepKeys, SweepOverANullKeyWithExplicitValues) {
   EXPECT_NE(b[0], b[2]);  // the key acts
 }
 
+// The closing line names every file written: a workbook asked for with --xlsx was left out.
+TEST_F(SweepKeys, TheLastLineNamesTheWorkbookToo) {
+  std::string out;
+  ASSERT_EQ(shell(salesim("sweep " + test::example() +
+                          " --plan push-activity --vary hiring[0].count=0,2 --paths 8 -o " +
+                          (dir / "x.h5").string() + " --xlsx " + (dir / "x.xlsx").string()),
+                  &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("Wrote " + (dir / "x.h5").string() + ", " + (dir / "x.csv").string() +
+                     " and " + (dir / "x.xlsx").string()),
+            std::string::npos)
+      << out;
+  EXPECT_TRUE(fs::exists(dir / "x.xlsx"));
+}
+
 TEST_F(SweepKeys, SweepListItemsByIndexAndName) {
   std::string out;
   // More hires, more headcount at the end.

@@ -291,7 +291,8 @@ int sweep(const SweepArgs& a) {
     std::cout << table.text({"point"}, keys,
                             {"p_goal", "final_bookings_p50", "profit_mean",
                              std::string(to_string(metric)) + "_diff_vs_plan"});
-    std::cout << fmt::format("Wrote {} and {}\n", a.h5, csv);
+    std::cout << (a.xlsx.empty() ? fmt::format("Wrote {} and {}\n", a.h5, csv)
+                                 : fmt::format("Wrote {}, {} and {}\n", a.h5, csv, a.xlsx));
   }
   if (!unmet.empty()) {
     std::string list;

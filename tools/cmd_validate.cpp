@@ -144,7 +144,7 @@ void add_validate_command(CLI::App& app, Commands& commands) {
       "Examples:\n  salesim validate scenarios/nexacorp.yaml\n"
       "  salesim validate --strict scenarios/nexacorp.yaml   # warnings fail (exit 2)\n"
       "  salesim validate --explain scenarios/funnel-saas.yaml   # the funnel's stage keys\n"
-      "  salesim validate --reference > docs/scenario-keys.md");
+      "  salesim validate --reference   # every key, as in docs/scenario-reference.md");
   cmd->add_option("file", a->file, "Scenario file (YAML)");
   cmd->add_flag("--strict", a->strict,
                 "Treat warnings (plan elements that cannot act) as errors (exit 2)");
