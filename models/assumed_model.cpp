@@ -29,7 +29,16 @@ AssumedModel::AssumedModel(const Scenario& sc, const PlanSpec& plan)
 }
 
 void AssumedModel::refresh(Derived& d, const Params& p) const {
-  if (deal_) d.deal = sim::Lognormal::from_mean_cv(p.pipeline.deal_mean, p.pipeline.deal_cv);
+  if (deal_) {
+    d.deal = sim::Lognormal::from_mean_cv(p.pipeline.deal_mean, p.pipeline.deal_cv);
+    // A segment without a deal_size of its own draws from pipeline.deal_size (model.md 12.7),
+    // as in Derived's constructor.
+    const auto& segments = p.segments.segments;
+    for (std::size_t s = 0; s < segments.size(); ++s)
+      d.segment_deals[s] =
+          sim::Lognormal::from_mean_cv(segments[s].deal_mean.value_or(p.pipeline.deal_mean),
+                                       segments[s].deal_cv.value_or(p.pipeline.deal_cv));
+  }
   if (hazard_) d.weekly_hazard = 1.0 - std::pow(1.0 - p.people.attrition_annual, 1.0 / 52.0);
   if (tables_) d = Derived(p, /*with_lanes=*/false);  // per path: the lanes' tables cost more
 }

@@ -20,10 +20,29 @@ struct Where {
   const char* scope;
 };
 
-// Whether a value is 0 (or false) wherever the plan uses it: in its own parameters, and in the
-// baseline's before its from_week (MODEL.md 3.2; from_week 0 is file week 1, so never before).
-bool never(const Where& w, const std::function<double(const Params&)>& get) {
-  return get(w.plan.params) == 0 && (w.plan.from_week == 0 || get(w.sc.base) == 0);
+// The uncertain assumption on `key` (docs/model.md 12.4), or null.
+const Assumption* assumed(const Scenario& sc, const std::string& key) {
+  for (const Assumption& a : sc.assumptions)
+    if (a.key == key) return &a;
+  return nullptr;
+}
+
+bool plan_sets(const PlanSpec& plan, const std::string& key) {
+  return std::any_of(plan.overrides.begin(), plan.overrides.end(),
+                     [&](const auto& o) { return o.first == key; });
+}
+
+// Whether the value of `key` is 0 (or false) wherever the plan uses it: in its own parameters,
+// and in the baseline's before its from_week (MODEL.md 3.2; from_week 0 is file week 1, so never
+// before). An assumption on the key replaces the file's value in the baseline and in a plan that
+// does not set the key: then only draws that are all 0 count.
+bool never(const Where& w, const std::string& key,
+           const std::function<double(const Params&)>& get) {
+  const Assumption* a = assumed(w.sc, key);
+  const bool always_zero = !a || (a->reach_low() == 0 && a->reach_high() == 0);
+  const bool plan_zero =
+      plan_sets(w.plan, key) ? get(w.plan.params) == 0 : get(w.plan.params) == 0 && always_zero;
+  return plan_zero && (w.plan.from_week == 0 || (get(w.sc.base) == 0 && always_zero));
 }
 
 // An event at 0-based week t happens after the goal week (only with a goal).
@@ -40,12 +59,15 @@ std::string after_goal_text(const Scenario& sc, const std::string& what, int t) 
 
 // Warning 1, shared: managers coach 0 hours per rep throughout the plan, so `effect`.
 std::string no_coaching(const Where& w, const std::string& effect) {
-  if (never(w, [](const Params& p) { return p.capacity.manager_coaching_hours; }))
+  if (never(w, "capacity.manager_coaching_hours",
+            [](const Params& p) { return p.capacity.manager_coaching_hours; }))
     return fmt::format(
         "managers have no coaching time {} (capacity.manager_coaching_hours is 0), so {}; set "
         "capacity.manager_coaching_hours",
         w.scope, effect);
-  if (!never(w, [](const Params& p) { return p.org.coaching_hours_per_rep; })) return {};
+  if (!never(w, "org.coaching_hours_per_rep",
+             [](const Params& p) { return p.org.coaching_hours_per_rep; }))
+    return {};
   for (const Program& pr : w.plan.params.programs)
     if (pr.kind == ProgramKind::coaching_policy && pr.value > 0) return {};
   return fmt::format(
@@ -74,7 +96,8 @@ std::string hire_in_last_week(const Where& w, const Hire& h) {
 
 std::string training_without_new_hires(const Where& w, const TrainingProgram& tp) {
   if (tp.participants != Participants::new_hires) return {};
-  if (!never(w, [](const Params& p) { return double(p.people.backfill); })) return {};
+  if (!never(w, "people.backfill", [](const Params& p) { return double(p.people.backfill); }))
+    return {};
   for (const Hire& h : w.plan.params.hiring)
     if (h.count > 0 && h.week <= tp.start_week) return {};
   return fmt::format(
@@ -143,7 +166,8 @@ std::string set_to_baseline_value(const Where& w, const std::string& path) {
   const bool same = std::visit(
       [&](auto* x) { return *x == *std::get<std::remove_cvref_t<decltype(x)>>(p->target); },
       b->target);
-  if (!same || resets_programme(w, path)) return {};
+  // With an assumption on the key, the baseline's value is uncertain: the plan's value fixes it.
+  if (!same || resets_programme(w, path) || assumed(w.sc, path)) return {};
   return fmt::format(
       "{} is already {} in the baseline, so this plan's setting changes nothing; drop it or set "
       "the value you meant",

@@ -130,11 +130,14 @@ void step_contracts(WeekContext& cx) {
   b.won_acv.clear();
 
   // MRR: ARR less what contracts still ramping do not yet bill. Contracts are signed in order,
-  // so those still ramping are the last ones.
+  // so those still ramping are the last ones. The ramp is the one in force (a plan may lengthen
+  // it from its from_week), so the first ramping contract can move back as well as on; the
+  // base, signed long before week 0, has always ramped.
   const double rw = ramp_weeks(R);
   double unbilled = 0;
   if (rw > 0) {
     auto ramped = [&](std::size_t i) { return double(t - b.signed_week[i] + 1) >= rw; };
+    while (b.first_ramping > 0 && !ramped(b.first_ramping - 1)) --b.first_ramping;
     while (b.first_ramping < b.acv.size() && ramped(b.first_ramping)) ++b.first_ramping;
     for (std::size_t i = b.first_ramping; i < b.acv.size(); ++i)
       unbilled += b.acv[i] * (1 - double(t - b.signed_week[i] + 1) / rw);

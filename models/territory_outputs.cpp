@@ -5,6 +5,13 @@
 
 namespace salesim::out::territory {
 
+std::size_t attainment_bin(double a) {
+  // Compared before converting: a bin index past size_t's range (an attainment of 1e18 and
+  // more, a tiny quota) would not convert, and landed in the first bin.
+  const double x = std::floor(a * (1.0 / kBinWidth));
+  return x < double(kBins) ? std::size_t(std::max(0.0, x)) : kBins;
+}
+
 void write_path_figures(const Scenario& sc, const PathState& st, const Layout& L, double* S) {
   const TerritoryState& T = st.territory;
   for (std::size_t s = 0; s < L.segments; ++s) {
@@ -35,8 +42,7 @@ void write_path_figures(const Scenario& sc, const PathState& st, const Layout& L
       S[L.quota_field(q_new_at_or_above)] += above;
       S[L.quota_field(q_new_attainment_sum)] += a;
     }
-    const std::size_t bin = std::min(kBins, std::size_t(std::floor(a * (1.0 / kBinWidth))));
-    S[L.bin(bin)] += 1;
+    S[L.bin(attainment_bin(a))] += 1;
   }
   S[L.quota_field(q_accelerators)] = T.accelerator_paid;
 }

@@ -53,6 +53,9 @@ struct Layout {
   }
 };
 
+// The histogram bin of an attainment: kBins bins of kBinWidth from 0, then kBins for the rest.
+std::size_t attainment_bin(double attainment);
+
 // Writes the path's figures at the end of its horizon (S: the path's scalars).
 void write_path_figures(const Scenario& sc, const PathState& st, const Layout& L, double* S);
 

@@ -9,10 +9,13 @@ namespace {
 
 using namespace out::territory;
 
-// Sum over paths of a per-path count, from its mean.
+// Sum over paths of a per-path figure, from its mean.
 double total(const ScalarSource& src, std::size_t i) {
   return src.mean(i).mean * double(src.paths);
 }
+// The same for a count of reps: a whole number, so that the mean's rounding cannot make a
+// share of two counts exceed 1 (tenured reps are a difference of two totals).
+double count_total(const ScalarSource& src, std::size_t i) { return std::round(total(src, i)); }
 
 AttainmentGroup group(double reps, double at_or_above, double attainment, double paths) {
   AttainmentGroup g;
@@ -63,11 +66,11 @@ TerritoryFigures territory_figures(const Scenario& sc, const ScalarSource& src) 
   }
   if (!L.quota) return f;
   QuotaFigure q;
-  const double reps = total(src, L.quota_field(q_reps)),
-               above = total(src, L.quota_field(q_at_or_above)),
+  const double reps = count_total(src, L.quota_field(q_reps)),
+               above = count_total(src, L.quota_field(q_at_or_above)),
                sum = total(src, L.quota_field(q_attainment_sum)),
-               new_reps = total(src, L.quota_field(q_new_reps)),
-               new_above = total(src, L.quota_field(q_new_at_or_above)),
+               new_reps = count_total(src, L.quota_field(q_new_reps)),
+               new_above = count_total(src, L.quota_field(q_new_at_or_above)),
                new_sum = total(src, L.quota_field(q_new_attainment_sum));
   q.all = group(reps, above, sum, paths);
   q.new_hires = group(new_reps, new_above, new_sum, paths);
@@ -85,7 +88,7 @@ TerritoryFigures territory_figures(const Scenario& sc, const ScalarSource& src) 
     q.share_se = std::sqrt(ss / (paths - 1) / paths) / nbar;
   }
   std::vector<double> counts(kBins + 1);
-  for (std::size_t i = 0; i <= kBins; ++i) counts[i] = total(src, L.bin(i));
+  for (std::size_t i = 0; i <= kBins; ++i) counts[i] = count_total(src, L.bin(i));
   q.p10 = quantile(counts, 0.1), q.p50 = quantile(counts, 0.5), q.p90 = quantile(counts, 0.9);
   for (double c : counts) q.histogram.push_back(reps > 0 ? c / reps : 0.0);
   q.accelerators = src.mean(L.quota_field(q_accelerators));

@@ -126,6 +126,35 @@ TEST(Assumptions, EveryPrecomputedValueTakesThePathsValue) {
   }
 }
 
+// A segment without a deal_size of its own draws its deals from pipeline.deal_size (12.7), so
+// an assumed deal size reaches its deals too: the segments kept the file's value on every path
+// (half the bookings of a run with the value written in the file).
+TEST(Assumptions, SegmentDealsTakeTheAssumedDealSize) {
+  std::string yaml = small(
+      "  pipeline.deal_size.mean: {dist: discrete, values: [40000, 60000]}\n"
+      "  pipeline.deal_size.cv: {dist: discrete, values: [0.2, 0.9]}\n");
+  yaml.replace(yaml.find("assumptions:"), 0,
+               "segments: [{name: a, accounts: 100000}, {name: b, accounts: 100000, "
+               "deal_size: {cv: 0.1}}]\n");
+  const Scenario sc = test::scenario(yaml);
+  const ScenarioResults mix = run_all(sc, 100);
+  const std::vector<double> draws = assumption_draws(sc, 0, 100);
+  for (const std::vector<double>& v : {std::vector<double>{40000, 0.2}, {60000, 0.9}}) {
+    const ScenarioResults fixed = run_all(with_assumption_values(sc, v), 100);
+    int matched = 0;
+    for (std::size_t p = 0; p < 2; ++p) {
+      const auto m = mix.plans[p].column(out::final_bookings);
+      const auto f = fixed.plans[p].column(out::final_bookings);
+      for (std::size_t i = 0; i < 100; ++i)
+        if (draws[2 * i] == v[0] && draws[2 * i + 1] == v[1]) {
+          ASSERT_EQ(m[i], f[i]) << "plan " << p << " path " << i << " deal mean " << v[0];
+          ++matched;
+        }
+    }
+    EXPECT_GT(matched, 20) << "paths that drew " << v[0] << " and " << v[1];
+  }
+}
+
 // Both plans see the same value on the same path, so their paired difference removes the
 // assumption's spread: its standard error is far below the unpaired one.
 TEST(Assumptions, PairedDifferenceBeatsUnpaired) {

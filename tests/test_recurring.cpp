@@ -142,6 +142,40 @@ TEST(Recurring, RampBillsLinearlyAndFirstYearCommissionFollowsIt) {
   }
 }
 
+// MRR bills each contract min(1, (t - s + 1) / R) of its ACV with R the ramp in force that week
+// (12.5), also when a plan lengthens it from its from_week: the contracts that had finished the
+// old, shorter ramp were billed in full for the rest of the run (MRR 2.5 times the formula's).
+TEST(Recurring, MrrFollowsTheRampInForceWhenAPlanLengthensIt) {
+  const Scenario sc = test::scenario(R"(salesim: 2
+name: ramp
+simulation: {horizon_weeks: 40, paths: 60, seed: 5}
+pipeline:
+  deal_size: {mean: 20000, cv: 0.5}
+  stages: [{name: qualify, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.5}, initial_per_rep: 5}]
+team: {reps: 4, managers: 1}
+revenue: {model: recurring, ramp_months: 1}
+plans:
+  - name: base
+  - name: longer
+    from_week: 20
+    set: {revenue.ramp_months: 12}
+)");
+  for (int plan : {0, 1}) {
+    const auto run = test::run(sc, plan, 60);
+    for (std::size_t i = 0; i < run.paths; ++i)
+      for (int t = 0; t < 40; ++t) {
+        const double R = (plan == 1 && t >= 19 ? 12 : 1) * 52.0 / 12;
+        double mrr = 0;  // no anniversary in 40 weeks: the week's bookings are its new ACV
+        for (int s = 0; s <= t; ++s)
+          mrr += run.kept_week(out::weekly_bookings, std::size_t(s))[i] *
+                 std::min(1.0, (t - s + 1) / R) / 12;
+        const double got = run.kept_week(out::kept_count + arr_out::mrr, std::size_t(t))[i];
+        ASSERT_NEAR(got, mrr, 1e-9 * (1 + mrr))
+            << "plan " << plan << " path " << i << " week " << t + 1;
+      }
+  }
+}
+
 TEST(Recurring, GoalOnArrCountsArrAtTheWeek) {
   const Scenario sc = test::scenario(
       selling("revenue: {model: recurring, term_months: 3, renewal_rate: 0.7}\ngoal: {revenue: "

@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "models/outputs.hpp"
@@ -240,6 +241,58 @@ TEST(Territory, AcceleratorsEnterCostAndThroughEffortHours) {
   const auto h0 = sim::mean_se(column(test::run(elastic, 0, 48), out::hours_per_rep_week)),
              h1 = sim::mean_se(column(test::run(elastic_acc, 0, 48), out::hours_per_rep_week));
   EXPECT_GT(h1.mean, h0.mean);
+}
+
+// A tiny quota (any annual quota above 0 is valid) makes attainments past 1e18: their bin
+// index did not convert to an integer and every such rep landed in the first bin, so the
+// histogram and the percentiles said "below 5%" of reps 97% of whom were at or above quota.
+// The shares of reps are ratios of whole counts: the tenured share, a difference of two
+// totals rebuilt from means, came out at 1.0000000000000004.
+TEST(Territory, ATinyQuotaPutsItsRepsInTheTopBinAndSharesStayShares) {
+  std::string yaml =
+      std::string(kQuota).replace(std::string(kQuota).find("annual: 500k"), 12, "annual: 1e-15");
+  const Scenario sc = test::scenario(yaml);
+  const sim::RunOutput run = test::run(sc, 0, 48);
+  const Layout L = out::territory_layout(sc);
+  double above = 0;
+  for (std::size_t p = 0; p < 48; ++p) {
+    double top = 0;  // reps in the bins from attainment 1 up
+    for (std::size_t i = std::size_t(1 / kBinWidth); i <= kBins; ++i)
+      top += run.scalar(p, L.bin(i));
+    EXPECT_EQ(top, run.scalar(p, L.quota_field(q_at_or_above))) << "path " << p;
+    EXPECT_EQ(run.scalar(p, L.bin(kBins)), run.scalar(p, L.quota_field(q_at_or_above)));
+    above += top;
+  }
+  EXPECT_GT(above, 0);
+  EXPECT_EQ(attainment_bin(1e300), kBins);
+  EXPECT_EQ(attainment_bin(std::numeric_limits<double>::infinity()), kBins);
+  EXPECT_EQ(attainment_bin(2.96), 59u);
+  EXPECT_EQ(attainment_bin(0), 0u);
+
+  // quota_tiny: 10 reps with the default team and attrition over 200 paths, where the share
+  // of tenured reps came out above 1.
+  const Scenario tiny = test::scenario(R"(salesim: 2
+name: quota-tiny
+simulation: {horizon_weeks: 52, paths: 200, seed: 11}
+pipeline:
+  stages:
+    - {name: q, initial_per_rep: 5}
+team: {reps: 10, quota: {annual: 1e-15}}
+compensation: {accelerators: [{from: 10, rate: 1}]}
+plans:
+  - name: base
+)");
+  RunSettings s;
+  s.paths = 200;
+  const auto q = run_scenario(tiny, s).plans[0].territory.quota;
+  ASSERT_TRUE(q.has_value());
+  for (const AttainmentGroup* g : {&q->all, &q->new_hires, &q->tenured}) {
+    ASSERT_TRUE(g->share_at_or_above.has_value());
+    EXPECT_GE(*g->share_at_or_above, 0.0);
+    EXPECT_LE(*g->share_at_or_above, 1.0);
+  }
+  EXPECT_EQ(*q->tenured.share_at_or_above, 1.0);  // every tenured rep books above a tiny quota
+  EXPECT_FALSE(q->p90.has_value());               // in the open top bin
 }
 
 TEST(Territory, SameBitsForAnyThreadCount) {

@@ -107,6 +107,41 @@ TEST(Warnings, SetToTheBaselineValue) {
   EXPECT_TRUE(warnings("", "    set: {people.backfill: false}\n").empty());
 }
 
+// An assumption on the key makes the baseline's value uncertain (docs/model.md 12.4): a plan
+// that sets the file's value fixes it, which acts (it was said to change nothing). An assumption
+// that can only draw the file's value leaves the warning as it was.
+TEST(Warnings, SetOfAnAssumedKeyIsNotANoOp) {
+  const std::string set = "    set: {market.volatility: 0.1}\n";
+  EXPECT_TRUE(warnings("market: {volatility: 0.1}\nassumptions:\n"
+                       "  market.volatility: {dist: uniform, low: 0, high: 0.5}\n",
+                       set)
+                  .empty());
+  expect_one(warnings("market: {volatility: 0.1}\nassumptions:\n"
+                      "  market.persistence: {dist: uniform, low: 0, high: 0.5}\n",
+                      set),
+             "plans[1] (x).set.market.volatility", "already 0.1 in the baseline");
+}
+
+// Managers' coaching time that an assumption may draw above 0 is not "no coaching time".
+TEST(Warnings, CoachingHoursThatAnAssumptionMayGiveAreCoachingHours) {
+  const std::string ctc =
+      "    programs: [{kind: coach_the_coaches, start_week: 2, manager_coaching_skill: 0.8}]\n";
+  EXPECT_TRUE(warnings("assumptions:\n"
+                       "  org.coaching_hours_per_rep: {dist: uniform, low: 0, high: 2}\n",
+                       ctc)
+                  .empty());
+  EXPECT_TRUE(warnings("org: {coaching_hours_per_rep: 1}\ncapacity: {manager_coaching_hours: 0}\n"
+                       "assumptions:\n"
+                       "  capacity.manager_coaching_hours: {dist: uniform, low: 0, high: 10}\n",
+                       ctc)
+                  .empty());
+  // The plan's own value wins over the assumption in the plan, from its first week.
+  expect_one(warnings("assumptions:\n"
+                      "  org.coaching_hours_per_rep: {dist: uniform, low: 0, high: 2}\n",
+                      ctc + "    set: {org.coaching_hours_per_rep: 0}\n"),
+             "plans[1] (x).programs[0] (coach_the_coaches)", "org.coaching_hours_per_rep is 0");
+}
+
 TEST(Warnings, SetOfAnOrgValueAfterAProgrammeChangedItIsNotANoOp) {
   // From week 10 the plan puts alignment back to 0.3 after the workshop raised it: that acts.
   const std::string workshop =
