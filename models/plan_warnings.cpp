@@ -179,6 +179,33 @@ std::string from_week_after_goal(const Where& w) {
   return after_goal_text(w.sc, "the plan's set overrides take effect", w.plan.from_week);
 }
 
+// The most hours a rep may work in a week under p: max_hours times the largest effort its
+// commission can give (MODEL.md 3.4.2 caps hours by nothing else; every accelerator tier a rep
+// reaches adds its rate, 12.8).
+double most_weekly_hours(const Scenario& sc, const Params& p) {
+  const double base = sc.base.compensation.commission_rate;
+  double rate = p.compensation.commission_rate;
+  for (const AcceleratorTier& t : p.quota.accelerators) rate += std::max(0.0, t.rate);
+  const double e =
+      base == 0 ? 1.0 : std::max(0.0, 1 + p.compensation.effort_elasticity * (rate / base - 1));
+  return p.capacity.max_hours * e;
+}
+
+// Warning: the effort multiplier lets reps work more hours than a week has (a commission many
+// times the file's, or steep accelerators); the model then books work no one could do.
+std::string hours_past_the_week(const Scenario& sc, const Params& p) {
+  const double h = most_weekly_hours(sc, p);
+  if (h <= 168) return {};
+  return fmt::format(
+      "reps may work up to {:.0f} hours a week (capacity.max_hours {:g} times the effort "
+      "multiplier {:.2f} that a commission rate of {:g}{} gives against the file's {:g}, at "
+      "compensation.effort_elasticity {:g}), more than the 168 hours a week has; the model caps "
+      "hours only by that product (MODEL.md 3.4.2): lower the rate or the elasticity",
+      h, p.capacity.max_hours, h / p.capacity.max_hours, p.compensation.commission_rate,
+      p.quota.accelerators.empty() ? "" : " with every accelerator tier reached",
+      sc.base.compensation.commission_rate, p.compensation.effort_elasticity);
+}
+
 // ---- Naming the entries, and walking the lists ----
 
 std::string label(const Hire& h) {
@@ -239,6 +266,9 @@ std::vector<std::string> plan_warnings(const Scenario& sc) {
   baseline_entries(sc, "hiring", &Params::hiring, hiring, out);
   baseline_entries(sc, "training", &Params::training, training, out);
   baseline_entries(sc, "programs", &Params::programs, programs, out);
+  const std::string baseline_hours = hours_past_the_week(sc, sc.base);
+  if (!baseline_hours.empty())
+    out.push_back(fmt::format("{}: compensation: {}", sc.file, baseline_hours));
 
   for (std::size_t k = 0; k < sc.plans.size(); ++k) {
     const PlanSpec& plan = sc.plans[k];
@@ -252,6 +282,9 @@ std::vector<std::string> plan_warnings(const Scenario& sc) {
     plan_entries(w, key, "hiring", &Params::hiring, hiring, out);
     plan_entries(w, key, "training", &Params::training, training, out);
     plan_entries(w, key, "programs", &Params::programs, programs, out);
+    if (most_weekly_hours(sc, plan.params) != most_weekly_hours(sc, sc.base))
+      if (const std::string why = hours_past_the_week(sc, plan.params); !why.empty())
+        out.push_back(fmt::format("{}: {}: {}", sc.file, key, why));
   }
   return out;
 }

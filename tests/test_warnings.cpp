@@ -142,6 +142,23 @@ TEST(Warnings, CoachingHoursThatAnAssumptionMayGiveAreCoachingHours) {
              "plans[1] (x).programs[0] (coach_the_coaches)", "org.coaching_hours_per_rep is 0");
 }
 
+// MODEL.md 3.4.2 caps a rep's hours by max_hours times the effort multiplier only: a commission
+// of 1 against the file's 0.08 (elasticity 0.3) lets reps work 245 hours a week, and the runs
+// reported 182 hours per rep-week without a word. Steep accelerators do it in the baseline,
+// reported once.
+TEST(Warnings, EffortThatWouldPassTheHoursOfAWeek) {
+  expect_one(warnings("", "    set: {compensation.commission_rate: 1}\n"), "plans[1] (x)",
+             "up to 245 hours a week");
+  EXPECT_TRUE(warnings("", "    set: {compensation.commission_rate: 0.16}\n").empty());
+  const std::string quota = "team: {quota: {annual: 1000000}}\n";
+  expect_one(warnings(quota + "compensation: {accelerators: [{from: 1, rate: 0.5}, "
+                              "{from: 1.5, rate: 0.3}]}\n",
+                      ""),
+             "compensation", "with every accelerator tier reached");
+  EXPECT_TRUE(
+      warnings(quota + "compensation: {accelerators: [{from: 1, rate: 0.12}]}\n", "").empty());
+}
+
 TEST(Warnings, SetOfAnOrgValueAfterAProgrammeChangedItIsNotANoOp) {
   // From week 10 the plan puts alignment back to 0.3 after the workshop raised it: that acts.
   const std::string workshop =
@@ -262,6 +279,17 @@ TEST_F(WarningsCli, ValidatePrintsWarningsAndStrictMakesThemErrors) {
   EXPECT_NE(out.find("plans[1] (x).hiring[0]"), std::string::npos) << out;
   EXPECT_EQ(test::shell(salesim("validate --strict " + test::example()), &out), 0) << out;
   EXPECT_EQ(out.find("warning"), std::string::npos) << out;
+}
+
+// validate's summary line counts in words: "1 stage", "1 warning" (it said "1 stages, ...
+// 1 warnings").
+TEST_F(WarningsCli, ValidateCountsOneOfAThingInTheSingular) {
+  std::ofstream(dir / "one.yaml") << file("", "    set: {compensation.commission_rate: 1}\n");
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("validate " + (dir / "one.yaml").string()), &out), 0) << out;
+  EXPECT_NE(out.find("ok: 'warnings', 2 plans, 1 stage, 2 skills, 20 weeks, 1 warning\n"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(WarningsCli, RunStrictRefusesAndRunRecordsWarningsInTheSummaryAndReport) {

@@ -8,6 +8,7 @@
 #include "models/funnel.hpp"
 #include "models/keys.hpp"
 #include "tools/cli.hpp"
+#include "tools/report_format.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -107,10 +108,14 @@ std::string explain(const Scenario& sc) {
 int validate(const std::string& file, bool strict, bool explain_it) {
   const Scenario sc = load_scenario_file(file);
   announce(sc, strict);
-  std::cout << fmt::format(
-      "{}: ok: '{}', {} plans, {} stages, {} skills, {} weeks{}\n", file, sc.name, sc.plans.size(),
-      sc.base.pipeline.stages.size(), sc.skills.size(), sc.horizon(),
-      sc.warnings.empty() ? "" : fmt::format(", {} warnings", sc.warnings.size()));
+  const auto count = [](double n, const char* singular) {
+    return fmt::format("{} {}", n, report::noun(n, singular));
+  };
+  std::cout << fmt::format("{}: ok: '{}', {}, {}, {}, {}{}\n", file, sc.name,
+                           count(sc.plans.size(), "plan"),
+                           count(sc.base.pipeline.stages.size(), "stage"),
+                           count(sc.skills.size(), "skill"), count(sc.horizon(), "week"),
+                           sc.warnings.empty() ? "" : ", " + count(sc.warnings.size(), "warning"));
   if (explain_it) std::cout << explain(sc);
   return 0;
 }
