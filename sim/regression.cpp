@@ -12,6 +12,9 @@ StandardisedFit standardised_regression(const std::vector<double>& x, std::size_
   fit.se.assign(p, 0.0);
   const std::size_t n = y.size();
   auto standardise = [n](Eigen::VectorXd& v) {
+    // Equal values do not vary, though their mean may round to another number (0.1 x n / n) and
+    // leave a deviation of 1e-17 to be scaled up into a column of noise.
+    if (v.size() == 0 || v.maxCoeff() == v.minCoeff()) return false;
     const double mean = v.mean();
     v.array() -= mean;
     const double sd = std::sqrt(v.squaredNorm() / double(n - 1));

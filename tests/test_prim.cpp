@@ -91,6 +91,21 @@ TEST(Regression, AConstantOutputIsNotRanked) {
   const StandardisedFit fit =
       standardised_regression(uniforms(n, p, 1), p, std::vector<double>(n, 1));
   EXPECT_FALSE(fit.defined);
+  // 0.1, whose mean over the samples rounds to another number.
+  EXPECT_FALSE(standardised_regression(uniforms(n, p, 1), p, std::vector<double>(n, 0.1)).defined);
+}
+
+// An input of equal values (an assumption drawn from discrete [0.1, 0.1]) has coefficient 0 and
+// standard error 0, exactly: it was 4e-16 +- 0.07, its rounding noise scaled up to a column.
+TEST(Regression, AnInputOfEqualValuesIsNotRanked) {
+  const std::size_t n = 1000, p = 2;
+  std::vector<double> x = uniforms(n, p, 3), y(n);
+  for (std::size_t i = 0; i < n; ++i) x[i * p + 1] = 0.1, y[i] = x[i * p];
+  const StandardisedFit fit = standardised_regression(x, p, y);
+  ASSERT_TRUE(fit.defined);
+  EXPECT_NEAR(fit.coef[0], 1, 1e-12);
+  EXPECT_EQ(fit.coef[1], 0.0);
+  EXPECT_EQ(fit.se[1], 0.0);
 }
 
 }  // namespace
