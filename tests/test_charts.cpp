@@ -1,6 +1,7 @@
 // The SVG chart writer: well-formed XML, accessible names, axis ticks, escaping, tornado order.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -353,6 +354,69 @@ TEST(Charts, NumbersAndTicks) {
   EXPECT_EQ(nice_ticks(lo, hi, 6, 1), (std::vector<double>{0, 1}));
   EXPECT_EQ(hi, 1);
   EXPECT_EQ(xml_escape("a<b>&\"c'\x01"), "a&lt;b&gt;&amp;&quot;c&#39; ");
+}
+
+// A title with a long plan name ran off the chart (an SVG text does not wrap): it is broken
+// into lines, after a hyphen or a space where it can be, each within the chart's width.
+TEST(Charts, LongTitlesWrapWithinTheChart) {
+  const std::string name = "very-long-plan-name-very-long-plan-name-very-long-plan-name-end";
+  auto no_spaces = [](std::string t) {
+    t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+    return t;
+  };
+  for (const std::string title : {name + ": cumulative bookings", std::string(64, 'x') + " & Ü"}) {
+    LineChart c = fan();
+    c.frame.title = title;
+    c.frame.width = 560;
+    const std::string svg = line_chart_svg(c);
+    EXPECT_EQ(parse_svg(svg).rfind("ok " + title + "|", 0), 0u) << "the <title> keeps it whole";
+    const std::regex line(
+        R"(<text x="14"[^>]*font-size="15"[^>]*font-weight="600"[^>]*>([^<]*)</text>)");
+    std::string joined;
+    int lines = 0;
+    for (std::sregex_iterator i(svg.begin(), svg.end(), line), e; i != e; ++i, ++lines) {
+      const std::string t = (*i)[1];
+      joined += t;
+      const auto glyphs =
+          std::count_if(t.begin(), t.end(), [](char ch) { return (ch & 0xC0) != 0x80; });
+      EXPECT_LE(0.56 * 15 * 1.1 * double(glyphs), 560 - 28) << t;
+    }
+    EXPECT_GE(lines, 2) << title;
+    EXPECT_EQ(no_spaces(joined), no_spaces(xml_escape(title)));
+  }
+}
+
+// The y tick labels of a line chart, from its SVG: the texts anchored at their end.
+std::vector<std::string> y_tick_labels(const std::string& svg) {
+  std::vector<std::string> out;
+  const std::regex re(R"(<text[^>]*text-anchor="end"[^>]*>([^<]*)</text>)");
+  for (std::sregex_iterator i(svg.begin(), svg.end(), re), e; i != e; ++i) out.push_back((*i)[1]);
+  return out;
+}
+
+// Hours per rep that move by a tenth of an hour were ticked 40, 40.05, 40.1, ... and labelled
+// 40, 40, 40.1, 40.1, 40.2, 40.2 (compact_number keeps one decimal there).
+TEST(Charts, TickLabelsFinerThanTheirRoundingStillDiffer) {
+  LineChart c;
+  c.frame = {"hours", "Hours worked per rep", "Around 40 hours."};
+  c.x.label = "Week";
+  c.y.label = "Hours per rep per week";
+  Series s{"plan", {}, {}, {}};
+  for (int w = 1; w <= 52; ++w) s.x.push_back(w), s.y.push_back(40.125 + 0.125 * std::sin(w / 5.0));
+  c.series = {s};
+  const auto labels = y_tick_labels(line_chart_svg(c));
+  ASSERT_GE(labels.size(), 3u);
+  EXPECT_EQ(std::set<std::string>(labels.begin(), labels.end()).size(), labels.size())
+      << ::testing::PrintToString(labels);
+  EXPECT_EQ(format_tick(c.y, 40.05, 0.05), "40.05");
+  EXPECT_EQ(format_tick(c.y, 40, 0.05), "40");
+  EXPECT_EQ(format_tick(c.y, 12.345e6, 5e3), "12.345M");  // money ticks 5k apart
+  EXPECT_EQ(format_tick(c.y, -12.345e6, 5e3), "-12.345M");
+  EXPECT_EQ(format_tick(c.y, 16e6, 2e6), "16M");  // coarse steps as before
+  EXPECT_EQ(format_tick(c.y, 1500, 500), "1.5k");
+  const Axis pct{"P", {}, {}, {}, Axis::Format::percent};
+  EXPECT_EQ(format_tick(pct, 0.9005, 0.0005), "90.05%");
+  EXPECT_EQ(format_tick(pct, 0.5, 0.1), "50%");
 }
 
 }  // namespace

@@ -177,5 +177,60 @@ TEST_F(OutputExtremes, AGoalReachedAfterItsWeekIsSaidToBeLate) {
   EXPECT_EQ(words(html()).find(", late"), std::string::npos);
 }
 
+// Plan names of up to 64 characters: kept on one line they ran out of the tables and over the
+// next card. A long name may wrap anywhere (CSS), a short one keeps its hyphens together; every
+// chart title with the name stays within its chart.
+TEST_F(OutputExtremes, LongPlanNamesWrapInTablesCardsAndChartTitles) {
+  const std::string long_name(64, 'x'), hyphens = "very-long-plan-name-very-long-plan-name-end";
+  run(scenario(8, "",
+               "plans:\n  - name: base-line\n  - name: " + long_name +
+                   "\n    hiring: [{week: 2, count: 4}]\n  - name: " + hyphens + "\n"),
+      "");
+  const std::string h = html();
+  EXPECT_NE(h.find(".plan.long, .card-head .plan { white-space:normal; overflow-wrap:anywhere; }"),
+            std::string::npos);
+  EXPECT_NE(h.find(R"(<span class="plan long"><span class="swatch s1"></span>)" + long_name),
+            std::string::npos);
+  EXPECT_NE(h.find(R"(<span class="plan long"><span class="swatch s2"></span>)" + hyphens),
+            std::string::npos);
+  EXPECT_NE(h.find(R"(<span class="plan"><span class="swatch s0"></span>base-line)"),
+            std::string::npos);
+  // The fan chart's title "<name>: cumulative bookings" is split: its first line holds only
+  // part of the name.
+  const std::regex first_line(R"(<text x="14" y="24"[^>]*font-weight="600"[^>]*>(x+)</text>)");
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(h, m, first_line));
+  EXPECT_LT(m[1].length(), 64);
+}
+
+// The example with uncertain assumptions at 400 paths: market.volatility's coefficient on the
+// bookings gain is -0.0017, shown "-0.00" in the report's robustness table.
+TEST_F(OutputExtremes, CoefficientsThatRoundToZeroHaveNoSign) {
+  run(test::read_file(test::source_dir() + "/scenarios/uncertain-assumptions.yaml"), "--paths 400");
+  const std::string w = words(html());
+  const auto at = w.find("What the answer depends on");
+  ASSERT_NE(at, std::string::npos);
+  EXPECT_EQ(w.find("-0.00", at), std::string::npos) << w.substr(at, 4000);
+  EXPECT_EQ(w.find("+0.00", at), std::string::npos) << w.substr(at, 4000);
+}
+
+// A goal on ARR: the headline compared the best plan on bookings, where customer success
+// changes nothing ("books $0 more ... better in 0% of them ... returns -1.00"); and the ARR
+// bridge table set its plan names to the right, as figures.
+TEST_F(OutputExtremes, AnArrGoalIsComparedOnArrAndTheBridgeTableNamesItsPlans) {
+  run(test::read_file(test::source_dir() + "/scenarios/saas-renewals.yaml"), "--paths 200");
+  const json s = summary();
+  const std::string h = html(), w = words(h);
+  const auto lead = w.substr(w.find("The answer"), w.find("At a glance") - w.find("The answer"));
+  EXPECT_NE(lead.find("reach the ARR goal of"), std::string::npos) << lead;
+  EXPECT_NE(lead.find("more ARR on average"), std::string::npos) << lead;
+  EXPECT_EQ(lead.find(" books "), std::string::npos) << lead;
+  EXPECT_NE(h.find("/vs_first/arr_final_diff/mean"), std::string::npos);
+  const std::regex bridge_row(R"(<tr><th><span class="plan"><span class="swatch s0"></span>)" +
+                              s["plans"][0]["name"].get<std::string>() +
+                              R"(</span></th><td>1-13</td>)");
+  EXPECT_TRUE(std::regex_search(h, bridge_row));
+}
+
 }  // namespace
 }  // namespace salesim

@@ -284,6 +284,31 @@ TEST_F(Report, LogoIsEmbeddedAndABadOneIsRefused) {
                   &out),
             2);
   EXPECT_NE(out.find("not an image"), std::string::npos) << out;
+  // A folder is bad input named as such (it was exit 1: "basic_filebuf::underflow error").
+  EXPECT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " + h.string() + " --logo " +
+                          dir.string()),
+                  &out),
+            2);
+  EXPECT_NE(out.find("--logo " + dir.string() + ": is a folder; expected an image file"),
+            std::string::npos)
+      << out;
+}
+
+// Hours per rep and reps in post were drawn on axes zoomed to the data (40.0 to 40.2 hours, its
+// ticks labelled 40, 40, 40.1, 40.1, ...): a tenth of an hour looked like a surge.
+TEST_F(Report, PeopleChartsStartAtZeroWithDistinctTicks) {
+  const std::regex tick(R"(<text[^>]*text-anchor="end"[^>]*>([^<]*)</text>)");
+  for (const char* id : {"burnout", "leavers", "headcount", "hours"}) {
+    const std::string svg =
+        test::read_file((dir / "charts" / (std::string("people-") + id + ".svg")).string());
+    std::vector<std::string> labels;
+    for (std::sregex_iterator i(svg.begin(), svg.end(), tick), e; i != e; ++i)
+      labels.push_back((*i)[1]);
+    ASSERT_GE(labels.size(), 3u) << id;
+    EXPECT_EQ(labels.front(), "0") << id << ": " << ::testing::PrintToString(labels);
+    EXPECT_EQ(std::set<std::string>(labels.begin(), labels.end()).size(), labels.size())
+        << id << ": " << ::testing::PrintToString(labels);
+  }
 }
 
 TEST_F(Report, BadInputNamesTheFileAndWhatWasExpected) {
@@ -320,6 +345,23 @@ TEST_F(Report, BadInputNamesTheFileAndWhatWasExpected) {
   EXPECT_NE(out.find("incomplete or damaged"), std::string::npos) << out;
   EXPECT_EQ(out.find("HDF5-DIAG"), std::string::npos) << "no HDF5 error stack: " << out;
   EXPECT_FALSE(fs::exists(html_out));
+  // A report named as one of its charts, in the charts' folder, was replaced by that chart
+  // (exit 0, the "report" an SVG).
+  const auto clash = (dir / "clash").string();
+  fs::create_directories(clash);
+  EXPECT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " + clash +
+                          "/bookings-median.svg --charts " + clash + " --no-sensitivity"),
+                  &out),
+            2);
+  EXPECT_NE(out.find("/bookings-median.svg: --charts " + clash + " writes a chart of that name"),
+            std::string::npos)
+      << out;
+  EXPECT_FALSE(fs::exists(clash + "/bookings-median.svg"));
+  // An empty -o failed at the write: "cannot write : No such file or directory", exit 1.
+  EXPECT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o ''"), &out), 2);
+  EXPECT_NE(out.find("-o: expected a file name for the HTML report, found an empty name"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(Report, AScenarioWithoutGoalOrDatesStillReports) {
@@ -511,6 +553,10 @@ TEST(ReportFormat, MoneyProbabilitiesAndDates) {
   EXPECT_EQ(Fmt::prob_se(0.0051), "±0.5 pt");
   EXPECT_EQ(Fmt::prob_diff(0.94), "+94.0 pt");
   EXPECT_EQ(Fmt::count(2000), "2,000");
+  EXPECT_EQ(Fmt::signed_fixed(0.138, 2), "+0.14");
+  EXPECT_EQ(Fmt::signed_fixed(-0.19, 2), "-0.19");
+  EXPECT_EQ(Fmt::signed_fixed(-0.004, 2), "0.00");  // it read "-0.00" in the robustness table
+  EXPECT_EQ(Fmt::signed_fixed(0.004, 2), "0.00");
   EXPECT_EQ(Fmt::count(-0.3), "0");  // no "-0" for what rounds to nothing
   EXPECT_EQ(neutral.text(tools::report::Kind::number, -0.04, 1), "0.0");
   EXPECT_EQ(neutral.text(tools::report::Kind::number, -0.06, 1), "-0.1");

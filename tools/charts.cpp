@@ -84,9 +84,10 @@ Resolved resolve(const Axis& a, double lo, double hi) {
   const auto values = nice_ticks(nlo, nhi, 6, min_step(a));
   if (!a.min) r.lo = nlo;
   if (!a.max) r.hi = nhi;
+  const double step = values.size() > 1 ? values[1] - values[0] : 0;
   for (double v : values)
     if (v >= r.lo - 1e-9 * (r.hi - r.lo) && v <= r.hi + 1e-9 * (r.hi - r.lo))
-      r.ticks.push_back({v, format_value(a, v)});
+      r.ticks.push_back({v, format_tick(a, v, step)});
   return r;
 }
 
@@ -184,16 +185,47 @@ struct LegendEntry {
         colour(std::move(c)) {}
 };
 
+// Lines of at most max_w, broken after a space or hyphen, or anywhere in a word too long for a
+// line: an SVG text does not wrap, and a title with a long plan name ran off the chart.
+std::vector<std::string> wrap_text(const std::string& s, double size, double max_w) {
+  std::vector<std::string> lines(1);
+  std::string word;
+  auto fits = [&](const std::string& t) { return text_width(t, size) <= max_w; };
+  auto flush = [&] {
+    if (!lines.back().empty() && !fits(lines.back() + word)) {
+      while (!lines.back().empty() && lines.back().back() == ' ') lines.back().pop_back();
+      lines.emplace_back();
+    }
+    for (std::size_t i = 0; i < word.size();) {  // by code point, so UTF-8 stays whole
+      std::size_t n = 1;
+      while (i + n < word.size() && (word[i + n] & 0xC0) == 0x80) ++n;
+      if (!lines.back().empty() && !fits(lines.back() + word.substr(i, n))) lines.emplace_back();
+      lines.back() += word.substr(i, n);
+      i += n;
+    }
+    word.clear();
+  };
+  for (char c : s) {
+    word += c;
+    if (c == ' ' || c == '-') flush();
+  }
+  flush();
+  return lines;
+}
+
 struct Canvas {
   std::string out;
   std::string id;
   double width, height;
   double legend_top = 0, legend_height = 0;
+  std::vector<std::string> title_lines;
   std::vector<std::vector<LegendEntry>> legend_rows;
 
   Canvas(const Frame& f, const std::vector<LegendEntry>& legend)
       : id(f.id), width(f.width), height(f.height) {
-    legend_top = f.title.empty() ? 10 : 38;
+    // Titles are bold, a little wider than text_width's average glyph.
+    if (!f.title.empty()) title_lines = wrap_text(f.title, kTitleSize, (width - 28) / 1.1);
+    legend_top = title_lines.empty() ? 10 : 38 + 19 * (title_lines.size() - 1.0);
     double x = 0;
     for (const auto& e : legend) {
       const double w = 34 + text_width(e.label, kTickSize) + 18;
@@ -214,7 +246,8 @@ struct Canvas {
                        xml_escape(f.title), f.id, xml_escape(f.desc));
     out += fmt::format(R"(<rect width="{}" height="{}" fill="#ffffff"/>)", num(width), num(height));
     if (!defs.empty()) out += "<defs>" + defs + "</defs>";
-    if (!f.title.empty()) out += text(14, 24, f.title, kTitleSize, "start", kInk, "600");
+    for (std::size_t i = 0; i < title_lines.size(); ++i)
+      out += text(14, 24 + 19 * double(i), title_lines[i], kTitleSize, "start", kInk, "600");
     draw_legend();
   }
   void draw_legend() {
@@ -366,6 +399,34 @@ std::string format_value(const Axis& a, double v) {
       break;
   }
   return compact_number(v);
+}
+
+// compact_number and percent labels round to fixed decimals, so ticks finer than that (hours
+// 0.05 apart) read 40, 40, 40.1, 40.1: a step that needs more decimals gets them.
+std::string format_tick(const Axis& a, double v, double step) {
+  const std::string plain = format_value(a, v);
+  if (!(step > 0) || !std::isfinite(v) || v == 0 || a.format == Axis::Format::integer) return plain;
+  if (a.format == Axis::Format::percent) {
+    const int need = int(std::ceil(-std::log10(100 * step) - 1e-9));
+    return need <= 1 ? plain : trim_zeros(fmt::format("{:.{}f}", 100 * v, std::min(need, 9))) + "%";
+  }
+  struct Unit {
+    double size;
+    const char* suffix;
+    int decimals;  // compact_number's
+  };
+  const double av = std::fabs(v);
+  const Unit u = av >= 1e12  ? Unit{1e12, "T", 2}
+                 : av >= 1e9 ? Unit{1e9, "B", 2}
+                 : av >= 1e6 ? Unit{1e6, "M", 2}
+                 : av >= 1e4 ? Unit{1e3, "k", 1}
+                 : av >= 1e3 ? Unit{1e3, "k", 2}
+                 : av >= 1   ? Unit{1, "", 1}
+                             : Unit{1, "", 3};
+  const int need = int(std::ceil(-std::log10(step / u.size) - 1e-9));
+  if (need <= u.decimals) return plain;
+  return (v < 0 ? "-" : "") + trim_zeros(fmt::format("{:.{}f}", av / u.size, std::min(need, 9))) +
+         u.suffix;
 }
 
 std::vector<double> nice_ticks(double& lo, double& hi, int target, double min_step) {

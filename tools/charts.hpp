@@ -190,6 +190,9 @@ std::string waterfall_svg(const WaterfallChart& c);
 std::string xml_escape(const std::string& s);
 std::string compact_number(double v);  // 1234567 -> "1.23M", 950 -> "950", 12500 -> "12.5k"
 std::string format_value(const Axis& a, double v);
+// A tick's label: format_value, with as many more decimals as ticks `step` apart need to
+// differ (40.05 between 40 and 40.1).
+std::string format_tick(const Axis& a, double v, double step);
 // 1-2-5 ticks covering [lo, hi], about `target` of them, at least `min_step` apart; lo/hi are
 // widened to the outer ticks.
 std::vector<double> nice_ticks(double& lo, double& hi, int target = 6, double min_step = 0);

@@ -32,6 +32,13 @@ const char* likelihood(double p) {
   return "exceptionally unlikely";
 }
 
+// Plan names (at most 64 characters) longer than this may wrap anywhere in the report.
+constexpr std::size_t kLongPlanName = 24;
+
+std::size_t code_points(const std::string& s) {
+  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+}
+
 }  // namespace
 
 double num_at(const json& s, const std::string& pointer) {
@@ -47,8 +54,12 @@ std::string Page::figure(const std::string& svg, const std::string& id,
 }
 
 std::string Page::plan_name(std::size_t i) const {
-  return fmt::format(R"(<span class="plan"><span class="swatch s{}"></span>{}</span>)", i % 7,
-                     esc(d.plans[i].name));
+  // A name kept on one line ran out of its table and over the next card; a short one still
+  // does not break at its hyphens.
+  const std::string& name = d.plans[i].name;
+  const bool long_name = code_points(name) > kLongPlanName;
+  return fmt::format(R"(<span class="plan{}"><span class="swatch s{}"></span>{}</span>)",
+                     long_name ? " long" : "", i % 7, esc(name));
 }
 
 std::string Page::p(std::size_t i) const { return fmt::format("/plans/{}", i); }
@@ -68,11 +79,14 @@ std::string answer_section(Page& pg) {
   const std::size_t best = order[0];
   const std::string bp = pg.p(best);
 
+  // A goal on ARR (recurring revenue) is said so, and the best plan is compared on ARR: in
+  // bookings a plan that keeps customers may not differ at all ("books $0 more").
+  const bool on_arr = pg.scenario && pg.scenario->base.goal.metric == "arr";
   h += R"(<div class="lead">)";
   if (has_goal) {
     const std::string goal =
-        fmt::format("the goal of {} by {}", f.fig(s, "/goal/revenue", Kind::money),
-                    f.fig(s, "/goal/by_week", Kind::week));
+        fmt::format("the {}goal of {} by {}", on_arr ? "ARR " : "",
+                    f.fig(s, "/goal/revenue", Kind::money), f.fig(s, "/goal/by_week", Kind::week));
     std::vector<std::size_t> reach;
     for (std::size_t i : order)
       if (num_at(s, pg.p(i) + "/goal/p_met") >= 0.5) reach.push_back(i);
@@ -128,7 +142,18 @@ std::string answer_section(Page& pg) {
         f.fig(s, bp + "/final_bookings/p90", Kind::money));
   }
   h += sensitivity_words(pg, best);
-  if (best != 0) {
+  if (best != 0 && on_arr && std::isfinite(num_at(s, bp + "/vs_first/arr_final_diff/mean"))) {
+    const std::string v = bp + "/vs_first";
+    h += fmt::format(
+        "<p>Against {} on the same simulated futures, {} ends the {} {} with {} {} ARR on "
+        "average (standard error {}), {} {}.</p>",
+        pg.plan_name(0), pg.plan_name(best), pg.d.horizon, noun(pg.d.horizon, "week"),
+        f.fig(s, v + "/arr_final_diff/mean", Kind::money_abs),
+        num_at(s, v + "/arr_final_diff/mean") >= 0 ? "more" : "less",
+        f.fig(s, v + "/arr_final_diff/se", Kind::money),
+        num_at(s, v + "/cost_diff_mean") > 0 ? "for an extra cost of" : "and costs less by",
+        f.fig(s, v + "/cost_diff_mean", Kind::money_abs));
+  } else if (best != 0) {
     const std::string v = bp + "/vs_first";
     const bool more = num_at(s, v + "/final_bookings_diff_mean") >= 0;
     const bool dearer = num_at(s, v + "/cost_diff_mean") > 0;
@@ -261,6 +286,7 @@ section > p, section li { max-width:80ch; }
 .lead p { margin:8px 0; }
 .lead p.answer { font-size:19px; font-weight:600; }
 .plan { white-space:nowrap; font-weight:600; }
+.plan.long, .card-head .plan { white-space:normal; overflow-wrap:anywhere; }
 .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px; vertical-align:baseline; }
 .s0 { background:#0072B2; } .s1 { background:#D55E00; } .s2 { background:#009E73; } .s3 { background:#CC79A7; }
 .s4 { background:#E69F00; } .s5 { background:#56B4E9; } .s6 { background:#000000; }

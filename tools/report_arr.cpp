@@ -119,7 +119,7 @@ std::string arr_section(Page& pg) {
   for (std::size_t i = 0; i < plans.size(); ++i)
     for (const auto& q : plans[i]["arr"]["bridge"])
       h += fmt::format(
-          "<tr><td>{}</td><td>{}-{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
+          "<tr><th>{}</th><td>{}-{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></"
           "tr>",
           pg.plan_name(i), q["from_week"].get<int>(), q["to_week"].get<int>(),
           f.money(q["opening"].get<double>()), f.money(q["new"]["mean"].get<double>()),

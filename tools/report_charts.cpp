@@ -354,7 +354,9 @@ std::string people_section(Page& pg) {
     c.frame = {"people-" + id, panel.title, "", 560, 360};
     c.x = pg.f.time_axis(W);
     c.y.label = panel.y_label;
-    if (id == "burnout" || id == "leavers") c.y.min = 0.0;
+    // Every panel from zero: zoomed to the data, a tenth of an hour's wobble around 40 hours a
+    // week filled the chart's height and read as a surge.
+    c.y.min = 0.0;
     std::string desc =
         fmt::format("{} over {} {}, mean over simulated futures, per plan. {}: ", panel.title, W,
                     noun(W, "week"), id == "hours" ? "Over the run" : "At the end");

@@ -94,6 +94,11 @@ std::string Fmt::prob_diff(double d) {
   const std::string s = fmt::format("{:+.1f} pt", 100 * d);
   return s == "-0.0 pt" || s == "+0.0 pt" ? "0.0 pt" : s;
 }
+std::string Fmt::signed_fixed(double v, int digits) {
+  if (!std::isfinite(v)) return "n/a";
+  const std::string s = fmt::format("{:+.{}f}", v, digits);
+  return s.find_first_of("123456789") == std::string::npos ? s.substr(1) : s;
+}
 std::string Fmt::count(double v) {
   if (!std::isfinite(v)) return "n/a";
   std::string digits = fmt::format("{:.0f}", std::fabs(v)), o;

@@ -38,6 +38,8 @@ class Fmt {
   static std::string prob_se(double se);     // "±0.5 pt"
   static std::string prob_diff(double d);    // "+94.0 pt"
   static std::string count(double v);        // "2,000"
+  // "+0.14", "-0.19" with `digits` decimals; "0.00" (no sign) for what rounds to zero.
+  static std::string signed_fixed(double v, int digits);
   std::string text(Kind k, double v, int digits = 1) const;
 
   // A figure of the summary: <span class="fig" data-json="/plans/1/goal/p_met"

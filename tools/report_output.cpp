@@ -84,6 +84,11 @@ std::string on_path(const std::string& name) {
 
 namespace report {
 std::string logo_img(const std::string& file) {
+  // A folder opens as a stream and fails on the first read, with the library's words (exit 1).
+  std::error_code ec;
+  if (fs::is_directory(file, ec))
+    throw BadInput(fmt::format(
+        "--logo {}: is a folder; expected an image file (PNG, JPEG, GIF, WebP or SVG)", file));
   std::ifstream in(file, std::ios::binary);
   if (!in) throw BadInput(fmt::format("--logo {}: cannot read the file", file));
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -105,6 +110,14 @@ Report write_report(ReportData d, const std::string& html_file, const ReportOpti
                     const std::string& charts_dir) {
   if (o.sensitivity && !d.sensitivity) check_sensitivity(d, o);
   Report r = render_report(d, o);
+  // The charts' names are known only now: one of them could replace the report just written.
+  if (!charts_dir.empty())
+    for (const auto& chart : r.charts)
+      if (sim::same_file(fs::path(charts_dir) / chart.first, html_file))
+        throw BadInput(fmt::format(
+            "{}: --charts {} writes a chart of that name, which would replace the report; give "
+            "the report another name or the charts another folder",
+            html_file, charts_dir));
   sim::write_text_atomically(html_file, r.html);
   if (!charts_dir.empty()) {
     fs::create_directories(charts_dir);

@@ -26,8 +26,8 @@ std::string coef(const json& s, const std::string& at) {
   if (!std::isfinite(c)) return "n/a";
   const bool clear = std::fabs(c) > 2 * se;
   return fmt::format(
-      R"(<span class="fig" data-json="{}/coef" data-kind="number" data-value="{}"{}>{:+.2f}</span> <small>±{:.2f}</small>)",
-      at, c, clear ? "" : R"( style="color:#888")", c, se);
+      R"(<span class="fig" data-json="{}/coef" data-kind="number" data-value="{}"{}>{}</span> <small>±{:.2f}</small>)",
+      at, c, clear ? "" : R"( style="color:#888")", Fmt::signed_fixed(c, 2), se);
 }
 
 }  // namespace
