@@ -364,7 +364,7 @@ TEST(Charts, LongTitlesWrapWithinTheChart) {
     t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
     return t;
   };
-  for (const std::string title : {name + ": cumulative bookings", std::string(64, 'x') + " & Ü"}) {
+  for (const std::string& title : {name + ": cumulative bookings", std::string(64, 'x') + " & Ü"}) {
     LineChart c = fan();
     c.frame.title = title;
     c.frame.width = 560;

@@ -230,6 +230,18 @@ TEST_F(OutputExtremes, AnArrGoalIsComparedOnArrAndTheBridgeTableNamesItsPlans) {
                               s["plans"][0]["name"].get<std::string>() +
                               R"(</span></th><td>1-13</td>)");
   EXPECT_TRUE(std::regex_search(h, bridge_row));
+  // Its checkpoints are on ARR at their week, not bookings; the bridge's levels (ARR at the
+  // start and at the horizon) have no sign, its changes (new, expansion) do.
+  EXPECT_NE(w.find("The probability of an ARR (the annual value of the contracts live) of at "
+                   "least each checkpoint's target at the end of its week"),
+            std::string::npos);
+  const auto svg_at = h.find(R"(id="arr-bridge")");
+  ASSERT_NE(svg_at, std::string::npos);
+  const std::string svg = h.substr(svg_at, h.find("</svg>", svg_at) - svg_at);
+  std::size_t signed_labels = 0;
+  for (auto at = svg.find(">+"); at != std::string::npos; at = svg.find(">+", at + 1))
+    ++signed_labels;
+  EXPECT_EQ(signed_labels, 2u) << svg;
 }
 
 }  // namespace

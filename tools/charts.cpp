@@ -1032,7 +1032,9 @@ std::string waterfall_svg(const WaterfallChart& c) {
   // Running totals: step i spans [start[i], start[i] + value].
   std::vector<double> start;
   double run = 0, lo = 0, hi = 0, label_w = text_width(c.total.label, kLabelSize), text_w = 0;
-  auto value_text = [&](double v) { return (v > 0 ? "+" : "") + format_value(c.value, v); };
+  auto value_text = [&](double v, bool level) {
+    return (v > 0 && !level ? "+" : "") + format_value(c.value, v);
+  };
   for (const auto& st : c.steps) {
     start.push_back(run);
     extend(lo, hi, run);
@@ -1040,11 +1042,11 @@ std::string waterfall_svg(const WaterfallChart& c) {
     extend(lo, hi, run - st.error);
     extend(lo, hi, run + st.error);
     label_w = std::max(label_w, text_width(st.label, kLabelSize));
-    text_w = std::max(text_w, text_width(value_text(st.value), kTickSize));
+    text_w = std::max(text_w, text_width(value_text(st.value, st.level), kTickSize));
   }
   extend(lo, hi, c.total.value - c.total.error);
   extend(lo, hi, c.total.value + c.total.error);
-  text_w = std::max(text_w, text_width(value_text(c.total.value), kTickSize));
+  text_w = std::max(text_w, text_width(value_text(c.total.value, c.total.level), kTickSize));
   const Resolved rv = resolve(c.value, lo, hi);
   const Style &gain = style(c.gain_style), &loss = style(kGreyStyle), &total = style(kDarkStyle);
   std::vector<LegendEntry> legend = {
@@ -1066,8 +1068,9 @@ std::string waterfall_svg(const WaterfallChart& c) {
   std::string& o = cv.out;
   x_axis(o, rv, sx, top, bottom, c.value.label, f.height - 8);
 
-  auto row = [&](double y, const std::string& label, double from, double to, double err,
-                 int style_index, double value) {
+  auto row = [&](double y, const WaterfallStep& step, double from, int style_index) {
+    const std::string& label = step.label;
+    const double to = from + step.value, err = step.error;
     const Style& st = style(style_index);
     o += text(left - 10, y + bh / 2 + 4, label, kLabelSize, "end", kInk);
     const double x0 = sx(std::min(from, to)), x1 = sx(std::max(from, to));
@@ -1083,13 +1086,12 @@ std::string waterfall_svg(const WaterfallChart& c) {
           fmt::arg("y", num(cy)), fmt::arg("y0", num(cy - 4)), fmt::arg("y1", num(cy + 4)),
           fmt::arg("c", kInk));
     const double end = sx(std::max({from, to, to + err}));
-    o += text(end + 5, cy + 4, value_text(value), kTickSize, "start", kInk);
+    o += text(end + 5, cy + 4, value_text(step.value, step.level), kTickSize, "start", kInk);
   };
   double y = top + gap / 2;
   for (std::size_t i = 0; i < c.steps.size(); ++i) {
     const auto& st = c.steps[i];
-    row(y, st.label, start[i], start[i] + st.value, st.error,
-        st.value >= 0 ? c.gain_style : kGreyStyle, st.value);
+    row(y, st, start[i], st.value >= 0 ? c.gain_style : kGreyStyle);
     // A thin connector from this step's end to the next row.
     o += fmt::format(
         R"(<path d="M{x} {a}V{b}" stroke="{c}" stroke-width="1" stroke-dasharray="2 2"/>)",
@@ -1097,7 +1099,7 @@ std::string waterfall_svg(const WaterfallChart& c) {
         fmt::arg("b", num(y + bh + gap)), fmt::arg("c", kNeutral));
     y += bh + gap;
   }
-  row(y, c.total.label, 0, c.total.value, c.total.error, kDarkStyle, c.total.value);
+  row(y, c.total, 0, kDarkStyle);
   o += fmt::format(R"(<path d="M{} {}V{}" stroke="{}" stroke-width="1.2"/>)", num(sx(0)),
                    num(top - 4), num(bottom), kInk);
   return cv.close();

@@ -175,7 +175,8 @@ std::string tornado_svg(const TornadoChart& c);
 struct WaterfallStep {
   std::string label;
   double value = 0;
-  double error = 0;  // whisker half-width (e.g. 1.96 x standard error); 0: none
+  double error = 0;    // whisker half-width (e.g. 1.96 x standard error); 0: none
+  bool level = false;  // an amount (ARR at the start), not a change: labelled without a sign
 };
 struct WaterfallChart {
   Frame frame;

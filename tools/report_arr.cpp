@@ -101,11 +101,11 @@ std::string arr_section(Page& pg) {
   const std::string name0 = plans[0]["name"].get<std::string>();
   w.frame = {"arr-bridge", name0 + ": the ARR bridge over the horizon", "", 720, 0};
   w.value.label = fmt::format("ARR ({})", f.currency_unit());
-  w.steps = {{"ARR at the start", a0["start"]["mean"].get<double>(), 0},
+  w.steps = {{"ARR at the start", a0["start"]["mean"].get<double>(), 0, /*level=*/true},
              {"new contracts", total(b0, "new"), se_total("new")},
              {"expansion at renewals", total(b0, "expansion"), se_total("expansion")},
              {"churn at anniversaries", -total(b0, "churn"), se_total("churn")}};
-  w.total = {"ARR at the horizon (mean)", b0.back()["closing"].get<double>(), 0};
+  w.total = {"ARR at the horizon (mean)", b0.back()["closing"].get<double>(), 0, /*level=*/true};
   w.frame.desc = fmt::format(
       "Waterfall of {}'s mean ARR: {} at the start, {} of new contracts, {} of expansion and {} "
       "of churn give {} at the horizon.",

@@ -140,9 +140,14 @@ std::string checkpoints_section(Page& pg) {
   std::string h = R"(<section id="checkpoints"><div class="keep"><h2>Checkpoints on the way</h2>)";
   if (cps.empty() && !pg.d.goal)
     return h + "<p>The scenario sets no goal and no checkpoints.</p></section>";
-  h += "<p>The probability of having booked at least each checkpoint's target by its week, "
-       "with its standard error (the Monte Carlo uncertainty of the estimate; more simulated "
-       "futures make it smaller).</p>";
+  // A goal on ARR (goal.metric: arr) puts its checkpoints on ARR too (docs/model.md 12.5).
+  const bool on_arr = pg.scenario && pg.scenario->base.goal.metric == "arr";
+  h += fmt::format(
+      "<p>The probability of {} at least each checkpoint's target {} its week, with its "
+      "standard error (the Monte Carlo uncertainty of the estimate; more simulated futures make "
+      "it smaller).</p>",
+      on_arr ? "an ARR (the annual value of the contracts live) of" : "having booked",
+      on_arr ? "at the end of" : "by");
   h += R"(<table class="data"><thead><tr><th>Checkpoint</th><th>By</th><th>Target</th>)";
   for (std::size_t i = 0; i < n; ++i) h += "<th>" + pg.plan_name(i) + "</th>";
   h += "</tr></thead><tbody>";
