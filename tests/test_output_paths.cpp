@@ -147,6 +147,43 @@ TEST_F(OutputPaths, TwoOutputsNamingOneFileAreRefusedBeforeTheRun) {
   EXPECT_NE(out.find("--plans: plan 'baseline' is named twice"), std::string::npos) << out;
 }
 
+// --csv DIR writes DIR/summary.csv: --json DIR/summary.csv was replaced by it, exit 0.
+TEST_F(OutputPaths, TheCsvFoldersTableAndAnotherOutputOfItsNameAreRefused) {
+  fs::create_directories(dir / "t");
+  write("t/summary.csv", "kept");
+  std::string out;
+  EXPECT_EQ(run("run nx.yaml --paths 20 --csv t --json t/summary.csv", &out), 2) << out;
+  EXPECT_NE(out.find("--csv t writes t/summary.csv, which --json also names"), std::string::npos)
+      << out;
+  EXPECT_EQ(text("t/summary.csv"), "kept");
+  EXPECT_EQ(run("run nx.yaml --paths 20 --csv t/ --xlsx ./t/summary.csv", &out), 2) << out;
+  EXPECT_NE(out.find("which --xlsx also names"), std::string::npos) << out;
+  EXPECT_EQ(text("t/summary.csv"), "kept");
+}
+
+// --quiet prints nothing on stdout with --report and --pdf too (the report's line was printed);
+// a PDF that cannot be made is still said on stderr (no Chromium here: exit 1).
+TEST_F(OutputPaths, QuietRunsWriteTheReportWithoutAWord) {
+  std::string out;
+  EXPECT_EQ(run("run nx.yaml --paths 20 --quiet --report r.html", &out), 0) << out;
+  EXPECT_EQ(out, "");
+  EXPECT_TRUE(fs::exists(dir / "r.html"));
+  EXPECT_EQ(test::shell("cd " + dir.string() + " && { SALESIM_CHROMIUM=/nonexistent/chromium " +
+                            salesim("run nx.yaml --paths 20 --quiet --report q.html --pdf q.pdf "
+                                    "2>/dev/null; }"),
+                        &out),
+            1)
+      << out;
+  EXPECT_EQ(out, "");
+  EXPECT_TRUE(fs::exists(dir / "q.html"));
+  EXPECT_EQ(test::shell("cd " + dir.string() + " && SALESIM_CHROMIUM=/nonexistent/chromium " +
+                            salesim("run nx.yaml --paths 20 --quiet --report q.html --pdf q.pdf"),
+                        &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("--pdf needs headless Chromium"), std::string::npos) << out;
+}
+
 TEST_F(OutputPaths, BadReportOptionsAreRefusedBeforeAnyOutputIsWritten) {
   write("jj.json", "good");
   write("notes.txt", "notes");

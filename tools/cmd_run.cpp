@@ -54,7 +54,20 @@ int cmd_run(const RunArgs& a) {
   check_plan_names(sc, only, "--plans");
   check_report_outputs("--report", a.report, a.report_options, {{"the scenario file", a.file}},
                        {{"-o", a.h5}, {"--json", a.json}, {"--xlsx", a.xlsx}});
-  if (!a.csv_dir.empty()) check_outputs({}, {}, {{"--csv", a.csv_dir}});
+  if (!a.csv_dir.empty()) {
+    check_outputs({}, {}, {{"--csv", a.csv_dir}});
+    // --csv DIR writes DIR/summary.csv, which would silently replace another output of that name.
+    const std::string table = (std::filesystem::path(a.csv_dir) / "summary.csv").string();
+    for (const NamedPath& o :
+         {NamedPath{"the scenario file", a.file}, NamedPath{"-o", a.h5},
+          NamedPath{"--json", a.json}, NamedPath{"--xlsx", a.xlsx}, NamedPath{"--report", a.report},
+          NamedPath{"--pdf", a.report_options.pdf}})
+      if (!o.path.empty() && sim::same_file(o.path, table))
+        throw BadInput(fmt::format(
+            "--csv {} writes {}, which {} also names: one would replace the other; give each "
+            "output its own name",
+            a.csv_dir, table, o.option));
+  }
   const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
   const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
@@ -147,8 +160,8 @@ int cmd_run(const RunArgs& a) {
     ro.threads = a.threads, ro.progress = !a.quiet;
     const Report r =
         write_run_report(a.report, a.h5, sc, res, summary.dump(), ro, a.report_options.charts_dir);
-    if (!a.quiet || !a.report_options.pdf.empty())
-      report_rc = finish_report(a.report, a.h5.empty() ? "this run" : a.h5, r, a.report_options);
+    report_rc =
+        finish_report(a.report, a.h5.empty() ? "this run" : a.h5, r, a.report_options, a.quiet);
   }
   if (!a.xlsx.empty()) write_xlsx(a.xlsx, run_sheets(sc, res));
   if (!a.csv_dir.empty()) {

@@ -48,9 +48,10 @@ void check_report_outputs(const std::string& html_option, const std::string& htm
 }
 
 int finish_report(const std::string& html, const std::string& source, const Report& rep,
-                  const ReportCli& r) {
-  std::cout << fmt::format("{}: report of {} with {} charts{}\n", html, source, rep.charts.size(),
-                           r.charts_dir.empty() ? "" : ", each also as SVG in " + r.charts_dir);
+                  const ReportCli& r, bool quiet) {
+  if (!quiet)
+    std::cout << fmt::format("{}: report of {} with {} charts{}\n", html, source, rep.charts.size(),
+                             r.charts_dir.empty() ? "" : ", each also as SVG in " + r.charts_dir);
   if (r.pdf.empty()) return 0;
   const std::string chromium = find_chromium();
   if (chromium.empty()) {
@@ -65,7 +66,7 @@ int finish_report(const std::string& html, const std::string& source, const Repo
     return 1;
   }
   print_pdf(chromium, html, r.pdf);
-  std::cout << fmt::format("{}: printed by {}\n", r.pdf, chromium);
+  if (!quiet) std::cout << fmt::format("{}: printed by {}\n", r.pdf, chromium);
   return 0;
 }
 

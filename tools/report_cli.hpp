@@ -29,9 +29,9 @@ void check_report_outputs(const std::string& html_option, const std::string& htm
                           const ReportCli& r, std::vector<NamedPath> inputs,
                           std::vector<NamedPath> files);
 
-// Prints what was written and prints the PDF when asked; the exit code (1 when the PDF could
-// not be made because Chromium is missing).
+// Prints what was written (unless quiet) and prints the PDF when asked; the exit code (1 when
+// the PDF could not be made because Chromium is missing, said on stderr even when quiet).
 int finish_report(const std::string& html, const std::string& source, const Report& rep,
-                  const ReportCli& r);
+                  const ReportCli& r, bool quiet = false);
 
 }  // namespace salesim::tools
