@@ -138,7 +138,9 @@ class Results:
         # 1.0 files have no per_path attribute and always per-path data
         self.per_path = bool(self.attrs.get("per_path", 1))
         self._summary_plans = {p["name"]: p for p in self.summary["plans"]}
-        self.goal_metric = _goal_metric(self.scenario_text)
+        # the summary's goal.metric; files written before it have it only in the scenario text
+        self.goal_metric = (self.summary.get("goal") or {}).get("metric") or \
+            _goal_metric(self.scenario_text)
 
     def _plan(self, plan):
         if plan not in self._summary_plans:

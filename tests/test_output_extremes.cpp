@@ -218,8 +218,15 @@ TEST_F(OutputExtremes, CoefficientsThatRoundToZeroHaveNoSign) {
 // changes nothing ("books $0 more ... better in 0% of them ... returns -1.00"); and the ARR
 // bridge table set its plan names to the right, as figures.
 TEST_F(OutputExtremes, AnArrGoalIsComparedOnArrAndTheBridgeTableNamesItsPlans) {
-  run(test::read_file(test::source_dir() + "/scenarios/saas-renewals.yaml"), "--paths 200");
+  const std::string terminal =
+      run(test::read_file(test::source_dir() + "/scenarios/saas-renewals.yaml"), "--paths 200");
+  // The paired table's "0 ±0 ... ROI -1.00" for a plan that keeps customers says what it counts.
+  EXPECT_NE(terminal.find("(bookings, P(better) and ROI count new bookings; what each plan does "
+                          "to ARR is in 'Final ARR paired' below)"),
+            std::string::npos)
+      << terminal;
   const json s = summary();
+  EXPECT_EQ(s["goal"]["metric"], "arr") << "a script can tell what P(goal) counts";
   const std::string h = html(), w = words(h);
   const auto lead = w.substr(w.find("The answer"), w.find("At a glance") - w.find("The answer"));
   EXPECT_NE(lead.find("reach the ARR goal of"), std::string::npos) << lead;

@@ -181,7 +181,9 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
   j["threads"] = res.threads;
   j["ranks"] = res.ranks;  // MPI ranks (docs/distributed.md); with threads, not part of the figures
   j["horizon_weeks"] = sc.horizon();
-  j["goal"] = {{"revenue", num(sc.base.goal.revenue)}, {"by_week", sc.goal_week()}};
+  j["goal"] = {{"revenue", num(sc.base.goal.revenue)},
+               {"by_week", sc.goal_week()},
+               {"metric", sc.base.goal.metric}};  // "bookings", or "arr" (12.5)
   j["elapsed_seconds"] = res.elapsed_seconds;
   // The engine's throughput (docs/performance.md): every plan's rep-weeks per elapsed second.
   double rep_weeks = 0;

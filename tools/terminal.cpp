@@ -8,6 +8,7 @@
 #include "models/cost_parts.hpp"
 #include "models/outputs.hpp"
 #include "models/pipeline_graph.hpp"
+#include "models/recurring_layout.hpp"
 #include "tools/report_format.hpp"  // noun
 #include "tools/table_file.hpp"
 
@@ -36,6 +37,12 @@ std::string fixed(double v, int digits, const char* suffix = "") {
   return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
 }
 std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}", *w) : "never"; }
+// A difference of probabilities in points, "+31.2pt"; one that rounds to zero is "0.0pt" (a
+// tiny negative one printed "-0.0pt").
+std::string points(double d) {
+  const std::string s = fmt::format("{:+.1f}pt", 100 * d);
+  return s == "-0.0pt" || s == "+0.0pt" ? "0.0pt" : s;
+}
 
 }  // namespace
 
@@ -98,9 +105,13 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
           money_se(c.bookings_diff.mean, c.bookings_diff.se), 100 * c.p_better,
           !c.goal_diff ? "-"
           : std::isfinite(c.goal_diff->se)
-              ? fmt::format("{:+.1f}pt ±{:.1f}", 100 * c.goal_diff->mean, 100 * c.goal_diff->se)
-              : fmt::format("{:+.1f}pt", 100 * c.goal_diff->mean),
+              ? fmt::format("{} ±{:.1f}", points(c.goal_diff->mean), 100 * c.goal_diff->se)
+              : points(c.goal_diff->mean),
           money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
+    // With recurring revenue a plan may keep customers and book no more: its gain is in ARR.
+    if (arr_out::on(sc))
+      s += "(bookings, P(better) and ROI count new bookings; what each plan does to ARR is in "
+           "'Final ARR paired' below)\n";
   }
   return s;
 }
