@@ -83,6 +83,36 @@ TEST_F(HardeningCli, FloatingOptionsRefuseNanAndInfinity) {
     EXPECT_NE(v(bad), "") << bad;
 }
 
+// An empty value (an unset shell variable: --json "$OUT") was taken as not given: the run
+// wrote no JSON and said nothing, exit 0. Refused for every option and argument, naming it,
+// before anything runs; --currency '' (no symbol) still works.
+TEST_F(HardeningCli, EmptyValuesAreRefusedNamingTheOption) {
+  const std::string ex = test::example();
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"run " + ex + " --paths 10 --quiet --json ''", "--json: expected a value, found an empty"},
+      {"run " + ex + " --paths 10 --quiet -o ''", "-o/--output: expected a value"},
+      {"run " + ex + " --paths 10 --quiet --xlsx ''", "--xlsx: expected a value"},
+      {"run ''", "the file argument is empty (''); expected the scenario file (YAML)"},
+      {"sweep " + ex + " --plan baseline --vary prospecting.target_hours=4,8 -o " +
+           (dir / "s.h5").string() + " --csv ''",
+       "--csv: expected a value"},
+      {"import " + crm_sample() + " --mapping ''", "--mapping: expected a value"},
+  };
+  for (const auto& [args, says] : cases) {
+    std::string out;
+    EXPECT_EQ(test::shell("cd " + dir.string() + " && " + salesim(args), &out), 2) << args << "\n"
+                                                                                   << out;
+    EXPECT_NE(out.find(says), std::string::npos) << args << "\n" << out;
+  }
+  EXPECT_FALSE(fs::exists(dir / "s.h5")) << "nothing run";
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("run " + ex + " --paths 10 --quiet --report " +
+                                (dir / "r.html").string() + " --currency ''"),
+                        &out),
+            0)
+      << out;
+}
+
 // 2. Seeds: decimal digits for a whole number in 0..2^64-1 and nothing else, on every command.
 TEST_F(HardeningCli, SeedsAreWholeDecimalNumbersUpTo2To64Minus1) {
   const CLI::Validator v = tools::seed_number();

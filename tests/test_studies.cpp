@@ -280,6 +280,9 @@ TEST_F(Studies, SensitivityKeysOnePathAndWholeNumbersThatCannotMove) {
   EXPECT_EQ(run("--paths 8 --keys 'hiring[0].count,capacity.max_hours,hiring[0].count'", &out), 2);
   EXPECT_NE(out.find("--keys hiring[0].count: given twice"), std::string::npos) << out;
   EXPECT_EQ(run("--paths 8 --keys ''", &out), 2);
+  EXPECT_NE(out.find("--keys: expected a value, found an empty one ('')"), std::string::npos)
+      << out;
+  EXPECT_EQ(run("--paths 8 --keys ,", &out), 2);
   EXPECT_NE(out.find("--keys: no key given"), std::string::npos) << out;
   // One path has no standard error: a swing cannot be "within 2 SE of no effect".
   const auto csv = dir / "s.csv";

@@ -170,6 +170,29 @@ CLI::Validator whole_count() {
       "COUNT", "whole count");
 }
 
+void check_no_empty_values(const CLI::App& cmd) {
+  static const std::vector<std::string> may_be_empty = {"--currency", "--title", "--client",
+                                                        "--plans"};
+  for (const CLI::Option* opt : cmd.get_options()) {
+    if (opt->count() == 0) continue;
+    const auto& values = opt->results();
+    if (std::none_of(values.begin(), values.end(), [](const auto& v) { return v.empty(); }))
+      continue;
+    const std::string name = opt->get_name();
+    if (std::find(may_be_empty.begin(), may_be_empty.end(), name) != may_be_empty.end()) continue;
+    if (!opt->nonpositional()) {
+      std::string what = opt->get_description();
+      if (!what.empty()) what[0] = char(std::tolower((unsigned char)what[0]));
+      throw BadInput(fmt::format("the {} argument is empty (''); expected {}", name,
+                                 what.empty() ? "a value" : "the " + what));
+    }
+    std::string names;  // as the user may have typed it: -o/--output
+    for (const auto& n : opt->get_snames()) names += (names.empty() ? "-" : "/-") + n;
+    for (const auto& n : opt->get_lnames()) names += (names.empty() ? "--" : "/--") + n;
+    throw BadInput(fmt::format("{}: expected a value, found an empty one ('')", names));
+  }
+}
+
 double run_memory_bytes(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans) {
   const sim::OutputShape shape = out::shape(sc);
   // Kept until the end: [path][scalar] and [series][week][path] (sim/runner.hpp RunOutput).

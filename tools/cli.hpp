@@ -23,6 +23,10 @@ struct Command {
   std::function<int()> run;  // the exit code
 };
 using Commands = std::vector<Command>;
+// BadInput naming the first option or argument of `cmd` given an empty value (`--json ''` from
+// an empty shell variable was taken as not given, and the file silently not written), except
+// those where empty means something (--currency: no symbol; --title, --client; --plans: all).
+void check_no_empty_values(const CLI::App& cmd);
 
 void add_run_command(CLI::App& app, Commands& commands);
 void add_validate_command(CLI::App& app, Commands& commands);

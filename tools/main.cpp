@@ -55,7 +55,7 @@ int main(int argc, char** argv) {
   }
   try {
     for (const auto& c : commands)
-      if (c.app->parsed()) return c.run();
+      if (c.app->parsed()) return tools::check_no_empty_values(*c.app), c.run();
   } catch (const ScenarioError& e) {
     return failed(2, fmt::format("{}\n{} problem{} found\n", e.what(), e.problems.size(),
                                  e.problems.size() == 1 ? "" : "s"));

@@ -37,9 +37,6 @@ void add_report_options(CLI::App* cmd, ReportCli& r, CLI::Option* needs) {
 void check_report_outputs(const std::string& html_option, const std::string& html,
                           const ReportCli& r, std::vector<NamedPath> inputs,
                           std::vector<NamedPath> files) {
-  // `report -o ''`: the report is required there, and an empty name failed at the write (exit 1).
-  if (html_option == "-o" && html.empty())
-    throw BadInput("-o: expected a file name for the HTML report, found an empty name");
   inputs.push_back({"--logo", r.options.logo_file});
   files.push_back({html_option, html});
   files.push_back({"--pdf", r.pdf});
