@@ -232,6 +232,11 @@ TEST_F(OutputExtremes, AnArrGoalIsComparedOnArrAndTheBridgeTableNamesItsPlans) {
   EXPECT_NE(lead.find("reach the ARR goal of"), std::string::npos) << lead;
   EXPECT_NE(lead.find("more ARR on average"), std::string::npos) << lead;
   EXPECT_EQ(lead.find(" books "), std::string::npos) << lead;
+  // At a glance: the final ARR where bookings would be, and what profit and return count.
+  EXPECT_NE(h.find("<th>Median final ARR</th>"), std::string::npos);
+  EXPECT_NE(h.find("/plans/2/arr/final/p50"), std::string::npos);
+  EXPECT_NE(w.find("Profit and return on extra cost count bookings (new contracts)"),
+            std::string::npos);
   EXPECT_NE(h.find("/vs_first/arr_final_diff/mean"), std::string::npos);
   const std::regex bridge_row(R"(<tr><th><span class="plan"><span class="swatch s0"></span>)" +
                               s["plans"][0]["name"].get<std::string>() +

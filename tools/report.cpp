@@ -233,12 +233,19 @@ std::string glance_table(Page& pg) {
   const Fmt& f = pg.f;
   const bool has_goal = pg.d.goal.has_value();
   const bool has_cps = !s["plans"][0]["checkpoints"].empty();
+  // A goal on ARR is judged on ARR: the plans' final ARR stands where bookings would (a plan
+  // that keeps customers books no more), and the note says what profit and return count.
+  const bool on_arr =
+      pg.scenario && pg.scenario->base.goal.metric == "arr" && s["plans"][0].contains("arr");
+  const std::string figure = on_arr ? "/arr/final" : "/final_bookings";
   std::string h =
       R"(<table class="data glance"><caption>At a glance</caption><thead><tr><th>Plan</th>)";
   if (has_goal) h += "<th>P(goal)</th>";
   if (has_cps) h += "<th>P(every checkpoint)</th>";
-  h += "<th>Median bookings</th><th>10-90% of futures</th><th>Cost</th><th>Profit</th>"
-       "<th>Return on extra cost</th></tr></thead><tbody>";
+  h += fmt::format(
+      "<th>{}</th><th>10-90% of futures</th><th>Cost</th><th>Profit</th>"
+      "<th>Return on extra cost</th></tr></thead><tbody>",
+      on_arr ? "Median final ARR" : "Median bookings");
   for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
     const std::string pi = pg.p(i);
     h += "<tr><th>" + pg.plan_name(i) + "</th>";
@@ -249,15 +256,19 @@ std::string glance_table(Page& pg) {
       h += fmt::format("<td>{} <small>{}</small></td>",
                        f.fig(s, pi + "/p_all_checkpoints", Kind::prob),
                        f.fig(s, pi + "/p_all_checkpoints_se", Kind::prob_se));
-    h += fmt::format("<td>{}</td><td>{}&ndash;{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                     f.fig(s, pi + "/final_bookings/p50", Kind::money),
-                     f.fig(s, pi + "/final_bookings/p10", Kind::money),
-                     f.fig(s, pi + "/final_bookings/p90", Kind::money),
-                     f.fig(s, pi + "/cost/mean", Kind::money),
-                     f.fig(s, pi + "/profit/mean", Kind::money),
-                     i == 0 ? "baseline" : f.fig(s, pi + "/vs_first/roi", Kind::ratio));
+    h += fmt::format(
+        "<td>{}</td><td>{}&ndash;{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        f.fig(s, pi + figure + "/p50", Kind::money), f.fig(s, pi + figure + "/p10", Kind::money),
+        f.fig(s, pi + figure + "/p90", Kind::money), f.fig(s, pi + "/cost/mean", Kind::money),
+        f.fig(s, pi + "/profit/mean", Kind::money),
+        i == 0 ? "baseline" : f.fig(s, pi + "/vs_first/roi", Kind::ratio));
   }
-  return h + "</tbody></table>";
+  h += "</tbody></table>";
+  if (on_arr)
+    h += "<p class=\"note\">Profit and return on extra cost count bookings (new contracts), as "
+         "everywhere in salesim; renewals and expansion are not bookings, so a plan that keeps "
+         "customers shows its gain in ARR, not in profit.</p>";
+  return h;
 }
 
 // ---- Assembly -----------------------------------------------------------------------------
