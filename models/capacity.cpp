@@ -6,9 +6,7 @@
 namespace salesim {
 
 double effort(const Params& P, double commission_baseline) {
-  if (commission_baseline == 0) return 1.0;
-  return std::max(0.0, 1 + P.compensation.effort_elasticity *
-                               (P.compensation.commission_rate / commission_baseline - 1));
+  return effort_at_rate(P, P.compensation.commission_rate, commission_baseline);
 }
 
 }  // namespace salesim

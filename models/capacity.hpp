@@ -8,7 +8,13 @@
 
 namespace salesim {
 
-// e = max(0, 1 + effort_elasticity (commission_rate / baseline - 1)); 1 when the baseline is 0.
+// e = max(0, 1 + effort_elasticity (rate / baseline - 1)); 1 when the baseline is 0. The rate is
+// the commission in force, or a rep's marginal rate with its accelerators (12.8).
+inline double effort_at_rate(const Params& P, double rate, double commission_baseline) {
+  if (commission_baseline == 0) return 1.0;
+  return std::max(0.0, 1 + P.compensation.effort_elasticity * (rate / commission_baseline - 1));
+}
+// The effort of the commission rate in force (MODEL.md 3.4.2).
 double effort(const Params& P, double commission_baseline);
 
 struct HoursInput {

@@ -7,6 +7,7 @@
 #include <type_traits>
 #include <variant>
 
+#include "models/capacity.hpp"
 #include "models/keys.hpp"
 
 namespace salesim {
@@ -183,12 +184,9 @@ std::string from_week_after_goal(const Where& w) {
 // commission can give (MODEL.md 3.4.2 caps hours by nothing else; every accelerator tier a rep
 // reaches adds its rate, 12.8).
 double most_weekly_hours(const Scenario& sc, const Params& p) {
-  const double base = sc.base.compensation.commission_rate;
   double rate = p.compensation.commission_rate;
   for (const AcceleratorTier& t : p.quota.accelerators) rate += std::max(0.0, t.rate);
-  const double e =
-      base == 0 ? 1.0 : std::max(0.0, 1 + p.compensation.effort_elasticity * (rate / base - 1));
-  return p.capacity.max_hours * e;
+  return p.capacity.max_hours * effort_at_rate(p, rate, sc.base.compensation.commission_rate);
 }
 
 // Warning: the effort multiplier lets reps work more hours than a week has (a commission many

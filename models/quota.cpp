@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "models/capacity.hpp"
+
 namespace salesim {
 namespace {
 
@@ -37,7 +39,7 @@ double rep_effort(const WeekContext& cx, int r) {
   double rate = cx.P.compensation.commission_rate;
   for (const AcceleratorTier& t : tiers)
     if (attainment >= t.from) rate += t.rate;
-  return std::max(0.0, 1 + cx.P.compensation.effort_elasticity * (rate / base - 1));
+  return effort_at_rate(cx.P, rate, base);
 }
 
 void accrue_quota(WeekContext& cx, int r, double rho) {

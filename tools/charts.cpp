@@ -375,18 +375,34 @@ std::string xml_escape(const std::string& s) {
   return o;
 }
 
+namespace {
+// compact_number's unit for a magnitude, and the decimals it shows in it.
+struct Unit {
+  double size;
+  const char* suffix;
+  int decimals;
+};
+Unit compact_unit(double a) {
+  return a >= 1e12  ? Unit{1e12, "T", 2}
+         : a >= 1e9 ? Unit{1e9, "B", 2}
+         : a >= 1e6 ? Unit{1e6, "M", 2}
+         : a >= 1e4 ? Unit{1e3, "k", 1}
+         : a >= 1e3 ? Unit{1e3, "k", 2}
+         : a >= 1   ? Unit{1, "", 1}
+                    : Unit{1, "", 3};
+}
+// v in unit u with `decimals`, trailing zeros trimmed: "-1.5M".
+std::string in_unit(double v, const Unit& u, int decimals) {
+  return (v < 0 ? "-" : "") + trim_zeros(fmt::format("{:.{}f}", std::fabs(v) / u.size, decimals)) +
+         u.suffix;
+}
+}  // namespace
+
 std::string compact_number(double v) {
   if (!std::isfinite(v)) return "-";
-  const double a = std::fabs(v);
-  const char* sign = v < 0 ? "-" : "";
-  if (a >= 1e12) return fmt::format("{}{}T", sign, trim_zeros(fmt::format("{:.2f}", a / 1e12)));
-  if (a >= 1e9) return fmt::format("{}{}B", sign, trim_zeros(fmt::format("{:.2f}", a / 1e9)));
-  if (a >= 1e6) return fmt::format("{}{}M", sign, trim_zeros(fmt::format("{:.2f}", a / 1e6)));
-  if (a >= 1e4) return fmt::format("{}{}k", sign, trim_zeros(fmt::format("{:.1f}", a / 1e3)));
-  if (a >= 1e3) return fmt::format("{}{}k", sign, trim_zeros(fmt::format("{:.2f}", a / 1e3)));
-  if (a >= 1) return fmt::format("{}{}", sign, trim_zeros(fmt::format("{:.1f}", a)));
-  if (a == 0) return "0";
-  return fmt::format("{}{}", sign, trim_zeros(fmt::format("{:.3f}", a)));
+  if (v == 0) return "0";
+  const Unit u = compact_unit(std::fabs(v));
+  return in_unit(v, u, u.decimals);
 }
 
 std::string format_value(const Axis& a, double v) {
@@ -410,23 +426,9 @@ std::string format_tick(const Axis& a, double v, double step) {
     const int need = int(std::ceil(-std::log10(100 * step) - 1e-9));
     return need <= 1 ? plain : trim_zeros(fmt::format("{:.{}f}", 100 * v, std::min(need, 9))) + "%";
   }
-  struct Unit {
-    double size;
-    const char* suffix;
-    int decimals;  // compact_number's
-  };
-  const double av = std::fabs(v);
-  const Unit u = av >= 1e12  ? Unit{1e12, "T", 2}
-                 : av >= 1e9 ? Unit{1e9, "B", 2}
-                 : av >= 1e6 ? Unit{1e6, "M", 2}
-                 : av >= 1e4 ? Unit{1e3, "k", 1}
-                 : av >= 1e3 ? Unit{1e3, "k", 2}
-                 : av >= 1   ? Unit{1, "", 1}
-                             : Unit{1, "", 3};
+  const Unit u = compact_unit(std::fabs(v));
   const int need = int(std::ceil(-std::log10(step / u.size) - 1e-9));
-  if (need <= u.decimals) return plain;
-  return (v < 0 ? "-" : "") + trim_zeros(fmt::format("{:.{}f}", av / u.size, std::min(need, 9))) +
-         u.suffix;
+  return need <= u.decimals ? plain : in_unit(v, u, std::min(need, 9));
 }
 
 std::vector<double> nice_ticks(double& lo, double& hi, int target, double min_step) {

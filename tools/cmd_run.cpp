@@ -52,16 +52,18 @@ int cmd_run(const RunArgs& a) {
   if (a.fixed_assumptions) sc = at_central_values(sc);
   std::vector<std::string> only = split_list(a.plans);
   check_plan_names(sc, only, "--plans");
-  check_report_outputs("--report", a.report, a.report_options, {{"the scenario file", a.file}},
-                       {{"-o", a.h5}, {"--json", a.json}, {"--xlsx", a.xlsx}});
+  const std::vector<NamedPath> inputs = {{"the scenario file", a.file}},
+                               files = {{"-o", a.h5}, {"--json", a.json}, {"--xlsx", a.xlsx}};
+  check_report_outputs("--report", a.report, a.report_options, inputs, files);
   if (!a.csv_dir.empty()) {
     check_outputs({}, {}, {{"--csv", a.csv_dir}});
     // --csv DIR writes DIR/summary.csv, which would silently replace another output of that name.
     const std::string table = (std::filesystem::path(a.csv_dir) / "summary.csv").string();
-    for (const NamedPath& o :
-         {NamedPath{"the scenario file", a.file}, NamedPath{"-o", a.h5},
-          NamedPath{"--json", a.json}, NamedPath{"--xlsx", a.xlsx}, NamedPath{"--report", a.report},
-          NamedPath{"--pdf", a.report_options.pdf}})
+    std::vector<NamedPath> named = inputs;
+    named.insert(named.end(), files.begin(), files.end());
+    named.push_back({"--report", a.report});
+    named.push_back({"--pdf", a.report_options.pdf});
+    for (const NamedPath& o : named)
       if (!o.path.empty() && sim::same_file(o.path, table))
         throw BadInput(fmt::format(
             "--csv {} writes {}, which {} also names: one would replace the other; give each "

@@ -63,6 +63,7 @@ std::string Page::plan_name(std::size_t i) const {
 }
 
 std::string Page::p(std::size_t i) const { return fmt::format("/plans/{}", i); }
+bool Page::goal_on_arr() const { return scenario && scenario->base.goal.metric == "arr"; }
 
 // ---- 1. The answer ------------------------------------------------------------------------
 
@@ -81,7 +82,7 @@ std::string answer_section(Page& pg) {
 
   // A goal on ARR (recurring revenue) is said so, and the best plan is compared on ARR: in
   // bookings a plan that keeps customers may not differ at all ("books $0 more").
-  const bool on_arr = pg.scenario && pg.scenario->base.goal.metric == "arr";
+  const bool on_arr = pg.goal_on_arr();
   h += R"(<div class="lead">)";
   if (has_goal) {
     const std::string goal =
@@ -235,8 +236,7 @@ std::string glance_table(Page& pg) {
   const bool has_cps = !s["plans"][0]["checkpoints"].empty();
   // A goal on ARR is judged on ARR: the plans' final ARR stands where bookings would (a plan
   // that keeps customers books no more), and the note says what profit and return count.
-  const bool on_arr =
-      pg.scenario && pg.scenario->base.goal.metric == "arr" && s["plans"][0].contains("arr");
+  const bool on_arr = pg.goal_on_arr() && s["plans"][0].contains("arr");
   const std::string figure = on_arr ? "/arr/final" : "/final_bookings";
   std::string h =
       R"(<table class="data glance"><caption>At a glance</caption><thead><tr><th>Plan</th>)";

@@ -42,7 +42,7 @@ std::string arr_section(Page& pg) {
   if (plans.empty() || !plans[0].contains("arr")) return "";
   const Fmt& f = pg.f;
   const int W = pg.d.horizon;
-  const bool on_arr = pg.scenario && pg.scenario->base.goal.metric == "arr";
+  const bool on_arr = pg.goal_on_arr();
   std::string h = R"(<section id="arr"><div class="keep"><h2>Recurring revenue (ARR)</h2>)";
   h += "<p>ARR is the annual value of the contracts live at a week: the starting customers plus "
        "every deal won, less what churned at an anniversary, plus what renewals added. Each "

@@ -37,7 +37,7 @@ std::vector<double> quantile_column(const ReportPlan& p, int k) {
 void goal_and_checkpoints(const Page& pg, ch::LineChart& c) {
   const Fmt& f = pg.f;
   // A goal on ARR (goal.metric: arr) is drawn on the ARR charts (report_arr.cpp), not here.
-  if (pg.scenario && pg.scenario->base.goal.metric == "arr") return;
+  if (pg.goal_on_arr()) return;
   if (pg.d.goal) c.hlines.push_back({*pg.d.goal, "Goal " + f.money(*pg.d.goal)});
   if (pg.d.goal && pg.d.goal_by_week < pg.d.horizon)
     c.vlines.push_back({double(pg.d.goal_by_week), "goal date"});
@@ -141,7 +141,7 @@ std::string checkpoints_section(Page& pg) {
   if (cps.empty() && !pg.d.goal)
     return h + "<p>The scenario sets no goal and no checkpoints.</p></section>";
   // A goal on ARR (goal.metric: arr) puts its checkpoints on ARR too (docs/model.md 12.5).
-  const bool on_arr = pg.scenario && pg.scenario->base.goal.metric == "arr";
+  const bool on_arr = pg.goal_on_arr();
   h += fmt::format(
       "<p>The probability of {} at least each checkpoint's target {} its week, with its "
       "standard error (the Monte Carlo uncertainty of the estimate; more simulated futures make "

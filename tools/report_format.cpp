@@ -90,9 +90,7 @@ std::string Fmt::prob_se(double se) {
   return std::isfinite(se) ? fmt::format("±{:.1f} pt", 100 * se) : "n/a";
 }
 std::string Fmt::prob_diff(double d) {
-  if (!std::isfinite(d)) return "n/a";
-  const std::string s = fmt::format("{:+.1f} pt", 100 * d);
-  return s == "-0.0 pt" || s == "+0.0 pt" ? "0.0 pt" : s;
+  return std::isfinite(d) ? signed_fixed(100 * d, 1) + " pt" : "n/a";
 }
 std::string Fmt::signed_fixed(double v, int digits) {
   if (!std::isfinite(v)) return "n/a";

@@ -26,6 +26,8 @@ struct Page {
   std::string figure(const std::string& svg, const std::string& id, const std::string& caption);
   std::string plan_name(std::size_t i) const;  // the name with its colour swatch
   std::string p(std::size_t i) const;          // "/plans/<i>", the plan's JSON pointer
+  // goal.metric: arr (docs/model.md 12.5): the goal and its checkpoints count ARR, not bookings.
+  bool goal_on_arr() const;
 };
 
 // The number at a JSON pointer of the summary; NaN when absent or null.

@@ -39,10 +39,7 @@ std::string fixed(double v, int digits, const char* suffix = "") {
 std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}", *w) : "never"; }
 // A difference of probabilities in points, "+31.2pt"; one that rounds to zero is "0.0pt" (a
 // tiny negative one printed "-0.0pt").
-std::string points(double d) {
-  const std::string s = fmt::format("{:+.1f}pt", 100 * d);
-  return s == "-0.0pt" || s == "+0.0pt" ? "0.0pt" : s;
-}
+std::string points(double d) { return report::Fmt::signed_fixed(100 * d, 1) + "pt"; }
 
 }  // namespace
 
