@@ -55,10 +55,34 @@ std::optional<RecurringResult> summarize_recurring(const Scenario& sc, const Pla
   return a;
 }
 
-std::optional<sim::MeanSe> arr_final_diff(const PlanResult& a, const PlanResult& b) {
+std::vector<double> arr_final_column(const PlanResult& r) {
+  return r.column(r.recurring->arr_final_slot);
+}
+
+std::optional<ArrFinalDiff> arr_final_diff(const PlanResult& a, const PlanResult& b) {
   if (!a.recurring || !b.recurring) return std::nullopt;
-  const std::size_t s = a.recurring->arr_final_slot;
-  return sim::paired_diff(a.column(s), b.column(s));
+  const auto fa = arr_final_column(a), fb = arr_final_column(b);
+  ArrFinalDiff d;
+  static_cast<sim::MeanSe&>(d) = sim::paired_diff(fa, fb);
+  double better = 0;
+  for (std::size_t i = 0; i < fa.size(); ++i) better += fb[i] > fa[i];
+  d.p_better = fa.empty() ? 0 : better / double(fa.size());
+  // The bridge's parts over the whole horizon, per path: the quarters' slots summed.
+  const std::size_t first = a.recurring->arr_final_slot - arr_out::arr_final;
+  auto total = [&](const PlanResult& r, std::size_t part) {
+    std::vector<double> v(fa.size(), 0.0);
+    for (std::size_t q = 0; q < a.recurring->bridge.size(); ++q) {
+      const auto col = r.column(first + arr_out::first_bridge + arr_out::bridge_parts * q + part);
+      for (std::size_t i = 0; i < v.size(); ++i) v[i] += col[i];
+    }
+    return v;
+  };
+  d.start =
+      sim::paired_diff(a.column(first + arr_out::arr_start), b.column(first + arr_out::arr_start));
+  d.added = sim::paired_diff(total(a, arr_out::b_new), total(b, arr_out::b_new));
+  d.expansion = sim::paired_diff(total(a, arr_out::b_expansion), total(b, arr_out::b_expansion));
+  d.churn = sim::paired_diff(total(a, arr_out::b_churn), total(b, arr_out::b_churn));
+  return d;
 }
 
 }  // namespace salesim

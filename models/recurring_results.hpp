@@ -28,9 +28,20 @@ struct RecurringResult {
   std::size_t arr_final_slot = 0;  // the per-path scalar of final ARR (for paired differences)
 };
 
+// The paired difference of final ARR, plan minus baseline, and where it comes from: final ARR is
+// the ARR at the start plus the new contracts' ACV and the expansions, less churn, on every
+// path, so the difference splits exactly into those parts' paired differences (their means add
+// up to the total's, to rounding).
+struct ArrFinalDiff : sim::MeanSe {
+  double p_better = 0;  // share of paths on which the plan ends with more ARR
+  sim::MeanSe start, added, expansion, churn;
+};
+
 // Nothing unless revenue.model is recurring.
 std::optional<RecurringResult> summarize_recurring(const Scenario& sc, const PlanResult& r);
-// Paired difference of final ARR, plan minus baseline.
-std::optional<sim::MeanSe> arr_final_diff(const PlanResult& baseline, const PlanResult& plan);
+// Paired difference of final ARR, plan minus baseline (nothing unless both have recurring revenue).
+std::optional<ArrFinalDiff> arr_final_diff(const PlanResult& baseline, const PlanResult& plan);
+// Final ARR on each path (the per-path column of RecurringResult::arr_final_slot).
+std::vector<double> arr_final_column(const PlanResult& r);
 
 }  // namespace salesim

@@ -67,7 +67,7 @@ struct Comparison {
   std::optional<double> roi;  // incremental profit / incremental cost, when that cost is > 0
   DetailDiff detail;
   std::vector<sim::MeanSe> drivers;  // by Driver: the paired difference of final bookings, split
-  std::optional<sim::MeanSe> arr_final_diff;  // revenue.model: recurring only
+  std::optional<ArrFinalDiff> arr_final_diff;  // revenue.model: recurring only
 };
 
 // The figures a sweep, a sensitivity analysis or precision control can aim at, per path.

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "sim/h5.hpp"
 #include "test_support.hpp"
 
 namespace salesim {
@@ -254,6 +255,65 @@ TEST_F(OutputExtremes, AnArrGoalIsComparedOnArrAndTheBridgeTableNamesItsPlans) {
   for (auto at = svg.find(">+"); at != std::string::npos; at = svg.find(">+", at + 1))
     ++signed_labels;
   EXPECT_EQ(signed_labels, 2u) << svg;
+}
+
+// A goal on ARR, after the headline: the plan cards said "Bookings vs status-quo 0, better in
+// 0% of futures" for customer-success, the comparison's table and histogram compared bookings
+// (a histogram of zeros with two labels on one line), and "Where the difference comes from"
+// split a difference of 0 ("Why customer-success books 0 more"). All now compare final ARR,
+// which the JSON and the results file carry per plan and path.
+TEST_F(OutputExtremes, AnArrGoalsCardsComparisonAndWhyAreOnArr) {
+  run(test::read_file(test::source_dir() + "/scenarios/saas-renewals.yaml"), "--paths 200");
+  const json s = summary();
+  const json& cs = s["plans"][2]["vs_first"]["arr_final_diff"];
+  ASSERT_TRUE(cs["p_better"].is_number()) << cs;
+  EXPECT_GT(cs["p_better"].get<double>(), 0.9);
+  const json& b = cs["bridge"];
+  const double parts = b["start"]["mean"].get<double>() + b["new"]["mean"].get<double>() +
+                       b["expansion"]["mean"].get<double>() - b["churn"]["mean"].get<double>();
+  EXPECT_NEAR(parts, cs["mean"].get<double>(), 1e-6);
+  EXPECT_EQ(s["plans"][2]["vs_first"]["final_bookings_diff_mean"], 0.0);  // what made it read 0
+
+  const std::string h = html(), w = words(h);
+  EXPECT_NE(w.find("Final ARR vs status-quo"), std::string::npos);
+  EXPECT_EQ(w.find("Bookings vs status-quo"), std::string::npos);
+  EXPECT_NE(h.find("<th>Final ARR difference</th>"), std::string::npos);
+  EXPECT_NE(w.find("customer-success minus status-quo: final ARR"), std::string::npos);
+  EXPECT_EQ(w.find("minus status-quo: final bookings"), std::string::npos);
+  EXPECT_NE(w.find("Why customer-success ends with"), std::string::npos);
+  EXPECT_EQ(w.find("Why customer-success books"), std::string::npos);
+  EXPECT_NE(w.find("Churn (less churn adds ARR)"), std::string::npos);
+  EXPECT_NE(w.find("New bookings (the contracts signed) against the baseline"), std::string::npos);
+  // The bookings chart says the goal is on the ARR charts, not that its dashed line is the goal.
+  EXPECT_EQ(w.find("The dashed line is the goal"), std::string::npos);
+
+  const auto f = sim::h5::File::open_read((dir / "r.h5").string());
+  const auto c = f.open_group("comparisons").open_group("customer-success_vs_status-quo");
+  const auto d = c.read_doubles("final_arr_diff");
+  ASSERT_EQ(d.size(), 200u);
+  double mean = 0;
+  for (double x : d) mean += x / 200;
+  EXPECT_NEAR(mean, cs["mean"].get<double>(), 1e-6 * std::fabs(mean));
+  EXPECT_EQ(f.open_group("plans")
+                .open_group("status-quo")
+                .open_group("paths")
+                .read_doubles("arr_final")
+                .size(),
+            200u);
+}
+
+// A plan that changes no booking has a histogram of zeros: one line says so, where two
+// ("no difference", "mean 0") were drawn on top of each other.
+TEST_F(OutputExtremes, AHistogramOfZeroDifferencesSaysSoOnce) {
+  run(scenario(8, "", R"(plans:
+  - name: baseline
+  - name: dearer
+    set: {costs.marketing_per_week: 1000}
+)"),
+      "--paths 20");
+  const std::string w = words(html());
+  EXPECT_NE(w.find("no difference in any future"), std::string::npos);
+  EXPECT_EQ(w.find("mean 0"), std::string::npos);
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "models/cost_parts.hpp"
 #include "models/results.hpp"
+#include "models/simulate.hpp"
 #include "test_support.hpp"
 
 namespace salesim {
@@ -205,6 +206,49 @@ TEST(Recurring, SameBitsForAnyThreadCountAndOffByDefault) {
   EXPECT_EQ(out::shape(plain).scalars, out::first_recurring(plain));
   EXPECT_EQ(out::shape(plain).kept_series, std::size_t(out::kept_count));
   EXPECT_FALSE(summarize(plain, "baseline", test::run(plain, 0, 16)).recurring);
+}
+
+// The paired difference of final ARR splits exactly into the bridge's parts over the horizon
+// (start + new + expansion - churn on every path), and P(better) is the share of paths with
+// more ARR. Retention changes no booking; a hire changes no renewal within the first term.
+TEST(Recurring, FinalArrDifferenceSplitsIntoTheBridgesParts) {
+  const Scenario sc = test::scenario(R"(salesim: 2
+name: arr parts
+simulation: {horizon_weeks: 70, paths: 300, seed: 5}
+pipeline:
+  stages: [{name: qualify, conversion: {floor: 0.3, top: 0.5}, initial_per_rep: 3}]
+team: {reps: 4, managers: 1}
+revenue: {model: recurring, term_months: 12, renewal_rate: 0.85, expansion_rate: 0.05}
+customers: {count: 60, acv: {mean: 10000, cv: 0.6}}
+plans:
+  - {name: base}
+  - {name: keep, set: {revenue.renewal_rate: 0.93, revenue.expansion_rate: 0.1}}
+  - {name: hire, hiring: [{week: 2, count: 3}]}
+)");
+  RunSettings rs;
+  rs.threads = 2;
+  const ScenarioResults res = run_scenario(sc, rs);
+  ASSERT_EQ(res.comparisons.size(), 2u);
+  const auto base = arr_final_column(res.plans[0]);
+  for (std::size_t c = 0; c < 2; ++c) {
+    const auto& d = res.comparisons[c].arr_final_diff;
+    ASSERT_TRUE(d);
+    const double parts = d->start.mean + d->added.mean + d->expansion.mean - d->churn.mean;
+    EXPECT_NEAR(parts, d->mean, 1e-9 * (1 + std::fabs(d->mean))) << res.comparisons[c].plan;
+    const auto plan = arr_final_column(res.plans[c + 1]);
+    double more = 0;
+    for (std::size_t i = 0; i < plan.size(); ++i) more += plan[i] > base[i];
+    EXPECT_EQ(d->p_better, more / double(plan.size()));
+    EXPECT_EQ(d->start.mean, 0);  // neither plan changes the customers at the start
+  }
+  const auto& keep = *res.comparisons[0].arr_final_diff;
+  EXPECT_EQ(keep.added.mean, 0);
+  EXPECT_GT(keep.expansion.mean, 0);
+  EXPECT_LT(keep.churn.mean, 0);  // less churn
+  EXPECT_GT(keep.p_better, 0.9);
+  const auto& hire = *res.comparisons[1].arr_final_diff;
+  EXPECT_GT(hire.added.mean, 5 * hire.added.se);
+  EXPECT_NE(hire.expansion.mean, 0);  // past week 52 the new contracts renew, or churn
 }
 
 TEST(RecurringCli, JsonCarriesArrAndStreamingIsRefused) {

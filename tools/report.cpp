@@ -64,6 +64,7 @@ std::string Page::plan_name(std::size_t i) const {
 
 std::string Page::p(std::size_t i) const { return fmt::format("/plans/{}", i); }
 bool Page::goal_on_arr() const { return scenario && scenario->base.goal.metric == "arr"; }
+bool Page::compare_on_arr() const { return goal_on_arr() && s["plans"][0].contains("arr"); }
 
 // ---- 1. The answer ------------------------------------------------------------------------
 
@@ -199,11 +200,15 @@ std::string answer_section(Page& pg) {
                        label, value);
     };
     h += "<dl>";
-    tile("Median bookings", f.fig(s, pi + "/final_bookings/p50", Kind::money));
+    // With an ARR goal the card shows what the goal counts, as At a glance does.
+    const bool arr_card = pg.compare_on_arr();
+    const std::string fig = arr_card ? "/arr/final" : "/final_bookings";
+    tile(arr_card ? "Median final ARR" : "Median bookings",
+         f.fig(s, pi + fig + "/p50", Kind::money));
     tile("Profit", f.fig(s, pi + "/profit/mean", Kind::money));
-    tile("Bookings in 8 of 10 futures",
-         f.fig(s, pi + "/final_bookings/p10", Kind::money) + " to " +
-             f.fig(s, pi + "/final_bookings/p90", Kind::money),
+    tile(arr_card ? "Final ARR in 8 of 10 futures" : "Bookings in 8 of 10 futures",
+         f.fig(s, pi + fig + "/p10", Kind::money) + " to " +
+             f.fig(s, pi + fig + "/p90", Kind::money),
          true);
     if (has_goal) {
       const double p50 = num_at(s, pi + "/time_to_goal/p50");
@@ -217,10 +222,11 @@ std::string answer_section(Page& pg) {
     if (!s[json::json_pointer(pi + "/p_all_checkpoints")].is_null())
       tile("Every checkpoint met", f.fig(s, pi + "/p_all_checkpoints", Kind::prob));
     if (i > 0) {
-      tile("Bookings vs " + esc(pg.d.plans[0].name),
-           f.fig(s, pi + "/vs_first/final_bookings_diff_mean", Kind::money_diff));
+      const std::string v = pi + (arr_card ? "/vs_first/arr_final_diff/" : "/vs_first/");
+      tile((arr_card ? "Final ARR vs " : "Bookings vs ") + esc(pg.d.plans[0].name),
+           f.fig(s, v + (arr_card ? "mean" : "final_bookings_diff_mean"), Kind::money_diff));
       tile("Better than " + esc(pg.d.plans[0].name),
-           "in " + f.fig(s, pi + "/vs_first/p_better", Kind::prob) + " of futures");
+           "in " + f.fig(s, v + "p_better", Kind::prob) + " of futures");
     }
     h += "</dl></div>";
   }
@@ -236,7 +242,7 @@ std::string glance_table(Page& pg) {
   const bool has_cps = !s["plans"][0]["checkpoints"].empty();
   // A goal on ARR is judged on ARR: the plans' final ARR stands where bookings would (a plan
   // that keeps customers books no more), and the note says what profit and return count.
-  const bool on_arr = pg.goal_on_arr() && s["plans"][0].contains("arr");
+  const bool on_arr = pg.compare_on_arr();
   const std::string figure = on_arr ? "/arr/final" : "/final_bookings";
   std::string h =
       R"(<table class="data glance"><caption>At a glance</caption><thead><tr><th>Plan</th>)";

@@ -58,7 +58,8 @@ struct ReportPlan {
   std::string name, description;
   std::vector<std::array<double, 7>> cum_q;  // per week: percentiles 5,10,25,50,75,90,95
   std::vector<double> burnout, burnt_out, leavers, hires, headcount, hours;  // weekly means
-  std::vector<double> diff;  // paired final-bookings difference with the baseline, per path
+  std::vector<double> diff;      // paired final-bookings difference with the baseline, per path
+  std::vector<double> arr_diff;  // the same of final ARR (recurring revenue only)
 };
 
 // A results file as the report needs it.

@@ -50,7 +50,8 @@ void goal_and_checkpoints(const Page& pg, ch::LineChart& c) {
 
 std::string goal_words(const Page& pg) {
   if (!pg.d.goal) return "The scenario sets no goal.";
-  return fmt::format("Goal {} by {}.", pg.f.money(*pg.d.goal), pg.f.week(pg.d.goal_by_week));
+  return fmt::format("{} {} by {}.", pg.goal_on_arr() ? "ARR goal" : "Goal",
+                     pg.f.money(*pg.d.goal), pg.f.week(pg.d.goal_by_week));
 }
 
 std::string money_axis_label(const Page& pg, const std::string& what) {
@@ -81,9 +82,15 @@ std::string median_chart(Page& pg) {
   }
   goal_and_checkpoints(pg, c);
   c.frame.desc = desc + goal_words(pg);
-  return pg.figure(ch::line_chart_svg(c), c.frame.id,
-                   "Half of the simulated futures book more than the line, half less. The "
-                   "dashed line is the goal; diamonds are the checkpoint targets.");
+  // The caption names only what the chart draws: an ARR goal is on the ARR charts.
+  std::string caption = "Half of the simulated futures book more than the line, half less.";
+  if (pg.d.goal && pg.goal_on_arr())
+    caption += " The goal counts ARR: it is drawn on the ARR charts below.";
+  else if (pg.d.goal)
+    caption += c.points.empty() ? " The dashed line is the goal."
+                                : " The dashed line is the goal; diamonds are the checkpoint "
+                                  "targets.";
+  return pg.figure(ch::line_chart_svg(c), c.frame.id, caption);
 }
 
 std::string bookings_section(Page& pg) {
@@ -93,7 +100,8 @@ std::string bookings_section(Page& pg) {
        "line is the median, the dark band holds the middle half of the futures (25-75%) and "
        "the light band eight in ten (10-90%). The wider the bands, the less certain the "
        "outcome. All panels share one scale.</p>";
-  double top = pg.d.goal.value_or(0);
+  // The scale reaches the goal's line, which an ARR goal does not draw here.
+  double top = pg.goal_on_arr() ? 0.0 : pg.d.goal.value_or(0);
   for (const auto& p : pg.d.plans)
     for (const auto& row : p.cum_q)
       if (std::isfinite(row[5])) top = std::max(top, row[5]);
@@ -232,6 +240,7 @@ std::string comparison_section(Page& pg) {
   const Fmt& f = pg.f;
   const std::size_t n = pg.d.plans.size();
   const std::string base = pg.d.plans[0].name;
+  const bool on_arr = pg.compare_on_arr();
   std::string h =
       R"(<section id="comparison"><div class="keep"><h2>Each plan against the baseline</h2>)";
   h += fmt::format(
@@ -239,19 +248,30 @@ std::string comparison_section(Page& pg) {
       "people and the same luck wherever the plan does not change them. So each future gives a "
       "paired difference, plan minus baseline, and the differences are much sharper than a "
       "comparison of two separate forecasts. P(better) is the share of futures in which the "
-      "plan books more.</p>",
-      pg.plan_name(0));
+      "plan {}.</p>",
+      pg.plan_name(0),
+      on_arr ? "ends the horizon with more ARR (the goal counts ARR; bookings, new contracts, are "
+               "beside it)"
+             : "books more");
   h +=
-      R"(<table class="data"><thead><tr><th>Plan</th><th>Bookings difference</th><th>P(better)</th>)";
+      fmt::format(R"(<table class="data"><thead><tr><th>Plan</th>{}<th>Bookings difference</th>{})",
+                  on_arr ? "<th>Final ARR difference</th><th>P(better)</th>" : "",
+                  on_arr ? "" : "<th>P(better)</th>");
   if (pg.d.goal) h += "<th>P(goal) difference</th>";
   h += "<th>Extra cost</th><th>Extra profit</th><th>Return on extra cost</th><th>Leavers "
        "difference</th></tr></thead><tbody>";
   for (std::size_t i = 1; i < n; ++i) {
     const std::string v = pg.p(i) + "/vs_first";
     h += "<tr><th>" + pg.plan_name(i) + "</th>";
-    h += fmt::format("<td>{} <small>±{}</small></td><td>{}</td>",
+    if (on_arr)
+      h += fmt::format("<td>{} <small>±{}</small></td><td>{}</td>",
+                       f.fig(s, v + "/arr_final_diff/mean", Kind::money_diff),
+                       f.fig(s, v + "/arr_final_diff/se", Kind::money),
+                       f.fig(s, v + "/arr_final_diff/p_better", Kind::prob));
+    h += fmt::format("<td>{} <small>±{}</small></td>",
                      f.fig(s, v + "/final_bookings_diff_mean", Kind::money_diff),
-                     f.fig(s, v + "/se", Kind::money), f.fig(s, v + "/p_better", Kind::prob));
+                     f.fig(s, v + "/se", Kind::money));
+    if (!on_arr) h += fmt::format("<td>{}</td>", f.fig(s, v + "/p_better", Kind::prob));
     if (pg.d.goal)
       h += fmt::format("<td>{} <small>{}</small></td>",
                        f.fig(s, v + "/p_goal_diff", Kind::prob_diff),
@@ -286,23 +306,32 @@ std::string comparison_section(Page& pg) {
   h += R"(<div class="grid2 diffs">)";
   for (std::size_t i = 1; i < n; ++i) {
     const ReportPlan& p = pg.d.plans[i];
-    if (p.diff.empty()) continue;  // a streamed run keeps no per-path differences
-    const std::string v = pg.p(i) + "/vs_first";
-    const double mean = num_at(s, v + "/final_bookings_diff_mean");
+    // What the comparison is on: final ARR for an ARR goal (when the file has its per-path
+    // differences), else final bookings.
+    const bool arr = on_arr && !p.arr_diff.empty();
+    const std::vector<double>& values = arr ? p.arr_diff : p.diff;
+    if (values.empty()) continue;  // a streamed run keeps no per-path differences
+    const std::string v = pg.p(i) + (arr ? "/vs_first/arr_final_diff" : "/vs_first");
+    const double mean = num_at(s, v + (arr ? "/mean" : "/final_bookings_diff_mean"));
+    const std::string what = arr ? "final ARR" : "final bookings";
     ch::Histogram hist;
     hist.frame = {fmt::format("diff-{}-{}", i + 1, slug(p.name)),
-                  fmt::format("{} minus {}: final bookings", p.name, base), "", 560, 360};
-    hist.x.label = money_axis_label(pg, "Difference in final bookings per future");
-    hist.values = p.diff;
+                  fmt::format("{} minus {}: {}", p.name, base, what), "", 560, 360};
+    hist.x.label = money_axis_label(pg, fmt::format("Difference in {} per future", what));
+    hist.values = values;
     hist.split = 0.0;
     hist.style = int(i);
-    hist.vlines = {{0, "no difference"}, {mean, "mean " + f.money_signed(mean)}};
+    // A plan that changes nothing here has every difference at 0: one line says both.
+    if (mean == 0 && std::all_of(values.begin(), values.end(), [](double x) { return x == 0; }))
+      hist.vlines = {{0, "no difference in any future"}};
+    else
+      hist.vlines = {{0, "no difference"}, {mean, "mean " + f.money_signed(mean)}};
     hist.frame.desc = fmt::format(
-        "Histogram of the paired difference in final bookings, {} minus {}, over {} simulated "
-        "{}. The plan books more in {} of them; the mean difference is {} (standard error "
-        "{}).",
-        p.name, base, p.diff.size(), noun(double(p.diff.size()), "future"),
-        Fmt::prob(num_at(s, v + "/p_better")), f.money_signed(mean), f.money(num_at(s, v + "/se")));
+        "Histogram of the paired difference in {}, {} minus {}, over {} simulated {}. The plan "
+        "{} in {} of them; the mean difference is {} (standard error {}).",
+        what, p.name, base, values.size(), noun(double(values.size()), "future"),
+        arr ? "ends with more ARR" : "books more", Fmt::prob(num_at(s, v + "/p_better")),
+        f.money_signed(mean), f.money(num_at(s, v + "/se")));
     h += pg.figure(ch::histogram_svg(hist), hist.frame.id, "");
   }
   return h + "</div></section>";

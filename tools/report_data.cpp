@@ -160,6 +160,7 @@ ReportData read_unrehearsed(const std::string& file) {
         // A streamed run (root attribute per_path = 0) has no per-path differences.
         if (c.has("final_bookings_diff"))
           d.plans.back().diff = c.read_doubles("final_bookings_diff");
+        if (c.has("final_arr_diff")) d.plans.back().arr_diff = c.read_doubles("final_arr_diff");
       }
     }
   } catch (const BadInput&) {

@@ -28,6 +28,9 @@ struct Page {
   std::string p(std::size_t i) const;          // "/plans/<i>", the plan's JSON pointer
   // goal.metric: arr (docs/model.md 12.5): the goal and its checkpoints count ARR, not bookings.
   bool goal_on_arr() const;
+  // An ARR goal with the run's ARR figures: the plans are then compared on final ARR (a plan
+  // that keeps customers books no more), with bookings beside it.
+  bool compare_on_arr() const;
 };
 
 // The number at a JSON pointer of the summary; NaN when absent or null.

@@ -1,6 +1,7 @@
 // The report's answers to the questions after the comparison: why a plan books more than the
-// baseline (a waterfall of the drivers), what a missed first checkpoint means, and what each
-// plan leaves at the horizon. Every figure comes from the JSON summary (Fmt::fig).
+// baseline (a waterfall of the drivers; of the ARR bridge's parts when the goal counts ARR), what a
+// missed first checkpoint means, and what each plan leaves at the horizon. Every figure comes from
+// the JSON summary (Fmt::fig).
 #include <fmt/format.h>
 
 #include <cmath>
@@ -17,6 +18,48 @@ namespace ch = charts;
 // The drivers' words are models/drivers.hpp's, so the terminal and the report say the same.
 constexpr const auto& kDriverWords = kDriverLabels;
 
+// One part of a difference: its words and where its mean and standard error sit under a plan's
+// vs_first; `sign` turns a part that takes away when it grows (churn) into what it adds.
+struct Part {
+  std::string label, mean, se;
+  double sign = 1;
+};
+
+// The bookings drivers (models/drivers.hpp): the paired difference of final bookings, split.
+std::vector<Part> driver_parts(const json& drivers) {
+  std::vector<Part> parts;
+  for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k)
+    parts.push_back(
+        {kDriverWords[k], fmt::format("drivers/{}/effect", k), fmt::format("drivers/{}/se", k)});
+  return parts;
+}
+
+// The ARR bridge over the horizon: final ARR = start + new + expansion - churn on every path,
+// so the paired difference of final ARR splits exactly into these. "ARR at the start" only when
+// a plan moves it (a plan from week 1 that changes the customers).
+std::vector<Part> arr_parts(Page& pg) {
+  const std::string at = "arr_final_diff/bridge/";
+  std::vector<Part> parts;
+  for (std::size_t p = 1; p < pg.d.plans.size(); ++p)
+    if (num_at(pg.s, pg.p(p) + "/vs_first/" + at + "start/mean") != 0) {
+      parts.push_back({"ARR at the start", at + "start/mean", at + "start/se"});
+      break;
+    }
+  parts.push_back({"New contracts (annual value signed)", at + "new/mean", at + "new/se"});
+  parts.push_back({"Expansion at renewal", at + "expansion/mean", at + "expansion/se"});
+  parts.push_back({"Churn (less churn adds ARR)", at + "churn/mean", at + "churn/se", -1});
+  return parts;
+}
+
+// The figure a plan is explained on: final ARR for an ARR goal, else final bookings.
+struct Explained {
+  std::string what, diff, se;  // words, pointers under vs_first
+};
+Explained explained(Page& pg) {
+  if (pg.compare_on_arr()) return {"final ARR", "arr_final_diff/mean", "arr_final_diff/se"};
+  return {"final bookings", "final_bookings_diff_mean", "se"};
+}
+
 // The plan to explain: the leading plan, or where the baseline leads, the plan furthest from it.
 std::size_t plan_to_explain(Page& pg) {
   const std::size_t best = leading_plan(pg.d);
@@ -24,10 +67,29 @@ std::size_t plan_to_explain(Page& pg) {
   std::size_t pick = 1;
   double widest = -1;
   for (std::size_t i = 1; i < pg.d.plans.size(); ++i) {
-    const double d = std::fabs(num_at(pg.s, pg.p(i) + "/vs_first/final_bookings_diff_mean"));
+    const double d = std::fabs(num_at(pg.s, pg.p(i) + "/vs_first/" + explained(pg).diff));
     if (d > widest) widest = d, pick = i;
   }
   return pick;
+}
+
+// Every plan against the baseline, part by part (mean ± standard error).
+std::string parts_table(Page& pg, const std::string& caption, const std::vector<Part>& parts) {
+  std::string h =
+      fmt::format(R"(<table class="data"><caption>{}</caption><thead><tr><th>Part</th>)", caption);
+  for (std::size_t p = 1; p < pg.d.plans.size(); ++p) h += "<th>" + pg.plan_name(p) + "</th>";
+  h += "</tr></thead><tbody>";
+  for (const Part& part : parts) {
+    h += fmt::format("<tr><th>{}</th>", esc(part.label));
+    for (std::size_t p = 1; p < pg.d.plans.size(); ++p) {
+      const std::string v = pg.p(p) + "/vs_first/";
+      h += fmt::format("<td>{} <small>±{}</small></td>",
+                       pg.f.money_signed(part.sign * num_at(pg.s, v + part.mean)),
+                       pg.f.fig(pg.s, v + part.se, Kind::money));
+    }
+    h += "</tr>";
+  }
+  return h + "</tbody></table>";
 }
 
 }  // namespace
@@ -37,61 +99,74 @@ std::string why_section(Page& pg) {
   const Fmt& f = pg.f;
   const std::size_t n = pg.d.plans.size();
   const std::size_t i = plan_to_explain(pg);
-  const json::json_pointer drivers_at(pg.p(i) + "/vs_first/drivers");
-  if (!s.contains(drivers_at) || s.at(drivers_at).empty()) return "";
-  const double diff = num_at(s, pg.p(i) + "/vs_first/final_bookings_diff_mean");
+  const Explained ex = explained(pg);
+  const std::string v = pg.p(i) + "/vs_first/";
+  const json::json_pointer drivers_at(v + "drivers");
+  const bool on_arr = pg.compare_on_arr();
+  if (on_arr ? !s.contains(json::json_pointer(v + "arr_final_diff/bridge"))
+             : !s.contains(drivers_at) || s.at(drivers_at).empty())
+    return "";  // an older results file, or a streamed run without the per-path parts
+  const std::vector<Part> parts = on_arr ? arr_parts(pg) : driver_parts(s.at(drivers_at));
+  const double diff = num_at(s, v + ex.diff);
   const std::string name = pg.d.plans[i].name, base = pg.d.plans[0].name;
 
   ch::WaterfallChart w;
   w.frame = {"why-" + slug(name),
-             fmt::format("Why {} books {} {}", name, f.money(std::fabs(diff)),
-                         diff >= 0 ? "more" : "less"),
+             on_arr ? fmt::format("Why {} ends with {} {} ARR", name, f.money(std::fabs(diff)),
+                                  diff >= 0 ? "more" : "less")
+                    : fmt::format("Why {} books {} {}", name, f.money(std::fabs(diff)),
+                                  diff >= 0 ? "more" : "less"),
              "", 720, 0};
-  w.value = charts::Axis{
-      "Difference in bookings from " + base + " (" + f.currency_unit() + ")", {}, {}, {}};
+  w.value = charts::Axis{fmt::format("Difference in {} from {} ({})",
+                                     on_arr ? "final ARR" : "bookings", base, f.currency_unit()),
+                         {},
+                         {},
+                         {}};
   w.gain_style = int(i);
   std::size_t largest = 0;
-  const json& drivers = s.at(drivers_at);
-  for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k) {
-    const double e = num_at(s, fmt::format("{}/vs_first/drivers/{}/effect", pg.p(i), k));
-    const double se = num_at(s, fmt::format("{}/vs_first/drivers/{}/se", pg.p(i), k));
-    w.steps.push_back({kDriverWords[k], e, 1.96 * se});
-    if (std::fabs(e) > std::fabs(w.steps[largest].value)) largest = k;
+  for (const Part& part : parts) {
+    w.steps.push_back(
+        {part.label, part.sign * num_at(s, v + part.mean), 1.96 * num_at(s, v + part.se)});
+    if (std::fabs(w.steps.back().value) > std::fabs(w.steps[largest].value))
+      largest = w.steps.size() - 1;
   }
-  w.total = {"Total difference", diff, 1.96 * num_at(s, pg.p(i) + "/vs_first/se")};
+  w.total = {"Total difference", diff, 1.96 * num_at(s, v + ex.se)};
   std::string desc =
-      fmt::format("Waterfall of the difference in final bookings between {} and {}:", name, base);
+      fmt::format("Waterfall of the difference in {} between {} and {}:", ex.what, name, base);
   for (const auto& st : w.steps) desc += fmt::format(" {} {};", st.label, f.money_signed(st.value));
   w.frame.desc = desc + fmt::format(" total {}.", f.money_signed(diff));
 
   std::string h = R"(<section id="why"><div class="keep"><h2>Where the difference comes from</h2>)";
+  h += on_arr ? "<p>The goal counts ARR. Final ARR is the ARR at the start plus the annual value "
+                "of the contracts signed and of the expansions at renewal, less the ARR of the "
+                "contracts that churned. "
+              : "<p>Bookings are rep-weeks times opportunities per rep-week times wins per "
+                "opportunity closed times bookings per win, plus what was drawn from or added to "
+                "the open pipeline. ";
   h += fmt::format(
-      "<p>Bookings are rep-weeks times opportunities per rep-week times wins per opportunity "
-      "closed times bookings per win, plus what was drawn from or added to the open pipeline. "
-      "On each simulated future the difference between {} and {} is split exactly into these "
-      "parts (Shapley values), then averaged. The largest part is <strong>{}</strong> ({}).</p>",
-      pg.plan_name(i), pg.plan_name(0), esc(kDriverWords[largest]),
-      f.fig(s, fmt::format("{}/vs_first/drivers/{}/effect", pg.p(i), largest), Kind::money_diff));
+      "On each simulated future the difference in {} between {} and {} is split exactly into "
+      "these parts{}, then averaged. The largest part is <strong>{}</strong> ({}).</p>",
+      ex.what, pg.plan_name(i), pg.plan_name(0), on_arr ? "" : " (Shapley values)",
+      esc(w.steps[largest].label), f.money_signed(w.steps[largest].value));
   h += pg.figure(ch::waterfall_svg(w), w.frame.id,
                  "Bars: mean effect over the futures; whiskers: 95% intervals.") +
        "</div>";
-  if (n > 2) {  // every plan, as a table
-    h +=
-        R"(<table class="data"><caption>Every plan against the baseline, by part (mean ± standard error)</caption><thead><tr><th>Part</th>)";
-    for (std::size_t p = 1; p < n; ++p) h += "<th>" + pg.plan_name(p) + "</th>";
-    h += "</tr></thead><tbody>";
-    for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k) {
-      h += fmt::format("<tr><th>{}</th>", esc(kDriverWords[k]));
-      for (std::size_t p = 1; p < n; ++p) {
-        const std::string v = fmt::format("{}/vs_first/drivers/{}", pg.p(p), k);
-        h +=
-            fmt::format("<td>{} <small>±{}</small></td>", f.fig(s, v + "/effect", Kind::money_diff),
-                        f.fig(s, v + "/se", Kind::money));
-      }
-      h += "</tr>";
-    }
-    h += "</tbody></table>";
-  }
+  if (n > 2)  // every plan, as a table
+    h += parts_table(pg,
+                     fmt::format("Every plan against the baseline: {} by part (mean ± standard "
+                                 "error{})",
+                                 ex.what, on_arr ? "; churn as the ARR it adds" : ""),
+                     parts);
+  // With an ARR goal, new contracts are bookings: where a plan books more, the bookings drivers
+  // say how.
+  bool books_differ = false;
+  for (std::size_t p = 1; on_arr && p < n; ++p)
+    books_differ |= num_at(s, pg.p(p) + "/vs_first/final_bookings_diff_mean") != 0;
+  if (books_differ && s.contains(drivers_at) && !s.at(drivers_at).empty())
+    h += parts_table(pg,
+                     "New bookings (the contracts signed) against the baseline, by part (mean ± "
+                     "standard error)",
+                     driver_parts(s.at(drivers_at)));
   return h + "</section>";
 }
 

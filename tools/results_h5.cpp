@@ -76,6 +76,7 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
       {"headcount_final", out::headcount_final},
       {"hours_per_rep_week", out::hours_per_rep_week}};
   for (const auto& [name, col] : cols) paths.write(name, r.column(col), {P});
+  if (r.recurring) paths.write("arr_final", arr_final_column(r), {P});
   const hsize_t C = sc.base.goal.checkpoints.size();
   std::vector<std::uint8_t> met(P * C);
   for (hsize_t i = 0; i < P; ++i)
@@ -158,10 +159,21 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     const PlanResult* b = nullptr;
     for (const auto& p : res.plans)
       if (p.name == c.plan) b = &p;
-    const auto fa = a->column(out::final_bookings), fb = b->column(out::final_bookings);
-    std::vector<double> d(fa.size());
-    for (std::size_t i = 0; i < d.size(); ++i) d[i] = fb[i] - fa[i];
-    g.write("final_bookings_diff", d, {d.size()});
+    auto write_diff = [&](const char* name, const std::vector<double>& fa,
+                          const std::vector<double>& fb) {
+      std::vector<double> d(fa.size());
+      for (std::size_t i = 0; i < d.size(); ++i) d[i] = fb[i] - fa[i];
+      g.write(name, d, {d.size()});
+    };
+    write_diff("final_bookings_diff", a->column(out::final_bookings),
+               b->column(out::final_bookings));
+    // Recurring revenue: final ARR's paired difference, what an ARR goal compares on.
+    if (c.arr_final_diff) {
+      g.attr("final_arr_diff_mean", c.arr_final_diff->mean);
+      g.attr("final_arr_diff_se", c.arr_final_diff->se);
+      g.attr("p_arr_better", c.arr_final_diff->p_better);
+      write_diff("final_arr_diff", arr_final_column(*a), arr_final_column(*b));
+    }
   }
   write_assumption_draws(f, sc, res);  // /assumptions (docs/model.md 12.4)
 }  // every group is closed here, before the checksum and the file's close

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "sim/stats.hpp"
+#include "tools/report_format.hpp"  // Fmt::prob
 #include "tools/summary_json.hpp"
 #include "tools/terminal.hpp"
 
@@ -55,6 +56,17 @@ json arr_json(const RecurringResult& a) {
   return j;
 }
 
+json arr_diff_json(const ArrFinalDiff& d) {
+  return {{"mean", num(d.mean)},
+          {"se", num(d.se)},
+          {"p_better", num(d.p_better)},
+          {"bridge",
+           {{"start", mean_se_json(d.start)},
+            {"new", mean_se_json(d.added)},
+            {"expansion", mean_se_json(d.expansion)},
+            {"churn", mean_se_json(d.churn)}}}};
+}
+
 std::string format_arr(const ScenarioResults& res) {
   if (res.plans.empty() || !res.plans[0].recurring) return "";
   std::size_t w = 18;
@@ -92,11 +104,21 @@ std::string format_arr(const ScenarioResults& res) {
                        money(q.added.mean), money(q.expansion.mean), money(q.churn.mean),
                        money(q.closing));
   if (!res.comparisons.empty()) {
-    s += fmt::format("\nFinal ARR paired with '{}':\n", res.plans[0].name);
+    // Plan minus baseline on the same paths, and its parts: the difference is exactly the
+    // parts' (start + new + expansion - churn), so a plan that keeps customers shows where.
+    s += fmt::format(
+        "\nFinal ARR paired with '{}' (plan minus it; = start + new + expansion - churn):\n",
+        res.plans[0].name);
+    s += fmt::format("{:<{}}{:>16}{:>11}{:>10}{:>10}{:>11}{:>10}\n", "plan", w, "difference",
+                     "P(better)", "start", "new", "expansion", "churn");
+    auto signed_money = [](double v) { return (v > 0 ? "+" : "") + money(v); };
     for (const auto& c : res.comparisons)
-      if (c.arr_final_diff)
-        s += fmt::format("{:<{}}{:>22}\n", c.plan, w,
-                         money(c.arr_final_diff->mean) + " ±" + money(c.arr_final_diff->se));
+      if (const auto& d = c.arr_final_diff)
+        s += fmt::format("{:<{}}{:>16}{:>11}{:>10}{:>10}{:>11}{:>10}\n", c.plan, w,
+                         signed_money(d->mean) + (std::isfinite(d->se) ? " ±" + money(d->se) : ""),
+                         report::Fmt::prob(d->p_better), signed_money(d->start.mean),
+                         signed_money(d->added.mean), signed_money(d->expansion.mean),
+                         signed_money(d->churn.mean));
   }
   return s;
 }

@@ -9,6 +9,8 @@
 namespace salesim::tools {
 
 nlohmann::json arr_json(const RecurringResult& a);
+// A plan's `vs_first.arr_final_diff`: mean, se, p_better and the bridge's parts.
+nlohmann::json arr_diff_json(const ArrFinalDiff& d);
 // The ARR table printed after the run's table ("" without recurring revenue).
 std::string format_arr(const ScenarioResults& res);
 
