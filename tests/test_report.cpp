@@ -14,6 +14,8 @@
 #include "test_support.hpp"
 #include "tools/report.hpp"
 #include "tools/report_format.hpp"
+#include "tools/results_h5.hpp"
+#include "tools/summary_json.hpp"
 
 namespace salesim {
 namespace {
@@ -536,6 +538,29 @@ TEST_F(Report, PrintRulesKeepHeadingsWithTheirContentAndChartsWhole) {
   EXPECT_NE(css.find(".keep { break-inside:avoid; }"), std::string::npos);
   EXPECT_NE(html.find("<section id=\"checkpoints\"><div class=\"keep\"><h2>"), std::string::npos)
       << "a heading is kept with its first content";
+}
+
+// salesim serve renders the report's sections from the run in memory (report_data_of_run), the
+// report from the results file: both must hold the same per-path differences, final ARR's
+// included (serve's had none, so its what-ifs drew no ARR histogram).
+TEST(ReportData, ARunInMemoryAndItsResultsFileHoldTheSamePerPathDifferences) {
+  const Scenario sc = load_scenario_file(test::source_dir() + "/scenarios/saas-renewals.yaml");
+  RunSettings rs;
+  rs.paths = 40;
+  rs.threads = 2;
+  const ScenarioResults res = run_scenario(sc, rs);
+  const nlohmann::json summary = tools::summary_json(sc, res, 1);
+  const std::string file = ::testing::TempDir() + "/in-memory.h5";
+  tools::write_results_h5(file, sc, res, 1, summary.dump());
+  const tools::ReportData mem = tools::report_data_of_run(sc, res, summary);
+  const tools::ReportData disk = tools::read_report_data(file);
+  ASSERT_EQ(mem.plans.size(), disk.plans.size());
+  for (std::size_t i = 1; i < mem.plans.size(); ++i) {
+    EXPECT_EQ(mem.plans[i].diff, disk.plans[i].diff) << i;
+    EXPECT_EQ(mem.plans[i].arr_diff.size(), 40u) << i;
+    EXPECT_EQ(mem.plans[i].arr_diff, disk.plans[i].arr_diff) << i;
+  }
+  std::filesystem::remove(file);
 }
 
 TEST(ReportFormat, MoneyProbabilitiesAndDates) {
