@@ -273,11 +273,17 @@ TEST_F(OutputExtremes, AnArrGoalsCardsComparisonAndWhyAreOnArr) {
                        b["expansion"]["mean"].get<double>() - b["churn"]["mean"].get<double>();
   EXPECT_NEAR(parts, cs["mean"].get<double>(), 1e-6);
   EXPECT_EQ(s["plans"][2]["vs_first"]["final_bookings_diff_mean"], 0.0);  // what made it read 0
+  // Its return on extra cost counts bookings (-1.00); the ARR it adds per unit of extra cost:
+  EXPECT_DOUBLE_EQ(
+      cs["per_extra_cost"].get<double>(),
+      cs["mean"].get<double>() / s["plans"][2]["vs_first"]["cost_diff_mean"].get<double>());
 
   const std::string h = html(), w = words(h);
   EXPECT_NE(w.find("Final ARR vs status-quo"), std::string::npos);
   EXPECT_EQ(w.find("Bookings vs status-quo"), std::string::npos);
   EXPECT_NE(h.find("<th>Final ARR difference</th>"), std::string::npos);
+  EXPECT_NE(h.find("<th>ARR added per extra cost</th>"), std::string::npos);
+  EXPECT_NE(w.find("each unit of extra cost adds"), std::string::npos);
   EXPECT_NE(w.find("customer-success minus status-quo: final ARR"), std::string::npos);
   EXPECT_EQ(w.find("minus status-quo: final bookings"), std::string::npos);
   EXPECT_NE(w.find("Why customer-success ends with"), std::string::npos);

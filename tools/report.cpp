@@ -146,15 +146,22 @@ std::string answer_section(Page& pg) {
   h += sensitivity_words(pg, best);
   if (best != 0 && on_arr && std::isfinite(num_at(s, bp + "/vs_first/arr_final_diff/mean"))) {
     const std::string v = bp + "/vs_first";
+    // What each unit of extra spend adds to ARR: profit counts bookings, so its return does not
+    // show a plan that keeps customers.
+    const std::string per_cost =
+        std::isfinite(num_at(s, v + "/arr_final_diff/per_extra_cost"))
+            ? fmt::format(": each unit of extra cost adds {} of ARR",
+                          f.fig(s, v + "/arr_final_diff/per_extra_cost", Kind::ratio))
+            : "";
     h += fmt::format(
         "<p>Against {} on the same simulated futures, {} ends the {} {} with {} {} ARR on "
-        "average (standard error {}), {} {}.</p>",
+        "average (standard error {}), {} {}{}.</p>",
         pg.plan_name(0), pg.plan_name(best), pg.d.horizon, noun(pg.d.horizon, "week"),
         f.fig(s, v + "/arr_final_diff/mean", Kind::money_abs),
         num_at(s, v + "/arr_final_diff/mean") >= 0 ? "more" : "less",
         f.fig(s, v + "/arr_final_diff/se", Kind::money),
         num_at(s, v + "/cost_diff_mean") > 0 ? "for an extra cost of" : "and costs less by",
-        f.fig(s, v + "/cost_diff_mean", Kind::money_abs));
+        f.fig(s, v + "/cost_diff_mean", Kind::money_abs), per_cost);
   } else if (best != 0) {
     const std::string v = bp + "/vs_first";
     const bool more = num_at(s, v + "/final_bookings_diff_mean") >= 0;
@@ -227,6 +234,8 @@ std::string answer_section(Page& pg) {
            f.fig(s, v + (arr_card ? "mean" : "final_bookings_diff_mean"), Kind::money_diff));
       tile("Better than " + esc(pg.d.plans[0].name),
            "in " + f.fig(s, v + "p_better", Kind::prob) + " of futures");
+      if (arr_card && std::isfinite(num_at(s, v + "per_extra_cost")))
+        tile("ARR added per unit of extra cost", f.fig(s, v + "per_extra_cost", Kind::ratio));
     }
     h += "</dl></div>";
   }
@@ -250,8 +259,9 @@ std::string glance_table(Page& pg) {
   if (has_cps) h += "<th>P(every checkpoint)</th>";
   h += fmt::format(
       "<th>{}</th><th>10-90% of futures</th><th>Cost</th><th>Profit</th>"
-      "<th>Return on extra cost</th></tr></thead><tbody>",
-      on_arr ? "Median final ARR" : "Median bookings");
+      "<th>Return on extra cost</th>{}</tr></thead><tbody>",
+      on_arr ? "Median final ARR" : "Median bookings",
+      on_arr ? "<th>ARR added per extra cost</th>" : "");
   for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
     const std::string pi = pg.p(i);
     h += "<tr><th>" + pg.plan_name(i) + "</th>";
@@ -263,17 +273,24 @@ std::string glance_table(Page& pg) {
                        f.fig(s, pi + "/p_all_checkpoints", Kind::prob),
                        f.fig(s, pi + "/p_all_checkpoints_se", Kind::prob_se));
     h += fmt::format(
-        "<td>{}</td><td>{}&ndash;{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "<td>{}</td><td>{}&ndash;{}</td><td>{}</td><td>{}</td><td>{}</td>",
         f.fig(s, pi + figure + "/p50", Kind::money), f.fig(s, pi + figure + "/p10", Kind::money),
         f.fig(s, pi + figure + "/p90", Kind::money), f.fig(s, pi + "/cost/mean", Kind::money),
         f.fig(s, pi + "/profit/mean", Kind::money),
         i == 0 ? "baseline" : f.fig(s, pi + "/vs_first/roi", Kind::ratio));
+    if (on_arr)
+      h += fmt::format("<td>{}</td>",
+                       i == 0
+                           ? "baseline"
+                           : f.fig(s, pi + "/vs_first/arr_final_diff/per_extra_cost", Kind::ratio));
+    h += "</tr>";
   }
   h += "</tbody></table>";
   if (on_arr)
     h += "<p class=\"note\">Profit and return on extra cost count bookings (new contracts), as "
          "everywhere in salesim; renewals and expansion are not bookings, so a plan that keeps "
-         "customers shows its gain in ARR, not in profit.</p>";
+         "customers shows its gain in ARR, not in profit: the last column gives the ARR each "
+         "unit of extra cost adds (none for a plan that costs no more).</p>";
   return h;
 }
 

@@ -56,10 +56,12 @@ json arr_json(const RecurringResult& a) {
   return j;
 }
 
-json arr_diff_json(const ArrFinalDiff& d) {
+json arr_diff_json(const ArrFinalDiff& d, double extra_cost) {
   return {{"mean", num(d.mean)},
           {"se", num(d.se)},
           {"p_better", num(d.p_better)},
+          // SaaS's "magic number": ARR added per unit spent; as the ROI, only for a dearer plan.
+          {"per_extra_cost", extra_cost > 0 ? num(d.mean / extra_cost) : json(nullptr)},
           {"bridge",
            {{"start", mean_se_json(d.start)},
             {"new", mean_se_json(d.added)},

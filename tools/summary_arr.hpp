@@ -9,8 +9,9 @@
 namespace salesim::tools {
 
 nlohmann::json arr_json(const RecurringResult& a);
-// A plan's `vs_first.arr_final_diff`: mean, se, p_better and the bridge's parts.
-nlohmann::json arr_diff_json(const ArrFinalDiff& d);
+// A plan's `vs_first.arr_final_diff`: mean, se, p_better, the bridge's parts, and the ARR it adds
+// per unit of extra cost (`per_extra_cost`, null unless the plan costs more: `extra_cost`).
+nlohmann::json arr_diff_json(const ArrFinalDiff& d, double extra_cost);
 // The ARR table printed after the run's table ("" without recurring revenue).
 std::string format_arr(const ScenarioResults& res);
 
