@@ -204,6 +204,23 @@ std::string hours_past_the_week(const Scenario& sc, const Params& p) {
       sc.base.compensation.commission_rate, p.compensation.effort_elasticity);
 }
 
+// Warning: renewals that grow the base past any company's net retention. A contract renews with
+// probability renewal_rate and then grows by expansion_rate, so the base's ARR is multiplied by
+// their product each term; best-in-class SaaS companies report about 120-130% net retention.
+// Above 150% the likely cause is a percentage written as a number (expansion_rate: 10 for 10%,
+// which makes every renewing contract 11 times larger); the model computes it all the same.
+std::string retention_past_any(const Params& p) {
+  if (p.revenue.model != "recurring") return {};
+  const double per_term = p.revenue.renewal_rate * (1 + p.revenue.expansion_rate);
+  if (per_term <= 1.5) return {};
+  return fmt::format(
+      "revenue.renewal_rate {:g} times (1 + revenue.expansion_rate {:g}) is {:.0f}%: the base's "
+      "ARR would multiply by about {:.3g} every term ({:g} months), where the best companies "
+      "keep 120-130% (net retention). A share is written 0.1 or 10%, not 10",
+      p.revenue.renewal_rate, p.revenue.expansion_rate, 100 * per_term, per_term,
+      p.revenue.term_months);
+}
+
 // ---- Naming the entries, and walking the lists ----
 
 std::string label(const Hire& h) {
@@ -267,6 +284,8 @@ std::vector<std::string> plan_warnings(const Scenario& sc) {
   const std::string baseline_hours = hours_past_the_week(sc, sc.base);
   if (!baseline_hours.empty())
     out.push_back(fmt::format("{}: compensation: {}", sc.file, baseline_hours));
+  if (const std::string why = retention_past_any(sc.base); !why.empty())
+    out.push_back(fmt::format("{}: revenue: {}", sc.file, why));
 
   for (std::size_t k = 0; k < sc.plans.size(); ++k) {
     const PlanSpec& plan = sc.plans[k];
@@ -283,6 +302,9 @@ std::vector<std::string> plan_warnings(const Scenario& sc) {
     if (most_weekly_hours(sc, plan.params) != most_weekly_hours(sc, sc.base))
       if (const std::string why = hours_past_the_week(sc, plan.params); !why.empty())
         out.push_back(fmt::format("{}: {}: {}", sc.file, key, why));
+    const std::string retention = retention_past_any(plan.params);
+    if (retention != retention_past_any(sc.base) && !retention.empty())
+      out.push_back(fmt::format("{}: {}: {}", sc.file, key, retention));
   }
   return out;
 }

@@ -159,6 +159,18 @@ TEST(Warnings, EffortThatWouldPassTheHoursOfAWeek) {
       warnings(quota + "compensation: {accelerators: [{from: 1, rate: 0.12}]}\n", "").empty());
 }
 
+// expansion_rate: 10 meant as 10% makes every renewing contract 11 times larger: the base's ARR
+// grew to 1e74 with no word. Above 150% net retention a term, a warning on the key's owner.
+TEST(Warnings, RenewalsThatGrowTheBasePastAnyCompanys) {
+  const std::string recurring = "revenue: {model: recurring}\n";
+  expect_one(warnings("revenue: {model: recurring, expansion_rate: 10}\n", ""), "revenue",
+             "is 935%: the base's ARR would multiply by about 9.35 every term (12 months)");
+  expect_one(warnings(recurring, "    set: {revenue.expansion_rate: 1}\n"), "plans[1] (x)",
+             "is 170%");
+  EXPECT_TRUE(warnings(recurring, "    set: {revenue.expansion_rate: 0.3}\n").empty());
+  EXPECT_TRUE(warnings("revenue: {expansion_rate: 10}\n", "").empty()) << "bookings: unused";
+}
+
 TEST(Warnings, SetOfAnOrgValueAfterAProgrammeChangedItIsNotANoOp) {
   // From week 10 the plan puts alignment back to 0.3 after the workshop raised it: that acts.
   const std::string workshop =
