@@ -12,6 +12,7 @@
 
 #include "sim/h5.hpp"
 #include "test_support.hpp"
+#include "tools/chromium.hpp"
 #include "tools/report.hpp"
 #include "tools/report_format.hpp"
 #include "tools/results_h5.hpp"
@@ -252,6 +253,67 @@ TEST_F(Report, PdfWithoutChromiumSaysHowToGetIt) {
   EXPECT_NE(out.find("apt-get install chromium"), std::string::npos) << out;
   EXPECT_TRUE(fs::exists(h)) << "the HTML is still written";
   EXPECT_FALSE(fs::exists(pdf));
+}
+
+// DESIGN.md: charts exportable as SVG and PNG for slides (Google Slides and Keynote take no SVG).
+// Each chart's PNG is twice its SVG's size, drawn (not blank), beside the SVG.
+TEST_F(Report, ChartsAsPngForSlidesWhenAsked) {
+  std::string out;
+  const auto charts = dir / "png-charts", h = dir / "png.html";
+  // Without Chromium: the HTML and the SVGs are written, the PNGs are not, exit 1 saying why.
+  EXPECT_EQ(shell("SALESIM_CHROMIUM=/nonexistent/chromium " +
+                      salesim("report " + (dir / "r.h5").string() + " -o " + h.string() +
+                              " --no-sensitivity --charts " + charts.string() + " --png"),
+                  &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("--png needs headless Chromium"), std::string::npos) << out;
+  EXPECT_TRUE(fs::exists(charts / "bookings-median.svg"));
+  EXPECT_FALSE(fs::exists(charts / "bookings-median.png"));
+  // --png alone, and a report that a chart's PNG could replace, are refused before anything.
+  EXPECT_EQ(
+      shell(salesim("report " + (dir / "r.h5").string() + " -o " + h.string() + " --png"), &out), 2)
+      << out;
+  EXPECT_NE(out.find("--png requires --charts"), std::string::npos) << out;
+  EXPECT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " +
+                          (charts / "bookings-median.png").string() + " --charts " +
+                          charts.string() + " --png"),
+                  &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("writes the charts there as .png files"), std::string::npos) << out;
+
+  if (tools::find_chromium().empty()) GTEST_SKIP() << "chromium is not installed";
+  ASSERT_EQ(shell(salesim("report " + (dir / "r.h5").string() + " -o " + h.string() +
+                          " --no-sensitivity --charts " + charts.string() + " --png"),
+                  &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("as PNG (twice their size)"), std::string::npos) << out;
+  std::size_t svgs = 0;
+  for (const auto& e : fs::directory_iterator(charts)) {
+    if (e.path().extension() != ".svg") continue;
+    ++svgs;
+    const std::string png = test::read_file(fs::path(e.path()).replace_extension(".png").string());
+    ASSERT_GT(png.size(), 24u) << e.path();
+    ASSERT_EQ(png.rfind("\x89PNG\r\n\x1a\n", 0), 0u) << e.path();
+    // IHDR: width and height, big-endian, at bytes 16 and 20.
+    auto be32 = [&](std::size_t at) {
+      return (unsigned char)png[at] << 24 | (unsigned char)png[at + 1] << 16 |
+             (unsigned char)png[at + 2] << 8 | (unsigned char)png[at + 3];
+    };
+    const std::string svg = test::read_file(e.path().string());
+    const std::smatch m = [&] {
+      std::smatch r;
+      std::regex_search(svg, r, std::regex(R"re(width="(\d+)" height="(\d+)")re"));
+      return r;
+    }();
+    ASSERT_EQ(m.size(), 3u) << e.path();
+    EXPECT_EQ(be32(16), 2 * std::stoul(m[1])) << e.path();
+    EXPECT_EQ(be32(20), 2 * std::stoul(m[2])) << e.path();
+    EXPECT_GT(png.size(), 5000u) << e.path() << ": a drawn chart, not a blank page";
+  }
+  EXPECT_GT(svgs, 5u);
 }
 
 TEST_F(Report, PdfThroughChromiumWhenInstalled) {

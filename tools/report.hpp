@@ -119,12 +119,4 @@ Report write_run_report(const std::string& html_file, const std::string& results
                         const std::string& summary_json, const ReportOptions& o = {},
                         const std::string& charts_dir = "");
 
-// Headless Chromium on PATH ("chromium", then "chromium-browser"; $SALESIM_CHROMIUM first when
-// set), or "" when there is none.
-std::string find_chromium();
-// Prints html_file to pdf_file (atomically) with headless Chromium. Throws std::runtime_error
-// with Chromium's output when it fails.
-void print_pdf(const std::string& chromium, const std::string& html_file,
-               const std::string& pdf_file);
-
 }  // namespace salesim::tools

@@ -12,12 +12,13 @@ namespace salesim::tools {
 
 struct ReportCli {
   std::string pdf, charts_dir;
+  bool png = false;  // --png: the charts also as PNG images in charts_dir
   bool no_sensitivity = false;
   ReportOptions options;
   ReportOptions resolved() const;  // options with --no-sensitivity applied
 };
 
-// --title --client --logo --currency --charts --pdf --no-sensitivity. With `needs` (run's
+// --title --client --logo --currency --charts --png --pdf --no-sensitivity. With `needs` (run's
 // --report), each of them needs that option.
 void add_report_options(CLI::App* cmd, ReportCli& r, CLI::Option* needs = nullptr);
 
@@ -29,8 +30,9 @@ void check_report_outputs(const std::string& html_option, const std::string& htm
                           const ReportCli& r, std::vector<NamedPath> inputs,
                           std::vector<NamedPath> files);
 
-// Prints what was written (unless quiet) and prints the PDF when asked; the exit code (1 when
-// the PDF could not be made because Chromium is missing, said on stderr even when quiet).
+// Prints what was written (unless quiet), renders the charts as PNG and prints the PDF when
+// asked; the exit code (1 when those could not be made because Chromium is missing, said on
+// stderr even when quiet).
 int finish_report(const std::string& html, const std::string& source, const Report& rep,
                   const ReportCli& r, bool quiet = false);
 

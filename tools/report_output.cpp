@@ -1,26 +1,16 @@
-// The report's files: the HTML and the charts (written atomically), the embedded logo, and the
-// PDF printed by headless Chromium.
-#include <fcntl.h>
+// The report's files: the HTML and the charts (written atomically) and the embedded logo (the
+// PDF and the charts' PNGs are headless Chromium's, tools/chromium.cpp).
 #include <fmt/format.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-#include <thread>
 
 #include "sim/atomic_file.hpp"
 #include "tools/cli.hpp"
 #include "tools/report_sections.hpp"
 #include "tools/results_h5.hpp"
-
-extern char** environ;
 
 namespace salesim::tools {
 namespace fs = std::filesystem;
@@ -54,29 +44,6 @@ std::string image_type(const std::string& b) {
   if (b.rfind("GIF87a", 0) == 0 || b.rfind("GIF89a", 0) == 0) return "image/gif";
   if (b.size() > 12 && b.rfind("RIFF", 0) == 0 && b.compare(8, 4, "WEBP") == 0) return "image/webp";
   if (b.find("<svg", 0) != std::string::npos && b.find("<svg") < 4096) return "image/svg+xml";
-  return "";
-}
-
-std::string file_url(const fs::path& p) {
-  std::string url = "file://";
-  for (unsigned char c : fs::absolute(p).lexically_normal().string())
-    url += std::isalnum(c) || std::string_view("/-._~").find(char(c)) != std::string_view::npos
-               ? std::string(1, char(c))
-               : fmt::format("%{:02X}", c);
-  return url;
-}
-
-bool executable(const fs::path& p) {
-  std::error_code ec;
-  return fs::is_regular_file(p, ec) && ::access(p.c_str(), X_OK) == 0;
-}
-
-std::string on_path(const std::string& name) {
-  if (name.find('/') != std::string::npos) return executable(name) ? name : "";
-  const char* path = std::getenv("PATH");
-  std::stringstream dirs(path ? path : "/usr/bin:/bin");
-  for (std::string dir; std::getline(dirs, dir, ':');)
-    if (!dir.empty() && executable(fs::path(dir) / name)) return (fs::path(dir) / name).string();
   return "";
 }
 
@@ -147,74 +114,6 @@ Report write_run_report(const std::string& html_file, const std::string& results
   ReportData d = read_report_data(tmp.string(), true);
   d.file = "not saved (salesim run --report without -o)";
   return write_report(std::move(d), html_file, o, charts_dir);
-}
-
-std::string find_chromium() {
-  if (const char* env = std::getenv("SALESIM_CHROMIUM"); env && *env) return on_path(env);
-  for (const char* name : {"chromium", "chromium-browser"})
-    if (auto p = on_path(name); !p.empty()) return p;
-  return "";
-}
-
-void print_pdf(const std::string& chromium, const std::string& html_file,
-               const std::string& pdf_file) {
-  const fs::path profile = fs::temp_directory_path() /
-                           fmt::format("salesim-chromium-{}-{}", ::getpid(),
-                                       std::chrono::steady_clock::now().time_since_epoch().count());
-  fs::create_directories(profile);
-  const fs::path log = profile / "chromium.log";
-  struct Cleanup {
-    fs::path dir;
-    ~Cleanup() {
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-    }
-  } cleanup{profile};
-
-  sim::write_atomically(pdf_file, [&](const fs::path& tmp) {
-    std::vector<std::string> args = {chromium,
-                                     "--headless",
-                                     "--no-sandbox",
-                                     "--disable-gpu",
-                                     "--no-first-run",
-                                     "--disable-extensions",
-                                     "--no-pdf-header-footer",
-                                     "--print-to-pdf-no-header",
-                                     "--user-data-dir=" + profile.string(),
-                                     "--print-to-pdf=" + fs::absolute(tmp).string(),
-                                     file_url(html_file)};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&actions, 1, 2);
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, chromium.c_str(), &actions, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}", chromium));
-    int status = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
-    while (::waitpid(pid, &status, WNOHANG) == 0) {
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid, SIGKILL);
-        ::waitpid(pid, &status, 0);
-        throw std::runtime_error(fmt::format("{} did not finish printing within 180 s", chromium));
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    std::error_code ec;
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !fs::exists(tmp, ec) ||
-        fs::file_size(tmp, ec) == 0) {
-      std::ifstream l(log);
-      std::stringstream ss;
-      ss << l.rdbuf();
-      throw std::runtime_error(
-          fmt::format("{} could not print {} to PDF:\n{}", chromium, html_file, ss.str()));
-    }
-  });
 }
 
 }  // namespace salesim::tools
