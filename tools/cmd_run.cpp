@@ -12,6 +12,7 @@
 #include "sim/progress.hpp"
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
+#include "tools/debug_path.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/report.hpp"
 #include "tools/report_cli.hpp"
@@ -38,6 +39,7 @@ struct RunArgs {
   bool fixed_assumptions = false;                  // the assumptions at their central values
   std::string xlsx;                                // --xlsx: the tables as an Excel workbook
   std::optional<double> target_se;
+  std::optional<std::uint64_t> debug_path;  // --debug-path N: path N alone, week by week
   std::size_t max_paths = 1000000;
   double max_hours = 24;
   ReportCli report_options;  // --client, --currency, --pdf, ... as `salesim report` takes them
@@ -71,7 +73,17 @@ int cmd_run(const RunArgs& a) {
             a.csv_dir, table, o.option));
   }
   const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
-  const std::size_t paths = a.paths ? a.paths : std::size_t(sc.base.simulation.paths);
+  if (a.debug_path) {  // one path, so these have nothing to choose or add
+    for (const auto& [given, option] : {std::pair{a.paths != 0, "--paths"},
+                                        {a.target_se.has_value(), "--target-se"},
+                                        {a.streaming, "--streaming"}})
+      if (given)
+        throw BadInput(fmt::format("--debug-path runs path {} alone; {} does not go with it",
+                                   *a.debug_path, option));
+  }
+  const std::size_t paths = a.debug_path ? 1
+                            : a.paths    ? a.paths
+                                         : std::size_t(sc.base.simulation.paths);
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
   if (!a.streaming) check_run_memory(sc, paths, n_plans, "run");
   if (a.streaming) check_team_memory(sc, n_plans, "run");
@@ -87,7 +99,8 @@ int cmd_run(const RunArgs& a) {
   // Threads above the cores run as many as asked (and are reported so), streaming included.
   const sim::ThreadAllowance allowance(a.threads);
   RunSettings s;
-  s.paths = a.paths;
+  s.paths = a.debug_path ? 1 : a.paths;
+  s.first_path = a.debug_path.value_or(0);
   s.threads = a.threads;
   s.streaming = a.streaming;
   // Under mpirun the paths are split over the ranks and rank 0 alone gathers and writes.
@@ -124,6 +137,7 @@ int cmd_run(const RunArgs& a) {
     summary["fixed_assumptions"] = fixed_assumptions_json(original);
   if (a.target_se) summary["precision"] = precision_json(precision);
   if (!a.quiet) {
+    if (a.debug_path) std::cout << format_path_weeks(sc, res, *a.debug_path) << "\n";
     std::cout << format_table(sc, res);
     std::cout << format_arr(res);        // revenue.model: recurring only
     std::cout << format_territory(res);  // segments and quotas, when the scenario has them
@@ -185,7 +199,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
       "  salesim run scenarios/nexacorp.yaml\n"
       "  salesim run scenarios/nexacorp.yaml --paths 2000 --threads 2 --json summary.json\n"
       "  salesim run scenarios/nexacorp.yaml --plans baseline,targeted-effectiveness -o "
-      "results.h5");
+      "results.h5\n"
+      "  salesim run scenarios/nexacorp.yaml --debug-path 137   (path 137 alone, week by week)");
   run->add_option("file", ra->file, "Scenario file (YAML)")->required();
   add_run_options(run, ra->paths, ra->seed, ra->threads,
                   "Paths per plan (default: the file's simulation.paths)");
@@ -228,6 +243,11 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_flag("--fixed-assumptions", ra->fixed_assumptions,
                 "Run with every uncertain assumption (the file's assumptions:) at its central "
                 "value: the mean, the mode of a triangular, the heaviest value of a discrete");
+  run->add_option("--debug-path", ra->debug_path,
+                  "Run path N alone (its draws are those of path N in any run with this seed) and "
+                  "print each plan's week-by-week figures on it, to see why that future went as it "
+                  "did")
+      ->check(CLI::Range(std::uint64_t(0), std::uint64_t(1) << 62));
   run->add_option("--xlsx", ra->xlsx,
                   "Write the tables as an Excel workbook (Plans, Comparison, Checkpoints, Weekly, "
                   "Costs, Periods, Horizon)");
