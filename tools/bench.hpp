@@ -2,6 +2,7 @@
 // `salesim bench`: whole-run throughput of a scenario's first plan, with 1 thread and with all
 // threads (median of repeats).
 #include <string>
+#include <vector>
 
 namespace salesim::tools {
 
@@ -12,5 +13,8 @@ struct BenchArgs {
 };
 
 int run_bench(const BenchArgs& a);
+// The median of the measurements (of an even count, the mean of the two middle ones); v is not
+// empty.
+double median_seconds(std::vector<double> v);
 
 }  // namespace salesim::tools

@@ -525,9 +525,9 @@ int batch(const BatchArgs& a) {
     reused += j.status == Job::Status::reused;
   }
   if (!a.quiet)
-    std::cout << fmt::format("{} files: {} run, {} reused, {} failed. Wrote {}\n", jobs.size(),
+    std::cout << fmt::format("{} files: {} run, {} reused, {} failed. Wrote {}{}\n", jobs.size(),
                              jobs.size() - reused - failed.size(), reused, failed.size(),
-                             (out / "batch.csv").string());
+                             (out / "batch.csv").string(), a.xlsx.empty() ? "" : " and " + a.xlsx);
   if (failed.empty()) return 0;
   std::cerr << fmt::format("salesim: {} of {} files failed:\n", failed.size(), jobs.size());
   for (const Job* j : failed) {
@@ -555,7 +555,9 @@ void add_batch_command(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1, 256));
   cmd->add_option("--threads", a->threads, "Threads per file (default: all cores / jobs)")
       ->check(CLI::Range(0, 4096));
+  // 1e4 as run, sweep and the others take it (CLI11 alone said "Value 1e4 not in range").
   cmd->add_option("--paths", a->paths, "Paths per plan for every file (default: each file's)")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_option("--seed", a->seed, "Seed for every file (default: each file's)")
       ->check(seed_number());
@@ -564,6 +566,7 @@ void add_batch_command(CLI::App& app, Commands& commands) {
       ->check(finite_number())
       ->check(CLI::Range(1e-6, 0.5));
   cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
+      ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_flag("--force", a->force, "Run every file even when its results are up to date");
   cmd->add_option("--xlsx", a->xlsx, "Also write batch.csv's table as an Excel workbook");

@@ -86,13 +86,18 @@ int optimize(const OptimizeArgs& a) {
   const Problem pr = read_problem(sc, a);
   const std::string name = a.name.empty() ? a.plan + "-optimised" : a.name;
   if (const std::string why = plan_name_problem(name); !why.empty())
-    throw BadInput(fmt::format("--name: {}", why));
+    // Without --name the name is made from the plan's: say so rather than blame an option the
+    // user did not give (a plan of 55 characters or more made "--name: ... found 74").
+    throw BadInput(a.name.empty()
+                       ? fmt::format("the optimised plan's default name '{}' (--plan with "
+                                     "-optimised) cannot be used: {}; give one with --name",
+                                     name, why)
+                       : fmt::format("--name: {}", why));
   for (const auto& p : sc.plans)
     if (p.name == name)
       throw BadInput(
-          fmt::format("--name {}: the file already has a plan of this name; give "
-                      "another with --name",
-                      name));
+          fmt::format("{} {}: the file already has a plan of this name; give another with --name",
+                      a.name.empty() ? "the optimised plan's default name" : "--name", name));
 
   std::vector<Lever> levers;
   OptProblem op;

@@ -254,20 +254,32 @@ int sensitivity(const SensitivityArgs& a) {
   if (!a.csv.empty()) sim::write_text_atomically(a.csv, table.csv());
   if (!a.json.empty()) sim::write_text_atomically(a.json, js.dump(2) + "\n");
   if (!a.xlsx.empty()) {
-    // The metric's columns are a probability or money, as the metric is.
+    // The metric's columns are a probability or money, as the metric is. The key's settings
+    // stay as written: by its name alone `value` would be money, and a commission rate of
+    // 0.08 would show as 0.
     const NumberFormat f = metric == Metric::p_goal ? NumberFormat::percent : NumberFormat::money;
-    write_xlsx(a.xlsx,
-               {table_sheet("Sensitivity", table,
-                            {{"at_low", f}, {"at_high", f}, {"swing", f}, {"swing_se", f}})});
+    const NumberFormat key = NumberFormat::general;
+    write_xlsx(a.xlsx, {table_sheet("Sensitivity", table,
+                                    {{"value", key},
+                                     {"low", key},
+                                     {"high", key},
+                                     {"at_low", f},
+                                     {"at_high", f},
+                                     {"swing", f},
+                                     {"swing_se", f}})});
   }
 
   if (!a.quiet) {
+    // Money as the table below writes it (9.46M, not 9.456e+06); a probability as it is.
+    auto figure = [&](double v) {
+      return metric == Metric::p_goal ? fmt::format("{:.4g}", v) : charts::compact_number(v);
+    };
     std::cout << fmt::format(
         "Sensitivity of {} for plan '{}' in {}: each lever {:g}% down and up, {} paths per run, "
-        "seed {}\nPlan as written: {} = {:.4g} ({})\n\n",
+        "seed {}\nPlan as written: {} = {} ({})\n\n",
         to_string(metric), a.plan, sc.file, delta * 100, per_run, sc.base.simulation.seed,
-        to_string(metric), base_metric.mean,
-        std::isfinite(base_metric.se) ? fmt::format("SE {:.2g}", base_metric.se)
+        to_string(metric), figure(base_metric.mean),
+        std::isfinite(base_metric.se) ? "SE " + figure(base_metric.se)
                                       : std::string("no SE from one path"));
     if (pinned) std::cout << "Note: " << pinned_note << ".\n\n";
     std::cout << table.text({{"rank", "key", "value", "low", "high", "at_low", "at_high", "swing",

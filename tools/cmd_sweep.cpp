@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -282,7 +283,15 @@ int sweep(const SweepArgs& a) {
   for (const auto& f : factors) keys.push_back(f.name);
   write_table_h5(a.h5, table, attrs, keys, sc.text);
   sim::write_text_atomically(csv, table.csv());
-  if (!a.xlsx.empty()) write_xlsx(a.xlsx, {table_sheet("Sweep", table)});
+  if (!a.xlsx.empty()) {
+    // Formats by what a column holds, not by its name alone: a checkpoint labelled `Fin.` or
+    // `launch_week` made p_Fin. General and p_launch_week a whole number (0.8 shown as 1).
+    std::map<std::string, NumberFormat> formats;
+    for (const auto& k : keys) formats[k] = NumberFormat::general;
+    for (const auto& cp : base.result.checkpoints)
+      formats["p_" + cp.label] = formats["p_" + cp.label + "_se"] = NumberFormat::percent;
+    write_xlsx(a.xlsx, {table_sheet("Sweep", table, formats)});
+  }
 
   if (!a.quiet) {
     std::cout << fmt::format("Sweep of plan '{}' in {}: {} points, {}, seed {}\n", a.plan, sc.file,

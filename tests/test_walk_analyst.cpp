@@ -1,0 +1,179 @@
+// A hostile user's walk of the analyst commands (bench, sweep, sensitivity, batch, goalseek,
+// optimize) and the files they write: each test is a defect found on that walk.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "test_support.hpp"
+#include "tools/bench.hpp"
+#include "tools/cli.hpp"
+
+namespace salesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct WalkAnalyst : test::FolderTest {
+  WalkAnalyst() : test::FolderTest("walk-analyst") {}
+
+  // The example scenario with each `from` replaced by `to` (once each), written to dir/name.
+  std::string example_with(const std::string& name,
+                           const std::vector<std::pair<std::string, std::string>>& edits) const {
+    std::string text = test::read_file(test::example());
+    for (const auto& [from, to] : edits) {
+      const auto at = text.find(from);
+      EXPECT_NE(at, std::string::npos) << from;
+      if (at != std::string::npos) text.replace(at, from.size(), to);
+    }
+    const std::string path = (dir / name).string();
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  // Runs a Python check with openpyxl (Debian's python3-openpyxl); exit 0: every check held.
+  void python_check(const std::string& script, const std::string& args) const {
+    const fs::path file = dir / "check.py";
+    std::ofstream(file) << "import sys\nimport openpyxl\n" << script;
+    std::string printed;
+    EXPECT_EQ(test::shell(std::string(SALESIM_PYTHON) + " " + file.string() + " " + args, &printed),
+              0)
+        << printed;
+  }
+};
+
+// The workbook's `value` column is the key's value as written: by its name alone it was
+// formatted as money (#,##0), so a commission rate of 0.08 showed as 0 (docs/cli.md: the
+// values of scenario keys keep the General format).
+TEST_F(WalkAnalyst, SensitivityWorkbookShowsKeyValuesAsWritten) {
+  const std::string xlsx = (dir / "s.xlsx").string();
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("sensitivity " + test::example() +
+                                " --plan baseline --metric profit --paths 16 "
+                                "--keys compensation.commission_rate --xlsx " +
+                                xlsx),
+                        &out),
+            0)
+      << out;
+  // The plan's figure as the table writes money (it read "profit = 9.456e+06 (SE 6.2e+04)").
+  const auto line = out.substr(out.find("Plan as written: profit = "));
+  EXPECT_EQ(line.substr(0, line.find('\n')).find("e+"), std::string::npos) << out;
+  python_check(R"PY(
+ws = openpyxl.load_workbook(sys.argv[1])["Sensitivity"]
+header = [c.value for c in ws[1]]
+row = dict(zip(header, ws[2]))
+assert row["value"].value == 0.08, row["value"].value
+for name in ("value", "low", "high"):
+    assert row[name].number_format == "General", f"{name}: {row[name].number_format}"
+for name in ("at_low", "at_high", "swing"):
+    assert row[name].number_format == "#,##0", f"{name}: {row[name].number_format}"
+)PY",
+               xlsx);
+}
+
+// A checkpoint's columns are probabilities whatever its label: `Fin.` (a dot, as scenario keys
+// have) made p_Fin. General, and `launch_week` made p_launch_week a whole number, so a P(met)
+// of 0.8 showed as 1.
+TEST_F(WalkAnalyst, SweepWorkbookShowsEveryCheckpointAsAProbability) {
+  const std::string file = example_with(
+      "labels.yaml", {{"label: Q1}", "label: \"Fin.\"}"}, {"label: Q2}", "label: launch_week}"}});
+  const std::string xlsx = (dir / "s.xlsx").string();
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("sweep " + file +
+                                " --plan baseline --vary org.alignment=0.3,0.5 --paths 16 "
+                                "--quiet -o " +
+                                (dir / "s.h5").string() + " --xlsx " + xlsx),
+                        &out),
+            0)
+      << out;
+  python_check(R"PY(
+ws = openpyxl.load_workbook(sys.argv[1])["Sweep"]
+header = [c.value for c in ws[1]]
+row = dict(zip(header, ws[2]))
+for name in ("p_Fin.", "p_Fin._se", "p_launch_week", "p_launch_week_se", "p_Q3", "p_goal"):
+    assert row[name].number_format == "0.0%", f"{name}: {row[name].number_format}"
+assert row["org.alignment"].number_format == "General", row["org.alignment"].number_format
+)PY",
+               xlsx);
+}
+
+// Without --name the optimised plan is named PLAN-optimised; for a plan of 55 characters or
+// more that name is too long, and the message blamed --name, which the user had not given.
+TEST_F(WalkAnalyst, OptimizeSaysWhenTheDefaultNameCannotBeUsed) {
+  const std::string plan(60, 'p');
+  const std::string file = example_with("long.yaml", {{"name: push-activity", "name: " + plan}});
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("optimize " + file + " --plan " + plan +
+                                " --lever org.alignment=0:1 --maximize profit --paths 4 "
+                                "--quiet -o " +
+                                (dir / "o.yaml").string()),
+                        &out),
+            2)
+      << out;
+  EXPECT_EQ(out.find("--name:"), std::string::npos) << out;
+  EXPECT_NE(out.find("default name '" + plan + "-optimised'"), std::string::npos) << out;
+  EXPECT_NE(out.find("give one with --name"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "o.yaml"));
+  // A name the file already has, made by default, is said the same way.
+  const std::string taken =
+      example_with("taken.yaml", {{"name: classroom-training", "name: push-activity-optimised"}});
+  EXPECT_EQ(test::shell(salesim("optimize " + taken +
+                                " --plan push-activity --lever org.alignment=0:1 "
+                                "--maximize profit --paths 4 --quiet -o " +
+                                (dir / "o.yaml").string()),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("default name push-activity-optimised: the file already has"),
+            std::string::npos)
+      << out;
+}
+
+// bench --paths 1e8 (within its range) printed its header and then failed for want of memory
+// (exit 1), or was killed; it is refused up front as run refuses it. The address-space limit
+// makes the old behaviour fail fast instead of filling the machine.
+TEST_F(WalkAnalyst, BenchRefusesRunsThatCannotFitInMemory) {
+  const auto available = tools::available_memory_bytes();
+  ASSERT_TRUE(available);
+  const Scenario sc = load_scenario_file(test::example());
+  if (tools::run_memory_bytes(sc, 100000000, 1) < *available)
+    GTEST_SKIP() << "this machine has the memory for 1e8 paths";
+  std::string out;
+  EXPECT_EQ(test::shell("ulimit -v 4000000; " +
+                            salesim("bench " + test::example() + " --paths 1e8 --repeats 1"),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("bench: 100000000 paths"), std::string::npos) << out;
+  EXPECT_NE(out.find("MemAvailable"), std::string::npos) << out;
+  EXPECT_EQ(out.find("threads"), std::string::npos) << "nothing measured: " << out;
+}
+
+// The median of an even number of measurements is the mean of the middle two: of --repeats 2
+// it was the slower one.
+TEST(WalkAnalystBench, MedianOfAnEvenCountIsTheMeanOfTheMiddleTwo) {
+  EXPECT_DOUBLE_EQ(tools::median_seconds({3.0, 1.0}), 2.0);
+  EXPECT_DOUBLE_EQ(tools::median_seconds({4.0, 1.0, 2.0, 3.0}), 2.5);
+  EXPECT_DOUBLE_EQ(tools::median_seconds({5.0, 1.0, 3.0}), 3.0);
+  EXPECT_DOUBLE_EQ(tools::median_seconds({7.0}), 7.0);
+}
+
+// batch --paths 1e1 was refused ("Value 1e1 not in range"), where run, sweep, sensitivity,
+// goalseek, optimize and bench take it; and the summary line did not name the workbook.
+TEST_F(WalkAnalyst, BatchTakesPathsWithAnExponentAndNamesTheWorkbook) {
+  const std::string xlsx = (dir / "b.xlsx").string();
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("batch " + test::example() + " -o " + (dir / "out").string() +
+                                " --paths 1e1 --target-se 0.5 --max-paths 2e1 --xlsx " + xlsx),
+                        &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("Wrote " + (dir / "out" / "batch.csv").string() + " and " + xlsx),
+            std::string::npos)
+      << out;
+  EXPECT_NE(test::read_file((dir / "out" / "batch.csv").string()).find(",ok,"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace salesim
