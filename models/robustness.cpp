@@ -27,7 +27,24 @@ std::optional<double> median_of(const PlanResult& r) {
   return r.final_q.size() > 3 ? r.final_q[3] : std::nullopt;  // kPercentiles[3] is 0.5
 }
 
-std::string pct(double v) { return fmt::format("{:.0f}%", 100 * v); }
+// A share in whole percent; one that is neither 0 nor 1 never reads "0%" or "100%" (a plan
+// that fails on 2 paths in 1000 "beat it in 100% of futures" and then described "the rest").
+std::string pct(double v) {
+  const std::string s = fmt::format("{:.0f}%", 100 * v);
+  if (v > 0 && s == "0%") return "under 1%";
+  if (v < 1 && s == "100%") return "over 99%";
+  return s;
+}
+
+// Why a fit gave no ranking, in words: the outcome is the same on every path, or too few paths.
+std::string unranked(const std::vector<double>& y, std::size_t assumptions) {
+  if (std::all_of(y.begin(), y.end(), [&](double v) { return v == y.front(); }))
+    return "it is the same on every path, so nothing moves it";
+  if (y.size() < assumptions + 3)
+    return fmt::format("{} paths are too few to rank {} assumptions (it takes at least {})",
+                       y.size(), assumptions, assumptions + 3);
+  return "the least-squares fit has no solution on these paths";
+}
 
 std::string bound_text(const RegionBound& b) {
   if (b.low && b.high && *b.low == *b.high)
@@ -39,8 +56,17 @@ std::string bound_text(const RegionBound& b) {
 }
 
 std::string summary(const VsBaseline& v) {
+  // A plan with the same final bookings as the baseline on every path does not "fail": it is
+  // the baseline as far as bookings go (it read "beats it in 0% of futures; the others have no
+  // simple region in common").
+  if (v.p_ties >= 1.0)
+    return fmt::format(
+        "{} books the same as {} in every future (equal final bookings on every path), so it "
+        "never beats it",
+        v.plan, v.baseline);
   std::string s =
       fmt::format("{} beats {} in {} of futures", v.plan, v.baseline, pct(v.p_beats.mean));
+  if (v.p_ties > 0) s += fmt::format(" and ties in {}", pct(v.p_ties));
   if (v.p_beats.mean >= 1.0) return s + "; it never fails to";
   if (!v.region.found) return s + "; the others have no simple region in common";
   std::string where;
@@ -91,6 +117,7 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
           sim::standardised_regression(draws, p, r.column(out::goal_met));
       f.goal_drivers = ranked(sc, fit);
       f.goal_r2 = fit.r2;
+      f.goal_defined = fit.defined;
     }
     out.plans.push_back(std::move(f));
   }
@@ -103,16 +130,20 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
     const std::vector<double> plan = res.plans[i].column(out::final_bookings);
     std::vector<double> diff(plan.size()), beats(plan.size());
     std::vector<std::uint8_t> fails(plan.size());
+    std::size_t ties = 0;
     for (std::size_t k = 0; k < plan.size(); ++k) {
       diff[k] = plan[k] - base[k];
+      ties += plan[k] == base[k];
       beats[k] = plan[k] > base[k];  // as p_better (docs/model.md 9)
       fails[k] = !beats[k];
     }
     v.p_beats = sim::proportion(beats);
+    v.p_ties = plan.empty() ? 0.0 : double(ties) / double(plan.size());
     const sim::StandardisedFit fit = sim::standardised_regression(draws, p, diff);
     v.diff_drivers = ranked(sc, fit);
     v.diff_r2 = fit.r2;
     v.diff_defined = fit.defined;
+    if (!fit.defined) v.diff_unranked = unranked(diff, p);
     const sim::PrimBox box = sim::prim(draws, p, fails);
     for (std::size_t j = 0; j < p; ++j) {
       if (!box.restricted(j)) continue;

@@ -39,6 +39,7 @@ struct PlanFigures {
   std::optional<double> median, median_central;  // final bookings
   std::vector<AssumptionEffect> goal_drivers;    // ranked by |coef|; empty without a goal
   double goal_r2 = 0;
+  bool goal_defined = false;  // the fit exists (a goal, the goal indicator varies, enough paths)
 };
 
 struct VsBaseline {
@@ -47,6 +48,8 @@ struct VsBaseline {
   std::vector<AssumptionEffect> diff_drivers;  // of the paired difference in final bookings
   double diff_r2 = 0;
   bool diff_defined = false;
+  std::string diff_unranked;  // why there is no ranking when !diff_defined, in words
+  double p_ties = 0;          // share of paths with the same final bookings as the baseline
   FailRegion region;
   std::string summary;  // one sentence, as the terminal and the report show it
 };

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/h5.hpp"
@@ -67,7 +68,8 @@ json robustness_json(const Scenario& sc, const Robustness& r) {
               {"median_final_bookings_central", num(p.median_central)}};
     if (r.per_path) {
       q["goal_drivers"] = effects(p.goal_drivers);
-      q["goal_r2"] = num(p.goal_r2);
+      // As diff_r2: null where there is no fit (every path meets the goal, or too few paths).
+      q["goal_r2"] = p.goal_defined ? num(p.goal_r2) : json(nullptr);
     }
     j["plans"].push_back(q);
   }
@@ -106,14 +108,20 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
       sc.assumptions.size(), sc.assumptions.size() == 1 ? "" : "s");
   for (const Assumption& a : sc.assumptions)
     s += fmt::format("  {:<44} {} (central {:g})\n", a.key, a.describe(), a.central());
-  s += fmt::format("\n{:<28}{:>14}{:>14}{:>18}{:>14}\n", "plan", "P(goal)", "at central",
+  std::size_t w = 28;  // wide enough for the longest plan name
+  for (const PlanFigures& p : r.plans) w = std::max(w, text_width(p.plan) + 2);
+  s += fmt::format("\n{:<{}}{:>14}{:>14}{:>18}{:>14}\n", "plan", w, "P(goal)", "at central",
                    "median bookings", "at central");
+  // A standard error that does not exist (one path) is left out, as in the run's table.
+  auto p_goal = [](const sim::MeanSe& m) {
+    return std::isfinite(m.se) ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se)
+                               : fmt::format("{:.1f}%", 100 * m.mean);
+  };
   for (const PlanFigures& p : r.plans)
-    s += fmt::format(
-        "{:<28}{:>14}{:>14}{:>18}{:>14}\n", p.plan,
-        p.p_goal ? fmt::format("{:.1f}% ±{:.1f}", 100 * p.p_goal->mean, 100 * p.p_goal->se) : "-",
-        pct(p.p_goal_central), p.median ? money(*p.median) : "-",
-        p.median_central ? money(*p.median_central) : "-");
+    s += fmt::format("{:<{}}{:>14}{:>14}{:>18}{:>14}\n", p.plan, w,
+                     p.p_goal ? p_goal(*p.p_goal) : "-", pct(p.p_goal_central),
+                     p.median ? money(*p.median) : "-",
+                     p.median_central ? money(*p.median_central) : "-");
   if (!r.per_path) {
     s += "\n(--streaming keeps no per-path data: no ranking of the assumptions and no failure "
          "region; run without --streaming for them)\n";
@@ -125,12 +133,21 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
   for (std::size_t i = 0; i < r.vs_baseline.size(); ++i) {
     const VsBaseline& v = r.vs_baseline[i];
     s += fmt::format("\n{}.\n", v.summary);
-    s += fmt::format("  its gain in bookings moves most with: {}\n", ranking(sc, v.diff_drivers));
+    // No fit is not "no assumption stands out": say why there is no ranking.
+    s += v.diff_defined
+             ? fmt::format("  its gain in bookings moves most with: {}\n",
+                           ranking(sc, v.diff_drivers))
+             : fmt::format("  its gain in bookings is not ranked: {}\n", v.diff_unranked);
     if (i + 1 < r.plans.size() && !r.plans[i + 1].goal_drivers.empty())
       s += fmt::format("  its P(goal) moves most with: {}\n",
                        ranking(sc, r.plans[i + 1].goal_drivers));
   }
-  if (r.vs_baseline.empty() && (r.plans.empty() || r.plans[0].goal_drivers.empty())) return s;
+  // The note on coefficients only where a ranking was made (none on too few paths).
+  const bool ranked = std::any_of(r.plans.begin(), r.plans.end(),
+                                  [](const PlanFigures& p) { return !p.goal_drivers.empty(); }) ||
+                      std::any_of(r.vs_baseline.begin(), r.vs_baseline.end(),
+                                  [](const VsBaseline& v) { return v.diff_defined; });
+  if (!ranked) return s;
   s += "\n(coefficients: standard deviations of the outcome per standard deviation of the "
        "assumption, ± one standard error)\n";
   return s;

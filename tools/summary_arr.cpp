@@ -28,8 +28,11 @@ json weekly(const std::vector<double>& mean,
   }
   return j;
 }
+// A standard error that does not exist (one path) is left out, as in the run's table.
 std::string pct(const sim::MeanSe& m) {
-  return m.n ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se) : "-";
+  if (!m.n) return "-";
+  return std::isfinite(m.se) ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se)
+                             : fmt::format("{:.1f}%", 100 * m.mean);
 }
 
 }  // namespace
@@ -87,7 +90,8 @@ std::string format_arr(const ScenarioResults& res) {
     return money(a.arr_final.q[1].value_or(NAN)) + "-" + money(a.arr_final.q[5].value_or(NAN));
   });
   row("ARR final mean ± se", [](const RecurringResult& a) {
-    return money(a.arr_final.est.mean) + " ±" + money(a.arr_final.est.se);
+    const double se = a.arr_final.est.se;  // none on one path: left out, not "±-"
+    return money(a.arr_final.est.mean) + (std::isfinite(se) ? " ±" + money(se) : "");
   });
   row("MRR final (billed)", [](const RecurringResult& a) { return money(a.mrr_final.est.mean); });
   row(fmt::format("NRR from week {}", first.retention_from_week),
@@ -101,7 +105,7 @@ std::string format_arr(const ScenarioResults& res) {
                    "expansion", "churn", "closing");
   for (const auto& r : res.plans)
     for (const ArrQuarter& q : r.recurring->bridge)
-      s += fmt::format("{:<20}{:>8}{:>10}{:>10}{:>11}{:>10}{:>10}\n", r.name.substr(0, 19),
+      s += fmt::format("{:<20}{:>8}{:>10}{:>10}{:>11}{:>10}{:>10}\n", clip(r.name, 19),
                        fmt::format("{}-{}", q.from_week, q.to_week), money(q.opening),
                        money(q.added.mean), money(q.expansion.mean), money(q.churn.mean),
                        money(q.closing));

@@ -17,10 +17,26 @@ namespace salesim::tools {
 std::string money(double v) {
   if (!std::isfinite(v)) return "-";
   const double a = std::fabs(v);
-  if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
-  if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
-  if (a >= 1e3) return fmt::format("{:.0f}k", v / 1e3);
+  // The unit is chosen by the rounded figure: 999,999 is 1.00M, not 1000k, and 999.7 is 1k.
+  if (a >= 999.995e6) return fmt::format("{:.2f}B", v / 1e9);
+  if (a >= 999.5e3) return fmt::format("{:.2f}M", v / 1e6);
+  if (a >= 999.5) return fmt::format("{:.0f}k", v / 1e3);
+  // A figure that rounds to zero is "0", not "-0" (a paired difference of -0.3).
+  if (a <= 0.5) return "0";
   return fmt::format("{:.0f}", v);
+}
+
+std::size_t text_width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // count every byte but continuations
+  return n;
+}
+
+std::string clip(const std::string& s, std::size_t n) {
+  std::size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) break;
+  return s.substr(0, i);
 }
 
 namespace {
@@ -67,7 +83,7 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   }
   for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
     const auto& cp = goal.checkpoints[i];
-    row(fmt::format("P({} {} wk{})", cp.label.substr(0, 8), money(cp.revenue), cp.week),
+    row(fmt::format("P({} {} wk{})", clip(cp.label, 8), money(cp.revenue), cp.week),
         [&, i](const PlanResult& r) {
           return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se);
         });
@@ -193,9 +209,9 @@ std::string format_detail(const Scenario& sc, const ScenarioResults& res) {
   if (!res.plans.empty())
     for (std::size_t i = 0; i < res.plans[0].detail.periods.size(); ++i) {
       const PeriodBookings& p = res.plans[0].detail.periods[i];
-      const std::string label = fmt::format(
-          "{}-{} {}", p.from_week, p.to_week,
-          p.checkpoint.empty() ? std::string("(to horizon)") : p.checkpoint.substr(0, 12));
+      const std::string label =
+          fmt::format("{}-{} {}", p.from_week, p.to_week,
+                      p.checkpoint.empty() ? std::string("(to horizon)") : clip(p.checkpoint, 12));
       row(label, [&](const PlanResult& r) { return mean_se(r.detail.periods[i].bookings); });
     }
 

@@ -9,6 +9,10 @@ namespace salesim::tools {
 
 // Money as the terminal prints it: 4.49M, 771k, 950; "-" when not finite.
 std::string money(double v);
+// Text's width in a column: its characters (UTF-8 code points), not its bytes.
+std::size_t text_width(const std::string& s);
+// At most `n` characters of `s`, never cutting a UTF-8 character in two.
+std::string clip(const std::string& s, std::size_t n);
 
 std::string format_table(const Scenario& sc, const ScenarioResults& res);
 std::string format_explain(const Scenario& sc, const ScenarioResults& res);

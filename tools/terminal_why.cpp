@@ -1,6 +1,8 @@
 // The terminal's answers to "why" and "what if we miss": run --explain-diff and --conditional.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "tools/terminal.hpp"
 
 namespace salesim::tools {
@@ -15,11 +17,16 @@ std::string share(const std::optional<sim::MeanSe>& m) {
 std::string format_drivers(const ScenarioResults& res) {
   std::string s;
   for (const Comparison& c : res.comparisons) {
+    // A plan that books what the first plan books does not book "0 more" than it.
+    const double d = c.bookings_diff.mean;
+    const std::string how = d == 0 ? std::string("the same as")
+                            : money(std::abs(d)) == "0"
+                                ? std::string("about the same as")
+                                : money(std::abs(d)) + (d > 0 ? " more than" : " less than");
     s += fmt::format(
-        "\nWhy '{}' books {} {} than '{}' (paired, same paths; the effects add up to the "
+        "\nWhy '{}' books {} '{}' (paired, same paths; the effects add up to the "
         "difference):\n",
-        c.plan, money(std::abs(c.bookings_diff.mean)), c.bookings_diff.mean >= 0 ? "more" : "less",
-        c.baseline);
+        c.plan, how, c.baseline);
     // A standard error that does not exist (one path) is left out, not shown as 0.
     auto se = [](const sim::MeanSe& m) { return std::isfinite(m.se) ? " ±" + money(m.se) : ""; };
     for (std::size_t k = 0; k < c.drivers.size(); ++k)
@@ -36,17 +43,21 @@ std::string format_conditional(const Scenario& sc, const ScenarioResults& res) {
   std::string s;
   if (sc.base.goal.checkpoints.empty())
     return "\n(--conditional: the scenario has no checkpoints to condition on)\n";
+  // The first column fits the longest "<label> missed" (a long label pushed its row askew).
+  std::size_t gw = 16;
+  for (const PlanResult& r : res.plans)
+    for (const ConditionalFigure& f : r.conditional) gw = std::max(gw, text_width(f.given) + 2);
   for (const PlanResult& r : res.plans) {
     s +=
         fmt::format("\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths: -):\n",
                     r.name, kMinConditionalPaths);
-    s += fmt::format("  {:<16}{:>8}{:>16}{:>22}{:>18}  {}\n", "given", "paths", "P(goal)",
+    s += fmt::format("  {:<{}}{:>8}{:>16}{:>22}{:>18}  {}\n", "given", gw, "paths", "P(goal)",
                      "missed, still reached", "shortfall", "later checkpoints");
     for (const ConditionalFigure& f : r.conditional) {
       std::string later;
       for (const auto& l : f.later) later += fmt::format("{} {}  ", l.checkpoint, share(l.p));
-      s += fmt::format("  {:<16}{:>8}{:>16}{:>22}{:>18}  {}\n", f.given, f.paths, share(f.p_goal),
-                       f.met ? std::string() : share(f.reached_anyway),
+      s += fmt::format("  {:<{}}{:>8}{:>16}{:>22}{:>18}  {}\n", f.given, gw, f.paths,
+                       share(f.p_goal), f.met ? std::string() : share(f.reached_anyway),
                        f.shortfall ? money(f.shortfall->mean) + " ±" + money(f.shortfall->se)
                                    : std::string(f.met ? "" : "-"),
                        later);
