@@ -239,17 +239,18 @@ using Check = std::string (*)(const Where&, const T&);
 // The baseline's entries of a list: every plan has them first, so each is reported once, when
 // the check fires in every plan.
 template <class T>
-void baseline_entries(const Scenario& sc, const char* key, std::vector<T> Params::*list,
+void baseline_entries(const Scenario& sc, const std::vector<const PlanSpec*>& plans,
+                      const char* key, std::vector<T> Params::*list,
                       std::initializer_list<Check<T>> checks, std::vector<std::string>& out) {
   for (std::size_t i = 0; i < (sc.base.*list).size(); ++i)
     for (Check<T> check : checks) {
-      const bool everywhere = std::all_of(sc.plans.begin(), sc.plans.end(), [&](const auto& p) {
-        return !check(Where{sc, p, "in every plan"}, (p.params.*list)[i]).empty();
+      const bool everywhere = std::all_of(plans.begin(), plans.end(), [&](const PlanSpec* p) {
+        return !check(Where{sc, *p, "in every plan"}, (p->params.*list)[i]).empty();
       });
       if (everywhere)
         out.push_back(fmt::format(
             "{}: the baseline's {}[{}] ({}): {}", sc.file, key, i, label((sc.base.*list)[i]),
-            check(Where{sc, sc.plans[0], "in every plan"}, (sc.plans[0].params.*list)[i])));
+            check(Where{sc, *plans[0], "in every plan"}, (plans[0]->params.*list)[i])));
     }
 }
 
@@ -269,18 +270,23 @@ void plan_entries(const Where& w, const std::string& plan_key, const char* key,
 
 }  // namespace
 
-std::vector<std::string> plan_warnings(const Scenario& sc) {
+std::vector<std::string> plan_warnings(const Scenario& sc, const std::vector<std::string>& only) {
   std::vector<std::string> out;
-  if (sc.plans.empty()) return out;
+  std::vector<const PlanSpec*> plans;
+  for (const PlanSpec& p : sc.plans)
+    if (std::find(only.begin(), only.end(), p.name) != only.end()) plans.push_back(&p);
+  if (plans.empty())
+    for (const PlanSpec& p : sc.plans) plans.push_back(&p);
+  if (plans.empty()) return out;
   const auto hiring = {Check<Hire>(hire_after_goal), Check<Hire>(hire_in_last_week)};
   const auto training = {Check<TrainingProgram>(training_without_new_hires),
                          Check<TrainingProgram>(training_without_efficacy),
                          Check<TrainingProgram>(training_after_goal)};
   const auto programs = {Check<Program>(coach_without_coaching),
                          Check<Program>(program_after_goal)};
-  baseline_entries(sc, "hiring", &Params::hiring, hiring, out);
-  baseline_entries(sc, "training", &Params::training, training, out);
-  baseline_entries(sc, "programs", &Params::programs, programs, out);
+  baseline_entries(sc, plans, "hiring", &Params::hiring, hiring, out);
+  baseline_entries(sc, plans, "training", &Params::training, training, out);
+  baseline_entries(sc, plans, "programs", &Params::programs, programs, out);
   const std::string baseline_hours = hours_past_the_week(sc, sc.base);
   if (!baseline_hours.empty())
     out.push_back(fmt::format("{}: compensation: {}", sc.file, baseline_hours));
@@ -289,8 +295,17 @@ std::vector<std::string> plan_warnings(const Scenario& sc) {
 
   for (std::size_t k = 0; k < sc.plans.size(); ++k) {
     const PlanSpec& plan = sc.plans[k];
+    if (std::find(plans.begin(), plans.end(), &plan) == plans.end()) continue;  // not run
     const Where w{sc, plan, "in this plan"};
     const std::string key = fmt::format("plans[{}] ({})", k, plan.name);
+    // A plan after the first with nothing of its own is the file's baseline under another name:
+    // its table reads "+0 ±0, P(better) 0%", which looks like a plan that failed.
+    if (k > 0 && !plan.changes_anything)
+      out.push_back(fmt::format(
+          "{}: {}: the plan changes nothing (no set, hiring, training, programs or territories "
+          "of its own), so it runs the file's baseline as written{}; give it what it should "
+          "change",
+          sc.file, key, sc.plans[0].changes_anything ? "" : ", as the first plan does"));
     if (const std::string why = from_week_after_goal(w); !why.empty())
       out.push_back(fmt::format("{}: {}.from_week: {}", sc.file, key, why));
     for (const auto& [path, text] : plan.overrides)

@@ -18,6 +18,9 @@ struct PlanSpec {
   // Which org state values the overrides set at from_week (MODEL.md 3.2).
   bool sets_alignment = false, sets_awareness = false, sets_coaching_skill = false,
        sets_coaching_policy = false;
+  // Whether the plan has anything of its own: a set, hires, training, programs or territories.
+  // Without, it runs the file's baseline as written (plan_warnings says so).
+  bool changes_anything = false;
   // The baseline with the overrides applied; its hiring/training/programs lists are the
   // baseline's followed by the plan's own.
   Params params;

@@ -925,7 +925,13 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       read_hiring(c, f.node("hiring"), d + ".hiring", horizon, plan.params.hiring);
       read_training(c, f.node("training"), d + ".training", horizon, plan.params.training);
       read_programs(c, f.node("programs"), d + ".programs", horizon, plan.params.programs);
-      read_plan_territories(f.node("territories"), d + ".territories", plan.params, report);
+      const YAML::Node territories = f.node("territories");
+      read_plan_territories(territories, d + ".territories", plan.params, report);
+      plan.changes_anything = !plan.overrides.empty() ||
+                              plan.params.hiring.size() > p.hiring.size() ||
+                              plan.params.training.size() > p.training.size() ||
+                              plan.params.programs.size() > p.programs.size() ||
+                              (territories.IsDefined() && !territories.IsNull());
       f.finish();
       // A plan's own cross-key problems only: the baseline's are reported once, above.
       for (const CrossProblem& x : cross_problems(plan.params)) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "models/plan_warnings.hpp"
 #include "test_support.hpp"
 
 namespace salesim {
@@ -20,8 +21,14 @@ std::string file(const std::string& top, const std::string& plan) {
          "plans:\n  - name: baseline\n  - name: x\n" + plan;
 }
 
+// The file's warnings but "the plan changes nothing", which plan 'x' gets whenever `plan` is
+// empty (tested on its own below).
 std::vector<std::string> warnings(const std::string& top, const std::string& plan) {
-  return test::scenario(file(top, plan)).warnings;
+  std::vector<std::string> ws = test::scenario(file(top, plan)).warnings;
+  std::erase_if(ws, [](const std::string& w) {
+    return w.find("the plan changes nothing") != std::string::npos;
+  });
+  return ws;
 }
 
 std::string joined(const std::vector<std::string>& ws) {
@@ -169,6 +176,44 @@ TEST(Warnings, RenewalsThatGrowTheBasePastAnyCompanys) {
              "is 170%");
   EXPECT_TRUE(warnings(recurring, "    set: {revenue.expansion_rate: 0.3}\n").empty());
   EXPECT_TRUE(warnings("revenue: {expansion_rate: 10}\n", "").empty()) << "bookings: unused";
+}
+
+// A plan with only a name ran as the baseline and read "+0 ±0, P(better) 0%", like a plan that
+// failed. Any set, hire, training, programme or territory of its own makes it a plan.
+TEST(Warnings, APlanThatChangesNothing) {
+  const auto ws = test::scenario(file("", "")).warnings;
+  expect_one(ws, "plans[1] (x)", "the plan changes nothing");
+  EXPECT_NE(ws[0].find("as the first plan does"), std::string::npos) << ws[0];
+  for (const char* own :
+       {"    set: {costs.marketing_per_week: 100}\n", "    hiring: [{week: 3, count: 1}]\n",
+        "    programs: [{kind: alignment, start_week: 2, alignment: 0.8}]\n"})
+    EXPECT_TRUE(test::scenario(file("", own)).warnings.empty()) << own;
+}
+
+// run --plans (and sweep's, sensitivity's, goalseek's and optimize's --plan) report the
+// warnings of the plans they run, not of the others: --strict refused a run of plans that had
+// none because another plan of the file had one.
+TEST(Warnings, OnlyThePlansThatRun) {
+  const Scenario sc = test::scenario(file("", "    hiring: [{week: 20, count: 1}]\n"));
+  ASSERT_EQ(sc.warnings.size(), 1u) << joined(sc.warnings);  // x's hire in the last week
+  EXPECT_TRUE(plan_warnings(sc, {"baseline"}).empty());
+  EXPECT_EQ(plan_warnings(sc, {"baseline", "x"}), sc.warnings);
+  EXPECT_EQ(plan_warnings(sc, {"no such plan"}), sc.warnings) << "a list of no plan: all";
+  // Through the command line: the run of the baseline alone has none, on stderr or in the JSON.
+  const std::string dir = ::testing::TempDir() + "/warnings-only";
+  fs::create_directories(dir);
+  std::ofstream(dir + "/w.yaml") << file("", "    hiring: [{week: 20, count: 1}]\n");
+  std::string out;
+  ASSERT_EQ(test::shell(test::binary() + " run " + dir + "/w.yaml --strict --quiet --paths 5 " +
+                            "--plans baseline --json " + dir + "/w.json",
+                        &out),
+            0)
+      << out;
+  EXPECT_EQ(out.find("warning"), std::string::npos) << out;
+  EXPECT_TRUE(nlohmann::json::parse(test::read_file(dir + "/w.json"))["warnings"].empty());
+  EXPECT_EQ(
+      test::shell(test::binary() + " run " + dir + "/w.yaml --strict --quiet --paths 5", &out), 2)
+      << out;
 }
 
 TEST(Warnings, SetOfAnOrgValueAfterAProgrammeChangedItIsNotANoOp) {

@@ -12,6 +12,7 @@
 
 #include "models/keys.hpp"
 #include "models/outputs.hpp"
+#include "models/plan_warnings.hpp"
 #include "models/recurring.hpp"
 #include "models/recurring_layout.hpp"
 #include "sim/atomic_file.hpp"  // require_parent_folder
@@ -68,14 +69,15 @@ Scenario load_on_every_rank(const std::string& file, std::optional<std::uint64_t
   return sc;
 }
 
-void announce(const Scenario& sc, bool strict) {
+void announce(const Scenario& sc, bool strict, const std::vector<std::string>& only) {
   for (const auto& n : sc.notices) std::cerr << "salesim: notice: " << n << "\n";
-  if (strict && !sc.warnings.empty()) {
+  const std::vector<std::string> warnings = only.empty() ? sc.warnings : plan_warnings(sc, only);
+  if (strict && !warnings.empty()) {
     std::string all;
-    for (const auto& w : sc.warnings) all += (all.empty() ? "" : "\n") + w;
+    for (const auto& w : warnings) all += (all.empty() ? "" : "\n") + w;
     throw BadInput(fmt::format("{} (--strict: warnings are errors)", all));
   }
-  for (const auto& w : sc.warnings) std::cerr << "salesim: warning: " << w << "\n";
+  for (const auto& w : warnings) std::cerr << "salesim: warning: " << w << "\n";
 }
 
 void require_parent_folder(const std::string& output_file) {

@@ -55,7 +55,9 @@ Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> se
 Scenario load_on_every_rank(const std::string& file, std::optional<std::uint64_t> seed);
 // Prints the reader's notices and the plan warnings of `sc` to standard error; with `strict`,
 // warnings are bad input (exit 2).
-void announce(const Scenario& sc, bool strict = false);
+// `only`: the plans the command runs (run --plans, sweep --plan, ...); the warnings of plans it
+// does not run are left out (models/plan_warnings.hpp), so --strict refuses none for them.
+void announce(const Scenario& sc, bool strict = false, const std::vector<std::string>& only = {});
 // Fails with BadInput when the folder an output file would go into does not exist.
 void require_parent_folder(const std::string& output_file);
 // The names of a scenario's plans, checked against `only` (BadInput naming the nearest).

@@ -46,7 +46,7 @@ std::string at_end_text(const LeverRange& range, bool largest, double value) {
 
 int goalseek(const GoalSeekArgs& a) {
   const Scenario sc = load_on_every_rank(a.file, a.seed);
-  announce(sc);
+  announce(sc, false, {a.plan});  // the warnings of the plan it runs
   check_plan_names(sc, {a.plan}, "--plan");
   check_outputs({{"the scenario file", a.file}}, {{"--json", a.json}});
   const LeverRange range = parse_lever_range(sc, a.plan, a.lever, "--lever");

@@ -79,7 +79,7 @@ Problem read_problem(const Scenario& sc, const OptimizeArgs& a) {
 
 int optimize(const OptimizeArgs& a) {
   const Scenario sc = load_on_every_rank(a.file, a.seed);
-  announce(sc);
+  announce(sc, false, {a.plan});  // the warnings of the plan it runs
   check_plan_names(sc, {a.plan}, "--plan");
   check_outputs({{"the scenario file", a.file}},
                 {{"-o", a.output}, {"--json", a.json}, {"--csv", a.csv}});

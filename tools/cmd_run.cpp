@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "models/plan_warnings.hpp"
 #include "models/robustness.hpp"
 #include "models/simulate.hpp"
 #include "sim/atomic_file.hpp"
@@ -47,13 +48,15 @@ struct RunArgs {
 
 int cmd_run(const RunArgs& a) {
   Scenario sc = load_on_every_rank(a.file, a.seed);
+  std::vector<std::string> only = split_list(a.plans);
+  check_plan_names(sc, only, "--plans");
+  // The warnings of the plans that run (--plans), on the terminal, for --strict and in the JSON.
+  if (!only.empty()) sc.warnings = plan_warnings(sc, only);
   announce(sc, a.strict);
   // Uncertain assumptions (docs/model.md 12.4): at their central values, or drawn per path with
   // the central run beside it for the robustness block.
   const Scenario original = sc;
   if (a.fixed_assumptions) sc = at_central_values(sc);
-  std::vector<std::string> only = split_list(a.plans);
-  check_plan_names(sc, only, "--plans");
   const std::vector<NamedPath> inputs = {{"the scenario file", a.file}},
                                files = {{"-o", a.h5}, {"--json", a.json}, {"--xlsx", a.xlsx}};
   check_report_outputs("--report", a.report, a.report_options, inputs, files);

@@ -108,7 +108,7 @@ std::string swing_note(const Lever& l, double delta, bool moved, bool stuck,
 
 int sensitivity(const SensitivityArgs& a) {
   const Scenario sc = load_on_every_rank(a.file, a.seed);
-  announce(sc);
+  announce(sc, false, {a.plan});  // the warnings of the plan it runs
   check_plan_names(sc, {a.plan}, "--plan");
   check_outputs({{"the scenario file", a.file}},
                 {{"--svg", a.svg}, {"--csv", a.csv}, {"--json", a.json}, {"--xlsx", a.xlsx}});

@@ -158,7 +158,7 @@ std::string paths_text(const SweepArgs& a, std::size_t per_run, Metric metric) {
 
 int sweep(const SweepArgs& a) {
   const Scenario sc = load_on_every_rank(a.file, a.seed);
-  announce(sc);
+  announce(sc, false, {a.plan});  // the warnings of the plan it runs
   check_plan_names(sc, {a.plan}, "--plan");
   const std::string csv =
       a.csv.empty() ? std::filesystem::path(a.h5).replace_extension(".csv").string() : a.csv;
