@@ -77,7 +77,9 @@ bool is_stage_name(const std::string& s) {
 std::string plan_name_problem(const std::string& s) {
   if (s.empty()) return "a plan needs a name (empty names cannot be told apart)";
   if (s.size() > kMaxNameLength)
-    return fmt::format("a plan name has at most {} characters, found {}", kMaxNameLength, s.size());
+    return fmt::format(
+        "a plan name has at most {} bytes of UTF-8 (a letter with an accent takes two), found {}",
+        kMaxNameLength, s.size());
   if (s.front() == '.') return "a plan name cannot start with '.', found '" + printable(s) + "'";
   for (char ch : s)
     if (ch == '/' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20)

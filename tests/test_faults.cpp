@@ -327,6 +327,24 @@ bool kill_at(const std::string& cmd, std::chrono::microseconds delay, const fs::
   return true;
 }
 
+// Ctrl-C or SIGTERM: every command exits 130 saying so (docs/reliability.md: never a signal);
+// run, sweep and the others died of it (the shell showed 130 for SIGINT, 143 for SIGTERM).
+TEST_F(Faults, InterruptedRunExitsWith130AndLeavesNoOutput) {
+  const fs::path out = dir / "r.h5";
+  for (int sig : {SIGINT, SIGTERM}) {
+    const pid_t pid = start(salesim("run " + test::example() + " --paths 200000 --quiet -o " +
+                                    out.string() + " 2>" + (dir / "err.txt").string()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+    ASSERT_EQ(kill(pid, sig), 0);
+    const int status = wait_for(pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "died of signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 130) << sig;
+    EXPECT_NE(test::read_file((dir / "err.txt").string()).find("salesim: interrupted"),
+              std::string::npos);
+    EXPECT_FALSE(fs::exists(out));
+  }
+}
+
 TEST_F(Faults, KillNineDuringRunNeverLeavesAPartialFileUnderTheFinalName) {
   const fs::path out = dir / "out";
   fs::create_directories(out);

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "test_support.hpp"
 #include "tools/optimize.hpp"
@@ -322,6 +323,8 @@ TEST_F(OptimizeCli, BoundsNoPointMeetsFailWithTheNearestAndWriteNoPlan) {
                      "prospecting.target_hours="),
             std::string::npos)
       << out;
+  // The cost there as money is written everywhere else (it read "(there 6.75964e+06)").
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(cost<=1000000 \(there \d+(\.\d+)?M\))"))) << out;
   EXPECT_FALSE(fs::exists(plan));
   const json j = json::parse(test::read_file(js.string()));
   EXPECT_FALSE(j["feasible"].get<bool>());

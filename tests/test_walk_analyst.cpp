@@ -9,6 +9,7 @@
 #include "test_support.hpp"
 #include "tools/bench.hpp"
 #include "tools/cli.hpp"
+#include "tools/xlsx_workbook.hpp"
 
 namespace salesim {
 namespace {
@@ -173,6 +174,15 @@ TEST_F(WalkAnalyst, BatchTakesPathsWithAnExponentAndNamesTheWorkbook) {
             std::string::npos)
       << out;
   EXPECT_NE(test::read_file((dir / "out" / "batch.csv").string()).find(",ok,"), std::string::npos);
+}
+
+// A table's column is formatted by what it holds: a checkpoint's probability is a percent
+// whatever its label (p_Fin. and p_launch_week were General and a whole number: 0.8 shown as 1).
+TEST(WalkAnalystFormats, ACheckpointsProbabilityIsAPercentWhateverItsLabel) {
+  for (const char* name : {"p_Fin.", "p_launch_week", "p_Q1", "p_goal_se"})
+    EXPECT_EQ(tools::column_format(name), tools::NumberFormat::percent) << name;
+  EXPECT_EQ(tools::column_format("prospecting.target_hours"), tools::NumberFormat::general);
+  EXPECT_EQ(tools::column_format("goal_week"), tools::NumberFormat::whole);
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // salesim: the command line. Each subcommand lives in tools/cmd_*.cpp (or beside the code it
 // drives) and registers itself here. Exit codes: 0 ok, 1 failure, 2 bad input.
 #include <fmt/format.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <iostream>
 #include <new>
@@ -20,6 +22,16 @@ int failed(int code, const std::string& message, const char* what = "") {
   std::cerr << message;  // silenced on ranks other than 0
   if (code == 2) sim::dist::settle_bad_input(message.substr(0, message.size() - 1));
   return code;
+}
+
+// Ctrl-C or SIGTERM: exit 130, saying so, rather than die of the signal (docs/reliability.md).
+// Every output is written to a temporary file and renamed, so none is left half-written; the
+// temporaries of the interrupted write are removed by the next write of that output. Commands
+// that stop more gently install their own (batch finishes its files' records, serve its runs).
+extern "C" void on_interrupt(int) {
+  constexpr char message[] = "\nsalesim: interrupted; no output was left half-written\n";
+  [[maybe_unused]] const auto n = ::write(2, message, sizeof message - 1);
+  ::_exit(130);
 }
 }  // namespace
 
@@ -53,6 +65,11 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
+  struct sigaction stop {};
+  stop.sa_handler = on_interrupt;
+  sigemptyset(&stop.sa_mask);
+  ::sigaction(SIGINT, &stop, nullptr);
+  ::sigaction(SIGTERM, &stop, nullptr);
   try {
     for (const auto& c : commands)
       if (c.app->parsed()) return tools::check_no_empty_values(*c.app), c.run();

@@ -148,8 +148,9 @@ std::string infeasible_message(const OptimizeReport& r) {
   for (std::size_t i = 0; i < r.levers.size(); ++i)
     at += fmt::format(" {}={}", r.levers[i].lever.path, lever_text(r.result.best.x[i]));
   for (std::size_t i = 0; i < r.constraints.size(); ++i)
-    bounds += fmt::format(" {} (there {:.6g});", r.constraints[i].text(),
-                          r.result.best.figures[1 + i].mean);
+    bounds +=
+        fmt::format(" {} (there {});", r.constraints[i].text(),  // 6.76M, not 6.75964e+06
+                    outcome_text(r.constraints[i].outcome, r.result.best.figures[1 + i].mean));
   return fmt::format(
       "no point evaluated meets every --subject-to bound; the nearest is at{}:{} no plan "
       "written (widen the levers' intervals or loosen the bounds)",

@@ -40,11 +40,13 @@ const char* format_code(NumberFormat f) {
 }
 
 NumberFormat column_format(const std::string& name) {
+  // A probability first: a checkpoint's label may hold a dot or end in "_week" (p_Fin.).
+  if (name.rfind("p_", 0) == 0) return NumberFormat::percent;
   if (has(name, ".")) return NumberFormat::general;  // a scenario key's value, as it is
   if (name == "paths" || name == "point" || name == "rank" || name == "week" ||
       ends_with(name, "_week") || ends_with(name, "weeks"))
     return NumberFormat::whole;
-  if (name.rfind("p_", 0) == 0 || has(name, "share")) return NumberFormat::percent;
+  if (has(name, "share")) return NumberFormat::percent;
   for (const char* money : {"bookings", "cost", "profit", "shortfall", "run_rate", "value",
                             "target", "revenue", "salaries", "commission"})
     if (has(name, money)) return NumberFormat::money;
