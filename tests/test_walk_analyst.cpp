@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 
 #include "test_support.hpp"
@@ -174,6 +175,41 @@ TEST_F(WalkAnalyst, BatchTakesPathsWithAnExponentAndNamesTheWorkbook) {
             std::string::npos)
       << out;
   EXPECT_NE(test::read_file((dir / "out" / "batch.csv").string()).find(",ok,"), std::string::npos);
+}
+
+// A batch of an ARR goal: batch.csv showed P(goal) 0.775 against 0.27 beside identical bookings
+// and no ARR at all. It says what P(goal) counts and the final ARR it is judged on, in columns
+// after `error` (so the others keep their places); a file without recurring revenue has them
+// empty.
+TEST_F(WalkAnalyst, BatchOfAnArrGoalCarriesTheFinalArr) {
+  fs::create_directories(dir / "in");
+  fs::copy_file(test::source_dir() + "/scenarios/saas-renewals.yaml", dir / "in" / "saas.yaml");
+  fs::copy_file(test::example(), dir / "in" / "nexa.yaml");
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("batch " + (dir / "in").string() + " -o " + (dir / "out").string() +
+                                " --paths 20 --quiet"),
+                        &out),
+            0)
+      << out;
+  std::istringstream csv(test::read_file((dir / "out" / "batch.csv").string()));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_NE(line.find(",error,goal_metric,arr_final_p50,arr_final_mean,arr_diff_vs_first,"
+                      "arr_diff_vs_first_se,p_arr_better_than_first"),
+            std::string::npos)
+      << line;
+  int arr_rows = 0, plain_rows = 0;
+  while (std::getline(csv, line)) {
+    if (line.find(",arr,") != std::string::npos) {
+      ++arr_rows;
+      EXPECT_EQ(line.find(",arr,,"), std::string::npos) << "a final ARR: " << line;
+    } else if (line.find(",bookings,") != std::string::npos) {
+      ++plain_rows;
+      EXPECT_NE(line.find(",bookings,,,,,"), std::string::npos) << "no ARR: " << line;
+    }
+  }
+  EXPECT_EQ(arr_rows, 3);
+  EXPECT_EQ(plain_rows, 4);
 }
 
 // A table's column is formatted by what it holds: a checkpoint's probability is a percent

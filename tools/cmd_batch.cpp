@@ -260,6 +260,10 @@ void run_job(Job& job, const BatchArgs& a, int threads,
 
 double num(const json& j) { return j.is_number() ? j.get<double>() : std::nan(""); }
 
+// Recurring revenue's columns of batch.csv (docs/cli.md), empty for a file without it.
+constexpr const char* kArrColumns[] = {"arr_final_p50", "arr_final_mean", "arr_diff_vs_first",
+                                       "arr_diff_vs_first_se", "p_arr_better_than_first"};
+
 Table consolidated(const std::vector<Job>& jobs) {
   Table t;
   for (const auto& job : jobs) {
@@ -279,6 +283,8 @@ Table consolidated(const std::vector<Job>& jobs) {
             "bookings_diff_vs_first_se", "p_better_than_first", "roi_vs_first"})
         r.emplace_back(c, std::nan(""));
       r.emplace_back("error", job.error);
+      r.emplace_back("goal_metric", std::string());
+      for (const char* c : kArrColumns) r.emplace_back(c, std::nan(""));
       t.add(std::move(r));
       continue;
     }
@@ -314,6 +320,18 @@ Table consolidated(const std::vector<Job>& jobs) {
                 {"p_better_than_first", v(vs, "p_better")},
                 {"roi_vs_first", v(vs, "roi")},
                 {"error", job.error}});
+      // After `error`, so the columns before keep their places: what P(goal) counts, and with
+      // recurring revenue the final ARR it is judged on (empty without).
+      r.emplace_back("goal_metric", s.contains("goal") && s["goal"].contains("metric")
+                                        ? s["goal"]["metric"].get<std::string>()
+                                        : std::string());
+      const json arr = p.contains("arr") ? p["arr"]["final"] : json::object();
+      const json arr_diff = vs.contains("arr_final_diff") ? vs["arr_final_diff"] : json::object();
+      r.insert(r.end(), {{kArrColumns[0], v(arr, "p50")},
+                         {kArrColumns[1], v(arr, "mean")},
+                         {kArrColumns[2], v(arr_diff, "mean")},
+                         {kArrColumns[3], v(arr_diff, "se")},
+                         {kArrColumns[4], v(arr_diff, "p_better")}});
       t.add(std::move(r));
     }
   }

@@ -47,6 +47,7 @@ NumberFormat column_format(const std::string& name) {
       ends_with(name, "_week") || ends_with(name, "weeks"))
     return NumberFormat::whole;
   if (has(name, "share")) return NumberFormat::percent;
+  if (name.rfind("arr_", 0) == 0) return NumberFormat::money;  // batch's arr_final_p50, ...
   for (const char* money : {"bookings", "cost", "profit", "shortfall", "run_rate", "value",
                             "target", "revenue", "salaries", "commission"})
     if (has(name, money)) return NumberFormat::money;
