@@ -186,6 +186,24 @@ class Results:
     def checkpoints(self, plan):
         return self._checkpoints[self._plan(plan)]
 
+    def trajectories(self, plan, series="cum_bookings"):
+        """Every path's week-by-week series, written by `salesim run -o FILE --trajectories`: a
+        row per path (indexed by path_index, as paths(plan)) and a column per week (1..horizon).
+        series: cum_bookings, weekly_bookings; with recurring revenue also arr and mrr."""
+        self._plan(plan)
+        with _open(self.path, "results") as f:
+            g = f["plans"][plan]
+            if "trajectories" not in g:
+                raise ValueError(f"{self.path}: no trajectories; run salesim run SCENARIO -o "
+                                 "FILE --trajectories to write them")
+            t = g["trajectories"]
+            if series not in t:
+                raise KeyError(f"{self.path}: no trajectory {series!r}; there are {sorted(t)}")
+            data = t[series][()]
+        df = pd.DataFrame(data, columns=pd.RangeIndex(1, data.shape[1] + 1, name="week"))
+        df.index = self.paths(plan).index
+        return df
+
     def paired(self, plan, baseline=None, column="final_bookings"):
         """Per-path difference plan - baseline of a per-path figure (same paths, same draws)."""
         baseline = baseline or self.plans[0]

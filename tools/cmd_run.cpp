@@ -38,7 +38,8 @@ struct RunArgs {
   bool detail = false;  // --detail: cost breakdown, checkpoint periods, state at the horizon
   bool explain_diff = false, conditional = false;  // why plans differ; after a missed checkpoint
   bool fixed_assumptions = false;                  // the assumptions at their central values
-  std::string xlsx;                                // --xlsx: the tables as an Excel workbook
+  bool trajectories = false;  // --trajectories: every path's weekly series in the results file
+  std::string xlsx;           // --xlsx: the tables as an Excel workbook
   std::optional<double> target_se;
   std::optional<std::uint64_t> debug_path;  // --debug-path N: path N alone, week by week
   std::size_t max_paths = 1000000;
@@ -76,6 +77,14 @@ int cmd_run(const RunArgs& a) {
             a.csv_dir, table, o.option));
   }
   const std::size_t n_plans = only.empty() ? sc.plans.size() : only.size();
+  if (a.trajectories && a.h5.empty())
+    throw BadInput(
+        "--trajectories writes every path's weeks into the results file: give it "
+        "with -o FILE");
+  if (a.trajectories && a.streaming)
+    throw BadInput(
+        "--trajectories keeps every path's weeks, --streaming keeps nothing per "
+        "path: give one of them");
   if (a.debug_path) {  // one path, so these have nothing to choose or add
     for (const auto& [given, option] : {std::pair{a.paths != 0, "--paths"},
                                         {a.target_se.has_value(), "--target-se"},
@@ -172,7 +181,8 @@ int cmd_run(const RunArgs& a) {
     return 1;
   }
   if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
-  if (!a.h5.empty()) write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump());
+  if (!a.h5.empty())
+    write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump(), a.trajectories);
   int report_rc = 0;
   if (!a.report.empty()) {
     ReportOptions ro = a.report_options.resolved();
@@ -246,6 +256,9 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_flag("--fixed-assumptions", ra->fixed_assumptions,
                 "Run with every uncertain assumption (the file's assumptions:) at its central "
                 "value: the mean, the mode of a triangular, the heaviest value of a discrete");
+  run->add_flag("--trajectories", ra->trajectories,
+                "Also write every path's week-by-week bookings (and ARR, MRR with recurring "
+                "revenue) into the -o results file, a row per path");
   run->add_option("--debug-path", ra->debug_path,
                   "Run path N alone (its draws are those of path N in any run with this seed) and "
                   "print each plan's week-by-week figures on it, to see why that future went as it "

@@ -23,6 +23,29 @@ namespace {
 
 void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r);
 
+// Every path's week-by-week series, a row per path (in path_index order) and a column per week:
+// the per-path series the run keeps for its quantiles, so writing them costs no extra run.
+void write_trajectories(sim::h5::Group& g, const Scenario& sc, const PlanResult& r) {
+  const hsize_t W = r.run.shape.weeks, P = r.run.paths;
+  auto t = g.group("trajectories");
+  t.attr("rows", std::string("paths, in the order of paths/path_index"));
+  t.attr("columns", std::string("weeks 1..horizon_weeks, each at the week's end"));
+  auto series = [&](const char* name, std::size_t kept) {
+    std::vector<double> m(P * W);
+    for (hsize_t w = 0; w < W; ++w) {
+      const auto col = r.run.kept_week(kept, std::size_t(w));
+      for (hsize_t i = 0; i < P; ++i) m[i * W + w] = col[i];
+    }
+    t.write(name, m, {P, W});
+  };
+  series("cum_bookings", out::cum_bookings);
+  series("weekly_bookings", out::weekly_bookings);
+  if (arr_out::on(sc)) {
+    series("arr", out::kept_count + arr_out::arr);
+    series("mrr", out::kept_count + arr_out::mrr);
+  }
+}
+
 // Quantiles per week as a [weeks x 7] matrix; a quantile that does not exist is NaN.
 std::vector<double> quantile_matrix(const std::vector<Quantiles>& q) {
   std::vector<double> out;
@@ -31,7 +54,8 @@ std::vector<double> quantile_matrix(const std::vector<Quantiles>& q) {
   return out;
 }
 
-void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int index) {
+void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int index,
+                bool trajectories) {
   const hsize_t W = r.run.shape.weeks, P = r.run.paths, NQ = std::size(sim::kPercentiles);
   g.attr("name", r.name);
   g.attr("index", std::int64_t(index));
@@ -83,6 +107,7 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
     for (hsize_t c = 0; c < C; ++c) met[i * C + c] = r.run.scalar(i, out::first_checkpoint + c) > 0;
   paths.write("checkpoints_met", met, {P, C});
   write_checkpoints(g, sc, r);
+  if (trajectories) write_trajectories(g, sc, r);
 }
 
 void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r) {
@@ -106,7 +131,7 @@ void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& 
 }
 
 void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults& res,
-                    std::uint64_t seed, const std::string& summary_json) {
+                    std::uint64_t seed, const std::string& summary_json, bool trajectories) {
   f.attr("file_type", std::string(kResultsFileType));
   f.attr("format_version", fmt::format("{}.{}", kResultsFormatMajor, kResultsFormatMinor));
   f.attr("format_major", std::int64_t(kResultsFormatMajor));
@@ -137,7 +162,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     auto plans = f.group("plans");
     for (std::size_t i = 0; i < res.plans.size(); ++i) {
       auto g = plans.group(res.plans[i].name);
-      write_plan(g, sc, res.plans[i], int(i));
+      write_plan(g, sc, res.plans[i], int(i), trajectories);
       order.push_back(res.plans[i].name);
     }
   }
@@ -243,11 +268,11 @@ std::string printable(std::string s) {
 }  // namespace
 
 void write_results_h5(const std::string& path, const Scenario& sc, const ScenarioResults& res,
-                      std::uint64_t seed, const std::string& summary_json) {
+                      std::uint64_t seed, const std::string& summary_json, bool trajectories) {
   sim::write_atomically(path, [&](const std::filesystem::path& tmp) {
     try {
       auto f = sim::h5::File::create(tmp.string(), kUserBlock);
-      write_contents(f, sc, res, seed, summary_json);
+      write_contents(f, sc, res, seed, summary_json, trajectories);
       // Last the checksum of all the above, which marks the file complete; then the close,
       // whose result says whether it all reached the file; then the file checksum.
       f.attr(kChecksumAttribute, results_checksum(f));

@@ -22,8 +22,11 @@ inline constexpr int kResultsFormatMinor = 4;
 // The root attribute holding "fnv1a64:" and 16 hex digits of sim::h5::content_checksum.
 inline constexpr const char* kChecksumAttribute = "checksum";
 
+// With `trajectories` (run --trajectories) every path's weekly series are written too
+// (/plans/<name>/trajectories/, docs/results-format.md); a streamed run has none to write.
 void write_results_h5(const std::string& path, const Scenario& sc, const ScenarioResults& res,
-                      std::uint64_t seed, const std::string& summary_json);
+                      std::uint64_t seed, const std::string& summary_json,
+                      bool trajectories = false);
 
 // Why the bytes of the results file at path are not those salesim wrote, checked without HDF5
 // against the file checksum that salesim writes into the file's 512-byte user block (format

@@ -129,6 +129,19 @@ w = arr.arr_weekly(arr.plans[0])
 assert len(w) == 52 and list(w.index[:2]) == [1, 2], w.index
 assert abs(w["arr_mean"].iloc[-1] - arr.summary["plans"][0]["arr"]["final"]["mean"]) \
     < 1e-6 * w["arr_mean"].iloc[-1]
+# Every path's weeks on request (run --trajectories), a row per path; none without it.
+refused("trajectories of a run without --trajectories", arr.trajectories, arr.plans[0],
+        "no trajectories", error=ValueError)
+traj_path = os.path.join(d, "traj.h5")
+subprocess.run([salesim, "run", os.path.join(os.path.dirname(scenario), "saas-renewals.yaml"),
+                "--paths", "20", "--quiet", "--trajectories", "-o", traj_path], check=True)
+traj = sr.load(traj_path)
+cum = traj.trajectories("hire-3")
+assert cum.shape == (20, 52) and list(cum.columns[:2]) == [1, 2], cum.shape
+assert (cum[52] == traj.paths("hire-3")["final_bookings"]).all()
+assert (traj.trajectories("hire-3", "arr")[52] == traj.paths("hire-3")["arr_final"]).all()
+refused("an unknown trajectory", lambda p: traj.trajectories(p, "headcount"), "hire-3",
+        "no trajectory", "headcount", error=KeyError)
 assert sr._goal_metric("goal:\n  revenue: 1M\n  metric: arr\n") == "arr"
 assert sr._goal_metric("goal: {revenue: 1M}\n") == "bookings"
 
