@@ -19,16 +19,8 @@ using nlohmann::json;
 // A small, fast team; `extra` is appended (goal, people, ...) and `plans` ends the file.
 std::string scenario(int weeks, const std::string& extra, const std::string& plans) {
   return "salesim: 2\nname: extremes\nsimulation: {horizon_weeks: " + std::to_string(weeks) +
-         ", paths: 50, seed: 3, start_date: 2025-01-06}\n" + extra + R"(
-team:
-  reps: 6
-  managers: 1
-  skills: {a: {mean: 0.5, sd: 0.1}}
-pipeline:
-  deal_size: {mean: 20000, cv: 0.5}
-  stages:
-    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
-)" + plans;
+         ", paths: 50, seed: 3, start_date: 2025-01-06}\n" + extra + "\n" + test::kSmallTeam +
+         plans;
 }
 
 constexpr const char* kTwoPlans = R"(plans:

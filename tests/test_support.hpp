@@ -19,6 +19,18 @@ namespace salesim::test {
 inline Scenario scenario(const std::string& yaml) { return load_scenario_text(yaml, "test.yaml"); }
 
 // A small scenario with every list at the top level and in a later plan.
+// A small, fast team of one stage and one skill, for tests of the outputs: a file's `team:` and
+// `pipeline:` blocks (its other blocks and its plans go around it).
+inline const char* kSmallTeam = R"(team:
+  reps: 6
+  managers: 1
+  skills: {a: {mean: 0.5, sd: 0.1}}
+pipeline:
+  deal_size: {mean: 20000, cv: 0.5}
+  stages:
+    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
+)";
+
 inline const char* kLists = R"(salesim: 2
 name: lists
 simulation: {horizon_weeks: 20, paths: 64, seed: 7}

@@ -122,16 +122,7 @@ std::string small(const std::string& label) {
 name: walk
 simulation: {horizon_weeks: 26, paths: 60, seed: 3}
 goal: {revenue: 3000000, checkpoints: [{week: 13, revenue: 1500000, label: ")" +
-         label + R"("}]}
-team:
-  reps: 6
-  managers: 1
-  skills: {a: {mean: 0.5, sd: 0.1}}
-pipeline:
-  deal_size: {mean: 20000, cv: 0.5}
-  stages:
-    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
-plans:
+         label + "\"}]}\n" + test::kSmallTeam + R"(plans:
   - name: baseline
   - name: same
   - name: more
