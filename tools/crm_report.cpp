@@ -47,22 +47,58 @@ ch::Series fan_series(const std::string& name, const std::vector<crm::Band>& b, 
   return s;
 }
 
+// The open deals of the forecast, with the unassigned leads when there are any: the count of
+// open deals leaves them out, while their wins are in the open pipeline's.
+std::string open_today(const crm::ForecastResult& f) {
+  std::string s =
+      fmt::format("the {} {} open today", f.open_deals, noun(double(f.open_deals), "deal"));
+  if (f.unassigned_leads)
+    s += fmt::format(" (and {} unassigned {})", f.unassigned_leads,
+                     noun(double(f.unassigned_leads), "lead"));
+  return s;
+}
+
+// Without amounts every booking is 0: the period is told in won deals, and the charts and
+// tables of bookings, which would be flat at 0, give way to a sentence saying why.
+const char* kNoAmounts =
+    "No won deal has an amount and there is no price list, so bookings cannot be forecast: the "
+    "forecast is in won deals. Map the amount column or give a price list to forecast "
+    "bookings.";
+
 std::string period_section(const crm::Calibration& c, const crm::ForecastResult& f) {
   std::string h = R"(<section id="forecast"><h2>The period</h2>)";
-  h += fmt::format(
-      "<p>From {} to {}: bookings between <strong>{}</strong> and <strong>{}</strong> in 8 of 10 "
-      "simulated futures, <strong>{}</strong> in the middle one; {} from the {} {} open today "
-      "and {} from deals not yet created (medians).</p>",
-      crm::format_date(f.as_of + 1), crm::format_date(f.as_of + 7 * f.weeks), money(f.total.p10),
-      money(f.total.p90), money(f.total.p50), money(f.from_open.p50), f.open_deals,
-      noun(double(f.open_deals), "deal"), money(f.from_new.p50));
-  h += R"(<table class="data"><caption>Bookings of the period</caption><thead><tr><th></th>)"
-       "<th>P10</th><th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>";
+  auto deals = [](double n) { return fmt::format("{:.0f}", n); };
+  if (!f.amounts_known)
+    h += fmt::format(
+        "<p>From {} to {}: between <strong>{}</strong> and <strong>{}</strong> won deals in 8 of "
+        "10 simulated futures, <strong>{}</strong> in the middle one; {} from {} and {} from "
+        "deals not yet created (medians).</p><p class=\"note\">{}</p>",
+        crm::format_date(f.as_of + 1), crm::format_date(f.as_of + 7 * f.weeks),
+        deals(f.won_count.p10), deals(f.won_count.p90), deals(f.won_count.p50),
+        deals(f.won_open_count.p50), open_today(f), deals(f.won_new_count.p50), kNoAmounts);
+  else
+    h += fmt::format(
+        "<p>From {} to {}: bookings between <strong>{}</strong> and <strong>{}</strong> in 8 of "
+        "10 simulated futures, <strong>{}</strong> in the middle one; {} from {} and {} from "
+        "deals not yet created (medians).</p>",
+        crm::format_date(f.as_of + 1), crm::format_date(f.as_of + 7 * f.weeks), money(f.total.p10),
+        money(f.total.p90), money(f.total.p50), money(f.from_open.p50), open_today(f),
+        money(f.from_new.p50));
+  h += fmt::format(R"(<table class="data"><caption>{} of the period</caption><thead><tr><th></th>)"
+                   "<th>P10</th><th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>",
+                   f.amounts_known ? "Bookings" : "Won deals");
   auto row = [&](const char* what, const crm::Band& b, bool count) {
     auto v = [&](double x) { return count ? fmt::format("{:.0f}", x) : money(x); };
     h += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", what,
                      v(b.p10), v(b.p50), v(b.p90), v(b.mean));
   };
+  if (!f.amounts_known) {
+    row("total", f.won_count, true);
+    row("from the open pipeline", f.won_open_count, true);
+    row("from new pipeline", f.won_new_count, true);
+    (void)c;
+    return h + "</tbody></table></section>";
+  }
   row("total", f.total, false);
   row("from the open pipeline", f.from_open, false);
   row("from new pipeline", f.from_new, false);
@@ -100,27 +136,40 @@ std::string period_section(const crm::Calibration& c, const crm::ForecastResult&
 
 std::string split_section(const crm::ForecastResult& f) {
   std::string h = R"(<section id="split"><h2>By month, manager and owner</h2>)";
-  auto table = [&](const std::string& caption, const std::string& first, auto rows) {
-    std::string t =
-        fmt::format(R"(<table class="data"><caption>{}</caption><thead><tr><th>{}</th><th>P10</th>)"
-                    "<th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>",
-                    esc(caption), esc(first));
-    for (const auto& [name, b] : rows)
-      t += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                       esc(name), money(b.p10), money(b.p50), money(b.p90), money(b.mean));
+  if (!f.amounts_known)
+    return h + "<p>Bookings by month, manager and owner need amounts. " + kNoAmounts +
+           "</p></section>";
+  // Rows of a name (an owner's also with the manager, in a column of its own: "(no manager)"
+  // in brackets read "((no manager))") and bookings.
+  struct Row {
+    std::string name, manager;
+    crm::Band b;
+  };
+  auto table = [&](const std::string& caption, const std::string& first,
+                   const std::vector<Row>& rows, bool managers) {
+    std::string t = fmt::format(
+        R"(<table class="data"><caption>{}</caption><thead><tr><th>{}</th>{}<th>P10</th>)"
+        "<th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>",
+        esc(caption), esc(first), managers ? "<th class=\"t\">Manager</th>" : "");
+    for (const auto& r : rows)
+      t += fmt::format("<tr><th>{}</th>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                       esc(r.name), managers ? "<td class=\"t\">" + esc(r.manager) + "</td>" : "",
+                       money(r.b.p10), money(r.b.p50), money(r.b.p90), money(r.b.mean));
     return t + "</tbody></table>";
   };
-  std::vector<std::pair<std::string, crm::Band>> months, managers, owners;
+  std::vector<Row> months, managers, owners;
   for (const auto& m : f.by_month)
     months.push_back({fmt::format("{} ({} to {})", crm::format_date(m.from).substr(0, 7),
                                   crm::format_date(m.from), crm::format_date(m.to)),
-                      m.bookings});
-  for (const auto& g : f.by_manager) managers.push_back({g.name, g.bookings});
-  for (const auto& g : f.by_owner) owners.push_back({g.name + " (" + g.manager + ")", g.bookings});
-  h += table("Bookings by calendar month (the first and last may be part months)", "Month", months);
-  h += table("Bookings by manager", "Manager", managers);
-  h += "<details><summary>By owner</summary>" + table("Bookings by owner", "Owner", owners) +
-       "</details>";
+                      "", m.bookings});
+  for (const auto& g : f.by_manager) managers.push_back({g.name, "", g.bookings});
+  for (const auto& g : f.by_owner) owners.push_back({g.name, g.manager, g.bookings});
+  h += table("Bookings by calendar month (the first and last may be part months)", "Month", months,
+             false);
+  h += table("Bookings by manager", "Manager", managers, false);
+  // Open: a closed <details> hides the owners from a printed or PDF copy.
+  h += "<details open><summary>By owner</summary>" +
+       table("Bookings by owner", "Owner", owners, true) + "</details>";
   return h + "</section>";
 }
 
@@ -200,7 +249,13 @@ std::string backtest_section(const crm::BacktestResult& b) {
   std::string skills;
   for (int i = 0; i < crm::kBaselines; ++i) {
     const auto& a = b.baselines[i];
-    if (a.cutoffs == 0) continue;
+    if (a.cutoffs == 0) {  // said, with the reason, as the terminal says it
+      skills += fmt::format("<li><code>{}</code>: not available{}</li>", crm::kBaselineNames[i],
+                            b.cases.empty() || b.cases.front().baselines[i].forecast.note.empty()
+                                ? std::string()
+                                : ": " + esc(b.cases.front().baselines[i].forecast.note));
+      continue;
+    }
     bar(crm::kBaselineNames[i], a.mean_ape);
     skills += fmt::format("<li><code>{}</code>: mean CRPS {} against salesim's {}, skill {}</li>",
                           crm::kBaselineNames[i], money(a.mean_crps), money(a.salesim_mean_crps),
@@ -219,15 +274,21 @@ std::string backtest_section(const crm::BacktestResult& b) {
 
 std::string crm_forecast_html(const crm::Calibration& c, const crm::ForecastResult& f,
                               const crm::BacktestResult* backtest) {
-  const std::string title = fmt::format("Bookings forecast after {}", crm::format_date(f.as_of));
+  const std::string title =
+      fmt::format("{} forecast after {}", f.amounts_known ? "Bookings" : "Won deals",
+                  crm::format_date(f.as_of));
   std::string h = report_page_head(title);
   h += fmt::format(
       "<header class=\"cover\"><div><h1>{}</h1><div class=\"meta\">Export <code>{}</code> "
-      "&middot; {} {} &middot; {} simulated {} &middot; {} open {} ({} stale), {} {} creating "
+      "&middot; {} {} &middot; {} simulated {} &middot; {} open {} ({} stale){}, {} {} creating "
       "new ones</div></div></header>\n",
       esc(title), esc(c.source->file), f.weeks, noun(f.weeks, "week"), f.paths,
       noun(double(f.paths), "future"), f.open_deals, noun(double(f.open_deals), "deal"),
-      f.stale_deals, f.creating_reps, noun(double(f.creating_reps), "rep"));
+      f.stale_deals,
+      f.unassigned_leads ? fmt::format(", {} unassigned {}", f.unassigned_leads,
+                                       noun(double(f.unassigned_leads), "lead"))
+                         : std::string(),
+      f.creating_reps, noun(double(f.creating_reps), "rep"));
   h += "<nav class=\"toc\" aria-label=\"Contents\"><a href=\"#forecast\">The period</a>"
        "<a href=\"#split\">By month and manager</a>";
   if (backtest) h += "<a href=\"#backtest\">Backtest</a>";

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "models/crm/csv.hpp"
@@ -50,6 +51,9 @@ std::string percent(double v, int width) {
 }
 
 std::string verdict(const Heterogeneity& t) {
+  // No degrees of freedom: fewer than two reps with data, nothing to compare, which "chi2 0.0 on 0
+  // df, p = 1: not distinguishable from noise" did not say.
+  if (t.df <= 0) return "fewer than two reps with data: no rep to compare with";
   return fmt::format("chi2 {:.1f} on {} df, p = {:.3g}: {}", t.chi2, t.df, t.p_value,
                      t.distinguishable ? "reps differ beyond noise (shrunk factors used)"
                                        : "not distinguishable from noise");
@@ -457,10 +461,10 @@ std::string format_calibration(const Calibration& c) {
   if (c.creation) {
     const auto& cr = *c.creation;
     s += fmt::format(
-        "\nNew opportunities: {:.2f} per rep per week (se {:.2f}), {} reps, {} weeks from {}; "
+        "\nNew opportunities: {:.2f} per rep per week (se {:.2f}), {} rep{}, {} weeks from {}; "
         "dispersion {:.2f}\n",
-        cr.per_rep_week, cr.per_rep_week_se, cr.reps.size(), cr.weeks, format_date(cr.window_start),
-        cr.dispersion);
+        cr.per_rep_week, cr.per_rep_week_se, cr.reps.size(), cr.reps.size() == 1 ? "" : "s",
+        cr.weeks, format_date(cr.window_start), cr.dispersion);
     if (!cr.season.estimable)
       s += "  within-quarter seasonality: not estimable (needs two weeks in every month of the "
            "quarter)\n";
@@ -475,41 +479,71 @@ std::string format_calibration(const Calibration& c) {
   return s;
 }
 
+// Terminal columns fmt pads a text to (it counts East Asian wide characters as two), so a
+// column can be as wide as its longest name.
+std::size_t columns(const std::string& s) {
+  const std::size_t room = 2 * s.size() + 1;
+  return room - (fmt::format("{:<{}}", s, room).size() - s.size());
+}
+
 std::string format_forecast(const ForecastResult& f) {
+  // The open pipeline leaves the unassigned leads out of its count; their wins are in it, so
+  // the line names them (the import counts them as open).
+  const std::string unassigned = f.unassigned_leads
+                                     ? fmt::format(" and {} unassigned lead{}", f.unassigned_leads,
+                                                   f.unassigned_leads == 1 ? "" : "s")
+                                     : std::string();
   std::string s = fmt::format(
-      "Forecast of bookings after {} for {} weeks ({} paths): {} open deals ({} stale), {} "
-      "reps creating new ones\n\n",
-      format_date(f.as_of), f.weeks, f.paths, f.open_deals, f.stale_deals, f.creating_reps);
+      "Forecast of {} after {} for {} weeks ({} paths): {} open deals ({} stale){}, {} "
+      "rep{} creating new ones\n\n",
+      f.amounts_known ? "bookings" : "won deals", format_date(f.as_of), f.weeks, f.paths,
+      f.open_deals, f.stale_deals, unassigned, f.creating_reps, f.creating_reps == 1 ? "" : "s");
   if (f.never_close_share)
     s += fmt::format(
         "With deals that never close, per rep (team share {:.1f}%): {:.0f} of the {} open deals "
         "live in expectation\n\n",
         100 * *f.never_close_share, f.open_deals_live, f.open_deals);
-  s += " week  ends         weekly P50   cumulative P10      P50      P90   open P50   new P50\n";
-  for (int w = 0; w < f.weeks; ++w)
-    s += fmt::format(" {:>4}  {}  {:>10}   {:>14} {:>8} {:>8}  {:>9} {:>9}\n", w + 1,
-                     format_date(f.as_of + 7 * (w + 1)), money(f.weekly[w].p50),
-                     money(f.cumulative[w].p10), money(f.cumulative[w].p50),
-                     money(f.cumulative[w].p90), money(f.cumulative_open[w].p50),
-                     money(f.cumulative_new[w].p50));
-  auto line = [&](const char* what, const Band& b) {
-    return fmt::format("  {:<22} P10 {:>8}  P50 {:>8}  P90 {:>8}  mean {:>8}\n", what, money(b.p10),
-                       money(b.p50), money(b.p90), money(b.mean));
+  auto count_line = [&](const char* what, const Band& b) {
+    return fmt::format("  {:<22} P10 {:>8.0f}  P50 {:>8.0f}  P90 {:>8.0f}  mean {:>8.1f}\n", what,
+                       b.p10, b.p50, b.p90, b.mean);
   };
-  s += "\nPeriod:\n" + line("total", f.total) + line("from the open pipeline", f.from_open) +
-       line("from new pipeline", f.from_new);
-  s +=
-      fmt::format("  {:<22} P10 {:>8.0f}  P50 {:>8.0f}  P90 {:>8.0f}  mean {:>8.1f}\n", "won deals",
-                  f.won_count.p10, f.won_count.p50, f.won_count.p90, f.won_count.mean);
-  s += "\nBy calendar month (bookings P10 / P50 / P90):\n";
-  for (const auto& m : f.by_month)
-    s += fmt::format("  {} ({} .. {})  {:>8} {:>8} {:>8}\n", format_date(m.from).substr(0, 7),
-                     format_date(m.from), format_date(m.to), money(m.bookings.p10),
-                     money(m.bookings.p50), money(m.bookings.p90));
-  s += "By manager (bookings P10 / P50 / P90; by owner in the JSON):\n";
-  for (const auto& g : f.by_manager)
-    s += fmt::format("  {:<24} {:>8} {:>8} {:>8}\n", one_line(g.name), money(g.bookings.p10),
-                     money(g.bookings.p50), money(g.bookings.p90));
+  if (!f.amounts_known) {
+    // Every booking is 0 without amounts: tables of zeros read as a forecast of nothing, so
+    // the won deals are given instead, and the reason first.
+    s += "No amounts (no won deal has one and there is no price list): the forecast is in won "
+         "deals, not bookings;\nmap the amount column or give a price list to forecast "
+         "bookings.\n\nPeriod (won deals):\n";
+    s += count_line("total", f.won_count) + count_line("from the open pipeline", f.won_open_count) +
+         count_line("from new pipeline", f.won_new_count);
+  } else {
+    s += " week  ends         weekly P50   cumulative P10      P50      P90   open P50   new P50\n";
+    for (int w = 0; w < f.weeks; ++w)
+      s += fmt::format(" {:>4}  {}  {:>10}   {:>14} {:>8} {:>8}  {:>9} {:>9}\n", w + 1,
+                       format_date(f.as_of + 7 * (w + 1)), money(f.weekly[w].p50),
+                       money(f.cumulative[w].p10), money(f.cumulative[w].p50),
+                       money(f.cumulative[w].p90), money(f.cumulative_open[w].p50),
+                       money(f.cumulative_new[w].p50));
+    auto line = [&](const char* what, const Band& b) {
+      return fmt::format("  {:<22} P10 {:>8}  P50 {:>8}  P90 {:>8}  mean {:>8}\n", what,
+                         money(b.p10), money(b.p50), money(b.p90), money(b.mean));
+    };
+    s += "\nPeriod:\n" + line("total", f.total) + line("from the open pipeline", f.from_open) +
+         line("from new pipeline", f.from_new) + count_line("won deals", f.won_count);
+    s += "\nBy calendar month (bookings P10 / P50 / P90; the first and last may be part "
+         "months):\n";
+    for (const auto& m : f.by_month)
+      s += fmt::format("  {} ({} .. {})  {:>8} {:>8} {:>8}\n", format_date(m.from).substr(0, 7),
+                       format_date(m.from), format_date(m.to), money(m.bookings.p10),
+                       money(m.bookings.p50), money(m.bookings.p90));
+    // As wide as the longest manager's name, so that a long one does not push its figures
+    // out of their columns.
+    std::size_t width = 24;
+    for (const auto& g : f.by_manager) width = std::max(width, columns(one_line(g.name)));
+    s += "By manager (bookings P10 / P50 / P90; by owner in the JSON and the --html report):\n";
+    for (const auto& g : f.by_manager)
+      s += fmt::format("  {:<{}} {:>8} {:>8} {:>8}\n", one_line(g.name), width,
+                       money(g.bookings.p10), money(g.bookings.p50), money(g.bookings.p90));
+  }
   s += fmt::format(
       "\n{} weeks of close history; month-to-month sd of the win / loss rates' level "
       "{:.2f} / {:.2f}\n",
