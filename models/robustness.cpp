@@ -38,11 +38,12 @@ std::string pct(double v) {
 
 // Why a fit gave no ranking, in words: the outcome is the same on every path, or too few paths.
 std::string unranked(const std::vector<double>& y, std::size_t assumptions) {
+  // Too few paths first: on one path every outcome is "the same on every path".
+  if (y.size() < assumptions + 3)
+    return fmt::format("{} {} too few to rank {} assumptions (it takes at least {})", y.size(),
+                       y.size() == 1 ? "path is" : "paths are", assumptions, assumptions + 3);
   if (std::all_of(y.begin(), y.end(), [&](double v) { return v == y.front(); }))
     return "it is the same on every path, so nothing moves it";
-  if (y.size() < assumptions + 3)
-    return fmt::format("{} paths are too few to rank {} assumptions (it takes at least {})",
-                       y.size(), assumptions, assumptions + 3);
   return "the least-squares fit has no solution on these paths";
 }
 

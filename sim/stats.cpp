@@ -32,16 +32,20 @@ MeanSe proportion(std::span<const double> x) {
 
 MeanSe paired_diff(std::span<const double> a, std::span<const double> b) {
   std::vector<double> d(std::min(a.size(), b.size()));
-  double scale = 0;  // the largest figure a difference is taken from
-  for (std::size_t i = 0; i < d.size(); ++i) {
-    d[i] = b[i] - a[i];
-    if (std::isfinite(d[i])) scale = std::max({scale, std::fabs(a[i]), std::fabs(b[i])});
-  }
+  for (std::size_t i = 0; i < d.size(); ++i) d[i] = b[i] - a[i];
   MeanSe r = mean_se(d);
-  // Differences that spread less than the figures' own rounding are one difference, rounded
-  // differently on each path (a plan that adds a fixed cost: 520,000 on every path, give or
-  // take 1e-9): their standard error is 0, not the 4e-11 the rounding would make of it.
-  if (r.n > 1 && r.se * std::sqrt(double(r.n)) <= kRoundingSpread * scale) r.se = 0;
+  // Differences that each lie within their own figures' rounding of the mean are one
+  // difference, rounded differently in each sample (a constant added to sums of many terms:
+  // 520,000 give or take 1e-9): their standard error is 0, not the 4e-11 rounding makes of it.
+  // Each sample against its own figures, so that one huge sample hides no real spread.
+  if (r.n > 1 && r.se > 0) {
+    bool rounding = true;
+    for (std::size_t i = 0; i < d.size() && rounding; ++i)
+      if (!std::isnan(d[i]))
+        rounding = std::fabs(d[i] - r.mean) <=
+                   kRoundingSpread * std::max(std::fabs(a[i]), std::fabs(b[i]));
+    if (rounding) r.se = 0;
+  }
   return r;
 }
 

@@ -21,8 +21,8 @@ MeanSe mean_se(std::span<const double> x);
 // Mean and standard error of a proportion (x in {0,1}).
 MeanSe proportion(std::span<const double> x);
 // Paired difference b - a, sample by sample.
-// Standard error 0 when the differences spread by no more than kRoundingSpread times the largest
-// figure they are taken from: floating-point rounding of one and the same difference.
+// Standard error 0 when every difference lies within kRoundingSpread times its own figures of
+// the mean: floating-point rounding of one and the same difference.
 MeanSe paired_diff(std::span<const double> a, std::span<const double> b);
 inline constexpr double kRoundingSpread = 1e-12;
 

@@ -259,6 +259,10 @@ TEST(Stats, PairedDifferenceOfRoundingAloneHasNoStandardError) {
   EXPECT_NEAR(fixed.mean, 520000, 1e-6);
   EXPECT_EQ(fixed.se, 0.0);
   EXPECT_GT(sim::paired_diff(a, c).se, 0.0);  // a spread of 1e-3 on figures of 7M is real
+  // Each sample against its own figures: one huge sample hides no real spread in the others.
+  std::vector<double> x{1e20}, y{1e20 + 1};
+  for (int i = 1; i < 50; ++i) x.push_back(1e6), y.push_back(1e6 + 1 + 0.5 * (i % 2));
+  EXPECT_GT(sim::paired_diff(x, y).se, 0.0);
 }
 
 }  // namespace

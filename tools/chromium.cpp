@@ -9,8 +9,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -60,10 +62,12 @@ std::string on_path(const std::string& name) {
 void run_headless(const std::string& chromium, const std::vector<std::string>& args,
                   const std::string& output_flag, const std::string& ext, const std::string& url,
                   const std::string& output_file, const std::string& what) {
-  const fs::path profile = fs::temp_directory_path() /
-                           fmt::format("salesim-chromium-{}-{}", ::getpid(),
-                                       std::chrono::steady_clock::now().time_since_epoch().count());
-  fs::create_directories(profile);
+  // A folder of its own, made by mkdtemp: two renders at once never share one.
+  std::string name = (fs::temp_directory_path() / "salesim-chromium-XXXXXX").string();
+  if (!::mkdtemp(name.data()))
+    throw std::runtime_error(fmt::format("cannot make a folder for {} in {}: {}", chromium,
+                                         fs::temp_directory_path().string(), std::strerror(errno)));
+  const fs::path profile = name;
   const fs::path log = profile / "chromium.log", made = profile / ("output" + ext);
   struct Cleanup {
     fs::path dir;

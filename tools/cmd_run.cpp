@@ -138,7 +138,7 @@ int cmd_run(const RunArgs& a) {
       bar.update(total + done, 2 * total);
     };
     const ScenarioResults central = run_scenario(at_central_values(sc), central_settings, only);
-    robustness = analyse_robustness(sc, res, &central);
+    robustness = analyse_robustness(sc, res, &central, s.first_path);
   }
   bar.finish();
   if (!sim::dist::is_root()) return 0;

@@ -16,9 +16,10 @@ std::string number(double v, int digits) {
 
 std::string outcome(const Scenario& sc, const PlanResult& r) {
   const auto scalar = [&](std::size_t s) { return r.run.scalar(0, s); };
-  std::string s = fmt::format("final bookings {}, cost {}, {} hires, {} leavers",
-                              money(scalar(out::final_bookings)), money(scalar(out::cost)),
-                              scalar(out::hires), scalar(out::leavers));
+  const double hires = scalar(out::hires), leavers = scalar(out::leavers);
+  std::string s = fmt::format("final bookings {}, cost {}, {} hire{}, {} leaver{}",
+                              money(scalar(out::final_bookings)), money(scalar(out::cost)), hires,
+                              hires == 1 ? "" : "s", leavers, leavers == 1 ? "" : "s");
   if (r.recurring) s += ", final ARR " + money(r.recurring->arr_final.est.mean);
   if (sc.base.goal.revenue) {
     const double week = scalar(out::goal_week);

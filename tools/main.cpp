@@ -27,7 +27,8 @@ int failed(int code, const std::string& message, const char* what = "") {
 // Ctrl-C or SIGTERM: exit 130, saying so, rather than die of the signal (docs/reliability.md).
 // Every output is written to a temporary file and renamed, so none is left half-written; the
 // temporaries of the interrupted write are removed by the next write of that output. Commands
-// that stop more gently install their own (batch finishes its files' records, serve its runs).
+// that stop more gently take the signals themselves (batch finishes its files' records, serve
+// waits for them with sigwait and cancels its runs).
 extern "C" void on_interrupt(int) {
   constexpr char message[] = "\nsalesim: interrupted; no output was left half-written\n";
   [[maybe_unused]] const auto n = ::write(2, message, sizeof message - 1);
@@ -68,8 +69,11 @@ int main(int argc, char** argv) {
   struct sigaction stop {};
   stop.sa_handler = on_interrupt;
   sigemptyset(&stop.sa_mask);
-  ::sigaction(SIGINT, &stop, nullptr);
-  ::sigaction(SIGTERM, &stop, nullptr);
+  for (int sig : {SIGINT, SIGTERM}) {
+    struct sigaction was {};
+    ::sigaction(sig, nullptr, &was);
+    if (was.sa_handler != SIG_IGN) ::sigaction(sig, &stop, nullptr);  // a shell's `cmd &` ignores
+  }
   try {
     for (const auto& c : commands)
       if (c.app->parsed()) return tools::check_no_empty_values(*c.app), c.run();

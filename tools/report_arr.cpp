@@ -94,7 +94,9 @@ std::string arr_section(Page& pg) {
   const json& b0 = a0["bridge"];
   auto se_total = [&](const char* part) {
     double v = 0;
-    for (const auto& q : b0) v += std::pow(q[part]["se"].get<double>(), 2);
+    // A standard error that does not exist (one path) is null: the whisker is then NaN, none.
+    for (const auto& q : b0)
+      v += q[part]["se"].is_number() ? std::pow(q[part]["se"].get<double>(), 2) : NAN;
     return kZ95 * std::sqrt(v);  // quarters' errors as if independent: a guide, not exact
   };
   ch::WaterfallChart w;

@@ -51,9 +51,11 @@ void check_report_outputs(const std::string& html_option, const std::string& htm
   files.push_back({"--pdf", r.pdf});
   check_outputs(inputs, files, {{"--charts", r.charts_dir}});
   // The charts' names are known only once the report is made, but every PNG is a .png in the
-  // charts folder: a file of ours there with that extension could be replaced by one.
+  // charts folder: an output or input (a --logo) there with that extension could be replaced.
+  std::vector<NamedPath> named = files;
+  named.insert(named.end(), inputs.begin(), inputs.end());
   if (r.png)
-    for (const NamedPath& f : files)
+    for (const NamedPath& f : named)
       if (!f.path.empty() && fs::path(f.path).extension() == ".png" &&
           sim::same_file(fs::absolute(f.path).parent_path(), r.charts_dir))
         throw BadInput(fmt::format(

@@ -165,7 +165,9 @@ void write_assumption_draws(sim::h5::File& f, const Scenario& sc, const Scenario
   g.write_strings("distributions", dists);
   g.write("central", central, {central.size()});
   if (res.streamed) return;  // no per-path data in a streamed file
-  const std::vector<double> draws = assumption_draws(sc, 0, res.paths);
+  // Row i goes with paths/path_index[i]: the run's first path need not be 0 (--debug-path).
+  const std::uint64_t first = res.plans.empty() ? 0 : res.plans[0].run.first_path;
+  const std::vector<double> draws = assumption_draws(sc, first, res.paths);
   g.write("draws", draws, {res.paths, sc.assumptions.size()});
 }
 
