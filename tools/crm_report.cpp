@@ -185,13 +185,25 @@ std::string backtest_section(const crm::BacktestResult& b) {
   std::string h = R"(<section id="backtest"><h2>How the forecast did in the past</h2>)";
   // --backtest-weeks may differ from the forecast's weeks: the text says which horizon it is.
   const int weeks = b.cases.empty() ? 0 : b.cases.front().weeks;
-  h += fmt::format(
-      "<p>Bookings of the {} {} after each of {} past {}, forecast with only what was known "
-      "then, against what the export shows happened: the actual was inside P10-P90 in {:.0f}% "
-      "of them (P5-P95: {:.0f}%); the median was off by {} on average{} (CRPS {}).</p>",
-      weeks, noun(weeks, "week"), b.cases.size(), noun(double(b.cases.size()), "cutoff"),
-      100 * b.coverage, 100 * b.coverage_p5_p95, percent(b.mean_ape), ape_over(b),
-      money(b.mean_crps));
+  if (b.cases.size() == 1)  // one cutoff: no "each of 1 ... in 100% of them ... on average"
+    h += fmt::format(
+        "<p>Bookings of the {} {} after the past cutoff {}, forecast with only what was known "
+        "then, against what the export shows happened: the actual was {} P10-P90 ({} "
+        "P5-P95); {} (CRPS {}).</p>",
+        weeks, noun(weeks, "week"), crm::format_date(b.cases.front().cutoff),
+        b.coverage >= 1 ? "inside" : "outside", b.coverage_p5_p95 >= 1 ? "inside" : "outside",
+        std::isfinite(b.mean_ape)
+            ? "the median was off by " + percent(b.mean_ape)
+            : std::string("nothing was won in the period, so the median has no percentage error"),
+        money(b.mean_crps));
+  else
+    h += fmt::format(
+        "<p>Bookings of the {} {} after each of {} past {}, forecast with only what was known "
+        "then, against what the export shows happened: the actual was inside P10-P90 in {:.0f}% "
+        "of them (P5-P95: {:.0f}%); the median was off by {} on average{} (CRPS {}).</p>",
+        weeks, noun(weeks, "week"), b.cases.size(), noun(double(b.cases.size()), "cutoff"),
+        100 * b.coverage, 100 * b.coverage_p5_p95, percent(b.mean_ape), ape_over(b),
+        money(b.mean_crps));
   h += R"(<table class="data"><caption>Each cutoff</caption><thead><tr><th>Cutoff</th>)"
        "<th>actual</th><th>P10</th><th>P50</th><th>P90</th><th>APE</th><th>CRPS</th><th>PIT</th>"
        "<th>run rate</th><th>stage-weighted</th></tr></thead><tbody>";
