@@ -274,6 +274,9 @@ TEST_F(CrmHostileCli, TheReportOfAOneWeekForecastHasWholeWeekTicksAndOneBandLabe
   // One cutoff is named, not "each of 1 past cutoff ... in 100% of them ... on average".
   EXPECT_NE(h.find("Bookings of the 1 week after the past cutoff "), std::string::npos);
   EXPECT_EQ(h.find("each of 1 past cutoff"), std::string::npos);
+  // The few bars of the baselines print at the other charts' scale, not scaled up to 54mm.
+  EXPECT_NE(h.find(R"(<figure class="chart short"><svg)"), std::string::npos);
+  EXPECT_NE(h.find("figure.chart.short svg { height:auto;"), std::string::npos);
   EXPECT_EQ(h.find("Open pipeline: 10-90% of paths"), std::string::npos);
   EXPECT_NE(h.find("10-90% of paths"), std::string::npos);
 }

@@ -23,9 +23,10 @@ std::string percent(double v) {
   return std::isfinite(v) ? fmt::format("{:.1f}%", 100 * v) : std::string("n/a");
 }
 
-std::string figure(const std::string& svg, const std::string& caption) {
-  return fmt::format(R"(<figure class="chart">{}<figcaption>{}</figcaption></figure>)", svg,
-                     caption);
+// `short_chart`: a chart of a few bars, printed at the other charts' scale (report.cpp's CSS).
+std::string figure(const std::string& svg, const std::string& caption, bool short_chart = false) {
+  return fmt::format(R"(<figure class="chart{}">{}<figcaption>{}</figcaption></figure>)",
+                     short_chart ? " short" : "", svg, caption);
 }
 
 // Cumulative bookings by week: P10-P90 band and median, per series.
@@ -274,7 +275,7 @@ std::string backtest_section(const crm::BacktestResult& b) {
                           std::isfinite(a.skill) ? fmt::format("{:+.2f}", a.skill) : "n/a");
   }
   if (!base.groups.empty())
-    h += figure(ch::bar_chart_svg(base), "Lower is better.");
+    h += figure(ch::bar_chart_svg(base), "Lower is better.", true);
   else
     h += "<p>No cutoff had a won deal in its period, so there is no percentage error to show.</p>";
   h += "<p>Skill (1 - salesim's CRPS / the baseline's; above 0: salesim is better):</p><ul>" +

@@ -399,6 +399,9 @@ footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px 
      chart's size. Four small multiples a row for the fans and the people charts. */
   figure.chart svg { height:54mm; max-height:none; }
   .grid2 figure.chart svg { height:50mm; }
+  /* A short chart (a few bars) at a fixed height would be scaled up, fonts and all: it keeps
+     the scale of a full-width chart at 54mm (900 x 420 drawn 116mm wide) instead. */
+  figure.chart.short svg { height:auto; width:auto; max-width:116mm; margin:0 auto; }
   .grid2.diffs { grid-template-columns:repeat(3, minmax(0, 1fr)); }
   .grid2.fans, .grid2.people { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:4px 10px; }
   .grid2.fans figure.chart svg, .grid2.people figure.chart svg { height:44mm; }
