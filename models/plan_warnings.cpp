@@ -287,6 +287,14 @@ std::vector<std::string> plan_warnings(const Scenario& sc, const std::vector<std
   baseline_entries(sc, plans, "hiring", &Params::hiring, hiring, out);
   baseline_entries(sc, plans, "training", &Params::training, training, out);
   baseline_entries(sc, plans, "programs", &Params::programs, programs, out);
+  // An uncertain assumption that can take one value only is not uncertain: its ranking reads
+  // "0 ± 0" as if it were known to matter not at all, and the robustness block counts it.
+  for (const Assumption& a : sc.assumptions)
+    if (a.reach_low() == a.reach_high())
+      out.push_back(fmt::format(
+          "{}: assumptions.{}: {} can take one value only ({:g}), so it is not uncertain; write "
+          "it as the key's value in the file, or give the distribution a width",
+          sc.file, a.key, a.describe(), a.reach_low()));
   const std::string baseline_hours = hours_past_the_week(sc, sc.base);
   if (!baseline_hours.empty())
     out.push_back(fmt::format("{}: compensation: {}", sc.file, baseline_hours));

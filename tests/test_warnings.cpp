@@ -216,6 +216,19 @@ TEST(Warnings, OnlyThePlansThatRun) {
       << out;
 }
 
+// An assumption that can take one value only (discrete [0.1, 0.1] or [0.3]; the reader refuses
+// a uniform of width 0) was accepted silently, and ranked "0 ± 0".
+TEST(Warnings, AnAssumptionThatCannotVary) {
+  expect_one(
+      warnings("assumptions:\n  market.volatility: {dist: discrete, values: [0.1, 0.1]}\n", ""),
+      "assumptions.market.volatility", "can take one value only (0.1)");
+  expect_one(warnings("assumptions:\n  market.volatility: {dist: discrete, values: [0.3]}\n", ""),
+             "assumptions.market.volatility", "not uncertain");
+  EXPECT_TRUE(
+      warnings("assumptions:\n  market.volatility: {dist: uniform, low: 0.1, high: 0.2}\n", "")
+          .empty());
+}
+
 TEST(Warnings, SetOfAnOrgValueAfterAProgrammeChangedItIsNotANoOp) {
   // From week 10 the plan puts alignment back to 0.3 after the workshop raised it: that acts.
   const std::string workshop =
