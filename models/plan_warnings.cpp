@@ -298,8 +298,11 @@ std::vector<std::string> plan_warnings(const Scenario& sc, const std::vector<std
   const std::string baseline_hours = hours_past_the_week(sc, sc.base);
   if (!baseline_hours.empty())
     out.push_back(fmt::format("{}: compensation: {}", sc.file, baseline_hours));
-  if (const std::string why = retention_past_any(sc.base); !why.empty())
-    out.push_back(fmt::format("{}: revenue: {}", sc.file, why));
+  // A plan is warned of what it changes: the baseline's own findings are said once, above.
+  const double baseline_most_hours = most_weekly_hours(sc, sc.base);
+  const std::string baseline_retention = retention_past_any(sc.base);
+  if (!baseline_retention.empty())
+    out.push_back(fmt::format("{}: revenue: {}", sc.file, baseline_retention));
 
   for (std::size_t k = 0; k < sc.plans.size(); ++k) {
     const PlanSpec& plan = sc.plans[k];
@@ -322,11 +325,11 @@ std::vector<std::string> plan_warnings(const Scenario& sc, const std::vector<std
     plan_entries(w, key, "hiring", &Params::hiring, hiring, out);
     plan_entries(w, key, "training", &Params::training, training, out);
     plan_entries(w, key, "programs", &Params::programs, programs, out);
-    if (most_weekly_hours(sc, plan.params) != most_weekly_hours(sc, sc.base))
+    if (most_weekly_hours(sc, plan.params) != baseline_most_hours)
       if (const std::string why = hours_past_the_week(sc, plan.params); !why.empty())
         out.push_back(fmt::format("{}: {}: {}", sc.file, key, why));
     const std::string retention = retention_past_any(plan.params);
-    if (retention != retention_past_any(sc.base) && !retention.empty())
+    if (retention != baseline_retention && !retention.empty())
       out.push_back(fmt::format("{}: {}: {}", sc.file, key, retention));
   }
   return out;

@@ -64,9 +64,7 @@ std::optional<ArrFinalDiff> arr_final_diff(const PlanResult& a, const PlanResult
   const auto fa = arr_final_column(a), fb = arr_final_column(b);
   ArrFinalDiff d;
   static_cast<sim::MeanSe&>(d) = sim::paired_diff(fa, fb);
-  double better = 0;
-  for (std::size_t i = 0; i < fa.size(); ++i) better += fb[i] > fa[i];
-  d.p_better = fa.empty() ? 0 : better / double(fa.size());
+  d.p_better = sim::share_above(fa, fb);
   // The bridge's parts over the whole horizon, per path: the quarters' slots summed.
   const std::size_t first = a.recurring->arr_final_slot - arr_out::arr_final;
   auto total = [&](const PlanResult& r, std::size_t part) {

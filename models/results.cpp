@@ -175,9 +175,7 @@ Comparison compare(const PlanResult& a, const PlanResult& b) {
   const auto ca = a.column(out::cost), cb = b.column(out::cost);
   c.bookings_diff = sim::paired_diff(fa, fb);
   c.cost_diff = sim::paired_diff(ca, cb);
-  double better = 0;
-  for (std::size_t i = 0; i < fa.size(); ++i) better += fb[i] > fa[i];
-  c.p_better = fa.empty() ? 0 : better / double(fa.size());
+  c.p_better = sim::share_above(fa, fb);
   c.profit_diff =
       sim::paired_diff(metric_column(a, Metric::profit), metric_column(b, Metric::profit));
   c.leavers_diff = sim::paired_diff(a.column(out::leavers), b.column(out::leavers));

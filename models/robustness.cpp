@@ -129,11 +129,11 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
     VsBaseline v;
     v.plan = res.plans[i].name, v.baseline = res.plans[0].name;
     const std::vector<double> plan = res.plans[i].column(out::final_bookings);
-    std::vector<double> diff(plan.size()), beats(plan.size());
+    const std::vector<double> diff = sim::paired_values(base, plan);
+    std::vector<double> beats(plan.size());
     std::vector<std::uint8_t> fails(plan.size());
     std::size_t ties = 0;
     for (std::size_t k = 0; k < plan.size(); ++k) {
-      diff[k] = plan[k] - base[k];
       ties += plan[k] == base[k];
       beats[k] = plan[k] > base[k];  // as p_better (docs/model.md 9)
       fails[k] = !beats[k];

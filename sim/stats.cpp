@@ -30,9 +30,21 @@ MeanSe proportion(std::span<const double> x) {
   return r;
 }
 
-MeanSe paired_diff(std::span<const double> a, std::span<const double> b) {
+std::vector<double> paired_values(std::span<const double> a, std::span<const double> b) {
   std::vector<double> d(std::min(a.size(), b.size()));
   for (std::size_t i = 0; i < d.size(); ++i) d[i] = b[i] - a[i];
+  return d;
+}
+
+double share_above(std::span<const double> a, std::span<const double> b) {
+  const std::size_t n = std::min(a.size(), b.size());
+  double above = 0;
+  for (std::size_t i = 0; i < n; ++i) above += b[i] > a[i];
+  return n ? above / double(n) : 0;
+}
+
+MeanSe paired_diff(std::span<const double> a, std::span<const double> b) {
+  const std::vector<double> d = paired_values(a, b);
   MeanSe r = mean_se(d);
   // Differences that each lie within their own figures' rounding of the mean are one
   // difference, rounded differently in each sample (a constant added to sums of many terms:

@@ -20,6 +20,10 @@ struct MeanSe {
 MeanSe mean_se(std::span<const double> x);
 // Mean and standard error of a proportion (x in {0,1}).
 MeanSe proportion(std::span<const double> x);
+// b - a, sample by sample (the shorter length).
+std::vector<double> paired_values(std::span<const double> a, std::span<const double> b);
+// The share of samples where b > a (0 when there are none).
+double share_above(std::span<const double> a, std::span<const double> b);
 // Paired difference b - a, sample by sample.
 // Standard error 0 when every difference lies within kRoundingSpread times its own figures of
 // the mean: floating-point rounding of one and the same difference.

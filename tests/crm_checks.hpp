@@ -6,6 +6,7 @@
 
 #include "models/crm/dates.hpp"
 #include "models/crm/forecast.hpp"
+#include "models/crm/mapping.hpp"
 #include "test_support.hpp"
 
 namespace salesim::crm::checks {
@@ -13,6 +14,14 @@ namespace salesim::crm::checks {
 // The Maven sample (data/crm-maven) and its export as of 2017-06-30.
 inline std::string sample_dir() { return test::source_dir() + "/data/crm-maven"; }
 inline std::string sample() { return sample_dir() + "/sales_pipeline_asof_2017-06-30.csv"; }
+// The sample's columns mapped to the fields, by --map (synthetic exports use the same names).
+inline ColumnMapping sample_mapping() {
+  ColumnMapping m;
+  apply_map_option(m,
+                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
+                   "closed=close_date,amount=close_value,product=product");
+  return m;
+}
 // A day written as YYYY-MM-DD (a test's own constant, so always valid).
 inline Day day(const char* iso) { return *parse_date(iso); }
 

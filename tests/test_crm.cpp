@@ -45,14 +45,6 @@ using checks::day;
 using checks::sample;
 using checks::sample_dir;
 
-ColumnMapping synthetic_mapping() {
-  ColumnMapping m;
-  apply_map_option(m,
-                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
-                   "closed=close_date,amount=close_value,product=product");
-  return m;
-}
-
 // The synthetic team of the recovery tests: known hazards by age week (losses early, wins
 // later, none after ten weeks: a deal that old goes stale), two products, rates per rep.
 SyntheticSpec spec(std::vector<double> rates, std::uint64_t seed) {
@@ -129,7 +121,7 @@ TEST(Crm, ImportCountsEveryExcludedRowWithItsReason) {
       "F,bob,X,Lost,2023-01-02,,0\n"             // closed without a close date
       "G,bob,X,Engaging,2023-01-05,,\n"
       "H,bob,X,Engaging,2023-01-05\n";  // wrong number of fields
-  const Export e = import_export_text(csv, "x.csv", synthetic_mapping());
+  const Export e = import_export_text(csv, "x.csv", checks::sample_mapping());
   const QualityReport& q = e.quality;
   EXPECT_EQ(q.rows_read, 10u);
   EXPECT_EQ(q.rows_kept, 4u);
@@ -156,7 +148,7 @@ TEST(Crm, ImportCountsEveryExcludedRowWithItsReason) {
 }
 
 TEST(Crm, MappingErrorsNameTheFileTheFieldAndTheMissingColumn) {
-  ColumnMapping m = synthetic_mapping();
+  ColumnMapping m = checks::sample_mapping();
   apply_map_option(m, "owner=sales_agnt");
   try {
     import_export(sample(), m);
@@ -201,7 +193,7 @@ TEST(Crm, EveryDealStillOpenGivesNoWinRateRatherThanZero) {
       "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n";
   for (int i = 0; i < 60; ++i)
     csv += fmt::format("O{},rep{},X,Engaging,{},,\n", i, i % 4, format_date(day("2023-01-02") + i));
-  const Export e = import_export_text(csv, "open.csv", synthetic_mapping());
+  const Export e = import_export_text(csv, "open.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = e.export_date;
   const Calibration c = calibrate(e, o);
@@ -218,7 +210,7 @@ TEST(Crm, EveryDealStillOpenGivesNoWinRateRatherThanZero) {
 TEST(Crm, CalibrationRecoversKnownParametersWithinTheirStandardErrors) {
   const SyntheticSpec s = spec(std::vector<double>(40, 4.0), 11);
   const Export e =
-      import_export_text(synthetic_export_csv(s), "synthetic.csv", synthetic_mapping());
+      import_export_text(synthetic_export_csv(s), "synthetic.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = s.start + 7 * 14 - 1;  // fourteen weeks in: every deal is younger than that
   const Calibration c = calibrate(e, o);
@@ -272,7 +264,8 @@ TEST(Crm, RepDifferencesAreFoundWhenRealAndShrunkTowardTheTeam) {
   std::vector<double> rates;
   for (int r = 0; r < 12; ++r) rates.push_back(r < 6 ? 2.0 : 6.0);
   const SyntheticSpec s = spec(rates, 5);
-  const Export e = import_export_text(synthetic_export_csv(s), "reps.csv", synthetic_mapping());
+  const Export e =
+      import_export_text(synthetic_export_csv(s), "reps.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = s.snapshot;
   const Calibration c = calibrate(e, o);
@@ -290,7 +283,7 @@ TEST(Crm, RepDifferencesAreFoundWhenRealAndShrunkTowardTheTeam) {
 
 TEST(Crm, ForecastIsTheSameBitsForAnyThreadCount) {
   const SyntheticSpec s = spec(std::vector<double>(8, 3.0), 3);
-  const Export e = import_export_text(synthetic_export_csv(s), "det.csv", synthetic_mapping());
+  const Export e = import_export_text(synthetic_export_csv(s), "det.csv", checks::sample_mapping());
   CalibrationOptions co;
   co.as_of = s.snapshot - 40;
   const Calibration c = calibrate(e, co);
@@ -306,7 +299,8 @@ TEST(Crm, ForecastIsTheSameBitsForAnyThreadCount) {
 // within its standard error.
 TEST(Crm, ForecastOfTheOpenPipelineAgreesWithItsHazards) {
   const SyntheticSpec s = spec(std::vector<double>(10, 3.0), 21);
-  const Export e = import_export_text(synthetic_export_csv(s), "open.csv", synthetic_mapping());
+  const Export e =
+      import_export_text(synthetic_export_csv(s), "open.csv", checks::sample_mapping());
   CalibrationOptions co;
   co.as_of = s.snapshot - 56;
   const Calibration c = calibrate(e, co);
@@ -403,7 +397,8 @@ TEST(Crm, MonthVariationIsFoundInTheHistoryWhenItIsThere) {
   o.as_of = s.snapshot;
   o.drift_prior = DriftPrior{0.3, 0};
   {
-    const Export e = import_export_text(synthetic_export_csv(s), "flat.csv", synthetic_mapping());
+    const Export e =
+        import_export_text(synthetic_export_csv(s), "flat.csv", checks::sample_mapping());
     const Calibration c = calibrate(e, o);
     ASSERT_TRUE(c.drift);
     ASSERT_GE(c.drift->win.df, 5);
@@ -413,7 +408,8 @@ TEST(Crm, MonthVariationIsFoundInTheHistoryWhenItIsThere) {
   }
   s.month_win = {1.0, 1.5, 0.7, 1.3, 0.6, 1.4, 0.8, 1.2};
   s.month_loss = {1.0, 0.7, 1.5, 0.8, 1.4, 0.6, 1.3, 0.9};
-  const Export e = import_export_text(synthetic_export_csv(s), "drift.csv", synthetic_mapping());
+  const Export e =
+      import_export_text(synthetic_export_csv(s), "drift.csv", checks::sample_mapping());
   const Calibration c = calibrate(e, o);
   ASSERT_TRUE(c.drift);
   EXPECT_LT(c.drift->win.p_value, 1e-6);
@@ -544,7 +540,7 @@ TEST(Crm, DatesOutsideThePlausibleWindowAreExcludedAndNeverMoveTheAsOf) {
       "A,ann,X,Won,2023-01-02,2023-02-01,100\n"
       "B,ann,X,Won,2023-01-02,9999-12-31,100\n"
       "C,bob,X,Engaging,2023-01-05,9999-12-31,\n";  // an open deal's close date is ignored
-  const Export s = import_export_text(small, "s.csv", synthetic_mapping());
+  const Export s = import_export_text(small, "s.csv", checks::sample_mapping());
   EXPECT_EQ(s.quality.rows_excluded, 1u);
   EXPECT_EQ(format_date(s.export_date), "2023-02-01");
 }
@@ -678,7 +674,7 @@ TEST(Crm, AmountsAreDecimalNumbersAndHexadecimalOrUnderscoresCountAsUnparseable)
     csv += fmt::format("G{},ann,X,Won,2023-01-02,2023-02-01,{}\n", i, good[i].first);
   for (std::size_t i = 0; i < bad.size(); ++i)
     csv += fmt::format("B{},ann,X,Won,2023-01-02,2023-02-01,{}\n", i, bad[i]);
-  const Export e = import_export_text(csv, "a.csv", synthetic_mapping());
+  const Export e = import_export_text(csv, "a.csv", checks::sample_mapping());
   const QualityCheck& unparseable = check_named(e.quality, "unparseable or negative amount");
   EXPECT_EQ(unparseable.rows, bad.size());
   ASSERT_FALSE(unparseable.examples.empty());

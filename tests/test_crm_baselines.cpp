@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "crm_checks.hpp"
 #include "models/crm/backtest.hpp"
 #include "models/crm/baselines.hpp"
 #include "models/crm/calibrate.hpp"
@@ -15,14 +16,6 @@
 
 namespace salesim::crm {
 namespace {
-
-ColumnMapping tiny_mapping() {
-  ColumnMapping m;
-  apply_map_option(m,
-                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
-                   "closed=close_date,amount=close_value,product=product");
-  return m;
-}
 
 const char* kHeader =
     "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n";
@@ -45,7 +38,7 @@ TEST(CrmBaselines, RunRateAndStageWeightedByHandOnATinyExport) {
                           "b,r1,P,Won,2024-01-02,2024-01-15,200\n"
                           "c,r1,P,Lost,2024-01-03,2024-01-10,\n"
                           "d,r1,P,Engaging,2024-01-10,,300\n";
-  const Export e = import_export_text(csv, "tiny.csv", tiny_mapping());
+  const Export e = import_export_text(csv, "tiny.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = *parse_date("2024-01-21");
   const Calibration c = calibrate(e, o);
@@ -78,7 +71,7 @@ TEST(CrmBaselines, SeasonalNaiveTakesTheSameWeeksAYearBefore) {
                           "c,r1,P,Lost,2023-02-01,2023-03-01,\n"
                           "d,r1,P,Won,2023-12-01,2024-01-05,400\n"
                           "e,r1,P,Engaging,2024-01-02,,\n";
-  const Export e = import_export_text(csv, "year.csv", tiny_mapping());
+  const Export e = import_export_text(csv, "year.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = *parse_date("2024-01-07");
   const Calibration c = calibrate(e, o);
@@ -104,7 +97,7 @@ TEST(CrmBaselines, BacktestJsonCarriesEachBaselineItsSkillAndTheirMeans) {
                       format_date(start + d), closed ? format_date(start + d + 10) : "",
                       closed && won ? std::to_string(1000 + 10 * (n % 7)) : "");
     }
-  const Export e = import_export_text(csv, "grid.csv", tiny_mapping());
+  const Export e = import_export_text(csv, "grid.csv", checks::sample_mapping());
   ForecastOptions f;
   f.weeks = 2, f.paths = 300;
   const BacktestResult b = backtest(e, {start + 69, start + 83}, CalibrationOptions{}, f);
@@ -166,7 +159,8 @@ TEST(CrmReliability, OpenPipelineByAgeBalancesOnAStationarySyntheticExport) {
   s.loss = {0.08, 0.08, 0.08, 0.08, 0.04, 0.04, 0.04, 0.04, 0.04, 0.04, 0.0};
   s.products = {{"Small", 1000, 0.2, 1}};
   s.seed = 7;
-  const Export e = import_export_text(synthetic_export_csv(s), "synthetic.csv", tiny_mapping());
+  const Export e =
+      import_export_text(synthetic_export_csv(s), "synthetic.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = s.snapshot - 7 * 8;
   const Calibration c = calibrate(e, o);
@@ -195,7 +189,7 @@ TEST(CrmReliability, OpenPipelineByAgeBalancesOnAStationarySyntheticExport) {
   shifted.month_win.assign(std::size_t(month_number(o.as_of) - month_number(s.start) + 1), 1.0);
   shifted.month_win.resize(shifted.month_win.size() + 6, 0.3);
   const Export e2 =
-      import_export_text(synthetic_export_csv(shifted), "shifted.csv", tiny_mapping());
+      import_export_text(synthetic_export_csv(shifted), "shifted.csv", checks::sample_mapping());
   const Calibration c2 = calibrate(e2, o);
   double p2 = 0, a2 = 0;
   for (const auto& r : open_reliability(c2, 6)) p2 += r.predicted_wins, a2 += r.actual_wins;

@@ -25,14 +25,6 @@ namespace {
 
 using checks::day;
 
-ColumnMapping mapping() {
-  ColumnMapping m;
-  apply_map_option(m,
-                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
-                   "closed=close_date,amount=close_value,product=product");
-  return m;
-}
-
 // Twelve reps, half leaving 5% of their deals open for ever and half 35% (a team share of
 // 20%); live deals close at every age (so the plateau identifies the share); 40 weeks of
 // deals, of which the export keeps only the closes of the last 18 (the first 22 weeks' closes
@@ -96,7 +88,8 @@ TEST(CrmCure, TeamShareIsRecoveredWithTheLeftTruncationHandled) {
   std::vector<double> est, naive;
   for (int k = 0; k < kSeeds; ++k) {
     const SyntheticSpec s = spec(100 + k);
-    const Export e = import_export_text(synthetic_export_csv(s), "cure.csv", mapping());
+    const Export e =
+        import_export_text(synthetic_export_csv(s), "cure.csv", checks::sample_mapping());
     const Calibration c = calibrate(e, options(s, NeverClose::per_rep));
     ASSERT_TRUE(c.cure);
     ASSERT_TRUE(c.cure->converged);
@@ -118,7 +111,8 @@ TEST(CrmCure, PerRepSharesSeparateTheRepsWhoLeaveDealsOpen) {
   std::vector<double> low, high;
   for (int k = 0; k < 4; ++k) {
     const SyntheticSpec s = spec(200 + k);
-    const Export e = import_export_text(synthetic_export_csv(s), "reps.csv", mapping());
+    const Export e =
+        import_export_text(synthetic_export_csv(s), "reps.csv", checks::sample_mapping());
     const Calibration c = calibrate(e, options(s, NeverClose::per_rep));
     ASSERT_TRUE(c.cure && c.cure->converged);
     ASSERT_EQ(c.cure->reps.size(), 12u);
@@ -150,7 +144,8 @@ TEST(CrmCure, ForecastOfTheOpenPipelineMatchesTheGeneratingProcess) {
   for (int k = 0; k < 8; ++k) {
     const SyntheticSpec s = spec(300 + k, 6.0);
     const Truth t{s};
-    const Export e = import_export_text(synthetic_export_csv(s), "fc.csv", mapping());
+    const Export e =
+        import_export_text(synthetic_export_csv(s), "fc.csv", checks::sample_mapping());
     const Calibration fits[2] = {calibrate(e, options(s, NeverClose::per_rep)),
                                  calibrate(e, options(s, NeverClose::off))};
     double truth[2] = {0, 0}, model[2][2] = {{0, 0}, {0, 0}};
@@ -195,7 +190,7 @@ TEST(CrmCure, ForecastOfTheOpenPipelineMatchesTheGeneratingProcess) {
 // per-rep (CrmCureCli below).
 TEST(CrmCure, OffByDefaultInTheLibraryAndTheSameBitsForAnyThreadCount) {
   const SyntheticSpec s = spec(7);
-  const Export e = import_export_text(synthetic_export_csv(s), "det.csv", mapping());
+  const Export e = import_export_text(synthetic_export_csv(s), "det.csv", checks::sample_mapping());
   CalibrationOptions co;
   co.as_of = s.snapshot;
   EXPECT_FALSE(calibrate(e, co).cure) << "off unless asked for";
@@ -243,8 +238,8 @@ TEST(CrmCure, WithoutALostStatusTheWinRateAndTheForecastHold) {
   s.products = {{"Only", 1000, 0.3, 1}};
   s.seed = 11;
   const std::string full = synthetic_export_csv(s);
-  const Export ef = import_export_text(full, "full.csv", mapping());
-  const Export en = import_export_text(without_lost(full), "no-lost.csv", mapping());
+  const Export ef = import_export_text(full, "full.csv", checks::sample_mapping());
+  const Export en = import_export_text(without_lost(full), "no-lost.csv", checks::sample_mapping());
   const Calibration cf = calibrate(ef, options(s, NeverClose::per_rep));
   const Calibration cn = calibrate(en, options(s, NeverClose::per_rep));
   ASSERT_TRUE(cn.cure && cn.new_deal && cf.new_deal);
@@ -271,7 +266,7 @@ TEST(CrmCure, AFunnelExportWithUnownedLeadsNoLossesAndTinyRepsStaysSane) {
   csv += fmt::format("T2,Duo,Only,Won,{},{},0\n", format_date(s.snapshot - 30),
                      format_date(s.snapshot - 10));
   csv += fmt::format("T3,Duo,Only,Engaging,{},,\n", format_date(s.snapshot - 3));
-  const Export e = import_export_text(csv, "funnel.csv", mapping());
+  const Export e = import_export_text(csv, "funnel.csv", checks::sample_mapping());
   EXPECT_EQ(e.quality.lost, 0u);
   const Calibration c = calibrate(e, options(s, NeverClose::per_rep));
   ASSERT_TRUE(c.cure);

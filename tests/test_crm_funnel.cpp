@@ -7,6 +7,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "crm_checks.hpp"
 #include "crm_truth.hpp"
 #include "models/crm/calibrate.hpp"
 #include "models/crm/export.hpp"
@@ -16,14 +17,6 @@
 
 namespace salesim::crm {
 namespace {
-
-ColumnMapping funnel_mapping() {
-  ColumnMapping m;
-  apply_map_option(m,
-                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
-                   "closed=close_date,amount=close_value,product=product");
-  return m;
-}
 
 SyntheticSpec team(std::uint64_t seed) {
   SyntheticSpec s;
@@ -50,7 +43,7 @@ TEST(CrmFunnel, AnAmountOfZeroIsMissingAndCountedForWonAndOpenDealsOnly) {
       "b,r1,P,Won,2024-01-02,2024-01-15,250\n"
       "c,r1,P,Lost,2024-01-03,2024-01-10,0\n"
       "d,r1,P,Engaging,2024-01-10,,0\n";
-  const Export e = import_export_text(csv, "zeros.csv", funnel_mapping());
+  const Export e = import_export_text(csv, "zeros.csv", checks::sample_mapping());
   EXPECT_EQ(check(e.quality, "won or open with an amount of 0").rows, 2u);
   EXPECT_EQ(check(e.quality, "won without an amount").rows, 1u);
   EXPECT_FALSE(e.deals[0].amount.has_value());
@@ -75,7 +68,7 @@ TEST(CrmFunnel, WithoutAnyAmountTheForecastIsInWonDeals) {
       out += line + "\n";
       line_start = i + 1;
     }
-  const Export e = import_export_text(out, "no-amounts.csv", funnel_mapping());
+  const Export e = import_export_text(out, "no-amounts.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = e.export_date;
   const Calibration c = calibrate(e, o);
@@ -96,7 +89,8 @@ TEST(CrmFunnel, WithoutAnyAmountTheForecastIsInWonDeals) {
 }
 
 TEST(CrmFunnel, ForecastByMonthOwnerAndManagerAddsUpToThePeriod) {
-  const Export e = import_export_text(synthetic_export_csv(team(5)), "t.csv", funnel_mapping());
+  const Export e =
+      import_export_text(synthetic_export_csv(team(5)), "t.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = e.export_date;
   const Calibration c = calibrate(e, o);
@@ -164,7 +158,7 @@ std::string funnel_csv(double per_day, int* unassigned) {
 TEST(CrmFunnel, UnownedOpenLeadsAreKeptAndTheAssignmentRateIsRecovered) {
   int unassigned = 0;
   const Export e =
-      import_export_text(funnel_csv(0.05, &unassigned), "funnel.csv", funnel_mapping());
+      import_export_text(funnel_csv(0.05, &unassigned), "funnel.csv", checks::sample_mapping());
   ASSERT_GT(unassigned, 100);
   EXPECT_EQ(check(e.quality, "open without an owner").rows, std::size_t(unassigned));
   EXPECT_EQ(check(e.quality, "missing owner").rows, 1u);
@@ -186,8 +180,8 @@ TEST(CrmFunnel, TheUnassignedPoolAddsItsWinsWithoutMovingAnyOtherDraw) {
   std::string pooled = base;
   for (int i = 0; i < 300; ++i)
     pooled += fmt::format("U{},,Only,Engaging,{},,\n", i, format_date(s.snapshot - i % 14));
-  const Export e0 = import_export_text(base, "base.csv", funnel_mapping());
-  const Export e1 = import_export_text(pooled, "pooled.csv", funnel_mapping());
+  const Export e0 = import_export_text(base, "base.csv", checks::sample_mapping());
+  const Export e1 = import_export_text(pooled, "pooled.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = s.snapshot;
   const Calibration c0 = calibrate(e0, o), c1 = calibrate(e1, o);
@@ -236,8 +230,8 @@ TEST(CrmFunnel, WithoutALostStatusOldLeadsGoStaleAndTheWinRateHolds) {
     no_lost += line + "\n";
     from = end + 1;
   }
-  const Export ef = import_export_text(full, "full.csv", funnel_mapping());
-  const Export en = import_export_text(no_lost, "no-lost.csv", funnel_mapping());
+  const Export ef = import_export_text(full, "full.csv", checks::sample_mapping());
+  const Export en = import_export_text(no_lost, "no-lost.csv", checks::sample_mapping());
   EXPECT_EQ(en.quality.lost, 0u);
   CalibrationOptions o;
   o.as_of = s.snapshot;

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "crm_checks.hpp"
 #include "models/crm/backtest.hpp"
 #include "models/crm/calibrate.hpp"
 #include "models/crm/export.hpp"
@@ -19,14 +20,6 @@
 
 namespace salesim::crm {
 namespace {
-
-ColumnMapping mapping() {
-  ColumnMapping m;
-  apply_map_option(m,
-                   "id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
-                   "closed=close_date,amount=close_value,product=product");
-  return m;
-}
 
 SyntheticSpec team() {
   SyntheticSpec s;
@@ -57,7 +50,8 @@ struct Walked {
   Export e;
   Calibration c;
   ForecastResult f;
-  explicit Walked(const std::string& csv) : e(import_export_text(csv, "walk.csv", mapping())) {
+  explicit Walked(const std::string& csv)
+      : e(import_export_text(csv, "walk.csv", checks::sample_mapping())) {
     CalibrationOptions o;
     o.as_of = e.export_date;
     c = calibrate(e, o);
@@ -178,7 +172,8 @@ TEST(WalkForecast, TheTerminalKeepsLongManagerNamesInColumnsAndCountsOneRep) {
 TEST(WalkForecast, TheCalibrationOfOneRepSaysThereIsNoRepToCompare) {
   SyntheticSpec one = team();
   one.rep_rates = {5};
-  const Export e = import_export_text(synthetic_export_csv(one), "one.csv", mapping());
+  const Export e =
+      import_export_text(synthetic_export_csv(one), "one.csv", checks::sample_mapping());
   CalibrationOptions o;
   o.as_of = e.export_date;
   const std::string s = format_calibration(calibrate(e, o));

@@ -5,14 +5,10 @@
 #include <cmath>
 
 #include "models/outputs.hpp"
-#include "tools/terminal.hpp"  // money
+#include "tools/terminal.hpp"  // money, fixed
 
 namespace salesim::tools {
 namespace {
-
-std::string number(double v, int digits) {
-  return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : "-";
-}
 
 std::string outcome(const Scenario& sc, const PlanResult& r) {
   const auto scalar = [&](std::size_t s) { return r.run.scalar(0, s); };
@@ -53,12 +49,12 @@ std::string format_path_weeks(const Scenario& sc, const ScenarioResults& res, st
     for (std::size_t w = 0; w < r.weekly.cum_mean.size(); ++w)
       s += fmt::format(
           "{:>5}{:>6}{:>8}{:>9}{:>7}{:>6}{:>6}{:>7}{:>7}{:>10}{:>11}{:>9}{:>6}{:>8}{}\n", w + 1,
-          number(m[out::s_active][w], 0), number(m[out::s_hours_per_rep][w], 1),
-          number(m[out::s_burnout_mean][w], 2), number(m[out::s_created][w], 0),
-          number(m[out::s_won][w], 0), number(m[out::s_lost][w], 0),
-          number(m[out::s_open_count][w], 0), number(m[out::s_burnt_out][w], 0),
+          fixed(m[out::s_active][w], 0), fixed(m[out::s_hours_per_rep][w], 1),
+          fixed(m[out::s_burnout_mean][w], 2), fixed(m[out::s_created][w], 0),
+          fixed(m[out::s_won][w], 0), fixed(m[out::s_lost][w], 0),
+          fixed(m[out::s_open_count][w], 0), fixed(m[out::s_burnt_out][w], 0),
           money(m[out::s_bookings][w]), money(r.weekly.cum_mean[w]), money(m[out::s_costs][w]),
-          number(m[out::s_hires][w], 0), number(m[out::s_leavers][w], 0),
+          fixed(m[out::s_hires][w], 0), fixed(m[out::s_leavers][w], 0),
           arr ? fmt::format("{:>11}", money(r.recurring->arr_mean[w])) : "");
     s += "  " + outcome(sc, r) + "\n";
   }

@@ -50,8 +50,8 @@ void goal_and_checkpoints(const Page& pg, ch::LineChart& c) {
 
 std::string goal_words(const Page& pg) {
   if (!pg.d.goal) return "The scenario sets no goal.";
-  return fmt::format("{} {} by {}.", pg.goal_on_arr() ? "ARR goal" : "Goal",
-                     pg.f.money(*pg.d.goal), pg.f.week(pg.d.goal_by_week));
+  return fmt::format("{} {} by {}.", pg.goal_on_arr() ? "ARR goal" : "Goal", pg.f.money(*pg.d.goal),
+                     pg.f.week(pg.d.goal_by_week));
 }
 
 std::string money_axis_label(const Page& pg, const std::string& what) {

@@ -58,16 +58,11 @@ ReportData report_data_of_run(const Scenario& sc, const ScenarioResults& res,
   for (std::size_t i = 0; i < res.plans.size(); ++i) {
     d.plans.push_back(plan_of(sc, res.plans[i]));
     if (i == 0 || res.plans[i].streamed) continue;
-    auto paired = [](const std::vector<double>& a, const std::vector<double>& b) {
-      std::vector<double> diff(a.size());
-      for (std::size_t k = 0; k < a.size(); ++k) diff[k] = b[k] - a[k];
-      return diff;
-    };
     const PlanResult &base = res.plans[0], &plan = res.plans[i];
     d.plans.back().diff =
-        paired(base.column(out::final_bookings), plan.column(out::final_bookings));
+        sim::paired_values(base.column(out::final_bookings), plan.column(out::final_bookings));
     if (base.recurring && plan.recurring)  // as the results file's final_arr_diff
-      d.plans.back().arr_diff = paired(arr_final_column(base), arr_final_column(plan));
+      d.plans.back().arr_diff = sim::paired_values(arr_final_column(base), arr_final_column(plan));
   }
   return d;
 }

@@ -186,8 +186,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
       if (p.name == c.plan) b = &p;
     auto write_diff = [&](const char* name, const std::vector<double>& fa,
                           const std::vector<double>& fb) {
-      std::vector<double> d(fa.size());
-      for (std::size_t i = 0; i < d.size(); ++i) d[i] = fb[i] - fa[i];
+      const std::vector<double> d = sim::paired_values(fa, fb);
       g.write(name, d, {d.size()});
     };
     write_diff("final_bookings_diff", a->column(out::final_bookings),

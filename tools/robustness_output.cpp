@@ -112,14 +112,9 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
   for (const PlanFigures& p : r.plans) w = std::max(w, text_width(p.plan) + 2);
   s += fmt::format("\n{:<{}}{:>14}{:>14}{:>18}{:>14}\n", "plan", w, "P(goal)", "at central",
                    "median bookings", "at central");
-  // A standard error that does not exist (one path) is left out, as in the run's table.
-  auto p_goal = [](const sim::MeanSe& m) {
-    return std::isfinite(m.se) ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se)
-                               : fmt::format("{:.1f}%", 100 * m.mean);
-  };
   for (const PlanFigures& p : r.plans)
     s += fmt::format("{:<{}}{:>14}{:>14}{:>18}{:>14}\n", p.plan, w,
-                     p.p_goal ? p_goal(*p.p_goal) : "-", pct(p.p_goal_central),
+                     p.p_goal ? percent_se(*p.p_goal) : "-", pct(p.p_goal_central),
                      p.median ? money(*p.median) : "-",
                      p.median_central ? money(*p.median_central) : "-");
   if (!r.per_path) {

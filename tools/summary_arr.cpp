@@ -28,12 +28,7 @@ json weekly(const std::vector<double>& mean,
   }
   return j;
 }
-// A standard error that does not exist (one path) is left out, as in the run's table.
-std::string pct(const sim::MeanSe& m) {
-  if (!m.n) return "-";
-  return std::isfinite(m.se) ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se)
-                             : fmt::format("{:.1f}%", 100 * m.mean);
-}
+std::string pct(const sim::MeanSe& m) { return m.n ? percent_se(m) : "-"; }
 
 }  // namespace
 
@@ -89,10 +84,8 @@ std::string format_arr(const ScenarioResults& res) {
   row("ARR final P10-P90", [](const RecurringResult& a) {
     return money(a.arr_final.q[1].value_or(NAN)) + "-" + money(a.arr_final.q[5].value_or(NAN));
   });
-  row("ARR final mean ± se", [](const RecurringResult& a) {
-    const double se = a.arr_final.est.se;  // none on one path: left out, not "±-"
-    return money(a.arr_final.est.mean) + (std::isfinite(se) ? " ±" + money(se) : "");
-  });
+  row("ARR final mean ± se",
+      [](const RecurringResult& a) { return money_se(a.arr_final.est.mean, a.arr_final.est.se); });
   row("MRR final (billed)", [](const RecurringResult& a) { return money(a.mrr_final.est.mean); });
   row(fmt::format("NRR from week {}", first.retention_from_week),
       [](const RecurringResult& a) { return pct(a.nrr.est); });

@@ -203,8 +203,7 @@ json summary_json(const Scenario& sc, const ScenarioResults& res, std::uint64_t 
                            {"se", num(res.comparisons[i - 1].drivers[k].se)}});
       p["vs_first"]["drivers"] = drivers;
       if (const auto& d = res.comparisons[i - 1].arr_final_diff)
-        p["vs_first"]["arr_final_diff"] =
-            arr_diff_json(*d, res.comparisons[i - 1].cost_diff.mean);
+        p["vs_first"]["arr_final_diff"] = arr_diff_json(*d, res.comparisons[i - 1].cost_diff.mean);
     }
     j["plans"].push_back(p);
   }

@@ -26,6 +26,19 @@ std::string money(double v) {
   return fmt::format("{:.0f}", v);
 }
 
+std::string money_se(double v, double se) {
+  return std::isfinite(se) ? money(v) + " ±" + money(se) : money(v);
+}
+
+std::string percent_se(const sim::MeanSe& m) {
+  return std::isfinite(m.se) ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se)
+                             : fmt::format("{:.1f}%", 100 * m.mean);
+}
+
+std::string fixed(double v, int digits, const char* suffix) {
+  return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
+}
+
 std::size_t text_width(const std::string& s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // count every byte but continuations
@@ -44,13 +57,6 @@ namespace {
 std::string pct(double p, double se) {
   return std::isfinite(se) ? fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se)
                            : fmt::format("{:5.1f}%", 100 * p);
-}
-std::string money_se(double v, double se) {
-  return std::isfinite(se) ? money(v) + " ±" + money(se) : money(v);
-}
-// A figure that does not exist (no reps at the end) prints as "-", not "nan".
-std::string fixed(double v, int digits, const char* suffix = "") {
-  return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
 }
 std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}", *w) : "never"; }
 // A difference of probabilities in points, "+31.2pt"; one that rounds to zero is "0.0pt" (a

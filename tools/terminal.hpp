@@ -9,6 +9,12 @@ namespace salesim::tools {
 
 // Money as the terminal prints it: 4.49M, 771k, 950; "-" when not finite.
 std::string money(double v);
+// A figure with its standard error, "4.49M ±12k" and "12.3% ±1.4"; a standard error that does
+// not exist (NaN: one path) is left out, not shown as 0.
+std::string money_se(double v, double se);
+std::string percent_se(const sim::MeanSe& m);
+// A figure with `digits` decimals; "-" when it does not exist (no reps at the end), not "nan".
+std::string fixed(double v, int digits, const char* suffix = "");
 // Text's width in a column: its characters (UTF-8 code points), not its bytes.
 std::size_t text_width(const std::string& s);
 // At most `n` characters of `s`, never cutting a UTF-8 character in two.
