@@ -39,14 +39,13 @@ void reseal(std::string& bytes) {
   bytes.replace(0, kUserBlock, head, kUserBlock);
 }
 
+// The reader takes a file name, so each input goes through a file of this process, removed
+// again after each input: libFuzzer ends with _Exit (no atexit), and a file kept for the whole
+// run was left behind in the temporary folder by every fuzzing session.
 const std::string& temp_file() {
-  static const std::string path = [] {
-    const std::string p = (std::filesystem::temp_directory_path() /
-                           ("salesim-fuzz-results-" + std::to_string(getpid()) + ".h5"))
-                              .string();
-    std::atexit([] { std::remove(temp_file().c_str()); });
-    return p;
-  }();
+  static const std::string path = (std::filesystem::temp_directory_path() /
+                                   ("salesim-fuzz-results-" + std::to_string(getpid()) + ".h5"))
+                                      .string();
   return path;
 }
 
@@ -68,5 +67,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)r;
   } catch (const salesim::tools::BadInput&) {
   }
+  std::remove(path.c_str());
   return 0;
 }

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <vector>
 
+#include "sim/interrupt.hpp"
+
 namespace sim {
 namespace {
 
@@ -70,23 +72,44 @@ fs::path temporary_name(const fs::path& path) {
   return tmp;
 }
 
-std::size_t remove_stale_temporaries(const fs::path& path) {
-  const std::string prefix = path.filename().string() + ".tmp.";
+namespace {
+
+// Removes the entries of `folder` named prefix + PID + `tail` (tail "" or starting with '-')
+// whose process PID is gone (kill(PID, 0) fails with ESRCH); never those of a live process or
+// of this one. With whole_name the name ends at the PID (TARGET.tmp.PID).
+std::size_t remove_entries_of_dead_processes(const fs::path& folder, const std::string& prefix,
+                                             bool whole_name) {
   std::error_code ec;
-  fs::directory_iterator it(folder_of(path), ec), end;
+  fs::directory_iterator it(folder, ec), end;
   std::size_t removed = 0;
   for (; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
     if (name.size() <= prefix.size() || name.compare(0, prefix.size(), prefix) != 0) continue;
-    const std::string digits = name.substr(prefix.size());
-    if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string digits = name.substr(prefix.size());
+    const std::size_t dash = digits.find('-');
+    if (!whole_name && dash != std::string::npos) digits.resize(dash);
+    if (digits.empty() || digits.size() > 9 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+      continue;
     const long pid = std::stol(digits);
     if (pid <= 0 || pid == long(::getpid())) continue;
     if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;  // alive (or not ours to judge)
     std::error_code rm;
-    if (fs::remove(it->path(), rm)) ++removed;
+    // A temporary of write_atomically is a file: never take a folder for one.
+    if (whole_name ? fs::remove(it->path(), rm) : fs::remove_all(it->path(), rm) > 0) ++removed;
   }
   return removed;
+}
+
+}  // namespace
+
+std::size_t remove_stale_temporaries(const fs::path& path) {
+  return remove_entries_of_dead_processes(folder_of(path), path.filename().string() + ".tmp.",
+                                          true);
+}
+
+std::size_t remove_stale_entries(const fs::path& folder, const std::string& prefix) {
+  return remove_entries_of_dead_processes(folder, prefix, false);
 }
 
 int folder_write_error(const fs::path& folder) {
@@ -158,6 +181,7 @@ void write_atomically(const fs::path& given,
   ignore_file_size_signal();
   remove_stale_temporaries(path);
   const fs::path tmp = temporary_name(path);
+  const interrupt::TemporaryFile removed_if_interrupted(tmp);
   try {
     write(tmp);
     // The data on the disk before the name: a crash after the rename finds a whole file.

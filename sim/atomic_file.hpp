@@ -2,8 +2,9 @@
 // Outputs are written to a temporary file beside the target, flushed to the disk (fsync) and
 // renamed into place, and the folder is flushed after the rename, so neither an interrupted run
 // nor a crash or power loss right after it ever leaves a half-written file under the final
-// name. Temporaries are named TARGET.tmp.PID; those left behind by a process that was killed
-// (kill -9, a crash) are removed by the next write of the same target.
+// name. Temporaries are named TARGET.tmp.PID; an interrupted process removes its own
+// (sim/interrupt.hpp), and those left behind by a process that was killed (kill -9, a crash)
+// are removed by the next write of the same target.
 #include <filesystem>
 #include <functional>
 #include <stdexcept>
@@ -38,6 +39,10 @@ std::filesystem::path temporary_name(const std::filesystem::path& path);
 // Removes the files named path.tmp.PID beside path whose PID is not a running process (kill(PID,
 // 0) fails with ESRCH); never those of a live process. Returns how many were removed.
 std::size_t remove_stale_temporaries(const std::filesystem::path& path);
+// Removes the files and folders of `folder` named prefix + PID or prefix + PID + "-" + anything
+// (a temporary folder of mkdtemp, a results file of one run) whose PID is not a running process;
+// folders with everything in them. Returns how many were removed.
+std::size_t remove_stale_entries(const std::filesystem::path& folder, const std::string& prefix);
 
 // 0 when a file can be created (and removed again) in folder, else the errno of the failure.
 int folder_write_error(const std::filesystem::path& folder);

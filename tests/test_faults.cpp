@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,14 +14,18 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <thread>
 
 #include "sim/atomic_file.hpp"
 #include "sim/h5.hpp"
+#include "sim/interrupt.hpp"
 #include "test_support.hpp"
+#include "tools/chromium.hpp"
 #include "tools/results_h5.hpp"
 
 namespace salesim {
@@ -621,6 +626,166 @@ TEST_F(Faults, ReportOnBitFlippedFilesNeverCrashes) {
   std::cout << "[ " << kFlips << " bit flips over " << n << " bytes in " << seconds << " s: ";
   for (const auto& [rc, count] : codes) std::cout << "exit " << rc << " x" << count << "  ";
   std::cout << "(" << in_data << " inside the values of 5 datasets) ]\n";
+}
+
+// ---- Interrupted: nothing left behind -------------------------------------------------------
+
+// The processes of process group `group` that are still alive (zombies aside: init reaps them
+// late here).
+std::vector<pid_t> live_members(pid_t group) {
+  std::vector<pid_t> out;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    const std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream stat(e.path() / "stat");
+    std::string line;
+    if (!std::getline(stat, line)) continue;
+    const auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    char state = 0;
+    long ppid = 0, pgrp = 0;
+    rest >> state >> ppid >> pgrp;
+    if (pgrp == group && state != 'Z' && state != 'X') out.push_back(pid_t(std::stol(name)));
+  }
+  return out;
+}
+
+// The processes whose command line names `text` (Chromium's names its profile folder).
+int processes_naming(const std::string& text) {
+  int n = 0;
+  for (const auto& e : fs::directory_iterator("/proc")) {
+    if (e.path().filename().string().find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string cmdline = slurp(e.path() / "cmdline");
+    n += cmdline.find(text) != std::string::npos && e.path().filename() != std::to_string(getpid());
+  }
+  return n;
+}
+
+bool eventually(const std::function<bool()>& ok, int seconds = 10) {
+  const auto deadline = Clock::now() + std::chrono::seconds(seconds);
+  while (!ok()) {
+    if (Clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
+}
+
+// clean_up() (what the signal handler calls) stops a registered process group, its leader and
+// the leader's own child alike, and removes registered files and folders with what is inside;
+// what was never registered stays.
+TEST_F(Faults, InterruptCleanUpStopsChildGroupsAndRemovesFilesAndFolders) {
+  const fs::path file = dir / "partial.h5.tmp.1", kept = dir / "kept.txt";
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  const pid_t child = fork();
+  if (child == 0) {
+    spit(kept, "mine");
+    const sim::interrupt::TemporaryFile f(file);
+    spit(file, "half");
+    const sim::interrupt::TemporaryFolder folder(dir, "salesim-test");
+    fs::create_directories(folder.path() / "a" / "b");
+    for (int i = 0; i < 300; ++i) spit(folder.path() / "a" / ("f" + std::to_string(i)), "x");
+    spit(folder.path() / "a" / "b" / "deep", "x");
+    sim::interrupt::ChildGroup group;
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t leader = 0;
+    const char* argv[] = {"sh", "-c", "sleep 60 & sleep 60", nullptr};
+    if (posix_spawn(&leader, "/bin/sh", nullptr, &attr, const_cast<char**>(argv), environ) != 0)
+      _exit(3);
+    group.started(leader);
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the leader's child started
+    [[maybe_unused]] auto n = write(pipe_fds[1], &leader, sizeof leader);
+    sim::interrupt::clean_up();
+    _exit(0);
+  }
+  close(pipe_fds[1]);
+  pid_t leader = 0;
+  ASSERT_EQ(read(pipe_fds[0], &leader, sizeof leader), ssize_t(sizeof leader));
+  close(pipe_fds[0]);
+  const int status = wait_for(child);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_TRUE(eventually([&] { return live_members(leader).empty(); }))
+      << live_members(leader).size() << " processes of the group left running";
+  EXPECT_FALSE(fs::exists(file));
+  EXPECT_TRUE(fs::exists(kept));
+  for (const auto& e : fs::directory_iterator(dir))
+    EXPECT_EQ(e.path().filename().string().rfind("salesim-test-", 0), std::string::npos)
+        << e.path() << " left";
+}
+
+// Interrupted while the report's charts are rendered by Chromium, or while the run that feeds
+// the report goes on: exit 130, no Chromium left running, and the temporary folder (TMPDIR) as
+// it was: no results file of the report, no Chromium profile, none of Chromium's own files.
+TEST_F(Faults, InterruptedReportLeavesNoTemporaryAndNoChromiumRunning) {
+  if (tools::find_chromium().empty()) GTEST_SKIP() << "chromium is not installed";
+  // A short TMPDIR, as Chromium needs (tools/chromium.cpp): the fixture's folder is too long.
+  const fs::path tmp = fs::temp_directory_path() / ("sfi-" + std::to_string(getpid()));
+  struct Remove {
+    fs::path p;
+    ~Remove() { fs::remove_all(p); }
+  } remove{tmp};
+  for (const char* phase : {"simulating", "rendering"}) {
+    SCOPED_TRACE(phase);
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+    const bool rendering = std::string(phase) == "rendering";
+    const pid_t pid = start(
+        "env TMPDIR=" + tmp.string() + " " +
+        salesim("run " + test::example() + " --quiet --paths " + (rendering ? "100" : "200000") +
+                " --report " + (dir / "r.html").string() + " --pdf " + (dir / "r.pdf").string() +
+                " --png --charts " + (dir / "charts").string()));
+    // Wait for a Chromium profile folder (rendering) or a moment into the run (simulating).
+    if (rendering)
+      ASSERT_TRUE(eventually(
+          [&] {
+            for (const auto& e : fs::directory_iterator(tmp))
+              if (e.path().filename().string().rfind("salesim-chromium-", 0) == 0) return true;
+            return false;
+          },
+          60));
+    std::this_thread::sleep_for(std::chrono::milliseconds(rendering ? 700 : 1500));
+    ASSERT_EQ(kill(pid, SIGTERM), 0);
+    const int status = wait_for(pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "died of signal " << WTERMSIG(status);
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_TRUE(eventually([&] { return processes_naming(tmp.string()) == 0; }))
+        << processes_naming(tmp.string()) << " Chromium processes left running";
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(tmp)) left.push_back(e.path().filename());
+    EXPECT_TRUE(left.empty()) << left.size() << " left in TMPDIR, the first " << left.front();
+  }
+}
+
+// What a process killed outright leaves (kill -9) is removed by the next one: the results file
+// of `run --report` without -o, and Chromium's folders; those of a live process are kept.
+TEST_F(Faults, StaleReportAndChromiumTemporariesOfDeadProcessesAreRemoved) {
+  const fs::path tmp = dir / "tmp";
+  fs::create_directories(tmp);
+  const std::string dead = std::to_string(dead_pid()), live = "1";  // init never dies
+  const fs::path dead_h5 = tmp / ("salesim-report-" + dead + "-12345.h5");
+  const fs::path live_h5 = tmp / ("salesim-report-" + live + "-12345.h5");
+  const fs::path dead_folder = tmp / ("salesim-chromium-" + dead + "-0");
+  const fs::path live_folder = tmp / ("salesim-chromium-" + live + "-0");
+  const fs::path unrelated = tmp / "salesim-chromium-notapid";
+  for (const auto& f : {dead_folder, live_folder, unrelated})
+    fs::create_directories(f / "profile"), spit(f / "profile" / "x", "x");
+  spit(dead_h5, "half"), spit(live_h5, "half");
+
+  EXPECT_EQ(sim::remove_stale_entries(tmp, "salesim-chromium-"), 1u);
+  EXPECT_FALSE(fs::exists(dead_folder));
+  EXPECT_TRUE(fs::exists(live_folder / "profile" / "x"));
+  EXPECT_TRUE(fs::exists(unrelated));
+
+  ASSERT_EQ(shell("env TMPDIR=" + tmp.string() + " " +
+                  salesim("run " + test::example() + " --quiet --paths 20 --report " +
+                          (dir / "r.html").string())),
+            0);
+  EXPECT_FALSE(fs::exists(dead_h5));
+  EXPECT_TRUE(fs::exists(live_h5));
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "sim/atomic_file.hpp"
+#include "sim/interrupt.hpp"
 
 extern char** environ;
 
@@ -54,20 +55,36 @@ std::string on_path(const std::string& name) {
   return "";
 }
 
+// Chromium's environment: its own temporary files (a folder per process, with its singleton's
+// socket) go into `profile` when the path is short enough, so that an interrupted render leaves
+// none of them behind (Chromium removes them when it ends normally, not when it is stopped). A
+// socket's path has at most 107 bytes and Chromium adds about 45 to TMPDIR, so a longer folder
+// keeps the inherited TMPDIR (where Chromium itself fails past about 60 bytes).
+std::vector<std::string> environment_with_short_tmpdir(const fs::path& profile) {
+  const fs::path own = profile / "t";
+  std::vector<std::string> env;
+  const bool short_enough = own.string().size() <= 60 && fs::create_directory(own);
+  if (short_enough) env.push_back("TMPDIR=" + own.string());
+  for (char** e = environ; *e; ++e)
+    if (!short_enough || std::strncmp(*e, "TMPDIR=", 7) != 0) env.emplace_back(*e);
+  return env;
+}
+
 // Runs headless Chromium with `args` (after the common ones) on `url`, its output named by
 // `output_flag` + a file of extension `ext` in its own profile folder (Chromium picks the
 // screenshot's format from the extension), which must exist and not be empty when it ends; then
 // copies it to output_file atomically. The folder is removed afterwards; Chromium's messages go
-// to a log there, shown on failure.
+// to a log there, shown on failure. Chromium runs in a process group of its own, so that an
+// interrupted salesim stops all of its processes and removes the folder (sim/interrupt.hpp).
 void run_headless(const std::string& chromium, const std::vector<std::string>& args,
                   const std::string& output_flag, const std::string& ext, const std::string& url,
                   const std::string& output_file, const std::string& what) {
-  // A folder of its own, made by mkdtemp: two renders at once never share one.
-  std::string name = (fs::temp_directory_path() / "salesim-chromium-XXXXXX").string();
-  if (!::mkdtemp(name.data()))
-    throw std::runtime_error(fmt::format("cannot make a folder for {} in {}: {}", chromium,
-                                         fs::temp_directory_path().string(), std::strerror(errno)));
-  const fs::path profile = name;
+  // A folder of its own: two renders at once never share one. Its name holds the process id,
+  // so that the folders of a salesim killed outright are removed by the next.
+  const fs::path temp = fs::temp_directory_path();
+  sim::remove_stale_entries(temp, "salesim-chromium-");
+  const sim::interrupt::TemporaryFolder folder(temp, "salesim-chromium");
+  const fs::path& profile = folder.path();
   const fs::path log = profile / "chromium.log", made = profile / ("output" + ext);
   struct Cleanup {
     fs::path dir;
@@ -90,20 +107,32 @@ void run_headless(const std::string& chromium, const std::vector<std::string>& a
   std::vector<char*> argv;
   for (auto& a : all) argv.push_back(a.data());
   argv.push_back(nullptr);
+  std::vector<std::string> env_text = environment_with_short_tmpdir(profile);
+  std::vector<char*> env;
+  for (auto& e : env_text) env.push_back(e.data());
+  env.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);  // a group of its own, led by Chromium
   pid_t pid = 0;
-  const int rc = posix_spawn(&pid, chromium.c_str(), &actions, nullptr, argv.data(), environ);
+  sim::interrupt::ChildGroup stopped_if_interrupted;
+  const int rc =
+      posix_spawn(&pid, chromium.c_str(), &actions, &attributes, argv.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  stopped_if_interrupted.started(rc == 0 ? pid : -1);
   if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}", chromium));
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);
   while (::waitpid(pid, &status, WNOHANG) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(pid, SIGKILL);
+      ::kill(-pid, SIGKILL);  // the whole group: its renderers too
       ::waitpid(pid, &status, 0);
       throw std::runtime_error(fmt::format("{} did not finish {} within 180 s", chromium, what));
     }

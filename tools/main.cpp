@@ -9,6 +9,7 @@
 
 #include "salesim/version.hpp"
 #include "sim/distributed.hpp"
+#include "sim/interrupt.hpp"
 #include "tools/cli.hpp"
 
 namespace {
@@ -26,12 +27,13 @@ int failed(int code, const std::string& message, const char* what = "") {
 
 // Ctrl-C or SIGTERM: exit 130, saying so, rather than die of the signal (docs/reliability.md).
 // Every output is written to a temporary file and renamed, so none is left half-written; the
-// temporaries of the interrupted write are removed by the next write of that output. Commands
-// that stop more gently take the signals themselves (batch finishes its files' records, serve
-// waits for them with sigwait and cancels its runs).
+// temporaries, folders and child processes (Chromium) of the work going on are removed and
+// stopped first (sim/interrupt.hpp). Commands that stop more gently take the signals themselves
+// (batch finishes its files' records, serve waits for them with sigwait and cancels its runs).
 extern "C" void on_interrupt(int) {
   constexpr char message[] = "\nsalesim: interrupted; no output was left half-written\n";
   [[maybe_unused]] const auto n = ::write(2, message, sizeof message - 1);
+  sim::interrupt::clean_up();
   ::_exit(130);
 }
 }  // namespace
@@ -69,6 +71,8 @@ int main(int argc, char** argv) {
   struct sigaction stop {};
   stop.sa_handler = on_interrupt;
   sigemptyset(&stop.sa_mask);
+  sigaddset(&stop.sa_mask, SIGINT);  // a second Ctrl-C or a SIGTERM waits for the clean-up
+  sigaddset(&stop.sa_mask, SIGTERM);
   for (int sig : {SIGINT, SIGTERM}) {
     struct sigaction was {};
     ::sigaction(sig, nullptr, &was);

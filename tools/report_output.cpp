@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "sim/atomic_file.hpp"
+#include "sim/interrupt.hpp"
 #include "tools/cli.hpp"
 #include "tools/report_sections.hpp"
 #include "tools/results_h5.hpp"
@@ -100,9 +101,14 @@ Report write_run_report(const std::string& html_file, const std::string& results
                         const std::string& summary_json, const ReportOptions& o,
                         const std::string& charts_dir) {
   if (!results_file.empty()) return write_report(results_file, html_file, o, charts_dir);
-  const fs::path tmp = fs::temp_directory_path() /
-                       fmt::format("salesim-report-{}-{}.h5", ::getpid(),
-                                   std::chrono::steady_clock::now().time_since_epoch().count());
+  // The report is made from a results file, written to the temporary folder and removed after,
+  // also when the run is interrupted; those of processes killed outright are removed here.
+  const fs::path folder = fs::temp_directory_path();
+  sim::remove_stale_entries(folder, "salesim-report-");
+  const fs::path tmp =
+      folder / fmt::format("salesim-report-{}-{}.h5", ::getpid(),
+                           std::chrono::steady_clock::now().time_since_epoch().count());
+  const sim::interrupt::TemporaryFile removed_if_interrupted(tmp);
   struct Remove {
     fs::path p;
     ~Remove() {
