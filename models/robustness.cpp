@@ -47,6 +47,8 @@ std::string unranked(const std::vector<double>& y, std::size_t assumptions) {
   return "the least-squares fit has no solution on these paths";
 }
 
+}  // namespace
+
 std::string bound_text(const RegionBound& b) {
   if (b.low && b.high && *b.low == *b.high)
     return fmt::format("{} = {}", b.name, bound_value(*b.low));
@@ -56,7 +58,8 @@ std::string bound_text(const RegionBound& b) {
   return fmt::format("{} <= {}", b.name, bound_value(*b.high));
 }
 
-std::string summary(const VsBaseline& v) {
+std::string vs_baseline_summary(const VsBaseline& v,
+                                const std::function<std::string(const RegionBound&)>& bound_words) {
   // A plan with the same final bookings as the baseline on every path does not "fail": it is
   // the baseline as far as bookings go (it read "beats it in 0% of futures; the others have no
   // simple region in common").
@@ -75,13 +78,15 @@ std::string summary(const VsBaseline& v) {
     where += (i == 0                            ? ""
               : i + 1 == v.region.bounds.size() ? " and "
                                                 : ", ") +
-             bound_text(v.region.bounds[i]);
+             bound_words(v.region.bounds[i]);
   return s + fmt::format("; {} of the rest have {} (where it fails in {} of futures)",
                          v.region.coverage > 0.5 ? fmt::format("most ({})", pct(v.region.coverage))
                                                  : pct(v.region.coverage),
                          where, pct(v.region.density));
 }
 
+namespace {
+std::string summary(const VsBaseline& v) { return vs_baseline_summary(v, bound_text); }
 }  // namespace
 
 std::string bound_value(double v) {

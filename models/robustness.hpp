@@ -4,6 +4,7 @@
 // the baseline the assumptions ranked by how much they drive the paired difference and P(goal)
 // (standardised regression on the per-path draws, sim/regression.hpp) and the simplest region
 // of the assumptions in which the plan fails to beat the baseline (PRIM, sim/prim.hpp).
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -68,5 +69,11 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
 
 // "3.2M", "0.14", "7.1": a bound's value in a sentence.
 std::string bound_value(double v);
+// "deal_size.mean >= 40.1k": a bound of the failure region with its short name.
+std::string bound_text(const RegionBound& b);
+// VsBaseline::summary's sentence with each bound of the region written by bound_words (the
+// report names the assumptions in plain words; the terminal and the JSON use bound_text).
+std::string vs_baseline_summary(const VsBaseline& v,
+                                const std::function<std::string(const RegionBound&)>& bound_words);
 
 }  // namespace salesim

@@ -476,6 +476,72 @@ TEST_F(Report, ClientPartHasNoKeyNamesFileNamesOrPointersToDocs) {
     EXPECT_NE(appendix.find(key), std::string::npos) << key;
 }
 
+// The extensions in the client pages (from a consultant's walk): a plan's territories were "No
+// changes", an ARR goal read "Bookings of", a commission on ACV "of bookings", the method said
+// the model leaves out renewals, seasonality and uncertain assumptions that the scenario had,
+// the ARR checkpoints' table was captioned "cumulative bookings", and the robustness section
+// and the warnings named scenario keys before the appendix.
+TEST(ReportExtensions, ClientPagesDescribeTheExtensionsTheScenarioUsesInPlainWords) {
+  const fs::path dir = fs::temp_directory_path() / ("salesim-report-ext-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto report_of = [&](const std::string& name) {
+    const std::string h5 = (dir / (name + ".h5")).string(), html = (dir / (name + ".html")).string();
+    std::string out;
+    EXPECT_EQ(shell(salesim("run " + test::source_dir() + "/scenarios/" + name +
+                            ".yaml --paths 120 --quiet -o " + h5),
+                    &out),
+              0)
+        << out;
+    EXPECT_EQ(shell(salesim("report " + h5 + " -o " + html + " --no-sensitivity"), &out), 0) << out;
+    return test::read_file(html);
+  };
+  auto method_of = [](const std::string& page) {
+    const auto from = page.find("<section id=\"method\"");
+    return page.substr(from, page.find("<section id=\"analysts\"") - from);
+  };
+  for (const char* name : {"territory-rebalance", "saas-renewals", "uncertain-assumptions"}) {
+    SCOPED_TRACE(name);
+    const std::string page = report_of(name);
+    const std::string text = client_text(page);
+    std::smatch m;
+    EXPECT_FALSE(std::regex_search(text, m, std::regex(R"([a-z_]+\.[a-z_]+)")))
+        << "a key name in the client part: '" << m.str() << "' in ..."
+        << text.substr(std::max<long>(0, long(m.position()) - 80), 160);
+    EXPECT_EQ(text.find("docs/"), std::string::npos);
+    EXPECT_EQ(text.find("currency/week"), std::string::npos);
+
+    const std::string method = method_of(page);
+    if (std::string(name) == "territory-rebalance") {
+      EXPECT_NE(page.find("Reps by segment: <strong>enterprise 9, mid-market 11 and smb 10"),
+                std::string::npos);
+      EXPECT_NE(page.find("<dt>Segments</dt>"), std::string::npos);
+      EXPECT_NE(page.find("<dt>Quotas</dt>"), std::string::npos);
+      EXPECT_NE(page.find("4% more commission above 100% of quota"), std::string::npos);
+      EXPECT_NE(method.find("deal sizes follow one distribution per segment"), std::string::npos);
+    }
+    if (std::string(name) == "saas-renewals") {
+      EXPECT_NE(page.find("<dd>ARR of "), std::string::npos);
+      EXPECT_NE(page.find("<dt>Revenue</dt>"), std::string::npos);
+      EXPECT_NE(page.find("<dt>Calendar</dt>"), std::string::npos);
+      EXPECT_NE(page.find("Mean ARR at each checkpoint"), std::string::npos);
+      EXPECT_EQ(page.find("Mean cumulative bookings at each checkpoint"), std::string::npos);
+      EXPECT_EQ(method.find("bookings are new deals"), std::string::npos);
+      EXPECT_EQ(method.find("seasonality"), std::string::npos);
+      EXPECT_NE(method.find("and the seasons given"), std::string::npos);
+    }
+    if (std::string(name) == "uncertain-assumptions") {
+      EXPECT_NE(page.find("<dt>Uncertain</dt>"), std::string::npos);
+      EXPECT_EQ(method.find("uncertainty about the assumptions themselves"), std::string::npos);
+      EXPECT_NE(method.find("uncertain ones are drawn in every future"), std::string::npos);
+      // The keys of the uncertain assumptions are in the appendix instead.
+      const std::string appendix = without_breaks(page.substr(page.find("<section id=\"analysts\"")));
+      EXPECT_NE(appendix.find("The uncertain assumptions, as scenario keys"), std::string::npos);
+    }
+  }
+  fs::remove_all(dir);
+}
+
 TEST_F(Report, WeeksAreTheFilesWeekNumbersWithTheirDates) {
   // push-activity hires 5 reps at week 5 of the file (t = 4): week 5, which starts 3 Feb 2025
   // (the scenario starts 6 Jan 2025); Q1 is the end of week 13, 6 Apr 2025.

@@ -97,16 +97,21 @@ std::string answer_section(Page& pg) {
       list += (k ? (k + 1 == reach.size() ? " and " : ", ") : "") + pg.plan_name(reach[k]) + " (" +
               f.fig(s, pg.p(reach[k]) + "/goal/p_met", Kind::prob) + ")";
     if (n == 1 && !reach.empty())  // not "All of the 1 plans"
-      h += fmt::format("<p class=\"answer\">The plan reaches {} in most simulated futures: {}.</p>",
-                       goal, list);
+      h += fmt::format(
+          "<p class=\"answer\">The plan reaches {} in at least half of the simulated futures: "
+          "{}.</p>",
+          goal, list);
     else if (!reach.empty())
       h += fmt::format(
-          "<p class=\"answer\">{} of the {} plans {} {} in most simulated futures: {}.</p>",
+          "<p class=\"answer\">{} of the {} plans {} {} in at least half of the simulated futures: "
+          "{}.</p>",
           reach.size() == n ? "All" : fmt::format("{}", reach.size()), n,
           reach.size() == 1 ? "reaches" : "reach", goal, list);
     else
       h += fmt::format(
-          "<p class=\"answer\">No plan reaches {} in most simulated futures. The best chance is "
+          "<p class=\"answer\">No plan reaches {} in half of the simulated futures. The best "
+          "chance "
+          "is "
           "{}: {}.</p>",
           goal, pg.plan_name(best), f.fig(s, bp + "/goal/p_met", Kind::prob));
     // Certainty is the model's, not the world's: it holds if the assumptions hold.

@@ -19,6 +19,21 @@ std::string pct(double share) {
 }
 std::string g(double v) { return fmt::format("{:g}", v); }
 
+// What compensation.on pays commission on (docs/model.md 12.5).
+std::string commission_base(const std::string& on) {
+  if (on == "acv") return "new and expansion annual contract value";
+  if (on == "first_year") return "new contracts' first-year billings";
+  return "bookings";
+}
+
+// How many lines the run's summary holds under `key` ("warnings", "notices").
+std::size_t said_count(const nlohmann::json& s, const char* key) {
+  if (!s.contains(key) || !s[key].is_array()) return 0;
+  std::size_t n = 0;
+  for (const auto& line : s[key]) n += line.is_string();
+  return n;
+}
+
 std::string participants_text(Participants p) {
   switch (p) {
     case Participants::all:
@@ -77,23 +92,22 @@ std::string program_text(const Fmt& f, const Program& p) {
   return {};
 }
 
-// A YAML value in words: null is "none", true/false "yes"/"no", a share a percentage.
-std::string plain_value(const std::string& v, const std::string& unit) {
+// A YAML value in words: null is "none", true/false "yes"/"no", a number in its key's unit (a
+// share a percentage, money in the report's currency).
+std::string plain_value(const Fmt& f, const std::string& v, const std::string& unit) {
   if (v == "null" || v == "~" || v.empty()) return "none";
   if (v == "true") return "yes";
   if (v == "false") return "no";
-  char* end = nullptr;
-  const double x = std::strtod(v.c_str(), &end);
-  if (end && *end == 0 && unit == "share") return pct(x);
-  if (end && *end == 0 && unit == "currency") return charts::compact_number(x);
+  std::string why;  // "27k", "12%" and "1.5M" as the loader reads them
+  if (const auto x = parse_number(v, unit == "share", why)) return plain_number(f, *x, unit);
   const std::string u = unit.empty() || unit == "ratio" || unit == "share" ? "" : " " + unit;
   return v + u;
 }
 
 // "Prospecting target per rep: 18 hours/week instead of none" from the key's meaning (its
 // part before any parenthesis, which speaks of key values); the key name goes to the appendix.
-std::string plain_change(std::string meaning, const std::string& value, const std::string& was,
-                         const std::string& unit) {
+std::string plain_change(const Fmt& f, std::string meaning, const std::string& value,
+                         const std::string& was, const std::string& unit) {
   if (const auto cut = meaning.find(" ("); cut != std::string::npos) meaning.resize(cut);
   if (meaning.rfind("true: ", 0) == 0) {  // a switch: say what it does, on or off
     const std::string what = meaning.substr(6);
@@ -103,7 +117,7 @@ std::string plain_change(std::string meaning, const std::string& value, const st
   if (meaning.empty()) meaning = "a further setting";
   meaning[0] = char(std::toupper((unsigned char)meaning[0]));
   return fmt::format("{}: <strong>{}</strong> instead of {}", esc(meaning),
-                     esc(plain_value(value, unit)), esc(plain_value(was, unit)));
+                     esc(plain_value(f, value, unit)), esc(plain_value(f, was, unit)));
 }
 
 // One plan's changes against the scenario's baseline settings, in plain words.
@@ -117,7 +131,7 @@ std::string plan_changes(const Page& pg, const PlanSpec& plan) {
     for (const auto& k : keys)
       if (k.path == path) meaning = k.meaning, was = k.value_text(), unit = k.unit;
     items.push_back(
-        plain_change(meaning, value, was, unit) +
+        plain_change(pg.f, meaning, value, was, unit) +
         (plan.from_week > 0 ? fmt::format(", from {}", pg.f.event_week(plan.from_week)) : "") +
         ".");
   }
@@ -128,6 +142,7 @@ std::string plan_changes(const Page& pg, const PlanSpec& plan) {
     items.push_back(training_text(pg.f, p.training[i]));
   for (std::size_t i = base.programs.size(); i < p.programs.size(); ++i)
     items.push_back(program_text(pg.f, p.programs[i]));
+  if (const std::string t = territory_change(pg, plan); !t.empty()) items.push_back(t);
   if (items.empty()) return "<p>No changes: the organisation carries on as described above.</p>";
   std::string h = R"(<ul class="changes">)";
   for (const auto& i : items) h += "<li>" + i + "</li>";
@@ -162,10 +177,11 @@ std::string assumptions_section(Page& pg) {
   item("Horizon", fmt::format("{} {}{}", sc.horizon(), noun(sc.horizon(), "week"),
                               f.has_dates() ? ", from " + f.date(p.simulation.start_date) : ""));
   if (p.goal.revenue) {
-    std::string goal =
-        fmt::format("Bookings of {} by {}", esc(f.money(*p.goal.revenue)), f.week(sc.goal_week()));
+    const bool arr = p.goal.metric == "arr";
+    std::string goal = fmt::format("{} of {} by {}", arr ? "ARR" : "Bookings",
+                                   esc(f.money(*p.goal.revenue)), f.week(sc.goal_week()));
     if (!p.goal.checkpoints.empty()) {
-      goal += "; checkpoints: ";
+      goal += arr ? "; checkpoints (ARR at the week): " : "; checkpoints: ";
       for (std::size_t i = 0; i < p.goal.checkpoints.size(); ++i) {
         const auto& c = p.goal.checkpoints[i];
         goal += fmt::format("{}{} {} by {}", i ? ", " : "", esc(c.label), esc(f.money(c.revenue)),
@@ -174,15 +190,15 @@ std::string assumptions_section(Page& pg) {
     }
     item("Goal", goal + ".");
   }
-  item("Team",
-       fmt::format("{} sales reps and {} managers (about {:.0f} reps each); salary {} a "
-                   "year per rep and {} per manager; {}.",
-                   p.team.reps, p.team.managers,
-                   double(p.team.reps) / std::max<std::int64_t>(1, p.team.managers),
-                   esc(f.money(p.team.salary)), esc(f.money(p.team.manager_salary)),
-                   p.compensation.commission_rate > 0
-                       ? "commission of " + pct(p.compensation.commission_rate) + " of bookings"
-                       : "no commission"));
+  item("Team", fmt::format("{} sales reps and {} managers (about {:.0f} reps each); salary {} a "
+                           "year per rep and {} per manager; {}.",
+                           p.team.reps, p.team.managers,
+                           double(p.team.reps) / std::max<std::int64_t>(1, p.team.managers),
+                           esc(f.money(p.team.salary)), esc(f.money(p.team.manager_salary)),
+                           p.compensation.commission_rate > 0
+                               ? "commission of " + pct(p.compensation.commission_rate) + " of " +
+                                     commission_base(p.compensation.on)
+                               : "no commission"));
   std::string skills;
   for (const auto& [name, b] : p.team.skills)
     skills += fmt::format("{}{} {} (spread {})", skills.empty() ? "" : ", ", esc(name), g(b.mean),
@@ -193,8 +209,9 @@ std::string assumptions_section(Page& pg) {
                    skills.empty() ? "0.4 for every skill" : skills, g(p.people.new_hire_skill.mean),
                    p.people.ramp_weeks, noun(p.people.ramp_weeks, "week")));
   item("Deals", fmt::format("A won deal books {} on average (coefficient of variation {}: deals "
-                            "vary a lot in size).",
-                            esc(f.money(p.pipeline.deal_mean)), g(p.pipeline.deal_cv)));
+                            "vary a lot in size){}.",
+                            esc(f.money(p.pipeline.deal_mean)), g(p.pipeline.deal_cv),
+                            p.segments.on() ? ", unless its segment says otherwise (below)" : ""));
   std::string stages;
   for (const auto& st : p.pipeline.stages)
     stages += fmt::format(
@@ -255,6 +272,7 @@ std::string assumptions_section(Page& pg) {
                                      "on a scale of 0 to 1)",
                                      g(p.org.awareness)),
                    g(p.org.manager_coaching_skill)));
+  for (const auto& [term, text] : extension_items(pg)) item(term, text);
   std::vector<std::string> planned;
   for (const auto& hr : p.hiring) planned.push_back(hire_text(f, hr) + ".");
   for (const auto& t : p.training) planned.push_back(training_text(f, t));
@@ -317,32 +335,25 @@ std::string method_section(Page& pg) {
         "<p><strong>Precision.</strong> Futures were added until the standard error of "
         "P(goal) was at most {} for every plan.</p>",
         f.fig(s, "/precision/target_se", Kind::prob_se));
-  // What salesim said about the scenario when it ran (summary JSON `notices`, `warnings`).
-  auto said = [&](const char* key, const std::string& intro) {
-    if (!s.contains(key) || !s[key].is_array() || s[key].empty()) return;
-    h += "<p>" + intro + "</p><ul>";
-    for (const auto& line : s[key])
-      if (line.is_string()) h += "<li>" + esc(line.get<std::string>()) + "</li>";
-    h += "</ul>";
-  };
-  said("notices", "<strong>Notices.</strong> When it read the scenario, salesim noted:");
-  said("warnings",
-       "<strong>Warnings.</strong> salesim found plan elements that cannot act, or cannot act "
-       "on the goal (the file is valid and was run as written):");
+  // What salesim said about the scenario when it ran (summary JSON `notices`, `warnings`): in
+  // the appendix, as it names keys and files; here how many, and where.
+  const std::size_t warnings = said_count(s, "warnings"), notices = said_count(s, "notices");
+  if (warnings + notices > 0)
+    h += fmt::format(
+        "<p><strong>{}.</strong> When it read the scenario, salesim {}{}{}: {} listed, with the "
+        "scenario keys concerned, in the appendix for analysts.</p>",
+        warnings > 0 ? "Warnings" : "Notices",
+        warnings > 0 ? fmt::format("found {} plan {} that cannot act, or cannot act on the goal "
+                                   "(the file is valid and was run as written)",
+                                   warnings, noun(double(warnings), "element"))
+                     : "",
+        warnings > 0 && notices > 0 ? " and " : "",
+        notices > 0 ? fmt::format("noted {} {}", notices, noun(double(notices), "point")) : "",
+        warnings + notices == 1 ? "it is" : "they are");
   h += "<p><strong>What the model leaves out.</strong> The simulation is a model of a sales "
-       "team, not of the whole business. It does not include:</p><ul>"
-       "<li>pricing, discounting and product changes: deal sizes follow one distribution;</li>"
-       "<li>competitors' moves, seasonality and one-off shocks beyond the market's random "
-       "ups and downs;</li>"
-       "<li>renewals, churn and expansion of existing customers: bookings are new deals;</li>"
-       "<li>cash timing: a deal counts when it is won, not when it is paid; costs other than "
-       "salaries, commission, marketing, hiring, training and programmes;</li>"
-       "<li>team dynamics beyond what the parameters describe (morale spreading, star "
-       "performers leaving first, manager turnover);</li>"
-       "<li>uncertainty about the assumptions themselves: the ranges show the randomness of "
-       "one set of assumptions, not errors in them (the check below shows what a 20% error in "
-       "one would do).</li>"
-       "</ul>";
+       "team, not of the whole business. It does not include:</p><ul>";
+  for (const std::string& item : left_out_items(pg)) h += "<li>" + item + "</li>";
+  h += "</ul>";
   h += sensitivity_method(pg);
   return h + "</section>";
 }
@@ -353,6 +364,17 @@ std::string analysts_appendix(Page& pg) {
   std::string h = R"(<section id="analysts"><h2>Appendix for analysts</h2>)";
   h += "<p>The scenario keys behind the plain words of this report, the one-at-a-time check "
        "with the keys it moved, where the figures come from, and the scenario file as run.</p>";
+  auto said = [&](const char* key, const std::string& intro) {
+    if (said_count(s, key) == 0) return;
+    h += "<p>" + intro + "</p><ul>";
+    for (const auto& line : s[key])
+      if (line.is_string()) h += "<li>" + esc(line.get<std::string>()) + "</li>";
+    h += "</ul>";
+  };
+  said("warnings",
+       "<strong>Warnings.</strong> salesim found plan elements that cannot act, or cannot act "
+       "on the goal (the file is valid and was run as written):");
+  said("notices", "<strong>Notices.</strong> When it read the scenario, salesim noted:");
   if (pg.scenario) {
     std::string rows;
     for (const auto& plan : pg.scenario->plans)
@@ -365,6 +387,15 @@ std::string analysts_appendix(Page& pg) {
       h +=
           R"(<table class="data"><caption>What each plan sets, as scenario keys</caption><thead><tr><th>Plan</th><th class="t">Key</th><th class="t">Value</th></tr></thead><tbody>)" +
           rows + "</tbody></table>";
+    std::string uncertain;
+    for (const Assumption& a : pg.scenario->assumptions)
+      uncertain += fmt::format(
+          R"(<tr><th>{}</th><td class="t"><code>{}</code></td><td class="t">{}</td></tr>)",
+          esc(plain_key(*pg.scenario, a.key)), esc(a.key), esc(a.describe()));
+    if (!uncertain.empty())
+      h +=
+          R"(<table class="data"><caption>The uncertain assumptions, as scenario keys</caption><thead><tr><th>Assumption</th><th class="t">Key</th><th class="t">Distribution</th></tr></thead><tbody>)" +
+          uncertain + "</tbody></table>";
   }
   h += sensitivity_appendix(pg);
   h += R"(<table class="data"><caption>Provenance</caption><tbody>)";

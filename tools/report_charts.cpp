@@ -214,8 +214,10 @@ std::string checkpoints_section(Page& pg) {
                  "Whiskers: a 95% interval of each estimate (±1.96 standard errors).");
 
   if (!cps.empty()) {
-    h +=
-        R"(<table class="data"><caption>Mean cumulative bookings at each checkpoint (± standard error)</caption><thead><tr><th>Checkpoint</th><th>Target</th>)";
+    // On an ARR goal the checkpoints' figures are the ARR at the week (docs/model.md 12.5).
+    h += fmt::format(
+        R"(<table class="data"><caption>Mean {} at each checkpoint (± standard error)</caption><thead><tr><th>Checkpoint</th><th>Target</th>)",
+        pg.goal_on_arr() ? "ARR" : "cumulative bookings");
     for (std::size_t i = 0; i < n; ++i) h += "<th>" + pg.plan_name(i) + "</th>";
     h += "</tr></thead><tbody>";
     for (std::size_t c = 0; c < cps.size(); ++c) {

@@ -4,8 +4,11 @@
 // P(goal). Every figure comes from the JSON summary's `robustness` (Fmt::fig).
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 
+#include "models/keys.hpp"
+#include "models/robustness.hpp"
 #include "tools/report_sections.hpp"
 
 namespace salesim::tools::report {
@@ -13,11 +16,51 @@ namespace {
 
 using nlohmann::json;
 
-// The key without the stage or skill prefix, as the terminal's sentences shorten it.
-std::string short_key(const std::string& key) {
-  for (const char* pre : {"pipeline.stages.", "team.skills."})
-    if (key.rfind(pre, 0) == 0) return key.substr(std::string(pre).size());
-  return key;
+// An assumption's name for the client pages: its meaning in words (plain_key), or the key
+// when this salesim cannot read the scenario; the keys are in the appendix's table.
+std::string assumption_name(const Page& pg, const std::string& key) {
+  std::string name = pg.scenario ? plain_key(*pg.scenario, key) : key;
+  if (!name.empty()) name[0] = char(std::toupper((unsigned char)name[0]));
+  return name;
+}
+
+// A key's unit, for its values in words ("" when unknown).
+std::string unit_of(const Page& pg, const std::string& key) {
+  if (!pg.scenario) return "";
+  Params p = pg.scenario->base;
+  for (const auto& k : scalar_keys(p))
+    if (k.path == key) return k.unit;
+  return "";
+}
+
+// The sentence of the JSON's `summary`, made again from its figures with the assumptions in
+// plain words and their values in their units ("the average deal of at least $40.1k").
+std::string plain_summary(const Page& pg, const json& c) {
+  VsBaseline v;
+  v.plan = c["plan"].get<std::string>();
+  v.baseline = c["baseline"].get<std::string>();
+  v.p_beats.mean = c.value("p_beats", 0.0);
+  v.p_ties = c.value("p_ties", 0.0);
+  const json& r = c["fail_region"];
+  v.region.found = r.value("found", false);
+  v.region.coverage = r.value("coverage", 0.0);
+  v.region.density = r.value("fail_rate_inside", 0.0);
+  for (const json& b : r.value("bounds", json::array())) {
+    RegionBound rb;
+    rb.key = b["key"].get<std::string>();
+    if (b["low"].is_number()) rb.low = b["low"].get<double>();
+    if (b["high"].is_number()) rb.high = b["high"].get<double>();
+    v.region.bounds.push_back(rb);
+  }
+  return vs_baseline_summary(v, [&](const RegionBound& b) {
+    std::string name = pg.scenario ? plain_key(*pg.scenario, b.key) : b.key;
+    const std::string unit = unit_of(pg, b.key);
+    auto val = [&](double x) { return plain_number(pg.f, x, unit); };
+    if (b.low && b.high && *b.low == *b.high) return name + " of " + val(*b.low);
+    if (b.low && b.high) return name + " between " + val(*b.low) + " and " + val(*b.high);
+    if (b.low) return name + " of at least " + val(*b.low);
+    return name + " of at most " + val(*b.high);
+  });
 }
 
 // A coefficient with its standard error, greyed when it is within two of 0.
@@ -45,10 +88,12 @@ std::string robustness_section(Page& pg) {
       "its central value.</p>";
   h +=
       R"(<table class="data"><caption>The uncertain assumptions</caption><thead><tr><th>Assumption</th><th>Distribution</th><th>Central value</th></tr></thead><tbody>)";
-  for (const json& a : r["assumptions"])
-    h += fmt::format("<tr><th><code>{}</code></th><td>{}</td><td>{:g}</td></tr>",
-                     esc(a["key"].get<std::string>()), esc(a["description"].get<std::string>()),
-                     a["central"].get<double>());
+  for (const json& a : r["assumptions"]) {
+    const std::string key = a["key"].get<std::string>();
+    h += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td></tr>", esc(assumption_name(pg, key)),
+                     esc(a["description"].get<std::string>()),
+                     esc(plain_number(f, a["central"].get<double>(), unit_of(pg, key))));
+  }
   h += "</tbody></table>";
   h +=
       R"(<table class="data"><caption>Allowing for the uncertainty, and at the central values</caption><thead><tr><th>Plan</th><th>P(goal)</th><th>at central values</th><th>Median bookings</th><th>at central values</th></tr></thead><tbody>)";
@@ -72,7 +117,7 @@ std::string robustness_section(Page& pg) {
     const json& c = r["vs_baseline"][v];
     const std::string at = fmt::format("/robustness/vs_baseline/{}", v);
     h += fmt::format("<h3>{} against {}</h3><p>{}.</p>", esc(c["plan"].get<std::string>()),
-                     esc(c["baseline"].get<std::string>()), esc(c["summary"].get<std::string>()));
+                     esc(c["baseline"].get<std::string>()), esc(plain_summary(pg, c)));
     // The plan's P(goal) drivers are in robustness.plans, at the plan's own index.
     std::size_t plan_index = 0;
     for (std::size_t i = 0; i < r["plans"].size(); ++i)
@@ -86,15 +131,15 @@ std::string robustness_section(Page& pg) {
       for (std::size_t q = 0; q < goal.size(); ++q)
         if (goal[q]["key"] == key)
           g = coef(s, fmt::format("/robustness/plans/{}/goal_drivers/{}", plan_index, q));
-      h += fmt::format("<tr><th><code>{}</code></th><td>{}</td><td>{}</td></tr>",
-                       esc(short_key(key)), coef(s, fmt::format("{}/diff_drivers/{}", at, k)), g);
+      h += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td></tr>", esc(assumption_name(pg, key)),
+                       coef(s, fmt::format("{}/diff_drivers/{}", at, k)), g);
     }
     h += "</tbody></table>";
   }
   h += "<p><small>Ranking: standardised regression of each future's outcome on its draws "
        "(robust standard errors); region: PRIM (Friedman and Fisher 1999) over the draws, the "
-       "simplest box in which the plan most often fails to beat the baseline. "
-       "docs/model.md section 12.4.</small></p>";
+       "simplest box in which the plan most often fails to beat the baseline. The "
+       "assumptions' scenario keys are in the appendix for analysts.</small></p>";
   return h + "</section>";
 }
 

@@ -65,6 +65,16 @@ std::string money_section(Page& pg);
 std::string robustness_section(Page& pg);
 // report_territory.cpp: segments' coverage and quota attainment (docs/model.md 12.7-12.8).
 std::string territory_section(Page& pg);
+// report_scenario_words.cpp: the scenario's extensions (uncertain assumptions, recurring
+// revenue, segments, quotas, calendars) in plain words. A number in a key's unit ("12%", "$27k a
+// week"); a key's meaning without its name ("proposal stage: share of exits that advance, at
+// skill 1"); the assumptions section's items for the extensions the scenario uses; what a plan's
+// own territories change ("" without); "what the model leaves out", as far as true of it.
+std::string plain_number(const Fmt& f, double x, const std::string& unit);
+std::string plain_key(const Scenario& sc, const std::string& key);
+std::vector<std::pair<std::string, std::string>> extension_items(const Page& pg);
+std::string territory_change(const Page& pg, const PlanSpec& plan);
+std::vector<std::string> left_out_items(const Page& pg);
 std::optional<Scenario> parse_scenario(const ReportData& d);
 std::string assumptions_section(Page& pg);
 std::string method_section(Page& pg);

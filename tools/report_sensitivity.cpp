@@ -28,12 +28,20 @@ std::vector<Assumption> key_assumptions(const Scenario& sc) {
   std::vector<std::string> tops;
   for (const auto& st : sc.base.pipeline.stages)
     tops.push_back("pipeline.stages." + st.name + ".conversion.top");
-  return {{"prospecting yield (new opportunities per prospecting hour)",
-           {"prospecting.yield.floor", "prospecting.yield.top"}},
-          {"the share of opportunities that advance at each stage (for skilled reps)", tops},
-          {"the average deal size", {"pipeline.deal_size.mean"}},
-          {"staff turnover (the share of reps who leave in a year)", {"people.attrition_annual"}},
-          {"the time new hires take to ramp up", {"people.ramp_weeks"}}};
+  std::vector<Assumption> out = {
+      {"prospecting yield (new opportunities per prospecting hour)",
+       {"prospecting.yield.floor", "prospecting.yield.top"}},
+      {"the share of opportunities that advance at each stage (for skilled reps)", tops},
+      {"the average deal size", {"pipeline.deal_size.mean"}},
+      {"staff turnover (the share of reps who leave in a year)", {"people.attrition_annual"}},
+      {"the time new hires take to ramp up", {"people.ramp_weeks"}}};
+  // With recurring revenue the base's renewals weigh on ARR as much as new business does.
+  if (sc.base.revenue.model == "recurring") {
+    out.push_back({"the renewal rate (the share of contracts renewed at each anniversary)",
+                   {"revenue.renewal_rate"}});
+    out.push_back({"the expansion of a renewed contract", {"revenue.expansion_rate"}});
+  }
+  return out;
 }
 
 std::string setting_text(const KeyInfo* k, double v) {
@@ -98,11 +106,8 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
     return nullptr;
   };
   for (const Lever& l : plan_levers(sc, plan)) {
-    const KeyInfo* k = info(l.path);
-    // The key's meaning in words, without its parenthesis (which speaks of key values).
-    std::string name = k && *k->meaning ? std::string(k->meaning) : l.path;
-    if (const auto cut = name.find(" ("); cut != std::string::npos) name.resize(cut);
-    factors.push_back({name, {l}});
+    // The key's meaning in words (the key itself goes to the appendix's table).
+    factors.push_back({report::plain_key(sc, l.path), {l}});
     seen.push_back(l.path);
   }
   for (const auto& a : key_assumptions(sc)) {
@@ -185,11 +190,13 @@ std::string sensitivity_words(Page& pg, std::size_t best) {
       esc(a->name), pct, what, sens_value(pg, std::min(a->low, a->high)),
       sens_value(pg, std::max(a->low, a->high)));
   const double worst = std::min(a->low, a->high);
+  // The headline's own threshold (reached in at least half of the futures), not the verbal
+  // scale's "likely" (two in three), which the plan may not have reached in the first place.
   if (prob && s.base >= 0.5 && worst < 0.5)
     h += fmt::format(
-        " Were it {} less favourable than assumed, the goal would no longer be "
-        "likely: the headline rests on this assumption.",
-        pct);
+        " Were it {} less favourable than assumed, the goal would be reached in fewer than half "
+        "of the futures ({}): the headline rests on this assumption.",
+        pct, sens_value(pg, worst));
   else if (prob && std::fabs(a->swing) < 0.05)
     h += fmt::format(" The answer holds up: no assumption checked moves it by more than 5 points.");
   if (const auto* b = top_item(s, 1)) {

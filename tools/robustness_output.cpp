@@ -86,6 +86,7 @@ json robustness_json(const Scenario& sc, const Robustness& r) {
                                 {"baseline", v.baseline},
                                 {"p_beats", v.p_beats.mean},
                                 {"p_beats_se", v.p_beats.se},
+                                {"p_ties", v.p_ties},
                                 {"diff_drivers", effects(v.diff_drivers)},
                                 {"diff_r2", v.diff_defined ? json(v.diff_r2) : json(nullptr)},
                                 {"fail_region", region},
