@@ -17,6 +17,7 @@
 #include "tools/report_format.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/summary_json.hpp"
+#include "tools/terminal.hpp"
 
 namespace salesim {
 namespace {
@@ -703,6 +704,17 @@ TEST(ReportFormat, MoneyProbabilitiesAndDates) {
   EXPECT_EQ(Fmt::prob(0.0001), "<0.1%");
   EXPECT_EQ(Fmt::prob(1.0), "100%");
   EXPECT_EQ(Fmt::prob_se(0.0051), "±0.5 pt");
+  // A standard error above 0 that rounds to 0.0 (P = 0.05% of 2,000 futures) is not "±0.0".
+  EXPECT_EQ(Fmt::prob_se(0.0004), "±<0.1 pt");
+  EXPECT_EQ(Fmt::prob_se(0.0), "±0.0 pt");
+  // The terminal's shares round as the report's: 0.9995 read "100.0%" beside ">99.9%".
+  EXPECT_EQ(tools::share(0.9995), ">99.9%");
+  EXPECT_EQ(tools::share(0.0004), "<0.1%");
+  EXPECT_EQ(tools::share(1.0), "100.0%");
+  EXPECT_EQ(tools::share(0.0), "0.0%");
+  EXPECT_EQ(tools::share(0.765), "76.5%");
+  EXPECT_EQ(tools::points_se(0.0004), "±<0.1");
+  EXPECT_EQ(tools::points_se(0.009), "±0.9");
   EXPECT_EQ(Fmt::prob_diff(0.94), "+94.0 pt");
   EXPECT_EQ(Fmt::count(2000), "2,000");
   EXPECT_EQ(Fmt::signed_fixed(0.138, 2), "+0.14");

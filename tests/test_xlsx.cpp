@@ -180,6 +180,34 @@ assert body[0]["checkpoint"].value == "=SUM(A1:A9)"
 }
 
 // A sheet with nothing to show says why instead of being blank.
+// With an ARR goal the checkpoints' bookings columns hold the mean ARR at the week; the last
+// column, measure, says so (a consultant read ARR as cumulative bookings).
+TEST(Xlsx, CheckpointsSayWhetherTheyCountArrOrBookings) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-xlsx-measure-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"saas-renewals", "nexacorp"}) {
+    const std::string xlsx = (dir / (std::string(name) + ".xlsx")).string();
+    std::string printed;
+    ASSERT_EQ(test::shell(test::binary() + " run " + test::source_dir() + "/scenarios/" + name +
+                              ".yaml --paths 20 --quiet --xlsx " + xlsx,
+                          &printed),
+              0)
+        << printed;
+    python_check(dir, std::string(kCommon) + R"PY(
+wb = openpyxl.load_workbook(sys.argv[1])
+rows = list(wb["Checkpoints"].iter_rows(values_only=True))
+head = list(rows[0])
+assert head[-1] == "measure" and head[6] == "bookings_mean", head
+want = "arr" if "saas" in sys.argv[1] else "cumulative_bookings"
+assert all(r[-1] == want for r in rows[1:]), [r[-1] for r in rows[1:]]
+)PY",
+                 xlsx);
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Xlsx, EmptySheetsSayWhy) {
   const fs::path dir = fs::temp_directory_path() / "salesim-xlsx-empty";
   fs::remove_all(dir);

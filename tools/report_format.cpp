@@ -87,7 +87,9 @@ std::string Fmt::prob(double p) {
   return fmt::format("{:.1f}%", 100 * p);
 }
 std::string Fmt::prob_se(double se) {
-  return std::isfinite(se) ? fmt::format("±{:.1f} pt", 100 * se) : "n/a";
+  if (!std::isfinite(se)) return "n/a";
+  // A standard error above 0 never reads "±0.0 pt" (a probability of 0.05% has one of 0.05 pt).
+  return se > 0 && 100 * se < 0.05 ? "±<0.1 pt" : fmt::format("±{:.1f} pt", 100 * se);
 }
 std::string Fmt::prob_diff(double d) {
   return std::isfinite(d) ? signed_fixed(100 * d, 1) + " pt" : "n/a";

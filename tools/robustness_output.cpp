@@ -27,9 +27,7 @@ json assumption_json(const Assumption& a) {
   return j;
 }
 
-std::string pct(std::optional<double> p) {
-  return p ? fmt::format("{:.1f}%", 100 * *p) : std::string("-");
-}
+std::string pct(std::optional<double> p) { return p ? share(*p) : std::string("-"); }
 
 // "+0.62 ±0.02 deal_size.mean, -0.31 ±0.02 close.conversion.top, ..." (the first three that
 // stand out from their standard error).

@@ -30,9 +30,22 @@ std::string money_se(double v, double se) {
   return std::isfinite(se) ? money(v) + " ±" + money(se) : money(v);
 }
 
+std::string share(double p) {
+  if (!std::isfinite(p)) return "-";
+  // A share that is neither 0 nor 1 never reads 0.0% or 100.0% (0.9995 printed "100.0%" where
+  // the report said ">99.9%").
+  if (p > 0 && p < 0.0005) return "<0.1%";
+  if (p < 1 && p >= 0.9995) return ">99.9%";
+  return fmt::format("{:.1f}%", 100 * p);
+}
+
+std::string points_se(double se) {
+  if (!std::isfinite(se)) return "";
+  return se > 0 && 100 * se < 0.05 ? "±<0.1" : fmt::format("±{:.1f}", 100 * se);
+}
+
 std::string percent_se(const sim::MeanSe& m) {
-  return std::isfinite(m.se) ? fmt::format("{:.1f}% ±{:.1f}", 100 * m.mean, 100 * m.se)
-                             : fmt::format("{:.1f}%", 100 * m.mean);
+  return std::isfinite(m.se) ? share(m.mean) + " " + points_se(m.se) : share(m.mean);
 }
 
 std::string fixed(double v, int digits, const char* suffix) {
@@ -55,8 +68,8 @@ std::string clip(const std::string& s, std::size_t n) {
 namespace {
 // A standard error that does not exist (NaN: one path, sim::MeanSe) is left out, not shown as 0.
 std::string pct(double p, double se) {
-  return std::isfinite(se) ? fmt::format("{:5.1f}% ±{:.1f}", 100 * p, 100 * se)
-                           : fmt::format("{:5.1f}%", 100 * p);
+  const std::string v = fmt::format("{:>6}", share(p));
+  return std::isfinite(se) ? v + " " + points_se(se) : v;
 }
 std::string opt_week(std::optional<double> w) { return w ? fmt::format("{:.0f}", *w) : "never"; }
 // A difference of probabilities in points, "+31.2pt"; one that rounds to zero is "0.0pt" (a
@@ -119,14 +132,13 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
     s += fmt::format("{:<{}}{:>22}{:>12}{:>16}{:>16}{:>10}\n", "plan", w, "bookings diff ± se",
                      "P(better)", "P(goal) diff", "extra cost", "ROI");
     for (const auto& c : res.comparisons)
-      s += fmt::format(
-          "{:<{}}{:>22}{:>11.1f}%{:>16}{:>16}{:>10}\n", c.plan, w,
-          money_se(c.bookings_diff.mean, c.bookings_diff.se), 100 * c.p_better,
-          !c.goal_diff ? "-"
-          : std::isfinite(c.goal_diff->se)
-              ? fmt::format("{} ±{:.1f}", points(c.goal_diff->mean), 100 * c.goal_diff->se)
-              : points(c.goal_diff->mean),
-          money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
+      s += fmt::format("{:<{}}{:>22}{:>12}{:>16}{:>16}{:>10}\n", c.plan, w,
+                       money_se(c.bookings_diff.mean, c.bookings_diff.se), share(c.p_better),
+                       !c.goal_diff ? "-"
+                       : std::isfinite(c.goal_diff->se)
+                           ? points(c.goal_diff->mean) + " " + points_se(c.goal_diff->se)
+                           : points(c.goal_diff->mean),
+                       money(c.cost_diff.mean), c.roi ? fmt::format("{:.2f}", *c.roi) : "-");
     // With recurring revenue a plan may keep customers and book no more: its gain is in ARR.
     if (arr_out::on(sc))
       s += "(bookings, P(better) and ROI count new bookings; what each plan does to ARR is in "

@@ -12,6 +12,11 @@ std::string money(double v);
 // A figure with its standard error, "4.49M ±12k" and "12.3% ±1.4"; a standard error that does
 // not exist (NaN: one path) is left out, not shown as 0.
 std::string money_se(double v, double se);
+// A share as a percentage with one decimal; one strictly between 0 and 1 never reads 0.0% or
+// 100.0% ("<0.1%", ">99.9%"), as the report's Fmt::prob.
+std::string share(double p);
+// A standard error in percentage points, "±0.9"; one above 0 that rounds to 0.0 is "±<0.1".
+std::string points_se(double se);
 std::string percent_se(const sim::MeanSe& m);
 // A figure with `digits` decimals; "-" when it does not exist (no reps at the end), not "nan".
 std::string fixed(double v, int digits, const char* suffix = "");

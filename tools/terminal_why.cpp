@@ -9,7 +9,7 @@ namespace salesim::tools {
 namespace {
 
 std::string share(const std::optional<sim::MeanSe>& m) {
-  return m ? fmt::format("{:.1f}% ±{:.1f}", 100 * m->mean, 100 * m->se) : std::string("-");
+  return m ? percent_se(*m) : std::string("-");
 }
 
 }  // namespace

@@ -81,7 +81,10 @@ Table comparison_table(const ScenarioResults& res) {
   return t;
 }
 
-Table checkpoints_table(const ScenarioResults& res) {
+// `measure` says what bookings_mean holds: with goal.metric arr the checkpoints count ARR at
+// the week, and the column holds the mean ARR there (docs/model.md 12.5); added last, as the
+// earlier columns' order is kept.
+Table checkpoints_table(const ScenarioResults& res, const std::string& measure) {
   Table t;
   for (std::size_t i = 0; i < res.plans.size(); ++i) {
     const Comparison* c = vs_first(res, i);
@@ -96,7 +99,8 @@ Table checkpoints_table(const ScenarioResults& res) {
              {"bookings_mean", cps[k].bookings.mean},
              {"bookings_se", cps[k].bookings.se},
              {"p_met_diff_vs_first", c ? c->checkpoint_diffs[k].mean : kNan},
-             {"p_met_diff_se", c ? c->checkpoint_diffs[k].se : kNan}});
+             {"p_met_diff_se", c ? c->checkpoint_diffs[k].se : kNan},
+             {"measure", measure == "arr" ? "arr" : "cumulative_bookings"}});
   }
   return t;
 }
@@ -171,12 +175,11 @@ Table horizon_table(const ScenarioResults& res) {
 }  // namespace
 
 std::vector<Sheet> run_sheets(const Scenario& sc, const ScenarioResults& res) {
-  (void)sc;
   std::vector<Sheet> s;
   s.push_back(table_sheet("Plans", plans_table(res)));
   s.push_back(table_sheet("Comparison", comparison_table(res)));
   s.back().empty_note = "Only one plan was run: there is no plan to compare with the first.";
-  s.push_back(table_sheet("Checkpoints", checkpoints_table(res)));
+  s.push_back(table_sheet("Checkpoints", checkpoints_table(res, sc.base.goal.metric)));
   s.back().empty_note = "The scenario has no checkpoints (goal.checkpoints).";
   s.push_back(table_sheet("Weekly", weekly_table(res)));
   s.push_back(table_sheet("Costs", costs_table(res)));
