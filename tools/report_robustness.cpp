@@ -87,12 +87,14 @@ std::string robustness_section(Page& pg) {
       "already allows for them. The table sets them beside the answer with every assumption at "
       "its central value.</p>";
   h +=
-      R"(<table class="data"><caption>The uncertain assumptions</caption><thead><tr><th>Assumption</th><th>Distribution</th><th>Central value</th></tr></thead><tbody>)";
+      R"(<table class="data"><caption>The uncertain assumptions</caption><thead><tr><th>Assumption</th><th>Range</th><th>Central value</th></tr></thead><tbody>)";
   for (const json& a : r["assumptions"]) {
     const std::string key = a["key"].get<std::string>();
-    h += fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td></tr>", esc(assumption_name(pg, key)),
-                     esc(a["description"].get<std::string>()),
-                     esc(plain_number(f, a["central"].get<double>(), unit_of(pg, key))));
+    std::string range = plain_distribution(pg, key);
+    if (range.empty()) range = a["description"].get<std::string>();
+    h +=
+        fmt::format("<tr><th>{}</th><td>{}</td><td>{}</td></tr>", esc(assumption_name(pg, key)),
+                    esc(range), esc(plain_number(f, a["central"].get<double>(), unit_of(pg, key))));
   }
   h += "</tbody></table>";
   h +=

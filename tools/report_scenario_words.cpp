@@ -158,6 +158,13 @@ std::string distribution_words(const Fmt& f, const Assumption& a, const std::str
   return "";
 }
 
+std::string unit_of_key(const Scenario& sc, const std::string& key) {
+  Params base = sc.base;
+  for (const auto& k : scalar_keys(base))
+    if (k.path == key) return k.unit;
+  return "";
+}
+
 std::string uncertain_item(const Fmt& f, const Scenario& sc) {
   std::string s = fmt::format(
       "{} of the values above {} not known for sure: each simulated future draws {} from "
@@ -165,12 +172,8 @@ std::string uncertain_item(const Fmt& f, const Scenario& sc) {
       "too (&ldquo;What the answer depends on&rdquo; says which matter).<ul>",
       sc.assumptions.size(), sc.assumptions.size() == 1 ? "is" : "are",
       sc.assumptions.size() == 1 ? "it" : "each");
-  Params base = sc.base;
-  const auto keys = scalar_keys(base);
   for (const Assumption& a : sc.assumptions) {
-    std::string unit;
-    for (const auto& k : keys)
-      if (k.path == a.key) unit = k.unit;
+    const std::string unit = unit_of_key(sc, a.key);
     std::string label = plain_key(sc, a.key);
     label[0] = char(std::toupper((unsigned char)label[0]));
     s += "<li>" + esc(label) + ": " + esc(distribution_words(f, a, unit)) + "</li>";
@@ -188,6 +191,13 @@ std::string plain_number(const Fmt& f, double x, const std::string& unit) {
   }
   const std::string u = unit.empty() || unit == "ratio" ? "" : " " + unit;
   return g(x) + u;
+}
+
+std::string plain_distribution(const Page& pg, const std::string& key) {
+  if (!pg.scenario) return "";
+  for (const Assumption& a : pg.scenario->assumptions)
+    if (a.key == key) return distribution_words(pg.f, a, unit_of_key(*pg.scenario, key));
+  return "";
 }
 
 std::string plain_key(const Scenario& sc, const std::string& key) {

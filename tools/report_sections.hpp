@@ -72,6 +72,9 @@ std::string territory_section(Page& pg);
 // own territories change ("" without); "what the model leaves out", as far as true of it.
 std::string plain_number(const Fmt& f, double x, const std::string& unit);
 std::string plain_key(const Scenario& sc, const std::string& key);
+// An uncertain assumption's range in words and units ("anywhere from 12% to 30%"); "" when the
+// scenario cannot be read or has no such assumption.
+std::string plain_distribution(const Page& pg, const std::string& key);
 std::vector<std::pair<std::string, std::string>> extension_items(const Page& pg);
 std::string territory_change(const Page& pg, const PlanSpec& plan);
 std::vector<std::string> left_out_items(const Page& pg);
