@@ -12,13 +12,6 @@
 namespace salesim::tools::report {
 namespace {
 
-std::string pct(double share) {
-  std::string s = fmt::format("{:.1f}", 100 * share);
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
-  return s + "%";
-}
-std::string g(double v) { return fmt::format("{:g}", v); }
-
 // What compensation.on pays commission on (docs/model.md 12.5).
 std::string commission_base(const std::string& on) {
   if (on == "acv") return "new and expansion annual contract value";
@@ -56,11 +49,11 @@ std::string training_text(const Fmt& f, const TrainingProgram& t) {
       "<strong>Training{}</strong> for {}, {} week{} from {}, {} hours a week out of the field, "
       "on {}; it closes {} of each trained skill's gap to mastery and costs {} per person.",
       t.name.empty() ? "" : " '" + esc(t.name) + "'", participants_text(t.participants), t.weeks,
-      t.weeks == 1 ? "" : "s", f.event_week(t.start_week), g(t.hours_per_week),
+      t.weeks == 1 ? "" : "s", f.event_week(t.start_week), plain_g(t.hours_per_week),
       t.targeting == Targeting::gap ? fmt::format("each rep's {} weakest skill{}", t.focus_skills,
                                                   t.focus_skills == 1 ? "" : "s")
                                     : "every skill",
-      pct(t.efficacy), esc(f.money(t.cost_per_person)));
+      plain_share(t.efficacy), esc(f.money(t.cost_per_person)));
 }
 
 std::string program_text(const Fmt& f, const Program& p) {
@@ -72,22 +65,22 @@ std::string program_text(const Fmt& f, const Program& p) {
       return fmt::format(
           "<strong>Coach the coaches{}</strong> in {}: managers' coaching skill rises to {} "
           "on a scale of 0 to 1; cost {}.",
-          name, when, g(p.value), esc(f.money(p.cost)));
+          name, when, plain_g(p.value), esc(f.money(p.cost)));
     case ProgramKind::profiling:
       return fmt::format(
           "<strong>Profiling{}</strong> in {}: reps learn to see the activities they tend to "
           "avoid (their awareness rises to {} on a scale of 0 to 1); {} per rep.",
-          name, when, g(p.value), esc(f.money(p.cost_per_person)));
+          name, when, plain_g(p.value), esc(f.money(p.cost_per_person)));
     case ProgramKind::alignment:
       return fmt::format(
           "<strong>Alignment{}</strong> in {}: the share of leadership's expectations the team "
           "understands becomes {}; {} hours per rep that week; cost {}.",
-          name, when, pct(p.value), g(p.hours_per_rep), esc(f.money(p.cost)));
+          name, when, plain_share(p.value), plain_g(p.hours_per_rep), esc(f.money(p.cost)));
     case ProgramKind::coaching_policy:
       return fmt::format(
           "<strong>Coaching policy{}</strong> from {}: managers aim for {} hours of coaching "
           "per rep per week.",
-          name, when, g(p.value));
+          name, when, plain_g(p.value));
   }
   return {};
 }
@@ -196,50 +189,54 @@ std::string assumptions_section(Page& pg) {
                            double(p.team.reps) / std::max<std::int64_t>(1, p.team.managers),
                            esc(f.money(p.team.salary)), esc(f.money(p.team.manager_salary)),
                            p.compensation.commission_rate > 0
-                               ? "commission of " + pct(p.compensation.commission_rate) + " of " +
-                                     commission_base(p.compensation.on)
+                               ? "commission of " + plain_share(p.compensation.commission_rate) +
+                                     " of " + commission_base(p.compensation.on)
                                : "no commission"));
   std::string skills;
   for (const auto& [name, b] : p.team.skills)
-    skills += fmt::format("{}{} {} (spread {})", skills.empty() ? "" : ", ", esc(name), g(b.mean),
-                          g(b.sd));
-  item("Skills",
-       fmt::format("On a scale of 0 to 1, the team's average (and spread): {}. New "
-                   "hires start at {} and ramp up over {} {}.",
-                   skills.empty() ? "0.4 for every skill" : skills, g(p.people.new_hire_skill.mean),
-                   p.people.ramp_weeks, noun(p.people.ramp_weeks, "week")));
+    skills += fmt::format("{}{} {} (spread {})", skills.empty() ? "" : ", ", esc(name),
+                          plain_g(b.mean), plain_g(b.sd));
+  item("Skills", fmt::format("On a scale of 0 to 1, the team's average (and spread): {}. New "
+                             "hires start at {} and ramp up over {} {}.",
+                             skills.empty() ? "0.4 for every skill" : skills,
+                             plain_g(p.people.new_hire_skill.mean), p.people.ramp_weeks,
+                             noun(p.people.ramp_weeks, "week")));
   item("Deals", fmt::format("A won deal books {} on average (coefficient of variation {}: deals "
                             "vary a lot in size){}.",
-                            esc(f.money(p.pipeline.deal_mean)), g(p.pipeline.deal_cv),
+                            esc(f.money(p.pipeline.deal_mean)), plain_g(p.pipeline.deal_cv),
                             p.segments.on() ? ", unless its segment says otherwise (below)" : ""));
   std::string stages;
   for (const auto& st : p.pipeline.stages)
     stages += fmt::format(
         "<tr><th>{}</th><td class=\"t\">{}</td><td>{}</td><td>{}</td><td>{} to {}</td><td>{}</td>"
         "<td>{}</td></tr>",
-        esc(st.name), esc(st.skill), g(st.hours), pct(st.exit_rate), pct(st.conversion.floor),
-        pct(st.conversion.top), pct(st.stale_loss), st.initial_per_rep);
+        esc(st.name), esc(st.skill), plain_g(st.hours), plain_share(st.exit_rate),
+        plain_share(st.conversion.floor), plain_share(st.conversion.top),
+        plain_share(st.stale_loss), st.initial_per_rep);
   item("Market",
        p.market.volatility > 0
            ? fmt::format("Demand moves by about {} from its average (volatility {}, persistence "
                          "{}: good and bad spells last). {} inbound leads a week, of which {} "
                          "become opportunities; marketing costs {} a week.",
-                         pct(p.market.volatility), g(p.market.volatility), g(p.market.persistence),
-                         g(p.market.inbound_leads_per_week), pct(p.market.lead_quality),
+                         plain_share(p.market.volatility), plain_g(p.market.volatility),
+                         plain_g(p.market.persistence), plain_g(p.market.inbound_leads_per_week),
+                         plain_share(p.market.lead_quality),
                          esc(f.money(p.costs.marketing_per_week)))
            : fmt::format("Steady demand. {} inbound leads a week, of which {} become "
                          "opportunities; marketing costs {} a week.",
-                         g(p.market.inbound_leads_per_week), pct(p.market.lead_quality),
+                         plain_g(p.market.inbound_leads_per_week),
+                         plain_share(p.market.lead_quality),
                          esc(f.money(p.costs.marketing_per_week))));
   item("Time",
        fmt::format(
            "Reps work {} hours a week without strain and at most {}; {} hours go to "
            "admin; managers have {} hours a week for coaching and aim for {} hours per "
            "rep. Prospecting: {}.",
-           g(p.capacity.sustainable_hours), g(p.capacity.max_hours), g(p.capacity.admin_hours),
-           g(p.capacity.manager_coaching_hours), g(p.org.coaching_hours_per_rep),
+           plain_g(p.capacity.sustainable_hours), plain_g(p.capacity.max_hours),
+           plain_g(p.capacity.admin_hours), plain_g(p.capacity.manager_coaching_hours),
+           plain_g(p.org.coaching_hours_per_rep),
            p.prospecting.target_hours
-               ? fmt::format("a target of {} hours a week{}", g(*p.prospecting.target_hours),
+               ? fmt::format("a target of {} hours a week{}", plain_g(*p.prospecting.target_hours),
                              p.prospecting.mandatory
                                  ? ", mandatory (served before pipeline work)"
                                  : ", as a floor on the time left after pipeline work")
@@ -249,29 +246,29 @@ std::string assumptions_section(Page& pg) {
                    "burnout, and so does disliked work; {} of it fades each week. A fully "
                    "burnt-out rep wins {} fewer deals (across the whole funnel), has {} fewer "
                    "hours and is more likely to leave.",
-                   g(p.burnout.onset_load * p.capacity.sustainable_hours), g(p.burnout.onset_load),
-                   pct(p.burnout.recovery), pct(p.burnout.conversion_loss),
-                   pct(p.burnout.capacity_loss)));
+                   plain_g(p.burnout.onset_load * p.capacity.sustainable_hours),
+                   plain_g(p.burnout.onset_load), plain_share(p.burnout.recovery),
+                   plain_share(p.burnout.conversion_loss), plain_share(p.burnout.capacity_loss)));
   item("People",
        fmt::format("{} of reps leave in a year at the base rate; {}; a hire costs {}; a "
                    "leaver's open opportunities are lost at a rate of {}, the rest handed over.",
-                   pct(p.people.attrition_annual),
+                   plain_share(p.people.attrition_annual),
                    p.people.backfill ? fmt::format("every leaver is replaced after {} {}",
                                                    p.people.time_to_fill_weeks,
                                                    noun(p.people.time_to_fill_weeks, "week"))
                                      : "leavers are not replaced",
-                   esc(f.money(p.people.hire_cost)), pct(p.people.handover_loss)));
+                   esc(f.money(p.people.hire_cost)), plain_share(p.people.handover_loss)));
   item("Organisation",
        fmt::format("The team knows and understands {} of what leadership expects of it; {}; "
                    "managers' coaching skill is {} on a scale of 0 to 1.",
-                   pct(p.org.alignment),
+                   plain_share(p.org.alignment),
                    p.org.awareness <= 0 ? "reps do not yet see which activities they tend to avoid"
                    : p.org.awareness >= 1
                        ? "reps fully see which activities they tend to avoid"
                        : fmt::format("reps partly see which activities they tend to avoid ({} "
                                      "on a scale of 0 to 1)",
-                                     g(p.org.awareness)),
-                   g(p.org.manager_coaching_skill)));
+                                     plain_g(p.org.awareness)),
+                   plain_g(p.org.manager_coaching_skill)));
   for (const auto& [term, text] : extension_items(pg)) item(term, text);
   std::vector<std::string> planned;
   for (const auto& hr : p.hiring) planned.push_back(hire_text(f, hr) + ".");

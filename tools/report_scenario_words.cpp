@@ -17,13 +17,6 @@
 namespace salesim::tools::report {
 namespace {
 
-std::string pct(double share) {
-  std::string s = fmt::format("{:.1f}", 100 * share);
-  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
-  return s + "%";
-}
-std::string g(double v) { return fmt::format("{:g}", v); }
-
 const char* kMonths[12] = {"January", "February", "March",     "April",   "May",      "June",
                            "July",    "August",   "September", "October", "November", "December"};
 
@@ -39,7 +32,7 @@ std::string territory_split(const Scenario& sc, const std::vector<TerritoryLine>
   std::vector<std::string> parts;
   for (const TerritoryLine& t : lines)
     parts.push_back(esc(sc.base.segments.segments.at(std::size_t(t.segment)).name) + " " +
-                    g(t.reps));
+                    plain_g(t.reps));
   return listed(parts);
 }
 
@@ -48,9 +41,9 @@ std::string recurring_item(const Fmt& f, const Params& p) {
   std::string s = fmt::format(
       "Customers sign contracts of {} months; at each anniversary {} of them renew, and a renewal "
       "grows by {} (expansion); {}",
-      g(r.term_months), pct(r.renewal_rate), pct(r.expansion_rate),
+      plain_g(r.term_months), plain_share(r.renewal_rate), plain_share(r.expansion_rate),
       r.ramp_months > 0 ? fmt::format("a new contract bills in full after {} {} of onboarding. ",
-                                      g(r.ramp_months), noun(r.ramp_months, "month"))
+                                      plain_g(r.ramp_months), noun(r.ramp_months, "month"))
                         : "a new contract bills in full from its first month. ");
   if (p.customers.count > 0)
     s += fmt::format(
@@ -72,7 +65,7 @@ std::string calendar_item(const Params& p) {
                                 c.holidays.size() == 1 ? "its week" : "their weeks"));
   if (c.vacation_weeks_per_rep > 0)
     parts.push_back(fmt::format("{} {} of vacation per rep, spread over the year",
-                                g(c.vacation_weeks_per_rep),
+                                plain_g(c.vacation_weeks_per_rep),
                                 noun(c.vacation_weeks_per_rep, "week")));
   if (c.by_month.size() == 12) {
     double mean = 0;
@@ -83,7 +76,7 @@ std::string calendar_item(const Params& p) {
       parts.push_back(fmt::format(
           "demand follows the seasons, from {} of an average month in {} to {} in {} (the "
           "year's total is unchanged, only its timing)",
-          pct(*lo / mean), kMonths[lo - c.by_month.begin()], pct(*hi / mean),
+          plain_share(*lo / mean), kMonths[lo - c.by_month.begin()], plain_share(*hi / mean),
           kMonths[hi - c.by_month.begin()]));
   }
   if (parts.empty()) return "";
@@ -100,10 +93,10 @@ std::string segments_item(const Fmt& f, const Scenario& sc) {
   std::vector<std::string> parts;
   for (const Segment& seg : p.segments.segments) {
     std::string x = fmt::format("<strong>{}</strong>: {} accounts, fit {}", esc(seg.name),
-                                Fmt::count(double(seg.accounts)), g(seg.fit));
+                                Fmt::count(double(seg.accounts)), plain_g(seg.fit));
     if (seg.deal_mean) x += ", deals of " + esc(f.money(*seg.deal_mean)) + " on average";
     if (seg.conversion_multiplier != 1)
-      x += fmt::format(", win rates &times;{}", g(seg.conversion_multiplier));
+      x += fmt::format(", win rates &times;{}", plain_g(seg.conversion_multiplier));
     if (seg.quota_annual) x += ", quota " + esc(f.money(*seg.quota_annual)) + " a year";
     parts.push_back(x);
   }
@@ -129,8 +122,8 @@ std::string quota_item(const Fmt& f, const Params& p) {
   if (!p.quota.accelerators.empty()) {
     std::vector<std::string> tiers;
     for (const AcceleratorTier& t : p.quota.accelerators)
-      tiers.push_back(
-          fmt::format("{} more commission above {} of quota", pct(t.rate), pct(t.from)));
+      tiers.push_back(fmt::format("{} more commission above {} of quota", plain_share(t.rate),
+                                  plain_share(t.from)));
     s += "; accelerators: " + listed(tiers);
   }
   return s + ".";
@@ -145,13 +138,14 @@ std::string distribution_words(const Fmt& f, const Assumption& a, const std::str
     case AssumptionDist::triangular:
       return fmt::format("from {} to {}, most likely {}", v(a.low), v(a.high), v(a.mode));
     case AssumptionDist::lognormal:
-      return fmt::format("{} on average, varying by about {} (lognormal)", v(a.mean), pct(a.cv));
+      return fmt::format("{} on average, varying by about {} (lognormal)", v(a.mean),
+                         plain_share(a.cv));
     case AssumptionDist::beta:
       return fmt::format("{} on average, give or take {} (beta)", v(a.mean), v(a.sd));
     case AssumptionDist::discrete: {
       std::vector<std::string> parts;
       for (std::size_t i = 0; i < a.values.size(); ++i)
-        parts.push_back(fmt::format("{} ({} likely)", v(a.values[i]), pct(a.weights[i])));
+        parts.push_back(fmt::format("{} ({} likely)", v(a.values[i]), plain_share(a.weights[i])));
       return "one of " + listed(parts);
     }
   }
@@ -183,14 +177,21 @@ std::string uncertain_item(const Fmt& f, const Scenario& sc) {
 
 }  // namespace
 
+std::string plain_share(double share) {
+  std::string s = fmt::format("{:.1f}", 100 * share);
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s + "%";
+}
+std::string plain_g(double v) { return fmt::format("{:g}", v); }
+
 std::string plain_number(const Fmt& f, double x, const std::string& unit) {
-  if (unit == "share") return pct(x);
+  if (unit == "share") return plain_share(x);
   if (unit.rfind("currency", 0) == 0) {
     const std::string per = unit.substr(8);  // "", "/week", "/year"
     return f.money(x) + (per == "/week" ? " a week" : per == "/year" ? " a year" : per);
   }
   const std::string u = unit.empty() || unit == "ratio" ? "" : " " + unit;
-  return g(x) + u;
+  return plain_g(x) + u;
 }
 
 std::string plain_distribution(const Page& pg, const std::string& key) {
