@@ -2,6 +2,7 @@
 // Runs the plans of a scenario: every plan with the same seed and path indices (common random
 // numbers), each compared with the first.
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,22 @@
 #include "sim/distributed_runner.hpp"
 
 namespace salesim {
+
+// The weekly series of a chunk of consecutive paths of a streamed run, of every plan: rows
+// [first_row, first_row + rows) of the run's `paths` (path first_path + row), and for each row
+// each plan's kept series (out::Kept's, then arr_out's with recurring revenue: the series a
+// stored run keeps in PlanResult::run.kept) over `weeks` weeks.
+struct SeriesChunk {
+  std::size_t paths = 0, first_row = 0, rows = 0;
+  std::size_t plans = 0, series = 0, weeks = 0;  // series per plan
+  std::span<const double> values;                // [row][plan][series][week]
+
+  // Row i of the chunk (i < rows): plan p's series s, week by week.
+  std::span<const double> weeks_of(std::size_t i, std::size_t p, std::size_t s) const {
+    return values.subspan(((i * plans + p) * series + s) * weeks, weeks);
+  }
+};
+using SeriesSink = std::function<void(const SeriesChunk&)>;
 
 struct RunSettings {
   std::size_t paths = 0;  // 0: the scenario's simulation.paths
@@ -21,6 +38,12 @@ struct RunSettings {
   // errors equal the stored mode's up to summation order, percentiles are within
   // sim::QuantileSketch's relative error. Only run_scenario and run_to_precision honour it.
   bool streaming = false;
+  // Streaming only (salesim run --streaming --trajectories): every path's weekly series go to
+  // this sink, a chunk of paths at a time in path order as the run makes them, so none is kept.
+  // Under mpirun every rank gives one and only rank 0's is called (sim::stream_paths_split),
+  // chunks of different ranks' blocks interleaved. With --target-se each round starts again
+  // from row 0 with more paths.
+  SeriesSink series_sink;
   // Under mpirun (docs/distributed.md): the paths are split over the ranks in blocks, every
   // plan on the same block, and the result gathered to every rank (the default, so a command
   // goes on the same way everywhere) or to rank 0 only (the others then get no plans).

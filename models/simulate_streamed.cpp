@@ -24,7 +24,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
   const std::size_t W = L.weeks;
   for (std::size_t p = 0; p < L.plans; ++p) {
     sim::PathSlots own{slots.scalars.subspan(L.scalar(p, 0), L.own),
-                       slots.kept.subspan(L.kept(p, 0) * W, out::kept_count * W),
+                       slots.kept.subspan(L.kept(p, 0) * W, L.kept_per_plan * W),
                        slots.summed.subspan(L.summed(p, 0) * W, out::summed_count * W)};
     run_path(scratch.model(models, p, path), scratch.plans[p], path, own);
     double* S = slots.scalars.data() + L.scalar(p, 0);
@@ -51,6 +51,14 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
   }
 }
 
+// The runner's chunks of kept series as the plans' weekly series, for the settings' sink.
+sim::KeptSink series_sink(const RunSettings& s, const streamed::Layout& L, std::size_t paths) {
+  if (!s.series_sink) return {};
+  return [&sink = s.series_sink, &L, paths](const sim::KeptChunk& c) {
+    sink({paths, c.first_row, c.rows, L.plans, L.kept_per_plan, L.weeks, c.values});
+  };
+}
+
 }  // namespace
 
 ScenarioResults run_scenario_streamed(const Scenario& sc, const RunSettings& s,
@@ -74,7 +82,8 @@ ScenarioResults run_scenario_streamed(const Scenario& sc, const RunSettings& s,
       [&](std::uint64_t path, sim::Scratch& scratch, sim::PathSlots& slots) {
         run_all_plans(models, L, sc, static_cast<AllPlansScratch&>(scratch), path, slots);
       },
-      [&] { return std::make_unique<AllPlansScratch>(sc, plans); }, s.split);
+      [&] { return std::make_unique<AllPlansScratch>(sc, plans); }, s.split,
+      series_sink(s, L, res.paths));
   if (!sim::holds_results(s.split)) return res;  // rank 0 has the figures
 
   for (std::size_t p = 0; p < plans.size(); ++p)

@@ -30,13 +30,17 @@ enum Diff : std::size_t {
 
 struct Layout {
   std::size_t plans = 0, own = 0, checkpoints = 0, weeks = 0, conditional = 0;
+  // Weekly series kept per plan: out::Kept's, then recurring revenue's (arr_out), as a stored
+  // run keeps them, so a streamed path writes what a stored one does.
+  std::size_t kept_per_plan = 0;
 
   Layout(const Scenario& sc, std::size_t plan_count)
       : plans(plan_count),
         own(out::shape(sc).scalars),
         checkpoints(sc.base.goal.checkpoints.size()),
         weeks(std::size_t(sc.horizon())),
-        conditional(ConditionalLayout(checkpoints).count()) {}
+        conditional(ConditionalLayout(checkpoints).count()),
+        kept_per_plan(out::shape(sc).kept_series) {}
 
   // Plan p's scalars: its own (out::Scalar), then profit, shortfall below the goal, and the
   // per-path values of the conditional figures (ConditionalLayout).
@@ -56,12 +60,12 @@ struct Layout {
   std::size_t driver(std::size_t c, std::size_t k) const {
     return diff(c, d_first_checkpoint + checkpoints + k);
   }
-  std::size_t kept(std::size_t p, std::size_t s) const { return p * out::kept_count + s; }
+  std::size_t kept(std::size_t p, std::size_t s) const { return p * kept_per_plan + s; }
   std::size_t summed(std::size_t p, std::size_t s) const { return p * out::summed_count + s; }
 
   sim::OutputShape shape() const {
     return {weeks, plans * per_plan() + (plans > 0 ? plans - 1 : 0) * per_diff(),
-            plans * out::kept_count, plans * out::summed_count};
+            plans * kept_per_plan, plans * out::summed_count};
   }
 };
 

@@ -302,8 +302,9 @@ void run_path(const PlanModel& model, PathScratch& scratch, std::uint64_t path,
   const int run_rate_from = weeks - out::run_rate_weeks(weeks);
   double run_rate_sum = 0;
   const bool on_arr = goal.metric == "arr";
-  // ARR's weekly series, when the slots have room for them (not in a streamed run, which
-  // salesim run refuses for recurring revenue).
+  // ARR's weekly series, when the slots have room for them (a stored run's, and a streamed
+  // run's since its layout keeps them too; salesim run still refuses --streaming for
+  // recurring revenue, whose summaries need every path's column).
   const bool keep_arr =
       model.recurring && out.kept.size() >= (out::kept_count + arr_out::kept_parts) * weeks;
 

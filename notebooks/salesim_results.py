@@ -189,7 +189,8 @@ class Results:
     def trajectories(self, plan, series="cum_bookings"):
         """Every path's week-by-week series, written by `salesim run -o FILE --trajectories`: a
         row per path (indexed by path_index, as paths(plan)) and a column per week (1..horizon).
-        series: cum_bookings, weekly_bookings; with recurring revenue also arr and mrr."""
+        series: cum_bookings, weekly_bookings; with recurring revenue also arr and mrr.
+        A streamed run (--streaming --trajectories) has no paths(plan): row i is path i."""
         self._plan(plan)
         with _open(self.path, "results") as f:
             g = f["plans"][plan]
@@ -201,7 +202,10 @@ class Results:
                 raise KeyError(f"{self.path}: no trajectory {series!r}; there are {sorted(t)}")
             data = t[series][()]
         df = pd.DataFrame(data, columns=pd.RangeIndex(1, data.shape[1] + 1, name="week"))
-        df.index = self.paths(plan).index
+        if self.per_path:
+            df.index = self.paths(plan).index
+        else:
+            df.index = pd.Index(np.arange(len(df), dtype=np.int64), name="path_index")
         return df
 
     def paired(self, plan, baseline=None, column="final_bookings"):

@@ -1,6 +1,7 @@
 #include "sim/distributed_runner.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "sim/bytes.hpp"
 #include "sim/distributed.hpp"
@@ -31,6 +32,53 @@ std::vector<std::string> collect(std::string mine, PathSplit split) {
   return split == PathSplit::gather_to_all ? dist::all_gather(std::move(mine))
                                            : dist::gather(std::move(mine));
 }
+
+// The most chunks any rank runs: the gathers every rank makes to relay kept series.
+std::size_t most_chunks(const RunOptions& options) {
+  const std::size_t chunk = std::max<std::size_t>(1, options.chunk);
+  std::size_t most = 0;
+  for (int r = 0; r < dist::size(); ++r)
+    most = std::max(
+        most, (dist::block(options.paths, chunk, r, dist::size()).size() + chunk - 1) / chunk);
+  return most;
+}
+
+// Relays each rank's kept chunks to rank 0's sink as they come, one gather per chunk, so rank 0
+// holds one chunk per rank at a time; a rank with fewer chunks than another sends empty rounds
+// at the end, so every rank makes the same gathers.
+class KeptRelay {
+ public:
+  KeptRelay(const RunOptions& options, std::size_t first_row, const KeptSink& sink)
+      : rounds_(most_chunks(options)), first_row_(first_row), sink_(sink) {}
+
+  void send(const KeptChunk& c) {
+    ByteWriter w;
+    w.put(std::uint64_t(first_row_ + c.first_row));
+    w.put(std::uint64_t(c.rows));
+    w.put_vector(std::vector<double>(c.values.begin(), c.values.end()));
+    round(w.take());
+  }
+  void finish() {
+    while (made_ < rounds_) round({});
+  }
+
+ private:
+  void round(std::string mine) {
+    ++made_;
+    const std::vector<std::string> parts = dist::gather(std::move(mine));
+    for (const std::string& part : parts) {  // rank 0 only; rank order
+      if (part.empty()) continue;
+      ByteReader in(part);
+      const auto first_row = std::size_t(in.get<std::uint64_t>());
+      const auto rows = std::size_t(in.get<std::uint64_t>());
+      const auto values = in.get_vector<double>();
+      sink_({first_row, rows, values});
+    }
+  }
+
+  std::size_t rounds_, made_ = 0, first_row_;
+  const KeptSink& sink_;
+};
 
 }  // namespace
 
@@ -104,14 +152,20 @@ std::vector<RunOutput> run_path_groups_split(const std::vector<OutputShape>& gro
 
 StreamOutput stream_paths_split(const OutputShape& shape, const StreamSpec& spec,
                                 const RunOptions& options, const PathFunction& fn,
-                                const ScratchFactory& make_scratch, PathSplit split) {
-  if (!spread(split)) return stream_paths(shape, spec, options, fn, make_scratch);
+                                const ScratchFactory& make_scratch, PathSplit split,
+                                const KeptSink& sink) {
+  if (!spread(split)) return stream_paths(shape, spec, options, fn, make_scratch, sink);
   dist::Block b;
   const RunOptions mine = block_options(options, b);
   std::vector<std::string> parts;
   std::size_t working_bytes = 0;
   {
-    const StreamOutput part = stream_paths(shape, spec, mine, fn, make_scratch);
+    std::optional<KeptRelay> relay;
+    if (sink) relay.emplace(options, b.begin, sink);
+    const StreamOutput part =
+        stream_paths(shape, spec, mine, fn, make_scratch,
+                     sink ? KeptSink([&](const KeptChunk& c) { relay->send(c); }) : KeptSink());
+    if (relay) relay->finish();
     working_bytes = part.working_bytes;
     ByteWriter w;
     w.put_vector(part.chunk_moments), w.put_vector(part.chunk_sums);

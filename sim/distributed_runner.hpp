@@ -30,8 +30,14 @@ std::vector<RunOutput> run_path_groups_split(const std::vector<OutputShape>& gro
                                              const RunOptions& options, const PathFunction& fn,
                                              const ScratchFactory& make_scratch, PathSplit split);
 
+// With `sink` (stream_paths's): split over the ranks, each rank sends its chunks' kept series
+// to rank 0 as it folds them, one gather per chunk, and rank 0 hands them to its sink, so rank
+// 0 holds one chunk per rank at a time. Chunks then come in chunk order within each rank's
+// block but interleaved between blocks (first_row says where each goes). Every rank must give
+// a sink, as every rank takes part in the gathers; only rank 0's is called.
 StreamOutput stream_paths_split(const OutputShape& shape, const StreamSpec& spec,
                                 const RunOptions& options, const PathFunction& fn,
-                                const ScratchFactory& make_scratch, PathSplit split);
+                                const ScratchFactory& make_scratch, PathSplit split,
+                                const KeptSink& sink = {});
 
 }  // namespace sim

@@ -229,6 +229,38 @@ double one_number(const Source& s) {
 
 // ---- The checksum ---------------------------------------------------------------------------
 
+// Elements read at a time while hashing: a dataset of any size is hashed in 8 MiB.
+constexpr hsize_t kHashPiece = hsize_t(1) << 20;
+
+// The elements of s as 8-byte `mem` values, in row-major order, into h: an attribute or a small
+// dataset at once, a larger dataset in slabs of whole rows of its first dimension (the same
+// bytes in the same order, so the same hash).
+void hash_elements(Fnv1a64& h, const Source& s, hid_t mem, const Shape& shape) {
+  if (s.is_attr || shape.dims.empty() || shape.count <= kHashPiece) {
+    std::vector<std::uint64_t> buf(shape.count);
+    check_status(s.read(mem, buf.data()), "read " + s.name);
+    return h.add(buf.data(), buf.size() * 8);
+  }
+  const hsize_t per_row = shape.count / shape.dims[0];
+  const hsize_t rows_per_piece = std::max<hsize_t>(1, kHashPiece / per_row);
+  Handle file_space{check(s.space(), "read the shape of " + s.name), H5Sclose};
+  std::vector<hsize_t> start(shape.dims.size(), 0), count = shape.dims;
+  std::vector<std::uint64_t> buf;
+  for (hsize_t row = 0; row < shape.dims[0]; row += rows_per_piece) {
+    start[0] = row;
+    count[0] = std::min(rows_per_piece, shape.dims[0] - row);
+    const hsize_t n = count[0] * per_row;
+    check_status(H5Sselect_hyperslab(file_space.id, H5S_SELECT_SET, start.data(), nullptr,
+                                     count.data(), nullptr),
+                 "read " + s.name);
+    Handle mem_space{check(H5Screate_simple(1, &n, nullptr), "make space"), H5Sclose};
+    buf.resize(n);
+    check_status(H5Dread(s.id, mem, mem_space.id, file_space.id, H5P_DEFAULT, buf.data()),
+                 "read " + s.name);
+    h.add(buf.data(), n * 8);
+  }
+}
+
 void hash_value(Fnv1a64& h, const Source& s) {
   Handle t{check(s.type(), "read the type of " + s.name), H5Tclose};
   const H5T_class_t c = class_of(t.id, s.name);
@@ -263,9 +295,7 @@ void hash_value(Fnv1a64& h, const Source& s) {
   check_fits(s, shape.count, 8);
   // Every element as 8 little-endian bytes, whatever the platform.
   const hid_t mem = c == H5T_FLOAT ? H5T_IEEE_F64LE : is_signed ? H5T_STD_I64LE : H5T_STD_U64LE;
-  std::vector<std::uint64_t> buf(shape.count);
-  check_status(s.read(mem, buf.data()), "read " + s.name);
-  h.add(buf.data(), buf.size() * 8);
+  hash_elements(h, s, mem, shape);
 }
 
 herr_t collect_attr(hid_t, const char* name, const H5A_info_t*, void* data) {
@@ -455,6 +485,52 @@ std::vector<std::string> Group::read_strings(const std::string& name) const {
   auto out = strings(Source{ds.id, false, name}, &shape);
   if (shape.dims.size() > 1) throw Error("HDF5: " + name + " is not a list of text values");
   return out;
+}
+
+RowDataset::RowDataset(Group& where, const std::string& name, hsize_t rows, hsize_t columns,
+                       hsize_t chunk_rows)
+    : rows_(rows), columns_(columns), name_(name) {
+  const hsize_t dims[2] = {rows, columns}, most[2] = {H5S_UNLIMITED, columns};
+  const hsize_t chunk[2] = {std::max<hsize_t>(1, chunk_rows), std::max<hsize_t>(1, columns)};
+  Handle space{check(H5Screate_simple(2, dims, most), "make space"), H5Sclose};
+  Handle dcpl{check(H5Pcreate(H5P_DATASET_CREATE), "create dataset " + name), H5Pclose};
+  check_status(H5Pset_chunk(dcpl.id, 2, chunk), "create dataset " + name);
+  id_ = check(H5Dcreate2(where.id(), name.c_str(), H5T_NATIVE_DOUBLE, space.id, H5P_DEFAULT,
+                         dcpl.id, H5P_DEFAULT),
+              "create dataset " + name);
+}
+
+RowDataset::~RowDataset() {
+  if (id_ >= 0) H5Dclose(id_);
+}
+
+void RowDataset::resize(hsize_t rows) {
+  const hsize_t dims[2] = {rows, columns_};
+  check_status(H5Dset_extent(id_, dims), "resize dataset " + name_);
+  rows_ = rows;
+}
+
+void RowDataset::write_rows(hsize_t first_row, hsize_t rows, const double* values) {
+  if (first_row > rows_ || rows > rows_ - first_row)
+    throw Error("HDF5: rows " + std::to_string(first_row) + ".." +
+                std::to_string(first_row + rows) + " are outside dataset " + name_ + " of " +
+                std::to_string(rows_) + " rows");
+  if (rows == 0 || columns_ == 0) return;
+  const std::string what = "write dataset " + name_;
+  Handle file_space{check(H5Dget_space(id_), what), H5Sclose};
+  const hsize_t start[2] = {first_row, 0}, count[2] = {rows, columns_};
+  check_status(H5Sselect_hyperslab(file_space.id, H5S_SELECT_SET, start, nullptr, count, nullptr),
+               what);
+  Handle mem_space{check(H5Screate_simple(2, count, nullptr), "make space"), H5Sclose};
+  check_status(H5Dwrite(id_, H5T_NATIVE_DOUBLE, mem_space.id, file_space.id, H5P_DEFAULT, values),
+               what);
+}
+
+void RowDataset::close() {
+  if (id_ < 0) return;
+  const hid_t id = id_;
+  id_ = -1;
+  check_status(H5Dclose(id), "write dataset " + name_);
 }
 
 QuietErrors::QuietErrors() {

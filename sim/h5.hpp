@@ -1,8 +1,9 @@
 #pragma once
-// A small RAII layer over the HDF5 C API: groups, attributes and contiguous datasets, which is
-// all the results file needs. Errors throw sim::h5::Error with the object's name and, for a
-// failed write, the system's reason. HDF5's own error printing is off in every thread that
-// opens or creates a file here: a failure is one Error, never a page of HDF5 diagnostics.
+// A small RAII layer over the HDF5 C API: groups, attributes, contiguous datasets and datasets
+// written a block of rows at a time, which is all the results file needs. Errors throw
+// sim::h5::Error with the object's name and, for a failed write, the system's reason. HDF5's own
+// error printing is off in every thread that opens or creates a file here: a failure is one Error,
+// never a page of HDF5 diagnostics.
 //
 // Readers check what they read (the type class, the shape, the size against the file's), so a
 // damaged file gives an Error rather than a crash or a huge allocation.
@@ -73,6 +74,35 @@ class Group {
 
  protected:
   hid_t id_ = -1;
+};
+
+// A 2-D float64 dataset written a block of rows at a time, in any order, while the rows are
+// made: chunked storage of chunk_rows rows, extendible in rows, for data too large to hold in
+// memory at once. Its values read back as those of Group::write with the same numbers.
+class RowDataset {
+ public:
+  RowDataset(Group& where, const std::string& name, hsize_t rows, hsize_t columns,
+             hsize_t chunk_rows);
+  RowDataset(RowDataset&& o) noexcept
+      : id_(o.id_), rows_(o.rows_), columns_(o.columns_), name_(std::move(o.name_)) {
+    o.id_ = -1;
+  }
+  RowDataset& operator=(RowDataset&&) = delete;
+  RowDataset(const RowDataset&) = delete;
+  ~RowDataset();
+
+  hsize_t rows() const { return rows_; }
+  // Grows or shrinks the dataset to `rows` rows (rows dropped are gone; rows added are 0).
+  void resize(hsize_t rows);
+  // `rows` rows of `columns` values, row-major, from row first_row on (inside the dataset).
+  void write_rows(hsize_t first_row, hsize_t rows, const double* values);
+  // Closes it, writing what HDF5 still holds of it; throws Error when that fails.
+  void close();
+
+ private:
+  hid_t id_ = -1;
+  hsize_t rows_ = 0, columns_ = 0;
+  std::string name_;  // for messages
 };
 
 // While alive, HDF5 prints no error stacks of its own (the Error thrown says what failed);

@@ -52,7 +52,7 @@ StreamOutput empty_stream_output(const OutputShape& shape, const StreamSpec& spe
 
 StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
                           const RunOptions& options, const PathFunction& fn,
-                          const ScratchFactory& make_scratch) {
+                          const ScratchFactory& make_scratch, const KeptSink& sink) {
   const std::size_t n = options.paths, W = shape.weeks;
   const std::size_t S = shape.scalars, KW = shape.kept_series * W, SW = shape.summed_series * W;
   StreamOutput out = empty_stream_output(shape, spec, options);
@@ -66,7 +66,10 @@ StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
   const std::size_t per_chunk = S + KW;
   std::vector<Moments> part(block * per_chunk);
   std::vector<double> part_sums(block * SW);
-  out.working_bytes = part.size() * sizeof(Moments) + part_sums.size() * sizeof(double);
+  // With a sink, each chunk's rows of kept series wait here until their block is done.
+  std::vector<double> part_kept(sink ? block * chunk * KW : 0);
+  out.working_bytes =
+      part.size() * sizeof(Moments) + (part_sums.size() + part_kept.size()) * sizeof(double);
   if (n == 0) return out;
 
   tbb::enumerable_thread_specific<ThreadState> tls([&] {
@@ -83,6 +86,7 @@ StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
     ThreadState& t = tls.local();
     Moments* m = part.data() + slot * per_chunk;
     double* csum = part_sums.data() + slot * SW;
+    double* rows = sink ? part_kept.data() + slot * chunk * KW : nullptr;
     std::fill(m, m + per_chunk, Moments{});
     std::fill(csum, csum + SW, 0.0);
     const std::size_t lo = c * chunk, hi = std::min(n, lo + chunk);
@@ -93,6 +97,7 @@ StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
       for (std::size_t k = 0; k < S; ++k) m[k].add(t.scalars[k]);
       for (std::size_t k = 0; k < KW; ++k) m[S + k].add(t.kept[k]);
       for (std::size_t k = 0; k < SW; ++k) csum[k] += t.summed[k];
+      if (rows) std::copy(t.kept.begin(), t.kept.end(), rows + (i - lo) * KW);
       for (std::size_t j = 0; j < spec.sketched_scalars.size(); ++j)
         t.scalar_sketches[j].add(t.scalars[spec.sketched_scalars[j]]);
       for (std::size_t k = 0; k < t.kept_sketches.size(); ++k) t.kept_sketches[k].add(t.kept[k]);
@@ -108,6 +113,10 @@ StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
         const Moments* m = part.data() + (c - c0) * per_chunk;
         const double* csum = part_sums.data() + (c - c0) * SW;
         fold_chunk(out, m, csum);
+        if (sink) {
+          const std::size_t lo = c * chunk, rows = std::min(n, lo + chunk) - lo;
+          sink({lo, rows, {part_kept.data() + (c - c0) * chunk * KW, rows * KW}});
+        }
         if (options.keep_chunk_partials) {
           out.chunk_moments.insert(out.chunk_moments.end(), m, m + per_chunk);
           out.chunk_sums.insert(out.chunk_sums.end(), csum, csum + SW);

@@ -7,6 +7,8 @@
 // reduced exactly as run_paths reduces them (same bits).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <span>
 #include <vector>
 
 #include "sim/moments.hpp"
@@ -61,8 +63,21 @@ StreamOutput empty_stream_output(const OutputShape& shape, const StreamSpec& spe
 // Folds one chunk's partials into `out`: the one step that stream_paths repeats in chunk order.
 void fold_chunk(StreamOutput& out, const Moments* moments, const double* sums);
 
+// The kept series of a chunk of consecutive paths: rows [first_row, first_row + rows) of the
+// run (path options.first_path + row), each row one path's PathSlots::kept.
+struct KeptChunk {
+  std::size_t first_row = 0, rows = 0;
+  std::span<const double> values;  // [row][kept series][week]
+};
+// Where the kept series go when they are wanted whole but not in memory (a file written as the
+// run goes). Called once per chunk on the thread that called stream_paths, in chunk order: the
+// chunks of a block run in parallel, are held until the block is done (a reorder buffer of
+// the block's size, like the partials) and are then handed over in order.
+using KeptSink = std::function<void(const KeptChunk&)>;
+
+// With `sink`, every path's kept series also go to it (working_bytes counts the buffer).
 StreamOutput stream_paths(const OutputShape& shape, const StreamSpec& spec,
                           const RunOptions& options, const PathFunction& fn,
-                          const ScratchFactory& make_scratch);
+                          const ScratchFactory& make_scratch, const KeptSink& sink = {});
 
 }  // namespace sim

@@ -19,6 +19,7 @@
 #include "tools/report_cli.hpp"
 #include "tools/results_h5.hpp"
 #include "tools/robustness_output.hpp"
+#include "tools/streamed_results_file.hpp"
 #include "tools/summary_arr.hpp"
 #include "tools/summary_json.hpp"
 #include "tools/table_file.hpp"
@@ -46,6 +47,14 @@ struct RunArgs {
   double max_hours = 24;
   ReportCli report_options;  // --client, --currency, --pdf, ... as `salesim report` takes them
 };
+
+// The names of the plans that run, in run order (--plans, or every plan in file order).
+std::vector<std::string> plan_names(const Scenario& sc, const std::vector<std::string>& only) {
+  if (!only.empty()) return only;
+  std::vector<std::string> names;
+  for (const auto& p : sc.plans) names.push_back(p.name);
+  return names;
+}
 
 int cmd_run(const RunArgs& a) {
   Scenario sc = load_on_every_rank(a.file, a.seed);
@@ -81,10 +90,6 @@ int cmd_run(const RunArgs& a) {
     throw BadInput(
         "--trajectories writes every path's weeks into the results file: give it "
         "with -o FILE");
-  if (a.trajectories && a.streaming)
-    throw BadInput(
-        "--trajectories keeps every path's weeks, --streaming keeps nothing per "
-        "path: give one of them");
   if (a.debug_path) {  // one path, so these have nothing to choose or add
     for (const auto& [given, option] : {std::pair{a.paths != 0, "--paths"},
                                         {a.target_se.has_value(), "--target-se"},
@@ -104,6 +109,10 @@ int cmd_run(const RunArgs& a) {
         "--streaming does not report recurring revenue (ARR needs each path's weekly "
         "series); run " +
         a.file + " without --streaming");
+  // Trajectories make the results file grow with paths x weeks: refused up front when it
+  // would not fit where it goes (without them the file is small beside the run's memory).
+  if (a.trajectories) check_results_disk(a.h5, sc, paths, n_plans, !a.streaming, true);
+  if (a.streaming && a.trajectories) check_streamed_output(a.h5);
   check_run_time(
       sc, paths, n_plans,
       std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)) * sim::dist::size(),
@@ -126,6 +135,15 @@ int cmd_run(const RunArgs& a) {
         fmt::format("--target-se: {} has no goal.revenue, so there is no P(goal) whose "
                     "standard error could be controlled",
                     a.file));
+  // --streaming --trajectories: every path's weeks go into the results file as the run makes
+  // them (rank 0 writes; every rank relays its paths' series to it).
+  std::optional<StreamedResultsFile> streamed_h5;
+  if (a.streaming && a.trajectories) {
+    if (sim::dist::is_root()) streamed_h5.emplace(a.h5, sc, plan_names(sc, only));
+    s.series_sink = [&streamed_h5](const SeriesChunk& c) {
+      if (streamed_h5) streamed_h5->write(c);
+    };
+  }
   PrecisionResult precision;
   ScenarioResults res = a.target_se
                             ? run_to_precision(sc, s, only, *a.target_se, a.max_paths, precision)
@@ -134,6 +152,7 @@ int cmd_run(const RunArgs& a) {
   if (!sc.assumptions.empty()) {
     RunSettings central_settings = s;
     central_settings.paths = res.paths;
+    central_settings.series_sink = nullptr;  // the file has the paths as drawn
     central_settings.progress = [&](std::size_t done, std::size_t total) {
       bar.update(total + done, 2 * total);
     };
@@ -181,7 +200,9 @@ int cmd_run(const RunArgs& a) {
     return 1;
   }
   if (!a.json.empty()) sim::write_text_atomically(a.json, summary.dump(2) + "\n");
-  if (!a.h5.empty())
+  if (streamed_h5)
+    streamed_h5->finish(res, sc.base.simulation.seed, summary.dump());
+  else if (!a.h5.empty())
     write_results_h5(a.h5, sc, res, sc.base.simulation.seed, summary.dump(), a.trajectories);
   int report_rc = 0;
   if (!a.report.empty()) {
@@ -258,7 +279,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
                 "value: the mean, the mode of a triangular, the heaviest value of a discrete");
   run->add_flag("--trajectories", ra->trajectories,
                 "Also write every path's week-by-week bookings (and ARR, MRR with recurring "
-                "revenue) into the -o results file, a row per path");
+                "revenue) into the -o results file, a row per path; with --streaming they are "
+                "written as the run goes, so memory stays flat (the file grows with paths)");
   run->add_option("--debug-path", ra->debug_path,
                   "Run path N alone (its draws are those of path N in any run with this seed) and "
                   "print each plan's week-by-week figures on it, to see why that future went as it "

@@ -16,6 +16,7 @@
 #include "sim/h5.hpp"
 #include "sim/hash.hpp"
 #include "sim/sketch.hpp"
+#include "tools/cli.hpp"
 #include "tools/robustness_output.hpp"
 
 namespace salesim::tools {
@@ -23,26 +24,23 @@ namespace {
 
 void write_checkpoints(sim::h5::Group& g, const Scenario& sc, const PlanResult& r);
 
+// The group `name` of g: opened when a streamed run's trajectories made it before the rest.
+sim::h5::Group child(sim::h5::Group& g, const std::string& name) {
+  return g.has(name) ? g.open_group(name) : g.group(name);
+}
+
 // Every path's week-by-week series, a row per path (in path_index order) and a column per week:
 // the per-path series the run keeps for its quantiles, so writing them costs no extra run.
 void write_trajectories(sim::h5::Group& g, const Scenario& sc, const PlanResult& r) {
   const hsize_t W = r.run.shape.weeks, P = r.run.paths;
-  auto t = g.group("trajectories");
-  t.attr("rows", std::string("paths, in the order of paths/path_index"));
-  t.attr("columns", std::string("weeks 1..horizon_weeks, each at the week's end"));
-  auto series = [&](const char* name, std::size_t kept) {
+  auto t = trajectories_group(g);
+  for (const TrajectorySeries& series : trajectory_series(sc)) {
     std::vector<double> m(P * W);
     for (hsize_t w = 0; w < W; ++w) {
-      const auto col = r.run.kept_week(kept, std::size_t(w));
+      const auto col = r.run.kept_week(series.kept, std::size_t(w));
       for (hsize_t i = 0; i < P; ++i) m[i * W + w] = col[i];
     }
-    t.write(name, m, {P, W});
-  };
-  series("cum_bookings", out::cum_bookings);
-  series("weekly_bookings", out::weekly_bookings);
-  if (arr_out::on(sc)) {
-    series("arr", out::kept_count + arr_out::arr);
-    series("mrr", out::kept_count + arr_out::mrr);
+    t.write(series.name, m, {P, W});
   }
 }
 
@@ -159,9 +157,9 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
   f.write_string("summary_json", summary_json);
   std::vector<std::string> order;
   {
-    auto plans = f.group("plans");
+    auto plans = child(f, "plans");
     for (std::size_t i = 0; i < res.plans.size(); ++i) {
-      auto g = plans.group(res.plans[i].name);
+      auto g = child(plans, res.plans[i].name);
       write_plan(g, sc, res.plans[i], int(i), trajectories);
       order.push_back(res.plans[i].name);
     }
@@ -266,22 +264,108 @@ std::string printable(std::string s) {
 
 }  // namespace
 
+namespace {
+// HDF5's errors in writing `path` as the WriteError (exit 1) every other output gives.
+template <class Fn>
+auto as_write_error(const std::string& path, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const sim::h5::Error& e) {
+    throw sim::WriteError(
+        fmt::format("cannot write {}: {}", path, e.reason().empty() ? e.what() : e.reason()));
+  }
+}
+}  // namespace
+
+sim::h5::File create_results_file(const std::filesystem::path& tmp, const std::string& path) {
+  return as_write_error(path, [&] { return sim::h5::File::create(tmp.string(), kUserBlock); });
+}
+
+void complete_results_file(sim::h5::File& f, const std::filesystem::path& tmp,
+                           const std::string& path, const Scenario& sc, const ScenarioResults& res,
+                           std::uint64_t seed, const std::string& summary_json, bool trajectories) {
+  as_write_error(path, [&] {
+    write_contents(f, sc, res, seed, summary_json, trajectories);
+    // Last the checksum of all the above, which marks the file complete; then the close,
+    // whose result says whether it all reached the file; then the file checksum.
+    f.attr(kChecksumAttribute, results_checksum(f));
+    f.close();
+    seal(tmp, path);
+  });
+}
+
 void write_results_h5(const std::string& path, const Scenario& sc, const ScenarioResults& res,
                       std::uint64_t seed, const std::string& summary_json, bool trajectories) {
   sim::write_atomically(path, [&](const std::filesystem::path& tmp) {
-    try {
-      auto f = sim::h5::File::create(tmp.string(), kUserBlock);
-      write_contents(f, sc, res, seed, summary_json, trajectories);
-      // Last the checksum of all the above, which marks the file complete; then the close,
-      // whose result says whether it all reached the file; then the file checksum.
-      f.attr(kChecksumAttribute, results_checksum(f));
-      f.close();
-      seal(tmp, path);
-    } catch (const sim::h5::Error& e) {
-      throw sim::WriteError(
-          fmt::format("cannot write {}: {}", path, e.reason().empty() ? e.what() : e.reason()));
-    }
+    auto f = create_results_file(tmp, path);
+    complete_results_file(f, tmp, path, sc, res, seed, summary_json, trajectories);
   });
+}
+
+std::vector<TrajectorySeries> trajectory_series(const Scenario& sc) {
+  std::vector<TrajectorySeries> series = {{"cum_bookings", out::cum_bookings},
+                                          {"weekly_bookings", out::weekly_bookings}};
+  if (arr_out::on(sc)) {
+    series.push_back({"arr", out::kept_count + arr_out::arr});
+    series.push_back({"mrr", out::kept_count + arr_out::mrr});
+  }
+  return series;
+}
+
+sim::h5::Group trajectories_group(sim::h5::Group& g) {
+  auto t = g.group("trajectories");
+  t.attr("rows", std::string("paths, in the order of paths/path_index"));
+  t.attr("columns", std::string("weeks 1..horizon_weeks, each at the week's end"));
+  return t;
+}
+
+double results_file_bytes(const Scenario& sc, std::size_t paths, std::size_t plans, bool per_path,
+                          bool trajectories) {
+  const double P = double(paths), W = double(sc.horizon()), N = double(plans);
+  const double C = double(sc.base.goal.checkpoints.size()), arr = arr_out::on(sc) ? 1 : 0;
+  // weekly/: 2 quantile tables of 7 columns and about 20 series of W values
+  double per_plan = W * 8 * (2 * 7 + 20);
+  // paths/: path_index and 13 figures (8 bytes each), arr_final, a byte per checkpoint
+  if (per_path) per_plan += P * ((14 + arr) * 8 + C);
+  if (trajectories) per_plan += P * W * 8 * double(trajectory_series(sc).size());
+  // comparisons: final bookings' (and final ARR's) paired difference per path
+  const double comparisons = per_path ? (N > 0 ? N - 1 : 0) * P * 8 * (1 + arr) : 0;
+  const double draws = per_path ? P * double(sc.assumptions.size()) * 8 : 0;
+  const double fixed = 64 * 1024 + double(sc.text.size());  // attributes, scenario, summary
+  return fixed + N * per_plan + comparisons + draws;
+}
+
+namespace {
+// bytes_text, with KiB below a MiB (a small file system's figures).
+std::string size_text(double bytes) {
+  return bytes < 1024.0 * 1024 ? fmt::format("{:.0f} KiB", bytes / 1024) : bytes_text(bytes);
+}
+}  // namespace
+
+void check_results_disk(const std::string& path, const Scenario& sc, std::size_t paths,
+                        std::size_t plans, bool per_path, bool trajectories) {
+  const std::filesystem::path where = std::filesystem::path(path).has_parent_path()
+                                          ? std::filesystem::path(path).parent_path()
+                                          : std::filesystem::path(".");
+  std::error_code ec;
+  const auto space = std::filesystem::space(where, ec);
+  if (ec) return;
+  const double need = results_file_bytes(sc, paths, plans, per_path, trajectories);
+  const double free = double(space.available);
+  if (need <= free) return;
+  const std::size_t series = trajectory_series(sc).size();
+  const std::string share =
+      trajectories ? fmt::format(
+                         ", of which the trajectories {} paths x {} weeks x 8 bytes x {} series x "
+                         "{} plan{} take {}",
+                         paths, sc.horizon(), series, plans, plans == 1 ? "" : "s",
+                         size_text(double(paths) * sc.horizon() * 8.0 * double(series * plans)))
+                   : "";
+  throw BadInput(fmt::format(
+      "-o {}: the results file would take about {}{}, more than the {} free in {}; use fewer "
+      "--paths or --plans{}, or write it where there is room",
+      path, size_text(need), share, size_text(free), where.string(),
+      trajectories ? ", leave out --trajectories" : ""));
 }
 
 std::optional<std::string> results_file_damage(const std::string& path) {

@@ -3,14 +3,17 @@
 // scenario text as run, a group per plan and per comparison. Written to a temporary file and
 // renamed. When the file is complete its root attribute `checksum` records a checksum of its
 // contents, so a damaged or truncated file is told from a whole one.
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/simulate.hpp"
 
 namespace sim::h5 {
 class File;
-}
+class Group;
+}  // namespace sim::h5
 
 namespace salesim::tools {
 
@@ -23,10 +26,41 @@ inline constexpr int kResultsFormatMinor = 4;
 inline constexpr const char* kChecksumAttribute = "checksum";
 
 // With `trajectories` (run --trajectories) every path's weekly series are written too
-// (/plans/<name>/trajectories/, docs/results-format.md); a streamed run has none to write.
+// (/plans/<name>/trajectories/, docs/results-format.md); a streamed run has none to write here
+// (StreamedResultsFile writes them as the run goes).
 void write_results_h5(const std::string& path, const Scenario& sc, const ScenarioResults& res,
                       std::uint64_t seed, const std::string& summary_json,
                       bool trajectories = false);
+
+// The steps of write_results_h5, for a file whose writing starts before the run ends
+// (StreamedResultsFile): the file at tmp with its user block; then everything not yet in it,
+// its checksum, its close and its file checksum (sealed for the final name `path`, named in
+// errors). HDF5's errors come out as sim::WriteError naming path.
+sim::h5::File create_results_file(const std::filesystem::path& tmp, const std::string& path);
+void complete_results_file(sim::h5::File& f, const std::filesystem::path& tmp,
+                           const std::string& path, const Scenario& sc, const ScenarioResults& res,
+                           std::uint64_t seed, const std::string& summary_json, bool trajectories);
+
+// The series under /plans/<name>/trajectories/, in this order: the dataset's name and the
+// kept series it holds (out::Kept, then arr_out's after out::kept_count).
+struct TrajectorySeries {
+  const char* name;
+  std::size_t kept;
+};
+std::vector<TrajectorySeries> trajectory_series(const Scenario& sc);
+// /plans/<name>/trajectories in the plan's group g, with its attributes.
+sim::h5::Group trajectories_group(sim::h5::Group& g);
+
+// About how many bytes the results file of a run takes: per plan its weekly datasets, its
+// per-path datasets when `per_path` (not --streaming) and with `trajectories` paths x weeks x
+// 8 bytes x trajectory_series; each comparison's per-path differences; the assumptions' draws.
+double results_file_bytes(const Scenario& sc, std::size_t paths, std::size_t plans, bool per_path,
+                          bool trajectories);
+// BadInput (exit 2) when that is more than the space free in the folder the file goes into
+// (std::filesystem::space; nothing when it cannot be read): names the estimate, the
+// trajectories' share and the options that make it smaller.
+void check_results_disk(const std::string& path, const Scenario& sc, std::size_t paths,
+                        std::size_t plans, bool per_path, bool trajectories);
 
 // Why the bytes of the results file at path are not those salesim wrote, checked without HDF5
 // against the file checksum that salesim writes into the file's 512-byte user block (format
