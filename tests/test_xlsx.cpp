@@ -208,6 +208,59 @@ assert all(r[-1] == want for r in rows[1:]), [r[-1] for r in rows[1:]]
   fs::remove_all(dir);
 }
 
+// The extensions' figures are in the workbook as in the JSON (a consultant found no ARR,
+// segment, quota or robustness figures in it): ARR and ARR bridge, Segments and Quota,
+// Robustness and Drivers, each only for a scenario that has them.
+TEST(Xlsx, ExtensionSheetsHoldTheJsonFigures) {
+  const fs::path dir = fs::temp_directory_path() / ("salesim-xlsx-ext-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  for (const char* name : {"saas-renewals", "territory-rebalance", "uncertain-assumptions"}) {
+    const std::string base = (dir / name).string();
+    std::string printed;
+    ASSERT_EQ(test::shell(test::binary() + " run " + test::source_dir() + "/scenarios/" + name +
+                              ".yaml --paths 40 --quiet --xlsx " + base + ".xlsx --json " + base +
+                              ".json",
+                          &printed),
+              0)
+        << printed;
+    python_check(dir, std::string(kCommon) + R"PY(
+import json
+wb = openpyxl.load_workbook(sys.argv[1] + ".xlsx")
+j = json.load(open(sys.argv[1] + ".json"))
+def table(sheet):
+    r = list(wb[sheet].iter_rows(values_only=True))
+    return [dict(zip(r[0], x)) for x in r[1:]]
+names = set(wb.sheetnames)
+if "saas" in sys.argv[1]:
+    assert {"ARR", "ARR bridge"} <= names and "Segments" not in names, names
+    for p, r in zip(j["plans"], table("ARR")):
+        assert r["plan"] == p["name"], r
+        close(r["arr_final_p50"], p["arr"]["final"]["p50"], "arr_final_p50")
+    close(table("ARR")[1]["arr_final_diff_p_better"], j["plans"][1]["vs_first"]["arr_final_diff"]["p_better"], "p_better")
+    assert len(table("ARR bridge")) == sum(len(p["arr"]["bridge"]) for p in j["plans"])
+elif "territory" in sys.argv[1]:
+    assert {"Segments", "Quota"} <= names and "ARR" not in names, names
+    seg = table("Segments")
+    assert len(seg) == sum(len(p["segments"]) for p in j["plans"])
+    assert seg[0]["segment"] == j["plans"][0]["segments"][0]["name"]
+    close(seg[0]["bookings_mean"], j["plans"][0]["segments"][0]["bookings"]["mean"], "segment bookings")
+else:
+    assert {"Robustness", "Drivers"} <= names and "ARR" not in names, names
+    rb = table("Robustness")
+    assert [r["plan"] for r in rb] == [p["plan"] for p in j["robustness"]["plans"]]
+    close(rb[1]["vs_first_p_beats"], j["robustness"]["vs_baseline"][0]["p_beats"], "p_beats")
+    assert rb[0].get("vs_first_p_beats") is None
+    d = table("Drivers")
+    v = j["robustness"]["vs_baseline"][0]
+    mine = [r for r in d if r["plan"] == v["plan"] and r["outcome"] == "gain_over_first"]
+    assert [r["key"] for r in mine] == [x["key"] for x in v["diff_drivers"]], mine
+)PY",
+                 base);
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Xlsx, EmptySheetsSayWhy) {
   const fs::path dir = fs::temp_directory_path() / "salesim-xlsx-empty";
   fs::remove_all(dir);

@@ -213,7 +213,11 @@ int cmd_run(const RunArgs& a) {
     report_rc =
         finish_report(a.report, a.h5.empty() ? "this run" : a.h5, r, a.report_options, a.quiet);
   }
-  if (!a.xlsx.empty()) write_xlsx(a.xlsx, run_sheets(sc, res));
+  if (!a.xlsx.empty()) {
+    std::vector<Sheet> sheets = run_sheets(sc, res);
+    for (Sheet& extra : extension_sheets(summary)) sheets.push_back(std::move(extra));
+    write_xlsx(a.xlsx, sheets);
+  }
   if (!a.csv_dir.empty()) {
     std::filesystem::create_directories(a.csv_dir);
     sim::write_text_atomically(std::filesystem::path(a.csv_dir) / "summary.csv",
