@@ -46,8 +46,34 @@ std::vector<KeyInfo> assumable(Params& p, const std::vector<std::string>& skills
   return out;
 }
 
+// The funnel's figures are solved into the stage keys once, at loading (docs/model.md 12.1):
+// a per-path draw of them would never reach a stage. What can be uncertain instead.
+std::string funnel_refusal(const std::string& key, const Params& p) {
+  const std::string stage = p.pipeline.stages.empty() ? "<name>" : p.pipeline.stages.back().name;
+  const std::string field = key.substr(key.rfind('.') + 1);
+  const std::set<std::string> figures = {"win_rate", "weeks_to_close", "deal_size", "skill_lift"};
+  if (key != "pipeline.funnel." + field || !figures.count(field)) return "";  // a typo
+  std::string instead = fmt::format(
+      "a stage's conversion instead (the win rate is the product of the stages' conversions), "
+      "e.g. pipeline.stages.{}.conversion.top",
+      stage);
+  if (field == "weeks_to_close")
+    instead = fmt::format(
+        "a stage's exit rate instead (the weeks to close are the sum of 1 / exit_rate), e.g. "
+        "pipeline.stages.{}.exit_rate",
+        stage);
+  if (field == "deal_size") instead = "pipeline.deal_size.mean instead";
+  return fmt::format(
+      "the funnel's figures are solved into the stage keys once, when the file is read, so a "
+      "draw per path would change nothing; put the uncertainty on {} (docs/model.md 12.4)",
+      instead);
+}
+
 // Why `key` cannot be an assumption, for a key of the file that is not assumable.
 std::string refusal(const std::string& key, Params& p) {
+  if (key.rfind("pipeline.funnel.", 0) == 0) {
+    if (std::string why = funnel_refusal(key, p); !why.empty()) return why;
+  }
   if (key.rfind("simulation.", 0) == 0) return "the run's settings are not assumptions";
   if (key.rfind("goal.", 0) == 0)
     return "the goal is what the answer is measured against, not an assumption";
@@ -223,7 +249,7 @@ std::optional<Assumption> read_dist(const YAML::Node& n, const std::string& path
                                to_string(a.dist), lo, hi, key.path, key.expect_text(),
                                a.dist == AssumptionDist::lognormal && key.percent_ok()
                                    ? "; a share takes a beta or a uniform"
-                                   : "")),
+                                   : key.percent_hint(hi))),
            std::nullopt;
   return a;
 }

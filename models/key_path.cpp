@@ -204,9 +204,16 @@ Lever find_list_lever(const Scenario& sc, const std::string& plan, const ListKey
   const auto fields = fields_of(sc, sc.plans[s.plan_at].params, k.list, j);
   std::vector<std::string> names;
   for (const Field& f : fields) {
-    if (f.name == k.field)
-      return Lever{
-          fmt::format("{}[{}].{}", k.list, k.item, k.field), f.value, f.integer, f.lo, f.hi, false};
+    if (f.name == k.field) {
+      const bool share = !f.integer && f.lo == 0 && f.hi == 1;  // efficacy, awareness, ...
+      return Lever{fmt::format("{}[{}].{}", k.list, k.item, k.field),
+                   f.value,
+                   f.integer,
+                   f.lo,
+                   f.hi,
+                   false,
+                   share};
+    }
     names.push_back(f.name);
   }
   std::string list;

@@ -255,6 +255,16 @@ std::string KeyInfo::range_text() const {
 
 bool KeyInfo::percent_ok() const { return std::string(unit) == "share"; }
 
+std::string KeyInfo::percent_hint(double v) const {
+  return percent_ok() ? share_hint(v, lo, hi) : "";
+}
+
+std::string share_hint(double v, double lo, double hi) {
+  // From 2: 1.5 for a share is more likely a slip than 1.5%.
+  if (!(v >= 2 && v <= 100 && v / 100 >= lo && v / 100 <= hi)) return "";
+  return fmt::format(": a share is written {:g} or {:g}%, not {:g}", v / 100, v, v);
+}
+
 std::string KeyInfo::expect_text() const {
   if (std::holds_alternative<bool*>(target)) return "true or false";
   if (std::holds_alternative<std::string*>(target)) return "text";

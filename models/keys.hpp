@@ -34,8 +34,10 @@ struct KeyInfo {
   std::string range_text() const;  // "[0, 1]", ">= 0", "1..520", ...
   // The range in words, for messages: "a number between 0 and 1", "a whole number from 1 to 520".
   std::string expect_text() const;
-  std::string examples() const;    // accepted forms: "0.25 or 25%", "250000, 250k or 0.25M"
-  bool percent_ok() const;         // shares and probabilities: 25% is 0.25
+  std::string examples() const;  // accepted forms: "0.25 or 25%", "250000, 250k or 0.25M"
+  bool percent_ok() const;       // shares and probabilities: 25% is 0.25
+  // For a share given as a percentage without its %: share_hint(v, lo, hi), else "".
+  std::string percent_hint(double v) const;
   std::string value_text() const;  // current value as YAML text
   const char* type_name() const;
   bool in_range(double v) const;
@@ -46,6 +48,11 @@ struct KeyInfo {
 // `percent_ok`. The value, or nullopt with `why` saying what is wrong with a form that is
 // nearly right ("" when the text is not a number at all).
 std::optional<double> parse_number(const std::string& text, bool percent_ok, std::string& why);
+
+// What to add to an out-of-range message when `v` (2 to 100) is a share written as a
+// percentage without its % (88 for 88%): ": a share is written 0.88 or 88%, not 88"; "" when
+// v / 100 would not fit [lo, hi] either.
+std::string share_hint(double v, double lo, double hi);
 
 // Every scalar key of p, with targets pointing into p (so p must outlive the result).
 // Stage keys are named by stage: pipeline.stages.<name>.exit_rate.

@@ -9,6 +9,7 @@
 
 #include "models/key_path.hpp"
 #include "models/keys.hpp"
+#include "models/territory_keys.hpp"
 
 namespace salesim {
 namespace {
@@ -24,7 +25,7 @@ const PlanSpec& plan_named(const Scenario& sc, const std::string& plan) {
 }
 
 std::optional<Lever> lever_of(const KeyInfo& k) {
-  Lever l{k.path, 0, false, k.lo, k.hi, k.hi_open};
+  Lever l{k.path, 0, false, k.lo, k.hi, k.hi_open, k.percent_ok()};
   if (auto* d = std::get_if<double*>(&k.target))
     l.value = **d;
   else if (auto* i = std::get_if<std::int64_t*>(&k.target))
@@ -55,6 +56,10 @@ Lever find_lever(const Scenario& sc, const std::string& plan, const std::string&
     plan_named(sc, plan);
     return find_list_lever(sc, plan, *list_key);
   }
+  if (const auto territory_key = parse_territory_key(path)) {
+    plan_named(sc, plan);
+    return find_territory_lever(sc, plan, *territory_key);
+  }
   Params p = plan_named(sc, plan).params;
   std::vector<std::string> numeric;
   for (const KeyInfo& k : scalar_keys(p)) {
@@ -67,7 +72,7 @@ Lever find_lever(const Scenario& sc, const std::string& plan, const std::string&
     auto l = lever_of(k);
     if (k.path == path) {
       if (!l && allow_null && std::holds_alternative<std::optional<double>*>(k.target))
-        return Lever{k.path, std::nan(""), false, k.lo, k.hi, k.hi_open};
+        return Lever{k.path, std::nan(""), false, k.lo, k.hi, k.hi_open, k.percent_ok()};
       if (!l && std::holds_alternative<std::optional<double>*>(k.target))
         throw std::invalid_argument(fmt::format(
             "'{}' has no value in plan '{}' (null), so there is nothing to perturb by a "
@@ -80,6 +85,7 @@ Lever find_lever(const Scenario& sc, const std::string& plan, const std::string&
     }
     if (l) numeric.push_back(k.path);
   }
+  for (auto& t : territory_key_names(sc)) numeric.push_back(std::move(t));
   throw std::invalid_argument(fmt::format("no numeric key '{}' a plan may set (did you mean '{}'?)",
                                           path, nearest(path, numeric)));
 }
@@ -134,6 +140,10 @@ YAML::Node edited_root(const Scenario& sc, const std::string& plan,
     const std::string text = l.integer ? fmt::format("{}", std::llround(v)) : fmt::format("{}", v);
     if (const auto list_key = parse_list_key(path)) {
       set_list_value(sc, plan, *list_key, root, text);
+      continue;
+    }
+    if (const auto territory_key = parse_territory_key(path)) {
+      set_territory_value(sc, plan, *territory_key, root, text);
       continue;
     }
     erase_path(set, path);
@@ -210,7 +220,7 @@ std::string scenario_text_with_new_plan(const Scenario& sc, const std::string& p
   // The first plan's list keys may name items of the file's top-level lists, which every plan
   // shares: a copy of the plan could not change them alone.
   const auto text_of = [](const YAML::Node& n) { return n.IsDefined() ? YAML::Dump(n) : ""; };
-  for (const char* list : {"hiring", "training", "programs"})
+  for (const char* list : {"hiring", "training", "programs", "territories"})
     if (text_of(edited[list]) != text_of(root[list]))
       throw std::invalid_argument(fmt::format(
           "a value of the file's top-level '{}' list is shared by every plan; a new plan cannot "

@@ -19,10 +19,12 @@ struct Lever {
   bool integer = false;
   double lo = 0, hi = 0;  // allowed range (hi may be infinite)
   bool hi_open = false;
+  bool share = false;  // a share or probability: 25% is 0.25
 };
 
-// The numeric plan-settable key `path` as `plan` has it: a dotted key of the file or an item of
-// the plan's lists (models/key_path.hpp: hiring[0].count, training[name].efficacy). Throws
+// The numeric plan-settable key `path` as `plan` has it: a dotted key of the file, an item of
+// the plan's lists (models/key_path.hpp: hiring[0].count, training[name].efficacy) or a line of
+// its territories (models/territory_keys.hpp: territories[north].reps). Throws
 // std::invalid_argument with a "did you mean" when there is no such key or a plan may not set
 // it or it is not numeric, and when it is null unless `allow_null` (explicit values can set it;
 // a percentage of nothing cannot).

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cmath>
+#include <iterator>
 #include <stdexcept>
 
 #include "models/outputs.hpp"
@@ -40,7 +41,7 @@ std::vector<double> PlanResult::column(std::size_t scalar) const {
 }
 
 std::optional<Metric> parse_metric(const std::string& name) {
-  for (int i = 0; i < 3; ++i)
+  for (std::size_t i = 0; i < std::size(kMetricNames); ++i)
     if (name == kMetricNames[i]) return Metric(i);
   return std::nullopt;
 }
@@ -59,6 +60,10 @@ std::vector<double> metric_column(const PlanResult& r, Metric m) {
       for (std::size_t i = 0; i < v.size(); ++i) v[i] -= cost[i];
       return v;
     }
+    case Metric::arr_final:
+      if (!r.recurring)
+        throw std::logic_error("metric arr_final: the run has no recurring revenue");
+      return arr_final_column(r);
   }
   return {};
 }
@@ -71,6 +76,9 @@ std::optional<sim::MeanSe> metric_estimate(const PlanResult& r, Metric m) {
       return r.final_bookings;
     case Metric::profit:
       return r.profit;
+    case Metric::arr_final:
+      if (!r.recurring) return std::nullopt;
+      return r.recurring->arr_final.est;
   }
   return std::nullopt;
 }

@@ -71,13 +71,15 @@ struct Comparison {
 };
 
 // The figures a sweep, a sensitivity analysis or precision control can aim at, per path.
-enum class Metric { p_goal, final_bookings, profit };
-inline constexpr const char* kMetricNames[] = {"p_goal", "final_bookings", "profit"};
+// arr_final (final ARR, as the JSON's arr.final) needs revenue.model: recurring.
+enum class Metric { p_goal, final_bookings, profit, arr_final };
+inline constexpr const char* kMetricNames[] = {"p_goal", "final_bookings", "profit", "arr_final"};
 std::optional<Metric> parse_metric(const std::string& name);
 const char* to_string(Metric m);
 // The metric's value on each path (p_goal: 1 when the goal was met, else 0).
 std::vector<double> metric_column(const PlanResult& r, Metric m);
-// Its estimate with standard error (p_goal: nullopt when the scenario has no goal).
+// Its estimate with standard error (p_goal: nullopt when the scenario has no goal; arr_final:
+// nullopt without recurring revenue).
 std::optional<sim::MeanSe> metric_estimate(const PlanResult& r, Metric m);
 
 PlanResult summarize(const Scenario& sc, const std::string& plan_name, sim::RunOutput run);

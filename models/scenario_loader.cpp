@@ -233,7 +233,8 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
     **i = std::int64_t(v);
     return;
   }
-  if (!k.in_range(v)) return c.err(n, path, expect + ", found " + found);
+  if (!k.in_range(v))
+    return c.err(n, path, expect + ", found " + found + (plain ? k.percent_hint(v) : ""));
   if (auto* d = std::get_if<double*>(&k.target))
     **d = v;
   else if (auto* o2 = std::get_if<std::optional<double>*>(&k.target))

@@ -168,5 +168,56 @@ TEST(ScenarioProblems, ASecondYamlDocumentIsAnError) {
   EXPECT_TRUE(problems_of("---\n" + one + "...\n").empty());
 }
 
+// A funnel's figure cannot be uncertain (it is solved into the stage keys once): say so and
+// name what can, instead of "did you mean 'pipeline.deal_size.cv'".
+TEST(ScenarioProblems, FunnelAssumptionPointsAtTheStages) {
+  const auto p = problems_of(R"(salesim: 2
+name: funnel
+pipeline:
+  funnel: {win_rate: 20%, weeks_to_close: 10, stages: [meet, close]}
+assumptions:
+  pipeline.funnel.win_rate: {dist: uniform, low: 15%, high: 25%}
+plans: [{name: a}]
+)");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].rfind("test.yaml:6:3: assumptions.pipeline.funnel.win_rate: cannot be an "
+                       "assumption: the funnel's figures are solved into the stage keys once",
+                       0),
+            0u)
+      << p[0];
+  EXPECT_NE(p[0].find("e.g. pipeline.stages.close.conversion.top"), std::string::npos) << p[0];
+  EXPECT_EQ(p[0].find("did you mean"), std::string::npos) << p[0];
+}
+
+// A share given a percentage without its % (renewal_rate: 88) is told how a share is written,
+// wherever a share is read: a key, a plan's set, an assumption.
+TEST(ScenarioProblems, ShareWrittenAsAPercentageSuggestsThePercentSign) {
+  const auto p = problems_of(R"(salesim: 2
+name: shares
+revenue: {model: recurring, renewal_rate: 88}
+assumptions:
+  people.attrition_annual: {dist: uniform, low: 10, high: 30}
+plans:
+  - name: a
+    set: {market.lead_quality: 40}
+)");
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0],
+            "test.yaml:3:43: revenue.renewal_rate: expected a number between 0 and 1, found 88: a "
+            "share is written 0.88 or 88%, not 88");
+  EXPECT_NE(p[1].find(": a share is written 0.3 or 30%, not 30"), std::string::npos) << p[1];
+  EXPECT_NE(p[2].find("found 40: a share is written 0.4 or 40%, not 40"), std::string::npos)
+      << p[2];
+  // Not for a value that is no percentage either, nor for a number that is not a share.
+  EXPECT_EQ(
+      problems_of("salesim: 2\nname: x\nmarket: {lead_quality: 1.5}\nplans: [{name: a}]\n")[0].find(
+          "a share is written"),
+      std::string::npos);
+  EXPECT_EQ(
+      problems_of("salesim: 2\nname: x\nburnout: {accumulation: 40}\nplans: [{name: a}]\n")[0].find(
+          "a share is written"),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace salesim

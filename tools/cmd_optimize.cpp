@@ -8,6 +8,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "models/recurring_layout.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/distributed.hpp"
 #include "sim/progress.hpp"
@@ -58,9 +59,11 @@ Problem read_problem(const Scenario& sc, const OptimizeArgs& a) {
   }
   if (!p.objective.higher_is_better || p.objective.quantile)
     throw BadInput(fmt::format(
-        "--maximize {}: expected profit, p_goal or final_bookings_mean (a figure that is better "
-        "higher and a mean); bound the others with --subject-to, as in \"cost<=7.2M\"",
-        a.maximize));
+        "--maximize {}: expected {} (a figure that is better higher and a mean); bound the "
+        "others with --subject-to, as in \"cost<=7.2M\"",
+        a.maximize,
+        arr_out::on(sc) ? "profit, p_goal, final_bookings_mean or arr_final"
+                        : "profit, p_goal or final_bookings_mean"));
   for (const auto& text : a.subject_to) try {
       p.constraints.push_back(parse_condition(text, sc, false));
     } catch (const std::invalid_argument& e) {
@@ -68,8 +71,9 @@ Problem read_problem(const Scenario& sc, const OptimizeArgs& a) {
     }
   p.outcomes.push_back(p.objective);
   for (const auto& c : p.constraints) p.outcomes.push_back(c.outcome);
-  for (const char* extra : {"p_goal", "final_bookings_mean", "profit", "cost"}) {
+  for (const char* extra : {"p_goal", "final_bookings_mean", "profit", "cost", "arr_final"}) {
     if (std::string(extra) == "p_goal" && !sc.base.goal.revenue) continue;
+    if (std::string(extra) == "arr_final" && !arr_out::on(sc)) continue;
     bool have = false;
     for (const auto& o : p.outcomes) have = have || o.name == extra;
     if (!have) p.outcomes.push_back(parse_outcome(extra, sc));
@@ -152,10 +156,10 @@ int optimize(const OptimizeArgs& a) {
     std::vector<std::pair<std::string, double>> values;
     for (std::size_t i = 0; i < levers.size(); ++i)
       values.emplace_back(levers[i].path, r.result.best.x[i]);
-    std::string note = fmt::format("Optimised by salesim optimize: maximize {}", pr.objective.name);
+    std::string how = fmt::format("Optimised by salesim optimize (maximize {}", pr.objective.name);
     for (std::size_t i = 0; i < pr.constraints.size(); ++i)
-      note += (i ? ", " : " subject to ") + pr.constraints[i].text();
-    const PlanYaml y = plan_yaml(sc, a.plan, values, name, report_header(r), note + ".");
+      how += (i ? ", " : " subject to ") + pr.constraints[i].text();
+    const PlanYaml y = plan_yaml(sc, a.plan, values, name, report_header(r), how + ")");
     sim::write_text_atomically(a.output, y.text);
     for (const auto& l : y.top_level_edits)
       std::cerr << fmt::format(
@@ -204,7 +208,10 @@ void add_optimize_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--plan", a->plan, "The plan whose levers are chosen")->required();
   cmd->add_option("--lever", a->levers, "KEY=LO:HI, one per lever (as sweep takes keys)")
       ->required();
-  cmd->add_option("--maximize", a->maximize, "profit, p_goal or final_bookings_mean")->required();
+  cmd->add_option("--maximize", a->maximize,
+                  "profit, p_goal, final_bookings_mean or arr_final (final ARR, with "
+                  "revenue.model: recurring); with goal.metric: arr, p_goal counts ARR")
+      ->required();
   cmd->add_option("--subject-to", a->subject_to,
                   "A bound METRIC>=VALUE or METRIC<=VALUE, as in \"p_goal>=0.8\", \"cost<=7.2M\", "
                   "\"burnt_out_share<=0.1\"");

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/plan_edit.hpp"
+#include "models/territory_keys.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/distributed.hpp"
 #include "sim/progress.hpp"
@@ -62,8 +63,29 @@ std::string metric_label(Metric m) {
       return "Final bookings (mean)";
     case Metric::profit:
       return "Profit (mean)";
+    case Metric::arr_final:
+      return "Final ARR (mean)";
   }
   return "";
+}
+
+// Two keys of the plan that --keys could perturb, for the messages' examples: keys with a value
+// that a percentage moves (not null, not 0), the first of a few a reader knows.
+std::string keys_example(const Scenario& sc, const std::string& plan) {
+  std::vector<std::string> found;
+  for (const char* key :
+       {"prospecting.target_hours", "org.coaching_hours_per_rep", "pipeline.deal_size.mean",
+        "market.inbound_leads_per_week", "capacity.admin_hours", "people.attrition_annual",
+        "compensation.commission_rate"}) {
+    try {
+      if (found.size() < 2 && find_lever(sc, plan, key).value != 0) found.push_back(key);
+    } catch (const std::invalid_argument&) {
+      // null in this plan: a percentage of nothing cannot be taken
+    }
+  }
+  std::string out;
+  for (const auto& k : found) out += (out.empty() ? "" : ",") + k;
+  return "--keys " + out;
 }
 
 // The levers --keys names. A key given twice (or one item by index and by name) would be run
@@ -86,9 +108,8 @@ std::vector<Lever> keys_option(const Scenario& sc, const std::string& plan,
                                            levers[i].path));
     }
   if (levers.empty())
-    throw BadInput(
-        "--keys: no key given; expected comma-separated keys, e.g. "
-        "--keys prospecting.target_hours,org.coaching_hours_per_rep");
+    throw BadInput("--keys: no key given; expected comma-separated keys, e.g. " +
+                   keys_example(sc, plan));
   return levers;
 }
 
@@ -119,12 +140,12 @@ int sensitivity(const SensitivityArgs& a) {
   std::vector<Lever> levers;
   if (a.keys.empty()) {
     levers = plan_levers(sc, a.plan);
+    for (Lever& l : territory_levers(sc, a.plan)) levers.push_back(std::move(l));
     if (levers.empty())
       throw BadInput(fmt::format(
-          "plan '{}' in {} sets no numeric keys and adds no hiring, training or programs; name "
-          "the levers to perturb with --keys, e.g. "
-          "--keys prospecting.target_hours,org.coaching_hours_per_rep",
-          a.plan, sc.file));
+          "plan '{}' in {} sets no numeric keys and adds no hiring, training, programs or "
+          "territories; name the levers to perturb with --keys, e.g. {}",
+          a.plan, sc.file, keys_example(sc, a.plan)));
   } else {
     levers = keys_option(sc, a.plan, a.keys);
   }
@@ -302,16 +323,16 @@ void add_sensitivity_command(CLI::App& app, Commands& commands) {
   cmd->footer(
       "Each lever is set --delta below and above its value in the plan, one at a time, with the\n"
       "same seed and path indices (common random numbers). Without --keys the levers are the\n"
-      "numeric keys the plan's own `set` changes and the value keys of its own hiring, training\n"
-      "and programs items (hiring[0].count, training[NAME].efficacy, programs[NAME].awareness).\n"
+      "numeric keys the plan's own `set` changes, the value keys of its own hiring, training\n"
+      "and programs items (hiring[0].count, training[NAME].efficacy, programs[NAME].awareness)\n"
+      "and the reps of its own territory lines (territories[SEGMENT].reps).\n"
       "Examples:\n"
       "  salesim sensitivity scenarios/nexacorp.yaml --plan push-activity --svg tornado.svg\n"
       "  salesim sensitivity scenarios/nexacorp.yaml --plan baseline --metric profit \\\n"
       "      --keys prospecting.target_hours,capacity.max_hours --delta 10%");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
   cmd->add_option("--plan", a->plan, "The plan whose levers are perturbed")->required();
-  cmd->add_option("--metric", a->metric,
-                  "p_goal, final_bookings or profit (default: p_goal when there is a goal)");
+  cmd->add_option("--metric", a->metric, kMetricHelp);
   cmd->add_option("--delta", a->delta, "Relative change down and up (default 20%)");
   cmd->add_option("--keys", a->keys, "Comma-separated dotted keys to perturb");
   cmd->add_option("--svg", a->svg, "Write the tornado chart as SVG");

@@ -6,14 +6,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <set>
 
-#include "models/keys.hpp"
 #include "models/plan_edit.hpp"
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
@@ -22,10 +19,10 @@
 #include "sim/h5.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
-#include "tools/lever_range.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/rank_items.hpp"
 #include "tools/study.hpp"
+#include "tools/sweep_keys.hpp"
 #include "tools/table_file.hpp"
 #include "tools/xlsx_workbook.hpp"
 
@@ -34,7 +31,7 @@ namespace {
 
 struct SweepArgs {
   std::string file, plan, design = "grid", h5, csv, metric;
-  std::vector<std::string> vary;
+  SweepKeyArgs keys;  // --vary, and --with: moved in step with a --vary
   std::size_t samples = 20, paths = 0, max_paths = 1000000;
   std::optional<std::uint64_t> seed;
   std::optional<double> target_se;
@@ -43,68 +40,6 @@ struct SweepArgs {
   std::string xlsx;  // --xlsx: the table as an Excel workbook
 };
 
-std::string level_text(double v) { return fmt::format("{}", v); }
-
-// VALUES with the file's friendly numbers written out (10k -> 10000, 5% -> 0.05), as goal-seek
-// and optimize read them. Throws std::invalid_argument naming a part that is no number.
-std::string plain_values(const std::string& text) {
-  std::string out, part;
-  auto flush = [&] {
-    char* end = nullptr;
-    std::strtod(part.c_str(), &end);
-    std::string why;
-    if (part.empty() || end == part.c_str() + part.size()) {
-      out += part;  // plain, or empty (parse_levels says what it expected)
-    } else if (const auto v = parse_number(part, true, why); v && std::isfinite(*v)) {
-      out += fmt::format("{}", *v);
-    } else {
-      throw std::invalid_argument(fmt::format("'{}': '{}' is not a number{}", text, part,
-                                              why.empty() ? "" : " (" + why + ")"));
-    }
-    part.clear();
-  };
-  for (char c : text) {
-    if (c == ',' || c == ':') {
-      flush();
-      out += c;
-    } else if (c != ' ') {
-      part += c;
-    }
-  }
-  flush();
-  return out;
-}
-
-// Throws BadInput when x is outside the key's range, or not whole for a whole-number key on a
-// grid (a Latin hypercube rounds its points; its ends may lie between whole numbers).
-void check_level(const Lever& l, const std::string& key, double x, bool lhs) {
-  const std::string range = fmt::format("[{}, {}{}", l.lo, l.hi, l.hi_open ? ")" : "]");
-  Lever any = l;
-  any.integer = false;  // the range alone
-  if (fit_to_lever(any, x) != x)
-    throw BadInput(fmt::format("--vary {}: {} is outside the key's range {}{}", key, level_text(x),
-                               l.integer ? "(a whole number) " : "", range));
-  if (l.integer && !lhs && x != std::round(x))
-    throw BadInput(
-        fmt::format("--vary {}: {} is not a whole number; the key takes whole numbers in {}", key,
-                    level_text(x), range));
-}
-
-// A value given twice in one --vary would run the same point twice: a range FROM:TO with
-// FROM = TO is its one value; a list naming a value twice is refused.
-void drop_repeated_levels(sim::Factor& f, const std::string& values) {
-  std::vector<double> kept;
-  std::set<double> seen;
-  for (double x : f.levels) {
-    if (seen.insert(x).second) {
-      kept.push_back(x);
-    } else if (values.find(':') == std::string::npos) {
-      throw BadInput(fmt::format("--vary {}: {} is given twice", f.name, level_text(x)));
-    }
-  }
-  f.levels = std::move(kept);
-}
-
 // The grid's size, counted before it is built: a grid of millions of points would otherwise
 // fill the memory before it could be refused.
 void check_grid_size(const std::vector<sim::Factor>& factors) {
@@ -112,14 +47,6 @@ void check_grid_size(const std::vector<sim::Factor>& factors) {
   for (const auto& f : factors) n *= double(f.levels.size());
   if (n > 100000)
     throw BadInput(fmt::format("sweep: {:.0f} points is more than 100000; use --design lhs", n));
-}
-
-// Point i's keys and values.
-std::vector<std::pair<std::string, double>> point_values(const std::vector<sim::Factor>& factors,
-                                                         const std::vector<double>& point) {
-  std::vector<std::pair<std::string, double>> values;
-  for (std::size_t j = 0; j < factors.size(); ++j) values.emplace_back(factors[j].name, point[j]);
-  return values;
 }
 
 // The plan at point i (counted from 0); BadInput naming the point when it is not valid.
@@ -137,11 +64,10 @@ Scenario point_variant(const Scenario& sc, const std::string& plan,
 // Every point's scenario, checked before anything runs, so that a point that breaks a
 // cross-check fails the sweep at once, not after the points before it have run. Under mpirun
 // each rank checks its own points and all fail alike on the first bad one (gather_items).
-void check_points(const Scenario& sc, const std::string& plan,
-                  const std::vector<sim::Factor>& factors,
+void check_points(const Scenario& sc, const std::string& plan, const std::vector<SweepKey>& keys,
                   const std::vector<std::vector<double>>& points, const std::vector<int>& owner) {
   gather_items(owner, [&](std::size_t i) {
-    point_variant(sc, plan, point_values(factors, points[i]), i);
+    point_variant(sc, plan, point_values(keys, points[i]), i);
     return std::string();
   });
 }
@@ -170,41 +96,12 @@ int sweep(const SweepArgs& a) {
   const Metric metric = metric_option(
       a.metric.empty() ? (sc.base.goal.revenue ? "p_goal" : "final_bookings") : a.metric, sc);
 
-  // The factors: each --vary KEY=VALUES, checked against the plan's keys and their ranges.
-  std::vector<sim::Factor> factors;
-  std::vector<Lever> levers;
-  for (const auto& v : a.vary) {
-    const auto eq = v.find('=');
-    if (eq == std::string::npos || eq == 0)
-      throw BadInput(
-          fmt::format("--vary '{}': expected KEY=VALUES, e.g. "
-                      "prospecting.target_hours=10,15,20 or =10:20:5",
-                      v));
-    sim::Factor f{v.substr(0, eq), {}};
-    try {
-      // Explicit values can set a key the plan leaves null.
-      levers.push_back(find_lever(sc, a.plan, f.name, true));
-      f.levels = sim::parse_levels(plain_values(v.substr(eq + 1)));
-    } catch (const std::invalid_argument& e) {
-      throw BadInput(fmt::format("--vary {}: {}", f.name, e.what()));
-    }
-    for (double x : f.levels) check_level(levers.back(), f.name, x, a.design == "lhs");
-    if (a.design == "grid") drop_repeated_levels(f, v.substr(eq + 1));
-    // The key names a dataset of the HDF5 table, where '/' would mean a group.
-    if (f.name.find('/') != std::string::npos)
-      throw BadInput(fmt::format(
-          "--vary {}: a key with '/' cannot name a column of the table; name the item by its "
-          "index instead, as in training[0].efficacy",
-          f.name));
-    // One item named by index and by name is one key: the later value would win.
-    for (const auto& g : factors)
-      if (lever_identity(sc, a.plan, g.name) == lever_identity(sc, a.plan, f.name))
-        throw BadInput(g.name == f.name ? fmt::format("--vary {}: given twice", f.name)
-                                        : fmt::format("--vary {}: given twice (as {}: the same "
-                                                      "item)",
-                                                      f.name, g.name));
-    factors.push_back(std::move(f));
-  }
+  // The factors: each --vary KEY=VALUES (with its --with keys), checked against the plan's
+  // keys and their ranges.
+  SweepKeyArgs keys_args = a.keys;
+  keys_args.lhs = a.design == "lhs";
+  const std::vector<SweepKey> sweep_keys = read_sweep_keys(sc, a.plan, keys_args);
+  const std::vector<sim::Factor> factors = factors_of(sweep_keys);
   if (factors.empty()) throw BadInput("sweep: give at least one --vary KEY=VALUES");
   std::vector<std::vector<double>> points;
   if (a.design == "grid") {
@@ -217,7 +114,7 @@ int sweep(const SweepArgs& a) {
             "--vary {}: a Latin hypercube needs a range FROM:TO (or at least two values)", f.name));
     points = sim::latin_hypercube(factors, a.samples, sc.base.simulation.seed);
     for (auto& p : points)
-      for (std::size_t j = 0; j < p.size(); ++j) p[j] = fit_to_lever(levers[j], p[j]);
+      for (std::size_t j = 0; j < p.size(); ++j) p[j] = fit_to_lever(sweep_keys[j].lever, p[j]);
   }
 
   StudySettings st;
@@ -233,7 +130,7 @@ int sweep(const SweepArgs& a) {
   // plan as written for the paired differences); rank 0 gathers the rows in point order.
   st.run.split = sim::PathSplit::none;
   const std::vector<int> owner = sim::dist::deal(points.size(), sim::dist::size());
-  check_points(sc, a.plan, factors, points, owner);
+  check_points(sc, a.plan, sweep_keys, points, owner);
   const std::size_t mine =
       1 + std::size_t(std::count(owner.begin(), owner.end(), sim::dist::rank()));
   sim::Progress bar("sweep", per_run * (points.size() + 1), !a.quiet);
@@ -247,7 +144,7 @@ int sweep(const SweepArgs& a) {
   const VariantResult base = run_variant(plan_variant(sc, a.plan, {}), st);
   ++runs_done;
   const std::vector<std::string> rows = gather_items(owner, [&](std::size_t i) {
-    const auto values = point_values(factors, points[i]);
+    const auto values = point_values(sweep_keys, points[i]);
     const VariantResult r = run_variant(point_variant(sc, a.plan, values, i), st);
     ++runs_done;
     Row row{{"point", double(i + 1)}};
@@ -257,6 +154,7 @@ int sweep(const SweepArgs& a) {
     row.emplace_back(std::string(to_string(metric)) + "_diff_vs_plan", d.mean);
     row.emplace_back(std::string(to_string(metric)) + "_diff_vs_plan_se", d.se);
     if (a.target_se) row.emplace_back("precision_met", r.precision.met ? 1.0 : 0.0);
+    for (auto& c : arr_columns(r.result)) row.push_back(std::move(c));  // after the contract's
     return row_bytes(row);
   });
   bar.finish();
@@ -265,7 +163,9 @@ int sweep(const SweepArgs& a) {
   std::vector<std::size_t> unmet;
   for (std::size_t i = 0; i < rows.size(); ++i) {
     Row row = row_from_bytes(rows[i]);
-    if (a.target_se && std::get<double>(row.back().second) == 0) unmet.push_back(i + 1);
+    const auto met = std::find_if(row.begin(), row.end(),
+                                  [](const auto& c) { return c.first == "precision_met"; });
+    if (met != row.end() && std::get<double>(met->second) == 0) unmet.push_back(i + 1);
     table.add(std::move(row));
   }
 
@@ -279,8 +179,7 @@ int sweep(const SweepArgs& a) {
       {"seed", fmt::format("{}", sc.base.simulation.seed)},
       {"paths", fmt::format("{}", per_run)},
       {"target_se", a.target_se ? fmt::format("{}", *a.target_se) : ""}};
-  std::vector<std::string> keys;
-  for (const auto& f : factors) keys.push_back(f.name);
+  const std::vector<std::string> keys = key_names(sweep_keys);
   write_table_h5(a.h5, table, attrs, keys, sc.text);
   sim::write_text_atomically(csv, table.csv());
   if (!a.xlsx.empty()) {
@@ -315,6 +214,25 @@ int sweep(const SweepArgs& a) {
   return 0;
 }
 
+// The --vary each --with follows, from the order the options were given (CLI11 records each
+// value as it reads it).
+std::vector<std::size_t> tied_to(const CLI::App& cmd, const CLI::Option* vary,
+                                 const CLI::Option* with) {
+  std::vector<std::size_t> out;
+  std::size_t varies = 0;
+  for (const CLI::Option* o : cmd.parse_order()) {
+    if (o == vary) ++varies;
+    if (o != with) continue;
+    if (varies == 0)
+      throw BadInput(fmt::format(
+          "--with {}: give it after the --vary it moves with, as in --vary "
+          "market.inbound_leads_per_week=30:150:30 --with costs.marketing_per_week=12k:60k:12k",
+          with->results().at(out.size())));
+    out.push_back(varies - 1);
+  }
+  return out;
+}
+
 }  // namespace
 
 void add_sweep_command(CLI::App& app, Commands& commands) {
@@ -335,13 +253,22 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
       "--samples 30 \\\n      --vary org.coaching_hours_per_rep=0.5:2 "
       "--vary capacity.max_hours=45:60 -o lhs.h5\n"
       "  salesim sweep scenarios/nexacorp.yaml --plan push-activity --vary hiring[0].count=0:10:5 "
-      "\\\n      --vary hiring[0].week=5,20 -o hires.h5");
+      "\\\n      --vary hiring[0].week=5,20 -o hires.h5\n"
+      "  salesim sweep scenarios/nexacorp.yaml --plan baseline "
+      "--vary market.inbound_leads_per_week=30:150:30 \\\n"
+      "      --with costs.marketing_per_week=12k:60k:12k -o inbound.h5   # 5 points, in step");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
   cmd->add_option("--plan", a->plan, "The plan whose keys are varied")->required();
-  cmd->add_option("--vary", a->vary,
-                  "KEY=VALUES, KEY a dotted path as in a plan's set or a list item's field: "
-                  "hiring[0].count, training[NAME].cost_per_person, programs[1].start_week")
-      ->required();
+  auto* vary = cmd->add_option("--vary", a->keys.vary,
+                               "KEY=VALUES, KEY a dotted path as in a plan's set, a list item's "
+                               "field (hiring[0].count, training[NAME].cost_per_person, "
+                               "programs[1].start_week) or a territory line's reps "
+                               "(territories[SEGMENT].reps)")
+                   ->required();
+  auto* with = cmd->add_option(
+      "--with", a->keys.with,
+      "KEY=VALUES moved in step with the --vary before it: one value for each of its values "
+      "(a range may run down, 20:13:1); adds columns, not points");
   cmd->add_option("--design", a->design, "grid (every combination) or lhs (Latin hypercube)")
       ->check(CLI::IsMember({"grid", "lhs"}));
   auto* samples = cmd->add_option("--samples", a->samples, "Points of a Latin hypercube")
@@ -350,8 +277,7 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--csv", a->csv, "The CSV to write (default: the output's name with .csv)");
   cmd->add_option("--xlsx", a->xlsx, "Also write the table as an Excel workbook");
   cmd->add_option("--metric", a->metric,
-                  "p_goal, final_bookings or profit: compared with the plan as written and used "
-                  "by --target-se (default: p_goal when there is a goal)");
+                  std::string(kMetricHelp) + "; also what --target-se controls");
   add_run_options(cmd, a->paths, a->seed, a->threads,
                   "Paths per point (default: the file's simulation.paths)");
   cmd->add_option("--target-se", a->target_se,
@@ -362,7 +288,8 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
-  commands.push_back({cmd, [a, samples] {
+  commands.push_back({cmd, [a, samples, cmd, vary, with] {
+                        a->keys.with_vary = tied_to(*cmd, vary, with);
                         // A grid runs every combination: a --samples there would be ignored.
                         if (samples->count() > 0 && a->design != "lhs")
                           throw BadInput(fmt::format(

@@ -13,6 +13,10 @@
 
 namespace salesim::tools {
 
+std::string lever_share_hint(const Lever& l, double v) {
+  return l.share ? share_hint(v, l.lo, l.hi) : "";
+}
+
 std::string lever_text(double v) { return std::isnan(v) ? "not set" : fmt::format("{:.10g}", v); }
 
 double tidy_value(double v, double resolution) {
@@ -79,8 +83,8 @@ LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const 
       throw BadInput(fmt::format("{} {}: {} {} is not a whole number; the key takes whole numbers",
                                  option, key, which, s));
     if (fit_to_lever(l, *v) != *v)
-      throw BadInput(fmt::format("{} {}: {} {} is outside the key's range {}", option, key, which,
-                                 lever_text(*v), range));
+      throw BadInput(fmt::format("{} {}: {} {} is outside the key's range {}{}", option, key, which,
+                                 lever_text(*v), range, lever_share_hint(l, *v)));
     return *v;
   };
   r.lo = number(text.substr(eq + 1, colon - eq - 1), "LO");

@@ -24,6 +24,9 @@ LeverRange parse_lever_range(const Scenario& sc, const std::string& plan, const 
 // identity.
 std::string lever_identity(const Scenario& sc, const std::string& plan, const std::string& path);
 
+// For a share lever given a percentage without its % (88 for 88%): what to add to the message.
+std::string lever_share_hint(const Lever& l, double v);
+
 // A lever value as the file would write it: 12, 0.35, 16000000 ("not set" for a null key).
 std::string lever_text(double v);
 // v rounded to the power of ten at or below `resolution` (0.014 -> a multiple of 0.01), so a

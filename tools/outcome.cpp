@@ -8,6 +8,7 @@
 
 #include "models/keys.hpp"
 #include "models/outputs.hpp"
+#include "models/recurring_layout.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -32,6 +33,29 @@ const Named kNamed[] = {
     {"exit_run_rate", out::exit_run_rate, false, true},
 };
 
+// Final ARR (revenue.model: recurring), named as the run's JSON names it (arr.final): its mean
+// (`arr_final`, or `arr_final_mean`) or a percentile (`arr_final_p50`); nullopt for other names.
+std::optional<Outcome> arr_outcome(const std::string& name, const Scenario& sc) {
+  const std::string pre = "arr_final";
+  if (name.rfind(pre, 0) != 0) return std::nullopt;
+  const std::string rest = name.substr(pre.size());
+  if (!rest.empty() && rest != "_mean" && rest.rfind("_p", 0) != 0) return std::nullopt;
+  if (!arr_out::on(sc))
+    throw std::invalid_argument(fmt::format(
+        "'{}': {} has no recurring revenue (revenue.model: recurring, docs/model.md 12.5), so "
+        "there is no ARR",
+        name, sc.file));
+  const std::size_t slot = out::first_recurring(sc) + arr_out::arr_final;
+  if (rest.empty() || rest == "_mean") return Outcome{pre, slot, std::nullopt, false, true};
+  for (std::size_t i = 0; i < std::size(sim::kPercentileNames); ++i)
+    if (rest.substr(1) == sim::kPercentileNames[i])
+      return Outcome{name, slot, sim::kPercentiles[i], false, true};
+  throw std::invalid_argument(
+      fmt::format("'{}' is not a reported percentile; expected {}_p5 .. "
+                  "{}_p95",
+                  name, pre, pre));
+}
+
 }  // namespace
 
 std::vector<double> outcome_column(const Outcome& o, const PlanResult& r) {
@@ -42,6 +66,7 @@ std::string outcome_names(const Scenario& sc) {
   std::string s;
   for (const Named& n : kNamed) s += std::string(s.empty() ? "" : ", ") + n.name;
   s += ", final_bookings_p5 .. final_bookings_p95";
+  if (arr_out::on(sc)) s += ", arr_final, arr_final_p5 .. arr_final_p95";
   if (!sc.base.goal.checkpoints.empty()) {
     s += ", p_checkpoint:LABEL (";
     for (std::size_t i = 0; i < sc.base.goal.checkpoints.size(); ++i)
@@ -70,6 +95,7 @@ Outcome parse_outcome(const std::string& name, const Scenario& sc) {
         throw std::invalid_argument(fmt::format("'{}': {} has no goal.checkpoints", name, sc.file));
       return Outcome{k.name, k.scalar, std::nullopt, k.proportion, k.higher_is_better};
     }
+  if (auto arr = arr_outcome(n, sc)) return *arr;
   const std::string cp = "p_checkpoint:";
   if (n.rfind(cp, 0) == 0) {
     const std::string label = n.substr(cp.size());
@@ -89,6 +115,7 @@ Outcome parse_outcome(const std::string& name, const Scenario& sc) {
   }
   std::vector<std::string> names;
   for (const Named& k : kNamed) names.push_back(k.name);
+  if (arr_out::on(sc)) names.push_back("arr_final");
   throw refuse(
       fmt::format("is not a figure salesim aims at (did you mean '{}'?)", nearest(n, names)));
 }

@@ -1,7 +1,8 @@
 #pragma once
 // The figures goal-seek and optimisation aim at or bound, by name, each with its standard
 // error: p_goal, p_checkpoint:LABEL, final_bookings_mean, final_bookings_p50 (p5..p95), profit,
-// cost, burnt_out_share, ... and conditions on them ("p_goal>=0.8", "cost<=7.2M").
+// cost, burnt_out_share, arr_final (with recurring revenue), ... and conditions on them
+// ("p_goal>=0.8", "cost<=7.2M").
 #include <string>
 #include <vector>
 

@@ -17,11 +17,18 @@ struct PlanYaml {
   std::vector<std::string> top_level_edits;
 };
 
-// `header` lines become comments at the top; `note` is added to the plan's description. Throws
-// ScenarioError when the values make an invalid scenario.
+// `header` lines become comments at the top. The description says how the plan was made
+// (`how`, e.g. "Optimised by salesim optimize (maximize profit)") and what it sets, each value
+// with the plan's own before it, then the plan's old description, which no longer describes
+// it alone. Throws ScenarioError when the values make an invalid scenario.
 PlanYaml plan_yaml(const Scenario& sc, const std::string& plan,
                    const std::vector<std::pair<std::string, double>>& values,
                    const std::string& name, const std::vector<std::string>& header,
-                   const std::string& note);
+                   const std::string& how);
+
+// "Optimised by ... (how): capacity.admin_hours 3 (was 7). Plan 'less-admin' before: Cut admin".
+std::string made_plan_description(const Scenario& sc, const std::string& plan,
+                                  const std::vector<std::pair<std::string, double>>& values,
+                                  const std::string& how);
 
 }  // namespace salesim::tools

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "models/plan_edit.hpp"
+#include "models/recurring_layout.hpp"
 #include "sim/stats.hpp"
 #include "tools/cli.hpp"
 
@@ -67,14 +68,35 @@ std::vector<std::pair<std::string, double>> headline_columns(const Scenario& sc,
   return c;
 }
 
+std::vector<std::pair<std::string, double>> arr_columns(const PlanResult& r) {
+  if (!r.recurring) return {};
+  const Figure& f = r.recurring->arr_final;
+  auto q = [&](int i) { return f.q[i].value_or(std::nan("")); };
+  return {{"arr_final_mean", f.est.mean},
+          {"arr_final_se", f.est.se},
+          {"arr_final_p10", q(1)},
+          {"arr_final_p50", q(3)},
+          {"arr_final_p90", q(5)}};
+}
+
+const char* const kMetricHelp =
+    "p_goal, final_bookings, profit or arr_final (final ARR, with revenue.model: recurring): "
+    "compared with the plan as written (default: p_goal when there is a goal). With "
+    "goal.metric: arr, p_goal is P(ARR at the goal's week >= goal.revenue)";
+
 Metric metric_option(const std::string& text, const Scenario& sc) {
   auto m = parse_metric(text);
   if (!m)
-    throw BadInput(
-        fmt::format("--metric: '{}' is not one of p_goal, final_bookings, profit", text));
+    throw BadInput(fmt::format(
+        "--metric: '{}' is not one of p_goal, final_bookings, profit, arr_final", text));
   if (*m == Metric::p_goal && !sc.base.goal.revenue)
     throw BadInput(fmt::format(
         "--metric p_goal: {} has no goal.revenue; use --metric final_bookings or profit", sc.file));
+  if (*m == Metric::arr_final && !arr_out::on(sc))
+    throw BadInput(fmt::format(
+        "--metric arr_final: {} has no recurring revenue (revenue.model: recurring, "
+        "docs/model.md 12.5), so there is no ARR; use --metric p_goal, final_bookings or profit",
+        sc.file));
   return *m;
 }
 

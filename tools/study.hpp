@@ -41,7 +41,14 @@ sim::MeanSe paired_metric_diff(const PlanResult& a, const PlanResult& b, Metric 
 std::vector<std::pair<std::string, double>> headline_columns(const Scenario& sc,
                                                              const PlanResult& r);
 
-// Reads --metric (p_goal|final_bookings|profit) and checks the scenario has a goal for p_goal.
+// Final ARR's columns (arr_final_mean, _se, _p10, _p50, _p90), none without recurring revenue.
+// A sweep puts them after its other columns, whose order is a contract.
+std::vector<std::pair<std::string, double>> arr_columns(const PlanResult& r);
+
+// Reads --metric (p_goal|final_bookings|profit|arr_final) and checks the scenario has a goal
+// for p_goal and recurring revenue for arr_final.
 Metric metric_option(const std::string& text, const Scenario& sc);
+// The --metric help text: the names, and what p_goal counts with an ARR goal.
+extern const char* const kMetricHelp;
 
 }  // namespace salesim::tools
