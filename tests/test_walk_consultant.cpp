@@ -188,6 +188,29 @@ TEST_F(WalkConsultant, SensitivitySuggestsOnlyKeysItCanMove) {
   run("sensitivity " + f + " --plan status-quo --paths 4 --quiet --keys " + m[1].str());
 }
 
+// The tornado's legend said "lever 20% higher" of a renewal rate held at 1 (+13.6%): a
+// setting held by its key's range is named in the chart, and the legend says "or to its limit".
+TEST_F(WalkConsultant, TornadoNamesASettingHeldByItsRange) {
+  const std::string f = file("saas.yaml", kSaas), svg = (dir / "t.svg").string();
+  run("sensitivity " + f +
+      " --plan status-quo --paths 8 --quiet --keys "
+      "revenue.renewal_rate,pipeline.deal_size.mean --svg " +
+      svg);
+  std::string chart = test::read_file(svg);
+  EXPECT_NE(chart.find("lever 20% higher (or to its limit)"), std::string::npos);
+  const auto held = chart.find("moved less than 20%: revenue.renewal_rate (");
+  ASSERT_NE(held, std::string::npos);
+  EXPECT_EQ(chart.substr(held, chart.find(").", held) - held).find("deal_size"), std::string::npos)
+      << "the deal size moved the full 20%";
+  run("sensitivity " + f +
+      " --plan status-quo --paths 8 --quiet --keys pipeline.deal_size.mean "
+      "--svg " +
+      svg);
+  chart = test::read_file(svg);
+  EXPECT_EQ(chart.find("its limit"), std::string::npos);
+  EXPECT_EQ(chart.find("moved less than"), std::string::npos);
+}
+
 // C: final ARR is a metric of sensitivity, sweep and goal-seek with recurring revenue, refused
 // clearly without; the sweep's ARR columns come after the columns of its contract.
 TEST_F(WalkConsultant, FinalArrIsAMetric) {

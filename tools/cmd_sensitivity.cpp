@@ -257,6 +257,24 @@ int sensitivity(const SensitivityArgs& a) {
                                                          : charts::Axis::Format::compact},
                                swings[0].high.mean));
     if (pinned) desc += " Note: " + pinned_note + ".";
+    // A setting held at its key's range (a share at 1, a whole number rounded) moves less than
+    // the legend says: the chart names it, and the bars' ends show the values used.
+    std::vector<std::string> held;
+    for (const Swing& s : swings) {
+      const double want_low = s.lever.value * (1 - delta), want_high = s.lever.value * (1 + delta);
+      auto off = [](double got, double want) {
+        return std::fabs(got - want) > 1e-9 * std::max(1.0, std::fabs(want));
+      };
+      if (s.moved && (off(s.low_value, want_low) || off(s.high_value, want_high)))
+        held.push_back(fmt::format("{} ({} to {})", s.lever.path, format_number(s.low_value),
+                                   format_number(s.high_value)));
+    }
+    if (!held.empty()) {
+      desc += " Held by the key's range or rounded to a whole number, so moved less than " +
+              fmt::format("{:g}%: ", delta * 100);
+      for (std::size_t i = 0; i < held.size(); ++i) desc += (i ? ", " : "") + held[i];
+      desc += ".";
+    }
     t.frame = {"tornado", fmt::format("What moves {} of '{}'", label, a.plan), desc};
     t.value.label = metric == Metric::p_goal ? label + " (%)" : label;
     t.value.format =
@@ -264,8 +282,9 @@ int sensitivity(const SensitivityArgs& a) {
     if (metric == Metric::p_goal) t.value.min = 0.0, t.value.max = 1.0;  // a probability
     t.base = base_metric.mean;
     t.base_label = fmt::format("plan as written");
-    t.low_name = fmt::format("lever {:g}% lower", delta * 100);
-    t.high_name = fmt::format("lever {:g}% higher", delta * 100);
+    const char* limit = held.empty() ? "" : " (or to its limit)";
+    t.low_name = fmt::format("lever {:g}% lower{}", delta * 100, limit);
+    t.high_name = fmt::format("lever {:g}% higher{}", delta * 100, limit);
     for (const Swing& s : swings)
       t.bars.push_back({s.lever.path, s.low.mean, s.high.mean, format_number(s.low_value),
                         format_number(s.high_value), 1.96 * s.low_effect.se,
