@@ -22,19 +22,11 @@ using nlohmann::json;
 
 // Two segments with the file's territories (2 north, 4 south), a plan with its own (4, 2) and
 // one without.
-const char* kField = R"(salesim: 2
+const std::string kField = std::string(R"(salesim: 2
 name: field
 simulation: {horizon_weeks: 13, paths: 32, seed: 5}
 goal: {revenue: 400000}
-team:
-  reps: 6
-  managers: 1
-  skills: {a: {mean: 0.5, sd: 0.1}}
-pipeline:
-  deal_size: {mean: 20000, cv: 0.5}
-  stages:
-    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
-segments:
+)") + test::kSmallTeam + R"(segments:
   - {name: north, accounts: 400, fit: 0.9}
   - {name: south, accounts: 800}
 territories:
@@ -54,21 +46,13 @@ plans:
 
 // Recurring revenue with the goal on ARR; the first plan changes nothing, and
 // prospecting.target_hours is left null.
-const char* kSaas = R"(salesim: 2
+const std::string kSaas = std::string(R"(salesim: 2
 name: saas
 simulation: {horizon_weeks: 26, paths: 32, seed: 9}
 goal: {metric: arr, revenue: 10.6M}
 revenue: {model: recurring, renewal_rate: 0.85, expansion_rate: 0.1}
 customers: {count: 100, acv: {mean: 25000, cv: 0.5}}
-team:
-  reps: 6
-  managers: 1
-  skills: {a: {mean: 0.5, sd: 0.1}}
-pipeline:
-  deal_size: {mean: 20000, cv: 0.5}
-  stages:
-    - {name: qualify, skill: a, hours: 1, exit_rate: 0.5, conversion: {floor: 0.3, top: 0.6}, stale_loss: 0.05, initial_per_rep: 4}
-plans:
+)") + test::kSmallTeam + R"(plans:
   - name: status-quo
   - name: hire
     hiring: [{week: 2, count: 2}]
