@@ -739,7 +739,7 @@ TEST_F(Faults, InterruptedReportLeavesNoTemporaryAndNoChromiumRunning) {
                 " --report " + (dir / "r.html").string() + " --pdf " + (dir / "r.pdf").string() +
                 " --png --charts " + (dir / "charts").string()));
     // Wait for a Chromium profile folder (rendering) or a moment into the run (simulating).
-    if (rendering)
+    if (rendering) {
       ASSERT_TRUE(eventually(
           [&] {
             for (const auto& e : fs::directory_iterator(tmp))
@@ -747,6 +747,7 @@ TEST_F(Faults, InterruptedReportLeavesNoTemporaryAndNoChromiumRunning) {
             return false;
           },
           60));
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(rendering ? 700 : 1500));
     ASSERT_EQ(kill(pid, SIGTERM), 0);
     const int status = wait_for(pid);
