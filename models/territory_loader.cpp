@@ -15,6 +15,16 @@
 namespace salesim {
 namespace {
 
+// " (did you mean 'north'?)", or why there is nothing to suggest: segments whose names are not
+// valid are kept with an empty name, which is no suggestion.
+std::string suggestion(const std::string& name, const std::vector<std::string>& names) {
+  std::vector<std::string> valid;
+  for (const std::string& n : names)
+    if (!n.empty()) valid.push_back(n);
+  const std::string best = nearest(name, valid);
+  return best.empty() ? " (the file names no valid segment)" : " (did you mean '" + best + "'?)";
+}
+
 std::string describe(const YAML::Node& n) {
   if (n.IsMap()) return "a map";
   if (n.IsSequence()) return "a list";
@@ -152,8 +162,7 @@ bool read_lines(const YAML::Node& n, const std::string& display, const SegmentPa
     const auto it = named ? index.find(seg.Scalar()) : index.end();
     if (it == index.end()) {
       err(seg.IsDefined() ? seg : item, d + ".segment",
-          named ? "no segment '" + seg.Scalar() + "' (did you mean '" +
-                      nearest(seg.Scalar(), names) + "'?)"
+          named             ? "no segment '" + seg.Scalar() + "'" + suggestion(seg.Scalar(), names)
           : seg.IsDefined() ? "expected a segment's name, found " + describe(seg)
                             : std::string("missing required key 'segment' (a segment's name)"));
       ok = false;

@@ -24,7 +24,8 @@ enum Kind : int { kFree = 0, kFilling, kFile, kFolder, kGroup };
 // slots, are simply not registered: the stale sweeps still find them later.
 struct Slot {
   std::atomic<int> kind{kFree};
-  std::atomic<pid_t> pid{0};  // a group's leader; 0 while it is being started
+  std::atomic<unsigned> generation{0};  // changes whenever the slot is claimed
+  std::atomic<pid_t> pid{0};            // a group's leader; 0 while it is being started
   char path[1024] = {};
 };
 constexpr int kSlots = 128;
@@ -45,6 +46,7 @@ int claim(Kind kind, const char* path) {
   for (int i = 0; i < kSlots; ++i) {
     int expected = kFree;
     if (!slots[i].kind.compare_exchange_strong(expected, kFilling)) continue;
+    slots[i].generation.fetch_add(1);
     if (path) std::memcpy(slots[i].path, path, n + 1);
     slots[i].pid.store(0);
     slots[i].kind.store(kind, std::memory_order_release);
@@ -53,18 +55,22 @@ int claim(Kind kind, const char* path) {
   return -1;
 }
 
+// Once the clean-up has begun no slot is given back, so none is claimed again and rewritten
+// while the clean-up reads it.
 void release(int slot) {
-  if (slot >= 0) slots[slot].kind.store(kFree, std::memory_order_release);
+  if (slot >= 0 && !stopping.load()) slots[slot].kind.store(kFree, std::memory_order_release);
 }
 
 // Removes `name` in the folder `dir_fd` and, if it is a folder, everything in it, with system
 // calls only. Entries removed while the folder is read may shift the listing, so a folder is
 // listed again from its start until it is empty (or nothing more can be removed).
-void remove_entry(int dir_fd, const char* name, int depth) {
-  if (::unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT) return;
-  if (depth > 24) return;
+bool remove_entry(int dir_fd, const char* name, int depth) {
+  if (::unlinkat(dir_fd, name, 0) == 0 || errno == ENOENT) return true;
+  if (depth > 24) return false;
   const int fd = ::openat(dir_fd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return;
+  if (fd < 0) return false;
+  // Another pass only when this one removed something: an entry that cannot be removed must
+  // not keep the handler listing the folder again and again.
   for (int pass = 0; pass < 64; ++pass) {
     bool any = false;
     ::lseek(fd, 0, SEEK_SET);
@@ -74,14 +80,13 @@ void remove_entry(int dir_fd, const char* name, int depth) {
         const auto* e = reinterpret_cast<const dirent64*>(buffer + at);
         at += e->d_reclen;
         if (std::strcmp(e->d_name, ".") == 0 || std::strcmp(e->d_name, "..") == 0) continue;
-        remove_entry(fd, e->d_name, depth + 1);
-        any = true;
+        any |= remove_entry(fd, e->d_name, depth + 1);
       }
     }
     if (!any) break;
   }
   ::close(fd);
-  ::unlinkat(dir_fd, name, AT_REMOVEDIR);
+  return ::unlinkat(dir_fd, name, AT_REMOVEDIR) == 0;
 }
 
 // SIGTERM to every group, two seconds for their leaders to end (Chromium removes its own files
@@ -146,13 +151,24 @@ void ChildGroup::started(pid_t leader) {
 }
 
 void clean_up() noexcept {
+  // One clean-up: a second signal, taken by another thread while this one runs, waits for
+  // this one's exit instead of racing it (and killing a process group whose leader it reaped).
+  if (stopping.exchange(true))
+    for (;;) ::pause();
   const int saved = errno;
-  stopping.store(true);
   stop_groups();
   for (Slot& s : slots) {
+    // The path is copied and used only if the slot was not claimed anew meanwhile (a claim
+    // that began just before the clean-up).
+    const unsigned generation = s.generation.load();
     const int kind = s.kind.load(std::memory_order_acquire);
-    if (kind == kFile) ::unlink(s.path);
-    if (kind == kFolder) remove_entry(AT_FDCWD, s.path, 0);
+    if (kind != kFile && kind != kFolder) continue;
+    char path[sizeof s.path];
+    std::memcpy(path, s.path, sizeof path);
+    path[sizeof path - 1] = 0;
+    if (s.generation.load() != generation || s.kind.load() != kind) continue;
+    if (kind == kFile) ::unlink(path);
+    if (kind == kFolder) remove_entry(AT_FDCWD, path, 0);
   }
   errno = saved;
 }

@@ -483,11 +483,13 @@ TEST_F(Report, ClientPartHasNoKeyNamesFileNamesOrPointersToDocs) {
 // the ARR checkpoints' table was captioned "cumulative bookings", and the robustness section
 // and the warnings named scenario keys before the appendix.
 TEST(ReportExtensions, ClientPagesDescribeTheExtensionsTheScenarioUsesInPlainWords) {
-  const fs::path dir = fs::temp_directory_path() / ("salesim-report-ext-" + std::to_string(getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-report-ext-" + std::to_string(getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   auto report_of = [&](const std::string& name) {
-    const std::string h5 = (dir / (name + ".h5")).string(), html = (dir / (name + ".html")).string();
+    const std::string h5 = (dir / (name + ".h5")).string(),
+                      html = (dir / (name + ".html")).string();
     std::string out;
     EXPECT_EQ(shell(salesim("run " + test::source_dir() + "/scenarios/" + name +
                             ".yaml --paths 120 --quiet -o " + h5),
@@ -536,10 +538,34 @@ TEST(ReportExtensions, ClientPagesDescribeTheExtensionsTheScenarioUsesInPlainWor
       EXPECT_EQ(method.find("uncertainty about the assumptions themselves"), std::string::npos);
       EXPECT_NE(method.find("uncertain ones are drawn in every future"), std::string::npos);
       // The keys of the uncertain assumptions are in the appendix instead.
-      const std::string appendix = without_breaks(page.substr(page.find("<section id=\"analysts\"")));
+      const std::string appendix =
+          without_breaks(page.substr(page.find("<section id=\"analysts\"")));
       EXPECT_NE(appendix.find("The uncertain assumptions, as scenario keys"), std::string::npos);
     }
   }
+  fs::remove_all(dir);
+}
+
+// A quota on some segments only, with no team quota to fall back on: the others carry none
+// (the report said every rep carried its segment's quota).
+TEST(ReportExtensions, QuotaOnSomeSegmentsOnlySaysWhoCarriesNone) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-report-quota-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string yaml = (dir / "q.yaml").string(), h5 = (dir / "q.h5").string(),
+                    html = (dir / "q.html").string();
+  std::ofstream(yaml) << "salesim: 2\nname: q\nsimulation: {horizon_weeks: 8, paths: 16}\n"
+                      << test::kSmallTeam
+                      << "segments:\n  - {name: north, accounts: 400, quota: {annual: 200000}}\n"
+                         "  - {name: south, accounts: 800}\nplans: [{name: only}]\n";
+  std::string out;
+  ASSERT_EQ(shell(salesim("run " + yaml + " --quiet -o " + h5), &out), 0) << out;
+  ASSERT_EQ(shell(salesim("report " + h5 + " -o " + html + " --no-sensitivity"), &out), 0) << out;
+  const std::string page = test::read_file(html);
+  EXPECT_NE(page.find("Reps in north carry their segment's quota (above), pro rata over the weeks "
+                      "worked; those in south carry none"),
+            std::string::npos);
   fs::remove_all(dir);
 }
 

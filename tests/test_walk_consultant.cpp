@@ -195,6 +195,19 @@ TEST_F(WalkConsultant, TornadoNamesASettingHeldByItsRange) {
   EXPECT_EQ(chart.find("moved less than"), std::string::npos);
 }
 
+// A territory naming a segment when no segment has a valid name suggested "did you mean ''?".
+TEST_F(WalkConsultant, TerritoryOfNoValidSegmentSuggestsNoEmptyName) {
+  const std::string f = file("bad.yaml", "salesim: 2\nname: bad\nsimulation: {horizon_weeks: 4}\n" +
+                                             std::string(test::kSmallTeam) +
+                                             "segments: [{name: 'a b', accounts: 10}]\n"
+                                             "territories: [{segment: 'a b', reps: 1}]\n"
+                                             "plans: [{name: only}]\n");
+  const std::string out = run("validate " + f, 2);
+  EXPECT_EQ(out.find("did you mean ''"), std::string::npos) << out;
+  EXPECT_NE(out.find("no segment 'a b' (the file names no valid segment)"), std::string::npos)
+      << out;
+}
+
 // C: final ARR is a metric of sensitivity, sweep and goal-seek with recurring revenue, refused
 // clearly without; the sweep's ARR columns come after the columns of its contract.
 TEST_F(WalkConsultant, FinalArrIsAMetric) {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -116,17 +117,29 @@ void run_headless(const std::string& chromium, const std::vector<std::string>& a
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  // A group of its own, led by Chromium, with the default handling of the stop signals and
+  // none blocked (this thread blocks them below).
+  sigset_t stops, none, was;
+  sigemptyset(&stops), sigemptyset(&none);
+  sigaddset(&stops, SIGINT), sigaddset(&stops, SIGTERM);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attributes, 0);  // a group of its own, led by Chromium
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  posix_spawnattr_setsigdefault(&attributes, &stops);
   pid_t pid = 0;
   sim::interrupt::ChildGroup stopped_if_interrupted;
+  // Between the start and started() an interrupt is taken by another thread, whose clean-up
+  // waits for the pid: this one must not be the thread stopped in between.
+  pthread_sigmask(SIG_BLOCK, &stops, &was);
   const int rc =
       posix_spawn(&pid, chromium.c_str(), &actions, &attributes, argv.data(), env.data());
+  stopped_if_interrupted.started(rc == 0 ? pid : -1);
+  pthread_sigmask(SIG_SETMASK, &was, nullptr);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
-  stopped_if_interrupted.started(rc == 0 ? pid : -1);
   if (rc != 0) throw std::runtime_error(fmt::format("cannot start {}", chromium));
   int status = 0;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(180);

@@ -71,7 +71,9 @@ int main(int argc, char** argv) {
   struct sigaction stop {};
   stop.sa_handler = on_interrupt;
   sigemptyset(&stop.sa_mask);
-  sigaddset(&stop.sa_mask, SIGINT);  // a second Ctrl-C or a SIGTERM waits for the clean-up
+  // A second Ctrl-C or a SIGTERM on this thread waits for the clean-up; on another thread,
+  // clean_up() itself makes it wait.
+  sigaddset(&stop.sa_mask, SIGINT);
   sigaddset(&stop.sa_mask, SIGTERM);
   for (int sig : {SIGINT, SIGTERM}) {
     struct sigaction was {};

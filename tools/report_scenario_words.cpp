@@ -117,8 +117,17 @@ std::string quota_item(const Fmt& f, const Params& p) {
         "Each rep carries a quota of {} a year, pro rata over the weeks worked (a "
         "ramping rep a part of it)",
         esc(f.money(*p.quota.annual)));
-  else
-    s = "Reps carry their segment's quota, pro rata over the weeks worked";
+  else {
+    // Only segments with a quota of their own carry one (no team quota to fall back on).
+    std::vector<std::string> with, without;
+    for (const Segment& g : p.segments.segments)
+      (g.quota_annual ? with : without).push_back(esc(g.name));
+    s = without.empty() ? "Reps carry their segment's quota (above), pro rata over the weeks worked"
+                        : "Reps in " + listed(with) +
+                              " carry their segment's quota (above), pro rata over the weeks "
+                              "worked; those in " +
+                              listed(without) + " carry none";
+  }
   if (!p.quota.accelerators.empty()) {
     std::vector<std::string> tiers;
     for (const AcceleratorTier& t : p.quota.accelerators)
