@@ -41,9 +41,8 @@ sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSetti
       [] { return std::make_unique<PathScratch>(); }, s.split);
 }
 
-ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
-                             const std::vector<std::string>& only_plans) {
-  const auto start = std::chrono::steady_clock::now();
+std::vector<const PlanSpec*> chosen_plans(const Scenario& sc,
+                                          const std::vector<std::string>& only_plans) {
   std::vector<const PlanSpec*> chosen;
   if (only_plans.empty())
     for (const auto& p : sc.plans) chosen.push_back(&p);
@@ -51,6 +50,13 @@ ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
     for (const auto& name : only_plans)
       for (const auto& p : sc.plans)
         if (p.name == name) chosen.push_back(&p);
+  return chosen;
+}
+
+ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
+                             const std::vector<std::string>& only_plans) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<const PlanSpec*> chosen = chosen_plans(sc, only_plans);
   if (s.streaming) {
     ScenarioResults res = run_scenario_streamed(sc, s, chosen);
     res.elapsed_seconds =

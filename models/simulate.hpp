@@ -77,6 +77,10 @@ ScenarioResults run_to_precision(const Scenario& sc, const RunSettings& s,
 // Runs one plan.
 sim::RunOutput run_plan(const Scenario& sc, const PlanSpec& plan, const RunSettings& s);
 // Runs the listed plans (all when empty), in file order; the first listed is the baseline.
+// The plans a run of `only_plans` runs, in run order: those named, in the order named, or every
+// plan in file order when none is named.
+std::vector<const PlanSpec*> chosen_plans(const Scenario& sc,
+                                          const std::vector<std::string>& only_plans);
 ScenarioResults run_scenario(const Scenario& sc, const RunSettings& s,
                              const std::vector<std::string>& only_plans = {});
 

@@ -149,6 +149,22 @@ bool same_file(const fs::path& a, const fs::path& b) {
   return ca == cb;
 }
 
+fs::path replaced_file(const fs::path& given) {
+  std::error_code ec;
+  const fs::file_status status = fs::status(given, ec);  // links followed
+  const std::string absolute = fs::absolute(given, ec).lexically_normal().string();
+  const bool system = absolute.rfind("/dev/", 0) == 0 || absolute.rfind("/proc/", 0) == 0;
+  // A pipe, a terminal or a device, or /dev/stdout however the shell redirected it: written in
+  // place, as a rename would put a regular file where it was.
+  if (fs::is_other(status) || (system && fs::is_regular_file(status))) return {};
+  // A symbolic link to a file: the file is replaced, the link kept.
+  if (fs::is_regular_file(status) && fs::is_symlink(fs::symlink_status(given, ec))) {
+    const fs::path target = fs::canonical(given, ec);
+    if (!ec) return target;
+  }
+  return given;
+}
+
 void write_atomically(const fs::path& given,
                       const std::function<void(const fs::path& tmp)>& write) {
   {
@@ -158,22 +174,11 @@ void write_atomically(const fs::path& given,
         throw WriteError("cannot write " + given.string() + ": it is " + in.string() +
                          ", a file this command reads; choose another output name");
   }
-  std::error_code ec;
-  const fs::file_status status = fs::status(given, ec);  // links followed
-  const std::string absolute = fs::absolute(given, ec).lexically_normal().string();
-  const bool system = absolute.rfind("/dev/", 0) == 0 || absolute.rfind("/proc/", 0) == 0;
-  // A pipe, a terminal or a device, or /dev/stdout however the shell redirected it: written in
-  // place, as a rename would put a regular file where it was.
-  if (fs::is_other(status) || (system && fs::is_regular_file(status))) {
+  const fs::path path = replaced_file(given);
+  if (path.empty()) {
     ignore_file_size_signal();
     write(given);
     return;
-  }
-  // A symbolic link to a file: the file is replaced, the link kept.
-  fs::path path = given;
-  if (fs::is_regular_file(status) && fs::is_symlink(fs::symlink_status(given, ec))) {
-    const fs::path target = fs::canonical(given, ec);
-    if (!ec) path = target;
   }
   if (path.has_parent_path() && !fs::exists(path.parent_path()))
     throw WriteError("cannot write " + path.string() + ": folder " + path.parent_path().string() +
@@ -188,6 +193,7 @@ void write_atomically(const fs::path& given,
     if (int err = sync_path(tmp, false)) fail(path, err);
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, errno);
   } catch (...) {
+    std::error_code ec;
     fs::remove(tmp, ec);
     throw;
   }

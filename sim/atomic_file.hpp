@@ -31,6 +31,9 @@ std::string io_error_reason(int err);
 // (protect_input) is never written: WriteError.
 void write_atomically(const std::filesystem::path& path,
                       const std::function<void(const std::filesystem::path& tmp)>& write);
+// The file write_atomically replaces for `path`: path itself, the file a symbolic link to a
+// file points to, or empty when path is written in place (a pipe, a device, /dev/stdout).
+std::filesystem::path replaced_file(const std::filesystem::path& path);
 // Writes text to path atomically; a failed write throws WriteError with the system's reason.
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 

@@ -173,10 +173,4 @@ void clean_up() noexcept {
   errno = saved;
 }
 
-int registered() {
-  int n = 0;
-  for (const Slot& s : slots) n += s.kind.load() >= kFile;
-  return n;
-}
-
 }  // namespace sim::interrupt

@@ -66,7 +66,4 @@ class ChildGroup {
 // Async-signal-safe; meant for the signal handler just before _exit.
 void clean_up() noexcept;
 
-// How many registrations are held now (for tests).
-int registered();
-
 }  // namespace sim::interrupt

@@ -48,11 +48,10 @@ struct RunArgs {
   ReportCli report_options;  // --client, --currency, --pdf, ... as `salesim report` takes them
 };
 
-// The names of the plans that run, in run order (--plans, or every plan in file order).
+// The names of the plans that run, in run order.
 std::vector<std::string> plan_names(const Scenario& sc, const std::vector<std::string>& only) {
-  if (!only.empty()) return only;
   std::vector<std::string> names;
-  for (const auto& p : sc.plans) names.push_back(p.name);
+  for (const PlanSpec* p : chosen_plans(sc, only)) names.push_back(p->name);
   return names;
 }
 

@@ -108,8 +108,7 @@ std::string plain_change(const Fmt& f, std::string meaning, const std::string& v
                            : "<strong>No longer</strong>: " + esc(what);
   }
   if (meaning.empty()) meaning = "a further setting";
-  meaning[0] = char(std::toupper((unsigned char)meaning[0]));
-  return fmt::format("{}: <strong>{}</strong> instead of {}", esc(meaning),
+  return fmt::format("{}: <strong>{}</strong> instead of {}", esc(capitalised(meaning)),
                      esc(plain_value(f, value, unit)), esc(plain_value(f, was, unit)));
 }
 

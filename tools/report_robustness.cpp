@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cmath>
 
-#include "models/keys.hpp"
 #include "models/robustness.hpp"
 #include "tools/report_sections.hpp"
 
@@ -19,18 +18,12 @@ using nlohmann::json;
 // An assumption's name for the client pages: its meaning in words (plain_key), or the key
 // when this salesim cannot read the scenario; the keys are in the appendix's table.
 std::string assumption_name(const Page& pg, const std::string& key) {
-  std::string name = pg.scenario ? plain_key(*pg.scenario, key) : key;
-  if (!name.empty()) name[0] = char(std::toupper((unsigned char)name[0]));
-  return name;
+  return capitalised(pg.scenario ? plain_key(*pg.scenario, key) : key);
 }
 
-// A key's unit, for its values in words ("" when unknown).
+// A key's unit, for its values in words ("" when the scenario cannot be read).
 std::string unit_of(const Page& pg, const std::string& key) {
-  if (!pg.scenario) return "";
-  Params p = pg.scenario->base;
-  for (const auto& k : scalar_keys(p))
-    if (k.path == key) return k.unit;
-  return "";
+  return pg.scenario ? key_unit(*pg.scenario, key) : "";
 }
 
 // The sentence of the JSON's `summary`, made again from its figures with the assumptions in

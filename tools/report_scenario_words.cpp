@@ -80,9 +80,7 @@ std::string calendar_item(const Params& p) {
           kMonths[hi - c.by_month.begin()]));
   }
   if (parts.empty()) return "";
-  std::string s = listed(parts) + ". A short week loses selling time, not admin.";
-  s[0] = char(std::toupper((unsigned char)s[0]));
-  return s;
+  return capitalised(listed(parts) + ". A short week loses selling time, not admin.");
 }
 
 std::string segments_item(const Fmt& f, const Scenario& sc) {
@@ -161,13 +159,6 @@ std::string distribution_words(const Fmt& f, const Assumption& a, const std::str
   return "";
 }
 
-std::string unit_of_key(const Scenario& sc, const std::string& key) {
-  Params base = sc.base;
-  for (const auto& k : scalar_keys(base))
-    if (k.path == key) return k.unit;
-  return "";
-}
-
 std::string uncertain_item(const Fmt& f, const Scenario& sc) {
   std::string s = fmt::format(
       "{} of the values above {} not known for sure: each simulated future draws {} from "
@@ -176,15 +167,19 @@ std::string uncertain_item(const Fmt& f, const Scenario& sc) {
       sc.assumptions.size(), sc.assumptions.size() == 1 ? "is" : "are",
       sc.assumptions.size() == 1 ? "it" : "each");
   for (const Assumption& a : sc.assumptions) {
-    const std::string unit = unit_of_key(sc, a.key);
-    std::string label = plain_key(sc, a.key);
-    label[0] = char(std::toupper((unsigned char)label[0]));
-    s += "<li>" + esc(label) + ": " + esc(distribution_words(f, a, unit)) + "</li>";
+    const std::string unit = key_unit(sc, a.key);
+    s += "<li>" + esc(capitalised(plain_key(sc, a.key))) + ": " +
+         esc(distribution_words(f, a, unit)) + "</li>";
   }
   return s + "</ul>";
 }
 
 }  // namespace
+
+std::string capitalised(std::string text) {
+  if (!text.empty()) text[0] = char(std::toupper((unsigned char)text[0]));
+  return text;
+}
 
 std::string plain_share(double share) {
   std::string s = fmt::format("{:.1f}", 100 * share);
@@ -203,10 +198,17 @@ std::string plain_number(const Fmt& f, double x, const std::string& unit) {
   return plain_g(x) + u;
 }
 
+std::string key_unit(const Scenario& sc, const std::string& key) {
+  Params base = sc.base;
+  for (const auto& k : scalar_keys(base))
+    if (k.path == key) return k.unit;
+  return "";
+}
+
 std::string plain_distribution(const Page& pg, const std::string& key) {
   if (!pg.scenario) return "";
   for (const Assumption& a : pg.scenario->assumptions)
-    if (a.key == key) return distribution_words(pg.f, a, unit_of_key(*pg.scenario, key));
+    if (a.key == key) return distribution_words(pg.f, a, key_unit(*pg.scenario, key));
   return "";
 }
 

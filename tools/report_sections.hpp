@@ -71,9 +71,12 @@ std::string territory_section(Page& pg);
 // skill 1"); the assumptions section's items for the extensions the scenario uses; what a plan's
 // own territories change ("" without); "what the model leaves out", as far as true of it.
 std::string plain_number(const Fmt& f, double x, const std::string& unit);
-std::string plain_share(double share);  // "12%", "12.5%": at most one decimal
-std::string plain_g(double v);          // "0.8", "1.5", "40000": the shortest form
+std::string capitalised(std::string text);  // its first letter upper case (ASCII)
+std::string plain_share(double share);      // "12%", "12.5%": at most one decimal
+std::string plain_g(double v);              // "0.8", "1.5", "40000": the shortest form
 std::string plain_key(const Scenario& sc, const std::string& key);
+// A scalar key's unit ("share", "currency/week", ...); "" for a key that has none or is not one.
+std::string key_unit(const Scenario& sc, const std::string& key);
 // An uncertain assumption's range in words and units ("anywhere from 12% to 30%"); "" when the
 // scenario cannot be read or has no such assumption.
 std::string plain_distribution(const Page& pg, const std::string& key);

@@ -42,31 +42,17 @@ void as_write_error(const std::string& path, Fn&& fn) {
 
 fs::path checked_target(const std::string& path) {
   check_streamed_output(path);
-  return atomic_target(path);
+  return sim::replaced_file(path);
 }
 
 }  // namespace
 
 void check_streamed_output(const std::string& path) {
-  if (atomic_target(path).empty())
+  if (sim::replaced_file(path).empty())
     throw BadInput(fmt::format(
         "-o {}: --streaming --trajectories writes the results file while the run goes, into a "
         "temporary file renamed at the end, so -o must name a file (not a pipe or a device)",
         path));
-}
-
-fs::path atomic_target(const fs::path& path) {
-  // As sim::write_atomically decides where the file goes.
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  const std::string absolute = fs::absolute(path, ec).lexically_normal().string();
-  const bool system = absolute.rfind("/dev/", 0) == 0 || absolute.rfind("/proc/", 0) == 0;
-  if (fs::is_other(status) || (system && fs::is_regular_file(status))) return {};
-  if (fs::is_regular_file(status) && fs::is_symlink(fs::symlink_status(path, ec))) {
-    fs::path target = fs::canonical(path, ec);
-    if (!ec) return target;
-  }
-  return path;
 }
 
 struct StreamedResultsFile::Impl {

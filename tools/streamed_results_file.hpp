@@ -37,10 +37,7 @@ class StreamedResultsFile {
   std::unique_ptr<Impl> impl_;
 };
 
-// The file write_atomically puts in place for `path` (a symbolic link to a file: that file), or
-// empty when path would be written in place (a pipe, a device, /dev/stdout).
-std::filesystem::path atomic_target(const std::filesystem::path& path);
-// BadInput (exit 2) when path cannot take a results file written in parts (atomic_target is
+// BadInput (exit 2) when path cannot take a results file written in parts (sim::replaced_file is
 // empty); every rank of an MPI job checks it, so they all stop alike.
 void check_streamed_output(const std::string& path);
 
