@@ -6,6 +6,8 @@
 
 #include "models/results_detail.hpp"
 #include "models/scenario.hpp"
+#include "models/stream_layout.hpp"
+#include "sim/stream_runner.hpp"
 
 namespace salesim {
 
@@ -37,8 +39,24 @@ struct ArrFinalDiff : sim::MeanSe {
   sim::MeanSe start, added, expansion, churn;
 };
 
-// Nothing unless revenue.model is recurring.
+// One path's final ARR and the bridge's parts summed over the quarters, read from the plan's
+// recurring scalars (`S` points at the first, out::first_recurring).
+struct ArrParts {
+  double start = 0, final = 0, added = 0, expansion = 0, churn = 0;
+};
+ArrParts arr_parts(const double* S, std::size_t quarters);
+
+// Nothing unless revenue.model is recurring (nor for a streamed result: the streamed overload).
 std::optional<RecurringResult> summarize_recurring(const Scenario& sc, const PlanResult& r);
+std::optional<RecurringResult> summarize_recurring(const Scenario& sc, const sim::StreamOutput& so,
+                                                   const streamed::Layout& L, std::size_t plan);
+// Streaming: the scalars stream_spec must sketch for plan p; the paired differences the path
+// function writes for plan b against a (plan scalars from the first recurring one:
+// streamed::Layout::arr_diff's fields); and the comparison made of their moments.
+void add_recurring_sketches(const streamed::Layout& L, std::size_t p, sim::StreamSpec& spec);
+void arr_diff_values(const double* a, const double* b, std::size_t quarters, double* d);
+std::optional<ArrFinalDiff> arr_final_diff_streamed(const sim::StreamOutput& so,
+                                                    const streamed::Layout& L, std::size_t c);
 // Paired difference of final ARR, plan minus baseline (nothing unless both have recurring revenue).
 std::optional<ArrFinalDiff> arr_final_diff(const PlanResult& baseline, const PlanResult& plan);
 // Final ARR on each path (the per-path column of RecurringResult::arr_final_slot).

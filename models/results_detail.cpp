@@ -1,5 +1,7 @@
 #include "models/results_detail.hpp"
 
+#include <cmath>
+
 #include "models/outputs.hpp"
 #include "models/results.hpp"
 
@@ -7,14 +9,6 @@ namespace salesim {
 namespace {
 
 const auto kProbs = std::span<const double>(sim::kPercentiles);
-
-Figure figure(const std::vector<double>& column) {
-  return {sim::mean_se(column), sim::quantiles(column, kProbs)};
-}
-
-Figure figure(const sim::StreamOutput& so, std::size_t scalar) {
-  return {so.scalars[scalar].mean_se(), so.scalar_sketch(scalar).quantiles(kProbs)};
-}
 
 // The scalars behind the detail figures of one plan, in a fixed order.
 std::vector<std::size_t> detail_scalars() {
@@ -48,8 +42,17 @@ PlanDetail detail(const Scenario& sc, Get get) {
 
 }  // namespace
 
+Figure figure_of(std::vector<double> column) {
+  std::erase_if(column, [](double x) { return std::isnan(x); });
+  return {sim::mean_se(column), sim::quantiles(column, kProbs)};
+}
+
+Figure figure_of(const sim::StreamOutput& so, std::size_t scalar) {
+  return {so.scalars[scalar].mean_se(), so.scalar_sketch(scalar).quantiles(kProbs)};
+}
+
 PlanDetail summarize_detail(const Scenario& sc, const PlanResult& r) {
-  return detail(sc, [&](std::size_t scalar) { return figure(r.column(scalar)); });
+  return detail(sc, [&](std::size_t scalar) { return figure_of(r.column(scalar)); });
 }
 
 DetailDiff compare_detail(const PlanResult& a, const PlanResult& b) {
@@ -71,7 +74,7 @@ void add_detail_sketches(const streamed::Layout& L, std::size_t p, sim::StreamSp
 
 PlanDetail summarize_detail_streamed(const Scenario& sc, const sim::StreamOutput& so,
                                      const streamed::Layout& L, std::size_t p) {
-  return detail(sc, [&](std::size_t scalar) { return figure(so, L.scalar(p, scalar)); });
+  return detail(sc, [&](std::size_t scalar) { return figure_of(so, L.scalar(p, scalar)); });
 }
 
 DetailDiff compare_detail_streamed(const sim::StreamOutput& so, const streamed::Layout& L,

@@ -21,6 +21,10 @@ struct Figure {
   sim::MeanSe est;
   std::vector<std::optional<double>> q;
 };
+// A stored column's figure over the paths where the value exists (NaN: not on that path), and
+// a streamed scalar's (which must be sketched: StreamSpec::sketched_scalars).
+Figure figure_of(std::vector<double> column);
+Figure figure_of(const sim::StreamOutput& so, std::size_t scalar);
 
 // Bookings of weeks from_week..to_week (1-based, inclusive): up to a checkpoint's week, or after
 // the last checkpoint to the horizon (checkpoint empty). Empty periods are left out.

@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "models/recurring_results.hpp"
+
 namespace salesim {
 
 sim::StreamSpec stream_spec(const streamed::Layout& L) {
@@ -10,8 +12,9 @@ sim::StreamSpec stream_spec(const streamed::Layout& L) {
     spec.sketched_scalars.push_back(L.scalar(p, out::final_bookings));
     spec.sketched_scalars.push_back(L.scalar(p, out::goal_week));
     add_detail_sketches(L, p, spec);
+    add_recurring_sketches(L, p, spec);
   }
-  spec.sketch_kept = true;  // weekly percentiles of cumulative and weekly bookings
+  spec.sketch_kept = true;  // weekly percentiles of bookings (and of ARR and MRR)
   return spec;
 }
 
@@ -60,7 +63,7 @@ PlanResult summarize_streamed(const Scenario& sc, const std::string& plan_name,
     const Checkpoint& cp = goal.checkpoints[i];
     CheckpointResult c{cp.label, cp.week, cp.revenue, {}, {}};
     c.met = m(out::first_checkpoint + i).proportion();
-    c.bookings = so.kept_moments(L.kept(p, out::cum_bookings), std::size_t(cp.week - 1)).mean_se();
+    c.bookings = so.kept_moments(L.kept(p, out::goal_kept(sc)), std::size_t(cp.week - 1)).mean_se();
     r.checkpoints.push_back(c);
   }
   if (!goal.checkpoints.empty()) r.all_checkpoints = m(out::all_checkpoints).proportion();
@@ -75,6 +78,7 @@ PlanResult summarize_streamed(const Scenario& sc, const std::string& plan_name,
   }
   ws.means = summed_means(r.run);
   r.detail = summarize_detail_streamed(sc, so, L, p);
+  r.recurring = summarize_recurring(sc, so, L, p);
   std::vector<sim::MeanSe> p_met, values;
   for (const auto& c : r.checkpoints) p_met.push_back(c.met);
   for (std::size_t i = 0; i < L.conditional; ++i)
@@ -105,6 +109,7 @@ Comparison compare_streamed(const PlanResult& a, const PlanResult& b, const sim:
     r.checkpoint_diffs.push_back(d(d_first_checkpoint + i));
   if (r.cost_diff.mean > 0) r.roi = r.profit_diff.mean / r.cost_diff.mean;
   r.detail = compare_detail_streamed(so, L, c);
+  r.arr_final_diff = arr_final_diff_streamed(so, L, c);
   for (std::size_t k = 0; k < driver_count; ++k)
     r.drivers.push_back(so.scalars[L.driver(c, k)].mean_se());
   return r;

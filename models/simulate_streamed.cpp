@@ -6,6 +6,7 @@
 
 #include "models/all_plans.hpp"
 #include "models/plan_model.hpp"
+#include "models/recurring_results.hpp"
 #include "models/results_detail.hpp"
 #include "models/results_streamed.hpp"
 #include "models/week.hpp"
@@ -22,6 +23,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
   using namespace streamed;
   const GoalParams& goal = sc.base.goal;
   const std::size_t W = L.weeks;
+  const std::size_t reached = out::goal_scalar(sc);  // final bookings, or ARR
   for (std::size_t p = 0; p < L.plans; ++p) {
     sim::PathSlots own{slots.scalars.subspan(L.scalar(p, 0), L.own),
                        slots.kept.subspan(L.kept(p, 0) * W, L.kept_per_plan * W),
@@ -29,7 +31,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
     run_path(scratch.model(models, p, path), scratch.plans[p], path, own);
     double* S = slots.scalars.data() + L.scalar(p, 0);
     S[L.own] = S[out::final_bookings] - S[out::cost];
-    S[L.own + 1] = goal.revenue ? std::max(0.0, *goal.revenue - S[out::final_bookings])
+    S[L.own + 1] = goal.revenue ? std::max(0.0, *goal.revenue - S[reached])
                                 : std::numeric_limits<double>::quiet_NaN();
     conditional_values(sc, S, slots.scalars.data() + L.conditional_value(p, 0));
   }
@@ -48,6 +50,9 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
     for (std::size_t i = 0; i < L.checkpoints; ++i)
       d[d_first_checkpoint + i] = b[out::first_checkpoint + i] - a[out::first_checkpoint + i];
     driver_effects(a, b, slots.scalars.data() + L.driver(c, 0));
+    if (L.arr_diffs > 0)
+      arr_diff_values(a + L.first_recurring, b + L.first_recurring, L.arr_quarters,
+                      slots.scalars.data() + L.arr_diff(c, 0));
   }
 }
 

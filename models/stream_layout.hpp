@@ -28,11 +28,26 @@ enum Diff : std::size_t {
   d_first_checkpoint,
 };
 
+// Per-path differences of recurring revenue (plan - first plan; 1 or 0 for `arr_better`), after
+// the drivers, only when revenue.model is recurring.
+enum ArrDiff : std::size_t {
+  a_final,
+  a_better,  // 1 when the plan ends the path with more ARR than the first plan
+  a_start,
+  a_added,
+  a_expansion,
+  a_churn,
+  arr_diff_count
+};
+
 struct Layout {
   std::size_t plans = 0, own = 0, checkpoints = 0, weeks = 0, conditional = 0;
   // Weekly series kept per plan: out::Kept's, then recurring revenue's (arr_out), as a stored
   // run keeps them, so a streamed path writes what a stored one does.
   std::size_t kept_per_plan = 0;
+  // The first recurring scalar of a plan (out::first_recurring) and its quarters; 0 quarters
+  // and no ArrDiff fields without recurring revenue.
+  std::size_t first_recurring = 0, arr_quarters = 0, arr_diffs = 0;
 
   Layout(const Scenario& sc, std::size_t plan_count)
       : plans(plan_count),
@@ -40,7 +55,10 @@ struct Layout {
         checkpoints(sc.base.goal.checkpoints.size()),
         weeks(std::size_t(sc.horizon())),
         conditional(ConditionalLayout(checkpoints).count()),
-        kept_per_plan(out::shape(sc).kept_series) {}
+        kept_per_plan(out::shape(sc).kept_series),
+        first_recurring(out::first_recurring(sc)),
+        arr_quarters(arr_out::on(sc) ? arr_out::quarters(sc.horizon()) : 0),
+        arr_diffs(arr_out::on(sc) ? std::size_t(arr_diff_count) : 0) {}
 
   // Plan p's scalars: its own (out::Scalar), then profit, shortfall below the goal, and the
   // per-path values of the conditional figures (ConditionalLayout).
@@ -51,14 +69,19 @@ struct Layout {
   std::size_t conditional_value(std::size_t p, std::size_t i) const {
     return scalar(p, own + 2 + i);
   }
-  // Differences of plan c (1..plans-1) from plan 0: the Diff fields, one per checkpoint, then
-  // the drivers of the bookings difference (Driver order).
-  std::size_t per_diff() const { return d_first_checkpoint + checkpoints + driver_count; }
+  // Differences of plan c (1..plans-1) from plan 0: the Diff fields, one per checkpoint, the
+  // drivers of the bookings difference (Driver order), then the ArrDiff fields.
+  std::size_t per_diff() const {
+    return d_first_checkpoint + checkpoints + driver_count + arr_diffs;
+  }
   std::size_t diff(std::size_t c, std::size_t d) const {
     return plans * per_plan() + (c - 1) * per_diff() + d;
   }
   std::size_t driver(std::size_t c, std::size_t k) const {
     return diff(c, d_first_checkpoint + checkpoints + k);
+  }
+  std::size_t arr_diff(std::size_t c, std::size_t k) const {
+    return diff(c, d_first_checkpoint + checkpoints + driver_count + k);
   }
   std::size_t kept(std::size_t p, std::size_t s) const { return p * kept_per_plan + s; }
   std::size_t summed(std::size_t p, std::size_t s) const { return p * out::summed_count + s; }

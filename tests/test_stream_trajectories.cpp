@@ -197,8 +197,7 @@ TEST_F(StreamTrajectories, EqualTheStoredRunsBitForBitAtAnyThreadCount) {
 }
 
 TEST_F(StreamTrajectories, RecurringRevenueSeriesEqualTheStoredRuns) {
-  // salesim run refuses --streaming for recurring revenue (its ARR figures need per-path
-  // columns), so the streamed file is written here as run does it, from the library.
+  // The streamed file written as run writes it, from the library (at two thread counts).
   const Scenario sc = load_scenario_file(test::source_dir() + "/scenarios/saas-renewals.yaml");
   RunSettings s;
   s.paths = 150;
@@ -220,6 +219,11 @@ TEST_F(StreamTrajectories, RecurringRevenueSeriesEqualTheStoredRuns) {
     expect_last_week_is_final(file("stored.h5"), streamed);
     expect_whole(streamed);
     EXPECT_TRUE(trajectories_of(streamed).count("status-quo/mrr"));
+    // The comparisons carry final ARR's paired difference, as a stored run's do.
+    const auto cmp = sim::h5::File::open_read(streamed).open_group("comparisons");
+    const Comparison& c = res.comparisons.at(0);
+    EXPECT_EQ(cmp.open_group(c.plan + "_vs_" + c.baseline).attr_double("final_arr_diff_mean"),
+              c.arr_final_diff->mean);
   }
   expect_no_temporaries(dir);
 }
@@ -308,14 +312,6 @@ TEST_F(StreamTrajectories, RefusedUpFrontWithTheReason) {
   std::string out;
   EXPECT_EQ(run(test::example() + " --streaming --trajectories", &out), 2);
   EXPECT_NE(out.find("give it with -o FILE"), std::string::npos) << out;
-  // Recurring revenue: --streaming's own refusal.
-  EXPECT_EQ(run(test::source_dir() +
-                    "/scenarios/saas-renewals.yaml --streaming --trajectories "
-                    "-o " +
-                    file("r.h5"),
-                &out),
-            2);
-  EXPECT_NE(out.find("--streaming does not report recurring revenue"), std::string::npos) << out;
   // Not a file that can be renamed into place.
   EXPECT_EQ(run(test::example() + " --paths 10 --streaming --trajectories -o /dev/null", &out), 2);
   EXPECT_NE(out.find("must name a file"), std::string::npos) << out;

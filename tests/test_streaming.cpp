@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <tuple>
 
 #include "sim/h5.hpp"
 #include "sim/stream_runner.hpp"
@@ -273,6 +274,71 @@ TEST(Streaming, ScenarioAgreesWithStoredMode) {
     }
   }
   EXPECT_THROW(streamed.plans[0].column(out::final_bookings), std::logic_error);
+}
+
+// Recurring revenue with its goal on ARR (the goal, its shortfall and the checkpoints count
+// ARR): the same figures as the stored run, up to summation order and the sketch's error.
+TEST(Streaming, RecurringRevenueAgreesWithStoredMode) {
+  const Scenario sc = load_scenario_file(test::source_dir() + "/scenarios/saas-renewals.yaml");
+  ASSERT_EQ(sc.base.goal.metric, "arr");
+  RunSettings s;
+  s.paths = 150;
+  s.threads = 2;
+  const ScenarioResults stored = run_scenario(sc, s);
+  s.streaming = true;
+  const ScenarioResults streamed = run_scenario(sc, s);
+  s.threads = 1;
+  const ScenarioResults one_thread = run_scenario(sc, s);
+  for (std::size_t p = 0; p < stored.plans.size(); ++p) {
+    const PlanResult &a = stored.plans[p], &b = streamed.plans[p];
+    ASSERT_TRUE(a.recurring && b.recurring) << p;
+    const RecurringResult &x = *a.recurring, &y = *b.recurring;
+    EXPECT_EQ(a.goal->mean, b.goal->mean);
+    EXPECT_NEAR(*a.shortfall_mean, *b.shortfall_mean, 1e-9 * *a.shortfall_mean);
+    for (std::size_t i = 0; i < a.checkpoints.size(); ++i)  // ARR at the week, not bookings
+      expect_close(a.checkpoints[i].bookings, b.checkpoints[i].bookings, "checkpoint ARR");
+    for (auto [f, g, what] : {std::tuple{&x.arr_start, &y.arr_start, "ARR at the start"},
+                              {&x.arr_final, &y.arr_final, "final ARR"},
+                              {&x.mrr_final, &y.mrr_final, "final MRR"},
+                              {&x.nrr, &y.nrr, "NRR"},
+                              {&x.grr, &y.grr, "GRR"}}) {
+      expect_close(f->est, g->est, what);
+      expect_quantiles_close(f->q, g->q, what);
+    }
+    EXPECT_EQ(x.retention_from_week, y.retention_from_week);
+    ASSERT_EQ(x.arr_mean.size(), y.arr_mean.size());
+    for (std::size_t w = 0; w < x.arr_mean.size(); ++w) {
+      EXPECT_NEAR(x.arr_mean[w], y.arr_mean[w], 1e-9 * x.arr_mean[w]) << w;
+      EXPECT_NEAR(x.mrr_mean[w], y.mrr_mean[w], 1e-9 * x.mrr_mean[w]) << w;
+      expect_quantiles_close(x.arr_q[w], y.arr_q[w], "weekly ARR");
+      expect_quantiles_close(x.mrr_q[w], y.mrr_q[w], "weekly MRR");
+    }
+    ASSERT_EQ(x.bridge.size(), y.bridge.size());
+    for (std::size_t q = 0; q < x.bridge.size(); ++q) {
+      EXPECT_NEAR(x.bridge[q].opening, y.bridge[q].opening, 1e-9 * x.bridge[q].opening);
+      expect_close(x.bridge[q].added, y.bridge[q].added, "new ACV");
+      expect_close(x.bridge[q].expansion, y.bridge[q].expansion, "expansion");
+      expect_close(x.bridge[q].churn, y.bridge[q].churn, "churn");
+    }
+    // Any thread count, the same bits.
+    const RecurringResult& z = *one_thread.plans[p].recurring;
+    EXPECT_EQ(y.arr_final.est.mean, z.arr_final.est.mean);
+    EXPECT_EQ(y.arr_final.q, z.arr_final.q);
+    EXPECT_EQ(y.arr_q, z.arr_q);
+  }
+  ASSERT_FALSE(stored.comparisons.empty());
+  for (std::size_t c = 0; c < stored.comparisons.size(); ++c) {
+    const ArrFinalDiff &a = *stored.comparisons[c].arr_final_diff,
+                       &b = *streamed.comparisons[c].arr_final_diff;
+    expect_close(a, b, "final ARR diff");
+    EXPECT_EQ(a.p_better, b.p_better);
+    expect_close(a.start, b.start, "start diff");
+    expect_close(a.added, b.added, "new ACV diff");
+    expect_close(a.expansion, b.expansion, "expansion diff");
+    expect_close(a.churn, b.churn, "churn diff");
+    EXPECT_GT(std::abs(a.mean), 0.0);  // the plans differ, so the comparison says something
+    EXPECT_EQ(b.mean, one_thread.comparisons[c].arr_final_diff->mean);
+  }
 }
 
 TEST(Streaming, SameBitsForAnyThreadCount) {

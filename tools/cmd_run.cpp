@@ -103,11 +103,6 @@ int cmd_run(const RunArgs& a) {
   // Refused before anything runs: what would not fit in memory, or take longer than allowed.
   if (!a.streaming) check_run_memory(sc, paths, n_plans, "run");
   if (a.streaming) check_team_memory(sc, n_plans, "run");
-  if (a.streaming && sc.base.revenue.model == "recurring")
-    throw BadInput(
-        "--streaming does not report recurring revenue (ARR needs each path's weekly "
-        "series); run " +
-        a.file + " without --streaming");
   // Trajectories make the results file grow with paths x weeks: refused up front when it
   // would not fit where it goes (without them the file is small beside the run's memory).
   if (a.trajectories) check_results_disk(a.h5, sc, paths, n_plans, !a.streaming, true);

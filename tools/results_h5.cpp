@@ -177,6 +177,12 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     g.attr("profit_diff_mean", c.profit_diff.mean);
     g.attr("p_better", c.p_better);
     g.attr("roi", c.roi ? *c.roi : std::nan(""));
+    // Recurring revenue: final ARR's paired difference, what an ARR goal compares on.
+    if (c.arr_final_diff) {
+      g.attr("final_arr_diff_mean", c.arr_final_diff->mean);
+      g.attr("final_arr_diff_se", c.arr_final_diff->se);
+      g.attr("p_arr_better", c.arr_final_diff->p_better);
+    }
     if (res.streamed) continue;
     const PlanResult* a = &res.plans[0];
     const PlanResult* b = nullptr;
@@ -189,13 +195,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
     };
     write_diff("final_bookings_diff", a->column(out::final_bookings),
                b->column(out::final_bookings));
-    // Recurring revenue: final ARR's paired difference, what an ARR goal compares on.
-    if (c.arr_final_diff) {
-      g.attr("final_arr_diff_mean", c.arr_final_diff->mean);
-      g.attr("final_arr_diff_se", c.arr_final_diff->se);
-      g.attr("p_arr_better", c.arr_final_diff->p_better);
-      write_diff("final_arr_diff", arr_final_column(*a), arr_final_column(*b));
-    }
+    if (c.arr_final_diff) write_diff("final_arr_diff", arr_final_column(*a), arr_final_column(*b));
   }
   write_assumption_draws(f, sc, res);  // /assumptions (docs/model.md 12.4)
 }  // every group is closed here, before the checksum and the file's close
