@@ -16,6 +16,7 @@
 
 #include "models/format_upgrade.hpp"
 #include "sim/atomic_file.hpp"
+#include "sim/h5.hpp"
 #include "test_support.hpp"
 
 namespace salesim {
@@ -236,6 +237,31 @@ TEST_F(OutputPaths, APipeAndStandardOutputReceiveTheOutputInPlace) {
   ASSERT_EQ(run("run nx.yaml --paths 20 --quiet --json stdout.json", &out), 0);
   EXPECT_NE(out.find("\"scenario\""), std::string::npos) << out.substr(0, 200);
   EXPECT_TRUE(fs::is_symlink(dir / "stdout.json"));
+}
+
+// A results file to standard output is written in place: the folder of /proc/self/fd (where
+// no file can be made) is not the folder that matters; redirected to a file, that file gets the
+// results. Written as the run goes (--streaming --trajectories), it is refused for its real
+// reason, not for that folder's or a free space of 0 bytes.
+TEST_F(OutputPaths, AResultsFileToStandardOutputIsWrittenInPlace) {
+  const std::string in_dir = "cd " + dir.string() + " && { ";
+  std::string out;
+  ASSERT_EQ(test::shell(in_dir + salesim("run nx.yaml --paths 20 --quiet -o /proc/self/fd/1") +
+                            " > r.h5; }",
+                        &out),
+            0)
+      << out;
+  EXPECT_EQ(sim::h5::File::open_read((dir / "r.h5").string()).attr_int("paths"), 20);
+  // Standard output a pipe: the exit code is echoed into the pipe (sh has no PIPESTATUS).
+  test::shell(in_dir +
+                  salesim("run nx.yaml --paths 20 --quiet --streaming --trajectories -o "
+                          "/proc/self/fd/1") +
+                  " 2>&1; echo rc=$?; } | cat",
+              &out);
+  EXPECT_NE(out.find("rc=2"), std::string::npos) << out;
+  EXPECT_NE(out.find("-o must name a file (not a pipe or a device)"), std::string::npos) << out;
+  EXPECT_EQ(out.find("not writable"), std::string::npos) << out;
+  EXPECT_EQ(out.find("free in"), std::string::npos) << out;
 }
 
 // batch: every file's results go to a folder of their own inside OUTDIR. A stem of "." or ".."

@@ -82,7 +82,11 @@ void announce(const Scenario& sc, bool strict, const std::vector<std::string>& o
 
 void require_parent_folder(const std::string& output_file) {
   if (output_file.empty()) return;
-  auto parent = std::filesystem::absolute(output_file).parent_path();
+  // The folder where the temporary file goes: the link's target's for a symbolic link; none
+  // for a pipe or a device (/proc/self/fd/1), which is written in place.
+  const std::filesystem::path replaced = sim::replaced_file(output_file);
+  if (replaced.empty()) return;
+  auto parent = std::filesystem::absolute(replaced).parent_path();
   if (!std::filesystem::is_directory(parent))
     throw BadInput(
         fmt::format("cannot write {}: folder {} does not exist", output_file, parent.string()));

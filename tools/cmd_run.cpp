@@ -105,8 +105,8 @@ int cmd_run(const RunArgs& a) {
   if (a.streaming) check_team_memory(sc, n_plans, "run");
   // Trajectories make the results file grow with paths x weeks: refused up front when it
   // would not fit where it goes (without them the file is small beside the run's memory).
-  if (a.trajectories) check_results_disk(a.h5, sc, paths, n_plans, !a.streaming, true);
   if (a.streaming && a.trajectories) check_streamed_output(a.h5);
+  if (a.trajectories) check_results_disk(a.h5, sc, paths, n_plans, !a.streaming, true);
   check_run_time(
       sc, paths, n_plans,
       std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)) * sim::dist::size(),

@@ -344,9 +344,12 @@ std::string size_text(double bytes) {
 
 void check_results_disk(const std::string& path, const Scenario& sc, std::size_t paths,
                         std::size_t plans, bool per_path, bool trajectories) {
-  const std::filesystem::path where = std::filesystem::path(path).has_parent_path()
-                                          ? std::filesystem::path(path).parent_path()
-                                          : std::filesystem::path(".");
+  // Where the file's bytes go: the folder of the file replaced (a symbolic link's target's);
+  // nothing to measure for a pipe or a device.
+  const std::filesystem::path replaced = sim::replaced_file(path);
+  if (replaced.empty()) return;
+  const std::filesystem::path where =
+      replaced.has_parent_path() ? replaced.parent_path() : std::filesystem::path(".");
   std::error_code ec;
   const auto space = std::filesystem::space(where, ec);
   if (ec) return;
