@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -566,6 +567,118 @@ TEST(ReportExtensions, QuotaOnSomeSegmentsOnlySaysWhoCarriesNone) {
   EXPECT_NE(page.find("Reps in north carry their segment's quota (above), pro rata over the weeks "
                       "worked; those in south carry none"),
             std::string::npos);
+  fs::remove_all(dir);
+}
+
+// A run of scenarios/<name>.yaml with its report (further options in `opts`), as HTML.
+std::string report_of_scenario(const fs::path& dir, const std::string& name,
+                               const std::string& opts) {
+  const std::string html = (dir / (name + ".html")).string();
+  std::string out;
+  EXPECT_EQ(shell(salesim("run " + test::source_dir() + "/scenarios/" + name +
+                          ".yaml --paths 150 --seed 5 --quiet --report " + html + " " + opts),
+                  &out),
+            0)
+      << out;
+  return test::read_file(html);
+}
+
+// The texts of the chart with id `id`, in order.
+std::vector<std::string> chart_texts(const std::string& html, const std::string& id) {
+  const std::size_t at = html.find("id=\"" + id + "\"");
+  if (at == std::string::npos) return {};
+  const std::size_t from = html.rfind("<svg ", at);
+  const std::string svg = html.substr(from, html.find("</svg>", at) - from);
+  static const std::regex re("<text[^>]*>([^<]*)</text>");
+  std::vector<std::string> out;
+  for (std::sregex_iterator it(svg.begin(), svg.end(), re), end; it != end; ++it)
+    out.push_back(unescape((*it)[1]));
+  return out;
+}
+
+// The ARR bridge printed its bars' amounts as bare "5.99M" and "+4.81M" while every other
+// chart's money carries the --currency symbol.
+TEST(ReportExtensions, ArrBridgeLabelsItsAmountsWithTheCurrency) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-report-bridge-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string page =
+      report_of_scenario(dir, "saas-renewals", "--currency '$' --no-sensitivity");
+  const auto texts = chart_texts(page, "arr-bridge");
+  ASSERT_FALSE(texts.empty()) << "no ARR bridge";
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "ARR ($)"), texts.end()) << "the axis' unit";
+  // Each bar's label is followed by its amount, in the report's money format.
+  const std::regex money(R"([+-]?\$[0-9.]+[kMB]?)");
+  int amounts = 0;
+  for (const char* bar : {"ARR at the start", "new contracts", "expansion at renewals",
+                          "churn at anniversaries", "ARR at the horizon (mean)"}) {
+    const auto it = std::find(texts.begin(), texts.end(), bar);
+    ASSERT_TRUE(it != texts.end() && it + 1 != texts.end()) << bar;
+    EXPECT_TRUE(std::regex_match(*(it + 1), money)) << bar << ": '" << *(it + 1) << "'";
+    ++amounts;
+  }
+  EXPECT_EQ(amounts, 5);
+  EXPECT_TRUE(std::regex_match(*(std::find(texts.begin(), texts.end(), "new contracts") + 1),
+                               std::regex(R"(\+\$.*)")))
+      << "a gain is signed before the currency, as money_signed prints it";
+  fs::remove_all(dir);
+}
+
+// The sensitivity check names each factor inside sentences ("leans most on X", "Next comes X"):
+// a key's bare meaning read "Next comes probability that a contract renews at an anniversary
+// (6.3% to 96.2%)", a list item "the targeted-skills training: efficacy", and a name ending in
+// its own parentheses ran into the figures'. Every lever kind these scenarios have: key
+// assumptions, plan keys (renewal rate, marketing spend, coaching policy), training and
+// programme items.
+TEST(ReportExtensions, SensitivityNamesEveryFactorAsANounPhraseInTheSentences) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-report-sens-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string fig = R"(<span class="sens" data-value="[^"]+">[^<]+</span>)";
+  const std::regex next(" Next comes ([^<]+?), which moves its chance of reaching the goal from " +
+                        fig + " to " + fig + "(; then ([^<]+?), from " + fig + " to " + fig +
+                        ")?\\.</p>");
+  const std::regex row(
+      R"(<tr><th>([^<]+)</th><td class="t">[\s\S]*?</td><td class="t">([^<]*)</td>)");
+  // A noun phrase: "the ...", or the one mass noun among the key assumptions.
+  const std::regex noun_phrase(R"((the |staff turnover ).*)");
+  for (const char* name :
+       {"nexacorp", "saas-renewals", "territory-rebalance", "uncertain-assumptions"}) {
+    SCOPED_TRACE(name);
+    const std::string page = report_of_scenario(dir, name, "--currency '$'");
+    const std::size_t at = page.find("The answer leans most on");
+    ASSERT_NE(at, std::string::npos);
+    const std::string para = page.substr(at, page.find("</p>", at) + 4 - at);
+    std::smatch m;
+    EXPECT_TRUE(std::regex_search(para, m, next)) << para;
+    const std::string text = unescape(para);
+    for (const char* bad : {"comes probability", "comes growth", "comes marketing", ") (", ": "})
+      EXPECT_EQ(text.find(bad, text.find("Next comes")), std::string::npos) << bad << para;
+
+    const std::string table = page.substr(page.find("<table class=\"data sensitivity\">"));
+    int factors = 0;
+    for (std::sregex_iterator it(table.begin(), table.end(), row), end; it != end; ++it) {
+      const std::string factor = unescape((*it)[1]), settings = unescape((*it)[2]);
+      EXPECT_TRUE(std::regex_match(factor, noun_phrase)) << "a bare noun: '" << factor << "'";
+      EXPECT_EQ(factor.find(": "), std::string::npos) << "a label, not words: '" << factor << "'";
+      EXPECT_FALSE(std::regex_search(settings, std::regex(R"((^|\D)1 [a-z]+s\b)")))
+          << "a plural after 1: '" << settings << "'";
+      // Money settings with the currency ("$25.6k and $38.4k instead of $32k").
+      if (factor == "the average deal size") {
+        EXPECT_TRUE(std::regex_match(settings, std::regex(R"(\$\S+ and \$\S+ instead of \$\S+)")))
+            << settings;
+      }
+      ++factors;
+    }
+    EXPECT_GE(factors, 5);
+    if (std::string(name) == "saas-renewals") {
+      EXPECT_NE(table.find("$14.4k a week and $21.6k a week instead of $18k a week"),
+                std::string::npos);
+      EXPECT_NE(para.find("Next comes the renewal rate"), std::string::npos) << para;
+    }
+  }
   fs::remove_all(dir);
 }
 

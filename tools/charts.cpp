@@ -1034,8 +1034,9 @@ std::string waterfall_svg(const WaterfallChart& c) {
   // Running totals: step i spans [start[i], start[i] + value].
   std::vector<double> start;
   double run = 0, lo = 0, hi = 0, label_w = text_width(c.total.label, kLabelSize), text_w = 0;
-  auto value_text = [&](double v, bool level) {
-    return (v > 0 && !level ? "+" : "") + format_value(c.value, v);
+  auto value_text = [&](const WaterfallStep& st) {
+    if (!st.text.empty()) return st.text;
+    return (st.value > 0 && !st.level ? "+" : "") + format_value(c.value, st.value);
   };
   for (const auto& st : c.steps) {
     start.push_back(run);
@@ -1044,11 +1045,11 @@ std::string waterfall_svg(const WaterfallChart& c) {
     extend(lo, hi, run - st.error);
     extend(lo, hi, run + st.error);
     label_w = std::max(label_w, text_width(st.label, kLabelSize));
-    text_w = std::max(text_w, text_width(value_text(st.value, st.level), kTickSize));
+    text_w = std::max(text_w, text_width(value_text(st), kTickSize));
   }
   extend(lo, hi, c.total.value - c.total.error);
   extend(lo, hi, c.total.value + c.total.error);
-  text_w = std::max(text_w, text_width(value_text(c.total.value, c.total.level), kTickSize));
+  text_w = std::max(text_w, text_width(value_text(c.total), kTickSize));
   const Resolved rv = resolve(c.value, lo, hi);
   const Style &gain = style(c.gain_style), &loss = style(kGreyStyle), &total = style(kDarkStyle);
   std::vector<LegendEntry> legend = {
@@ -1088,7 +1089,7 @@ std::string waterfall_svg(const WaterfallChart& c) {
           fmt::arg("y", num(cy)), fmt::arg("y0", num(cy - 4)), fmt::arg("y1", num(cy + 4)),
           fmt::arg("c", kInk));
     const double end = sx(std::max({from, to, to + err}));
-    o += text(end + 5, cy + 4, value_text(step.value, step.level), kTickSize, "start", kInk);
+    o += text(end + 5, cy + 4, value_text(step), kTickSize, "start", kInk);
   };
   double y = top + gap / 2;
   for (std::size_t i = 0; i < c.steps.size(); ++i) {

@@ -177,6 +177,9 @@ struct WaterfallStep {
   double value = 0;
   double error = 0;    // whisker half-width (e.g. 1.96 x standard error); 0: none
   bool level = false;  // an amount (ARR at the start), not a change: labelled without a sign
+  // Printed beside the bar ("+$4.8M"); "" prints the value with the axis format, signed unless
+  // a level. {} so that {label, value, error} stays warning-free (-Wmissing-field-initializers).
+  std::string text{};
 };
 struct WaterfallChart {
   Frame frame;

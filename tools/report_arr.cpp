@@ -108,6 +108,9 @@ std::string arr_section(Page& pg) {
              {"expansion at renewals", total(b0, "expansion"), se_total("expansion")},
              {"churn at anniversaries", -total(b0, "churn"), se_total("churn")}};
   w.total = {"ARR at the horizon (mean)", b0.back()["closing"].get<double>(), 0, /*level=*/true};
+  // The bars' amounts with the currency, as the other charts print money ("+$4.81M").
+  for (auto& st : w.steps) st.text = st.level ? f.money(st.value) : f.money_signed(st.value);
+  w.total.text = f.money(w.total.value);
   w.frame.desc = fmt::format(
       "Waterfall of {}'s mean ARR: {} at the start, {} of new contracts, {} of expansion and {} "
       "of churn give {} at the horizon.",

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 
+#include "models/key_path.hpp"
 #include "models/keys.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
@@ -29,7 +30,7 @@ std::vector<Assumption> key_assumptions(const Scenario& sc) {
   for (const auto& st : sc.base.pipeline.stages)
     tops.push_back("pipeline.stages." + st.name + ".conversion.top");
   std::vector<Assumption> out = {
-      {"prospecting yield (new opportunities per prospecting hour)",
+      {"the prospecting yield (new opportunities per prospecting hour)",
        {"prospecting.yield.floor", "prospecting.yield.top"}},
       {"the share of opportunities that advance at each stage (for skilled reps)", tops},
       {"the average deal size", {"pipeline.deal_size.mean"}},
@@ -44,10 +45,65 @@ std::vector<Assumption> key_assumptions(const Scenario& sc) {
   return out;
 }
 
-std::string setting_text(const KeyInfo* k, double v) {
-  if (k && std::string(k->unit) == "currency") return charts::compact_number(v);
-  if (k && std::string(k->unit) == "share") return fmt::format("{:g}%", 100 * v);
-  return format_number(v);
+// A setting with its unit, for the appendix: "$18k a week", "14.4%", "21 weeks", "1 week".
+std::string setting_text(const report::Fmt& f, const KeyInfo* k, double v) {
+  const std::string unit = k ? k->unit : "";
+  if (unit == "share") return fmt::format("{:g}%", 100 * v);
+  if (unit.rfind("currency", 0) == 0) return report::plain_number(f, v, unit);
+  const std::string n = format_number(v);
+  if (unit.empty() || unit == "ratio") return n;
+  // Units name many ("weeks", "hours/week"): one of them is singular ("1 week", "1 hour/week").
+  std::string u = unit;
+  const std::size_t end = std::min(u.find('/'), u.size());
+  if (n == "1" && end > 1 && u[end - 1] == 's') u.erase(end - 1, 1);
+  return n + " " + u;
+}
+
+// A name that reads after "leans most on" or "Next comes": the keys' meanings are bare nouns
+// ("probability that a contract renews"), so they take "the" unless they have a determiner.
+std::string with_article(const std::string& s) {
+  for (const char* det : {"the ", "a ", "an "})
+    if (s.rfind(det, 0) == 0) return s;
+  const std::string first = s.substr(0, s.find(' '));
+  if (first.ends_with("'") || first.ends_with("'s")) return s;  // "reps' awareness"
+  return "the " + s;
+}
+
+// A list item's lever: "the efficacy of the targeted-skills training", not plain_key's label
+// "the targeted-skills training: efficacy", which reads badly inside a sentence.
+std::string list_lever_name(const ListKey& k) {
+  std::string field = k.field == "count"   ? "number"
+                      : k.field == "weeks" ? "length in weeks"
+                                           : k.field;
+  std::replace(field.begin(), field.end(), '_', ' ');
+  if (k.list == "hiring")
+    return k.field == "count" ? fmt::format("the number of reps hired (hiring item {})", k.item)
+                              : fmt::format("the {} of hiring item {}", field, k.item);
+  return fmt::format("the {} of the {} {}", field, k.item,
+                     k.list == "programs" ? "programme" : "training");
+}
+
+// A plan lever's name in words: the key assumption's when it is one (the same name in every
+// report), else its meaning as a noun phrase.
+std::string lever_name(const Scenario& sc, const std::vector<Assumption>& assumed,
+                       const std::string& key) {
+  for (const auto& a : assumed)
+    if (a.keys == std::vector<std::string>{key}) return a.name;
+  std::optional<ListKey> list;
+  try {
+    list = parse_list_key(key);
+  } catch (const std::invalid_argument&) {
+  }
+  if (list) return list_lever_name(*list);
+  const std::string words = report::plain_key(sc, key);
+  if (words == key) return key;  // no words for it
+  const auto colon = words.find(": ");
+  if (colon == std::string::npos) return with_article(words);
+  const std::string what = words.substr(0, colon), meaning = words.substr(colon + 2);
+  // "qualify stage: share of exits that advance" -> "the qualify stage's share of ..."
+  if (key.starts_with("pipeline.stages.") || key.starts_with("team.skills."))
+    return "the " + what + "'s " + (meaning.starts_with("the ") ? meaning.substr(4) : meaning);
+  return with_article(what) + " (" + meaning + ")";  // "the coaching policy (hours per rep ...)"
 }
 
 }  // namespace
@@ -105,12 +161,13 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
       if (k.path == path) return &k;
     return nullptr;
   };
+  const std::vector<Assumption> assumed = key_assumptions(sc);
   for (const Lever& l : plan_levers(sc, plan)) {
     // The key's meaning in words (the key itself goes to the appendix's table).
-    factors.push_back({report::plain_key(sc, l.path), {l}});
+    factors.push_back({lever_name(sc, assumed, l.path), {l}});
     seen.push_back(l.path);
   }
-  for (const auto& a : key_assumptions(sc)) {
+  for (const auto& a : assumed) {
     Factor f{a.name, {}};
     for (const auto& key : a.keys)
       if (std::find(seen.begin(), seen.end(), key) == seen.end()) try {
@@ -134,14 +191,16 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
   out.paths = oat.paths;
   out.base = oat.base.mean, out.base_se = oat.base.se;
   out.skipped = oat.skipped;
+  const report::Fmt money(o.currency, "");
   for (const FactorSwing& s : oat.swings) {
     ReportSensitivity::Item it;
     it.name = s.factor.name;
     for (const Lever& l : s.factor.levers) it.keys.push_back(l.path);
     if (s.factor.levers.size() == 1) {
       const KeyInfo* k = info(s.factor.levers[0].path);
-      it.values = setting_text(k, s.low_values[0]) + " and " + setting_text(k, s.high_values[0]) +
-                  " instead of " + setting_text(k, s.factor.levers[0].value);
+      it.values = setting_text(money, k, s.low_values[0]) + " and " +
+                  setting_text(money, k, s.high_values[0]) + " instead of " +
+                  setting_text(money, k, s.factor.levers[0].value);
     } else {
       it.values = fmt::format("each {:g}% lower and higher", 100 * out.delta);
     }
@@ -168,6 +227,20 @@ const ReportSensitivity::Item* top_item(const ReportSensitivity& s, std::size_t 
   for (const auto& it : s.items)
     if (it.moved && k-- == 0) return &it;
   return nullptr;
+}
+
+// "a, b and c"; with semicolons when a name has commas of its own ("..., at skill 1").
+std::string listed_names(const std::vector<ReportSensitivity::Item>& items) {
+  bool commas = false;
+  for (const auto& it : items) commas = commas || it.name.find(',') != std::string::npos;
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    out += (i == 0                  ? ""
+            : i + 1 == items.size() ? " and "
+            : commas                ? "; "
+                                    : ", ") +
+           esc(items[i].name);
+  return out;
 }
 
 }  // namespace
@@ -199,12 +272,13 @@ std::string sensitivity_words(Page& pg, std::size_t best) {
         pct, sens_value(pg, worst));
   else if (prob && std::fabs(a->swing) < 0.05)
     h += fmt::format(" The answer holds up: no assumption checked moves it by more than 5 points.");
+  // The figures follow the name in words, not in parentheses: names may end with their own.
   if (const auto* b = top_item(s, 1)) {
-    h += fmt::format(" Next comes {} ({} to {})", esc(b->name),
+    h += fmt::format(" Next comes {}, which moves {} from {} to {}", esc(b->name), what,
                      sens_value(pg, std::min(b->low, b->high)),
                      sens_value(pg, std::max(b->low, b->high)));
     if (const auto* c = top_item(s, 2))
-      h += fmt::format(", then {} ({} to {})", esc(c->name),
+      h += fmt::format("; then {}, from {} to {}", esc(c->name),
                        sens_value(pg, std::min(c->low, c->high)),
                        sens_value(pg, std::max(c->low, c->high)));
     h += ".";
@@ -219,15 +293,14 @@ std::string sensitivity_method(Page& pg) {
            "This was not checked for this report: the figures hold for the assumptions as "
            "stated, and a close call deserves a check of the assumptions it leans on.</p>";
   const ReportSensitivity& s = *pg.d.sensitivity;
-  std::string names;
-  for (std::size_t i = 0; i < s.items.size(); ++i)
-    names += (i ? (i + 1 == s.items.size() ? " and " : ", ") : "") + esc(s.items[i].name);
-  std::string h = head + fmt::format(
-                             "The leading plan, {}, was simulated again with each of these set "
-                             "{:g}% lower and {:g}% higher, one at a time, on the same {} "
-                             "simulated futures: {}. ",
-                             esc(s.plan), 100 * s.delta, 100 * s.delta, Fmt::count(double(s.paths)),
-                             names.empty() ? "nothing could be moved" : names);
+  const std::string names = listed_names(s.items);
+  std::string h =
+      head + fmt::format(
+                 "The leading plan, {}, was simulated again with each of these set "
+                 "{:g}% lower and {:g}% higher, one at a time, on the same {} "
+                 "simulated {}: {}. ",
+                 esc(s.plan), 100 * s.delta, 100 * s.delta, Fmt::count(double(s.paths)),
+                 noun(double(s.paths), "future"), names.empty() ? "nothing could be moved" : names);
   if (!s.skipped.empty()) {
     std::string sk;
     for (std::size_t i = 0; i < s.skipped.size(); ++i) sk += (i ? ", " : "") + esc(s.skipped[i]);
