@@ -16,11 +16,12 @@ namespace salesim::test {
 
 class LocalServer {
  public:
-  // Serves the example scenario with o, on port 0 (any free one) and with this token.
-  void start(tools::ServeOptions o, const std::string& token) {
+  // Serves the scenario (the example by default) with o, on port 0 (any free one) and with this
+  // token.
+  void start(tools::ServeOptions o, const std::string& token, const std::string& file = example()) {
     o.port = 0;
     o.token = token_ = token;
-    server_ = std::make_unique<tools::Server>(tools::load_with_seed(example(), std::nullopt), o);
+    server_ = std::make_unique<tools::Server>(tools::load_with_seed(file, std::nullopt), o);
     port_ = server_->bind();
     thread_ = std::thread([this] { server_->run(); });
     for (int i = 0; i < 200 && !client().Get("/api/plans"); ++i)

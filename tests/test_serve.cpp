@@ -1,19 +1,24 @@
 // salesim serve (tools/serve.hpp): the API on an ephemeral loopback port, in-process. The
 // figures equal `salesim run --json`; without the token 401; bad values 400 with the loader's
 // message; oversize bodies 413; any other path 404; a client's newer run cancels its older one;
-// 50 clients at once get their own answers.
+// 50 clients at once get their own answers; levers in the report's plain words, a refused value
+// named by its lever, a saved plan's description, --currency, the ARR section.
 #include <fmt/format.h>
 #include <httplib.h>
 #include <signal.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "models/scenario.hpp"
 #include "serve_fixture.hpp"
 #include "test_support.hpp"
 #include "tools/cli.hpp"
+#include "tools/report_sections.hpp"  // the report's plain words for keys
 #include "tools/serve.hpp"
 
 namespace salesim::test {
@@ -201,6 +206,123 @@ TEST_F(ServeTest, FiftyClientsAtOnceGetTheirOwnAnswers) {
 
 namespace salesim::test {
 namespace {
+
+// The report's plain words for a key of the example, as the report names it.
+std::string plain(const std::string& key) {
+  return tools::report::capitalised(
+      tools::report::plain_key(tools::load_with_seed(example(), std::nullopt), key));
+}
+
+// The page labels each lever with the report's plain words for its key (the key itself goes
+// small underneath), and knows which are shares, to show them as percentages.
+TEST_F(ServeTest, LeversCarryTheReportsPlainWordsForTheirKeys) {
+  const auto r = client().Get("/api/plans");
+  ASSERT_TRUE(r && r->status == 200);
+  const json plans = json::parse(r->body)["plans"];
+  std::map<std::string, json> levers;
+  for (const auto& p : plans)
+    for (const auto& l : p["levers"]) levers[l["key"].get<std::string>()] = l;
+  const std::string hours = "prospecting.target_hours";
+  const std::string skill = "programs[coach_the_coaches].manager_coaching_skill";
+  ASSERT_TRUE(levers.count(hours) && levers.count(skill));
+  EXPECT_EQ(levers[hours]["label"], plain(hours));
+  EXPECT_NE(plain(hours), hours);
+  EXPECT_EQ(levers[hours]["unit"], "hours/week");
+  EXPECT_EQ(levers[hours]["share"], false);
+  EXPECT_EQ(levers[skill]["label"], plain(skill));
+  EXPECT_NE(plain(skill), skill);
+  EXPECT_EQ(levers[skill]["share"], true);
+}
+
+// A value outside a lever's range: the loader's message as before, and the key with the problem
+// in plain words (the key's plain name and what it takes), which the page shows beside it.
+TEST_F(ServeTest, AValueOutsideItsRangeNamesTheLeverInPlainWords) {
+  const std::string skill = "programs[coach_the_coaches].manager_coaching_skill";
+  auto r = post("/api/run", {{"plan", "targeted-effectiveness"}, {"set", {{skill, 1.5}}}});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  json j = json::parse(r->body);
+  EXPECT_EQ(j["key"], skill) << r->body;
+  EXPECT_EQ(j["message"],
+            plain(skill) + " takes from 0% to 100% (written 0 to 1); 1.5 is outside that")
+      << r->body;
+  r = post("/api/save", {{"plan", "push-activity"},
+                         {"set", {{"prospecting.target_hours", -5}}},
+                         {"name", "negative"}});
+  j = json::parse(r->body);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(j["key"], "prospecting.target_hours");
+  EXPECT_EQ(j["message"], plain("prospecting.target_hours") +
+                              " takes from 0 hours/week to 168 hours/week; -5 is outside that")
+      << r->body;
+  // Not a lever's range: no key.
+  r = post("/api/run", {{"plan", "push-activity"}, {"paths", 0}});
+  EXPECT_FALSE(json::parse(r->body).contains("key")) << r->body;
+}
+
+// As optimize -o's plan: the saved description says what the what-if changed, with the plan's
+// own values and its old description after; a value left as the plan has it is not named.
+TEST_F(ServeTest, ASavedPlansDescriptionSaysWhatChanged) {
+  const auto saved =
+      post("/api/save", {{"plan", "targeted-effectiveness"},
+                         {"set",
+                          {{"org.coaching_hours_per_rep", 2.5},
+                           {"programs[coach_the_coaches].manager_coaching_skill", 0.75}}},
+                         {"name", "coach-more"}});
+  ASSERT_TRUE(saved && saved->status == 200) << (saved ? saved->body : "no answer");
+  const std::string yaml = (dir / "saved.yaml").string();
+  std::ofstream(yaml) << saved->body;
+  const Scenario sc = tools::load_with_seed(yaml, std::nullopt);
+  const std::string d = sc.plans.back().description;
+  EXPECT_EQ(sc.plans.back().name, "coach-more");
+  EXPECT_EQ(
+      d.rfind("What-if saved from salesim serve: org.coaching_hours_per_rep 2.5 (was 1.25)", 0), 0u)
+      << d;
+  EXPECT_NE(d.find("Plan 'targeted-effectiveness' before: "), std::string::npos) << d;
+  EXPECT_EQ(d.find("manager_coaching_skill"), std::string::npos) << d;
+  // Nothing changed: the description as written.
+  const auto same = post("/api/save", {{"plan", "targeted-effectiveness"},
+                                       {"set", {{"org.coaching_hours_per_rep", 1.25}}},
+                                       {"name", "same"}});
+  std::ofstream(yaml) << same->body;
+  const Scenario again = tools::load_with_seed(yaml, std::nullopt);
+  EXPECT_EQ(again.plans.back().description, again.plans[2].description);
+}
+
+// With --currency the page's money axes carry the symbol, as run --currency's report does.
+TEST(ServeCurrency, TheMoneyAxesCarryTheCurrency) {
+  LocalServer local;
+  tools::ServeOptions o;
+  o.threads = 2;
+  o.currency = "$";
+  local.start(o, kToken);
+  const auto r = local.client().Post(
+      "/api/run", json{{"plan", "push-activity"}, {"paths", 50}, {"charts", true}}.dump(),
+      "application/json");
+  ASSERT_TRUE(r && r->status == 200);
+  const std::string charts = json::parse(r->body)["charts"];
+  EXPECT_EQ(charts.find("(currency)"), std::string::npos);
+  EXPECT_NE(charts.find("($)"), std::string::npos);
+  EXPECT_EQ(json::parse(local.client().Get("/api/plans")->body)["currency"], "$");
+}
+
+// A goal on ARR: the bookings chart says the goal is drawn on the ARR charts below, so the page
+// shows the report's ARR section, after bookings as in the report.
+TEST(ServeArr, AScenarioWithRecurringRevenueShowsTheReportsArrSection) {
+  LocalServer local;
+  tools::ServeOptions o;
+  o.threads = 2;
+  local.start(o, kToken, source_dir() + "/scenarios/saas-renewals.yaml");
+  const auto r = local.client().Post(
+      "/api/run", json{{"plan", "customer-success"}, {"paths", 50}, {"charts", true}}.dump(),
+      "application/json");
+  ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  const std::string charts = json::parse(r->body)["charts"];
+  const auto bookings = charts.find("id=\"bookings\""), arr = charts.find("<section id=\"arr\"");
+  ASSERT_NE(arr, std::string::npos);
+  EXPECT_LT(bookings, arr);
+  EXPECT_LT(arr, charts.find("id=\"checkpoints\""));
+}
 
 TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {
   auto r = post("/api/save", {{"plan", "push-activity"}, {"name", "baseline"}});

@@ -88,7 +88,8 @@ void add_serve_command(CLI::App& app, Commands& commands) {
       "Examples:\n"
       "  salesim serve scenarios/nexacorp.yaml\n"
       "  salesim serve scenarios/nexacorp.yaml --port 9000 --lever org.coaching_hours_per_rep "
-      "--lever hiring[0].week");
+      "--lever hiring[0].week\n"
+      "  salesim serve scenarios/saas-renewals.yaml --currency '$'");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
   cmd->add_option("--port", a->o.port, "Port (default 8765; 0: any free port)")
       ->check(CLI::Range(0, 65535));
@@ -99,6 +100,9 @@ void add_serve_command(CLI::App& app, Commands& commands) {
                   "offered)");
   cmd->add_flag("--allow-remote", a->allow_remote,
                 "Allow a --host other machines can reach (prints a warning)");
+  cmd->add_option("--currency", a->o.currency,
+                  "Currency symbol or code for the page's money figures, as run --currency: "
+                  "'$' or EUR (default: none)");
   cmd->add_option("--threads", a->o.threads, "Threads per run (default: all)")
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--max-memory", a->max_memory_mib,

@@ -476,7 +476,10 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
 std::string what_if_sections(const ReportData& d, const ReportOptions& o) {
   Page pg{d, o, d.summary, Fmt(o.currency, d.start_date), std::nullopt, {}};
   pg.scenario = parse_scenario(d);
-  std::string body = answer_section(pg) + bookings_section(pg) + checkpoints_section(pg);
+  // ARR after bookings, as the full report places it (its bookings chart says an ARR goal is
+  // drawn on the ARR charts).
+  std::string body =
+      answer_section(pg) + bookings_section(pg) + arr_section(pg) + checkpoints_section(pg);
   if (d.plans.size() > 1) body += comparison_section(pg);
   return body;
 }

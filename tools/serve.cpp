@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 #include <sys/socket.h>
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <atomic>
@@ -23,7 +24,10 @@
 #include "sim/parallel.hpp"
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
+#include "tools/lever_range.hpp"
+#include "tools/plan_yaml.hpp"
 #include "tools/report.hpp"
+#include "tools/report_sections.hpp"  // the report's plain words for keys
 #include "tools/summary_json.hpp"
 
 namespace salesim::tools {
@@ -32,10 +36,13 @@ namespace {
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
-// An answer other than 200: the status and what the client should know.
+// An answer other than 200: the status and what the client should know; for a value of one
+// lever, also its key and the problem in plain words (the page shows them beside the lever).
 struct ApiError : std::runtime_error {
   int status;
-  ApiError(int s, const std::string& m) : std::runtime_error(m), status(s) {}
+  std::string key, plain;
+  ApiError(int s, const std::string& m, std::string k = "", std::string p = "")
+      : std::runtime_error(m), status(s), key(std::move(k)), plain(std::move(p)) {}
 };
 // A loader's message without its "FILE: " prefix (the page knows the file): the edits' loader
 // (models/plan_edit.cpp) already left out the line and column, which are the edited text's.
@@ -68,14 +75,49 @@ void send_json(httplib::Response& res, int status, const json& j) {
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, status, {{"error", message}});
 }
+void send_error(httplib::Response& res, const ApiError& e) {
+  json j = {{"error", e.what()}};
+  if (!e.key.empty()) j["key"] = e.key, j["message"] = e.plain;
+  send_json(res, e.status, j);
+}
 
-json lever_json(const Lever& l) {
+// A key as the report names it in plain words: "Prospecting target per rep".
+std::string lever_label(const Scenario& sc, const std::string& key) {
+  return report::capitalised(report::plain_key(sc, key));
+}
+
+json lever_json(const Scenario& sc, const Lever& l) {
   return {{"key", l.path},
+          {"label", lever_label(sc, l.path)},
+          {"unit", report::key_unit(sc, l.path)},
+          {"share", l.share},
           {"value", std::isnan(l.value) ? json(nullptr) : json(l.value)},
           {"integer", l.integer},
           {"min", l.lo},
           {"max", std::isfinite(l.hi) ? json(l.hi) : json(nullptr)},
           {"max_open", l.hi_open}};
+}
+
+// What a lever takes, in the report's units: "from 0% to 100% (written 0 to 1)", "a whole
+// number from 0 to 100000", "from 0 to 168 hours/week", "at least 0".
+std::string allowed_words(const Scenario& sc, const Lever& l, const report::Fmt& f) {
+  const std::string unit = l.share ? "share" : report::key_unit(sc, l.path);
+  const auto v = [&](double x) { return report::plain_number(f, x, unit); };
+  const std::string whole = l.integer ? "a whole number " : "";
+  if (!std::isfinite(l.hi)) return fmt::format("{}of at least {}", whole, v(l.lo));
+  const double hi = l.integer && l.hi_open ? l.hi - 1 : l.hi;
+  std::string words = fmt::format("{}from {} to {}", whole, v(l.lo), v(hi));
+  if (l.hi_open && !l.integer) words += " (not including it)";
+  if (unit == "share")
+    words += fmt::format(" (written {} to {})", lever_text(l.lo), lever_text(hi));
+  return words;
+}
+
+// A value a lever does not take, in plain words: "Probability that a contract renews at an
+// anniversary takes from 0% to 100% (written 0 to 1); 1.5 is outside that".
+std::string out_of_range_words(const Scenario& sc, const Lever& l, double x, const report::Fmt& f) {
+  return fmt::format("{} takes {}; {} is outside that{}", lever_label(sc, l.path),
+                     allowed_words(sc, l, f), lever_text(x), lever_share_hint(l, x));
 }
 
 // The request's body as a JSON object, or 400 saying what is wrong.
@@ -109,7 +151,7 @@ struct WhatIf {
 };
 
 // {"plan": NAME, "set": {KEY: NUMBER}} checked against the scenario's plans and their keys.
-WhatIf what_if_of(const Scenario& sc, const json& body) {
+WhatIf what_if_of(const Scenario& sc, const json& body, const report::Fmt& f) {
   WhatIf w;
   if (!body.contains("plan") || !body["plan"].is_string())
     throw ApiError(400, "\"plan\": expected the name of a plan of the scenario (a string)");
@@ -134,20 +176,57 @@ WhatIf what_if_of(const Scenario& sc, const json& body) {
     if (!v.is_number())
       throw ApiError(400, fmt::format("set.{}: expected a number, got {}", key, v.dump()));
     const double x = v.get<double>();
+    const std::string plain = out_of_range_words(sc, l, x, f);
     // The YAML edit rounds whole-number keys (as sweep's points); a file would refuse 2.5 hires.
     if (l.integer && x != std::round(x))
-      throw ApiError(400, fmt::format("set.{}: expected a whole number, got {}", key, v.dump()));
+      throw ApiError(400, fmt::format("set.{}: expected a whole number, got {}", key, v.dump()),
+                     key, plain);
     // Past the range the edit's rounding to a 64-bit integer could overflow and the loader would
     // then name a number the client never sent.
     if (l.integer && fit_to_lever(l, x) != x)
-      throw ApiError(400, fmt::format("set.{}: expected a whole number {}, got {}", key,
-                                      std::isfinite(l.hi) ? fmt::format("from {} to {}", l.lo,
-                                                                        l.hi_open ? l.hi - 1 : l.hi)
-                                                          : fmt::format("of at least {}", l.lo),
-                                      v.dump()));
+      throw ApiError(400,
+                     fmt::format("set.{}: expected a whole number {}, got {}", key,
+                                 std::isfinite(l.hi) ? fmt::format("from {} to {}", l.lo,
+                                                                   l.hi_open ? l.hi - 1 : l.hi)
+                                                     : fmt::format("of at least {}", l.lo),
+                                 v.dump()),
+                     key, plain);
     w.values.emplace_back(key, x);
   }
   return w;
+}
+
+// A what-if the loader refuses, as the API answers it: the loader's message and, for the lever
+// at fault (the first outside its range, else one the message names), its key and the problem
+// in plain words.
+ApiError refused(const Scenario& sc, const WhatIf& w, const std::string& message,
+                 const report::Fmt& f) {
+  for (const auto& [key, x] : w.values) {
+    const Lever l = find_lever(sc, w.plan, key, true);
+    if (fit_to_lever(l, x) != x)
+      return ApiError(400, message, key, out_of_range_words(sc, l, x, f));
+  }
+  for (const auto& [key, x] : w.values)
+    if (const auto at = message.find(key + ": "); at != std::string::npos)
+      return ApiError(400, message, key,
+                      lever_label(sc, key) + ": " + message.substr(at + key.size() + 2));
+  return ApiError(400, message);
+}
+
+// The saved plan's description says what the what-if changed, as optimize -o's does
+// (tools/plan_yaml.hpp); values equal to the plan's own change nothing and are left out.
+std::string with_made_description(const Scenario& sc, const WhatIf& w, const std::string& text) {
+  std::vector<std::pair<std::string, double>> changed;
+  for (const auto& [key, x] : w.values)
+    if (find_lever(sc, w.plan, key, true).value != x) changed.emplace_back(key, x);
+  if (changed.empty()) return text;
+  YAML::Node root = YAML::Load(text);
+  YAML::Node plans = root["plans"];
+  plans[plans.size() - 1]["description"] =
+      made_plan_description(sc, w.plan, changed, "What-if saved from salesim serve");
+  YAML::Emitter e;
+  e << root;
+  return std::string(e.c_str()) + "\n";
 }
 
 // One page's runs (one at a time; a newer one cancels the one going), keyed by client_of, or
@@ -223,17 +302,20 @@ struct Server::Impl {
     return true;
   }
 
+  // The report's formats for this server's words (money with --currency).
+  report::Fmt words() const { return report::Fmt(o.currency, sc.base.simulation.start_date); }
+
   json plans_json() const {
     json plans = json::array();
     for (const auto& p : sc.plans) {
       json levers = json::array();
       std::vector<std::string> seen;
       for (const Lever& l : plan_levers(sc, p.name))
-        levers.push_back(lever_json(l)), seen.push_back(l.path);
+        levers.push_back(lever_json(sc, l)), seen.push_back(l.path);
       for (const auto& key : o.levers) {
         if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
         try {
-          levers.push_back(lever_json(find_lever(sc, p.name, key, true)));
+          levers.push_back(lever_json(sc, find_lever(sc, p.name, key, true)));
         } catch (const std::invalid_argument&) {
           // a list item this plan does not have: not offered for it
         }
@@ -245,6 +327,7 @@ struct Server::Impl {
             {"baseline", sc.plans.front().name},
             {"paths", sc.base.simulation.paths},
             {"seed", sc.base.simulation.seed},
+            {"currency", o.currency},
             {"goal",
              {{"revenue", sc.base.goal.revenue ? json(*sc.base.goal.revenue) : json(nullptr)},
               {"by_week", sc.goal_week()}}},
@@ -265,7 +348,7 @@ struct Server::Impl {
   json run(const httplib::Request& req) {
     const json body = body_object(req);
     check_keys(body, {"plan", "set", "paths", "charts"});
-    const WhatIf w = what_if_of(sc, body);
+    const WhatIf w = what_if_of(sc, body, words());
     const std::size_t paths = paths_of(body);
     if (body.contains("charts") && !body["charts"].is_boolean())
       throw ApiError(
@@ -275,7 +358,7 @@ struct Server::Impl {
       variant = scenario_with_baseline_and_plan_values(sc, w.plan, w.values);
       check_run_memory(variant, paths, variant.plans.size(), "run", false);
     } catch (const ScenarioError& e) {
-      throw ApiError(400, loader_message(sc.file, e.what()));
+      throw refused(sc, w, loader_message(sc.file, e.what()), words());
     } catch (const std::invalid_argument& e) {
       throw ApiError(400, e.what());
     } catch (const BadInput& e) {
@@ -309,8 +392,11 @@ struct Server::Impl {
       throw ApiError(409, "cancelled: a newer run from this client replaced it");
     }
     json answer = summary_json(variant, res, variant.base.simulation.seed);
-    if (body.value("charts", false))
-      answer["charts"] = render_what_if_sections(report_data_of_run(variant, res, answer), {});
+    if (body.value("charts", false)) {
+      ReportOptions ro;
+      ro.currency = o.currency;
+      answer["charts"] = render_what_if_sections(report_data_of_run(variant, res, answer), ro);
+    }
     return answer;
   }
 
@@ -401,15 +487,15 @@ struct Server::Impl {
   std::string save(const httplib::Request& req, std::string& name) {
     const json body = body_object(req);
     check_keys(body, {"plan", "set", "name"});
-    const WhatIf w = what_if_of(sc, body);
+    const WhatIf w = what_if_of(sc, body, words());
     if (!body.contains("name") || !body["name"].is_string() ||
         body["name"].get<std::string>().empty() || body["name"].get<std::string>().size() > 100)
       throw ApiError(400, "\"name\": expected the new plan's name (1 to 100 characters)");
     name = body["name"].get<std::string>();
     try {
-      return scenario_text_with_new_plan(sc, w.plan, w.values, name);
+      return with_made_description(sc, w, scenario_text_with_new_plan(sc, w.plan, w.values, name));
     } catch (const ScenarioError& e) {
-      throw ApiError(400, loader_message(sc.file, e.what()));
+      throw refused(sc, w, loader_message(sc.file, e.what()), words());
     } catch (const std::invalid_argument& e) {
       throw ApiError(400, e.what());
     }
@@ -428,7 +514,7 @@ struct Server::Impl {
       try {
         f(req, res);
       } catch (const ApiError& e) {
-        send_error(res, e.status, e.what());
+        send_error(res, e);
       }
     };
   }

@@ -2,14 +2,16 @@
 // `salesim serve`: a local web server for live what-ifs on one scenario (docs/cli.md, "salesim
 // serve"). The page (tools/serve_page.cpp) moves a plan's levers and shows the report's
 // sections for each answer; the API runs the plan beside the baseline with the file's seed:
-//   GET  /api/plans   the plans and the levers each may move, with their ranges
+//   GET  /api/plans   the plans and the levers each may move, with their ranges and the
+//                     report's plain words for each key
 //   POST /api/run     {"plan": NAME, "set": {KEY: VALUE}, "paths": N} -> the `salesim run
 //                     --json` summary of the baseline and that plan
 //   POST /api/save    {"plan", "set", "name"} -> the scenario with the what-if as a new plan
-//                     (YAML, as a download)
-// Every request needs the token (Authorization: Bearer TOKEN or ?token=); bodies and request
-// rates are limited; a client's new run cancels its run still going; the runs of all clients
-// together keep at most the memory budget.
+//                     whose description says what changed (YAML, as a download)
+// A value a lever does not take is 400 with the loader's message, the key and the problem in
+// the report's plain words. Every request needs the token (Authorization: Bearer TOKEN or
+// ?token=); bodies and request rates are limited; a client's new run cancels its run still
+// going; the runs of all clients together keep at most the memory budget.
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +26,7 @@ struct ServeOptions {
   std::vector<std::string> levers;   // --lever keys, offered for every plan that has them
   std::string token;                 // "": a random one
   int threads = 0;                   // per run (0: all)
+  std::string currency;              // before money figures, as run --currency ("": neutral)
   std::size_t max_body = 16 * 1024;  // bytes of a request body (larger: 413)
   std::size_t max_paths = 200000;    // paths a run may ask for
   double requests_per_second = 20;   // per client, with bursts of twice that (more: 429)

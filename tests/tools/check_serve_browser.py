@@ -4,6 +4,12 @@ protocol over a pipe (--remote-debugging-pipe: no websocket library needed), loa
 moves a lever, waits for the answer at the file's paths, reads P(goal) from the page and
 compares it with the API's answer for the same what-if; the page must log no console error,
 a number box left empty must send nothing; a screenshot is taken and checked to be non-blank.
+Also, as a user sees it at 1280 px: no page-wide horizontal scroll (the paired table scrolls in
+its own box); levers labelled in the report's plain words with the key small underneath; every
+slider able to sit on its plan's own value; the 200-path answer marked rough until the full one
+replaces it; a refused value said beside its lever, the answer marked stale until a valid one
+runs; the baseline's empty lever panel says how to get levers; the headline names the baseline
+once.
 
 usage: check_serve_browser.py SALESIM SCENARIO OUTDIR
 Exit 0 when it passes, 1 when it does not, 77 (skipped) when Chromium is absent."""
@@ -100,8 +106,11 @@ try:
         with urllib.request.urlopen(req, timeout=120) as r:
             return json.load(r)
 
-    paths = json.load(urllib.request.urlopen(urllib.request.Request(
-        origin + "/api/plans", headers={"Authorization": "Bearer " + token})))["paths"]
+    info = json.load(urllib.request.urlopen(urllib.request.Request(
+        origin + "/api/plans", headers={"Authorization": "Bearer " + token})))
+    paths = info["paths"]
+    # The report's plain words for each key, as the server sends them.
+    words = {l["key"]: l["label"] for p in info["plans"] for l in p["levers"]}
     # Chromium's helper processes may still write to the profile while it is removed (the
     # kill does not wait for them): a folder left in /tmp is no failure of the page.
     with tempfile.TemporaryDirectory(prefix="salesim-chromium-",
@@ -120,6 +129,22 @@ try:
             if not cdp.wait_for(final):
                 problems.append("the page showed no answer at the file's paths")
             before = cdp.eval("document.getElementById('p-goal').dataset.value")
+            wide = cdp.eval("[document.documentElement.scrollWidth, window.innerWidth]")
+            if wide[0] > wide[1]:
+                problems.append(f"the page is {wide[0]} px wide in a {wide[1]} px window "
+                                f"(a table runs off the page)")
+            against = cdp.eval("document.getElementById('p-goal-base').textContent")
+            if not against.startswith("against the baseline: ") or "(the baseline)" in against:
+                problems.append(f"the headline names the baseline as {against!r}")
+            label = cdp.eval(
+                f"(() => {{ const n = document.querySelector('#levers input[type=number]"
+                f"[data-key=\"{LEVER}\"]'); const l = document.querySelector('label[for=\"' + "
+                f"n.id + '\"]'); return [l.textContent, l.querySelector('.key').textContent, "
+                f"getComputedStyle(l).overflowWrap]; }})()")
+            if words[LEVER] == LEVER or not label[0].startswith(f"{words[LEVER]} (hours/week)") or \
+                    label[1] != LEVER or label[2] == "anywhere":
+                problems.append(f"the lever {LEVER} is labelled {label!r}, not in plain words "
+                                f"with its key underneath, wrapping at words")
             t0 = time.time()
             moved = cdp.eval(
                 f"(() => {{ const r = document.querySelector('#levers input[type=range]"
@@ -127,10 +152,20 @@ try:
                 f" r.dispatchEvent(new Event('input')); return true; }})()")
             if not moved:
                 problems.append(f"no slider for {LEVER} on the page")
-            first = cdp.wait_for("document.getElementById('p-goal').dataset.paths === '200'", 20)
+            # The first answer and whether it is marked rough, read in one go (the full answer
+            # replaces it within a second).
+            first = cdp.wait_for(
+                "document.getElementById('p-goal').dataset.paths === '200' && (window.__rough ="
+                " !document.getElementById('rough').hidden && document.getElementById('results')"
+                ".classList.contains('rough'), true)", 20)
             t_first = time.time() - t0
+            if first and not cdp.eval("window.__rough"):
+                problems.append("the 200-path answer was not marked as a rough first look")
             if not cdp.wait_for(final):
                 problems.append("the page showed no refined answer after the lever moved")
+            if not cdp.eval("document.getElementById('rough').hidden && !document."
+                            "getElementById('results').classList.contains('rough')"):
+                problems.append("the full answer is still marked rough")
             t_final = time.time() - t0
             shown = cdp.eval("document.getElementById('p-goal').dataset.value")
             sent = float(cdp.eval(f"document.querySelector('#levers input[type=number]"
@@ -157,7 +192,8 @@ try:
                 saved = cdp.eval("window.__saved")
                 text = urllib.parse.unquote(saved["href"].split(",", 1)[1])
                 if saved["file"] != "fewer-hours.yaml" or "name: fewer-hours" not in text or \
-                        not re.search(rf"{re.escape(LEVER)}: {sent:g}\b", text):
+                        not re.search(rf"{re.escape(LEVER)}: {sent:g}\b", text) or \
+                        f"{LEVER} {sent:g} (was 18)" not in text:
                     problems.append(f"the saved plan is not the what-if: {saved['file']}, "
                                     f"{text[-600:]}")
             # A number box left empty runs nothing (Number("") would send 0) and says so.
@@ -165,11 +201,58 @@ try:
                      "[data-key=\"hiring[0].count\"]'); n.value = '';"
                      " n.dispatchEvent(new Event('change')); })()")
             time.sleep(0.5)
-            error = cdp.eval("document.getElementById('error').textContent")
-            if error != "hiring[0].count: type a number" or cdp.eval("'hiring[0].count' in values"):
+            error = cdp.eval("document.querySelector('.lever-error[data-key=\"hiring[0].count\"]')"
+                             ".textContent")
+            if error != f"{words['hiring[0].count']} needs a number: the box is empty" or \
+                    cdp.eval("'hiring[0].count' in values"):
                 problems.append(f"an emptied number box was sent as a value (the page says "
                                 f"{error!r}, values {cdp.eval('JSON.stringify(values)')})")
-            cdp.eval("document.getElementById('error').textContent = ''")
+            # A value the key does not take: said beside the lever in plain words, and the answer
+            # shown marked as not the levers' until a valid value has run.
+            shown = cdp.eval("document.getElementById('p-goal').dataset.value")
+
+            def type_value(v):
+                cdp.eval(f"(() => {{ const n = document.querySelector('#levers input[type=number]"
+                         f"[data-key=\"{LEVER}\"]'); n.value = '{v}';"
+                         f" n.dispatchEvent(new Event('change')); }})()")
+
+            type_value(200)
+            said = f"document.querySelector('.lever-error[data-key=\"{LEVER}\"]').textContent"
+            if not cdp.wait_for(f"{said} !== ''", 20):
+                problems.append(f"{LEVER} = 200 (over 168) was not refused beside the lever")
+            else:
+                error = cdp.eval(said)
+                if error != (f"{words[LEVER]} takes from 0 hours/week to 168 hours/week; 200 "
+                             f"is outside that"):
+                    problems.append(f"{LEVER} = 200 is refused as {error!r}")
+                if not cdp.eval("!document.getElementById('stale').hidden && document."
+                                "getElementById('results').classList.contains('stale')"):
+                    problems.append("after a refused value the old answer is not marked stale")
+                if cdp.eval("document.getElementById('p-goal').dataset.value") != shown:
+                    problems.append("a refused value changed the answer shown")
+            type_value(12)
+            if not cdp.wait_for(f"{final} && document.getElementById('stale').hidden && {said} === ''"):
+                problems.append("a valid value after a refused one did not clear the marks")
+            # Every slider can sit on its plan's own value (1.25 coaching hours, a 12% rate).
+            for plan in info["plans"]:
+                cdp.eval(f"(() => {{ const s = document.getElementById('plan'); s.value = "
+                         f"{json.dumps(plan['name'])}; s.dispatchEvent(new Event('change')); }})()")
+                for lever in plan["levers"]:
+                    if lever["value"] is None:
+                        continue
+                    at = cdp.eval(f"document.querySelector('#levers input[type=range][data-key="
+                                  f"{json.dumps(lever['key'])}]').value")
+                    if abs(float(at) - lever["value"]) > 1e-9:
+                        problems.append(f"{plan['name']}: the slider of {lever['key']} sits at "
+                                        f"{at}, not the plan's {lever['value']}")
+                if not plan["levers"]:
+                    hint = cdp.eval("document.getElementById('no-levers')?.textContent || ''")
+                    if "--lever KEY" not in hint:
+                        problems.append(f"{plan['name']} has no levers and the page says "
+                                        f"{hint!r}, not how to get some")
+            cdp.eval("(() => { const s = document.getElementById('plan'); s.value = "
+                     "'push-activity'; s.dispatchEvent(new Event('change')); })()")
+            cdp.wait_for(final)
             shot = cdp.send("Page.captureScreenshot", {"format": "png"})["data"]
             png = os.path.join(outdir, "serve-screenshot.png")
             with open(png, "wb") as f:
@@ -184,6 +267,11 @@ try:
                     problems.append(f"the screenshot {png} looks blank (small)")
             print(f"screenshot: {os.path.abspath(png)}")
             for e in cdp.events:
+                # The 400 of the out-of-range value sent on purpose above is the API's answer.
+                if e.get("method") == "Log.entryAdded" and \
+                        e["params"]["entry"].get("source") == "network" and \
+                        "status of 400" in e["params"]["entry"]["text"]:
+                    continue
                 if e.get("method") == "Runtime.exceptionThrown" or (
                         e.get("method") == "Log.entryAdded"
                         and e["params"]["entry"]["level"] == "error") or (
