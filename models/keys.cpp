@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace salesim {
 namespace {
@@ -31,46 +32,51 @@ struct Table {
   void beta(const std::string& path, BetaSpec* b, const char* what) {
     add(path + ".mean", &b->mean, 0, 1, "share", what);
     add(path + ".sd", &b->sd, 0, 0.5, "share",
-        "standard deviation of the Beta distribution (0: everyone at the mean; must be below "
+        "the standard deviation of the Beta distribution (0: everyone at the mean; must be below "
         "sqrt(mean*(1-mean)))");
   }
 };
 
 }  // namespace
 
+// Every meaning reads mid-sentence ("Next comes the share of inbound leads ..."): a noun
+// phrase with its article, or a switch ("true: ..."); a caller that starts a sentence with one
+// capitalises it.
 std::vector<KeyInfo> scalar_keys(Params& p) {
   std::vector<KeyInfo> keys;
   Table t{keys};
   t.settable = false;
   t.add("simulation.horizon_weeks", &p.simulation.horizon_weeks, 1, 520, "weeks",
-        "weeks simulated");
-  t.add("simulation.paths", &p.simulation.paths, 1, 1e9, "paths", "Monte Carlo paths per plan");
+        "the weeks simulated");
+  t.add("simulation.paths", &p.simulation.paths, 1, 1e9, "paths", "the Monte Carlo paths per plan");
   t.add("simulation.seed", &p.simulation.seed, 0, 18446744073709551615.0, "",
-        "64-bit seed of every random draw");
+        "the 64-bit seed of every random draw");
   t.text("simulation.start_date", &p.simulation.start_date,
-         "ISO date (YYYY-MM-DD) of week 0, for reports and calendars; null: weeks only");
+         "the ISO date (YYYY-MM-DD) of week 0, for reports and calendars; null: weeks only");
   t.add("goal.revenue", &p.goal.revenue, 0, kMaxMoney * 1e3, "currency",
-        "cumulative bookings target at week by_week (null: no goal)");
+        "the cumulative bookings target at week by_week (null: no goal)");
   t.add("goal.by_week", &p.goal.by_week, 1, 520, "weeks",
-        "week by which the goal must be met (null: the horizon)");
+        "the week by which the goal must be met (null: the horizon)");
   t.text("goal.metric", &p.goal.metric,
          "what the goal and checkpoints count: bookings (cumulative) or arr (ARR at the week; "
          "needs revenue.model: recurring)");
 
   t.settable = true;
   t.upto("market.volatility", &p.market.volatility, 3, "log units",
-         "standard deviation of the log demand factor");
+         "the standard deviation of the log demand factor");
   t.add("market.persistence", &p.market.persistence, 0, 1, "",
-        "AR(1) coefficient of the log demand factor", true);
+        "the AR(1) coefficient of the log demand factor", true);
   t.upto("market.inbound_leads_per_week", &p.market.inbound_leads_per_week, 1e6, "leads/week",
-         "inbound leads for the whole team, before the demand factor");
+         "the inbound leads for the whole team, before the demand factor");
   t.share("market.lead_quality", &p.market.lead_quality,
-          "share of inbound leads that become first-stage opportunities");
+          "the share of inbound leads that become first-stage opportunities");
 
   t.add("pipeline.deal_size.mean", &p.pipeline.deal_mean, 1e-9, kMaxMoney, "currency",
-        "mean booking of a won deal (lognormal)");
+        "the mean booking of a won deal (lognormal)");
   t.upto("pipeline.deal_size.cv", &p.pipeline.deal_cv, 20, "ratio",
-         "coefficient of variation of the deal size");
+         "the coefficient of variation of the deal size");
+  // A stage's keys are always named with their stage ("proposal stage: share of exits that
+  // advance", "the proposal stage's share of ..."), so their meanings take no article.
   for (Stage& s : p.pipeline.stages) {
     const std::string pre = "pipeline.stages." + s.name + ".";
     t.settable = false;
@@ -89,96 +95,102 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   }
 
   t.settable = false;
-  t.add("team.reps", &p.team.reps, 0, 100000, "reps", "reps at week 0");
+  t.add("team.reps", &p.team.reps, 0, 100000, "reps", "the reps at week 0");
   t.add("team.managers", &p.team.managers, 1, 10000, "managers",
-        "managers; rep i reports to manager i mod managers");
+        "the managers; rep i reports to manager i mod managers");
   t.beta("team.preference", &p.team.preference,
-         "mean comfort with each activity (Beta, per rep per activity)");
+         "the mean comfort with each activity (Beta, per rep per activity)");
   t.add("team.tenure_weeks", &p.team.tenure_weeks, 0, 1e6, "weeks",
-        "initial tenure of every starting rep");
-  t.upto("team.salary", &p.team.salary, kMaxMoney, "currency/year", "salary per rep");
+        "the initial tenure of every starting rep");
+  t.upto("team.salary", &p.team.salary, kMaxMoney, "currency/year", "the salary per rep");
   t.upto("team.manager_salary", &p.team.manager_salary, kMaxMoney, "currency/year",
-         "salary per manager");
+         "the salary per manager");
 
   t.settable = true;
   t.add("capacity.sustainable_hours", &p.capacity.sustainable_hours, 1e-9, kWeekHours, "hours/week",
-        "hours a rep can work week after week without strain");
+        "the hours a rep can work week after week without strain");
   t.upto("capacity.max_hours", &p.capacity.max_hours, kWeekHours, "hours/week",
-         "most hours a rep works (>= sustainable_hours)");
+         "the most hours a rep works (>= sustainable_hours)");
   t.upto("capacity.admin_hours", &p.capacity.admin_hours, kWeekHours, "hours/week",
-         "administration per rep at full alignment");
+         "the administration hours per rep at full alignment");
   t.upto("capacity.control_overhead", &p.capacity.control_overhead, 10, "ratio",
-         "admin hours grow by this fraction when alignment is 0");
+         "the fraction by which admin hours grow when alignment is 0");
   t.upto("capacity.manager_coaching_hours", &p.capacity.manager_coaching_hours, kWeekHours,
-         "hours/week", "coaching hours per manager per week");
+         "hours/week", "the coaching hours per manager per week");
 
   t.settable = false;
-  t.text("prospecting.skill", &p.prospecting.skill, "skill that drives prospecting yield");
+  t.text("prospecting.skill", &p.prospecting.skill, "the skill that drives prospecting yield");
   t.settable = true;
   t.upto("prospecting.yield.floor", &p.prospecting.yield.floor, 100, "opportunities/hour",
-         "first-stage opportunities per effective prospecting hour at skill 0");
+         "the first-stage opportunities per effective prospecting hour at skill 0");
   t.upto("prospecting.yield.top", &p.prospecting.yield.top, 100, "opportunities/hour",
-         "first-stage opportunities per effective prospecting hour at skill 1");
+         "the first-stage opportunities per effective prospecting hour at skill 1");
   t.add("prospecting.target_hours", &p.prospecting.target_hours, 0, kWeekHours, "hours/week",
-        "prospecting target per rep (null: reps prospect in their slack)");
+        "the prospecting target per rep (null: reps prospect in their slack)");
   t.add("prospecting.mandatory", &p.prospecting.mandatory, 0, 1, "",
         "true: the target is served before pipeline work");
   t.share("prospecting.avoidance", &p.prospecting.avoidance,
-          "share of a mandatory target skipped by a rep who dislikes prospecting");
+          "the share of a mandatory target skipped by a rep who dislikes prospecting");
   t.upto("prospecting.icp_lift", &p.prospecting.icp_lift, 10, "ratio",
-         "extra prospecting yield at full alignment");
+         "the extra prospecting yield at full alignment");
 
   t.upto("burnout.accumulation", &p.burnout.accumulation, 10, "per unit overload",
-         "burnout added per unit of overload (load - onset_load) per week");
+         "the burnout added per unit of overload (load - onset_load) per week");
   t.upto("burnout.onset_load", &p.burnout.onset_load, 10, "ratio",
-         "load (hours / sustainable_hours) above which overload accumulates burnout");
-  t.share("burnout.recovery", &p.burnout.recovery, "share of burnout shed per week");
+         "the load (hours / sustainable_hours) above which overload accumulates burnout");
+  t.share("burnout.recovery", &p.burnout.recovery, "the share of burnout shed per week");
   t.upto("burnout.discomfort", &p.burnout.discomfort, 10, "per sustainable-week",
-         "burnout per sustainable-week of disliked work, before awareness");
+         "the burnout per sustainable-week of disliked work, before awareness");
   t.share("burnout.conversion_loss", &p.burnout.conversion_loss,
-          "conversion multiplier is 1 - conversion_loss * B");
-  t.share("burnout.capacity_loss", &p.burnout.capacity_loss,
-          "hours multiplier is 1 - capacity_loss * B");
-  t.share("burnout.attrition", &p.burnout.attrition, "extra weekly quit probability, times B^2");
+          "the share of conversion lost at full burnout (conversion is multiplied by 1 - "
+          "conversion_loss * B)");
+  t.share(
+      "burnout.capacity_loss", &p.burnout.capacity_loss,
+      "the share of hours lost at full burnout (hours are multiplied by 1 - capacity_loss * B)");
+  t.share("burnout.attrition", &p.burnout.attrition,
+          "the extra weekly quit probability, times B^2");
 
-  t.share("people.attrition_annual", &p.people.attrition_annual, "annual base attrition");
+  t.share("people.attrition_annual", &p.people.attrition_annual, "the annual base attrition");
   t.add("people.backfill", &p.people.backfill, 0, 1, "", "true: every leaver is replaced");
   t.add("people.time_to_fill_weeks", &p.people.time_to_fill_weeks, 1, 520, "weeks",
-        "weeks from a departure to the backfill's start");
-  t.upto("people.hire_cost", &p.people.hire_cost, kMaxMoney, "currency", "one-off cost per hire");
+        "the weeks from a departure to the backfill's start");
+  t.upto("people.hire_cost", &p.people.hire_cost, kMaxMoney, "currency",
+         "the one-off cost per hire");
   t.add("people.ramp_weeks", &p.people.ramp_weeks, 0, 520, "weeks",
-        "weeks for a new rep to reach full effectiveness (linear ramp)");
+        "the weeks for a new rep to reach full effectiveness (linear ramp)");
   t.beta("people.new_hire_skill", &p.people.new_hire_skill,
-         "mean skill of a new hire, every skill");
+         "the mean skill of a new hire, every skill");
   t.share("people.handover_loss", &p.people.handover_loss,
-          "share of a leaver's open opportunities lost");
+          "the share of a leaver's open opportunities lost");
 
   t.share("skills.experience_rate", &p.skills.experience_rate,
-          "weekly growth of durable skill toward 1 from selling");
+          "the weekly growth of durable skill toward 1 from selling");
   t.add("skills.training_half_life_weeks", &p.skills.training_half_life_weeks, 1e-9, 1e4, "weeks",
-        "half-life of an unreinforced training gain");
+        "the half-life of an unreinforced training gain");
   t.add("skills.coaching_reference_hours", &p.skills.coaching_reference_hours, 1e-9, kWeekHours,
-        "hours/rep/week", "coaching hours per rep per week that count as full coaching");
+        "hours/rep/week", "the coaching hours per rep per week that count as full coaching");
   t.share("skills.coaching_reinforcement", &p.skills.coaching_reinforcement,
-          "share of training decay that full coaching prevents");
+          "the share of training decay that full coaching prevents");
   t.share("skills.coaching_transfer", &p.skills.coaching_transfer,
-          "share of the training gain made durable per week of full coaching");
+          "the share of the training gain made durable per week of full coaching");
   t.share("skills.coaching_growth", &p.skills.coaching_growth,
-          "durable growth per week of full coaching by a coach of skill 1");
+          "the durable growth per week of full coaching by a coach of skill 1");
 
   t.share("org.alignment", &p.org.alignment,
-          "share of leadership's expectations the team understands");
-  t.share("org.awareness", &p.org.awareness, "reps' awareness of their own activity preferences");
-  t.share("org.manager_coaching_skill", &p.org.manager_coaching_skill, "managers' coaching skill");
+          "the share of leadership's expectations the team understands");
+  t.share("org.awareness", &p.org.awareness,
+          "the reps' awareness of their own activity preferences");
+  t.share("org.manager_coaching_skill", &p.org.manager_coaching_skill,
+          "the managers' coaching skill");
   t.upto("org.coaching_hours_per_rep", &p.org.coaching_hours_per_rep, kWeekHours, "hours/rep/week",
-         "coaching policy: hours per rep per week the managers aim for");
+         "the coaching policy: hours per rep per week the managers aim for");
 
   t.share("compensation.commission_rate", &p.compensation.commission_rate,
-          "commission paid on bookings");
+          "the commission paid on bookings");
   t.upto("compensation.effort_elasticity", &p.compensation.effort_elasticity, 10, "ratio",
-         "effort multiplier per unit of relative commission change");
+         "the effort multiplier per unit of relative commission change");
   t.upto("costs.marketing_per_week", &p.costs.marketing_per_week, kMaxMoney, "currency/week",
-         "marketing spend");
+         "the marketing spend");
 
   // Recurring revenue (docs/model.md 12.5). Keys that shape the starting base or the contract
   // calendar cannot be set by a plan.
@@ -187,24 +199,26 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
          "what commission is paid on: bookings, acv (new and expansion ACV) or first_year "
          "(first-year billings); acv and first_year need revenue.model: recurring");
   t.text("revenue.model", &p.revenue.model,
-         "bookings (won deals only) or recurring (contracts that renew, churn and expand)");
+         "the revenue model: bookings (won deals only) or recurring (contracts that renew, churn "
+         "and expand)");
   t.add("revenue.term_months", &p.revenue.term_months, 1, 120, "months",
-        "contract term; a contract renews or churns at each anniversary");
+        "the contract term; a contract renews or churns at each anniversary");
   t.add("customers.count", &p.customers.count, 0, 1e7, "contracts",
-        "contracts live at week 1, anniversaries spread evenly over the first term");
+        "the contracts live at week 1, anniversaries spread evenly over the first term");
   t.add("customers.acv.mean", &p.customers.acv_mean, 1e-9, kMaxMoney, "currency",
-        "mean annual contract value of the starting base (lognormal)");
+        "the mean annual contract value of the starting base (lognormal)");
   t.upto("customers.acv.cv", &p.customers.acv_cv, 20, "ratio",
-         "coefficient of variation of the starting base's ACV");
-  t.upto("calendar.vacation_weeks_per_rep", &p.calendar.vacation_weeks_per_rep, 52, "weeks/year",
-         "vacation per rep, spread evenly over the year: every week's hours shrink by this / 52");
+         "the coefficient of variation of the starting base's ACV");
+  t.upto(
+      "calendar.vacation_weeks_per_rep", &p.calendar.vacation_weeks_per_rep, 52, "weeks/year",
+      "the vacation per rep, spread evenly over the year: every week's hours shrink by this / 52");
   t.settable = true;
   t.share("revenue.renewal_rate", &p.revenue.renewal_rate,
-          "probability that a contract renews at an anniversary (a draw per contract)");
+          "the probability that a contract renews at an anniversary (a draw per contract)");
   t.upto("revenue.expansion_rate", &p.revenue.expansion_rate, 10, "ratio",
-         "growth of a contract's ACV when it renews");
+         "the growth of a contract's ACV when it renews");
   t.upto("revenue.ramp_months", &p.revenue.ramp_months, 120, "months",
-         "months from signature to full billing (linear ramp of MRR)");
+         "the months from signature to full billing (linear ramp of MRR)");
   return keys;
 }
 
@@ -384,10 +398,17 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::string nearest(const std::string& key, const std::vector<std::string>& candidates) {
+  // A candidate that starts with what was typed, then one that contains it, before edit
+  // distance alone: 'push' is short for 'push-activity', though 'baseline' is fewer edits away.
+  auto rank = [&](const std::string& c) {
+    if (key.empty()) return 2;
+    if (c.rfind(key, 0) == 0) return 0;
+    return c.find(key) != std::string::npos ? 1 : 2;
+  };
   std::string best;
-  std::size_t best_d = std::string::npos;
+  std::pair<int, std::size_t> best_d{3, std::string::npos};
   for (const auto& c : candidates) {
-    const std::size_t d = edit_distance(key, c);
+    const std::pair<int, std::size_t> d{rank(c), edit_distance(key, c)};
     if (d < best_d) best_d = d, best = c;
   }
   return best;

@@ -58,7 +58,8 @@ std::string share_hint(double v, double lo, double hi);
 // Stage keys are named by stage: pipeline.stages.<name>.exit_rate.
 std::vector<KeyInfo> scalar_keys(Params& p);
 
-// The valid keys nearest to `key` among `candidates` (edit distance), for "did you mean".
+// The valid key nearest to `key` among `candidates`, for "did you mean": one that starts with
+// `key`, else one that contains it, else any; the fewest edits among them.
 std::string nearest(const std::string& key, const std::vector<std::string>& candidates);
 
 }  // namespace salesim

@@ -293,9 +293,13 @@ def find_salesim():
                 os.path.join(REPO, "build", "tools", "salesim")):
         if exe and os.path.isfile(exe) and os.access(exe, os.X_OK):
             return exe
+    given = os.environ.get("SALESIM")
+    # A SALESIM that names no binary is said, not passed over (a relative path is read from the
+    # folder the notebook runs in).
+    bad = (f"SALESIM={given} is not an executable file (from {os.getcwd()}); " if given else "")
     raise FileNotFoundError(
-        "salesim not found: set SALESIM to the binary, put `salesim` on PATH, or build it in "
-        f"{os.path.join(REPO, 'build')} (README.md)")
+        f"salesim not found: {bad}set SALESIM to the binary, put `salesim` on PATH, or build it "
+        f"in {os.path.join(REPO, 'build')} (README.md)")
 
 
 def _cmake_source(folder):
@@ -310,26 +314,39 @@ def _cmake_source(folder):
 
 
 def example_scenario():
-    """The repository's example scenario, scenarios/nexacorp.yaml: of the repository this
-    reader is in, else of the one the salesim binary was built in (a folder above it, or the
-    source folder of the CMake build it is in, for a build outside the repository)."""
-    tried = [REPO]
+    """The repository's example scenario, nexacorp.yaml: in $SALESIM_SCENARIOS (a folder of
+    scenario files) when set, else in scenarios/ of the repository this reader is in, else of
+    the one the salesim binary was built in (a folder above it, such as ../../scenarios for
+    build/tools/salesim, or the source folder of the CMake build it is in, for a build outside
+    the repository)."""
+    folders = []
+    if os.environ.get("SALESIM_SCENARIOS"):
+        folders.append(os.environ["SALESIM_SCENARIOS"])
+    folders.append(os.path.join(REPO, "scenarios"))
     try:
-        d = os.path.dirname(os.path.realpath(find_salesim()))
+        exe, where = find_salesim(), None
+    except FileNotFoundError as e:
+        exe, where = None, str(e)
+    if exe:
+        d = os.path.dirname(os.path.realpath(exe))
         while d != os.path.dirname(d):
-            tried.append(d)
+            folders.append(os.path.join(d, "scenarios"))
             source = _cmake_source(d)
             if source:
-                tried.append(source)
+                folders.append(os.path.join(source, "scenarios"))
             d = os.path.dirname(d)
-    except FileNotFoundError:
-        pass
-    for repo in tried:
-        path = os.path.join(repo, "scenarios", "nexacorp.yaml")
+    folders = list(dict.fromkeys(folders))
+    for folder in folders:
+        path = os.path.join(folder, "nexacorp.yaml")
         if os.path.isfile(path):
             return path
-    raise FileNotFoundError("scenarios/nexacorp.yaml not found beside this reader nor the salesim "
-                            "binary; give the scenario file (SCENARIO)")
+    # Every place looked in, so the fix is plain: a binary copied out of its repository has
+    # no scenarios above it.
+    where = f"the salesim binary is {exe}" if exe else where
+    raise FileNotFoundError(
+        f"nexacorp.yaml not found in {', '.join(folders)} ({where}); set SCENARIO to a scenario "
+        "file, SALESIM_SCENARIOS to a folder that holds nexacorp.yaml, or SALESIM to a salesim "
+        "built in its repository")
 
 
 def ensure_file(path, args, salesim=None):

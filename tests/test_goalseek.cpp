@@ -132,6 +132,36 @@ TEST(GoalSeek, TheAnswersNoiseIsMeasuredNearTheAnswerNotAcrossTheScan) {
   EXPECT_NEAR(narrow.value_se, r.value_se, 1e-9);
 }
 
+// What goal-seek and optimize print for a leader: targets and bounds as the user wrote them
+// (it read "with final_bookings_p50>=14500000"), probabilities as percent with the standard
+// error in points (it read "p_goal = 0.9005 (SE 0.0067)").
+TEST(GoalSeekWords, TargetsReadAsWrittenAndProbabilitiesAsPercent) {
+  tools::Outcome p50{"final_bookings_p50", 0, 0.5, false, true};
+  tools::Outcome cost{"cost", 0, std::nullopt, false, false};
+  tools::Outcome goal{"p_goal", 0, std::nullopt, true, true};
+  tools::Outcome q2{"p_checkpoint:Q2", 0, std::nullopt, true, true};
+  auto cond = [](const tools::Outcome& o, bool at_least, double v) {
+    Condition c;
+    c.outcome = o, c.at_least = at_least, c.value = v;
+    return c;
+  };
+  EXPECT_EQ(tools::condition_words(cond(p50, true, 14.5e6)), "final_bookings_p50 at least 14.5M");
+  EXPECT_EQ(tools::condition_words(cond(cost, false, 8e6)), "cost at most 8M");
+  EXPECT_EQ(tools::condition_words(cond(cost, false, 250e3)), "cost at most 250k");
+  EXPECT_EQ(tools::condition_words(cond(goal, true, 0.9)), "P(goal) at least 90%");
+  EXPECT_EQ(tools::condition_words(cond(q2, true, 0.125)), "P(checkpoint Q2) at least 12.5%");
+  // A short form that would round the number is not used: the bound reads as itself.
+  EXPECT_EQ(tools::amount_text(cost, 14537000), "14.537M");
+  EXPECT_EQ(tools::amount_text(cost, 0), "0");
+  EXPECT_EQ(tools::figure_text(goal, sim::MeanSe{0.9012, 0.0067, 2000}), "90.1% ±0.7");
+  EXPECT_EQ(tools::figure_text(p50, sim::MeanSe{14.5e6, 28.4e3, 2000}), "14.500M (SE 28.4k)");
+  // Beside the target, a figure that misses it never reads as it: 89.996% is not "90.0%".
+  const Condition ninety = cond(goal, true, 0.9);
+  EXPECT_EQ(tools::figure_text(goal, 0.89996, ninety), "89.996%");
+  EXPECT_EQ(tools::figure_text(goal, 0.899, ninety), "89.9%");
+  EXPECT_EQ(tools::figure_text(goal, 0.90004, ninety), "90.0%");
+}
+
 struct GoalSeekCli : test::FolderTest {
   GoalSeekCli() : FolderTest("goalseek") {}
   json seek(const std::string& args, int expect = 0) {

@@ -143,6 +143,32 @@ TEST(Optimize, NoFeasiblePointIsReportedAsSuch) {
   EXPECT_NEAR(r.best.x[0], 1, 1e-6);  // the least infeasible
 }
 
+// A whole-number lever pushed to its end: COBYLA's calls land on points already run (nearby
+// values round alike), and its budget counts calls. It said "the evaluation budget was
+// reached" beside 7 evaluations of 20; it says what stopped it.
+TEST(Optimize, ABudgetSpentOnPointsAlreadyRunIsSaidAsSuch) {
+  // Hires in [0, 30] from 15: profit rises and then falls with them, cost rises, and a bound of
+  // cost <= 0 is met nowhere (as in the walk's `cost<=0`).
+  OptProblem p;
+  p.levers = {{0, 30, true, 15}};
+  tools::Condition c;
+  c.at_least = false;
+  c.value = 0;
+  p.constraints = {c};
+  p.budget = 20;
+  const auto r = maximize(
+      planted([](auto& x) {
+        return std::vector<double>{11e6 + 5e4 * x[0] - 1e3 * x[0] * x[0], 6.7e6 + 1.24e5 * x[0]};
+      }),
+      p);
+  ASSERT_LT(r.trace.size(), p.budget);
+  EXPECT_EQ(r.best.x[0], 0);
+  EXPECT_EQ(r.stop.find("the evaluation budget was reached"), std::string::npos) << r.stop;
+  EXPECT_NE(r.stop.find("at points already run (nearby values round to the same point)"),
+            std::string::npos)
+      << r.stop;
+}
+
 using test::kLists;  // top-level lists and a later plan ("more") with lists of its own
 
 TEST(PlanYaml, PastesUnderPlansAndRunsAsTheOptimum) {
@@ -324,7 +350,9 @@ TEST_F(OptimizeCli, BoundsNoPointMeetsFailWithTheNearestAndWriteNoPlan) {
             std::string::npos)
       << out;
   // The cost there as money is written everywhere else (it read "(there 6.75964e+06)").
-  EXPECT_TRUE(std::regex_search(out, std::regex(R"(cost<=1000000 \(there \d+(\.\d+)?M\))"))) << out;
+  // As a leader writes a bound (it read "cost<=1000000").
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(cost at most 1M \(there \d+(\.\d+)?M\))")))
+      << out;
   EXPECT_FALSE(fs::exists(plan));
   const json j = json::parse(test::read_file(js.string()));
   EXPECT_FALSE(j["feasible"].get<bool>());

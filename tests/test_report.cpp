@@ -642,8 +642,9 @@ TEST(ReportExtensions, SensitivityNamesEveryFactorAsANounPhraseInTheSentences) {
                         ")?\\.</p>");
   const std::regex row(
       R"(<tr><th>([^<]+)</th><td class="t">[\s\S]*?</td><td class="t">([^<]*)</td>)");
-  // A noun phrase: "the ...", or the one mass noun among the key assumptions.
-  const std::regex noun_phrase(R"((the |staff turnover ).*)");
+  // A noun phrase: "the ...", or the one mass noun among the key assumptions (capitalised, as
+  // the table's row headers are).
+  const std::regex noun_phrase(R"(([Tt]he |[Ss]taff turnover ).*)");
   for (const char* name :
        {"nexacorp", "saas-renewals", "territory-rebalance", "uncertain-assumptions"}) {
     SCOPED_TRACE(name);

@@ -4,9 +4,11 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 
+#include "models/keys.hpp"
 #include "test_support.hpp"
 #include "tools/bench.hpp"
 #include "tools/cli.hpp"
@@ -219,6 +221,170 @@ TEST(WalkAnalystFormats, ACheckpointsProbabilityIsAPercentWhateverItsLabel) {
     EXPECT_EQ(tools::column_format(name), tools::NumberFormat::percent) << name;
   EXPECT_EQ(tools::column_format("prospecting.target_hours"), tools::NumberFormat::general);
   EXPECT_EQ(tools::column_format("goal_week"), tools::NumberFormat::whole);
+}
+
+// goalseek echoed the target as a raw number ("with final_bookings_p50>=14500000") and a
+// probability as a decimal ("p_goal = 0.9005 (SE 0.0067)"); a leader reads 14.5M and 90.1%
+// with the standard error in points, as `salesim run` prints them. The JSON keeps its numbers.
+TEST_F(WalkAnalyst, GoalseekEchoesTheTargetAsWrittenAndAProbabilityAsPercent) {
+  const std::string js = (dir / "g.json").string();
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("goalseek " + test::example() +
+                                " --plan baseline --paths 64 --lever prospecting.yield.top=0.2:1.2 "
+                                "--target final_bookings_p50=14.5M"),
+                        &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("with final_bookings_p50 at least 14.5M\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("14500000"), std::string::npos) << out;
+  ASSERT_EQ(test::shell(salesim("goalseek " + test::example() +
+                                " --plan push-activity --paths 64 --lever "
+                                "prospecting.target_hours=4:18 --target p_goal=0.9 --json " +
+                                js),
+                        &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("with P(goal) at least 90%\n"), std::string::npos) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(gives P\(goal\) = \d+\.\d% ±\d+\.\d)"))) << out;
+  EXPECT_EQ(out.find("(SE 0."), std::string::npos) << out;
+  const std::string j = test::read_file(js);
+  EXPECT_NE(j.find("\"condition\": \"p_goal>=0.9\""), std::string::npos) << j;
+}
+
+// optimize -o wrote "Optimised by salesim optimize (maximize profit subject to cost<=8000000)"
+// into the plan's description, which a client report prints; the bounds read as written.
+TEST_F(WalkAnalyst, OptimizeWritesItsBoundsAsALeaderWritesThem) {
+  const std::string plan = (dir / "o.yaml").string(), js = (dir / "o.json").string();
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("optimize " + test::example() +
+                                " --plan push-activity --paths 16 --lever 'hiring[0].count=0:30' "
+                                "--maximize profit --subject-to 'cost<=8M' --evaluations 8 -o " +
+                                plan + " --json " + js),
+                        &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("maximize profit subject to cost at most 8M\n"), std::string::npos) << out;
+  const std::string yaml = test::read_file(plan);
+  EXPECT_NE(yaml.find("Optimised by salesim optimize (maximize profit subject to cost at most 8M)"),
+            std::string::npos)
+      << yaml;
+  EXPECT_EQ(yaml.find("8000000"), std::string::npos) << yaml;
+  // The JSON is a contract: its bounds keep their machine form.
+  EXPECT_NE(test::read_file(js).find("\"cost<=8000000\""), std::string::npos);
+}
+
+// On a run where no point meets the bounds, the whole result table (with "Gain over the plan as
+// written: -419.4k") came first and the one line saying so last; the stop said "the evaluation
+// budget was reached" beside 7 evaluations of 20; and hires at 0 "may lie beyond" the interval.
+TEST_F(WalkAnalyst, OptimizeWithNoFeasiblePointLeadsWithItAndShowsOnlyTheNearest) {
+  std::string out;
+  ASSERT_EQ(test::shell(salesim("optimize " + test::example() +
+                                " --plan push-activity --paths 128 --lever 'hiring[0].count=0:30' "
+                                "--maximize profit --subject-to 'cost<=0' --evaluations 20 -o " +
+                                (dir / "c0.yaml").string()),
+                        &out),
+            1)
+      << out;
+  const auto said = out.find("no point evaluated meets every --subject-to bound");
+  ASSERT_NE(said, std::string::npos) << out;
+  EXPECT_LT(said, out.find("in-sample")) << out;
+  EXPECT_NE(out.find("there is no optimum and no plan was written. The nearest point:"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("Gain over the plan as written"), std::string::npos) << out;
+  EXPECT_EQ(out.find("Optimism"), std::string::npos) << out;
+  EXPECT_EQ(out.find("confirmation on paths"), std::string::npos) << out;
+  // COBYLA's budget counts its calls, most of them at whole numbers already run: the stop
+  // says so (tests/test_optimize.cpp has the planted case).
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"((\d+) evaluations)"))) << out;
+  if (std::stoi(m[1]) < 15) {  // COBYLA's share of 20: all but a quarter
+    EXPECT_EQ(out.find("the evaluation budget was reached"), std::string::npos) << out;
+  }
+  // 0 hires is the key's own limit, as goal-seek says it.
+  EXPECT_NE(out.find("hiring[0].count is at the lower end of its interval, 0, the lowest value "
+                     "the key allows"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("may lie beyond"), std::string::npos) << out;
+  EXPECT_EQ(out.find("widen the levers' intervals"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "c0.yaml"));
+}
+
+// --plan push suggested 'baseline' (fewer edits away) where 'push-activity' starts with it.
+TEST_F(WalkAnalyst, ANameThatStartsWithWhatWasTypedIsSuggestedFirst) {
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("goalseek " + test::example() +
+                                " --plan push --lever prospecting.target_hours=4:18 "
+                                "--target p_goal=0.9"),
+                        &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("has no plan 'push' (did you mean 'push-activity'?)"), std::string::npos)
+      << out;
+  EXPECT_EQ(nearest("targeted", {"baseline", "push-activity", "targeted-effectiveness"}),
+            "targeted-effectiveness");
+  EXPECT_EQ(nearest("activity", {"baseline", "push-activity", "targeted-effectiveness"}),
+            "push-activity");  // contains it
+  // Typos still go by edit distance.
+  EXPECT_EQ(nearest("basline", {"baseline", "push-activity"}), "baseline");
+  EXPECT_EQ(
+      nearest("prospecting.target_hourz", {"prospecting.target_hours", "prospecting.mandatory"}),
+      "prospecting.target_hours");
+}
+
+// A key's meaning is used inside a sentence by the client report ("Next comes probability that
+// a contract renews at an anniversary"): each reads there, with its article; a stage's keys are
+// always named after their stage ("the proposal stage's share of exits ...").
+TEST(WalkAnalystKeys, EveryMeaningReadsInsideASentence) {
+  Params p;
+  p.pipeline.stages.push_back(Stage{});
+  for (const KeyInfo& k : scalar_keys(p)) {
+    const std::string m = k.meaning;
+    if (k.path.rfind("pipeline.stages.", 0) == 0) {
+      EXPECT_NE(m.rfind("the ", 0), 0u) << k.path << ": " << m;
+      continue;
+    }
+    bool reads = false;
+    for (const char* start : {"the ", "a ", "an ", "true: ", "what "})
+      reads = reads || m.rfind(start, 0) == 0;
+    EXPECT_TRUE(reads) << k.path << ": " << m;
+  }
+}
+
+// The notebooks copied to a folder of their own with SALESIM set failed with "scenarios/
+// nexacorp.yaml not found beside this reader nor the salesim binary", which named neither
+// place it looked in. The reader looks where notebooks/README.md says ($SALESIM_SCENARIOS, the
+// reader's repository, the binary's) and, when none has it, lists every folder it tried.
+TEST_F(WalkAnalyst, NotebookReaderFindsTheExampleWhereItsReadmeSaysAndListsWhereItLooked) {
+  const fs::path nb = dir / "nb", bin = dir / "bin";
+  fs::create_directories(nb);
+  fs::create_directories(bin);
+  fs::copy_file(test::source_dir() + "/notebooks/salesim_results.py", nb / "salesim_results.py");
+  fs::copy_file(test::binary(), bin / "salesim");  // a binary copied out of its repository
+  auto example = [&](const std::string& env) {
+    std::string out;
+    test::shell("cd " + nb.string() + " && env -u PYTHONPATH -u SALESIM_SCENARIOS " + env + " " +
+                    SALESIM_PYTHON +
+                    " -c 'import salesim_results as sr\ntry:\n    print(sr.example_scenario())\n"
+                    "except FileNotFoundError as e:\n    print(e)'",
+                &out);
+    return out;
+  };
+  const std::string lone = "SALESIM=" + (bin / "salesim").string();
+  std::string out = example(lone);
+  const fs::path real = fs::canonical(dir);
+  EXPECT_NE(out.find("nexacorp.yaml not found in " + (real / "scenarios").string() + ", " +
+                     (real / "bin" / "scenarios").string()),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("SALESIM_SCENARIOS"), std::string::npos) << out;
+  const std::string scenarios = test::source_dir() + "/scenarios";
+  EXPECT_EQ(example(lone + " SALESIM_SCENARIOS=" + scenarios), scenarios + "/nexacorp.yaml\n");
+  // A binary in its build folder needs nothing else: its repository's scenarios/ is found.
+  out = example("SALESIM=" + test::binary());
+  EXPECT_NE(out.find("/scenarios/nexacorp.yaml\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("not found"), std::string::npos) << out;
 }
 
 }  // namespace

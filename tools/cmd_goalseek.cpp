@@ -31,13 +31,12 @@ struct GoalSeekArgs {
 // The target reached at the interval's end: the crossing lies beyond it, unless that end is
 // the key's own limit (no hires, an efficacy of 1), where there is no beyond to widen into.
 std::string at_end_text(const LeverRange& range, bool largest, double value) {
-  const double limit = fit_to_lever(range.lever, largest ? INFINITY : -INFINITY);
   const char* end = largest ? "upper" : "lower";
-  if (value == limit)
+  if (at_key_limit(range.lever, value, largest))
     return fmt::format(
-        "The target is already reached at the {} end of the interval, {}, the {} value the key "
-        "allows: there is no {} value to find.",
-        end, lever_text(value), largest ? "highest" : "lowest", largest ? "larger" : "smaller");
+        "The target is already reached at the {} end of the interval, {}: there is no {} value "
+        "to find.",
+        end, key_limit_words(value, largest), largest ? "larger" : "smaller");
   return fmt::format(
       "The target is already reached at the {} end of the interval: where the figure crosses "
       "it, if anywhere, lies beyond {}; widen the interval to find it.",
@@ -130,15 +129,15 @@ int goalseek(const GoalSeekArgs& a) {
     std::cout << fmt::format(
         "Goal-seek on plan '{}' in {}: the {} {} in {} with {}\n{} paths per point (the same "
         "paths at every value), seed {}, {} evaluations\n",
-        a.plan, sc.file, a.largest ? "largest" : "smallest", key, interval, target.text(),
+        a.plan, sc.file, a.largest ? "largest" : "smallest", key, interval, condition_words(target),
         runs.paths(), sc.base.simulation.seed, runs.evaluations());
     const Outcome& o = target.outcome;
     if (r.reachable) {
-      std::cout << fmt::format("Answer: {} = {} gives {} = {}", key, lever_text(r.value), o.name,
-                               outcome_text(o, r.achieved));
+      std::cout << fmt::format("Answer: {} = {} gives {} = {}", key, lever_text(r.value),
+                               figure_name(o), figure_text(o, r.achieved));
       if (js.contains("neighbour"))
         std::cout << fmt::format("; at {} it is {}", lever_text(*r.neighbour),
-                                 outcome_text(o, js["neighbour"]["achieved"].get<double>()));
+                                 figure_text(o, js["neighbour"]["achieved"].get<double>(), target));
       std::cout << "\n";
       if (!r.neighbour) std::cout << at_end_text(range, a.largest, r.value) << "\n";
       if (noisy)
@@ -148,7 +147,8 @@ int goalseek(const GoalSeekArgs& a) {
             lever_text(std::stod(fmt::format("{:.2g}", r.value_se))));
     } else {
       std::cout << fmt::format("Not reachable in {}: the best {} is {}, at {} = {}\n", interval,
-                               o.name, outcome_text(o, r.achieved), key, lever_text(r.value));
+                               figure_name(o), figure_text(o, r.achieved), key,
+                               lever_text(r.value));
     }
     if (!r.monotone_note.empty()) std::cout << "Note: " << r.monotone_note << ".\n";
     if (!a.json.empty()) std::cout << "Wrote " << a.json << "\n";

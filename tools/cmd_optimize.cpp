@@ -13,6 +13,7 @@
 #include "sim/distributed.hpp"
 #include "sim/progress.hpp"
 #include "tools/cli.hpp"
+#include "tools/goalseek.hpp"
 #include "tools/lever_range.hpp"
 #include "tools/lever_runs.hpp"
 #include "tools/optimize.hpp"
@@ -156,9 +157,10 @@ int optimize(const OptimizeArgs& a) {
     std::vector<std::pair<std::string, double>> values;
     for (std::size_t i = 0; i < levers.size(); ++i)
       values.emplace_back(levers[i].path, r.result.best.x[i]);
+    // The description a client report prints: the bounds in words (cost at most 8M).
     std::string how = fmt::format("Optimised by salesim optimize (maximize {}", pr.objective.name);
     for (std::size_t i = 0; i < pr.constraints.size(); ++i)
-      how += (i ? ", " : " subject to ") + pr.constraints[i].text();
+      how += (i ? ", " : " subject to ") + condition_words(pr.constraints[i]);
     const PlanYaml y = plan_yaml(sc, a.plan, values, name, report_header(r), how + ")");
     sim::write_text_atomically(a.output, y.text);
     for (const auto& l : y.top_level_edits)
@@ -170,17 +172,15 @@ int optimize(const OptimizeArgs& a) {
   if (!a.json.empty()) sim::write_text_atomically(a.json, report_json(r).dump(2) + "\n");
   if (!a.csv.empty()) sim::write_text_atomically(a.csv, trace_table(r).csv());
 
+  // No point meets every bound: said first, before the nearest point's table.
+  if (!r.result.best.feasible) std::cerr << "salesim: " << infeasible_message(r) << std::endl;
   if (!a.quiet) {
     print_report(r, std::cout);
     if (r.result.best.feasible) std::cout << "Wrote " << a.output << "\n";
     for (const auto& f : {a.json, a.csv})
       if (!f.empty()) std::cout << "Wrote " << f << "\n";
   }
-  if (!r.result.best.feasible) {
-    std::cerr << "salesim: " << infeasible_message(r) << "\n";
-    return 1;
-  }
-  return 0;
+  return r.result.best.feasible ? 0 : 1;
 }
 
 }  // namespace
@@ -216,7 +216,7 @@ void add_optimize_command(CLI::App& app, Commands& commands) {
                   "A bound METRIC>=VALUE or METRIC<=VALUE, as in \"p_goal>=0.8\", \"cost<=7.2M\", "
                   "\"burnt_out_share<=0.1\"");
   cmd->add_option("--evaluations", a->evaluations,
-                  "Distinct points evaluated, at most (default 60)")
+                  "Distinct points evaluated, at most (default 60; 5 to 100000)")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(5), std::size_t(100000)));
   cmd->add_option("-o,--output", a->output, "The optimised plan (YAML) to write")->required();

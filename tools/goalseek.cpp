@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/keys.hpp"
+#include "tools/charts.hpp"
 #include "tools/lever_range.hpp"
+#include "tools/report_format.hpp"
+#include "tools/terminal.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -28,7 +32,7 @@ std::vector<double> scan_points(const GoalSeekSettings& s) {
 
 // Empty when the figures, in lever order, never turn back by more than noise; else where they
 // turn back most.
-std::string monotone_note(std::vector<GoalSeekStep> steps) {
+std::string monotone_note(std::vector<GoalSeekStep> steps, const Outcome& o) {
   std::sort(steps.begin(), steps.end(), [](auto& a, auto& b) { return a.x < b.x; });
   if (steps.size() < 3) return "";
   const double trend = steps.back().y.mean - steps.front().y.mean;
@@ -47,10 +51,9 @@ std::string monotone_note(std::vector<GoalSeekStep> steps) {
   const auto& a = steps[at - 1];
   const auto& b = steps[at];
   return fmt::format(
-      "the figure is not monotone in the lever: it goes from {:.6g} at {} to {:.6g} at {} "
-      "(standard errors {:.2g} and {:.2g}), against its overall direction; the target may also "
-      "be reached elsewhere in the interval",
-      a.y.mean, lever_text(a.x), b.y.mean, lever_text(b.x), a.y.se, b.y.se);
+      "the figure is not monotone in the lever: it goes from {} at {} to {} at {}, against its "
+      "overall direction; the target may also be reached elsewhere in the interval",
+      figure_text(o, a.y), lever_text(a.x), figure_text(o, b.y), lever_text(b.x));
 }
 
 // The figure's slope near the answer `in`: towards the nearest point probed on the far side
@@ -98,7 +101,7 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
     r.value = xs[best];
     r.achieved = r.steps[best].y;
     r.value_se = std::nan("");  // no bracket
-    r.monotone_note = monotone_note(r.steps);
+    r.monotone_note = monotone_note(r.steps, target.outcome);
     return r;
   }
   r.reachable = true;
@@ -130,8 +133,63 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
   const double slope = scan_out ? slope_near(r.steps, in, in_y, *scan_out) : 0;
   r.value_se = slope != 0 ? in_y.se / std::abs(slope) : std::nan("");
   r.neighbour = out;
-  r.monotone_note = monotone_note(r.steps);
+  r.monotone_note = monotone_note(r.steps, target.outcome);
   return r;
+}
+
+std::string amount_text(const Outcome& o, double v) {
+  if (o.proportion) return fmt::format("{:.10g}%", 100 * v);
+  // The charts' short form reads as a leader writes an amount; kept only when it is exact, so
+  // a target never reads as another number.
+  const std::string c = charts::compact_number(v);
+  std::string why;
+  if (parse_number(c, false, why) == v) return c;
+  const double a = std::abs(v);
+  if (a >= 1e6) return fmt::format("{:.10g}M", v / 1e6);
+  if (a >= 1e4) return fmt::format("{:.10g}k", v / 1e3);
+  return fmt::format("{:.10g}", v);
+}
+
+std::string figure_name(const Outcome& o) {
+  if (o.name == "p_goal") return "P(goal)";
+  if (o.name == "p_all_checkpoints") return "P(all checkpoints)";
+  const std::string cp = "p_checkpoint:";
+  if (o.name.rfind(cp, 0) == 0) return "P(checkpoint " + o.name.substr(cp.size()) + ")";
+  return o.name;
+}
+
+std::string figure_text(const Outcome& o, const sim::MeanSe& m) {
+  return o.proportion ? percent_se(m) : outcome_text(o, m);
+}
+
+std::string difference_text(const Outcome& o, const sim::MeanSe& d) {
+  if (!o.proportion) return outcome_text(o, d);
+  const std::string v = report::Fmt::signed_fixed(100 * d.mean, 1) + "pt";
+  return std::isfinite(d.se) ? v + " " + points_se(d.se) : v;
+}
+
+std::string figure_text(const Outcome& o, double v, const Condition& near) {
+  if (!o.proportion) return outcome_text(o, v);
+  // share()'s one decimal, unless a figure that misses the target would then read as it:
+  // 89.96% is not "90.0%" beside a target of 90%.
+  auto pct = [](double x, int d) { return fmt::format("{:.{}f}%", 100 * x, d); };
+  int d = 1;
+  while (d < 3 && !near.met(v) && pct(v, d) == pct(near.value, d)) ++d;
+  return d == 1 ? share(v) : pct(v, d);
+}
+
+std::string condition_words(const Condition& c) {
+  return fmt::format("{} {} {}", figure_name(c.outcome), c.at_least ? "at least" : "at most",
+                     amount_text(c.outcome, c.value));
+}
+
+bool at_key_limit(const Lever& lever, double v, bool upper) {
+  return v == fit_to_lever(lever, upper ? INFINITY : -INFINITY);
+}
+
+std::string key_limit_words(double v, bool upper) {
+  return fmt::format("{}, the {} value the key allows", lever_text(v),
+                     upper ? "highest" : "lowest");
 }
 
 }  // namespace salesim::tools

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "models/plan_edit.hpp"
 #include "sim/stats.hpp"
 #include "tools/outcome.hpp"
 
@@ -44,5 +45,29 @@ struct GoalSeekResult {
 using Probe = std::function<sim::MeanSe(double)>;
 
 GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const GoalSeekSettings& s);
+
+// The words goal-seek and optimize print for a leader; their JSON and CSV keep the raw numbers
+// and the names as typed (p_goal>=0.9), which are contracts.
+//
+// A target or bound as the user wrote it: 14.5M, 8M, 250k, a probability as 90%; the exact
+// number when the short form would round it (14.537M).
+std::string amount_text(const Outcome& o, double v);
+// P(goal), P(checkpoint Q2), P(all checkpoints); other figures by their names.
+std::string figure_name(const Outcome& o);
+// A figure as `salesim run` prints it: a probability as 90.1% with its standard error in
+// points (90.1% ±0.7), others as outcome_text (14.500M (SE 28.4k)).
+std::string figure_text(const Outcome& o, const sim::MeanSe& m);
+// A difference of two figures (optimism, gain): probabilities in points (+0.2pt ±0.3).
+std::string difference_text(const Outcome& o, const sim::MeanSe& d);
+// A figure beside the target it is compared with: a probability with as many decimals (up to
+// 3) as it takes not to read as the target when it is on the other side (89.95% is not 90.0%).
+std::string figure_text(const Outcome& o, double v, const Condition& near);
+// "P(goal) at least 90%", "cost at most 8M".
+std::string condition_words(const Condition& c);
+// Whether v is the key's own limit at that end (no hires, an efficacy of 1): an answer or an
+// optimum there has nothing beyond it to widen the interval into.
+bool at_key_limit(const Lever& lever, double v, bool upper);
+// "0, the lowest value the key allows".
+std::string key_limit_words(double v, bool upper);
 
 }  // namespace salesim::tools

@@ -99,7 +99,8 @@ struct CobylaContext {
   Search* search;
   const OptProblem* p;
   double objective_scale = 1;
-  std::size_t constraint = 0;
+  std::size_t calls = 0;     // NLopt's evaluations
+  std::size_t repeats = 0;   // of them, at a point already run (which runs nothing)
   std::exception_ptr error;  // an exception of the evaluation, rethrown after NLopt returns
 };
 
@@ -121,7 +122,12 @@ const OptPoint& cobyla_point(const std::vector<double>& u, CobylaContext& c) {
 
 double cobyla_objective(const std::vector<double>& u, std::vector<double>&, void* data) {
   auto& c = *static_cast<CobylaContext*>(data);
-  return -cobyla_point(u, c).figures[0].mean / c.objective_scale;
+  // NLopt calls the objective once per evaluation, first (the constraints then find it run).
+  const std::size_t before = c.search->evaluations();
+  const double f = -cobyla_point(u, c).figures[0].mean / c.objective_scale;
+  ++c.calls;
+  if (c.search->evaluations() == before) ++c.repeats;
+  return f;
 }
 
 struct ConstraintData {
@@ -134,18 +140,28 @@ double cobyla_constraint(const std::vector<double>& u, std::vector<double>&, voi
   return cond.excess(cobyla_point(u, *d.c).figures[1 + d.i].mean) / scale_of(cond.value);
 }
 
+// What a COBYLA pass did: why it stopped, and NLopt's calls (its budget counts calls, and a
+// call at a point already run, such as a nearby value of a whole-number lever, runs nothing).
+struct CobylaPass {
+  std::string stop;
+  bool budget_spent = false;
+  std::size_t calls = 0, repeats = 0;
+};
+
 // One COBYLA pass from x with a first step of `step` (a share of each interval), at most
 // `budget` calls. `objective_scale` is set on the first pass and kept for the next.
-std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
-                       const std::vector<double>& x, double step, double& objective_scale) {
+CobylaPass run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
+                      const std::vector<double>& x, double step, double& objective_scale) {
   const std::size_t n = p.levers.size();
   std::vector<double> u(n);
   for (std::size_t i = 0; i < n; ++i) {
     const OptLever& l = p.levers[i];
     u[i] = std::clamp((x[i] - l.lo) / (l.hi - l.lo), 0.0, 1.0);
   }
-  CobylaContext c{&s, &p, 1, 0, nullptr};
-  if (objective_scale == 0) {
+  CobylaContext c{&s, &p, 1, 0, 0, nullptr};
+  CobylaPass pass;
+  const bool probe = objective_scale == 0;
+  if (probe) {
     // The objective's scale: its size or its spread over paths (profit near 0 still moves by
     // millions), at least 1 (a probability).
     const sim::MeanSe f0 = s.at(unscale(u, p), "cobyla").figures[0];
@@ -168,11 +184,12 @@ std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
   opt.set_xtol_abs(1e-3);
   opt.set_maxeval(int(std::max<std::size_t>(budget, 1)));
   double value = 0;
-  std::string stop;
+  std::string& stop = pass.stop;
   try {
     switch (opt.optimize(u, value)) {
       case nlopt::MAXEVAL_REACHED:
         stop = "the evaluation budget was reached";
+        pass.budget_spent = true;
         break;
       case nlopt::XTOL_REACHED:
         stop = "the step fell below a thousandth of each interval";
@@ -187,7 +204,10 @@ std::string run_cobyla(Search& s, const OptProblem& p, std::size_t budget,
     stop = "stopped by rounding (the figures are flat near the optimum)";
   }
   if (c.error) std::rethrow_exception(c.error);
-  return stop;
+  pass.calls = c.calls, pass.repeats = c.repeats;
+  // NLopt's first call is at the start, which the probe for the scale ran as if for it.
+  if (probe && pass.repeats > 0) --pass.repeats;
+  return pass;
 }
 
 // The moves to the neighbours of a point in n whole-number levers (each -1, 0 or +1): every
@@ -292,9 +312,21 @@ OptResult maximize(const Evaluate& f, const OptProblem& p) {
     // First steps of a quarter of each interval; then, while the budget allows, a finer pass
     // from the best point: the sample surface is bumpy at the scale of a few paths, and a fresh
     // simplex there often finds a little more.
-    r.stop = run_cobyla(s, p, budget, start, 0.25, scale);
-    if (s.evaluations() + p.levers.size() + 2 < budget)
-      r.stop = run_cobyla(s, p, budget - s.evaluations(), s.best().x, 0.05, scale);
+    CobylaPass pass = run_cobyla(s, p, budget, start, 0.25, scale);
+    std::size_t calls = pass.calls, repeats = pass.repeats;
+    if (s.evaluations() + p.levers.size() + 2 < budget) {
+      pass = run_cobyla(s, p, budget - s.evaluations(), s.best().x, 0.05, scale);
+      calls += pass.calls, repeats += pass.repeats;
+    }
+    r.stop = pass.stop;
+    // Its budget counts NLopt's calls, and a call at a point already run (nearby values of a
+    // whole-number lever round alike) runs nothing: "the evaluation budget was reached" beside
+    // 7 evaluations of 20 was not true. Say what stopped it.
+    if (pass.budget_spent && repeats > 0)
+      r.stop = fmt::format(
+          "its {} calls were spent, {} of them at points already run (nearby values round to "
+          "the same point), so it ran {} points",
+          calls, repeats, s.evaluations());
     r.method = "COBYLA";
     if (any_integer) {
       r.stop = "COBYLA: " + r.stop + "; whole numbers: " + run_rounding(s, p, reserve);

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "tools/goalseek.hpp"
+
 namespace salesim::tools {
 
 void finish_report(OptimizeReport& r) {
@@ -20,7 +22,7 @@ void finish_report(OptimizeReport& r) {
   r.unmet.clear();
   for (std::size_t i = 0; i < r.constraints.size(); ++i)
     if (!r.constraints[i].met(r.confirmed.figures[1 + i].mean))
-      r.unmet.push_back(r.constraints[i].text());
+      r.unmet.push_back(condition_words(r.constraints[i]));
 }
 
 nlohmann::json report_json(const OptimizeReport& r) {
@@ -94,20 +96,48 @@ std::vector<std::string> report_header(const OptimizeReport& r) {
   std::vector<std::string> h = {fmt::format("salesim optimize: plan '{}' of {}, maximize {}{}",
                                             r.plan, r.file, r.objective.name,
                                             r.constraints.empty() ? "" : " subject to")};
-  for (const auto& c : r.constraints) h.back() += " " + c.text();
-  h.push_back(
-      fmt::format("{} on {} paths (seed {}), {} evaluations; confirmation on paths {}..{}: {} = {}",
-                  r.result.method, r.paths, r.seed, r.evaluations, r.confirm_first,
-                  r.confirm_first + r.confirm_paths - 1, r.objective.name,
-                  outcome_text(r.objective, r.confirmed.figures[0])));
+  for (std::size_t i = 0; i < r.constraints.size(); ++i)
+    h.back() += (i ? ", " : " ") + condition_words(r.constraints[i]);
+  h.push_back(fmt::format("{} on {} paths (seed {}), {} evaluations", r.result.method, r.paths,
+                          r.seed, r.evaluations));
+  // Without a point that meets the bounds there is no optimum to confirm.
+  if (r.result.best.feasible)
+    h.back() += fmt::format("; confirmation on paths {}..{}: {} = {}", r.confirm_first,
+                            r.confirm_first + r.confirm_paths - 1, figure_name(r.objective),
+                            figure_text(r.objective, r.confirmed.figures[0]));
   h.push_back("Paste under `plans:` of the scenario file.");
   return h;
 }
 
+namespace {
+
+// A lever at an end of its interval: the optimum (or, with no point meeting the bounds, a point
+// that meets them) may lie beyond it, unless that end is the key's own limit.
+std::string end_note(const OptimizeReport& r, std::size_t i) {
+  const LeverRange& l = r.levers[i];
+  const bool upper = r.at_end[i] == "upper";
+  const double v = r.result.best.x[i];
+  if (at_key_limit(l.lever, v, upper))
+    return fmt::format("Note: {} is at the {} end of its interval, {}: nothing lies beyond it.\n",
+                       l.lever.path, r.at_end[i], key_limit_words(v, upper));
+  return fmt::format(
+      "Note: {} is at the {} end of its interval; {} may lie beyond it (widen the interval, if "
+      "the key allows).\n",
+      l.lever.path, r.at_end[i],
+      r.result.best.feasible ? "the optimum" : "a point that meets every bound");
+}
+
+}  // namespace
+
 void print_report(const OptimizeReport& r, std::ostream& out) {
+  const bool feasible = r.result.best.feasible;
   const auto header = report_header(r);
   out << header[0] << "\n" << header[1] << "\n";
   out << fmt::format("Stopped: {}\n\n", r.result.stop);
+  // No point meets every bound: what follows is the nearest point, not a result.
+  if (!feasible)
+    out << "No point evaluated meets every bound, so there is no optimum and no plan was "
+           "written. The nearest point:\n";
   for (std::size_t i = 0; i < r.levers.size(); ++i)
     out << fmt::format("  {} = {}   (as written {}; searched [{}, {}])\n", r.levers[i].lever.path,
                        lever_text(r.result.best.x[i]), lever_text(r.levers[i].lever.value),
@@ -117,24 +147,24 @@ void print_report(const OptimizeReport& r, std::ostream& out) {
   for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
     const Outcome& o = r.outcomes[k];
     out << fmt::format(
-        "  {:<22} {:>24} {:>24} {:>24}\n", o.name, outcome_text(o, r.in_sample.figures[k]),
-        outcome_text(o, r.confirmed.figures[k]), outcome_text(o, r.written.figures[k]));
+        "  {:<22} {:>24} {:>24} {:>24}\n", figure_name(o), figure_text(o, r.in_sample.figures[k]),
+        figure_text(o, r.confirmed.figures[k]), figure_text(o, r.written.figures[k]));
   }
-  out << fmt::format(
-      "\nOptimism of {} (in-sample - confirmation): {}\nGain over the plan as written on the "
-      "confirmation paths (paired): {}\n",
-      r.objective.name, outcome_text(r.objective, r.optimism), outcome_text(r.objective, r.gain));
+  if (feasible)
+    out << fmt::format(
+        "\nOptimism of {} (in-sample - confirmation): {}\nGain over the plan as written on the "
+        "confirmation paths (paired): {}\n",
+        figure_name(r.objective), difference_text(r.objective, r.optimism),
+        difference_text(r.objective, r.gain));
+  else
+    out << "\n";
   for (std::size_t i = 0; i < r.levers.size(); ++i)
-    if (!r.at_end[i].empty())
-      out << fmt::format(
-          "Note: {} is at the {} end of its interval; the optimum may lie beyond it (widen the "
-          "interval, if the key allows).\n",
-          r.levers[i].lever.path, r.at_end[i]);
+    if (!r.at_end[i].empty()) out << end_note(r, i);
   // A bound no point met in-sample is not one that "binds" and slips on other paths: the
   // message of infeasible_message says what happened.
-  if (!r.unmet.empty() && r.result.best.feasible) {
+  if (!r.unmet.empty() && feasible) {
     std::string list;
-    for (const auto& u : r.unmet) list += " " + u;
+    for (std::size_t i = 0; i < r.unmet.size(); ++i) list += (i ? ", " : " ") + r.unmet[i];
     out << fmt::format(
         "Warning: on the confirmation paths the optimum misses{}: the bound binds, and on other "
         "paths the figure falls on its other side (raise --paths, or tighten the bound by a "
@@ -145,16 +175,22 @@ void print_report(const OptimizeReport& r, std::ostream& out) {
 
 std::string infeasible_message(const OptimizeReport& r) {
   std::string at, bounds;
-  for (std::size_t i = 0; i < r.levers.size(); ++i)
+  bool widen = false;  // a lever at an end of its interval that the key lets go further
+  for (std::size_t i = 0; i < r.levers.size(); ++i) {
     at += fmt::format(" {}={}", r.levers[i].lever.path, lever_text(r.result.best.x[i]));
+    widen = widen || (!r.at_end[i].empty() &&
+                      !at_key_limit(r.levers[i].lever, r.result.best.x[i], r.at_end[i] == "upper"));
+  }
   for (std::size_t i = 0; i < r.constraints.size(); ++i)
-    bounds +=
-        fmt::format(" {} (there {});", r.constraints[i].text(),  // 6.76M, not 6.75964e+06
-                    outcome_text(r.constraints[i].outcome, r.result.best.figures[1 + i].mean));
+    bounds += fmt::format(
+        " {} (there {});", condition_words(r.constraints[i]),
+        figure_text(r.constraints[i].outcome, r.result.best.figures[1 + i].mean, r.constraints[i]));
   return fmt::format(
       "no point evaluated meets every --subject-to bound; the nearest is at{}:{} no plan "
-      "written (widen the levers' intervals or loosen the bounds)",
-      at, bounds);
+      "written ({})",
+      at, bounds,
+      widen ? "widen the levers' intervals or loosen the bounds"
+            : "loosen the bounds, or choose other levers");
 }
 
 }  // namespace salesim::tools

@@ -387,7 +387,7 @@ std::string analysts_appendix(Page& pg) {
     for (const Assumption& a : pg.scenario->assumptions)
       uncertain += fmt::format(
           R"(<tr><th>{}</th><td class="t"><code>{}</code></td><td class="t">{}</td></tr>)",
-          esc(plain_key(*pg.scenario, a.key)), esc(a.key), esc(a.describe()));
+          esc(capitalised(plain_key(*pg.scenario, a.key))), esc(a.key), esc(a.describe()));
     if (!uncertain.empty())
       h +=
           R"(<table class="data"><caption>The uncertain assumptions, as scenario keys</caption><thead><tr><th>Assumption</th><th class="t">Key</th><th class="t">Distribution</th></tr></thead><tbody>)" +

@@ -59,8 +59,8 @@ std::string setting_text(const report::Fmt& f, const KeyInfo* k, double v) {
   return n + " " + u;
 }
 
-// A name that reads after "leans most on" or "Next comes": the keys' meanings are bare nouns
-// ("probability that a contract renews"), so they take "the" unless they have a determiner.
+// A name that reads after "leans most on" or "Next comes": a key's meaning has its article
+// (models/keys.cpp); a label made of names ("coaching policy") gets "the" unless it has one.
 std::string with_article(const std::string& s) {
   for (const char* det : {"the ", "a ", "an "})
     if (s.rfind(det, 0) == 0) return s;
@@ -343,7 +343,7 @@ std::string sensitivity_appendix(Page& pg) {
     h += fmt::format(
         "<tr><th>{}</th><td class=\"t\">{}</td><td class=\"t\">{}</td><td>{} <small>{}</small></td>"
         "<td>{} <small>{}</small></td><td>{} <small>{}</small></td></tr>",
-        esc(it.name), keys, esc(it.values), metric_text(pg, it.low), se(it.low_se),
+        esc(capitalised(it.name)), keys, esc(it.values), metric_text(pg, it.low), se(it.low_se),
         metric_text(pg, it.high), se(it.high_se),
         prob ? Fmt::prob_diff(it.swing) : pg.f.money_signed(it.swing), se(it.swing_se));
   }
