@@ -42,6 +42,7 @@ void write_path_figures(const Scenario& sc, const PathState& st, const Layout& L
       S[L.quota_field(q_new_at_or_above)] += above;
       S[L.quota_field(q_new_attainment_sum)] += a;
     }
+    S[L.quota_field(q_at_zero)] += a == 0;
     S[L.bin(attainment_bin(a))] += 1;
   }
   S[L.quota_field(q_accelerators)] = T.accelerator_paid;

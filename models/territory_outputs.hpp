@@ -31,6 +31,7 @@ enum QuotaField : std::size_t {
   q_new_at_or_above,
   q_new_attainment_sum,
   q_accelerators,  // accelerator pay over the path (also in the commission cost)
+  q_at_zero,       // attainment exactly 0 (nothing booked): the first bin's point mass
   q_first_bin,     // kBins bins of kBinWidth from 0, then one bin for kBins x kBinWidth and above
 };
 inline constexpr std::size_t kBins = 60;

@@ -24,15 +24,18 @@ AttainmentGroup group(double reps, double at_or_above, double attainment, double
   return g;
 }
 
-// The q-quantile of the pooled histogram, linear within a bin; null in the open top bin.
-std::optional<double> quantile(const std::vector<double>& counts, double q) {
+// The q-quantile of the pooled histogram, linear within a bin; null in the open top bin. The
+// first bin's `zeros` (reps who booked nothing, often a tenth of a team with new hires) are a
+// point mass at 0, not spread over the bin: a quantile among them is 0.
+std::optional<double> quantile(const std::vector<double>& counts, double zeros, double q) {
   double all = 0;
   for (double c : counts) all += c;
   if (!(all > 0)) return std::nullopt;
-  double before = 0;
+  if (zeros > 0 && q <= zeros / all) return 0.0;
+  double before = zeros / all;
   for (std::size_t i = 0; i < counts.size(); ++i) {
-    const double after = before + counts[i] / all;
-    if (counts[i] > 0 && after >= q) {
+    const double after = (i == 0 ? 0 : before) + counts[i] / all;
+    if (after > before && after >= q) {
       if (i == kBins) return std::nullopt;
       return (double(i) + (q - before) / (after - before)) * kBinWidth;
     }
@@ -89,7 +92,9 @@ TerritoryFigures territory_figures(const Scenario& sc, const ScalarSource& src) 
   }
   std::vector<double> counts(kBins + 1);
   for (std::size_t i = 0; i <= kBins; ++i) counts[i] = count_total(src, L.bin(i));
-  q.p10 = quantile(counts, 0.1), q.p50 = quantile(counts, 0.5), q.p90 = quantile(counts, 0.9);
+  const double zeros = count_total(src, L.quota_field(q_at_zero));
+  q.p10 = quantile(counts, zeros, 0.1), q.p50 = quantile(counts, zeros, 0.5),
+  q.p90 = quantile(counts, zeros, 0.9);
   for (double c : counts) q.histogram.push_back(reps > 0 ? c / reps : 0.0);
   q.accelerators = src.mean(L.quota_field(q_accelerators));
   f.quota = q;

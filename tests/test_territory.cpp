@@ -167,11 +167,11 @@ TEST(Territory, AttainmentShareEqualsThePerRepComputation) {
     init_path(model, scratch, p);
     for (int t = 0; t < model.horizon; ++t) step_week(model, scratch, t);
     const PathState& st = scratch.state;
-    double n = 0, a = 0, n_new = 0;
+    double n = 0, a = 0, n_new = 0, zeros = 0;
     std::vector<double> bins(kBins + 1, 0.0);
     for (int r : st.active_list) {
       const double q = st.territory.quota_to_date[r], att = st.territory.booked[r] / q;
-      n += 1, a += att >= 1, n_new += r >= 12;
+      n += 1, a += att >= 1, n_new += r >= 12, zeros += att == 0;
       all.push_back(att);
       bins[std::min<std::size_t>(kBins, std::size_t(std::floor(att * (1.0 / kBinWidth))))] += 1;
       // A starting rep who stayed the whole year carries the whole annual quota.
@@ -184,6 +184,7 @@ TEST(Territory, AttainmentShareEqualsThePerRepComputation) {
     EXPECT_EQ(run.scalar(p, L.quota_field(q_reps)), n) << "path " << p;
     EXPECT_EQ(run.scalar(p, L.quota_field(q_at_or_above)), a) << "path " << p;
     EXPECT_EQ(run.scalar(p, L.quota_field(q_new_reps)), n_new) << "path " << p;
+    EXPECT_EQ(run.scalar(p, L.quota_field(q_at_zero)), zeros) << "path " << p;
     for (std::size_t i = 0; i <= kBins; ++i) EXPECT_EQ(run.scalar(p, L.bin(i)), bins[i]);
     reps += n, above += a;
   }
@@ -213,6 +214,37 @@ TEST(Territory, AttainmentShareEqualsThePerRepComputation) {
   s.streaming = true;
   const ScenarioResults st = run_scenario(sc, s);
   EXPECT_NEAR(*st.plans[0].territory.quota->all.share_at_or_above, above / reps, 1e-12);
+}
+
+// Reps who booked nothing are a point mass at 0, not spread over the first bin: with a third
+// of the team hired two weeks before the horizon, P10 is 0 exactly (it read about 0.03 when
+// the first bin was taken as uniform) and P50 is the exact one's within a bin.
+TEST(Territory, AttainmentPercentilesAmongRepsWhoBookedNothingAreZero) {
+  std::string text = kQuota;
+  const std::string hires = "hiring: [{week: 20, count: 3}]";
+  text.replace(text.find(hires), hires.size(), "hiring: [{week: 50, count: 6}]");
+  const Scenario sc = test::scenario(text);
+  const Layout L = out::territory_layout(sc);
+  RunSettings s;
+  s.paths = 40;
+  const ScenarioResults res = run_scenario(sc, s);
+  const auto& q = *res.plans[0].territory.quota;
+  double zeros = 0, reps = 0;
+  for (std::size_t p = 0; p < 40; ++p) {
+    zeros += res.plans[0].run.scalar(p, L.quota_field(q_at_zero));
+    reps += res.plans[0].run.scalar(p, L.quota_field(q_reps));
+  }
+  ASSERT_GT(zeros / reps, 0.1);  // the late hires, and the odd starting rep
+  ASSERT_LT(zeros / reps, 0.5);
+  ASSERT_TRUE(q.p10.has_value());
+  EXPECT_EQ(*q.p10, 0.0);
+  ASSERT_TRUE(q.p50.has_value());
+  EXPECT_GT(*q.p50, 0.0);
+  // Streaming gives the same percentiles (sums of the same per-path counts).
+  s.streaming = true;
+  const ScenarioResults st = run_scenario(sc, s);
+  EXPECT_EQ(st.plans[0].territory.quota->p10, q.p10);
+  EXPECT_EQ(st.plans[0].territory.quota->p50, q.p50);
 }
 
 // Without effort elasticity the accelerators change no draw: bookings keep their bits and the
