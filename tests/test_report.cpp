@@ -674,12 +674,140 @@ TEST(ReportExtensions, SensitivityNamesEveryFactorAsANounPhraseInTheSentences) {
       ++factors;
     }
     EXPECT_GE(factors, 5);
+    // Rates in percent, as the assumptions give them ("grows by 12%", "35% efficacy"), not
+    // "0.096 and 0.144 instead of 0.12".
+    if (std::string(name) == "nexacorp") {
+      EXPECT_NE(table.find("28% and 42% instead of 35%"), std::string::npos);
+    }
     if (std::string(name) == "saas-renewals") {
+      EXPECT_NE(table.find("9.6% and 14.4% instead of 12%"), std::string::npos);
       EXPECT_NE(table.find("$14.4k a week and $21.6k a week instead of $18k a week"),
                 std::string::npos);
       EXPECT_NE(para.find("Next comes the renewal rate"), std::string::npos) << para;
     }
   }
+  fs::remove_all(dir);
+}
+
+// The texts of the "why" waterfall (its id is "why-<plan>"), in order.
+std::vector<std::string> why_texts(const std::string& html) {
+  std::smatch m;
+  if (!std::regex_search(html, m, std::regex(R"re(id="(why-[a-z0-9-]+)")re"))) return {};
+  return chart_texts(html, m[1]);
+}
+
+// Each bar's amount after its label, in the report's money format with the currency.
+void expect_money_after_bars(const std::vector<std::string>& texts,
+                             const std::vector<std::string>& bars) {
+  const std::regex money(R"([+-]?\$[0-9.]+[kMB]?)");
+  for (const auto& bar : bars) {
+    const auto it = std::find(texts.begin(), texts.end(), bar);
+    ASSERT_TRUE(it != texts.end() && it + 1 != texts.end()) << bar;
+    EXPECT_TRUE(std::regex_match(*(it + 1), money)) << bar << ": '" << *(it + 1) << "'";
+  }
+}
+
+// From a user walk: the why waterfall printed "+254.2k" without the currency; its sentence read
+// "The largest part is Churn (less churn adds ARR) (+$421.8k)"; the calendar ran "spread over
+// the year and demand follows the seasons" on; the footer said "from not saved (...)"; a plan's
+// renewal growth read "0.12 instead of 0.08" beside "92% instead of 85%".
+TEST(ReportExtensions, SaasRenewalsReadsAsSentencesWithRatesInPercent) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-report-walk-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string page =
+      report_of_scenario(dir, "saas-renewals", "--currency '$' --no-sensitivity");
+  const auto texts = why_texts(page);
+  ASSERT_FALSE(texts.empty()) << "no why waterfall";
+  expect_money_after_bars(texts, {"New contracts (annual value signed)", "Expansion at renewal",
+                                  "Churn (less churn adds ARR)", "Total difference"});
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(
+      page, m,
+      std::regex(
+          R"(The largest part is <strong>(less churn|more churn|new contracts|expansion at renewal)</strong>, [+-]?\$[0-9.]+[kMB]?\.)")))
+      << "a noun phrase, then its amount";
+  EXPECT_EQ(page.find("The largest part is <strong>Churn"), std::string::npos);
+  EXPECT_NE(page.find("4 weeks of vacation per rep, spread over the year; a short week loses "
+                      "selling time, not admin. Demand follows the seasons, from"),
+            std::string::npos);
+  EXPECT_EQ(page.find("spread over the year and demand"), std::string::npos);
+  const std::string unsaved =
+      "from a run whose results were not saved (salesim run --report without -o)";
+  EXPECT_NE(page.find("<footer>Made with salesim"), std::string::npos);
+  EXPECT_NE(page.find(unsaved + ". Every figure"), std::string::npos) << "the footer";
+  EXPECT_NE(page.find(unsaved + ", format "), std::string::npos) << "the provenance";
+  EXPECT_EQ(page.find("from <code>not saved"), std::string::npos);
+  EXPECT_NE(page.find("ACV when it renews: <strong>12%</strong> instead of 8%."),
+            std::string::npos);
+  EXPECT_NE(page.find("renews at an anniversary: <strong>92%</strong> instead of 85%."),
+            std::string::npos);
+  fs::remove_all(dir);
+}
+
+// The example's bookings drivers: the bars' amounts with the currency and the largest named in
+// lower case with one parenthesis ("conversion (wins per opportunity resolved), +$5.98M").
+TEST_F(Report, WhyWaterfallPrintsMoneyAndNamesItsLargestPartInLowerCase) {
+  expect_money_after_bars(
+      why_texts(html),
+      {"Heads (rep-weeks)", "Activity (opportunities per rep-week)",
+       "Conversion (wins per opportunity resolved)", "Deal size (bookings per win)",
+       "Timing (pipeline drawn down or built up)", "Total difference"});
+  EXPECT_TRUE(std::regex_search(
+      html,
+      std::regex(
+          R"(The largest part is <strong>[a-z][a-z ]+ \([^()<]+\)</strong>, [+-]?\$[0-9.]+[kMB]?\.)")));
+  EXPECT_EQ(unescape(html).find(") (+$"), std::string::npos);
+}
+
+// The leavers' difference had no sign ("2.9", "-0.5") beside signed money and points; the
+// histograms' axis said "Share of paths" where the report says futures.
+TEST_F(Report, LeaversDifferenceIsSignedAndHistogramsCountFutures) {
+  int leavers = 0;
+  for (const auto& f : figures(html)) {
+    if (f.pointer.find("/vs_first/leavers_diff_mean") == std::string::npos) continue;
+    ++leavers;
+    EXPECT_EQ(f.kind, "number_diff");
+    EXPECT_TRUE(std::regex_match(f.text, std::regex(R"([+-][0-9]+\.[0-9]|0\.0)"))) << f.text;
+  }
+  EXPECT_EQ(leavers, 3) << "one per plan against the baseline";
+  EXPECT_EQ(html.find("Share of paths"), std::string::npos);
+  const auto texts = chart_texts(html, "diff-2-push-activity");
+  EXPECT_NE(std::find(texts.begin(), texts.end(), "Share of futures"), texts.end());
+}
+
+// The headline's count of the plans that reach the goal, for one plan and two: "All of the 2
+// plans reach" and "No plan reaches ... The best chance is baseline" read badly.
+TEST(ReportExtensions, HeadlineCountsThePlansInWords) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-report-count-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto answer = [&](const std::string& plans, const std::string& goal) {
+    const std::string yaml = (dir / "c.yaml").string(), html = (dir / "c.html").string();
+    std::ofstream(yaml) << "salesim: 2\nname: c\nsimulation: {horizon_weeks: 8, paths: 16}\n"
+                        << test::kSmallTeam << "goal: {revenue: " << goal << "}\n"
+                        << "plans: " << plans << "\n";
+    std::string out;
+    EXPECT_EQ(shell(salesim("run " + yaml + " --quiet --no-sensitivity --report " + html), &out), 0)
+        << out;
+    const std::string page = test::read_file(html);
+    const auto at = page.find("<p class=\"answer\">");
+    const std::string p = page.substr(at, page.find("</p>", at) - at);
+    return std::regex_replace(std::regex_replace(p, std::regex("<[^>]*>"), ""),
+                              std::regex(R"(\s+)"), " ");
+  };
+  const std::string two = "[{name: a}, {name: b, set: {capacity.max_hours: 60}}]";
+  EXPECT_EQ(answer(two, "1000").rfind("Both plans reach the goal of ", 0), 0u)
+      << answer(two, "1000");
+  const std::string neither = answer(two, "1000000000");
+  EXPECT_EQ(neither.rfind("Neither plan reaches the goal of", 0), 0u) << neither;
+  EXPECT_TRUE(std::regex_search(neither, std::regex(R"(\. [ab] has the better chance: )")))
+      << neither;
+  const std::string one = answer("[{name: only}]", "1000000000");
+  EXPECT_EQ(one.rfind("only does not reach the goal of", 0), 0u) << one;
+  EXPECT_NE(one.find(": its chance is "), std::string::npos) << one;
   fs::remove_all(dir);
 }
 

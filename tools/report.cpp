@@ -39,6 +39,39 @@ std::size_t code_points(const std::string& s) {
   return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
 }
 
+// "How many of the n plans" reach the goal, as a subject: "Both plans", "None of the 3 plans".
+std::string plans_reaching(std::size_t k, std::size_t n) {
+  if (k == n) return n == 2 ? "Both plans" : fmt::format("All {} plans", n);
+  if (k == 0) return n == 2 ? "Neither plan" : fmt::format("None of the {} plans", n);
+  return fmt::format("{} of the {} plans", k, n);
+}
+
+// The headline's first sentence: which of the plans reach the goal in at least half of the
+// futures (`list`, with their chances), or, where none does, the best chance.
+std::string reach_sentence(Page& pg, const std::string& goal, const std::string& list,
+                           std::size_t k, std::size_t best) {
+  const std::size_t n = pg.d.plans.size();
+  const std::string chance = pg.f.fig(pg.s, pg.p(best) + "/goal/p_met", Kind::prob);
+  if (n == 1 && k == 1)  // not "All of the 1 plans"
+    return fmt::format(
+        "<p class=\"answer\">The plan reaches {} in at least half of the simulated futures: "
+        "{}.</p>",
+        goal, list);
+  if (n == 1)
+    return fmt::format(
+        "<p class=\"answer\">{} does not reach {} in half of the simulated futures: its chance "
+        "is {}.</p>",
+        pg.plan_name(best), goal, chance);
+  if (k > 0)
+    return fmt::format(
+        "<p class=\"answer\">{} {} {} in at least half of the simulated futures: {}.</p>",
+        plans_reaching(k, n), k == 1 ? "reaches" : "reach", goal, list);
+  return fmt::format(
+      "<p class=\"answer\">{} reaches {} in half of the simulated futures. {} has the {} "
+      "chance: {}.</p>",
+      plans_reaching(0, n), goal, pg.plan_name(best), n == 2 ? "better" : "best", chance);
+}
+
 }  // namespace
 
 double num_at(const json& s, const std::string& pointer) {
@@ -96,24 +129,7 @@ std::string answer_section(Page& pg) {
     for (std::size_t k = 0; k < reach.size(); ++k)
       list += (k ? (k + 1 == reach.size() ? " and " : ", ") : "") + pg.plan_name(reach[k]) + " (" +
               f.fig(s, pg.p(reach[k]) + "/goal/p_met", Kind::prob) + ")";
-    if (n == 1 && !reach.empty())  // not "All of the 1 plans"
-      h += fmt::format(
-          "<p class=\"answer\">The plan reaches {} in at least half of the simulated futures: "
-          "{}.</p>",
-          goal, list);
-    else if (!reach.empty())
-      h += fmt::format(
-          "<p class=\"answer\">{} of the {} plans {} {} in at least half of the simulated futures: "
-          "{}.</p>",
-          reach.size() == n ? "All" : fmt::format("{}", reach.size()), n,
-          reach.size() == 1 ? "reaches" : "reach", goal, list);
-    else
-      h += fmt::format(
-          "<p class=\"answer\">No plan reaches {} in half of the simulated futures. The best "
-          "chance "
-          "is "
-          "{}: {}.</p>",
-          goal, pg.plan_name(best), f.fig(s, bp + "/goal/p_met", Kind::prob));
+    h += reach_sentence(pg, goal, list, reach.size(), best);
     // Certainty is the model's, not the world's: it holds if the assumptions hold.
     const double pm = num_at(s, bp + "/goal/p_met");
     h += fmt::format(
@@ -464,10 +480,10 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
        "<button type=\"button\" onclick=\"window.print()\">Print or save as PDF</button></nav>\n";
   h += "<main>\n" + body + "</main>\n";
   h += fmt::format(
-      "<footer>Made with salesim {} ({}) from <code>{}</code>. Every figure in the text equals "
-      "the run's <code>salesim run --json</code> summary; charts draw the results file's weekly "
-      "and per-path data.</footer>\n</body>\n</html>\n",
-      esc(d.salesim_version), esc(d.git_revision), esc(d.file));
+      "<footer>Made with salesim {} ({}) from {}. Every figure in the text equals the run's "
+      "<code>salesim run --json</code> summary; charts draw the results file's weekly and "
+      "per-path data.</footer>\n</body>\n</html>\n",
+      esc(d.salesim_version), esc(d.git_revision), results_source(d));
   return Report{h, std::move(pg.charts)};
 }
 

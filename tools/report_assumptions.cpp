@@ -121,7 +121,8 @@ std::string plan_changes(const Page& pg, const PlanSpec& plan) {
   for (const auto& [path, value] : plan.overrides) {
     std::string meaning, was, unit;
     for (const auto& k : keys)
-      if (k.path == path) meaning = k.meaning, was = k.value_text(), unit = k.unit;
+      if (k.path == path)
+        meaning = k.meaning, was = k.value_text(), unit = shown_unit(path, k.unit);
     items.push_back(
         plain_change(pg.f, meaning, value, was, unit) +
         (plan.from_week > 0 ? fmt::format(", from {}", pg.f.event_week(plan.from_week)) : "") +
@@ -405,8 +406,8 @@ std::string analysts_appendix(Page& pg) {
                                        "version 2",
                                        esc(s.value("salesim_version", pg.d.salesim_version)),
                                        esc(s.value("git_revision", pg.d.git_revision))));
-  row("Results file", fmt::format("<code>{}</code>, format {}, created {}", esc(pg.d.file),
-                                  esc(pg.d.format_version), esc(pg.d.created)));
+  row("Results", fmt::format("from {}, format {}, created {}", results_source(pg.d),
+                             esc(pg.d.format_version), esc(pg.d.created)));
   h += "</tbody></table>";
   h +=
       R"(</section><section id="scenario"><h3>The scenario file as run</h3><pre class="scenario">)" +

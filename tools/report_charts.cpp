@@ -58,6 +58,14 @@ std::string money_axis_label(const Page& pg, const std::string& what) {
   return fmt::format("{} ({})", what, pg.f.currency_unit());
 }
 
+// A plan's difference in leavers, signed as the other differences; with its standard error
+// where the summary has one (leavers_diff_se).
+std::string leavers_diff(Page& pg, const std::string& v) {
+  const std::string d = pg.f.fig(pg.s, v + "/leavers_diff_mean", Kind::number_diff);
+  if (!std::isfinite(num_at(pg.s, v + "/leavers_diff_se"))) return d;
+  return d + " <small>±" + pg.f.fig(pg.s, v + "/leavers_diff_se", Kind::number) + "</small>";
+}
+
 }  // namespace
 
 // ---- Bookings over time ---------------------------------------------------------------------
@@ -284,7 +292,7 @@ std::string comparison_section(Page& pg) {
         f.fig(s, v + "/cost_diff_se", Kind::money),
         f.fig(s, v + "/profit_diff_mean", Kind::money_diff),
         f.fig(s, v + "/profit_diff_se", Kind::money), f.fig(s, v + "/roi", Kind::ratio),
-        f.fig(s, v + "/leavers_diff_mean", Kind::number));
+        leavers_diff(pg, v));
   }
   h += "</tbody></table></div>";
   const json& cps = s["plans"][0]["checkpoints"];
@@ -320,6 +328,7 @@ std::string comparison_section(Page& pg) {
     hist.frame = {fmt::format("diff-{}-{}", i + 1, slug(p.name)),
                   fmt::format("{} minus {}: {}", p.name, base, what), "", 560, 360};
     hist.x.label = money_axis_label(pg, fmt::format("Difference in {} per future", what));
+    hist.y_label = "Share of futures";  // the report's word for a simulated path
     hist.values = values;
     hist.split = 0.0;
     hist.style = int(i);

@@ -45,7 +45,7 @@ bool is_code(const std::string& c) {
 const char* kind_name(Kind k) {
   constexpr const char* names[] = {"prob",     "prob_se",    "prob_diff", "money",
                                    "money_se", "money_diff", "money_abs", "week",
-                                   "ratio",    "number",     "count"};
+                                   "ratio",    "number",     "count",     "number_diff"};
   return names[int(k)];
 }
 
@@ -134,6 +134,8 @@ std::string Fmt::text(Kind k, double v, int digits) const {
       return unsigned_zero(fmt::format("{:.{}f}", v, digits));
     case Kind::count:
       return count(v);
+    case Kind::number_diff:
+      return signed_fixed(v, digits);
   }
   return {};
 }

@@ -23,7 +23,8 @@ enum class Kind {
   week,
   ratio,
   number,
-  count
+  count,
+  number_diff  // a signed difference of counts or levels: "+2.9", "-0.5", "0.0"
 };
 const char* kind_name(Kind k);
 

@@ -67,6 +67,11 @@ std::string logo_img(const std::string& file) {
   return fmt::format(R"(<img class="logo" alt="logo" src="data:{};base64,{}">)", type,
                      base64(bytes));
 }
+
+std::string results_source(const ReportData& d) {
+  return d.file == kUnsavedResults ? std::string(kUnsavedResults)
+                                   : "<code>" + esc(d.file) + "</code>";
+}
 }  // namespace report
 
 Report write_report(const std::string& results_file, const std::string& html_file,
@@ -118,7 +123,7 @@ Report write_run_report(const std::string& html_file, const std::string& results
   } remove{tmp};
   write_results_h5(tmp.string(), sc, res, sc.base.simulation.seed, summary_json);
   ReportData d = read_report_data(tmp.string(), true);
-  d.file = "not saved (salesim run --report without -o)";
+  d.file = report::kUnsavedResults;
   return write_report(std::move(d), html_file, o, charts_dir);
 }
 

@@ -56,31 +56,35 @@ std::string recurring_item(const Fmt& f, const Params& p) {
   return s;
 }
 
+// Short weeks (holidays, vacation) and the seasons: two sentences, as the seasons move demand,
+// not selling time.
 std::string calendar_item(const Params& p) {
   const CalendarParams& c = p.calendar;
-  std::vector<std::string> parts;
+  std::vector<std::string> short_weeks;
   if (!c.holidays.empty())
-    parts.push_back(fmt::format("{} public {} (a working day less in {})", c.holidays.size(),
-                                noun(double(c.holidays.size()), "holiday"),
-                                c.holidays.size() == 1 ? "its week" : "their weeks"));
+    short_weeks.push_back(fmt::format("{} public {} (a working day less in {})", c.holidays.size(),
+                                      noun(double(c.holidays.size()), "holiday"),
+                                      c.holidays.size() == 1 ? "its week" : "their weeks"));
   if (c.vacation_weeks_per_rep > 0)
-    parts.push_back(fmt::format("{} {} of vacation per rep, spread over the year",
-                                plain_g(c.vacation_weeks_per_rep),
-                                noun(c.vacation_weeks_per_rep, "week")));
+    short_weeks.push_back(fmt::format("{} {} of vacation per rep, spread over the year",
+                                      plain_g(c.vacation_weeks_per_rep),
+                                      noun(c.vacation_weeks_per_rep, "week")));
+  std::string s;
+  if (!short_weeks.empty())
+    s = capitalised(listed(short_weeks)) + "; a short week loses selling time, not admin.";
   if (c.by_month.size() == 12) {
     double mean = 0;
     for (double v : c.by_month) mean += v / 12;
     const auto lo = std::min_element(c.by_month.begin(), c.by_month.end());
     const auto hi = std::max_element(c.by_month.begin(), c.by_month.end());
     if (mean > 0)
-      parts.push_back(fmt::format(
-          "demand follows the seasons, from {} of an average month in {} to {} in {} (the "
-          "year's total is unchanged, only its timing)",
-          plain_share(*lo / mean), kMonths[lo - c.by_month.begin()], plain_share(*hi / mean),
-          kMonths[hi - c.by_month.begin()]));
+      s += fmt::format(
+          "{}Demand follows the seasons, from {} of an average month in {} to {} in {} (the "
+          "year's total is unchanged, only its timing).",
+          s.empty() ? "" : " ", plain_share(*lo / mean), kMonths[lo - c.by_month.begin()],
+          plain_share(*hi / mean), kMonths[hi - c.by_month.begin()]);
   }
-  if (parts.empty()) return "";
-  return capitalised(listed(parts) + ". A short week loses selling time, not admin.");
+  return s;
 }
 
 std::string segments_item(const Fmt& f, const Scenario& sc) {
@@ -167,7 +171,7 @@ std::string uncertain_item(const Fmt& f, const Scenario& sc) {
       sc.assumptions.size(), sc.assumptions.size() == 1 ? "is" : "are",
       sc.assumptions.size() == 1 ? "it" : "each");
   for (const Assumption& a : sc.assumptions) {
-    const std::string unit = key_unit(sc, a.key);
+    const std::string unit = shown_unit(a.key, key_unit(sc, a.key));
     s += "<li>" + esc(capitalised(plain_key(sc, a.key))) + ": " +
          esc(distribution_words(f, a, unit)) + "</li>";
   }
@@ -205,10 +209,16 @@ std::string key_unit(const Scenario& sc, const std::string& key) {
   return "";
 }
 
+std::string shown_unit(const std::string& key, const std::string& unit) {
+  if (key == "revenue.expansion_rate" || key.ends_with("].efficacy")) return "share";
+  return unit;
+}
+
 std::string plain_distribution(const Page& pg, const std::string& key) {
   if (!pg.scenario) return "";
   for (const Assumption& a : pg.scenario->assumptions)
-    if (a.key == key) return distribution_words(pg.f, a, key_unit(*pg.scenario, key));
+    if (a.key == key)
+      return distribution_words(pg.f, a, shown_unit(key, key_unit(*pg.scenario, key)));
   return "";
 }
 

@@ -77,6 +77,11 @@ std::string plain_g(double v);              // "0.8", "1.5", "40000": the shorte
 std::string plain_key(const Scenario& sc, const std::string& key);
 // A scalar key's unit ("share", "currency/week", ...); "" for a key that has none or is not one.
 std::string key_unit(const Scenario& sc, const std::string& key);
+// The unit the report shows a key's values in: `unit`, except "share" for the rates its words
+// give as percentages ("a renewal grows by 8%", "35% efficacy") whose unit is not one:
+// revenue.expansion_rate ("ratio", as it may exceed 1) and a training's efficacy (a list
+// field, no unit).
+std::string shown_unit(const std::string& key, const std::string& unit);
 // An uncertain assumption's range in words and units ("anywhere from 12% to 30%"); "" when the
 // scenario cannot be read or has no such assumption.
 std::string plain_distribution(const Page& pg, const std::string& key);
@@ -88,6 +93,12 @@ std::string assumptions_section(Page& pg);
 std::string method_section(Page& pg);
 // Key names, the sensitivity table, provenance and the scenario text: after the client part.
 std::string analysts_appendix(Page& pg);
+// ReportData::file of a report made by salesim run --report without -o, from a temporary file:
+// the words for where its figures come from.
+inline constexpr const char* kUnsavedResults =
+    "a run whose results were not saved (salesim run --report without -o)";
+// The results file for "Made with salesim ... from ...": "<code>r.h5</code>", or those words.
+std::string results_source(const ReportData& d);
 // <img> with the file embedded as a data: URI; BadInput when it is missing or not an image.
 std::string logo_img(const std::string& file);
 

@@ -45,9 +45,11 @@ std::vector<Assumption> key_assumptions(const Scenario& sc) {
   return out;
 }
 
-// A setting with its unit, for the appendix: "$18k a week", "14.4%", "21 weeks", "1 week".
-std::string setting_text(const report::Fmt& f, const KeyInfo* k, double v) {
-  const std::string unit = k ? k->unit : "";
+// A setting with its unit, for the appendix: "$18k a week", "14.4%", "21 weeks", "1 week"; a
+// rate in percent as the report's words give it (report::shown_unit).
+std::string setting_text(const report::Fmt& f, const std::string& path, const KeyInfo* k,
+                         double v) {
+  const std::string unit = report::shown_unit(path, k ? k->unit : "");
   if (unit == "share") return fmt::format("{:g}%", 100 * v);
   if (unit.rfind("currency", 0) == 0) return report::plain_number(f, v, unit);
   const std::string n = format_number(v);
@@ -197,10 +199,11 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
     it.name = s.factor.name;
     for (const Lever& l : s.factor.levers) it.keys.push_back(l.path);
     if (s.factor.levers.size() == 1) {
-      const KeyInfo* k = info(s.factor.levers[0].path);
-      it.values = setting_text(money, k, s.low_values[0]) + " and " +
-                  setting_text(money, k, s.high_values[0]) + " instead of " +
-                  setting_text(money, k, s.factor.levers[0].value);
+      const std::string& path = s.factor.levers[0].path;
+      const KeyInfo* k = info(path);
+      it.values = setting_text(money, path, k, s.low_values[0]) + " and " +
+                  setting_text(money, path, k, s.high_values[0]) + " instead of " +
+                  setting_text(money, path, k, s.factor.levers[0].value);
     } else {
       it.values = fmt::format("each {:g}% lower and higher", 100 * out.delta);
     }

@@ -4,6 +4,7 @@
 // the JSON summary (Fmt::fig).
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cmath>
 
 #include "models/drivers.hpp"
@@ -19,18 +20,29 @@ namespace ch = charts;
 constexpr const auto& kDriverWords = kDriverLabels;
 
 // One part of a difference: its words and where its mean and standard error sit under a plan's
-// vs_first; `sign` turns a part that takes away when it grows (churn) into what it adds.
+// vs_first; `sign` turns a part that takes away when it grows (churn) into what it adds. `words`
+// names it inside a sentence (the label is a table's row header); `words_if_less` where a part
+// that adds reads otherwise when it takes away ("less churn", "more churn").
 struct Part {
   std::string label, mean, se;
   double sign = 1;
+  std::string words{}, words_if_less{};
 };
+
+// The part's name after "The largest part is", for its effect v.
+std::string part_words(const Part& part, double v) {
+  return v < 0 && !part.words_if_less.empty() ? part.words_if_less : part.words;
+}
 
 // The bookings drivers (models/drivers.hpp): the paired difference of final bookings, split.
 std::vector<Part> driver_parts(const json& drivers) {
   std::vector<Part> parts;
-  for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k)
-    parts.push_back(
-        {kDriverWords[k], fmt::format("drivers/{}/effect", k), fmt::format("drivers/{}/se", k)});
+  for (std::size_t k = 0; k < drivers.size() && k < std::size(kDriverWords); ++k) {
+    std::string words = kDriverWords[k];  // "conversion (wins per opportunity resolved)"
+    words[0] = char(std::tolower(static_cast<unsigned char>(words[0])));
+    parts.push_back({kDriverWords[k], fmt::format("drivers/{}/effect", k),
+                     fmt::format("drivers/{}/se", k), 1, words});
+  }
   return parts;
 }
 
@@ -42,12 +54,16 @@ std::vector<Part> arr_parts(Page& pg) {
   std::vector<Part> parts;
   for (std::size_t p = 1; p < pg.d.plans.size(); ++p)
     if (num_at(pg.s, pg.p(p) + "/vs_first/" + at + "start/mean") != 0) {
-      parts.push_back({"ARR at the start", at + "start/mean", at + "start/se"});
+      parts.push_back(
+          {"ARR at the start", at + "start/mean", at + "start/se", 1, "the ARR at the start"});
       break;
     }
-  parts.push_back({"New contracts (annual value signed)", at + "new/mean", at + "new/se"});
-  parts.push_back({"Expansion at renewal", at + "expansion/mean", at + "expansion/se"});
-  parts.push_back({"Churn (less churn adds ARR)", at + "churn/mean", at + "churn/se", -1});
+  parts.push_back(
+      {"New contracts (annual value signed)", at + "new/mean", at + "new/se", 1, "new contracts"});
+  parts.push_back({"Expansion at renewal", at + "expansion/mean", at + "expansion/se", 1,
+                   "expansion at renewal"});
+  parts.push_back({"Churn (less churn adds ARR)", at + "churn/mean", at + "churn/se", -1,
+                   "less churn", "more churn"});
   return parts;
 }
 
@@ -125,12 +141,14 @@ std::string why_section(Page& pg) {
   w.gain_style = int(i);
   std::size_t largest = 0;
   for (const Part& part : parts) {
+    const double effect = part.sign * num_at(s, v + part.mean);
+    // The bars' amounts with the currency, as the ARR bridge prints them ("+$254.2k").
     w.steps.push_back(
-        {part.label, part.sign * num_at(s, v + part.mean), 1.96 * num_at(s, v + part.se)});
+        {part.label, effect, 1.96 * num_at(s, v + part.se), false, f.money_signed(effect)});
     if (std::fabs(w.steps.back().value) > std::fabs(w.steps[largest].value))
       largest = w.steps.size() - 1;
   }
-  w.total = {"Total difference", diff, 1.96 * num_at(s, v + ex.se)};
+  w.total = {"Total difference", diff, 1.96 * num_at(s, v + ex.se), false, f.money_signed(diff)};
   std::string desc =
       fmt::format("Waterfall of the difference in {} between {} and {}:", ex.what, name, base);
   for (const auto& st : w.steps) desc += fmt::format(" {} {};", st.label, f.money_signed(st.value));
@@ -145,9 +163,10 @@ std::string why_section(Page& pg) {
                 "the open pipeline. ";
   h += fmt::format(
       "On each simulated future the difference in {} between {} and {} is split exactly into "
-      "these parts{}, then averaged. The largest part is <strong>{}</strong> ({}).</p>",
+      "these parts{}, then averaged. The largest part is <strong>{}</strong>, {}.</p>",
       ex.what, pg.plan_name(i), pg.plan_name(0), on_arr ? "" : " (Shapley values)",
-      esc(w.steps[largest].label), f.money_signed(w.steps[largest].value));
+      esc(part_words(parts[largest], w.steps[largest].value)),
+      f.money_signed(w.steps[largest].value));
   h += pg.figure(ch::waterfall_svg(w), w.frame.id,
                  "Bars: mean effect over the futures; whiskers: 95% intervals.") +
        "</div>";

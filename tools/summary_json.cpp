@@ -158,6 +158,7 @@ json comparison_json(const Comparison& c, const PlanResult& plan) {
           {"p_goal_diff", c.goal_diff ? json(c.goal_diff->mean) : json(nullptr)},
           {"p_goal_diff_se", c.goal_diff ? json(c.goal_diff->se) : json(nullptr)},
           {"leavers_diff_mean", c.leavers_diff.mean},
+          {"leavers_diff_se", c.leavers_diff.se},
           {"roi", num(c.roi)}};
 }
 
