@@ -118,7 +118,7 @@ std::optional<ArrFinalDiff> arr_final_diff(const PlanResult& a, const PlanResult
 }
 
 void add_recurring_sketches(const streamed::Layout& L, std::size_t p, sim::StreamSpec& spec) {
-  if (L.arr_quarters == 0) return;
+  if (!L.recurring()) return;
   for (std::size_t s = 0; s < arr_out::first_bridge; ++s)
     spec.sketched_scalars.push_back(L.scalar(p, L.first_recurring + s));
 }
@@ -137,7 +137,7 @@ void arr_diff_values(const double* a, const double* b, std::size_t quarters, dou
 std::optional<ArrFinalDiff> arr_final_diff_streamed(const sim::StreamOutput& so,
                                                     const streamed::Layout& L, std::size_t c) {
   using namespace streamed;
-  if (L.arr_diffs == 0) return std::nullopt;
+  if (!L.recurring()) return std::nullopt;
   auto m = [&](std::size_t k) { return so.scalars[L.arr_diff(c, k)].mean_se(); };
   ArrFinalDiff d;
   static_cast<sim::MeanSe&>(d) = m(a_final);

@@ -50,7 +50,7 @@ void run_all_plans(const std::vector<std::unique_ptr<PlanModel>>& models, const 
     for (std::size_t i = 0; i < L.checkpoints; ++i)
       d[d_first_checkpoint + i] = b[out::first_checkpoint + i] - a[out::first_checkpoint + i];
     driver_effects(a, b, slots.scalars.data() + L.driver(c, 0));
-    if (L.arr_diffs > 0)
+    if (L.recurring())
       arr_diff_values(a + L.first_recurring, b + L.first_recurring, L.arr_quarters,
                       slots.scalars.data() + L.arr_diff(c, 0));
   }

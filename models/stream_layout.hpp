@@ -46,8 +46,8 @@ struct Layout {
   // run keeps them, so a streamed path writes what a stored one does.
   std::size_t kept_per_plan = 0;
   // The first recurring scalar of a plan (out::first_recurring) and its quarters; 0 quarters
-  // and no ArrDiff fields without recurring revenue.
-  std::size_t first_recurring = 0, arr_quarters = 0, arr_diffs = 0;
+  // without recurring revenue.
+  std::size_t first_recurring = 0, arr_quarters = 0;
 
   Layout(const Scenario& sc, std::size_t plan_count)
       : plans(plan_count),
@@ -57,8 +57,7 @@ struct Layout {
         conditional(ConditionalLayout(checkpoints).count()),
         kept_per_plan(out::shape(sc).kept_series),
         first_recurring(out::first_recurring(sc)),
-        arr_quarters(arr_out::on(sc) ? arr_out::quarters(sc.horizon()) : 0),
-        arr_diffs(arr_out::on(sc) ? std::size_t(arr_diff_count) : 0) {}
+        arr_quarters(arr_out::on(sc) ? arr_out::quarters(sc.horizon()) : 0) {}
 
   // Plan p's scalars: its own (out::Scalar), then profit, shortfall below the goal, and the
   // per-path values of the conditional figures (ConditionalLayout).
@@ -72,8 +71,11 @@ struct Layout {
   // Differences of plan c (1..plans-1) from plan 0: the Diff fields, one per checkpoint, the
   // drivers of the bookings difference (Driver order), then the ArrDiff fields.
   std::size_t per_diff() const {
-    return d_first_checkpoint + checkpoints + driver_count + arr_diffs;
+    return d_first_checkpoint + checkpoints + driver_count + arr_diffs();
   }
+  bool recurring() const { return arr_quarters > 0; }
+  // The ArrDiff fields per comparison: none without recurring revenue.
+  std::size_t arr_diffs() const { return recurring() ? std::size_t(arr_diff_count) : 0; }
   std::size_t diff(std::size_t c, std::size_t d) const {
     return plans * per_plan() + (c - 1) * per_diff() + d;
   }
