@@ -243,13 +243,14 @@ std::optional<Assumption> read_dist(const YAML::Node& n, const std::string& path
   // Every value the draws can reach must be a value the key accepts.
   const double lo = a.reach_low(), hi = a.reach_high();
   if (!key.in_range(lo) || !key.in_range(hi))
-    return problem(n, path,
-                   fmt::format("the {} distribution reaches {:.6g} to {:.6g}, outside {}'s range "
-                               "(expected {}){}",
-                               to_string(a.dist), lo, hi, key.path, key.expect_text(),
-                               a.dist == AssumptionDist::lognormal && key.percent_ok()
-                                   ? "; a share takes a beta or a uniform"
-                                   : key.percent_hint(hi))),
+    return problem(
+               n, path,
+               fmt::format("the {} distribution reaches {:.6g} to {:.6g}, outside {}'s range "
+                           "(expected {}){}",
+                           to_string(a.dist), lo, hi, key.path, key.expect_text(),
+                           a.dist == AssumptionDist::lognormal && key.unit == std::string("share")
+                               ? "; a share takes a beta or a uniform"
+                               : key.percent_hint(hi))),
            std::nullopt;
   return a;
 }

@@ -19,7 +19,8 @@ const char* const kLists[] = {"hiring", "training", "programs"};
 struct Field {
   std::string name;
   double value = 0, lo = 0, hi = 0;
-  bool integer = false;  // weeks, counts and focus_skills
+  bool integer = false;   // weeks, counts and focus_skills
+  const char* unit = "";  // as KeyInfo::unit (models/keys.hpp)
 };
 
 // The plan's items of one list as the plan runs them (params), where its own start, and where
@@ -59,45 +60,45 @@ std::vector<Field> fields_of(const Scenario& sc, const Params& p, const std::str
                              std::size_t j) {
   const double first = first_file_week(sc.format), last = sc.horizon() - 1 + first;
   auto week = [&](const char* name, int t) {
-    return Field{name, t + first, first, last, true};  // a file week
+    return Field{name, t + first, first, last, true, "week"};  // a file week: a point in time
   };
-  auto whole = [](const char* name, double v, double lo, double hi) {
-    return Field{name, v, lo, hi, true};
+  auto whole = [](const char* name, double v, double lo, double hi, const char* unit) {
+    return Field{name, v, lo, hi, true, unit};
   };
-  auto real = [](const char* name, double v, double lo, double hi) {
-    return Field{name, v, lo, hi, false};
+  auto real = [](const char* name, double v, double lo, double hi, const char* unit) {
+    return Field{name, v, lo, hi, false, unit};
   };
   if (list == "hiring") {
     const Hire& h = p.hiring[j];
-    return {week("week", h.week), whole("count", h.count, 0, 100000)};
+    return {week("week", h.week), whole("count", h.count, 0, 100000, "reps")};
   }
   if (list == "training") {
     const TrainingProgram& t = p.training[j];
     return {week("start_week", t.start_week),
-            whole("weeks", t.weeks, 1, 520),
-            real("hours_per_week", t.hours_per_week, 0, kWeekHours),
-            whole("focus_skills", t.focus_skills, 1, kMaxFocusSkills),
-            real("efficacy", t.efficacy, 0, 1),
-            real("cost_per_person", t.cost_per_person, 0, kMaxMoney)};
+            whole("weeks", t.weeks, 1, 520, "weeks"),
+            real("hours_per_week", t.hours_per_week, 0, kWeekHours, "hours/week"),
+            whole("focus_skills", t.focus_skills, 1, kMaxFocusSkills, "skills"),
+            real("efficacy", t.efficacy, 0, 1, "share"),
+            real("cost_per_person", t.cost_per_person, 0, kMaxMoney, "currency")};
   }
   const Program& g = p.programs[j];
   std::vector<Field> f = {week("start_week", g.start_week)};
   switch (g.kind) {
     case ProgramKind::coach_the_coaches:
-      f.push_back(real("manager_coaching_skill", g.value, 0, 1));
-      f.push_back(real("cost", g.cost, 0, kMaxMoney));
+      f.push_back(real("manager_coaching_skill", g.value, 0, 1, "share"));
+      f.push_back(real("cost", g.cost, 0, kMaxMoney, "currency"));
       break;
     case ProgramKind::profiling:
-      f.push_back(real("awareness", g.value, 0, 1));
-      f.push_back(real("cost_per_person", g.cost_per_person, 0, kMaxMoney));
+      f.push_back(real("awareness", g.value, 0, 1, "share"));
+      f.push_back(real("cost_per_person", g.cost_per_person, 0, kMaxMoney, "currency"));
       break;
     case ProgramKind::alignment:
-      f.push_back(real("alignment", g.value, 0, 1));
-      f.push_back(real("hours_per_rep", g.hours_per_rep, 0, kWeekHours));
-      f.push_back(real("cost", g.cost, 0, kMaxMoney));
+      f.push_back(real("alignment", g.value, 0, 1, "share"));
+      f.push_back(real("hours_per_rep", g.hours_per_rep, 0, kWeekHours, "hours"));
+      f.push_back(real("cost", g.cost, 0, kMaxMoney, "currency"));
       break;
     case ProgramKind::coaching_policy:
-      f.push_back(real("hours_per_rep", g.value, 0, kWeekHours));
+      f.push_back(real("hours_per_rep", g.value, 0, kWeekHours, "hours/rep/week"));
       break;
   }
   return f;
@@ -205,14 +206,14 @@ Lever find_list_lever(const Scenario& sc, const std::string& plan, const ListKey
   std::vector<std::string> names;
   for (const Field& f : fields) {
     if (f.name == k.field) {
-      const bool share = !f.integer && f.lo == 0 && f.hi == 1;  // efficacy, awareness, ...
       return Lever{fmt::format("{}[{}].{}", k.list, k.item, k.field),
                    f.value,
                    f.integer,
                    f.lo,
                    f.hi,
                    false,
-                   share};
+                   f.unit == std::string("share"),
+                   f.unit};
     }
     names.push_back(f.name);
   }

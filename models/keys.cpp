@@ -215,7 +215,7 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.settable = true;
   t.share("revenue.renewal_rate", &p.revenue.renewal_rate,
           "the probability that a contract renews at an anniversary (a draw per contract)");
-  t.upto("revenue.expansion_rate", &p.revenue.expansion_rate, 10, "ratio",
+  t.upto("revenue.expansion_rate", &p.revenue.expansion_rate, 10, "rate",
          "the growth of a contract's ACV when it renews");
   t.upto("revenue.ramp_months", &p.revenue.ramp_months, 120, "months",
          "the months from signature to full billing (linear ramp of MRR)");
@@ -267,16 +267,18 @@ std::string KeyInfo::range_text() const {
   return fmt::format("[{}, {}{}", num(lo), num(hi), hi_open ? ")" : "]");
 }
 
-bool KeyInfo::percent_ok() const { return std::string(unit) == "share"; }
+bool percent_unit(const std::string& unit) { return unit == "share" || unit == "rate"; }
+
+bool KeyInfo::percent_ok() const { return percent_unit(unit); }
 
 std::string KeyInfo::percent_hint(double v) const {
-  return percent_ok() ? share_hint(v, lo, hi) : "";
+  return percent_ok() ? share_hint(v, lo, hi, unit) : "";
 }
 
-std::string share_hint(double v, double lo, double hi) {
+std::string share_hint(double v, double lo, double hi, const std::string& noun) {
   // From 2: 1.5 for a share is more likely a slip than 1.5%.
   if (!(v >= 2 && v <= 100 && v / 100 >= lo && v / 100 <= hi)) return "";
-  return fmt::format(": a share is written {:g} or {:g}%, not {:g}", v / 100, v, v);
+  return fmt::format(": a {} is written {:g} or {:g}%, not {:g}", noun, v / 100, v, v);
 }
 
 std::string KeyInfo::expect_text() const {
@@ -304,6 +306,7 @@ std::string KeyInfo::expect_text() const {
 }
 
 std::string KeyInfo::examples() const {
+  if (std::string(unit) == "rate") return "0.12 or 12%";
   if (percent_ok()) return "0.25 or 25%";
   if (std::holds_alternative<std::int64_t*>(target) ||
       std::holds_alternative<std::uint64_t*>(target))

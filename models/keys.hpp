@@ -28,6 +28,9 @@ struct KeyInfo {
   double lo = 0, hi = std::numeric_limits<double>::infinity();
   bool hi_open = false;  // the range excludes hi
   bool plan_settable = true;
+  // "share" (a fraction of 1: 25% is 0.25), "rate" (a growth written as a fraction or a
+  // percentage, which may exceed 100%: 12% is 0.12), "currency", "weeks", ...: see
+  // percent_unit() for the two shown in percent.
   const char* unit = "";
   const char* meaning = "";
 
@@ -35,7 +38,7 @@ struct KeyInfo {
   // The range in words, for messages: "a number between 0 and 1", "a whole number from 1 to 520".
   std::string expect_text() const;
   std::string examples() const;  // accepted forms: "0.25 or 25%", "250000, 250k or 0.25M"
-  bool percent_ok() const;       // shares and probabilities: 25% is 0.25
+  bool percent_ok() const;       // shares, probabilities and rates: 25% is 0.25
   // For a share given as a percentage without its %: share_hint(v, lo, hi), else "".
   std::string percent_hint(double v) const;
   std::string value_text() const;  // current value as YAML text
@@ -43,16 +46,19 @@ struct KeyInfo {
   bool in_range(double v) const;
 };
 
+// Whether values of `unit` are written and shown in percent: shares and rates.
+bool percent_unit(const std::string& unit);
+
 // Friendly numbers (docs/scenario-reference.md): a plain decimal number, or one with a suffix
 // k/K (thousand), m/M (million), b/B/bn (billion), or a trailing % (hundredth) where
 // `percent_ok`. The value, or nullopt with `why` saying what is wrong with a form that is
 // nearly right ("" when the text is not a number at all).
 std::optional<double> parse_number(const std::string& text, bool percent_ok, std::string& why);
 
-// What to add to an out-of-range message when `v` (2 to 100) is a share written as a
-// percentage without its % (88 for 88%): ": a share is written 0.88 or 88%, not 88"; "" when
-// v / 100 would not fit [lo, hi] either.
-std::string share_hint(double v, double lo, double hi);
+// What to add to an out-of-range message when `v` (2 to 100) is a share (or a rate, `noun`)
+// written as a percentage without its % (88 for 88%): ": a share is written 0.88 or 88%, not
+// 88"; "" when v / 100 would not fit [lo, hi] either.
+std::string share_hint(double v, double lo, double hi, const std::string& noun = "share");
 
 // Every scalar key of p, with targets pointing into p (so p must outlive the result).
 // Stage keys are named by stage: pipeline.stages.<name>.exit_rate.

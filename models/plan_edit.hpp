@@ -20,6 +20,7 @@ struct Lever {
   double lo = 0, hi = 0;  // allowed range (hi may be infinite)
   bool hi_open = false;
   bool share = false;  // a share or probability: 25% is 0.25
+  std::string unit;    // as KeyInfo::unit: "share", "rate", "currency", "hours/week", "reps", ...
 };
 
 // The numeric plan-settable key `path` as `plan` has it: a dotted key of the file, an item of

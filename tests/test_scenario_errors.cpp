@@ -219,5 +219,21 @@ plans:
       std::string::npos);
 }
 
+// A rate (unit "rate": revenue.expansion_rate) is written as a fraction or a percentage, which
+// may exceed 100%, and a percentage without its % is told how a rate is written.
+TEST(ScenarioProblems, ARateTakesAPercentage) {
+  const std::string head = "salesim: 2\nname: rates\nrevenue: {model: recurring, expansion_rate: ";
+  const Scenario sc = test::scenario(head + "12%}\nplans: [{name: a}]\n");
+  EXPECT_DOUBLE_EQ(sc.base.revenue.expansion_rate, 0.12);
+  EXPECT_DOUBLE_EQ(test::scenario(head + "250%}\nplans: [{name: a}]\n").base.revenue.expansion_rate,
+                   2.5);
+  const auto p = problems_of(head + "12}\nplans: [{name: a}]\n");
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("expected a number between 0 and 10, found 12: a rate is written 0.12 or "
+                      "12%, not 12"),
+            std::string::npos)
+      << p[0];
+}
+
 }  // namespace
 }  // namespace salesim

@@ -232,6 +232,13 @@ TEST_F(ServeTest, LeversCarryTheReportsPlainWordsForTheirKeys) {
   EXPECT_EQ(levers[skill]["label"], plain(skill));
   EXPECT_NE(plain(skill), skill);
   EXPECT_EQ(levers[skill]["share"], true);
+  // A list item's field has its unit as a scalar key does, and says whether it reads in percent.
+  EXPECT_EQ(levers[skill]["unit"], "share");
+  EXPECT_EQ(levers[skill]["percent"], true);
+  EXPECT_EQ(levers[hours]["percent"], false);
+  const std::string training_hours = "training[targeted-skills].hours_per_week";
+  ASSERT_TRUE(levers.count(training_hours));
+  EXPECT_EQ(levers[training_hours]["unit"], "hours/week");
 }
 
 // A value outside a lever's range: the loader's message as before, and the key with the problem

@@ -155,6 +155,34 @@ TEST(KeyPath, RangesAreTheLoadersRanges) {
   EXPECT_EQ(find_lever(sc, "more", "hiring[0].week").hi, 20);
 }
 
+// Every list field has the unit a scalar key of its kind has (models/keys.hpp), which the report,
+// the live page and the workbooks read: a share in percent, money in the currency, hours, weeks.
+TEST(KeyPath, ListFieldsHaveTheUnitsOfScalarKeys) {
+  const Scenario sc = test::scenario(kLists);
+  const std::vector<std::pair<std::string, std::string>> units = {
+      {"hiring[0].week", "week"},
+      {"hiring[0].count", "reps"},
+      {"training[0].start_week", "week"},
+      {"training[0].weeks", "weeks"},
+      {"training[0].hours_per_week", "hours/week"},
+      {"training[0].focus_skills", "skills"},
+      {"training[0].efficacy", "share"},
+      {"training[0].cost_per_person", "currency"},
+      {"programs[0].manager_coaching_skill", "share"},
+      {"programs[0].cost", "currency"},
+      {"programs[1].awareness", "share"},
+      {"programs[1].cost_per_person", "currency"},
+      {"programs[2].hours_per_rep", "hours/rep/week"}};
+  for (const auto& [key, unit] : units) {
+    const Lever l = find_lever(sc, "more", key);
+    EXPECT_EQ(l.unit, unit) << key;
+    EXPECT_EQ(l.share, unit == "share") << key;
+  }
+  // A scalar key's lever carries the dictionary's unit.
+  EXPECT_EQ(find_lever(sc, "more", "prospecting.target_hours", true).unit, "hours/week");
+  EXPECT_EQ(find_lever(sc, "more", "people.attrition_annual").unit, "share");
+}
+
 TEST(KeyPath, PlanLeversIncludeTheValueKeysOfItsOwnItems) {
   const Scenario sc = test::scenario(kLists);
   std::vector<std::string> keys;

@@ -14,7 +14,7 @@
 namespace salesim::tools {
 
 std::string lever_share_hint(const Lever& l, double v) {
-  return l.share ? share_hint(v, l.lo, l.hi) : "";
+  return percent_unit(l.unit) ? share_hint(v, l.lo, l.hi, l.unit) : "";
 }
 
 std::string lever_text(double v) { return std::isnan(v) ? "not set" : fmt::format("{:.10g}", v); }

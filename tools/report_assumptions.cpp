@@ -92,8 +92,8 @@ std::string plain_value(const Fmt& f, const std::string& v, const std::string& u
   if (v == "true") return "yes";
   if (v == "false") return "no";
   std::string why;  // "27k", "12%" and "1.5M" as the loader reads them
-  if (const auto x = parse_number(v, unit == "share", why)) return plain_number(f, *x, unit);
-  const std::string u = unit.empty() || unit == "ratio" || unit == "share" ? "" : " " + unit;
+  if (const auto x = parse_number(v, percent_unit(unit), why)) return plain_number(f, *x, unit);
+  const std::string u = unit.empty() || unit == "ratio" || percent_unit(unit) ? "" : " " + unit;
   return v + u;
 }
 
@@ -121,8 +121,7 @@ std::string plan_changes(const Page& pg, const PlanSpec& plan) {
   for (const auto& [path, value] : plan.overrides) {
     std::string meaning, was, unit;
     for (const auto& k : keys)
-      if (k.path == path)
-        meaning = k.meaning, was = k.value_text(), unit = shown_unit(path, k.unit);
+      if (k.path == path) meaning = k.meaning, was = k.value_text(), unit = k.unit;
     items.push_back(
         plain_change(pg.f, meaning, value, was, unit) +
         (plan.from_week > 0 ? fmt::format(", from {}", pg.f.event_week(plan.from_week)) : "") +

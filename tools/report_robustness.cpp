@@ -23,7 +23,7 @@ std::string assumption_name(const Page& pg, const std::string& key) {
 
 // A key's unit, for its values in words ("" when the scenario cannot be read).
 std::string unit_of(const Page& pg, const std::string& key) {
-  return pg.scenario ? shown_unit(key, key_unit(*pg.scenario, key)) : "";
+  return pg.scenario ? key_unit(*pg.scenario, key) : "";
 }
 
 // The sentence of the JSON's `summary`, made again from its figures with the assumptions in

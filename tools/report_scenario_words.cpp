@@ -171,7 +171,7 @@ std::string uncertain_item(const Fmt& f, const Scenario& sc) {
       sc.assumptions.size(), sc.assumptions.size() == 1 ? "is" : "are",
       sc.assumptions.size() == 1 ? "it" : "each");
   for (const Assumption& a : sc.assumptions) {
-    const std::string unit = shown_unit(a.key, key_unit(sc, a.key));
+    const std::string unit = key_unit(sc, a.key);
     s += "<li>" + esc(capitalised(plain_key(sc, a.key))) + ": " +
          esc(distribution_words(f, a, unit)) + "</li>";
   }
@@ -193,7 +193,8 @@ std::string plain_share(double share) {
 std::string plain_g(double v) { return fmt::format("{:g}", v); }
 
 std::string plain_number(const Fmt& f, double x, const std::string& unit) {
-  if (unit == "share") return plain_share(x);
+  if (percent_unit(unit)) return plain_share(x);
+  if (unit == "week") return "week " + plain_g(x);  // a file week: a point in time
   if (unit.rfind("currency", 0) == 0) {
     const std::string per = unit.substr(8);  // "", "/week", "/year"
     return f.money(x) + (per == "/week" ? " a week" : per == "/year" ? " a year" : per);
@@ -206,19 +207,18 @@ std::string key_unit(const Scenario& sc, const std::string& key) {
   Params base = sc.base;
   for (const auto& k : scalar_keys(base))
     if (k.path == key) return k.unit;
+  // A field of a list's item or a territory line: its unit in the first plan that has it.
+  for (const PlanSpec& plan : sc.plans) try {
+      return find_lever(sc, plan.name, key).unit;
+    } catch (const std::invalid_argument&) {
+    }
   return "";
-}
-
-std::string shown_unit(const std::string& key, const std::string& unit) {
-  if (key == "revenue.expansion_rate" || key.ends_with("].efficacy")) return "share";
-  return unit;
 }
 
 std::string plain_distribution(const Page& pg, const std::string& key) {
   if (!pg.scenario) return "";
   for (const Assumption& a : pg.scenario->assumptions)
-    if (a.key == key)
-      return distribution_words(pg.f, a, shown_unit(key, key_unit(*pg.scenario, key)));
+    if (a.key == key) return distribution_words(pg.f, a, key_unit(*pg.scenario, key));
   return "";
 }
 

@@ -75,13 +75,10 @@ std::string capitalised(std::string text);  // its first letter upper case (ASCI
 std::string plain_share(double share);      // "12%", "12.5%": at most one decimal
 std::string plain_g(double v);              // "0.8", "1.5", "40000": the shortest form
 std::string plain_key(const Scenario& sc, const std::string& key);
-// A scalar key's unit ("share", "currency/week", ...); "" for a key that has none or is not one.
+// A key's unit as models/keys.hpp names them ("share", "rate", "currency/week", "week", ...):
+// a scalar key's, a list item's field's (training[x].efficacy: "share") or a territory line's
+// ("reps"); "" for a key that has none or is not one. Shares and rates read as percentages.
 std::string key_unit(const Scenario& sc, const std::string& key);
-// The unit the report shows a key's values in: `unit`, except "share" for the rates its words
-// give as percentages ("a renewal grows by 8%", "35% efficacy") whose unit is not one:
-// revenue.expansion_rate ("ratio", as it may exceed 1) and a training's efficacy (a list
-// field, no unit).
-std::string shown_unit(const std::string& key, const std::string& unit);
 // An uncertain assumption's range in words and units ("anywhere from 12% to 30%"); "" when the
 // scenario cannot be read or has no such assumption.
 std::string plain_distribution(const Page& pg, const std::string& key);

@@ -45,12 +45,11 @@ std::vector<Assumption> key_assumptions(const Scenario& sc) {
   return out;
 }
 
-// A setting with its unit, for the appendix: "$18k a week", "14.4%", "21 weeks", "1 week"; a
-// rate in percent as the report's words give it (report::shown_unit).
-std::string setting_text(const report::Fmt& f, const std::string& path, const KeyInfo* k,
-                         double v) {
-  const std::string unit = report::shown_unit(path, k ? k->unit : "");
-  if (unit == "share") return fmt::format("{:g}%", 100 * v);
+// A setting with its lever's unit, for the appendix: "$18k a week", "14.4%", "21 weeks",
+// "1 week", "week 12"; shares and rates in percent, as the report's words give them.
+std::string setting_text(const report::Fmt& f, const std::string& unit, double v) {
+  if (percent_unit(unit)) return fmt::format("{:g}%", 100 * v);
+  if (unit == "week") return "week " + format_number(v);
   if (unit.rfind("currency", 0) == 0) return report::plain_number(f, v, unit);
   const std::string n = format_number(v);
   if (unit.empty() || unit == "ratio") return n;
@@ -156,13 +155,6 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
 
   std::vector<Factor> factors;
   std::vector<std::string> seen;
-  Params keys_of = sc.base;
-  const auto keys = scalar_keys(keys_of);
-  auto info = [&](const std::string& path) -> const KeyInfo* {
-    for (const auto& k : keys)
-      if (k.path == path) return &k;
-    return nullptr;
-  };
   const std::vector<Assumption> assumed = key_assumptions(sc);
   for (const Lever& l : plan_levers(sc, plan)) {
     // The key's meaning in words (the key itself goes to the appendix's table).
@@ -199,11 +191,10 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
     it.name = s.factor.name;
     for (const Lever& l : s.factor.levers) it.keys.push_back(l.path);
     if (s.factor.levers.size() == 1) {
-      const std::string& path = s.factor.levers[0].path;
-      const KeyInfo* k = info(path);
-      it.values = setting_text(money, path, k, s.low_values[0]) + " and " +
-                  setting_text(money, path, k, s.high_values[0]) + " instead of " +
-                  setting_text(money, path, k, s.factor.levers[0].value);
+      const std::string& unit = s.factor.levers[0].unit;
+      it.values = setting_text(money, unit, s.low_values[0]) + " and " +
+                  setting_text(money, unit, s.high_values[0]) + " instead of " +
+                  setting_text(money, unit, s.factor.levers[0].value);
     } else {
       it.values = fmt::format("each {:g}% lower and higher", 100 * out.delta);
     }

@@ -89,8 +89,9 @@ std::string lever_label(const Scenario& sc, const std::string& key) {
 json lever_json(const Scenario& sc, const Lever& l) {
   return {{"key", l.path},
           {"label", lever_label(sc, l.path)},
-          {"unit", report::key_unit(sc, l.path)},
+          {"unit", l.unit},
           {"share", l.share},
+          {"percent", percent_unit(l.unit)},
           {"value", std::isnan(l.value) ? json(nullptr) : json(l.value)},
           {"integer", l.integer},
           {"min", l.lo},
@@ -100,15 +101,15 @@ json lever_json(const Scenario& sc, const Lever& l) {
 
 // What a lever takes, in the report's units: "from 0% to 100% (written 0 to 1)", "a whole
 // number from 0 to 100000", "from 0 to 168 hours/week", "at least 0".
-std::string allowed_words(const Scenario& sc, const Lever& l, const report::Fmt& f) {
-  const std::string unit = l.share ? "share" : report::key_unit(sc, l.path);
+std::string allowed_words(const Lever& l, const report::Fmt& f) {
+  const std::string& unit = l.unit;
   const auto v = [&](double x) { return report::plain_number(f, x, unit); };
   const std::string whole = l.integer ? "a whole number " : "";
   if (!std::isfinite(l.hi)) return fmt::format("{}of at least {}", whole, v(l.lo));
   const double hi = l.integer && l.hi_open ? l.hi - 1 : l.hi;
   std::string words = fmt::format("{}from {} to {}", whole, v(l.lo), v(hi));
   if (l.hi_open && !l.integer) words += " (not including it)";
-  if (unit == "share")
+  if (percent_unit(unit))
     words += fmt::format(" (written {} to {})", lever_text(l.lo), lever_text(hi));
   return words;
 }
@@ -117,7 +118,7 @@ std::string allowed_words(const Scenario& sc, const Lever& l, const report::Fmt&
 // anniversary takes from 0% to 100% (written 0 to 1); 1.5 is outside that".
 std::string out_of_range_words(const Scenario& sc, const Lever& l, double x, const report::Fmt& f) {
   return fmt::format("{} takes {}; {} is outside that{}", lever_label(sc, l.path),
-                     allowed_words(sc, l, f), lever_text(x), lever_share_hint(l, x));
+                     allowed_words(l, f), lever_text(x), lever_share_hint(l, x));
 }
 
 // The request's body as a JSON object, or 400 saying what is wrong.

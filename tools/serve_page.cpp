@@ -87,7 +87,7 @@ function percent(p) { return p === null || p === undefined ? "n/a" : (100 * p).t
 function share(v) { return (100 * v).toFixed(1).replace(/\.0$/, "") + "%"; }
 // A key's unit in words: "hours/week", "$ a week" ("" for a share, shown as a percent).
 function unitWords(unit) {
-  if (!unit || unit === "ratio" || unit === "share") return "";
+  if (!unit || unit === "ratio" || unit === "share" || unit === "rate") return "";
   if (!unit.startsWith("currency")) return unit;
   const per = unit.slice(8);
   return (info.currency || "money") + (per === "/week" ? " a week" : per === "/year" ? " a year" : per);
@@ -154,7 +154,7 @@ function buildLevers() {
     label.append(l.label + (unit ? " (" + unit + ")" : ""));
     ui.now = document.createElement("span");
     ui.now.className = "now";
-    if (l.share) label.append(": ", ui.now);
+    if (l.percent) label.append(": ", ui.now);
     label.append(keyElement(l.key));
     const row = document.createElement("div");
     row.className = "lever";
@@ -175,7 +175,7 @@ function buildLevers() {
     ui.error.dataset.key = l.key;
     ui.error.setAttribute("role", "alert");
     ui.row = row;
-    const readout = v => { ui.now.textContent = l.share && v !== "" ? share(Number(v)) : ""; };
+    const readout = v => { ui.now.textContent = l.percent && v !== "" ? share(Number(v)) : ""; };
     readout(value);
     range.addEventListener("input", () => { num.value = range.value; readout(range.value); changed(l.key, range.value); });
     // A box left empty (or with no number in it) has the value "", which Number() reads as 0.
