@@ -104,29 +104,8 @@ pipeline:
   EXPECT_NEAR(m2, lambda * ex2, 3 * var_se);
 }
 
-// A constant load of 1.5 (admin hours 60 of 40 sustainable) with capacity_loss 0 and the
-// default accumulation 0.13 and onset_load 1.2 (MODEL.md 6):
-// B_t = B* (1 - (1 - recovery)^t), B* = accumulation (load - onset_load) / recovery.
-TEST(Burnout, ConstantOverloadApproachesBalance) {
-  const Scenario sc = test::scenario(R"(
-salesim: 2
-name: overload
-simulation: {horizon_weeks: 60, paths: 4}
-team: {reps: 3, managers: 1}
-capacity: {sustainable_hours: 40, max_hours: 70, admin_hours: 60, control_overhead: 0}
-prospecting: {yield: {floor: 0, top: 0}}
-burnout: {recovery: 0.1, discomfort: 0, capacity_loss: 0, attrition: 0}
-people: {attrition_annual: 0}
-plans: [{name: only}]
-)");
-  const sim::RunOutput r = test::run(sc, 0, 4);
-  const double b_star = 0.13 * (1.5 - 1.2) / 0.1;
-  for (std::size_t t = 0; t < r.shape.weeks; ++t) {
-    const double expected = b_star * (1 - std::pow(0.9, double(t + 1)));
-    EXPECT_NEAR(r.sum(out::s_burnout_mean, t) / 4, expected, 1e-12) << "week " << t;
-  }
-}
-
+// The closed form of burnout under a constant overload is in test_model2.cpp
+// (Model2Burnout.ConstantOverloadAboveOnsetApproachesBalance, four loads and parameter sets).
 TEST(Burnout, StaysZeroWithoutDiscomfortOrOverload) {
   std::string yaml = test::read_file(test::example());
   yaml += "\n";  // the example with burnout sources switched off, through plan overrides

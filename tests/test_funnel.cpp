@@ -226,6 +226,18 @@ pipeline:
   const sim::MeanSe win = sim::mean_se(share);
   EXPECT_NEAR(win.mean, 0.22, 3 * win.se) << "se " << win.se;
   EXPECT_LT(win.se, 0.005);
+  // The won deals' weeks from the start (a deal won in week t's step has spent t + 1 weeks),
+  // pooled over the paths: every deal is independent here (skills fixed), so the standard error
+  // is the weeks' sd over the square root of the deals won.
+  double w = 0, sum = 0, sum2 = 0;
+  for (std::size_t t = 0; t < r.shape.weeks; ++t) {
+    const double won = r.sum(out::s_won, t), weeks = double(t + 1);
+    w += won, sum += won * weeks, sum2 += won * weeks * weeks;
+  }
+  ASSERT_GT(w, 10000);
+  const double mean = sum / w, se = std::sqrt((sum2 / w - mean * mean) / w);
+  EXPECT_NEAR(mean, 14, 4 * se) << "se " << se;
+  EXPECT_LT(se, 0.1);
 }
 
 }  // namespace

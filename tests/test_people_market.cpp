@@ -57,6 +57,14 @@ plans: [{name: only}]
     EXPECT_DOUBLE_EQ(r.scalar(i, out::cost), 1000 * r.scalar(i, out::hires));
   }
   for (std::size_t t = 0; t < 6; ++t) EXPECT_EQ(r.sum(out::s_hires, t), 0.0) << t;
+  // Each week's hires are exactly the leavers of six weeks before (no planned hiring here), so a
+  // backfill that never comes, or comes late, fails; about 5 are hired per path.
+  double hires = 0;
+  for (std::size_t t = 6; t < std::size_t(sc.horizon()); ++t) {
+    EXPECT_EQ(r.sum(out::s_hires, t), r.sum(out::s_leavers, t - 6)) << t;
+    hires += r.sum(out::s_hires, t);
+  }
+  EXPECT_GT(hires, 3.0 * r.paths);
 }
 
 // The hand-over index (people.cpp) is per thread and outlives a path: a scratch that has just

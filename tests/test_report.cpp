@@ -659,25 +659,32 @@ TEST(ReportExtensions, SensitivityNamesEveryFactorAsANounPhraseInTheSentences) {
       EXPECT_EQ(text.find(bad, text.find("Next comes")), std::string::npos) << bad << para;
 
     const std::string table = page.substr(page.find("<table class=\"data sensitivity\">"));
-    int factors = 0;
+    int factors = 0, deal_size_rows = 0;
     for (std::sregex_iterator it(table.begin(), table.end(), row), end; it != end; ++it) {
       const std::string factor = unescape((*it)[1]), settings = unescape((*it)[2]);
       EXPECT_TRUE(std::regex_match(factor, noun_phrase)) << "a bare noun: '" << factor << "'";
       EXPECT_EQ(factor.find(": "), std::string::npos) << "a label, not words: '" << factor << "'";
       EXPECT_FALSE(std::regex_search(settings, std::regex(R"((^|\D)1 [a-z]+s\b)")))
           << "a plural after 1: '" << settings << "'";
-      // Money settings with the currency ("$25.6k and $38.4k instead of $32k").
-      if (factor == "the average deal size") {
+      // Money settings with the currency ("$25.6k and $38.4k instead of $32k"). The table's
+      // row headers are capitalised.
+      if (factor == "The average deal size") {
         EXPECT_TRUE(std::regex_match(settings, std::regex(R"(\$\S+ and \$\S+ instead of \$\S+)")))
             << settings;
+        ++deal_size_rows;
       }
       ++factors;
     }
     EXPECT_GE(factors, 5);
+    EXPECT_EQ(deal_size_rows, 1) << "every example's key assumptions include the deal size";
     // Rates in percent, as the assumptions give them ("grows by 12%", "35% efficacy"), not
     // "0.096 and 0.144 instead of 0.12".
     if (std::string(name) == "nexacorp") {
       EXPECT_NE(table.find("28% and 42% instead of 35%"), std::string::npos);
+      // A list item's field in its own unit (models/key_path.cpp), as a scalar key's.
+      EXPECT_NE(table.find("2.4 hours/week and 3.6 hours/week instead of 3 hours/week"),
+                std::string::npos);
+      EXPECT_NE(table.find("48% and 72% instead of 60%"), std::string::npos);
     }
     if (std::string(name) == "saas-renewals") {
       EXPECT_NE(table.find("9.6% and 14.4% instead of 12%"), std::string::npos);
@@ -827,8 +834,12 @@ TEST_F(Report, WeeksAreTheFilesWeekNumbersWithTheirDates) {
 }
 
 TEST_F(Report, HeadlineHoldsIfTheAssumptionsHoldAndNamesTheOneItLeansOn) {
-  const std::string answer =
-      html.substr(html.find("<section id=\"answer\""), html.find("<section id=\"bookings\""));
+  const std::size_t from = html.find("<section id=\"answer\""),
+                    to = html.find("<section id=\"bookings\"");
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  ASSERT_LT(from, to);
+  const std::string answer = html.substr(from, to - from);
   EXPECT_NE(answer.find("to reach the goal if the assumptions hold"), std::string::npos);
   static const std::regex leans(
       R"(The answer leans most on <strong>[^<]+</strong>: moving it by &plusmn;20% moves its chance of reaching the goal from <span class="sens" data-value="[0-9.e-]+">[0-9.<>%]+</span> to <span class="sens")");

@@ -157,6 +157,14 @@ TEST(Lognormal, MeanAndCv) {
   for (auto& v : x) v = l.draw(s.next_uniform());
   const sim::MeanSe m = sim::mean_se(x);
   EXPECT_NEAR(m.mean, 25000, 4 * m.se);
+  // The spread, which the mean alone does not pin down (from_mean_cv sets mu from any sigma so
+  // that the mean comes out right): log x is normal with variance log(1 + cv^2) = 0.4947 (cv^2
+  // would be 0.64) and mean log(25000) - 0.4947 / 2; the sample variance's standard error is
+  // about var * sqrt(2 / n).
+  const double s2 = std::log1p(0.8 * 0.8);
+  std::vector<double> logs(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) logs[i] = std::log(x[i]);
+  check_moments(logs, std::log(25000.0) - s2 / 2, s2);
 }
 
 TEST(Beta, MeanAndSd) {

@@ -240,6 +240,21 @@ TEST(Territory, AttainmentPercentilesAmongRepsWhoBookedNothingAreZero) {
   EXPECT_EQ(*q.p10, 0.0);
   ASSERT_TRUE(q.p50.has_value());
   EXPECT_GT(*q.p50, 0.0);
+  // P50 within a bin of the exact one, from every counted rep's attainment on the same paths.
+  const PlanModel model(sc, sc.plans[0]);
+  PathScratch scratch;
+  std::vector<double> all;
+  for (std::uint64_t p = 0; p < 40; ++p) {
+    init_path(model, scratch, p);
+    for (int t = 0; t < model.horizon; ++t) step_week(model, scratch, t);
+    for (int r : scratch.state.active_list)
+      all.push_back(scratch.state.territory.booked[r] / scratch.state.territory.quota_to_date[r]);
+  }
+  ASSERT_EQ(double(all.size()), reps);
+  const std::array<double, 1> half{0.5};
+  const auto exact = sim::quantiles(all, half);
+  ASSERT_TRUE(exact[0].has_value());
+  EXPECT_NEAR(*q.p50, *exact[0], kBinWidth);
   // Streaming gives the same percentiles (sums of the same per-path counts).
   s.streaming = true;
   const ScenarioResults st = run_scenario(sc, s);
