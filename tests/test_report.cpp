@@ -797,7 +797,10 @@ TEST(ReportExtensions, HeadlineCountsThePlansInWords) {
                         << test::kSmallTeam << "goal: {revenue: " << goal << "}\n"
                         << "plans: " << plans << "\n";
     std::string out;
-    EXPECT_EQ(shell(salesim("run " + yaml + " --quiet --no-sensitivity --report " + html), &out), 0)
+    EXPECT_EQ(shell(salesim("run " + yaml + " --quiet --no-sensitivity --report " + html +
+                            " --json " + (dir / "c.json").string()),
+                    &out),
+              0)
         << out;
     const std::string page = test::read_file(html);
     const auto at = page.find("<p class=\"answer\">");
@@ -805,16 +808,73 @@ TEST(ReportExtensions, HeadlineCountsThePlansInWords) {
     return std::regex_replace(std::regex_replace(p, std::regex("<[^>]*>"), ""),
                               std::regex(R"(\s+)"), " ");
   };
-  const std::string two = "[{name: a}, {name: b, set: {capacity.max_hours: 60}}]";
+  const std::string two = "[{name: a}, {name: b, set: {pipeline.deal_size.mean: 30000}}]";
   EXPECT_EQ(answer(two, "1000").rfind("Both plans reach the goal of ", 0), 0u)
       << answer(two, "1000");
+  // No future of either plan reaches it: no "better chance: 0%", but the one nearest the goal.
   const std::string neither = answer(two, "1000000000");
   EXPECT_EQ(neither.rfind("Neither plan reaches the goal of", 0), 0u) << neither;
-  EXPECT_TRUE(std::regex_search(neither, std::regex(R"(\. [ab] has the better chance: )")))
+  const auto j = json::parse(test::read_file((dir / "c.json").string()));
+  auto at = [&](int i, const char* q) { return j["plans"][i]["final_bookings"][q].get<double>(); };
+  const std::string nearer = at(0, "p50") > at(1, "p50") ? "a" : "b";
+  EXPECT_NE(neither.find("in any of the simulated futures. " + nearer +
+                         " comes closest, with median bookings of "),
+            std::string::npos)
       << neither;
+  EXPECT_EQ(neither.find("better chance"), std::string::npos) << neither;
+  // A goal a few futures of the plan with the higher P90 reach: the better chance, named.
+  const int top = at(0, "p90") > at(1, "p90") ? 0 : 1;
+  const std::string some = answer(two, std::to_string(std::llround(at(top, "p90"))));
+  EXPECT_EQ(some.rfind("Neither plan reaches the goal of", 0), 0u) << some;
+  EXPECT_TRUE(std::regex_search(some, std::regex(std::string(R"(\. )") + "ab"[top] +
+                                                 R"( has the better chance: [1-9][0-9.]*%)")))
+      << some;
   const std::string one = answer("[{name: only}]", "1000000000");
   EXPECT_EQ(one.rfind("only does not reach the goal of", 0), 0u) << one;
   EXPECT_NE(one.find(": its chance is "), std::string::npos) << one;
+  fs::remove_all(dir);
+}
+
+// A chance of 0% or 100% does not move when a lever moves by a fifth ("moves its chance of
+// reaching the goal from 0% to 0%; the answer holds up"): the check measures what the goal counts
+// instead, and says so: mean bookings, or mean final ARR with a goal on ARR.
+TEST(ReportExtensions, SensitivityOfAPinnedChanceIsMeasuredOnWhatTheGoalCounts) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("salesim-report-pinned-" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto page_of = [&](const std::string& text) {
+    const std::string yaml = (dir / "p.yaml").string(), html = (dir / "p.html").string();
+    std::ofstream(yaml) << text;
+    std::string out;
+    EXPECT_EQ(shell(salesim("run " + yaml + " --quiet --paths 60 --report " + html), &out), 0)
+        << out;
+    return unescape(std::regex_replace(test::read_file(html), std::regex("<[^>]*>"), ""));
+  };
+  auto small = [](const std::string& goal) {
+    return std::string("salesim: 2\nname: c\nsimulation: {horizon_weeks: 8, paths: 16}\n") +
+           test::kSmallTeam + "goal: {revenue: " + goal + "}\nplans: [{name: a}]\n";
+  };
+  const std::string none = page_of(small("1000000000"));
+  EXPECT_NE(none.find("None of its simulated futures reaches the goal, so what the answer leans "
+                      "on is measured on its mean bookings. The answer leans most on"),
+            std::string::npos);
+  EXPECT_NE(none.find("mean final bookings of plan a"), std::string::npos);
+  EXPECT_EQ(none.find("from 0% to 0%"), std::string::npos);
+  EXPECT_EQ(none.find("The answer holds up"), std::string::npos);
+  const std::string all = page_of(small("1000"));
+  EXPECT_NE(all.find("Every one of its simulated futures reaches the goal, so what the answer "
+                     "leans on is measured on its mean bookings."),
+            std::string::npos);
+  // A goal on ARR no future reaches: its mean final ARR.
+  std::string saas = test::read_file(test::source_dir() + "/scenarios/saas-renewals.yaml");
+  const std::regex goal(R"(revenue: [0-9.]+[kMm]?)");
+  ASSERT_TRUE(std::regex_search(saas, goal));
+  saas = std::regex_replace(saas, goal, "revenue: 900M", std::regex_constants::format_first_only);
+  const std::string arr = page_of(saas);
+  EXPECT_NE(arr.find("so what the answer leans on is measured on its mean final ARR."),
+            std::string::npos);
+  EXPECT_NE(arr.find("mean final ARR of plan"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -66,6 +66,16 @@ std::string reach_sentence(Page& pg, const std::string& goal, const std::string&
     return fmt::format(
         "<p class=\"answer\">{} {} {} in at least half of the simulated futures: {}.</p>",
         plans_reaching(k, n), k == 1 ? "reaches" : "reach", goal, list);
+  // Every plan at 0%: no "better chance" to name; the plan that gets nearest (ranks_above
+  // ranks_above breaks the tie on the median of what the goal counts).
+  if (num_at(pg.s, pg.p(best) + "/goal/p_met") == 0) {
+    const bool arr = pg.compare_on_arr();
+    return fmt::format(
+        "<p class=\"answer\">{} reaches {} in any of the simulated futures. {} comes closest, "
+        "with median {} of {}.</p>",
+        plans_reaching(0, n), goal, pg.plan_name(best), arr ? "final ARR" : "bookings",
+        pg.f.fig(pg.s, pg.p(best) + (arr ? "/arr/final/p50" : "/final_bookings/p50"), Kind::money));
+  }
   return fmt::format(
       "<p class=\"answer\">{} reaches {} in half of the simulated futures. {} has the {} "
       "chance: {}.</p>",
@@ -151,8 +161,11 @@ std::string answer_section(Page& pg) {
                ? fmt::format(", after the goal's {}.", f.fig(s, "/goal/by_week", Kind::week))
                : ".";
     } else {
-      h += fmt::format(" Most simulated futures do not reach it within the {} {}.", pg.d.horizon,
-                       noun(pg.d.horizon, "week"));
+      h += fmt::format(" {} within the {} {}.",
+                       num_at(s, bp + "/time_to_goal/never_share") == 1
+                           ? "No simulated future reaches it"
+                           : "Most simulated futures do not reach it",
+                       pg.d.horizon, noun(pg.d.horizon, "week"));
     }
     h += "</p>";
   } else {

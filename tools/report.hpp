@@ -37,7 +37,10 @@ struct ReportOptions {
 // The one-at-a-time check of the headline (tools/report_sensitivity.cpp): the leading plan's
 // metric (P(goal), else mean final bookings) with each factor set 20% below and above.
 struct ReportSensitivity {
-  std::string plan, metric;  // metric: "p_goal" or "final_bookings"
+  std::string plan, metric;  // metric: "p_goal", "final_bookings" or "arr_final"
+  // P(goal) of the plan as written when it is 0 or 1 (no future, or every one, reaches the goal):
+  // moving a lever by a fifth cannot show on it, so `metric` is what the goal counts instead.
+  std::optional<double> pinned;
   double delta = 0.2;
   std::size_t paths = 0;
   double base = 0, base_se = 0;

@@ -115,9 +115,14 @@ bool ranks_above(const ReportData& d, std::size_t a, std::size_t b) {
     return num_at(d.summary, fmt::format("/plans/{}/{}", i, key));
   };
   // Ties on P(goal) are common (every plan certain, or none able to reach the goal): the plan
-  // that books more leads them, not whichever was listed first.
+  // that books more leads them (more ARR, with a goal on ARR), not whichever was listed first.
   if (d.goal && at(a, "goal/p_met") != at(b, "goal/p_met"))
     return at(a, "goal/p_met") > at(b, "goal/p_met");
+  const bool arr =
+      d.goal &&
+      d.summary.value(nlohmann::json::json_pointer("/goal/metric"), std::string()) == "arr" &&
+      std::isfinite(at(a, "arr/final/p50")) && std::isfinite(at(b, "arr/final/p50"));
+  if (arr) return at(a, "arr/final/p50") > at(b, "arr/final/p50");
   return at(a, "final_bookings/p50") > at(b, "final_bookings/p50");
 }
 
@@ -138,20 +143,28 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
     sc.base.simulation.seed = d.summary["seed"].get<std::uint64_t>();
     for (auto& p : sc.plans) p.params.simulation.seed = sc.base.simulation.seed;
   }
-  const std::string plan = d.plans[report::leading_plan(d)].name;
+  const std::size_t lead = report::leading_plan(d);
+  const std::string plan = d.plans[lead].name;
   bool known = false;
   for (const auto& p : sc.plans) known = known || p.name == plan;
   if (!known) return;
 
   ReportSensitivity out;
   out.plan = plan;
-  out.metric = d.goal ? "p_goal" : "final_bookings";
+  Metric metric = d.goal ? Metric::p_goal : Metric::final_bookings;
+  const double p_goal = report::num_at(d.summary, fmt::format("/plans/{}/goal/p_met", lead));
+  if (d.goal && (p_goal == 0 || p_goal == 1)) {
+    out.pinned = p_goal;
+    const bool arr = sc.base.goal.metric == "arr" && sc.base.revenue.model == "recurring";
+    metric = arr ? Metric::arr_final : Metric::final_bookings;
+  }
+  out.metric = to_string(metric);
   StudySettings st;
   const double paths = report::num_at(d.summary, "/paths");
   st.run.paths = std::isfinite(paths) && paths >= 1 ? std::size_t(paths) : 0;
   st.run.threads = o.threads;
   st.run.split = sim::PathSplit::none;  // a report is made by one rank (rank 0 under mpirun)
-  st.metric = d.goal ? Metric::p_goal : Metric::final_bookings;
+  st.metric = metric;
 
   std::vector<Factor> factors;
   std::vector<std::string> seen;
@@ -243,16 +256,26 @@ std::string sensitivity_words(Page& pg, std::size_t best) {
   if (!pg.d.sensitivity || pg.d.sensitivity->plan != pg.d.plans[best].name) return "";
   const ReportSensitivity& s = *pg.d.sensitivity;
   const bool prob = s.metric == "p_goal";
-  const std::string what = prob ? "its chance of reaching the goal" : "its mean bookings";
+  const std::string what = prob                      ? "its chance of reaching the goal"
+                           : s.metric == "arr_final" ? "its mean final ARR"
+                                                     : "its mean bookings";
   const std::string pct = fmt::format("{:g}%", 100 * s.delta);
+  // A chance of 0% or 100% does not move with a lever moved a fifth: say what is measured instead.
+  const std::string pinned =
+      s.pinned ? fmt::format("{} the goal, so what the answer leans on is measured on {}. ",
+                             *s.pinned == 0 ? "None of its simulated futures reaches"
+                                            : "Every one of its simulated futures reaches",
+                             what)
+               : "";
   const ReportSensitivity::Item* a = top_item(s);
   if (!a)
     return fmt::format(
-        "<p>Moving its levers and the key assumptions by &plusmn;{} one at a time does not move "
+        "<p>{}Moving its levers and the key assumptions by &plusmn;{} one at a time does not move "
         "{}.</p>",
-        pct, what);
-  std::string h = fmt::format(
-      "<p>The answer leans most on <strong>{}</strong>: moving it by &plusmn;{} moves {} from "
+        pinned, pct, what);
+  std::string h = pinned.empty() ? "<p>" : "<p>" + pinned;
+  h += fmt::format(
+      "The answer leans most on <strong>{}</strong>: moving it by &plusmn;{} moves {} from "
       "{} to {}.",
       esc(a->name), pct, what, sens_value(pg, std::min(a->low, a->high)),
       sens_value(pg, std::max(a->low, a->high)));
@@ -326,8 +349,11 @@ std::string sensitivity_appendix(Page& pg) {
   const bool prob = s.metric == "p_goal";
   std::string h = fmt::format(
       R"(<table class="data sensitivity"><caption>One at a time, &plusmn;{:g}%: {} of plan {} ({}; {} {} per run, common random numbers)</caption><thead><tr><th>Factor</th><th class="t">Keys</th><th class="t">Settings</th><th>At low</th><th>At high</th><th>Swing</th></tr></thead><tbody>)",
-      100 * s.delta, prob ? "P(goal)" : "mean final bookings", esc(s.plan),
-      "as written: " + metric_text(pg, s.base), Fmt::count(double(s.paths)),
+      100 * s.delta,
+      prob                      ? "P(goal)"
+      : s.metric == "arr_final" ? "mean final ARR"
+                                : "mean final bookings",
+      esc(s.plan), "as written: " + metric_text(pg, s.base), Fmt::count(double(s.paths)),
       noun(double(s.paths), "path"));
   for (const auto& it : s.items) {
     std::string keys;
