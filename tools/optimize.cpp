@@ -253,7 +253,7 @@ std::string run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
   const std::size_t stop_at = s.evaluations() + budget;
   std::vector<double> centre;
   while (true) {
-    if (s.evaluations() >= stop_at) return "its share of the budget was spent";
+    if (s.evaluations() >= stop_at) return "the budget was spent";
     if (s.best().x == centre) return "no whole-number neighbour is better";
     centre = s.best().x;
     std::vector<std::vector<double>> around;
@@ -277,7 +277,7 @@ std::string run_rounding(Search& s, const OptProblem& p, std::size_t budget) {
     // keeps improving, so a long climb does not cost one evaluation per unit.
     const std::vector<double> from = s.best().x;
     if (from == centre)
-      return s.evaluations() >= stop_at ? "its share of the budget was spent"
+      return s.evaluations() >= stop_at ? "the budget was spent"
                                         : "no whole-number neighbour is better";
     for (double stride = 2; s.evaluations() < stop_at; stride *= 2) {
       std::vector<double> x = from;
@@ -303,7 +303,8 @@ OptResult maximize(const Evaluate& f, const OptProblem& p) {
     r.method = "grid";
     r.stop = "every combination evaluated";
   } else {
-    // A quarter of the budget for the local search over whole numbers after COBYLA.
+    // A quarter of the budget kept for the local search over whole numbers after COBYLA, which
+    // also gets whatever COBYLA leaves (it often converges with calls to spare).
     const std::size_t reserve = any_integer ? std::max<std::size_t>(1, p.budget / 4) : 0;
     const std::size_t budget = p.budget - reserve;
     std::vector<double> start;
@@ -329,7 +330,8 @@ OptResult maximize(const Evaluate& f, const OptProblem& p) {
           calls, repeats, s.evaluations());
     r.method = "COBYLA";
     if (any_integer) {
-      r.stop = "COBYLA: " + r.stop + "; whole numbers: " + run_rounding(s, p, reserve);
+      r.stop = "COBYLA: " + r.stop + "; whole numbers: " +
+               run_rounding(s, p, p.budget - std::min(p.budget, s.evaluations()));
       r.method += " + rounding";
     }
   }
