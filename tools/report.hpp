@@ -38,8 +38,8 @@ struct ReportOptions {
 // metric (P(goal), else mean final bookings) with each factor set 20% below and above.
 struct ReportSensitivity {
   std::string plan, metric;  // metric: "p_goal", "final_bookings" or "arr_final"
-  // P(goal) of the plan as written when it is 0 or 1 (no future, or every one, reaches the goal):
-  // moving a lever by a fifth cannot show on it, so `metric` is what the goal counts instead.
+  // P(goal) of the plan as written when it is 0 or 1 (no future, or every one, reaches the goal)
+  // and no factor moves it: `metric` is then what the goal counts instead.
   std::optional<double> pinned;
   double delta = 0.2;
   std::size_t paths = 0;

@@ -143,28 +143,18 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
     sc.base.simulation.seed = d.summary["seed"].get<std::uint64_t>();
     for (auto& p : sc.plans) p.params.simulation.seed = sc.base.simulation.seed;
   }
-  const std::size_t lead = report::leading_plan(d);
-  const std::string plan = d.plans[lead].name;
+  const std::string plan = d.plans[report::leading_plan(d)].name;
   bool known = false;
   for (const auto& p : sc.plans) known = known || p.name == plan;
   if (!known) return;
 
   ReportSensitivity out;
   out.plan = plan;
-  Metric metric = d.goal ? Metric::p_goal : Metric::final_bookings;
-  const double p_goal = report::num_at(d.summary, fmt::format("/plans/{}/goal/p_met", lead));
-  if (d.goal && (p_goal == 0 || p_goal == 1)) {
-    out.pinned = p_goal;
-    const bool arr = sc.base.goal.metric == "arr" && sc.base.revenue.model == "recurring";
-    metric = arr ? Metric::arr_final : Metric::final_bookings;
-  }
-  out.metric = to_string(metric);
   StudySettings st;
   const double paths = report::num_at(d.summary, "/paths");
   st.run.paths = std::isfinite(paths) && paths >= 1 ? std::size_t(paths) : 0;
   st.run.threads = o.threads;
   st.run.split = sim::PathSplit::none;  // a report is made by one rank (rank 0 under mpirun)
-  st.metric = metric;
 
   std::vector<Factor> factors;
   std::vector<std::string> seen;
@@ -185,15 +175,33 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
   }
   const std::size_t per_run = st.run.paths ? st.run.paths : std::size_t(sc.base.simulation.paths);
   const std::size_t total = per_run * (1 + 2 * factors.size());
-  sim::Progress bar("checking the assumptions", total, o.progress);
   const auto t0 = std::chrono::steady_clock::now();
-  const OneAtATime oat = one_at_a_time(
-      sc, plan, factors, out.delta, st,
-      [&](std::size_t run, std::size_t done) {
-        bar.update(run * per_run + std::min(done, per_run), total);
-      },
-      true);
-  bar.finish();
+  auto run_all = [&](Metric metric, const char* what) {
+    st.metric = metric;
+    sim::Progress bar(what, total, o.progress);
+    OneAtATime oat = one_at_a_time(
+        sc, plan, factors, out.delta, st,
+        [&](std::size_t run, std::size_t done) {
+          bar.update(run * per_run + std::min(done, per_run), total);
+        },
+        true);
+    bar.finish();
+    out.metric = to_string(metric);
+    return oat;
+  };
+  OneAtATime oat =
+      run_all(d.goal ? Metric::p_goal : Metric::final_bookings, "checking the assumptions");
+  // P(goal) at 0% or 100% that no factor moves ("from 0% to 0%") says nothing of what the answer
+  // leans on: measure what the goal counts instead (a second set of runs, on the same paths).
+  bool stuck = d.goal && (oat.base.mean == 0 || oat.base.mean == 1);
+  for (const FactorSwing& s : oat.swings)
+    stuck = stuck && s.low.mean == oat.base.mean && s.high.mean == oat.base.mean;
+  if (stuck) {
+    out.pinned = oat.base.mean;
+    const bool arr = sc.base.goal.metric == "arr" && sc.base.revenue.model == "recurring";
+    oat = run_all(arr ? Metric::arr_final : Metric::final_bookings,
+                  arr ? "checking the assumptions on ARR" : "checking the assumptions on bookings");
+  }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   out.paths = oat.paths;
   out.base = oat.base.mean, out.base_se = oat.base.se;
@@ -260,12 +268,15 @@ std::string sensitivity_words(Page& pg, std::size_t best) {
                            : s.metric == "arr_final" ? "its mean final ARR"
                                                      : "its mean bookings";
   const std::string pct = fmt::format("{:g}%", 100 * s.delta);
-  // A chance of 0% or 100% does not move with a lever moved a fifth: say what is measured instead.
+  // A chance of 0% or 100% that no factor moved: say what was measured instead.
   const std::string pinned =
-      s.pinned ? fmt::format("{} the goal, so what the answer leans on is measured on {}. ",
-                             *s.pinned == 0 ? "None of its simulated futures reaches"
-                                            : "Every one of its simulated futures reaches",
-                             what)
+      s.pinned ? fmt::format(
+                     "{} the goal, and moving its levers and the key assumptions by "
+                     "&plusmn;{} one at a time does not change that, so what the answer "
+                     "leans on is measured on {}. ",
+                     *s.pinned == 0 ? "None of its simulated futures reaches"
+                                    : "Every one of its simulated futures reaches",
+                     pct, what)
                : "";
   const ReportSensitivity::Item* a = top_item(s);
   if (!a)
