@@ -275,7 +275,7 @@ def simulate(base, plan, paths, seed):
     cost = np.zeros(P)
     leavers = np.zeros(P)
     hires = np.zeros(P)
-    won_total, lost_total, created_total, hours_sum = (np.zeros(P) for _ in range(4))
+    won_total, lost_total, created_total, hours_sum, hours_weeks = (np.zeros(P) for _ in range(5))
     goal = base["goal"]
     by_week = int(goal["by_week"] or H)
     met = np.zeros(P, bool)
@@ -445,7 +445,9 @@ def simulate(base, plan, paths, seed):
         won_total += won
         lost_total += np.where(stepped, out["lost"], 0).sum(1) + lost_handover
         created_total += np.where(stepped, out["created"], 0).sum(1)
+        # A week without a rep stepped has no average over reps: left out (docs/model.md 9).
         hours_sum += np.where(stepped, out["W"], 0.0).sum(1) / np.maximum(n_active, 1)
+        hours_weeks += n_active > 0
         total = int(won.sum())
         bookings = np.bincount(np.repeat(np.arange(P), won),
                                rng.lognormal(D.mu, math.sqrt(D.sigma2), total), P) \
@@ -471,7 +473,8 @@ def simulate(base, plan, paths, seed):
     return dict(final_bookings=cum, goal_met=met.astype(float), leavers=leavers,
                 burnout_final=burnout, cost=cost, hires=hires, headcount_final=heads.astype(float),
                 won=won_total, lost=lost_total, opportunities_created=created_total,
-                hours_per_rep_week=hours_sum / H), rep_weeks
+                hours_per_rep_week=np.where(hours_weeks > 0, hours_sum / np.maximum(hours_weeks, 1),
+                                            np.nan)), rep_weeks
 
 
 def step(env, tenure, B, s, g, pref, n, T, c, decay, transfer, cgrowth, M, n_active, mask):
