@@ -39,7 +39,7 @@ struct KeyInfo {
   std::string expect_text() const;
   std::string examples() const;  // accepted forms: "0.25 or 25%", "250000, 250k or 0.25M"
   bool percent_ok() const;       // shares, probabilities and rates: 25% is 0.25
-  // For a share given as a percentage without its %: share_hint(v, lo, hi), else "".
+  // For a share or rate given as a percentage without its %: share_hint(v, lo, hi, unit), else "".
   std::string percent_hint(double v) const;
   std::string value_text() const;  // current value as YAML text
   const char* type_name() const;

@@ -66,8 +66,8 @@ std::string reach_sentence(Page& pg, const std::string& goal, const std::string&
     return fmt::format(
         "<p class=\"answer\">{} {} {} in at least half of the simulated futures: {}.</p>",
         plans_reaching(k, n), k == 1 ? "reaches" : "reach", goal, list);
-  // Every plan at 0%: no "better chance" to name; the plan that gets nearest (ranks_above
-  // ranks_above breaks the tie on the median of what the goal counts).
+  // Every plan at 0%: no "better chance" to name, but the plan that gets nearest (ranks_above
+  // breaks the tie on the median of what the goal counts).
   if (num_at(pg.s, pg.p(best) + "/goal/p_met") == 0) {
     const bool arr = pg.compare_on_arr();
     return fmt::format(
