@@ -183,6 +183,36 @@ TEST_F(ServeTest, AClientsNewerRunCancelsItsOlderOne) {
   EXPECT_EQ(old->status, 409) << old->body.substr(0, 200);
 }
 
+// A page that is closed or left asks for its run to end (POST /api/cancel on pagehide): the run
+// ends at once with 409 and says why; another page's cancel does not touch it, and a cancel with
+// no run going cancels nothing.
+TEST_F(ServeTest, AClosedPagesRunIsCancelled) {
+  auto slow = std::async(std::launch::async, [&] {
+    return post("/api/run", {{"plan", "push-activity"}, {"paths", 100000}}, "page-1");
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto other = post("/api/cancel", json::object(), "page-2");
+  ASSERT_TRUE(other && other->status == 200);
+  EXPECT_EQ(json::parse(other->body)["cancelled"], false);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto mine = post("/api/cancel", json::object(), "page-1");
+  ASSERT_TRUE(mine && mine->status == 200);
+  EXPECT_EQ(json::parse(mine->body)["cancelled"], true);
+  const auto old = slow.get();
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, 409) << old->body.substr(0, 200);
+  EXPECT_NE(old->body.find("its page was closed or left"), std::string::npos) << old->body;
+  // 100000 paths take tens of seconds: cancelled, it ends within a progress step.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  const auto again = post("/api/cancel", json::object(), "page-1");
+  ASSERT_TRUE(again && again->status == 200);
+  EXPECT_EQ(json::parse(again->body)["cancelled"], false);
+  // The page's next run goes as usual.
+  const auto next = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}}, "page-1");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+}
+
 TEST_F(ServeTest, FiftyClientsAtOnceGetTheirOwnAnswers) {
   std::vector<std::future<std::string>> clients;
   const char* plans[] = {"baseline", "push-activity", "targeted-effectiveness"};

@@ -232,10 +232,14 @@ std::string with_made_description(const Scenario& sc, const WhatIf& w, const std
 
 // One page's runs (one at a time; a newer one cancels the one going), keyed by client_of, or
 // one address's request budget, keyed by the address alone.
+constexpr int kReplaced = 1, kPageClosed = 2;
+
 struct ClientSlot {
-  std::mutex run;                              // held while a run of this client goes
-  std::shared_ptr<std::atomic<bool>> current;  // the newest run's cancel flag (under Impl::m)
-  double budget = 0;                           // requests it may still make now
+  std::mutex run;  // held while a run of this client goes
+  // The newest run's cancel flag (under Impl::m), null when none is going: kReplaced or
+  // kPageClosed once it is cancelled.
+  std::shared_ptr<std::atomic<int>> current;
+  double budget = 0;  // requests it may still make now
   Clock::time_point refilled = Clock::now();
 };
 
@@ -272,6 +276,15 @@ struct Server::Impl {
     std::string id = req.get_header_value("X-Salesim-Client");
     if (id.empty() || id.size() > 64) id.clear();
     return req.remote_addr + "/" + id;
+  }
+
+  // Cancels the client's run going, if any; whether there was one.
+  bool cancel_run(const std::string& client) {
+    std::lock_guard lock(m);
+    const auto it = clients.find(client);
+    if (it == clients.end() || !it->second->current || *it->second->current) return false;
+    *it->second->current = kPageClosed;
+    return true;
   }
 
   std::shared_ptr<ClientSlot> slot(const std::string& client) {
@@ -369,12 +382,22 @@ struct Server::Impl {
 
     // One run at a time per client: this one cancels the one going, then waits for its end.
     auto s = slot(client_of(req));
-    auto cancel = std::make_shared<std::atomic<bool>>(false);
+    auto cancel = std::make_shared<std::atomic<int>>(0);
     {
       std::lock_guard lock(m);
-      if (s->current) *s->current = true;
+      if (s->current) *s->current = kReplaced;
       s->current = cancel;
     }
+    // Ended, however it ends: no run of this client is going unless a newer one took the slot.
+    struct Done {
+      Impl& i;
+      ClientSlot& s;
+      const std::shared_ptr<std::atomic<int>>& mine;
+      ~Done() {
+        std::lock_guard lock(i.m);
+        if (s.current == mine) s.current.reset();
+      }
+    } done{*this, *s, cancel};
     std::lock_guard running(s->run);
     const MemoryReservation kept(*this, run_memory_bytes(variant, paths, variant.plans.size()) +
                                             team_memory_bytes(variant, variant.plans.size()));
@@ -390,6 +413,7 @@ struct Server::Impl {
       res = run_beside_baseline(variant, rs);
     } catch (const Cancelled&) {
       if (stopping) throw ApiError(503, "cancelled: the server is stopping");
+      if (*cancel == kPageClosed) throw ApiError(409, "cancelled: its page was closed or left");
       throw ApiError(409, "cancelled: a newer run from this client replaced it");
     }
     json answer = summary_json(variant, res, variant.base.simulation.seed);
@@ -505,7 +529,7 @@ struct Server::Impl {
   // The method a route takes ("" for no route): a GET of /api/run is not a missing page.
   static std::string method_of(const std::string& path) {
     if (path == "/" || path == "/api/plans") return "GET";
-    return path == "/api/run" || path == "/api/save" ? "POST" : "";
+    return path == "/api/run" || path == "/api/save" || path == "/api/cancel" ? "POST" : "";
   }
 
   // Wraps a route: ApiError becomes its status with {"error": message}.
@@ -551,6 +575,12 @@ struct Server::Impl {
              }));
     http.Post("/api/run", guarded([this](const httplib::Request& req, httplib::Response& res) {
                 send_json(res, 200, run(req));
+              }));
+    // The page's last word when it is closed or left (pagehide): its run going, if any, ends
+    // now instead of holding the cores to the end (cpp-httplib 0.11 does not tell a handler that
+    // its client has gone).
+    http.Post("/api/cancel", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                send_json(res, 200, {{"cancelled", cancel_run(client_of(req))}});
               }));
     http.Post("/api/save", guarded([this](const httplib::Request& req, httplib::Response& res) {
                 std::string name;

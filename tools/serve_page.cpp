@@ -252,6 +252,14 @@ async function update() {
   }
 }
 
+// Leaving or closing the page ends its run going, which would otherwise hold the server's cores
+// to its end (keepalive: the request outlives the page).
+window.addEventListener("pagehide", () => {
+  if (!controller || $("p-goal").dataset.final === "1") return;
+  fetch("/api/cancel", {method: "POST", keepalive: true, body: "{}",
+    headers: {"Authorization": "Bearer " + token, "Content-Type": "application/json", "X-Salesim-Client": client}});
+});
+
 async function save() {
   const name = $("save-name").value.trim();
   $("error").textContent = "";

@@ -291,7 +291,67 @@ finally:
         server.kill()
         problems.append("salesim serve did not stop on SIGINT")
 
+
+
+def left_page_cancels_its_run():
+    """A page left while its long run goes asks the server to end it (pagehide, POST
+    /api/cancel): a cancel sent for the same client a moment later finds nothing going."""
+    text = open(scenario).read()
+    long = os.path.join(outdir, "long-run.yaml")
+    with open(long, "w") as f:
+        f.write(re.sub(r"\bpaths: *[0-9]+", "paths: 200000", text, count=1))
+    srv = subprocess.Popen([salesim, "serve", long, "--port", "0"], stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        found = None
+        for line in srv.stdout:
+            found = re.search(r"(http://\S+/\?token=(\w+))", line)
+            if found:
+                break
+        if not found:
+            return "the second salesim serve printed no URL"
+        page_url, key = found.group(1), found.group(2)
+        with tempfile.TemporaryDirectory(prefix="salesim-chromium-",
+                                         ignore_cleanup_errors=True) as prof:
+            c = Cdp(prof)
+            try:
+                t = c.send("Target.createTarget", {"url": "about:blank"}, False)["targetId"]
+                c.session = c.send("Target.attachToTarget", {"targetId": t, "flatten": True},
+                                   False)["sessionId"]
+                c.send("Runtime.enable")
+                c.send("Page.enable")
+                c.send("Page.navigate", {"url": page_url})
+                if not c.wait_for("document.getElementById('status').textContent"
+                                  ".startsWith('Running 200000')", 60):
+                    return "the page did not start its run of 200000 futures"
+                client = c.eval("client")
+                c.send("Page.navigate", {"url": "about:blank"})
+                time.sleep(1.5)
+            finally:
+                c.proc.kill()
+                c.proc.wait()
+        req = urllib.request.Request(
+            page_url.split("/?")[0] + "/api/cancel", data=b"{}",
+            headers={"Authorization": "Bearer " + key, "Content-Type": "application/json",
+                     "X-Salesim-Client": client})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            if json.load(r)["cancelled"]:
+                return "the page's run of 200000 futures went on after the page was left"
+        return None
+    finally:
+        srv.send_signal(2)
+        try:
+            srv.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            srv.kill()
+
+
+if not problems:
+    left = left_page_cancels_its_run()
+    if left:
+        problems.append(left)
+
 if problems:
     print("\n".join(problems))
     sys.exit(1)
-print("serve page: a moved lever's P(goal) on the page equals the API's")
+print("serve page: a moved lever's P(goal) on the page equals the API's; a page left ends its run")
