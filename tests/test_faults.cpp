@@ -18,6 +18,8 @@
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -762,6 +764,42 @@ TEST_F(Faults, InterruptedReportLeavesNoTemporaryAndNoChromiumRunning) {
     for (const auto& e : fs::directory_iterator(tmp)) left.push_back(e.path().filename());
     EXPECT_TRUE(left.empty()) << left.size() << " left in TMPDIR, the first " << left.front();
   }
+}
+
+// Chromium cannot start with a TMPDIR past about 60 bytes ("Socket path too long"): the PDF is
+// printed all the same (Chromium's folder goes to /tmp, tools/chromium.cpp), and nothing of it is
+// left in either folder.
+TEST_F(Faults, AReportPrintsWithALongTemporaryFolder) {
+  if (tools::find_chromium().empty()) GTEST_SKIP() << "chromium is not installed";
+  const fs::path tmp =
+      fs::temp_directory_path() / ("sfl-" + std::to_string(getpid()) + "-" + std::string(80, 'x'));
+  struct Remove {
+    fs::path p;
+    ~Remove() { fs::remove_all(p); }
+  } remove{tmp};
+  fs::create_directories(tmp);
+  // salesim's own Chromium folders (salesim-chromium-PID-N) in /tmp, where this one goes.
+  auto chromium_folders_in_tmp = [] {
+    std::set<std::string> names;
+    static const std::regex own(R"(salesim-chromium-[0-9]+-[0-9]+)");
+    for (const auto& e : fs::directory_iterator("/tmp"))
+      if (std::regex_match(e.path().filename().string(), own)) names.insert(e.path().filename());
+    return names;
+  };
+  const std::set<std::string> before = chromium_folders_in_tmp();
+  const std::string pdf = (dir / "long.pdf").string();
+  std::string out;
+  ASSERT_EQ(shell("env TMPDIR=" + tmp.string() + " " +
+                      salesim("run " + test::example() + " --quiet --paths 20 --report " +
+                              (dir / "long.html").string() + " --pdf " + pdf),
+                  &out),
+            0)
+      << out;
+  EXPECT_GT(fs::file_size(pdf), 10000u);
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(tmp)) left.push_back(e.path().filename());
+  EXPECT_TRUE(left.empty()) << left.size() << " left in TMPDIR, the first " << left.front();
+  EXPECT_EQ(chromium_folders_in_tmp(), before) << "a Chromium folder of salesim left in /tmp";
 }
 
 // What a process killed outright leaves (kill -9) is removed by the next one: the results file

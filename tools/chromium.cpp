@@ -71,6 +71,18 @@ std::vector<std::string> environment_with_short_tmpdir(const fs::path& profile) 
   return env;
 }
 
+// Where Chromium's folder goes: the temporary folder (TMPDIR), unless its path is too long for
+// the folder's own TMPDIR above (a process id of 7 digits and a count of 3); then /tmp, where
+// Chromium can start at all (with a TMPDIR past about 60 bytes it cannot: "Socket path too
+// long"), when it is a folder one may write in.
+fs::path chromium_parent() {
+  const fs::path temp = fs::temp_directory_path();
+  if ((temp / "salesim-chromium-4194304-999" / "t").string().size() <= 60) return temp;
+  std::error_code ec;
+  if (fs::is_directory("/tmp", ec) && ::access("/tmp", W_OK | X_OK) == 0) return "/tmp";
+  return temp;
+}
+
 // Runs headless Chromium with `args` (after the common ones) on `url`, its output named by
 // `output_flag` + a file of extension `ext` in its own profile folder (Chromium picks the
 // screenshot's format from the extension), which must exist and not be empty when it ends; then
@@ -82,7 +94,7 @@ void run_headless(const std::string& chromium, const std::vector<std::string>& a
                   const std::string& output_file, const std::string& what) {
   // A folder of its own: two renders at once never share one. Its name holds the process id,
   // so that the folders of a salesim killed outright are removed by the next.
-  const fs::path temp = fs::temp_directory_path();
+  const fs::path temp = chromium_parent();
   sim::remove_stale_entries(temp, "salesim-chromium-");
   const sim::interrupt::TemporaryFolder folder(temp, "salesim-chromium");
   const fs::path& profile = folder.path();
