@@ -386,6 +386,36 @@ TEST(Charts, LongTitlesWrapWithinTheChart) {
   }
 }
 
+// Wide glyphs (CJK, fullwidth forms) take a full em, about twice a Latin one: a title in Japanese
+// was laid out as if Latin and ran off the chart. 40 of them at 15 px are about 600 px, past a
+// chart of 560, so the title takes two lines, each within the chart at a full em a glyph; the
+// same count of Latin letters fits on one.
+TEST(Charts, WideGlyphTitlesWrapAtTheirWidth) {
+  std::string japanese;
+  for (int i = 0; i < 20; ++i) japanese += "\u55b6\u696d";  // 営業, "sales"
+  const std::regex line(
+      R"(<text x="14"[^>]*font-size="15"[^>]*font-weight="600"[^>]*>([^<]*)</text>)");
+  auto title_lines = [&](const std::string& title) {
+    LineChart c = fan();
+    c.frame.title = title;
+    c.frame.width = 560;
+    const std::string svg = line_chart_svg(c);
+    std::vector<std::string> out;
+    for (std::sregex_iterator i(svg.begin(), svg.end(), line), e; i != e; ++i)
+      out.push_back((*i)[1]);
+    return out;
+  };
+  const auto lines = title_lines(japanese);
+  ASSERT_EQ(lines.size(), 2u);
+  for (const auto& t : lines) {
+    const auto glyphs =
+        std::count_if(t.begin(), t.end(), [](char ch) { return (ch & 0xC0) != 0x80; });
+    EXPECT_LE(15 * 1.1 * double(glyphs), 560 - 28) << t;
+  }
+  EXPECT_EQ(lines[0] + lines[1], japanese);
+  EXPECT_EQ(title_lines(std::string(40, 'x')).size(), 1u);
+}
+
 // The y tick labels of a line chart, from its SVG: the texts anchored at their end.
 std::vector<std::string> y_tick_labels(const std::string& svg) {
   std::vector<std::string> out;

@@ -36,11 +36,31 @@ std::string num(double v) {  // an SVG coordinate
   return s == "-0" ? "0" : s;
 }
 
-std::size_t code_points(const std::string& s) {
-  return std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; });
+// East Asian wide and fullwidth characters (CJK, Hangul, fullwidth forms) and emoji: a glyph a
+// full em wide, about twice the average Latin one.
+bool wide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
+         (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
 }
-// A width estimate for layout (no font metrics here): average glyph of a sans-serif font.
-double text_width(const std::string& s, double size) { return 0.56 * size * code_points(s); }
+
+// A width estimate for layout (no font metrics here): the average glyph of a sans-serif font,
+// 0.56 em, and a full em for a wide one (a title in Japanese ran off the chart at 0.56).
+double text_width(const std::string& s, double size) {
+  double ems = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    const int n = b < 0x80 ? 1 : b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+    char32_t c = n == 1 ? b : b & (0x3F >> (n - 1));
+    for (int k = 1; k < n && i + k < s.size(); ++k)
+      c = (c << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    ems += wide(c) ? 1.0 : 0.56;
+    i += std::size_t(n);
+  }
+  return ems * size;
+}
 
 std::string trim_zeros(std::string s) {
   if (s.find('.') == std::string::npos) return s;
