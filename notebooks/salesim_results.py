@@ -11,6 +11,7 @@
     res.vs_first("push-activity")   # paired figures from the summary (streamed runs too)
     res.goal_metric           # "bookings", or "arr" (goal.metric: arr, recurring revenue)
     res.arr_weekly("baseline")      # recurring revenue: ARR per week, mean and P5..P95
+    res.from_week("push-activity")  # the week its set applies from, 1-based as in the file
 
     sw = sr.load_sweep("sweep.h5")  # `salesim sweep`: sw.table (a row per point), sw.keys
     b = sr.load_batch("out/")       # `salesim batch`: b.table (batch.csv), b.results(folder)
@@ -104,8 +105,13 @@ class Results:
             self.summary = json.loads(_text(f["summary_json"][()]))
             self.scenario_text = _text(f["scenario_text"][()])
             self._weekly, self._paths, self._checkpoints = {}, {}, {}
+            self._from_week = {}
             for name in self.plans:
                 g = f["plans"][name]
+                # the file's week number (1-based): from_file_week from format 1.5; before, only
+                # from_week, which holds t = week - 1
+                self._from_week[name] = int(g.attrs["from_file_week"]) \
+                    if "from_file_week" in g.attrs else int(g.attrs.get("from_week", 0)) + 1
                 w = g["weekly"]
                 probs = [int(round(100 * p)) for p in w.attrs["quantile_probabilities"]]
                 cols = {"week": w["week"][()]}
@@ -146,6 +152,11 @@ class Results:
         if plan not in self._summary_plans:
             raise KeyError(f"{self.path}: no plan {plan!r}; the plans are {self.plans}")
         return plan
+
+    def from_week(self, plan):
+        """The week from which the plan's `set` applies, numbered as the scenario file numbers
+        weeks (1-based; 1 when the plan gives none), for files of any format version."""
+        return self._from_week[self._plan(plan)]
 
     def weekly(self, plan):
         return self._weekly[self._plan(plan)]

@@ -60,7 +60,10 @@ void write_plan(sim::h5::Group& g, const Scenario& sc, const PlanResult& r, int 
   for (const auto& p : sc.plans)
     if (p.name == r.name) {
       g.attr("description", p.description);
+      // from_week is the weekly step's t (0 for the first week), as written since format 1.0;
+      // format 1.5 adds the file's week number (1-based), as every other week of the file.
       g.attr("from_week", std::int64_t(p.from_week));
+      g.attr("from_file_week", std::int64_t(p.from_week + 1));
     }
   auto weekly = g.group("weekly");
   std::vector<std::int32_t> weeks(W);

@@ -15,7 +15,24 @@ assert res.plans[0] == "baseline", res.plans
 assert all(type(p) is str for p in res.plans), [type(p) for p in res.plans]
 assert all(type(x) is str for x in res.checkpoints("baseline")["label"])
 assert all(type(v) is str for k, v in res.attrs.items() if k in ("scenario_name", "format_version"))
-assert res.attrs["format_version"] == "1.4", res.attrs["format_version"]
+assert res.attrs["format_version"] == "1.5", res.attrs["format_version"]
+# A plan's from_week as the file numbers weeks (1-based), the old attribute t = week - 1 beside it.
+with h5py.File(path, "r") as f:
+    for name in res.plans:
+        g = f["plans"][name]
+        assert g.attrs["from_file_week"] == g.attrs["from_week"] + 1, dict(g.attrs)
+assert all(res.from_week(p) == 1 for p in res.plans), [res.from_week(p) for p in res.plans]
+text = open(scenario).read().replace("  - name: push-activity\n",
+                                     "  - name: push-activity\n    from_week: 10\n", 1)
+assert "from_week: 10" in text
+later = os.path.join(d, "later.yaml")
+open(later, "w").write(text)
+later_h5 = os.path.join(d, "later.h5")
+subprocess.run([salesim, "run", later, "--paths", "20", "--quiet", "-o", later_h5], check=True)
+lr = sr.load(later_h5)
+assert lr.from_week("push-activity") == 10, lr.from_week("push-activity")
+with h5py.File(later_h5, "r") as f:
+    assert f["plans/push-activity"].attrs["from_week"] == 9
 with h5py.File(path, "r") as f:
     assert f["plans/baseline/paths/path_index"].dtype.kind == "i", f["plans/baseline/paths/path_index"].dtype
 assert res.paths("baseline").index.dtype.kind == "i"
@@ -30,7 +47,10 @@ with h5py.File(older, "r+") as f:
         del g["path_index"]
         g.create_dataset("path_index", data=idx.astype("float64"))
     f.attrs["format_version"] = "1.3"
+    for name in res.plans:
+        del f["plans"][name].attrs["from_file_week"]
 old = sr.load(older)
+assert all(old.from_week(p) == 1 for p in old.plans)  # from from_week + 1
 assert old.paths("baseline").index.dtype.kind == "i"
 assert (old.paths("baseline")["final_bookings"] == res.paths("baseline")["final_bookings"]).all()
 assert len(res.weekly("baseline")) == 52
