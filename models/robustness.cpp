@@ -128,7 +128,24 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
     out.plans.push_back(std::move(f));
   }
 
-  if (res.streamed) return out;  // no per-path columns: no rankings and no region
+  // A streamed run keeps no per-path columns: no rankings, no ties and no region, but the
+  // share of paths each plan beats the first is its comparison's p_better (a running sum).
+  if (res.streamed) {
+    for (const Comparison& c : res.comparisons) {
+      VsBaseline v;
+      v.plan = c.plan, v.baseline = c.baseline;
+      const double n = double(res.paths);
+      // The standard error of a share of paths, as sim::proportion gives it stored.
+      v.p_beats = {c.p_better, n > 1 ? std::sqrt(c.p_better * (1 - c.p_better) / n) : std::nan(""),
+                   res.paths};
+      v.p_ties = std::nan("");
+      v.diff_unranked = "a streamed run keeps no per-path figures";
+      v.summary =
+          fmt::format("{} beats {} in {} of futures", v.plan, v.baseline, pct(v.p_beats.mean));
+      out.vs_baseline.push_back(std::move(v));
+    }
+    return out;
+  }
   const std::vector<double> base = res.plans[0].column(out::final_bookings);
   for (std::size_t i = 1; i < res.plans.size(); ++i) {
     VsBaseline v;

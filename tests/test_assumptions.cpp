@@ -412,8 +412,29 @@ TEST_F(AssumptionsCli, RunReportsWhatTheAnswerDependsOn) {
   EXPECT_EQ(f["fixed_assumptions"][0]["value"].get<double>(), 25000);
   EXPECT_EQ(f["plans"][0]["goal"]["p_met"], j["robustness"]["plans"][0]["p_goal_central"]);
 
-  ASSERT_EQ(shell(salesim("run " + file + " --paths 300 --streaming"), &out), 0) << out;
+  // --streaming: the same keys (docs/cli.md), null or empty where a figure needs per-path data,
+  // and the share of futures each plan beats the first, with its standard error, as stored.
+  const std::string sjson = (dir / "streamed.json").string();
+  ASSERT_EQ(shell(salesim("run " + file + " --paths 300 --streaming --json " + sjson), &out), 0)
+      << out;
   EXPECT_NE(out.find("--streaming keeps no per-path data"), std::string::npos) << out;
+  EXPECT_NE(out.find("coach beats baseline in"), std::string::npos) << out;
+  const auto sj = nlohmann::json::parse(test::read_file(sjson));
+  const auto& sv = sj["robustness"]["vs_baseline"];
+  ASSERT_EQ(sv.size(), j["robustness"]["vs_baseline"].size());
+  const auto& stored = j["robustness"]["vs_baseline"][0];
+  for (auto it = stored.begin(); it != stored.end(); ++it)
+    EXPECT_TRUE(sv[0].contains(it.key())) << it.key();
+  EXPECT_EQ(sv[0]["p_beats"], stored["p_beats"]);
+  EXPECT_NEAR(sv[0]["p_beats_se"].get<double>(), stored["p_beats_se"].get<double>(), 1e-12);
+  EXPECT_TRUE(sv[0]["p_ties"].is_null());
+  EXPECT_TRUE(sv[0]["fail_region"].is_null());
+  EXPECT_TRUE(sv[0]["diff_drivers"].empty());
+  EXPECT_TRUE(sv[0]["diff_r2"].is_null());
+  for (const auto& plan : sj["robustness"]["plans"]) {
+    EXPECT_TRUE(plan["goal_drivers"].empty());
+    EXPECT_TRUE(plan["goal_r2"].is_null());
+  }
 
   { std::ofstream(file) << small("  team.reps: {dist: uniform, low: 4, high: 8}\n"); }
   EXPECT_EQ(shell(salesim("run " + file + " --paths 10"), &out), 2) << out;

@@ -64,11 +64,10 @@ json robustness_json(const Scenario& sc, const Robustness& r) {
               {"p_goal_central", num(p.p_goal_central)},
               {"median_final_bookings", num(p.median)},
               {"median_final_bookings_central", num(p.median_central)}};
-    if (r.per_path) {
-      q["goal_drivers"] = effects(p.goal_drivers);
-      // As diff_r2: null where there is no fit (every path meets the goal, or too few paths).
-      q["goal_r2"] = p.goal_defined ? num(p.goal_r2) : json(nullptr);
-    }
+    // As diff_r2: null where there is no fit (every path meets the goal, too few paths, or a
+    // streamed run, which keeps no per-path figures).
+    q["goal_drivers"] = effects(p.goal_drivers);
+    q["goal_r2"] = p.goal_defined ? num(p.goal_r2) : json(nullptr);
     j["plans"].push_back(q);
   }
   j["vs_baseline"] = json::array();
@@ -83,11 +82,11 @@ json robustness_json(const Scenario& sc, const Robustness& r) {
     j["vs_baseline"].push_back({{"plan", v.plan},
                                 {"baseline", v.baseline},
                                 {"p_beats", v.p_beats.mean},
-                                {"p_beats_se", v.p_beats.se},
-                                {"p_ties", v.p_ties},
+                                {"p_beats_se", num(v.p_beats.se)},
+                                {"p_ties", num(v.p_ties)},  // null: not kept by a streamed run
                                 {"diff_drivers", effects(v.diff_drivers)},
                                 {"diff_r2", v.diff_defined ? json(v.diff_r2) : json(nullptr)},
-                                {"fail_region", region},
+                                {"fail_region", r.per_path ? region : json(nullptr)},
                                 {"summary", v.summary}});
   }
   return j;
@@ -117,6 +116,7 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
                      p.median ? money(*p.median) : "-",
                      p.median_central ? money(*p.median_central) : "-");
   if (!r.per_path) {
+    for (const VsBaseline& v : r.vs_baseline) s += fmt::format("\n{}.\n", v.summary);
     s += "\n(--streaming keeps no per-path data: no ranking of the assumptions and no failure "
          "region; run without --streaming for them)\n";
     return s;
