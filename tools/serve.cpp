@@ -230,10 +230,12 @@ std::string with_made_description(const Scenario& sc, const WhatIf& w, const std
   return std::string(e.c_str()) + "\n";
 }
 
-// One page's runs (one at a time; a newer one cancels the one going), keyed by client_of, or
-// one address's request budget, keyed by the address alone.
+// Why a run was cancelled: a newer run of its client replaced it, or its page was closed or left
+// (POST /api/cancel).
 constexpr int kReplaced = 1, kPageClosed = 2;
 
+// One page's runs (one at a time; a newer one cancels the one going), keyed by client_of, or
+// one address's request budget, keyed by the address alone.
 struct ClientSlot {
   std::mutex run;  // held while a run of this client goes
   // The newest run's cancel flag (under Impl::m), null when none is going: kReplaced or
