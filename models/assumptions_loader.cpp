@@ -163,6 +163,22 @@ struct DistReader {
   }
 };
 
+// The largest value the distribution's own parameters state (its high, mean or largest value),
+// which a percentage written without its % shows: not the reach, which only the draws give.
+double largest_written(const Assumption& a) {
+  switch (a.dist) {
+    case AssumptionDist::uniform:
+    case AssumptionDist::triangular:
+      return a.high;
+    case AssumptionDist::lognormal:
+    case AssumptionDist::beta:
+      return a.mean;
+    case AssumptionDist::discrete:
+      return a.values.empty() ? 0.0 : *std::max_element(a.values.begin(), a.values.end());
+  }
+  return 0.0;
+}
+
 // One distribution's fields and their own rules; nullopt (with problems reported) when wrong.
 std::optional<Assumption> read_dist(const YAML::Node& n, const std::string& path,
                                     const KeyInfo& key, const ProblemAt& problem) {
@@ -250,7 +266,7 @@ std::optional<Assumption> read_dist(const YAML::Node& n, const std::string& path
                            to_string(a.dist), lo, hi, key.path, key.expect_text(),
                            a.dist == AssumptionDist::lognormal && key.unit == std::string("share")
                                ? "; a share takes a beta or a uniform"
-                               : key.percent_hint(hi))),
+                               : key.percent_hint(largest_written(a)))),
            std::nullopt;
   return a;
 }

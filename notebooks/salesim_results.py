@@ -154,8 +154,9 @@ class Results:
         return plan
 
     def from_week(self, plan):
-        """The week from which the plan's `set` applies, numbered as the scenario file numbers
-        weeks (1-based; 1 when the plan gives none), for files of any format version."""
+        """The week from which the plan's `set` applies, 1-based as results.h5 numbers weeks (a
+        format 2 scenario file's own numbering; 1 when the plan gives none), for results files
+        of any format version."""
         return self._from_week[self._plan(plan)]
 
     def weekly(self, plan):

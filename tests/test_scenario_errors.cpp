@@ -233,6 +233,12 @@ TEST(ScenarioProblems, ARateTakesAPercentage) {
                       "12%, not 12"),
             std::string::npos)
       << p[0];
+  // An assumption's hint names the value written (the mean 12), not the reach of its draws.
+  const auto q = problems_of(
+      "salesim: 2\nname: rates\nrevenue: {model: recurring}\nassumptions:\n"
+      "  revenue.expansion_rate: {dist: lognormal, mean: 12, cv: 0.2}\nplans: [{name: a}]\n");
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_NE(q[0].find(": a rate is written 0.12 or 12%, not 12"), std::string::npos) << q[0];
 }
 
 }  // namespace

@@ -207,8 +207,21 @@ TEST_F(ServeTest, AClosedPagesRunIsCancelled) {
   const auto again = post("/api/cancel", json::object(), "page-1");
   ASSERT_TRUE(again && again->status == 200);
   EXPECT_EQ(json::parse(again->body)["cancelled"], false);
-  // The page's next run goes as usual.
-  const auto next = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}}, "page-1");
+  // The closed page's id runs nothing more (a page restored from the browser's cache takes a new
+  // one), and a cancel that reaches the server before its run (closing the tab just after moving
+  // a lever) is not lost: the run is refused when it arrives.
+  const auto late = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}}, "page-1");
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->status, 409) << late->body;
+  const auto first = post("/api/cancel", json::object(), "page-3");
+  ASSERT_TRUE(first && first->status == 200);
+  EXPECT_EQ(json::parse(first->body)["cancelled"], false);
+  const auto after = post("/api/run", {{"plan", "push-activity"}, {"paths", 100000}}, "page-3");
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 409) << after->body.substr(0, 200);
+  EXPECT_NE(after->body.find("its page was closed or left"), std::string::npos);
+  // Another page goes as usual.
+  const auto next = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}}, "page-4");
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
 }

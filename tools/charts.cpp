@@ -36,14 +36,16 @@ std::string num(double v) {  // an SVG coordinate
   return s == "-0" ? "0" : s;
 }
 
-// East Asian wide and fullwidth characters (CJK, Hangul, fullwidth forms) and emoji: a glyph a
-// full em wide, about twice the average Latin one.
+// East Asian wide and fullwidth characters (CJK, Hangul, fullwidth forms), emoji and the
+// symbols emoji fonts draw (U+2600-27BF): a glyph a full em wide, about twice a Latin one.
 bool wide(char32_t c) {
   return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
          (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
          (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F) ||
-         (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x2600 && c <= 0x27BF) ||
+         (c >= 0x1F000 && c <= 0x1F2FF) || (c >= 0x1F300 && c <= 0x1F64F) ||
+         (c >= 0x1F680 && c <= 0x1F6FF) || (c >= 0x1F900 && c <= 0x1F9FF) ||
+         (c >= 0x1FA70 && c <= 0x1FAFF) || (c >= 0x20000 && c <= 0x3FFFD);
 }
 
 // A width estimate for layout (no font metrics here): the average glyph of a sans-serif font,

@@ -84,7 +84,7 @@ void add_serve_command(CLI::App& app, Commands& commands) {
       "--host names another address (which needs --allow-remote). The page runs each change on\n"
       "200 paths first, then on the file's paths, with the file's seed: at full paths the figures\n"
       "equal `salesim run --plans BASELINE,PLAN` exactly. API: GET /api/plans, POST /api/run,\n"
-      "POST /api/save (docs/cli.md).\n"
+      "POST /api/save, POST /api/cancel (docs/cli.md).\n"
       "Examples:\n"
       "  salesim serve scenarios/nexacorp.yaml\n"
       "  salesim serve scenarios/nexacorp.yaml --port 9000 --lever org.coaching_hours_per_rep "

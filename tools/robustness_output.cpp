@@ -116,7 +116,8 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
                      p.median ? money(*p.median) : "-",
                      p.median_central ? money(*p.median_central) : "-");
   if (!r.per_path) {
-    for (const VsBaseline& v : r.vs_baseline) s += fmt::format("\n{}.\n", v.summary);
+    if (!r.vs_baseline.empty()) s += "\n";
+    for (const VsBaseline& v : r.vs_baseline) s += v.summary + ".\n";
     s += "\n(--streaming keeps no per-path data: no ranking of the assumptions and no failure "
          "region; run without --streaming for them)\n";
     return s;

@@ -241,6 +241,10 @@ struct ClientSlot {
   // The newest run's cancel flag (under Impl::m), null when none is going: kReplaced or
   // kPageClosed once it is cancelled.
   std::shared_ptr<std::atomic<int>> current;
+  // Its page was closed or left (POST /api/cancel): a run that reaches the server after the
+  // cancel, or registers after it, is refused (a page restored from the browser's cache takes a
+  // new client id).
+  bool closed = false;
   double budget = 0;  // requests it may still make now
   Clock::time_point refilled = Clock::now();
 };
@@ -280,12 +284,13 @@ struct Server::Impl {
     return req.remote_addr + "/" + id;
   }
 
-  // Cancels the client's run going, if any; whether there was one.
+  // Marks the client's page closed and cancels its run going, if any; whether there was one.
   bool cancel_run(const std::string& client) {
+    auto s = slot(client);  // made if need be: the run it ends may not have registered yet
     std::lock_guard lock(m);
-    const auto it = clients.find(client);
-    if (it == clients.end() || !it->second->current || *it->second->current) return false;
-    *it->second->current = kPageClosed;
+    s->closed = true;
+    if (!s->current || *s->current) return false;
+    *s->current = kPageClosed;
     return true;
   }
 
@@ -387,6 +392,7 @@ struct Server::Impl {
     auto cancel = std::make_shared<std::atomic<int>>(0);
     {
       std::lock_guard lock(m);
+      if (s->closed) throw ApiError(409, "cancelled: its page was closed or left");
       if (s->current) *s->current = kReplaced;
       s->current = cancel;
     }

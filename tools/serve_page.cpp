@@ -64,7 +64,8 @@ constexpr const char* kBody = R"html(<style>
 <script>
 "use strict";
 const token = new URLSearchParams(location.search).get("token") || "";
-const client = Array.from(crypto.getRandomValues(new Uint8Array(8)), b => b.toString(16).padStart(2, "0")).join("");
+const newClient = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), b => b.toString(16).padStart(2, "0")).join("");
+let client = newClient();
 const FIRST_PATHS = 200;
 let info = null, values = {}, levers = {}, generation = 0, controller = null, timer = null;
 const $ = id => document.getElementById(id);
@@ -254,10 +255,17 @@ async function update() {
 
 // Leaving or closing the page ends its run going, which would otherwise hold the server's cores
 // to its end (keepalive: the request outlives the page).
+// The server then refuses this client id, so a page restored from the back-forward cache takes a
+// new one and runs its levers again (its cancelled run's answer never came).
 window.addEventListener("pagehide", () => {
   if (!controller || $("p-goal").dataset.final === "1") return;
   fetch("/api/cancel", {method: "POST", keepalive: true, body: "{}",
     headers: {"Authorization": "Bearer " + token, "Content-Type": "application/json", "X-Salesim-Client": client}});
+});
+window.addEventListener("pageshow", e => {
+  if (!e.persisted) return;
+  client = newClient();
+  if (info && $("p-goal").dataset.final !== "1") update();
 });
 
 async function save() {
