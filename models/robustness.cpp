@@ -183,7 +183,15 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
       }
       v.region.bounds.push_back(b);
     }
-    v.region.found = !v.region.bounds.empty() && box.density > box.base_density;
+    // A box denser in failures than chance allows: PRIM keeps the densest box it finds, so even
+    // assumptions that cannot matter give one a little denser than the rest. Its rate must
+    // exceed the overall rate by 3 standard errors of a random subset of its size (binomial,
+    // without replacement from the paths).
+    const double n = double(plan.size()), in = double(box.inside);
+    const double noise =
+        in > 0 && in < n ? std::sqrt(box.base_density * (1 - box.base_density) * (1 / in - 1 / n))
+                         : 0.0;
+    v.region.found = !v.region.bounds.empty() && box.density > box.base_density + 3 * noise;
     if (!v.region.found) v.region.bounds.clear();
     v.region.coverage = box.coverage;
     v.region.density = box.density;
