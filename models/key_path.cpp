@@ -212,7 +212,6 @@ Lever find_list_lever(const Scenario& sc, const std::string& plan, const ListKey
                    f.lo,
                    f.hi,
                    false,
-                   f.unit == std::string("share"),
                    f.unit};
     }
     names.push_back(f.name);

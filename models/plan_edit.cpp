@@ -25,7 +25,7 @@ const PlanSpec& plan_named(const Scenario& sc, const std::string& plan) {
 }
 
 std::optional<Lever> lever_of(const KeyInfo& k) {
-  Lever l{k.path, 0, false, k.lo, k.hi, k.hi_open, k.unit == std::string("share"), k.unit};
+  Lever l{k.path, 0, false, k.lo, k.hi, k.hi_open, k.unit};
   if (auto* d = std::get_if<double*>(&k.target))
     l.value = **d;
   else if (auto* i = std::get_if<std::int64_t*>(&k.target))
@@ -72,9 +72,7 @@ Lever find_lever(const Scenario& sc, const std::string& plan, const std::string&
     auto l = lever_of(k);
     if (k.path == path) {
       if (!l && allow_null && std::holds_alternative<std::optional<double>*>(k.target))
-        return Lever{
-            k.path, std::nan(""), false, k.lo, k.hi, k.hi_open, k.unit == std::string("share"),
-            k.unit};
+        return Lever{k.path, std::nan(""), false, k.lo, k.hi, k.hi_open, k.unit};
       if (!l && std::holds_alternative<std::optional<double>*>(k.target))
         throw std::invalid_argument(fmt::format(
             "'{}' has no value in plan '{}' (null), so there is nothing to perturb by a "

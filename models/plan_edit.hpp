@@ -19,8 +19,8 @@ struct Lever {
   bool integer = false;
   double lo = 0, hi = 0;  // allowed range (hi may be infinite)
   bool hi_open = false;
-  bool share = false;  // a share or probability: 25% is 0.25
-  std::string unit;    // as KeyInfo::unit: "share", "rate", "currency", "hours/week", "reps", ...
+  std::string unit;  // as KeyInfo::unit: "share", "rate", "currency", "hours/week", "reps", ...
+  bool share() const { return unit == "share"; }  // a share or probability: 25% is 0.25
 };
 
 // The numeric plan-settable key `path` as `plan` has it: a dotted key of the file, an item of

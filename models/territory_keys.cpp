@@ -103,14 +103,8 @@ Lever find_territory_lever(const Scenario& sc, const std::string& plan, const Te
   double reps = 0;  // a segment without a line gets nobody
   for (const Line& l : lines_in_force(sc.plans[at].params))
     if (l.segment == k.segment) reps = l.reps;
-  return Lever{fmt::format("territories[{}].reps", k.segment),
-               reps,
-               false,
-               0,
-               kMaxReps,
-               false,
-               false,
-               "reps"};
+  return Lever{
+      fmt::format("territories[{}].reps", k.segment), reps, false, 0, kMaxReps, false, "reps"};
 }
 
 std::vector<Lever> territory_levers(const Scenario& sc, const std::string& plan) {

@@ -34,7 +34,8 @@ std::optional<double> quantile(const std::vector<double>& counts, double zeros, 
   if (zeros > 0 && q <= zeros / all) return 0.0;
   double before = zeros / all;
   for (std::size_t i = 0; i < counts.size(); ++i) {
-    const double after = (i == 0 ? 0 : before) + counts[i] / all;
+    // Bin 0 ends where all of it does (its zeros were counted in `before` already).
+    const double after = i == 0 ? counts[0] / all : before + counts[i] / all;
     if (after > before && after >= q) {
       if (i == kBins) return std::nullopt;
       return (double(i) + (q - before) / (after - before)) * kBinWidth;

@@ -478,16 +478,17 @@ TEST_F(Report, ClientPartHasNoKeyNamesFileNamesOrPointersToDocs) {
     EXPECT_NE(appendix.find(key), std::string::npos) << key;
 }
 
+// The report's extension tests, each with an empty folder of its own (`dir`).
+struct ReportExtensions : test::FolderTest {
+  ReportExtensions() : FolderTest("report-ext") {}
+};
+
 // The extensions in the client pages (from a consultant's walk): a plan's territories were "No
 // changes", an ARR goal read "Bookings of", a commission on ACV "of bookings", the method said
 // the model leaves out renewals, seasonality and uncertain assumptions that the scenario had,
 // the ARR checkpoints' table was captioned "cumulative bookings", and the robustness section
 // and the warnings named scenario keys before the appendix.
-TEST(ReportExtensions, ClientPagesDescribeTheExtensionsTheScenarioUsesInPlainWords) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("salesim-report-ext-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+TEST_F(ReportExtensions, ClientPagesDescribeTheExtensionsTheScenarioUsesInPlainWords) {
   auto report_of = [&](const std::string& name) {
     const std::string h5 = (dir / (name + ".h5")).string(),
                       html = (dir / (name + ".html")).string();
@@ -544,16 +545,11 @@ TEST(ReportExtensions, ClientPagesDescribeTheExtensionsTheScenarioUsesInPlainWor
       EXPECT_NE(appendix.find("The uncertain assumptions, as scenario keys"), std::string::npos);
     }
   }
-  fs::remove_all(dir);
 }
 
 // A quota on some segments only, with no team quota to fall back on: the others carry none
 // (the report said every rep carried its segment's quota).
-TEST(ReportExtensions, QuotaOnSomeSegmentsOnlySaysWhoCarriesNone) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("salesim-report-quota-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+TEST_F(ReportExtensions, QuotaOnSomeSegmentsOnlySaysWhoCarriesNone) {
   const std::string yaml = (dir / "q.yaml").string(), h5 = (dir / "q.h5").string(),
                     html = (dir / "q.html").string();
   std::ofstream(yaml) << "salesim: 2\nname: q\nsimulation: {horizon_weeks: 8, paths: 16}\n"
@@ -567,7 +563,6 @@ TEST(ReportExtensions, QuotaOnSomeSegmentsOnlySaysWhoCarriesNone) {
   EXPECT_NE(page.find("Reps in north carry their segment's quota (above), pro rata over the weeks "
                       "worked; those in south carry none"),
             std::string::npos);
-  fs::remove_all(dir);
 }
 
 // A run of scenarios/<name>.yaml with its report (further options in `opts`), as HTML.
@@ -598,11 +593,7 @@ std::vector<std::string> chart_texts(const std::string& html, const std::string&
 
 // The ARR bridge printed its bars' amounts as bare "5.99M" and "+4.81M" while every other
 // chart's money carries the --currency symbol.
-TEST(ReportExtensions, ArrBridgeLabelsItsAmountsWithTheCurrency) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("salesim-report-bridge-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+TEST_F(ReportExtensions, ArrBridgeLabelsItsAmountsWithTheCurrency) {
   const std::string page =
       report_of_scenario(dir, "saas-renewals", "--currency '$' --no-sensitivity");
   const auto texts = chart_texts(page, "arr-bridge");
@@ -622,7 +613,6 @@ TEST(ReportExtensions, ArrBridgeLabelsItsAmountsWithTheCurrency) {
   EXPECT_TRUE(std::regex_match(*(std::find(texts.begin(), texts.end(), "new contracts") + 1),
                                std::regex(R"(\+\$.*)")))
       << "a gain is signed before the currency, as money_signed prints it";
-  fs::remove_all(dir);
 }
 
 // The sensitivity check names each factor inside sentences ("leans most on X", "Next comes X"):
@@ -631,11 +621,7 @@ TEST(ReportExtensions, ArrBridgeLabelsItsAmountsWithTheCurrency) {
 // its own parentheses ran into the figures'. Every lever kind these scenarios have: key
 // assumptions, plan keys (renewal rate, marketing spend, coaching policy), training and
 // programme items.
-TEST(ReportExtensions, SensitivityNamesEveryFactorAsANounPhraseInTheSentences) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("salesim-report-sens-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+TEST_F(ReportExtensions, SensitivityNamesEveryFactorAsANounPhraseInTheSentences) {
   const std::string fig = R"(<span class="sens" data-value="[^"]+">[^<]+</span>)";
   const std::regex next(" Next comes ([^<]+?), which moves its chance of reaching the goal from " +
                         fig + " to " + fig + "(; then ([^<]+?), from " + fig + " to " + fig +
@@ -696,7 +682,6 @@ TEST(ReportExtensions, SensitivityNamesEveryFactorAsANounPhraseInTheSentences) {
       EXPECT_NE(para.find("Next comes the renewal rate"), std::string::npos) << para;
     }
   }
-  fs::remove_all(dir);
 }
 
 // The texts of the "why" waterfall (its id is "why-<plan>"), in order.
@@ -721,11 +706,7 @@ void expect_money_after_bars(const std::vector<std::string>& texts,
 // "The largest part is Churn (less churn adds ARR) (+$421.8k)"; the calendar ran "spread over
 // the year and demand follows the seasons" on; the footer said "from not saved (...)"; a plan's
 // renewal growth read "0.12 instead of 0.08" beside "92% instead of 85%".
-TEST(ReportExtensions, SaasRenewalsReadsAsSentencesWithRatesInPercent) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("salesim-report-walk-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+TEST_F(ReportExtensions, SaasRenewalsReadsAsSentencesWithRatesInPercent) {
   const std::string page =
       report_of_scenario(dir, "saas-renewals", "--currency '$' --no-sensitivity");
   const auto texts = why_texts(page);
@@ -753,7 +734,6 @@ TEST(ReportExtensions, SaasRenewalsReadsAsSentencesWithRatesInPercent) {
             std::string::npos);
   EXPECT_NE(page.find("renews at an anniversary: <strong>92%</strong> instead of 85%."),
             std::string::npos);
-  fs::remove_all(dir);
 }
 
 // The example's bookings drivers: the bars' amounts with the currency and the largest named in
@@ -789,11 +769,7 @@ TEST_F(Report, LeaversDifferenceIsSignedAndHistogramsCountFutures) {
 
 // The headline's count of the plans that reach the goal, for one plan and two: "All of the 2
 // plans reach" and "No plan reaches ... The best chance is baseline" read badly.
-TEST(ReportExtensions, HeadlineCountsThePlansInWords) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("salesim-report-count-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+TEST_F(ReportExtensions, HeadlineCountsThePlansInWords) {
   auto answer = [&](const std::string& plans, const std::string& goal) {
     const std::string yaml = (dir / "c.yaml").string(), html = (dir / "c.html").string();
     std::ofstream(yaml) << "salesim: 2\nname: c\nsimulation: {horizon_weeks: 8, paths: 16}\n"
@@ -835,7 +811,6 @@ TEST(ReportExtensions, HeadlineCountsThePlansInWords) {
   const std::string one = answer("[{name: only}]", "1000000000");
   EXPECT_EQ(one.rfind("only does not reach the goal of", 0), 0u) << one;
   EXPECT_NE(one.find(": its chance is "), std::string::npos) << one;
-  fs::remove_all(dir);
 }
 
 // A chance of 0% or 100% that no factor moves ("moves its chance of reaching the goal from 0% to
@@ -843,11 +818,7 @@ TEST(ReportExtensions, HeadlineCountsThePlansInWords) {
 // goal counts instead, and says so: mean bookings, or mean final ARR with a goal on ARR. A chance
 // of 100% that a factor can move is still measured on it (the flagship example's "the headline
 // rests on this assumption"), in ReportExtensions.SensitivityNamesEveryFactor... above.
-TEST(ReportExtensions, SensitivityOfAPinnedChanceIsMeasuredOnWhatTheGoalCounts) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("salesim-report-pinned-" + std::to_string(getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+TEST_F(ReportExtensions, SensitivityOfAPinnedChanceIsMeasuredOnWhatTheGoalCounts) {
   auto page_of = [&](const std::string& text) {
     const std::string yaml = (dir / "p.yaml").string(), html = (dir / "p.html").string();
     std::ofstream(yaml) << text;
@@ -887,7 +858,6 @@ TEST(ReportExtensions, SensitivityOfAPinnedChanceIsMeasuredOnWhatTheGoalCounts) 
   EXPECT_NE(arr.find("so what the answer leans on is measured on its mean final ARR."),
             std::string::npos);
   EXPECT_NE(arr.find("mean final ARR of plan"), std::string::npos);
-  fs::remove_all(dir);
 }
 
 TEST_F(Report, WeeksAreTheFilesWeekNumbersWithTheirDates) {

@@ -176,7 +176,7 @@ TEST(KeyPath, ListFieldsHaveTheUnitsOfScalarKeys) {
   for (const auto& [key, unit] : units) {
     const Lever l = find_lever(sc, "more", key);
     EXPECT_EQ(l.unit, unit) << key;
-    EXPECT_EQ(l.share, unit == "share") << key;
+    EXPECT_EQ(l.share(), unit == "share") << key;
   }
   // A scalar key's lever carries the dictionary's unit.
   EXPECT_EQ(find_lever(sc, "more", "prospecting.target_hours", true).unit, "hours/week");

@@ -49,8 +49,7 @@ std::vector<Assumption> key_assumptions(const Scenario& sc) {
 // "1 week", "week 12"; shares and rates in percent, as the report's words give them.
 std::string setting_text(const report::Fmt& f, const std::string& unit, double v) {
   if (percent_unit(unit)) return fmt::format("{:g}%", 100 * v);
-  if (unit == "week") return "week " + format_number(v);
-  if (unit.rfind("currency", 0) == 0) return report::plain_number(f, v, unit);
+  if (unit == "week" || unit.rfind("currency", 0) == 0) return report::plain_number(f, v, unit);
   const std::string n = format_number(v);
   if (unit.empty() || unit == "ratio") return n;
   // Units name many ("weeks", "hours/week"): one of them is singular ("1 week", "1 hour/week").
@@ -198,7 +197,7 @@ void check_sensitivity(ReportData& d, const ReportOptions& o) {
     stuck = stuck && s.low.mean == oat.base.mean && s.high.mean == oat.base.mean;
   if (stuck) {
     out.pinned = oat.base.mean;
-    const bool arr = sc.base.goal.metric == "arr" && sc.base.revenue.model == "recurring";
+    const bool arr = sc.base.goal.metric == "arr";  // the loader requires recurring revenue
     oat = run_all(arr ? Metric::arr_final : Metric::final_bookings,
                   arr ? "checking the assumptions on ARR" : "checking the assumptions on bookings");
   }

@@ -90,7 +90,7 @@ json lever_json(const Scenario& sc, const Lever& l) {
   return {{"key", l.path},
           {"label", lever_label(sc, l.path)},
           {"unit", l.unit},
-          {"share", l.share},
+          {"share", l.share()},
           {"percent", percent_unit(l.unit)},
           {"value", std::isnan(l.value) ? json(nullptr) : json(l.value)},
           {"integer", l.integer},
