@@ -183,6 +183,34 @@ TEST_F(ServeTest, AClientsNewerRunCancelsItsOlderOne) {
   EXPECT_EQ(old->status, 409) << old->body.substr(0, 200);
 }
 
+// The requests of one page are handled on several threads, so an older run may reach the server
+// after a newer one: numbered by the page (X-Salesim-Request), the older is refused at once and
+// the newer goes on (the older replaced the newer before, and the page, which ignores the 409 of
+// a run it replaced itself, waited for an answer that never came).
+TEST_F(ServeTest, AnOlderRequestArrivingLateDoesNotReplaceANewerOne) {
+  auto numbered = [&](int n, int paths) {
+    httplib::Headers h = {{"X-Salesim-Request", std::to_string(n)}};
+    return client("page-9").Post(
+        "/api/run", h, json({{"plan", "push-activity"}, {"paths", paths}}).dump(),
+        "application/json");
+  };
+  auto newer = std::async(std::launch::async, [&] { return numbered(7, 3000); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto older = numbered(6, 50);
+  ASSERT_TRUE(older);
+  EXPECT_EQ(older->status, 409) << older->body;
+  const auto kept = newer.get();
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(kept->status, 200) << kept->body.substr(0, 200);
+  // A newer number replaces as before.
+  auto slow = std::async(std::launch::async, [&] { return numbered(8, 100000); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  const auto next = numbered(9, 50);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->status, 200);
+  EXPECT_EQ(slow.get()->status, 409);
+}
+
 // A page that is closed or left asks for its run to end (POST /api/cancel on pagehide): the run
 // ends at once with 409 and says why; another page's cancel does not touch it, and a cancel with
 // no run going cancels nothing.

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -245,6 +246,10 @@ struct ClientSlot {
   // cancel, or registers after it, is refused (a page restored from the browser's cache takes a
   // new client id).
   bool closed = false;
+  // The highest X-Salesim-Request number of its runs so far: the requests of one page are handled
+  // on several threads, so an older one may reach this point after a newer one, and must not
+  // replace it.
+  std::uint64_t newest = 0;
   double budget = 0;  // requests it may still make now
   Clock::time_point refilled = Clock::now();
 };
@@ -282,6 +287,16 @@ struct Server::Impl {
     std::string id = req.get_header_value("X-Salesim-Client");
     if (id.empty() || id.size() > 64) id.clear();
     return req.remote_addr + "/" + id;
+  }
+
+  // The page's number for a request (X-Salesim-Request, 1, 2, ... in the order it sends them); 0
+  // without one (a script's request always replaces the run going).
+  static std::uint64_t request_number(const httplib::Request& req) {
+    const std::string n = req.get_header_value("X-Salesim-Request");
+    if (n.empty() || n.size() > 18 ||
+        !std::all_of(n.begin(), n.end(), [](unsigned char c) { return std::isdigit(c); }))
+      return 0;
+    return std::stoull(n);
   }
 
   // Marks the client's page closed and cancels its run going, if any; whether there was one.
@@ -390,9 +405,13 @@ struct Server::Impl {
     // One run at a time per client: this one cancels the one going, then waits for its end.
     auto s = slot(client_of(req));
     auto cancel = std::make_shared<std::atomic<int>>(0);
+    const std::uint64_t number = request_number(req);
     {
       std::lock_guard lock(m);
       if (s->closed) throw ApiError(409, "cancelled: its page was closed or left");
+      if (number > 0 && number < s->newest)
+        throw ApiError(409, "cancelled: a newer run from this client replaced it");
+      s->newest = std::max(s->newest, number);
       if (s->current) *s->current = kReplaced;
       s->current = cancel;
     }

@@ -67,12 +67,15 @@ const token = new URLSearchParams(location.search).get("token") || "";
 const newClient = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), b => b.toString(16).padStart(2, "0")).join("");
 let client = newClient();
 const FIRST_PATHS = 200;
-let info = null, values = {}, levers = {}, generation = 0, controller = null, timer = null;
+let info = null, values = {}, levers = {}, generation = 0, controller = null, timer = null, sent = 0;
 const $ = id => document.getElementById(id);
 
+// Each request numbered in the order sent: the server lets a newer run replace an older one, never
+// the other way round, whatever order its threads reach them in.
 async function api(path, body, signal) {
   const r = await fetch(path, {method: body ? "POST" : "GET", signal,
-    headers: {"Authorization": "Bearer " + token, "Content-Type": "application/json", "X-Salesim-Client": client},
+    headers: {"Authorization": "Bearer " + token, "Content-Type": "application/json", "X-Salesim-Client": client,
+              "X-Salesim-Request": String(++sent)},
     body: body ? JSON.stringify(body) : undefined});
   const text = await r.text();
   if (!r.ok) {
