@@ -9,7 +9,9 @@ No request can leave the page: the report's Content-Security-Policy (default-src
 the browser refuse any fetch and log it to the console, every host name resolves to nothing,
 and the HTML is checked for references outside itself. A probe page with an external image and
 a console error proves that this check would see them."""
-import os, re, shutil, subprocess, sys, tempfile
+import os, re, shutil, subprocess, sys
+
+from chromium_profile import end_group, profile_folder
 
 salesim, scenario, outdir = sys.argv[1:4]
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -51,17 +53,20 @@ if re.search(r"<(link|iframe|object|embed)\b|@import", text):
 
 def chromium_run(page, *extra):
     """Loads page; returns (stdout, stderr) with console messages logged to stderr."""
-    # Chromium's helper processes may still write to the profile while it is removed (the
-    # kill does not wait for them): a folder left in /tmp is no failure of the page.
-    with tempfile.TemporaryDirectory(prefix="salesim-chromium-",
-                                     ignore_cleanup_errors=True) as profile:
-        p = subprocess.run(
+    with profile_folder() as profile:
+        p = subprocess.Popen(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
              "--disable-extensions", "--hide-scrollbars", "--enable-logging=stderr", "--v=0",
              "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
              "--virtual-time-budget=3000", *extra, "file://" + os.path.abspath(page)],
-            capture_output=True, text=True, timeout=180)
-    return p.stdout, p.stderr
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            out, err = p.communicate(timeout=180)
+        finally:
+            p.kill()
+            p.wait()
+            end_group(p.pid)
+    return out, err
 
 
 def console_problems(stderr):

@@ -13,7 +13,9 @@ once.
 
 usage: check_serve_browser.py SALESIM SCENARIO OUTDIR
 Exit 0 when it passes, 1 when it does not, 77 (skipped) when Chromium is absent."""
-import base64, fcntl, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.parse, urllib.request
+import base64, fcntl, json, os, re, shutil, subprocess, sys, time, urllib.parse, urllib.request
+
+from chromium_profile import end_group, profile_folder
 
 salesim, scenario, outdir = sys.argv[1:4]
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -37,7 +39,7 @@ class Cdp:
              "--disable-extensions", "--hide-scrollbars", "--disable-background-networking",
              "--remote-debugging-pipe", f"--user-data-dir={profile}", "--window-size=1280,1400"],
             close_fds=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=lambda: self.place_fds(to_r, from_w))
+            start_new_session=True, preexec_fn=lambda: self.place_fds(to_r, from_w))
         os.close(to_r), os.close(from_w)
         self.buf, self.next_id, self.events, self.session = b"", 0, [], None
 
@@ -47,6 +49,12 @@ class Cdp:
         which os.pipe makes close-on-exec), by way of fds above any in use."""
         a, b = fcntl.fcntl(to_r, fcntl.F_DUPFD, 100), fcntl.fcntl(from_w, fcntl.F_DUPFD, 100)
         os.dup2(a, 3), os.dup2(b, 4)
+
+    def close(self):
+        """Ends Chromium and every helper process it started (its process group)."""
+        self.proc.kill()
+        self.proc.wait()
+        end_group(self.proc.pid)
 
     def send(self, method, params=None, session=True):
         self.next_id += 1
@@ -111,10 +119,7 @@ try:
     paths = info["paths"]
     # The report's plain words for each key, as the server sends them.
     words = {l["key"]: l["label"] for p in info["plans"] for l in p["levers"]}
-    # Chromium's helper processes may still write to the profile while it is removed (the
-    # kill does not wait for them): a folder left in /tmp is no failure of the page.
-    with tempfile.TemporaryDirectory(prefix="salesim-chromium-",
-                                     ignore_cleanup_errors=True) as profile:
+    with profile_folder() as profile:
         cdp = Cdp(profile)
         try:
             target = cdp.send("Target.createTarget", {"url": "about:blank"}, False)["targetId"]
@@ -279,8 +284,7 @@ try:
                         and e["params"]["type"] == "error"):
                     problems.append(f"browser console: {json.dumps(e['params'])[:300]}")
         finally:
-            cdp.proc.kill()
-            cdp.proc.wait()
+            cdp.close()
 finally:
     server.send_signal(2)  # SIGINT: the server stops cleanly
     try:
@@ -311,8 +315,7 @@ def left_page_cancels_its_run():
         if not found:
             return "the second salesim serve printed no URL"
         page_url, key = found.group(1), found.group(2)
-        with tempfile.TemporaryDirectory(prefix="salesim-chromium-",
-                                         ignore_cleanup_errors=True) as prof:
+        with profile_folder() as prof:
             c = Cdp(prof)
             try:
                 t = c.send("Target.createTarget", {"url": "about:blank"}, False)["targetId"]
@@ -328,8 +331,7 @@ def left_page_cancels_its_run():
                 c.send("Page.navigate", {"url": "about:blank"})
                 time.sleep(1.5)
             finally:
-                c.proc.kill()
-                c.proc.wait()
+                c.close()
         req = urllib.request.Request(
             page_url.split("/?")[0] + "/api/cancel", data=b"{}",
             headers={"Authorization": "Bearer " + key, "Content-Type": "application/json",
