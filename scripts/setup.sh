@@ -13,6 +13,7 @@ PACKAGES=(
   python3 python3-h5py python3-numpy python3-pandas python3-matplotlib chromium
   jupyter-nbconvert python3-ipykernel python3-nbformat
   python3-yaml  # bench/numpy_reference.py reads scenarios (ctest python.numpy_reference)
+  fonts-wqy-microhei  # the PDF and PNG charts: plan and rep names in Chinese, Japanese, Korean
 )
 if [ "${SALESIM_SKIP_APT:-0}" != 1 ]; then
   missing=()
