@@ -379,7 +379,8 @@ def simulate(base, plan, paths, seed):
         stepped = active.copy()
         n_active = stepped.sum(1)
         rep_weeks += int(n_active.sum())
-        env = dict(D=D, a=a_org, w=w_org, extra=extra_fixed, rho_of=rho_of, rng=rng)
+        # mk: MODEL.md 3.2, a plan's market.* set in week t takes effect from week t + 1.
+        env = dict(D=D, a=a_org, w=w_org, extra=extra_fixed, rho_of=rho_of, rng=rng, market=mk)
         out = step(env, tenure, B, s, g, pref, n, T, c, decay, transfer, cgrowth,
                    M[:, None], np.maximum(n_active, 1)[:, None], stepped)
         n1, leave = out["n"], out["leave"] & stepped
@@ -533,7 +534,7 @@ def step(env, tenure, B, s, g, pref, n, T, c, decay, transfer, cgrowth, M, n_act
         else:
             won = V
     rate = M * (P * y * (1 + D.icp * env["a"]) +                                  # 8
-                D.market["lead_quality"] * D.market["inbound_leads_per_week"] / n_active)
+                env["market"]["lead_quality"] * env["market"]["inbound_leads_per_week"] / n_active)
     if mask is not None:
         rate = np.where(mask, rate, 0.0)
     created = rng.poisson(rate)

@@ -10,7 +10,7 @@ double lead_rate(const WeekContext& cx, int r, double P, double y, int n_active)
   const double M = cx.st.M;
   double prospected_rate = M * P * y * (1 + cx.P.prospecting.icp_lift * cx.st.a);
   double inbound_rate =
-      M * cx.P.market.lead_quality * cx.P.market.inbound_leads_per_week / double(n_active);
+      M * cx.market.lead_quality * cx.market.inbound_leads_per_week / double(n_active);
   if (cx.st.territory.segments) segment_lead_rates(cx, r, prospected_rate, inbound_rate);  // 12.7
   return prospected_rate + inbound_rate;
 }

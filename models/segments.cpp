@@ -183,7 +183,7 @@ void segment_lead_rates(const WeekContext& cx, int r, double& prospected, double
   const SegmentBooks& b = cx.st.territory.books[s];
   const Params& P = cx.P;
   prospected *= P.segments.segments[s].fit * b.fresh_share;
-  inbound = b.reps > 0 ? cx.st.M * P.market.lead_quality * P.market.inbound_leads_per_week *
+  inbound = b.reps > 0 ? cx.st.M * cx.market.lead_quality * cx.market.inbound_leads_per_week *
                              b.inbound_share * b.fresh_share / double(b.reps)
                        : 0.0;
 }

@@ -221,8 +221,10 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
   st.tally = WeekTally{};
   st.extra_fixed_hours = 0;
 
-  // 3.1 Demand, with the market parameters in force before this week's plan events.
-  update_demand(model, model.params(st.uses_plan_params).market, st, t);
+  // 3.1 Demand, with the market parameters in force before this week's plan events; they stay
+  // in force for the whole week (MODEL.md 3.2: a plan's market.* applies from week t + 1).
+  const MarketParams& market = model.params(st.uses_plan_params).market;
+  update_demand(model, market, st, t);
   if (!model.calendar.season.empty()) st.M *= model.calendar.season[t];  // docs/model.md 12.6
 
   // 3.2 Plan and calendar events: overrides, hires, programs, training enrolment.
@@ -240,6 +242,7 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
                  st,
                  scratch,
                  in_force,
+                 market,
                  model.derived(st.uses_plan_params),
                  t,
                  effort(in_force, model.commission_baseline)};

@@ -11,6 +11,9 @@ struct WeekContext {
   PathState& st;
   PathScratch& scratch;
   const Params& P;
+  // The market values in force this week: a plan's `market.*` set in week t takes effect from
+  // week t + 1 (MODEL.md 3.2), so in its from_week these are still the file's.
+  const MarketParams& market;
   const Derived& D;
   int t;
   double effort;  // e of MODEL.md 3.4.2: the same for every rep in a week

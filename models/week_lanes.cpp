@@ -210,7 +210,7 @@ __attribute__((target("avx2"))) int before_flows4(WeekContext& cx, int n_active,
   const V prospected =
       mul(mul(mul(set1(M), prospecting), y), set1(1 + P.prospecting.icp_lift * st.a));
   const double inbound =
-      M * P.market.lead_quality * P.market.inbound_leads_per_week / double(n_active);
+      M * cx.market.lead_quality * cx.market.inbound_leads_per_week / double(n_active);
   const Lanes quit_chance = lanes_of(q), hours = lanes_of(W), rho_l = lanes_of(rho),
               burnout_l = lanes_of(burnout), lead_rate = lanes_of(add(prospected, set1(inbound)));
 

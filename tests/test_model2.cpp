@@ -282,11 +282,10 @@ TEST(Model2StageInvariance, SplittingAStageKeepsTheWinProbabilityUnderBurnout) {
 // ---------------------------------------------------------------------------------------------
 // 4. A prospecting target that is not mandatory is a floor on the slack (3.4.5).
 
-// A plan's set applies from its from_week on, at the start of that week before any selling
-// (MODEL.md 1 and 1.1): inbound leads set from file week 3 (t = 2) arrive in that very week. Only
-// the demand update of that week (3.1, before the plan's events) keeps the old market
-// parameters (docs/model.md section 9, "a plan's inbound leads").
-TEST(Model2PlanEvents, InboundLeadsApplyFromTheFromWeekItself) {
+// MODEL.md 3.2: "A `set` of `market.*` in week `t` takes effect from the demand update of week
+// `t+1`": inbound leads set from file week 3 (t = 2) arrive from t = 3 on, while the plan's keys
+// other than market.* apply in t = 2 itself (docs/model.md section 9, "a plan's market values").
+TEST(Model2PlanEvents, MarketSetsTakeEffectTheWeekAfterTheFromWeek) {
   const Scenario sc = test::scenario(R"(
 salesim: 2
 name: inbound from week 3
@@ -297,16 +296,39 @@ market: {volatility: 0, inbound_leads_per_week: 0, lead_quality: 0.5}
 people: {attrition_annual: 0}
 pipeline:
   stages: [{name: qualify, initial_per_rep: 0}]
-plans: [{name: only, set: {market.inbound_leads_per_week: 40}, from_week: 3}]
+plans: [{name: leads, set: {market.inbound_leads_per_week: 40}, from_week: 3}]
 )");
   const std::size_t paths = 400;
   const sim::RunOutput r = test::run(sc, 0, paths);
-  EXPECT_EQ(r.sum(out::s_created, 0), 0.0);
-  EXPECT_EQ(r.sum(out::s_created, 1), 0.0);
-  // 40 x 0.5 = 20 a week from week t = 2 on (Poisson, demand factor 1 with no volatility).
-  for (std::size_t t = 2; t < 6; ++t)
+  for (std::size_t t = 0; t < 3; ++t) EXPECT_EQ(r.sum(out::s_created, t), 0.0) << "week " << t;
+  // 40 x 0.5 = 20 a week from week t = 3 on (Poisson, demand factor 1 with no volatility).
+  for (std::size_t t = 3; t < 6; ++t)
     EXPECT_NEAR(r.sum(out::s_created, t) / double(paths), 20.0, 4 * std::sqrt(20.0 / paths))
         << "week " << t;
+}
+
+// The week after the from_week holds for lead_quality too.
+TEST(Model2PlanEvents, LeadQualityWaitsAWeekToo) {
+  const Scenario sc = test::scenario(R"(
+salesim: 2
+name: quality from week 3
+simulation: {horizon_weeks: 6, seed: 5}
+team: {reps: 4, managers: 1}
+prospecting: {yield: {floor: 0, top: 0}}
+market: {volatility: 0, inbound_leads_per_week: 40, lead_quality: 0.25}
+people: {attrition_annual: 0}
+pipeline:
+  stages: [{name: qualify, initial_per_rep: 0}]
+plans: [{name: q, set: {market.lead_quality: 1}, from_week: 3}]
+)");
+  const std::size_t paths = 400;
+  const sim::RunOutput r = test::run(sc, 0, paths);
+  const auto near = [&](std::size_t t, double mean) {
+    EXPECT_NEAR(r.sum(out::s_created, t) / double(paths), mean, 4 * std::sqrt(mean / paths))
+        << "week " << t;
+  };
+  for (std::size_t t = 0; t < 3; ++t) near(t, 10.0);  // 40 x 0.25, the file's, in t = 2 too
+  for (std::size_t t = 3; t < 6; ++t) near(t, 40.0);  // 40 x 1
 }
 
 TEST(Model2ProspectingFloor, TargetBelowTheSlackChangesNothing) {
