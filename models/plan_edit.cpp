@@ -10,6 +10,7 @@
 #include "models/key_path.hpp"
 #include "models/keys.hpp"
 #include "models/territory_keys.hpp"
+#include "models/yaml_merge.hpp"
 
 namespace salesim {
 namespace {
@@ -125,7 +126,7 @@ YAML::Node edited_root(const Scenario& sc, const std::string& plan,
                        const std::vector<std::pair<std::string, double>>& values,
                        const std::optional<std::string>& name, Others others) {
   plan_named(sc, plan);
-  YAML::Node root = YAML::Load(sc.text);
+  YAML::Node root = load_scenario_yaml(sc.text);
   std::size_t at = 0;
   while (root["plans"][at]["name"].Scalar() != plan) ++at;
   YAML::Node kept = root["plans"][at];
@@ -216,7 +217,7 @@ std::string scenario_text_with_new_plan(const Scenario& sc, const std::string& p
                                         const std::vector<std::pair<std::string, double>>& values,
                                         const std::string& name) {
   const YAML::Node edited = edited_root(sc, plan, values, name, Others::none);
-  YAML::Node root = YAML::Load(sc.text);
+  YAML::Node root = load_scenario_yaml(sc.text);
   // The first plan's list keys may name items of the file's top-level lists, which every plan
   // shares: a copy of the plan could not change them alone.
   const auto text_of = [](const YAML::Node& n) { return n.IsDefined() ? YAML::Dump(n) : ""; };

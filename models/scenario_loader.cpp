@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 #include <tuple>
 
 #include "models/assumptions_loader.hpp"
@@ -24,6 +25,7 @@
 #include "models/scenario.hpp"
 #include "models/territory_loader.hpp"
 #include "models/yaml_guard.hpp"
+#include "models/yaml_merge.hpp"
 
 namespace salesim {
 
@@ -62,12 +64,22 @@ namespace {
 
 constexpr std::size_t kMaxNameLength = 64;
 
-// Stage names appear in dotted key paths: letters, digits, '-' and '_'.
+// Stage names appear in dotted key paths (pipeline.stages.NAME.exit_rate), in the command
+// line's KEY=LO:HI and comma-separated key lists, and in tables: any text of 1 to 64 characters
+// (UTF-8) but for the characters those forms use ('.', '[', ']', '=', ':', ','), slashes,
+// control characters, and spaces at either end. "discovery call" and "qualifié" are names.
+constexpr std::string_view kStageNameForbidden = ".[]=:,/\\";
+
 bool is_stage_name(const std::string& s) {
-  if (s.empty() || s.size() > kMaxNameLength) return false;
-  return std::all_of(s.begin(), s.end(), [](char ch) {
-    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_';
-  });
+  if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
+  std::size_t chars = 0;
+  for (const char ch : s) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f || kStageNameForbidden.find(ch) != std::string_view::npos)
+      return false;
+    chars += (u & 0xC0) != 0x80;  // count the first byte of each UTF-8 character
+  }
+  return chars <= kMaxNameLength;
 }
 
 }  // namespace
@@ -190,9 +202,14 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
   if (!n.IsScalar()) return c.err(n, path, expect + ", found " + describe(n));
   const std::string& text = n.Scalar();
   if (auto* b = std::get_if<bool*>(&k.target)) {
-    if (text == "true" || text == "True" || text == "yes")
+    // YAML's words for a boolean, 1.2's and 1.1's, each in lower, title and upper case.
+    static const std::set<std::string> yes = {"true", "True", "TRUE", "yes", "Yes",
+                                              "YES",  "on",   "On",   "ON"};
+    static const std::set<std::string> no = {"false", "False", "FALSE", "no", "No",
+                                             "NO",    "off",   "Off",   "OFF"};
+    if (yes.count(text))
       **b = true;
-    else if (text == "false" || text == "False" || text == "no")
+    else if (no.count(text))
       **b = false;
     else
       c.err(n, path, "expected true or false, found '" + text + "'");
@@ -282,6 +299,8 @@ void unknown_key(Ctx& c, const YAML::Node& key_node, const std::string& display,
 // keys at this level that the caller reads itself.
 void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const std::string& display,
               const Schema& s, const std::set<std::string>& special = {}) {
+  // A section left empty (`org:` followed by nothing, or null) is a section of defaults.
+  if (node.IsNull()) return;
   if (!node.IsMap()) return c.err(node, display, "expected a map, found " + describe(node));
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
@@ -314,7 +333,8 @@ class Fields {
     allowed_.push_back(key);
     if (!ok_) return false;
     const YAML::Node v = n_[key];
-    if (!v.IsDefined()) {
+    // An optional key left empty (`from_week:` or null) keeps its default, as when left out.
+    if (!v.IsDefined() || (!required && v.IsNull())) {
       if (required) c_.err(n_, display_, std::string("missing required key '") + key + "'");
       return false;
     }
@@ -634,6 +654,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     throw ScenarioError({fmt::format("{}:{}:{}: YAML syntax error: {}", file_label, e.mark.line + 1,
                                      e.mark.column + 1, e.msg)});
   }
+  for (const MergeProblem& m : resolve_merge_keys(root)) c.err_at(m.mark, m.key, m.msg);
   // A second document would be ignored: an error, reported with every other problem, whether
   // the load stops early (below) or at its end.
   const std::optional<YAML::Mark> second = second_document(text);
@@ -676,7 +697,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     if (nm.IsDefined()) s.name = nm.IsScalar() ? nm.Scalar() : "";
     if (!is_stage_name(s.name))
       c.err(nm, d,
-            fmt::format("expected a name of 1 to {} letters, digits, '-' or '_', found '{}'",
+            fmt::format("expected a stage name: 1 to {} characters, none of . [ ] = : , / \\ "
+                        "and no control characters or spaces at either end, found '{}'",
                         kMaxNameLength,
                         s.name.size() > kMaxNameLength ? s.name.substr(0, 20) + "..." : s.name));
     else if (!stage_names.insert(s.name).second)
@@ -747,8 +769,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           "missing required key (the scenario's name)");
   else
     sc.name = root["name"].Scalar();
-  if (root["description"].IsDefined() && root["description"].IsScalar())
-    sc.description = root["description"].Scalar();
+  if (const YAML::Node d = root["description"]; d.IsDefined() && d.IsScalar())
+    sc.description = d.Scalar();
+  else if (d.IsDefined() && !d.IsNull())
+    c.err(d, "description", "expected text (the scenario's description), found " + describe(d));
 
   // Sections of scalars, simulation first (the horizon bounds the lists).
   if (root["simulation"].IsDefined())
@@ -967,7 +991,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
 }
 
 std::optional<FunnelExpansion> funnel_expansion(const Scenario& sc) {
-  const YAML::Node root = YAML::Load(sc.text);
+  const YAML::Node root = load_scenario_yaml(sc.text);
   const YAML::Node pipe = root["pipeline"];
   if (!pipe.IsDefined() || !pipe.IsMap()) return std::nullopt;
   const YAML::Node funnel = pipe["funnel"];

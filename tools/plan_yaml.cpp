@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "models/plan_edit.hpp"
+#include "models/yaml_merge.hpp"
 #include "tools/lever_range.hpp"
 #include "tools/study.hpp"
 
@@ -47,7 +48,7 @@ PlanYaml plan_yaml(const Scenario& sc, const std::string& plan,
                    const std::string& how) {
   const std::string description = made_plan_description(sc, plan, values, how);
   const Scenario variant = plan_variant(sc, plan, values, name);
-  const YAML::Node before = YAML::Load(sc.text), after = YAML::Load(variant.text);
+  const YAML::Node before = load_scenario_yaml(sc.text), after = load_scenario_yaml(variant.text);
   PlanYaml out;
   for (const char* list : {"hiring", "training", "programs", "territories"})
     if (YAML::Dump(before[list]) != YAML::Dump(after[list])) out.top_level_edits.push_back(list);

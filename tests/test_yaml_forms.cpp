@@ -1,0 +1,162 @@
+// Scenario files MODEL.md allows, written in forms a hand-written file uses: stage names with
+// spaces or accents, sections left empty, YAML's boolean words, optional keys left null, and
+// YAML merge keys (<<: *anchor) for plans or stages that share settings. Each was refused
+// before (a review of the loader against MODEL.md, 2026-12-06).
+#include <gtest/gtest.h>
+
+#include "models/plan_edit.hpp"
+#include "test_support.hpp"
+
+namespace salesim {
+namespace {
+
+const std::string kHead = "salesim: 2\nname: forms\n";
+
+std::string problems_of(const std::string& yaml) {
+  try {
+    test::scenario(yaml);
+  } catch (const ScenarioError& e) {
+    std::string all;
+    for (const auto& p : e.problems) all += p + "\n";
+    return all;
+  }
+  return "";
+}
+
+TEST(YamlForms, StageNamesMayHaveSpacesAndAccents) {
+  const Scenario sc = test::scenario(kHead + R"(pipeline:
+  stages:
+    - {name: discovery call, exit_rate: 0.4}
+    - {name: qualifié, exit_rate: 0.5}
+    - {name: 提案, exit_rate: 0.6}
+plans:
+  - {name: baseline}
+  - {name: faster, set: {pipeline.stages.discovery call.exit_rate: 0.8, pipeline.stages.提案.exit_rate: 0.7}}
+)");
+  ASSERT_EQ(sc.base.pipeline.stages.size(), 3u);
+  EXPECT_EQ(sc.base.pipeline.stages[1].name, "qualifié");
+  EXPECT_EQ(sc.plans[1].params.pipeline.stages[0].exit_rate, 0.8);
+  EXPECT_EQ(sc.plans[1].params.pipeline.stages[2].exit_rate, 0.7);
+  // The analyst commands reach the key by the name too.
+  EXPECT_EQ(find_lever(sc, "faster", "pipeline.stages.discovery call.exit_rate").value, 0.8);
+  const Scenario v =
+      scenario_with_plan_values(sc, "faster", {{"pipeline.stages.qualifié.exit_rate", 0.25}});
+  EXPECT_EQ(v.plans[0].params.pipeline.stages[1].exit_rate, 0.25);
+}
+
+TEST(YamlForms, StageNamesThatKeyPathsCannotHoldAreRefused) {
+  for (const char* bad :
+       {"'a.b'", "'x=y'", "'a:b'", "'a,b'", "' lead'", "'lead '", "'a/b'", "'[a]'", "''"}) {
+    const std::string msg = problems_of(kHead + "pipeline:\n  stages: [{name: " + bad +
+                                        "}]\nplans: [{name: baseline}]\n");
+    EXPECT_NE(msg.find("pipeline.stages[0].name: expected a stage name"), std::string::npos)
+        << bad << ": " << msg;
+  }
+  // 64 characters of two bytes each are a name; 65 are not.
+  std::string name;
+  for (int i = 0; i < 64; ++i) name += "é";
+  EXPECT_EQ(problems_of(kHead + "pipeline:\n  stages: [{name: " + name +
+                        "}]\nplans: [{name: baseline}]\n"),
+            "");
+  EXPECT_NE(problems_of(kHead + "pipeline:\n  stages: [{name: " + name +
+                        "é}]\nplans: [{name: baseline}]\n"),
+            "");
+}
+
+TEST(YamlForms, AnEmptySectionIsASectionOfDefaults) {
+  const Scenario plain = test::scenario(kHead + "plans: [{name: baseline}]\n");
+  for (const char* section : {"org:\n  # nothing changed yet\n", "market: null\n",
+                              "team:\n  preference:\n", "pipeline:\n  deal_size: ~\n",
+                              "prospecting:\n  yield:\n", "people:\n  new_hire_skill:\n"}) {
+    const Scenario sc = test::scenario(kHead + section + "plans: [{name: baseline}]\n");
+    EXPECT_EQ(sc.base.org.alignment, plain.base.org.alignment) << section;
+    EXPECT_EQ(sc.base.market.persistence, plain.base.market.persistence) << section;
+    EXPECT_EQ(sc.base.pipeline.deal_mean, plain.base.pipeline.deal_mean) << section;
+    EXPECT_EQ(sc.base.prospecting.yield.top, plain.base.prospecting.yield.top) << section;
+    EXPECT_EQ(sc.base.people.new_hire_skill.mean, plain.base.people.new_hire_skill.mean) << section;
+  }
+}
+
+TEST(YamlForms, YamlBooleanWordsInEveryCase) {
+  for (const char* word : {"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}) {
+    const Scenario sc =
+        test::scenario(kHead + "prospecting: {target_hours: 10, mandatory: " + word +
+                       "}\nplans: [{name: baseline}]\n");
+    EXPECT_TRUE(sc.base.prospecting.mandatory) << word;
+  }
+  for (const char* word : {"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}) {
+    const Scenario sc =
+        test::scenario(kHead + "prospecting: {target_hours: 10, mandatory: " + word +
+                       "}\nplans: [{name: baseline}]\n");
+    EXPECT_FALSE(sc.base.prospecting.mandatory) << word;
+  }
+  EXPECT_NE(problems_of(kHead + "prospecting: {target_hours: 10, mandatory: maybe}\n"
+                                "plans: [{name: baseline}]\n")
+                .find("expected true or false, found 'maybe'"),
+            std::string::npos);
+}
+
+TEST(YamlForms, AnOptionalKeyLeftNullKeepsItsDefault) {
+  const Scenario sc = test::scenario(kHead + R"(plans:
+  - {name: baseline}
+  - {name: p, from_week:, set: {org.alignment: 0.9}}
+)");
+  EXPECT_EQ(sc.plans[1].from_week, 0);  // file week 1
+  // A required one is still missing.
+  EXPECT_NE(problems_of(kHead + "hiring: [{week: ~, count: 2}]\nplans: [{name: baseline}]\n")
+                .find("hiring[0].week"),
+            std::string::npos);
+  // The scenario's description is text.
+  EXPECT_NE(problems_of(kHead + "description: {a: 1}\nplans: [{name: baseline}]\n")
+                .find("description: expected text"),
+            std::string::npos);
+}
+
+TEST(YamlForms, MergeKeysShareSettingsBetweenPlansAndStages) {
+  const Scenario sc = test::scenario(kHead + R"(pipeline:
+  stages:
+    - &stage {name: qualify, hours: 0.7, exit_rate: 0.45}
+    - {<<: *stage, name: close, exit_rate: 0.3}
+plans:
+  - {name: baseline}
+  - &sprint
+    name: sprint
+    set: {prospecting.target_hours: 18, prospecting.mandatory: true}
+    hiring: [{week: 5, count: 2}]
+  - {<<: *sprint, name: late-sprint, from_week: 10}
+  - <<: [{name: first-wins, from_week: 3}, *sprint]
+    description: both
+)");
+  const auto& st = sc.base.pipeline.stages;
+  EXPECT_EQ(st[1].hours, 0.7);      // merged
+  EXPECT_EQ(st[1].exit_rate, 0.3);  // written beside the merge: it wins
+  ASSERT_EQ(sc.plans.size(), 4u);
+  const PlanSpec& late = sc.plans[2];
+  EXPECT_EQ(late.name, "late-sprint");
+  EXPECT_EQ(late.from_week, 9);
+  EXPECT_EQ(*late.params.prospecting.target_hours, 18);
+  EXPECT_TRUE(late.params.prospecting.mandatory);
+  EXPECT_EQ(late.params.hiring.size(), sc.plans[1].params.hiring.size());
+  const PlanSpec& first = sc.plans[3];
+  EXPECT_EQ(first.name, "first-wins");  // the first map of a list wins over the later ones
+  EXPECT_EQ(first.from_week, 2);
+  EXPECT_EQ(*first.params.prospecting.target_hours, 18);
+
+  // A variant of a merged plan keeps what it merged, and does not change the plan it came from.
+  const Scenario v =
+      scenario_with_plan_values(sc, "late-sprint", {{"prospecting.target_hours", 12}});
+  EXPECT_EQ(*v.plans[0].params.prospecting.target_hours, 12);
+  EXPECT_TRUE(v.plans[0].params.prospecting.mandatory);
+  EXPECT_EQ(v.plans[0].from_week, 9);
+  const Scenario s2 = scenario_with_plan_values(sc, "sprint", {});
+  EXPECT_EQ(*s2.plans[0].params.prospecting.target_hours, 18);
+}
+
+TEST(YamlForms, AMergeKeyNeedsAMap) {
+  const std::string msg = problems_of(kHead + "org: {<<: 3}\nplans: [{name: baseline}]\n");
+  EXPECT_NE(msg.find("org.<<: a merge key takes an alias of a map"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("unknown key"), std::string::npos) << msg;  // said once
+}
+
+}  // namespace
+}  // namespace salesim
