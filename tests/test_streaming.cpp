@@ -377,7 +377,8 @@ TEST(Streaming, CliKeepsTheJsonKeysAndMarksTheResultsFile) {
 
   const auto f = sim::h5::File::open_read(h5);
   EXPECT_EQ(f.attr_int("per_path"), 0);
-  EXPECT_EQ(f.attr_string("format_version"), "1.5");
+  EXPECT_EQ(f.attr_string("format_version"), "1.6");
+  EXPECT_EQ(f.attr_string("goal_metric"), "bookings");
   EXPECT_EQ(f.attr_int("model_version"), 2);
   EXPECT_GT(f.attr_double("quantile_relative_error"), 0.0);
   const auto plans = f.open_group("plans");

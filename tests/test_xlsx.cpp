@@ -232,7 +232,21 @@ def table(sheet):
     r = list(wb[sheet].iter_rows(values_only=True))
     return [dict(zip(r[0], x)) for x in r[1:]]
 names = set(wb.sheetnames)
+def fmt(sheet, column):
+    # the number format of a column's last cell (the first plan may have no comparison)
+    ws = wb[sheet]
+    header = [c.value for c in ws[1]]
+    return ws.cell(ws.max_row, header.index(column) + 1).number_format
+def formats(sheet, want):
+    for column, code in want.items():
+        assert fmt(sheet, column) == code, (sheet, column, fmt(sheet, column), code)
 if "saas" in sys.argv[1]:
+    # Ratios as percentages (NRR 0.92 displayed as "1" before), money as money.
+    formats("ARR", {"arr_retention_nrr_mean": "0.0%", "arr_retention_grr_se": "0.0%",
+                    "arr_final_diff_p_better": "0.0%", "arr_final_diff_per_extra_cost": "0.00",
+                    "arr_final_p50": "#,##0", "arr_retention_from_week": "0"})
+    formats("ARR bridge", {"opening": "#,##0", "new_mean": "#,##0", "churn_se": "#,##0",
+                           "closing": "#,##0", "to_week": "0"})
     assert {"ARR", "ARR bridge"} <= names and "Segments" not in names, names
     for p, r in zip(j["plans"], table("ARR")):
         assert r["plan"] == p["name"], r
@@ -245,6 +259,10 @@ elif "territory" in sys.argv[1]:
     assert len(seg) == sum(len(p["segments"]) for p in j["plans"])
     assert seg[0]["segment"] == j["plans"][0]["segments"][0]["name"]
     close(seg[0]["bookings_mean"], j["plans"][0]["segments"][0]["bookings"]["mean"], "segment bookings")
+    formats("Segments", {"win_rate": "0.0%", "coverage_left": "0.0%", "customers_final_mean": "#,##0.0",
+                         "bookings_mean": "#,##0"})
+    formats("Quota", {"attainment_p90": "0.0%", "new_hires_attainment_mean": "0.0%",
+                      "accelerators_mean": "#,##0", "share_at_or_above": "0.0%", "reps_mean": "#,##0.0"})
 else:
     assert {"Robustness", "Drivers"} <= names and "ARR" not in names, names
     rb = table("Robustness")

@@ -312,6 +312,16 @@ double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t
          double(paths_per_plan) * double(plans);
 }
 
+// A run's estimated time in the unit that reads well: "about 40 seconds", "about 12 minutes",
+// "about 3.5 hours" (a small limit such as --max-hours 0.001 printed "about 0.0 hours").
+namespace {
+std::string about_duration(double seconds) {
+  if (seconds < 90) return fmt::format("about {:.0f} seconds", seconds);
+  if (seconds < 90 * 60) return fmt::format("about {:.0f} minutes", seconds / 60);
+  return fmt::format("about {:.1f} hours", seconds / 3600);
+}
+}  // namespace
+
 void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans, int threads,
                     double max_hours, const std::string& option) {
   const double rep_weeks = run_rep_weeks(sc, paths_per_plan, plans);
@@ -319,7 +329,7 @@ void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t 
   if (seconds <= max_hours * 3600) return;
   throw BadInput(fmt::format(
       "this run steps about {:.3g} rep-weeks ({} paths x {} weeks x {} plan{}, up to {:.0f} "
-      "reps{}), about {:.1f} hours at {:.2g} rep-weeks per second per thread on {} thread{}; "
+      "reps{}), {} at {:.2g} rep-weeks per second per thread on {} thread{}; "
       "more than the {:g} hours allowed: use fewer --paths, or raise {} if you mean it",
       rep_weeks, paths_per_plan, sc.horizon(), plans, plans == 1 ? "" : "s",
       double(sc.base.team.reps) + most_hires(sc),
@@ -327,8 +337,8 @@ void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t 
           ? fmt::format("; {:.0f} customers' contract renewals count a tenth of a rep-week each",
                         customers(sc))
           : "",
-      seconds / 3600, kRepWeeksPerSecondPerThread, std::max(1, threads), threads == 1 ? "" : "s",
-      max_hours, option));
+      about_duration(seconds), kRepWeeksPerSecondPerThread, std::max(1, threads),
+      threads == 1 ? "" : "s", max_hours, option));
 }
 
 }  // namespace salesim::tools

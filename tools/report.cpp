@@ -236,9 +236,10 @@ std::string answer_section(Page& pg) {
           f.fig(s, pi + "/goal/se", Kind::prob_se));
     }
     // Key figures as label/value tiles, two to a row.
-    auto tile = [&](const std::string& label, const std::string& value, bool wide = false) {
-      h += fmt::format(R"(<div{}><dt>{}</dt><dd>{}</dd></div>)", wide ? R"( class="wide")" : "",
-                       label, value);
+    // `cls`: "wide" (the whole row), or "printed" (the one tile the PDF keeps: no table holds it).
+    auto tile = [&](const std::string& label, const std::string& value, const char* cls = "") {
+      h += fmt::format(R"(<div{}><dt>{}</dt><dd>{}</dd></div>)",
+                       *cls ? fmt::format(R"( class="{}")", cls) : "", label, value);
     };
     h += "<dl>";
     // With an ARR goal the card shows what the goal counts, as At a glance does.
@@ -250,7 +251,7 @@ std::string answer_section(Page& pg) {
     tile(arr_card ? "Final ARR in 8 of 10 futures" : "Bookings in 8 of 10 futures",
          f.fig(s, pi + fig + "/p10", Kind::money) + " to " +
              f.fig(s, pi + fig + "/p90", Kind::money),
-         true);
+         "wide");
     if (has_goal) {
       const double p50 = num_at(s, pi + "/time_to_goal/p50");
       tile("Goal typically reached",
@@ -258,7 +259,8 @@ std::string answer_section(Page& pg) {
                ? fmt::format("not within {} {}", pg.d.horizon, noun(pg.d.horizon, "week"))
            : p50 > pg.d.goal_by_week  // reached, but after the week it was due (answer_section)
                ? f.fig(s, pi + "/time_to_goal/p50", Kind::week) + ", late"
-               : f.fig(s, pi + "/time_to_goal/p50", Kind::week));
+               : f.fig(s, pi + "/time_to_goal/p50", Kind::week),
+           "printed");
     }
     if (!s[json::json_pointer(pi + "/p_all_checkpoints")].is_null())
       tile("Every checkpoint met", f.fig(s, pi + "/p_all_checkpoints", Kind::prob));
@@ -420,14 +422,17 @@ footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px 
   .lead { padding:5px 14px; margin:5px 0 8px; }
   .lead p { margin:5px 0; }
   .lead p.answer { font-size:14px; }
-  /* On paper the cards keep the plan, its description and its chance; their figures are in
-     the table above. */
+  /* On paper the cards keep the plan, its description, its chance and when the goal is
+     typically reached; their other figures are in the table above. */
   .cards { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:6px; margin:6px 0; }
   .card { padding:5px 8px; }
   .card .big { font-size:18px; margin-top:2px; }
   .card .sub { font-size:10px; }
   .card .desc { min-height:0; font-size:10px; }
-  .card dl { display:none; }
+  .card dl > div { display:none; }
+  .card dl > div.printed { display:block; }
+  .card dl { margin-top:4px; padding-top:4px; grid-template-columns:1fr; }
+  .card dl dt, .card dl dd { font-size:10.5px; }
   figure.chart { margin:3px 0; }
   /* Fixed heights (the drawing keeps its proportions inside): the page flow knows each
      chart's size. Four small multiples a row for the fans and the people charts. */

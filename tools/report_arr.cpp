@@ -85,6 +85,10 @@ std::string arr_section(Page& pg) {
         name, W, noun(W, "week"), f.money(a["start"]["mean"].get<double>()),
         f.money(a["final"]["p50"].get<double>()), f.money(a["final"]["p10"].get<double>()),
         f.money(a["final"]["p90"].get<double>()));
+    if (on_arr && pg.d.goal)  // the goal is drawn here, so the description names it here
+      c.frame.desc +=
+          fmt::format(" ARR goal {} by {}. Probability of reaching it: {}.", f.money(*pg.d.goal),
+                      f.week(pg.d.goal_by_week), Fmt::prob(num_at(pg.s, pg.p(i) + "/goal/p_met")));
     h += pg.figure(ch::line_chart_svg(c), c.frame.id, "");
   }
   h += "</div></div>";

@@ -48,10 +48,11 @@ void goal_and_checkpoints(const Page& pg, ch::LineChart& c) {
   if (!c.points.empty()) c.points_legend = "checkpoint target";
 }
 
+// The goal as a bookings chart's description says it: a goal on ARR is not drawn there.
 std::string goal_words(const Page& pg) {
   if (!pg.d.goal) return "The scenario sets no goal.";
-  return fmt::format("{} {} by {}.", pg.goal_on_arr() ? "ARR goal" : "Goal", pg.f.money(*pg.d.goal),
-                     pg.f.week(pg.d.goal_by_week));
+  if (pg.goal_on_arr()) return "The goal counts ARR: it is drawn on the ARR charts.";
+  return fmt::format("Goal {} by {}.", pg.f.money(*pg.d.goal), pg.f.week(pg.d.goal_by_week));
 }
 
 std::string money_axis_label(const Page& pg, const std::string& what) {
@@ -138,7 +139,7 @@ std::string bookings_section(Page& pg) {
         p.name, W, noun(W, "week"), pg.f.money(num_at(pg.s, pi + "/final_bookings/p50")),
         pg.f.money(num_at(pg.s, pi + "/final_bookings/p10")),
         pg.f.money(num_at(pg.s, pi + "/final_bookings/p90")), goal_words(pg),
-        pg.d.goal
+        pg.d.goal && !pg.goal_on_arr()
             ? " Probability of reaching it: " + Fmt::prob(num_at(pg.s, pi + "/goal/p_met")) + "."
             : "");
     h += pg.figure(ch::line_chart_svg(c), c.frame.id, "");

@@ -86,6 +86,10 @@ std::string Fmt::prob(double p) {
   if (p >= 0.9995) return ">99.9%";
   return fmt::format("{:.1f}%", 100 * p);
 }
+std::string Fmt::ratio_percent(double r) {
+  if (!std::isfinite(r)) return "n/a";
+  return unsigned_zero(fmt::format("{:.0f}%", 100 * r));
+}
 std::string Fmt::prob_se(double se) {
   if (!std::isfinite(se)) return "n/a";
   // A standard error above 0 never reads "±0.0 pt" (a probability of 0.05% has one of 0.05 pt).

@@ -33,12 +33,13 @@ class Fmt {
   // currency: "" (neutral), a symbol ("$") or a code ("EUR"); start_date: ISO date or "".
   Fmt(std::string currency, const std::string& start_date);
 
-  std::string money(double v) const;         // "€4.94M", "-€531.2k", "EUR 4.94M"
-  std::string money_signed(double v) const;  // "+€4.94M"
-  static std::string prob(double p);         // "99.9%", ">99.9%", "<0.1%", "100%"
-  static std::string prob_se(double se);     // "±0.5 pt"
-  static std::string prob_diff(double d);    // "+94.0 pt"
-  static std::string count(double v);        // "2,000"
+  std::string money(double v) const;           // "€4.94M", "-€531.2k", "EUR 4.94M"
+  std::string money_signed(double v) const;    // "+€4.94M"
+  static std::string prob(double p);           // "99.9%", ">99.9%", "<0.1%", "100%"
+  static std::string ratio_percent(double r);  // "139%": a ratio, not capped at 100% as prob
+  static std::string prob_se(double se);       // "±0.5 pt"
+  static std::string prob_diff(double d);      // "+94.0 pt"
+  static std::string count(double v);          // "2,000"
   // "+0.14", "-0.19" with `digits` decimals; "0.00" (no sign) for what rounds to zero.
   static std::string signed_fixed(double v, int digits);
   std::string text(Kind k, double v, int digits = 1) const;

@@ -77,10 +77,10 @@ std::string attainment_chart(Page& pg, std::size_t i) {
   h.frame.desc = fmt::format(
       "Histogram of quota attainment over the reps at the horizon and all paths ({} wide bins; "
       "the last bin holds {} and above). P10 {}, median {}, P90 {}; {} of reps at or above quota.",
-      Fmt::prob(w), Fmt::prob(w * double(shares.size() - 1)),
-      Fmt::prob(num_at(pg.s, v + "/attainment/p10")),
-      Fmt::prob(num_at(pg.s, v + "/attainment/p50")),
-      Fmt::prob(num_at(pg.s, v + "/attainment/p90")),
+      Fmt::ratio_percent(w), Fmt::ratio_percent(w * double(shares.size() - 1)),
+      Fmt::ratio_percent(num_at(pg.s, v + "/attainment/p10")),
+      Fmt::ratio_percent(num_at(pg.s, v + "/attainment/p50")),
+      Fmt::ratio_percent(num_at(pg.s, v + "/attainment/p90")),
       Fmt::prob(num_at(pg.s, v + "/share_at_or_above")));
   return pg.figure(ch::histogram_svg(h), h.frame.id, "");
 }

@@ -155,6 +155,7 @@ void write_contents(sim::h5::File& f, const Scenario& sc, const ScenarioResults&
   f.attr("horizon_weeks", std::int64_t(sc.horizon()));
   f.attr("goal_revenue", sc.base.goal.revenue ? *sc.base.goal.revenue : std::nan(""));
   f.attr("goal_by_week", std::int64_t(sc.goal_week()));
+  f.attr("goal_metric", sc.base.goal.metric);  // what the goal, checkpoints and goal_week count
   f.attr("start_date", sc.base.simulation.start_date);
   f.write_string("scenario_text", sc.text);
   f.write_string("summary_json", summary_json);

@@ -21,7 +21,7 @@ inline constexpr const char* kResultsFileType = "salesim-results";
 inline constexpr int kResultsFormatMajor = 1;
 // 1.1: per_path and quantile_relative_error; 1.2: model_version; 1.3: checksum;
 // 1.4: paths/path_index is int64 (was float64)
-inline constexpr int kResultsFormatMinor = 5;
+inline constexpr int kResultsFormatMinor = 6;
 // The root attribute holding "fnv1a64:" and 16 hex digits of sim::h5::content_checksum.
 inline constexpr const char* kChecksumAttribute = "checksum";
 

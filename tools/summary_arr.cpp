@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "sim/stats.hpp"
-#include "tools/report_format.hpp"  // Fmt::prob
 #include "tools/summary_json.hpp"
 #include "tools/terminal.hpp"
 
@@ -115,7 +114,7 @@ std::string format_arr(const ScenarioResults& res) {
       if (const auto& d = c.arr_final_diff)
         s += fmt::format("{:<{}}{:>16}{:>11}{:>10}{:>10}{:>11}{:>10}\n", c.plan, w,
                          signed_money(d->mean) + (std::isfinite(d->se) ? " ±" + money(d->se) : ""),
-                         report::Fmt::prob(d->p_better), signed_money(d->start.mean),
+                         share(d->p_better), signed_money(d->start.mean),
                          signed_money(d->added.mean), signed_money(d->expansion.mean),
                          signed_money(d->churn.mean));
   }

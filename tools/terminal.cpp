@@ -85,7 +85,11 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
                    report::noun(res.plans.size(), "plan"), res.paths,
                    report::noun(res.paths, "path"), sc.horizon(),
                    report::noun(sc.horizon(), "week"));
-  if (goal.revenue) s += fmt::format(", goal {} by week {}", money(*goal.revenue), sc.goal_week());
+  // A goal on ARR says so: the goal and checkpoint rows count ARR, the bookings rows do not.
+  const bool arr = goal.metric == "arr";
+  if (goal.revenue)
+    s += fmt::format(", goal {}{} by week {}", money(*goal.revenue), arr ? " of ARR" : "",
+                     sc.goal_week());
   s += fmt::format("  ({:.1f}s, {} threads)\n\n", res.elapsed_seconds, res.threads);
 
   std::size_t w = 18;  // wide enough for the longest plan name
@@ -97,12 +101,14 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   };
   row("plan", [](const PlanResult& r) { return r.name; });
   if (goal.revenue) {
-    row("P(goal)", [&](const PlanResult& r) { return pct(r.goal->mean, r.goal->se); });
+    row(arr ? "P(ARR goal)" : "P(goal)",
+        [&](const PlanResult& r) { return pct(r.goal->mean, r.goal->se); });
     row("time to goal p50 (wk)", [](const PlanResult& r) { return opt_week(r.time_to_goal_p50); });
   }
   for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
     const auto& cp = goal.checkpoints[i];
-    row(fmt::format("P({} {} wk{})", clip(cp.label, 8), money(cp.revenue), cp.week),
+    row(fmt::format("P({} {}{} wk{})", clip(cp.label, arr ? 4 : 8), arr ? "ARR " : "",
+                    money(cp.revenue), cp.week),
         [&, i](const PlanResult& r) {
           return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se);
         });

@@ -4,6 +4,7 @@
 // Drivers (uncertain assumptions). A consultant's walk found none of them in the workbook.
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -55,8 +56,9 @@ Table union_table(const std::vector<Row>& rows) {
   return t;
 }
 
-void add_sheet(std::vector<Sheet>& sheets, const char* name, const std::vector<Row>& rows) {
-  if (!rows.empty()) sheets.push_back(table_sheet(name, union_table(rows)));
+void add_sheet(std::vector<Sheet>& sheets, const char* name, const std::vector<Row>& rows,
+               const std::map<std::string, NumberFormat>& overrides = {}) {
+  if (!rows.empty()) sheets.push_back(table_sheet(name, union_table(rows), overrides));
 }
 
 std::string plan_name(const json& plan) { return plan.value("name", std::string()); }
@@ -77,7 +79,12 @@ void arr_sheets(const json& s, std::vector<Sheet>& sheets) {
     }
   }
   add_sheet(sheets, "ARR", plans);
-  add_sheet(sheets, "ARR bridge", bridge);
+  // The bridge's columns are money by what they are, not by their names.
+  std::map<std::string, NumberFormat> money;
+  for (const char* c : {"opening", "closing", "new_mean", "new_se", "expansion_mean",
+                        "expansion_se", "churn_mean", "churn_se"})
+    money[c] = NumberFormat::money;
+  add_sheet(sheets, "ARR bridge", bridge, money);
 }
 
 void territory_sheets(const json& s, std::vector<Sheet>& sheets) {

@@ -46,12 +46,17 @@ NumberFormat column_format(const std::string& name) {
   if (name == "paths" || name == "point" || name == "rank" || name == "week" ||
       ends_with(name, "_week") || ends_with(name, "weeks"))
     return NumberFormat::whole;
-  if (has(name, "share")) return NumberFormat::percent;
-  if (name.rfind("arr_", 0) == 0) return NumberFormat::money;  // batch's arr_final_p50, ...
+  // Ratios read as percentages: retention (NRR, GRR), quota attainment, win rates, coverage.
+  for (const char* percent :
+       {"share", "retention", "attainment", "win_rate", "coverage", "p_better", "bin_width"})
+    if (has(name, percent)) return NumberFormat::percent;
+  if (has(name, "per_extra_cost")) return NumberFormat::decimal;  // ARR per unit of extra cost
+  if (name.rfind("arr_", 0) == 0) return NumberFormat::money;     // batch's arr_final_p50, ...
   for (const char* money : {"bookings", "cost", "profit", "shortfall", "run_rate", "value",
-                            "target", "revenue", "salaries", "commission"})
+                            "target", "revenue", "salaries", "commission", "accelerators"})
     if (has(name, money)) return NumberFormat::money;
-  for (const char* count : {"leavers", "hires", "headcount", "won", "lost", "created"})
+  for (const char* count : {"leavers", "hires", "headcount", "won", "lost", "created", "reps",
+                            "accounts", "customers", "cooling", "opportunities"})
     if (has(name, count)) return NumberFormat::count;
   if (has(name, "roi") || has(name, "burnout")) return NumberFormat::decimal;
   return NumberFormat::general;

@@ -24,9 +24,11 @@ const char* format_code(NumberFormat f);
 
 // The format a column gets from its name, for tables whose columns follow salesim's naming:
 // dotted names (scenario keys) are general; paths, point, rank, week and *_week(s) whole
-// numbers; p_* and *share* percent; *bookings*, *cost*, *profit*, *shortfall*, *run_rate*,
-// *value*, *target*, *revenue* money; leavers, hires, headcount, won, lost, created counts;
-// roi and burnout decimals; anything else general.
+// numbers; p_*, *share*, *retention*, *attainment*, *win_rate*, *coverage*, *p_better* and
+// *bin_width* percent; *per_extra_cost* a decimal; arr_*, *bookings*, *cost*, *profit*,
+// *shortfall*, *run_rate*, *value*, *target*, *revenue*, *salaries*, *commission* and
+// *accelerators* money; leavers, hires, headcount, won, lost, created, reps, accounts,
+// customers, cooling and opportunities counts; roi and burnout decimals; anything else general.
 NumberFormat column_format(const std::string& name);
 
 struct Sheet {

@@ -50,6 +50,12 @@ for n in range(1, pages + 1):
     lines = [l.strip() for l in text.splitlines() if l.strip()]
     if n < pages and lines and lines[-1] in headings:
         problems.append(f"page {n} ends with the heading '{lines[-1]}'")
+# The cards' figures are in the table above on paper, but for when each plan typically reaches
+# the goal, which no table holds: every card that says it on screen says it in print.
+on_screen = open(html, encoding="utf-8").read().count("Goal typically reached")
+printed = " ".join(run(["pdftotext", pdf, "-"]).split()).count("Goal typically reached")
+if printed != on_screen:
+    problems.append(f"'Goal typically reached' {printed} times in the PDF, {on_screen} in the HTML")
 run(["pdftoppm", "-png", "-r", "50", pdf, os.path.join(outdir, "page")])
 print(f"{pdf}: {pages} pages ({size}); page images in {outdir}")
 for p in problems:

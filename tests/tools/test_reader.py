@@ -15,7 +15,8 @@ assert res.plans[0] == "baseline", res.plans
 assert all(type(p) is str for p in res.plans), [type(p) for p in res.plans]
 assert all(type(x) is str for x in res.checkpoints("baseline")["label"])
 assert all(type(v) is str for k, v in res.attrs.items() if k in ("scenario_name", "format_version"))
-assert res.attrs["format_version"] == "1.5", res.attrs["format_version"]
+assert res.attrs["format_version"] == "1.6", res.attrs["format_version"]
+assert res.attrs["goal_metric"] == "bookings", res.attrs["goal_metric"]
 # A plan's from_week as the file numbers weeks (1-based), the old attribute t = week - 1 beside it.
 with h5py.File(path, "r") as f:
     for name in res.plans:
