@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
-#include <numeric>
 
 namespace salesim {
 namespace {
@@ -43,13 +42,36 @@ std::string iso_date_problem(const std::string& s) {
                      m == 2 ? fmt::format(" in {}", y) : "");
 }
 
-WeekCalendar week_calendar(const Params& p, int weeks, double* season_mean) {
+namespace {
+
+// Week t covers days start + 7t .. start + 6 + 7t; without a start date the weeks start on
+// 1 January (of 2001, a Monday in a year that is not a leap year) for the months.
+int first_day(const Params& p) {
+  const std::string& start = p.simulation.start_date;
+  return start.empty() ? iso_days("2001-01-01") : iso_days(start);
+}
+
+// The month (0 for January) of week t's middle day (Thursday for a week from Monday).
+unsigned month_of_week(int day0, int t) {
+  const std::chrono::year_month_day ymd{to_sys(day0 + 7 * t + 3)};
+  return unsigned(ymd.month()) - 1;
+}
+
+}  // namespace
+
+double season_normaliser(const Params& p) {
+  const std::vector<double>& f = p.calendar.by_month;
+  if (f.size() != 12) return 1.0;
+  const int day0 = first_day(p);
+  double sum = 0;
+  for (int t = 0; t < 52; ++t) sum += f[month_of_week(day0, t)];
+  return sum / 52;
+}
+
+WeekCalendar week_calendar(const Params& p, int weeks) {
   WeekCalendar c;
   const CalendarParams& cal = p.calendar;
-  // Week t covers days start + 7t .. start + 6 + 7t; without a start date the weeks start on
-  // 1 January (of 2001, a Monday in a year that is not a leap year) for the months.
-  const std::string& start = p.simulation.start_date;
-  const int day0 = start.empty() ? iso_days("2001-01-01") : iso_days(start);
+  const int day0 = first_day(p);
 
   if (!cal.holidays.empty() || cal.vacation_weeks_per_rep > 0) {
     std::vector<int> lost(std::size_t(weeks), 0);  // weekday holidays per week
@@ -66,13 +88,8 @@ WeekCalendar week_calendar(const Params& p, int weeks, double* season_mean) {
           1.0 - double(std::min(lost[std::size_t(t)], kWorkingDays)) / kWorkingDays - vacation));
   }
   if (!cal.by_month.empty()) {
-    const double mean = std::accumulate(cal.by_month.begin(), cal.by_month.end(), 0.0) / 12.0;
-    if (season_mean) *season_mean = mean;
-    for (int t = 0; t < weeks; ++t) {
-      // The month of the week's middle day (Thursday for a week from Monday).
-      const std::chrono::year_month_day ymd{to_sys(day0 + 7 * t + 3)};
-      c.season.push_back(cal.by_month[unsigned(ymd.month()) - 1] / mean);
-    }
+    const double year = season_normaliser(p);
+    for (int t = 0; t < weeks; ++t) c.season.push_back(cal.by_month[month_of_week(day0, t)] / year);
   }
   return c;
 }

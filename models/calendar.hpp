@@ -16,8 +16,12 @@ struct WeekCalendar {
 };
 
 // The calendar of a parameter set over `weeks` weeks (empty vectors for what is not used).
-// `season_mean` receives the mean of the 12 factors as written, before they are normalised.
-WeekCalendar week_calendar(const Params& p, int weeks, double* season_mean = nullptr);
+WeekCalendar week_calendar(const Params& p, int weeks);
+
+// What the seasonality factors are divided by: their mean over the 52 weeks from the start, each
+// week weighted as its month (a month holds 4 or 5 weeks, so the plain mean of the twelve would
+// not keep a year's demand; docs/model.md 12.6). 1 without seasonality.
+double season_normaliser(const Params& p);
 
 // Days since 1970-01-01 of an ISO date YYYY-MM-DD (already checked by the loader).
 int iso_days(const std::string& date);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "models/calendar.hpp"
 #include "models/key_path.hpp"
 #include "models/keys.hpp"
 #include "tools/report_sections.hpp"
@@ -73,13 +74,12 @@ std::string calendar_item(const Params& p) {
   if (!short_weeks.empty())
     s = capitalised(listed(short_weeks)) + "; a short week loses selling time, not admin.";
   if (c.by_month.size() == 12) {
-    double mean = 0;
-    for (double v : c.by_month) mean += v / 12;
+    const double mean = season_normaliser(p);  // what the weekly step divides the factors by
     const auto lo = std::min_element(c.by_month.begin(), c.by_month.end());
     const auto hi = std::max_element(c.by_month.begin(), c.by_month.end());
     if (mean > 0)
       s += fmt::format(
-          "{}Demand follows the seasons, from {} of an average month in {} to {} in {} (the "
+          "{}Demand follows the seasons, from {} of an average week in {} to {} in {} (the "
           "year's total is unchanged, only its timing).",
           s.empty() ? "" : " ", plain_share(*lo / mean), kMonths[lo - c.by_month.begin()],
           plain_share(*hi / mean), kMonths[hi - c.by_month.begin()]);
