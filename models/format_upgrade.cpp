@@ -9,6 +9,7 @@
 #include <map>
 
 #include "models/keys.hpp"
+#include "models/yaml_merge.hpp"
 
 namespace salesim {
 namespace {
@@ -105,7 +106,10 @@ std::string upgrade_scenario_text(const std::string& text, const std::string& fi
   const Scenario original = load_scenario_text(text, file_label);  // every problem, as validate
   if (original.format == kFormatVersion) return text;
 
-  const YAML::Node root = YAML::Load(text);
+  // Merged maps share the file's nodes, so a week merged into several plans is one place in
+  // the text, edited once (below), and one in an inline merge (<<: {from_week: 3}) is found.
+  YAML::Node root = YAML::Load(text);
+  resolve_merge_keys(root, MergedValues::shared);
   std::vector<Edit> weeks;
   collect_events(root, "", weeks);
   const YAML::Node plans = root["plans"];

@@ -31,16 +31,45 @@ namespace salesim {
 
 namespace {
 
-// Control characters (a terminal escape sequence in a key, say) are shown as \xNN, never
-// echoed raw to the user's terminal.
+// The code points of UTF-8 text (the loader has checked that the file is UTF-8).
+std::vector<char32_t> code_points(const std::string& s) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    const int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
+    char32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k < len && i + std::size_t(k) < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + std::size_t(k)]) & 0x3F);
+    out.push_back(cp);
+    i += std::size_t(len);
+  }
+  return out;
+}
+
+// Characters a name cannot show: controls (C0, DEL, C1) and the invisible ones that change how
+// a terminal or a table draws the text (zero widths, direction overrides, line separators).
+bool invisible(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) ||
+         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
+         (c >= 0xFFF9 && c <= 0xFFFB);
+}
+// Control characters (a terminal escape sequence in a key, say) are shown as \xNN, and the
+// other invisible ones (a direction override, say) as \u{NNNN}, never echoed raw to the user's
+// terminal.
 std::string printable(const std::string& s) {
   std::string out;
-  for (char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
+  for (std::size_t i = 0; i < s.size();) {
+    const auto u = static_cast<unsigned char>(s[i]);
+    const std::size_t len = u < 0x80 ? 1 : (u >> 5) == 0x6 ? 2 : (u >> 4) == 0xE ? 3 : 4;
+    const std::string one = s.substr(i, len);
+    const std::vector<char32_t> cp = code_points(one);
     if (u < 0x20 || u == 0x7f)
       out += fmt::format("\\x{:02x}", u);
+    else if (!cp.empty() && invisible(cp[0]))
+      out += fmt::format("\\u{{{:04X}}}", std::uint32_t(cp[0]));
     else
-      out += ch;
+      out += one;
+    i += len;
   }
   return out;
 }
@@ -64,22 +93,32 @@ namespace {
 
 constexpr std::size_t kMaxNameLength = 64;
 
+bool space(char32_t c) {
+  return c == ' ' || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
+         c == 0x205F || c == 0x3000;
+}
+
 // Stage names appear in dotted key paths (pipeline.stages.NAME.exit_rate), in the command
 // line's KEY=LO:HI and comma-separated key lists, and in tables: any text of 1 to 64 characters
-// (UTF-8) but for the characters those forms use ('.', '[', ']', '=', ':', ','), slashes,
-// control characters, and spaces at either end. "discovery call" and "qualifié" are names.
-constexpr std::string_view kStageNameForbidden = ".[]=:,/\\";
-
+// but for the characters those forms use ('.', '[', ']', '=', ':', ','), slashes, invisible
+// characters, and spaces at either end. "discovery call" and "qualifié" are names.
 bool is_stage_name(const std::string& s) {
-  if (s.empty() || s.front() == ' ' || s.back() == ' ') return false;
-  std::size_t chars = 0;
-  for (const char ch : s) {
-    const auto u = static_cast<unsigned char>(ch);
-    if (u < 0x20 || u == 0x7f || kStageNameForbidden.find(ch) != std::string_view::npos)
-      return false;
-    chars += (u & 0xC0) != 0x80;  // count the first byte of each UTF-8 character
-  }
-  return chars <= kMaxNameLength;
+  const std::vector<char32_t> cps = code_points(s);
+  if (cps.empty() || cps.size() > kMaxNameLength || space(cps.front()) || space(cps.back()))
+    return false;
+  const std::u32string_view forbidden = U".[]=:,/\\";
+  return std::none_of(cps.begin(), cps.end(), [&](char32_t c) {
+    return invisible(c) || forbidden.find(c) != std::u32string_view::npos;
+  });
+}
+
+// At most `n` characters of `s`, never cutting a UTF-8 character in two (a message cut
+// mid-character is not UTF-8, and a workbook holding it does not open).
+std::string first_chars(const std::string& s, std::size_t n) {
+  std::size_t chars = 0, i = 0;
+  for (; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) break;
+  return s.substr(0, i);
 }
 
 }  // namespace
@@ -203,10 +242,10 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
   const std::string& text = n.Scalar();
   if (auto* b = std::get_if<bool*>(&k.target)) {
     // YAML's words for a boolean, 1.2's and 1.1's, each in lower, title and upper case.
-    static const std::set<std::string> yes = {"true", "True", "TRUE", "yes", "Yes",
-                                              "YES",  "on",   "On",   "ON"};
-    static const std::set<std::string> no = {"false", "False", "FALSE", "no", "No",
-                                             "NO",    "off",   "Off",   "OFF"};
+    static const std::set<std::string> yes = {"true", "True", "TRUE", "yes", "Yes", "YES",
+                                              "on",   "On",   "ON",   "y",   "Y"};
+    static const std::set<std::string> no = {"false", "False", "FALSE", "no", "No", "NO",
+                                             "off",   "Off",   "OFF",   "n",  "N"};
     if (yes.count(text))
       **b = true;
     else if (no.count(text))
@@ -306,9 +345,13 @@ void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const s
     const std::string key = kv.first.Scalar();
     const std::string full = join(lookup, key), disp = join(display, key);
     if (special.count(key)) continue;
-    if (const KeyInfo* k = s.find(full))
+    if (const KeyInfo* k = s.find(full)) {
+      // A key left empty keeps its default, but where null is a value of its own (a target
+      // of null: no target).
+      if (kv.second.IsNull() && !std::holds_alternative<std::optional<double>*>(k->target))
+        continue;
       read_scalar(c, kv.second, *k, disp);
-    else if (s.is_prefix(full))
+    } else if (s.is_prefix(full))
       read_map(c, kv.second, full, disp, s);
     else {
       auto cands = s.children(lookup);
@@ -448,8 +491,8 @@ void read_calendar(Ctx& c, const YAML::Node& n, const Schema& schema, Scenario& 
     c.err(months, "calendar.seasonality.by_month", "expected factors with a mean above 0");
   else if (std::fabs(mean - 1) > 1e-9)
     sc.notices.push_back(fmt::format(
-        "{}: calendar.seasonality.by_month has a mean of {:.4g}; each factor is divided by it, so "
-        "the year's demand is unchanged and only its timing moves",
+        "{}: calendar.seasonality.by_month has a mean of {:.4g}; the factors are scaled so that "
+        "a year's weeks average 1, so the year's demand is unchanged and only its timing moves",
         sc.file, mean));
 }
 
@@ -654,7 +697,6 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     throw ScenarioError({fmt::format("{}:{}:{}: YAML syntax error: {}", file_label, e.mark.line + 1,
                                      e.mark.column + 1, e.msg)});
   }
-  for (const MergeProblem& m : resolve_merge_keys(root)) c.err_at(m.mark, m.key, m.msg);
   // A second document would be ignored: an error, reported with every other problem, whether
   // the load stops early (below) or at its end.
   const std::optional<YAML::Mark> second = second_document(text);
@@ -673,8 +715,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     c.err_at(YAML::Mark::null_mark(), "", "expected a YAML map at the top level");
     stop_on_problems(true);
   }
-  check_duplicates(c, root, "");
+  check_duplicates(c, root, "");  // before the merges, which take one `<<` of a map
   stop_on_problems(false);
+  for (const MergeProblem& m : resolve_merge_keys(root, MergedValues::shared))
+    c.err_at(m.mark, m.key, m.msg);
 
   Scenario sc;
   sc.file = file_label;
@@ -698,9 +742,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     if (!is_stage_name(s.name))
       c.err(nm, d,
             fmt::format("expected a stage name: 1 to {} characters, none of . [ ] = : , / \\ "
-                        "and no control characters or spaces at either end, found '{}'",
+                        "and no invisible characters or spaces at either end, found '{}'",
                         kMaxNameLength,
-                        s.name.size() > kMaxNameLength ? s.name.substr(0, 20) + "..." : s.name));
+                        s.name.size() > kMaxNameLength ? first_chars(s.name, 20) + "..." : s.name));
     else if (!stage_names.insert(s.name).second)
       c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
     p.pipeline.stages.push_back(s);

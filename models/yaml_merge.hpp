@@ -19,14 +19,21 @@ struct MergeProblem {
   std::string key, msg;
 };
 
-// Resolves every merge key in the tree under `root`, in place; merged values are copies, so
-// editing one map's values (plan_edit) never reaches another's. A tree checked by
-// yaml_structure_problems (no alias that contains itself) ends. The tree is resolved as far as
-// it can be around the problems.
-std::vector<MergeProblem> resolve_merge_keys(YAML::Node root);
+// How merged values join a map: the file's own nodes (shared with the map merged from, so a
+// message about one points at its place in the text), or copies (to edit one map's values, as
+// plan_edit does, without reaching another's).
+enum class MergedValues { shared, copied };
 
-// YAML::Load of a text the scenario loader has accepted, with its merge keys resolved: what
-// every reader of a scenario's text (plan_edit, serve, ...) sees.
+// Resolves every merge key in the tree under `root`, in place. A key written beside the merge
+// wins, spelt the same or, as a plan's `set` reads keys, dotted against nested
+// (`prospecting.target_hours` beside a merged `prospecting: {target_hours}`: the rest of the
+// merged map still joins). A tree checked by yaml_structure_problems (no alias that contains
+// itself) ends; one with two merge keys in a map is the loader's duplicate key. The tree is
+// resolved as far as it can be around the problems.
+std::vector<MergeProblem> resolve_merge_keys(YAML::Node root, MergedValues values);
+
+// YAML::Load of a text the scenario loader has accepted, with its merge keys resolved into
+// copies: what the readers that edit a scenario's text (plan_edit, plan_yaml) see.
 YAML::Node load_scenario_yaml(const std::string& text);
 
 }  // namespace salesim

@@ -3,7 +3,6 @@
 // results file and the report's chart descriptions; quota attainment past 100% reads as it is.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <regex>
 
 #include "sim/h5.hpp"
@@ -12,24 +11,19 @@
 namespace salesim {
 namespace {
 
-namespace fs = std::filesystem;
-
-struct Folder {
-  fs::path dir = fs::temp_directory_path() / ("salesim-labels-" + std::to_string(getpid()));
-  Folder() { fs::create_directories(dir); }
-  ~Folder() { fs::remove_all(dir); }
-  std::string operator/(const std::string& name) const { return (dir / name).string(); }
+struct OutputLabels : test::FolderTest {
+  OutputLabels() : FolderTest("labels") {}
+  std::string at(const std::string& name) const { return (dir / name).string(); }
 };
 
 std::string example(const char* name) {
   return test::source_dir() + "/scenarios/" + name + ".yaml";
 }
 
-TEST(OutputLabels, AGoalOnArrIsLabelledArrInTheTerminalAndTheResultsFile) {
-  const Folder d;
+TEST_F(OutputLabels, AGoalOnArrIsLabelledArrInTheTerminalAndTheResultsFile) {
   std::string out;
   ASSERT_EQ(test::shell(test::binary() + " run " + example("saas-renewals") + " --paths 200 -o " +
-                            (d / "r.h5") + " --report " + (d / "r.html"),
+                            at("r.h5") + " --report " + at("r.html"),
                         &out),
             0)
       << out;
@@ -38,11 +32,11 @@ TEST(OutputLabels, AGoalOnArrIsLabelledArrInTheTerminalAndTheResultsFile) {
   EXPECT_NE(out.find("P(Q1 ARR 7.30M wk13)"), std::string::npos) << out;
   // Every share in the terminal has one decimal: the ARR table's P(better) was "100%".
   EXPECT_FALSE(std::regex_search(out, std::regex(R"([^.0-9]100%)"))) << out;
-  EXPECT_EQ(sim::h5::File::open_read(d / "r.h5").attr_string("goal_metric"), "arr");
+  EXPECT_EQ(sim::h5::File::open_read(at("r.h5")).attr_string("goal_metric"), "arr");
 
   // The ARR fan charts draw the goal and their descriptions name it; the bookings charts do
   // not draw it and say where it is.
-  const std::string html = test::read_file(d / "r.html");
+  const std::string html = test::read_file(at("r.html"));
   const std::regex arr_fan(
       R"(Fan chart of [^<]*&#39;s ARR [^<]*ARR goal [^<]*Probability of reaching it: )");
   EXPECT_TRUE(std::regex_search(html, arr_fan));
@@ -53,29 +47,26 @@ TEST(OutputLabels, AGoalOnArrIsLabelledArrInTheTerminalAndTheResultsFile) {
   EXPECT_NE(m.str().find("The goal counts ARR"), std::string::npos) << m.str();
 }
 
-TEST(OutputLabels, AGoalOnBookingsSaysBookings) {
-  const Folder d;
+TEST_F(OutputLabels, AGoalOnBookingsSaysBookings) {
   std::string out;
-  ASSERT_EQ(
-      test::shell(test::binary() + " run " + test::example() + " --paths 100 -o " + (d / "r.h5"),
-                  &out),
-      0)
+  ASSERT_EQ(test::shell(
+                test::binary() + " run " + test::example() + " --paths 100 -o " + at("r.h5"), &out),
+            0)
       << out;
   EXPECT_EQ(out.find("ARR"), std::string::npos) << out;
   EXPECT_NE(out.find("P(goal)"), std::string::npos) << out;
-  EXPECT_EQ(sim::h5::File::open_read(d / "r.h5").attr_string("goal_metric"), "bookings");
+  EXPECT_EQ(sim::h5::File::open_read(at("r.h5")).attr_string("goal_metric"), "bookings");
 }
 
-TEST(OutputLabels, QuotaAttainmentPastAHundredPercentReadsAsItIs) {
-  const Folder d;
+TEST_F(OutputLabels, QuotaAttainmentPastAHundredPercentReadsAsItIs) {
   std::string out;
-  ASSERT_EQ(test::shell(test::binary() + " run " + example("territory-rebalance") +
-                            " --paths 100 --quiet --report " + (d / "r.html") + " --json " +
-                            (d / "r.json"),
-                        &out),
-            0)
+  ASSERT_EQ(
+      test::shell(test::binary() + " run " + example("territory-rebalance") +
+                      " --paths 100 --quiet --report " + at("r.html") + " --json " + at("r.json"),
+                  &out),
+      0)
       << out;
-  const std::string html = test::read_file(d / "r.html");
+  const std::string html = test::read_file(at("r.html"));
   const std::regex p90(
       R"(Histogram of quota attainment[^<]*the last bin holds (\d+)% and above\)\. P10 (\d+)%, median (\d+)%, P90 (\d+)%)");
   int seen = 0;

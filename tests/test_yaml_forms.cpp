@@ -4,6 +4,7 @@
 // before (a review of the loader against MODEL.md, 2026-12-06).
 #include <gtest/gtest.h>
 
+#include "models/format_upgrade.hpp"
 #include "models/plan_edit.hpp"
 #include "test_support.hpp"
 
@@ -156,6 +157,108 @@ TEST(YamlForms, AMergeKeyNeedsAMap) {
   const std::string msg = problems_of(kHead + "org: {<<: 3}\nplans: [{name: baseline}]\n");
   EXPECT_NE(msg.find("org.<<: a merge key takes an alias of a map"), std::string::npos) << msg;
   EXPECT_EQ(msg.find("unknown key"), std::string::npos) << msg;  // said once
+}
+
+// A plan's `set` reads `prospecting.target_hours` and `prospecting: {target_hours}` as one key,
+// so the one written beside the merge wins whichever way each is spelt, and the rest of a
+// merged map still joins (a review found the merged value silently winning).
+TEST(YamlForms, InASetTheKeyWrittenBesideAMergeWinsDottedOrNested) {
+  const Scenario sc = test::scenario(kHead + R"(plans:
+  - {name: baseline}
+  - name: sprint
+    set: &sprint
+      prospecting: {target_hours: 14, mandatory: true}
+  - {name: own-dotted, set: {<<: *sprint, prospecting.target_hours: 5}}
+  - name: flat
+    set: &flat {prospecting.target_hours: 14, prospecting.mandatory: true}
+  - {name: own-nested, set: {<<: *flat, prospecting: {target_hours: 6}}}
+)");
+  EXPECT_EQ(*sc.plans[2].params.prospecting.target_hours, 5);
+  EXPECT_TRUE(sc.plans[2].params.prospecting.mandatory);  // the rest of the merged map
+  EXPECT_EQ(*sc.plans[4].params.prospecting.target_hours, 6);
+  EXPECT_TRUE(sc.plans[4].params.prospecting.mandatory);
+}
+
+TEST(YamlForms, AMessageAboutAMergedValuePointsAtItsPlace) {
+  const std::string msg = problems_of(kHead + R"(plans:
+  - {name: baseline}
+  - &p {name: p, hiring: [{week: 60, count: 1}]}
+  - {<<: *p, name: q}
+)");
+  // Line 5 holds the week: both plans that have it are told, each at that place.
+  EXPECT_NE(msg.find("test.yaml:5:"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("test.yaml:1:1"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("plans[2] (q).hiring[0].week"), std::string::npos) << msg;
+}
+
+TEST(YamlForms, TwoMergeKeysInAMapAreADuplicateAndAQuotedOneIsText) {
+  EXPECT_NE(problems_of(kHead + "org: {<<: {alignment: 0.5}, <<: {awareness: 0.5}}\n"
+                                "plans: [{name: baseline}]\n")
+                .find("org.<<: duplicate key"),
+            std::string::npos);
+  for (const char* key : {"'<<'", "!!str <<"})
+    EXPECT_NE(problems_of(kHead + "org: {" + key + ": {alignment: 0.5}}\n"
+                                  "plans: [{name: baseline}]\n")
+                  .find("unknown key"),
+              std::string::npos)
+        << key;
+}
+
+// A format 1 file with an inline merge: upgrade moves the merged week too, once.
+TEST(YamlForms, UpgradeMovesAWeekInAMerge) {
+  const std::string old = R"(salesim: 1
+name: old
+plans:
+  - {name: baseline}
+  - <<: {from_week: 3, hiring: [{week: 5, count: 2}]}
+    name: a
+  - <<: &b {name: b, from_week: 4}
+  - {<<: *b, name: c}
+)";
+  const Scenario before = test::scenario(old);
+  const Scenario after = test::scenario(upgrade_scenario_text(old, "test.yaml"));
+  ASSERT_EQ(after.plans.size(), 4u);
+  for (std::size_t i = 1; i < 4; ++i)
+    EXPECT_EQ(after.plans[i].from_week, before.plans[i].from_week) << after.plans[i].name;
+  EXPECT_EQ(after.plans[1].params.hiring.back().week, before.plans[1].params.hiring.back().week);
+}
+
+TEST(YamlForms, StageNamesCannotHoldInvisibleCharacters) {
+  for (const char* bad : {"\"qualify\u0085\"", "\"\u202Eyfilauq\"", "\"\u200b\"",
+                          "\"qualify\u00a0\"", "\"a\u2028b\""}) {
+    const std::string msg = problems_of(kHead + "pipeline:\n  stages: [{name: " + bad +
+                                        "}]\nplans: [{name: baseline}]\n");
+    EXPECT_NE(msg.find("expected a stage name"), std::string::npos) << bad << ": " << msg;
+    EXPECT_EQ(msg.find("\u202E"), std::string::npos) << "shown raw: " << msg;
+  }
+  // A name too long is cut in the message at a character, not inside one: the message stays
+  // UTF-8 (a workbook holding it would not open otherwise).
+  std::string name;
+  for (int i = 0; i < 65; ++i) name += "提";
+  const std::string msg = problems_of(kHead + "pipeline:\n  stages: [{name: " + name +
+                                      "}]\nplans: [{name: baseline}]\n");
+  const std::size_t at = msg.find("found '");
+  ASSERT_NE(at, std::string::npos) << msg;
+  EXPECT_EQ(msg.compare(at + 7, 20 * 3 + 3, std::string(name, 0, 20 * 3) + "..."), 0) << msg;
+}
+
+TEST(YamlForms, AKeyLeftEmptyInASectionKeepsItsDefault) {
+  const Scenario plain = test::scenario(kHead + "plans: [{name: baseline}]\n");
+  const Scenario sc = test::scenario(kHead + R"(goal: {revenue: 1M, metric: ~}
+org: {alignment: ~}
+pipeline:
+  stages:
+    - {name: qualify, exit_rate: }
+prospecting: {target_hours: ~, mandatory: n}
+plans: [{name: baseline}]
+)");
+  EXPECT_EQ(sc.base.goal.metric, "bookings");
+  EXPECT_EQ(sc.base.org.alignment, plain.base.org.alignment);
+  EXPECT_EQ(sc.base.pipeline.stages[0].exit_rate, plain.base.pipeline.stages[0].exit_rate);
+  EXPECT_FALSE(sc.base.prospecting.target_hours.has_value());
+  // A plan's set needs a value.
+  EXPECT_NE(problems_of(kHead + "plans: [{name: baseline}, {name: p, set: {org.alignment: ~}}]\n"),
+            "");
 }
 
 }  // namespace

@@ -312,15 +312,12 @@ double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t
          double(paths_per_plan) * double(plans);
 }
 
-// A run's estimated time in the unit that reads well: "about 40 seconds", "about 12 minutes",
-// "about 3.5 hours" (a small limit such as --max-hours 0.001 printed "about 0.0 hours").
-namespace {
+// (A small limit such as --max-hours 0.001 printed "about 0.0 hours".)
 std::string about_duration(double seconds) {
   if (seconds < 90) return fmt::format("about {:.0f} seconds", seconds);
   if (seconds < 90 * 60) return fmt::format("about {:.0f} minutes", seconds / 60);
   return fmt::format("about {:.1f} hours", seconds / 3600);
 }
-}  // namespace
 
 void check_run_time(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans, int threads,
                     double max_hours, const std::string& option) {

@@ -112,6 +112,9 @@ double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t
 // without AVX2: 5.4M rep-weeks/s on one thread, docs/reliability.md), a margin for slower
 // machines and larger teams.
 inline constexpr double kRepWeeksPerSecondPerThread = 3e6;
+// An estimated time in the unit that reads well: "about 40 seconds", "about 12 minutes",
+// "about 3.5 hours".
+std::string about_duration(double seconds);
 // BadInput (exit 2) when the estimated time, rep-weeks / (kRepWeeksPerSecondPerThread x
 // threads), is above max_hours; names the estimate and the override option. `threads` is the
 // number that can run at once (threads beyond the cores do not make a run faster).

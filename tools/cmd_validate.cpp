@@ -9,6 +9,7 @@
 #include "models/keys.hpp"
 #include "tools/cli.hpp"
 #include "tools/report_format.hpp"
+#include "tools/terminal.hpp"
 
 namespace salesim::tools {
 namespace {
@@ -31,7 +32,8 @@ const Stage* stuck_stage(const PipelineParams& pipeline, const std::vector<doubl
 std::string stage_table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<std::size_t> width = {16, 8, 12, 10, 10, 12};
   for (const auto& row : rows)
-    for (std::size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size() + 1);
+    for (std::size_t c = 0; c < row.size(); ++c)
+      width[c] = std::max(width[c], text_width(row[c]) + 1);
   std::string s;
   for (const auto& row : rows) {
     s += fmt::format("{:<{}}", row[0], width[0]);

@@ -9,8 +9,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cctype>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -491,14 +491,15 @@ struct Server::Impl {
     if (per_path * double(paths) <= o.max_seconds) return;
     const auto fits = std::size_t(o.max_seconds / per_path);
     throw ApiError(
-        400, fmt::format(
-                 "this run would take about {:.0f} minutes ({:.3g} rep-weeks at {:.2g} "
-                 "rep-weeks per second per thread on {} thread{}); the server runs at "
-                 "most {:g} minutes: {}",
-                 per_path * double(paths) / 60, run_rep_weeks(variant, paths, variant.plans.size()),
-                 kRepWeeksPerSecondPerThread, threads, threads == 1 ? "" : "s", o.max_seconds / 60,
-                 fits >= 1 ? fmt::format("ask for at most {} paths", fits)
-                           : std::string("choose smaller values (a smaller team)")));
+        400, fmt::format("this run would take {} ({:.3g} rep-weeks at {:.2g} "
+                         "rep-weeks per second per thread on {} thread{}); the server runs at "
+                         "most {:g} minutes: {}",
+                         about_duration(per_path * double(paths)),
+                         run_rep_weeks(variant, paths, variant.plans.size()),
+                         kRepWeeksPerSecondPerThread, threads, threads == 1 ? "" : "s",
+                         o.max_seconds / 60,
+                         fits >= 1 ? fmt::format("ask for at most {} paths", fits)
+                                   : std::string("choose smaller values (a smaller team)")));
   }
 
   // run_scenario(variant, rs) with the baseline's result taken from the cache when the variant

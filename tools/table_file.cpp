@@ -11,6 +11,7 @@
 #include "salesim/version.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/h5.hpp"
+#include "tools/terminal.hpp"
 
 namespace salesim::tools {
 
@@ -100,8 +101,8 @@ std::string Table::text(const std::vector<std::vector<std::string>>& groups) con
   };
   std::vector<std::size_t> width;
   for (auto c : cols) {
-    std::size_t w = columns_[c].size();
-    for (const auto& r : rows_) w = std::max(w, shown(r[c]).size());
+    std::size_t w = text_width(columns_[c]);  // characters, as fmt pads (a key may be UTF-8)
+    for (const auto& r : rows_) w = std::max(w, text_width(shown(r[c])));
     width.push_back(w);
   }
   std::string out;
