@@ -283,52 +283,40 @@ TEST(Model2StageInvariance, SplittingAStageKeepsTheWinProbabilityUnderBurnout) {
 // 4. A prospecting target that is not mandatory is a floor on the slack (3.4.5).
 
 // MODEL.md 3.2: "A `set` of `market.*` in week `t` takes effect from the demand update of week
-// `t+1`": inbound leads set from file week 3 (t = 2) arrive from t = 3 on, while the plan's keys
-// other than market.* apply in t = 2 itself (docs/model.md section 9, "a plan's market values").
+// `t+1`": inbound leads or their quality set from file week 3 (t = 2) count from t = 3 on, while
+// the plan's keys other than market.* apply in t = 2 itself (docs/model.md section 9, "a plan's
+// market values").
 TEST(Model2PlanEvents, MarketSetsTakeEffectTheWeekAfterTheFromWeek) {
-  const Scenario sc = test::scenario(R"(
-salesim: 2
-name: inbound from week 3
-simulation: {horizon_weeks: 6, seed: 5}
-team: {reps: 4, managers: 1}
-prospecting: {yield: {floor: 0, top: 0}}
-market: {volatility: 0, inbound_leads_per_week: 0, lead_quality: 0.5}
-people: {attrition_annual: 0}
-pipeline:
-  stages: [{name: qualify, initial_per_rep: 0}]
-plans: [{name: leads, set: {market.inbound_leads_per_week: 40}, from_week: 3}]
-)");
-  const std::size_t paths = 400;
-  const sim::RunOutput r = test::run(sc, 0, paths);
-  for (std::size_t t = 0; t < 3; ++t) EXPECT_EQ(r.sum(out::s_created, t), 0.0) << "week " << t;
-  // 40 x 0.5 = 20 a week from week t = 3 on (Poisson, demand factor 1 with no volatility).
-  for (std::size_t t = 3; t < 6; ++t)
-    EXPECT_NEAR(r.sum(out::s_created, t) / double(paths), 20.0, 4 * std::sqrt(20.0 / paths))
-        << "week " << t;
-}
-
-// The week after the from_week holds for lead_quality too.
-TEST(Model2PlanEvents, LeadQualityWaitsAWeekToo) {
-  const Scenario sc = test::scenario(R"(
-salesim: 2
-name: quality from week 3
-simulation: {horizon_weeks: 6, seed: 5}
-team: {reps: 4, managers: 1}
-prospecting: {yield: {floor: 0, top: 0}}
-market: {volatility: 0, inbound_leads_per_week: 40, lead_quality: 0.25}
-people: {attrition_annual: 0}
-pipeline:
-  stages: [{name: qualify, initial_per_rep: 0}]
-plans: [{name: q, set: {market.lead_quality: 1}, from_week: 3}]
-)");
-  const std::size_t paths = 400;
-  const sim::RunOutput r = test::run(sc, 0, paths);
-  const auto near = [&](std::size_t t, double mean) {
-    EXPECT_NEAR(r.sum(out::s_created, t) / double(paths), mean, 4 * std::sqrt(mean / paths))
-        << "week " << t;
+  struct Case {
+    const char* market;    // the file's
+    const char* set;       // the plan's, from file week 3
+    double before, after;  // inbound leads a week (x lead quality), demand factor 1
   };
-  for (std::size_t t = 0; t < 3; ++t) near(t, 10.0);  // 40 x 0.25, the file's, in t = 2 too
-  for (std::size_t t = 3; t < 6; ++t) near(t, 40.0);  // 40 x 1
+  for (const Case& k :
+       {Case{"inbound_leads_per_week: 0, lead_quality: 0.5", "market.inbound_leads_per_week: 40", 0,
+             20},
+        Case{"inbound_leads_per_week: 40, lead_quality: 0.25", "market.lead_quality: 1", 10, 40}}) {
+    const Scenario sc = test::scenario(fmt::format(R"(
+salesim: 2
+name: market from week 3
+simulation: {{horizon_weeks: 6, seed: 5}}
+team: {{reps: 4, managers: 1}}
+prospecting: {{yield: {{floor: 0, top: 0}}}}
+market: {{volatility: 0, {}}}
+people: {{attrition_annual: 0}}
+pipeline:
+  stages: [{{name: qualify, initial_per_rep: 0}}]
+plans: [{{name: p, set: {{{}}}, from_week: 3}}]
+)",
+                                                   k.market, k.set));
+    const std::size_t paths = 400;
+    const sim::RunOutput r = test::run(sc, 0, paths);
+    for (std::size_t t = 0; t < 6; ++t) {  // Poisson: the mean's standard error sqrt(mean / paths)
+      const double mean = t < 3 ? k.before : k.after;
+      EXPECT_NEAR(r.sum(out::s_created, t) / double(paths), mean, 4 * std::sqrt(mean / paths))
+          << k.set << ", week " << t;
+    }
+  }
 }
 
 TEST(Model2ProspectingFloor, TargetBelowTheSlackChangesNothing) {
