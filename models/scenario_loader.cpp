@@ -26,32 +26,19 @@
 #include "models/territory_loader.hpp"
 #include "models/yaml_guard.hpp"
 #include "models/yaml_merge.hpp"
+#include "sim/utf8.hpp"
 
 namespace salesim {
 
 namespace {
 
-// The code points of UTF-8 text (the loader has checked that the file is UTF-8).
-std::vector<char32_t> code_points(const std::string& s) {
-  std::vector<char32_t> out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
-    char32_t cp = len == 1 ? c : len == 2 ? c & 0x1F : len == 3 ? c & 0x0F : c & 0x07;
-    for (int k = 1; k < len && i + std::size_t(k) < s.size(); ++k)
-      cp = (cp << 6) | (static_cast<unsigned char>(s[i + std::size_t(k)]) & 0x3F);
-    out.push_back(cp);
-    i += std::size_t(len);
-  }
-  return out;
-}
-
 // Characters a name cannot show: controls (C0, DEL, C1) and the invisible ones that change how
 // a terminal or a table draws the text (zero widths, direction overrides, line separators).
 bool invisible(char32_t c) {
-  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || (c >= 0x200B && c <= 0x200F) ||
-         (c >= 0x2028 && c <= 0x202E) || (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF ||
-         (c >= 0xFFF9 && c <= 0xFFFB);
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x061C || c == 0x180E ||
+         (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+         (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) ||
+         (c >= 0xE0000 && c <= 0xE007F);
 }
 // Control characters (a terminal escape sequence in a key, say) are shown as \xNN, and the
 // other invisible ones (a direction override, say) as \u{NNNN}, never echoed raw to the user's
@@ -59,17 +46,15 @@ bool invisible(char32_t c) {
 std::string printable(const std::string& s) {
   std::string out;
   for (std::size_t i = 0; i < s.size();) {
+    const sim::utf8::Char c = sim::utf8::at(s, i);
     const auto u = static_cast<unsigned char>(s[i]);
-    const std::size_t len = u < 0x80 ? 1 : (u >> 5) == 0x6 ? 2 : (u >> 4) == 0xE ? 3 : 4;
-    const std::string one = s.substr(i, len);
-    const std::vector<char32_t> cp = code_points(one);
-    if (u < 0x20 || u == 0x7f)
+    if (u < 0x20 || u == 0x7f || (c.code == 0xFFFD && c.len == 1))  // not UTF-8
       out += fmt::format("\\x{:02x}", u);
-    else if (!cp.empty() && invisible(cp[0]))
-      out += fmt::format("\\u{{{:04X}}}", std::uint32_t(cp[0]));
+    else if (invisible(c.code))
+      out += fmt::format("\\u{{{:04X}}}", std::uint32_t(c.code));
     else
-      out += one;
-    i += len;
+      out += s.substr(i, c.len);
+    i += c.len;
   }
   return out;
 }
@@ -103,22 +88,13 @@ bool space(char32_t c) {
 // but for the characters those forms use ('.', '[', ']', '=', ':', ','), slashes, invisible
 // characters, and spaces at either end. "discovery call" and "qualifié" are names.
 bool is_stage_name(const std::string& s) {
-  const std::vector<char32_t> cps = code_points(s);
+  const std::vector<char32_t> cps = sim::utf8::code_points(s);
   if (cps.empty() || cps.size() > kMaxNameLength || space(cps.front()) || space(cps.back()))
     return false;
   const std::u32string_view forbidden = U".[]=:,/\\";
   return std::none_of(cps.begin(), cps.end(), [&](char32_t c) {
     return invisible(c) || forbidden.find(c) != std::u32string_view::npos;
   });
-}
-
-// At most `n` characters of `s`, never cutting a UTF-8 character in two (a message cut
-// mid-character is not UTF-8, and a workbook holding it does not open).
-std::string first_chars(const std::string& s, std::size_t n) {
-  std::size_t chars = 0, i = 0;
-  for (; i < s.size(); ++i)
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) break;
-  return s.substr(0, i);
 }
 
 }  // namespace
@@ -489,11 +465,13 @@ void read_calendar(Ctx& c, const YAML::Node& n, const Schema& schema, Scenario& 
   for (double v : cal.by_month) mean += v / 12;
   if (!(mean > 0))
     c.err(months, "calendar.seasonality.by_month", "expected factors with a mean above 0");
-  else if (std::fabs(mean - 1) > 1e-9)
+  else if (const double year = season_normaliser(sc.base);  // what the factors are divided by
+           std::fabs(mean - 1) > 1e-9 || std::fabs(year - 1) > 0.01)
     sc.notices.push_back(fmt::format(
-        "{}: calendar.seasonality.by_month has a mean of {:.4g}; the factors are scaled so that "
-        "a year's weeks average 1, so the year's demand is unchanged and only its timing moves",
-        sc.file, mean));
+        "{}: calendar.seasonality.by_month has a mean of {:.4g}, and over a year's weeks (a "
+        "month holds 4 or 5) of {:.4g}; each factor is divided by the latter, so the year's "
+        "demand is unchanged and only its timing moves",
+        sc.file, mean, year));
 }
 
 void read_hiring(Ctx& c, const YAML::Node& n, const std::string& display, int horizon,
@@ -744,7 +722,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
             fmt::format("expected a stage name: 1 to {} characters, none of . [ ] = : , / \\ "
                         "and no invisible characters or spaces at either end, found '{}'",
                         kMaxNameLength,
-                        s.name.size() > kMaxNameLength ? first_chars(s.name, 20) + "..." : s.name));
+                        // cut at a character, never inside one (the message stays UTF-8)
+                        sim::utf8::length(s.name) > kMaxNameLength
+                            ? sim::utf8::first(s.name, 20) + "..."
+                            : s.name));
     else if (!stage_names.insert(s.name).second)
       c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
     p.pipeline.stages.push_back(s);
@@ -985,7 +966,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                 "initial_per_rep shape the starting state, which all plans share");
           } else {
             read_scalar(c, value, *k, where);
-            plan.overrides.emplace_back(path, value.IsScalar() ? value.Scalar() : "null");
+            // A boolean as read, not as written (ON, y): what the report describes it by.
+            const auto* b = std::get_if<bool*>(&k->target);
+            plan.overrides.emplace_back(path, b                  ? (**b ? "true" : "false")
+                                              : value.IsScalar() ? value.Scalar()
+                                                                 : "null");
             plan.sets_alignment |= path == "org.alignment";
             plan.sets_awareness |= path == "org.awareness";
             plan.sets_coaching_skill |= path == "org.manager_coaching_skill";

@@ -31,8 +31,9 @@ void write_path_figures(const Scenario& sc, const PathState& st, const Layout& L
   for (std::size_t f = 0; f < q_first_bin + kBins + 1; ++f) S[L.quota_field(f)] = 0;
   const int starting = int(sc.base.team.reps);
   for (int r : st.active_list) {
-    if (!(T.quota_to_date[r] > 0)) continue;
-    const double a = T.booked[r] / T.quota_to_date[r];
+    const double q = T.quota_to_date(r);
+    if (!(q > 0)) continue;
+    const double a = T.booked[r] / q;
     const bool above = a >= 1.0, hired = r >= starting;
     S[L.quota_field(q_reps)] += 1;
     S[L.quota_field(q_at_or_above)] += above;

@@ -21,12 +21,16 @@ struct SegmentBooks {
 };
 
 struct TerritoryState {
-  bool segments = false;              // 12.7 on
-  bool quota = false;                 // 12.8 on
-  std::vector<SegmentBooks> books;    // per segment
-  std::vector<int> seg;               // per rep: its segment (-1: not yet assigned)
-  std::vector<double> booked;         // per rep: bookings to date
-  std::vector<double> quota_to_date;  // per rep: quota accrued over the weeks it was stepped
+  bool segments = false;            // 12.7 on
+  bool quota = false;               // 12.8 on
+  std::vector<SegmentBooks> books;  // per segment
+  std::vector<int> seg;             // per rep: its segment (-1: not yet assigned)
+  std::vector<double> booked;       // per rep: bookings to date
+  // Per rep: the annual quota times ρ summed over the weeks it was stepped, 52 times its quota
+  // to date. Summed so, a year of full weeks is exactly 52 annual quotas, and a rep who books
+  // its annual quota is exactly at it (adding annual / 52 each week left it 1.6e-15 short).
+  std::vector<double> quota_weeks;
+  double quota_to_date(int r) const { return quota_weeks[std::size_t(r)] / 52.0; }
   double accelerator_paid = 0;
   // This rep-week's counts before the rep's flows (to attribute the week's change to it).
   std::int64_t won_before = 0, lost_before = 0, created_before = 0;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <optional>
 #include <set>
 
@@ -27,7 +26,13 @@ Path parts(const std::string& dotted) {
   return p;
 }
 
-// The leaf paths a value sets under `at`: a plan's `set` writes a key dotted
+std::string joined(const Path& p) {
+  std::string s;
+  for (const std::string& x : p) s += (s.empty() ? "" : ".") + x;
+  return s;
+}
+
+// The key paths a map's keys set, each leaf spelt out: a plan's `set` writes a key dotted
 // (prospecting.target_hours: 5) or nested (prospecting: {target_hours: 5}), and both are the
 // same key.
 void leaf_paths(const YAML::Node& v, Path at, std::vector<Path>& out) {
@@ -43,46 +48,22 @@ void leaf_paths(const YAML::Node& v, Path at, std::vector<Path>& out) {
   }
 }
 
-// The leaf paths of a map's keys, by their first part (a merged key meets only its own).
 class Leaves {
  public:
-  void add(const YAML::Node& v, Path at) {
-    std::vector<Path> found;
-    leaf_paths(v, std::move(at), found);
-    for (Path& p : found) by_first_[p.front()].push_back(std::move(p));
-  }
-  const std::vector<Path>& under(const std::string& first) const {
-    static const std::vector<Path> none;
-    const auto it = by_first_.find(first);
-    return it == by_first_.end() ? none : it->second;
+  void add(const std::vector<Path>& paths) { set_.insert(paths.begin(), paths.end()); }
+  // A leaf here that is p, holds p or lies under p ("" when none): two spellings of one key.
+  std::string overlap(const Path& p) const {
+    for (std::size_t n = 1; n <= p.size(); ++n)
+      if (const Path head(p.begin(), p.begin() + long(n)); set_.count(head)) return joined(head);
+    const auto it = set_.lower_bound(p);
+    if (it != set_.end() && it->size() >= p.size() && std::equal(p.begin(), p.end(), it->begin()))
+      return joined(*it);
+    return "";
   }
 
  private:
-  std::map<std::string, std::vector<Path>> by_first_;
+  std::set<Path> set_;  // ordered: the leaves under a path follow it
 };
-
-bool starts_with(const Path& p, const Path& prefix) {
-  return p.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), p.begin());
-}
-
-// `map` without what `path` names (a key of it, dotted or nested): a new map holding the same
-// child nodes but along the path, so the file's nodes, and their places for messages, stay.
-YAML::Node without(const YAML::Node& map, const Path& path) {
-  YAML::Node out(YAML::NodeType::Map);
-  for (const auto& kv : map) {
-    const Path k = kv.first.IsScalar() ? parts(kv.first.Scalar()) : Path{};
-    if (!k.empty() && starts_with(path, k)) {
-      if (path.size() == k.size()) continue;  // this key is the path: left out
-      if (kv.second.IsMap()) {
-        out.force_insert(kv.first,
-                         without(kv.second, Path(path.begin() + long(k.size()), path.end())));
-        continue;
-      }
-    }
-    out.force_insert(kv.first, kv.second);
-  }
-  return out;
-}
 
 class Resolver {
  public:
@@ -98,10 +79,10 @@ class Resolver {
     if (!node.IsMap()) return;
     if (!node.Mark().is_null() && !done_.insert(node.Mark().pos).second) return;  // an alias: once
     // (A default YAML::Node is a defined null, and assigning to a bound node writes into the
-    // tree: so an optional, constructed from the value.)
+    // tree, into the map merged from as well: so an optional, constructed from the value.)
     std::optional<YAML::Node> merge;
     std::set<std::string> own;
-    Leaves own_leaves;
+    Leaves leaves;
     for (const auto& kv : node) {
       const std::string key = kv.first.IsScalar() ? kv.first.Scalar() : "?";
       resolve(kv.second, where.empty() ? key : where + "." + key);  // the sources first
@@ -109,7 +90,9 @@ class Resolver {
         merge.emplace(kv.second);
       } else if (kv.first.IsScalar()) {
         own.insert(key);
-        own_leaves.add(kv.second, parts(key));
+        std::vector<Path> paths;
+        leaf_paths(kv.second, parts(key), paths);
+        leaves.add(paths);
       }
     }
     if (!merge) return;
@@ -122,9 +105,10 @@ class Resolver {
     const bool maps =
         !sources.empty() &&
         std::all_of(sources.begin(), sources.end(), [](const YAML::Node& s) { return s.IsMap(); });
+    const std::string here = where.empty() ? "<<" : where + ".<<";
     node.remove("<<");  // one merge key per map: the loader refuses a second as a duplicate
     if (!maps) {
-      problems.push_back({merge->Mark(), where.empty() ? "<<" : where + ".<<",
+      problems.push_back({merge->Mark(), here,
                           "a merge key takes an alias of a map (<<: *name) or a list of them "
                           "(<<: [*a, *b])"});
       return;
@@ -133,22 +117,28 @@ class Resolver {
       for (const auto& kv : source) {
         if (!kv.first.IsScalar() || is_merge_key(kv.first)) continue;
         const std::string& key = kv.first.Scalar();
-        const Path k = parts(key);
-        // Written beside the merge (or merged from an earlier map) wins: the same key, or the
-        // same key spelt dotted or nested, or all of it below.
-        bool covered = own.count(key) > 0;
-        YAML::Node value = kv.second;
-        for (const Path& leaf : own_leaves.under(k[0])) {
-          if (covered) break;
-          if (starts_with(k, leaf))
-            covered = true;  // set here whole, or an ancestor of it
-          else if (starts_with(leaf, k) && value.IsMap())
-            value = without(value, Path(leaf.begin() + long(k.size()), leaf.end()));
+        // YAML's rule: a key written beside the merge, or merged from an earlier map, wins.
+        if (own.count(key)) continue;
+        // The same key in another spelling (dotted against nested, in a plan's `set`) would
+        // leave the winner to the order the loader reads them in: refused, not guessed.
+        std::vector<Path> paths;
+        leaf_paths(kv.second, parts(key), paths);
+        std::string clash;
+        for (const Path& p : paths)
+          if (clash.empty()) clash = leaves.overlap(p);
+        if (!clash.empty()) {
+          problems.push_back(
+              {kv.first.Mark(), here + "." + key,
+               fmt::format("merged, it sets {} as a key written beside the merge does, spelt "
+                           "the other way (dotted or nested); write both the same way (then the "
+                           "one written beside the merge wins) or leave one out",
+                           clash)});
+          continue;
         }
-        if (covered) continue;
         own.insert(key);
-        own_leaves.add(value, k);
-        node.force_insert(kv.first, values_ == MergedValues::copied ? YAML::Clone(value) : value);
+        leaves.add(paths);
+        node.force_insert(kv.first,
+                          values_ == MergedValues::copied ? YAML::Clone(kv.second) : kv.second);
       }
   }
 

@@ -117,7 +117,9 @@ plans: [{{name: only}}]
 )",
                                          start);
     const Scenario sc = test::scenario(yaml);
-    EXPECT_TRUE(sc.notices.empty()) << start;  // the factors' mean is 1: nothing to say
+    // The twelve average 1, but a year's weeks do not (December holds 4 of 52): said.
+    ASSERT_EQ(sc.notices.size(), 1u) << start;
+    EXPECT_NE(sc.notices[0].find("over a year's weeks"), std::string::npos) << sc.notices[0];
     const auto run = test::run(sc, 0, 200);
     double total = 0;
     for (std::size_t w = 0; w < 52; ++w) total += run.sum(out::s_created, w);

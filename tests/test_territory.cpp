@@ -170,7 +170,7 @@ TEST(Territory, AttainmentShareEqualsThePerRepComputation) {
     double n = 0, a = 0, n_new = 0, zeros = 0;
     std::vector<double> bins(kBins + 1, 0.0);
     for (int r : st.active_list) {
-      const double q = st.territory.quota_to_date[r], att = st.territory.booked[r] / q;
+      const double q = st.territory.quota_to_date(r), att = st.territory.booked[r] / q;
       n += 1, a += att >= 1, n_new += r >= 12, zeros += att == 0;
       all.push_back(att);
       bins[std::min<std::size_t>(kBins, std::size_t(std::floor(att * (1.0 / kBinWidth))))] += 1;
@@ -248,7 +248,7 @@ TEST(Territory, AttainmentPercentilesAmongRepsWhoBookedNothingAreZero) {
     init_path(model, scratch, p);
     for (int t = 0; t < model.horizon; ++t) step_week(model, scratch, t);
     for (int r : scratch.state.active_list)
-      all.push_back(scratch.state.territory.booked[r] / scratch.state.territory.quota_to_date[r]);
+      all.push_back(scratch.state.territory.booked[r] / scratch.state.territory.quota_to_date(r));
   }
   ASSERT_EQ(double(all.size()), reps);
   const std::array<double, 1> half{0.5};
@@ -288,6 +288,65 @@ TEST(Territory, AcceleratorsEnterCostAndThroughEffortHours) {
   const auto h0 = sim::mean_se(column(test::run(elastic, 0, 48), out::hours_per_rep_week)),
              h1 = sim::mean_se(column(test::run(elastic_acc, 0, 48), out::hours_per_rep_week));
   EXPECT_GT(h1.mean, h0.mean);
+}
+
+// Deals of a fixed size that every week's lead turns into a win at once: one rep books exactly
+// `annual` over the year (four deals, the segment's four accounts), or two reps, one in a
+// segment with a quota and one in a segment without, book what their accounts allow.
+std::string fixed_deals(double deal, const std::string& team_quota, const std::string& segments,
+                        int reps) {
+  return fmt::format(R"(salesim: 2
+name: fixed deals
+simulation: {{horizon_weeks: 52, paths: 4, seed: 1}}
+market: {{inbound_leads_per_week: 1000000, lead_quality: 1}}
+pipeline:
+  deal_size: {{mean: {}, cv: 0}}
+  stages:
+    - {{name: s1, hours: 0, exit_rate: 1, conversion: {{floor: 1, top: 1}}, stale_loss: 0, initial_per_rep: 0}}
+team: {{reps: {}, managers: 1{}}}
+prospecting: {{yield: {{floor: 0, top: 0}}}}
+people: {{attrition_annual: 0}}
+burnout: {{accumulation: 0, discomfort: 0, attrition: 0}}
+compensation: {{commission_rate: 0.08, accelerators: [{{from: 1.0, rate: 0.1}}]}}
+segments: {}
+plans: [{{name: baseline}}]
+)",
+                     deal, reps, team_quota, segments);
+}
+
+// docs/model.md 12.8: "a starting rep who stays the whole 52-week year carries exactly the
+// annual quota": its attainment is its bookings over the annual quota, and booking the quota is
+// reaching it. Adding annual / 52 a week left 1M at 0.9999999999999984 of itself.
+TEST(Territory, ARepWhoStaysAYearCarriesExactlyTheAnnualQuota) {
+  for (const double annual : {250000.0, 300000.0, 1e6, 1.2e6, 2e6}) {
+    const Scenario sc = test::scenario(fixed_deals(
+        annual / 4, fmt::format(", quota: {{annual: {}}}", annual), "[{name: a, accounts: 4}]", 1));
+    const sim::RunOutput r = test::run(sc, 0, 4);
+    const Layout L = out::territory_layout(sc);
+    for (std::size_t p = 0; p < 4; ++p) {
+      const double booked = r.scalar(p, out::final_bookings);
+      ASSERT_NEAR(booked, annual, 1e-6 * annual);  // four deals of a quarter each
+      EXPECT_EQ(r.scalar(p, L.quota_field(q_attainment_sum)), booked / annual) << annual;
+      EXPECT_EQ(r.scalar(p, L.quota_field(q_at_or_above)), booked >= annual ? 1.0 : 0.0);
+    }
+  }
+}
+
+// Accelerators "pay above quota and need a quota": a rep in a segment without one (in a team
+// without one) is paid none; it was paid the tiers' rates on all its bookings.
+TEST(Territory, ARepWithoutAQuotaIsPaidNoAccelerators) {
+  const Scenario sc = test::scenario(
+      fixed_deals(10000, "",
+                  "[{name: a, accounts: 52, quota: {annual: 520000}}, {name: b, accounts: 30}]\n"
+                  "territories: [{segment: a, reps: 1}, {segment: b, reps: 1}]",
+                  2));
+  const sim::RunOutput r = test::run(sc, 0, 4);
+  const Layout L = out::territory_layout(sc);
+  for (std::size_t p = 0; p < 4; ++p) {
+    // The rep of a wins its segment's 52 accounts in week 2 (created in week 1), 520k when its
+    // quota to date is 20k: 0.1 x (520k - 20k). The rep of b, 300k without a quota, adds none.
+    EXPECT_NEAR(r.scalar(p, L.quota_field(q_accelerators)), 50000, 1e-6) << p;
+  }
 }
 
 // A tiny quota (any annual quota above 0 is valid) makes attainments past 1e18: their bin

@@ -159,24 +159,42 @@ TEST(YamlForms, AMergeKeyNeedsAMap) {
   EXPECT_EQ(msg.find("unknown key"), std::string::npos) << msg;  // said once
 }
 
-// A plan's `set` reads `prospecting.target_hours` and `prospecting: {target_hours}` as one key,
-// so the one written beside the merge wins whichever way each is spelt, and the rest of a
-// merged map still joins (a review found the merged value silently winning).
-TEST(YamlForms, InASetTheKeyWrittenBesideAMergeWinsDottedOrNested) {
+// A plan's `set` reads `prospecting.target_hours` and `prospecting: {target_hours}` as one key.
+// Written the same way beside a merge, the one written there wins (YAML's rule); spelt the
+// other way, which one the loader read last would win, so it is refused (a review found the
+// merged value silently winning). A merge never changes the plan merged from.
+TEST(YamlForms, InASetAMergedKeyInTheOtherSpellingIsRefusedAndTheSourceKeepsItsValues) {
   const Scenario sc = test::scenario(kHead + R"(plans:
   - {name: baseline}
   - name: sprint
     set: &sprint
       prospecting: {target_hours: 14, mandatory: true}
-  - {name: own-dotted, set: {<<: *sprint, prospecting.target_hours: 5}}
+  - {name: same-way, set: {<<: *sprint, prospecting: {target_hours: 5}}}
   - name: flat
-    set: &flat {prospecting.target_hours: 14, prospecting.mandatory: true}
-  - {name: own-nested, set: {<<: *flat, prospecting: {target_hours: 6}}}
+    set: &flat {prospecting.target_hours: 12, prospecting.mandatory: true}
+  - {name: flat-too, set: {<<: *flat, prospecting.target_hours: 6}}
+  - {name: other-key, set: {<<: *sprint, org.alignment: 0.9}}
 )");
-  EXPECT_EQ(*sc.plans[2].params.prospecting.target_hours, 5);
-  EXPECT_TRUE(sc.plans[2].params.prospecting.mandatory);  // the rest of the merged map
+  EXPECT_EQ(*sc.plans[1].params.prospecting.target_hours, 14);  // the source keeps its set
+  EXPECT_TRUE(sc.plans[1].params.prospecting.mandatory);
+  EXPECT_EQ(*sc.plans[2].params.prospecting.target_hours, 5);  // the whole map written here
+  EXPECT_FALSE(sc.plans[2].params.prospecting.mandatory);      // replaces the merged one
+  EXPECT_EQ(*sc.plans[3].params.prospecting.target_hours, 12);
   EXPECT_EQ(*sc.plans[4].params.prospecting.target_hours, 6);
-  EXPECT_TRUE(sc.plans[4].params.prospecting.mandatory);
+  EXPECT_TRUE(sc.plans[4].params.prospecting.mandatory);  // a flat key of its own joins
+  EXPECT_EQ(*sc.plans[5].params.prospecting.target_hours, 14);
+  EXPECT_EQ(sc.plans[5].params.org.alignment, 0.9);
+
+  for (const char* set : {"{<<: *sprint, prospecting.target_hours: 5}",
+                          "{<<: *flat, prospecting: {target_hours: 6}}"}) {
+    const std::string msg = problems_of(kHead + R"(plans:
+  - {name: baseline}
+  - {name: sprint, set: &sprint {prospecting: {target_hours: 14, mandatory: true}}}
+  - {name: flat, set: &flat {prospecting.target_hours: 12, prospecting.mandatory: true}}
+  - {name: x, set: )" + set + "}\n");
+    EXPECT_NE(msg.find("spelt the other way"), std::string::npos) << set << ": " << msg;
+    EXPECT_NE(msg.find("prospecting.target_hours"), std::string::npos) << msg;
+  }
 }
 
 TEST(YamlForms, AMessageAboutAMergedValuePointsAtItsPlace) {
@@ -197,8 +215,9 @@ TEST(YamlForms, TwoMergeKeysInAMapAreADuplicateAndAQuotedOneIsText) {
                 .find("org.<<: duplicate key"),
             std::string::npos);
   for (const char* key : {"'<<'", "!!str <<"})
-    EXPECT_NE(problems_of(kHead + "org: {" + key + ": {alignment: 0.5}}\n"
-                                  "plans: [{name: baseline}]\n")
+    EXPECT_NE(problems_of(kHead + "org: {" + key +
+                          ": {alignment: 0.5}}\n"
+                          "plans: [{name: baseline}]\n")
                   .find("unknown key"),
               std::string::npos)
         << key;

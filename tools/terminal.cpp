@@ -9,6 +9,7 @@
 #include "models/outputs.hpp"
 #include "models/pipeline_graph.hpp"
 #include "models/recurring_layout.hpp"
+#include "sim/utf8.hpp"
 #include "tools/report_format.hpp"  // noun
 #include "tools/table_file.hpp"
 
@@ -52,18 +53,9 @@ std::string fixed(double v, int digits, const char* suffix) {
   return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
 }
 
-std::size_t text_width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;  // count every byte but continuations
-  return n;
-}
+std::size_t text_width(const std::string& s) { return sim::utf8::length(s); }
 
-std::string clip(const std::string& s, std::size_t n) {
-  std::size_t chars = 0, i = 0;
-  for (; i < s.size(); ++i)
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80 && chars++ == n) break;
-  return s.substr(0, i);
-}
+std::string clip(const std::string& s, std::size_t n) { return sim::utf8::first(s, n); }
 
 namespace {
 // A standard error that does not exist (NaN: one path, sim::MeanSe) is left out, not shown as 0.
@@ -93,9 +85,12 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   s += fmt::format("  ({:.1f}s, {} threads)\n\n", res.elapsed_seconds, res.threads);
 
   std::size_t w = 18;  // wide enough for the longest plan name
-  for (const auto& r : res.plans) w = std::max(w, r.name.size() + 2);
+  for (const auto& r : res.plans) w = std::max(w, text_width(r.name) + 2);
+  // The rows' labels: a checkpoint's with its label of up to 8 characters, and "ARR " when the
+  // goal counts ARR (30 then: "P(12345678 ARR 10.60M wk52)").
+  const std::size_t lw = arr ? 30 : 26;
   auto row = [&](const std::string& label, auto cell) {
-    s += fmt::format("{:<26}", label);
+    s += fmt::format("{:<{}}", label, lw);
     for (const auto& r : res.plans) s += fmt::format("{:>{}}", cell(r), w);
     s += "\n";
   };
@@ -107,8 +102,8 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   }
   for (std::size_t i = 0; i < goal.checkpoints.size(); ++i) {
     const auto& cp = goal.checkpoints[i];
-    row(fmt::format("P({} {}{} wk{})", clip(cp.label, arr ? 4 : 8), arr ? "ARR " : "",
-                    money(cp.revenue), cp.week),
+    row(fmt::format("P({} {}{} wk{})", clip(cp.label, 8), arr ? "ARR " : "", money(cp.revenue),
+                    cp.week),
         [&, i](const PlanResult& r) {
           return pct(r.checkpoints[i].met.mean, r.checkpoints[i].met.se);
         });

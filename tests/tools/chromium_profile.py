@@ -7,15 +7,32 @@ and end_group ends and waits for the whole group before the folder is removed.""
 import contextlib, os, shutil, signal, tempfile, time
 
 
+def live_in_group(pgid):
+    """Whether a process of the group pgid is still running (zombies waiting for their parent,
+    or for an init that does not reap, write nothing and do not count)."""
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its ')'
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
 def end_group(pgid, timeout=10.0):
-    """Kills every process of the group pgid and waits until none is left (or timeout)."""
+    """Kills every process of the group pgid and waits until none is left running (or timeout)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
+        except (ProcessLookupError, PermissionError):  # none left, or the id is not ours now
             return
-        except PermissionError:  # the group id was reused by a process not ours
+        if not live_in_group(pgid):
             return
         time.sleep(0.05)
 
