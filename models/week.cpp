@@ -238,14 +238,10 @@ void step_week(const PlanModel& model, PathScratch& scratch, int t) {
     if (model.plan.sets_coaching_policy) st.c_pol = org.coaching_hours_per_rep;
   }
   const Params& in_force = model.params(st.uses_plan_params);
-  WeekContext cx{model,
-                 st,
-                 scratch,
-                 in_force,
-                 market,
-                 model.derived(st.uses_plan_params),
-                 t,
-                 effort(in_force, model.commission_baseline)};
+  WeekContext cx{model,   st,
+                 scratch, in_force,
+                 market,  model.derived(st.uses_plan_params),
+                 t,       effort(in_force, model.commission_baseline)};
   join_hires(cx);
   start_programs(cx);
   enrol_training(cx);

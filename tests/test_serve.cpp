@@ -190,9 +190,9 @@ TEST_F(ServeTest, AClientsNewerRunCancelsItsOlderOne) {
 TEST_F(ServeTest, AnOlderRequestArrivingLateDoesNotReplaceANewerOne) {
   auto numbered = [&](int n, int paths) {
     httplib::Headers h = {{"X-Salesim-Request", std::to_string(n)}};
-    return client("page-9").Post(
-        "/api/run", h, json({{"plan", "push-activity"}, {"paths", paths}}).dump(),
-        "application/json");
+    return client("page-9").Post("/api/run", h,
+                                 json({{"plan", "push-activity"}, {"paths", paths}}).dump(),
+                                 "application/json");
   };
   auto newer = std::async(std::launch::async, [&] { return numbered(7, 3000); });
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
