@@ -8,6 +8,7 @@
 #include <regex>
 
 #include "models/robustness.hpp"
+#include "sim/utf8.hpp"
 #include "test_support.hpp"
 #include "tools/terminal.hpp"
 
@@ -20,16 +21,9 @@ using nlohmann::json;
 // True when `s` is well-formed UTF-8 (a terminal shows a cut character as garbage).
 bool valid_utf8(const std::string& s) {
   for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t n = c < 0x80         ? 1
-                          : (c >> 5) == 6  ? 2
-                          : (c >> 4) == 14 ? 3
-                          : (c >> 3) == 30 ? 4
-                                           : 0;
-    if (n == 0 || i + n > s.size()) return false;
-    for (std::size_t k = 1; k < n; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
-    i += n;
+    const sim::utf8::Char c = sim::utf8::at(s, i);
+    if (c.code == 0xFFFD && c.len == 1) return false;  // a byte that starts no character
+    i += c.len;
   }
   return true;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "tools/report_format.hpp"
 #include "tools/terminal.hpp"
 
 namespace salesim::tools {
@@ -11,8 +12,9 @@ using nlohmann::json;
 
 json num(std::optional<double> v) { return v ? json(*v) : json(nullptr); }
 json mean_se(const sim::MeanSe& m) { return {{"mean", m.mean}, {"se", m.se}}; }
+// Shares and attainments as whole percentages, past 100% too (the report's ratio_percent).
 std::string pct(std::optional<double> v) {
-  return v ? fmt::format("{:.0f}%", 100 * *v) : std::string("-");
+  return v ? report::Fmt::ratio_percent(*v) : std::string("-");
 }
 json group(const AttainmentGroup& g) {
   return {{"reps_mean", g.reps},
