@@ -2,6 +2,7 @@
 // drivers, the conditional figures, the robustness block, the ARR table): words, figures and
 // columns that must stay right at the edges (one path, a plan equal to the baseline, long or
 // accented labels, more assumptions than paths).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -46,6 +47,20 @@ TEST(WalkOutputs, ClipNeverCutsACharacter) {
   EXPECT_EQ(tools::clip("Q1", 8), "Q1");
   EXPECT_EQ(tools::text_width("équipe"), 6u);
   EXPECT_TRUE(valid_utf8(tools::clip("Qééééééééééé", 8)));
+}
+
+TEST(WalkOutputs, WideCharactersTakeTwoColumnsAsTheFormatterPadsThem) {
+  // A Chinese plan name counted by characters left its column two columns short a glyph.
+  EXPECT_EQ(tools::text_width("基线计划"), 8u);
+  EXPECT_EQ(tools::text_width("plan😀"), 6u);
+  EXPECT_EQ(tools::clip("基线计划", 5), "基线");  // a third glyph would need columns 5-6
+  EXPECT_EQ(tools::clip("Q基线", 2), "Q");
+  for (const std::string s : {"基线计划", "équipe", "plan😀",
+                              "Q\xff"
+                              "1"}) {
+    const std::string padded = fmt::format("{:<{}}|", s, tools::text_width(s) + 3);
+    EXPECT_EQ(padded, s + "   |") << s;  // fmt pads exactly the columns text_width counts
+  }
 }
 
 // A comparison whose plan beats the baseline on all but `fails` of `paths` paths, `ties` of
@@ -150,6 +165,41 @@ TEST_F(WalkOutputsCli, ConditionalColumnsStayAlignedWithALongLabel) {
     EXPECT_EQ(tools::text_width(m.str(0)), header_end) << line;
   }
   EXPECT_EQ(rows, 6) << out;
+}
+
+TEST_F(WalkOutputsCli, WideAndLongNamesKeepTheTablesColumns) {
+  // Plan names in Chinese and stage names longer than the 16 columns the chain's table had.
+  std::string yaml = small("Q1");
+  const auto swap = [&](const std::string& from, const std::string& to) {
+    yaml.replace(yaml.find(from), from.size(), to);
+  };
+  swap("name: qualify", "name: 资格审查阶段非常长的名字");
+  swap("name: baseline", "name: 基线计划");
+  swap("name: more", "name: \"more people, hired in week two\"");
+  const std::string out = run(write("s.yaml", yaml), "--explain");
+  // Every row of the main table ends at the same column; so does the chain's P(win) column.
+  std::istringstream lines(out);
+  std::size_t table_end = 0, pwin_end = 0;
+  int rows = 0, stages = 0;
+  bool in_chain = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("plan ", 0) == 0 && !table_end) table_end = tools::text_width(line);
+    if (line.rfind("P(goal)", 0) == 0 || line.rfind("bookings median", 0) == 0) {
+      ++rows;
+      EXPECT_EQ(tools::text_width(line), table_end) << line;
+    }
+    if (line.rfind("from stage", 0) == 0) {
+      in_chain = true;
+      pwin_end = tools::text_width(line.substr(0, line.find("P(win)") + 6));
+    } else if (in_chain && line.rfind("资格", 0) == 0) {
+      ++stages;
+      std::smatch m;
+      ASSERT_TRUE(std::regex_search(line, m, std::regex(R"(^\S+ +\d\.\d{3})"))) << line;
+      EXPECT_EQ(tools::text_width(m.str(0)), pwin_end) << line;
+    }
+  }
+  EXPECT_EQ(rows, 2) << out;
+  EXPECT_EQ(stages, 1) << out;
 }
 
 TEST_F(WalkOutputsCli, APlanThatBooksTheSameIsNotSaidToBookZeroMore) {

@@ -101,7 +101,7 @@ std::string Table::text(const std::vector<std::vector<std::string>>& groups) con
   };
   std::vector<std::size_t> width;
   for (auto c : cols) {
-    std::size_t w = text_width(columns_[c]);  // characters, as fmt pads (a key may be UTF-8)
+    std::size_t w = text_width(columns_[c]);  // columns, as fmt pads (a key may be UTF-8)
     for (const auto& r : rows_) w = std::max(w, text_width(shown(r[c])));
     width.push_back(w);
   }

@@ -53,9 +53,26 @@ std::string fixed(double v, int digits, const char* suffix) {
   return std::isfinite(v) ? fmt::format("{:.{}f}{}", v, digits, suffix) : "-";
 }
 
-std::size_t text_width(const std::string& s) { return sim::utf8::length(s); }
+std::size_t text_width(const std::string& s) {
+  // Measured by fmt itself: the padding it adds to reach a known width. fmt counts East Asian
+  // wide characters and most emoji as two columns, so widths computed here and fmt's padding
+  // always agree (a count of characters left a Chinese plan name's column two short a glyph).
+  constexpr std::size_t kProbe = 1 << 16;
+  const std::size_t padded = fmt::formatted_size("{:<{}}", s, kProbe);
+  return padded > s.size() ? kProbe - (padded - s.size()) : sim::utf8::length(s);
+}
 
-std::string clip(const std::string& s, std::size_t n) { return sim::utf8::first(s, n); }
+std::string clip(const std::string& s, std::size_t n) {
+  std::size_t used = 0, end = 0;
+  while (end < s.size()) {
+    const std::size_t len = sim::utf8::at(s, end).len;
+    const std::size_t w = text_width(s.substr(end, len));
+    if (used + w > n) break;
+    used += w;
+    end += len;
+  }
+  return s.substr(0, end);
+}
 
 namespace {
 // A standard error that does not exist (NaN: one path, sim::MeanSe) is left out, not shown as 0.
@@ -162,7 +179,10 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
       "skill, no burnout):\n";
   // expected_weeks is N 1: the expected weeks to absorption, won or lost (not the weeks to close
   // a won deal, which salesim validate --explain prints), so the column says so.
-  s += fmt::format("{:<16}{:>12}{:>21}{:>14}{:>14}\n", "from stage", "P(win)",
+  // Stage names may be up to 64 characters: the first column fits the longest.
+  std::size_t sw = 16;
+  for (const auto& name : f.stages) sw = std::max(sw, text_width(name) + 2);
+  s += fmt::format("{:<{}}{:>12}{:>21}{:>14}{:>14}\n", "from stage", sw, "P(win)",
                    "weeks to resolution", "sd of weeks", "conversion");
   // Unbounded weeks: the opportunity may reach a stage nothing leaves (exit_rate 0).
   const auto weeks = [](double w) {
@@ -170,9 +190,10 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
   };
   for (std::size_t k = 0; k < f.stages.size(); ++k) {
     const Stage& st = p.pipeline.stages[k];
-    s += fmt::format("{:<16}{:>12.3f}{:>21}{:>14}{:>14.3f}\n", f.stages[k], f.win_probability[k],
-                     weeks(f.expected_weeks[k]), weeks(std::sqrt(f.weeks_variance[k])),
-                     st.conversion.floor + sigma[k] * (st.conversion.top - st.conversion.floor));
+    s +=
+        fmt::format("{:<{}}{:>12.3f}{:>21}{:>14}{:>14.3f}\n", f.stages[k], sw, f.win_probability[k],
+                    weeks(f.expected_weeks[k]), weeks(std::sqrt(f.weeks_variance[k])),
+                    st.conversion.floor + sigma[k] * (st.conversion.top - st.conversion.floor));
   }
   s += "(weeks to resolution: expected weeks until the opportunity is won or lost; "
        "salesim validate --explain gives the weeks to close of won deals)\n";

@@ -20,9 +20,10 @@ std::string points_se(double se);
 std::string percent_se(const sim::MeanSe& m);
 // A figure with `digits` decimals; "-" when it does not exist (no reps at the end), not "nan".
 std::string fixed(double v, int digits, const char* suffix = "");
-// Text's width in a column: its characters (UTF-8 code points), not its bytes.
+// Text's width in a terminal's columns, as fmt pads it: a character is one column, an East
+// Asian wide character or an emoji two.
 std::size_t text_width(const std::string& s);
-// At most `n` characters of `s`, never cutting a UTF-8 character in two.
+// The longest start of `s` at most `n` columns wide, never cutting a UTF-8 character in two.
 std::string clip(const std::string& s, std::size_t n);
 
 std::string format_table(const Scenario& sc, const ScenarioResults& res);

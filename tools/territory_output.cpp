@@ -31,11 +31,13 @@ std::string format_territory(const ScenarioResults& res) {
     if (t.segments.empty() && !t.quota) continue;
     s += fmt::format("\n{}: segments and quotas\n", r.name);
     if (!t.segments.empty()) {
-      s += fmt::format("  {:<16} {:>6} {:>10} {:>8} {:>9} {:>9} {:>8} {:>9}\n", "segment", "reps",
-                       "bookings", "opps", "win rate", "accounts", "fresh", "customers");
+      std::size_t nw = 16;  // the longest segment name
+      for (const SegmentFigure& g : t.segments) nw = std::max(nw, text_width(g.name));
+      s += fmt::format("  {:<{}} {:>6} {:>10} {:>8} {:>9} {:>9} {:>8} {:>9}\n", "segment", nw,
+                       "reps", "bookings", "opps", "win rate", "accounts", "fresh", "customers");
       for (const SegmentFigure& g : t.segments)
-        s += fmt::format("  {:<16} {:>6.1f} {:>10} {:>8.0f} {:>9} {:>9} {:>8} {:>9.0f}\n", g.name,
-                         g.reps.mean, money(g.bookings.mean), g.created.mean, pct(g.win_rate),
+        s += fmt::format("  {:<{}} {:>6.1f} {:>10} {:>8.0f} {:>9} {:>9} {:>8} {:>9.0f}\n", g.name,
+                         nw, g.reps.mean, money(g.bookings.mean), g.created.mean, pct(g.win_rate),
                          g.accounts, pct(g.coverage_left), g.customers.mean);
     }
     if (t.quota) {
