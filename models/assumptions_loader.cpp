@@ -9,6 +9,7 @@
 #include <optional>
 #include <set>
 
+#include "models/funnel.hpp"
 #include "models/keys.hpp"
 #include "models/territory_loader.hpp"
 
@@ -49,24 +50,11 @@ std::vector<KeyInfo> assumable(Params& p, const std::vector<std::string>& skills
 // The funnel's figures are solved into the stage keys once, at loading (docs/model.md 12.1):
 // a per-path draw of them would never reach a stage. What can be uncertain instead.
 std::string funnel_refusal(const std::string& key, const Params& p) {
-  const std::string stage = p.pipeline.stages.empty() ? "<name>" : p.pipeline.stages.back().name;
-  const std::string field = key.substr(key.rfind('.') + 1);
-  const std::set<std::string> figures = {"win_rate", "weeks_to_close", "deal_size", "skill_lift"};
-  if (key != "pipeline.funnel." + field || !figures.count(field)) return "";  // a typo
-  std::string instead = fmt::format(
-      "a stage's conversion instead (the win rate is the product of the stages' conversions), "
-      "e.g. pipeline.stages.{}.conversion.top",
-      stage);
-  if (field == "weeks_to_close")
-    instead = fmt::format(
-        "a stage's exit rate instead (the weeks to close are the sum of 1 / exit_rate), e.g. "
-        "pipeline.stages.{}.exit_rate",
-        stage);
-  if (field == "deal_size") instead = "pipeline.deal_size.mean instead";
-  return fmt::format(
-      "the funnel's figures are solved into the stage keys once, when the file is read, so a "
-      "draw per path would change nothing; put the uncertainty on {} (docs/model.md 12.4)",
-      instead);
+  const std::string instead = funnel_key_instead(key, p.pipeline);
+  if (instead.empty()) return "";  // a typo
+  return "the funnel's figures are solved into the stage keys once, when the file is read, so a "
+         "draw per path would change nothing; put the uncertainty on " +
+         instead + " (docs/model.md 12.4)";
 }
 
 // Why `key` cannot be an assumption, for a key of the file that is not assumable.

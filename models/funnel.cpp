@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "models/pipeline_graph.hpp"
 
@@ -30,32 +31,46 @@ std::vector<FunnelProblem> solve_funnel(const FunnelSpec& spec,
   if (!(spec.weeks_to_close >= K))
     out.push_back(
         {"weeks_to_close",
-         fmt::format("expected at least {} weeks for {} stage{}, found {:g} (an opportunity "
+         fmt::format("expected at least {} week{} for {} stage{}, found {:g} (an opportunity "
                      "spends at least one week in each stage)",
-                     K, K, K == 1 ? "" : "s", spec.weeks_to_close)});
+                     K, K == 1 ? "" : "s", K, K == 1 ? "" : "s", spec.weeks_to_close)});
   if (!out.empty()) return out;
 
   // Conversion: the stated stages' conversions are kept; the others share what is left of the
   // win rate equally, c = (win_rate / product of the stated ones)^(1/free).
   double fixed_win = 1;
   int free_conv = 0;
+  int never_converts = -1;  // a stated stage whose conversion is 0 at the starting skill
   for (int k = 0; k < K; ++k)
-    if (given[k].conversion)
-      fixed_win *= conversion_at(stages[k], sigma[k]);
-    else
+    if (!given[k].conversion)
       ++free_conv;
-  if (free_conv == 0) {
+    else if (const double ck = conversion_at(stages[k], sigma[k]); ck > 0)
+      fixed_win *= ck;
+    else if (never_converts < 0)
+      never_converts = k;
+  // A win rate the stated conversions reach exactly (the others converting every exit) is
+  // solvable; the tolerance absorbs the product's rounding.
+  const bool reachable = spec.win_rate <= fixed_win * (1 + 1e-12);
+  if (never_converts >= 0) {
     out.push_back({"win_rate",
-                   "every stage states its conversion, so the win rate cannot be set "
-                   "(leave conversion out of at least one stage, or drop win_rate)"});
-  } else if (!(fixed_win > spec.win_rate)) {
+                   fmt::format("stage '{}' states a conversion of 0 at the team's starting skill, "
+                               "so no opportunity is ever won and no win rate can be reached",
+                               stages[never_converts].name),
+                   never_converts, "conversion"});
+  } else if (free_conv == 0) {
+    // Both funnel figures are required: the way out is a stage key left to the funnel.
+    out.push_back({"win_rate",
+                   "every stage states its conversion, so the win rate cannot be set: leave "
+                   "conversion out of at least one stage (or write the stages without "
+                   "pipeline.funnel)"});
+  } else if (!reachable) {
     out.push_back(
         {"win_rate",
-         fmt::format("expected a win rate below {:.4g}, what the stages' stated conversions allow "
-                     "at the team's starting skill, found {:g}",
+         fmt::format("expected a win rate of at most {:.4g}, what the stages' stated conversions "
+                     "allow at the team's starting skill, found {:g}",
                      fixed_win, spec.win_rate)});
   } else {
-    const double c = std::pow(spec.win_rate / fixed_win, 1.0 / free_conv);
+    const double c = std::min(1.0, std::pow(spec.win_rate / fixed_win, 1.0 / free_conv));
     for (int k = 0; k < K; ++k) {
       if (given[k].conversion) continue;
       // Skill slope: a skill-1 rep converts (1 + skill_lift) times what a skill-0 rep does (0.8
@@ -77,19 +92,24 @@ std::vector<FunnelProblem> solve_funnel(const FunnelSpec& spec,
     else if (stages[k].exit_rate > 0)
       fixed_weeks += 1 / stages[k].exit_rate;
     else
-      out.push_back({"weeks_to_close", fmt::format("stage '{}' states exit_rate 0, so no "
-                                                   "opportunity is ever won",
-                                                   stages[k].name)});
+      out.push_back({"weeks_to_close",
+                     fmt::format("stage '{}' states exit_rate 0, so no opportunity is ever won "
+                                 "and no weeks to close can be reached",
+                                 stages[k].name),
+                     k, "exit_rate"});
   if (free_exit == 0) {
     out.push_back({"weeks_to_close",
-                   "every stage states its exit_rate, so the weeks to close cannot be set "
-                   "(leave exit_rate out of at least one stage, or drop weeks_to_close)"});
+                   "every stage states its exit_rate, so the weeks to close cannot be set: leave "
+                   "exit_rate out of at least one stage (or write the stages without "
+                   "pipeline.funnel)"});
   } else if (const double left = spec.weeks_to_close - fixed_weeks; !(left >= free_exit)) {
     out.push_back(
         {"weeks_to_close",
          fmt::format("expected at least {:.4g} weeks: the stated exit rates take {:.4g} weeks and "
-                     "each of the other {} stage{} at least one, found {:g}",
-                     fixed_weeks + free_exit, fixed_weeks, free_exit, free_exit == 1 ? "" : "s",
+                     "{} at least one, found {:g}",
+                     fixed_weeks + free_exit, fixed_weeks,
+                     free_exit == 1 ? std::string("the other stage")
+                                    : fmt::format("each of the other {} stages", free_exit),
                      spec.weeks_to_close)});
   } else {
     // Equal weeks in every solved stage: exit_rate = free / weeks left.
@@ -111,6 +131,23 @@ ImpliedFigures implied_figures(const PipelineParams& pipeline, const std::vector
   out.weeks_to_win = b[0] > 0 ? (f.N * b)[0] / b[0] : std::nan("");
   out.bookings_per_opportunity = b[0] * pipeline.deal_mean;
   return out;
+}
+
+std::string funnel_key_instead(const std::string& key, const PipelineParams& pipeline) {
+  const std::string stage = pipeline.stages.empty() ? "<name>" : pipeline.stages.back().name;
+  const std::string field = key.substr(key.rfind('.') + 1);
+  const std::set<std::string> figures = {"win_rate", "weeks_to_close", "deal_size", "skill_lift"};
+  if (key != "pipeline.funnel." + field || !figures.count(field)) return "";
+  if (field == "weeks_to_close")
+    return fmt::format(
+        "a stage's exit rate instead (the weeks to close are the sum of 1 / exit_rate), e.g. "
+        "pipeline.stages.{}.exit_rate",
+        stage);
+  if (field == "deal_size") return "pipeline.deal_size.mean instead";
+  return fmt::format(
+      "a stage's conversion instead (the win rate is the product of the stages' conversions), "
+      "e.g. pipeline.stages.{}.conversion.top",
+      stage);
 }
 
 std::vector<double> starting_sigma(const Params& p, const std::vector<std::string>& skills) {

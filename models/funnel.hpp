@@ -5,6 +5,7 @@
 // reproduces the figures exactly. The model itself (MODEL.md) only ever sees stage parameters.
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/params.hpp"
@@ -47,12 +48,22 @@ struct ImpliedFigures {
 struct FunnelProblem {
   std::string key;  // "win_rate", "weeks_to_close", ...
   std::string msg;
+  // A problem of one stage's stated key ("exit_rate", "conversion"), placed there, not at `key`.
+  int stage = -1;
+  std::string stage_key;
+  FunnelProblem(std::string k, std::string m, int st = -1, std::string sk = {})
+      : key(std::move(k)), msg(std::move(m)), stage(st), stage_key(std::move(sk)) {}
 };
 std::vector<FunnelProblem> solve_funnel(const FunnelSpec& spec,
                                         const std::vector<StageGiven>& given,
                                         const std::vector<double>& sigma, PipelineParams& pipeline);
 
 ImpliedFigures implied_figures(const PipelineParams& pipeline, const std::vector<double>& sigma);
+
+// For a key of the funnel's figures ("pipeline.funnel.win_rate", ...), which are solved once
+// when the file is read: the stage key that can vary instead, phrased "X instead"; "" for any
+// other key.
+std::string funnel_key_instead(const std::string& key, const PipelineParams& pipeline);
 
 // Effective skill of each stage at week 0 (MODEL.md 3.4.4 at the mean): ramp at the starting
 // tenure times the team's mean skill for the stage's skill (0.4 for a skill without an entry).

@@ -352,9 +352,14 @@ class Fields {
     allowed_.push_back(key);
     if (!ok_) return false;
     const YAML::Node v = n_[key];
-    // An optional key left empty (`from_week:` or null) keeps its default, as when left out.
-    if (!v.IsDefined() || (!required && v.IsNull())) {
-      if (required) c_.err(n_, display_, std::string("missing required key '") + key + "'");
+    // An optional key left empty (`from_week:` or null) keeps its default, as when left out; a
+    // required one is still missing, placed at its key (an empty value's mark is the next line).
+    if (!v.IsDefined() || v.IsNull()) {
+      if (required && !v.IsDefined())
+        c_.err(n_, display_, std::string("missing required key '") + key + "'");
+      else if (required)
+        c_.err(key_node(key), display_ + "." + key,
+               std::string("missing required key '") + key + "' (it is left empty)");
       return false;
     }
     const std::string path = display_ + "." + key;
@@ -374,6 +379,11 @@ class Fields {
   const YAML::Node node(const char* key) {
     allowed_.push_back(key);
     return ok_ ? n_[key] : YAML::Node();
+  }
+  YAML::Node key_node(const char* key) const {
+    for (const auto& kv : n_)
+      if (kv.first.Scalar() == key) return kv.first;
+    return n_;
   }
   void finish() {
     if (!ok_) return;
@@ -653,11 +663,26 @@ std::optional<FunnelExpansion> expand_funnel(Ctx& c, const YAML::Node& funnel,
                             (conv["floor"].IsDefined() || conv["top"].IsDefined());
     x.given.push_back({written && st["exit_rate"].IsDefined(), conv_given});
   }
+  // A stated conversion whose floor exceeds its top is reported with the file's other
+  // cross-key problems; solving around it would only add a second, misleading error.
+  for (std::size_t k = 0; k < x.given.size(); ++k)
+    if (x.given[k].conversion &&
+        p.pipeline.stages[k].conversion.floor > p.pipeline.stages[k].conversion.top)
+      return std::nullopt;
   x.sigma = starting_sigma(p, skills);
   const std::vector<FunnelProblem> problems = solve_funnel(x.spec, x.given, x.sigma, p.pipeline);
-  for (const FunnelProblem& pr : problems)
-    c.err(funnel[pr.key].IsDefined() ? funnel[pr.key] : funnel, "pipeline.funnel." + pr.key,
-          pr.msg);
+  for (const FunnelProblem& pr : problems) {
+    const YAML::Node st = pr.stage >= 0 && stages.IsDefined() && stages.IsSequence()
+                              ? stages[std::size_t(pr.stage)]
+                              : YAML::Node();
+    if (st.IsDefined() && st.IsMap() && st[pr.stage_key].IsDefined())
+      c.err(st[pr.stage_key],
+            "pipeline.stages." + p.pipeline.stages[std::size_t(pr.stage)].name + "." + pr.stage_key,
+            pr.msg);
+    else
+      c.err(funnel[pr.key].IsDefined() ? funnel[pr.key] : funnel, "pipeline.funnel." + pr.key,
+            pr.msg);
+  }
   if (!problems.empty()) return std::nullopt;
   return x;
 }
@@ -859,8 +884,21 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     }
   }
 
-  // The funnel's figures become stage keys here, before anything reads those.
-  if (funnel.IsDefined() && !funnel.IsNull()) expand_funnel(c, funnel, pipe, stages, p, sc.skills);
+  // The funnel's figures become stage keys here, before anything reads those. A funnel left
+  // empty is not a section of defaults: its figures are required.
+  // (pipe["funnel"] of a pipeline that is not a map is a default node: null and "defined".)
+  const YAML::Node funnel_key = [&] {
+    if (pipe.IsMap())
+      for (const auto& kv : pipe)
+        if (kv.first.Scalar() == "funnel") return kv.first;
+    return YAML::Node(YAML::NodeType::Undefined);
+  }();
+  if (funnel_key.IsDefined() && funnel.IsNull())
+    c.err(funnel_key, "pipeline.funnel",
+          "the funnel is left empty: it needs its figures, at least win_rate and weeks_to_close "
+          "(or leave pipeline.funnel out to state the stages in full)");
+  else if (funnel_key.IsDefined())
+    expand_funnel(c, funnel, pipe, stages, p, sc.skills);
 
   // Goal and checkpoints.
   if (root["goal"].IsDefined()) {
@@ -957,8 +995,13 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           const KeyInfo* k = plan_schema.find(path);
           const std::string where = d + ".set." + path;
           if (!k) {
+            const std::string instead = funnel_key_instead(path, p.pipeline);
             c.err(value, where,
-                  "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)");
+                  instead.empty()
+                      ? "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)"
+                      : "the funnel's figures are solved into the stage keys once, when the file "
+                        "is read, so a plan's value would change nothing; set " +
+                            instead);
           } else if (!k->plan_settable) {
             c.err(
                 value, where,

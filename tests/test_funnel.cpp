@@ -193,13 +193,78 @@ pipeline:
   funnel: {win_rate: 0.6, weeks_to_close: 8}
   stages: [{name: a, conversion: {floor: 0.5, top: 0.5}}, {name: b}]
 )"),
-                 "pipeline.funnel.win_rate: expected a win rate below 0.5");
+                 "pipeline.funnel.win_rate: expected a win rate of at most 0.5");
   expect_problem(funnel_scenario(R"(
 pipeline:
   funnel: {win_rate: 0.2, weeks_to_close: 8}
   stages: [{name: a, exit_rate: 0.5}, {name: b, exit_rate: 0.1}]
 )"),
                  "every stage states its exit_rate");
+}
+
+TEST(FunnelScenario, EdgesOfTheSolvableAndTheirMessages) {
+  // A win rate the stated stages reach exactly: the free stage converts every exit.
+  const Scenario exact = test::scenario(funnel_scenario(R"(
+pipeline:
+  funnel: {win_rate: 0.5, weeks_to_close: 8}
+  stages: [{name: a, conversion: {floor: 0.5, top: 0.5}}, {name: b}]
+)"));
+  EXPECT_EQ(exact.base.pipeline.stages[1].conversion.floor, 1.0);
+  EXPECT_EQ(exact.base.pipeline.stages[1].conversion.top, 1.0);
+  // A stated conversion of 0, or exit rate of 0: said so at that stage's key.
+  expect_problem(
+      funnel_scenario(R"(
+pipeline:
+  funnel: {win_rate: 0.2, weeks_to_close: 8}
+  stages: [{name: a, conversion: {floor: 0, top: 0}}, {name: b}]
+)"),
+      "test.yaml:13:34: pipeline.stages.a.conversion: stage 'a' states a conversion of 0");
+  expect_problem(funnel_scenario(R"(
+pipeline:
+  funnel: {win_rate: 0.2, weeks_to_close: 8}
+  stages: [{name: a, exit_rate: 0}, {name: b}]
+)"),
+                 "test.yaml:13:33: pipeline.stages.a.exit_rate: stage 'a' states exit_rate 0");
+  // The way out named is one the file can take (both figures are required).
+  expect_problem(funnel_scenario(R"(
+pipeline:
+  funnel: {win_rate: 0.2, weeks_to_close: 8}
+  stages: [{name: a, exit_rate: 0.5}, {name: b, exit_rate: 0.1}]
+)"),
+                 "leave exit_rate out of at least one stage (or write the stages without "
+                 "pipeline.funnel)");
+  // A funnel left empty is refused, not read as no funnel; a figure left empty is missing, at
+  // its own line.
+  expect_problem(funnel_scenario("pipeline:\n  funnel:\n  stages: [{name: a}]"),
+                 "test.yaml:11:3: pipeline.funnel: the funnel is left empty");
+  expect_problem(funnel_scenario("pipeline:\n  funnel:\n    win_rate:\n    weeks_to_close: 8"),
+                 "test.yaml:12:5: pipeline.funnel.win_rate: missing required key 'win_rate' (it "
+                 "is left empty)");
+  // An invalid stated stage is reported once, without a bound computed from it.
+  try {
+    test::scenario(funnel_scenario(R"(
+pipeline:
+  funnel: {win_rate: 0.2, weeks_to_close: 8}
+  stages: [{name: a, conversion: {top: 0.2}}, {name: b}]
+)"));
+    FAIL() << "accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("floor (0.25) must not exceed top (0.2)"),
+              std::string::npos);
+    EXPECT_EQ(std::string(e.what()).find("win rate"), std::string::npos) << e.what();
+  }
+  // One stage left: "the other stage", not "each of the other 1 stage".
+  expect_problem(funnel_scenario(R"(
+pipeline:
+  funnel: {win_rate: 0.2, weeks_to_close: 4}
+  stages: [{name: a, exit_rate: 0.25}, {name: b}]
+)"),
+                 "the stated exit rates take 4 weeks and the other stage at least one");
+  // A plan cannot set a funnel figure; it is told which stage key to set.
+  expect_problem(funnel_scenario("pipeline: {funnel: {win_rate: 0.2, weeks_to_close: 8}}",
+                                 "plans: [{name: a}, {name: b, set: "
+                                 "{pipeline.funnel.win_rate: 0.3}}]"),
+                 "so a plan's value would change nothing; set a stage's conversion instead");
 }
 
 // A simulated pipeline at the starting skill (every opportunity worked, no stale loss, no

@@ -202,13 +202,14 @@ std::string format_explain(const Scenario& sc, const ScenarioResults& res) {
     const double closed = b.won.mean + b.lost.mean;
     double open = 0;
     for (double v : b.weekly.means[out::s_open_count]) open += v;
+    // Ratios of nothing (no opportunity closed or created) are "-", not 0.
     s += fmt::format(
-        "Simulated ({}): won / (won + lost) = {:.3f} (includes stale and hand-over losses, "
+        "Simulated ({}): won / (won + lost) = {} (includes stale and hand-over losses, "
         "capacity limits and burnout); opportunities created per week {:.1f}; mean open {:.1f}; "
-        "Little's law time in pipeline {:.2f} weeks\n",
-        b.name, closed > 0 ? b.won.mean / closed : 0.0, b.created.mean / sc.horizon(),
-        open / sc.horizon(),
-        b.created.mean > 0 ? (open / sc.horizon()) / (b.created.mean / sc.horizon()) : 0.0);
+        "Little's law time in pipeline {} weeks\n",
+        b.name, closed > 0 ? fmt::format("{:.3f}", b.won.mean / closed) : "-",
+        b.created.mean / sc.horizon(), open / sc.horizon(),
+        b.created.mean > 0 ? fmt::format("{:.2f}", open / b.created.mean) : "-");
   }
   return s;
 }

@@ -48,9 +48,9 @@ std::string format_conditional(const Scenario& sc, const ScenarioResults& res) {
   for (const PlanResult& r : res.plans)
     for (const ConditionalFigure& f : r.conditional) gw = std::max(gw, text_width(f.given) + 2);
   for (const PlanResult& r : res.plans) {
-    s +=
-        fmt::format("\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths: -):\n",
-                    r.name, kMinConditionalPaths);
+    s += fmt::format(
+        "\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths{}: -):\n", r.name,
+        kMinConditionalPaths, sc.base.goal.revenue ? "" : ", and P(goal) without a goal");
     s += fmt::format("  {:<{}}{:>8}{:>16}{:>22}{:>18}  {}\n", "given", gw, "paths", "P(goal)",
                      "missed, still reached", "shortfall", "later checkpoints");
     for (const ConditionalFigure& f : r.conditional) {
