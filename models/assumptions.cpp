@@ -95,9 +95,22 @@ double Assumption::central() const {
   return whole ? round_half_up(v) : v;
 }
 
-// The extreme uniforms a stream's 64-bit slot can give (sim::Stream::to_open01).
-double Assumption::reach_low() const { return quantile(sim::Stream::to_open01(0)); }
-double Assumption::reach_high() const { return quantile(sim::Stream::to_open01(~0ULL)); }
+// The extreme uniforms a stream's 64-bit slot can give (sim::Stream::to_open01). A discrete
+// list may be in any order, so every value it holds is reachable: its smallest and largest.
+double Assumption::reach_low() const {
+  if (dist == AssumptionDist::discrete) {
+    const double v = *std::min_element(values.begin(), values.end());
+    return whole ? round_half_up(v) : v;
+  }
+  return quantile(sim::Stream::to_open01(0));
+}
+double Assumption::reach_high() const {
+  if (dist == AssumptionDist::discrete) {
+    const double v = *std::max_element(values.begin(), values.end());
+    return whole ? round_half_up(v) : v;
+  }
+  return quantile(sim::Stream::to_open01(~0ULL));
+}
 
 std::string Assumption::describe() const {
   switch (dist) {

@@ -25,7 +25,8 @@ struct Assumption {
   std::vector<double> values, weights;  // discrete; weights sum to 1
   bool whole = false;                   // a whole-number key: draws are rounded half up
 
-  // The value for the uniform u in (0, 1), by inversion (a larger u never gives a smaller value).
+  // The value for the uniform u in (0, 1), by inversion (a larger u never gives a smaller value,
+  // but for a discrete list written out of order: its values in the order written).
   double quantile(double u) const;
   // The central value: the mean of a uniform, lognormal or beta, the mode of a triangular, the
   // heaviest value of a discrete (the first on ties).

@@ -124,6 +124,7 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
       f.goal_drivers = ranked(sc, fit);
       f.goal_r2 = fit.r2;
       f.goal_defined = fit.defined;
+      if (!fit.defined) f.goal_unranked = unranked(r.column(out::goal_met), p);
     }
     out.plans.push_back(std::move(f));
   }
@@ -192,10 +193,16 @@ Robustness analyse_robustness(const Scenario& sc, const ScenarioResults& res,
         in > 0 && in < n ? std::sqrt(box.base_density * (1 - box.base_density) * (1 / in - 1 / n))
                          : 0.0;
     v.region.found = !v.region.bounds.empty() && box.density > box.base_density + 3 * noise;
-    if (!v.region.found) v.region.bounds.clear();
     v.region.coverage = box.coverage;
     v.region.density = box.density;
     v.region.inside = box.inside;
+    if (!v.region.found) {
+      // No region: its figures are those of every path, not of the box that was rejected.
+      v.region.bounds.clear();
+      v.region.coverage = box.base_density > 0 ? 1.0 : 0.0;
+      v.region.density = box.base_density;
+      v.region.inside = plan.size();
+    }
     v.summary = summary(v);
     out.vs_baseline.push_back(std::move(v));
   }

@@ -41,6 +41,7 @@ struct PlanFigures {
   std::vector<AssumptionEffect> goal_drivers;    // ranked by |coef|; empty without a goal
   double goal_r2 = 0;
   bool goal_defined = false;  // the fit exists (a goal, the goal indicator varies, enough paths)
+  std::string goal_unranked;  // why there is no ranking when a goal exists and !goal_defined
 };
 
 struct VsBaseline {

@@ -1,6 +1,7 @@
 #include "sim/prim.hpp"
 
 #include <algorithm>
+#include <boost/math/distributions/hypergeometric.hpp>
 #include <cmath>
 
 namespace sim {
@@ -101,6 +102,34 @@ bool paste_once(const Data& d, Box& box, double share) {
   return true;
 }
 
+// P(X >= k) for X hypergeometric: n points drawn without replacement from N of which K are
+// cases. The chance that a bound's slice, taken at random, leaves k or more cases in the box.
+double upper_tail(std::size_t N, std::size_t K, std::size_t n, std::size_t k) {
+  if (k == 0) return 1.0;
+  const boost::math::hypergeometric_distribution<double> h(K, n, N);
+  return boost::math::cdf(boost::math::complement(h, k - 1));
+}
+
+// Drops, one at a time, the bound least supported by the cases while its p-value is above
+// alpha: the box without the bound holds N points and K cases, the box holds n and k.
+void prune(const Data& d, Box& box, double alpha) {
+  for (;;) {
+    double worst_p = -1;
+    Box worst;
+    for (std::size_t j = 0; j < d.p; ++j)
+      for (int side = 0; side < 2; ++side) {
+        if (side == 0 ? box.lo[j] == -kInf : box.hi[j] == kInf) continue;
+        Box wider = box;
+        (side == 0 ? wider.lo[j] : wider.hi[j]) = side == 0 ? -kInf : kInf;
+        measure(d, wider, d.p);
+        const double pv = upper_tail(wider.count, wider.cases, box.count, box.cases);
+        if (pv > worst_p) worst_p = pv, worst = wider;
+      }
+    if (worst_p <= alpha) return;
+    box = worst;
+  }
+}
+
 }  // namespace
 
 PrimBox prim(const std::vector<double>& x, std::size_t p, const std::vector<std::uint8_t>& y,
@@ -181,6 +210,8 @@ PrimBox prim(const std::vector<double>& x, std::size_t p, const std::vector<std:
     }
     chosen = best;
   }
+
+  prune(d, chosen, o.prune_alpha);
 
   PrimBox out;
   out.lo = chosen.lo, out.hi = chosen.hi;

@@ -8,7 +8,10 @@
 // (`keep_density`) as the densest one that still holds `min_coverage` of the cases is chosen;
 // pasting then widens its bounds again while that raises the share, and bounds that add little
 // (the box without them keeps `keep_density` of its density) are dropped, so that the box
-// reads as a sentence.
+// reads as a sentence. Last, a bound the cases do not support is dropped: with few cases a
+// bound on an input that cannot matter may still raise the density by chance, so each bound is
+// tested (hypergeometric, the box's cases among the points of the box without that bound) and
+// kept only at the `prune_alpha` level.
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -22,6 +25,8 @@ struct PrimOptions {
   double min_coverage = 0.5;   // the box chosen keeps at least this share of all the cases
   double keep_density = 0.95;  // "nearly as dense": for the choice and for dropping bounds
   std::size_t max_restrictions = 3;
+  double prune_alpha = 0.01;  // a bound stays when chance alone would concentrate the cases so
+                              // much inside it with at most this probability
 };
 
 struct PrimBox {

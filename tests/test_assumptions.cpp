@@ -276,6 +276,11 @@ TEST(Assumptions, NoRegionWhereTheAssumptionsDoNotMatter) {
     ASSERT_GT(v.p_beats.mean, 0.05) << v.summary;  // losses to look at
     ASSERT_LT(v.p_beats.mean, 0.95) << v.summary;
     found += v.region.found;
+    if (!v.region.found) {  // no region: the figures are every path's, not a rejected box's
+      EXPECT_EQ(v.region.inside, 1000u);
+      EXPECT_EQ(v.region.coverage, 1.0);
+      EXPECT_NEAR(v.region.density, 1 - v.p_beats.mean, 1e-12);
+    }
   }
   EXPECT_EQ(found, 0) << "regions given where the assumptions cannot matter";
 }
@@ -329,6 +334,13 @@ TEST(Assumptions, BadInputNamesTheKeyAndWhatWasExpected) {
       {"  pipeline.stages.close.conversion.top: {dist: uniform, low: 0.3, high: 0.8}\n",
        "pipeline.stages.close.conversion: floor (0.4) must not exceed top (0.3"},
       {"  team.skills.c.mean: {dist: uniform, low: 0.3, high: 0.5}\n", "no such key"},
+      // A discrete list out of order: every value is checked, not only the first and last.
+      {"  market.volatility: {dist: discrete, values: [0.1, 5, 0.2]}\n",
+       "the discrete distribution reaches 0.1 to 5, outside market.volatility's range"},
+      {"  team.tenure_weeks: {dist: discrete, values: [10, -4, 20]}\n",
+       "the discrete distribution reaches -4 to 20"},
+      {"  hiring[0].count: {dist: uniform, low: 1, high: 3}\n",
+       "cannot be an assumption: the items of the file's hiring list"},
   };
   for (const Case& c : cases) {
     const std::string p = problems(c.yaml);

@@ -122,9 +122,18 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
          "region; run without --streaming for them)\n";
     return s;
   }
-  if (!r.plans.empty() && !r.plans[0].goal_drivers.empty())
-    s += fmt::format("\n{}'s P(goal) moves most with: {}\n", r.plans[0].plan,
-                     ranking(sc, r.plans[0].goal_drivers));
+  // As the gain's line: a P(goal) without a fit says why (met on every path, too few paths).
+  const auto goal_line = [&](const PlanFigures& f, const std::string& who) -> std::string {
+    if (!f.goal_drivers.empty())
+      return fmt::format("{} P(goal) moves most with: {}\n", who, ranking(sc, f.goal_drivers));
+    if (!f.goal_unranked.empty())
+      return fmt::format("{} P(goal) is not ranked: {}\n", who, f.goal_unranked);
+    return "";
+  };
+  if (!r.plans.empty()) {
+    const std::string line = goal_line(r.plans[0], r.plans[0].plan + "'s");
+    if (!line.empty()) s += "\n" + line;
+  }
   for (std::size_t i = 0; i < r.vs_baseline.size(); ++i) {
     const VsBaseline& v = r.vs_baseline[i];
     s += fmt::format("\n{}.\n", v.summary);
@@ -133,9 +142,7 @@ std::string format_robustness(const Scenario& sc, const Robustness& r) {
              ? fmt::format("  its gain in bookings moves most with: {}\n",
                            ranking(sc, v.diff_drivers))
              : fmt::format("  its gain in bookings is not ranked: {}\n", v.diff_unranked);
-    if (i + 1 < r.plans.size() && !r.plans[i + 1].goal_drivers.empty())
-      s += fmt::format("  its P(goal) moves most with: {}\n",
-                       ranking(sc, r.plans[i + 1].goal_drivers));
+    if (i + 1 < r.plans.size()) s += goal_line(r.plans[i + 1], "  its");
   }
   // The note on coefficients only where a ranking was made (none on too few paths).
   const bool ranked = std::any_of(r.plans.begin(), r.plans.end(),
