@@ -151,6 +151,22 @@ TEST_F(ServeHostile, BrokenHttpIsAnsweredInWords) {
   EXPECT_NE(r->body.find("not valid HTTP"), std::string::npos) << r->body;
 }
 
+// Text echoed from a request that is not UTF-8 (a path with %FF, a plan name with such bytes)
+// threw while the answer was written, in the error handler, and ended the server.
+TEST_F(ServeHostile, BytesThatAreNotUtf8AreEchoedReplacedAndTheServerGoesOn) {
+  start();
+  auto r = client().Get("/api/%FF");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(r->body.find("no such page: /api/\xEF\xBF\xBD"), std::string::npos) << r->body;
+  r = client().Post("/api/run", std::string("{\"plan\": \"\xff\xfe\"}"), "application/json");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status / 100, 4) << r->body;
+  r = client().Get("/api/plans");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
 // Each run was checked alone against the memory available, so clients running at once could
 // together take more. With a budget of one 20,000-path run and half a 100-path one, a second
 // client's run waits (503, busy) while the first goes and runs once it has ended; a run alone

@@ -223,6 +223,12 @@ std::string plain_distribution(const Page& pg, const std::string& key) {
 }
 
 std::string plain_key(const Scenario& sc, const std::string& key) {
+  // A territory line (docs/cli.md, "Territory lines"): "reps on the enterprise segment's line".
+  const std::string terr = "territories[", reps = "].reps";
+  if (key.rfind(terr, 0) == 0 && key.size() > terr.size() + reps.size() &&
+      key.compare(key.size() - reps.size(), reps.size(), reps) == 0)
+    return "reps on the " + key.substr(terr.size(), key.size() - terr.size() - reps.size()) +
+           " segment's territory line";
   // A field of a plan's hiring, training or programme (models/key_path.hpp): "the coach-academy
   // programme: manager coaching skill".
   std::optional<ListKey> list;

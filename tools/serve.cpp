@@ -71,7 +71,9 @@ bool same_secret(const std::string& a, const std::string& b) {
 
 void send_json(httplib::Response& res, int status, const json& j) {
   res.status = status;
-  res.set_content(j.dump(), "application/json");
+  // Text echoed from the request (a path, a plan name) may hold bytes that are not UTF-8: they
+  // are replaced, not thrown on (a throw here, in the error handler, ended the server).
+  res.set_content(j.dump(-1, ' ', false, json::error_handler_t::replace), "application/json");
 }
 void send_error(httplib::Response& res, int status, const std::string& message) {
   send_json(res, status, {{"error", message}});
@@ -574,6 +576,13 @@ struct Server::Impl {
 
   void routes() {
     http.set_payload_max_length(o.max_body);
+    // A connection that sends nothing holds one of the pool's threads until its read times out,
+    // and an idle keep-alive one delays the stop (Ctrl-C) as long: short timeouts and a pool
+    // larger than a browser's six connections keep a few slow or idle clients from locking the
+    // page out, and the stop within about a second.
+    http.set_read_timeout(2, 0);
+    http.set_keep_alive_timeout(1);
+    http.new_task_queue = [] { return new httplib::ThreadPool(32); };
     http.set_default_headers({{"Cache-Control", "no-store"},
                               {"X-Content-Type-Options", "nosniff"},
                               {"Referrer-Policy", "no-referrer"},
@@ -636,7 +645,7 @@ struct Server::Impl {
       else if (res.status == 404)
         send_error(res, 404,
                    fmt::format("no such page: {} (there are the page /, GET /api/plans, POST "
-                               "/api/run and POST /api/save)",
+                               "/api/run, POST /api/save and POST /api/cancel)",
                                req.path));
       else
         send_error(res, res.status, fmt::format("HTTP {}", res.status));

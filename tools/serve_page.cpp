@@ -68,6 +68,9 @@ const newClient = () => Array.from(crypto.getRandomValues(new Uint8Array(8)), b 
 let client = newClient();
 const FIRST_PATHS = 200;
 let info = null, values = {}, levers = {}, generation = 0, controller = null, timer = null, sent = 0;
+// Levers whose number box is left empty: nothing runs until each has a number again (the value
+// kept in `values` is the one the box no longer shows).
+let emptyBoxes = new Set();
 const $ = id => document.getElementById(id);
 
 // Each request numbered in the order sent: the server lets a newer run replace an older one, never
@@ -86,9 +89,27 @@ async function api(path, body, signal) {
   return text;
 }
 function plan() { return info.plans.find(p => p.name === $("plan").value); }
-function percent(p) { return p === null || p === undefined ? "n/a" : (100 * p).toFixed(1) + "%"; }
+// x with one decimal as the report's C++ formatting writes it: the nearest tenth of x's exact
+// value, an exact tie to the even tenth (toFixed sends ties up: 99.25 read 99.3 here, 99.2 below).
+function fixed1(x) {
+  const t = x * 10;
+  if (Number.isInteger(t * 2) && !Number.isInteger(t)) {
+    const f = Math.floor(t);
+    return ((f % 2 === 0 ? f : f + 1) / 10).toFixed(1);
+  }
+  return x.toFixed(1);
+}
+// A probability as the report writes it (Fmt::prob): never 0.0% or 100.0% strictly between.
+function percent(p) {
+  if (p === null || p === undefined || !isFinite(p)) return "n/a";
+  if (p <= 0) return "0%";
+  if (p >= 1) return "100%";
+  if (p < 0.0005) return "<0.1%";
+  if (p >= 0.9995) return ">99.9%";
+  return fixed1(100 * p) + "%";
+}
 // A share as the report writes it (plain_share): "12%", "12.5%".
-function share(v) { return (100 * v).toFixed(1).replace(/\.0$/, "") + "%"; }
+function share(v) { return fixed1(100 * v).replace(/\.0$/, "") + "%"; }
 // A key's unit in words: "hours/week", "$ a week" ("" for a share, shown as a percent).
 function unitWords(unit) {
   if (!unit || unit === "ratio" || unit === "share" || unit === "rate") return "";
@@ -130,6 +151,7 @@ function buildLevers() {
   box.textContent = "";
   values = {};
   levers = {};
+  emptyBoxes = new Set();
   if (plan().levers.length === 0) {
     // A key another plan offers makes the example (any plan has the org keys).
     const other = info.plans.flatMap(p => p.levers.map(l => l.key))[0] || "org.coaching_hours_per_rep";
@@ -181,17 +203,22 @@ function buildLevers() {
     ui.row = row;
     const readout = v => { ui.now.textContent = l.percent && v !== "" ? share(Number(v)) : ""; };
     readout(value);
-    range.addEventListener("input", () => { num.value = range.value; readout(range.value); changed(l.key, range.value); });
+    range.addEventListener("input", () => { emptyBoxes.delete(l.key); num.value = range.value; readout(range.value); changed(l.key, range.value); });
     // A box left empty (or with no number in it) has the value "", which Number() reads as 0.
     num.addEventListener("change", () => {
       readout(num.value);
-      if (num.value === "") { clearLeverErrors(); leverError(l.key, l.label + " needs a number: the box is empty", "a box is empty"); return; }
+      if (num.value === "") { emptyBoxes.add(l.key); clearLeverErrors(); sayEmptyBoxes(); return; }
+      emptyBoxes.delete(l.key);
       range.value = num.value; changed(l.key, num.value);
     });
     row.append(range, num);
     levers[l.key] = ui;
     box.append(label, row, ui.error);
   }
+}
+function sayEmptyBoxes() {
+  for (const key of emptyBoxes)
+    leverError(key, levers[key].label + " needs a number: the box is empty", "a box is empty");
 }
 function changed(key, v) { values[key] = Number(v); clearTimeout(timer); timer = setTimeout(update, 60); }
 
@@ -239,6 +266,8 @@ async function update() {
   const signal = controller.signal;
   $("error").textContent = "";
   clearLeverErrors();
+  // Another lever moved while a box is empty: still nothing runs, and the page says why.
+  if (emptyBoxes.size > 0) { sayEmptyBoxes(); return; }
   $("p-goal").dataset.final = "0";
   const counts = info.paths > FIRST_PATHS ? [FIRST_PATHS, info.paths] : [info.paths];
   try {

@@ -202,8 +202,9 @@ try:
                     problems.append(f"the saved plan is not the what-if: {saved['file']}, "
                                     f"{text[-600:]}")
             # A number box left empty runs nothing (Number("") would send 0) and says so.
-            cdp.eval("(() => { const n = document.querySelector('#levers input[type=number]"
-                     "[data-key=\"hiring[0].count\"]'); n.value = '';"
+            hires = "document.querySelector('#levers input[type=number][data-key=\"hiring[0].count\"]')"
+            hires_before = cdp.eval(f"{hires}.value")
+            cdp.eval(f"(() => {{ const n = {hires}; n.value = '';"
                      " n.dispatchEvent(new Event('change')); })()")
             time.sleep(0.5)
             error = cdp.eval("document.querySelector('.lever-error[data-key=\"hiring[0].count\"]')"
@@ -212,14 +213,32 @@ try:
                     cdp.eval("'hiring[0].count' in values"):
                 problems.append(f"an emptied number box was sent as a value (the page says "
                                 f"{error!r}, values {cdp.eval('JSON.stringify(values)')})")
-            # A value the key does not take: said beside the lever in plain words, and the answer
-            # shown marked as not the levers' until a valid value has run.
             shown = cdp.eval("document.getElementById('p-goal').dataset.value")
 
             def type_value(v):
                 cdp.eval(f"(() => {{ const n = document.querySelector('#levers input[type=number]"
                          f"[data-key=\"{LEVER}\"]'); n.value = '{v}';"
                          f" n.dispatchEvent(new Event('change')); }})()")
+
+            # Another lever moved while the box is empty: still nothing runs (the hires the box
+            # no longer shows were sent, and the answer shown beside an empty box).
+            sent_before = cdp.eval("sent")
+            type_value(17)
+            time.sleep(1.0)
+            if cdp.eval("sent") != sent_before or \
+                    cdp.eval("document.getElementById('p-goal').dataset.value") != shown or \
+                    cdp.eval("document.getElementById('stale').hidden") or \
+                    not cdp.eval("document.querySelector('.lever-error[data-key=\"hiring[0]."
+                                 "count\"]').textContent"):
+                problems.append("moving another lever while a number box was empty ran the "
+                                "value the box no longer shows")
+            cdp.eval(f"(() => {{ const n = {hires}; n.value = {json.dumps(hires_before)};"
+                     " n.dispatchEvent(new Event('change')); })()")
+            if not cdp.wait_for(f"{final} && document.getElementById('stale').hidden", 20):
+                problems.append("the page did not run again once the empty box had a number")
+            shown = cdp.eval("document.getElementById('p-goal').dataset.value")
+            # A value the key does not take: said beside the lever in plain words, and the answer
+            # shown marked as not the levers' until a valid value has run.
 
             type_value(200)
             said = f"document.querySelector('.lever-error[data-key=\"{LEVER}\"]').textContent"
