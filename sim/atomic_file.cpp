@@ -183,6 +183,9 @@ void write_atomically(const fs::path& given,
   if (path.has_parent_path() && !fs::exists(path.parent_path()))
     throw WriteError("cannot write " + path.string() + ": folder " + path.parent_path().string() +
                      " does not exist");
+  if (path.has_parent_path() && !fs::is_directory(path.parent_path()))
+    throw WriteError("cannot write " + path.string() + ": " + path.parent_path().string() +
+                     " is a file, not a folder");
   ignore_file_size_signal();
   remove_stale_temporaries(path);
   const fs::path tmp = temporary_name(path);
@@ -202,24 +205,44 @@ void write_atomically(const fs::path& given,
   sync_path(folder_of(path), true);
 }
 
-void write_text_atomically(const fs::path& path, const std::string& text) {
-  write_atomically(path, [&](const fs::path& tmp) {
-    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) fail(path, errno);
-    const char* p = text.data();
-    std::size_t left = text.size();
-    while (left > 0) {
-      const ssize_t n = ::write(fd, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        const int err = errno;
-        ::close(fd);
-        fail(path, err);
-      }
-      p += n, left -= std::size_t(n);
+namespace {
+// Writes text to tmp; a failure names path, the file it stands for.
+void write_text_to(const fs::path& path, const fs::path& tmp, const std::string& text) {
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) fail(path, errno);
+  const char* p = text.data();
+  std::size_t left = text.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      fail(path, err);
     }
-    if (::close(fd) != 0) fail(path, errno);
+    p += n, left -= std::size_t(n);
+  }
+  if (::close(fd) != 0) fail(path, errno);
+}
+
+// Files i.. of the set: file i's temporary is written, then the later files in full (written and
+// renamed), then file i is renamed. So every temporary is written before any file is replaced,
+// and a failure in any of them leaves every file of the set as it was.
+void write_set_from(const std::vector<std::pair<fs::path, std::string>>& files, std::size_t i) {
+  if (i == files.size()) return;
+  write_atomically(files[i].first, [&](const fs::path& tmp) {
+    write_text_to(files[i].first, tmp, files[i].second);
+    write_set_from(files, i + 1);
   });
+}
+}  // namespace
+
+void write_text_atomically(const fs::path& path, const std::string& text) {
+  write_atomically(path, [&](const fs::path& tmp) { write_text_to(path, tmp, text); });
+}
+
+void write_texts_atomically(const std::vector<std::pair<fs::path, std::string>>& files) {
+  write_set_from(files, 0);
 }
 
 }  // namespace sim

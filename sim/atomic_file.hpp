@@ -9,6 +9,8 @@
 #include <functional>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace sim {
 
@@ -36,6 +38,11 @@ void write_atomically(const std::filesystem::path& path,
 std::filesystem::path replaced_file(const std::filesystem::path& path);
 // Writes text to path atomically; a failed write throws WriteError with the system's reason.
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
+// Writes a set of files that belong together (a plan and the report of its search): every
+// temporary is written before any file is replaced, so a write that fails (a full disk, a file
+// size limit) leaves each file of the set as it was, none of them mixed with this run's.
+void write_texts_atomically(
+    const std::vector<std::pair<std::filesystem::path, std::string>>& files);
 
 // The temporary name write_atomically uses for path in this process: path + ".tmp." + pid.
 std::filesystem::path temporary_name(const std::filesystem::path& path);

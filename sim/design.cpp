@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <numeric>
 #include <stdexcept>
 
@@ -47,10 +49,16 @@ std::vector<double> parse_levels(const std::string& text) {
     if (n > 1e5) throw std::invalid_argument("'" + text + "': more than 100000 levels");
     std::vector<double> out;
     // Levels as from + i*step (not repeated addition), and one that lands on TO within
-    // rounding is TO exactly, so 0:1:0.1 ends at 1.
+    // rounding is TO exactly, so 0:1:0.1 ends at 1. Each is the number of 12 significant digits
+    // nearest it, so 0:0.7:0.1 gives 0.3 and not 0.30000000000000004 (a level as written is what
+    // a table filtered on it finds).
     for (int i = 0; i <= int(n); ++i) {
       const double v = from + i * step;
-      out.push_back(std::abs(v - to) < 1e-9 * std::max(1.0, std::abs(to)) ? to : v);
+      char written[32];
+      std::snprintf(written, sizeof written, "%.12g", v);
+      out.push_back(std::abs(v - to) < 1e-9 * std::max(1.0, std::abs(to))
+                        ? to
+                        : std::strtod(written, nullptr));
     }
     return out;
   }

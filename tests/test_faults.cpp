@@ -184,6 +184,34 @@ TEST_F(Faults, FullDiskDuringTheHdf5WriteFailsWithOneLineAndLeavesNothing) {
   EXPECT_EQ(damage(out), "");
 }
 
+// optimize's plan, JSON and trace are one set: a write that fails replaces none of them (the
+// plan was replaced beside the JSON and trace of the search before), and the answer is printed
+// all the same (it was lost).
+TEST_F(Faults, AFailedWriteOfOptimizeLeavesTheSetAsItWasAndPrintsTheAnswer) {
+  const std::string out = " -o " + (dir / "p.yaml").string() + " --json " +
+                          (dir / "p.json").string() + " --csv " + (dir / "p.csv").string();
+  const std::string search = "optimize " + test::example() +
+                             " --paths 40 --evaluations 8 --plan push-activity --maximize profit "
+                             "--threads 2 --quiet";
+  ASSERT_EQ(shell(salesim(search + " --lever prospecting.target_hours=8:10" + out)), 0);
+  std::map<std::string, std::string> before;
+  for (const char* f : {"p.yaml", "p.json", "p.csv"})
+    before[f] = test::read_file((dir / f).string());
+  std::string log;
+  const std::string second = search + " --lever prospecting.target_hours=8:20" + out;
+  EXPECT_EQ(shell(limited(2048, salesim(second)) + " 2>&1", &log), 1) << log;
+  EXPECT_NE(log.find("cannot write"), std::string::npos) << log;
+  for (const char* f : {"p.yaml", "p.json", "p.csv"})
+    EXPECT_EQ(test::read_file((dir / f).string()), before[f]) << f;
+  EXPECT_TRUE(temporaries(dir).empty()) << temporaries(dir).front();
+  // Without --quiet the table comes before the error.
+  std::string table;
+  shell(limited(2048, salesim(second.substr(0, second.find(" --quiet")) +
+                              second.substr(second.find(" --quiet") + 8))),
+        &table);
+  EXPECT_NE(table.find("Optimism of profit"), std::string::npos) << table;
+}
+
 TEST_F(Faults, FullDiskDuringBatchFailsTheFileAndTheResumeRunsItAgain) {
   const auto full = fs::file_size(reference());
   const fs::path out = dir / "out";

@@ -58,6 +58,10 @@ TEST(Design, LevelsFromListsAndRanges) {
   const auto tenths = sim::parse_levels("0:1:0.1");
   ASSERT_EQ(tenths.size(), 11u);
   EXPECT_EQ(tenths.back(), 1.0);
+  // Levels as written, not with the sum's rounding: a table filtered on 0.3 finds its row.
+  EXPECT_EQ(sim::parse_levels("0:0.7:0.1"),
+            (std::vector<double>{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7}));
+  EXPECT_EQ(sim::parse_levels("0.7:1:0.1"), (std::vector<double>{0.7, 0.8, 0.9, 1}));
   for (const char* bad : {"", "a,b", "1:x", "5:1:1", "0:1:0", "1:2:3:4", "1,,2"})
     EXPECT_THROW(sim::parse_levels(bad), std::invalid_argument) << bad;
 }
@@ -482,6 +486,26 @@ TEST_F(Studies, PrecisionControlOnBatchAndSweepStopsAtTheTarget) {
     EXPECT_EQ(r.at("precision_met"), "1");
     EXPECT_LE(std::stod(r.at("final_bookings_se")), 60000);
     EXPECT_GT(std::stoi(r.at("paths")), 64);
+  }
+}
+
+// A batch whose file missed --target-se at the path limit fails (exit 1); run again, its saved
+// results are reused and it fails again: a script that re-runs until exit 0 would otherwise
+// take the missed precision as met.
+TEST_F(Studies, ABatchThatMissedItsPrecisionFailsAgainWhenItsResultsAreReused) {
+  const fs::path out = dir / "out";
+  const std::string cmd = "batch " + test::example() + " -o " + out.string() +
+                          " --paths 32 --target-se 0.001 --max-paths 64 --threads 2";
+  for (int round = 0; round < 2; ++round) {
+    std::string log;
+    ASSERT_EQ(shell(salesim(cmd), &log), 1) << round << log;
+    EXPECT_NE(log.find("is above --target-se 0.001 at the path limit 64"), std::string::npos)
+        << log;
+    EXPECT_NE(log.find("0 reused, 1 failed"), std::string::npos) << log;
+    for (const auto& r : read_csv(out / "batch.csv")) {
+      EXPECT_EQ(r.at("status"), round == 0 ? "ok" : "reused");
+      EXPECT_NE(r.at("error").find("--target-se"), std::string::npos);
+    }
   }
 }
 

@@ -88,8 +88,11 @@ void require_parent_folder(const std::string& output_file) {
   if (replaced.empty()) return;
   auto parent = std::filesystem::absolute(replaced).parent_path();
   if (!std::filesystem::is_directory(parent))
-    throw BadInput(
-        fmt::format("cannot write {}: folder {} does not exist", output_file, parent.string()));
+    throw BadInput(std::filesystem::exists(parent)
+                       ? fmt::format("cannot write {}: {} is a file, not a folder", output_file,
+                                     parent.string())
+                       : fmt::format("cannot write {}: folder {} does not exist", output_file,
+                                     parent.string()));
   // Before the run, not after it: try creating (and removing) a file there.
   if (const int err = sim::folder_write_error(parent))
     throw BadInput(fmt::format("cannot write {}: folder {} is not writable ({})", output_file,

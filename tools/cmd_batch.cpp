@@ -207,6 +207,16 @@ std::optional<json> reusable(const fs::path& dir, const json& want, bool quiet) 
   return std::nullopt;
 }
 
+// A run that missed --target-se at the path limit: its results are kept, and the file counts
+// as failed, when it runs and again when its saved results are reused.
+std::string precision_miss(const json& precision) {
+  return fmt::format(
+      "P(goal) standard error {:.4f} is above --target-se {} at the path limit {} (results "
+      "written; raise --max-paths)",
+      precision["achieved_se"].get<double>(), precision["target_se"].get<double>(),
+      precision["max_paths"].get<std::size_t>());
+}
+
 void run_job(Job& job, const BatchArgs& a, int threads,
              const std::function<void(double)>& fraction) {
   const auto start = std::chrono::steady_clock::now();
@@ -221,6 +231,8 @@ void run_job(Job& job, const BatchArgs& a, int threads,
         sim::remove_stale_temporaries(dir / name);
       job.summary = std::move(*saved);
       job.status = Job::Status::reused;
+      if (const json& pr = job.summary["precision"]; pr.is_object() && !pr["met"].get<bool>())
+        job.error = precision_miss(pr);
       return;
     }
   RunSettings s;
@@ -252,10 +264,7 @@ void run_job(Job& job, const BatchArgs& a, int threads,
   job.status = Job::Status::done;
   job.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (a.target_se && !precision.met)
-    throw std::runtime_error(fmt::format(
-        "P(goal) standard error {:.4f} is above --target-se {} at the path limit {} (results "
-        "written; raise --max-paths)",
-        precision.achieved_se, *a.target_se, a.max_paths));
+    throw std::runtime_error(precision_miss(job.summary["precision"]));
 }
 
 double num(const json& j) { return j.is_number() ? j.get<double>() : std::nan(""); }
@@ -403,9 +412,9 @@ bool gather_jobs(std::vector<Job>& jobs, const std::vector<int>& owner, bool qui
       const std::string summary = in.get_string();
       if (!summary.empty()) j.summary = json::parse(summary);
       if (quiet || j.status == Job::Status::pending) continue;
-      const char* what = j.status == Job::Status::reused ? "up to date, reused"
-                         : j.error.empty()               ? "ok"
-                                                         : "FAILED";
+      const char* what = !j.error.empty()                  ? "FAILED"
+                         : j.status == Job::Status::reused ? "up to date, reused"
+                                                           : "ok";
       std::cerr << fmt::format("[rank {}] {}: {}{}\n", r, j.file.string(), what,
                                j.status == Job::Status::done && j.error.empty()
                                    ? fmt::format(" ({:.1f} s)", j.seconds)
@@ -423,6 +432,12 @@ int batch(const BatchArgs& a) {
   const bool xlsx_in_out =
       !a.xlsx.empty() && folder_key(fs::path(a.xlsx).parent_path()) == folder_key(out);
   if (xlsx_in_out) taken.insert(fs::path(a.xlsx).filename().string());
+  // A name in OUTDIR that is not a folder (a file left there, an earlier --xlsx) cannot be a
+  // file's results folder: that file takes the next name.
+  std::error_code list_ec;
+  if (fs::is_directory(out, list_ec))
+    for (const auto& e : fs::directory_iterator(out, list_ec))
+      if (!e.is_directory(list_ec)) taken.insert(e.path().filename().string());
   std::vector<Job> jobs = collect(a.inputs, taken);
   if (!xlsx_in_out) require_parent_folder(a.xlsx);
   if (fs::exists(out) && !fs::is_directory(out))
@@ -501,9 +516,9 @@ int batch(const BatchArgs& a) {
       ++finished;
       if (!a.quiet) {
         bar.finish();
-        const char* what = job.status == Job::Status::reused ? "up to date, reused"
-                           : job.error.empty()               ? "ok"
-                                                             : "FAILED";
+        const char* what = !job.error.empty()                  ? "FAILED"
+                           : job.status == Job::Status::reused ? "up to date, reused"
+                                                               : "ok";
         std::cerr << fmt::format("[{}/{}] {}: {}{}\n", finished, jobs.size(), job.file.string(),
                                  what,
                                  job.status == Job::Status::done && job.error.empty()
@@ -539,8 +554,10 @@ int batch(const BatchArgs& a) {
   std::vector<const Job*> failed;
   std::size_t reused = 0;
   for (const auto& j : jobs) {
-    if (!j.error.empty()) failed.push_back(&j);
-    reused += j.status == Job::Status::reused;
+    if (!j.error.empty())
+      failed.push_back(&j);  // a reused file whose saved run missed --target-se too
+    else
+      reused += j.status == Job::Status::reused;
   }
   if (!a.quiet)
     std::cout << fmt::format("{} files: {} run, {} reused, {} failed. Wrote {}{}\n", jobs.size(),
@@ -585,7 +602,8 @@ void add_batch_command(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1e-6, 0.5));
   cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
       ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))
+      ->needs("--target-se");
   cmd->add_flag("--force", a->force, "Run every file even when its results are up to date");
   cmd->add_option("--xlsx", a->xlsx, "Also write batch.csv's table as an Excel workbook");
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");

@@ -123,8 +123,9 @@ int goalseek(const GoalSeekArgs& a) {
   for (const auto& s : r.steps)
     js["points"].push_back({{"value", s.x}, {"achieved", s.y.mean}, {"achieved_se", s.y.se}});
   if (!sim::dist::is_root()) return 0;  // under mpirun rank 0 writes and reports
-  if (!a.json.empty()) sim::write_text_atomically(a.json, js.dump(2) + "\n");
 
+  // The answer is printed before the file is written: a file that cannot be written must not
+  // lose it.
   if (!a.quiet) {
     std::cout << fmt::format(
         "Goal-seek on plan '{}' in {}: the {} {} in {} with {}\n{} paths per point (the same "
@@ -151,7 +152,10 @@ int goalseek(const GoalSeekArgs& a) {
                                lever_text(r.value));
     }
     if (!r.monotone_note.empty()) std::cout << "Note: " << r.monotone_note << ".\n";
-    if (!a.json.empty()) std::cout << "Wrote " << a.json << "\n";
+  }
+  if (!a.json.empty()) {
+    sim::write_text_atomically(a.json, js.dump(2) + "\n");
+    if (!a.quiet) std::cout << "Wrote " << a.json << "\n";
   }
   return 0;
 }

@@ -4,10 +4,13 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "models/plan_edit.hpp"
 #include "models/recurring_layout.hpp"
 #include "sim/atomic_file.hpp"
 #include "sim/distributed.hpp"
@@ -20,9 +23,64 @@
 #include "tools/optimize_report.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/plan_yaml.hpp"
+#include "tools/study.hpp"
 
 namespace salesim::tools {
 namespace {
+
+namespace fs = std::filesystem;
+
+// A search with no point meeting every bound writes no plan. A plan an earlier search wrote
+// to the same -o would read as this one's answer beside this one's JSON: it is removed (it
+// starts with the header optimize writes); any other file there is left and said not to be.
+void remove_earlier_plan(const std::string& output) {
+  std::error_code ec;
+  if (!fs::is_regular_file(output, ec)) return;
+  std::ifstream in(output);
+  std::string first;
+  std::getline(in, first);
+  in.close();
+  if (first.rfind("# salesim optimize:", 0) == 0 && fs::remove(output, ec))
+    std::cerr << fmt::format(
+        "salesim: removed {}, the plan an earlier search wrote: this search has no plan\n", output);
+  else
+    std::cerr << fmt::format("salesim: {} is left as it was; it is not this search's answer\n",
+                             output);
+}
+
+// The plan at the corners of the levers' box (each lever at its ends; past six levers, one
+// lever at a time at its ends with the others as written) must be a valid scenario, checked
+// before the search as goal-seek checks its ends: a lever whose range leaves the scenario's
+// rules (max_hours below sustainable_hours) otherwise stopped the search halfway, exit 2.
+void check_lever_corners(const Scenario& sc, const std::string& plan,
+                         const std::vector<LeverRange>& levers) {
+  const std::size_t k = levers.size();
+  const auto try_at = [&](const std::vector<std::pair<std::string, double>>& values) {
+    try {
+      plan_variant(sc, plan, values);
+    } catch (const ScenarioError& e) {
+      std::string at;
+      for (const auto& [key, v] : values) at += fmt::format(" {}={}", key, lever_text(v));
+      throw BadInput(
+          fmt::format("plan '{}' at{} is not a valid scenario (narrow the lever's range): {}", plan,
+                      at, e.what()));
+    }
+  };
+  const auto end = [&](std::size_t i, bool high) {
+    return fit_to_lever(levers[i].lever, high ? levers[i].hi : levers[i].lo);
+  };
+  if (k <= 6) {
+    for (std::size_t corner = 0; corner < (std::size_t(1) << k); ++corner) {
+      std::vector<std::pair<std::string, double>> values;
+      for (std::size_t i = 0; i < k; ++i)
+        values.emplace_back(levers[i].lever.path, end(i, (corner >> i) & 1));
+      try_at(values);
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < k; ++i)
+    for (bool high : {false, true}) try_at({{levers[i].lever.path, end(i, high)}});
+}
 
 struct OptimizeArgs {
   std::string file, plan, maximize, output, name, json, csv;
@@ -104,6 +162,7 @@ int optimize(const OptimizeArgs& a) {
           fmt::format("{} {}: the file already has a plan of this name; give another with --name",
                       a.name.empty() ? "the optimised plan's default name" : "--name", name));
 
+  check_lever_corners(sc, a.plan, pr.levers);
   std::vector<Lever> levers;
   OptProblem op;
   for (const LeverRange& l : pr.levers) {
@@ -153,6 +212,12 @@ int optimize(const OptimizeArgs& a) {
   finish_report(r);
 
   if (!sim::dist::is_root()) return 0;  // under mpirun rank 0 writes and reports
+  // The answer first: a file that cannot be written must not lose a long search's result.
+  // No point meets every bound: said first, before the nearest point's table.
+  if (!r.result.best.feasible) std::cerr << "salesim: " << infeasible_message(r) << std::endl;
+  if (!a.quiet) print_report(r, std::cout);
+  std::vector<std::pair<fs::path, std::string>> files;
+  std::vector<std::string> top_level_edits;
   if (r.result.best.feasible) {
     std::vector<std::pair<std::string, double>> values;
     for (std::size_t i = 0; i < levers.size(); ++i)
@@ -162,24 +227,22 @@ int optimize(const OptimizeArgs& a) {
     for (std::size_t i = 0; i < pr.constraints.size(); ++i)
       how += (i ? ", " : " subject to ") + condition_words(pr.constraints[i]);
     const PlanYaml y = plan_yaml(sc, a.plan, values, name, report_header(r), how + ")");
-    sim::write_text_atomically(a.output, y.text);
-    for (const auto& l : y.top_level_edits)
-      std::cerr << fmt::format(
-          "salesim: warning: the optimum changes the file's top-level `{}` list, which a plan "
-          "under `plans:` cannot override; {} says what to edit by hand\n",
-          l, a.output);
+    files.emplace_back(a.output, y.text);
+    top_level_edits = y.top_level_edits;
   }
-  if (!a.json.empty()) sim::write_text_atomically(a.json, report_json(r).dump(2) + "\n");
-  if (!a.csv.empty()) sim::write_text_atomically(a.csv, trace_table(r).csv());
-
-  // No point meets every bound: said first, before the nearest point's table.
-  if (!r.result.best.feasible) std::cerr << "salesim: " << infeasible_message(r) << std::endl;
-  if (!a.quiet) {
-    print_report(r, std::cout);
-    if (r.result.best.feasible) std::cout << "Wrote " << a.output << "\n";
-    for (const auto& f : {a.json, a.csv})
-      if (!f.empty()) std::cout << "Wrote " << f << "\n";
-  }
+  if (!a.json.empty()) files.emplace_back(a.json, report_json(r).dump(2) + "\n");
+  if (!a.csv.empty()) files.emplace_back(a.csv, trace_table(r).csv());
+  // The plan, its JSON and its trace are one set: all replaced or none (never a plan beside the
+  // report of another search).
+  sim::write_texts_atomically(files);
+  if (!r.result.best.feasible) remove_earlier_plan(a.output);
+  for (const auto& l : top_level_edits)
+    std::cerr << fmt::format(
+        "salesim: warning: the optimum changes the file's top-level `{}` list, which a plan "
+        "under `plans:` cannot override; {} says what to edit by hand\n",
+        l, a.output);
+  if (!a.quiet)
+    for (const auto& f : files) std::cout << "Wrote " << f.first.string() << "\n";
   return r.result.best.feasible ? 0 : 1;
 }
 

@@ -251,7 +251,8 @@ void add_run_command(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1e-6, 0.5));
   run->add_option("--max-paths", ra->max_paths, "Path limit per plan for --target-se")
       ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))
+      ->needs("--target-se");
   run->add_option("--max-hours", ra->max_hours,
                   "Refuse runs estimated to take longer than this many hours (default 24)")
       ->check(finite_number())

@@ -180,6 +180,16 @@ int sweep(const SweepArgs& a) {
       {"paths", fmt::format("{}", per_run)},
       {"target_se", a.target_se ? fmt::format("{}", *a.target_se) : ""}};
   const std::vector<std::string> keys = key_names(sweep_keys);
+  // The table is printed before the files are written: a file that cannot be written must
+  // not lose the sweep.
+  if (!a.quiet) {
+    std::cout << fmt::format("Sweep of plan '{}' in {}: {} points, {}, seed {}\n", a.plan, sc.file,
+                             points.size(), paths_text(a, per_run, metric),
+                             sc.base.simulation.seed);
+    std::cout << table.text({"point"}, keys,
+                            {"p_goal", "final_bookings_p50", "profit_mean",
+                             std::string(to_string(metric)) + "_diff_vs_plan"});
+  }
   write_table_h5(a.h5, table, attrs, keys, sc.text);
   sim::write_text_atomically(csv, table.csv());
   if (!a.xlsx.empty()) {
@@ -193,12 +203,6 @@ int sweep(const SweepArgs& a) {
   }
 
   if (!a.quiet) {
-    std::cout << fmt::format("Sweep of plan '{}' in {}: {} points, {}, seed {}\n", a.plan, sc.file,
-                             points.size(), paths_text(a, per_run, metric),
-                             sc.base.simulation.seed);
-    std::cout << table.text({"point"}, keys,
-                            {"p_goal", "final_bookings_p50", "profit_mean",
-                             std::string(to_string(metric)) + "_diff_vs_plan"});
     std::cout << (a.xlsx.empty() ? fmt::format("Wrote {} and {}\n", a.h5, csv)
                                  : fmt::format("Wrote {}, {} and {}\n", a.h5, csv, a.xlsx));
   }
@@ -286,7 +290,8 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
       ->check(CLI::Range(1e-12, 1e12));
   cmd->add_option("--max-paths", a->max_paths, "Path limit per point for --target-se")
       ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))
+      ->needs("--target-se");
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a, samples, cmd, vary, with] {
                         a->keys.with_vary = tied_to(*cmd, vary, with);

@@ -169,7 +169,17 @@ std::string difference_text(const Outcome& o, const sim::MeanSe& d) {
 }
 
 std::string figure_text(const Outcome& o, double v, const Condition& near) {
-  if (!o.proportion) return outcome_text(o, v);
+  if (!o.proportion) {
+    // outcome_text's decimals, unless a figure that misses the target would then read as it:
+    // 8,000,001.66 is not "8.000M" beside a target of at most 8M.
+    const double a = std::abs(v), unit = a >= 1e6 ? 1e6 : a >= 1e3 ? 1e3 : 1;
+    const char* suffix = a >= 1e6 ? "M" : a >= 1e3 ? "k" : "";
+    auto text = [&](double x, int d) { return fmt::format("{:.{}f}{}", x / unit, d, suffix); };
+    int d = a >= 1e6 ? 3 : 1;
+    if (near.met(v) || text(v, d) != text(near.value, d)) return outcome_text(o, v);
+    while (d < 9 && text(v, d) == text(near.value, d)) ++d;
+    return text(v, d);
+  }
   // share()'s one decimal, unless a figure that misses the target would then read as it:
   // 89.96% is not "90.0%" beside a target of 90%.
   auto pct = [](double x, int d) { return fmt::format("{:.{}f}%", 100 * x, d); };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <iostream>
 #include <optional>
 #include <set>
 
@@ -121,6 +122,13 @@ std::pair<sim::Factor, Lever> read_key_values(const Scenario& sc, const std::str
     throw BadInput(fmt::format("{} {}: {}", option, f.name, e.what()));
   }
   for (double x : f.levels) check_level(lever, f.name, x, lhs, option);
+  // FROM:TO on a grid is its two ends: said, as "0:400" may be read as every value between.
+  if (const std::string values = text.substr(eq + 1);
+      !lhs && !tied && std::count(values.begin(), values.end(), ':') == 1 && f.levels.size() == 2)
+    std::cerr << fmt::format(
+        "salesim: notice: {} {} has no step, so the grid takes its two ends only, {} and {} "
+        "(write FROM:TO:STEP for the values between)\n",
+        option, text, lever_text(f.levels[0]), lever_text(f.levels[1]));
   // The key names a dataset of the HDF5 table, where '/' would mean a group.
   if (f.name.find('/') != std::string::npos)
     throw BadInput(
