@@ -43,6 +43,43 @@ std::string sample_edited(F edit) {
 
 ColumnMapping sample_mapping() { return load_mapping(sample_dir() + "/mapping.yaml"); }
 
+// Amounts as exports write them: thousands separators between groups of three are read; a comma
+// as the decimal mark is not read as another number (1054,5 was 10545, 1.054,50 was 1.0545),
+// it is an unparseable amount, counted and treated as missing.
+TEST(CrmHostile, AmountsWithACommaAsTheDecimalMarkAreCountedNotMisread) {
+  ColumnMapping m;
+  m.columns = {{"id", "id"},           {"owner", "owner"},   {"stage", "stage"},
+               {"created", "created"}, {"closed", "closed"}, {"amount", "amount"}};
+  const std::string csv =
+      "id,owner,stage,created,closed,amount\n"
+      "1,a,Won,2024-01-02,2024-02-01,\"1,054\"\n"
+      "2,a,Won,2024-01-02,2024-02-01,$1 054 000.50\n"
+      "3,a,Won,2024-01-02,2024-02-01,\"1054,5\"\n"
+      "4,a,Won,2024-01-02,2024-02-01,\"1.054,50\"\n"
+      "5,a,Won,2024-01-02,2024-02-01,\"1,0,5,4\"\n"
+      "6,a,Won,2024-01-02,2024-02-01,\"-2,500\"\n"
+      // An open deal's close date is ignored, so text there does not lose the deal.
+      "7,a,Open,2024-01-02,TBD,500\n"
+      "8,a,Open,2024-01-02,Q3 2024,\n";
+  const Export e = import_export_text(csv, "amounts.csv", m);
+  std::map<std::string, std::optional<double>> amount;
+  for (const Opportunity& o : e.deals) amount[o.id] = o.amount;
+  EXPECT_EQ(amount.at("1"), 1054.0);
+  EXPECT_EQ(amount.at("2"), 1054000.5);
+  EXPECT_FALSE(amount.at("3"));
+  EXPECT_FALSE(amount.at("4"));
+  EXPECT_FALSE(amount.at("5"));
+  EXPECT_FALSE(amount.at("6"));  // -2,500 reads as a negative amount: treated as missing
+  EXPECT_EQ(amount.at("7"), 500.0);
+  EXPECT_TRUE(amount.count("8"));
+  EXPECT_EQ(e.quality.open, 2u);
+  for (const QualityCheck& c : e.quality.checks) {
+    if (c.reason.rfind("unparseable or negative amount", 0) == 0) EXPECT_EQ(c.rows, 4u);
+    if (c.reason.rfind("open with a close date", 0) == 0) EXPECT_EQ(c.rows, 2u);
+    if (c.reason == "unparseable close date") EXPECT_EQ(c.rows, 0u);
+  }
+}
+
 // A period in which nothing was won has no APE (a percentage of 0); the means over the cutoffs
 // are over the others, and no output shows "nan" (the terminal said "mean APE nan%").
 TEST(CrmHostile, ABacktestPeriodWithNothingWonHasNoApeAndTheMeansSkipIt) {
@@ -75,6 +112,25 @@ TEST(CrmHostile, ABacktestPeriodWithNothingWonHasNoApeAndTheMeansSkipIt) {
   EXPECT_TRUE(j["aggregate"]["mean_ape_of_median"].is_number());
   EXPECT_EQ(j["aggregate"]["cutoffs_with_ape"], 1);
   EXPECT_TRUE(j["cases"][1]["ape_of_median"].is_null());
+}
+
+// Wins of the backtest period without an amount count 0 in the actual (the export's truth),
+// while the forecast sizes them: the scores then read the forecast as too high, which the
+// backtest now says.
+TEST(CrmHostile, ABacktestSaysWhenWinsOfItsPeriodHaveNoAmount) {
+  const std::regex june_win(",Won,([0-9-]+),(2017-06-0[1-9]),[0-9]+$");
+  const std::string text = sample_edited(
+      [&](const std::string& l) { return std::regex_replace(l, june_win, ",Won,$1,$2,"); });
+  const Export e = import_export_text(text, "june.csv", sample_mapping());
+  ForecastOptions f;
+  f.weeks = 4, f.paths = 50;
+  const BacktestResult b = backtest(e, {day("2017-05-12")}, {}, f);
+  ASSERT_EQ(b.cases.size(), 1u);
+  bool said = false;
+  for (const auto& w : b.cases[0].warnings)
+    said = said ||
+           w.find("deals won in the 4 weeks after 2017-05-12 have no amount") != std::string::npos;
+  EXPECT_TRUE(said);
 }
 
 struct CrmHostileCli : test::FolderTest {
@@ -187,6 +243,27 @@ TEST(CrmHostile, AHistoryWithoutAWinSaysWhyTheForecastIsZero) {
   bool said = false;
   for (const auto& w : r.warnings) said = said || w.find("has been won") != std::string::npos;
   EXPECT_TRUE(said) << format_forecast(r);
+}
+
+// Rows the import excluded were said only by `salesim import`: calibrate, forecast and backtest
+// (what an analyst runs) said nothing, even with most of an export gone.
+TEST(CrmHostile, RowsTheImportExcludedAreAWarningOfTheForecast) {
+  std::string text = test::read_file(sample());
+  text +=
+      "bad1,Moses Frase,GTX Plus Basic,Cancity,Won,20/05/2017,2017-05-30,1054\n"
+      "bad2,Moses Frase,GTX Plus Basic,Cancity,Won,21/05/2017,2017-05-30,1054\n";
+  const Export e = import_export_text(text, "two-bad.csv", sample_mapping());
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  bool said = false;
+  for (const auto& w : c.warnings)
+    said = said || w.find(
+                       "2 of the 4367 rows of two-bad.csv were excluded by the import (2 of "
+                       "them: unparseable created/engaged date)") != std::string::npos;
+  EXPECT_TRUE(said);
+  const Calibration clean = calibrate(import_export(sample(), sample_mapping()), o);
+  for (const auto& w : clean.warnings) EXPECT_EQ(w.find("excluded"), std::string::npos) << w;
 }
 
 // An owner on two rows of the org chart under two managers was put under the last one without

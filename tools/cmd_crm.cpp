@@ -110,7 +110,31 @@ std::vector<crm::Day> parse_cutoffs(const std::string& text, const std::string& 
 // The --as-of day (the export's last dated event without one). A day after that event is taken
 // as the day the export was made, with a note: nothing happened in between (crm::known_on).
 crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
-  if (text.empty()) return e.export_date;
+  if (text.empty()) {
+    // The default day rests on the latest date: one row's typo (2024-09-15 in a June export)
+    // would move every figure. A latest date weeks after every other is said, with its row.
+    crm::Day second = 0;
+    const crm::Opportunity* last = nullptr;
+    for (const crm::Opportunity& o : e.deals)
+      for (const std::optional<crm::Day>& d : {std::optional<crm::Day>(o.created), o.closed}) {
+        if (!d) continue;
+        if (*d == e.export_date)
+          last = last ? last : &o;
+        else
+          second = std::max(second, *d);
+      }
+    std::size_t at_last = 0;
+    for (const crm::Opportunity& o : e.deals)
+      at_last += o.created == e.export_date || (o.closed && *o.closed == e.export_date);
+    if (last && at_last == 1 && second > 0 && e.export_date - second > 14 && !quiet)
+      std::cerr << fmt::format(
+          "salesim: notice: the day the figures are as of, {} (the export's last date), is one "
+          "row's date (line {}{}), {} days after any other date of {}; if it is a typo, give "
+          "--as-of (the last date before it is {})\n",
+          crm::format_date(e.export_date), last->line, last->id.empty() ? "" : ", id " + last->id,
+          e.export_date - second, e.file, crm::format_date(second));
+    return e.export_date;
+  }
   const crm::Day d = parse_day(text, "--as-of");
   if (d > e.export_date && d <= e.export_date + crm::kMaxQuietDays && !quiet)
     std::cerr << fmt::format(

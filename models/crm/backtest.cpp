@@ -108,9 +108,12 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
     k.cutoff = cutoff;
     k.weeks = f.weeks;
     k.actual_cumulative.assign(f.weeks, 0.0);
+    std::size_t wins_without_amount = 0, wins = 0;
     for (const Opportunity& o : e.deals) {
       if (o.outcome != Outcome::won || !o.closed || *o.closed <= cutoff || *o.closed > end)
         continue;
+      ++wins;
+      wins_without_amount += !o.amount;
       const double v = o.amount.value_or(0);
       (o.created <= cutoff ? k.actual_open : k.actual_new) += v;
       for (int w = (*o.closed - cutoff - 1) / 7; w < f.weeks; ++w) k.actual_cumulative[w] += v;
@@ -130,6 +133,14 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
     k.history_weeks = fr.history_weeks;
     k.month_sd_win = fr.month_sd_win, k.month_sd_loss = fr.month_sd_loss;
     k.warnings = fr.warnings;
+    // The truth is the export's close values: a win without one counts 0, so the actual is
+    // understated while the forecast sizes such deals from their product (docs/forecasting.md).
+    if (wins_without_amount > 0)
+      k.warnings.push_back(fmt::format(
+          "{} of the {} deals won in the {} weeks after {} have no amount (missing or 0): the "
+          "actual counts them at 0, so it is understated and the scores read the forecast as "
+          "too high",
+          wins_without_amount, wins, f.weeks, format_date(cutoff)));
     k.p_win = c.new_deal->p_win;
     k.per_rep_week = c.creation->per_rep_week;
     static constexpr double tails[] = {0.05, 0.95};

@@ -99,6 +99,17 @@ std::optional<std::string> Calibration::missing_for_forecast() const {
 Calibration calibrate(const Export& e, const CalibrationOptions& o) {
   Calibration c;
   c.source = &e;
+  // Rows the import excluded are said here too: calibrate, forecast and backtest are often run
+  // without `salesim import` (a wrong --date-format excluded 84% of an export unseen).
+  if (const QualityReport& q = e.quality; q.rows_excluded > 0) {
+    const QualityCheck* top = nullptr;
+    for (const QualityCheck& k : q.checks)
+      if (k.excluded && (!top || k.rows > top->rows)) top = &k;
+    c.warnings.push_back(fmt::format(
+        "{} of the {} rows of {} were excluded by the import{}; `salesim import` lists them",
+        q.rows_excluded, q.rows_read, e.file,
+        top ? fmt::format(" ({} of them: {})", top->rows, top->reason) : std::string()));
+  }
   c.history = known_on(e, o.as_of);
   const History& h = c.history;
   if (h.deals.empty())
@@ -141,9 +152,10 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
     // should say why rather than look like a failure.
     if (h.won() == 0)
       c.warnings.push_back(fmt::format(
-          "no deal known on {} has been won: a deal's win probability is 0 and the forecast "
-          "books nothing; is the won status mapped (status: won: in the mapping)?",
-          format_date(h.as_of)));
+          "no deal known on {} has been won: a deal's win probability is only what the prior "
+          "gives ({:.1f}%) and the forecast books next to nothing; is the won status mapped "
+          "(status: won: in the mapping)?",
+          format_date(h.as_of), 100 * c.new_deal->p_win));
     c.drift = fit_drift(h, *c.hazards, o.drift_prior);
     if (c.drift->history_weeks < o.short_history_weeks)
       c.warnings.push_back(fmt::format(

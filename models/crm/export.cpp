@@ -69,13 +69,45 @@ bool is_decimal_number(const std::string& s) {
   return i == s.size();
 }
 
+// Whether the separators of an amount's whole part ("1,054,000", "1 054") are thousands
+// separators: one kind, between groups of three digits after a first group of one to three.
+bool thousands_grouped(const std::string& whole) {
+  const std::size_t first = whole.find_first_of(", ");
+  if (first == std::string::npos) return true;
+  const char sep = whole[first];
+  std::size_t digits = 0, group = 0;
+  for (std::size_t i = 0; i < whole.size(); ++i) {
+    const char c = whole[i];
+    if (c == sep) {
+      if (digits == 0 || (group > 0 && digits != 3) || (group == 0 && digits > 3)) return false;
+      ++group, digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      ++digits;
+    } else if (c == ',' || c == ' ' || !(i == 0 && (c == '-' || c == '+'))) {
+      return false;
+    }
+  }
+  return digits == 3;
+}
+
 // An amount as written, finite or not ("1e400" is +inf): a plain decimal number, which may carry
-// the currency sign '$' and the thousands separators ',' and ' ' ("$1,054", "1 054"). nullopt
-// for any other text, "0x10" and "1_000" included (counted as unparseable by the import).
+// the currency sign '$' and the thousands separators ',' and ' ' ("$1,054", "1 054") between
+// groups of three digits. nullopt for any other text, "0x10", "1_000" and a comma used as the
+// decimal mark ("1054,5", "1.054,50") included: counted as unparseable by the import, never
+// read as another number.
 std::optional<double> parse_any_number(const std::string& raw) {
-  std::string s;
+  std::string t;
   for (char c : trim(raw))
-    if (c != '$' && c != ',' && c != ' ') s += c;  // "1,054" and "$1054"
+    if (c != '$') t += c;  // "$1,054"
+  t = trim(t);
+  const std::size_t whole_end = std::min(t.find('.'), t.find_first_of("eE"));
+  const std::string whole = t.substr(0, whole_end);
+  if (whole_end != std::string::npos && t.find_first_of(", ", whole_end) != std::string::npos)
+    return std::nullopt;  // a separator after the decimal point or in the exponent
+  if (!thousands_grouped(whole)) return std::nullopt;
+  std::string s;
+  for (char c : t)
+    if (c != ',' && c != ' ') s += c;
   if (s.empty() || !is_decimal_number(s)) return std::nullopt;
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
@@ -384,7 +416,9 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     std::optional<Day> zd;
     if (!closed.empty()) {
       zd = parse_date(closed, m.date_format);
-      if (!zd) {
+      // An open deal's close date is ignored, so it is not read either: an expected close
+      // such as "TBD" or "Q3 2024" does not lose the deal.
+      if (!zd && o.outcome != Outcome::open) {
         excluded(c_closed_bad, o.id, closed);
         continue;
       }
@@ -418,7 +452,7 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     }
     // Kept from here on; what follows are problems that do not exclude the row.
     if (o.unassigned) note(c_unassigned, r, o.id, "");
-    if (zd && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
+    if (!closed.empty() && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
     // An amount of 0 is how many funnels leave a field nobody filled in: a deal worth nothing
     // is not a deal size. It is missing; a lost deal's 0 is common and its amount is unused.
     if (!amount.empty()) {
