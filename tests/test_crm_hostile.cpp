@@ -74,9 +74,13 @@ TEST(CrmHostile, AmountsWithACommaAsTheDecimalMarkAreCountedNotMisread) {
   EXPECT_TRUE(amount.count("8"));
   EXPECT_EQ(e.quality.open, 2u);
   for (const QualityCheck& c : e.quality.checks) {
-    if (c.reason.rfind("unparseable or negative amount", 0) == 0) EXPECT_EQ(c.rows, 4u);
-    if (c.reason.rfind("open with a close date", 0) == 0) EXPECT_EQ(c.rows, 2u);
-    if (c.reason == "unparseable close date") EXPECT_EQ(c.rows, 0u);
+    if (c.reason.rfind("unparseable or negative amount", 0) == 0) {
+      EXPECT_EQ(c.rows, 4u);
+    } else if (c.reason.rfind("open with a close date", 0) == 0) {
+      EXPECT_EQ(c.rows, 2u);
+    } else if (c.reason == "unparseable close date") {
+      EXPECT_EQ(c.rows, 0u);
+    }
   }
 }
 
