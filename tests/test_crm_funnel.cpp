@@ -57,6 +57,38 @@ TEST(CrmFunnel, AnAmountOfZeroIsMissingAndCountedForWonAndOpenDealsOnly) {
   EXPECT_DOUBLE_EQ(c.sizes->overall.mean, 250);
 }
 
+// A funnel whose leads all close at 12 days (a trial's end): the weekly bands' constant rate
+// leaves a third of new leads open past the oldest close, where they never close, so the win
+// probability is understated; the calibration says so beside the Kaplan-Meier share. Leads that
+// close over the first ten days are described by the bands: no warning.
+std::string funnel_closing_after(int first_day, int last_day) {
+  std::string csv =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,"
+      "close_value\n";
+  const Day start = *parse_date("2024-01-01");
+  for (int i = 0; i < 600; ++i) {
+    const Day created = start + i / 4;
+    const Day closed = created + first_day + i % (last_day - first_day + 1);
+    csv += fmt::format("L{},r{},P,{},{},{},100\n", i, i % 4, i % 3 == 2 ? "Lost" : "Won",
+                       format_date(created), format_date(closed));
+  }
+  return csv;
+}
+
+TEST(CrmFunnel, LeadsThatAllCloseAtOneAgeAreSaidToUnderstateTheWinProbability) {
+  const auto warned = [](const std::string& csv) {
+    const Export e = import_export_text(csv, "trial.csv", checks::sample_mapping());
+    CalibrationOptions o;
+    o.as_of = e.export_date;
+    const Calibration c = calibrate(e, o);
+    for (const auto& w : c.warnings)
+      if (w.find("the age bands leave") != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(warned(funnel_closing_after(12, 12)));
+  EXPECT_FALSE(warned(funnel_closing_after(1, 10)));
+}
+
 TEST(CrmFunnel, WithoutAnyAmountTheForecastIsInWonDeals) {
   // The synthetic team with every amount blanked out and no price list.
   std::string csv = synthetic_export_csv(team(3)), out;

@@ -91,6 +91,29 @@ std::optional<Hazards> fit_hazards(const History& h, Day history_start, double m
   return hz;
 }
 
+double kaplan_meier_open(const History& h, Day history_start, int age_days) {
+  std::vector<double> entering(std::size_t(age_days) + 1, 0.0), leaving(entering.size(), 0.0),
+      closing(entering.size(), 0.0);
+  for (const KnownDeal& d : h.deals) {
+    const Day last = d.closed ? *d.closed : h.as_of;
+    if (last < history_start) continue;
+    const int a0 = std::max(d.created, history_start) - d.created, a1 = last - d.created;
+    if (a0 >= age_days) continue;
+    entering[std::size_t(a0)] += 1;
+    if (a1 < age_days) {
+      leaving[std::size_t(a1)] += 1;  // at risk on days a0..a1
+      if (d.closed) closing[std::size_t(a1)] += 1;
+    }
+  }
+  double at_risk = 0, open = 1;
+  for (int a = 0; a < age_days; ++a) {
+    at_risk += entering[std::size_t(a)];
+    if (at_risk > 0) open *= 1 - closing[std::size_t(a)] / at_risk;
+    at_risk -= leaving[std::size_t(a)];
+  }
+  return open;
+}
+
 const HazardBand& Hazards::band_at(int age_days) const {
   const int w = std::max(0, age_days) / 7;
   if (w >= tail_from_week) return bands.back();

@@ -49,6 +49,12 @@ AgeTable tabulate(const History& h, Day history_start, int owner = -1,
 // nullopt when nothing has closed: hazards cannot be estimated from censored deals alone.
 std::optional<Hazards> fit_hazards(const History& h, Day history_start, double min_events = 10);
 
+// The Kaplan-Meier share of deals still open at age `age_days`, from the days each deal was at
+// risk (with delayed entry, as tabulate): the data's own survival, without bands. The bands'
+// constant rates can leave open at the stale tail's start deals the data show closing
+// (every lead closed at 12 days: a rate spread over weeks 0-1 leaves a third open at day 14).
+double kaplan_meier_open(const History& h, Day history_start, int age_days);
+
 // What the hazards imply for a deal of age `from_age_days` (0: a new one), with the win and
 // loss rates multiplied by the given factors: probability to be won and lost eventually (by
 // `limit_days` of age), and the mean days to close of those that close.
