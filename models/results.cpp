@@ -170,7 +170,9 @@ std::vector<std::vector<double>> summed_means(const sim::RunOutput& run) {
       double denom = n;
       if (s == out::s_burnout_mean) denom = run.sum(out::s_has_reps, w);
       if (s == out::s_hours_per_rep) denom = run.sum(out::s_has_stepped, w);
-      means[s][w] = denom > 0 ? run.sum(s, w) / denom : 0.0;
+      // A week in which no path has a rep has no mean burnout or hours (NaN, not 0: a chart
+      // showed reps working 0 hours before anyone was hired).
+      means[s][w] = denom > 0 ? run.sum(s, w) / denom : std::nan("");
     }
   return means;
 }

@@ -198,6 +198,31 @@ void expect_figure_close(const Figure& a, const Figure& b, const std::string& wh
   }
 }
 
+// A team of none until a hire in week 3: weeks 1 and 2 have no reps on any path, so no mean
+// hours or burnout (NaN, not 0: the report's chart showed reps working 0 hours); stored and
+// streamed alike.
+TEST(WeeklyMeans, AWeekWithNoRepOnAnyPathHasNoMeanHoursOrBurnout) {
+  const Scenario sc = test::scenario(R"(salesim: 2
+name: empty-start
+simulation: {horizon_weeks: 6, paths: 50, seed: 4}
+team: {reps: 0, managers: 1}
+hiring: [{week: 3, count: 2}]
+plans: [{name: baseline}]
+)");
+  for (bool streaming : {false, true}) {
+    RunSettings s;
+    s.paths = 50;
+    s.streaming = streaming;
+    const ScenarioResults r = run_scenario(sc, s);
+    const auto& m = r.plans[0].weekly.means;
+    for (std::size_t w = 0; w < 6; ++w) {
+      EXPECT_EQ(std::isnan(m[out::s_hours_per_rep][w]), w < 2) << w;
+      EXPECT_EQ(std::isnan(m[out::s_burnout_mean][w]), w < 2) << w;
+    }
+    EXPECT_GT(m[out::s_hours_per_rep][2], 30);
+  }
+}
+
 TEST(DetailFigures, StoredAndStreamingRunsAgree) {
   const Scenario sc = test::scenario(kEveryCost);
   RunSettings s;
