@@ -144,6 +144,19 @@ CLI::Validator above_zero() {
       "POSITIVE", "positive");
 }
 
+CLI::Validator number_between(double lo, double hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& text) -> std::string {
+        // After finite_number. CLI::Range names a floating range with six decimals
+        // ("0.000000 to 1000000000000.000000").
+        const double v = std::strtod(text.c_str(), nullptr);
+        if (!(v >= lo && v <= hi))
+          return fmt::format("expected a number from {:g} to {:g}, found '{}'", lo, hi, text);
+        return {};
+      },
+      fmt::format("{:g}..{:g}", lo, hi), "number_between");
+}
+
 CLI::Validator seed_number() {
   return CLI::Validator(
       [](std::string& text) -> std::string {

@@ -72,6 +72,8 @@ void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
 CLI::Validator finite_number();
 // A number above 0 (after finite_number), with a short message.
 CLI::Validator above_zero();
+// A number from lo to hi (after finite_number), the range written as the user would.
+CLI::Validator number_between(double lo, double hi);
 // A seed: a whole number 0..18446744073709551615 written in decimal digits. CLI11 turns "-1",
 // "18446744073709551616" and "1e23" into 2^64-1 silently; this refuses them.
 CLI::Validator seed_number();

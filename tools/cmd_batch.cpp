@@ -599,7 +599,7 @@ void add_batch_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--target-se", a->target_se,
                   "Add paths to each file until the standard error of P(goal) is at most this")
       ->check(finite_number())
-      ->check(CLI::Range(1e-6, 0.5));
+      ->check(number_between(1e-6, 0.5));
   cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))

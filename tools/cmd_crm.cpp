@@ -211,11 +211,11 @@ void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
   cmd->add_option("--month-sd-prior", a.drift.sd,
                   "Prior log sd of a month's level of the win and loss rates (default 0.3)")
       ->check(finite_number())
-      ->check(CLI::Range(0.0, 3.0));
+      ->check(number_between(0.0, 3.0));
   cmd->add_option("--month-sd-prior-weight", a.drift.months,
                   "Weight of that prior, in months of close history (default 2)")
       ->check(finite_number())
-      ->check(CLI::Range(0.0, 1000.0));
+      ->check(number_between(0.0, 1000.0));
   cmd->add_option(
          "--never-close", a.never_close,
          "A share of deals that never close, per rep: per-rep (default) or off (the hazards alone)")

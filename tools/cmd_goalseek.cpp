@@ -196,7 +196,7 @@ void add_goalseek_command(CLI::App& app, Commands& commands) {
                   "Resolution of the answer for a key that is not a whole number (default: the "
                   "interval / 1000)")
       ->check(finite_number())
-      ->check(CLI::Range(1e-12, 1e15));
+      ->check(number_between(1e-12, 1e15));
   cmd->add_option("--json", a->json, "Write the answer and every point probed as JSON");
   add_run_options(cmd, a->paths, a->seed, a->threads,
                   "Paths per point (default: the file's simulation.paths)");

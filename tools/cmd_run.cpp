@@ -248,7 +248,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
   run->add_option("--target-se", ra->target_se,
                   "Add paths until the standard error of P(goal) is at most this for every plan")
       ->check(finite_number())
-      ->check(CLI::Range(1e-6, 0.5));
+      ->check(number_between(1e-6, 0.5));
   run->add_option("--max-paths", ra->max_paths, "Path limit per plan for --target-se")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))

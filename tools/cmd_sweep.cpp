@@ -287,7 +287,7 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--target-se", a->target_se,
                   "Add paths at each point until the metric's standard error is at most this")
       ->check(finite_number())
-      ->check(CLI::Range(1e-12, 1e12));
+      ->check(number_between(1e-12, 1e12));
   cmd->add_option("--max-paths", a->max_paths, "Path limit per point for --target-se")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))
