@@ -93,6 +93,24 @@ TEST(Charts, ExplicitTicksAreUsedAsGiven) {
   EXPECT_EQ(svg.find("out of range"), std::string::npos);
 }
 
+// A week whose figure does not exist (NaN: no reps yet) breaks the line; it was bridged, drawing
+// burnout rising through weeks nobody worked.
+TEST(Charts, ALineBreaksAtAValueThatDoesNotExist) {
+  LineChart c;
+  c.frame = {"gap", "Hours", "A gap in weeks 1 and 2."};
+  c.x = {"Week", 0.0, 5.0, {}, Axis::Format::integer};
+  c.y.min = 0.0;
+  Series s{"plan", {0, 1, 2, 3, 4, 5}, {0, NAN, NAN, 0.06, 0.11, 0.16}, {}};
+  c.series.push_back(s);
+  const std::string svg = line_chart_svg(c);
+  const auto line = svg.find("stroke-linejoin=\"round\"");  // the series' line, not the legend's
+  ASSERT_NE(line, std::string::npos);
+  const auto at = svg.rfind("<path d=\"", line);
+  const std::string d = svg.substr(at, svg.find('"', at + 9) - at);
+  EXPECT_EQ(std::count(d.begin(), d.end(), 'M'), 2) << d;  // week 0 alone, then weeks 3-5
+  EXPECT_EQ(std::count(d.begin(), d.end(), 'L'), 2) << d;
+}
+
 TEST(Charts, BarChartHasWhiskersLegendAndPercentTicks) {
   BarChart c;
   c.frame = {"bars", "P(checkpoint)", "Three checkpoints, two plans."};

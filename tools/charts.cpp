@@ -715,9 +715,16 @@ std::string line_chart_svg(const LineChart& c) {
     const double dy = g.layout.series_offset[i];
     std::string d;
     const std::size_t n = std::min(s.x.size(), s.y.size());
-    for (std::size_t k = 0; k < n; ++k)
-      if (std::isfinite(s.y[k]))
-        d += fmt::format("{}{} {}", d.empty() ? "M" : "L", num(sx(s.x[k])), num(sy(s.y[k]) + dy));
+    // A value that does not exist (NaN: a week without reps) breaks the line, not bridged.
+    bool pen_up = true;
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!std::isfinite(s.y[k])) {
+        pen_up = true;
+        continue;
+      }
+      d += fmt::format("{}{} {}", pen_up ? "M" : "L", num(sx(s.x[k])), num(sy(s.y[k]) + dy));
+      pen_up = false;
+    }
     if (!d.empty())
       o += fmt::format(
           R"(<path d="{}" fill="none" stroke="{}" stroke-width="2.2" stroke-dasharray="{}" stroke-linejoin="round"{}/>)",
