@@ -169,6 +169,13 @@ void expect_problem(const std::string& yaml, const std::string& part) {
   }
 }
 
+// A funnel with its figures over two stages, a (written as given) and b (left to the funnel);
+// the stages' line is line 13 of the scenario.
+std::string two_stages(const std::string& figures, const std::string& a) {
+  return funnel_scenario("\npipeline:\n  funnel: {" + figures + "}\n  stages: [{name: a" + a +
+                         "}, {name: b}]\n");
+}
+
 TEST(FunnelScenario, BadFunnelsAreRefusedWithThePlace) {
   expect_problem(funnel_scenario("pipeline: {funnel: {win_rate: 1.2, weeks_to_close: 5}}"),
                  "test.yaml:10:31: pipeline.funnel.win_rate: expected a number between 0 and 1");
@@ -188,12 +195,9 @@ TEST(FunnelScenario, BadFunnelsAreRefusedWithThePlace) {
   expect_problem(funnel_scenario("pipeline: {deal_size: {mean: 1}, funnel: {win_rate: 0.2, "
                                  "weeks_to_close: 8, deal_size: 5}}"),
                  "pipeline.funnel.deal_size: pipeline.deal_size.mean is given too");
-  expect_problem(funnel_scenario(R"(
-pipeline:
-  funnel: {win_rate: 0.6, weeks_to_close: 8}
-  stages: [{name: a, conversion: {floor: 0.5, top: 0.5}}, {name: b}]
-)"),
-                 "pipeline.funnel.win_rate: expected a win rate of at most 0.5");
+  expect_problem(
+      two_stages("win_rate: 0.6, weeks_to_close: 8", ", conversion: {floor: 0.5, top: 0.5}"),
+      "pipeline.funnel.win_rate: expected a win rate of at most 0.5");
   expect_problem(funnel_scenario(R"(
 pipeline:
   funnel: {win_rate: 0.2, weeks_to_close: 8}
@@ -204,26 +208,15 @@ pipeline:
 
 TEST(FunnelScenario, EdgesOfTheSolvableAndTheirMessages) {
   // A win rate the stated stages reach exactly: the free stage converts every exit.
-  const Scenario exact = test::scenario(funnel_scenario(R"(
-pipeline:
-  funnel: {win_rate: 0.5, weeks_to_close: 8}
-  stages: [{name: a, conversion: {floor: 0.5, top: 0.5}}, {name: b}]
-)"));
+  const Scenario exact = test::scenario(
+      two_stages("win_rate: 0.5, weeks_to_close: 8", ", conversion: {floor: 0.5, top: 0.5}"));
   EXPECT_EQ(exact.base.pipeline.stages[1].conversion.floor, 1.0);
   EXPECT_EQ(exact.base.pipeline.stages[1].conversion.top, 1.0);
   // A stated conversion of 0, or exit rate of 0: said so at that stage's key.
   expect_problem(
-      funnel_scenario(R"(
-pipeline:
-  funnel: {win_rate: 0.2, weeks_to_close: 8}
-  stages: [{name: a, conversion: {floor: 0, top: 0}}, {name: b}]
-)"),
+      two_stages("win_rate: 0.2, weeks_to_close: 8", ", conversion: {floor: 0, top: 0}"),
       "test.yaml:13:34: pipeline.stages.a.conversion: stage 'a' states a conversion of 0");
-  expect_problem(funnel_scenario(R"(
-pipeline:
-  funnel: {win_rate: 0.2, weeks_to_close: 8}
-  stages: [{name: a, exit_rate: 0}, {name: b}]
-)"),
+  expect_problem(two_stages("win_rate: 0.2, weeks_to_close: 8", ", exit_rate: 0"),
                  "test.yaml:13:33: pipeline.stages.a.exit_rate: stage 'a' states exit_rate 0");
   // The way out named is one the file can take (both figures are required).
   expect_problem(funnel_scenario(R"(
@@ -242,11 +235,7 @@ pipeline:
                  "is left empty)");
   // An invalid stated stage is reported once, without a bound computed from it.
   try {
-    test::scenario(funnel_scenario(R"(
-pipeline:
-  funnel: {win_rate: 0.2, weeks_to_close: 8}
-  stages: [{name: a, conversion: {top: 0.2}}, {name: b}]
-)"));
+    test::scenario(two_stages("win_rate: 0.2, weeks_to_close: 8", ", conversion: {top: 0.2}"));
     FAIL() << "accepted";
   } catch (const ScenarioError& e) {
     EXPECT_NE(std::string(e.what()).find("floor (0.25) must not exceed top (0.2)"),
@@ -254,11 +243,7 @@ pipeline:
     EXPECT_EQ(std::string(e.what()).find("win rate"), std::string::npos) << e.what();
   }
   // One stage left: "the other stage", not "each of the other 1 stage".
-  expect_problem(funnel_scenario(R"(
-pipeline:
-  funnel: {win_rate: 0.2, weeks_to_close: 4}
-  stages: [{name: a, exit_rate: 0.25}, {name: b}]
-)"),
+  expect_problem(two_stages("win_rate: 0.2, weeks_to_close: 4", ", exit_rate: 0.25"),
                  "the stated exit rates take 4 weeks and the other stage at least one");
   // A plan cannot set a funnel figure; it is told which stage key to set.
   expect_problem(funnel_scenario("pipeline: {funnel: {win_rate: 0.2, weeks_to_close: 8}}",
