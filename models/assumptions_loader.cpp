@@ -64,15 +64,18 @@ std::string refusal(const std::string& key, Params& p) {
   }
   // A list item's key (hiring[0].count, training[name].efficacy, territories[north].reps): the
   // lists are read once per plan; a sweep, goal-seek or optimize varies them instead.
-  for (const char* list : {"hiring", "training", "programs", "territories", "segments"}) {
+  for (const char* list : {"hiring", "training", "programs", "territories"}) {
     const std::string l = list;
     if (key.rfind(l + "[", 0) == 0 || key.rfind(l + ".", 0) == 0 || key == l)
       return fmt::format(
           "the items of the file's {} list are not dotted keys an assumption can take (each plan "
           "reads its lists once); vary them across runs with salesim sweep, goalseek or optimize "
-          "instead (docs/cli.md, \"Keys of list items\")",
-          l);
+          "instead (docs/cli.md, \"{}\")",
+          l, l == "territories" ? "Territory lines" : "Keys of list items");
   }
+  if (key.rfind("segments[", 0) == 0 || key.rfind("segments.", 0) == 0 || key == "segments")
+    return "the segments (their accounts, fit and deal sizes) are read once from the file and "
+           "size the market every plan shares; edit the file to try other values";
   if (key.rfind("simulation.", 0) == 0) return "the run's settings are not assumptions";
   if (key.rfind("goal.", 0) == 0)
     return "the goal is what the answer is measured against, not an assumption";

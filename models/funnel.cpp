@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <string>
+#include <utility>
 
 #include "models/pipeline_graph.hpp"
 
@@ -13,6 +15,20 @@ namespace salesim {
 namespace {
 double conversion_at(const Stage& s, double sigma) {
   return s.conversion.floor + sigma * (s.conversion.top - s.conversion.floor);
+}
+
+// A bound and the value found beside it, with the digits that tell them apart ("at most
+// 0.22495, found 0.225", not "at most 0.225, found 0.225").
+struct Apart {
+  std::string bound, found;
+  int digits;
+};
+Apart apart(double bound, double found) {
+  for (int digits = 4;; ++digits) {
+    const std::string b = fmt::format("{:.{}g}", bound, digits),
+                      f = fmt::format("{:.{}g}", found, digits);
+    if (b != f || digits >= 17) return {b, f, digits};
+  }
 }
 }  // namespace
 
@@ -64,11 +80,12 @@ std::vector<FunnelProblem> solve_funnel(const FunnelSpec& spec,
                    "conversion out of at least one stage (or write the stages without "
                    "pipeline.funnel)"});
   } else if (!reachable) {
+    const Apart a = apart(fixed_win, spec.win_rate);
     out.push_back(
         {"win_rate",
-         fmt::format("expected a win rate of at most {:.4g}, what the stages' stated conversions "
-                     "allow at the team's starting skill, found {:g}",
-                     fixed_win, spec.win_rate)});
+         fmt::format("expected a win rate of at most {}, what the stages' stated conversions "
+                     "allow at the team's starting skill, found {}",
+                     a.bound, a.found)});
   } else {
     const double c = std::min(1.0, std::pow(spec.win_rate / fixed_win, 1.0 / free_conv));
     for (int k = 0; k < K; ++k) {
@@ -103,14 +120,15 @@ std::vector<FunnelProblem> solve_funnel(const FunnelSpec& spec,
                    "exit_rate out of at least one stage (or write the stages without "
                    "pipeline.funnel)"});
   } else if (const double left = spec.weeks_to_close - fixed_weeks; !(left >= free_exit)) {
+    const Apart a = apart(fixed_weeks + free_exit, spec.weeks_to_close);
     out.push_back(
         {"weeks_to_close",
-         fmt::format("expected at least {:.4g} weeks: the stated exit rates take {:.4g} weeks and "
-                     "{} at least one, found {:g}",
-                     fixed_weeks + free_exit, fixed_weeks,
+         fmt::format("expected at least {} weeks: the stated exit rates take {:.{}g} weeks and "
+                     "{} at least one, found {}",
+                     a.bound, fixed_weeks, a.digits,
                      free_exit == 1 ? std::string("the other stage")
                                     : fmt::format("each of the other {} stages", free_exit),
-                     spec.weeks_to_close)});
+                     a.found)});
   } else {
     // Equal weeks in every solved stage: exit_rate = free / weeks left.
     for (int k = 0; k < K; ++k)

@@ -316,7 +316,17 @@ void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const s
               const Schema& s, const std::set<std::string>& special = {}) {
   // A section left empty (`org:` followed by nothing, or null) is a section of defaults.
   if (node.IsNull()) return;
-  if (!node.IsMap()) return c.err(node, display, "expected a map, found " + describe(node));
+  if (!node.IsMap()) {
+    // Its keys, so that the form is plain: "goal: 4.2M" wants goal: {revenue: 4.2M, ...}.
+    std::vector<std::string> keys = s.children(lookup);
+    keys.insert(keys.end(), special.begin(), special.end());
+    std::string list;
+    for (std::size_t i = 0; i < keys.size() && i < 8; ++i) list += (i ? ", " : "") + keys[i];
+    if (keys.size() > 8) list += ", ...";
+    return c.err(node, display,
+                 "expected a map" + (list.empty() ? "" : " of its keys (" + list + ")") +
+                     ", found " + describe(node));
+  }
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
     const std::string full = join(lookup, key), disp = join(display, key);
@@ -687,6 +697,30 @@ std::optional<FunnelExpansion> expand_funnel(Ctx& c, const YAML::Node& funnel,
   return x;
 }
 
+// What yaml-cpp's syntax messages leave out: a tab in the indentation (YAML forbids it), and
+// that the line it names is where the parser gave up, often after the real slip.
+std::string syntax_hint(const std::string& text, const std::string& msg) {
+  std::size_t line = 1;
+  for (std::size_t i = 0, start = 0; i <= text.size(); ++i) {
+    if (i < text.size() && text[i] != '\n') continue;
+    const std::string_view l(text.data() + start, i - start);
+    const std::size_t indent_end = l.find_first_not_of(" \t");
+    if (l.substr(0, indent_end).find('\t') != std::string_view::npos)
+      return fmt::format(
+          " (line {} is indented with a tab, which YAML does not allow: indent "
+          "with spaces)",
+          line);
+    start = i + 1, ++line;
+  }
+  for (const char* m :
+       {"illegal map value", "illegal block entry", "end of map not found",
+        "end of sequence not found", "end of map flow not found", "end of sequence flow not found"})
+    if (msg.find(m) != std::string::npos)
+      return " (the slip is often on an earlier line: a key without its ':', a '{' or '[' "
+             "not closed, or a line indented differently from its neighbours)";
+  return "";
+}
+
 }  // namespace
 
 Scenario load_scenario_text(const std::string& text, const std::string& file_label) {
@@ -697,8 +731,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {
-    throw ScenarioError({fmt::format("{}:{}:{}: YAML syntax error: {}", file_label, e.mark.line + 1,
-                                     e.mark.column + 1, e.msg)});
+    throw ScenarioError(
+        {fmt::format("{}:{}:{}: YAML syntax error: {}{}", file_label, e.mark.line + 1,
+                     e.mark.column + 1, e.msg, syntax_hint(text, e.msg))});
   }
   // A second document would be ignored: an error, reported with every other problem, whether
   // the load stops early (below) or at its end.
@@ -791,6 +826,22 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     const std::string key = kv.first.Scalar();
     if (std::find(top.begin(), top.end(), key) == top.end() &&
         std::find(territory_top.begin(), territory_top.end(), key) == territory_top.end()) {
+      // A key of a section written at the top level (checkpoints, reps, stages): its place.
+      std::string nested;
+      for (const char* n : {"goal.checkpoints", "pipeline.stages", "pipeline.funnel", "team.skills",
+                            "team.quota", "compensation.accelerators"})
+        if (std::string(n).substr(std::string(n).find('.') + 1) == key) nested = n;
+      for (const KeyInfo& k : schema.keys)
+        if (nested.empty() && k.path.size() > key.size() + 1 &&
+            k.path.compare(k.path.size() - key.size() - 1, key.size() + 1, "." + key) == 0 &&
+            std::count(k.path.begin(), k.path.end(), '.') == 1)
+          nested = k.path;
+      if (!nested.empty()) {
+        c.err(
+            kv.first, key,
+            fmt::format("unknown key at the top level; it belongs under its section: {}", nested));
+        continue;
+      }
       std::vector<std::string> all = top;
       all.insert(all.end(), territory_top.begin(), territory_top.end());
       unknown_key(c, kv.first, key, key, all);
@@ -869,9 +920,21 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           if (std::find(sc.skills.begin(), sc.skills.end(), name) == sc.skills.end()) {
             std::string in_use;
             for (const auto& s : sc.skills) in_use += (in_use.empty() ? "" : ", ") + s;
+            // The nearest skill in use may be the stage's typo ('presentng' for 'presenting'):
+            // then the stage is named, with its line, as the place to correct.
+            const std::string near = nearest(name, sc.skills);
+            std::string where_used;
+            if (stages.IsDefined() && stages.IsSequence())
+              for (std::size_t i = 0; i < stages.size() && where_used.empty(); ++i)
+                if (stages[i].IsMap() && stages[i]["skill"].IsDefined() &&
+                    stages[i]["skill"].IsScalar() && stages[i]["skill"].Scalar() == near)
+                  where_used = fmt::format(
+                      "; stage '{}' uses '{}' (line {}): if that is a typo, correct it there, "
+                      "else rename this entry",
+                      p.pipeline.stages[i].name, near, stages[i]["skill"].Mark().line + 1);
             c.err(kv.first, d,
                   "no stage or prospecting uses skill '" + name + "' (skills in use: " + in_use +
-                      "; did you mean '" + nearest(name, sc.skills) + "'?)");
+                      (where_used.empty() ? "; did you mean '" + near + "'?)" : ")" + where_used));
             continue;
           }
           Fields f(c, kv.second, d);
@@ -932,6 +995,33 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         labels.check(c, labelled ? item["label"] : item, d + ".label", cp.label, labelled);
       if (f.ok()) p.goal.checkpoints.push_back(cp);
     });
+    // Bookings checkpoints count the running total: one below the one before it, or above the
+    // goal before the goal's week, is almost surely a slip (a quarter's own figure, 31M for
+    // 3.1M). Said, not refused: the run is still well defined. (ARR can fall: not checked.)
+    const auto& list = p.goal.checkpoints;
+    // As the file may write it: 31M, 900k.
+    const auto amount = [](double v) {
+      return std::abs(v) >= 1e6   ? fmt::format("{:.6g}M", v / 1e6)
+             : std::abs(v) >= 1e3 ? fmt::format("{:.6g}k", v / 1e3)
+                                  : fmt::format("{:g}", v);
+    };
+    if (p.goal.metric != "arr")
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        const Checkpoint& cp = list[i];
+        if (i > 0 && cp.revenue < list[i - 1].revenue)
+          sc.notices.push_back(fmt::format(
+              "{}: goal.checkpoints[{}] ({}): {} by week {} is below {}'s {}; checkpoints "
+              "count the running total of bookings, so it is met whenever {} is (write the "
+              "total to that week, not the quarter's own)",
+              file_label, i, cp.label, amount(cp.revenue), cp.week, list[i - 1].label,
+              amount(list[i - 1].revenue), list[i - 1].label));
+        if (p.goal.revenue && cp.revenue > *p.goal.revenue &&
+            cp.week <= (p.goal.by_week ? int(*p.goal.by_week) : horizon))
+          sc.notices.push_back(fmt::format(
+              "{}: goal.checkpoints[{}] ({}): {} by week {} is above the goal, {}, which "
+              "comes later; a typo?",
+              file_label, i, cp.label, amount(cp.revenue), cp.week, amount(*p.goal.revenue)));
+      }
   }
 
   read_hiring(c, root["hiring"], "hiring", horizon, p.hiring);
@@ -996,8 +1086,14 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           const std::string where = d + ".set." + path;
           if (!k) {
             const std::string instead = funnel_key_instead(path, p.pipeline);
+            const std::string head = path.substr(0, path.find_first_of(".["));
+            const bool list = head == "hiring" || head == "training" || head == "programs" ||
+                              head == "territories";
             c.err(value, where,
-                  instead.empty()
+                  list ? fmt::format("{} is a list of the plan, written beside `set`, not in "
+                                     "it: `{}: [...]` under the plan (docs/scenario-reference.md)",
+                                     head, head)
+                  : instead.empty()
                       ? "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)"
                       : "the funnel's figures are solved into the stage keys once, when the file "
                         "is read, so a plan's value would change nothing; set " +

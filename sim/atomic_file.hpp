@@ -40,7 +40,9 @@ std::filesystem::path replaced_file(const std::filesystem::path& path);
 void write_text_atomically(const std::filesystem::path& path, const std::string& text);
 // Writes a set of files that belong together (a plan and the report of its search): every
 // temporary is written before any file is replaced, so a write that fails (a full disk, a file
-// size limit) leaves each file of the set as it was, none of them mixed with this run's.
+// size limit) leaves each file of the set as it was, none of them mixed with this run's. The
+// renames come last, the later files first: one that fails after others succeeded (an
+// immutable file) leaves the set mixed; the WriteError names the file.
 void write_texts_atomically(
     const std::vector<std::pair<std::filesystem::path, std::string>>& files);
 

@@ -60,6 +60,9 @@ TEST(CrmHostile, AmountsWithACommaAsTheDecimalMarkAreCountedNotMisread) {
       "6,a,Won,2024-01-02,2024-02-01,\"-2,500\"\n"
       // An open deal's close date is ignored, so text there does not lose the deal.
       "7,a,Open,2024-01-02,TBD,500\n"
+      // The Indian grouping of en-IN exports.
+      "9,a,Won,2024-01-02,2024-02-01,\"10,54,000\"\n"
+      "10,a,Won,2024-01-02,2024-02-01,\"1,00,000\"\n"
       "8,a,Open,2024-01-02,Q3 2024,\n";
   const Export e = import_export_text(csv, "amounts.csv", m);
   std::map<std::string, std::optional<double>> amount;
@@ -72,6 +75,8 @@ TEST(CrmHostile, AmountsWithACommaAsTheDecimalMarkAreCountedNotMisread) {
   EXPECT_FALSE(amount.at("6"));  // -2,500 reads as a negative amount: treated as missing
   EXPECT_EQ(amount.at("7"), 500.0);
   EXPECT_TRUE(amount.count("8"));
+  EXPECT_EQ(amount.at("9"), 1054000.0);
+  EXPECT_EQ(amount.at("10"), 100000.0);
   EXPECT_EQ(e.quality.open, 2u);
   for (const QualityCheck& c : e.quality.checks) {
     if (c.reason.rfind("unparseable or negative amount", 0) == 0) {

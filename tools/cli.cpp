@@ -144,14 +144,32 @@ CLI::Validator above_zero() {
       "POSITIVE", "positive");
 }
 
+void note_max_paths_alone(const CLI::Option* max_paths, bool target_se, bool quiet) {
+  if (max_paths->count() > 0 && !target_se && !quiet)
+    std::cerr << "salesim: notice: --max-paths limits the paths --target-se adds; without "
+                 "--target-se it has no effect\n";
+}
+
 CLI::Validator number_between(double lo, double hi) {
   return CLI::Validator(
       [lo, hi](std::string& text) -> std::string {
         // After finite_number. CLI::Range names a floating range with six decimals
         // ("0.000000 to 1000000000000.000000").
         const double v = std::strtod(text.c_str(), nullptr);
+        // As a user writes them: 1e15 and 1e-6, not 1e+15 and 1e-06.
+        const auto written = [](double x) {
+          std::string t = fmt::format("{:g}", x);
+          if (const auto e = t.find('e'); e != std::string::npos) {
+            std::string exp = t.substr(e + 1);
+            const bool minus = exp[0] == '-';
+            exp = exp.substr(exp.find_first_not_of("+-0"));
+            t = t.substr(0, e + 1) + (minus ? "-" : "") + exp;
+          }
+          return t;
+        };
         if (!(v >= lo && v <= hi))
-          return fmt::format("expected a number from {:g} to {:g}, found '{}'", lo, hi, text);
+          return fmt::format("expected a number from {} to {}, found {}", written(lo), written(hi),
+                             text);
         return {};
       },
       fmt::format("{:g}..{:g}", lo, hi), "number_between");

@@ -72,6 +72,9 @@ void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
 CLI::Validator finite_number();
 // A number above 0 (after finite_number), with a short message.
 CLI::Validator above_zero();
+// --max-paths without --target-se has nothing to limit: said on stderr (not refused: scripts
+// that always pass a path limit keep working).
+void note_max_paths_alone(const CLI::Option* max_paths, bool target_se, bool quiet);
 // A number from lo to hi (after finite_number), the range written as the user would.
 CLI::Validator number_between(double lo, double hi);
 // A seed: a whole number 0..18446744073709551615 written in decimal digits. CLI11 turns "-1",

@@ -600,14 +600,17 @@ void add_batch_command(CLI::App& app, Commands& commands) {
                   "Add paths to each file until the standard error of P(goal) is at most this")
       ->check(finite_number())
       ->check(number_between(1e-6, 0.5));
-  cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))
-      ->needs("--target-se");
+  auto* max_paths =
+      cmd->add_option("--max-paths", a->max_paths, "Path limit per plan for --target-se")
+          ->transform(whole_count())
+          ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_flag("--force", a->force, "Run every file even when its results are up to date");
   cmd->add_option("--xlsx", a->xlsx, "Also write batch.csv's table as an Excel workbook");
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
-  commands.push_back({cmd, [a] { return batch(*a); }});
+  commands.push_back({cmd, [a, max_paths] {
+                        note_max_paths_alone(max_paths, a->target_se.has_value(), a->quiet);
+                        return batch(*a);
+                      }});
 }
 
 }  // namespace salesim::tools

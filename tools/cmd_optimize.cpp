@@ -33,14 +33,16 @@ namespace fs = std::filesystem;
 // A search with no point meeting every bound writes no plan. A plan an earlier search wrote
 // to the same -o would read as this one's answer beside this one's JSON: it is removed (it
 // starts with the header optimize writes); any other file there is left and said not to be.
-void remove_earlier_plan(const std::string& output) {
+void remove_earlier_plan(const std::string& output, bool quiet) {
   std::error_code ec;
   if (!fs::is_regular_file(output, ec)) return;
   std::ifstream in(output);
   std::string first;
   std::getline(in, first);
   in.close();
-  if (first.rfind("# salesim optimize:", 0) == 0 && fs::remove(output, ec))
+  const bool removed = first.rfind("# salesim optimize:", 0) == 0 && fs::remove(output, ec);
+  if (quiet) return;
+  if (removed)
     std::cerr << fmt::format(
         "salesim: removed {}, the plan an earlier search wrote: this search has no plan\n", output);
   else
@@ -59,11 +61,7 @@ void check_lever_corners(const Scenario& sc, const std::string& plan,
     try {
       plan_variant(sc, plan, values);
     } catch (const ScenarioError& e) {
-      std::string at;
-      for (const auto& [key, v] : values) at += fmt::format(" {}={}", key, lever_text(v));
-      throw BadInput(
-          fmt::format("plan '{}' at{} is not a valid scenario (narrow the lever's range): {}", plan,
-                      at, e.what()));
+      throw BadInput(invalid_at_message(plan, values, e.what()));
     }
   };
   const auto end = [&](std::size_t i, bool high) {
@@ -235,7 +233,7 @@ int optimize(const OptimizeArgs& a) {
   // The plan, its JSON and its trace are one set: all replaced or none (never a plan beside the
   // report of another search).
   sim::write_texts_atomically(files);
-  if (!r.result.best.feasible) remove_earlier_plan(a.output);
+  if (!r.result.best.feasible) remove_earlier_plan(a.output, a.quiet);
   for (const auto& l : top_level_edits)
     std::cerr << fmt::format(
         "salesim: warning: the optimum changes the file's top-level `{}` list, which a plan "

@@ -71,6 +71,16 @@ int cmd_run(const RunArgs& a) {
   check_report_outputs("--report", a.report, a.report_options, inputs, files);
   if (!a.csv_dir.empty()) {
     check_outputs({}, {}, {{"--csv", a.csv_dir}});
+    // The folder is made after the run: a part of its path that is a file is said now, not
+    // after the run as a library error.
+    for (std::filesystem::path part = std::filesystem::absolute(a.csv_dir); !part.empty();
+         part = part.parent_path()) {
+      std::error_code ec;
+      if (std::filesystem::exists(part, ec) && !std::filesystem::is_directory(part, ec))
+        throw BadInput(
+            fmt::format("--csv {}: {} is a file, not a folder", a.csv_dir, part.string()));
+      if (part == part.parent_path()) break;
+    }
     // --csv DIR writes DIR/summary.csv, which would silently replace another output of that name.
     const std::string table = (std::filesystem::path(a.csv_dir) / "summary.csv").string();
     std::vector<NamedPath> named = inputs;
@@ -249,10 +259,10 @@ void add_run_command(CLI::App& app, Commands& commands) {
                   "Add paths until the standard error of P(goal) is at most this for every plan")
       ->check(finite_number())
       ->check(number_between(1e-6, 0.5));
-  run->add_option("--max-paths", ra->max_paths, "Path limit per plan for --target-se")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))
-      ->needs("--target-se");
+  auto* max_paths =
+      run->add_option("--max-paths", ra->max_paths, "Path limit per plan for --target-se")
+          ->transform(whole_count())
+          ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   run->add_option("--max-hours", ra->max_hours,
                   "Refuse runs estimated to take longer than this many hours (default 24)")
       ->check(finite_number())
@@ -289,7 +299,10 @@ void add_run_command(CLI::App& app, Commands& commands) {
                   "Write the tables as an Excel workbook (Plans, Comparison, Checkpoints, Weekly, "
                   "Costs, Periods, Horizon)");
 
-  commands.push_back({run, [ra] { return cmd_run(*ra); }});
+  commands.push_back({run, [ra, max_paths] {
+                        note_max_paths_alone(max_paths, ra->target_se.has_value(), ra->quiet);
+                        return cmd_run(*ra);
+                      }});
 }
 
 }  // namespace salesim::tools

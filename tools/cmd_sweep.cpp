@@ -21,6 +21,7 @@
 #include "tools/cli.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/rank_items.hpp"
+#include "tools/report_format.hpp"
 #include "tools/study.hpp"
 #include "tools/sweep_keys.hpp"
 #include "tools/table_file.hpp"
@@ -99,6 +100,7 @@ int sweep(const SweepArgs& a) {
   // The factors: each --vary KEY=VALUES (with its --with keys), checked against the plan's
   // keys and their ranges.
   SweepKeyArgs keys_args = a.keys;
+  keys_args.quiet = a.quiet;
   keys_args.lhs = a.design == "lhs";
   const std::vector<SweepKey> sweep_keys = read_sweep_keys(sc, a.plan, keys_args);
   const std::vector<sim::Factor> factors = factors_of(sweep_keys);
@@ -183,9 +185,9 @@ int sweep(const SweepArgs& a) {
   // The table is printed before the files are written: a file that cannot be written must
   // not lose the sweep.
   if (!a.quiet) {
-    std::cout << fmt::format("Sweep of plan '{}' in {}: {} points, {}, seed {}\n", a.plan, sc.file,
-                             points.size(), paths_text(a, per_run, metric),
-                             sc.base.simulation.seed);
+    std::cout << fmt::format("Sweep of plan '{}' in {}: {} {}, {}, seed {}\n", a.plan, sc.file,
+                             points.size(), report::noun(double(points.size()), "point"),
+                             paths_text(a, per_run, metric), sc.base.simulation.seed);
     std::cout << table.text({"point"}, keys,
                             {"p_goal", "final_bookings_p50", "profit_mean",
                              std::string(to_string(metric)) + "_diff_vs_plan"});
@@ -288,12 +290,13 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
                   "Add paths at each point until the metric's standard error is at most this")
       ->check(finite_number())
       ->check(number_between(1e-12, 1e12));
-  cmd->add_option("--max-paths", a->max_paths, "Path limit per point for --target-se")
-      ->transform(whole_count())
-      ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)))
-      ->needs("--target-se");
+  auto* max_paths =
+      cmd->add_option("--max-paths", a->max_paths, "Path limit per point for --target-se")
+          ->transform(whole_count())
+          ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
-  commands.push_back({cmd, [a, samples, cmd, vary, with] {
+  commands.push_back({cmd, [a, samples, cmd, vary, with, max_paths] {
+                        note_max_paths_alone(max_paths, a->target_se.has_value(), a->quiet);
                         a->keys.with_vary = tied_to(*cmd, vary, with);
                         // A grid runs every combination: a --samples there would be ignored.
                         if (samples->count() > 0 && a->design != "lhs")

@@ -22,17 +22,32 @@ LeverRuns::LeverRuns(const Scenario& sc, std::string plan, std::vector<Lever> le
   };
 }
 
+std::string invalid_at_message(const std::string& plan,
+                               const std::vector<std::pair<std::string, double>>& values,
+                               const std::string& problem) {
+  std::string at, hint;
+  for (const auto& [k, v] : values) {
+    at += fmt::format(" {}={}", k, lever_text(v));
+    const auto ends = [&](const std::string& tail) {
+      return k.size() > tail.size() && k.compare(k.size() - tail.size(), tail.size(), tail) == 0;
+    };
+    if (problem.find("must not exceed top") != std::string::npos && ends(".top"))
+      hint = fmt::format("; to try a {} below its floor, lower {}.floor in the file first", k,
+                         k.substr(0, k.size() - 4));
+    if (problem.find("must not exceed top") != std::string::npos && ends(".floor"))
+      hint = fmt::format("; to try a {} above its top, raise {}.top in the file first", k,
+                         k.substr(0, k.size() - 6));
+  }
+  return fmt::format("plan '{}' at{} is not a valid scenario (narrow the lever's range{}): {}",
+                     plan, at, hint, problem);
+}
+
 Point LeverRuns::run_point(const std::vector<std::pair<std::string, double>>& values) {
   Scenario variant;
   try {
     variant = plan_variant(sc_, plan_, values);
   } catch (const ScenarioError& e) {
-    std::string at;
-    for (const auto& [k, v] : values) at += fmt::format(" {}={}", k, lever_text(v));
-    throw BadInput(
-        fmt::format("plan '{}' at{} is not a valid scenario (narrow the lever's "
-                    "range): {}",
-                    plan_, at, e.what()));
+    throw BadInput(invalid_at_message(plan_, values, e.what()));
   }
   const PlanResult r = run_scenario(variant, run_).plans.front();
   ++runs_;

@@ -14,6 +14,13 @@
 
 namespace salesim::tools {
 
+// The message for a plan that is not a valid scenario at lever values: the values, the
+// loader's problem and what to do (narrow the range; a conversion or yield top below its floor
+// needs the floor lowered in the file, which no range of the top alone can do).
+std::string invalid_at_message(const std::string& plan,
+                               const std::vector<std::pair<std::string, double>>& values,
+                               const std::string& problem);
+
 struct Point {
   std::vector<double> values;        // per lever, fitted to its range
   std::vector<sim::MeanSe> figures;  // per outcome

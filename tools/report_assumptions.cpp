@@ -78,9 +78,9 @@ std::string program_text(const Fmt& f, const Program& p) {
           name, when, plain_share(p.value), plain_g(p.hours_per_rep), esc(f.money(p.cost)));
     case ProgramKind::coaching_policy:
       return fmt::format(
-          "<strong>Coaching policy{}</strong> from {}: managers aim for {} hours of coaching "
+          "<strong>Coaching policy{}</strong> from {}: managers aim for {} {} of coaching "
           "per rep per week.",
-          name, when, plain_g(p.value));
+          name, when, plain_g(p.value), noun(p.value, "hour"));
   }
   return {};
 }
@@ -229,11 +229,11 @@ std::string assumptions_section(Page& pg) {
   item("Time",
        fmt::format(
            "Reps work {} hours a week without strain and at most {}; {} hours go to "
-           "admin; managers have {} hours a week for coaching and aim for {} hours per "
+           "admin; managers have {} hours a week for coaching and aim for {} {} per "
            "rep. Prospecting: {}.",
            plain_g(p.capacity.sustainable_hours), plain_g(p.capacity.max_hours),
            plain_g(p.capacity.admin_hours), plain_g(p.capacity.manager_coaching_hours),
-           plain_g(p.org.coaching_hours_per_rep),
+           plain_g(p.org.coaching_hours_per_rep), noun(p.org.coaching_hours_per_rep, "hour"),
            p.prospecting.target_hours
                ? fmt::format("a target of {} hours a week{}", plain_g(*p.prospecting.target_hours),
                              p.prospecting.mandatory

@@ -204,7 +204,7 @@ std::string missed_checkpoint_section(Page& pg) {
       "missed ones end on average. A dash: fewer than 30 futures missed it, too few to say.</p>",
       esc(cp), esc(cp));
   h += fmt::format(
-      R"(<table class="data"><thead><tr><th>Plan</th><th>P(goal) if {0} met</th><th>P(goal) if {0} missed</th><th>Futures that missed {0}</th><th>Missed {0} and still reached the goal</th><th>Average shortfall after a miss</th></tr></thead><tbody>)",
+      R"(<table class="data"><thead><tr><th>Plan</th><th>P(goal) if {0} met</th><th>P(goal) if {0} missed</th><th>Futures that missed {0}</th><th>Missed {0} and still reached the goal (of all futures)</th><th>Average shortfall after a miss</th></tr></thead><tbody>)",
       esc(cp));
   for (std::size_t i = 0; i < pg.d.plans.size(); ++i) {
     const std::string met = pg.p(i) + "/conditional/0", missed = pg.p(i) + "/conditional/1";

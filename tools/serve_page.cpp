@@ -89,12 +89,15 @@ async function api(path, body, signal) {
   return text;
 }
 function plan() { return info.plans.find(p => p.name === $("plan").value); }
-// x with one decimal as the report's C++ formatting writes it: the nearest tenth of x's exact
-// value, an exact tie to the even tenth (toFixed sends ties up: 99.25 read 99.3 here, 99.2 below).
+// x with one decimal as the report's C++ formatting writes it. Both take the nearest tenth of
+// x's exact binary value; they differ only on an exact tie, which toFixed sends up and C++ to
+// the even tenth (99.25 read 99.3 here, 99.2 in the report). A double is exactly halfway
+// between tenths only when it ends in .25 or .75 (x * 4 an odd whole number: exact, a power of
+// two); 0.05, not exactly 1/20 as a double, is no tie and toFixed is right for it.
 function fixed1(x) {
-  const t = x * 10;
-  if (Number.isInteger(t * 2) && !Number.isInteger(t)) {
-    const f = Math.floor(t);
+  const q = x * 4;
+  if (Number.isInteger(q) && q % 2 !== 0) {
+    const f = Math.floor(x * 10);  // exact: x has two binary places
     return ((f % 2 === 0 ? f : f + 1) / 10).toFixed(1);
   }
   return x.toFixed(1);
@@ -303,6 +306,13 @@ window.addEventListener("pageshow", e => {
 async function save() {
   const name = $("save-name").value.trim();
   $("error").textContent = "";
+  // A box left empty: nothing is saved (the value kept for it is one the box no longer shows).
+  if (emptyBoxes.size > 0) {
+    sayEmptyBoxes();
+    $("error").textContent = "Not saved: " + [...emptyBoxes].map(k => levers[k].label).join(", ") +
+      " needs a number: the box is empty.";
+    return;
+  }
   try {
     const text = await api("/api/save", {plan: plan().name, set: values, name});
     const a = document.createElement("a");

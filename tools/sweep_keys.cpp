@@ -105,7 +105,7 @@ std::vector<double> tied_levels(const std::string& text) {
 // KEY=VALUES of `option`: the key checked against the plan's keys, its values against its range.
 std::pair<sim::Factor, Lever> read_key_values(const Scenario& sc, const std::string& plan,
                                               const std::string& text, const char* option,
-                                              bool tied, bool lhs) {
+                                              bool tied, bool lhs, bool quiet) {
   const auto eq = text.find('=');
   if (eq == std::string::npos || eq == 0)
     throw BadInput(fmt::format(
@@ -124,7 +124,8 @@ std::pair<sim::Factor, Lever> read_key_values(const Scenario& sc, const std::str
   for (double x : f.levels) check_level(lever, f.name, x, lhs, option);
   // FROM:TO on a grid is its two ends: said, as "0:400" may be read as every value between.
   if (const std::string values = text.substr(eq + 1);
-      !lhs && !tied && std::count(values.begin(), values.end(), ':') == 1 && f.levels.size() == 2)
+      !quiet && !lhs && !tied && std::count(values.begin(), values.end(), ':') == 1 &&
+      f.levels.size() == 2 && f.levels[0] != f.levels[1])
     std::cerr << fmt::format(
         "salesim: notice: {} {} has no step, so the grid takes its two ends only, {} and {} "
         "(write FROM:TO:STEP for the values between)\n",
@@ -165,7 +166,7 @@ std::vector<SweepKey> read_sweep_keys(const Scenario& sc, const std::string& pla
   std::vector<SweepKey> keys;
   std::vector<std::string> given;
   for (const auto& v : a.vary) {
-    auto [f, lever] = read_key_values(sc, plan, v, "--vary", false, lhs);
+    auto [f, lever] = read_key_values(sc, plan, v, "--vary", false, lhs, a.quiet);
     if (!lhs) drop_repeated_levels(f, v.substr(v.find('=') + 1));
     check_not_given(sc, plan, given, f.name, "--vary");
     given.push_back(f.name);
@@ -173,7 +174,7 @@ std::vector<SweepKey> read_sweep_keys(const Scenario& sc, const std::string& pla
   }
   for (std::size_t i = 0; i < a.with.size(); ++i) {
     SweepKey& k = keys.at(a.with_vary.at(i));
-    auto [f, lever] = read_key_values(sc, plan, a.with[i], "--with", true, false);
+    auto [f, lever] = read_key_values(sc, plan, a.with[i], "--with", true, false, a.quiet);
     check_not_given(sc, plan, given, f.name, "--with");
     given.push_back(f.name);
     if (f.levels.size() != k.factor.levels.size())

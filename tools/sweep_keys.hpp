@@ -21,6 +21,7 @@ struct SweepKeyArgs {
   std::vector<std::string> vary, with;
   std::vector<std::size_t> with_vary;  // the --vary each --with follows (its index)
   bool lhs = false;                    // --design lhs: ranges, no --with
+  bool quiet = false;                  // --quiet: no notices
 };
 
 // Throws BadInput naming the option, the key and what was expected: an unknown key, a value

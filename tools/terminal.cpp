@@ -99,7 +99,8 @@ std::string format_table(const Scenario& sc, const ScenarioResults& res) {
   if (goal.revenue)
     s += fmt::format(", goal {}{} by week {}", money(*goal.revenue), arr ? " of ARR" : "",
                      sc.goal_week());
-  s += fmt::format("  ({:.1f}s, {} threads)\n\n", res.elapsed_seconds, res.threads);
+  s += fmt::format("  ({:.1f}s, {} {})\n\n", res.elapsed_seconds, res.threads,
+                   report::noun(res.threads, "thread"));
 
   std::size_t w = 18;  // wide enough for the longest plan name
   for (const auto& r : res.plans) w = std::max(w, text_width(r.name) + 2);

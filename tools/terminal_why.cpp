@@ -52,7 +52,7 @@ std::string format_conditional(const Scenario& sc, const ScenarioResults& res) {
         "\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths{}: -):\n", r.name,
         kMinConditionalPaths, sc.base.goal.revenue ? "" : ", and P(goal) without a goal");
     s += fmt::format("  {:<{}}{:>8}{:>16}{:>22}{:>18}  {}\n", "given", gw, "paths", "P(goal)",
-                     "missed, still reached", "shortfall", "later checkpoints");
+                     "missed+reached, of all", "shortfall", "later checkpoints");
     for (const ConditionalFigure& f : r.conditional) {
       std::string later;
       for (const auto& l : f.later) later += fmt::format("{} {}  ", l.checkpoint, share(l.p));

@@ -69,25 +69,30 @@ bool is_decimal_number(const std::string& s) {
   return i == s.size();
 }
 
-// Whether the separators of an amount's whole part ("1,054,000", "1 054") are thousands
-// separators: one kind, between groups of three digits after a first group of one to three.
+// Whether the separators of an amount's whole part are thousands separators, of one kind:
+// groups of three after a first of one to three ("1,054,000", "1 054"), or the Indian grouping,
+// pairs between a first of one or two and a last of three ("10,54,000", "1,00,000").
 bool thousands_grouped(const std::string& whole) {
   const std::size_t first = whole.find_first_of(", ");
   if (first == std::string::npos) return true;
   const char sep = whole[first];
-  std::size_t digits = 0, group = 0;
+  std::vector<std::size_t> groups{0};
   for (std::size_t i = 0; i < whole.size(); ++i) {
     const char c = whole[i];
-    if (c == sep) {
-      if (digits == 0 || (group > 0 && digits != 3) || (group == 0 && digits > 3)) return false;
-      ++group, digits = 0;
-    } else if (c >= '0' && c <= '9') {
-      ++digits;
-    } else if (c == ',' || c == ' ' || !(i == 0 && (c == '-' || c == '+'))) {
-      return false;
-    }
+    if (c == sep)
+      groups.push_back(0);
+    else if (c >= '0' && c <= '9')
+      ++groups.back();
+    else if (!(i == 0 && (c == '-' || c == '+')))
+      return false;  // the other separator, or anything else
   }
-  return digits == 3;
+  const std::size_t n = groups.size();
+  if (groups[0] == 0 || groups[0] > 3 || groups[n - 1] != 3) return false;
+  const bool western =
+      std::all_of(groups.begin() + 1, groups.end(), [](std::size_t g) { return g == 3; });
+  const bool indian = groups[0] <= 2 && std::all_of(groups.begin() + 1, groups.end() - 1,
+                                                    [](std::size_t g) { return g == 2; });
+  return western || indian;
 }
 
 // An amount as written, finite or not ("1e400" is +inf): a plain decimal number, which may carry
