@@ -240,6 +240,22 @@ TEST_F(GoalSeekCli, DealSizeScalesBookingsSoTheAnswerIsInClosedForm) {
   EXPECT_TRUE(j["monotone"].get<bool>());
 }
 
+// A top below its floor is no scenario: the way out is the floor in the file, which narrowing
+// the top's range cannot give (the README's calibration recipe looped on "narrow the range").
+TEST_F(GoalSeekCli, ATopBelowItsFloorSaysToLowerTheFloor) {
+  std::string out;
+  EXPECT_EQ(shell(salesim("goalseek " + test::example() +
+                          " --plan baseline --paths 16 --lever prospecting.yield.top=0.01:0.9 "
+                          "--target final_bookings_p50=10M"),
+                  &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("to try a prospecting.yield.top below its floor, lower "
+                     "prospecting.yield.floor in the file first"),
+            std::string::npos)
+      << out;
+}
+
 TEST_F(GoalSeekCli, UnreachableTargetSaysSoWithTheBest) {
   std::string out;
   ASSERT_EQ(shell(salesim("goalseek " + test::example() +

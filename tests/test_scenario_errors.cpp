@@ -241,5 +241,66 @@ TEST(ScenarioProblems, ARateTakesAPercentage) {
   EXPECT_NE(q[0].find(": a rate is written 0.12 or 12%, not 12"), std::string::npos) << q[0];
 }
 
+// The slips of a newcomer's first file, each with a message that says where to look.
+TEST(ScenarioProblems, FirstHourSlipsSayWhereToLook) {
+  const auto one = [](const std::string& yaml, const std::string& want) {
+    const auto p = problems_of(yaml);
+    std::string all;
+    for (const auto& x : p) all += x + "\n";
+    EXPECT_NE(all.find(want), std::string::npos) << all;
+  };
+  const std::string head = "salesim: 2\nname: slip\n";
+  // A plan's hiring written inside its set.
+  one(head + "plans: [{name: a}, {name: b, set: {hiring: [{week: 2, count: 1}]}}]\n",
+      "set.hiring: hiring is a list of the plan, written beside `set`");
+  // A stage's skill misspelt: the stage is named, not the correct entry renamed to the typo.
+  one(head +
+          "pipeline: {stages: [{name: demo, skill: presentng}]}\n"
+          "team: {skills: {presenting: {mean: 0.5, sd: 0.1}}}\nplans: [{name: a}]\n",
+      "stage 'demo' uses 'presentng' (line 3): if that is a typo, correct it there");
+  // A section's key at the top level, and a section written as a value.
+  one(head + "checkpoints: [{week: 13, revenue: 1M}]\nplans: [{name: a}]\n",
+      "test.yaml:3:1: checkpoints: unknown key at the top level; it belongs under its section: "
+      "goal.checkpoints");
+  one(head + "goal: 4.2M\nplans: [{name: a}]\n",
+      "goal: expected a map of its keys (by_week, metric, revenue, checkpoints), found '4.2M'");
+  // A tab in the indentation.
+  try {
+    test::scenario(head + "team:\n\treps: 4\nplans: [{name: a}]\n");
+    FAIL() << "a tab was accepted";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 4 is indented with a tab"), std::string::npos)
+        << e.what();
+  }
+}
+
+// Checkpoints count the running total: one below the one before it, or above the goal before
+// the goal's week, is a notice (the run is well defined, the file almost surely wrong).
+TEST(ScenarioProblems, CheckpointsThatCannotBeMeantAreANotice) {
+  const Scenario sc = test::scenario(R"(salesim: 2
+name: quarters
+goal:
+  revenue: 4.2M
+  checkpoints: [{week: 13, revenue: 900k, label: Q1}, {week: 26, revenue: 200k, label: Q2},
+                {week: 39, revenue: 31M, label: Q3}]
+plans: [{name: a}]
+)");
+  std::string all;
+  for (const auto& n : sc.notices) all += n + "\n";
+  EXPECT_NE(all.find("goal.checkpoints[1] (Q2): 200k by week 26 is below Q1's 900k"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("goal.checkpoints[2] (Q3): 31M by week 39 is above the goal, 4.2M"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(test::scenario(R"(salesim: 2
+name: quarters
+goal: {revenue: 4.2M, checkpoints: [{week: 13, revenue: 900k}, {week: 26, revenue: 2M}]}
+plans: [{name: a}]
+)")
+                .notices.size(),
+            0u);
+}
+
 }  // namespace
 }  // namespace salesim
