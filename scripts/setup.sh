@@ -14,6 +14,7 @@ PACKAGES=(
   jupyter-nbconvert python3-ipykernel python3-nbformat
   python3-yaml  # bench/numpy_reference.py reads scenarios (ctest python.numpy_reference)
   fonts-wqy-microhei  # the PDF and PNG charts: plan and rep names in Chinese, Japanese, Korean
+  fonts-noto-color-emoji  # and names with emoji (printed as empty boxes without it)
 )
 if [ "${SALESIM_SKIP_APT:-0}" != 1 ]; then
   missing=()

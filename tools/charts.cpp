@@ -363,6 +363,8 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 
 }  // namespace
 
+static_assert(std::size(kStyles) == kSeriesStyles, "the report's plan colours follow kStyles");
+
 const Style& style(int i) {
   constexpr int n = int(std::size(kStyles));
   return kStyles[((i % n) + n) % n];

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "salesim/version.hpp"
@@ -92,7 +93,14 @@ double num_at(const json& s, const std::string& pointer) {
 std::string Page::figure(const std::string& svg, const std::string& id,
                          const std::string& caption) {
   charts.emplace_back(id + ".svg", svg);
-  return fmt::format(R"(<figure class="chart">{}{}</figure>)", svg,
+  // A drawing taller for its width than a full chart (900 x 420: bars of many plans) would
+  // print at the fixed height ever narrower, its text at 2.5pt: it prints at a full chart's
+  // width instead, its height following (the print rules, "tall").
+  double w = 0, h = 0;
+  if (const auto at = svg.find("viewBox=\"0 0 "); at != std::string::npos)
+    std::sscanf(svg.c_str() + at + 13, "%lf %lf", &w, &h);
+  const bool tall = w > 0 && h / w > 1.15 * 420.0 / 900.0;
+  return fmt::format(R"(<figure class="chart{}">{}{}</figure>)", tall ? " tall" : "", svg,
                      caption.empty() ? "" : "<figcaption>" + caption + "</figcaption>");
 }
 
@@ -102,7 +110,7 @@ std::string Page::plan_name(std::size_t i) const {
   const std::string& name = d.plans[i].name;
   const bool long_name = code_points(name) > kLongPlanName;
   return fmt::format(R"(<span class="plan{}"><span class="swatch s{}"></span>{}</span>)",
-                     long_name ? " long" : "", i % 7, esc(name));
+                     long_name ? " long" : "", i % charts::kSeriesStyles, esc(name));
 }
 
 std::string Page::p(std::size_t i) const { return fmt::format("/plans/{}", i); }
@@ -225,8 +233,8 @@ std::string answer_section(Page& pg) {
   h += R"(<div class="cards">)";
   for (std::size_t i = 0; i < n; ++i) {
     const std::string pi = pg.p(i);
-    h += fmt::format(R"(<div class="card c{}"><div class="card-head">{}</div>)", i % 7,
-                     pg.plan_name(i));
+    h += fmt::format(R"(<div class="card c{}"><div class="card-head">{}</div>)",
+                     i % charts::kSeriesStyles, pg.plan_name(i));
     if (!pg.d.plans[i].description.empty())
       h += fmt::format(R"(<div class="desc">{}</div>)", esc(pg.d.plans[i].description));
     if (has_goal) {
@@ -360,10 +368,12 @@ section > p, section li { max-width:80ch; }
 .swatch { display:inline-block; width:10px; height:10px; border-radius:2px; margin-right:5px; vertical-align:baseline; }
 .s0 { background:#0072B2; } .s1 { background:#D55E00; } .s2 { background:#009E73; } .s3 { background:#CC79A7; }
 .s4 { background:#E69F00; } .s5 { background:#56B4E9; } .s6 { background:#000000; }
+.s7 { background:#8c8c8c; } .s8 { background:#2f3b47; }
 .cards { display:grid; grid-template-columns:repeat(auto-fit, minmax(230px, 1fr)); gap:14px; margin:16px 0; }
 .card { border:1px solid var(--line); border-top:5px solid var(--accent); border-radius:6px; padding:12px 14px; break-inside:avoid; }
 .card.c0 { border-top-color:#0072B2; } .card.c1 { border-top-color:#D55E00; } .card.c2 { border-top-color:#009E73; }
 .card.c3 { border-top-color:#CC79A7; } .card.c4 { border-top-color:#E69F00; } .card.c5 { border-top-color:#56B4E9; } .card.c6 { border-top-color:#000; }
+.card.c7 { border-top-color:#8c8c8c; } .card.c8 { border-top-color:#2f3b47; }
 .card .card-head { font-size:16px; }
 .card .desc { color:var(--muted); font-size:13px; margin-top:2px; min-height:4.5em; }
 .card .big { font-size:34px; font-weight:700; margin-top:6px; line-height:1.1; }
@@ -397,6 +407,7 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace
 pre.scenario { font-size:11.5px; background:var(--soft); padding:12px 16px; border-radius:6px; white-space:pre-wrap; word-break:break-word; }
 footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px solid var(--line); font-size:12px; color:var(--muted); }
 @media (max-width: 800px) { .grid2, .grid3 { grid-template-columns:1fr; } main, header.cover { padding:0 14px; } }
+@media screen and (max-width: 800px) { table.data { display:block; overflow-x:auto; max-width:100%; } }
 @page { size: A4 landscape; margin: 8mm 10mm; }
 @media print {
   body { font-size:10.5px; line-height:1.35; }
@@ -441,6 +452,7 @@ footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px 
   /* A short chart (a few bars) at a fixed height would be scaled up, fonts and all: it keeps
      the scale of a full-width chart at 54mm (900 x 420 drawn 116mm wide) instead. */
   figure.chart.short svg { height:auto; width:auto; max-width:116mm; margin:0 auto; }
+  figure.chart.tall svg, .grid2 figure.chart.tall svg { height:auto; width:116mm; max-width:100%; }
   .grid2.diffs { grid-template-columns:repeat(3, minmax(0, 1fr)); }
   .grid2.fans, .grid2.people { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:4px 10px; }
   .grid2.fans figure.chart svg, .grid2.people figure.chart svg { height:44mm; }

@@ -240,8 +240,9 @@ std::string plain_key(const Scenario& sc, const std::string& key) {
     std::string field = list->field;
     std::replace(field.begin(), field.end(), '_', ' ');
     if (list->list == "hiring") return "hires (item " + list->item + "): " + field;
-    return "the " + list->item + (list->list == "programs" ? " programme: " : " training: ") +
-           field;
+    std::string item = list->item;  // a programme's kind (coach_the_coaches) in words
+    if (list->list == "programs") std::replace(item.begin(), item.end(), '_', ' ');
+    return "the " + item + (list->list == "programs" ? " programme: " : " training: ") + field;
   }
   Params base = sc.base;
   for (const auto& k : scalar_keys(base)) {

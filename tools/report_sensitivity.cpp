@@ -79,7 +79,10 @@ std::string list_lever_name(const ListKey& k) {
   if (k.list == "hiring")
     return k.field == "count" ? fmt::format("the number of reps hired (hiring item {})", k.item)
                               : fmt::format("the {} of hiring item {}", field, k.item);
-  return fmt::format("the {} of the {} {}", field, k.item,
+  // A programme without a name goes by its kind (coach_the_coaches): in words, as elsewhere.
+  std::string item = k.item;
+  if (k.list == "programs") std::replace(item.begin(), item.end(), '_', ' ');
+  return fmt::format("the {} of the {} {}", field, item,
                      k.list == "programs" ? "programme" : "training");
 }
 
