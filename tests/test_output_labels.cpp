@@ -7,6 +7,8 @@
 
 #include "sim/h5.hpp"
 #include "test_support.hpp"
+#include "tools/report_format.hpp"
+#include "tools/report_sections.hpp"
 
 namespace salesim {
 namespace {
@@ -18,6 +20,17 @@ struct OutputLabels : test::FolderTest {
 
 std::string example(const char* name) {
   return test::source_dir() + "/scenarios/" + name + ".yaml";
+}
+
+// One of a plural unit reads as one in the report's sentences ("managers aim for 1 hours/rep/week"
+// read wrong); other counts keep the plural.
+TEST(OutputWords, OneOfAUnitIsSingular) {
+  const tools::report::Fmt f("", "");
+  EXPECT_EQ(tools::report::plain_number(f, 1, "hours/rep/week"), "1 hour/rep/week");
+  EXPECT_EQ(tools::report::plain_number(f, 1, "opportunities/hour"), "1 opportunity/hour");
+  EXPECT_EQ(tools::report::plain_number(f, 1, "reps"), "1 rep");
+  EXPECT_EQ(tools::report::plain_number(f, 2, "hours/rep/week"), "2 hours/rep/week");
+  EXPECT_EQ(tools::report::plain_number(f, 1.5, "weeks"), "1.5 weeks");
 }
 
 TEST_F(OutputLabels, AGoalOnArrIsLabelledArrInTheTerminalAndTheResultsFile) {

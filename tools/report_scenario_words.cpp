@@ -199,7 +199,16 @@ std::string plain_number(const Fmt& f, double x, const std::string& unit) {
     const std::string per = unit.substr(8);  // "", "/week", "/year"
     return f.money(x) + (per == "/week" ? " a week" : per == "/year" ? " a year" : per);
   }
-  const std::string u = unit.empty() || unit == "ratio" ? "" : " " + unit;
+  std::string u = unit.empty() || unit == "ratio" ? "" : " " + unit;
+  // One of a plural unit reads as one: "1 hour/rep/week", "1 week", not "1 hours".
+  if (x == 1 && u.size() > 1) {
+    const std::size_t end = u.find('/');
+    const std::size_t word_end = end == std::string::npos ? u.size() : end;
+    if (word_end > 4 && u.compare(word_end - 3, 3, "ies") == 0)
+      u.replace(word_end - 3, 3, "y");  // opportunities
+    else if (word_end > 2 && u[word_end - 1] == 's')
+      u.erase(word_end - 1, 1);
+  }
   return plain_g(x) + u;
 }
 
