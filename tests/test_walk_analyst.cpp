@@ -221,6 +221,13 @@ TEST(WalkAnalystFormats, ACheckpointsProbabilityIsAPercentWhateverItsLabel) {
     EXPECT_EQ(tools::column_format(name), tools::NumberFormat::percent) << name;
   EXPECT_EQ(tools::column_format("prospecting.target_hours"), tools::NumberFormat::general);
   EXPECT_EQ(tools::column_format("goal_week"), tools::NumberFormat::whole);
+  // The robustness and people sheets' figures (they were General: 42.15116994428833).
+  for (const char* name : {"vs_first_p_beats", "vs_first_p_beats_se", "vs_first_p_ties",
+                           "vs_first_fail_region_fail_rate_inside"})
+    EXPECT_EQ(tools::column_format(name), tools::NumberFormat::percent) << name;
+  EXPECT_EQ(tools::column_format("hours_per_rep_week_mean"), tools::NumberFormat::count);
+  EXPECT_EQ(tools::column_format("vs_first_diff_r2"), tools::NumberFormat::decimal);
+  EXPECT_EQ(tools::column_format("vs_first_fail_region_found"), tools::NumberFormat::whole);
 }
 
 // goalseek echoed the target as a raw number ("with final_bookings_p50>=14500000") and a

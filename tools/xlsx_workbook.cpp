@@ -47,9 +47,13 @@ NumberFormat column_format(const std::string& name) {
       ends_with(name, "_week") || ends_with(name, "weeks"))
     return NumberFormat::whole;
   // Ratios read as percentages: retention (NRR, GRR), quota attainment, win rates, coverage.
-  for (const char* percent :
-       {"share", "retention", "attainment", "win_rate", "coverage", "p_better", "bin_width"})
+  for (const char* percent : {"share", "retention", "attainment", "win_rate", "coverage",
+                              "p_better", "p_beats", "p_ties", "fail_rate", "bin_width"})
     if (has(name, percent)) return NumberFormat::percent;
+  if (has(name, "hours")) return NumberFormat::count;  // hours per rep-week: one decimal
+  if (ends_with(name, "_found")) return NumberFormat::whole;
+  if (ends_with(name, "_r2") || name == "r2" || name == "coef" || ends_with(name, "_coef"))
+    return NumberFormat::decimal;
   if (has(name, "per_extra_cost")) return NumberFormat::decimal;  // ARR per unit of extra cost
   if (name.rfind("arr_", 0) == 0) return NumberFormat::money;     // batch's arr_final_p50, ...
   for (const char* money : {"bookings", "cost", "profit", "shortfall", "run_rate", "value",
