@@ -231,6 +231,13 @@ std::optional<Assumption> read_dist(const YAML::Node& n, const std::string& path
             fmt::format("a beta's sd must be above 0 and below sqrt(mean*(1-mean)) = {:.4g}, "
                         "found {:g}",
                         std::sqrt(a.mean * (1 - a.mean)), a.sd));
+      // Narrower, its shape parameters pass 1e12 and the incomplete beta's inverse fails to
+      // converge; such a beta is one value anyway.
+      else if (r.ok && a.sd < 1e-6)
+        r.bad(
+            fmt::format("a beta's sd must be at least 1e-6 (narrower, it is one value: write "
+                        "the key's value in the file, or a discrete with one value), found {:g}",
+                        a.sd));
       break;
     case AssumptionDist::discrete: {
       a.values = r.list("values", true);
@@ -258,8 +265,18 @@ std::optional<Assumption> read_dist(const YAML::Node& n, const std::string& path
   }
   r.finish();
   if (!r.ok) return std::nullopt;
-  // Every value the draws can reach must be a value the key accepts.
-  const double lo = a.reach_low(), hi = a.reach_high();
+  // Every value the draws can reach must be a value the key accepts. (A distribution whose
+  // quantiles the numerics cannot give is refused here, not with the library's message.)
+  double lo = 0, hi = 0;
+  try {
+    lo = a.reach_low(), hi = a.reach_high();
+  } catch (const std::exception&) {
+    return problem(n, path,
+                   fmt::format("the {} distribution's extreme values cannot be computed; "
+                               "choose a wider or simpler distribution",
+                               to_string(a.dist))),
+           std::nullopt;
+  }
   if (!key.in_range(lo) || !key.in_range(hi))
     return problem(
                n, path,

@@ -56,6 +56,10 @@ struct ScenarioError : std::runtime_error {
 };
 
 Scenario load_scenario_file(const std::string& path);
+// A scenario file's text, read as load_scenario_file reads it: a folder, a file that cannot be
+// opened or one larger than 64 MB (no scenario is; /dev/zero would fill the memory) is a
+// ScenarioError naming the path.
+std::string read_scenario_text(const std::string& path);
 Scenario load_scenario_text(const std::string& text, const std::string& file_label);
 
 // What is wrong with a plan name (it names HDF5 groups and chart files), or "" when it is fine:

@@ -483,8 +483,14 @@ void read_calendar(Ctx& c, const YAML::Node& n, const Schema& schema, Scenario& 
   }
   double mean = 0;
   for (double v : cal.by_month) mean += v / 12;
+  // The year's weekly mean counts the months from simulation.start_date: a start date that is
+  // no date is reported as such, and no mean is taken from it.
+  const std::string& start = sc.base.simulation.start_date;
+  const bool start_ok = start.empty() || iso_date_problem(start).empty();
   if (!(mean > 0))
     c.err(months, "calendar.seasonality.by_month", "expected factors with a mean above 0");
+  else if (!start_ok)
+    return;
   else if (const double year = season_normaliser(sc.base);  // what the factors are divided by
            std::fabs(mean - 1) > 1e-9 || std::fabs(year - 1) > 0.01)
     sc.notices.push_back(fmt::format(
@@ -1169,16 +1175,24 @@ std::optional<FunnelExpansion> funnel_expansion(const Scenario& sc) {
   return expand_funnel(c, funnel, pipe, pipe["stages"], p, sc.skills);
 }
 
-Scenario load_scenario_file(const std::string& path) {
+std::string read_scenario_text(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw ScenarioError({path + ": is a folder; give a scenario file (YAML)"});
   std::ifstream f(path, std::ios::binary);
   if (!f)
     throw ScenarioError({path + ": cannot open the file (does it exist and is it readable?)"});
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return load_scenario_text(ss.str(), path);
+  constexpr std::size_t kMaxScenario = std::size_t(64) << 20;
+  std::string text(kMaxScenario + 1, '\0');
+  f.read(text.data(), std::streamsize(text.size()));
+  text.resize(std::size_t(f.gcount()));
+  if (text.size() > kMaxScenario)
+    throw ScenarioError({path + ": larger than 64 MB; a scenario file (YAML) is far smaller"});
+  return text;
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  return load_scenario_text(read_scenario_text(path), path);
 }
 
 const char* to_string(ProgramKind k) {

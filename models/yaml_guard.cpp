@@ -37,6 +37,7 @@ class Guard final : public YAML::EventHandler {
                     "a YAML alias that refers to the list or map it is in (a node that "
                     "contains itself); write the values out instead");
     const auto it = size_.find(a);
+    aliased_ = true;
     add(m, it == size_.end() ? 1 : it->second);
   }
   void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t a,
@@ -59,6 +60,7 @@ class Guard final : public YAML::EventHandler {
   std::vector<Open> open_;
   std::map<YAML::anchor_t, long> size_;  // expanded nodes of each anchored node
   long nodes_ = 0;
+  bool aliased_ = false;  // an alias was met: the count grew through one
 
   [[noreturn]] void fail(const YAML::Mark& m, const std::string& what) {
     problem = fmt::format("{}:{}:{}: {}", file_, m.line + 1, m.column + 1, what);
@@ -67,9 +69,13 @@ class Guard final : public YAML::EventHandler {
   void add(const YAML::Mark& m, long n) {
     nodes_ += n;
     if (nodes_ > kYamlMaxExpandedNodes)
-      fail(m, fmt::format("the YAML expands to more than {} nodes through its aliases (nested "
-                          "aliases grow exponentially); a scenario needs a few hundred",
-                          kYamlMaxExpandedNodes));
+      fail(m, aliased_ ? fmt::format("the YAML expands to more than {} nodes through its aliases "
+                                     "(nested aliases grow exponentially); a scenario needs a "
+                                     "few hundred",
+                                     kYamlMaxExpandedNodes)
+                       : fmt::format("the YAML holds more than {} values; a scenario needs a few "
+                                     "hundred",
+                                     kYamlMaxExpandedNodes));
   }
   void leaf(const YAML::Mark& m, YAML::anchor_t a) {
     add(m, 1);

@@ -524,13 +524,17 @@ TEST(Crm, DatesOutsideThePlausibleWindowAreExcludedAndNeverMoveTheAsOf) {
   std::string text =
       replaced(sample_text(), "2016-10-20,2017-03-01,1054", "2016-10-20,9999-12-31,1054");
   text = replaced(text, "Isdom,Won,2016-10-25", "Isdom,Won,1900-01-01");
+  // The epoch itself: a zero timestamp exported as a date (its deals were 47 years old).
+  const Export epoch = import_export_text(
+      replaced(text, "Isdom,Won,1900-01-01", "Isdom,Won,1970-01-01"), "x.csv", m);
+  EXPECT_EQ(epoch.quality.rows_excluded, 2u);
   const Export e = import_export_text(text, "x.csv", m);
   EXPECT_EQ(format_date(e.export_date), "2017-06-30") << "the default as-of day";
   EXPECT_EQ(e.quality.rows_excluded, 2u);
   const QualityCheck& c = check_named(e.quality, "created or close date outside");
   EXPECT_TRUE(c.excluded);
   EXPECT_EQ(c.rows, 2u);
-  EXPECT_NE(c.reason.find("1970-01-01 .. 2018-0"), std::string::npos)
+  EXPECT_NE(c.reason.find("1970-01-02 .. 2018-0"), std::string::npos)
       << "a year past the 99th percentile of the sample's dates: " << c.reason;
   EXPECT_EQ(format_date(*e.quality.last_closed), "2017-06-30");
   EXPECT_EQ(format_date(*e.quality.first_created), "2016-10-25") << "the 2016-10-20 row is out";

@@ -302,5 +302,36 @@ plans: [{name: a}]
             0u);
 }
 
+// Inputs a fuzzing run found ending in a library's message (exit 1) instead of the file's
+// problem (exit 2): each is a ScenarioError naming the key.
+TEST(ScenarioProblems, FuzzedInputsAreTheFilesProblemsNotTheLibrarys) {
+  const auto problem = [](const std::string& yaml) -> std::string {
+    try {
+      test::scenario(yaml);
+    } catch (const ScenarioError& e) {
+      return e.what();
+    }
+    return "";
+  };
+  // A start date that is no date, with seasonality (the year's weeks were counted from it).
+  EXPECT_NE(problem("salesim: 2\nname: s\nsimulation: {start_date: 0}\n"
+                    "calendar: {seasonality: {by_month: [1,1,1,1,1,1,1,1,1,1,1,2]}}\n"
+                    "plans: [{name: a}]\n")
+                .find("simulation.start_date: expected an ISO date"),
+            std::string::npos);
+  // A beta so narrow the incomplete beta's inverse does not converge.
+  EXPECT_NE(problem("salesim: 2\nname: s\nassumptions:\n  org.alignment: {dist: beta, mean: 0.8, "
+                    "sd: 1e-8}\nplans: [{name: a}]\n")
+                .find("a beta's sd must be at least 1e-6"),
+            std::string::npos);
+  // A device with no end is no scenario file.
+  try {
+    read_scenario_text("/dev/zero");
+    FAIL() << "read /dev/zero";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("larger than 64 MB"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace salesim

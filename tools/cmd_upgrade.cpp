@@ -23,15 +23,9 @@ struct UpgradeArgs {
 int cmd_upgrade(const UpgradeArgs& a) {
   // As every command reads a scenario: a folder is named as one (an ifstream reads it as empty).
   std::error_code ec;
-  if (std::filesystem::is_directory(a.file, ec))
-    throw ScenarioError({a.file + ": is a folder; give a scenario file (YAML)"});
-  std::ifstream f(a.file, std::ios::binary);
-  if (!f) throw BadInput(a.file + ": cannot open the file (does it exist and is it readable?)");
+  const std::string text = read_scenario_text(a.file);
   // -o may be FILE itself (in place); a folder or a missing folder is refused before converting.
   if (!a.out.empty()) check_outputs({}, {{"-o", a.out}});
-  std::stringstream ss;
-  ss << f.rdbuf();
-  const std::string text = ss.str();
   const std::string upgraded = upgrade_scenario_text(text, a.file);
   const bool changed = upgraded != text;
   // A format 2 file converted "in place" is left untouched rather than rewritten.

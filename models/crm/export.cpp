@@ -341,12 +341,13 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     return i < 0 ? std::string() : trim(r.fields[i]);
   };
 
-  // The plausible window of dates. Before 1970 is a placeholder (Excel's 1900, the epoch);
+  // The plausible window of dates. Up to 1970-01-01 is a placeholder (Excel's 1900, the epoch
+  // itself, which a zero timestamp exports as);
   // after it, a date more than a year past the 99th percentile of the export's dates (when it
   // has 100 or more) or more than five years past today is a typing error or a placeholder
   // such as 9999-12-31. Such a date would move the export's last date (the default as-of day)
   // and every deal's age, so its row is excluded, never used.
-  const Day window_lo = 0;
+  const Day window_lo = 1;  // 1970-01-02: the epoch is a zero, not a date
   Day window_hi = today() + 5 * 365 + 1;
   {
     std::vector<Day> dates;

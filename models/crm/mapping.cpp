@@ -72,9 +72,18 @@ ColumnMapping load_mapping(const std::string& path) {
   ColumnMapping m;
   m.source = path;
   YAML::Node root;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(fmt::format("{}: is a folder; expected the mapping file (YAML)", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(fmt::format("{}: cannot open the mapping file", path));
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // A mapping is a few lines: more than 1 MB is not one (and /dev/zero would fill the memory).
+  constexpr std::size_t kMaxMapping = 1 << 20;
+  std::string text(kMaxMapping + 1, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  text.resize(std::size_t(in.gcount()));
+  if (text.size() > kMaxMapping)
+    throw InputError(fmt::format("{}: larger than 1 MB; expected a mapping file (YAML)", path));
   try {
     root = YAML::Load(text);
   } catch (const YAML::Exception& e) {

@@ -40,7 +40,8 @@ std::string money(double v) {
   if (a >= 1e9) return fmt::format("{:.2f}B", v / 1e9);
   if (a >= 1e6) return fmt::format("{:.2f}M", v / 1e6);
   if (a >= 1e4) return fmt::format("{:.0f}k", v / 1e3);
-  return fmt::format("{:.0f}", v);
+  if (a >= 10 || a == 0) return fmt::format("{:.0f}", v);
+  return fmt::format("{:.3g}", v);  // amounts in thousands or millions: 2.36, 0.00236, not 0
 }
 
 // A share as a percentage, "n/a" when it is not a number (an APE of a period with nothing

@@ -45,6 +45,9 @@ namespace {
 // A figure rounded as the scenario shows it (`digits` after the point), so the file reads
 // 0.12345 rather than 0.12345000000000001; written with 15 significant digits.
 double rounded(double v, int digits) { return std::stod(fmt::format("{:.{}f}", v, digits)); }
+// A money figure to 6 significant digits, whatever its unit: amounts in millions (2.3646e-3)
+// were written 0 with two decimals, a deal size the scenario refuses.
+double significant(double v) { return std::stod(fmt::format("{:.6g}", v)); }
 
 }  // namespace
 
@@ -118,7 +121,7 @@ std::string scenario_yaml(const Calibration& c, int horizon_weeks, std::uint64_t
 
   y << YAML::Key << "pipeline" << YAML::Value << YAML::BeginMap;
   y << YAML::Key << "deal_size" << YAML::Value << YAML::Flow << YAML::BeginMap;
-  y << YAML::Key << "mean" << YAML::Value << rounded(f.deal_mean, 2);
+  y << YAML::Key << "mean" << YAML::Value << significant(f.deal_mean);
   y << YAML::Key << "cv" << YAML::Value << rounded(f.deal_cv, 4);
   y << YAML::EndMap;
   y << YAML::Comment(
