@@ -79,6 +79,21 @@ TEST_F(OutputPaths, AnOutputThatIsAnInputIsRefusedAndTheInputKept) {
 }
 
 // The CRM commands: the export and the mapping beside it are inputs too.
+// A folder option (--csv, --charts) whose path runs through a file failed after the run with
+// the library's words (exit 1); it is bad input before anything runs.
+TEST_F(OutputPaths, AFolderUnderAFileIsRefusedBeforeTheRun) {
+  write("afile", "x");
+  std::string out;
+  EXPECT_EQ(run("run nx.yaml --paths 8 --csv afile/sub", &out), 2) << out;
+  EXPECT_NE(out.find("--csv afile/sub: " + (dir / "afile").string() + " is a file, not a folder"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(run("run nx.yaml --paths 8 -o r.h5 --report r.html --charts afile/sub", &out), 2)
+      << out;
+  EXPECT_NE(out.find("--charts afile/sub"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "r.h5"));
+}
+
 TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {
   const std::string data = test::source_dir() + "/data/crm-maven/";
   fs::copy_file(data + "sales_pipeline_asof_2017-06-30.csv", dir / "base.csv");

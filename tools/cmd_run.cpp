@@ -71,16 +71,6 @@ int cmd_run(const RunArgs& a) {
   check_report_outputs("--report", a.report, a.report_options, inputs, files);
   if (!a.csv_dir.empty()) {
     check_outputs({}, {}, {{"--csv", a.csv_dir}});
-    // The folder is made after the run: a part of its path that is a file is said now, not
-    // after the run as a library error.
-    for (std::filesystem::path part = std::filesystem::absolute(a.csv_dir); !part.empty();
-         part = part.parent_path()) {
-      std::error_code ec;
-      if (std::filesystem::exists(part, ec) && !std::filesystem::is_directory(part, ec))
-        throw BadInput(
-            fmt::format("--csv {}: {} is a file, not a folder", a.csv_dir, part.string()));
-      if (part == part.parent_path()) break;
-    }
     // --csv DIR writes DIR/summary.csv, which would silently replace another output of that name.
     const std::string table = (std::filesystem::path(a.csv_dir) / "summary.csv").string();
     std::vector<NamedPath> named = inputs;

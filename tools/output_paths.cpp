@@ -37,6 +37,17 @@ void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<Named
   for (const NamedPath& f : files)
     if (!f.path.empty() && fs::is_directory(f.path, ec))
       throw BadInput(fmt::format("{} {}: is a folder; expected a file name", f.option, f.path));
+  // A folder is created if missing: a part of its path that is a file would fail only then,
+  // after the run, with the library's words.
+  for (const NamedPath& d : folders)
+    if (!d.path.empty())
+      for (fs::path part = fs::absolute(d.path, ec).parent_path(); !part.empty();
+           part = part.parent_path()) {
+        if (fs::exists(part, ec) && !fs::is_directory(part, ec))
+          throw BadInput(
+              fmt::format("{} {}: {} is a file, not a folder", d.option, d.path, part.string()));
+        if (part == part.parent_path()) break;
+      }
   for (const NamedPath& d : folders)
     if (!d.path.empty() && fs::exists(d.path, ec) && !fs::is_directory(d.path, ec))
       throw BadInput(fmt::format("{} {}: is a file; expected a folder (it is created if missing)",
