@@ -347,6 +347,15 @@ void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const s
   }
 }
 
+// The key node of `key` in a map (its line and column, where a value left empty has none of
+// its own); an undefined node when the map has no such key or is no map.
+YAML::Node key_node_of(const YAML::Node& map, const std::string& key) {
+  if (map.IsMap())
+    for (const auto& kv : map)
+      if (kv.first.Scalar() == key) return kv.first;
+  return YAML::Node(YAML::NodeType::Undefined);
+}
+
 // Reads the fields of one list item (a map with a fixed set of keys).
 class Fields {
  public:
@@ -368,7 +377,7 @@ class Fields {
       if (required && !v.IsDefined())
         c_.err(n_, display_, std::string("missing required key '") + key + "'");
       else if (required)
-        c_.err(key_node(key), display_ + "." + key,
+        c_.err(key_node_of(n_, key), display_ + "." + key,
                std::string("missing required key '") + key + "' (it is left empty)");
       return false;
     }
@@ -389,11 +398,6 @@ class Fields {
   const YAML::Node node(const char* key) {
     allowed_.push_back(key);
     return ok_ ? n_[key] : YAML::Node();
-  }
-  YAML::Node key_node(const char* key) const {
-    for (const auto& kv : n_)
-      if (kv.first.Scalar() == key) return kv.first;
-    return n_;
   }
   void finish() {
     if (!ok_) return;
@@ -956,12 +960,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   // The funnel's figures become stage keys here, before anything reads those. A funnel left
   // empty is not a section of defaults: its figures are required.
   // (pipe["funnel"] of a pipeline that is not a map is a default node: null and "defined".)
-  const YAML::Node funnel_key = [&] {
-    if (pipe.IsMap())
-      for (const auto& kv : pipe)
-        if (kv.first.Scalar() == "funnel") return kv.first;
-    return YAML::Node(YAML::NodeType::Undefined);
-  }();
+  const YAML::Node funnel_key = key_node_of(pipe, "funnel");
   if (funnel_key.IsDefined() && funnel.IsNull())
     c.err(funnel_key, "pipeline.funnel",
           "the funnel is left empty: it needs its figures, at least win_rate and weeks_to_close "

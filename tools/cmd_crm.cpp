@@ -115,17 +115,13 @@ crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
     // would move every figure. A latest date weeks after every other is said, with its row.
     crm::Day second = 0;
     const crm::Opportunity* last = nullptr;
-    for (const crm::Opportunity& o : e.deals)
-      for (const std::optional<crm::Day>& d : {std::optional<crm::Day>(o.created), o.closed}) {
-        if (!d) continue;
-        if (*d == e.export_date)
-          last = last ? last : &o;
-        else
-          second = std::max(second, *d);
-      }
-    std::size_t at_last = 0;
-    for (const crm::Opportunity& o : e.deals)
-      at_last += o.created == e.export_date || (o.closed && *o.closed == e.export_date);
+    std::size_t at_last = 0;  // rows with a date on the last day
+    for (const crm::Opportunity& o : e.deals) {
+      const bool on_last = o.created == e.export_date || (o.closed && *o.closed == e.export_date);
+      if (on_last && !at_last++) last = &o;
+      for (const std::optional<crm::Day>& d : {std::optional<crm::Day>(o.created), o.closed})
+        if (d && *d != e.export_date) second = std::max(second, *d);
+    }
     if (last && at_last == 1 && second > 0 && e.export_date - second > 14 && !quiet)
       std::cerr << fmt::format(
           "salesim: notice: the day the figures are as of, {} (the export's last date), is one "
