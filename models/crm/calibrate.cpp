@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <set>
 
 #include "models/crm/errors.hpp"
@@ -51,6 +52,17 @@ void rep_effects(Calibration& c) {
       el[r] += t.exposure_days[w] / 7 * b.loss;
     }
   }
+  // The factors say how the reps differ from the team; the team's level is the hazards'. A
+  // band's rate matched to the data's survival is not events / exposure where closes bunch, so
+  // the expected closes are scaled to add up to the team's, as events / exposure makes them.
+  const auto to_team = [](const std::vector<double>& o, std::vector<double>& e) {
+    const double so = std::accumulate(o.begin(), o.end(), 0.0);
+    const double se = std::accumulate(e.begin(), e.end(), 0.0);
+    if (so > 0 && se > 0)
+      for (double& x : e) x *= so / se;
+  };
+  to_team(ow, ew);
+  to_team(ol, el);
   c.win_reps = shrink(h.owners, ow, ew);
   c.loss_reps = shrink(h.owners, ol, el);
 }
@@ -146,25 +158,6 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
         c.warnings.push_back(fmt::format(
             "the never-close share did not converge in {} iterations (team share {:.3f})",
             c.cure->iterations, c.cure->team));
-    }
-    // The bands' rates against the data's own survival at the stale tail's start: open deals
-    // the bands leave there never close, so a funnel whose leads close at a set age (a trial's
-    // end) would have its win probability understated without a word.
-    {
-      const int tail_day = 7 * c.hazards->tail_from_week;
-      const Hazards& used = c.cure ? c.cure->live : *c.hazards;
-      const EventualOutcome to_tail = eventual(used, 0, 1, 1, tail_day);
-      const double model_open = 1 - to_tail.p_win - to_tail.p_loss;
-      const double data_open = kaplan_meier_open(h, *c.history_start, tail_day);
-      if (model_open > data_open + 0.05)
-        c.warnings.push_back(fmt::format(
-            "the age bands leave {:.0f}% of new deals open at {} days, where the export shows "
-            "{:.0f}% still open (Kaplan-Meier); the rest close within days of each other, which "
-            "a rate constant over whole weeks spreads out, and the deals left open past the "
-            "oldest close never close: the win probability ({:.1f}%) is understated (of the "
-            "deals closed, {:.1f}% were won)",
-            100 * model_open, tail_day, 100 * data_open, 100 * c.new_deal->p_win,
-            100 * c.p_win_naive));
     }
     rep_effects(c);
     // Losses alone estimate a win rate of 0: right for the data, but a forecast of nothing

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 namespace salesim::crm {
 namespace {
@@ -154,13 +155,11 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
     deals.push_back({i, d.owner, entry - d.created, last - d.created, d.outcome != Outcome::open});
     max_age = std::max(max_age, last - d.created);
   }
-  const int weeks = max_age / 7 + 1;
-  // Closes by age week (not weighted: a deal that closed was live).
-  std::vector<double> wins(weeks, 0.0), losses(weeks, 0.0);
-  for (const AtRisk& d : deals) {
-    const Outcome o = h.deals[d.index].outcome;
-    (o == Outcome::won ? wins : losses)[d.a1 / 7] += 1;
-  }
+  const int weeks = max_age / 7 + 1, days = 7 * weeks;
+  // Closes by age day (not weighted: a deal that closed was live).
+  std::vector<double> closes(std::size_t(days), 0.0);
+  for (const AtRisk& d : deals)
+    if (d.closed) closes[std::size_t(d.a1)] += 1;
   const std::size_t owners = h.owners.size();
   f.rep.assign(owners, 0.0);
   std::vector<std::vector<AtRisk>> by_owner(owners);
@@ -173,15 +172,21 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
     const double team = p.mean;
     const std::vector<double>& rep = p.posterior;
     f.prior_strength = p.strength;
-    // The live hazards given the shares: closes over the live-weighted exposure.
-    std::vector<double> D(weeks, 0.0);
+    // The live hazards given the shares: the live-weighted risk set by age day, each band's
+    // rate matched to its product-limit survival (as the pooled bands are; the closes over the
+    // live-weighted exposure where closes are spread over the band).
+    std::vector<double> R(std::size_t(days) + 1, 0.0);  // differences, then the risk by day
     for (const AtRisk& d : deals) {
       const double pi = rep[d.owner];
       const double w = d.closed ? 1.0 : live_given(pi, std::exp(-H[d.a1 + 1]));
       const double v = live_given(pi, std::exp(-H[d.a0]));
-      add_days(D, 0, d.a1, w);       // w_i exposure(0..c_i)
-      add_days(D, 0, d.a0 - 1, -v);  // - v_i exposure(0..e_i): nothing unless it entered late
+      R[0] += w - v, R[std::size_t(d.a1) + 1] -= w;  // w_i on days 0..c_i
+      R[std::size_t(d.a0)] += v;  // - v_i on days 0..e_i - 1: nothing unless it entered late
     }
+    std::partial_sum(R.begin(), R.end(), R.begin());
+    R.pop_back();
+    std::vector<double> D(weeks, 0.0);
+    for (int a = 0; a < days; ++a) D[a / 7] += R[std::size_t(a)];
     Hazards next = f.live;
     double change = std::abs(team - f.team);
     for (std::size_t r = 0; r < owners; ++r) change = std::max(change, std::abs(rep[r] - f.rep[r]));
@@ -191,8 +196,7 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
       for (int wk = band.from_week; wk <= band.to_week && wk < weeks; ++wk) e += D[wk] / 7;
       if (e <= 0) continue;  // cannot happen with closes in the band; keep the pooled rate
       band.exposure_weeks = e;
-      band.win = band.wins / e, band.loss = band.losses / e;
-      band.win_se = std::sqrt(band.wins) / e, band.loss_se = std::sqrt(band.losses) / e;
+      match_survival(band, R, closes);
       const double old = f.live.bands[b].win + f.live.bands[b].loss;
       change = std::max(change, std::abs(band.win + band.loss - old) / std::max(old, 1e-300));
     }

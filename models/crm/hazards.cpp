@@ -68,7 +68,15 @@ std::optional<Hazards> fit_hazards(const History& h, Day history_start, double m
   int from = 0;
   double events = 0;
   for (int w = 0; w <= last_event; ++w) {
-    events += t.wins[w] + t.losses[w];
+    const double here = t.wins[w] + t.losses[w];
+    // Weeks without a close before a week with enough of its own are a band of their own, at
+    // rate 0: merged, their exposure would move the busy week's closes earlier (every lead
+    // closed at 12 days would be read as closing from day 0 on).
+    if (events == 0 && w > from && here >= min_events) {
+      hz.bands.push_back(make_band(t, from, w - 1));
+      from = w;
+    }
+    events += here;
     if (events >= min_events || w == last_event) {
       hz.bands.push_back(make_band(t, from, w));
       from = w + 1;
@@ -81,6 +89,8 @@ std::optional<Hazards> fit_hazards(const History& h, Day history_start, double m
     hz.bands.pop_back();
     hz.bands.back() = make_band(t, lo, last_event);
   }
+  const DayRisk risk = day_risk(h, history_start, 7 * (last_event + 1));
+  for (HazardBand& b : hz.bands) match_survival(b, risk.at_risk, risk.closes);
   hz.tail_from_week = last_event + 1;
   HazardBand tail = make_band(t, last_event + 1, int(t.exposure_days.size()));
   tail.to_week = -1;
@@ -91,26 +101,57 @@ std::optional<Hazards> fit_hazards(const History& h, Day history_start, double m
   return hz;
 }
 
-double kaplan_meier_open(const History& h, Day history_start, int age_days) {
-  std::vector<double> entering(std::size_t(age_days) + 1, 0.0), leaving(entering.size(), 0.0),
-      closing(entering.size(), 0.0);
+DayRisk day_risk(const History& h, Day history_start, int days) {
+  DayRisk r;
+  std::vector<double> change(std::size_t(days) + 1, 0.0);  // entries minus exits, by day
+  r.closes.assign(std::size_t(days), 0.0);
   for (const KnownDeal& d : h.deals) {
     const Day last = d.closed ? *d.closed : h.as_of;
     if (last < history_start) continue;
     const int a0 = std::max(d.created, history_start) - d.created, a1 = last - d.created;
-    if (a0 >= age_days) continue;
-    entering[std::size_t(a0)] += 1;
-    if (a1 < age_days) {
-      leaving[std::size_t(a1)] += 1;  // at risk on days a0..a1
-      if (d.closed) closing[std::size_t(a1)] += 1;
+    if (a0 >= days) continue;
+    change[std::size_t(a0)] += 1;  // at risk on days a0..a1
+    if (a1 < days) {
+      change[std::size_t(a1) + 1] -= 1;
+      if (d.closed) r.closes[std::size_t(a1)] += 1;
     }
   }
-  double at_risk = 0, open = 1;
-  for (int a = 0; a < age_days; ++a) {
-    at_risk += entering[std::size_t(a)];
-    if (at_risk > 0) open *= 1 - closing[std::size_t(a)] / at_risk;
-    at_risk -= leaving[std::size_t(a)];
+  r.at_risk.assign(std::size_t(days), 0.0);
+  double n = 0;
+  for (int a = 0; a < days; ++a) r.at_risk[std::size_t(a)] = n += change[std::size_t(a)];
+  return r;
+}
+
+void match_survival(HazardBand& b, const std::vector<double>& at_risk,
+                    const std::vector<double>& closes) {
+  const int from = 7 * b.from_week, to = std::min(7 * b.to_week + 6, int(closes.size()) - 1);
+  // Nelson-Aalen with ties taken one after another (Fleming-Harrington): c closes among n at
+  // risk add 1/n + 1/(n - 1) + ... + 1/(n - c + 1). Where closes are sparse that is c / n, the
+  // rate's unbiased increment; where every deal at risk closes on one day it is about ln n, so
+  // all but about half a deal close, as the product-limit says, with a finite rate.
+  double cumulative = 0;
+  for (int a = from; a <= to; ++a) {
+    const double c = closes[std::size_t(a)];
+    const double n = std::max(at_risk[std::size_t(a)], c);
+    for (int j = 0; j < int(c); ++j) cumulative += 1 / (n - j);
   }
+  const double events = b.wins + b.losses;
+  if (events <= 0) {
+    b.win = b.loss = b.win_se = b.loss_se = 0;
+    return;
+  }
+  const double total = cumulative / (b.to_week - b.from_week + 1);
+  b.win = total * b.wins / events, b.loss = total * b.losses / events;
+  b.win_se = b.wins > 0 ? b.win / std::sqrt(b.wins) : 0.0;
+  b.loss_se = b.losses > 0 ? b.loss / std::sqrt(b.losses) : 0.0;
+}
+
+double kaplan_meier_open(const History& h, Day history_start, int age_days) {
+  const DayRisk r = day_risk(h, history_start, age_days);
+  double open = 1;
+  for (int a = 0; a < age_days; ++a)
+    if (r.at_risk[std::size_t(a)] > 0)
+      open *= 1 - r.closes[std::size_t(a)] / r.at_risk[std::size_t(a)];
   return open;
 }
 

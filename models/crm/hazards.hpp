@@ -6,9 +6,14 @@
 // entry): an export that only holds closes from some day on cannot show what closed before.
 //
 // The hazard is piecewise constant over bands of whole age weeks, merged from week 0 upward
-// until each band holds enough closes; each band's rate is events / exposure (the maximum
-// likelihood estimate) with a Poisson standard error. Ages past the oldest close ever seen
-// form the stale tail: no close was seen there, so its rate is the Jeffreys estimate
+// until each band holds enough closes. Each band's total rate is the cumulative hazard across
+// it by age day (Nelson-Aalen with delayed entry, ties one after another), split between wins
+// and losses by their counts in the band. Events / exposure, the maximum likelihood rate of a
+// constant hazard, is about the same where closes are spread over the band, but where they
+// bunch (every lead closed at 12 days, a trial's end) it spreads them over the band and leaves
+// a third of the leads open at its end, which then never close. The standard error
+// is the rate's Poisson relative error, rate / sqrt(closes). Ages past the oldest close ever
+// seen form the stale tail: no close was seen there, so its rate is the Jeffreys estimate
 // 0.5 / exposure (tail exposure plus the last band's).
 #include <cstddef>
 #include <optional>
@@ -42,6 +47,20 @@ struct Hazards {
   const HazardBand& band_at(int age_days) const;
 };
 
+// Deals at risk (the Kaplan-Meier risk set) and closes by age day, entering at their age on the
+// history start as tabulate counts them.
+struct DayRisk {
+  std::vector<double> at_risk, closes;
+};
+DayRisk day_risk(const History& h, Day history_start, int days);
+
+// A band's win and loss rates set so that (win + loss) * weeks is the cumulative hazard over
+// its days, the sum of closes / at risk with ties taken one after another (close to the
+// product-limit survival; a day on which every deal at risk closes leaves about half a deal
+// open), and win / loss = its wins / losses. at_risk may be weighted (not whole deals).
+void match_survival(HazardBand& b, const std::vector<double>& at_risk,
+                    const std::vector<double>& closes);
+
 // Tabulates a history from history_start on (owner < 0: every owner).
 AgeTable tabulate(const History& h, Day history_start, int owner = -1,
                   std::size_t* at_risk = nullptr, std::size_t* entered_late = nullptr,
@@ -50,9 +69,7 @@ AgeTable tabulate(const History& h, Day history_start, int owner = -1,
 std::optional<Hazards> fit_hazards(const History& h, Day history_start, double min_events = 10);
 
 // The Kaplan-Meier share of deals still open at age `age_days`, from the days each deal was at
-// risk (with delayed entry, as tabulate): the data's own survival, without bands. The bands'
-// constant rates can leave open at the stale tail's start deals the data show closing
-// (every lead closed at 12 days: a rate spread over weeks 0-1 leaves a third open at day 14).
+// risk (with delayed entry, as tabulate): the data's own survival, without bands.
 double kaplan_meier_open(const History& h, Day history_start, int age_days);
 
 // What the hazards imply for a deal of age `from_age_days` (0: a new one), with the win and
