@@ -102,8 +102,9 @@ TEST(CrmFunnel, LeadsThatAllCloseAtOneAgeKeepTheirWinProbability) {
       // Where every lead closes on one day the reps are alike, and their factors say so: the
       // team's level is in the hazards, not in the factors. (Over days 1-10 the reps differ:
       // lead i goes to rep i % 4 and closes on day 1 + i % 10, so r0 and r2 close the odd days.)
-      if (first == last)
+      if (first == last) {
         for (const RepEffect& r : c.win_reps.reps) EXPECT_NEAR(r.raw, 1.0, 0.02) << r.owner;
+      }
     }
 }
 
@@ -135,6 +136,15 @@ TEST(CrmFunnel, WithoutAnyAmountTheForecastIsInWonDeals) {
   const nlohmann::json j = forecast_json(r);
   EXPECT_EQ(j["amounts_known"], false);
   EXPECT_DOUBLE_EQ(double(j["period"]["won_deals"]["p50"]), r.won_count.p50);
+  // Week by week in won deals too: the weeks add up to the period, path by path.
+  ASSERT_EQ(r.cumulative_won.size(), 6u);
+  EXPECT_DOUBLE_EQ(r.cumulative_won.back().p50, r.won_count.p50);
+  EXPECT_DOUBLE_EQ(r.cumulative_won.back().p90, r.won_count.p90);
+  double weekly = 0;
+  for (const Band& b : r.weekly_won) weekly += b.mean;
+  EXPECT_NEAR(weekly, r.won_count.mean, 1e-9 * r.won_count.mean);
+  EXPECT_GT(r.weekly_won.front().p50, 0);
+  EXPECT_DOUBLE_EQ(double(j["by_week"][5]["cumulative_won_deals"]["p50"]), r.won_count.p50);
   EXPECT_NE(r.warnings.back().find("period.won_deals"), std::string::npos);
 }
 

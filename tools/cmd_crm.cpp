@@ -236,13 +236,15 @@ crm::ForecastOptions forecast_options(const McArgs& a) {
 std::string forecast_csv(const crm::ForecastResult& f) {
   std::string s =
       "week,ends,weekly_p10,weekly_p50,weekly_p90,cumulative_p10,cumulative_p50,cumulative_p90,"
-      "cumulative_mean,open_pipeline_p50,new_pipeline_p50\n";
+      "cumulative_mean,open_pipeline_p50,new_pipeline_p50,won_deals_p50,"
+      "cumulative_won_deals_p10,cumulative_won_deals_p50,cumulative_won_deals_p90\n";
   for (int w = 0; w < f.weeks; ++w)
-    s +=
-        fmt::format("{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f}\n", w + 1,
-                    crm::format_date(f.as_of + 7 * (w + 1)), f.weekly[w].p10, f.weekly[w].p50,
-                    f.weekly[w].p90, f.cumulative[w].p10, f.cumulative[w].p50, f.cumulative[w].p90,
-                    f.cumulative[w].mean, f.cumulative_open[w].p50, f.cumulative_new[w].p50);
+    s += fmt::format(
+        "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{},{},{},{}\n", w + 1,
+        crm::format_date(f.as_of + 7 * (w + 1)), f.weekly[w].p10, f.weekly[w].p50, f.weekly[w].p90,
+        f.cumulative[w].p10, f.cumulative[w].p50, f.cumulative[w].p90, f.cumulative[w].mean,
+        f.cumulative_open[w].p50, f.cumulative_new[w].p50, f.weekly_won[w].p50,
+        f.cumulative_won[w].p10, f.cumulative_won[w].p50, f.cumulative_won[w].p90);
   return s;
 }
 

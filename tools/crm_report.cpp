@@ -97,8 +97,22 @@ std::string period_section(const crm::Calibration& c, const crm::ForecastResult&
     row("total", f.won_count, true);
     row("from the open pipeline", f.won_open_count, true);
     row("from new pipeline", f.won_new_count, true);
+    h += "</tbody></table>";
+    ch::LineChart won;
+    won.frame = {"crm-fan", "Cumulative won deals",
+                 fmt::format("Cumulative won deals after {}: median and 10-90% band by week; "
+                             "the period ends at {} (median).",
+                             crm::format_date(f.as_of), deals(f.won_count.p50))};
+    won.x = {"Week after " + crm::format_date(f.as_of),
+             0.0,
+             double(f.weeks),
+             {},
+             ch::Axis::Format::integer};
+    won.y = {"Cumulative won deals", 0.0, std::nullopt, {}, ch::Axis::Format::compact};
+    won.series.push_back(fan_series("Won deals", f.cumulative_won, 0));
+    h += figure(ch::line_chart_svg(won), "Median and 10-90% of the simulated futures.");
     (void)c;
-    return h + "</tbody></table></section>";
+    return h + "</section>";
   }
   row("total", f.total, false);
   row("from the open pipeline", f.from_open, false);

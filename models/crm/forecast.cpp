@@ -245,7 +245,7 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
   const int W = m.weeks;
   double* S = out.scalars.data();
   std::fill(out.scalars.begin(), out.scalars.end(), 0.0);
-  std::vector<double> open_week(W, 0.0), new_week(W, 0.0);
+  std::vector<double> open_week(W, 0.0), new_week(W, 0.0), won_week(W, 0.0);
 
   // Level factors with mean 1: the estimates' errors (slots 0-2), and per calendar month of
   // the horizon the month's own level of the win and loss rates (slots 3 + 2k, 4 + 2k).
@@ -273,7 +273,7 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
                               s.uniform_at(0), s.uniform_at(1), won);
     if (t < 0 || !won) continue;
     const double v = d.amount ? *d.amount : d.size.draw(s.uniform_at(2));
-    open_week[t / 7] += v;
+    open_week[t / 7] += v, won_week[t / 7] += 1;
     m.book(S, d.owner, t, v);
     S[fc::won_open] += 1;
   }
@@ -295,7 +295,7 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
                               s.uniform_at(2), won);
     if (t < 0 || !won) continue;
     const double v = d.amount ? *d.amount : d.size.draw(s.uniform_at(3));
-    open_week[(start + t) / 7] += v;
+    open_week[(start + t) / 7] += v, won_week[(start + t) / 7] += 1;
     m.book(S, d.owner, start + t, v);
     S[fc::won_open] += 1;
   }
@@ -332,16 +332,18 @@ void run_one(const Model& m, std::uint64_t seed, std::uint64_t path, sim::PathSl
             break;
           }
         const double v = m.amounts_known ? p->size.draw(s.uniform_at(base + 4)) : 0.0;
-        new_week[(day + t) / 7] += v;
+        new_week[(day + t) / 7] += v, won_week[(day + t) / 7] += 1;
         m.book(S, rep.owner, day + t, v);
         S[fc::won_new] += 1;
       }
     }
   }
 
-  double co = 0, cn = 0;
+  double co = 0, cn = 0, cw = 0;
   for (int w = 0; w < W; ++w) {
-    co += open_week[w], cn += new_week[w];
+    co += open_week[w], cn += new_week[w], cw += won_week[w];
+    out.kept[fc::cum_won * W + w] = cw;
+    out.kept[fc::weekly_won * W + w] = won_week[w];
     out.kept[fc::cum_total * W + w] = co + cn;
     out.kept[fc::cum_open * W + w] = co;
     out.kept[fc::cum_new * W + w] = cn;
@@ -391,6 +393,8 @@ ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
     r.cumulative_open.push_back(band_of(r.run.kept_week(fc::cum_open, w)));
     r.cumulative_new.push_back(band_of(r.run.kept_week(fc::cum_new, w)));
     r.weekly.push_back(band_of(r.run.kept_week(fc::weekly_total, w)));
+    r.weekly_won.push_back(band_of(r.run.kept_week(fc::weekly_won, w)));
+    r.cumulative_won.push_back(band_of(r.run.kept_week(fc::cum_won, w)));
   }
   auto scalar = [&](int i) {
     std::vector<double> v(o.paths);

@@ -57,6 +57,8 @@ struct ForecastResult {
 
   // Per week (1..weeks): bookings in the week and cumulative, total / open / new pipeline.
   std::vector<Band> weekly, cumulative, cumulative_open, cumulative_new;
+  // Per week: won deals in the week and cumulative (with or without amounts).
+  std::vector<Band> weekly_won, cumulative_won;
   Band total, from_open, from_new, won_open_count, won_new_count;
   Band won_count;                    // won deals in the period, open and new pipeline together
   bool amounts_known = true;         // false: no amount anywhere; the forecast is in won deals
@@ -73,7 +75,7 @@ struct ForecastResult {
 
 // Kept series and scalars of the run.
 namespace fc {
-enum Series { cum_total, cum_open, cum_new, weekly_total, n_series };
+enum Series { cum_total, cum_open, cum_new, weekly_total, cum_won, weekly_won, n_series };
 enum Scalar { total, open, fresh, won_open, won_new, n_scalars };
 }  // namespace fc
 

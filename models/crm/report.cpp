@@ -269,7 +269,9 @@ static json forecast_json_core(const ForecastResult& f) {
                      {"weekly", band_json(f.weekly[w])},
                      {"cumulative", band_json(f.cumulative[w])},
                      {"cumulative_open_pipeline", band_json(f.cumulative_open[w])},
-                     {"cumulative_new_pipeline", band_json(f.cumulative_new[w])}});
+                     {"cumulative_new_pipeline", band_json(f.cumulative_new[w])},
+                     {"won_deals", band_json(f.weekly_won[w])},
+                     {"cumulative_won_deals", band_json(f.cumulative_won[w])}});
   return {{"as_of", format_date(f.as_of)},
           {"weeks", f.weeks},
           {"paths", f.paths},
@@ -516,6 +518,11 @@ std::string format_forecast(const ForecastResult& f) {
          "bookings.\n\nPeriod (won deals):\n";
     s += count_line("total", f.won_count) + count_line("from the open pipeline", f.won_open_count) +
          count_line("from new pipeline", f.won_new_count);
+    s += "\n week  ends         won P50   cumulative P10      P50      P90\n";
+    for (int w = 0; w < f.weeks; ++w)
+      s += fmt::format(" {:>4}  {}  {:>7.0f}   {:>14.0f} {:>8.0f} {:>8.0f}\n", w + 1,
+                       format_date(f.as_of + 7 * (w + 1)), f.weekly_won[w].p50,
+                       f.cumulative_won[w].p10, f.cumulative_won[w].p50, f.cumulative_won[w].p90);
   } else {
     s += " week  ends         weekly P50   cumulative P10      P50      P90   open P50   new P50\n";
     for (int w = 0; w < f.weeks; ++w)
