@@ -63,13 +63,16 @@ struct Walked {
 
 // Without amounts every booking is 0: the terminal printed weeks, months and managers of 0 and
 // the report said "bookings between 0 and 0 in 8 of 10 simulated futures" over charts flat at
-// 0, the reason only in a warning at the end. Both now give the won deals, the reason first.
+// 0, the reason only in a warning at the end. Both now give the won deals, the reason first, and
+// the weekly table and the fan in won deals.
 TEST(WalkForecast, WithoutAmountsTheOutputsGiveWonDealsNotBookingsOfZero) {
   const Walked r(edited([](const std::string& l) { return l.substr(0, l.rfind(',') + 1); }));
   ASSERT_FALSE(r.f.amounts_known);
   ASSERT_GT(r.f.won_count.p50, 0);
   const std::string t = format_forecast(r.f);
-  EXPECT_EQ(t.find("cumulative P10"), std::string::npos) << t;
+  // The weekly table is in won deals (it had none: every week's bookings read 0).
+  EXPECT_EQ(t.find("weekly P50"), std::string::npos) << t;
+  EXPECT_NE(t.find(" week  ends         won P50   cumulative P10"), std::string::npos) << t;
   EXPECT_EQ(t.find("By calendar month"), std::string::npos) << t;
   EXPECT_NE(t.find("Forecast of won deals after"), std::string::npos) << t;
   EXPECT_NE(t.find("Period (won deals):"), std::string::npos) << t;
@@ -82,7 +85,9 @@ TEST(WalkForecast, WithoutAmountsTheOutputsGiveWonDealsNotBookingsOfZero) {
 
   const std::string h = tools::crm_forecast_html(r.c, r.f, nullptr);
   EXPECT_EQ(h.find("bookings between <strong>0</strong>"), std::string::npos);
-  EXPECT_EQ(h.find("id=\"crm-fan\""), std::string::npos);
+  // The fan is of won deals, not of bookings flat at 0.
+  EXPECT_EQ(h.find("Cumulative bookings"), std::string::npos);
+  EXPECT_NE(h.find("Cumulative won deals after"), std::string::npos);
   EXPECT_EQ(h.find("Bookings by calendar month"), std::string::npos);
   EXPECT_NE(h.find(fmt::format("<strong>{:.0f}</strong> in the middle one", r.f.won_count.p50)),
             std::string::npos);

@@ -66,6 +66,25 @@ const char* kNoAmounts =
     "forecast is in won deals. Map the amount column or give a price list to forecast "
     "bookings.";
 
+// The period's fan: one series, cumulative by week from the as-of day (`what`: "bookings" or
+// "won deals"; `end`: the period's median, written).
+ch::LineChart cumulative_fan(const crm::ForecastResult& f, const std::string& what,
+                             const std::string& end, ch::Series series) {
+  ch::LineChart fan;
+  fan.frame = {"crm-fan", "Cumulative " + what,
+               fmt::format("Cumulative {} after {}: median and 10-90% band by week; the period "
+                           "ends at {} (median).",
+                           what, crm::format_date(f.as_of), end)};
+  fan.x = {"Week after " + crm::format_date(f.as_of),
+           0.0,
+           double(f.weeks),
+           {},
+           ch::Axis::Format::integer};
+  fan.y = {"Cumulative " + what, 0.0, std::nullopt, {}, ch::Axis::Format::compact};
+  fan.series.push_back(std::move(series));
+  return fan;
+}
+
 std::string period_section(const crm::Calibration& c, const crm::ForecastResult& f) {
   std::string h = R"(<section id="forecast"><h2>The period</h2>)";
   auto deals = [](double n) { return fmt::format("{:.0f}", n); };
@@ -98,18 +117,8 @@ std::string period_section(const crm::Calibration& c, const crm::ForecastResult&
     row("from the open pipeline", f.won_open_count, true);
     row("from new pipeline", f.won_new_count, true);
     h += "</tbody></table>";
-    ch::LineChart won;
-    won.frame = {"crm-fan", "Cumulative won deals",
-                 fmt::format("Cumulative won deals after {}: median and 10-90% band by week; "
-                             "the period ends at {} (median).",
-                             crm::format_date(f.as_of), deals(f.won_count.p50))};
-    won.x = {"Week after " + crm::format_date(f.as_of),
-             0.0,
-             double(f.weeks),
-             {},
-             ch::Axis::Format::integer};
-    won.y = {"Cumulative won deals", 0.0, std::nullopt, {}, ch::Axis::Format::compact};
-    won.series.push_back(fan_series("Won deals", f.cumulative_won, 0));
+    const ch::LineChart won = cumulative_fan(f, "won deals", deals(f.won_count.p50),
+                                             fan_series("Won deals", f.cumulative_won, 0));
     h += figure(ch::line_chart_svg(won), "Median and 10-90% of the simulated futures.");
     (void)c;
     return h + "</section>";
@@ -120,18 +129,8 @@ std::string period_section(const crm::Calibration& c, const crm::ForecastResult&
   row("won deals", f.won_count, true);
   h += "</tbody></table>";
 
-  ch::LineChart fan;
-  fan.frame = {"crm-fan", "Cumulative bookings",
-               fmt::format("Cumulative bookings after {}: median and 10-90% band by week; the "
-                           "period ends at {} (median).",
-                           crm::format_date(f.as_of), money(f.total.p50))};
-  fan.x = {"Week after " + crm::format_date(f.as_of),
-           0.0,
-           double(f.weeks),
-           {},
-           ch::Axis::Format::integer};
-  fan.y = {"Cumulative bookings", 0.0, std::nullopt, {}, ch::Axis::Format::compact};
-  fan.series.push_back(fan_series("All bookings", f.cumulative, 0));
+  const ch::LineChart fan = cumulative_fan(f, "bookings", money(f.total.p50),
+                                           fan_series("All bookings", f.cumulative, 0));
   h += figure(ch::line_chart_svg(fan), "Median and 10-90% of the simulated futures.");
 
   ch::LineChart split;
