@@ -1086,6 +1086,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           c.err(set, d + ".set", "expected a map of dotted key -> value, found " + describe(set));
         else
           walk(set, "");
+        // A key written once dotted and once nested is the same key twice: the later one would
+        // win without a word, as YAML's own duplicate check cannot see across the two forms.
+        std::map<std::string, const YAML::Node*> seen_path;
+        for (const auto& [path, value] : flat)
+          if (const auto [it, fresh] = seen_path.emplace(path, &value); !fresh)
+            c.err(value, d + ".set." + path,
+                  fmt::format("given twice in the set (also on line {}, spelt another way: "
+                              "dotted or nested); keep one",
+                              it->second->Mark().line + 1));
         for (const auto& [path, value] : flat) {
           const KeyInfo* k = plan_schema.find(path);
           const std::string where = d + ".set." + path;

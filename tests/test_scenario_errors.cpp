@@ -241,6 +241,23 @@ TEST(ScenarioProblems, ARateTakesAPercentage) {
   EXPECT_NE(q[0].find(": a rate is written 0.12 or 12%, not 12"), std::string::npos) << q[0];
 }
 
+// A key of a plan's set written once dotted and once nested is the same key twice: the later
+// one won without a word (YAML's duplicate check sees only one spelling).
+TEST(ScenarioProblems, APlanSetKeyDottedAndNestedIsGivenTwice) {
+  const std::string yaml =
+      "salesim: 2\nname: twice\nplans:\n  - name: a\n    set:\n"
+      "      market.volatility: 0.3\n      market: {volatility: 0.7}\n";
+  const auto p = problems_of(yaml);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_NE(p[0].find("plans[0] (a).set.market.volatility: given twice in the set (also on line 6"),
+            std::string::npos)
+      << p[0];
+  // Different keys under one nested map, beside a dotted one, are fine.
+  EXPECT_TRUE(problems_of("salesim: 2\nname: fine\nplans:\n  - name: a\n    set:\n"
+                          "      market.volatility: 0.3\n      market: {persistence: 0.5}\n")
+                  .empty());
+}
+
 // The slips of a newcomer's first file, each with a message that says where to look.
 TEST(ScenarioProblems, FirstHourSlipsSayWhereToLook) {
   const auto one = [](const std::string& yaml, const std::string& want) {
