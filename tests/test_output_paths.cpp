@@ -469,6 +469,27 @@ TEST_F(UpgradeHostile, FoldersAreRefusedAsBadInput) {
   EXPECT_NE(out.find("already format 2, nothing to change\n"), std::string::npos) << out;
 }
 
+// upgrade in place made a private (0600) scenario readable by everyone: the replacing file took
+// the umask's mode. A replaced file keeps its permission bits; a new one gets the umask's.
+TEST_F(UpgradeHostile, AFileReplacedInPlaceKeepsItsPermissions) {
+  write("old.yaml", format1("3", false));
+  fs::permissions(dir / "old.yaml", fs::perms::owner_read | fs::perms::owner_write);
+  std::string out;
+  const auto upgrade = [&](const std::string& args) {
+    return test::shell("cd " + dir.string() + " && umask 022 && " + salesim("upgrade " + args),
+                       &out);
+  };
+  ASSERT_EQ(upgrade("old.yaml -o old.yaml"), 0) << out;
+  EXPECT_NE(text("old.yaml").find("salesim: 2"), std::string::npos);
+  EXPECT_EQ(fs::status(dir / "old.yaml").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  write("other.yaml", format1("3", false));
+  ASSERT_EQ(upgrade("other.yaml -o new.yaml"), 0) << out;
+  EXPECT_EQ(fs::status(dir / "new.yaml").permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                fs::perms::others_read);
+}
+
 // validate --explain on pipelines at the edges of their ranges: nothing is won ("weeks to close
 // nan"), a stage worked opportunities never leave (exit_rate 0 read as one week there, "weeks to
 // resolution 2"), and cells too wide for their column ("0.0247053*0.0444695*").
