@@ -234,10 +234,11 @@ def _goal_metric(scenario_text):
     """`goal.metric` of the scenario as run: "bookings" (the default) or "arr"."""
     try:
         import yaml  # python3-yaml (scripts/setup.sh installs it)
-    except ImportError:  # without PyYAML: `metric:` on a line of its own under `goal:`
+    except ImportError:  # without PyYAML: `metric:` under `goal:`, block or inline (`{...}`)
         import re
         m = re.search(r"^goal:[ \t]*\n(?:[ \t]+.*\n|[ \t]*\n)*?[ \t]+metric:[ \t]*[\"']?(\w+)",
                       scenario_text, re.M)
+        m = m or re.search(r"^goal:[ \t]*\{[^}]*?\bmetric:[ \t]*[\"']?(\w+)", scenario_text, re.M)
         return m.group(1) if m else "bookings"
     doc = yaml.safe_load(scenario_text)
     goal = doc.get("goal") if isinstance(doc, dict) else None
@@ -362,19 +363,48 @@ def example_scenario():
 
 
 def ensure_file(path, args, salesim=None):
-    """`path` when it exists; else runs `salesim ARGS` once (which must write `path`) and
-    returns it. ARGS is a list, or a function returning one, called only when salesim has to
-    run (so an existing file opens without a salesim binary or a scenario file: pass
-    `lambda: ["run", SCENARIO or example_scenario(), ...]`); the binary is find_salesim()
-    unless given."""
+    """`path` when it exists and was made with these ARGS; else runs `salesim ARGS` (which must
+    write `path`) and returns it. ARGS is a list, or a function returning one, called only when
+    it is needed (so a file opens without a salesim binary or a scenario file: pass
+    `lambda: ["run", SCENARIO or example_scenario(), ...]`); the binary is find_salesim() unless
+    given. The arguments that made the file are kept beside it (PATH.args.json): a file made
+    with other arguments (a parameter of the notebook changed) is made again, not opened with
+    figures that no longer answer the notebook's question. A file without that record (made
+    by hand) is opened as it is. A run that fails leaves no file for the next run to open."""
+    record = path + ".args.json"
     if os.path.exists(path):
-        print(f"Opening {path} (delete it to run salesim again)")
-        return path
+        if not os.path.exists(record):
+            print(f"Opening {path} (delete it to run salesim again)")
+            return path
+        try:
+            wanted = [str(a) for a in (args() if callable(args) else args)]
+            with open(record) as f:
+                made = json.load(f)
+        except Exception:  # no scenario or binary to be found, or a damaged record: open it
+            print(f"Opening {path} (delete it to run salesim again)")
+            return path
+        if made == wanted:
+            print(f"Opening {path}, made by salesim {' '.join(made)} (delete it to run again)")
+            return path
+        print(f"{path} was made with other arguments ({' '.join(made)}): running salesim again")
     if callable(args):
         args = args()
+    args = [str(a) for a in args]
     exe = salesim or find_salesim()
-    print("Running", " ".join([os.path.basename(exe)] + [str(a) for a in args]))
-    subprocess.run([exe] + [str(a) for a in args], check=True)
+    print("Running", " ".join([os.path.basename(exe)] + args))
+    for stale in (path, record):
+        if os.path.exists(stale):
+            os.remove(stale)
+    try:
+        subprocess.run([exe] + args, check=True)
+    except subprocess.CalledProcessError:
+        # Some commands write their JSON before failing (an optimisation with no feasible
+        # point): opened on the next run it would read as an answer.
+        if os.path.exists(path):
+            os.remove(path)
+        raise
     if not os.path.exists(path):
         raise FileNotFoundError(f"salesim ran but did not write {path}")
+    with open(record, "w") as f:
+        json.dump(args, f)
     return path

@@ -1,6 +1,6 @@
 """The Python reader loads a results file and refuses another major format version.
 usage: test_reader.py SALESIM SCENARIO"""
-import os, shutil, subprocess, sys, tempfile
+import json, os, shutil, subprocess, sys, tempfile
 
 import h5py
 import salesim_results as sr
@@ -165,6 +165,45 @@ refused("an unknown trajectory", lambda p: traj.trajectories(p, "headcount"), "h
         "no trajectory", "headcount", error=KeyError)
 assert sr._goal_metric("goal:\n  revenue: 1M\n  metric: arr\n") == "arr"
 assert sr._goal_metric("goal: {revenue: 1M}\n") == "bookings"
+# Without PyYAML the inline form, the one docs/model.md writes, is read too.
+import builtins
+real_import = builtins.__import__
+builtins.__import__ = lambda name, *a, **k: (_ for _ in ()).throw(ImportError(name)) \
+    if name == "yaml" else real_import(name, *a, **k)
+try:
+    assert sr._goal_metric("goal: {revenue: 1M, metric: arr}\n") == "arr"
+    assert sr._goal_metric("goal:\n  metric: arr\n") == "arr"
+    assert sr._goal_metric("goal: {revenue: 1M}\nplans: [{name: a, metric: x}]\n") == "bookings"
+finally:
+    builtins.__import__ = real_import
+
+# ensure_file: a file made with other arguments is made again; one made by hand is opened; a
+# failed run leaves nothing to open.
+made = os.path.join(d, "ensure.h5")
+args = ["run", scenario, "--paths", "5", "--quiet", "-o", made]
+sr.ensure_file(made, args, salesim)
+first = os.path.getmtime(made)
+sr.ensure_file(made, lambda: args, salesim)
+assert os.path.getmtime(made) == first, "the same arguments reran salesim"
+args[3] = "6"
+sr.ensure_file(made, args, salesim)
+assert sr.load(made).attrs["paths"] == 6, sr.load(made).attrs["paths"]
+os.remove(made + ".args.json")
+sr.ensure_file(made, lambda: 1 / 0, salesim)  # no record: opened, the arguments never asked
+failed = os.path.join(d, "failed.json")
+infeasible = ["optimize", scenario, "--plan", "push-activity", "--maximize", "p_goal", "--lever",
+              "prospecting.target_hours=8:20", "--subject-to", "cost<=1", "--paths", "20",
+              "--evaluations", "6", "--quiet", "-o", os.path.join(d, "opt.yaml"), "--json"]
+# salesim itself writes the JSON of an optimisation with no feasible point, and fails.
+r = subprocess.run([salesim] + infeasible + [failed])
+assert r.returncode == 1 and not json.load(open(failed))["feasible"], r.returncode
+os.remove(failed)
+try:
+    sr.ensure_file(failed, infeasible + [failed], salesim)
+    raise AssertionError("an optimisation with no feasible point ran without failing")
+except subprocess.CalledProcessError:
+    pass
+assert not os.path.exists(failed) and not os.path.exists(failed + ".args.json")
 
 # A batch with a failed file: its folder has no results, and load_batch says so.
 bad = os.path.join(d, "broken.yaml")
