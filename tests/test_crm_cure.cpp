@@ -181,7 +181,8 @@ TEST(CrmCure, ForecastOfTheOpenPipelineMatchesTheGeneratingProcess) {
     for (std::size_t k = 0; k < ratio[0][g].size(); ++k)
       diff.push_back(ratio[1][g][k] - ratio[0][g][k]);
     const sim::MeanSe d = sim::mean_se(diff);
-    EXPECT_GT(g == 1 ? d.mean : -d.mean, 4 * d.se)
+    // One-sided, at 3 se: the effect is about 0.1 and its se over the eight exports about 0.025.
+    EXPECT_GT(g == 1 ? d.mean : -d.mean, 3 * d.se)
         << "pooled - per-rep, group " << g << ": " << d.mean;
   }
 }

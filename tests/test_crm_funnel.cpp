@@ -91,9 +91,9 @@ TEST(CrmFunnel, LeadsThatAllCloseAtOneAgeKeepTheirWinProbability) {
       // Every lead closes (none is open past the oldest close in the data), two thirds won.
       EXPECT_NEAR(c.new_deal->p_win + c.new_deal->p_loss, 1.0, 0.01);
       EXPECT_NEAR(c.new_deal->p_win, c.p_win_naive, 0.01);
-      // The timing within a week's band: days without a close before a busy week stay closed.
-      EXPECT_LE(c.new_deal->mean_days_to_close, last + 1);
-      EXPECT_GE(c.new_deal->mean_days_to_close, 7 * (first / 7));
+      // And on their days: the hazard keeps each day's share of its band (a day's closes count
+      // in the middle of the day, +0.5).
+      EXPECT_NEAR(c.new_deal->mean_days_to_close, (first + last) / 2.0 + 0.5, 0.3);
       // The bands' survival at the stale tail's start is the data's.
       const int tail_day = 7 * c.hazards->tail_from_week;
       const EventualOutcome to_tail = eventual(*c.hazards, 0, 1, 1, tail_day);
@@ -106,6 +106,47 @@ TEST(CrmFunnel, LeadsThatAllCloseAtOneAgeKeepTheirWinProbability) {
         for (const RepEffect& r : c.win_reps.reps) EXPECT_NEAR(r.raw, 1.0, 0.02) << r.owner;
       }
     }
+}
+
+// A review's cases of closes that bunch inside a week: a few stray losses on day 2 among leads
+// that close on day 12 (a band of weeks 0-1 with closes in both), and the never-close model's
+// view of open leads aged 7-11 days, which a rate spread over the band had them survive half
+// their closes and so counted mostly dead. The month-by-month expected closes add up to the
+// observed ones.
+TEST(CrmFunnel, BunchedClosesKeepTheirDaysWithStrayClosesAndOpenLeads) {
+  std::string csv =
+      "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n";
+  const Day start = *parse_date("2024-01-01"), as_of = start + 199;
+  int won = 0, lost = 0;
+  for (int i = 0; i < 1000; ++i) {
+    const Day created = start + i / 5;
+    const bool stray = i % 97 == 0;  // about 1% lost on day 2
+    const Day closed = created + (stray ? 2 : 12);
+    const bool win = !stray && i % 3 != 2;
+    if (closed > as_of) {
+      csv += fmt::format("L{},r{},P,Engaging,{},,100\n", i, i % 4, format_date(created));
+      continue;
+    }
+    (win ? won : lost) += 1;
+    csv += fmt::format("L{},r{},P,{},{},{},100\n", i, i % 4, win ? "Won" : "Lost",
+                       format_date(created), format_date(closed));
+  }
+  const Export e = import_export_text(csv, "stray.csv", checks::sample_mapping());
+  CalibrationOptions o;
+  o.as_of = as_of;
+  o.never_close = NeverClose::per_rep;
+  const Calibration c = calibrate(e, o);
+  ASSERT_TRUE(c.new_deal && c.cure && c.drift);
+  EXPECT_NEAR(c.new_deal->p_win, double(won) / (won + lost), 0.01);
+  // 1% close at 2.5 days, the rest at 12.5: the band's rate spread over days 0-13 gave 2 days.
+  EXPECT_NEAR(c.new_deal->mean_days_to_close, 0.01 * 2.5 + 0.99 * 12.5, 0.3);
+  // Open leads aged 7-11 days have not yet met the day-12 closes: live, whatever the share.
+  for (int age = 7; age <= 11; ++age) EXPECT_GT(c.cure->live_at(0, age), 0.97) << age;
+  EXPECT_NEAR(c.live_open_deals().live, double(c.live_open_deals().open),
+              0.05 * c.live_open_deals().open);
+  double ow = 0, ew = 0;
+  for (const auto& m : c.drift->months) ow += m.wins, ew += m.expected_wins;
+  EXPECT_NEAR(ew, ow, 1e-6 * ow);
 }
 
 TEST(CrmFunnel, WithoutAnyAmountTheForecastIsInWonDeals) {

@@ -157,9 +157,12 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
   }
   const int weeks = max_age / 7 + 1, days = 7 * weeks;
   // Closes by age day (not weighted: a deal that closed was live).
-  std::vector<double> closes(std::size_t(days), 0.0);
+  DayRisk risk;
+  risk.wins.assign(std::size_t(days), 0.0);
+  risk.losses.assign(std::size_t(days), 0.0);
   for (const AtRisk& d : deals)
-    if (d.closed) closes[std::size_t(d.a1)] += 1;
+    if (d.closed)
+      (h.deals[d.index].outcome == Outcome::won ? risk.wins : risk.losses)[std::size_t(d.a1)] += 1;
   const std::size_t owners = h.owners.size();
   f.rep.assign(owners, 0.0);
   std::vector<std::vector<AtRisk>> by_owner(owners);
@@ -172,9 +175,8 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
     const double team = p.mean;
     const std::vector<double>& rep = p.posterior;
     f.prior_strength = p.strength;
-    // The live hazards given the shares: the live-weighted risk set by age day, each band's
-    // rate matched to its product-limit survival (as the pooled bands are; the closes over the
-    // live-weighted exposure where closes are spread over the band).
+    // The live hazards given the shares: the closes by age day over the live-weighted risk set
+    // (as the pooled hazards are over the whole risk set), day by day within each band.
     std::vector<double> R(std::size_t(days) + 1, 0.0);  // differences, then the risk by day
     for (const AtRisk& d : deals) {
       const double pi = rep[d.owner];
@@ -187,6 +189,7 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
     R.pop_back();
     std::vector<double> D(weeks, 0.0);
     for (int a = 0; a < days; ++a) D[a / 7] += R[std::size_t(a)];
+    risk.at_risk = std::move(R);
     Hazards next = f.live;
     double change = std::abs(team - f.team);
     for (std::size_t r = 0; r < owners; ++r) change = std::max(change, std::abs(rep[r] - f.rep[r]));
@@ -196,7 +199,7 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
       for (int wk = band.from_week; wk <= band.to_week && wk < weeks; ++wk) e += D[wk] / 7;
       if (e <= 0) continue;  // cannot happen with closes in the band; keep the pooled rate
       band.exposure_weeks = e;
-      match_survival(band, R, closes);
+      fit_band_rates(band, risk, next);
       const double old = f.live.bands[b].win + f.live.bands[b].loss;
       change = std::max(change, std::abs(band.win + band.loss - old) / std::max(old, 1e-300));
     }

@@ -54,12 +54,22 @@ Drift fit_drift(const History& h, const Hazards& hz, const DriftPrior& prior) {
     if (last < start) continue;
     // Days at risk entry..last, as in tabulate(); each adds its hazard to its month.
     for (Day t = std::max(k.created, start); t <= last; ++t) {
-      const HazardBand& b = hz.band_at(t - k.created);
       MonthCounts& c = d.months[month_number(t) - m0];
-      c.expected_wins += b.win / 7, c.expected_losses += b.loss / 7;
+      c.expected_wins += hz.win_rate(t - k.created) / 7;
+      c.expected_losses += hz.loss_rate(t - k.created) / 7;
     }
     if (k.outcome == Outcome::won) d.months[month_number(last) - m0].wins += 1;
     if (k.outcome == Outcome::lost) d.months[month_number(last) - m0].losses += 1;
+  }
+  // The expected closes add up to the observed ones (as events / exposure made them): the ties
+  // of a day on which most deals at risk closed weigh more than one close each in the cumulative
+  // hazard, and the months' level is relative (the test and tau below do not depend on it).
+  double o_w = 0, e_w = 0, o_l = 0, e_l = 0;
+  for (const auto& c : d.months)
+    o_w += c.wins, e_w += c.expected_wins, o_l += c.losses, e_l += c.expected_losses;
+  for (auto& c : d.months) {
+    if (o_w > 0 && e_w > 0) c.expected_wins *= o_w / e_w;
+    if (o_l > 0 && e_l > 0) c.expected_losses *= o_l / e_l;
   }
   std::vector<double> ow, ew, ol, el;
   for (const auto& c : d.months) {

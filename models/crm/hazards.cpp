@@ -68,15 +68,7 @@ std::optional<Hazards> fit_hazards(const History& h, Day history_start, double m
   int from = 0;
   double events = 0;
   for (int w = 0; w <= last_event; ++w) {
-    const double here = t.wins[w] + t.losses[w];
-    // Weeks without a close before a week with enough of its own are a band of their own, at
-    // rate 0: merged, their exposure would move the busy week's closes earlier (every lead
-    // closed at 12 days would be read as closing from day 0 on).
-    if (events == 0 && w > from && here >= min_events) {
-      hz.bands.push_back(make_band(t, from, w - 1));
-      from = w;
-    }
-    events += here;
+    events += t.wins[w] + t.losses[w];
     if (events >= min_events || w == last_event) {
       hz.bands.push_back(make_band(t, from, w));
       from = w + 1;
@@ -89,9 +81,11 @@ std::optional<Hazards> fit_hazards(const History& h, Day history_start, double m
     hz.bands.pop_back();
     hz.bands.back() = make_band(t, lo, last_event);
   }
-  const DayRisk risk = day_risk(h, history_start, 7 * (last_event + 1));
-  for (HazardBand& b : hz.bands) match_survival(b, risk.at_risk, risk.closes);
   hz.tail_from_week = last_event + 1;
+  const DayRisk risk = day_risk(h, history_start, 7 * hz.tail_from_week);
+  hz.day_win.assign(risk.at_risk.size(), 1.0);
+  hz.day_loss.assign(risk.at_risk.size(), 1.0);
+  for (HazardBand& b : hz.bands) fit_band_rates(b, risk, hz);
   HazardBand tail = make_band(t, last_event + 1, int(t.exposure_days.size()));
   tail.to_week = -1;
   const double e = tail.exposure_weeks + hz.bands.back().exposure_weeks;
@@ -104,7 +98,8 @@ std::optional<Hazards> fit_hazards(const History& h, Day history_start, double m
 DayRisk day_risk(const History& h, Day history_start, int days) {
   DayRisk r;
   std::vector<double> change(std::size_t(days) + 1, 0.0);  // entries minus exits, by day
-  r.closes.assign(std::size_t(days), 0.0);
+  r.wins.assign(std::size_t(days), 0.0);
+  r.losses.assign(std::size_t(days), 0.0);
   for (const KnownDeal& d : h.deals) {
     const Day last = d.closed ? *d.closed : h.as_of;
     if (last < history_start) continue;
@@ -113,7 +108,8 @@ DayRisk day_risk(const History& h, Day history_start, int days) {
     change[std::size_t(a0)] += 1;  // at risk on days a0..a1
     if (a1 < days) {
       change[std::size_t(a1) + 1] -= 1;
-      if (d.closed) r.closes[std::size_t(a1)] += 1;
+      if (d.outcome == Outcome::won) r.wins[std::size_t(a1)] += 1;
+      if (d.outcome == Outcome::lost) r.losses[std::size_t(a1)] += 1;
     }
   }
   r.at_risk.assign(std::size_t(days), 0.0);
@@ -122,28 +118,30 @@ DayRisk day_risk(const History& h, Day history_start, int days) {
   return r;
 }
 
-void match_survival(HazardBand& b, const std::vector<double>& at_risk,
-                    const std::vector<double>& closes) {
-  const int from = 7 * b.from_week, to = std::min(7 * b.to_week + 6, int(closes.size()) - 1);
-  // Nelson-Aalen with ties taken one after another (Fleming-Harrington): c closes among n at
-  // risk add 1/n + 1/(n - 1) + ... + 1/(n - c + 1). Where closes are sparse that is c / n, the
-  // rate's unbiased increment; where every deal at risk closes on one day it is about ln n, so
-  // all but about half a deal close, as the product-limit says, with a finite rate.
-  double cumulative = 0;
+void fit_band_rates(HazardBand& b, const DayRisk& r, Hazards& hz) {
+  const int weeks = b.to_week - b.from_week + 1;
+  const int from = 7 * b.from_week;
+  const int to =
+      std::min({7 * b.to_week + 6, int(r.at_risk.size()) - 1, int(hz.day_win.size()) - 1});
+  std::vector<double> win(std::size_t(std::max(0, to - from + 1)), 0.0), loss(win.size(), 0.0);
+  double cw = 0, cl = 0;
   for (int a = from; a <= to; ++a) {
-    const double c = closes[std::size_t(a)];
-    const double n = std::max(at_risk[std::size_t(a)], c);
-    for (int j = 0; j < int(c); ++j) cumulative += 1 / (n - j);
+    const double w = r.wins[std::size_t(a)], l = r.losses[std::size_t(a)], c = w + l;
+    if (c <= 0) continue;
+    const double n = std::max(r.at_risk[std::size_t(a)], c);
+    double increment = 0;
+    for (int j = 0; j < int(c); ++j) increment += 1 / (n - j);
+    cw += win[std::size_t(a - from)] = increment * w / c;
+    cl += loss[std::size_t(a - from)] = increment * l / c;
   }
-  const double events = b.wins + b.losses;
-  if (events <= 0) {
-    b.win = b.loss = b.win_se = b.loss_se = 0;
-    return;
-  }
-  const double total = cumulative / (b.to_week - b.from_week + 1);
-  b.win = total * b.wins / events, b.loss = total * b.losses / events;
+  b.win = cw / weeks, b.loss = cl / weeks;
   b.win_se = b.wins > 0 ? b.win / std::sqrt(b.wins) : 0.0;
   b.loss_se = b.losses > 0 ? b.loss / std::sqrt(b.losses) : 0.0;
+  // Each day's share of its band: mean 1 over the band's 7 x weeks days.
+  for (int a = from; a <= to; ++a) {
+    hz.day_win[std::size_t(a)] = cw > 0 ? win[std::size_t(a - from)] * 7 * weeks / cw : 1.0;
+    hz.day_loss[std::size_t(a)] = cl > 0 ? loss[std::size_t(a - from)] * 7 * weeks / cl : 1.0;
+  }
 }
 
 double kaplan_meier_open(const History& h, Day history_start, int age_days) {
@@ -151,7 +149,7 @@ double kaplan_meier_open(const History& h, Day history_start, int age_days) {
   double open = 1;
   for (int a = 0; a < age_days; ++a)
     if (r.at_risk[std::size_t(a)] > 0)
-      open *= 1 - r.closes[std::size_t(a)] / r.at_risk[std::size_t(a)];
+      open *= 1 - (r.wins[std::size_t(a)] + r.losses[std::size_t(a)]) / r.at_risk[std::size_t(a)];
   return open;
 }
 
@@ -162,8 +160,14 @@ const HazardBand& Hazards::band_at(int age_days) const {
     if (w <= b.to_week) return b;
   return bands.back();
 }
-double Hazards::win_rate(int age_days) const { return band_at(age_days).win; }
-double Hazards::loss_rate(int age_days) const { return band_at(age_days).loss; }
+double Hazards::win_rate(int age_days) const {
+  const std::size_t a = std::size_t(std::max(0, age_days));
+  return band_at(age_days).win * (a < day_win.size() ? day_win[a] : 1.0);
+}
+double Hazards::loss_rate(int age_days) const {
+  const std::size_t a = std::size_t(std::max(0, age_days));
+  return band_at(age_days).loss * (a < day_loss.size() ? day_loss[a] : 1.0);
+}
 
 EventualOutcome eventual(const Hazards& hz, int from_age_days, double win_factor,
                          double loss_factor, int limit_days) {

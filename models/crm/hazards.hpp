@@ -5,16 +5,18 @@
 // than a win rate of 0. Deals enter the risk set at the start of the close history (delayed
 // entry): an export that only holds closes from some day on cannot show what closed before.
 //
-// The hazard is piecewise constant over bands of whole age weeks, merged from week 0 upward
-// until each band holds enough closes. Each band's total rate is the cumulative hazard across
-// it by age day (Nelson-Aalen with delayed entry, ties one after another), split between wins
-// and losses by their counts in the band. Events / exposure, the maximum likelihood rate of a
-// constant hazard, is about the same where closes are spread over the band, but where they
-// bunch (every lead closed at 12 days, a trial's end) it spreads them over the band and leaves
-// a third of the leads open at its end, which then never close. The standard error
-// is the rate's Poisson relative error, rate / sqrt(closes). Ages past the oldest close ever
-// seen form the stale tail: no close was seen there, so its rate is the Jeffreys estimate
-// 0.5 / exposure (tail exposure plus the last band's).
+// The hazards follow the data day by day up to the oldest close: the cumulative hazard is the
+// Nelson-Aalen sum of closes / deals at risk on each day of age (delayed entry; the closes of
+// one day taken one after another), won and lost apart (each close counts toward its own
+// outcome). Bands of whole age weeks, merged from week 0 upward until each holds enough closes,
+// carry the rates reported (a band's cumulative win or loss hazard over its weeks) and their
+// standard errors (the rate's Poisson relative error, rate / sqrt(closes)); within a band each
+// day keeps its share of the band's hazard. So a funnel whose leads all close 12 days after
+// they are created closes them on day 12, not spread over weeks 0-1 (events / exposure, the
+// maximum-likelihood rate of a hazard constant over the band, left a third of them open at day
+// 14, where past the oldest close nothing closes). Ages past the oldest close ever seen form the
+// stale tail: no close was seen there, so its rate is the Jeffreys estimate 0.5 / exposure
+// (tail exposure plus the last band's), constant.
 #include <cstddef>
 #include <optional>
 #include <vector>
@@ -41,25 +43,28 @@ struct Hazards {
   std::vector<HazardBand> bands;  // contiguous from age week 0; the last one is the tail
   int tail_from_week = 0;         // first age week past the oldest close seen
   std::size_t deals_at_risk = 0, entered_late = 0, closed_before_history = 0;
-  // Rates per week at an age in days.
+  // Per age day before the tail: the day's win (loss) hazard over its band's mean daily one
+  // (mean 1 over a band's days; 0 on a day nothing closed).
+  std::vector<double> day_win, day_loss;
+  // Rates per week at an age in days: the band's rate times the day's share.
   double win_rate(int age_days) const;
   double loss_rate(int age_days) const;
   const HazardBand& band_at(int age_days) const;
 };
 
-// Deals at risk (the Kaplan-Meier risk set) and closes by age day, entering at their age on the
-// history start as tabulate counts them.
+// Deals at risk (the Kaplan-Meier risk set; may be weighted, not whole deals) and closes by age
+// day, entering at their age on the history start as tabulate counts them.
 struct DayRisk {
-  std::vector<double> at_risk, closes;
+  std::vector<double> at_risk, wins, losses;
 };
 DayRisk day_risk(const History& h, Day history_start, int days);
 
-// A band's win and loss rates set so that (win + loss) * weeks is the cumulative hazard over
-// its days, the sum of closes / at risk with ties taken one after another (close to the
-// product-limit survival; a day on which every deal at risk closes leaves about half a deal
-// open), and win / loss = its wins / losses. at_risk may be weighted (not whole deals).
-void match_survival(HazardBand& b, const std::vector<double>& at_risk,
-                    const std::vector<double>& closes);
+// A band's win and loss rates, its days' shares (hz.day_win, hz.day_loss) and standard errors
+// from the risk set by day: c closes among n at risk add 1/n + 1/(n - 1) + ... + 1/(n - c + 1)
+// to the cumulative hazard (c / n where closes are sparse; about ln n where every deal at risk
+// closes on one day, which leaves about half a deal open, as the product-limit survival says,
+// with a finite rate), shared between wins and losses as the day's closes are.
+void fit_band_rates(HazardBand& b, const DayRisk& r, Hazards& hz);
 
 // Tabulates a history from history_start on (owner < 0: every owner).
 AgeTable tabulate(const History& h, Day history_start, int owner = -1,
