@@ -186,8 +186,9 @@ std::optional<ListKey> parse_list_key(const std::string& path) {
                                 : l == "training" ? "training[0].cost_per_person"
                                                   : "programs[1].start_week";
     if (next == '.')
-      throw std::invalid_argument(fmt::format(
-          "'{}' is a list: name one item by its index (from 0) or name, as in {}", l, example));
+      throw std::invalid_argument(
+          fmt::format("'{}' is a list: name one item by its index (from 0){}, as in {}", l,
+                      l == "hiring" ? "" : " or name", example));
     if (next != '[') continue;
     const auto close = path.rfind(']');
     if (close == std::string::npos || close <= l.size() + 1 || close + 1 >= path.size() ||

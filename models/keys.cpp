@@ -310,9 +310,13 @@ std::string KeyInfo::examples() const {
   if (percent_ok()) return "0.25 or 25%";
   if (std::holds_alternative<std::int64_t*>(target) ||
       std::holds_alternative<std::uint64_t*>(target))
-    return hi >= 2000 ? "2000 or 2k" : "12";
+    return hi >= 2000 ? "2000 or 2k" : hi >= 12 ? "12" : hi >= 2 ? "2" : "1";
   if (std::string(unit).find("currency") != std::string::npos) return "250000, 250k or 0.25M";
-  return hi > 1000 ? "1500, 1.5k or 0.5" : "40 or 2.5";
+  // Examples inside the key's range: "40" for a volatility of at most 3 read as a value to try.
+  return hi > 1000   ? "1500, 1.5k or 0.5"
+         : hi >= 40  ? "40 or 2.5"
+         : hi >= 2.5 ? "2.5 or 0.5"
+                     : "0.5 or 0.25";
 }
 
 std::optional<double> parse_number(const std::string& text, bool percent_ok, std::string& why) {
@@ -364,7 +368,11 @@ std::optional<double> parse_number(const std::string& text, bool percent_ok, std
   const std::string full = suffix ? digits + "e" + std::to_string(exp10) : digits;
   char* end = nullptr;
   const double v = std::strtod(full.c_str(), &end);
-  if (end != full.c_str() + full.size() || !std::isfinite(v)) return std::nullopt;
+  if (end != full.c_str() + full.size()) return std::nullopt;
+  if (!std::isfinite(v)) {
+    why = "too large for a number (above about 1.8e308)";
+    return std::nullopt;
+  }
   return v;
 }
 

@@ -36,19 +36,27 @@ ChainFigures absorbing_chain(const std::vector<StageTransition>& stages) {
     if (s.advance > 0) boost::add_edge(k, k + 1 < K ? k + 1 : won, EdgeProb{s.advance}, g);
     if (s.lose > 0) boost::add_edge(k, lost, EdgeProb{s.lose}, g);
   }
-  // Q (transient to transient) and R (transient to won/lost) from the graph's edges.
-  Eigen::MatrixXd Q = Eigen::MatrixXd::Zero(K, K), R = Eigen::MatrixXd::Zero(K, 2);
+  // I - Q (Q: transient to transient) and R (transient to won/lost) from the graph's edges. The
+  // diagonal of I - Q is the chance to leave the stage in a week, advance + lose, not 1 - stay:
+  // with an exit rate of 1e-17, 1 - stay is 0 in doubles and the stage would look stuck.
+  Eigen::MatrixXd IminusQ = Eigen::MatrixXd::Zero(K, K), R = Eigen::MatrixXd::Zero(K, 2);
+  // A stage nothing leaves keeps 1 there (one week, then the chain stops; its weeks are set to
+  // unbounded below) so that I - Q stays invertible.
+  for (int k = 0; k < K; ++k) {
+    const double leave = stages[k].advance + stages[k].lose;
+    IminusQ(k, k) = leave > 0 ? leave : 1.0;
+  }
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
     const int from = int(boost::source(*e, g)), to = int(boost::target(*e, g));
-    if (to < K)
-      Q(from, to) += g[*e].p;
-    else
+    if (to >= K)
       R(from, to - K) += g[*e].p;
+    else if (to != from)
+      IminusQ(from, to) -= g[*e].p;
   }
   ChainFigures f;
   for (const auto& s : stages) f.stages.push_back(s.name);
   const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(K, K);
-  f.N = (I - Q).fullPivLu().inverse();
+  f.N = IminusQ.fullPivLu().inverse();
   const Eigen::VectorXd ones = Eigen::VectorXd::Ones(K);
   f.win_probability = f.N * R.col(0);
   f.expected_weeks = f.N * ones;
@@ -58,7 +66,7 @@ ChainFigures absorbing_chain(const std::vector<StageTransition>& stages) {
   // there and stops. Its win probability (0, and its share upstream) is right; the weeks are not:
   // from every stage that reaches it with some probability, resolution may never come.
   Eigen::VectorXd stuck = Eigen::VectorXd::Zero(K);
-  for (int k = 0; k < K; ++k) stuck[k] = stages[k].stay >= 1 ? 1 : 0;
+  for (int k = 0; k < K; ++k) stuck[k] = stages[k].advance + stages[k].lose <= 0 ? 1 : 0;
   const Eigen::VectorXd reaches_stuck = f.N * stuck;
   for (int k = 0; k < K; ++k)
     if (reaches_stuck[k] > 0)

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "models/capacity.hpp"
+#include "models/format_upgrade.hpp"
 #include "models/keys.hpp"
 
 namespace salesim {
@@ -46,6 +47,10 @@ bool never(const Where& w, const std::string& key,
   return plan_zero && (w.plan.from_week == 0 || (get(w.sc.base) == 0 && always_zero));
 }
 
+// The week a message names: the file's own numbering (format 1 counts event weeks from 0, format
+// 2 from 1), so "week 20" never names a week the file does not have.
+int file_week(const Scenario& sc, int t) { return t + first_file_week(sc.format); }
+
 // An event at 0-based week t happens after the goal week (only with a goal).
 bool after_goal(const Scenario& sc, int t) {
   return sc.base.goal.revenue && t + 1 > sc.goal_week();
@@ -55,7 +60,7 @@ std::string after_goal_text(const Scenario& sc, const std::string& what, int t) 
   return fmt::format(
       "{} in week {}, after the goal's week {}, so this cannot help reach the goal (it still "
       "shows in costs and in the weeks after); move it to week {} or earlier, or drop it",
-      what, t + 1, sc.goal_week(), sc.goal_week());
+      what, file_week(sc, t), file_week(sc, sc.goal_week() - 1), file_week(sc, sc.goal_week() - 1));
 }
 
 // Warning 1, shared: managers coach 0 hours per rep throughout the plan, so `effect`.
@@ -90,7 +95,7 @@ std::string hire_in_last_week(const Where& w, const Hire& h) {
   return fmt::format(
       "these reps join in week {}, the last week simulated, with no pipeline and at the start "
       "of their ramp, so they add cost but no bookings; hire earlier or drop it",
-      h.week + 1);
+      file_week(w.sc, h.week));
 }
 
 // ---- Training ----
@@ -105,7 +110,7 @@ std::string training_without_new_hires(const Where& w, const TrainingProgram& tp
       "it is for new hires, but no rep is hired by its start in week {} {} and leavers are not "
       "replaced (people.backfill is false), so no one takes part; hire by week {}, or choose "
       "participants: all or bottom_half",
-      tp.start_week + 1, w.scope, tp.start_week + 1);
+      file_week(w.sc, tp.start_week), w.scope, file_week(w.sc, tp.start_week));
 }
 
 std::string training_without_efficacy(const Where& w, const TrainingProgram& tp) {
@@ -223,11 +228,12 @@ std::string retention_past_any(const Params& p) {
 
 // ---- Naming the entries, and walking the lists ----
 
-std::string label(const Hire& h) {
-  return fmt::format("{} rep{} in week {}", h.count, h.count == 1 ? "" : "s", h.week + 1);
+std::string label(const Scenario& sc, const Hire& h) {
+  return fmt::format("{} rep{} in week {}", h.count, h.count == 1 ? "" : "s",
+                     file_week(sc, h.week));
 }
-std::string label(const TrainingProgram& t) { return t.name; }
-std::string label(const Program& p) {
+std::string label(const Scenario&, const TrainingProgram& t) { return t.name; }
+std::string label(const Scenario&, const Program& p) {
   return p.name.empty() || p.name == to_string(p.kind)
              ? to_string(p.kind)
              : fmt::format("{} '{}'", to_string(p.kind), p.name);
@@ -249,7 +255,7 @@ void baseline_entries(const Scenario& sc, const std::vector<const PlanSpec*>& pl
       });
       if (everywhere)
         out.push_back(fmt::format(
-            "{}: the baseline's {}[{}] ({}): {}", sc.file, key, i, label((sc.base.*list)[i]),
+            "{}: the baseline's {}[{}] ({}): {}", sc.file, key, i, label(sc, (sc.base.*list)[i]),
             check(Where{sc, *plans[0], "in every plan"}, (plans[0]->params.*list)[i])));
     }
 }
@@ -265,7 +271,7 @@ void plan_entries(const Where& w, const std::string& plan_key, const char* key,
     for (Check<T> check : checks)
       if (const std::string why = check(w, items[i]); !why.empty())
         out.push_back(fmt::format("{}: {}.{}[{}] ({}): {}", w.sc.file, plan_key, key, i - first,
-                                  label(items[i]), why));
+                                  label(w.sc, items[i]), why));
 }
 
 }  // namespace

@@ -231,23 +231,39 @@ void read_scalar(Ctx& c, const YAML::Node& n, const KeyInfo& k, const std::strin
     return;
   }
   // Seeds are exact in all 64 bits: decimal digits (base 10: "010" is ten, as for every other
-  // key), or a friendly form when it is a whole number a double holds exactly.
+  // key), or a friendly form (1e6, 2.5k) when it is a whole number a double holds exactly. A
+  // friendly form is read through a double, so it is refused at 2^53 and above, and with more
+  // than 15 significant digits: 9007199254740993.0 would silently be ...992, another seed.
   if (auto* u = std::get_if<std::uint64_t*>(&k.target)) {
     const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string::npos;
+    std::string reason;
     try {
       std::size_t used = 0;
       if (digits) {
         **u = std::stoull(text, &used, 10);
         if (used == text.size()) return;
       } else if (std::string why; auto v = parse_number(text, false, why)) {
-        if (*v >= 0 && *v <= 9007199254740992.0 && *v == std::floor(*v)) {
+        const std::string mantissa = text.substr(0, text.find_first_of("eEkKmMbB"));
+        const std::size_t first = mantissa.find_first_of("123456789"),
+                          last = mantissa.find_last_of("123456789");
+        const std::size_t significant =
+            first == std::string::npos
+                ? 0
+                : std::size_t(std::count_if(mantissa.begin() + long(first),
+                                            mantissa.begin() + long(last) + 1,
+                                            [](char ch) { return ch >= '0' && ch <= '9'; }));
+        if (*v >= 9007199254740992.0 || significant > 15)
+          reason =
+              ": a seed written in another form than decimal digits is read through a "
+              "double, exact only below 2^53 and to 15 digits; write it in digits";
+        else if (*v >= 0 && *v == std::floor(*v)) {
           **u = std::uint64_t(*v);
           return;
         }
       }
     } catch (const std::exception&) {
     }
-    return c.err(n, path, expect + ", found '" + text + "'");
+    return c.err(n, path, expect + ", found '" + text + "'" + reason);
   }
   std::string why;
   const std::optional<double> parsed = parse_number(text, k.percent_ok(), why);
@@ -875,7 +891,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                       describe(root["salesim"]), kFormatVersion));
   }
   sc.format = c.format;
-  if (!root["name"].IsDefined() || !root["name"].IsScalar() || root["name"].Scalar().empty())
+  if (root["name"].IsDefined() && !root["name"].IsNull() && !root["name"].IsScalar())
+    c.err(root["name"], "name",
+          "expected text (the scenario's name), found " + describe(root["name"]));
+  else if (!root["name"].IsDefined() || !root["name"].IsScalar() || root["name"].Scalar().empty())
     c.err(root["name"].IsDefined() ? root["name"] : root, "name",
           "missing required key (the scenario's name)");
   else

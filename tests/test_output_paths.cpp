@@ -518,6 +518,20 @@ TEST_F(ValidateExplain, EdgePipelinesAreSaidInWordsAndColumnsStayApart) {
   ASSERT_EQ(run("validate --explain wide.yaml", &out), 0) << out;
   EXPECT_NE(out.find(std::string(64, 'n') + " "), std::string::npos) << out;
   EXPECT_NE(out.find(" 0.0123456  0.0247053  0.0444695 "), std::string::npos) << out;
+  // An exit rate so small that 1 - exit_rate is 1 in doubles: the chain took the stage for one
+  // nothing leaves (win rate 5e-18, a week to close, resolution never).
+  write("tiny.yaml",
+        head + "    - {name: a, exit_rate: 1e-17, conversion: {floor: 0.5, top: 0.5}}\n");
+  ASSERT_EQ(run("validate --explain tiny.yaml", &out), 0) << out;
+  EXPECT_NE(out.find("win rate                   0.5\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("weeks to close (won deals) 1e+17\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("weeks to resolution        1e+17   (won or lost)"), std::string::npos) << out;
+  // --reference checks no file: a file given with it was ignored with exit 0, as if valid.
+  write("broken.yaml", "salesim: 2\nname: x\nplans: 3\n");
+  EXPECT_EQ(run("validate --reference broken.yaml", &out), 2) << out;
+  EXPECT_NE(out.find("checks no file; run `salesim validate broken.yaml` on its own"),
+            std::string::npos)
+      << out;
 }
 
 // The library's own guard, behind the command-line checks: a protected input is never written.

@@ -258,6 +258,28 @@ TEST(ScenarioProblems, APlanSetKeyDottedAndNestedIsGivenTwice) {
                   .empty());
 }
 
+// A seed written in a friendly form is read through a double: 9007199254740993.0 was silently
+// the seed ...992. Such forms are refused at 2^53 and above and beyond 15 significant digits,
+// with the reason; digits are exact to 2^64 - 1.
+TEST(ScenarioProblems, SeedsInFriendlyFormsAreExactOrRefused) {
+  const auto seed = [](const std::string& v) {
+    return problems_of("salesim: 2\nname: s\nsimulation: {seed: " + v + "}\nplans: [{name: a}]\n");
+  };
+  for (const std::string ok : {"9007199254740993", "18446744073709551615", "2.5k", "1e6",
+                               "900719925474099.0", "123456789012345"})
+    EXPECT_TRUE(seed(ok).empty()) << ok;
+  for (const std::string bad : {"9007199254740993.0", "9.007199254740993e15", "1.8e19",
+                                "18446744073709551615.0", "1.0000000000000001"}) {
+    const auto p = seed(bad);
+    ASSERT_EQ(p.size(), 1u) << bad;
+    EXPECT_NE(p[0].find("read through a double, exact only below 2^53 and to 15 digits; write it "
+                        "in digits"),
+              std::string::npos)
+        << p[0];
+  }
+  EXPECT_EQ(seed("2.5").size(), 1u);  // not whole
+}
+
 // The slips of a newcomer's first file, each with a message that says where to look.
 TEST(ScenarioProblems, FirstHourSlipsSayWhereToLook) {
   const auto one = [](const std::string& yaml, const std::string& want) {
@@ -267,6 +289,9 @@ TEST(ScenarioProblems, FirstHourSlipsSayWhereToLook) {
     EXPECT_NE(all.find(want), std::string::npos) << all;
   };
   const std::string head = "salesim: 2\nname: slip\n";
+  // A list as the name is a list, not a missing name.
+  one("salesim: 2\nname: [a]\nplans: [{name: a}]\n",
+      "name: expected text (the scenario's name), found");
   // A plan's hiring written inside its set.
   one(head + "plans: [{name: a}, {name: b, set: {hiring: [{week: 2, count: 1}]}}]\n",
       "set.hiring: hiring is a list of the plan, written beside `set`");

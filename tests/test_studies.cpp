@@ -306,6 +306,21 @@ TEST_F(Studies, SensitivityKeysOnePathAndWholeNumbersThatCannotMove) {
   rows = read_csv(csv);
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(rows[0]["note"], "cannot move: 5% of it rounds back to 5 (a whole number)");
+  // The JSON carries the same note per lever (only the table and the CSV had it), and --keys
+  // takes "a, b" as written in prose.
+  const auto js = dir / "s.json";
+  ASSERT_EQ(run("--paths 8 --metric profit --quiet --delta 5% --keys 'hiring[0].count, "
+                "capacity.max_hours' --json " +
+                    js.string(),
+                &out),
+            0)
+      << out;
+  const auto j = nlohmann::json::parse(test::read_file(js.string()));
+  ASSERT_EQ(j["levers"].size(), 2u);
+  for (const auto& l : j["levers"])
+    if (l["key"] == "hiring[0].count") {
+      EXPECT_EQ(l["note"], "cannot move: 5% of it rounds back to 5 (a whole number)");
+    }
 }
 
 TEST_F(Studies, SensitivityRanksALeverWithALargeEffectAboveOneWithNone) {

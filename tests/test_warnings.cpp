@@ -306,6 +306,25 @@ TEST(Warnings, HiresInTheLastWeek) {
              "the baseline's hiring[0] (1 rep in week 20)", "the last week simulated");
 }
 
+// A format 1 file counts event weeks from 0: its warnings name its own weeks ("week 19" is its
+// last), where they named the weekly step's 1-based weeks ("week 20", which it does not have).
+TEST(Warnings, AFormatOneFileIsToldItsOwnWeeks) {
+  std::string text = file("goal: {revenue: 1000000, by_week: 10}\n",
+                          "    hiring: [{week: 19, count: 3}, {week: 12, count: 1}]\n");
+  text.replace(text.find("salesim: 2"), 10, "salesim: 1");
+  const std::vector<std::string> ws = test::scenario(text).warnings;
+  const std::string all = joined(ws);
+  EXPECT_NE(all.find("(3 reps in week 19): these reps join in week 19, the last week simulated"),
+            std::string::npos)
+      << all;
+  // The goal counts weeks 1-10 of the run: file weeks 0-9.
+  EXPECT_NE(all.find("(1 rep in week 12): these reps join in week 12, after the goal's week 9"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("move it to week 9 or earlier"), std::string::npos) << all;
+  EXPECT_EQ(all.find("week 20"), std::string::npos) << all;
+}
+
 // ---- The example scenarios use every lever on purpose ----
 
 TEST(Warnings, NoneOnTheExampleScenarios) {

@@ -27,7 +27,9 @@ std::vector<std::string> split_list(const std::string& s) {
   std::string cur;
   for (char c : s + ",") {
     if (c == ',') {
-      if (!cur.empty()) out.push_back(cur);
+      // "a, b" is how lists are written in prose: the spaces around an item are not part of it.
+      const auto first = cur.find_first_not_of(" \t"), last = cur.find_last_not_of(" \t");
+      if (first != std::string::npos) out.push_back(cur.substr(first, last - first + 1));
       cur.clear();
     } else
       cur += c;
@@ -52,6 +54,27 @@ Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> se
     for (auto& p : sc.plans) p.params.simulation.seed = *seed;
   }
   return sc;
+}
+
+void check_same_options_on_every_rank(const CLI::App& cmd) {
+  if (sim::dist::size() == 1) return;
+  std::string mine;
+  for (const CLI::Option* o : cmd.get_options()) {
+    if (o->get_positional() || o->count() == 0) continue;
+    const std::string name = o->get_name();
+    if (name == "--threads" || name == "--quiet" || name == "--help") continue;
+    mine += " " + name;
+    for (const std::string& v : o->results()) mine += " " + v;
+  }
+  const std::vector<std::string> all = sim::dist::all_gather(mine);
+  for (std::size_t r = 1; r < all.size(); ++r)
+    if (all[r] != all[0])
+      throw BadInput(
+          fmt::format("every rank of the job must run `salesim {}` with the same options "
+                      "(--threads and --quiet "
+                      "aside): rank {} has {}, rank 0 {}",
+                      cmd.get_name(), r, all[r].empty() ? "none" : "`" + all[r].substr(1) + "`",
+                      all[0].empty() ? "none" : "`" + all[0].substr(1) + "`"));
 }
 
 Scenario load_on_every_rank(const std::string& file, std::optional<std::uint64_t> seed) {
@@ -335,7 +358,7 @@ void check_run_memory(const Scenario& sc, std::size_t paths_per_plan, std::size_
                            : "s kept at a time",
       bytes_text(need), bytes_text(*available),
       streaming_possible ? "use --streaming (memory does not grow with paths) or fewer --paths"
-                         : "use fewer --paths (salesim run --streaming keeps no per-path data)"));
+                         : "use fewer --paths"));
 }
 
 double run_rep_weeks(const Scenario& sc, std::size_t paths_per_plan, std::size_t plans) {

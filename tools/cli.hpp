@@ -47,6 +47,13 @@ void add_serve_command(CLI::App& app, Commands& commands);
 
 // "a,b,,c" -> {a, b, c}
 std::vector<std::string> split_list(const std::string& s);
+
+// Under mpirun, every rank must run the command with the same options (not counting --threads
+// and --quiet, which change no figure): an `mpirun A : B` launch with another --seed, --paths
+// or --plans on one rank mixed its paths into rank 0's results without a word. The files named
+// (positionals) may differ in path: their contents are checked where they are read
+// (load_on_every_rank), and batch takes rank 0's list. BadInput naming the rank otherwise.
+void check_same_options_on_every_rank(const CLI::App& cmd);
 // Loads a scenario and, when given, overrides the seed of the base and of every plan.
 Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> seed);
 // load_with_seed for a command whose ranks (under mpirun) all run the one scenario: each rank

@@ -204,6 +204,7 @@ int sensitivity(const SensitivityArgs& a) {
     const bool moved = s.moved;
     const bool clear = std::abs(s.swing.mean) > 2 * s.swing.se;
     const bool stuck = pinned && s.low.mean == base_metric.mean && s.high.mean == base_metric.mean;
+    const std::string note = swing_note(s.lever, delta, moved, stuck, s.swing, base_metric.mean);
     table.add({{"rank", double(i + 1)},
                {"key", s.lever.path},
                {"value", s.lever.value},
@@ -213,7 +214,7 @@ int sensitivity(const SensitivityArgs& a) {
                {"at_high", s.high.mean},
                {"swing", s.swing.mean},
                {"swing_se", s.swing.se},
-               {"note", swing_note(s.lever, delta, moved, stuck, s.swing, base_metric.mean)}});
+               {"note", note}});
     js["levers"].push_back(
         {{"rank", i + 1},
          {"key", s.lever.path},
@@ -225,7 +226,8 @@ int sensitivity(const SensitivityArgs& a) {
          {"low_effect", {{"mean", s.low_effect.mean}, {"se", s.low_effect.se}}},
          {"high_effect", {{"mean", s.high_effect.mean}, {"se", s.high_effect.se}}},
          {"swing", {{"mean", s.swing.mean}, {"se", s.swing.se}}},
-         {"distinguishable_from_noise", clear}});
+         {"distinguishable_from_noise", clear},
+         {"note", note}});
   }
   js["pinned"] = pinned;
   if (pinned) js["note"] = pinned_note;
@@ -315,10 +317,10 @@ int sensitivity(const SensitivityArgs& a) {
       return metric == Metric::p_goal ? fmt::format("{:.4g}", v) : charts::compact_number(v);
     };
     std::cout << fmt::format(
-        "Sensitivity of {} for plan '{}' in {}: each lever {:g}% down and up, {} paths per run, "
-        "seed {}\nPlan as written: {} = {} ({})\n\n",
-        to_string(metric), a.plan, sc.file, delta * 100, per_run, sc.base.simulation.seed,
-        to_string(metric), figure(base_metric.mean),
+        "Sensitivity of {} for plan '{}' in {}: each lever {:g}% down and up, {} path{} per "
+        "run, seed {}\nPlan as written: {} = {} ({})\n\n",
+        to_string(metric), a.plan, sc.file, delta * 100, per_run, per_run == 1 ? "" : "s",
+        sc.base.simulation.seed, to_string(metric), figure(base_metric.mean),
         std::isfinite(base_metric.se) ? "SE " + figure(base_metric.se)
                                       : std::string("no SE from one path"));
     if (pinned) std::cout << "Note: " << pinned_note << ".\n\n";

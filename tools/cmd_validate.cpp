@@ -160,6 +160,12 @@ void add_validate_command(CLI::App& app, Commands& commands) {
                 "Also print the stage keys (those pipeline.funnel solved marked) and the win "
                 "rate, weeks to close and bookings per opportunity they imply");
   commands.push_back({cmd, [a] {
+                        // --reference checks no file: one given with it would seem validated.
+                        if (a->reference && !a->file.empty())
+                          throw BadInput(
+                              "validate --reference prints the key table and checks "
+                              "no file; run `salesim validate " +
+                              a->file + "` on its own to check it");
                         if (a->reference) return reference();
                         if (a->file.empty())
                           throw BadInput("validate: give a scenario file (or --reference)");

@@ -66,7 +66,11 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;
+    if (app.exit(e) == 0) return 0;
+    // Under mpirun a rank that cannot parse its command line must not leave the others waiting
+    // for it (nor wait for them in MPI_Finalize): bad input on every rank, or the job ends.
+    sim::dist::settle_bad_input(e.what());
+    return 2;
   }
   struct sigaction stop {};
   stop.sa_handler = on_interrupt;
@@ -82,7 +86,11 @@ int main(int argc, char** argv) {
   }
   try {
     for (const auto& c : commands)
-      if (c.app->parsed()) return tools::check_no_empty_values(*c.app), c.run();
+      if (c.app->parsed()) {
+        tools::check_no_empty_values(*c.app);
+        tools::check_same_options_on_every_rank(*c.app);
+        return c.run();
+      }
   } catch (const ScenarioError& e) {
     return failed(2, fmt::format("{}\n{} problem{} found\n", e.what(), e.problems.size(),
                                  e.problems.size() == 1 ? "" : "s"));

@@ -220,6 +220,35 @@ elif CASE == "different-files":
             fail(f"{command}: the differing file is not named once:\n{p.stderr}")
         if os.path.exists(out):
             fail(f"{command}: a refused job wrote its output")
+    # The same file with another --seed or --paths on rank 1: its paths were mixed into rank 0's
+    # results (exit 0). Refused as bad input, named once, no output; --threads may differ.
+    for extra, refused in ((["--seed", "5"], True), (["--paths", "300"], True),
+                           (["--threads", "2"], False)):
+        def rank(more):
+            paths = [] if "--paths" in more else ["--paths", "100"]
+            threads = [] if "--threads" in more else ["--threads", "1"]
+            return ["-np", "1", SALESIM, "run", SCENARIO, "--quiet", "--json", json_out] + \
+                paths + threads + more
+        if os.path.exists(json_out):
+            os.remove(json_out)
+        cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe"] + rank([]) + [":"] + rank(extra)
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+        said = p.stderr.count("every rank of the job must run `salesim run` with the same options")
+        if refused and (p.returncode != 2 or said != 1 or os.path.exists(json_out)):
+            fail(f"rank 1 with {' '.join(extra)}: exit {p.returncode}, said {said} times, "
+                 f"output {'written' if os.path.exists(json_out) else 'not written'}\n{p.stderr}")
+        if not refused and p.returncode != 0:
+            fail(f"rank 1 with {' '.join(extra)}: exit {p.returncode}\n{p.stderr}")
+        if os.path.exists(json_out):  # the case that runs leaves it; the next must not find it
+            os.remove(json_out)
+    # A command line only rank 1 cannot parse: rank 0 waited for it for ever (and it for rank 0
+    # in MPI_Finalize). The job ends with exit 2, naming rank 1.
+    cmd = [MPIRUN, "--allow-run-as-root", "--oversubscribe"] + \
+        ["-np", "1", SALESIM, "run", SCENARIO, "--paths", "100", "--quiet", "--json", json_out] + \
+        [":", "-np", "1", SALESIM, "run", SCENARIO, "--pathz", "100", "--quiet", "--json", json_out]
+    p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60)
+    if p.returncode != 2 or "rank 1 of 2" not in p.stderr or os.path.exists(json_out):
+        fail(f"a command line only rank 1 cannot parse: exit {p.returncode}\n{p.stderr}")
 else:
     sys.exit(f"unknown case {CASE}")
 
