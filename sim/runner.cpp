@@ -8,6 +8,7 @@
 #include <atomic>
 #include <memory>
 #include <stdexcept>
+#include <thread>
 
 #include "sim/distributed.hpp"
 #include "sim/parallel.hpp"
@@ -16,8 +17,13 @@ namespace sim {
 
 int resolve_threads(int threads) {
   if (threads > 0) return threads;
-  // Ranks of an MPI job on the same machine share its cores instead of each taking them all.
-  return std::max(1, tbb::info::default_concurrency() / sim::dist::local_size());
+  // The cores this process may use (its affinity). A launcher that bound it to some of them
+  // (mpirun binds each rank to a core or a socket by default) has already shared the machine
+  // out; ranks left unbound on one machine share its cores instead of each taking them all.
+  const int allowed = tbb::info::default_concurrency();
+  const int machine = int(std::thread::hardware_concurrency());
+  if (machine > 0 && allowed < machine) return std::max(1, allowed);
+  return std::max(1, allowed / sim::dist::local_size());
 }
 
 ThreadAllowance::ThreadAllowance(int threads) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -177,6 +178,20 @@ TEST_F(WalkAnalyst, BatchTakesPathsWithAnExponentAndNamesTheWorkbook) {
             std::string::npos)
       << out;
   EXPECT_NE(test::read_file((dir / "out" / "batch.csv").string()).find(",ok,"), std::string::npos);
+}
+
+// A batch takes the cores the process may run on, as run does: on one core (taskset, or mpirun
+// binding a rank to a core) it ran 2 threads, counting the machine's cores.
+TEST_F(WalkAnalyst, BatchTakesTheCoresItMayRunOn) {
+  std::string out;
+  ASSERT_EQ(test::shell("taskset -c 0 " + salesim("batch " + test::example() + " -o " +
+                                                  (dir / "one").string() + " --paths 10 --quiet"),
+                        &out),
+            0)
+      << out;
+  const auto j =
+      nlohmann::json::parse(test::read_file((dir / "one" / "nexacorp" / "summary.json").string()));
+  EXPECT_EQ(j["threads"], 1);
 }
 
 // A batch of an ARR goal: batch.csv showed P(goal) 0.775 against 0.27 beside identical bookings

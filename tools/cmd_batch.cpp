@@ -25,6 +25,7 @@
 #include "sim/h5.hpp"
 #include "sim/hash.hpp"
 #include "sim/progress.hpp"
+#include "sim/runner.hpp"
 #include "tools/cli.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/results_h5.hpp"
@@ -474,9 +475,8 @@ int batch(const BatchArgs& a) {
   auto old_term = std::signal(SIGTERM, on_stop_signal);
 
   const int workers = std::max(1, std::min<int>(a.jobs, int(jobs.size())));
-  const int threads = a.threads ? a.threads
-                                : std::max(1, int(std::thread::hardware_concurrency()) /
-                                                  (workers * sim::dist::local_size()));
+  // The rank's share of the cores (its affinity, as run takes it), split between the workers.
+  const int threads = a.threads ? a.threads : std::max(1, sim::resolve_threads(0) / workers);
   sim::Progress bar("batch", jobs.size() * 1000, !a.quiet);
   std::mutex mutex;
   std::vector<double> fractions(jobs.size(), 0.0);

@@ -30,9 +30,17 @@ int failed(int code, const std::string& message, const char* what = "") {
 // temporaries, folders and child processes (Chromium) of the work going on are removed and
 // stopped first (sim/interrupt.hpp). Commands that stop more gently take the signals themselves
 // (batch finishes its files' records, serve waits for them with sigwait and cancels its runs).
+// Under mpirun the signal is as often mpirun ending the job because another rank failed (its
+// message is above) as a Ctrl-C: "interrupted" alone, the last line, read as if someone had.
+constexpr char kInterrupted[] = "\nsalesim: interrupted; no output was left half-written\n";
+constexpr char kStoppedInAJob[] =
+    "\nsalesim: stopped by a signal (Ctrl-C, or mpirun ending the job because a rank failed: see "
+    "above); no output was left half-written\n";
+const char* g_stop_message = kInterrupted;
+std::size_t g_stop_length = sizeof kInterrupted - 1;
+
 extern "C" void on_interrupt(int) {
-  constexpr char message[] = "\nsalesim: interrupted; no output was left half-written\n";
-  [[maybe_unused]] const auto n = ::write(2, message, sizeof message - 1);
+  [[maybe_unused]] const auto n = ::write(2, g_stop_message, g_stop_length);
   sim::interrupt::clean_up();
   ::_exit(130);
 }
@@ -41,6 +49,8 @@ extern "C" void on_interrupt(int) {
 int main(int argc, char** argv) {
   using namespace salesim;
   const sim::dist::Session mpi(argc, argv);  // one rank, and no MPI, unless started by mpirun
+  if (sim::dist::size() > 1)
+    g_stop_message = kStoppedInAJob, g_stop_length = sizeof kStoppedInAJob - 1;
   CLI::App app{
       "salesim: sales-plan simulation and forecasting.\n"
       "Runs each plan of a scenario file as Monte Carlo paths and compares them against "
