@@ -128,6 +128,37 @@ void add_days(std::vector<double>& by_week, int from, int to, double w) {
   }
 }
 
+// Moves `next` back toward `from`, to from + step (next - from): each day's win and loss hazard
+// (its band's rate times the day's share) and the stale tail's rates.
+void partly(const Hazards& from, Hazards& next, double step) {
+  const auto blend = [step](double a, double b) { return a + step * (b - a); };
+  for (std::size_t b = 0; b + 1 < next.bands.size(); ++b) {
+    HazardBand& band = next.bands[b];
+    const HazardBand& old = from.bands[b];
+    const int d0 = 7 * band.from_week,
+              d1 = std::min(7 * band.to_week + 6, int(next.day_win.size()) - 1);
+    double sw = 0, sl = 0;
+    for (int a = d0; a <= d1; ++a) {
+      next.day_win[a] = blend(old.win * from.day_win[a], band.win * next.day_win[a]);
+      next.day_loss[a] = blend(old.loss * from.day_loss[a], band.loss * next.day_loss[a]);
+      sw += next.day_win[a], sl += next.day_loss[a];
+    }
+    const double days = double(7 * (band.to_week - band.from_week + 1));
+    const double win = blend(old.win, band.win), loss = blend(old.loss, band.loss);
+    band.win_se *= band.win > 0 ? win / band.win : 1.0;
+    band.loss_se *= band.loss > 0 ? loss / band.loss : 1.0;
+    band.win = win, band.loss = loss;
+    // The days' shares of the blended band (mean 1 over its days, as fit_band_rates leaves them).
+    for (int a = d0; a <= d1; ++a) {
+      next.day_win[a] = sw > 0 ? next.day_win[a] * days / sw : 1.0;
+      next.day_loss[a] = sl > 0 ? next.day_loss[a] * days / sl : 1.0;
+    }
+  }
+  HazardBand& tail = next.bands.back();
+  tail.win = blend(from.bands.back().win, tail.win);
+  tail.loss = blend(from.bands.back().loss, tail.loss);
+}
+
 }  // namespace
 
 double CureFit::live_at(int owner, int age_days) const {
@@ -168,6 +199,11 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
   std::vector<std::vector<AtRisk>> by_owner(owners);
   for (const AtRisk& d : deals) by_owner[d.owner].push_back(d);
 
+  // The alternation can overshoot and cycle (two states far apart, the change stuck at 22 on an
+  // export of 20,000 deals with a short history and many late entrants): once the change grows,
+  // each step goes only part of the way to the next state, halving while the change grows and
+  // lengthening again while it falls.
+  double step = 1, last_change = INFINITY;
   for (f.iterations = 1; f.iterations <= max_iterations; ++f.iterations) {
     const std::vector<double> H = cumulative(f.live, max_age + 2);
     // The reps' shares given the live hazards (their Beta's mean: the team's share).
@@ -213,6 +249,9 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
       tail.win = tail.loss = 0.5 / e;
       tail.win_se = tail.loss_se = std::sqrt(0.5) / e;
     }
+    step = change > last_change ? std::max(step / 2, 1.0 / 64) : std::min(1.0, step * 1.5);
+    last_change = change;
+    if (step < 1) partly(f.live, next, step);
     f.live = next;
     f.team = team;
     f.rep = rep;
