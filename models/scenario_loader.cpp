@@ -321,6 +321,13 @@ struct Schema {
 
 void unknown_key(Ctx& c, const YAML::Node& key_node, const std::string& display,
                  const std::string& key, std::vector<std::string> candidates) {
+  // A key that is a list or a map (YAML's `? [a, b]`) has no text to suggest from.
+  if (!key_node.IsScalar()) {
+    std::string where = display;  // the map's path: the key has no name of its own
+    if (!where.empty() && where.back() == '.') where.pop_back();
+    return c.err(key_node, where.empty() ? "the top level" : where,
+                 "a key must be text, found " + describe(key_node) + " used as a key");
+  }
   std::string msg = "unknown key";
   if (!candidates.empty()) msg += " (did you mean '" + nearest(key, candidates) + "'?)";
   c.err(key_node, display, msg);

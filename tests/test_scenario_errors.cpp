@@ -289,6 +289,9 @@ TEST(ScenarioProblems, FirstHourSlipsSayWhereToLook) {
     EXPECT_NE(all.find(want), std::string::npos) << all;
   };
   const std::string head = "salesim: 2\nname: slip\n";
+  // A key that is a list (YAML's `? [a, b]`) has no name to suggest a key for.
+  one("salesim: 2\nname: slip\norg:\n  ? [a, b]\n  : 3\nplans: [{name: a}]\n",
+      ":4:5: org: a key must be text, found a list used as a key");
   // A list as the name is a list, not a missing name.
   one("salesim: 2\nname: [a]\nplans: [{name: a}]\n",
       "name: expected text (the scenario's name), found");
