@@ -16,13 +16,9 @@ namespace salesim {
 namespace {
 
 const PlanSpec& plan_named(const Scenario& sc, const std::string& plan) {
-  std::vector<std::string> names;
-  for (const auto& p : sc.plans) {
+  for (const auto& p : sc.plans)
     if (p.name == plan) return p;
-    names.push_back(p.name);
-  }
-  throw std::invalid_argument(
-      fmt::format("{} has no plan '{}' (did you mean '{}'?)", sc.file, plan, nearest(plan, names)));
+  throw std::invalid_argument(no_plan_message(sc, plan));
 }
 
 std::optional<Lever> lever_of(const KeyInfo& k) {
@@ -232,6 +228,17 @@ std::string scenario_text_with_new_plan(const Scenario& sc, const std::string& p
   const std::size_t last = root["plans"].size() - 1;
   load_edited(text, sc, last, last);  // throws ScenarioError naming what is wrong
   return text;
+}
+
+std::string no_plan_message(const Scenario& sc, const std::string& plan) {
+  std::vector<std::string> names;
+  for (const auto& p : sc.plans) names.push_back(p.name);
+  if (names.empty()) return fmt::format("{} has no plan '{}'", sc.file, plan);
+  if (plan == "baseline" || plan == "base")
+    return fmt::format("{} has no plan '{}' (the first plan, '{}', is the baseline)", sc.file, plan,
+                       names.front());
+  return fmt::format("{} has no plan '{}' (did you mean '{}'?)", sc.file, plan,
+                     nearest(plan, names));
 }
 
 }  // namespace salesim

@@ -12,6 +12,11 @@
 
 namespace salesim {
 
+// "F has no plan 'P' (did you mean 'Q'?)", Q the nearest name; for 'baseline' or 'base', which
+// name no plan but the role of the first one, Q is the first plan (the nearest spelling could be
+// any plan: 'hire-4' for 'baseline').
+std::string no_plan_message(const Scenario& sc, const std::string& plan);
+
 // A numeric key a plan may set, with its current value in that plan.
 struct Lever {
   std::string path;

@@ -2,6 +2,7 @@
 // problems with line:col (tests/bad_scenarios holds the catalogue of single messages).
 #include <gtest/gtest.h>
 
+#include "models/plan_edit.hpp"
 #include "test_support.hpp"
 
 namespace salesim {
@@ -278,6 +279,17 @@ TEST(ScenarioProblems, SeedsInFriendlyFormsAreExactOrRefused) {
         << p[0];
   }
   EXPECT_EQ(seed("2.5").size(), 1u);  // not whole
+}
+
+// --plan baseline on a file whose first plan has another name: the nearest spelling was any
+// plan ('hire-4'); the first plan is the baseline, and the message says so.
+TEST(ScenarioProblems, BaselineNamesTheFirstPlanWhenNoPlanHasThatName) {
+  const Scenario sc =
+      test::scenario("salesim: 2\nname: x\nplans: [{name: status-quo}, {name: hire-4}]\n");
+  EXPECT_EQ(no_plan_message(sc, "baseline"),
+            "test.yaml has no plan 'baseline' (the first plan, 'status-quo', is the baseline)");
+  EXPECT_EQ(no_plan_message(sc, "hire-3"),
+            "test.yaml has no plan 'hire-3' (did you mean 'hire-4'?)");
 }
 
 // The slips of a newcomer's first file, each with a message that says where to look.

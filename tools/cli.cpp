@@ -12,6 +12,7 @@
 
 #include "models/keys.hpp"
 #include "models/outputs.hpp"
+#include "models/plan_edit.hpp"
 #include "models/plan_warnings.hpp"
 #include "models/recurring.hpp"
 #include "models/recurring_layout.hpp"
@@ -129,8 +130,7 @@ void check_plan_names(const Scenario& sc, const std::vector<std::string>& only,
   for (const auto& p : sc.plans) names.push_back(p.name);
   for (auto it = only.begin(); it != only.end(); ++it) {
     if (std::find(names.begin(), names.end(), *it) == names.end())
-      throw BadInput(fmt::format("{}: {} has no plan '{}' (did you mean '{}'?)", option, sc.file,
-                                 *it, nearest(*it, names)));
+      throw BadInput(fmt::format("{}: {}", option, no_plan_message(sc, *it)));
     if (std::find(only.begin(), it, *it) != it)
       throw BadInput(fmt::format("{}: plan '{}' is named twice; name each plan once", option, *it));
   }
