@@ -26,6 +26,7 @@ double median_seconds(std::vector<double> v) {
 
 int run_bench(const BenchArgs& a) {
   const Scenario sc = load_scenario_file(a.file);
+  announce(sc);  // its notices (a format 1 file) and warnings, as wherever a scenario is read
   check_outputs({{"the scenario file", a.file}}, {{"--json", a.json}});
   const PlanSpec& plan = sc.plans.front();
   // Refused up front, as run refuses it: --paths 1e8 printed the header and then failed for
