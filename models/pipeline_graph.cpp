@@ -56,7 +56,10 @@ ChainFigures absorbing_chain(const std::vector<StageTransition>& stages) {
   ChainFigures f;
   for (const auto& s : stages) f.stages.push_back(s.name);
   const Eigen::MatrixXd I = Eigen::MatrixXd::Identity(K, K);
-  f.N = IminusQ.fullPivLu().inverse();
+  // I - Q is upper bidiagonal (a stage keeps its opportunities or passes them to the next), so
+  // back-substitution inverts it exactly; a pivoting LU took a leaving chance of 1e-17 beside
+  // others of 0.5 for zero and returned garbage.
+  f.N = IminusQ.triangularView<Eigen::Upper>().solve(I);
   const Eigen::VectorXd ones = Eigen::VectorXd::Ones(K);
   f.win_probability = f.N * R.col(0);
   f.expected_weeks = f.N * ones;

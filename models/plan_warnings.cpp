@@ -60,7 +60,7 @@ std::string after_goal_text(const Scenario& sc, const std::string& what, int t) 
   return fmt::format(
       "{} in week {}, after the goal's week {}, so this cannot help reach the goal (it still "
       "shows in costs and in the weeks after); move it to week {} or earlier, or drop it",
-      what, file_week(sc, t), file_week(sc, sc.goal_week() - 1), file_week(sc, sc.goal_week() - 1));
+      what, file_week(sc, t), sc.goal_week(), file_week(sc, sc.goal_week() - 1));
 }
 
 // Warning 1, shared: managers coach 0 hours per rep throughout the plan, so `effect`.

@@ -108,6 +108,9 @@ std::string plan_name_problem(const std::string& s) {
         "a plan name has at most {} bytes of UTF-8 (a letter with an accent takes two), found {}",
         kMaxNameLength, s.size());
   if (s.front() == '.') return "a plan name cannot start with '.', found '" + printable(s) + "'";
+  // --plans 'a, b' reads names without the spaces around them, so such a plan could not be named.
+  if (s.front() == ' ' || s.back() == ' ')
+    return "a plan name cannot start or end with a space, found '" + printable(s) + "'";
   for (char ch : s)
     if (ch == '/' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20)
       return "a plan name cannot contain '/', '\\' or control characters, found '" + printable(s) +

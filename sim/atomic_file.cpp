@@ -196,8 +196,10 @@ void write_atomically(const fs::path& given,
     if (int err = sync_path(tmp, false)) fail(path, err);
     // A file replaced keeps its permission bits: a private (0600) scenario upgraded in place
     // must not come back readable by everyone (the temporary is created 0666 less the umask).
+    // Only the read, write and execute bits: the set-user-ID and set-group-ID bits of a file
+    // owned by another user must not pass to this process's own.
     if (struct stat old; ::stat(path.c_str(), &old) == 0 && S_ISREG(old.st_mode))
-      if (::chmod(tmp.c_str(), old.st_mode & 07777) != 0) fail(path, errno);
+      if (::chmod(tmp.c_str(), old.st_mode & 0777) != 0) fail(path, errno);
     if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, errno);
   } catch (...) {
     std::error_code ec;

@@ -147,6 +147,9 @@ TEST(CrmFunnel, BunchedClosesKeepTheirDaysWithStrayClosesAndOpenLeads) {
   double ow = 0, ew = 0;
   for (const auto& m : c.drift->months) ow += m.wins, ew += m.expected_wins;
   EXPECT_NEAR(ew, ow, 1e-6 * ow);
+  // The reps work alike: their factors, on each day's own hazard, say so.
+  EXPECT_FALSE(c.win_reps.test.distinguishable) << c.win_reps.test.p_value;
+  EXPECT_FALSE(c.loss_reps.test.distinguishable) << c.loss_reps.test.p_value;
 }
 
 TEST(CrmFunnel, WithoutAnyAmountTheForecastIsInWonDeals) {

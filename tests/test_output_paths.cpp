@@ -526,6 +526,14 @@ TEST_F(ValidateExplain, EdgePipelinesAreSaidInWordsAndColumnsStayApart) {
   EXPECT_NE(out.find("win rate                   0.5\n"), std::string::npos) << out;
   EXPECT_NE(out.find("weeks to close (won deals) 1e+17\n"), std::string::npos) << out;
   EXPECT_NE(out.find("weeks to resolution        1e+17   (won or lost)"), std::string::npos) << out;
+  // And beside a stage of ordinary rates (a pivoting LU then took 1e-17 for zero: win rate 0,
+  // resolution in 0 weeks).
+  write("tiny2.yaml",
+        head + "    - {name: a, exit_rate: 1e-17, conversion: {floor: 0.5, top: 0.5}}\n" +
+            "    - {name: b, exit_rate: 0.5, conversion: {floor: 0.5, top: 0.5}}\n");
+  ASSERT_EQ(run("validate --explain tiny2.yaml", &out), 0) << out;
+  EXPECT_NE(out.find("win rate                   0.25\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("weeks to resolution        1e+17   (won or lost)"), std::string::npos) << out;
   // --reference checks no file: a file given with it was ignored with exit 0, as if valid.
   write("broken.yaml", "salesim: 2\nname: x\nplans: 3\n");
   EXPECT_EQ(run("validate --reference broken.yaml", &out), 2) << out;

@@ -304,6 +304,9 @@ TEST(ScenarioProblems, FirstHourSlipsSayWhereToLook) {
   // A key that is a list (YAML's `? [a, b]`) has no name to suggest a key for.
   one("salesim: 2\nname: slip\norg:\n  ? [a, b]\n  : 3\nplans: [{name: a}]\n",
       ":4:5: org: a key must be text, found a list used as a key");
+  // A plan name with a space at an end could not be named on the command line (--plans trims).
+  one("salesim: 2\nname: slip\nplans: [{name: a}, {name: ' push'}]\n",
+      "a plan name cannot start or end with a space, found ' push'");
   // A list as the name is a list, not a missing name.
   one("salesim: 2\nname: [a]\nplans: [{name: a}]\n",
       "name: expected text (the scenario's name), found");

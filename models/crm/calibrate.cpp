@@ -41,16 +41,31 @@ void rep_effects(Calibration& c) {
   const History& h = c.history;
   std::vector<double> ow(h.owners.size()), ew(h.owners.size()), ol(h.owners.size()),
       el(h.owners.size());
-  // With the never-close shares, the expected closes are on the rep's live exposure.
+  // Each deal's expected closes are the hazard summed over the days it was at risk, day by day
+  // as the forecast uses it (each day's share of its band: a rep whose deals are young where
+  // closes bunch at day 12 expects none yet). With the never-close shares they are on the live
+  // exposure: w_i on days 0..c_i less v_i on days 0..e_i - 1 (cure.hpp).
   const Hazards& hz = c.live_hazards();
-  for (std::size_t r = 0; r < h.owners.size(); ++r) {
-    const AgeTable t = c.cure ? c.cure->rep_tables[r] : tabulate(h, *c.history_start, int(r));
-    for (std::size_t w = 0; w < t.exposure_days.size(); ++w) {
-      const HazardBand& b = hz.band_at(int(w) * 7);
-      ow[r] += t.wins[w], ol[r] += t.losses[w];
-      ew[r] += t.exposure_days[w] / 7 * b.win;
-      el[r] += t.exposure_days[w] / 7 * b.loss;
-    }
+  int oldest = 0;
+  for (const KnownDeal& d : h.deals)
+    oldest = std::max(oldest, (d.closed ? *d.closed : h.as_of) - d.created);
+  std::vector<double> Hw(std::size_t(oldest) + 2, 0.0), Hl(Hw.size(), 0.0);
+  for (std::size_t a = 0; a + 1 < Hw.size(); ++a) {
+    Hw[a + 1] = Hw[a] + hz.win_rate(int(a)) / 7;
+    Hl[a + 1] = Hl[a] + hz.loss_rate(int(a)) / 7;
+  }
+  for (std::size_t i = 0; i < h.deals.size(); ++i) {
+    const KnownDeal& d = h.deals[i];
+    const Day last = d.closed ? *d.closed : h.as_of;
+    if (last < *c.history_start || d.owner < 0) continue;
+    const std::size_t r = std::size_t(d.owner);
+    const std::size_t a0 = std::size_t(std::max(d.created, *c.history_start) - d.created),
+                      a1 = std::size_t(last - d.created);
+    const double w = c.live_prob(i), v = c.cure ? c.cure->live_at(d.owner, int(a0)) : 1.0;
+    ew[r] += w * Hw[a1 + 1] - v * Hw[a0];
+    el[r] += w * Hl[a1 + 1] - v * Hl[a0];
+    if (d.outcome == Outcome::won) ow[r] += 1;
+    if (d.outcome == Outcome::lost) ol[r] += 1;
   }
   // The factors say how the reps differ from the team; the team's level is the hazards'. A
   // band's rate matched to the data's survival is not events / exposure where closes bunch, so
@@ -154,6 +169,9 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
     if (c.cure) {  // a new deal is live with probability 1 - the team's share
       c.new_deal = eventual(c.cure->live);
       c.new_deal->p_win *= 1 - c.cure->team, c.new_deal->p_loss *= 1 - c.cure->team;
+      // The error of the probability reported: the live hazards' (the team's share taken as
+      // known), not the pooled ones', which can be 100 of their errors away from it.
+      c.p_win_se = p_win_se(c.cure->live, o.seed) * (1 - c.cure->team);
       if (!c.cure->converged)
         c.warnings.push_back(fmt::format(
             "the never-close share did not converge in {} iterations (team share {:.3f})",

@@ -161,13 +161,16 @@ void apply_map_option(ColumnMapping& m, const std::string& option) {
       item += c;
       continue;
     }
+    // "a=x, b=y": the spaces around an item, and around its field's name, are not part of it.
+    const auto first = item.find_first_not_of(" \t"), last = item.find_last_not_of(" \t");
+    item = first == std::string::npos ? "" : item.substr(first, last - first + 1);
     if (item.empty()) continue;
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == item.size())
       throw InputError(fmt::format("--map: expected field=column, found '{}'", item));
-    const std::string f = canonical_field(item.substr(0, eq));
+    const std::string f = canonical_field(item.substr(0, item.find_last_not_of(" \t", eq - 1) + 1));
     check_field(f, "--map");
-    m.columns[f] = item.substr(eq + 1);
+    m.columns[f] = item.substr(item.find_first_not_of(" \t", eq + 1));
     m.column_source[f] = "--map";
     item.clear();
   }
