@@ -153,6 +153,37 @@ TEST_F(HardeningCli, SeedsAreWholeDecimalNumbersUpTo2To64Minus1) {
             18446744073709551615ull);
 }
 
+// 2b. Whole numbers on the command line are decimal, as in the scenario files: CLI11 read
+// "--weeks 010" as octal (8 weeks for ten) and took "--threads 0x10" as 16.
+TEST_F(HardeningCli, WholeNumbersAreDecimalDigits) {
+  const CLI::Validator v = tools::decimal_whole();
+  for (auto [in, out] : {std::pair<std::string, std::string>{"010", "10"},
+                         {"0", "0"},
+                         {"00", "0"},
+                         {"2", "2"},
+                         {"4096", "4096"}}) {
+    std::string text = in;
+    EXPECT_EQ(v(text), "") << in;
+    EXPECT_EQ(text, out) << in;
+  }
+  for (std::string bad : {"0x10", "-1", "+2", "1e2", "2.0", "", " 2", "0b1"})
+    EXPECT_NE(v(bad), "") << bad;
+  std::string out;
+  const auto json = (dir / "f.json").string();
+  ASSERT_EQ(test::shell(salesim("forecast " + crm_sample() +
+                                " --weeks 010 --paths 20 --threads 01 --quiet --json " + json),
+                        &out),
+            0)
+      << out;
+  const auto j = nlohmann::json::parse(test::read_file(json));
+  EXPECT_EQ(j["weeks"], 10);
+  EXPECT_EQ(j["by_week"].size(), 10u);
+  EXPECT_EQ(test::shell(salesim("run " + test::example() + " --paths 10 --threads 0x10"), &out), 2);
+  EXPECT_NE(out.find("--threads: expected a whole number in decimal digits, found '0x10'"),
+            std::string::npos)
+      << out;
+}
+
 // 3. A run that cannot fit in memory is refused before it starts, with the figures and the
 // --streaming hint; one that would take more than a day likewise, with the override.
 TEST_F(HardeningCli, RunsThatCannotFitInMemoryOrADayAreRefusedUpFront) {

@@ -86,6 +86,7 @@ void add_bench_command(CLI::App& app, Commands& commands) {
       ->transform(whole_count())
       ->check(CLI::Range(1, 100000000));
   cmd->add_option("--repeats", a->repeats, "Measurements per thread count (median reported)")
+      ->transform(decimal_whole())
       ->check(CLI::Range(1, 100));
   cmd->add_option("--json", a->json, "Also write the figures as JSON");
   commands.push_back({cmd, [a] { return run_bench(*a); }});

@@ -45,7 +45,9 @@ void add_run_options(CLI::App* cmd, std::size_t& paths, std::optional<std::uint6
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
   cmd->add_option("--seed", seed, "Seed (default: the file's simulation.seed)")
       ->check(seed_number());
-  cmd->add_option("--threads", threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  cmd->add_option("--threads", threads, "Threads (default: all)")
+      ->transform(decimal_whole())
+      ->check(CLI::Range(0, 4096));
 }
 
 Scenario load_with_seed(const std::string& file, std::optional<std::uint64_t> seed) {
@@ -222,7 +224,11 @@ CLI::Validator whole_count() {
             "expected a whole number such as 2000 or 1e6, found '" + text + "'";
         if (text.empty() || text.find_first_not_of("0123456789eE.+") != std::string::npos)
           return accepted;
-        if (text.find_first_not_of("0123456789") == std::string::npos) return {};
+        if (text.find_first_not_of("0123456789") == std::string::npos) {
+          // Decimal: CLI11 reads "010" as octal (8) and the scenario files read it as ten.
+          text = text.substr(std::min(text.find_first_not_of('0'), text.size() - 1));
+          return {};
+        }
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
         if (*end != '\0' || !std::isfinite(v) || v != std::floor(v)) return accepted;
@@ -231,6 +237,19 @@ CLI::Validator whole_count() {
         return {};
       },
       "COUNT", "whole count");
+}
+
+CLI::Validator decimal_whole() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        // CLI11 reads integers in C's base 0: "0x10" as 16 and "010" as 8 (eight threads or
+        // weeks for ten); a scenario file reads "010" as ten. Decimal digits only, as there.
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+          return "expected a whole number in decimal digits, found '" + text + "'";
+        text = text.substr(std::min(text.find_first_not_of('0'), text.size() - 1));
+        return {};
+      },
+      "", "decimal whole number");
 }
 
 void check_no_empty_values(const CLI::App& cmd) {

@@ -92,6 +92,9 @@ CLI::Validator seed_number();
 // it, with an exponent ("1e6", "2.5e5"), which is rewritten in digits for the option's own
 // range check. Anything else (a sign, a fraction, NaN) is refused with what is accepted.
 CLI::Validator whole_count();
+// A whole number in decimal digits ("010" is ten, not CLI11's octal eight; no "0x10"), for
+// integer options that take no 1e6 or 2k forms: threads, weeks, jobs, ports, repeats.
+CLI::Validator decimal_whole();
 
 // The memory a non-streaming run keeps until its end, in bytes: per plan, the per-path
 // scalars and the kept weekly series (paths x weeks x 8 bytes x the kept series), plus what

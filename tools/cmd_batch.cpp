@@ -587,8 +587,10 @@ void add_batch_command(CLI::App& app, Commands& commands) {
   cmd->add_option("inputs", a->inputs, "Scenario files and folders")->required();
   cmd->add_option("-o,--output", a->out, "Output folder (created if missing)")->required();
   cmd->add_option("--jobs", a->jobs, "Files run at the same time (default 1)")
+      ->transform(decimal_whole())
       ->check(CLI::Range(1, 256));
   cmd->add_option("--threads", a->threads, "Threads per file (default: all cores / jobs)")
+      ->transform(decimal_whole())
       ->check(CLI::Range(0, 4096));
   // 1e4 as run, sweep and the others take it (CLI11 alone said "Value 1e4 not in range").
   cmd->add_option("--paths", a->paths, "Paths per plan for every file (default: each file's)")

@@ -180,12 +180,16 @@ struct McArgs {
 };
 
 void add_mc_options(CLI::App* cmd, McArgs& a) {
-  cmd->add_option("--weeks", a.weeks, "Weeks after the as-of day")->check(CLI::Range(1, 520));
+  cmd->add_option("--weeks", a.weeks, "Weeks after the as-of day")
+      ->transform(decimal_whole())
+      ->check(CLI::Range(1, 520));
   cmd->add_option("--paths", a.paths, "Monte Carlo paths")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(10000000)));
   cmd->add_option("--seed", a.seed, "Seed")->check(seed_number());
-  cmd->add_option("--threads", a.threads, "Threads (default: all)")->check(CLI::Range(0, 4096));
+  cmd->add_option("--threads", a.threads, "Threads (default: all)")
+      ->transform(decimal_whole())
+      ->check(CLI::Range(0, 4096));
   cmd->add_flag("--quiet", a.quiet, "Print nothing");
 }
 
@@ -203,6 +207,7 @@ void add_calibration_options(CLI::App* cmd, CalibrationArgs& a) {
   cmd->add_option("--history-start", a.history_start,
                   "First day of the close history (default: the first close in the export)");
   cmd->add_option("--window-weeks", a.window_weeks, "Weeks of creation history used")
+      ->transform(decimal_whole())
       ->check(CLI::Range(1, 520));
   cmd->add_option("--month-sd-prior", a.drift.sd,
                   "Prior log sd of a month's level of the win and loss rates (default 0.3)")
@@ -308,6 +313,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                     ".calibration.json)");
     add_calibration_options(cmd, a->cal);
     cmd->add_option("--horizon-weeks", a->horizon, "The scenario's horizon")
+        ->transform(decimal_whole())
         ->check(CLI::Range(1, 520));
     cmd->add_option("--seed", a->seed, "The scenario's seed")->check(seed_number());
     cmd->add_flag("--quiet", a->quiet, "Print nothing");
@@ -368,6 +374,7 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                     "calibration and the naive baselines");
     cmd->add_option("--backtest-weeks", a->backtest_weeks,
                     "Weeks of that backtest (default: --weeks)")
+        ->transform(decimal_whole())
         ->check(CLI::Range(1, 520));
     add_calibration_options(cmd, a->cal);
     commands.push_back(

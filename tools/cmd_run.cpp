@@ -284,6 +284,7 @@ void add_run_command(CLI::App& app, Commands& commands) {
                   "Run path N alone (its draws are those of path N in any run with this seed) and "
                   "print each plan's week-by-week figures on it, to see why that future went as it "
                   "did")
+      ->transform(decimal_whole())
       ->check(CLI::Range(std::uint64_t(0), std::uint64_t(1) << 62));
   run->add_option("--xlsx", ra->xlsx,
                   "Write the tables as an Excel workbook (Plans, Comparison, Checkpoints, Weekly, "

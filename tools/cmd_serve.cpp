@@ -92,6 +92,7 @@ void add_serve_command(CLI::App& app, Commands& commands) {
       "  salesim serve scenarios/saas-renewals.yaml --currency '$'");
   cmd->add_option("file", a->file, "Scenario file (YAML)")->required();
   cmd->add_option("--port", a->o.port, "Port (default 8765; 0: any free port)")
+      ->transform(decimal_whole())
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--host", a->o.host, "Address to listen on (default 127.0.0.1)");
   cmd->add_option("--lever", a->o.levers,
@@ -104,6 +105,7 @@ void add_serve_command(CLI::App& app, Commands& commands) {
                   "Currency symbol or code for the page's money figures, as run --currency: "
                   "'$' or EUR (default: none)");
   cmd->add_option("--threads", a->o.threads, "Threads per run (default: all)")
+      ->transform(decimal_whole())
       ->check(CLI::Range(0, 4096));
   cmd->add_option("--max-memory", a->max_memory_mib,
                   "MiB the runs of all clients may keep at once, by salesim run's estimate "
