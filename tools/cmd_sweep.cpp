@@ -278,6 +278,7 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--design", a->design, "grid (every combination) or lhs (Latin hypercube)")
       ->check(CLI::IsMember({"grid", "lhs"}));
   auto* samples = cmd->add_option("--samples", a->samples, "Points of a Latin hypercube")
+                      ->transform(whole_count())
                       ->check(CLI::Range(std::size_t(1), std::size_t(100000)));
   cmd->add_option("-o,--output", a->h5, "The HDF5 table to write")->required();
   cmd->add_option("--csv", a->csv, "The CSV to write (default: the output's name with .csv)");
