@@ -74,8 +74,7 @@ void check_same_options_on_every_rank(const CLI::App& cmd) {
     if (all[r] != all[0])
       throw BadInput(
           fmt::format("every rank of the job must run `salesim {}` with the same options "
-                      "(--threads and --quiet "
-                      "aside): rank {} has {}, rank 0 {}",
+                      "(--threads and --quiet aside): rank {} has {}, rank 0 {}",
                       cmd.get_name(), r, all[r].empty() ? "none" : "`" + all[r].substr(1) + "`",
                       all[0].empty() ? "none" : "`" + all[0].substr(1) + "`"));
 }
@@ -224,11 +223,8 @@ CLI::Validator whole_count() {
             "expected a whole number such as 2000 or 1e6, found '" + text + "'";
         if (text.empty() || text.find_first_not_of("0123456789eE.+") != std::string::npos)
           return accepted;
-        if (text.find_first_not_of("0123456789") == std::string::npos) {
-          // Decimal: CLI11 reads "010" as octal (8) and the scenario files read it as ten.
-          text = text.substr(std::min(text.find_first_not_of('0'), text.size() - 1));
-          return {};
-        }
+        if (text.find_first_not_of("0123456789") == std::string::npos)
+          return decimal_whole()(text);  // "010" is ten, not CLI11's octal eight
         char* end = nullptr;
         const double v = std::strtod(text.c_str(), &end);
         if (*end != '\0' || !std::isfinite(v) || v != std::floor(v)) return accepted;

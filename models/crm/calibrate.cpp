@@ -67,9 +67,10 @@ void rep_effects(Calibration& c) {
     if (d.outcome == Outcome::won) ow[r] += 1;
     if (d.outcome == Outcome::lost) ol[r] += 1;
   }
-  // The factors say how the reps differ from the team; the team's level is the hazards'. A
-  // band's rate matched to the data's survival is not events / exposure where closes bunch, so
-  // the expected closes are scaled to add up to the team's, as events / exposure makes them.
+  // The factors say how the reps differ from the team; the team's level is the hazards'. The
+  // cumulative hazard counts a day's ties as more than one close each where most deals at risk
+  // close, so the expected closes are scaled to add up to the team's, as events / exposure made
+  // them.
   const auto to_team = [](const std::vector<double>& o, std::vector<double>& e) {
     const double so = std::accumulate(o.begin(), o.end(), 0.0);
     const double se = std::accumulate(e.begin(), e.end(), 0.0);

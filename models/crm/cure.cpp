@@ -120,14 +120,6 @@ RepPrior rep_prior(const std::vector<std::vector<AtRisk>>& by_owner, const std::
   return p;
 }
 
-// Adds w times the days of ages from..to (inclusive) to the exposure by age week.
-void add_days(std::vector<double>& by_week, int from, int to, double w) {
-  for (int wk = from / 7; wk <= to / 7 && from <= to; ++wk) {
-    const int lo = std::max(from, 7 * wk), hi = std::min(to, 7 * wk + 6);
-    by_week[wk] += w * (hi - lo + 1);
-  }
-}
-
 // Moves `next` back toward `from`, to from + step (next - from): each day's win and loss hazard
 // (its band's rate times the day's share) and the stale tail's rates.
 void partly(const Hazards& from, Hazards& next, double step) {
@@ -262,22 +254,11 @@ std::optional<CureFit> fit_cure(const History& h, const Hazards& pooled, NeverCl
   }
   f.iterations = std::min(f.iterations, max_iterations);
 
-  // What the fit leaves: each deal's chance to be live, the per-rep live exposure and shares.
+  // What the fit leaves: each deal's chance to be live and the reps' shares.
   const std::vector<double> H = cumulative(f.live, max_age + 2);
   f.live_prob.assign(h.deals.size(), 1.0);
-  f.rep_tables.assign(owners, AgeTable{});
-  for (AgeTable& t : f.rep_tables) t.grow(std::size_t(weeks));
-  for (const AtRisk& d : deals) {
-    const double pi = f.rep[d.owner];
-    const double wk = d.closed ? 1.0 : live_given(pi, std::exp(-H[d.a1 + 1]));
-    f.live_prob[d.index] = wk;
-    AgeTable& t = f.rep_tables[d.owner];
-    add_days(t.exposure_days, 0, d.a1, wk);
-    add_days(t.exposure_days, 0, d.a0 - 1, -live_given(pi, std::exp(-H[d.a0])));
-    const Outcome o = h.deals[d.index].outcome;
-    if (o == Outcome::won) t.wins[d.a1 / 7] += 1;
-    if (o == Outcome::lost) t.losses[d.a1 / 7] += 1;
-  }
+  for (const AtRisk& d : deals)
+    if (!d.closed) f.live_prob[d.index] = live_given(f.rep[d.owner], std::exp(-H[d.a1 + 1]));
   const RepPrior p = rep_prior(by_owner, H);
   for (std::size_t r = 0; r < owners; ++r) {
     RepShare rs;

@@ -56,8 +56,6 @@ struct CureFit {
   std::vector<double> rep;        // per owner (History::owners): the share used
   std::vector<RepShare> reps;     // per owner
   std::vector<double> live_prob;  // per History::deals: P(live | seen); 1 for closed deals
-  // Per owner: live-weighted exposure by age week and the closes, for the rep factors.
-  std::vector<AgeTable> rep_tables;
   int iterations = 0;
   bool converged = false;
   double log_likelihood = 0;  // the reps' marginal log-likelihood (profiles, hazards fixed)

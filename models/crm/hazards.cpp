@@ -12,11 +12,10 @@ void AgeTable::grow(std::size_t weeks) {
   losses.resize(weeks, 0.0);
 }
 
-AgeTable tabulate(const History& h, Day history_start, int owner, std::size_t* at_risk,
+AgeTable tabulate(const History& h, Day history_start, std::size_t* at_risk,
                   std::size_t* entered_late, std::size_t* before) {
   AgeTable t;
   for (const KnownDeal& d : h.deals) {
-    if (owner >= 0 && d.owner != owner) continue;
     const Day last = d.closed ? *d.closed : h.as_of;  // the deal is at risk on days entry..last
     if (last < history_start) {
       if (before) ++*before;
@@ -58,8 +57,8 @@ HazardBand make_band(const AgeTable& t, int from, int to) {
 std::optional<Hazards> fit_hazards(const History& h, Day history_start, double min_events) {
   Hazards hz;
   hz.history_start = history_start;
-  const AgeTable t = tabulate(h, history_start, -1, &hz.deals_at_risk, &hz.entered_late,
-                              &hz.closed_before_history);
+  const AgeTable t =
+      tabulate(h, history_start, &hz.deals_at_risk, &hz.entered_late, &hz.closed_before_history);
   int last_event = -1;
   for (int w = 0; w < int(t.exposure_days.size()); ++w)
     if (t.wins[w] + t.losses[w] > 0) last_event = w;

@@ -66,10 +66,9 @@ DayRisk day_risk(const History& h, Day history_start, int days);
 // with a finite rate), shared between wins and losses as the day's closes are.
 void fit_band_rates(HazardBand& b, const DayRisk& r, Hazards& hz);
 
-// Tabulates a history from history_start on (owner < 0: every owner).
-AgeTable tabulate(const History& h, Day history_start, int owner = -1,
-                  std::size_t* at_risk = nullptr, std::size_t* entered_late = nullptr,
-                  std::size_t* before = nullptr);
+// Tabulates a history from history_start on, every owner's deals together.
+AgeTable tabulate(const History& h, Day history_start, std::size_t* at_risk = nullptr,
+                  std::size_t* entered_late = nullptr, std::size_t* before = nullptr);
 // nullopt when nothing has closed: hazards cannot be estimated from censored deals alone.
 std::optional<Hazards> fit_hazards(const History& h, Day history_start, double min_events = 10);
 
