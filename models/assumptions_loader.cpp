@@ -412,9 +412,11 @@ void read_assumptions(const YAML::Node& node, Scenario& sc, const ProblemAt& pro
         std::find_if(keys.begin(), keys.end(), [&](const KeyInfo& i) { return i.path == key; });
     if (k == keys.end()) {
       const std::string why = refusal(key, sc.base);
+      const std::string unnamed = unnamed_stage_key_problem(key, sc.base);
       problem(kv.first, where,
-              why.empty() ? "no such key (did you mean '" + nearest(key, names) + "'?)"
-                          : "cannot be an assumption: " + why);
+              !unnamed.empty() ? unnamed
+              : why.empty()    ? "no such key (did you mean '" + nearest(key, names) + "'?)"
+                               : "cannot be an assumption: " + why);
       ok = false;
       continue;
     }

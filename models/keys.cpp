@@ -425,4 +425,20 @@ std::string nearest(const std::string& key, const std::vector<std::string>& cand
   return best;
 }
 
+std::string unnamed_stage(std::size_t index) { return fmt::format("stages[{}]", index); }
+
+std::string unnamed_stage_key_problem(const std::string& key, const Params& p) {
+  const std::string pre = "pipeline.stages.";
+  if (key.rfind(pre, 0) != 0) return "";
+  const std::string name = key.substr(pre.size(), key.find('.', pre.size()) - pre.size());
+  bool refused = false;
+  for (const Stage& s : p.pipeline.stages) {
+    if (s.name == name) return "";
+    refused = refused || s.name.find('[') != std::string::npos;  // see unnamed_stage
+  }
+  if (!refused) return "";
+  return "no stage is named '" + name +
+         "'; a stage's name was refused (pipeline.stages): correct that first";
+}
+
 }  // namespace salesim

@@ -68,4 +68,10 @@ std::vector<KeyInfo> scalar_keys(Params& p);
 // `key`, else one that contains it, else any; the fewest edits among them.
 std::string nearest(const std::string& key, const std::vector<std::string>& candidates);
 
+// A stage whose name a file gets wrong is still read, under a name no valid stage has
+// ("stages[2]"), so that the file's other problems are reported too. Then a key naming a stage
+// that does not exist is most likely the refused stage's: the message for it, else "".
+std::string unnamed_stage(std::size_t index);
+std::string unnamed_stage_key_problem(const std::string& key, const Params& p);
+
 }  // namespace salesim

@@ -810,10 +810,17 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   const bool full_stages = stages.IsDefined() && !stages.IsNull();
   const bool named_stages = funnel_stages.IsDefined() && !funnel_stages.IsNull();
   std::set<std::string> stage_names;
-  auto add_stage = [&](const YAML::Node& nm, const std::string& d) {
+  std::vector<bool> unnamed;  // the stages read under unnamed_stage(i)
+  // nm: the stage's name, an invalid node when it has none; stage: its node, the map of a
+  // stage written in full (nullptr for a name in pipeline.funnel.stages).
+  auto add_stage = [&](const YAML::Node& nm, const std::string& d, const YAML::Node* stage) {
     Stage s;
-    if (nm.IsDefined()) s.name = nm.IsScalar() ? nm.Scalar() : "";
-    if (!is_stage_name(s.name))
+    s.name = nm.IsDefined() && nm.IsScalar() ? nm.Scalar() : "";
+    if (stage && !stage->IsMap()) {
+      // no name to check: reading the stage says it is no map
+    } else if (!nm.IsDefined()) {  // (Stage's default name would otherwise stand in for it)
+      c.err(*stage, d, "missing required key (every stage needs a name, unique in the pipeline)");
+    } else if (!is_stage_name(s.name))
       c.err(nm, d,
             fmt::format("expected a stage name: 1 to {} characters, none of . [ ] = : , / \\ "
                         "and no invisible characters or spaces at either end, found '{}'",
@@ -824,7 +831,22 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                             : s.name));
     else if (!stage_names.insert(s.name).second)
       c.err(nm, d, "duplicate stage name '" + s.name + "' (stage names must be unique)");
+    else {
+      p.pipeline.stages.push_back(s);
+      unnamed.push_back(false);
+      return;
+    }
+    // The file is refused, but the rest of it is still read so that every problem is reported
+    // at once. The stage's keys go by a name no valid stage can have (brackets are refused), so
+    // they cannot collide with another stage's.
+    s.name = unnamed_stage(p.pipeline.stages.size());
     p.pipeline.stages.push_back(s);
+    unnamed.push_back(true);
+  };
+  // Reading a stage's map sets its name again, from its `name`: a refused one is put back.
+  const auto keep_unnamed = [&] {
+    for (std::size_t i = 0; i < p.pipeline.stages.size(); ++i)
+      if (unnamed[i]) p.pipeline.stages[i].name = unnamed_stage(i);
   };
   if (full_stages && named_stages) {
     c.err(funnel_stages, "pipeline.funnel.stages",
@@ -834,9 +856,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     if (!stages.IsSequence() || stages.size() == 0) {
       c.err(stages, "pipeline.stages", "expected a non-empty list of stages");
     } else {
-      for (std::size_t i = 0; i < stages.size(); ++i)
-        add_stage(stages[i].IsMap() ? stages[i]["name"] : YAML::Node(),
-                  fmt::format("pipeline.stages[{}].name", i));
+      for (std::size_t i = 0; i < stages.size(); ++i) {
+        const YAML::Node stage = stages[i];
+        add_stage(stage.IsMap() ? stage["name"] : YAML::Node(),
+                  fmt::format("pipeline.stages[{}].name", i), &stage);
+      }
     }
   } else if (named_stages) {
     if (!funnel_stages.IsSequence() || funnel_stages.size() == 0) {
@@ -844,12 +868,14 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
             "expected a non-empty list of stage names, like [qualify, demo, proposal, close]");
     } else {
       for (std::size_t i = 0; i < funnel_stages.size(); ++i)
-        add_stage(funnel_stages[i], fmt::format("pipeline.funnel.stages[{}]", i));
+        add_stage(funnel_stages[i], fmt::format("pipeline.funnel.stages[{}]", i), nullptr);
     }
   } else {
     p.pipeline.stages.push_back(Stage{});
   }
-  stop_on_problems(false);
+  // Without a list of stages nothing below can be read: stop here. A stage whose name alone is
+  // wrong is read under another name (add_stage), and the rest of the file with it.
+  if (p.pipeline.stages.empty()) stop_on_problems(false);
 
   Schema schema(p);
   static const std::vector<std::string> top = {
@@ -930,10 +956,12 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   if (root["calendar"].IsDefined()) read_calendar(c, root["calendar"], schema, sc);
   if (pipe.IsDefined()) {
     read_map(c, pipe, "pipeline", "pipeline", schema, {"stages", "funnel"});
-    if (stages.IsDefined() && stages.IsSequence())
+    if (stages.IsDefined() && stages.IsSequence() && !named_stages) {
       for (std::size_t i = 0; i < stages.size(); ++i)
         read_map(c, stages[i], "pipeline.stages." + p.pipeline.stages[i].name,
                  fmt::format("pipeline.stages[{}]", i), schema);
+      keep_unnamed();
+    }
   }
 
   // Skills in index order: prospecting, then the stages' skills in stage order.
@@ -1129,6 +1157,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           const std::string where = d + ".set." + path;
           if (!k) {
             const std::string instead = funnel_key_instead(path, p.pipeline);
+            const std::string unnamed = unnamed_stage_key_problem(path, p);
             const std::string head = path.substr(0, path.find_first_of(".["));
             const bool list = head == "hiring" || head == "training" || head == "programs" ||
                               head == "territories";
@@ -1136,6 +1165,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                   list ? fmt::format("{} is a list of the plan, written beside `set`, not in "
                                      "it: `{}: [...]` under the plan (docs/scenario-reference.md)",
                                      head, head)
+                  : !unnamed.empty() ? unnamed
                   : instead.empty()
                       ? "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)"
                       : "the funnel's figures are solved into the stage keys once, when the file "

@@ -242,6 +242,45 @@ plans:
   EXPECT_EQ(after.plans[1].params.hiring.back().week, before.plans[1].params.hiring.back().week);
 }
 
+// A refused stage name used to stop the reading there, hiding the file's other problems; now
+// the stage is read under a name no valid stage has, and everything else is reported with it.
+TEST(YamlForms, ABadStageNameHidesNoOtherProblem) {
+  const std::string msg = problems_of(kHead + R"(pipeline:
+  stages:
+    - {name: qualify, exit_rate: 0.4}
+    - {name: qualify, exit_rate: 1.4}
+    - {exit_rate: 0.5}
+    - 5
+    - {name: 'a.b', hours: -1}
+    - {name: close}
+team: {reps: -4}
+assumptions:
+  pipeline.stages.propose.exit_rate: {dist: uniform, low: 0.2, high: 0.3}
+plans:
+  - {name: baseline}
+  - {name: faster, set: {pipeline.stages.close.exit_rate: 0.9, pipeline.stages.demo.hours: 2}}
+)");
+  for (const char* expected :
+       {"pipeline.stages[1].name: duplicate stage name 'qualify'",
+        "pipeline.stages[1].exit_rate: expected a number between 0 and 1",
+        "pipeline.stages[2].name: missing required key", "pipeline.stages[3]: expected a map",
+        "pipeline.stages[4].name: expected a stage name",
+        "pipeline.stages[4].hours: expected a number between 0 and 168",
+        "team.reps: expected a whole number",
+        "assumptions.pipeline.stages.propose.exit_rate: no stage is named 'propose'; a stage's "
+        "name was refused",
+        "(faster).set.pipeline.stages.demo.hours: no stage is named 'demo'"})
+    EXPECT_NE(msg.find(expected), std::string::npos) << expected << " in:\n" << msg;
+  // The valid stages keep their names and keys: a plan setting one is not an error.
+  EXPECT_EQ(msg.find("pipeline.stages.close.exit_rate"), std::string::npos) << msg;
+  EXPECT_EQ(msg.find("stages[3].name"), std::string::npos) << msg;  // no map: said once
+  // Where every stage name is valid, an unknown stage is still "no such key".
+  EXPECT_NE(problems_of(kHead + "plans:\n  - {name: baseline}\n  - {name: b, set: "
+                                "{pipeline.stages.demo.hours: 2}}\n")
+                .find("no such key"),
+            std::string::npos);
+}
+
 TEST(YamlForms, StageNamesCannotHoldInvisibleCharacters) {
   for (const char* bad : {"\"qualify\u0085\"", "\"\u202Eyfilauq\"", "\"\u200b\"",
                           "\"qualify\u00a0\"", "\"a\u2028b\""}) {
