@@ -72,8 +72,14 @@ class Resolver {
 
   void resolve(YAML::Node node, const std::string& where) {
     if (node.IsSequence()) {
-      for (std::size_t i = 0; i < node.size(); ++i)
-        resolve(node[i], fmt::format("{}[{}]", where, i));
+      for (std::size_t i = 0; i < node.size(); ++i) {
+        // A plan is named as the loader names it: plans[2] (push).
+        const YAML::Node item = node[i];
+        const bool plan =
+            where == "plans" && item.IsMap() && item["name"].IsDefined() && item["name"].IsScalar();
+        resolve(item, plan ? fmt::format("plans[{}] ({})", i, item["name"].Scalar())
+                           : fmt::format("{}[{}]", where, i));
+      }
       return;
     }
     if (!node.IsMap()) return;

@@ -194,6 +194,7 @@ TEST(YamlForms, InASetAMergedKeyInTheOtherSpellingIsRefusedAndTheSourceKeepsItsV
   - {name: x, set: )" + set + "}\n");
     EXPECT_NE(msg.find("spelt the other way"), std::string::npos) << set << ": " << msg;
     EXPECT_NE(msg.find("prospecting.target_hours"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("plans[3] (x).set.<<."), std::string::npos) << msg;  // named as plans are
   }
 }
 
