@@ -321,6 +321,25 @@ TEST_F(Studies, SensitivityKeysOnePathAndWholeNumbersThatCannotMove) {
     if (l["key"] == "hiring[0].count") {
       EXPECT_EQ(l["note"], "cannot move: 5% of it rounds back to 5 (a whole number)");
     }
+  // A side held at the key's range says so: persistence 0.9 up 60% stops just below 1, which
+  // the table shows as 1; and a share down 200% stops at 0.
+  ASSERT_EQ(run("--paths 8 --metric profit --quiet --delta 60% --keys market.persistence,"
+                "org.alignment --json " +
+                    js.string(),
+                &out),
+            0)
+      << out;
+  const auto held = nlohmann::json::parse(test::read_file(js.string()));
+  for (const auto& l : held["levers"]) {
+    const std::string note = l["note"];
+    if (l["key"] == "market.persistence") {
+      EXPECT_LT(double(l["high"]), 1.0);
+      EXPECT_NE(note.find("high held at the key's top, 1 (just below it)"), std::string::npos)
+          << note;
+    } else {
+      EXPECT_EQ(note.find("held"), std::string::npos) << note;  // 0.3 moves to 0.12 and 0.48
+    }
+  }
 }
 
 TEST_F(Studies, SensitivityRanksALeverWithALargeEffectAboveOneWithNone) {

@@ -113,6 +113,18 @@ std::vector<Lever> keys_option(const Scenario& sc, const std::string& plan,
   return levers;
 }
 
+// A side of a lever held at its key's range instead of moved by the whole delta: said, since the
+// table shows a value just below an open end (0.9999999999999999) as the end itself (1).
+std::string held_note(const Lever& l, double delta, double low_value, double high_value) {
+  std::string out;
+  if (high_value < l.value * (1 + delta) && high_value == fit_to_lever(l, INFINITY))
+    out =
+        fmt::format("high held at the key's top, {}{}", l.hi, l.hi_open ? " (just below it)" : "");
+  if (low_value > l.value * (1 - delta) && low_value == l.lo)
+    out += fmt::format("{}low held at the key's bottom, {}", out.empty() ? "" : "; ", l.lo);
+  return out;
+}
+
 // The table's note for one lever.
 std::string swing_note(const Lever& l, double delta, bool moved, bool stuck,
                        const sim::MeanSe& swing, double base) {
@@ -204,7 +216,11 @@ int sensitivity(const SensitivityArgs& a) {
     const bool moved = s.moved;
     const bool clear = std::abs(s.swing.mean) > 2 * s.swing.se;
     const bool stuck = pinned && s.low.mean == base_metric.mean && s.high.mean == base_metric.mean;
-    const std::string note = swing_note(s.lever, delta, moved, stuck, s.swing, base_metric.mean);
+    std::string note = swing_note(s.lever, delta, moved, stuck, s.swing, base_metric.mean);
+    if (moved)
+      if (const std::string held = held_note(s.lever, delta, s.low_value, s.high_value);
+          !held.empty())
+        note = note.empty() ? held : note + "; " + held;
     table.add({{"rank", double(i + 1)},
                {"key", s.lever.path},
                {"value", s.lever.value},
