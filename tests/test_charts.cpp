@@ -7,6 +7,7 @@
 #include <fstream>
 #include <regex>
 #include <set>
+#include <tuple>
 
 #include "test_support.hpp"
 #include "tools/charts.hpp"
@@ -345,6 +346,19 @@ TEST(Charts, StylesDifferInEveryAttributeForTheFirstSeven) {
   EXPECT_STREQ(style(kGreyStyle).colour, "#8c8c8c");
   EXPECT_EQ(style(9).colour, style(0).colour);
   EXPECT_EQ(style(-1).colour, style(kDarkStyle).colour);
+}
+
+// The tenth plan took the baseline's colour, dash, marker and hatch: two plans drawn alike. A
+// colour comes back from the tenth on, but each round of nine with another dash.
+TEST(Charts, NoTwoOfTheFirst72PlansAreDrawnAlike) {
+  std::set<std::tuple<std::string, std::string, int>> seen;
+  for (int i = 0; i < 72; ++i)
+    EXPECT_TRUE(seen.insert({style(i).colour, style(i).dash, int(style(i).marker)}).second)
+        << "plan " << i;
+  EXPECT_STRNE(style(9).dash, style(0).dash);
+  EXPECT_NE(style(9).marker, style(0).marker);
+  EXPECT_NE(style(9).hatch, style(0).hatch);
+  EXPECT_STREQ(style(72).dash, style(0).dash);  // then the cycle starts again
 }
 
 TEST(Charts, NumbersAndTicks) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <numeric>
 #include <string_view>
+#include <vector>
 
 namespace salesim::tools::charts {
 namespace {
@@ -366,8 +367,28 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 static_assert(std::size(kStyles) == kSeriesStyles, "the report's plan colours follow kStyles");
 
 const Style& style(int i) {
-  constexpr int n = int(std::size(kStyles));
-  return kStyles[((i % n) + n) % n];
+  // The tenth plan and later take a colour again, each round of nine with another dash, marker
+  // and hatch: a dash differs from the colour's earlier ones for eight rounds, so no two of the
+  // first 72 plans look alike (the tenth looked like the baseline).
+  static const std::vector<Style> styles = [] {
+    constexpr const char* dashes[] = {"",    "8 4", "2 3",      "10 3 2 3",
+                                      "5 2", "1 2", "12 2 2 2", "4 4"};
+    constexpr int nd = int(std::size(dashes)), nm = int(Shape::plus) + 1, nh = 6;
+    std::vector<Style> out;
+    for (int round = 0; round < nd; ++round)
+      for (int c = 0; c < int(kSeriesStyles); ++c) {
+        Style st = kStyles[c];
+        if (round > 0) {
+          st.dash = dashes[((c < nd ? c : 0) + round) % nd];  // kStyles' dash is dashes[c], or ""
+          st.marker = Shape((int(st.marker) + round) % nm);
+          st.hatch = (st.hatch + round) % nh;
+        }
+        out.push_back(st);
+      }
+    return out;
+  }();
+  const int n = int(styles.size());
+  return styles[std::size_t(((i % n) + n) % n)];
 }
 
 std::string xml_escape(const std::string& s) {

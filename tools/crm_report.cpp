@@ -326,8 +326,8 @@ std::string crm_forecast_html(const crm::Calibration& c, const crm::ForecastResu
     for (const auto& w : f.warnings) h += "<li>" + esc(w) + "</li>";
     h += "</ul></section>";
   }
-  h += "</main>\n<footer>Made with salesim from <code>" + esc(c.source->file) +
-       "</code>; method in docs/forecasting.md.</footer>\n</body>\n</html>\n";
+  h += "<footer>Made with salesim from <code>" + esc(c.source->file) +  // in main: see report.cpp
+       "</code>; method in docs/forecasting.md.</footer>\n</main>\n</body>\n</html>\n";
   return h;
 }
 

@@ -104,13 +104,21 @@ std::string Page::figure(const std::string& svg, const std::string& id,
                      caption.empty() ? "" : "<figcaption>" + caption + "</figcaption>");
 }
 
+// A plan's swatch: its colour (s0-s8) and, from the tenth plan on, the round of nine it is in
+// (r1-r7, a pattern over the colour), as its chart style changes dash and marker by round.
+std::string swatch_class(std::size_t i) {
+  const std::size_t round = (i / charts::kSeriesStyles) % 8;
+  return fmt::format("s{}{}", i % charts::kSeriesStyles,
+                     round ? fmt::format(" r{}", round) : std::string());
+}
+
 std::string Page::plan_name(std::size_t i) const {
   // A name kept on one line ran out of its table and over the next card; a short one still
   // does not break at its hyphens.
   const std::string& name = d.plans[i].name;
   const bool long_name = code_points(name) > kLongPlanName;
-  return fmt::format(R"(<span class="plan{}"><span class="swatch s{}"></span>{}</span>)",
-                     long_name ? " long" : "", i % charts::kSeriesStyles, esc(name));
+  return fmt::format(R"(<span class="plan{}"><span class="swatch {}"></span>{}</span>)",
+                     long_name ? " long" : "", swatch_class(i), esc(name));
 }
 
 std::string Page::p(std::size_t i) const { return fmt::format("/plans/{}", i); }
@@ -369,6 +377,13 @@ section > p, section li { max-width:80ch; }
 .s0 { background:#0072B2; } .s1 { background:#D55E00; } .s2 { background:#009E73; } .s3 { background:#CC79A7; }
 .s4 { background:#E69F00; } .s5 { background:#56B4E9; } .s6 { background:#000000; }
 .s7 { background:#8c8c8c; } .s8 { background:#2f3b47; }
+.swatch.r1 { background-image:repeating-linear-gradient(45deg, transparent 0 2px, #fff 2px 3.5px); }
+.swatch.r2 { background-image:repeating-linear-gradient(-45deg, transparent 0 2px, #fff 2px 3.5px); }
+.swatch.r3 { background-image:repeating-linear-gradient(0deg, transparent 0 2px, #fff 2px 3.5px); }
+.swatch.r4 { background-image:repeating-linear-gradient(90deg, transparent 0 2px, #fff 2px 3.5px); }
+.swatch.r5 { background-image:radial-gradient(#fff 1px, transparent 1.5px); background-size:4px 4px; }
+.swatch.r6 { background-image:linear-gradient(#fff, #fff); background-size:4px 4px; background-repeat:no-repeat; background-position:center; }
+.swatch.r7 { border-radius:50%; }
 .cards { display:grid; grid-template-columns:repeat(auto-fit, minmax(230px, 1fr)); gap:14px; margin:16px 0; }
 .card { border:1px solid var(--line); border-top:5px solid var(--accent); border-radius:6px; padding:12px 14px; break-inside:avoid; }
 .card.c0 { border-top-color:#0072B2; } .card.c1 { border-top-color:#D55E00; } .card.c2 { border-top-color:#009E73; }
@@ -406,6 +421,7 @@ dl.params dt { font-weight:600; } dl.params dd { margin:0; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size:0.9em; background:var(--soft); padding:0 3px; border-radius:3px; }
 pre.scenario { font-size:11.5px; background:var(--soft); padding:12px 16px; border-radius:6px; white-space:pre-wrap; word-break:break-word; }
 footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px solid var(--line); font-size:12px; color:var(--muted); }
+main > footer { padding-left:0; padding-right:0; }
 @media (max-width: 800px) { .grid2, .grid3 { grid-template-columns:1fr; } main, header.cover { padding:0 14px; } }
 @media screen and (max-width: 800px) { table.data { display:block; overflow-x:auto; max-width:100%; } }
 @page { size: A4 landscape; margin: 8mm 10mm; }
@@ -413,6 +429,8 @@ footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px 
   body { font-size:10.5px; line-height:1.35; }
   nav.toc, .no-print { display:none; }
   main, header.cover, footer { max-width:none; padding:0; }
+  /* The footer is two lines: never a page of its own after the scenario's text. */
+  footer { margin-top:8px; padding-top:4px; break-before:avoid-page; }
   /* Sections flow on (a page each made 17 pages). A heading is kept with its first content
      (.keep), and no chart, table, card or list item is split. */
   .keep { break-inside:avoid; }
@@ -508,11 +526,13 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
        "<a href=\"#assumptions\">Assumptions</a><a href=\"#method\">Method</a>"
        "<a href=\"#analysts\">For analysts</a>"
        "<button type=\"button\" onclick=\"window.print()\">Print or save as PDF</button></nav>\n";
-  h += "<main>\n" + body + "</main>\n";
+  // The footer inside main: after main, print could not keep it with the text before it and
+  // a PDF could end with a page of the footer alone.
+  h += "<main>\n" + body;
   h += fmt::format(
       "<footer>Made with salesim {} ({}) from {}. Every figure in the text equals the run's "
       "<code>salesim run --json</code> summary; charts draw the results file's weekly and "
-      "per-path data.</footer>\n</body>\n</html>\n",
+      "per-path data.</footer>\n</main>\n</body>\n</html>\n",
       esc(d.salesim_version), esc(d.git_revision), results_source(d));
   return Report{h, std::move(pg.charts)};
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The report printed: headless Chromium prints the example's report to PDF; it must have at
-most MAX_PAGES pages (pdfinfo), and no page may end with a section heading whose content went
-to the next page (pdftotext, page by page). Every page is rendered with pdftoppm into OUTDIR
+most MAX_PAGES pages (pdfinfo), no page may end with a section heading whose content went
+to the next page (pdftotext, page by page), and the last page is more than the footer. Every page is rendered with pdftoppm into OUTDIR
 (page-N.png) to be looked at.
 
 usage: check_report_print.py SALESIM SCENARIO OUTDIR [MAX_PAGES]
@@ -50,6 +50,10 @@ for n in range(1, pages + 1):
     lines = [l.strip() for l in text.splitlines() if l.strip()]
     if n < pages and lines and lines[-1] in headings:
         problems.append(f"page {n} ends with the heading '{lines[-1]}'")
+# The footer (two lines of provenance) never has a page of its own: it ended some PDFs.
+last = run(["pdftotext", "-f", str(pages), "-l", str(pages), pdf, "-"])
+if " ".join(last.split()).startswith("Made with salesim"):
+    problems.append(f"the last page, {pages}, holds only the footer")
 # The cards' figures are in the table above on paper, but for when each plan typically reaches
 # the goal, which no table holds: every card that says it on screen says it in print.
 on_screen = open(html, encoding="utf-8").read().count("Goal typically reached")
