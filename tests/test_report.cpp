@@ -903,6 +903,19 @@ TEST_F(Report, HeadlineHoldsIfTheAssumptionsHoldAndNamesTheOneItLeansOn) {
   EXPECT_NE(page.find("This was not checked for this report"), std::string::npos);
 }
 
+// The answer named factors that moved nothing as drivers: "then the coaching policy ..., from
+// 100% to 100%" (silver-bullets, whose best plan reaches the goal on nearly every path). Every
+// factor the answer names moves the figure as shown.
+TEST_F(Report, TheAnswerNamesOnlyFactorsThatMoveTheFigure) {
+  const std::string page = report_of_scenario(dir, "silver-bullets", "");
+  static const std::regex named(
+      R"((leans most on|Next comes|; then) (.{0,300}?)from <span class="sens" data-value="[^"]*">([^<]*)</span> to <span class="sens" data-value="[^"]*">([^<]*)</span>)");
+  int found = 0;
+  for (std::sregex_iterator it(page.begin(), page.end(), named), end; it != end; ++it, ++found)
+    EXPECT_NE((*it)[3], (*it)[4]) << (*it)[0];
+  EXPECT_GE(found, 2);
+}
+
 TEST_F(Report, SensitivityOfTheReportEqualsSalesimSensitivity) {
   // The same machinery: the plan's own lever moved by 20% gives the same P(goal) as
   // `salesim sensitivity` on the same paths and seed.

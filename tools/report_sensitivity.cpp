@@ -240,9 +240,12 @@ std::string metric_text(const Page& pg, double v) {
 std::string sens_value(const Page& pg, double v) {
   return fmt::format(R"(<span class="sens" data-value="{}">{}</span>)", v, metric_text(pg, v));
 }
-const ReportSensitivity::Item* top_item(const ReportSensitivity& s, std::size_t k = 0) {
+// The k-th factor (0 the first) whose two settings move the metric as the text shows it: a
+// factor with no visible effect was named as a driver, "from 100% to 100%".
+const ReportSensitivity::Item* top_item(const Page& pg, const ReportSensitivity& s,
+                                        std::size_t k = 0) {
   for (const auto& it : s.items)
-    if (it.moved && k-- == 0) return &it;
+    if (it.moved && metric_text(pg, it.low) != metric_text(pg, it.high) && k-- == 0) return &it;
   return nullptr;
 }
 
@@ -280,7 +283,7 @@ std::string sensitivity_words(Page& pg, std::size_t best) {
                                     : "Every one of its simulated futures reaches",
                      pct, what)
                : "";
-  const ReportSensitivity::Item* a = top_item(s);
+  const ReportSensitivity::Item* a = top_item(pg, s);
   if (!a)
     return fmt::format(
         "<p>{}Moving its levers and the key assumptions by &plusmn;{} one at a time does not move "
@@ -303,11 +306,11 @@ std::string sensitivity_words(Page& pg, std::size_t best) {
   else if (prob && std::fabs(a->swing) < 0.05)
     h += fmt::format(" The answer holds up: no assumption checked moves it by more than 5 points.");
   // The figures follow the name in words, not in parentheses: names may end with their own.
-  if (const auto* b = top_item(s, 1)) {
+  if (const auto* b = top_item(pg, s, 1)) {
     h += fmt::format(" Next comes {}, which moves {} from {} to {}", esc(b->name), what,
                      sens_value(pg, std::min(b->low, b->high)),
                      sens_value(pg, std::max(b->low, b->high)));
-    if (const auto* c = top_item(s, 2))
+    if (const auto* c = top_item(pg, s, 2))
       h += fmt::format("; then {}, from {} to {}", esc(c->name),
                        sens_value(pg, std::min(c->low, c->high)),
                        sens_value(pg, std::max(c->low, c->high)));
