@@ -916,6 +916,22 @@ TEST_F(Report, TheAnswerNamesOnlyFactorsThatMoveTheFigure) {
   EXPECT_GE(found, 2);
 }
 
+// A single plan's cost chart (900 x 164) printed at the fixed height of the others, its text
+// 2.4 times theirs: a chart that low is marked "low" and printed at a fixed width instead.
+TEST_F(Report, LowChartsPrintAtAFixedWidth) {
+  const std::string page = report_of_scenario(dir, "nexacorp", "--plans baseline --no-sensitivity");
+  static const std::regex fig(
+      R"re(<figure class="chart( [a-z]+)?"><svg[^>]*viewBox="0 0 ([0-9.]+) ([0-9.]+)")re");
+  int low = 0;
+  for (std::sregex_iterator it(page.begin(), page.end(), fig), end; it != end; ++it) {
+    const double ratio = std::stod((*it)[3]) / std::stod((*it)[2]);
+    EXPECT_EQ((*it)[1] == " low", ratio < 0.9 * 296.0 / 900.0) << (*it)[0];
+    low += (*it)[1] == " low";
+  }
+  EXPECT_GE(low, 1);
+  EXPECT_NE(page.find("figure.chart.low svg { height:auto; width:164mm"), std::string::npos);
+}
+
 TEST_F(Report, SensitivityOfTheReportEqualsSalesimSensitivity) {
   // The same machinery: the plan's own lever moved by 20% gives the same P(goal) as
   // `salesim sensitivity` on the same paths and seed.

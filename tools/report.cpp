@@ -100,8 +100,14 @@ std::string Page::figure(const std::string& svg, const std::string& id,
   if (const auto at = svg.find("viewBox=\"0 0 "); at != std::string::npos)
     std::sscanf(svg.c_str() + at + 13, "%lf %lf", &w, &h);
   const bool tall = w > 0 && h / w > 1.15 * 420.0 / 900.0;
-  return fmt::format(R"(<figure class="chart{}">{}{}</figure>)", tall ? " tall" : "", svg,
-                     caption.empty() ? "" : "<figcaption>" + caption + "</figcaption>");
+  // A much lower one (a single plan's bars, one checkpoint: 900 x 164) would print at the
+  // fixed height ever wider, its text 2.4 times the others': at a fixed width instead ("low").
+  const bool low = w > 0 && h / w < 0.9 * 296.0 / 900.0;
+  return fmt::format(R"(<figure class="chart{}">{}{}</figure>)",
+                     tall  ? " tall"
+                     : low ? " low"
+                           : "",
+                     svg, caption.empty() ? "" : "<figcaption>" + caption + "</figcaption>");
 }
 
 // A plan's swatch: its colour (s0-s8) and, from the tenth plan on, the round of nine it is in
@@ -470,6 +476,8 @@ main > footer { padding-left:0; padding-right:0; }
   /* A short chart (a few bars) at a fixed height would be scaled up, fonts and all: it keeps
      the scale of a full-width chart at 54mm (900 x 420 drawn 116mm wide) instead. */
   figure.chart.short svg { height:auto; width:auto; max-width:116mm; margin:0 auto; }
+  /* A low chart at the width of the lowest full one (cost and profit: 900 x 296 at 54mm). */
+  figure.chart.low svg { height:auto; width:164mm; max-width:100%; }
   figure.chart.tall svg, .grid2 figure.chart.tall svg { height:auto; width:116mm; max-width:100%; }
   .grid2.diffs { grid-template-columns:repeat(3, minmax(0, 1fr)); }
   .grid2.fans, .grid2.people { grid-template-columns:repeat(4, minmax(0, 1fr)); gap:4px 10px; }
