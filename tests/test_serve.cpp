@@ -166,7 +166,7 @@ TEST_F(ServeTest, TheChartsAreTheReportsSections) {
   ASSERT_TRUE(r && r->status == 200);
   const std::string charts = json::parse(r->body)["charts"];
   for (const char* part :
-       {"id=\"answer\"", "id=\"bookings\"", "id=\"checkpoints\"", "id=\"comparison\"", "<svg"})
+       {"id=\"answer\"", "id=\"bookings\"", "id=\"goal-checkpoints\"", "id=\"comparison\"", "<svg"})
     EXPECT_NE(charts.find(part), std::string::npos) << part;
 }
 
@@ -399,7 +399,7 @@ TEST(ServeArr, AScenarioWithRecurringRevenueShowsTheReportsArrSection) {
   const auto bookings = charts.find("id=\"bookings\""), arr = charts.find("<section id=\"arr\"");
   ASSERT_NE(arr, std::string::npos);
   EXPECT_LT(bookings, arr);
-  EXPECT_LT(arr, charts.find("id=\"checkpoints\""));
+  EXPECT_LT(arr, charts.find("id=\"goal-checkpoints\""));
 }
 
 TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {

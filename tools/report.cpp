@@ -528,9 +528,9 @@ Report render_page(const ReportData& d, const ReportOptions& o) {
       esc(pg.f.date(d.created)));
   h += "<div class=\"meta\">" + meta + "</div></div></header>\n";
   h += "<nav class=\"toc\" aria-label=\"Contents\"><a href=\"#answer\">The answer</a>"
-       "<a href=\"#bookings\">Bookings over time</a><a href=\"#checkpoints\">Checkpoints</a>";
+       "<a href=\"#bookings\">Bookings over time</a><a href=\"#goal-checkpoints\">Checkpoints</a>";
   if (d.plans.size() > 1) h += "<a href=\"#comparison\">Against the baseline</a>";
-  h += "<a href=\"#people\">People</a><a href=\"#money\">Cost and return</a>"
+  h += "<a href=\"#people\">People</a><a href=\"#cost-and-return\">Cost and return</a>"
        "<a href=\"#assumptions\">Assumptions</a><a href=\"#method\">Method</a>"
        "<a href=\"#analysts\">For analysts</a>"
        "<button type=\"button\" onclick=\"window.print()\">Print or save as PDF</button></nav>\n";

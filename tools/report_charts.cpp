@@ -154,9 +154,9 @@ std::string checkpoints_section(Page& pg) {
   const Fmt& f = pg.f;
   const json& cps = s["plans"][0]["checkpoints"];
   const std::size_t n = pg.d.plans.size();
-  std::string h = R"(<section id="checkpoints"><div class="keep"><h2>Checkpoints on the way</h2>)";
+  std::string h = R"(<section id="goal-checkpoints"><div class="keep"><h2>Checkpoints on the way</h2>)";
   if (cps.empty() && !pg.d.goal)
-    return h + "<p>The scenario sets no goal and no checkpoints.</p></section>";
+    return h + "<p>The scenario sets no goal and no checkpoints.</p></div></section>";
   // A goal on ARR (goal.metric: arr) puts its checkpoints on ARR too (docs/model.md 12.5).
   const bool on_arr = pg.goal_on_arr();
   h += fmt::format(
@@ -439,7 +439,7 @@ std::string money_section(Page& pg) {
   const json& s = pg.s;
   const Fmt& f = pg.f;
   const std::size_t n = pg.d.plans.size();
-  std::string h = R"(<section id="money"><div class="keep"><h2>Cost, profit and return</h2>)";
+  std::string h = R"(<section id="cost-and-return"><div class="keep"><h2>Cost, profit and return</h2>)";
   h += fmt::format(
       "<p>Cost is everything the model charges over the {} {}: salaries, commission, "
       "marketing, hiring, training and programmes. Profit is bookings minus that cost. The "
