@@ -416,6 +416,24 @@ TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {
   EXPECT_EQ(r->status, 400);
 }
 
+// A second server on a port a first one listens on started too (cpp-httplib's SO_REUSEPORT),
+// and the kernel split the requests between the two; now it is refused, naming the port.
+TEST(ServeLimits, ASecondServerOnAPortInUseIsRefused) {
+  tools::ServeOptions o;
+  o.port = 0;
+  o.token = kToken;
+  tools::Server first(tools::load_with_seed(example(), std::nullopt), o);
+  o.port = first.bind();
+  tools::Server second(tools::load_with_seed(example(), std::nullopt), o);
+  try {
+    second.bind();
+    ADD_FAILURE() << "a second server bound port " << o.port;
+  } catch (const tools::BadInput& e) {
+    EXPECT_NE(std::string(e.what()).find(fmt::format(":{} (in use", o.port)), std::string::npos)
+        << e.what();
+  }
+}
+
 // A server of its own with the default rate: a burst beyond twice the rate gets 429, also when
 // every request names a page id of its own (the budget is the address's).
 TEST(ServeLimits, ABurstOfRequestsBeyondTheRateGets429) {

@@ -580,6 +580,14 @@ struct Server::Impl {
     // and an idle keep-alive one delays the stop (Ctrl-C) as long: short timeouts and a pool
     // larger than a browser's six connections keep a few slow or idle clients from locking the
     // page out, and the stop within about a second.
+    // cpp-httplib's default sets SO_REUSEPORT, with which a second server on a port in use
+    // started too and the kernel split the requests between the two (each page then failed at
+    // random: the other server's token). SO_REUSEADDR alone refuses a port another listener
+    // holds and still allows a restart while the old connections wait in TIME_WAIT.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http.set_read_timeout(2, 0);
     http.set_keep_alive_timeout(1);
     http.new_task_queue = [] { return new httplib::ThreadPool(32); };
