@@ -20,6 +20,7 @@
 #include "sim/runner.hpp"
 #include "test_support.hpp"
 #include "tools/cli.hpp"
+#include "tools/report_format.hpp"
 #include "tools/table_file.hpp"
 
 namespace salesim {
@@ -111,6 +112,31 @@ TEST_F(HardeningCli, EmptyValuesAreRefusedNamingTheOption) {
                         &out),
             0)
       << out;
+}
+
+// --currency went into the report's and the live page's HTML as written: '<img onerror=...>'
+// ran its script in the ARR table, '-' read as a negative figure ("-16M"), '1' as a digit
+// ("116M"), and 'Swiss francs' ran into the figure ("Swiss francs16M").
+TEST_F(HardeningCli, CurrencyIsASymbolOrCodeAndALongNameGetsItsSpace) {
+  const CLI::Validator v = tools::currency_text();
+  for (std::string ok : {"$", "EUR", "€", "kr", "Swiss francs", "R$", ""}) {
+    std::string t = ok;
+    EXPECT_EQ(v(t), "") << ok;
+  }
+  for (std::string bad : {"<img src=x onerror=alert(1)>", "-", "1", "+", "a&b", "\"", " EUR",
+                          "EUR ", "abcdefghijklmnopq", "x\ty"}) {
+    std::string t = bad;
+    EXPECT_NE(v(t), "") << bad;
+  }
+  std::string out;
+  EXPECT_EQ(test::shell(salesim("run " + test::example() +
+                                " --paths 10 --quiet --report /dev/null --currency '<b>'"),
+                        &out),
+            2);
+  EXPECT_NE(out.find("--currency: expected a currency symbol or code"), std::string::npos) << out;
+  EXPECT_EQ(tools::report::Fmt("Swiss francs", "").money(16e6), "Swiss francs 16M");
+  EXPECT_EQ(tools::report::Fmt("EUR", "").money(16e6), "EUR 16M");
+  EXPECT_EQ(tools::report::Fmt("$", "").money(16e6), "$16M");
 }
 
 // 2. Seeds: decimal digits for a whole number in 0..2^64-1 and nothing else, on every command.

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -233,6 +234,33 @@ CLI::Validator whole_count() {
         return {};
       },
       "COUNT", "whole count");
+}
+
+CLI::Validator currency_text() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        std::size_t chars = 0;
+        for (unsigned char c : text) {
+          chars += (c & 0xC0) != 0x80;  // code points, not bytes
+          if (c < 0x20 || c == 0x7f)
+            return "expected a currency symbol or code, found a control character in it";
+          if (std::isdigit(c) || std::strchr("+-<>&\"'`=\\", c))
+            return fmt::format(
+                "expected a currency symbol or code such as '$', EUR or 'Swiss francs', found "
+                "'{}': no digits, signs (+ -) or the characters < > & \" ' ` = \\",
+                text);
+        }
+        if (chars > 16)
+          return fmt::format(
+              "expected a currency symbol or code of at most 16 characters, found "
+              "{} ('{}')",
+              chars, text);
+        if (!text.empty() && (text.front() == ' ' || text.back() == ' '))
+          return "expected a currency symbol or code without spaces at either end, found '" + text +
+                 "'";
+        return {};
+      },
+      "", "currency symbol or code");
 }
 
 CLI::Validator decimal_whole() {

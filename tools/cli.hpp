@@ -95,6 +95,9 @@ CLI::Validator whole_count();
 // A whole number in decimal digits ("010" is ten, not CLI11's octal eight; no "0x10"), for
 // integer options that take no 1e6 or 2k forms: threads, weeks, jobs, ports, repeats.
 CLI::Validator decimal_whole();
+// --currency: a symbol or code ('$', EUR, Swiss francs), at most 16 characters; no digits,
+// signs or characters of markup, which would read as part of the figure or enter the page.
+CLI::Validator currency_text();
 
 // The memory a non-streaming run keeps until its end, in bytes: per plan, the per-path
 // scalars and the kept weekly series (paths x weeks x 8 bytes x the kept series), plus what

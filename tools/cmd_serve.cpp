@@ -103,7 +103,8 @@ void add_serve_command(CLI::App& app, Commands& commands) {
                 "Allow a --host other machines can reach (prints a warning)");
   cmd->add_option("--currency", a->o.currency,
                   "Currency symbol or code for the page's money figures, as run --currency: "
-                  "'$' or EUR (default: none)");
+                  "'$' or EUR (default: none)")
+      ->check(currency_text());
   cmd->add_option("--threads", a->o.threads, "Threads per run (default: all)")
       ->transform(decimal_whole())
       ->check(CLI::Range(0, 4096));

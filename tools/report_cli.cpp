@@ -28,7 +28,8 @@ void add_report_options(CLI::App* cmd, ReportCli& r, CLI::Option* needs) {
       cmd->add_option("--logo", r.options.logo_file,
                       "Logo image to embed in the report (PNG, JPEG, GIF, WebP, SVG)"),
       cmd->add_option("--currency", r.options.currency,
-                      "Currency symbol or code for the report's money figures, e.g. '$' or EUR"),
+                      "Currency symbol or code for the report's money figures, e.g. '$' or EUR")
+          ->check(currency_text()),
       cmd->add_option("--charts", r.charts_dir,
                       "Also write every chart of the report as an SVG file into this folder"),
       cmd->add_flag("--png", r.png,

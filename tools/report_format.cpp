@@ -35,9 +35,11 @@ std::string date_text(sys_days t) {
                      int(ymd.year()));
 }
 
+// A code or a name in letters (EUR, Swiss francs) is followed by a space: "EUR 16M".
 bool is_code(const std::string& c) {
-  return !c.empty() &&
-         std::all_of(c.begin(), c.end(), [](unsigned char ch) { return std::isalpha(ch); });
+  return !c.empty() && std::isalpha(static_cast<unsigned char>(c.front())) &&
+         std::all_of(c.begin(), c.end(),
+                     [](unsigned char ch) { return std::isalpha(ch) || ch == ' '; });
 }
 
 }  // namespace
