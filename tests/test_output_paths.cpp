@@ -98,7 +98,10 @@ TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {
   const std::string data = test::source_dir() + "/data/crm-maven/";
   fs::copy_file(data + "sales_pipeline_asof_2017-06-30.csv", dir / "base.csv");
   fs::copy_file(data + "mapping.yaml", dir / "mapping.yaml");
-  const std::string csv = text("base.csv"), mapping = text("mapping.yaml");
+  fs::copy_file(data + "products.csv", dir / "products.csv");
+  fs::copy_file(data + "sales_teams.csv", dir / "sales_teams.csv");
+  const std::string csv = text("base.csv"), mapping = text("mapping.yaml"),
+                    prices = text("products.csv"), teams = text("sales_teams.csv");
   const std::vector<std::pair<std::string, std::string>> cases = {
       {"import base.csv -o base.csv", "-o base.csv: that is the export"},
       {"calibrate base.csv --as-of 2017-06-30 --quiet -o ./base.csv",
@@ -108,6 +111,10 @@ TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {
       {"forecast base.csv --as-of 2017-06-30 --json base.csv", "--json base.csv: that is"},
       {"backtest base.csv --cutoffs 2017-03-31 -o out.csv --json out.csv",
        "-o and --json both name out.csv"},
+      // The org chart and the price list the mapping names (they were overwritten).
+      {"forecast base.csv --as-of 2017-06-30 --paths 10 --json products.csv",
+       "--json products.csv: that is price_list in "},
+      {"import base.csv -o ./sales_teams.csv", "-o ./sales_teams.csv: that is org_chart in "},
   };
   for (const auto& [args, says] : cases) {
     std::string out;
@@ -115,6 +122,8 @@ TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {
     EXPECT_NE(out.find(says), std::string::npos) << args << "\n" << out;
     EXPECT_EQ(text("base.csv"), csv) << args;
     EXPECT_EQ(text("mapping.yaml"), mapping) << args;
+    EXPECT_EQ(text("products.csv"), prices) << args;
+    EXPECT_EQ(text("sales_teams.csv"), teams) << args;
   }
 }
 

@@ -51,12 +51,21 @@ std::string mapping_file(const ExportArgs& a) {
 }
 
 // The files an export command reads, for check_outputs: the export, its mapping, the org chart
-// and the price list.
+// and the price list, given as options or named in the mapping (an output named like one of
+// those overwrote it: `forecast --json products.csv`).
 std::vector<NamedPath> export_inputs(const ExportArgs& a) {
-  return {{"the export", a.file},
-          {a.mapping.empty() ? "the mapping beside the export" : "--mapping", mapping_file(a)},
-          {"--org-chart", a.org_chart},
-          {"--price-list", a.price_list}};
+  const std::string mapping = mapping_file(a);
+  std::vector<NamedPath> in = {
+      {"the export", a.file},
+      {a.mapping.empty() ? "the mapping beside the export" : "--mapping", mapping},
+      {"--org-chart", a.org_chart},
+      {"--price-list", a.price_list}};
+  if (!mapping.empty() && (a.org_chart.empty() || a.price_list.empty())) {
+    const crm::ColumnMapping m = crm::load_mapping(mapping);
+    if (a.org_chart.empty()) in.push_back({"org_chart in " + mapping, m.org_chart.file});
+    if (a.price_list.empty()) in.push_back({"price_list in " + mapping, m.price_list.file});
+  }
+  return in;
 }
 
 crm::Export load_export(const ExportArgs& a, bool say_mapping = true) {
