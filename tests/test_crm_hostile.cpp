@@ -275,6 +275,68 @@ TEST(CrmHostile, RowsTheImportExcludedAreAWarningOfTheForecast) {
   for (const auto& w : clean.warnings) EXPECT_EQ(w.find("excluded"), std::string::npos) << w;
 }
 
+// A won deal with a placeholder amount (99999999 on a product of 550) made the forecast 19 times
+// too high, and "Won" followed by a no-break space (or "Closed - Won", missing from the mapping)
+// was read as an open deal: both unseen. Invisible spaces at a cell's ends are trimmed; the
+// amount is counted and treated as missing; the stage is counted; calibrate warns of both.
+TEST(CrmHostile, PlaceholderAmountsAndClosedStagesReadAsOpenAreSaid) {
+  int nth = 0;
+  const std::string text = sample_edited([&](std::string l) {
+    ++nth;
+    if (nth == 3 && l.find(",Won,") != std::string::npos)  // a no-break space after Won
+      l.replace(l.find(",Won,"), 5, ",Won\xC2\xA0,");
+    if (nth == 7 && l.find(",Won,") != std::string::npos)
+      l.replace(l.find(",Won,"), 5, ",\xE2\x80\x8BWon,");  // a zero-width space before
+    if (nth == 11 && l.find(",Won,") != std::string::npos)
+      l.replace(l.find(",Won,"), 5, ",Closed - Won,");
+    return l;
+  });
+  std::string amounts;
+  {  // the first won GTX Basic deal's amount made a placeholder
+    std::istringstream in(text);
+    std::string line;
+    bool done = false;
+    while (std::getline(in, line)) {
+      if (!done && line.find(",GTX Basic,") != std::string::npos &&
+          line.find(",Won,") != std::string::npos) {
+        line = line.substr(0, line.rfind(',') + 1) + "99999999";
+        done = true;
+      }
+      amounts += line + "\n";
+    }
+    ASSERT_TRUE(done);
+  }
+  ASSERT_NE(amounts.find("Won\xC2\xA0,"), std::string::npos);
+  ASSERT_NE(amounts.find(",\xE2\x80\x8BWon,"), std::string::npos);
+  const Export clean = import_export(sample(), sample_mapping());
+  const Export e = import_export_text(amounts, "odd.csv", sample_mapping());
+  const int closed_as_open = 1;  // line 11's "Closed - Won" only: the spaces are trimmed
+  EXPECT_EQ(e.quality.won + e.quality.lost + closed_as_open,
+            clean.quality.won + clean.quality.lost);
+  EXPECT_EQ(e.quality.stages.at("Closed - Won").rows, 1u);
+  EXPECT_EQ(e.quality.stages.at("Closed - Won").outcome, Outcome::open);
+  std::size_t looks_closed = 0, outlying = 0;
+  for (const QualityCheck& k : e.quality.checks) {
+    if (k.reason.find("stage reads like won or lost") == 0) looks_closed = k.rows;
+    if (k.reason.find("amount over 50 times") == 0) outlying = k.rows;
+  }
+  EXPECT_EQ(looks_closed, 1u);
+  EXPECT_EQ(outlying, 1u);
+  double largest = 0;
+  for (const Opportunity& o : e.deals) largest = std::max(largest, o.amount.value_or(0));
+  EXPECT_LT(largest, 1e6) << "the placeholder is not a deal size";
+  CalibrationOptions o;
+  o.as_of = e.export_date;
+  const Calibration c = calibrate(e, o);
+  std::string warnings;
+  for (const auto& w : c.warnings) warnings += w + "\n";
+  EXPECT_NE(warnings.find("1 row of odd.csv: stage reads like won or lost"), std::string::npos)
+      << warnings;
+  EXPECT_NE(warnings.find("1 row of odd.csv: amount over 50 times"), std::string::npos) << warnings;
+  for (const QualityCheck& k : clean.quality.checks)
+    if (k.warn) EXPECT_EQ(k.rows, 0u) << k.reason << ": the sample has none";
+}
+
 // An owner on two rows of the org chart under two managers was put under the last one without
 // a word, and a product at two prices took the last price; rows without an owner or a manager
 // made an owner or a manager named "".

@@ -138,6 +138,12 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
         q.rows_excluded, q.rows_read, e.file,
         top ? fmt::format(" ({} of them: {})", top->rows, top->reason) : std::string()));
   }
+  // The kept rows' checks that change figures silently: said too, for the same reason.
+  for (const QualityCheck& k : e.quality.checks)
+    if (k.warn && k.rows > 0)
+      c.warnings.push_back(fmt::format("{} {} of {}: {}{}", k.rows, k.rows == 1 ? "row" : "rows",
+                                       e.file, k.reason,
+                                       k.examples.empty() ? "" : "; e.g. " + k.examples.front()));
   c.history = known_on(e, o.as_of);
   const History& h = c.history;
   if (h.deals.empty())

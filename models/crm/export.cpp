@@ -18,11 +18,46 @@
 namespace salesim::crm {
 namespace {
 
+// Spaces and invisible characters a cell can carry at either end that no one typed as part of
+// the value: ASCII white space, and in UTF-8 the no-break spaces (U+00A0, U+202F), the spaces
+// U+2000-200A, the zero-width ones (U+200B-200D, U+2060), U+3000 and a stray byte-order mark.
+// ("Won" followed by a no-break space was read as an open stage.)
+std::size_t blank_at(const std::string& s, std::size_t i, bool backwards) {
+  static const char* const wide[] = {"\xC2\xA0",     "\xE2\x80\xAF", "\xE2\x80\x80", "\xE2\x80\x81",
+                                     "\xE2\x80\x82", "\xE2\x80\x83", "\xE2\x80\x84", "\xE2\x80\x85",
+                                     "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89",
+                                     "\xE2\x80\x8A", "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+                                     "\xE2\x81\xA0", "\xE3\x80\x80", "\xEF\xBB\xBF"};
+  if (std::isspace(static_cast<unsigned char>(backwards ? s[i - 1] : s[i]))) return 1;
+  for (const char* w : wide) {
+    const std::size_t n = std::strlen(w);
+    if (backwards ? i >= n && s.compare(i - n, n, w) == 0 : s.compare(i, n, w) == 0) return n;
+  }
+  return 0;
+}
+
 std::string trim(const std::string& s) {
   std::size_t a = 0, b = s.size();
-  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
-  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  for (std::size_t n; a < b && (n = blank_at(s, a, false)) > 0;) a += n;
+  for (std::size_t n; b > a && (n = blank_at(s, b, true)) > 0;) b -= n;
   return s.substr(a, b - a);
+}
+
+// A stage value that reads like a closed one ("Closed - Won", "lost"): one that the mapping's
+// status lists leave open is most likely missing from them.
+bool looks_closed(const std::string& stage) {
+  std::string word;
+  for (std::size_t i = 0; i <= stage.size(); ++i) {
+    const unsigned char c = i < stage.size() ? static_cast<unsigned char>(stage[i]) : ' ';
+    if (std::isalpha(c)) {
+      word += char(std::tolower(c));
+      continue;
+    }
+    if (word == "won" || word == "lost" || word == "closed" || word == "win" || word == "loss")
+      return true;
+    word.clear();
+  }
+  return false;
 }
 
 // Product names compared ignoring case, spaces and punctuation ("GTXPro" ~ "GTX Pro").
@@ -157,6 +192,8 @@ enum Check {
   c_invalid_utf8,
   c_amount_zero,
   c_unassigned,
+  c_stage_looks_closed,
+  c_amount_outlier,
   c_count
 };
 const char* kReasons[c_count] = {
@@ -180,7 +217,10 @@ const char* kReasons[c_count] = {
     "bytes that are not UTF-8, replaced by U+FFFD (kept unless "
     "excluded for another reason)",
     "won or open with an amount of 0 (kept; amount treated as missing)",
-    "open without an owner (kept in the unassigned pool)"};
+    "open without an owner (kept in the unassigned pool)",
+    "stage reads like won or lost but is in neither status list of the mapping (kept, as open)",
+    "amount over 50 times its product's typical one (the median of its won deals, or its list "
+    "price), or 1000 times the export's without a product (kept; amount treated as missing)"};
 
 const char* date_format_name(DateFormat f) {
   switch (f) {
@@ -252,6 +292,45 @@ Side read_side(const SideTable& s, const char* what, const char* value_hint) {
   return out;
 }
 
+// Amounts far above their product's typical one are placeholders or typing errors (99999999
+// on a 550 product made a forecast 19 times too high): counted, and treated as missing. The
+// typical amount is the median of the product's won amounts (5 or more), else its list price;
+// without a product, the median of every won amount (20 or more), at a wider margin.
+void flag_outlying_amounts(Export& e, QualityCheck& k) {
+  auto median = [](std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  std::map<std::string, std::vector<double>> won_amounts;
+  std::vector<double> all;
+  for (const Opportunity& o : e.deals)
+    if (o.outcome == Outcome::won && o.amount) {
+      won_amounts[o.product].push_back(*o.amount);
+      all.push_back(*o.amount);
+    }
+  std::map<std::string, double> typical;
+  for (auto& [product, v] : won_amounts)
+    if (!product.empty() && v.size() >= 5) typical[product] = median(v);
+  for (const auto& [product, price] : e.list_price)
+    if (price > 0) typical.emplace(product, price);  // (a product's own median first)
+  const double overall = all.size() >= 20 ? median(all) : 0;
+  for (Opportunity& o : e.deals) {
+    if (!o.amount) continue;
+    const auto it = o.product.empty() ? typical.end() : typical.find(o.product);
+    const double limit = it != typical.end()                ? 50 * it->second
+                         : o.product.empty() && overall > 0 ? 1000 * overall
+                                                            : INFINITY;
+    if (*o.amount <= limit) continue;
+    ++k.rows;
+    if (k.examples.size() < 3)
+      k.examples.push_back(fmt::format("line {}{}: '{}' ({} typical: {})", o.line,
+                                       o.id.empty() ? "" : " (id " + o.id + ")", *o.amount,
+                                       o.product.empty() ? "export" : "'" + o.product + "'",
+                                       limit / (it != typical.end() ? 50 : 1000)));
+    o.amount.reset();
+  }
+}
+
 }  // namespace
 
 Export import_export_text(const std::string& csv_text, const std::string& label,
@@ -263,7 +342,12 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
   e.file = label;
   QualityReport& q = e.quality;
   q.file = label;
-  for (int c = 0; c < c_count; ++c) q.checks.push_back({kReasons[c], c < c_won_no_amount, 0, {}});
+  for (int c = 0; c < c_count; ++c)
+    q.checks.push_back({kReasons[c],
+                        c < c_won_no_amount,
+                        0,
+                        {},
+                        c == c_stage_looks_closed || c == c_amount_outlier});
 
   // Bytes that are not UTF-8 were replaced when the files were read; each repaired field is
   // counted here (one row per line), with the file, the line and the column.
@@ -457,6 +541,9 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
       continue;
     }
     // Kept from here on; what follows are problems that do not exclude the row.
+    QualityReport::StageValue& stage = q.stages[o.stage];
+    ++stage.rows;
+    stage.outcome = o.outcome;
     if (o.unassigned) note(c_unassigned, r, o.id, "");
     if (!closed.empty() && o.outcome == Outcome::open) note(c_open_with_close, r, o.id, closed);
     // An amount of 0 is how many funnels leave a field nobody filled in: a deal worth nothing
@@ -505,6 +592,16 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     e.deals.push_back(std::move(o));
   }
   q.rows_kept = e.deals.size();
+  for (const auto& [value, v] : q.stages)
+    if (v.outcome == Outcome::open && looks_closed(value)) {
+      QualityCheck& k = q.checks[c_stage_looks_closed];
+      k.rows += v.rows;
+      k.examples.push_back(
+          fmt::format("'{}': {} rows; add it to status: won: or lost: in the "
+                      "mapping if it is a closed stage",
+                      value, v.rows));
+    }
+  flag_outlying_amounts(e, q.checks[c_amount_outlier]);
   for (const auto& [name, n] : unpriced_rows) {
     QualityCheck& k = q.checks[c_product_unpriced];
     k.rows += n;
@@ -553,6 +650,16 @@ std::string format_quality(const QualityReport& q) {
   if (q.first_closed)
     s += fmt::format("  closed         {} .. {}\n", format_date(*q.first_closed),
                      format_date(*q.last_closed));
+  if (!q.stages.empty()) {
+    // How each stage value was read: a closed stage missing from the mapping shows as open.
+    std::string list;
+    for (const auto& [value, v] : q.stages)
+      list += fmt::format("{}'{}' {} {}", list.empty() ? "" : ", ", value, v.rows,
+                          v.outcome == Outcome::won    ? "won"
+                          : v.outcome == Outcome::lost ? "lost"
+                                                       : "open");
+    s += "  stages         " + one_line(list) + "\n";
+  }
   s += "\nChecks (rows; excluded rows are used nowhere):\n";
   for (const auto& c : q.checks) {
     s += fmt::format("  {:>6}  {:<9} {}\n", c.rows, c.excluded ? "excluded" : "", c.reason);

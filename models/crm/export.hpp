@@ -34,6 +34,9 @@ struct QualityCheck {
   bool excluded = false;
   std::size_t rows = 0;
   std::vector<std::string> examples;  // the first few, "line 12 (id X): 'text'"
+  // A kept row's problem that changes the figures unseen (an amount treated as missing, a
+  // stage read as open): calibrate, forecast and backtest warn of it too.
+  bool warn = false;
 };
 
 struct QualityReport {
@@ -46,6 +49,12 @@ struct QualityReport {
   std::vector<std::string> owners_without_manager;     // not in the org chart
   std::vector<std::string> org_owners_without_deals;   // in the org chart, no deals
   std::optional<Day> first_created, last_created, first_closed, last_closed;
+  // Every stage value of the kept rows, as written, with its rows and how it was read.
+  struct StageValue {
+    std::size_t rows = 0;
+    Outcome outcome = Outcome::open;
+  };
+  std::map<std::string, StageValue> stages;
 };
 
 struct Export {

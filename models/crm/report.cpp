@@ -70,7 +70,14 @@ json quality_json(const QualityReport& q) {
                       {"rows", c.rows},
                       {"examples", c.examples}});
   auto date = [](const std::optional<Day>& d) { return d ? json(format_date(*d)) : json(); };
+  json stages = json::object();
+  for (const auto& [value, v] : q.stages)
+    stages[value] = {{"rows", v.rows},
+                     {"outcome", v.outcome == Outcome::won    ? "won"
+                                 : v.outcome == Outcome::lost ? "lost"
+                                                              : "open"}};
   return {{"file", q.file},
+          {"stages", stages},
           {"rows_read", q.rows_read},
           {"rows_kept", q.rows_kept},
           {"rows_excluded", q.rows_excluded},
