@@ -190,6 +190,37 @@ TEST_F(CrmHostileCli, AForecastWhoseBacktestIsRefusedWritesNoOutput) {
 
 // The day a command starts from is named when the export cannot be used on it: "no deal was
 // created on or before 2016-01-01" said neither the option nor which days would do.
+// The default --as-of is the export's last date. One row's typo there was said; two rows'
+// (2017-08-29 and 2017-08-30 in a June export) moved every figure without a word.
+TEST_F(CrmHostileCli, TheLatestFewRowsFarAfterTheRestAreSaid) {
+  for (const int typos : {1, 2}) {
+    int nth = 0;
+    const std::string text = sample_edited([&](std::string l) {
+      if (++nth <= typos)
+        l.replace(l.rfind(",2017-"), 11, nth == 1 ? ",2017-08-30" : ",2017-08-29");
+      return l;
+    });
+    const auto csv = dir / fmt::format("typo{}.csv", typos);
+    std::ofstream(csv) << text;
+    for (const char* f : {"mapping.yaml", "products.csv", "sales_teams.csv"})
+      if (!fs::exists(dir / f)) fs::copy_file(sample_dir() + "/" + f, dir / f);
+    std::string out;
+    ASSERT_EQ(test::shell(salesim("calibrate " + csv.string() + " -o " + (dir / "c.yaml").string()),
+                          &out),
+              0)
+        << out;
+    EXPECT_NE(out.find("notice: the day the figures are as of, 2017-08-30"), std::string::npos)
+        << typos << ": " << out;
+    EXPECT_NE(out.find(typos == 1 ? "rests on one row's date" : "rests on 2 rows' dates"),
+              std::string::npos)
+        << out;
+    EXPECT_NE(out.find("the last date before " + std::string(typos == 1 ? "it" : "them") +
+                       " is 2017-06-30"),
+              std::string::npos)
+        << out;
+  }
+}
+
 TEST_F(CrmHostileCli, ADayTheExportCannotBeUsedOnIsNamedWithItsOption) {
   std::string out;
   EXPECT_EQ(

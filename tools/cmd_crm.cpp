@@ -120,24 +120,35 @@ std::vector<crm::Day> parse_cutoffs(const std::string& text, const std::string& 
 // as the day the export was made, with a note: nothing happened in between (crm::known_on).
 crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
   if (text.empty()) {
-    // The default day rests on the latest date: one row's typo (2024-09-15 in a June export)
-    // would move every figure. A latest date weeks after every other is said, with its row.
-    crm::Day second = 0;
-    const crm::Opportunity* last = nullptr;
-    std::size_t at_last = 0;  // rows with a date on the last day
-    for (const crm::Opportunity& o : e.deals) {
-      const bool on_last = o.created == e.export_date || (o.closed && *o.closed == e.export_date);
-      if (on_last && !at_last++) last = &o;
-      for (const std::optional<crm::Day>& d : {std::optional<crm::Day>(o.created), o.closed})
-        if (d && *d != e.export_date) second = std::max(second, *d);
+    // The default day rests on the latest date: a typo or two (2024-09-15 in a June export)
+    // would move every figure. When the latest few rows (up to 5, at most one in a thousand)
+    // are all more than two weeks after every other row, that is said, with their lines.
+    std::vector<std::pair<crm::Day, const crm::Opportunity*>> latest;  // each row's last date
+    for (const crm::Opportunity& o : e.deals)
+      latest.emplace_back(std::max(o.created, o.closed.value_or(o.created)), &o);
+    const std::size_t most = std::min<std::size_t>(5, 1 + e.deals.size() / 1000);
+    std::partial_sort(latest.begin(),
+                      latest.begin() + std::ptrdiff_t(std::min(most + 1, latest.size())),
+                      latest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    for (std::size_t k = 1; k <= most && k < latest.size(); ++k) {
+      const crm::Day before = latest[k].first;
+      if (latest[k - 1].first - before <= 14) continue;
+      std::string rows;
+      for (std::size_t i = 0; i < k; ++i)
+        rows += fmt::format("{}line {}{}{}", i ? "; " : "", latest[i].second->line,
+                            latest[i].second->id.empty() ? "" : ", id " + latest[i].second->id,
+                            k > 1 ? ", " + crm::format_date(latest[i].first) : "");
+      if (!quiet)
+        std::cerr << fmt::format(
+            "salesim: notice: the day the figures are as of, {} (the export's last date), rests "
+            "on {} ({}), {} days or more after any other date of {}; if {} a typo, give "
+            "--as-of (the last date before {} is {})\n",
+            crm::format_date(e.export_date),
+            k == 1 ? "one row's date" : fmt::format("{} rows' dates", k), rows,
+            latest[k - 1].first - before, e.file, k == 1 ? "it is" : "they are",
+            k == 1 ? "it" : "them", crm::format_date(before));
+      break;
     }
-    if (last && at_last == 1 && second > 0 && e.export_date - second > 14 && !quiet)
-      std::cerr << fmt::format(
-          "salesim: notice: the day the figures are as of, {} (the export's last date), is one "
-          "row's date (line {}{}), {} days after any other date of {}; if it is a typo, give "
-          "--as-of (the last date before it is {})\n",
-          crm::format_date(e.export_date), last->line, last->id.empty() ? "" : ", id " + last->id,
-          e.export_date - second, e.file, crm::format_date(second));
     return e.export_date;
   }
   const crm::Day d = parse_day(text, "--as-of");
