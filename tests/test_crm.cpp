@@ -188,6 +188,40 @@ TEST(Crm, AMappingWithASecondYamlDocumentIsRefusedAtItsLine) {
   std::filesystem::remove(path);
 }
 
+// One column for two fields (closed: engage_date) closed every deal the day it was created; a
+// list inside a status list threw yaml-cpp's "bad conversion" (exit 1, naming nothing); a
+// column given as a list read as column ''.
+TEST(Crm, AMappingThatCannotMeanAnExportIsRefusedNamingItsKey) {
+  ColumnMapping m = checks::sample_mapping();
+  apply_map_option(m, "closed=engage_date");
+  try {
+    import_export(sample(), m);
+    ADD_FAILURE() << "one column for two fields was accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find(
+                  "the column 'engage_date' is mapped to two fields, closed and created"),
+              std::string::npos)
+        << e.what();
+  }
+  const auto path = std::filesystem::temp_directory_path() /
+                    ("salesim-mapping-shapes-" + std::to_string(::getpid()) + ".yaml");
+  for (const auto& [yaml, says] : std::vector<std::pair<std::string, std::string>>{
+           {"status: {won: [[Won]]}\n",
+            "status.won: expected a list of stage values, each a text such as Won"},
+           {"columns: {owner: [sales_agent]}\n",
+            "columns.owner: expected the name of a column of the export"}}) {
+    std::ofstream(path) << yaml;
+    try {
+      load_mapping(path.string());
+      ADD_FAILURE() << yaml;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(path.string() + ": " + says), std::string::npos)
+          << e.what();
+    }
+  }
+  std::filesystem::remove(path);
+}
+
 TEST(Crm, EveryDealStillOpenGivesNoWinRateRatherThanZero) {
   std::string csv =
       "opportunity_id,sales_agent,product,deal_stage,engage_date,close_date,close_value\n";

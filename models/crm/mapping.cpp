@@ -38,7 +38,11 @@ std::vector<std::string> string_list(const YAML::Node& n, const std::string& whe
   std::vector<std::string> out;
   if (n.IsScalar()) return {n.Scalar()};
   if (!n.IsSequence()) throw InputError(where + ": expected a list of stage values");
-  for (const auto& v : n) out.push_back(v.as<std::string>());
+  for (const auto& v : n) {
+    if (!v.IsScalar())  // ([[Won]] threw yaml-cpp's "bad conversion", naming nothing)
+      throw InputError(where + ": expected a list of stage values, each a text such as Won");
+    out.push_back(v.Scalar());
+  }
   return out;
 }
 
@@ -104,6 +108,11 @@ ColumnMapping load_mapping(const std::string& path) {
       for (const auto& c : kv.second) {
         const std::string f = canonical_field(c.first.Scalar());
         check_field(f, where);
+        if (!c.second.IsScalar() || c.second.Scalar().empty())
+          throw InputError(
+              fmt::format("{}.{}: expected the name of a column of the export, as "
+                          "written in its header",
+                          where, c.first.Scalar()));
         m.columns[f] = c.second.Scalar();
         m.column_source[f] = path;
       }
@@ -199,6 +208,16 @@ std::map<std::string, int> resolve_columns(const ColumnMapping& m, const CsvTabl
     }
     out[f] = i;
   }
+  // One column for two fields (closed: engage_date beside created: engage_date) made every deal
+  // close on the day it was created, without a word.
+  for (auto a = out.begin(); a != out.end(); ++a)
+    for (auto b = std::next(a); b != out.end(); ++b)
+      if (a->second >= 0 && a->second == b->second)
+        throw InputError(fmt::format(
+            "{}: the column '{}' is mapped to two fields, {} and {}; each field takes a column "
+            "of its own (check the mapping{})",
+            t.file, t.header[std::size_t(a->second)], a->first, b->first,
+            m.source.empty() ? "" : ": " + m.source));
   for (const char* f : kRequiredFields)
     if (out[f] < 0)
       throw InputError(fmt::format(
