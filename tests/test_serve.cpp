@@ -252,6 +252,18 @@ TEST_F(ServeTest, AClosedPagesRunIsCancelled) {
   const auto next = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}}, "page-4");
   ASSERT_TRUE(next);
   EXPECT_EQ(next->status, 200);
+  // A cancel without the page's id marked the address's header-less client closed, and every
+  // later run of a script from that address got 409 until the server restarted.
+  const auto bare = post("/api/cancel", json::object());
+  ASSERT_TRUE(bare);
+  EXPECT_EQ(bare->status, 400);
+  EXPECT_NE(bare->body.find("X-Salesim-Client"), std::string::npos) << bare->body;
+  const auto script = post("/api/run", {{"plan", "push-activity"}, {"paths", 50}});
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200) << script->body.substr(0, 200);
+  const auto list = client("page-5").Post("/api/cancel", "[]", "application/json");
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 400) << "the body is a JSON object";
 }
 
 TEST_F(ServeTest, FiftyClientsAtOnceGetTheirOwnAnswers) {
@@ -400,6 +412,31 @@ TEST(ServeArr, AScenarioWithRecurringRevenueShowsTheReportsArrSection) {
   ASSERT_NE(arr, std::string::npos);
   EXPECT_LT(bookings, arr);
   EXPECT_LT(arr, charts.find("id=\"goal-checkpoints\""));
+}
+
+// A plan that rebalances its territories had no levers on the page ("changes no numeric key"),
+// though sensitivity varies its lines; and a file of more paths than the API takes ran them
+// all without "paths" while the page's refining run, asking for them, was refused.
+TEST(ServeTerritories, APlansTerritoryLinesAreItsLeversAndTheFilesPathsAreCapped) {
+  LocalServer local;
+  tools::ServeOptions o;
+  o.threads = 2;
+  o.max_paths = 40;  // below the file's simulation.paths
+  local.start(o, kToken, source_dir() + "/scenarios/territory-rebalance.yaml");
+  const auto r = local.client().Get("/api/plans");
+  ASSERT_TRUE(r && r->status == 200) << (r ? r->body : "no answer");
+  const json plans = json::parse(r->body);
+  EXPECT_EQ(plans["paths"], 40);
+  bool found = false;
+  for (const auto& p : plans["plans"])
+    if (p["name"] == "rebalance")
+      for (const auto& l : p["levers"])
+        found = found || std::string(l["key"]).rfind("territories[", 0) == 0;
+  EXPECT_TRUE(found) << plans.dump().substr(0, 2000);
+  const auto run =
+      local.client().Post("/api/run", json{{"plan", "rebalance"}}.dump(), "application/json");
+  ASSERT_TRUE(run && run->status == 200) << (run ? run->body.substr(0, 300) : "no answer");
+  EXPECT_EQ(json::parse(run->body)["paths"], 40);
 }
 
 TEST_F(ServeTest, SavingRefusesANameTakenAndABadValue) {

@@ -22,6 +22,7 @@
 #include "models/keys.hpp"
 #include "models/plan_edit.hpp"
 #include "models/simulate.hpp"
+#include "models/territory_keys.hpp"
 #include "sim/parallel.hpp"
 #include "sim/runner.hpp"
 #include "tools/cli.hpp"
@@ -348,8 +349,11 @@ struct Server::Impl {
     for (const auto& p : sc.plans) {
       json levers = json::array();
       std::vector<std::string> seen;
-      for (const Lever& l : plan_levers(sc, p.name))
-        levers.push_back(lever_json(sc, l)), seen.push_back(l.path);
+      // The plan's own levers, its territory lines among them, as sensitivity picks them (a
+      // plan that rebalances its territories had none and was said to change nothing).
+      std::vector<Lever> own = plan_levers(sc, p.name);
+      for (Lever& l : territory_levers(sc, p.name)) own.push_back(std::move(l));
+      for (const Lever& l : own) levers.push_back(lever_json(sc, l)), seen.push_back(l.path);
       for (const auto& key : o.levers) {
         if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
         try {
@@ -363,7 +367,7 @@ struct Server::Impl {
     return {{"scenario", sc.name},
             {"file", sc.file},
             {"baseline", sc.plans.front().name},
-            {"paths", sc.base.simulation.paths},
+            {"paths", default_paths()},
             {"seed", sc.base.simulation.seed},
             {"currency", o.currency},
             {"goal",
@@ -372,8 +376,14 @@ struct Server::Impl {
             {"plans", plans}};
   }
 
+  // The file's simulation.paths, at most the API's limit (a file of 300,000 paths ran them all
+  // without "paths", and the page's refining run asked for them and was refused).
+  std::size_t default_paths() const {
+    return std::min(std::size_t(sc.base.simulation.paths), o.max_paths);
+  }
+
   std::size_t paths_of(const json& body) const {
-    if (!body.contains("paths")) return std::size_t(sc.base.simulation.paths);
+    if (!body.contains("paths")) return default_paths();
     const json& p = body["paths"];
     // 1e3 and 300.0 are whole numbers too (as --paths 1e6 is).
     const double n = p.is_number() ? p.get<double>() : 0;
@@ -624,7 +634,16 @@ struct Server::Impl {
     // The page's last word when it is closed or left (pagehide): its run going, if any, ends
     // now instead of holding the cores to the end (cpp-httplib 0.11 does not tell a handler that
     // its client has gone).
+    // It needs the page's client id: without one it would mark the address's header-less
+    // client, a script's, closed, and refuse every later run of that script (409).
     http.Post("/api/cancel", guarded([this](const httplib::Request& req, httplib::Response& res) {
+                body_object(req);
+                const std::string id = req.get_header_value("X-Salesim-Client");
+                if (id.empty() || id.size() > 64)
+                  throw ApiError(400,
+                                 "/api/cancel ends a page's runs: it needs that page's "
+                                 "X-Salesim-Client header (1 to 64 characters); a run without "
+                                 "one is replaced by the next run from its address instead");
                 send_json(res, 200, {{"cancelled", cancel_run(client_of(req))}});
               }));
     http.Post("/api/save", guarded([this](const httplib::Request& req, httplib::Response& res) {
