@@ -450,20 +450,27 @@ void read_list(Ctx& c, const YAML::Node& n, const std::string& display, F item) 
 }
 
 // YAML parsers keep the first of two equal keys in a map; the second would be ignored silently.
-void check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
+// Reports every key given twice in a map; true when one is a merge key `<<`, after which the
+// merges cannot be resolved (the reading stops there). Other duplicates are read as yaml-cpp
+// reads them (the first), so that the file's other problems are reported with them.
+bool check_duplicates(Ctx& c, const YAML::Node& n, const std::string& path) {
+  bool merge = false;
   if (n.IsSequence())
     for (std::size_t i = 0; i < n.size(); ++i)
-      check_duplicates(c, n[i], fmt::format("{}[{}]", path, i));
-  if (!n.IsMap()) return;
+      merge = check_duplicates(c, n[i], fmt::format("{}[{}]", path, i)) || merge;
+  if (!n.IsMap()) return merge;
   std::map<std::string, int> first_line;
   for (const auto& kv : n) {
     const std::string key = kv.first.Scalar(), p = join(path, key);
     const auto [it, fresh] = first_line.emplace(key, kv.first.Mark().line + 1);
-    if (!fresh)
+    if (!fresh) {
       c.err(kv.first, p, fmt::format("duplicate key (first given on line {})", it->second));
-    else
-      check_duplicates(c, kv.second, p);
+      merge = merge || key == "<<";
+    } else {
+      merge = check_duplicates(c, kv.second, p) || merge;
+    }
   }
+  return merge;
 }
 
 // An event week (MODEL.md 1.1): format 2 counts from 1, format 1 counted from 0; either way
@@ -789,8 +796,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     c.err_at(YAML::Mark::null_mark(), "", "expected a YAML map at the top level");
     stop_on_problems(true);
   }
-  check_duplicates(c, root, "");  // before the merges, which take one `<<` of a map
-  stop_on_problems(false);
+  // Before the merges, which take one `<<` of a map.
+  if (check_duplicates(c, root, "")) stop_on_problems(false);
   for (const MergeProblem& m : resolve_merge_keys(root, MergedValues::shared))
     c.err_at(m.mark, m.key, m.msg);
 

@@ -282,6 +282,28 @@ plans:
             std::string::npos);
 }
 
+// A key given twice stopped the reading there (the docs say every problem is reported at
+// once): the duplicate is read as the first and the rest of the file with it; only a second
+// merge key `<<` in one map stops it, as the merges cannot be resolved then.
+TEST(YamlForms, ADuplicateKeyHidesNoOtherProblem) {
+  const std::string msg = problems_of(kHead + R"(market: {volatility: 5}
+team: {reps: 3, reps: 4}
+plans:
+  - {name: a}
+  - {name: a}
+)");
+  for (const char* expected :
+       {"team.reps: duplicate key (first given on line 4)",
+        "market.volatility: expected a number between 0 and 3", "duplicate plan name 'a'"})
+    EXPECT_NE(msg.find(expected), std::string::npos) << expected << " in:\n" << msg;
+  const std::string merges = problems_of(kHead + R"(market: {volatility: 5}
+plans:
+  - {name: a, set: {<<: {org.alignment: 0.5}, <<: {org.alignment: 0.6}}}
+)");
+  EXPECT_NE(merges.find("plans[0].set.<<: duplicate key"), std::string::npos) << merges;
+  EXPECT_EQ(merges.find("volatility"), std::string::npos) << merges;
+}
+
 TEST(YamlForms, StageNamesCannotHoldInvisibleCharacters) {
   for (const char* bad : {"\"qualify\u0085\"", "\"\u202Eyfilauq\"", "\"\u200b\"",
                           "\"qualify\u00a0\"", "\"a\u2028b\""}) {
