@@ -52,11 +52,13 @@ std::vector<KeyInfo> scalar_keys(Params& p) {
   t.add("simulation.seed", &p.simulation.seed, 0, 18446744073709551615.0, "",
         "the 64-bit seed of every random draw");
   t.text("simulation.start_date", &p.simulation.start_date,
-         "the ISO date (YYYY-MM-DD) of week 0, for reports and calendars; null: weeks only");
+         "the ISO date (YYYY-MM-DD) of week 1's first day, for reports and calendars; null: "
+         "weeks only");
   t.add("goal.revenue", &p.goal.revenue, 0, kMaxMoney * 1e3, "currency",
         "the cumulative bookings target at week by_week (null: no goal)");
   t.add("goal.by_week", &p.goal.by_week, 1, 520, "weeks",
-        "the week by which the goal must be met (null: the horizon)");
+        "the week by which the goal must be met, a whole week no later than the horizon "
+        "(null: the horizon)");
   t.text("goal.metric", &p.goal.metric,
          "what the goal and checkpoints count: bookings (cumulative) or arr (ARR at the week; "
          "needs revenue.model: recurring)");
@@ -423,6 +425,23 @@ std::string nearest(const std::string& key, const std::vector<std::string>& cand
     if (d < best_d) best_d = d, best = c;
   }
   return best;
+}
+
+std::string not_plan_settable_why(const std::string& path) {
+  const auto under = [&](const char* prefix) { return path.rfind(prefix, 0) == 0; };
+  if (under("simulation.") || under("goal."))
+    return "the run's settings (simulation.*) and the goal (goal.*) are the same for every plan, "
+           "so that their figures compare";
+  if (under("revenue.") || under("customers."))
+    return "the recurring revenue model, its contract term and the book of customers at the start "
+           "(revenue.model, revenue.term_months, customers.*) are the same for every plan";
+  if (under("calendar."))
+    return "the calendar (holidays, vacation, seasonality) is the same for every plan";
+  if (under("compensation."))
+    return "whether compensation is modelled (compensation.on) is the same for every plan; a plan "
+           "may change its rates";
+  return "team.*, stage names, skills and initial_per_rep shape the starting state, which all "
+         "plans share";
 }
 
 std::string unnamed_stage(std::size_t index) { return fmt::format("stages[{}]", index); }

@@ -71,6 +71,9 @@ std::string nearest(const std::string& key, const std::vector<std::string>& cand
 // A stage whose name a file gets wrong is still read, under a name no valid stage has
 // ("stages[2]"), so that the file's other problems are reported too. Then a key naming a stage
 // that does not exist is most likely the refused stage's: the message for it, else "".
+// Why a plan may not set `path` (a key whose plan_settable is false): what all plans share.
+std::string not_plan_settable_why(const std::string& path);
+
 std::string unnamed_stage(std::size_t index);
 std::string unnamed_stage_key_problem(const std::string& key, const Params& p);
 

@@ -62,8 +62,8 @@ Lever find_lever(const Scenario& sc, const std::string& plan, const std::string&
   for (const KeyInfo& k : scalar_keys(p)) {
     if (!k.plan_settable) {
       if (k.path == path)
-        throw std::invalid_argument(fmt::format(
-            "'{}' shapes the starting state that all plans share; a plan cannot vary it", path));
+        throw std::invalid_argument(
+            fmt::format("a plan cannot vary '{}': {}", path, not_plan_settable_why(path)));
       continue;
     }
     auto l = lever_of(k);

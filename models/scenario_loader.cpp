@@ -1179,10 +1179,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                         "is read, so a plan's value would change nothing; set " +
                             instead);
           } else if (!k->plan_settable) {
-            c.err(
-                value, where,
-                "a plan cannot set this key: simulation.*, goal.*, team.*, stage names, skills and "
-                "initial_per_rep shape the starting state, which all plans share");
+            c.err(value, where, "a plan cannot set this key: " + not_plan_settable_why(path));
           } else {
             read_scalar(c, value, *k, where);
             // A boolean as read, not as written (ON, y): what the report describes it by.

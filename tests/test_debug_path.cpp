@@ -32,6 +32,7 @@ TEST_F(DebugPath, PathNAloneIsPathNOfAnyRun) {
   const auto one = sim::h5::File::open_read(d + "/one.h5");
   const auto j = nlohmann::json::parse(test::read_file(d + "/one.json"));
   EXPECT_EQ(j["paths"], 1);
+  EXPECT_EQ(j["path_index"], 37);  // the JSON says which path its figures are of
   for (const std::string plan : {"status-quo", "hire-3", "customer-success"}) {
     const auto pa = all.open_group("plans").open_group(plan).open_group("paths");
     const auto po = one.open_group("plans").open_group(plan).open_group("paths");

@@ -304,6 +304,21 @@ plans:
   EXPECT_EQ(merges.find("volatility"), std::string::npos) << merges;
 }
 
+// A key a plan may not set was refused as "team.*, stage names, ... shape the starting state"
+// whatever it was (revenue.term_months, goal.revenue): each now says what all plans share.
+TEST(YamlForms, AKeyAPlanMayNotSetSaysWhatThePlansShare) {
+  const std::string msg = problems_of(kHead + R"(plans:
+  - {name: a}
+  - {name: b, set: {revenue.term_months: 24, goal.revenue: 5, team.reps: 3, calendar.vacation_weeks_per_rep: 2}}
+)");
+  for (const char* expected :
+       {"set.revenue.term_months: a plan cannot set this key: the recurring revenue model",
+        "set.goal.revenue: a plan cannot set this key: the run's settings",
+        "set.team.reps: a plan cannot set this key: team.*, stage names",
+        "set.calendar.vacation_weeks_per_rep: a plan cannot set this key: the calendar"})
+    EXPECT_NE(msg.find(expected), std::string::npos) << expected << " in:\n" << msg;
+}
+
 TEST(YamlForms, StageNamesCannotHoldInvisibleCharacters) {
   for (const char* bad : {"\"qualify\u0085\"", "\"\u202Eyfilauq\"", "\"\u200b\"",
                           "\"qualify\u00a0\"", "\"a\u2028b\""}) {

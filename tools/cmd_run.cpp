@@ -161,6 +161,7 @@ int cmd_run(const RunArgs& a) {
   if (a.fixed_assumptions && !original.assumptions.empty())
     summary["fixed_assumptions"] = fixed_assumptions_json(original);
   if (a.target_se) summary["precision"] = precision_json(precision);
+  if (a.debug_path) summary["path_index"] = *a.debug_path;  // which path the figures are of
   if (!a.quiet) {
     if (a.debug_path) std::cout << format_path_weeks(sc, res, *a.debug_path) << "\n";
     std::cout << format_table(sc, res);

@@ -51,12 +51,14 @@ std::string format_conditional(const Scenario& sc, const ScenarioResults& res) {
     s += fmt::format(
         "\nIf a checkpoint is missed, plan '{}' (figures on fewer than {} paths{}: -):\n", r.name,
         kMinConditionalPaths, sc.base.goal.revenue ? "" : ", and P(goal) without a goal");
-    s += fmt::format("  {:<{}}{:>8}{:>16}{:>22}{:>18}  {}\n", "given", gw, "paths", "P(goal)",
+    // (The third header is as wide as its column: a gap of two before it, or it ran into
+    // "P(goal)".)
+    s += fmt::format("  {:<{}}{:>8}{:>16}{:>24}{:>16}  {}\n", "given", gw, "paths", "P(goal)",
                      "missed+reached, of all", "shortfall", "later checkpoints");
     for (const ConditionalFigure& f : r.conditional) {
       std::string later;
       for (const auto& l : f.later) later += fmt::format("{} {}  ", l.checkpoint, share(l.p));
-      s += fmt::format("  {:<{}}{:>8}{:>16}{:>22}{:>18}  {}\n", f.given, gw, f.paths,
+      s += fmt::format("  {:<{}}{:>8}{:>16}{:>24}{:>16}  {}\n", f.given, gw, f.paths,
                        share(f.p_goal), f.met ? std::string() : share(f.reached_anyway),
                        f.shortfall ? money(f.shortfall->mean) + " ±" + money(f.shortfall->se)
                                    : std::string(f.met ? "" : "-"),
