@@ -83,13 +83,17 @@ RepPrior rep_prior(const std::vector<std::vector<AtRisk>>& by_owner, const std::
     for (double& v : l) v = std::exp(v - m);
     L.push_back(std::move(l));
   }
-  double best = -INFINITY;
-  std::vector<double> prior(G), best_prior(G);
-  // Means from 0.5% to 60%, strengths from 0.5 to 8192 deals (the last: reps alike).
-  for (int i = 0; i <= 60; ++i) {
-    const double m = 0.005 * std::pow(120.0, i / 60.0);
-    for (int j = 0; j <= 14; ++j) {
-      const double k = 0.5 * std::pow(2.0, j);
+  // The Beta priors on the grid: means from 0.5% to 60%, strengths from 0.5 to 8192 deals (the
+  // last: reps alike), prior q = i * 15 + j, each normalized on the grid; stored grid point by
+  // grid point (P[g * Q + q]) so that the sums below run over the priors in lanes.
+  constexpr int I = 61, J = 15, Q = I * J;
+  std::vector<double> P(std::size_t(G) * Q), ms(Q), ks(Q);
+  std::vector<double> prior(G);
+  for (int i = 0; i < I; ++i)
+    for (int j = 0; j < J; ++j) {
+      const int q = i * J + j;
+      const double m = ms[q] = 0.005 * std::pow(120.0, i / 60.0);
+      const double k = ks[q] = 0.5 * std::pow(2.0, j);
       double top = -INFINITY;
       for (int g = 0; g < G; ++g) {
         prior[g] = (m * k - 1) * lx[g] + ((1 - m) * k - 1) * l1x[g];
@@ -97,17 +101,28 @@ RepPrior rep_prior(const std::vector<std::vector<AtRisk>>& by_owner, const std::
       }
       double z = 0;
       for (int g = 0; g < G; ++g) z += prior[g] = std::exp(prior[g] - top);
-      for (double& q : prior) q /= z;
-      double ll = 0;
-      for (const auto& l : L) {
-        double s = 0;
-        for (int g = 0; g < G; ++g) s += l[g] * prior[g];
-        ll += std::log(std::max(s, 1e-300));
-      }
-      if (ll > best) best = ll, p.mean = m, p.strength = k, best_prior = prior;
-      p.log_marginal = best;
+      for (int g = 0; g < G; ++g) P[std::size_t(g) * Q + q] = prior[g] / z;
     }
+  // Each prior's log marginal likelihood: per rep, the sum over the grid of its likelihood times
+  // the prior (every sum in grid order, as one prior at a time summed it: the same bits; 2,000
+  // reps' calibration took 41.5 s, now 26.2 s), then the logs summed in rep order.
+  std::vector<double> ll(Q, 0.0), acc(Q);
+  for (const auto& l : L) {
+    std::fill(acc.begin(), acc.end(), 0.0);
+    for (int g = 0; g < G; ++g) {
+      const double lg = l[g];
+      const double* row = &P[std::size_t(g) * Q];
+      for (int q = 0; q < Q; ++q) acc[q] += lg * row[q];
+    }
+    for (int q = 0; q < Q; ++q) ll[q] += std::log(std::max(acc[q], 1e-300));
   }
+  double best = -INFINITY;
+  int best_q = 0;
+  for (int q = 0; q < Q; ++q)
+    if (ll[q] > best) best = ll[q], best_q = q;
+  p.mean = ms[best_q], p.strength = ks[best_q], p.log_marginal = best;
+  std::vector<double> best_prior(G);
+  for (int g = 0; g < G; ++g) best_prior[g] = P[std::size_t(g) * Q + best_q];
   for (const auto& l : L) {
     double s = 0, s1 = 0, s2 = 0;
     for (int g = 0; g < G; ++g) {
