@@ -17,6 +17,7 @@
 #include "models/crm/calibrate.hpp"
 #include "models/crm/errors.hpp"
 #include "models/crm/export.hpp"
+#include "models/crm/forecast.hpp"
 #include "models/crm/mapping.hpp"
 #include "models/crm/report.hpp"
 #include "test_support.hpp"
@@ -219,6 +220,25 @@ TEST_F(CrmHostileCli, TheLatestFewRowsFarAfterTheRestAreSaid) {
               std::string::npos)
         << out;
   }
+}
+
+// 10M paths of a 13-week forecast kept 9.6 GB before anything said so; a forecast past the
+// machine's memory is refused up front (about 247 GiB here, beyond any CI machine), as a run is.
+TEST_F(CrmHostileCli, AForecastPastTheMemoryIsRefusedBeforeItRuns) {
+  ForecastOptions o;
+  o.paths = 1000, o.weeks = 13;
+  const double small = forecast_memory_bytes(30, o);
+  o.paths = 2000;
+  EXPECT_DOUBLE_EQ(forecast_memory_bytes(30, o), 2 * small);                     // linear in paths
+  EXPECT_GT(forecast_memory_bytes(3000, o), 10 * forecast_memory_bytes(30, o));  // and owners
+  std::string out;
+  EXPECT_EQ(
+      test::shell(salesim("forecast " + sample() + " --paths 1e7 --weeks 520 --threads 1"), &out),
+      2);
+  EXPECT_NE(out.find("forecast: 10000000 paths x 520 weeks, with every path's totals for 30 "
+                     "owners, would keep about"),
+            std::string::npos)
+      << out;
 }
 
 TEST_F(CrmHostileCli, ADayTheExportCannotBeUsedOnIsNamedWithItsOption) {

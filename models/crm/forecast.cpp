@@ -360,6 +360,13 @@ Band band_of(std::span<const double> x) {
 
 }  // namespace
 
+double forecast_memory_bytes(std::size_t owners, const ForecastOptions& o) {
+  const double months = 7.0 * o.weeks / 28 + 2;  // part months at both ends
+  const double per_path =
+      double(o.weeks) * fc::n_series + fc::n_scalars + months + 2 * (double(owners) + 1);
+  return 8 * per_path * double(o.paths);
+}
+
 ForecastResult forecast(const Calibration& c, const ForecastOptions& o) {
   // Deal sizes may be missing (an export without amounts): the forecast is then in won deals.
   if (auto missing = c.missing_for_forecast(); missing && (!c.hazards || !c.creation))

@@ -82,4 +82,8 @@ enum Scalar { total, open, fresh, won_open, won_new, n_scalars };
 // Throws InputError when the calibration lacks what the forecast needs.
 ForecastResult forecast(const Calibration& c, const ForecastOptions& o);
 
+// About what a forecast of `owners` owners keeps in memory: every path's weekly series and its
+// totals by month, owner and manager (an upper bound: a manager per owner).
+double forecast_memory_bytes(std::size_t owners, const ForecastOptions& o);
+
 }  // namespace salesim::crm
