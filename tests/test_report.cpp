@@ -545,6 +545,11 @@ TEST_F(ReportExtensions, ClientPagesDescribeTheExtensionsTheScenarioUsesInPlainW
       const std::string appendix =
           without_breaks(page.substr(page.find("<section id=\"analysts\"")));
       EXPECT_NE(appendix.find("The uncertain assumptions, as scenario keys"), std::string::npos);
+      // A region's bounds to three significant digits, as the JSON's summary (it printed
+      // "at most 0.231418 per unit overload").
+      EXPECT_FALSE(
+          std::regex_search(text, m, std::regex(R"(of (at most|at least) [0-9]*\.[0-9]{4,})")))
+          << m.str();
     }
   }
 }

@@ -48,7 +48,11 @@ std::string plain_summary(const Page& pg, const json& c) {
   return vs_baseline_summary(v, [&](const RegionBound& b) {
     std::string name = pg.scenario ? plain_key(*pg.scenario, b.key) : b.key;
     const std::string unit = unit_of(pg, b.key);
-    auto val = [&](double x) { return plain_number(pg.f, x, unit); };
+    // A region's bound is an estimate: three significant digits, as the JSON's summary gives
+    // it (the report printed "at most 0.231418 per unit overload").
+    auto val = [&](double x) {
+      return plain_number(pg.f, std::stod(fmt::format("{:.3g}", x)), unit);
+    };
     if (b.low && b.high && *b.low == *b.high) return name + " of " + val(*b.low);
     if (b.low && b.high) return name + " between " + val(*b.low) + " and " + val(*b.high);
     if (b.low) return name + " of at least " + val(*b.low);
