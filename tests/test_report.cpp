@@ -1138,6 +1138,18 @@ TEST(ReportFormat, MoneyProbabilitiesAndDates) {
   EXPECT_NEAR(axis.ticks.front().at, 26 / 7.0, 1e-9);  // 1 Feb is 26 days after 6 Jan
   EXPECT_EQ(axis.ticks.back().label, "Jan 2026");
   EXPECT_EQ(neutral.time_axis(52).label, "Week");
+  // A horizon of a few weeks has the weeks' first days as ticks (one week had none and took
+  // 0, 0.2, 0.4 ...; four weeks a single "Feb").
+  for (const int weeks : {1, 2, 4, 8, 10}) {
+    const auto short_axis = dollars.time_axis(weeks);
+    ASSERT_GE(short_axis.ticks.size(), 2u) << weeks;
+    EXPECT_EQ(short_axis.ticks.front().label, "6 Jan") << weeks;
+    EXPECT_EQ(short_axis.ticks.front().at, 0) << weeks;
+    EXPECT_LE(short_axis.ticks.size(), 9u) << weeks;
+    for (const auto& t : short_axis.ticks) EXPECT_EQ(t.at, std::round(t.at)) << weeks;
+  }
+  EXPECT_EQ(dollars.time_axis(1).ticks.back().label, "13 Jan");
+  EXPECT_EQ(dollars.time_axis(13).ticks.front().label, "Feb");  // a quarter: months again
 }
 
 TEST(H5, StringsAttributesAndFileChecks) {
