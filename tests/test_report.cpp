@@ -135,6 +135,12 @@ TEST_F(Report, EveryFigureEqualsTheJsonSummary) {
     else
       EXPECT_NEAR(v, s.value, s.tolerance) << "the text shows the figure, rounded";
   }
+  // The parts' means in the table "by part" and the largest part's were shown untagged.
+  std::size_t effects = 0;
+  for (const auto& f : figs)
+    effects += f.pointer.find("/vs_first/drivers/") != std::string::npos && f.pointer.size() > 7 &&
+               f.pointer.compare(f.pointer.size() - 7, 7, "/effect") == 0;
+  EXPECT_GE(effects, 3 * 5 + 1) << "three plans' five parts, and the largest one's in the text";
 }
 
 TEST_F(Report, HeadlineFiguresOfEveryPlanAreShown) {

@@ -99,8 +99,11 @@ std::string parts_table(Page& pg, const std::string& caption, const std::vector<
     h += fmt::format("<tr><th>{}</th>", esc(part.label));
     for (std::size_t p = 1; p < pg.d.plans.size(); ++p) {
       const std::string v = pg.p(p) + "/vs_first/";
+      // The mean tagged with its JSON figure, as every figure of the text is, unless the table
+      // shows it negated (churn as the ARR it adds).
       h += fmt::format("<td>{} <small>±{}</small></td>",
-                       pg.f.money_signed(part.sign * num_at(pg.s, v + part.mean)),
+                       part.sign == 1 ? pg.f.fig(pg.s, v + part.mean, Kind::money_diff)
+                                      : pg.f.money_signed(part.sign * num_at(pg.s, v + part.mean)),
                        pg.f.fig(pg.s, v + part.se, Kind::money));
     }
     h += "</tr>";
@@ -166,7 +169,8 @@ std::string why_section(Page& pg) {
       "these parts{}, then averaged. The largest part is <strong>{}</strong>, {}.</p>",
       ex.what, pg.plan_name(i), pg.plan_name(0), on_arr ? "" : " (Shapley values)",
       esc(part_words(parts[largest], w.steps[largest].value)),
-      f.money_signed(w.steps[largest].value));
+      parts[largest].sign == 1 ? f.fig(s, v + parts[largest].mean, Kind::money_diff)
+                               : f.money_signed(w.steps[largest].value));
   h += pg.figure(ch::waterfall_svg(w), w.frame.id,
                  "Bars: mean effect over the futures; whiskers: 95% intervals.") +
        "</div>";
