@@ -388,6 +388,42 @@ TEST(CrmHostile, PlaceholderAmountsAndClosedStagesReadAsOpenAreSaid) {
     if (k.warn) EXPECT_EQ(k.rows, 0u) << k.reason << ": the sample has none";
 }
 
+// A stray quote (`"Acme` on one line, `Beta"` ten lines on) made one record of the lines between
+// (its id from the first, its stage and dates from the last), with 0 rows excluded.
+TEST(CrmHostile, AStrayQuoteThatSwallowsRowsExcludesItsRecord) {
+  int nth = 0;
+  const std::string text = sample_edited([&](std::string l) {
+    ++nth;
+    std::vector<std::string> f(1);  // every field, the empty ones at the end too
+    for (char c : l)
+      if (c == ',')
+        f.emplace_back();
+      else
+        f.back().push_back(c);
+    if (nth == 10) f[3] = "\"Acme";
+    if (nth == 20) f[3] = "Beta\"";
+    std::string out;
+    for (std::size_t i = 0; i < f.size(); ++i) out += (i ? "," : "") + f[i];
+    return out;
+  });
+  const Export e = import_export_text(text, "stray.csv", sample_mapping());
+  const Export clean = import_export(sample(), sample_mapping());
+  EXPECT_EQ(e.quality.rows_read, clean.quality.rows_read - 10);  // ten lines made one record
+  EXPECT_EQ(e.quality.rows_excluded, 1u);
+  std::size_t stray = 0;
+  for (const QualityCheck& k : e.quality.checks)
+    if (k.reason.find("stray quote") != std::string::npos) {
+      stray = k.rows;
+      EXPECT_TRUE(k.excluded);
+      ASSERT_FALSE(k.examples.empty());
+      EXPECT_NE(k.examples[0].find("line 11: '11 lines, to line 21'"), std::string::npos)
+          << k.examples[0];
+    }
+  EXPECT_EQ(stray, 1u);
+  for (const QualityCheck& k : clean.quality.checks)
+    if (k.reason.find("stray quote") != std::string::npos) EXPECT_EQ(k.rows, 0u);
+}
+
 // An owner on two rows of the org chart under two managers was put under the last one without
 // a word, and a product at two prices took the last price; rows without an owner or a manager
 // made an owner or a manager named "".

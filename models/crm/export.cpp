@@ -194,6 +194,7 @@ enum Check {
   c_unassigned,
   c_stage_looks_closed,
   c_amount_outlier,
+  c_stray_quote,  // excluded, though after the kept ones (the order is the JSON's)
   c_count
 };
 const char* kReasons[c_count] = {
@@ -220,7 +221,9 @@ const char* kReasons[c_count] = {
     "open without an owner (kept in the unassigned pool)",
     "stage reads like won or lost but is in neither status list of the mapping (kept, as open)",
     "amount over 50 times its product's typical one (the median of its won deals, or its list "
-    "price), or 1000 times the export's without a product (kept; amount treated as missing)"};
+    "price), or 1000 times the export's without a product (kept; amount treated as missing)",
+    "a quoted field running over lines that hold whole rows: a stray quote; those rows are in "
+    "this one"};
 
 const char* date_format_name(DateFormat f) {
   switch (f) {
@@ -344,7 +347,7 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
   q.file = label;
   for (int c = 0; c < c_count; ++c)
     q.checks.push_back({kReasons[c],
-                        c < c_won_no_amount,
+                        c < c_won_no_amount || c == c_stray_quote,
                         0,
                         {},
                         c == c_stage_looks_closed || c == c_amount_outlier});
@@ -462,6 +465,28 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     if (r.fields.size() != t.header.size()) {
       excluded(c_fields, "",
                fmt::format("{} fields, the header has {}", r.fields.size(), t.header.size()));
+      continue;
+    }
+    // A quote opened and never closed where it should be (`"Acme` on one line, `Beta"` ten lines
+    // on) makes one record of the lines between: its id from the first, its stage and dates
+    // from the last, the rows between gone. A field holding a line with a whole row's
+    // separators is that; the record is excluded, naming the lines.
+    if (const std::string* stray = [&]() -> const std::string* {
+          for (const std::string& f : r.fields)
+            for (std::size_t at = f.find('\n'); at != std::string::npos;
+                 at = f.find('\n', at + 1)) {
+              const std::size_t end = f.find('\n', at + 1);
+              const auto commas = std::count(
+                  f.begin() + std::ptrdiff_t(at),
+                  end == std::string::npos ? f.end() : f.begin() + std::ptrdiff_t(end), ',');
+              if (t.header.size() > 2 && std::size_t(commas) + 1 >= t.header.size()) return &f;
+            }
+          return nullptr;
+        }()) {
+      excluded(
+          c_stray_quote, "",
+          fmt::format("{} lines, to line {}", 1 + std::count(stray->begin(), stray->end(), '\n'),
+                      r.line + std::size_t(std::count(stray->begin(), stray->end(), '\n'))));
       continue;
     }
     Opportunity o;
