@@ -15,6 +15,7 @@
 #include "crm_checks.hpp"
 #include "models/crm/backtest.hpp"
 #include "models/crm/calibrate.hpp"
+#include "models/crm/csv.hpp"
 #include "models/crm/errors.hpp"
 #include "models/crm/export.hpp"
 #include "models/crm/forecast.hpp"
@@ -422,6 +423,30 @@ TEST(CrmHostile, AStrayQuoteThatSwallowsRowsExcludesItsRecord) {
   EXPECT_EQ(stray, 1u);
   for (const QualityCheck& k : clean.quality.checks)
     if (k.reason.find("stray quote") != std::string::npos) EXPECT_EQ(k.rows, 0u);
+}
+
+// Exports as spreadsheets save them: UTF-16 ("Unicode text": the message was cut at the first
+// NUL byte), Excel's "sep=;" line and a header separated by semicolons (the whole header was
+// suggested as the "nearest column"), lines of commas alone below the data (counted as rows
+// missing an owner), and two columns named alike but for case (the mapping took the first).
+TEST(CrmHostile, SpreadsheetSavedExportsAreNamedForWhatTheyAre) {
+  const auto says = [](const std::string& text, const std::string& what) {
+    try {
+      parse_csv(text, "e.csv");
+      ADD_FAILURE() << "read: " << what;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(what), std::string::npos) << e.what();
+    }
+  };
+  says(std::string("\xFF\xFEi\0d\0,\0x\0\n\0", 12), "e.csv: the file is UTF-16");
+  says("sep=;\nid;owner\n1;a\n", "e.csv:1: the file starts with Excel's separator line ('sep=;')");
+  says("id;owner;stage\n1;a;Won\n", "e.csv:1: the header is one column, separated by ';'");
+  says("id\towner\n1\ta\n", "separated by tabs;");
+  says("id,Amount,amount\n1,2,3\n",
+       "names the column 'Amount' twice (columns 2 and 3, as 'amount': case is ignored)");
+  const CsvTable t = parse_csv("id,owner\n1,a\n,\n,\n\"\",\n", "e.csv");
+  ASSERT_EQ(t.rows.size(), 2u);  // the lines of commas alone are no rows; a quoted "" is one
+  EXPECT_EQ(t.rows[1].line, 5u);
 }
 
 // An owner on two rows of the org chart under two managers was put under the last one without

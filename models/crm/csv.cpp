@@ -115,11 +115,27 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
   CsvTable t;
   t.file = file_label;
   std::size_t i = 0, line = 1;
+  // UTF-16 (Excel's "Unicode text"): every other byte of a Latin header is 0, and messages
+  // quoting it were cut at the first one. Said as such; the file is not read.
+  if (text.rfind("\xFF\xFE", 0) == 0 || text.rfind("\xFE\xFF", 0) == 0 ||
+      (text.size() >= 4 && (text[1] == '\0' || text[0] == '\0')))
+    throw InputError(fmt::format(
+        "{}: the file is UTF-16 (saved as \"Unicode text\"?); salesim reads CSV in UTF-8: save "
+        "the export as \"CSV UTF-8 (comma delimited)\"",
+        file_label));
   if (text.rfind("\xEF\xBB\xBF", 0) == 0) i = 3;  // byte-order mark
+  // Excel's first line "sep=;" names the separator; salesim reads commas only.
+  if (text.compare(i, 4, "sep=") == 0 || text.compare(i, 4, "SEP=") == 0)
+    throw InputError(fmt::format(
+        "{}:1: the file starts with Excel's separator line ('{}'); remove that line{}", file_label,
+        one_line(text.substr(i, std::min<std::size_t>(5, text.size() - i))),
+        text.size() > i + 4 && text[i + 4] != ','
+            ? fmt::format(" and save the export with commas: salesim reads comma-separated CSV")
+            : ""));
   std::vector<CsvRow> records;
   CsvRow rec{line, {}};
   std::string field;
-  bool quoted = false, any = false;
+  bool quoted = false, any = false, quoted_any = false;  // quoted_any: a "" field counts
   auto end_field = [&] {
     if (repair_utf8(field)) t.invalid_utf8.push_back({rec.line, rec.fields.size()});
     rec.fields.push_back(field);
@@ -127,10 +143,14 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
   };
   auto end_record = [&] {
     end_field();
-    // A blank line is not a record (a single empty field).
-    if (!(rec.fields.size() == 1 && rec.fields[0].empty() && !any)) records.push_back(rec);
+    // A blank line is not a record (a single empty field), nor a line of separators alone
+    // (",,,,,,,", as spreadsheets leave below the data): it has no value to count.
+    const bool blank = std::all_of(rec.fields.begin(), rec.fields.end(),
+                                   [](const std::string& f) { return f.empty(); }) &&
+                       !quoted_any;
+    if (!blank) records.push_back(rec);
     rec = CsvRow{line, {}};
-    any = false;
+    any = quoted_any = false;
   };
   // Lines end in LF or CRLF, or in CR alone in a file whose first line does (old Mac OS and
   // some spreadsheets write such files); a CR elsewhere is a character of its field.
@@ -156,7 +176,7 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
       continue;
     }
     if (c == '"' && field.empty()) {
-      quoted = any = true;
+      quoted = any = quoted_any = true;
     } else if (c == ',') {
       end_field();
       any = true;
@@ -185,15 +205,25 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
     while (b > a && std::isspace(static_cast<unsigned char>(h[b - 1]))) --b;
     h = h.substr(a, b - a);
   }
-  // A column named twice makes every lookup of that name ambiguous: an error, not a guess.
+  // One column for a header written with another separator: said, with what salesim reads.
+  if (t.header.size() == 1)
+    for (const char sep : {';', '\t', '|'})
+      if (t.header[0].find(sep) != std::string::npos)
+        throw InputError(fmt::format(
+            "{}:1: the header is one column, separated by {}; salesim reads comma-separated "
+            "CSV: save the export with commas",
+            file_label, sep == '\t' ? std::string("tabs") : "'" + std::string(1, sep) + "'"));
+  // A column named twice makes every lookup of that name ambiguous: an error, not a guess;
+  // names that differ only in case too, as a mapping finds a column ignoring case.
   // (Unnamed columns, such as the empty ones after a trailing comma, are not compared.)
   for (std::size_t a = 0; a < t.header.size(); ++a)
     for (std::size_t b = a + 1; b < t.header.size(); ++b)
-      if (!t.header[a].empty() && t.header[a] == t.header[b])
+      if (!t.header[a].empty() && trim_lower(t.header[a]) == trim_lower(t.header[b]))
         throw InputError(fmt::format(
-            "{}:1: the header names the column '{}' twice (columns {} and {}); rename one so "
+            "{}:1: the header names the column '{}' twice (columns {} and {}{}); rename one so "
             "that each name says which column it is",
-            file_label, t.header[a], a + 1, b + 1));
+            file_label, t.header[a], a + 1, b + 1,
+            t.header[a] == t.header[b] ? "" : ", as '" + t.header[b] + "': case is ignored"));
   t.rows.assign(records.begin() + 1, records.end());
   return t;
 }
