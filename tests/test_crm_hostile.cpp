@@ -242,6 +242,24 @@ TEST_F(CrmHostileCli, AForecastPastTheMemoryIsRefusedBeforeItRuns) {
       << out;
 }
 
+// Messages that named neither the option nor what the file was meant to be: a folder as the
+// export ("no header line (the file is empty)"), a missing org chart ("cannot open the file"),
+// a history start after the as-of day ("no deal ... has closed since the history start").
+TEST_F(CrmHostileCli, AWrongFileOrDayIsNamedWithItsRole) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"import " + dir.string(), ": is a folder; expected the export (CSV)"},
+      {"import " + sample() + " --org-chart " + (dir / "none.csv").string(),
+       "none.csv: cannot open the org chart (owner, manager: --org-chart or org_chart in the "
+       "mapping)"},
+      {"forecast " + sample() + " --history-start 2018-01-01 --paths 10",
+       "--history-start 2018-01-01 is after 2017-06-30, the day the figures are as of"}};
+  for (const auto& [args, says] : cases) {
+    std::string out;
+    EXPECT_EQ(test::shell(salesim(args), &out), 2) << args;
+    EXPECT_NE(out.find(says), std::string::npos) << args << "\n" << out;
+  }
+}
+
 TEST_F(CrmHostileCli, ADayTheExportCannotBeUsedOnIsNamedWithItsOption) {
   std::string out;
   EXPECT_EQ(

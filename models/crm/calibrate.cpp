@@ -103,9 +103,12 @@ Calibration::LiveOpen Calibration::live_open_deals() const {
 std::optional<std::string> Calibration::missing_for_forecast() const {
   if (!hazards)
     return fmt::format(
-        "no deal known on {} has closed since the history start, so win and loss "
+        "no deal known on {} has closed since the history start{}, so win and loss "
         "rates cannot be estimated ({} open deals are censored, not lost)",
-        format_date(history.as_of), history.open());
+        format_date(history.as_of),
+        history_start ? fmt::format(" ({}; --history-start sets it)", format_date(*history_start))
+                      : "",
+        history.open());
   if (!sizes) return "no won deal has an amount and there is no price list: deal sizes unknown";
   if (!creation && creation_window_weeks < 1)
     return fmt::format(
@@ -144,6 +147,11 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
       c.warnings.push_back(fmt::format("{} {} of {}: {}{}", k.rows, k.rows == 1 ? "row" : "rows",
                                        e.file, k.reason,
                                        k.examples.empty() ? "" : "; e.g. " + k.examples.front()));
+  if (o.history_start && *o.history_start > o.as_of)
+    throw InputError(fmt::format(
+        "--history-start {} is after {}, the day the figures are as of: nothing closed in the "
+        "history it would start",
+        format_date(*o.history_start), format_date(o.as_of)));
   c.history = known_on(e, o.as_of);
   const History& h = c.history;
   if (h.deals.empty())

@@ -7,6 +7,7 @@
 #include <cctype>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -270,6 +271,14 @@ struct Side {
 };
 
 Side read_side(const SideTable& s, const char* what, const char* value_hint) {
+  // ("nonexist.csv: cannot open the file" said neither which file it was meant to be.)
+  if (!std::filesystem::is_regular_file(s.file))
+    throw InputError(fmt::format("{}: cannot open the {} ({}, {}: --{} or {} in the mapping){}",
+                                 s.file, std::string(what) == "owner" ? "org chart" : "price list",
+                                 what, value_hint,
+                                 std::string(what) == "owner" ? "org-chart" : "price-list",
+                                 std::string(what) == "owner" ? "org_chart" : "price_list",
+                                 std::filesystem::is_directory(s.file) ? ": it is a folder" : ""));
   Side out{read_csv(s.file)};
   const CsvTable& t = out.t;
   auto find = [&](const std::string& name, const char* role) {
@@ -656,6 +665,8 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
 }
 
 Export import_export(const std::string& path, const ColumnMapping& m) {
+  if (std::filesystem::is_directory(path))  // (it read as "no header line (the file is empty)")
+    throw InputError(fmt::format("{}: is a folder; expected the export (CSV)", path));
   std::ifstream f(path, std::ios::binary);
   if (!f) throw InputError(fmt::format("{}: cannot open the export", path));
   std::stringstream ss;
