@@ -283,11 +283,15 @@ std::string forecast_csv(const crm::ForecastResult& f) {
       "cumulative_won_deals_p10,cumulative_won_deals_p50,cumulative_won_deals_p90\n";
   for (int w = 0; w < f.weeks; ++w)
     s += fmt::format(
-        "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{},{},{},{}\n", w + 1,
-        crm::format_date(f.as_of + 7 * (w + 1)), f.weekly[w].p10, f.weekly[w].p50, f.weekly[w].p90,
-        f.cumulative[w].p10, f.cumulative[w].p50, f.cumulative[w].p90, f.cumulative[w].mean,
-        f.cumulative_open[w].p50, f.cumulative_new[w].p50, f.weekly_won[w].p50,
-        f.cumulative_won[w].p10, f.cumulative_won[w].p50, f.cumulative_won[w].p90);
+        // Won deals: counts, or quantiles between two (118.9), without binary noise
+        // (118.90000000000003).
+        "{},{},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.2f},{:.10g},{:.10g},"
+        "{:.10g},{:.10g}\n",
+        w + 1, crm::format_date(f.as_of + 7 * (w + 1)), f.weekly[w].p10, f.weekly[w].p50,
+        f.weekly[w].p90, f.cumulative[w].p10, f.cumulative[w].p50, f.cumulative[w].p90,
+        f.cumulative[w].mean, f.cumulative_open[w].p50, f.cumulative_new[w].p50,
+        f.weekly_won[w].p50, f.cumulative_won[w].p10, f.cumulative_won[w].p50,
+        f.cumulative_won[w].p90);
   return s;
 }
 
