@@ -658,8 +658,15 @@ struct Server::Impl {
     http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
       if (!res.body.empty()) return;  // a route's own answer
       const std::string method = method_of(req.path);
-      if (res.status == 413)
-        send_error(res, 413, fmt::format("the request body is larger than {} bytes", o.max_body));
+      if (res.status == 413)  // (cpp-httplib stops a form-encoded body at 8192 bytes)
+        send_error(
+            res, 413,
+            req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0
+                ? fmt::format("the request body is form-encoded (curl -d sends it so) and over "
+                              "8192 bytes; send JSON with Content-Type: application/json (up to "
+                              "{} bytes)",
+                              o.max_body)
+                : fmt::format("the request body is larger than {} bytes", o.max_body));
       else if (res.status == 404 && !method.empty()) {  // a route, asked with another method
         res.set_header("Allow", method);
         send_error(res, 405, fmt::format("{} takes {}, not {}", req.path, method, req.method));
