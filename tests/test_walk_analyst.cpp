@@ -236,6 +236,10 @@ TEST(WalkAnalystFormats, ACheckpointsProbabilityIsAPercentWhateverItsLabel) {
     EXPECT_EQ(tools::column_format(name), tools::NumberFormat::percent) << name;
   EXPECT_EQ(tools::column_format("prospecting.target_hours"), tools::NumberFormat::general);
   EXPECT_EQ(tools::column_format("goal_week"), tools::NumberFormat::whole);
+  // A review: the drivers' se beside coef was General, a segment's 800 accounts read 800.0.
+  EXPECT_EQ(tools::column_format("se"), tools::NumberFormat::decimal);
+  EXPECT_EQ(tools::column_format("accounts"), tools::NumberFormat::whole);
+  EXPECT_EQ(tools::column_format("bookings_se"), tools::NumberFormat::money);
   // The robustness and people sheets' figures (they were General: 42.15116994428833).
   for (const char* name : {"vs_first_p_beats", "vs_first_p_beats_se", "vs_first_p_ties",
                            "vs_first_fail_region_fail_rate_inside"})

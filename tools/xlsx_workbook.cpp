@@ -52,8 +52,10 @@ NumberFormat column_format(const std::string& name) {
     if (has(name, percent)) return NumberFormat::percent;
   if (has(name, "hours")) return NumberFormat::count;  // hours per rep-week: one decimal
   if (ends_with(name, "_found")) return NumberFormat::whole;
-  if (ends_with(name, "_r2") || name == "r2" || name == "coef" || ends_with(name, "_coef"))
+  if (ends_with(name, "_r2") || name == "r2" || name == "coef" || ends_with(name, "_coef") ||
+      name == "se")  // (the drivers' coefficient's error, beside coef)
     return NumberFormat::decimal;
+  if (name == "accounts") return NumberFormat::whole;  // a segment's accounts, as written
   if (has(name, "per_extra_cost")) return NumberFormat::decimal;  // ARR per unit of extra cost
   if (name.rfind("arr_", 0) == 0) return NumberFormat::money;     // batch's arr_final_p50, ...
   for (const char* money : {"bookings", "cost", "profit", "shortfall", "run_rate", "value",
