@@ -79,8 +79,13 @@ TEST(Xlsx, RunWorkbookReadsBackWithTheJsonFiguresAndFormats) {
 wb = openpyxl.load_workbook(sys.argv[1])
 s = json.load(open(sys.argv[2]))
 assert wb.sheetnames == ["Plans", "Comparison", "Checkpoints", "Weekly", "Costs", "Periods",
-                         "Horizon"], wb.sheetnames
+                         "Horizon", "About"], wb.sheetnames
 no_formulas(wb)
+# What the workbook is of (a workbook sent on alone said none of it): the seed keeps its digits.
+about = {r[0]: r[1] for r in wb["About"].iter_rows(min_row=2, values_only=True)}
+assert about["scenario"] == s["scenario"] and about["paths"] == s["paths"], about
+assert about["seed"] == str(s["seed"]) and about["goal_revenue"] == s["goal"]["revenue"], about
+assert about["git_revision"] == s["git_revision"], about
 plans = s["plans"]
 _, body = rows(wb["Plans"])
 assert [r["plan"].value for r in body] == [p["name"] for p in plans]

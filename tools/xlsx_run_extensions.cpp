@@ -142,6 +142,30 @@ void robustness_sheets(const json& s, std::vector<Sheet>& sheets) {
   add_sheet(sheets, "Drivers", drivers);
 }
 
+// What the workbook is of, last: the scenario, the run's settings and the goal (a workbook sent
+// on alone said none of it).
+void about_sheet(const json& s, std::vector<Sheet>& sheets) {
+  std::vector<Row> rows;
+  auto add = [&](const char* item, const json& v) {
+    if (v.is_string())
+      rows.push_back({{"item", std::string(item)}, {"value", v.get<std::string>()}});
+    else if (v.is_number())
+      rows.push_back({{"item", std::string(item)}, {"value", v.get<double>()}});
+  };
+  for (const char* k : {"scenario", "file", "paths", "seed", "horizon_weeks"})
+    if (s.contains(k)) add(k, s[k]);
+  if (s.contains("goal") && s["goal"].is_object())
+    for (const char* k : {"revenue", "by_week", "metric"})
+      if (s["goal"].contains(k)) add((std::string("goal_") + k).c_str(), s["goal"][k]);
+  for (const char* k : {"salesim_version", "git_revision", "model_version"})
+    if (s.contains(k)) add(k, s[k]);
+  // The seed keeps its digits (a 64-bit seed is no money nor a double's 15 digits as text).
+  for (Row& r : rows)
+    if (std::get<std::string>(r.front().second) == "seed" && s["seed"].is_number_unsigned())
+      r.back().second = std::to_string(s["seed"].get<std::uint64_t>());
+  add_sheet(sheets, "About", rows, {{"value", NumberFormat::general}});
+}
+
 }  // namespace
 
 std::vector<Sheet> extension_sheets(const nlohmann::json& summary) {
@@ -150,6 +174,7 @@ std::vector<Sheet> extension_sheets(const nlohmann::json& summary) {
   arr_sheets(summary, sheets);
   territory_sheets(summary, sheets);
   robustness_sheets(summary, sheets);
+  about_sheet(summary, sheets);
   return sheets;
 }
 
