@@ -63,8 +63,11 @@ std::string money_axis_label(const Page& pg, const std::string& what) {
 // where the summary has one (leavers_diff_se).
 std::string leavers_diff(Page& pg, const std::string& v) {
   const std::string d = pg.f.fig(pg.s, v + "/leavers_diff_mean", Kind::number_diff);
-  if (!std::isfinite(num_at(pg.s, v + "/leavers_diff_se"))) return d;
-  return d + " <small>±" + pg.f.fig(pg.s, v + "/leavers_diff_se", Kind::number) + "</small>";
+  const double se = num_at(pg.s, v + "/leavers_diff_se");
+  if (!std::isfinite(se)) return d;
+  // A small error keeps a digit that is not 0 (0.04 read "±0.0").
+  return d + " <small>±" + pg.f.fig(pg.s, v + "/leavers_diff_se", Kind::number, se < 0.05 ? 2 : 1) +
+         "</small>";
 }
 
 }  // namespace
@@ -154,7 +157,8 @@ std::string checkpoints_section(Page& pg) {
   const Fmt& f = pg.f;
   const json& cps = s["plans"][0]["checkpoints"];
   const std::size_t n = pg.d.plans.size();
-  std::string h = R"(<section id="goal-checkpoints"><div class="keep"><h2>Checkpoints on the way</h2>)";
+  std::string h =
+      R"(<section id="goal-checkpoints"><div class="keep"><h2>Checkpoints on the way</h2>)";
   if (cps.empty() && !pg.d.goal)
     return h + "<p>The scenario sets no goal and no checkpoints.</p></div></section>";
   // A goal on ARR (goal.metric: arr) puts its checkpoints on ARR too (docs/model.md 12.5).
@@ -439,7 +443,8 @@ std::string money_section(Page& pg) {
   const json& s = pg.s;
   const Fmt& f = pg.f;
   const std::size_t n = pg.d.plans.size();
-  std::string h = R"(<section id="cost-and-return"><div class="keep"><h2>Cost, profit and return</h2>)";
+  std::string h =
+      R"(<section id="cost-and-return"><div class="keep"><h2>Cost, profit and return</h2>)";
   h += fmt::format(
       "<p>Cost is everything the model charges over the {} {}: salaries, commission, "
       "marketing, hiring, training and programmes. Profit is bookings minus that cost. The "
