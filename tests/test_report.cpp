@@ -172,8 +172,8 @@ TEST_F(Report, HeadlineFiguresOfEveryPlanAreShown) {
 }
 
 TEST_F(Report, HasEverySectionAndLoadsNothingFromOutside) {
-  for (const char* id : {"answer", "bookings", "checkpoints", "comparison", "people", "money",
-                         "assumptions", "method", "analysts", "scenario"})
+  for (const char* id : {"answer", "bookings", "goal-checkpoints", "comparison", "people",
+                         "cost-and-return", "assumptions", "method", "analysts", "scenario"})
     EXPECT_NE(html.find(std::string("<section id=\"") + id + "\""), std::string::npos) << id;
   EXPECT_NE(html.find("Content-Security-Policy"), std::string::npos);
   EXPECT_NE(html.find("default-src 'none'"), std::string::npos);
@@ -760,7 +760,7 @@ TEST_F(Report, WhyWaterfallPrintsMoneyAndNamesItsLargestPartInLowerCase) {
   EXPECT_TRUE(std::regex_search(
       html,
       std::regex(
-          R"(The largest part is <strong>[a-z][a-z ]+ \([^()<]+\)</strong>, [+-]?\$[0-9.]+[kMB]?\.)")));
+          R"(The largest part is <strong>[a-z][a-z ]+ \([^()<]+\)</strong>, (<span class="fig"[^>]*>)?[+-]?\$[0-9.]+[kMB]?(</span>)?\.)")));
   EXPECT_EQ(unescape(html).find(") (+$"), std::string::npos);
 }
 
