@@ -166,6 +166,30 @@ TEST(Optimize, NoFeasiblePointIsReportedAsSuch) {
   EXPECT_NEAR(r.best.x[0], 1, 1e-6);  // the least infeasible
 }
 
+// The feasible region at the other end of the box from the start: the cost rises with x up to
+// 16 and falls after it, the bound cost <= 7.3 holds below 11.3 only, and the objective rises
+// with x. From x = 18 the pass followed the bound to 20 and reported no feasible point with 52
+// of 60 evaluations unused; restarts from spread-out starts find the optimum at the bound.
+TEST(Optimize, AFeasibleRegionAwayFromTheStartIsFound) {
+  OptProblem p;
+  p.levers = {{8, 20, false, 18}};
+  tools::Condition c;
+  c.at_least = false;
+  c.value = 7.3;
+  p.constraints = {c};
+  // Up by 0.05 a unit to 16, then down by 0.04 a unit: at 20 still 7.375, above the bound.
+  const auto cost = [](double x) {
+    return x < 16 ? 7.2 + 0.05 * (x - 9.3) : 7.535 - 0.04 * (x - 16);
+  };
+  const auto r = maximize(planted([&](auto& x) {
+                            return std::vector<double>{x[0], cost(x[0])};
+                          }),
+                          p);
+  ASSERT_TRUE(r.best.feasible) << r.stop;
+  EXPECT_LE(r.trace.size(), p.budget);
+  EXPECT_NEAR(r.best.x[0], 11.3, 0.02);  // at the bound: 7.2 + 0.05 * 2 = 7.3
+}
+
 // A whole-number lever pushed to its end: COBYLA's calls land on points already run (nearby
 // values round alike), and its budget counts calls. It said "the evaluation budget was
 // reached" beside 7 evaluations of 20; it says what stopped it.

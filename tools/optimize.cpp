@@ -315,6 +315,18 @@ OptResult maximize(const Evaluate& f, const OptProblem& p) {
     // simplex there often finds a little more.
     CobylaPass pass = run_cobyla(s, p, budget, start, 0.25, scale);
     std::size_t calls = pass.calls, repeats = pass.repeats;
+    // Nothing feasible yet: the pass followed a bound to an end of the box while the feasible
+    // region lay elsewhere in it (cost rising, then falling, with the hours: "no point meets
+    // every bound" with 52 of 60 evaluations unused). Fresh passes from spread-out starts, every
+    // lever at the same share of its interval (10%, 90%, 50%, 30%, 70%), while the budget lasts.
+    for (const double at : {0.1, 0.9, 0.5, 0.3, 0.7}) {
+      if (s.best().feasible || s.evaluations() + p.levers.size() + 2 >= budget) break;
+      std::vector<double> from;
+      for (const OptLever& l : p.levers) from.push_back(l.lo + at * (l.hi - l.lo));
+      const std::size_t share = std::max<std::size_t>(p.levers.size() + 6, budget / 4);
+      pass = run_cobyla(s, p, std::min(budget - s.evaluations(), share), from, 0.1, scale);
+      calls += pass.calls, repeats += pass.repeats;
+    }
     if (s.evaluations() + p.levers.size() + 2 < budget) {
       pass = run_cobyla(s, p, budget - s.evaluations(), s.best().x, 0.05, scale);
       calls += pass.calls, repeats += pass.repeats;
