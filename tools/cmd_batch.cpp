@@ -308,7 +308,11 @@ Table consolidated(const std::vector<Job>& jobs) {
       r.insert(r.end(),
                {{"scenario", s["scenario"].get<std::string>()},
                 {"plan", p["name"].get<std::string>()},
-                {"status", std::string(job.status == Job::Status::reused ? "reused" : "ok")},
+                // A file that missed --target-se has its figures, but it failed (the terminal
+                // says FAILED and the exit code is 1): its rows say so.
+                {"status", std::string(!job.error.empty()                  ? "failed"
+                                       : job.status == Job::Status::reused ? "reused"
+                                                                           : "ok")},
                 {"paths", num(s["paths"])},
                 {"p_goal", v(p["goal"], "p_met")},
                 {"p_goal_se", v(p["goal"], "se")},
@@ -465,6 +469,7 @@ int batch(const BatchArgs& a) {
   // batch.csv is rebuilt from the per-file summaries at the end; an old one must not pass for
   // this run's if the run is interrupted.
   fs::remove(out / "batch.csv", ec);
+  if (!a.xlsx.empty()) fs::remove(a.xlsx, ec);  // its workbook too, rebuilt from the same
 
   // Under mpirun each rank runs the files it owns and writes their folders; rank 0 gathers
   // their summaries for batch.csv.
