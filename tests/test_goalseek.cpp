@@ -101,6 +101,27 @@ TEST(GoalSeek, NotesAFigureThatIsNotMonotone) {
   EXPECT_TRUE(m.monotone_note.empty());
 }
 
+// A figure that peaks between two scan points (a hump at 14.5 between 13 and 22 on [4, 40]):
+// the scan saw no point meeting the target and answered "not reachable". The search between
+// the best point's neighbours finds where it is met, and the bracket goes on from there.
+TEST(GoalSeek, APeakBetweenScanPointsIsFound) {
+  GoalSeekSettings s{4, 40, false};
+  s.tolerance = 0.01;
+  const auto hump = exact([](double x) { return 19.2 - 0.05 * (x - 14.5) * (x - 14.5); });
+  const auto r = goal_seek(hump, at_least(19), s);
+  ASSERT_TRUE(r.reachable);
+  // 19.2 - 0.05 d^2 >= 19 for |d| <= 2: the smallest value is 12.5.
+  EXPECT_NEAR(r.value, 12.5, 0.02);
+  EXPECT_GE(r.achieved.mean, 19);
+  EXPECT_LE(r.steps.size(), 5u + 16u + 20u);
+  s.largest = true;
+  EXPECT_NEAR(goal_seek(hump, at_least(19), s).value, 16.5, 0.02);
+  // Where the hump stays below the target, still not reachable, at its top.
+  const auto low = goal_seek(hump, at_least(19.5), GoalSeekSettings{4, 40, false});
+  EXPECT_FALSE(low.reachable);
+  EXPECT_NEAR(low.value, 14.5, 0.3);  // the nearest of every point probed
+}
+
 TEST(GoalSeek, AnUnreachableTargetHasNoValueSe) {
   // No bracket, so no noise of an answer: null in the JSON, as documented (it read 0).
   GoalSeekSettings s{0, 10, false};

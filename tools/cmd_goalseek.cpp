@@ -147,9 +147,11 @@ int goalseek(const GoalSeekArgs& a) {
             "its slope), more than its step; raise --paths to narrow it.\n",
             lever_text(std::stod(fmt::format("{:.2g}", r.value_se))));
     } else {
-      std::cout << fmt::format("Not reachable in {}: the best {} is {}, at {} = {}\n", interval,
-                               figure_name(o), figure_text(o, r.achieved), key,
-                               lever_text(r.value));
+      // A figure that turns back may meet the target between the points probed: said so.
+      std::cout << fmt::format(
+          "{} {}: the best {} is {}, at {} = {}\n",
+          r.monotone_note.empty() ? "Not reachable in" : "Not reached at the values probed in",
+          interval, figure_name(o), figure_text(o, r.achieved), key, lever_text(r.value));
     }
     if (!r.monotone_note.empty()) std::cout << "Note: " << r.monotone_note << ".\n";
   }

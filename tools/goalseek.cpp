@@ -87,18 +87,60 @@ GoalSeekResult goal_seek(const Probe& probe, const Condition& target, const Goal
     r.steps.push_back({x, y});
     return target.met(y.mean);
   };
-  const std::vector<double> xs = scan_points(s);
+  std::vector<double> xs = scan_points(s);
   std::vector<bool> met;
   for (double x : xs) met.push_back(eval(x));
 
+  // No scan point meets the target, but the one nearest it lies between two others: the figure
+  // peaks (or dips) between scan points, where it may meet it (bookings that rise with the
+  // prospecting hours, then fall, met 19M at 14.5 hours, between the scan's 13 and 22, and the
+  // answer was "not reachable"). A ternary search between its neighbours, at most 16 more
+  // points; a point meeting the target joins the scan and the bracket goes on from it.
   if (std::find(met.begin(), met.end(), true) == met.end()) {
-    // Not reachable: the point whose figure comes nearest the target.
     std::size_t best = 0;
-    for (std::size_t i = 1; i < xs.size(); ++i) {
-      const double e = target.excess(r.steps[i].y.mean), b = target.excess(r.steps[best].y.mean);
-      if (e < b || (e == b && s.largest)) best = i;
+    for (std::size_t i = 1; i < xs.size(); ++i)
+      if (target.excess(r.steps[i].y.mean) < target.excess(r.steps[best].y.mean)) best = i;
+    if (best > 0 && best + 1 < xs.size()) {
+      double a = xs[best - 1], b = xs[best + 1];
+      auto excess_at = [&](double x) {
+        const bool ok = eval(x);
+        return std::pair{ok, target.excess(r.steps.back().y.mean)};
+      };
+      for (int k = 0; k < 8 && b - a > r.step * (1 + 1e-9); ++k) {
+        double c = a + (b - a) / 3, d = b - (b - a) / 3;
+        c = s.integer ? std::round(c) : tidy_value(c, r.step);
+        d = s.integer ? std::round(d) : tidy_value(d, r.step);
+        if (c >= d || c <= a || d >= b) break;
+        const auto [c_met, c_excess] = excess_at(c);
+        const auto [d_met, d_excess] = excess_at(d);
+        if (c_met || d_met) {
+          const double x = c_met ? c : d;
+          const auto at = std::upper_bound(xs.begin(), xs.end(), x) - xs.begin();
+          xs.insert(xs.begin() + at, x);
+          met.insert(met.begin() + at, true);
+          // Its step moves to its place among the scan's (steps[i] is xs[i]'s).
+          const std::size_t from = r.steps.size() - (c_met ? 2 : 1);
+          const GoalSeekStep step = r.steps[from];
+          r.steps.erase(r.steps.begin() + std::ptrdiff_t(from));
+          r.steps.insert(r.steps.begin() + at, step);
+          break;
+        }
+        if (c_excess < d_excess)
+          b = d;
+        else
+          a = c;
+      }
     }
-    r.value = xs[best];
+  }
+
+  if (std::find(met.begin(), met.end(), true) == met.end()) {
+    // Not reachable: the point whose figure comes nearest the target, of every point probed.
+    std::size_t best = 0;
+    for (std::size_t i = 1; i < r.steps.size(); ++i) {
+      const double e = target.excess(r.steps[i].y.mean), b = target.excess(r.steps[best].y.mean);
+      if (e < b || (e == b && s.largest && r.steps[i].x > r.steps[best].x)) best = i;
+    }
+    r.value = r.steps[best].x;
     r.achieved = r.steps[best].y;
     r.value_se = std::nan("");  // no bracket
     r.monotone_note = monotone_note(r.steps, target.outcome);
