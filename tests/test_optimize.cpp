@@ -423,6 +423,24 @@ TEST_F(OptimizeCli, NoFeasiblePointIsNotReportedAsABoundThatBinds) {
   EXPECT_EQ(out.find("the bound binds"), std::string::npos) << out;
 }
 
+// A figure bounded twice (a band: cost >= 7.5M and cost <= 8M) had two columns of one name in
+// the trace CSV (pandas renamed the second cost.1) and two rows in the table.
+TEST_F(OptimizeCli, AFigureBoundedTwiceIsOneColumnAndOneRow) {
+  const std::string csv = (dir / "band.csv").string();
+  std::string out;
+  ASSERT_EQ(shell(salesim("optimize " + test::example() +
+                          " --plan push-activity --lever 'hiring[0].count=0:15' --maximize p_goal"
+                          " --subject-to 'cost>=7.5M' --subject-to 'cost<=8M' --paths 40 "
+                          "--evaluations 8 -o " +
+                          (dir / "band.yaml").string() + " --csv " + csv),
+                  &out),
+            0)
+      << out;
+  const std::string header = test::read_file(csv).substr(0, test::read_file(csv).find('\n'));
+  EXPECT_EQ(header, "evaluation,stage,hiring[0].count,p_goal,p_goal_se,cost,cost_se,feasible");
+  EXPECT_EQ(out.find("\n  cost "), out.rfind("\n  cost ")) << out;
+}
+
 TEST_F(OptimizeCli, BadInputNamesTheOptionAndWhatWasExpected) {
   auto fails = [&](const std::string& args, const std::string& expect) {
     std::string out;

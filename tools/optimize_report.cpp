@@ -82,7 +82,12 @@ Table trace_table(const OptimizeReport& r) {
     Row cells{{"evaluation", double(e + 1)}, {"stage", pt.stage}};
     for (std::size_t i = 0; i < r.levers.size(); ++i)
       cells.emplace_back(r.levers[i].lever.path, pt.x[i]);
+    // A figure bounded twice (cost >= 7.5M and cost <= 8M), or both the objective and bounded,
+    // is one column, not two of one name.
     for (std::size_t k = 0; k < pt.figures.size(); ++k) {
+      bool seen = false;
+      for (std::size_t j = 0; j < k; ++j) seen = seen || r.outcomes[j].name == r.outcomes[k].name;
+      if (seen) continue;
       cells.emplace_back(r.outcomes[k].name, pt.figures[k].mean);
       cells.emplace_back(r.outcomes[k].name + "_se", pt.figures[k].se);
     }
@@ -146,6 +151,9 @@ void print_report(const OptimizeReport& r, std::ostream& out) {
                      "as written (confirm.)");
   for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
     const Outcome& o = r.outcomes[k];
+    bool seen = false;  // a figure bounded twice is one row
+    for (std::size_t j = 0; j < k; ++j) seen = seen || r.outcomes[j].name == o.name;
+    if (seen) continue;
     out << fmt::format(
         "  {:<22} {:>24} {:>24} {:>24}\n", figure_name(o), figure_text(o, r.in_sample.figures[k]),
         figure_text(o, r.confirmed.figures[k]), figure_text(o, r.written.figures[k]));
