@@ -305,35 +305,34 @@ Table consolidated(const std::vector<Job>& jobs) {
       auto v = [&](const json& j, const char* k) {
         return j.contains(k) ? num(j[k]) : std::nan("");
       };
-      r.insert(r.end(),
-               {{"scenario", s["scenario"].get<std::string>()},
-                {"plan", p["name"].get<std::string>()},
-                // A file that missed --target-se has its figures, but it failed (the terminal
-                // says FAILED and the exit code is 1): its rows say so.
-                {"status", std::string(!job.error.empty()                  ? "failed"
-                                       : job.status == Job::Status::reused ? "reused"
-                                                                           : "ok")},
-                {"paths", num(s["paths"])},
-                {"p_goal", v(p["goal"], "p_met")},
-                {"p_goal_se", v(p["goal"], "se")},
-                {"p_all_checkpoints", v(p, "p_all_checkpoints")},
-                {"p_all_checkpoints_se", v(p, "p_all_checkpoints_se")},
-                {"final_bookings_mean", v(p["final_bookings"], "mean")},
-                {"final_bookings_se", v(p["final_bookings"], "se")},
-                {"final_bookings_p10", v(p["final_bookings"], "p10")},
-                {"final_bookings_p50", v(p["final_bookings"], "p50")},
-                {"final_bookings_p90", v(p["final_bookings"], "p90")},
-                {"cost_mean", v(p["cost"], "mean")},
-                {"profit_mean", v(p["profit"], "mean")},
-                {"profit_se", v(p["profit"], "se")},
-                {"burnout_final_mean", v(p["people"], "burnout_mean_final")},
-                {"leavers_mean", v(p["people"], "leavers_mean")},
-                {"headcount_final_mean", v(p["people"], "headcount_final_mean")},
-                {"bookings_diff_vs_first", v(vs, "final_bookings_diff_mean")},
-                {"bookings_diff_vs_first_se", v(vs, "se")},
-                {"p_better_than_first", v(vs, "p_better")},
-                {"roi_vs_first", v(vs, "roi")},
-                {"error", job.error}});
+      r.insert(r.end(), {{"scenario", s["scenario"].get<std::string>()},
+                         {"plan", p["name"].get<std::string>()},
+                         // A file that missed --target-se has its figures, but it failed (the
+                         // terminal says FAILED and the exit code is 1): its rows say so.
+                         {"status", std::string(!job.error.empty()                  ? "failed"
+                                                : job.status == Job::Status::reused ? "reused"
+                                                                                    : "ok")},
+                         {"paths", num(s["paths"])},
+                         {"p_goal", v(p["goal"], "p_met")},
+                         {"p_goal_se", v(p["goal"], "se")},
+                         {"p_all_checkpoints", v(p, "p_all_checkpoints")},
+                         {"p_all_checkpoints_se", v(p, "p_all_checkpoints_se")},
+                         {"final_bookings_mean", v(p["final_bookings"], "mean")},
+                         {"final_bookings_se", v(p["final_bookings"], "se")},
+                         {"final_bookings_p10", v(p["final_bookings"], "p10")},
+                         {"final_bookings_p50", v(p["final_bookings"], "p50")},
+                         {"final_bookings_p90", v(p["final_bookings"], "p90")},
+                         {"cost_mean", v(p["cost"], "mean")},
+                         {"profit_mean", v(p["profit"], "mean")},
+                         {"profit_se", v(p["profit"], "se")},
+                         {"burnout_final_mean", v(p["people"], "burnout_mean_final")},
+                         {"leavers_mean", v(p["people"], "leavers_mean")},
+                         {"headcount_final_mean", v(p["people"], "headcount_final_mean")},
+                         {"bookings_diff_vs_first", v(vs, "final_bookings_diff_mean")},
+                         {"bookings_diff_vs_first_se", v(vs, "se")},
+                         {"p_better_than_first", v(vs, "p_better")},
+                         {"roi_vs_first", v(vs, "roi")},
+                         {"error", job.error}});
       // After `error`, so the columns before keep their places: what P(goal) counts, and with
       // recurring revenue the final ARR it is judged on (empty without).
       r.emplace_back("goal_metric", s.contains("goal") && s["goal"].contains("metric")
@@ -565,9 +564,10 @@ int batch(const BatchArgs& a) {
       reused += j.status == Job::Status::reused;
   }
   if (!a.quiet)
-    std::cout << fmt::format("{} files: {} run, {} reused, {} failed. Wrote {}{}\n", jobs.size(),
-                             jobs.size() - reused - failed.size(), reused, failed.size(),
-                             (out / "batch.csv").string(), a.xlsx.empty() ? "" : " and " + a.xlsx);
+    std::cout << fmt::format("{} file{}: {} run, {} reused, {} failed. Wrote {}{}\n", jobs.size(),
+                             jobs.size() == 1 ? "" : "s", jobs.size() - reused - failed.size(),
+                             reused, failed.size(), (out / "batch.csv").string(),
+                             a.xlsx.empty() ? "" : " and " + a.xlsx);
   if (failed.empty()) return 0;
   std::cerr << fmt::format("salesim: {} of {} files failed:\n", failed.size(), jobs.size());
   for (const Job* j : failed) {

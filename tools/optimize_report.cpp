@@ -103,8 +103,8 @@ std::vector<std::string> report_header(const OptimizeReport& r) {
                                             r.constraints.empty() ? "" : " subject to")};
   for (std::size_t i = 0; i < r.constraints.size(); ++i)
     h.back() += (i ? ", " : " ") + condition_words(r.constraints[i]);
-  h.push_back(fmt::format("{} on {} paths (seed {}), {} evaluations", r.result.method, r.paths,
-                          r.seed, r.evaluations));
+  h.push_back(fmt::format("{} on {} path{} (seed {}), {} evaluations", r.result.method, r.paths,
+                          r.paths == 1 ? "" : "s", r.seed, r.evaluations));
   // Without a point that meets the bounds there is no optimum to confirm.
   if (r.result.best.feasible)
     h.back() += fmt::format("; confirmation on paths {}..{}: {} = {}", r.confirm_first,
