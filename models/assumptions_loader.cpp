@@ -420,8 +420,7 @@ void read_assumptions(const YAML::Node& node, Scenario& sc, const ProblemAt& pro
       ok = false;
       continue;
     }
-    if (!seen.insert(key).second) {
-      problem(kv.first, where, "given twice");
+    if (!seen.insert(key).second) {  // a YAML duplicate, which the loader reports: read once
       ok = false;
       continue;
     }

@@ -32,14 +32,7 @@ namespace salesim {
 
 namespace {
 
-// Characters a name cannot show: controls (C0, DEL, C1) and the invisible ones that change how
-// a terminal or a table draws the text (zero widths, direction overrides, line separators).
-bool invisible(char32_t c) {
-  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x061C || c == 0x180E ||
-         (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
-         (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) ||
-         (c >= 0xE0000 && c <= 0xE007F);
-}
+using sim::utf8::invisible;
 // Control characters (a terminal escape sequence in a key, say) are shown as \xNN, and the
 // other invisible ones (a direction override, say) as \u{NNNN}, never echoed raw to the user's
 // terminal.
@@ -353,10 +346,12 @@ void read_map(Ctx& c, const YAML::Node& node, const std::string& lookup, const s
                  "expected a map" + (list.empty() ? "" : " of its keys (" + list + ")") +
                      ", found " + describe(node));
   }
+  std::set<std::string> given;  // a key given twice is reported once (check_duplicates) and
+                                // read as its first, as yaml-cpp's lookups read it
   for (const auto& kv : node) {
     const std::string key = kv.first.Scalar();
     const std::string full = join(lookup, key), disp = join(display, key);
-    if (special.count(key)) continue;
+    if (special.count(key) || !given.insert(key).second) continue;
     if (const KeyInfo* k = s.find(full)) {
       // A key left empty keeps its default, but where null is a value of its own (a target
       // of null: no target).
@@ -790,7 +785,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                "before it) or move that text into a file of its own");
       second_reported = true;
     }
-    if (!c.problems.empty()) throw ScenarioError(c.in_line_order());
+    if (c.problems.empty()) return;
+    // A refused stage's keys go by unnamed_stage ("stages[2]"): in messages, by its place.
+    for (std::string& m : c.problems)
+      for (const auto& [from, to] :
+           {std::pair<std::string, std::string>{"pipeline.stages.stages[", "pipeline.stages["},
+            {"'stages[", "'pipeline.stages["}})
+        for (std::size_t at; (at = m.find(from)) != std::string::npos;)
+          m.replace(at, from.size(), to);
+    throw ScenarioError(c.in_line_order());
   };
   if (!root.IsMap()) {
     c.err_at(YAML::Mark::null_mark(), "", "expected a YAML map at the top level");
@@ -824,7 +827,11 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
     Stage s;
     s.name = nm.IsDefined() && nm.IsScalar() ? nm.Scalar() : "";
     if (stage && !stage->IsMap()) {
-      // no name to check: reading the stage says it is no map
+      // No name to check: reading the stage says it is no map, but for an empty item (`- ` or
+      // `~`), which a section may be and a stage may not.
+      if (!stage->IsDefined() || stage->IsNull())
+        c.err(*stage, d.substr(0, d.rfind('.')),
+              "expected a stage, a map with its name and keys, found nothing");
     } else if (!nm.IsDefined()) {  // (Stage's default name would otherwise stand in for it)
       c.err(*stage, d, "missing required key (every stage needs a name, unique in the pipeline)");
     } else if (!is_stage_name(s.name))
@@ -1138,7 +1145,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
         auto& flat = plan_set_nodes;
         std::function<void(const YAML::Node&, const std::string&)> walk =
             [&](const YAML::Node& n, const std::string& pre) {
+              std::set<std::string> given;  // a literal duplicate: reported, read as the first
               for (const auto& kv : n) {
+                if (!given.insert(kv.first.Scalar()).second) continue;
                 const std::string k = join(pre, kv.first.Scalar());
                 if (kv.second.IsMap() && !plan_schema.find(k))
                   walk(kv.second, k);

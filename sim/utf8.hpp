@@ -56,4 +56,13 @@ inline std::string first(std::string_view s, std::size_t n) {
   return std::string(s.substr(0, i));
 }
 
+// Characters a name cannot show: controls (C0, DEL, C1) and the invisible ones that change how
+// a terminal or a table draws the text (zero widths, direction overrides, line separators).
+inline bool invisible(char32_t c) {
+  return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0xAD || c == 0x061C || c == 0x180E ||
+         (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
+         (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) ||
+         (c >= 0xE0000 && c <= 0xE007F);
+}
+
 }  // namespace sim::utf8

@@ -199,7 +199,8 @@ TEST(Crm, AMappingThatCannotMeanAnExportIsRefusedNamingItsKey) {
     ADD_FAILURE() << "one column for two fields was accepted";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find(
-                  "the column 'engage_date' is mapped to two fields, closed and created"),
+                  "the column 'engage_date' is mapped to two fields, closed (by --map) and "
+                  "created (by "),
               std::string::npos)
         << e.what();
   }

@@ -124,7 +124,7 @@ TEST_F(HardeningCli, CurrencyIsASymbolOrCodeAndALongNameGetsItsSpace) {
     EXPECT_EQ(v(t), "") << ok;
   }
   for (std::string bad : {"<img src=x onerror=alert(1)>", "-", "1", "+", "a&b", "\"", " EUR",
-                          "EUR ", "abcdefghijklmnopq", "x\ty"}) {
+                          "EUR ", "abcdefghijklmnopq", "x\ty", "\xff", "\u202e$"}) {
     std::string t = bad;
     EXPECT_NE(v(t), "") << bad;
   }

@@ -252,6 +252,7 @@ TEST(YamlForms, ABadStageNameHidesNoOtherProblem) {
     - {name: qualify, exit_rate: 1.4}
     - {exit_rate: 0.5}
     - 5
+    - ~
     - {name: 'a.b', hours: -1}
     - {name: close}
 team: {reps: -4}
@@ -265,8 +266,9 @@ plans:
        {"pipeline.stages[1].name: duplicate stage name 'qualify'",
         "pipeline.stages[1].exit_rate: expected a number between 0 and 1",
         "pipeline.stages[2].name: missing required key", "pipeline.stages[3]: expected a map",
-        "pipeline.stages[4].name: expected a stage name",
-        "pipeline.stages[4].hours: expected a number between 0 and 168",
+        "pipeline.stages[4]: expected a stage, a map with its name and keys, found nothing",
+        "pipeline.stages[5].name: expected a stage name",
+        "pipeline.stages[5].hours: expected a number between 0 and 168",
         "team.reps: expected a whole number",
         "assumptions.pipeline.stages.propose.exit_rate: no stage is named 'propose'; a stage's "
         "name was refused",

@@ -21,6 +21,7 @@
 #include "sim/distributed.hpp"
 #include "sim/hash.hpp"
 #include "sim/runner.hpp"  // resolve_threads
+#include "sim/utf8.hpp"
 
 namespace salesim::tools {
 
@@ -239,11 +240,19 @@ CLI::Validator whole_count() {
 CLI::Validator currency_text() {
   return CLI::Validator(
       [](std::string& text) -> std::string {
+        // UTF-8, with nothing invisible (a direction override would reorder every figure).
+        for (std::size_t i = 0; i < text.size();) {
+          const sim::utf8::Char ch = sim::utf8::at(text, i);
+          if (ch.code == 0xFFFD && ch.len == 1 && text.compare(i, 3, "\xEF\xBF\xBD") != 0)
+            return "expected a currency symbol or code in UTF-8, found bytes that are not";
+          if (sim::utf8::invisible(ch.code))
+            return "expected a currency symbol or code, found a control or invisible character "
+                   "in it";
+          i += ch.len;
+        }
         std::size_t chars = 0;
         for (unsigned char c : text) {
           chars += (c & 0xC0) != 0x80;  // code points, not bytes
-          if (c < 0x20 || c == 0x7f)
-            return "expected a currency symbol or code, found a control character in it";
           if (std::isdigit(c) || std::strchr("+-<>&\"'`=\\", c))
             return fmt::format(
                 "expected a currency symbol or code such as '$', EUR or 'Swiss francs', found "

@@ -148,9 +148,13 @@ crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
     std::partial_sort(latest.begin(),
                       latest.begin() + std::ptrdiff_t(std::min(most + 1, latest.size())),
                       latest.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-    for (std::size_t k = 1; k <= most && k < latest.size(); ++k) {
+    // The largest such group: with typos on 2017-12-01 and 2017-08-30, the date before them is
+    // June's, not the August typo's.
+    std::size_t group = 0;
+    for (std::size_t k = 1; k <= most && k < latest.size(); ++k)
+      if (latest[k - 1].first - latest[k].first > 14) group = k;
+    if (const std::size_t k = group; k > 0) {
       const crm::Day before = latest[k].first;
-      if (latest[k - 1].first - before <= 14) continue;
       std::string rows;
       for (std::size_t i = 0; i < k; ++i)
         rows += fmt::format("{}line {}{}{}", i ? "; " : "", latest[i].second->line,
@@ -165,7 +169,6 @@ crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
             k == 1 ? "one row's date" : fmt::format("{} rows' dates", k), rows,
             latest[k - 1].first - before, e.file, k == 1 ? "it is" : "they are",
             k == 1 ? "it" : "them", crm::format_date(before));
-      break;
     }
     return e.export_date;
   }

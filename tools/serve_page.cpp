@@ -25,6 +25,8 @@ constexpr const char* kBody = R"html(<style>
   .serve aside input[type=number], .serve aside input[type=text], .serve aside select { width:100%; box-sizing:border-box; font:inherit; padding:3px 4px; }
   .serve aside button { font:inherit; margin:10px 6px 0 0; padding:4px 10px; }
   .serve .headline { font-size:15px; margin:4px 0 12px; }
+  /* A long unbroken name or description breaks rather than widening the page past the window. */
+  header.cover h1, header.cover .subtitle, .serve aside, .serve main p, .serve .headline { overflow-wrap:anywhere; }
   .serve .headline strong { font-size:28px; }
   .serve .status { color:#555; font-size:12px; min-height:1.3em; }
   .serve .error { color:#a00; font-size:13px; white-space:pre-wrap; }
@@ -115,7 +117,8 @@ function percent(p) {
 function share(v) { return fixed1(100 * v).replace(/\.0$/, "") + "%"; }
 // A key's unit in words: "hours/week", "$ a week" ("" for a share, shown as a percent).
 function unitWords(unit) {
-  if (!unit || unit === "ratio" || unit === "share" || unit === "rate") return "";
+  // (A week is a point in time: "Hires (item 0): week" says it; "(week)" after it repeated it.)
+  if (!unit || unit === "ratio" || unit === "share" || unit === "rate" || unit === "week") return "";
   if (!unit.startsWith("currency")) return unit;
   const per = unit.slice(8);
   return (info.currency || "money") + (per === "/week" ? " a week" : per === "/year" ? " a year" : per);

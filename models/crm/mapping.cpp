@@ -212,12 +212,19 @@ std::map<std::string, int> resolve_columns(const ColumnMapping& m, const CsvTabl
   // close on the day it was created, without a word.
   for (auto a = out.begin(); a != out.end(); ++a)
     for (auto b = std::next(a); b != out.end(); ++b)
-      if (a->second >= 0 && a->second == b->second)
+      if (a->second >= 0 && a->second == b->second) {
+        // Where each of the two was mapped: --map, the mapping file, or a column named like
+        // the field.
+        auto from = [&](const std::string& f) {
+          const auto it = m.column_source.find(f);
+          return it != m.column_source.end() ? it->second : std::string("its name");
+        };
         throw InputError(fmt::format(
-            "{}: the column '{}' is mapped to two fields, {} and {}; each field takes a column "
-            "of its own (check the mapping{})",
-            t.file, t.header[std::size_t(a->second)], a->first, b->first,
-            m.source.empty() ? "" : ": " + m.source));
+            "{}: the column '{}' is mapped to two fields, {} (by {}) and {} (by {}); each field "
+            "takes a column of its own",
+            t.file, t.header[std::size_t(a->second)], a->first, from(a->first), b->first,
+            from(b->first)));
+      }
   for (const char* f : kRequiredFields)
     if (out[f] < 0)
       throw InputError(fmt::format(
