@@ -275,6 +275,16 @@ TEST_F(GoalSeekCli, ATopBelowItsFloorSaysToLowerTheFloor) {
                      "prospecting.yield.floor in the file first"),
             std::string::npos)
       << out;
+  // An end of the interval that is no valid scenario is refused before any point runs (the
+  // scan ran four points, seconds at the file's paths, before it reached the upper end).
+  EXPECT_EQ(shell(salesim("goalseek " + test::example() +
+                          " --plan push-activity --lever capacity.sustainable_hours=30:70 "
+                          "--target p_goal=0.99 --paths 100000 --threads 1"),
+                  &out),
+            2)
+      << out;
+  EXPECT_NE(out.find("at capacity.sustainable_hours=70 is not a valid scenario"), std::string::npos)
+      << out;
 }
 
 TEST_F(GoalSeekCli, UnreachableTargetSaysSoWithTheBest) {

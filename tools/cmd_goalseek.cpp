@@ -67,6 +67,7 @@ int goalseek(const GoalSeekArgs& a) {
   RunSettings run;
   run.paths = a.paths;
   run.threads = a.threads;
+  check_lever_corners(sc, a.plan, {range});  // both ends valid before any point runs
   LeverRuns runs(sc, a.plan, {range.lever}, {target.outcome}, run);
   check_run_memory(sc, runs.paths(), 1, "goal-seek", false);
   GoalSeekSettings gs;

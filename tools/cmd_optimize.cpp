@@ -50,36 +50,6 @@ void remove_earlier_plan(const std::string& output, bool quiet) {
                              output);
 }
 
-// The plan at the corners of the levers' box (each lever at its ends; past six levers, one
-// lever at a time at its ends with the others as written) must be a valid scenario, checked
-// before the search as goal-seek checks its ends: a lever whose range leaves the scenario's
-// rules (max_hours below sustainable_hours) otherwise stopped the search halfway, exit 2.
-void check_lever_corners(const Scenario& sc, const std::string& plan,
-                         const std::vector<LeverRange>& levers) {
-  const std::size_t k = levers.size();
-  const auto try_at = [&](const std::vector<std::pair<std::string, double>>& values) {
-    try {
-      plan_variant(sc, plan, values);
-    } catch (const ScenarioError& e) {
-      throw BadInput(invalid_at_message(plan, values, e.what()));
-    }
-  };
-  const auto end = [&](std::size_t i, bool high) {
-    return fit_to_lever(levers[i].lever, high ? levers[i].hi : levers[i].lo);
-  };
-  if (k <= 6) {
-    for (std::size_t corner = 0; corner < (std::size_t(1) << k); ++corner) {
-      std::vector<std::pair<std::string, double>> values;
-      for (std::size_t i = 0; i < k; ++i)
-        values.emplace_back(levers[i].lever.path, end(i, (corner >> i) & 1));
-      try_at(values);
-    }
-    return;
-  }
-  for (std::size_t i = 0; i < k; ++i)
-    for (bool high : {false, true}) try_at({{levers[i].lever.path, end(i, high)}});
-}
-
 struct OptimizeArgs {
   std::string file, plan, maximize, output, name, json, csv;
   std::vector<std::string> levers, subject_to;

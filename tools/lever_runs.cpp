@@ -42,6 +42,31 @@ std::string invalid_at_message(const std::string& plan,
                      plan, at, hint, problem);
 }
 
+void check_lever_corners(const Scenario& sc, const std::string& plan,
+                         const std::vector<LeverRange>& levers) {
+  const std::size_t k = levers.size();
+  const auto try_at = [&](const std::vector<std::pair<std::string, double>>& values) {
+    try {
+      plan_variant(sc, plan, values);
+    } catch (const ScenarioError& e) {
+      throw BadInput(invalid_at_message(plan, values, e.what()));
+    }
+  };
+  const auto end = [&](std::size_t i, bool high) {
+    return fit_to_lever(levers[i].lever, high ? levers[i].hi : levers[i].lo);
+  };
+  if (k <= 6) {
+    for (std::size_t corner = 0; corner < (std::size_t(1) << k); ++corner) {
+      std::vector<std::pair<std::string, double>> values;
+      for (std::size_t i = 0; i < k; ++i)
+        values.emplace_back(levers[i].lever.path, end(i, (corner >> i) & 1));
+      try_at(values);
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < k; ++i)
+    for (bool high : {false, true}) try_at({{levers[i].lever.path, end(i, high)}});
+}
 Point LeverRuns::run_point(const std::vector<std::pair<std::string, double>>& values) {
   Scenario variant;
   try {

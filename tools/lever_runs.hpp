@@ -21,6 +21,14 @@ std::string invalid_at_message(const std::string& plan,
                                const std::vector<std::pair<std::string, double>>& values,
                                const std::string& problem);
 
+struct LeverRange;
+// The plan at the corners of the levers' box (each lever at its ends; past six levers, one
+// lever at a time at its ends with the others as written) must be a valid scenario, checked
+// before any run: a range that leaves the scenario's rules (max_hours below sustainable_hours)
+// otherwise stopped a search halfway, exit 2. BadInput naming the values otherwise.
+void check_lever_corners(const Scenario& sc, const std::string& plan,
+                         const std::vector<LeverRange>& levers);
+
 struct Point {
   std::vector<double> values;        // per lever, fitted to its range
   std::vector<sim::MeanSe> figures;  // per outcome
