@@ -285,6 +285,21 @@ TEST_F(GoalSeekCli, ATopBelowItsFloorSaysToLowerTheFloor) {
       << out;
   EXPECT_NE(out.find("at capacity.sustainable_hours=70 is not a valid scenario"), std::string::npos)
       << out;
+  // A search of hours is refused before it runs, as run refuses one (hires up to 100000 at
+  // 2000 paths ran for hours without a word); --max-hours is the override.
+  for (const char* cmd : {"goalseek", "optimize"}) {
+    EXPECT_EQ(shell(salesim(std::string(cmd) + " " + test::example() +
+                            " --plan push-activity --lever 'hiring[0].count=0:100000' --paths 2000"
+                            " --threads 1" +
+                            (std::string(cmd) == "goalseek"
+                                 ? std::string(" --target p_goal=0.99")
+                                 : " --maximize profit -o " + (dir / "x.yaml").string())),
+                    &out),
+              2)
+        << out;
+    EXPECT_NE(out.find("more than the 24 hours allowed"), std::string::npos) << out;
+    EXPECT_NE(out.find("--max-hours"), std::string::npos) << out;
+  }
 }
 
 TEST_F(GoalSeekCli, UnreachableTargetSaysSoWithTheBest) {

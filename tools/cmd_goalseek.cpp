@@ -10,6 +10,7 @@
 #include "sim/atomic_file.hpp"
 #include "sim/distributed.hpp"
 #include "sim/progress.hpp"
+#include "sim/runner.hpp"  // resolve_threads
 #include "tools/cli.hpp"
 #include "tools/goalseek.hpp"
 #include "tools/lever_range.hpp"
@@ -26,6 +27,7 @@ struct GoalSeekArgs {
   std::optional<std::uint64_t> seed;
   std::optional<double> tolerance;
   int threads = 0;
+  double max_hours = 24;
 };
 
 // The target reached at the interval's end: the crossing lies beyond it, unless that end is
@@ -79,6 +81,10 @@ int goalseek(const GoalSeekArgs& a) {
                       : gs.tolerance > 0 ? gs.tolerance
                                          : (range.hi - range.lo) / 1000;
   std::size_t expected = gs.scan + std::size_t(std::ceil(std::log2(std::max(1.0, width / step))));
+  // (And the 16 a search between scan points may take.)
+  check_points_time(sc, a.plan, {range}, runs.paths(), expected + 16,
+                    std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)), a.max_hours,
+                    "goal-seek");
   sim::Progress bar("goal-seek", expected * runs.paths(), !a.quiet);
   runs.progress = [&](std::size_t done_runs, std::size_t done) {
     expected = std::max(expected, done_runs + 1);
@@ -203,6 +209,10 @@ void add_goalseek_command(CLI::App& app, Commands& commands) {
   cmd->add_option("--json", a->json, "Write the answer and every point probed as JSON");
   add_run_options(cmd, a->paths, a->seed, a->threads,
                   "Paths per point (default: the file's simulation.paths)");
+  cmd->add_option("--max-hours", a->max_hours,
+                  "Refuse a search estimated to take longer than this many hours (default 24)")
+      ->check(finite_number())
+      ->check(above_zero());
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return goalseek(*a); }});
 }

@@ -15,6 +15,7 @@
 #include "sim/atomic_file.hpp"
 #include "sim/distributed.hpp"
 #include "sim/progress.hpp"
+#include "sim/runner.hpp"  // resolve_threads
 #include "tools/cli.hpp"
 #include "tools/goalseek.hpp"
 #include "tools/lever_range.hpp"
@@ -56,6 +57,7 @@ struct OptimizeArgs {
   std::size_t evaluations = 60, paths = 0, confirm_paths = 0;
   std::optional<std::uint64_t> seed;
   int threads = 0;
+  double max_hours = 24;
   bool quiet = false;
 };
 
@@ -151,6 +153,12 @@ int optimize(const OptimizeArgs& a) {
   fresh.first_path = runs.paths();  // the next block of path indices: draws the search never saw
   LeverRuns confirm(sc, a.plan, levers, pr.outcomes, fresh);
   check_run_memory(sc, std::max(runs.paths(), confirm.paths()), 1, "optimize", false);
+  // The evaluations, and the two confirmation runs (the optimum and the plan as written) in
+  // runs of the search's paths.
+  check_points_time(sc, a.plan, pr.levers, runs.paths(),
+                    op.budget + (2 * confirm.paths() + runs.paths() - 1) / runs.paths(),
+                    std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)), a.max_hours,
+                    "optimize");
 
   const std::size_t total = op.budget * runs.paths() + 2 * confirm.paths();
   sim::Progress bar("optimize", total, !a.quiet);
@@ -260,6 +268,10 @@ void add_optimize_command(CLI::App& app, Commands& commands) {
                   "Paths of the confirmation run (default: as --paths)")
       ->transform(whole_count())
       ->check(CLI::Range(std::size_t(1), std::size_t(1000000000)));
+  cmd->add_option("--max-hours", a->max_hours,
+                  "Refuse a search estimated to take longer than this many hours (default 24)")
+      ->check(finite_number())
+      ->check(above_zero());
   cmd->add_flag("--quiet", a->quiet, "Print nothing but errors");
   commands.push_back({cmd, [a] { return optimize(*a); }});
 }

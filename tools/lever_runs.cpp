@@ -67,6 +67,29 @@ void check_lever_corners(const Scenario& sc, const std::string& plan,
   for (std::size_t i = 0; i < k; ++i)
     for (bool high : {false, true}) try_at({{levers[i].lever.path, end(i, high)}});
 }
+void check_points_time(const Scenario& sc, const std::string& plan,
+                       const std::vector<LeverRange>& levers, std::size_t paths, std::size_t points,
+                       int threads, double max_hours, const std::string& what) {
+  // The plan at each end of each lever (the others as written): hires and contracts grow with
+  // a lever's value, so its ends bound what a point steps.
+  double most = run_rep_weeks(plan_variant(sc, plan, {}), paths, 1);
+  for (const LeverRange& l : levers)
+    for (const double v : {l.lo, l.hi})
+      most = std::max(
+          most, run_rep_weeks(plan_variant(sc, plan, {{l.lever.path, fit_to_lever(l.lever, v)}}),
+                              paths, 1));
+  const double seconds =
+      most * double(points) / (kRepWeeksPerSecondPerThread * std::max(1, threads));
+  if (seconds <= max_hours * 3600) return;
+  throw BadInput(fmt::format(
+      "{}: about {} runs of {} paths, each stepping up to {:.3g} rep-weeks (the plan at an end of "
+      "its levers), {} at {:.2g} rep-weeks per second per thread on {} thread{}; more than the "
+      "{:g} hours allowed: use fewer --paths or a narrower range, or raise --max-hours if you "
+      "mean it",
+      what, points, paths, most, about_duration(seconds), kRepWeeksPerSecondPerThread,
+      std::max(1, threads), threads == 1 ? "" : "s", max_hours));
+}
+
 Point LeverRuns::run_point(const std::vector<std::pair<std::string, double>>& values) {
   Scenario variant;
   try {

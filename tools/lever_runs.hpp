@@ -29,6 +29,14 @@ struct LeverRange;
 void check_lever_corners(const Scenario& sc, const std::string& plan,
                          const std::vector<LeverRange>& levers);
 
+// BadInput when `points` runs of the plan (each on `paths` paths, the plan at the levers'
+// corners stepping the most rep-weeks) would take longer than max_hours at run's estimated
+// throughput on `threads` threads: a goal-seek over hires in [0, 100000] at 2000 paths ran for
+// hours without a word. Names `option` as the override.
+void check_points_time(const Scenario& sc, const std::string& plan,
+                       const std::vector<LeverRange>& levers, std::size_t paths, std::size_t points,
+                       int threads, double max_hours, const std::string& what);
+
 struct Point {
   std::vector<double> values;        // per lever, fitted to its range
   std::vector<sim::MeanSe> figures;  // per outcome
