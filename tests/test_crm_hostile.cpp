@@ -267,6 +267,20 @@ TEST_F(CrmHostileCli, AWrongFileOrDayIsNamedWithItsRole) {
   }
 }
 
+// Out of memory under a limit the up-front check cannot see (ulimit -v), a forecast's advice
+// named --streaming and --threads, which the CRM commands do not take.
+TEST_F(CrmHostileCli, OutOfMemoryAdviceIsTheCommands) {
+  std::string out;
+  EXPECT_EQ(test::shell("ulimit -v 400000; " + salesim("forecast " + sample() +
+                                                       " --paths 3000000 --threads 1 --quiet"),
+                        &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("out of memory: forecast needs more memory"), std::string::npos) << out;
+  EXPECT_NE(out.find("use fewer --paths or --weeks"), std::string::npos) << out;
+  EXPECT_EQ(out.find("--streaming"), std::string::npos) << out;
+}
+
 TEST_F(CrmHostileCli, ADayTheExportCannotBeUsedOnIsNamedWithItsOption) {
   std::string out;
   EXPECT_EQ(

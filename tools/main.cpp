@@ -108,12 +108,23 @@ int main(int argc, char** argv) {
     return failed(2, fmt::format("salesim: {}\n", e.what()));
   } catch (const std::bad_alloc&) {
     // What the up-front estimates did not foresee (a memory limit of ulimit -v or a cgroup
-    // below what /proc/meminfo says is available).
-    return failed(1,
-                  "salesim: error: out of memory: the run needs more memory than the process "
-                  "may use (a limit such as ulimit -v or a container's); use fewer --paths, "
-                  "--streaming, fewer --threads or a smaller team\n",
-                  "out of memory");
+    // below what /proc/meminfo says is available). The advice is the command's: `import` takes
+    // none of a run's options.
+    std::string command;
+    for (const auto& c : commands)
+      if (c.app->parsed()) command = c.app->get_name();
+    const bool whole_export = command == "import" || command == "calibrate";
+    const bool forecast = command == "forecast" || command == "backtest";
+    return failed(
+        1,
+        fmt::format("salesim: error: out of memory: {} needs more memory than the "
+                    "process may use (a limit such as ulimit -v or a container's); {}\n",
+                    command.empty() ? "the command" : command,
+                    whole_export ? "it reads the whole export: a smaller one, or more memory"
+                    : forecast   ? "use fewer --paths or --weeks"
+                                 : "use fewer --paths, --streaming, fewer --threads or a "
+                                   "smaller team"),
+        "out of memory");
   } catch (const std::exception& e) {
     return failed(1, fmt::format("salesim: error: {}\n", e.what()), e.what());
   }
