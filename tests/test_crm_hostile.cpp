@@ -458,6 +458,38 @@ TEST(CrmHostile, SkewedRealAmountsAreNotTakenForPlaceholders) {
   EXPECT_GT(largest, 50 * 5000.0) << "the old bar would have dropped real deals";
 }
 
+// A dot as the thousands separator (4.514 for 4514) read every amount a thousand times too
+// small (a forecast of 220k for 3.31M) without a word. Warned of when nearly every amount with
+// a dot has it before groups of three digits; plain decimals with cents are not.
+TEST(CrmHostile, ADotBeforeGroupsOfThreeDigitsIsWarnedOf) {
+  const std::regex amount("([0-9]+)$");
+  const auto with = [&](bool german) {
+    return sample_edited([&](const std::string& l) {
+      std::smatch m;
+      if (!std::regex_search(l, m, amount) || m[1].length() < 4) return l;
+      const std::string v = m[1];
+      return l.substr(0, std::size_t(m.position(1))) +
+             (german ? v.substr(0, v.size() - 3) + "." + v.substr(v.size() - 3) : v + ".50");
+    });
+  };
+  for (const bool german : {true, false}) {
+    const Export e = import_export_text(with(german), "dots.csv", sample_mapping());
+    std::size_t rows = 0;
+    for (const QualityCheck& k : e.quality.checks)
+      if (k.reason.find("before groups of three digits") != std::string::npos) rows = k.rows;
+    if (german) {
+      EXPECT_GT(rows, 500u);
+      CalibrationOptions o;
+      o.as_of = e.export_date;
+      std::string warnings;
+      for (const auto& w : calibrate(e, o).warnings) warnings += w;
+      EXPECT_NE(warnings.find("before groups of three digits"), std::string::npos) << warnings;
+    } else {
+      EXPECT_EQ(rows, 0u) << "1054.50 is a decimal";
+    }
+  }
+}
+
 // A stray quote (`"Acme` on one line, `Beta"` ten lines on) made one record of the lines between
 // (its id from the first, its stage and dates from the last), with 0 rows excluded.
 TEST(CrmHostile, AStrayQuoteThatSwallowsRowsExcludesItsRecord) {

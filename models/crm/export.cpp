@@ -44,6 +44,22 @@ std::string trim(const std::string& s) {
   return s.substr(a, b - a);
 }
 
+// An amount written as digit groups after dots, "4.514" or "1.054.300" (no other characters
+// but a currency sign or spaces around): a German or Brazilian export's thousands.
+bool dot_groups(const std::string& text) {
+  std::size_t a = 0, b = text.size();
+  while (a < b && !std::isdigit(static_cast<unsigned char>(text[a]))) ++a;
+  while (b > a && !std::isdigit(static_cast<unsigned char>(text[b - 1]))) --b;
+  const std::string t = text.substr(a, b - a);
+  const std::size_t first = t.find('.');
+  if (first == std::string::npos || first == 0 || first > 3) return false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const bool dot_place = i >= first && (i - first) % 4 == 0;
+    if (dot_place ? t[i] != '.' : !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
+  }
+  return (t.size() - first) % 4 == 0;
+}
+
 // A stage value that reads like a closed one ("Closed - Won", "lost"): one that the mapping's
 // status lists leave open is most likely missing from them.
 bool looks_closed(const std::string& stage) {
@@ -196,6 +212,7 @@ enum Check {
   c_stage_looks_closed,
   c_amount_outlier,
   c_stray_quote,  // excluded, though after the kept ones (the order is the JSON's)
+  c_amount_dot_groups,
   c_count
 };
 const char* kReasons[c_count] = {
@@ -225,7 +242,10 @@ const char* kReasons[c_count] = {
     "list price), or 10000 times the export's without a product (kept; amount treated as "
     "missing)",
     "a quoted field running over lines that hold whole rows: a stray quote; those rows are in "
-    "this one"};
+    "this one",
+    "amounts with a dot have it before groups of three digits (4.514, nearly all of them): if "
+    "the dot separates thousands, they are read a thousand times too small (kept as read; save "
+    "the export without thousands separators)"};
 
 const char* date_format_name(DateFormat f) {
   switch (f) {
@@ -361,11 +381,12 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
   QualityReport& q = e.quality;
   q.file = label;
   for (int c = 0; c < c_count; ++c)
-    q.checks.push_back({kReasons[c],
-                        c < c_won_no_amount || c == c_stray_quote,
-                        0,
-                        {},
-                        c == c_stage_looks_closed || c == c_amount_outlier});
+    q.checks.push_back(
+        {kReasons[c],
+         c < c_won_no_amount || c == c_stray_quote,
+         0,
+         {},
+         c == c_stage_looks_closed || c == c_amount_outlier || c == c_amount_dot_groups});
 
   // Bytes that are not UTF-8 were replaced when the files were read; each repaired field is
   // counted here (one row per line), with the file, the line and the column.
@@ -470,6 +491,8 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
   const auto plausible = [&](Day d) { return d >= window_lo && d <= window_hi; };
 
   std::set<std::string> seen_ids, owners;
+  std::size_t amounts_given = 0, dot_grouped_rows = 0;  // with a dot; for c_amount_dot_groups
+  std::vector<std::string> dot_grouped;
   std::map<std::string, std::size_t> unpriced_rows;
   for (const CsvRow& r : t.rows) {
     ++q.rows_read;
@@ -574,6 +597,14 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     // amounts infinite: the row is excluded. Text that is no number is only treated as missing.
     const std::string amount = field(r, "amount");
     const auto amount_value = amount.empty() ? std::nullopt : parse_any_number(amount);
+    if (amount.find('.') != std::string::npos) {
+      ++amounts_given;
+      if (dot_groups(amount)) {
+        if (dot_grouped.size() < 3)
+          dot_grouped.push_back(fmt::format("line {}: '{}'", r.line, amount));
+        ++dot_grouped_rows;
+      }
+    }
     if (amount_value && (!std::isfinite(*amount_value) || *amount_value > kMaxAmount)) {
       excluded(c_amount_absurd, o.id, amount);
       continue;
@@ -634,6 +665,12 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     e.deals.push_back(std::move(o));
   }
   q.rows_kept = e.deals.size();
+  // Said only when nearly every amount with a dot looks so (a few 4.514-like amounts among
+  // 1054.50 and 220.75 are plain decimals).
+  if (dot_grouped_rows >= 20 && 10 * dot_grouped_rows >= 9 * amounts_given) {
+    q.checks[c_amount_dot_groups].rows = dot_grouped_rows;
+    q.checks[c_amount_dot_groups].examples = dot_grouped;
+  }
   for (const auto& [value, v] : q.stages)
     if (v.outcome == Outcome::open && looks_closed(value)) {
       QualityCheck& k = q.checks[c_stage_looks_closed];
