@@ -3,11 +3,15 @@
 // message; oversize bodies 413; any other path 404; a client's newer run cancels its older one;
 // 50 clients at once get their own answers; levers in the report's plain words, a refused value
 // named by its lever, a saved plan's description, --currency, the ARR section.
+#include <arpa/inet.h>
 #include <fmt/format.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <future>
 #include <map>
@@ -142,8 +146,8 @@ TEST_F(ServeTest, OversizeBodiesAre413) {
   EXPECT_EQ(r->status, 413);
   EXPECT_NE(r->body.find("larger than 16384 bytes"), std::string::npos) << r->body;
   // A form-encoded body (curl -d) stops at cpp-httplib's 8192 bytes: said so, not "16384".
-  const auto form = client().Post("/api/run", std::string(9000, 'a'),
-                                  "application/x-www-form-urlencoded");
+  const auto form =
+      client().Post("/api/run", std::string(9000, 'a'), "application/x-www-form-urlencoded");
   ASSERT_TRUE(form);
   EXPECT_EQ(form->status, 413);
   EXPECT_NE(form->body.find("form-encoded"), std::string::npos) << form->body;
@@ -553,6 +557,67 @@ TEST(ServeCommand, PrintsTheUrlWithATokenAndStopsCleanlyOnSigint) {
   close(out[0]);
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
   EXPECT_NE(text.find("Stopped."), std::string::npos) << text;
+}
+
+// A client that sends its request a header line a second is never timed out (cpp-httplib times
+// each read): it held Ctrl-C for as long as it dripped (13 s in a review). The stop now drops it
+// after about two seconds.
+TEST(ServeCommand, ADrippingClientDoesNotHoldTheStop) {
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    dup2(out[1], 1);
+    close(out[0]);
+    execl(binary().c_str(), "salesim", "serve", example().c_str(), "--port", "0", nullptr);
+    _exit(127);
+  }
+  close(out[1]);
+  std::string text;
+  char buf[512];
+  while (text.find("Ctrl-C") == std::string::npos) {
+    const ssize_t n = read(out[0], buf, sizeof buf);
+    if (n <= 0) break;
+    text.append(buf, std::size_t(n));
+  }
+  const auto at = text.find("http://127.0.0.1:");
+  ASSERT_NE(at, std::string::npos) << text;
+  const int port = std::stoi(text.substr(at + 17));
+  std::atomic<bool> dripping{true};
+  std::thread drip([&] {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(std::uint16_t(port));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0) {
+      const std::string head = "GET /api/plans HTTP/1.1\r\nHost: x\r\n";
+      (void)!write(fd, head.data(), head.size());
+      for (int i = 0; i < 30 && dripping; ++i) {
+        (void)!write(fd, "X-a: b\r\n", 8);
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+      }
+    }
+    close(fd);
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  const auto t0 = std::chrono::steady_clock::now();
+  kill(pid, SIGINT);
+  int status = 0;
+  bool ended = false;
+  for (int i = 0; i < 1000 && !ended; ++i) {  // 10 s at most; the drip goes on for 15 s
+    ended = waitpid(pid, &status, WNOHANG) == pid;
+    if (!ended) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  const auto took = std::chrono::steady_clock::now() - t0;
+  dripping = false;
+  drip.join();
+  if (!ended) kill(pid, SIGKILL), waitpid(pid, &status, 0);
+  close(out[0]);
+  EXPECT_TRUE(ended) << "salesim serve did not stop within 10 s of SIGINT, a client dripping";
+  EXPECT_LT(took, std::chrono::seconds(10));
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 }  // namespace

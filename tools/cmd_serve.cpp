@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -59,9 +60,18 @@ int serve(ServeArgs a) {
     int sig = 0;
     sigwait(&stop_signals, &sig);
     // A signal before run() has started listening finds nothing to stop yet: try until it ends.
+    // A client that sends its request a line a second is never timed out (cpp-httplib times
+    // each read) and held the stop for as long as it dripped: after two seconds the process
+    // ends without waiting for it (serve writes no file, so nothing is left half written).
+    const auto asked = std::chrono::steady_clock::now();
     while (!done) {
       server.stop();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (!done && std::chrono::steady_clock::now() - asked > std::chrono::seconds(2)) {
+        std::cout << "Stopped (a connection still sending its request was dropped).\n"
+                  << std::flush;
+        std::_Exit(0);
+      }
     }
   });
   server.run();
