@@ -279,6 +279,17 @@ TEST_F(CrmHostileCli, OutOfMemoryAdviceIsTheCommands) {
   EXPECT_NE(out.find("out of memory: forecast needs more memory"), std::string::npos) << out;
   EXPECT_NE(out.find("use fewer --paths or --weeks"), std::string::npos) << out;
   EXPECT_EQ(out.find("--streaming"), std::string::npos) << out;
+  // Nor is a goal-seek (only run takes --streaming).
+  EXPECT_EQ(test::shell("ulimit -v 400000; " +
+                            salesim("goalseek " + test::example() +
+                                    " --plan push-activity --lever 'hiring[0].count=0:30' "
+                                    "--target p_goal=0.8 --paths 5000000 --threads 1 --quiet "
+                                    "--max-hours 1000"),
+                        &out),
+            1)
+      << out;
+  EXPECT_NE(out.find("out of memory: goalseek"), std::string::npos) << out;
+  EXPECT_EQ(out.find("--streaming"), std::string::npos) << out;
 }
 
 TEST_F(CrmHostileCli, ADayTheExportCannotBeUsedOnIsNamedWithItsOption) {
@@ -487,6 +498,22 @@ TEST(CrmHostile, ADotBeforeGroupsOfThreeDigitsIsWarnedOf) {
     } else {
       EXPECT_EQ(rows, 0u) << "1054.50 is a decimal";
     }
+  }
+  // Neither 0.550 (no export writes 550 so) nor an amount that is not read at all (€4.514,
+  // counted as unparseable) is "read a thousand times too small".
+  for (const char* written : {"0.550",
+                              "\xE2\x82\xAC"
+                              "4.514"}) {
+    std::string csv =
+        "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,"
+        "close_value\n";
+    for (int i = 0; i < 30; ++i)
+      csv += fmt::format("D{},rep{},GTX Pro,A,Won,2017-01-02,2017-01-20,{}\n", i, i % 3, written);
+    ColumnMapping m = sample_mapping();
+    m.org_chart.file.clear(), m.price_list.file.clear();
+    for (const QualityCheck& k : import_export_text(csv, "d.csv", m).quality.checks)
+      if (k.reason.find("before groups of three digits") != std::string::npos)
+        EXPECT_EQ(k.rows, 0u) << written;
   }
 }
 

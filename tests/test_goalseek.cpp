@@ -300,6 +300,23 @@ TEST_F(GoalSeekCli, ATopBelowItsFloorSaysToLowerTheFloor) {
     EXPECT_NE(out.find("more than the 24 hours allowed"), std::string::npos) << out;
     EXPECT_NE(out.find("--max-hours"), std::string::npos) << out;
   }
+  // Two hiring levers high together step the most: each at its ends alone counted half of it.
+  std::string text = test::read_file(test::example());
+  const std::string one = "hiring: [{week: 5, count: 5}]";
+  ASSERT_NE(text.find(one), std::string::npos);
+  text.replace(text.find(one), one.size(), "hiring: [{week: 5, count: 5}, {week: 10, count: 5}]");
+  const auto two = dir / "two.yaml";
+  std::ofstream(two) << text;
+  EXPECT_EQ(
+      shell(salesim("optimize " + two.string() +
+                    " --plan push-activity --lever 'hiring[0].count=0:20000' --lever "
+                    "'hiring[1].count=0:20000' --maximize profit --evaluations 20 --paths 100 "
+                    "--threads 1 --max-hours 0.000001 -o " +
+                    (dir / "o.yaml").string()),
+            &out),
+      2)
+      << out;
+  EXPECT_NE(out.find("each stepping up to 2.08e+08 rep-weeks"), std::string::npos) << out;
 }
 
 TEST_F(GoalSeekCli, UnreachableTargetSaysSoWithTheBest) {

@@ -70,20 +70,37 @@ void check_lever_corners(const Scenario& sc, const std::string& plan,
 void check_points_time(const Scenario& sc, const std::string& plan,
                        const std::vector<LeverRange>& levers, std::size_t paths, std::size_t points,
                        int threads, double max_hours, const std::string& what) {
-  // The plan at each end of each lever (the others as written): hires and contracts grow with
-  // a lever's value, so its ends bound what a point steps.
-  double most = run_rep_weeks(plan_variant(sc, plan, {}), paths, 1);
-  for (const LeverRange& l : levers)
-    for (const double v : {l.lo, l.hi})
-      most = std::max(
-          most, run_rep_weeks(plan_variant(sc, plan, {{l.lever.path, fit_to_lever(l.lever, v)}}),
-                              paths, 1));
+  // The plan at the corners of the levers' box: hires and contracts grow with a lever's value,
+  // and two hiring levers high together step the most (each at its ends alone under-counted
+  // them). Past six levers, each at its ends and all at their lows and at their highs.
+  const std::size_t k = levers.size();
+  std::vector<std::vector<std::pair<std::string, double>>> corners;
+  const auto at = [&](std::size_t i, bool high) {
+    return std::pair{levers[i].lever.path,
+                     fit_to_lever(levers[i].lever, high ? levers[i].hi : levers[i].lo)};
+  };
+  if (k <= 6) {
+    for (std::size_t c = 0; c < (std::size_t(1) << k); ++c) {
+      corners.emplace_back();
+      for (std::size_t i = 0; i < k; ++i) corners.back().push_back(at(i, (c >> i) & 1));
+    }
+  } else {
+    for (const bool high : {false, true}) {
+      corners.emplace_back();
+      for (std::size_t i = 0; i < k; ++i) corners.back().push_back(at(i, high));
+    }
+    for (std::size_t i = 0; i < k; ++i)
+      for (const bool high : {false, true}) corners.push_back({at(i, high)});
+  }
+  double most = 0;
+  for (const auto& values : corners)
+    most = std::max(most, run_rep_weeks(plan_variant(sc, plan, values), paths, 1));
   const double seconds =
       most * double(points) / (kRepWeeksPerSecondPerThread * std::max(1, threads));
   if (seconds <= max_hours * 3600) return;
   throw BadInput(fmt::format(
-      "{}: about {} runs of {} paths, each stepping up to {:.3g} rep-weeks (the plan at an end of "
-      "its levers), {} at {:.2g} rep-weeks per second per thread on {} thread{}; more than the "
+      "{}: about {} runs of {} paths, each stepping up to {:.3g} rep-weeks (the plan at a corner "
+      "of its levers), {} at {:.2g} rep-weeks per second per thread on {} thread{}; more than the "
       "{:g} hours allowed: use fewer --paths or a narrower range, or raise --max-hours if you "
       "mean it",
       what, points, paths, most, about_duration(seconds), kRepWeeksPerSecondPerThread,

@@ -120,10 +120,11 @@ int main(int argc, char** argv) {
         fmt::format("salesim: error: out of memory: {} needs more memory than the "
                     "process may use (a limit such as ulimit -v or a container's); {}\n",
                     command.empty() ? "the command" : command,
-                    whole_export ? "it reads the whole export: a smaller one, or more memory"
-                    : forecast   ? "use fewer --paths or --weeks"
-                                 : "use fewer --paths, --streaming, fewer --threads or a "
-                                   "smaller team"),
+                    whole_export       ? "it reads the whole export: a smaller one, or more memory"
+                    : forecast         ? "use fewer --paths or --weeks"
+                    : command == "run" ? "use fewer --paths, --streaming, fewer --threads or a "
+                                         "smaller team"
+                                       : "use fewer --paths, fewer --threads or a smaller team"),
         "out of memory");
   } catch (const std::exception& e) {
     return failed(1, fmt::format("salesim: error: {}\n", e.what()), e.what());

@@ -52,7 +52,7 @@ bool dot_groups(const std::string& text) {
   while (b > a && !std::isdigit(static_cast<unsigned char>(text[b - 1]))) --b;
   const std::string t = text.substr(a, b - a);
   const std::size_t first = t.find('.');
-  if (first == std::string::npos || first == 0 || first > 3) return false;
+  if (first == std::string::npos || first == 0 || first > 3 || t[0] == '0') return false;
   for (std::size_t i = 0; i < t.size(); ++i) {
     const bool dot_place = i >= first && (i - first) % 4 == 0;
     if (dot_place ? t[i] != '.' : !std::isdigit(static_cast<unsigned char>(t[i]))) return false;
@@ -597,7 +597,7 @@ Export import_export_text(const std::string& csv_text, const std::string& label,
     // amounts infinite: the row is excluded. Text that is no number is only treated as missing.
     const std::string amount = field(r, "amount");
     const auto amount_value = amount.empty() ? std::nullopt : parse_any_number(amount);
-    if (amount.find('.') != std::string::npos) {
+    if (amount_value && amount.find('.') != std::string::npos) {  // read, so read too small
       ++amounts_given;
       if (dot_groups(amount)) {
         if (dot_grouped.size() < 3)
