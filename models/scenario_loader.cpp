@@ -1173,7 +1173,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
           const std::string where = d + ".set." + path;
           if (!k) {
             const std::string instead = funnel_key_instead(path, p.pipeline);
-            const std::string unnamed = unnamed_stage_key_problem(path, p);
+            const std::string refused_stage = unnamed_stage_key_problem(path, p);
             const std::string head = path.substr(0, path.find_first_of(".["));
             const bool list = head == "hiring" || head == "training" || head == "programs" ||
                               head == "territories";
@@ -1181,7 +1181,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
                   list ? fmt::format("{} is a list of the plan, written beside `set`, not in "
                                      "it: `{}: [...]` under the plan (docs/scenario-reference.md)",
                                      head, head)
-                  : !unnamed.empty() ? unnamed
+                  : !refused_stage.empty() ? refused_stage
                   : instead.empty()
                       ? "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)"
                       : "the funnel's figures are solved into the stage keys once, when the file "

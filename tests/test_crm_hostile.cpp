@@ -437,7 +437,9 @@ TEST(CrmHostile, PlaceholderAmountsAndClosedStagesReadAsOpenAreSaid) {
   EXPECT_NE(warnings.find("1 row of odd.csv: amount over 1000 times"), std::string::npos)
       << warnings;
   for (const QualityCheck& k : clean.quality.checks)
-    if (k.warn) EXPECT_EQ(k.rows, 0u) << k.reason << ": the sample has none";
+    if (k.warn) {
+      EXPECT_EQ(k.rows, 0u) << k.reason << ": the sample has none";
+    }
   // A mapping that writes the value as the export did, no-break space and all, still matches.
   ColumnMapping nbsp = sample_mapping();
   nbsp.won = {"Won\xC2\xA0"};
@@ -465,7 +467,9 @@ TEST(CrmHostile, SkewedRealAmountsAreNotTakenForPlaceholders) {
   m.org_chart.file.clear(), m.price_list.file.clear();
   const Export e = import_export_text(csv, "skewed.csv", m);
   for (const QualityCheck& k : e.quality.checks)
-    if (k.reason.find("amount over") == 0) EXPECT_EQ(k.rows, 0u) << k.examples.front();
+    if (k.reason.find("amount over") == 0) {
+      EXPECT_EQ(k.rows, 0u) << k.examples.front();
+    }
   EXPECT_GT(largest, 50 * 5000.0) << "the old bar would have dropped real deals";
 }
 
@@ -512,8 +516,9 @@ TEST(CrmHostile, ADotBeforeGroupsOfThreeDigitsIsWarnedOf) {
     ColumnMapping m = sample_mapping();
     m.org_chart.file.clear(), m.price_list.file.clear();
     for (const QualityCheck& k : import_export_text(csv, "d.csv", m).quality.checks)
-      if (k.reason.find("before groups of three digits") != std::string::npos)
+      if (k.reason.find("before groups of three digits") != std::string::npos) {
         EXPECT_EQ(k.rows, 0u) << written;
+      }
   }
 }
 
@@ -550,7 +555,9 @@ TEST(CrmHostile, AStrayQuoteThatSwallowsRowsExcludesItsRecord) {
     }
   EXPECT_EQ(stray, 1u);
   for (const QualityCheck& k : clean.quality.checks)
-    if (k.reason.find("stray quote") != std::string::npos) EXPECT_EQ(k.rows, 0u);
+    if (k.reason.find("stray quote") != std::string::npos) {
+      EXPECT_EQ(k.rows, 0u);
+    }
 }
 
 // Exports as spreadsheets save them: UTF-16 ("Unicode text": the message was cut at the first

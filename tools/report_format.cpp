@@ -206,8 +206,8 @@ charts::Axis Fmt::time_axis(int horizon) const {
   // the axis's own fractional ticks): the weeks' first days instead, at most nine of them.
   if (a.ticks.size() < 3) {
     a.ticks.clear();
-    const int step = (horizon + 7) / 8;
-    for (int w = 0; w <= horizon; w += step) {
+    const int every = (horizon + 7) / 8;
+    for (int w = 0; w <= horizon; w += every) {
       const year_month_day d{*start_ + days(7 * w)};
       a.ticks.push_back(
           {double(w), fmt::format("{} {}", unsigned(d.day()), kMonths[unsigned(d.month()) - 1])});

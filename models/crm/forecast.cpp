@@ -362,8 +362,8 @@ Band band_of(std::span<const double> x) {
 
 double forecast_memory_bytes(std::size_t owners, const ForecastOptions& o) {
   const double months = 7.0 * o.weeks / 28 + 2;  // part months at both ends
-  const double per_path =
-      double(o.weeks) * fc::n_series + fc::n_scalars + months + 2 * (double(owners) + 1);
+  const double per_path = double(o.weeks) * double(fc::n_series) + double(fc::n_scalars) + months +
+                          2 * (double(owners) + 1);
   return 8 * per_path * double(o.paths);
 }
 
