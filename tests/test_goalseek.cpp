@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "test_support.hpp"
@@ -287,6 +288,17 @@ TEST_F(GoalSeekCli, ATopBelowItsFloorSaysToLowerTheFloor) {
       << out;
   // A search of hours is refused before it runs, as run refuses one (hires up to 100000 at
   // 2000 paths ran for hours without a word); --max-hours is the override.
+  // And a sweep of a hundred points over the same hires.
+  EXPECT_EQ(
+      shell(salesim("sweep " + test::example() +
+                    " --plan push-activity --vary 'hiring[0].count=0:100000:1000' --threads 1 "
+                    "-o " +
+                    (dir / "sw.h5").string()),
+            &out),
+      2)
+      << out;
+  EXPECT_NE(out.find("sweep: about 102 runs of 2000 paths"), std::string::npos) << out;
+  EXPECT_FALSE(std::filesystem::exists(dir / "sw.h5"));
   for (const char* cmd : {"goalseek", "optimize"}) {
     EXPECT_EQ(shell(salesim(std::string(cmd) + " " + test::example() +
                             " --plan push-activity --lever 'hiring[0].count=0:100000' --paths 2000"

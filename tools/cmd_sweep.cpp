@@ -18,7 +18,10 @@
 #include "sim/distributed.hpp"
 #include "sim/h5.hpp"
 #include "sim/progress.hpp"
+#include "sim/runner.hpp"  // resolve_threads
 #include "tools/cli.hpp"
+#include "tools/lever_range.hpp"
+#include "tools/lever_runs.hpp"
 #include "tools/output_paths.hpp"
 #include "tools/rank_items.hpp"
 #include "tools/report_format.hpp"
@@ -37,6 +40,7 @@ struct SweepArgs {
   std::optional<std::uint64_t> seed;
   std::optional<double> target_se;
   int threads = 0;
+  double max_hours = 24;
   bool quiet = false;
   std::string xlsx;  // --xlsx: the table as an Excel workbook
 };
@@ -133,6 +137,20 @@ int sweep(const SweepArgs& a) {
   st.run.split = sim::PathSplit::none;
   const std::vector<int> owner = sim::dist::deal(points.size(), sim::dist::size());
   check_points(sc, a.plan, sweep_keys, points, owner);
+  // The points and the plan as written, each at the plan's most rep-weeks at the corners of the
+  // --vary keys' values (a grid of 100,000 points ran for hours without a word); every rank
+  // estimates the same, from the same points.
+  {
+    std::vector<LeverRange> ranges;
+    for (const SweepKey& k : sweep_keys) {
+      const auto [lo, hi] = std::minmax_element(k.factor.levels.begin(), k.factor.levels.end());
+      ranges.push_back({k.lever, *lo, *hi});
+    }
+    check_points_time(
+        sc, a.plan, ranges, per_run, points.size() + 1,
+        std::min(sim::resolve_threads(a.threads), sim::resolve_threads(0)) * sim::dist::size(),
+        a.max_hours, "sweep");
+  }
   const std::size_t mine =
       1 + std::size_t(std::count(owner.begin(), owner.end(), sim::dist::rank()));
   sim::Progress bar("sweep", per_run * (points.size() + 1), !a.quiet);
@@ -283,6 +301,10 @@ void add_sweep_command(CLI::App& app, Commands& commands) {
   cmd->add_option("-o,--output", a->h5, "The HDF5 table to write")->required();
   cmd->add_option("--csv", a->csv, "The CSV to write (default: the output's name with .csv)");
   cmd->add_option("--xlsx", a->xlsx, "Also write the table as an Excel workbook");
+  cmd->add_option("--max-hours", a->max_hours,
+                  "Refuse a sweep estimated to take longer than this many hours (default 24)")
+      ->check(finite_number())
+      ->check(above_zero());
   cmd->add_option("--metric", a->metric,
                   std::string(kMetricHelp) + "; also what --target-se controls");
   add_run_options(cmd, a->paths, a->seed, a->threads,

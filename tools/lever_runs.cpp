@@ -92,9 +92,14 @@ void check_points_time(const Scenario& sc, const std::string& plan,
     for (std::size_t i = 0; i < k; ++i)
       for (const bool high : {false, true}) corners.push_back({at(i, high)});
   }
-  double most = 0;
-  for (const auto& values : corners)
-    most = std::max(most, run_rep_weeks(plan_variant(sc, plan, values), paths, 1));
+  double most = run_rep_weeks(plan_variant(sc, plan, {}), paths, 1);
+  for (const auto& values : corners) {
+    try {
+      most = std::max(most, run_rep_weeks(plan_variant(sc, plan, values), paths, 1));
+    } catch (const ScenarioError&) {
+      // a corner no point reaches (a Latin hypercube's) and the scenario refuses: not counted
+    }
+  }
   const double seconds =
       most * double(points) / (kRepWeeksPerSecondPerThread * std::max(1, threads));
   if (seconds <= max_hours * 3600) return;
