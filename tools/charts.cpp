@@ -374,6 +374,7 @@ const Style& style(int i) {
     constexpr const char* dashes[] = {"",    "8 4", "2 3",      "10 3 2 3",
                                       "5 2", "1 2", "12 2 2 2", "4 4"};
     constexpr int nd = int(std::size(dashes)), nm = int(Shape::plus) + 1, nh = 6;
+    static_assert(std::size_t(nd) == kStyleRounds, "a round per dash");
     std::vector<Style> out;
     for (int round = 0; round < nd; ++round)
       for (int c = 0; c < int(kSeriesStyles); ++c) {

@@ -195,6 +195,9 @@ std::string xml_escape(const std::string& s);
 // The series styles (colour, dash, marker) a chart gives its series in order, repeating after
 // this many; the report's tables and cards colour plan i as style i % kSeriesStyles.
 inline constexpr std::size_t kSeriesStyles = 9;
+// Rounds of kSeriesStyles plans that style() tells apart (by dash, marker and hatch) before it
+// starts again: the report's swatches mark the same rounds.
+inline constexpr std::size_t kStyleRounds = 8;
 std::string compact_number(double v);  // 1234567 -> "1.23M", 950 -> "950", 12500 -> "12.5k"
 std::string format_value(const Axis& a, double v);
 // A tick's label: format_value, with as many more decimals as ticks `step` apart need to

@@ -42,58 +42,57 @@ std::string invalid_at_message(const std::string& plan,
                      plan, at, hint, problem);
 }
 
-void check_lever_corners(const Scenario& sc, const std::string& plan,
-                         const std::vector<LeverRange>& levers) {
+namespace {
+
+using Values = std::vector<std::pair<std::string, double>>;
+
+// The levers' values at every corner of their box; past six levers (2^k runs away), each lever
+// at its two ends alone, the others as written.
+std::vector<Values> lever_corners(const std::vector<LeverRange>& levers) {
   const std::size_t k = levers.size();
-  const auto try_at = [&](const std::vector<std::pair<std::string, double>>& values) {
-    try {
-      plan_variant(sc, plan, values);
-    } catch (const ScenarioError& e) {
-      throw BadInput(invalid_at_message(plan, values, e.what()));
-    }
-  };
-  const auto end = [&](std::size_t i, bool high) {
-    return fit_to_lever(levers[i].lever, high ? levers[i].hi : levers[i].lo);
-  };
-  if (k <= 6) {
-    for (std::size_t corner = 0; corner < (std::size_t(1) << k); ++corner) {
-      std::vector<std::pair<std::string, double>> values;
-      for (std::size_t i = 0; i < k; ++i)
-        values.emplace_back(levers[i].lever.path, end(i, (corner >> i) & 1));
-      try_at(values);
-    }
-    return;
-  }
-  for (std::size_t i = 0; i < k; ++i)
-    for (bool high : {false, true}) try_at({{levers[i].lever.path, end(i, high)}});
-}
-void check_points_time(const Scenario& sc, const std::string& plan,
-                       const std::vector<LeverRange>& levers, std::size_t paths, std::size_t points,
-                       int threads, double max_hours, const std::string& what) {
-  // The plan at the corners of the levers' box: hires and contracts grow with a lever's value,
-  // and two hiring levers high together step the most (each at its ends alone under-counted
-  // them). Past six levers, each at its ends and all at their lows and at their highs.
-  const std::size_t k = levers.size();
-  std::vector<std::vector<std::pair<std::string, double>>> corners;
   const auto at = [&](std::size_t i, bool high) {
     return std::pair{levers[i].lever.path,
                      fit_to_lever(levers[i].lever, high ? levers[i].hi : levers[i].lo)};
   };
+  std::vector<Values> corners;
   if (k <= 6) {
     for (std::size_t c = 0; c < (std::size_t(1) << k); ++c) {
       corners.emplace_back();
       for (std::size_t i = 0; i < k; ++i) corners.back().push_back(at(i, (c >> i) & 1));
     }
   } else {
-    for (const bool high : {false, true}) {
-      corners.emplace_back();
-      for (std::size_t i = 0; i < k; ++i) corners.back().push_back(at(i, high));
-    }
     for (std::size_t i = 0; i < k; ++i)
       for (const bool high : {false, true}) corners.push_back({at(i, high)});
   }
+  return corners;
+}
+
+}  // namespace
+
+void check_lever_corners(const Scenario& sc, const std::string& plan,
+                         const std::vector<LeverRange>& levers) {
+  for (const Values& values : lever_corners(levers)) try {
+      plan_variant(sc, plan, values);
+    } catch (const ScenarioError& e) {
+      throw BadInput(invalid_at_message(plan, values, e.what()));
+    }
+}
+
+void check_points_time(const Scenario& sc, const std::string& plan,
+                       const std::vector<LeverRange>& levers, std::size_t paths, std::size_t points,
+                       int threads, double max_hours, const std::string& what) {
+  // The plan at the corners of the levers' box: hires and contracts grow with a lever's value,
+  // and two hiring levers high together step the most (each at its ends alone under-counted
+  // them). Past six levers, also all at their lows and all at their highs.
+  std::vector<Values> corners = lever_corners(levers);
+  if (levers.size() > 6)
+    for (const bool high : {false, true}) {
+      corners.emplace_back();
+      for (const LeverRange& l : levers)
+        corners.back().emplace_back(l.lever.path, fit_to_lever(l.lever, high ? l.hi : l.lo));
+    }
   double most = run_rep_weeks(plan_variant(sc, plan, {}), paths, 1);
-  for (const auto& values : corners) {
+  for (const Values& values : corners) {
     try {
       most = std::max(most, run_rep_weeks(plan_variant(sc, plan, values), paths, 1));
     } catch (const ScenarioError&) {

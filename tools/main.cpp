@@ -4,8 +4,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 #include <new>
+#include <string>
 
 #include "salesim/version.hpp"
 #include "sim/distributed.hpp"
@@ -94,13 +96,15 @@ int main(int argc, char** argv) {
     ::sigaction(sig, nullptr, &was);
     if (was.sa_handler != SIG_IGN) ::sigaction(sig, &stop, nullptr);  // a shell's `cmd &` ignores
   }
+  const auto parsed =
+      std::find_if(commands.begin(), commands.end(), [](const auto& c) { return c.app->parsed(); });
+  const std::string command = parsed == commands.end() ? "" : parsed->app->get_name();
   try {
-    for (const auto& c : commands)
-      if (c.app->parsed()) {
-        tools::check_no_empty_values(*c.app);
-        tools::check_same_options_on_every_rank(*c.app);
-        return c.run();
-      }
+    if (parsed != commands.end()) {
+      tools::check_no_empty_values(*parsed->app);
+      tools::check_same_options_on_every_rank(*parsed->app);
+      return parsed->run();
+    }
   } catch (const ScenarioError& e) {
     return failed(2, fmt::format("{}\n{} problem{} found\n", e.what(), e.problems.size(),
                                  e.problems.size() == 1 ? "" : "s"));
@@ -110,9 +114,6 @@ int main(int argc, char** argv) {
     // What the up-front estimates did not foresee (a memory limit of ulimit -v or a cgroup
     // below what /proc/meminfo says is available). The advice is the command's: `import` takes
     // none of a run's options.
-    std::string command;
-    for (const auto& c : commands)
-      if (c.app->parsed()) command = c.app->get_name();
     const bool whole_export = command == "import" || command == "calibrate";
     const bool forecast = command == "forecast" || command == "backtest";
     return failed(

@@ -75,6 +75,18 @@ nlohmann::json report_json(const OptimizeReport& r) {
   return js;
 }
 
+namespace {
+
+// Whether outcome k's figure came earlier (a figure bounded twice, cost >= 7.5M and cost <= 8M,
+// or the objective bounded): one column of the trace and one row of the table, not two.
+bool named_before(const OptimizeReport& r, std::size_t k) {
+  for (std::size_t j = 0; j < k; ++j)
+    if (r.outcomes[j].name == r.outcomes[k].name) return true;
+  return false;
+}
+
+}  // namespace
+
 Table trace_table(const OptimizeReport& r) {
   Table t;
   for (std::size_t e = 0; e < r.result.trace.size(); ++e) {
@@ -82,12 +94,8 @@ Table trace_table(const OptimizeReport& r) {
     Row cells{{"evaluation", double(e + 1)}, {"stage", pt.stage}};
     for (std::size_t i = 0; i < r.levers.size(); ++i)
       cells.emplace_back(r.levers[i].lever.path, pt.x[i]);
-    // A figure bounded twice (cost >= 7.5M and cost <= 8M), or both the objective and bounded,
-    // is one column, not two of one name.
     for (std::size_t k = 0; k < pt.figures.size(); ++k) {
-      bool seen = false;
-      for (std::size_t j = 0; j < k; ++j) seen = seen || r.outcomes[j].name == r.outcomes[k].name;
-      if (seen) continue;
+      if (named_before(r, k)) continue;
       cells.emplace_back(r.outcomes[k].name, pt.figures[k].mean);
       cells.emplace_back(r.outcomes[k].name + "_se", pt.figures[k].se);
     }
@@ -151,9 +159,7 @@ void print_report(const OptimizeReport& r, std::ostream& out) {
                      "as written (confirm.)");
   for (std::size_t k = 0; k < r.outcomes.size(); ++k) {
     const Outcome& o = r.outcomes[k];
-    bool seen = false;  // a figure bounded twice is one row
-    for (std::size_t j = 0; j < k; ++j) seen = seen || r.outcomes[j].name == o.name;
-    if (seen) continue;
+    if (named_before(r, k)) continue;  // a figure bounded twice is one row
     out << fmt::format(
         "  {:<22} {:>24} {:>24} {:>24}\n", figure_name(o), figure_text(o, r.in_sample.figures[k]),
         figure_text(o, r.confirmed.figures[k]), figure_text(o, r.written.figures[k]));

@@ -113,7 +113,7 @@ std::string Page::figure(const std::string& svg, const std::string& id,
 // A plan's swatch: its colour (s0-s8) and, from the tenth plan on, the round of nine it is in
 // (r1-r7, a pattern over the colour), as its chart style changes dash and marker by round.
 std::string swatch_class(std::size_t i) {
-  const std::size_t round = (i / charts::kSeriesStyles) % 8;
+  const std::size_t round = (i / charts::kSeriesStyles) % charts::kStyleRounds;
   return fmt::format("s{}{}", i % charts::kSeriesStyles,
                      round ? fmt::format(" r{}", round) : std::string());
 }
