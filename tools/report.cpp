@@ -447,7 +447,9 @@ main > footer { padding-left:0; padding-right:0; }
   h2 { margin-top:8px; }
   .grid2 { grid-template-columns:repeat(2, minmax(0, 1fr)); }
   .grid3 { grid-template-columns:repeat(3, minmax(0, 1fr)); }
-  pre.scenario { font-size:6.5px; line-height:1.12; column-count:4; column-gap:10px; padding:6px 8px; margin:4px 0; }
+  /* Two columns of about 115 characters: most lines fit whole (four columns at 6.5px were
+     too small to read, and wrapped nearly every line). */
+  pre.scenario { font-size:7.6px; line-height:1.22; column-count:2; column-gap:18px; column-rule:1px solid #ddd; padding:6px 8px; margin:4px 0; }
   header.cover { padding-top:0; padding-bottom:8px; }
   header.cover h1 { font-size:21px; }
   h2 { font-size:17px; margin-bottom:5px; }
