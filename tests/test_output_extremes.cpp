@@ -196,6 +196,20 @@ TEST_F(OutputExtremes, LongPlanNamesWrapInTablesCardsAndChartTitles) {
   EXPECT_LT(m[1].length(), 64);
 }
 
+// The tenth plan's card had the baseline's top border: the colours repeat from the tenth plan
+// on, so each round of nine draws the border in another style, as its swatch takes a pattern.
+TEST_F(OutputExtremes, TheTenthPlansCardAndSwatchDifferFromTheFirsts) {
+  std::string plans = "plans:\n";
+  for (int i = 0; i < 10; ++i) plans += "  - name: p" + std::to_string(i) + "\n";
+  run(scenario(4, "", plans), "");
+  const std::string h = html();
+  EXPECT_NE(h.find(R"(<div class="card c0"><div class="card-head"><span class="plan"><span class="swatch s0"></span>p0)"),
+            std::string::npos);
+  EXPECT_NE(h.find(R"(<div class="card c0 r1"><div class="card-head"><span class="plan"><span class="swatch s0 r1"></span>p9)"),
+            std::string::npos);
+  EXPECT_NE(h.find(".card.r1 { border-top-style:dashed; }"), std::string::npos);
+}
+
 // The example with uncertain assumptions at 400 paths: market.volatility's coefficient on the
 // bookings gain is -0.0017, shown "-0.00" in the report's robustness table.
 TEST_F(OutputExtremes, CoefficientsThatRoundToZeroHaveNoSign) {

@@ -247,8 +247,10 @@ std::string answer_section(Page& pg) {
   h += R"(<div class="cards">)";
   for (std::size_t i = 0; i < n; ++i) {
     const std::string pi = pg.p(i);
-    h += fmt::format(R"(<div class="card c{}"><div class="card-head">{}</div>)",
-                     i % charts::kSeriesStyles, pg.plan_name(i));
+    const std::size_t round = (i / charts::kSeriesStyles) % charts::kStyleRounds;
+    h += fmt::format(R"(<div class="card c{}{}"><div class="card-head">{}</div>)",
+                     i % charts::kSeriesStyles, round ? fmt::format(" r{}", round) : "",
+                     pg.plan_name(i));
     if (!pg.d.plans[i].description.empty())
       h += fmt::format(R"(<div class="desc">{}</div>)", esc(pg.d.plans[i].description));
     if (has_goal) {
@@ -395,6 +397,11 @@ section > p, section li { max-width:80ch; }
 .card.c0 { border-top-color:#0072B2; } .card.c1 { border-top-color:#D55E00; } .card.c2 { border-top-color:#009E73; }
 .card.c3 { border-top-color:#CC79A7; } .card.c4 { border-top-color:#E69F00; } .card.c5 { border-top-color:#56B4E9; } .card.c6 { border-top-color:#000; }
 .card.c7 { border-top-color:#8c8c8c; } .card.c8 { border-top-color:#2f3b47; }
+/* From the tenth plan on the colours repeat: each round of nine draws its top border in
+   another style, as its swatch takes another pattern. */
+.card.r1 { border-top-style:dashed; } .card.r2 { border-top-style:dotted; } .card.r3 { border-top-style:double; border-top-width:7px; }
+.card.r4 { border-top-style:dashed; border-top-width:10px; } .card.r5 { border-top-style:dotted; border-top-width:10px; }
+.card.r6 { border-top-style:double; border-top-width:12px; } .card.r7 { border-top-width:12px; }
 .card .card-head { font-size:16px; }
 .card .desc { color:var(--muted); font-size:13px; margin-top:2px; min-height:4.5em; }
 .card .big { font-size:34px; font-weight:700; margin-top:6px; line-height:1.1; }
