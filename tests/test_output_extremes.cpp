@@ -201,13 +201,22 @@ TEST_F(OutputExtremes, LongPlanNamesWrapInTablesCardsAndChartTitles) {
 TEST_F(OutputExtremes, TheTenthPlansCardAndSwatchDifferFromTheFirsts) {
   std::string plans = "plans:\n";
   for (int i = 0; i < 10; ++i) plans += "  - name: p" + std::to_string(i) + "\n";
-  run(scenario(4, "", plans), "");
+  run(scenario(4, "goal: {revenue: 100000, checkpoints: [{week: 2, revenue: 20000}]}", plans), "");
   const std::string h = html();
-  EXPECT_NE(h.find(R"(<div class="card c0"><div class="card-head"><span class="plan"><span class="swatch s0"></span>p0)"),
-            std::string::npos);
-  EXPECT_NE(h.find(R"(<div class="card c0 r1"><div class="card-head"><span class="plan"><span class="swatch s0 r1"></span>p9)"),
-            std::string::npos);
+  EXPECT_NE(
+      h.find(
+          R"(<div class="card c0"><div class="card-head"><span class="plan"><span class="swatch s0"></span>p0)"),
+      std::string::npos);
+  EXPECT_NE(
+      h.find(
+          R"(<div class="card c0 r1"><div class="card-head"><span class="plan"><span class="swatch s0 r1"></span>p9)"),
+      std::string::npos);
   EXPECT_NE(h.find(".card.r1 { border-top-style:dashed; }"), std::string::npos);
+  // Ten plans made the page scroll sideways: each table with a column per plan scrolls in its
+  // own box on screen.
+  const std::regex across(R"re(<div class="across"><table class="data">)re");
+  EXPECT_EQ(std::distance(std::sregex_iterator(h.begin(), h.end(), across), std::sregex_iterator()),
+            3);  // the checkpoints' chances and means, and the parts against the baseline
 }
 
 // The example with uncertain assumptions at 400 paths: market.volatility's coefficient on the

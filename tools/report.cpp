@@ -437,6 +437,9 @@ footer { margin-top:40px; padding-top:12px; padding-bottom:30px; border-top:1px 
 main > footer { padding-left:0; padding-right:0; }
 @media (max-width: 800px) { .grid2, .grid3 { grid-template-columns:1fr; } main, header.cover { padding:0 14px; } }
 @media screen and (max-width: 800px) { table.data { display:block; overflow-x:auto; max-width:100%; } }
+/* Tables with a column per plan scroll in their own box on screen (twelve plans made the whole
+   page scroll sideways); on paper they print whole. */
+@media screen { .across { overflow-x:auto; max-width:100%; } }
 @page { size: A4 landscape; margin: 8mm 10mm; }
 @media print {
   body { font-size:10.5px; line-height:1.35; }

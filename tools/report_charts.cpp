@@ -169,7 +169,9 @@ std::string checkpoints_section(Page& pg) {
       "it smaller).</p>",
       on_arr ? "an ARR (the annual value of the contracts live) of" : "having booked",
       on_arr ? "at the end of" : "by");
-  h += R"(<table class="data"><thead><tr><th>Checkpoint</th><th>By</th><th>Target</th>)";
+  // A column per plan: on screen the table scrolls in its own box past eight or so plans.
+  h +=
+      R"(<div class="across"><table class="data"><thead><tr><th>Checkpoint</th><th>By</th><th>Target</th>)";
   for (std::size_t i = 0; i < n; ++i) h += "<th>" + pg.plan_name(i) + "</th>";
   h += "</tr></thead><tbody>";
   for (std::size_t c = 0; c < cps.size(); ++c) {
@@ -201,7 +203,7 @@ std::string checkpoints_section(Page& pg) {
                        f.fig(s, pg.p(i) + "/p_all_checkpoints_se", Kind::prob_se));
     h += "</tr>";
   }
-  h += "</tbody></table></div>";
+  h += "</tbody></table></div></div>";
 
   ch::BarChart b;
   b.frame = {"checkpoints", "Probability of meeting each checkpoint and the goal", "", 900, 0};
@@ -229,7 +231,7 @@ std::string checkpoints_section(Page& pg) {
   if (!cps.empty()) {
     // On an ARR goal the checkpoints' figures are the ARR at the week (docs/model.md 12.5).
     h += fmt::format(
-        R"(<table class="data"><caption>Mean {} at each checkpoint (± standard error)</caption><thead><tr><th>Checkpoint</th><th>Target</th>)",
+        R"(<div class="across"><table class="data"><caption>Mean {} at each checkpoint (± standard error)</caption><thead><tr><th>Checkpoint</th><th>Target</th>)",
         pg.goal_on_arr() ? "ARR" : "cumulative bookings");
     for (std::size_t i = 0; i < n; ++i) h += "<th>" + pg.plan_name(i) + "</th>";
     h += "</tr></thead><tbody>";
@@ -243,7 +245,7 @@ std::string checkpoints_section(Page& pg) {
       }
       h += "</tr>";
     }
-    h += "</tbody></table>";
+    h += "</tbody></table></div>";
   }
   return h + "</section>";
 }

@@ -91,8 +91,9 @@ std::size_t plan_to_explain(Page& pg) {
 
 // Every plan against the baseline, part by part (mean ± standard error).
 std::string parts_table(Page& pg, const std::string& caption, const std::vector<Part>& parts) {
-  std::string h =
-      fmt::format(R"(<table class="data"><caption>{}</caption><thead><tr><th>Part</th>)", caption);
+  std::string h = fmt::format(
+      R"(<div class="across"><table class="data"><caption>{}</caption><thead><tr><th>Part</th>)",
+      caption);
   for (std::size_t p = 1; p < pg.d.plans.size(); ++p) h += "<th>" + pg.plan_name(p) + "</th>";
   h += "</tr></thead><tbody>";
   for (const Part& part : parts) {
@@ -108,7 +109,7 @@ std::string parts_table(Page& pg, const std::string& caption, const std::vector<
     }
     h += "</tr>";
   }
-  return h + "</tbody></table>";
+  return h + "</tbody></table></div>";
 }
 
 }  // namespace
