@@ -7,6 +7,7 @@
 #include <cctype>
 #include <functional>
 #include <map>
+#include <set>
 
 #include "models/keys.hpp"
 #include "models/yaml_merge.hpp"
@@ -71,6 +72,40 @@ std::string rewrite_number(std::string& text, const Edit& e, const std::string& 
   return anchor;
 }
 
+// Where the converted tree differs from the original other than at an event week (one more)
+// or `salesim:`, "" when nowhere. An anchored value changes wherever its aliases are: a
+// checkpoint's `week: &q 13` aliased by a hiring week would move with it, and the model
+// fingerprint below does not see checkpoints.
+std::string changed_elsewhere(const YAML::Node& was, const YAML::Node& now, const std::string& path,
+                              const std::set<std::string>& events) {
+  if (was.Type() != now.Type()) return path;
+  if (was.IsScalar()) {
+    if (path == "salesim" || was.Scalar() == now.Scalar()) return "";
+    if (events.count(path)) {
+      try {
+        if (std::stol(now.Scalar()) == std::stol(was.Scalar()) + 1) return "";
+      } catch (const std::exception&) {
+      }
+    }
+    return path + " would change from " + was.Scalar() + " to " + now.Scalar();
+  }
+  if (was.IsSequence()) {
+    if (was.size() != now.size()) return path;
+    for (std::size_t i = 0; i < was.size(); ++i)
+      if (auto d = changed_elsewhere(was[i], now[i], fmt::format("{}[{}]", path, i), events);
+          !d.empty())
+        return d;
+  }
+  if (was.IsMap())
+    for (const auto& kv : was) {
+      if (!kv.first.IsScalar()) continue;
+      const std::string key = kv.first.Scalar();
+      const std::string sub = path.empty() ? key : path + "." + key;
+      if (auto d = changed_elsewhere(kv.second, now[key], sub, events); !d.empty()) return d;
+    }
+  return "";
+}
+
 // yaml-cpp's offsets skip a UTF-8 byte-order mark at the start of the text.
 std::size_t bom_bytes(const std::string& text) {
   return text.rfind("\xEF\xBB\xBF", 0) == 0 ? 3 : 0;
@@ -129,6 +164,8 @@ std::string upgrade_scenario_text(const std::string& text, const std::string& fi
   // Edit from the end of the text (the `salesim:` line too, wherever it is), so earlier
   // offsets stay valid. An offset seen twice is one scalar reached through an alias (an item
   // or a list shared by plans): every use is an event week, so it is edited once.
+  std::set<std::string> events;  // every path to an event week, one scalar's aliases too
+  for (const Edit& e : weeks) events.insert(e.key);
   std::sort(weeks.begin(), weeks.end(), [](const Edit& a, const Edit& b) { return a.pos > b.pos; });
   weeks.erase(std::unique(weeks.begin(), weeks.end(),
                           [](const Edit& a, const Edit& b) { return a.pos == b.pos; }),
@@ -137,10 +174,18 @@ std::string upgrade_scenario_text(const std::string& text, const std::string& fi
   out = text;
   for (const Edit& e : weeks)
     if (const std::string anchor = rewrite_number(out, e, file_label); !anchor.empty())
-      anchored = fmt::format("{}: {} carries the anchor &{}", file_label, e.key, anchor);
+      anchored = fmt::format("{} shares its value through the anchor &{}", e.key, anchor);
 
-  // Prove the conversion: the new text reads as format 2 and runs the same model. An anchored
-  // week whose alias also gives a value that is not an event week (`count: *w`) changes both.
+  // Prove the conversion: nothing but the event weeks moved in the file's tree, and the new
+  // text reads as format 2 and runs the same model. An anchored week whose alias also gives a
+  // value that is not an event week (`count: *w`, a checkpoint's week) changes both.
+  YAML::Node after = YAML::Load(out);
+  resolve_merge_keys(after, MergedValues::shared);
+  if (const std::string moved = changed_elsewhere(root, after, "", events); !moved.empty())
+    throw ScenarioError({fmt::format(
+        "{}: {}, which is not an event week{}; write the values out and run upgrade again "
+        "(nothing was written)",
+        file_label, moved, anchored.empty() ? "" : " (" + anchored + ")")});
   const Scenario converted = load_scenario_text(out, file_label);
   if (converted.format != kFormatVersion ||
       model_fingerprint(converted) != model_fingerprint(original))
@@ -149,8 +194,8 @@ std::string upgrade_scenario_text(const std::string& text, const std::string& fi
                                            "model as the original (a bug in salesim upgrade; the "
                                            "file was not written)",
                                            file_label)
-                             : anchored +
-                                   ", whose alias also gives a value that is not an event week; "
+                             : file_label + ": " + anchored +
+                                   " with a value that is not an event week; "
                                    "converting one would change the other, so write the values "
                                    "out and run upgrade again (nothing was written)"});
   return out;

@@ -456,11 +456,44 @@ TEST_F(UpgradeHostile, AWeekSharedThroughAnAliasIsConvertedOnce) {
                           "old.yaml");
     ADD_FAILURE() << "converted";
   } catch (const ScenarioError& e) {
-    EXPECT_NE(std::string(e.what()).find("old.yaml: hiring[0].week carries the anchor &w, whose "
-                                         "alias also gives a value that is not an event week"),
+    EXPECT_NE(std::string(e.what()).find("old.yaml: hiring[0].count would change from 3 to 4, "
+                                         "which is not an event week (hiring[0].week shares its "
+                                         "value through the anchor &w)"),
               std::string::npos)
         << e.what();
   }
+  // A checkpoint's week anchored and reused as an event week moved with it, 13 to 14, and the
+  // results changed: the model's fingerprint has no checkpoints, the tree check has.
+  for (const std::string& plans :
+       {std::string("hiring: [{week: *q, count: 1}]\nplans: [{name: b}]\n"),
+        std::string("plans: [{name: b}, {name: c, from_week: *q}]\n")})
+    try {
+      upgrade_scenario_text(head +
+                                "goal: {revenue: 1000000, checkpoints: [{week: &q 13, revenue: "
+                                "10000}]}\n" +
+                                plans,
+                            "old.yaml");
+      ADD_FAILURE() << "converted: " << plans;
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find(
+                    "old.yaml: goal.checkpoints[0].week would change from 13 to 14, which is not "
+                    "an event week"),
+                std::string::npos)
+          << e.what();
+    }
+}
+
+// To standard output on a full disk it said "converted" and exited 0 with nothing written.
+TEST_F(UpgradeHostile, AFailedWriteToStandardOutputIsAnError) {
+  write("old.yaml", format1("3", false));
+  std::string out;
+  EXPECT_EQ(
+      test::shell("cd " + dir.string() + " && { " + salesim("upgrade old.yaml") + " > /dev/full; }",
+                  &out),
+      1)
+      << out;
+  EXPECT_NE(out.find("standard output failed: the disk is full"), std::string::npos) << out;
+  EXPECT_EQ(out.find("converted from format"), std::string::npos) << out;
 }
 
 // A folder as -o was exit 1 after converting ("cannot write sub: Is a directory"), and a folder

@@ -3,6 +3,7 @@
 // written anywhere.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -31,7 +32,14 @@ int cmd_upgrade(const UpgradeArgs& a) {
   // A format 2 file converted "in place" is left untouched rather than rewritten.
   const bool in_place = !a.out.empty() && std::filesystem::equivalent(a.file, a.out, ec);
   if (a.out.empty()) {
-    std::cout << upgraded;
+    // The converted text is the product: a full disk or a closed pipe is an error, not success.
+    errno = 0;
+    std::cout << upgraded << std::flush;
+    if (!std::cout)
+      throw std::runtime_error(fmt::format(
+          "writing the converted text of {} to standard output failed: {}; nothing else was "
+          "written (give -o FILE)",
+          a.file, errno ? sim::io_error_reason(errno) : std::string("the stream refused it")));
   } else if (changed || !in_place) {
     sim::write_text_atomically(a.out, upgraded);
   }
