@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <functional>
 #include <map>
 #include <set>
@@ -63,10 +64,14 @@ std::string rewrite_number(std::string& text, const Edit& e, const std::string& 
   if (b < text.size() && text[b] == '+') ++b;
   std::size_t end = b;
   while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end]))) ++end;
-  if (end == b)
+  // 1e1, 10.0 or 0x0A read as whole weeks too, but their digits are not the number.
+  const auto more = [&](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_';
+  };
+  if (end == b || (end < text.size() && more(text[end])))
     throw ScenarioError({fmt::format(
-        "{}: {}: cannot convert this week in place (not a plain whole number in the text, "
-        "perhaps a YAML alias); write it as a number and run upgrade again",
+        "{}: {}: cannot convert this week in place (not a plain whole number in the text: "
+        "1e1, 10.0, or a YAML alias); write it as a whole number and run upgrade again",
         file, e.key)});
   text.replace(b, end - b, e.to(std::stol(text.substr(b, end - b))));
   return anchor;
@@ -82,10 +87,14 @@ std::string changed_elsewhere(const YAML::Node& was, const YAML::Node& now, cons
   if (was.IsScalar()) {
     if (path == "salesim" || was.Scalar() == now.Scalar()) return "";
     if (events.count(path)) {
-      try {
-        if (std::stol(now.Scalar()) == std::stol(was.Scalar()) + 1) return "";
-      } catch (const std::exception&) {
-      }
+      long w = 0, n = 0;
+      const std::string &ws = was.Scalar(), &ns = now.Scalar();
+      const auto whole = [](const std::string& t, long& v) {
+        const char* first = t.data() + (t.rfind('+', 0) == 0 ? 1 : 0);
+        const auto [end, ec] = std::from_chars(first, t.data() + t.size(), v);
+        return ec == std::errc() && end == t.data() + t.size();
+      };
+      if (whole(ws, w) && whole(ns, n) && n == w + 1) return "";
     }
     return path + " would change from " + was.Scalar() + " to " + now.Scalar();
   }

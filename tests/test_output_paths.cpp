@@ -433,6 +433,20 @@ TEST_F(UpgradeHostile, ConvertsWhereverTheVersionIsAndHoweverTheWeekIsWritten) {
       }
 }
 
+// Weeks the loader reads as whole numbers but whose digits are not the number (1e1 is 10) were
+// refused as "a bug in salesim upgrade": they are asked to be written as whole numbers.
+TEST_F(UpgradeHostile, AWeekWrittenAsAnExponentOrDecimalIsAskedToBeWrittenWhole) {
+  for (const std::string week : {"1e1", "1.0e1", "\"1e1\"", "10.0"}) try {
+      upgrade_scenario_text(format1(week, false), "old.yaml");
+      ADD_FAILURE() << "converted " << week;
+    } catch (const ScenarioError& e) {
+      EXPECT_NE(std::string(e.what()).find("old.yaml: hiring[0].week: cannot convert this week in "
+                                           "place (not a plain whole number in the text"),
+                std::string::npos)
+          << week << ": " << e.what();
+    }
+}
+
 // A week shared through an alias (an item reused by a plan, a scalar anchor reused as another
 // event week) was refused; every use is an event week, so it is converted once, at its anchor.
 // An anchor whose alias also gives another value (`count: *w`) is refused, naming the key.
