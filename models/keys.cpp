@@ -438,8 +438,8 @@ std::string not_plan_settable_why(const std::string& path) {
   if (under("calendar."))
     return "the calendar (holidays, vacation, seasonality) is the same for every plan";
   if (under("compensation."))
-    return "whether compensation is modelled (compensation.on) is the same for every plan; a plan "
-           "may change its rates";
+    return "what commission is paid on (compensation.on: bookings, acv or first_year) is the "
+           "same for every plan; a plan may change the rates";
   return "team.*, stage names, skills and initial_per_rep shape the starting state, which all "
          "plans share";
 }

@@ -145,6 +145,14 @@ std::string set_without_coaching(const Where& w, const std::string& path) {
   return {};
 }
 
+// The revenue keys a plan may set act on contracts, which only revenue.model: recurring makes
+// (a plan cannot set the model).
+std::string set_without_recurring(const Where& w, const std::string& path) {
+  if (!path.starts_with("revenue.") || w.sc.base.revenue.model == "recurring") return {};
+  return "recurring revenue is off (revenue.model is bookings), so there are no contracts and "
+         "this key changes nothing; set revenue.model: recurring at the top of the file";
+}
+
 // An org.* override sets its state value at from_week (MODEL.md 3.2): after a programme of the
 // same kind changed that value, even the baseline's value acts (it undoes the programme).
 bool resets_programme(const Where& w, const std::string& path) {
@@ -326,7 +334,8 @@ std::vector<std::string> plan_warnings(const Scenario& sc, const std::vector<std
     if (const std::string why = from_week_after_goal(w); !why.empty())
       out.push_back(fmt::format("{}: {}.from_week: {}", sc.file, key, why));
     for (const auto& [path, text] : plan.overrides)
-      for (const std::string& why : {set_without_coaching(w, path), set_to_baseline_value(w, path)})
+      for (const std::string& why : {set_without_coaching(w, path), set_without_recurring(w, path),
+                                     set_to_baseline_value(w, path)})
         if (!why.empty()) out.push_back(fmt::format("{}: {}.set.{}: {}", sc.file, key, path, why));
     plan_entries(w, key, "hiring", &Params::hiring, hiring, out);
     plan_entries(w, key, "training", &Params::training, training, out);

@@ -967,6 +967,15 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
       read_map(c, root[section], section, section, schema,
                std::string(section) == "compensation" ? std::set<std::string>{"accelerators"}
                                                       : std::set<std::string>{});
+  // The revenue keys act on contracts, which only the recurring model makes: written without it
+  // they were read and ignored.
+  if (const YAML::Node rev = root["revenue"]; rev.IsMap() && p.revenue.model == "bookings")
+    for (const auto& kv : rev)
+      if (kv.first.IsScalar() && kv.first.Scalar() != "model" && kv.first.Scalar() != "<<")
+        c.err(kv.first, "revenue." + kv.first.Scalar(),
+              "recurring revenue is off (revenue.model is bookings), so there are no contracts "
+              "and this key would change nothing; set revenue.model: recurring, or leave the "
+              "key out");
   if (root["calendar"].IsDefined()) read_calendar(c, root["calendar"], schema, sc);
   if (pipe.IsDefined()) {
     read_map(c, pipe, "pipeline", "pipeline", schema, {"stages", "funnel"});
@@ -1177,10 +1186,23 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
             const std::string head = path.substr(0, path.find_first_of(".["));
             const bool list = head == "hiring" || head == "training" || head == "programs" ||
                               head == "territories";
+            // Keys of the file that are no scalar key of a plan: named as such, not as a typo
+            // of the nearest key ("did you mean 'customers.count'?").
+            const std::string shared =
+                head == "segments"
+                    ? "a plan cannot set a segment's keys: the segments are the same for every "
+                      "plan; a plan moves reps between them with `territories: [...]` beside "
+                      "`set` (docs/model.md 12.7)"
+                : path.starts_with("team.quota") || path.starts_with("compensation.accelerators")
+                    ? "a plan cannot set the quota or the accelerators (team.quota, "
+                      "compensation.accelerators): they are the same for every plan, so that "
+                      "attainment compares (docs/model.md 12.8)"
+                    : "";
             c.err(value, where,
                   list ? fmt::format("{} is a list of the plan, written beside `set`, not in "
                                      "it: `{}: [...]` under the plan (docs/scenario-reference.md)",
                                      head, head)
+                  : !shared.empty()        ? shared
                   : !refused_stage.empty() ? refused_stage
                   : instead.empty()
                       ? "no such key (did you mean '" + nearest(path, plan_schema.paths()) + "'?)"

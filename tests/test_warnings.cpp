@@ -63,6 +63,14 @@ TEST(Warnings, CoachTheCoachesWithoutCoachingHours) {
                   .empty());
 }
 
+// A plan raising the renewal rate of a file without recurring revenue: read and ignored.
+TEST(Warnings, RevenueKeysOfAPlanWithoutRecurringRevenue) {
+  expect_one(warnings("", "    set: {revenue.renewal_rate: 0.95}\n"),
+             "plans[1] (x).set.revenue.renewal_rate", "recurring revenue is off");
+  EXPECT_TRUE(
+      warnings("revenue: {model: recurring}\n", "    set: {revenue.renewal_rate: 0.95}\n").empty());
+}
+
 TEST(Warnings, CoachingSettingsWithoutCoachingHours) {
   expect_one(warnings("", "    set: {skills.coaching_growth: 0.05}\n"),
              "plans[1] (x).set.skills.coaching_growth", "coach 0 hours per rep in this plan");
@@ -175,7 +183,8 @@ TEST(Warnings, RenewalsThatGrowTheBasePastAnyCompanys) {
   expect_one(warnings(recurring, "    set: {revenue.expansion_rate: 1}\n"), "plans[1] (x)",
              "is 170%");
   EXPECT_TRUE(warnings(recurring, "    set: {revenue.expansion_rate: 0.3}\n").empty());
-  EXPECT_TRUE(warnings("revenue: {expansion_rate: 10}\n", "").empty()) << "bookings: unused";
+  // Without the recurring model the key would be unused: refused (scenario-reference.md).
+  EXPECT_THROW(warnings("revenue: {expansion_rate: 10}\n", ""), ScenarioError);
 }
 
 // A plan with only a name ran as the baseline and read "+0 ±0, P(better) 0%", like a plan that
