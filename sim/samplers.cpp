@@ -228,11 +228,14 @@ Lognormal Lognormal::from_mean_cv(double mean, double cv) {
   const double s2 = std::log1p(cv * cv);
   l.sigma = std::sqrt(s2);
   l.mu = std::log(mean) - s2 / 2.0;
+  l.mean = mean;
   return l;
 }
 
 double Lognormal::draw(double u) const {
-  if (sigma == 0.0) return std::exp(mu);
+  // cv 0: exactly the mean (12000 drew 11999.999999999993, so a quota of ten such deals was
+  // not met and an ARR target of a whole book was missed).
+  if (sigma == 0.0) return mean;
   return std::exp(mu + sigma * normal_inv(u));
 }
 

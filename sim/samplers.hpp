@@ -103,6 +103,7 @@ double normal_inv(double u);
 // mu = ln(mean) - sigma^2 / 2. Precomputed once; draw() takes one uniform.
 struct Lognormal {
   double mu = 0, sigma = 0;
+  double mean = 1;  // what a draw is when sigma is 0: the mean itself (exp(log(m)) is not m)
   static Lognormal from_mean_cv(double mean, double cv);
   double draw(double u) const;
   // out[i] = draw(u[i]) for i < n, the same bits; on a CPU with AVX2 the normal quantiles of
