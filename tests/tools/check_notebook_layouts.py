@@ -5,12 +5,15 @@ repository, with no salesim binary to be found ($SALESIM unset, none on PATH), s
     a run with recurring revenue and an ARR goal (the chart and the paired figures count ARR);
   - every notebook on its default file names, made beforehand with few paths (a sweep of two
     keys, a sensitivity, a goal-seek, an optimisation, a batch of two files).
-Each executed notebook must have no failed cell and its charts as PNG (as check_notebook.py).
+Each executed notebook is checked as check_notebook.py checks one: no failed cell, a PNG chart
+from every cell that draws, none blank, none too wide.
 usage: check_notebook_layouts.py SALESIM REPOSITORY WORKDIR"""
 import json, os, shutil, subprocess, sys
 
 import nbformat
 from nbconvert.preprocessors import ExecutePreprocessor, CellExecutionError
+
+from check_notebook import check  # beside this script
 
 salesim, repo, work = sys.argv[1:4]
 scenarios = os.path.join(repo, "scenarios")
@@ -48,18 +51,15 @@ def execute(notebook, folder, params=None, expect=()):
     except CellExecutionError as e:
         failures.append(f"{name}: a cell failed: {str(e).strip().splitlines()[-1]}")
         return
-    texts, images = [], 0
+    texts = []
     for cell in nb.cells:
         for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                failures.append(f"{name}: {out['ename']}: {out['evalue']}")
             texts.append(out.get("text", "") + "".join(out.get("data", {}).get("text/plain", "")))
-            images += "image/png" in out.get("data", {})
     text = "\n".join(texts)
     if "Running salesim" in text:
         failures.append(f"{name}: ran salesim instead of opening the files given")
-    if images == 0:
-        failures.append(f"{name}: no chart stored as PNG")
+    problems, images = check(nb)
+    failures.extend(f"{name}: {p}" for p in problems)
     for e in expect:
         if e not in text:
             failures.append(f"{name}: the outputs do not say {e!r}")

@@ -5,6 +5,16 @@ import json, os, shutil, subprocess, sys, tempfile
 import h5py
 import salesim_results as sr
 
+
+def reseal(path):
+    """The file checksum in the first 512 bytes made again after an edit through h5py, as salesim
+    writes it, so the edited file stands for one salesim wrote that way (unsealed, the reader
+    refuses it as damaged: test_reader_integrity.py)."""
+    checksum, size = sr._fnv1a64_file(path)
+    with open(path, "r+b") as f:
+        f.write(sr._seal_header(checksum, size))
+
+
 salesim, scenario = sys.argv[1:3]
 d = tempfile.mkdtemp()
 path = os.path.join(d, "r.h5")
@@ -50,6 +60,7 @@ with h5py.File(older, "r+") as f:
     f.attrs["format_version"] = "1.3"
     for name in res.plans:
         del f["plans"][name].attrs["from_file_week"]
+reseal(older)
 old = sr.load(older)
 assert all(old.from_week(p) == 1 for p in old.plans)  # from from_week + 1
 assert old.paths("baseline").index.dtype.kind == "i"
@@ -64,6 +75,7 @@ shutil.copy(path, other)
 with h5py.File(other, "r+") as f:
     f.attrs["format_major"] = 2
     f.attrs["format_version"] = "2.0"
+reseal(other)
 try:
     sr.load(other)
 except sr.FormatError as e:
@@ -116,11 +128,13 @@ nomajor = os.path.join(d, "nomajor.h5")
 shutil.copy(path, nomajor)
 with h5py.File(nomajor, "r+") as f:
     del f.attrs["format_major"]
+reseal(nomajor)
 refused("a file without format_major", sr.load, nomajor, nomajor, "format_major")
 incomplete = os.path.join(d, "incomplete.h5")
 shutil.copy(path, incomplete)
 with h5py.File(incomplete, "r+") as f:
     del f.attrs["checksum"]
+reseal(incomplete)
 refused("a 1.4 file without its checksum", sr.load, incomplete, incomplete, "incomplete")
 
 # A streamed run: no per-path data (a clear error), the paired figures from the summary.
