@@ -437,6 +437,28 @@ TEST_F(Report, BadInputNamesTheFileAndWhatWasExpected) {
       << out;
 }
 
+// A results file of format 1.3, intact, from an older salesim crashed the report (a segfault:
+// the summary had no conditional figures, and a const JSON lookup of a missing key is undefined
+// behaviour). The older files of the fuzz corpus are reported; every file there is reported or
+// refused with exit 2, and a key missing from a current file is a refusal, not a crash.
+TEST_F(Report, ResultsFilesOfOlderSalesimsAreReportedOrRefusedNeverACrash) {
+  std::string out;
+  const fs::path corpus = fs::path(test::source_dir()) / "fuzz/corpus/results";
+  for (const char* older : {"nexacorp-5paths.h5", "tiny-streamed.h5", "tiny-format-1.2.h5"}) {
+    EXPECT_EQ(shell(salesim("report " + (corpus / older).string() + " -o " +
+                            (dir / "older.html").string() + " --no-sensitivity"),
+                    &out),
+              0)
+        << older << ": " << out;
+  }
+  for (const auto& e : fs::directory_iterator(corpus)) {
+    const int rc = shell(salesim("report " + e.path().string() + " -o " +
+                                 (dir / "any.html").string() + " --no-sensitivity"),
+                         &out);
+    EXPECT_TRUE(rc == 0 || rc == 2) << e.path() << " exit " << rc << ": " << out;
+  }
+}
+
 TEST_F(Report, AScenarioWithoutGoalOrDatesStillReports) {
   const auto yaml = dir / "nogoal.yaml";
   std::ofstream(yaml) << "salesim: 1\nname: \"Small <team>\"\nsimulation: {horizon_weeks: 20}\n"

@@ -14,6 +14,7 @@
 #include "tools/cli.hpp"
 #include "tools/report_format.hpp"
 #include "tools/report_sections.hpp"
+#include "tools/results_h5.hpp"
 
 namespace salesim::tools {
 namespace report {
@@ -589,7 +590,16 @@ std::string report_page_head(const std::string& title, bool connect_self) {
 Report render_report(const ReportData& d, const ReportOptions& o) {
   try {
     return report::render_page(d, o);
-  } catch (const nlohmann::json::exception& e) {  // summary_json valid, but of another shape
+  } catch (const std::exception& e) {
+    // summary_json valid, but of another shape (a key missing throws: JSON_ASSERT, CMakeLists).
+    if (!dynamic_cast<const nlohmann::json::exception*>(&e) &&
+        !dynamic_cast<const std::out_of_range*>(&e))
+      throw;
+    if (older_results_format(d.format_version))
+      throw BadInput(fmt::format(
+          "{} was written by an older salesim (results format {}, this one writes {}.{}) and "
+          "lacks figures this report needs ({}); run the scenario again with this salesim",
+          d.file, d.format_version, kResultsFormatMajor, kResultsFormatMinor, e.what()));
     throw BadInput(fmt::format(
         "{} is damaged: its summary_json does not have the shape salesim writes ({}); run salesim "
         "run again",

@@ -197,7 +197,9 @@ std::string why_section(Page& pg) {
 std::string missed_checkpoint_section(Page& pg) {
   const json& s = pg.s;
   const Fmt& f = pg.f;
-  if (!pg.d.goal || s["plans"][0]["checkpoints"].empty()) return "";
+  // Results files of an older salesim may have no conditional figures: the section is left out.
+  if (!pg.d.goal || s["plans"][0]["checkpoints"].empty() || !s["plans"][0].contains("conditional"))
+    return "";
   const json& first = s["plans"][0]["conditional"];
   if (first.size() < 2) return "";
   const std::string cp = first[1]["checkpoint"].get<std::string>();

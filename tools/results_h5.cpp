@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 
 #include "models/outputs.hpp"
@@ -441,6 +442,13 @@ std::string results_damage(const sim::h5::File& f, bool require) {
   } catch (const sim::h5::Error& e) {
     return fmt::format("its contents cannot be read ({})", printable(e.what()));
   }
+}
+
+bool older_results_format(const std::string& version) {
+  int major = 0, minor = 0;
+  if (std::sscanf(version.c_str(), "%d.%d", &major, &minor) != 2) return false;
+  return major < kResultsFormatMajor ||
+         (major == kResultsFormatMajor && minor < kResultsFormatMinor);
 }
 
 }  // namespace salesim::tools

@@ -22,6 +22,9 @@ inline constexpr int kResultsFormatMajor = 1;
 // 1.1: per_path and quantile_relative_error; 1.2: model_version; 1.3: checksum;
 // 1.4: paths/path_index is int64 (was float64)
 inline constexpr int kResultsFormatMinor = 6;
+// Whether a file's format_version ("1.3") is older than what this salesim writes: its summary
+// may lack figures added since (a reader that needs one says so rather than calling it damaged).
+bool older_results_format(const std::string& version);
 // The root attribute holding "fnv1a64:" and 16 hex digits of sim::h5::content_checksum.
 inline constexpr const char* kChecksumAttribute = "checksum";
 
