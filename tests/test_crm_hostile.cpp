@@ -191,6 +191,57 @@ TEST_F(CrmHostileCli, AForecastWhoseBacktestIsRefusedWritesNoOutput) {
   EXPECT_NE(out.find("--backtest-weeks: goes with --backtest-cutoffs"), std::string::npos) << out;
 }
 
+// What made a forecast quietly lower or rougher was said on stderr only, or not at all: an
+// --as-of two months after the export's last event (the forecast fell by 43%), a
+// --history-start a year before the first close, an export of seven closes. Each is a warning
+// of the JSON and of the report, at its top. The report's backtest scored a cutoff against what
+// happened after the forecast's own as-of day, and its hint named --weeks for --backtest-weeks.
+TEST_F(CrmHostileCli, WhatMakesAForecastLowerOrRougherIsAWarningEverywhere) {
+  std::string out;
+  const auto warnings = [&](const std::string& args) {
+    const auto json = dir / "w.json", html = dir / "w.html";
+    EXPECT_EQ(test::shell(salesim(fmt::format("forecast {} {} --weeks 4 --paths 50 --quiet "
+                                              "--json {} --html {}",
+                                              sample(), args, json.string(), html.string())),
+                          &out),
+              0)
+        << out;
+    const std::string h = test::read_file(html.string());
+    if (h.find("<section id=\"warnings\">") != std::string::npos)
+      EXPECT_LT(h.find("<section id=\"warnings\">"), h.find("<section id=\"forecast\">"));
+    return nlohmann::json::parse(test::read_file(json.string()))["warnings"].dump() + h;
+  };
+  EXPECT_NE(warnings("--as-of 2017-08-30").find("61 days after the last dated event"),
+            std::string::npos);
+  EXPECT_NE(warnings("--history-start 2016-01-01")
+                .find("--history-start 2016-01-01 is 60 weeks before the first close"),
+            std::string::npos);
+  // A quiet weekend is no warning.
+  EXPECT_EQ(warnings("--as-of 2017-07-02").find("after the last dated event"), std::string::npos);
+  // Every 300th row: 9 closes over the export's months.
+  std::ofstream(dir / "tiny.csv") << sample_edited(
+      [n = 0](const std::string& l) mutable { return n++ % 300 == 0 ? l : std::string(); });
+  const std::string map =
+      " --map id=opportunity_id,owner=sales_agent,stage=deal_stage,created=engage_date,"
+      "closed=close_date,amount=close_value,product=product";
+  EXPECT_EQ(
+      test::shell(salesim("forecast " + (dir / "tiny.csv").string() + map +
+                          " --weeks 4 --paths 50 --quiet --json " + (dir / "t.json").string()),
+                  &out),
+      0)
+      << out;
+  EXPECT_NE(test::read_file((dir / "t.json").string()).find("only 9 closes (4 won, 5 lost)"),
+            std::string::npos);
+  EXPECT_EQ(test::shell(salesim("forecast " + sample() +
+                                " --as-of 2017-04-30 --weeks 4 --paths 50 --quiet --html " +
+                                (dir / "l.html").string() +
+                                " --backtest-cutoffs 2017-04-14 --backtest-weeks 4"),
+                        &out),
+            2);
+  EXPECT_NE(out.find("after 2017-04-30, the day the forecast is as of"), std::string::npos) << out;
+  EXPECT_NE(out.find("fewer --backtest-weeks"), std::string::npos) << out;
+}
+
 // The day a command starts from is named when the export cannot be used on it: "no deal was
 // created on or before 2016-01-01" said neither the option nor which days would do.
 // The default --as-of is the export's last date. One row's typo there was said; two rows'

@@ -173,7 +173,8 @@ crm::Day as_of_day(const crm::Export& e, const std::string& text, bool quiet) {
     return e.export_date;
   }
   const crm::Day d = parse_day(text, "--as-of");
-  if (d > e.export_date && d <= e.export_date + crm::kMaxQuietDays && !quiet)
+  // A longer gap is a warning of the calibration (crm::kQuietWeekDays), in every output.
+  if (d > e.export_date && d <= e.export_date + crm::kQuietWeekDays && !quiet)
     std::cerr << fmt::format(
         "salesim: notice: --as-of {} is {} day{} after the last dated event of {} ({}); taken "
         "as the day the export was made, with nothing happening in between\n",
@@ -450,7 +451,8 @@ void add_crm_commands(CLI::App& app, Commands& commands) {
                crm::ForecastOptions bo = forecast_options(a->mc);
                if (a->backtest_weeks > 0) bo.weeks = a->backtest_weeks;
                check_forecast_memory(e, bo, "--backtest-cutoffs");
-               b = crm::backtest(e, cutoffs, calibration_options(a->cal), bo, "--backtest-cutoffs");
+               b = crm::backtest(e, cutoffs, calibration_options(a->cal), bo, "--backtest-cutoffs",
+                                 "--backtest-weeks", co.as_of);
              }
              if (!a->mc.quiet) std::cout << crm::format_forecast(f);
              if (!a->output.empty()) sim::write_text_atomically(a->output, forecast_csv(f));

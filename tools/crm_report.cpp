@@ -18,6 +18,10 @@ namespace ch = charts;
 
 std::string money(double v) { return ch::compact_number(v); }
 
+// A table longer than this may break across printed pages (its head repeats): kept whole, 30
+// owners left most of the page before it empty.
+constexpr std::size_t kLongTableRows = 15;
+
 // A share as a percentage, "n/a" when it is not a number (an APE of a period with nothing won).
 std::string percent(double v) {
   return std::isfinite(v) ? fmt::format("{:.1f}%", 100 * v) : std::string("n/a");
@@ -162,9 +166,10 @@ std::string split_section(const crm::ForecastResult& f) {
   auto table = [&](const std::string& caption, const std::string& first,
                    const std::vector<Row>& rows, bool managers) {
     std::string t = fmt::format(
-        R"(<table class="data"><caption>{}</caption><thead><tr><th>{}</th>{}<th>P10</th>)"
+        R"(<table class="data{}"><caption>{}</caption><thead><tr><th>{}</th>{}<th>P10</th>)"
         "<th>P50</th><th>P90</th><th>mean</th></tr></thead><tbody>",
-        esc(caption), esc(first), managers ? "<th class=\"t\">Manager</th>" : "");
+        rows.size() > kLongTableRows ? " long" : "", esc(caption), esc(first),
+        managers ? "<th class=\"t\">Manager</th>" : "");
     for (const auto& r : rows)
       t += fmt::format("<tr><th>{}</th>{}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                        esc(r.name), managers ? "<td class=\"t\">" + esc(r.manager) + "</td>" : "",
@@ -234,6 +239,14 @@ std::string backtest_section(const crm::BacktestResult& b) {
         money(k.forecast.p90), percent(k.ape), money(k.crps), k.pit, base(0), base(2));
   }
   h += "</tbody></table>";
+  // What each past forecast warned of (a short close history, wins without amounts), as the
+  // terminal and the JSON say it.
+  std::string warned;
+  for (const auto& k : b.cases)
+    for (const auto& w : k.warnings)
+      warned += fmt::format("<li>{}: {}</li>", crm::format_date(k.cutoff), esc(w));
+  if (!warned.empty())
+    h += "<p>What the past forecasts warned of:</p><ul class=\"warnings\">" + warned + "</ul>";
 
   // Calibration: the open pipeline's wins by age, predicted against won.
   ch::BarChart rel;
@@ -319,13 +332,16 @@ std::string crm_forecast_html(const crm::Calibration& c, const crm::ForecastResu
        "<a href=\"#split\">By month and manager</a>";
   if (backtest) h += "<a href=\"#backtest\">Backtest</a>";
   h += "<button type=\"button\" onclick=\"window.print()\">Print or save as PDF</button></nav>\n";
-  h += "<main>\n" + period_section(c, f) + split_section(f);
-  if (backtest) h += backtest_section(*backtest);
+  h += "<main>\n";
+  // First, where a reader cannot miss them: each says what makes the figures below less
+  // reliable than they look.
   if (!f.warnings.empty()) {
     h += R"(<section id="warnings"><h2>Warnings</h2><ul>)";
     for (const auto& w : f.warnings) h += "<li>" + esc(w) + "</li>";
     h += "</ul></section>";
   }
+  h += period_section(c, f) + split_section(f);
+  if (backtest) h += backtest_section(*backtest);
   h += "<footer>Made with salesim from <code>" + esc(c.source->file) +  // in main: see report.cpp
        "</code>; method in docs/forecasting.md.</footer>\n</main>\n</body>\n</html>\n";
   return h;

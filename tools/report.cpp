@@ -451,9 +451,13 @@ main > footer { padding-left:0; padding-right:0; }
   /* Sections flow on (a page each made 17 pages). A heading is kept with its first content
      (.keep), and no chart, table, card or list item is split. */
   .keep { break-inside:avoid; }
-  h2, h3, h4, caption, figcaption { break-after:avoid-page; break-inside:avoid; }
+  /* A figure's caption is under its chart: kept with the chart, not glued to what follows (that
+     chained every chart to the next and left a forecast's first page with its title alone). */
+  h2, h3, h4, caption, figcaption:first-child { break-after:avoid-page; break-inside:avoid; }
+  figcaption { break-inside:avoid; }
   h2 + p, h3 + p, h4 + p, h4 + ul, h2 + .lead, .lead + table { break-before:avoid-page; }
   figure.chart, table.data, .card, .lead, .changes li, dl.params dd, dl.params dt, tr, svg { break-inside:avoid; }
+  table.data.long { break-inside:auto; }
   dl.params dt { break-after:avoid-page; }
   h2 { margin-top:8px; }
   .grid2 { grid-template-columns:repeat(2, minmax(0, 1fr)); }

@@ -87,7 +87,8 @@ std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks) {
 
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
                         const CalibrationOptions& calibration, const ForecastOptions& f,
-                        const std::string& option) {
+                        const std::string& option, const std::string& weeks_option,
+                        std::optional<Day> known_on) {
   BacktestResult res;
   // A cutoff listed twice would be scored twice and weigh double in every mean below.
   for (auto it = cutoffs.begin(); it != cutoffs.end(); ++it)
@@ -96,11 +97,19 @@ BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
   for (Day cutoff : cutoffs) {
     const Day end = cutoff + 7 * f.weeks;
     if (end > e.export_date)
+      throw on_cutoff(
+          option, cutoff,
+          fmt::format("the {} weeks after it end on {}, after the export's last date "
+                      "{}; what happened is not in {} (use an earlier cutoff or fewer "
+                      "{})",
+                      f.weeks, format_date(end), format_date(e.export_date), e.file, weeks_option));
+    if (known_on && end > *known_on)
       throw on_cutoff(option, cutoff,
-                      fmt::format("the {} weeks after it end on {}, after the export's last date "
-                                  "{}; what happened is not in {} (use an earlier cutoff or fewer "
-                                  "--weeks)",
-                                  f.weeks, format_date(end), format_date(e.export_date), e.file));
+                      fmt::format("the {} weeks after it end on {}, after {}, the day the "
+                                  "forecast is as of: its report scores past forecasts only "
+                                  "against what was known then (use an earlier cutoff or fewer "
+                                  "{})",
+                                  f.weeks, format_date(end), format_date(*known_on), weeks_option));
     const Calibration c = calibrate_on(e, cutoff, calibration, option);
     const ForecastResult fr = forecast_on(c, cutoff, f, option);
 

@@ -82,8 +82,13 @@ std::vector<AgeReliability> open_reliability(const Calibration& c, int weeks);
 // Throws InputError when a cutoff's period runs past the export date (the outcome is unknown),
 // when a cutoff is listed twice, when the export cannot be calibrated on a cutoff (the message
 // names `option` and the cutoff) and when no amount is known on it (bookings cannot be scored).
+// `option` and `weeks_option` name the options in messages; `known_on`, when given, is the last
+// day whose outcomes a case may use (a forecast's as-of day: its report's backtest must not
+// score against what happened after it), else the export's last date.
 BacktestResult backtest(const Export& e, const std::vector<Day>& cutoffs,
                         const CalibrationOptions& calibration, const ForecastOptions& f,
-                        const std::string& option = "--cutoffs");
+                        const std::string& option = "--cutoffs",
+                        const std::string& weeks_option = "--weeks",
+                        std::optional<Day> known_on = std::nullopt);
 
 }  // namespace salesim::crm

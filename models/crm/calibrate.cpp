@@ -127,6 +127,40 @@ std::optional<std::string> Calibration::missing_for_forecast() const {
   return std::nullopt;
 }
 
+namespace {
+
+// What the day and the history given make of the export, said where the forecast is read
+// (JSON, terminal, report), not only on stderr: each lowers or sharpens a forecast silently.
+void input_warnings(const Export& e, const CalibrationOptions& o, const History& h,
+                    std::vector<std::string>& out) {
+  // A quiet weekend or a holiday week after the last event is normal; months are not.
+  if (const int gap = o.as_of - e.export_date; gap > kQuietWeekDays)
+    out.push_back(fmt::format(
+        "the figures are as of {}, {} days after the last dated event of {} ({}): those days are "
+        "read as days in which nothing was created, won or lost, which lowers the creation rate "
+        "and ages every open deal; if the export was made earlier, give --as-of {}",
+        format_date(o.as_of), gap, e.file, format_date(e.export_date), format_date(e.export_date)));
+  std::optional<Day> first_close;
+  for (const KnownDeal& d : h.deals)
+    if (d.closed && (!first_close || *d.closed < *first_close)) first_close = d.closed;
+  if (o.history_start && first_close && *first_close - *o.history_start > kQuietWeekDays)
+    out.push_back(fmt::format(
+        "--history-start {} is {} weeks before the first close {} holds ({}): the weeks between "
+        "are read as weeks in which nothing was won or lost, which lowers the rates; an export "
+        "whose close history starts on {} is read best from that day (the default)",
+        format_date(*o.history_start), (*first_close - *o.history_start) / 7, e.file,
+        format_date(*first_close), format_date(*first_close)));
+  const std::size_t closes = h.won() + h.lost();
+  if (closes > 0 && closes < kFewCloses)
+    out.push_back(fmt::format(
+        "only {} closes ({} won, {} lost) are known on {}: the hazards by age rest on so few "
+        "that a deal can close only near the ages already seen, and the interval does not show "
+        "how rough that is",
+        closes, h.won(), h.lost(), format_date(h.as_of)));
+}
+
+}  // namespace
+
 Calibration calibrate(const Export& e, const CalibrationOptions& o) {
   Calibration c;
   c.source = &e;
@@ -166,6 +200,7 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
         c.history_start = d.closed;
   const double won = double(h.won()), lost = double(h.lost());
   c.p_win_naive = won + lost > 0 ? won / (won + lost) : 0;
+  input_warnings(e, o, h, c.warnings);
 
   if (c.history_start) {
     c.hazards = fit_hazards(h, *c.history_start, o.min_events);
@@ -204,11 +239,11 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
     c.drift = fit_drift(h, *c.hazards, o.drift_prior);
     if (c.drift->history_weeks < o.short_history_weeks)
       c.warnings.push_back(fmt::format(
-          "only {} weeks of closes before {} (from {}): swings of the win and loss rates over a "
+          "only {} week{} of closes before {} (from {}): swings of the win and loss rates over a "
           "quarter cannot be seen in so short a history; their month-to-month variation leans "
           "on the prior (sd {:.2f}), which widens the interval",
-          c.drift->history_weeks, format_date(h.as_of), format_date(*c.history_start),
-          o.drift_prior.sd));
+          c.drift->history_weeks, c.drift->history_weeks == 1 ? "" : "s", format_date(h.as_of),
+          format_date(*c.history_start), o.drift_prior.sd));
   }
   const Day window_from = c.history_start.value_or(h.as_of + 1);
   c.creation = c.history_start ? fit_creation(h, window_from, o.window_weeks) : std::nullopt;

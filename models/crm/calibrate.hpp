@@ -19,6 +19,11 @@
 
 namespace salesim::crm {
 
+// Days after the export's last event that are a quiet weekend or holiday week, not a gap to warn
+// of; and the number of closes under which the hazards are too rough to trust.
+inline constexpr int kQuietWeekDays = 7;
+inline constexpr std::size_t kFewCloses = 30;
+
 struct CalibrationOptions {
   Day as_of = 0;
   std::optional<Day> history_start;  // default: the first close known on the as-of day

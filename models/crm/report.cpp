@@ -504,10 +504,12 @@ std::string format_forecast(const ForecastResult& f) {
                                                    f.unassigned_leads == 1 ? "" : "s")
                                      : std::string();
   std::string s = fmt::format(
-      "Forecast of {} after {} for {} weeks ({} paths): {} open deals ({} stale){}, {} "
+      "Forecast of {} after {} for {} week{} ({} path{}): {} open deal{} ({} stale){}, {} "
       "rep{} creating new ones\n\n",
-      f.amounts_known ? "bookings" : "won deals", format_date(f.as_of), f.weeks, f.paths,
-      f.open_deals, f.stale_deals, unassigned, f.creating_reps, f.creating_reps == 1 ? "" : "s");
+      f.amounts_known ? "bookings" : "won deals", format_date(f.as_of), f.weeks,
+      f.weeks == 1 ? "" : "s", f.paths, f.paths == 1 ? "" : "s", f.open_deals,
+      f.open_deals == 1 ? "" : "s", f.stale_deals, unassigned, f.creating_reps,
+      f.creating_reps == 1 ? "" : "s");
   if (f.never_close_share)
     s += fmt::format(
         "With deals that never close, per rep (team share {:.1f}%): {:.0f} of the {} open deals "
