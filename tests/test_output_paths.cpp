@@ -92,6 +92,12 @@ TEST_F(OutputPaths, AFolderUnderAFileIsRefusedBeforeTheRun) {
       << out;
   EXPECT_NE(out.find("--charts afile/sub"), std::string::npos) << out;
   EXPECT_FALSE(fs::exists(dir / "r.h5"));
+  // A folder where no file can be made (as root, /proc is the one such place) failed after the
+  // run with exit 1 and the library's words, the results file already written.
+  EXPECT_EQ(run("run nx.yaml --paths 8 -o r.h5 --csv /proc/csvdir", &out), 2) << out;
+  EXPECT_NE(out.find("--csv /proc/csvdir: cannot create files in folder /proc"), std::string::npos)
+      << out;
+  EXPECT_FALSE(fs::exists(dir / "r.h5"));
 }
 
 TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {

@@ -52,6 +52,18 @@ void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<Named
     if (!d.path.empty() && fs::exists(d.path, ec) && !fs::is_directory(d.path, ec))
       throw BadInput(fmt::format("{} {}: is a file; expected a folder (it is created if missing)",
                                  d.option, d.path));
+  // A folder that exists must take files, a missing one its deepest existing folder, before the
+  // run: /proc/csvdir failed after it, with the library's words and exit 1.
+  for (const NamedPath& d : folders) {
+    if (d.path.empty()) continue;
+    fs::path part = fs::absolute(d.path, ec);
+    while (!part.empty() && !fs::exists(part, ec) && part != part.parent_path())
+      part = part.parent_path();
+    if (const int err = sim::folder_write_error(part))
+      throw BadInput(fmt::format("{} {}: cannot create files in folder {} ({})", d.option, d.path,
+                                 part.string(),
+                                 std::error_code(err, std::generic_category()).message()));
+  }
   for (const NamedPath& f : files) require_parent_folder(f.path);
   for (const NamedPath& in : inputs) sim::protect_input(in.path);
 }
