@@ -120,7 +120,12 @@ void step_contracts(WeekContext& cx) {
       due.pop_back();
     }
   }
-  b.arr += b.week_expansion - b.week_churn;
+  // A running sum: when every contract has churned its rounding could leave -1.7e-9 or 2.7e-5
+  // (ACVs of 1e9): a book with no live contract is worth exactly 0, and ARR is never below 0.
+  b.arr = std::max(0.0, b.arr + (b.week_expansion - b.week_churn));  // the sum as it was
+  if (b.week_churn > 0 &&
+      std::all_of(b.due.begin(), b.due.end(), [](const auto& d) { return d.empty(); }))
+    b.arr = 0;
 
   // The week's won deals, each a contract worth its size a year, first renewing a term later.
   for (double v : b.won_acv) {
@@ -142,7 +147,7 @@ void step_contracts(WeekContext& cx) {
     for (std::size_t i = b.first_ramping; i < b.acv.size(); ++i)
       unbilled += b.acv[i] * (1 - double(t - b.signed_week[i] + 1) / rw);
   }
-  b.mrr = (b.arr - unbilled) / 12;
+  b.mrr = std::max(0.0, b.arr - unbilled) / 12;
 
   double* q = &b.bridge[arr_out::bridge_parts * std::size_t(t / kQuarterWeeks)];
   q[arr_out::b_new] += b.week_new;
