@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -663,7 +664,20 @@ YAML::Node locate(const YAML::Node& root, const std::string& path) {
   bool in_stages = false;
   while (std::getline(parts, part, '.')) {
     YAML::Node next;
-    if (in_stages && at.IsSequence()) {
+    // An item by its place: a stage read under its placeholder (stages[1], unnamed_stage), as a
+    // message names it (pipeline.stages[1].conversion) or as its key path does
+    // (pipeline.stages.stages[1].conversion).
+    const std::size_t open = part.find('[');
+    std::size_t index = 0;
+    const bool indexed = open != std::string::npos && part.back() == ']' &&
+                         std::sscanf(part.c_str() + open, "[%zu]", &index) == 1;
+    if (indexed) {
+      const std::string list = part.substr(0, open);
+      const YAML::Node seq = in_stages && list == "stages"        ? at
+                             : at.IsMap() && at[list].IsDefined() ? at[list]
+                                                                  : YAML::Node();
+      if (seq.IsDefined() && seq.IsSequence() && index < seq.size()) next.reset(seq[index]);
+    } else if (in_stages && at.IsSequence()) {
       for (std::size_t i = 0; i < at.size(); ++i) {
         const YAML::Node item = at[i];
         if (item.IsMap() && item["name"].IsDefined() && item["name"].IsScalar() &&

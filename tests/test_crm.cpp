@@ -381,6 +381,9 @@ TEST(Crm, CrpsMatchesItsClosedForm) {
   const std::vector<double> point(10, 3.0);
   EXPECT_NEAR(crps(point, 5.0), 2.0, 1e-12);
   EXPECT_DOUBLE_EQ(pit(u, 0.25), 0.25);
+  // Ties count half: nothing forecast and nothing happened is the middle, not the top.
+  EXPECT_DOUBLE_EQ(pit(std::vector<double>(10, 0.0), 0.0), 0.5);
+  EXPECT_DOUBLE_EQ(pit(std::vector<double>{0, 0, 1, 2}, 0.0), 0.25);
 }
 
 // The month-to-month variance of a level, estimated from counts O_m ~ Poisson(E_m theta_m) with

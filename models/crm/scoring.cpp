@@ -21,8 +21,10 @@ double crps(std::span<const double> samples, double y) {
 
 double pit(std::span<const double> samples, double y) {
   if (samples.empty()) return 0;
+  // Ties count half (the mid-distribution PIT of a discrete forecast): a forecast of nothing
+  // that nothing happened to was PIT 1, binned as "the forecast was too low".
   double k = 0;
-  for (double x : samples) k += x <= y;
+  for (double x : samples) k += x < y ? 1.0 : x == y ? 0.5 : 0.0;
   return k / double(samples.size());
 }
 
