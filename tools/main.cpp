@@ -15,18 +15,6 @@
 #include "tools/cli.hpp"
 
 namespace {
-// Under mpirun every rank reads the same input and checks it the same way, so bad input stops
-// every rank alike: rank 0 reports it (the others' output is silenced) and all exit 2
-// (sim::dist::settle_bad_input ends the job naming the rank when it did not). Any other
-// failure may strike one rank alone while the rest wait for it, so it ends the whole job with
-// a message naming the rank (sim::dist::abort).
-int failed(int code, const std::string& message, const char* what = "") {
-  if (code == 1 && sim::dist::size() > 1) sim::dist::abort(std::string("error: ") + what, 1);
-  std::cerr << message;  // silenced on ranks other than 0
-  if (code == 2) sim::dist::settle_bad_input(message.substr(0, message.size() - 1));
-  return code;
-}
-
 // Ctrl-C or SIGTERM: exit 130, saying so, rather than die of the signal (docs/reliability.md).
 // Every output is written to a temporary file and renamed, so none is left half-written; the
 // temporaries, folders and child processes (Chromium) of the work going on are removed and
@@ -40,6 +28,20 @@ constexpr char kStoppedInAJob[] =
     "above); no output was left half-written\n";
 const char* g_stop_message = kInterrupted;
 std::size_t g_stop_length = sizeof kInterrupted - 1;
+
+// Under mpirun every rank reads the same input and checks it the same way, so bad input stops
+// every rank alike: rank 0 reports it (the others' output is silenced) and all exit 2
+// (sim::dist::settle_bad_input ends the job naming the rank when it did not). Any other
+// failure may strike one rank alone while the rest wait for it, so it ends the whole job with
+// a message naming the rank (sim::dist::abort).
+int failed(int code, const std::string& message, const char* what = "") {
+  if (code == 1 && sim::dist::size() > 1) sim::dist::abort(std::string("error: ") + what, 1);
+  std::cerr << message;  // silenced on ranks other than 0
+  // Said: mpirun ending the job now (another rank exited first) adds no "stopped by a signal".
+  g_stop_length = 0;
+  if (code == 2) sim::dist::settle_bad_input(message.substr(0, message.size() - 1));
+  return code;
+}
 
 extern "C" void on_interrupt(int) {
   [[maybe_unused]] const auto n = ::write(2, g_stop_message, g_stop_length);
