@@ -419,6 +419,11 @@ TEST_F(Report, BadInputNamesTheFileAndWhatWasExpected) {
   EXPECT_NE(out.find("incomplete or damaged"), std::string::npos) << out;
   EXPECT_EQ(out.find("HDF5-DIAG"), std::string::npos) << "no HDF5 error stack: " << out;
   EXPECT_FALSE(fs::exists(html_out));
+  // A FIFO with no writer: the report waited for one for ever.
+  const auto fifo = (dir / "fifo.h5").string();
+  ASSERT_EQ(shell("mkfifo " + fifo), 0);
+  EXPECT_EQ(shell("timeout 60 " + salesim("report " + fifo + " -o " + html_out), &out), 2) << out;
+  EXPECT_NE(out.find("fifo.h5: is a pipe, not a file"), std::string::npos) << out;
   // A report named as one of its charts, in the charts' folder, was replaced by that chart
   // (exit 0, the "report" an SVG).
   const auto clash = (dir / "clash").string();

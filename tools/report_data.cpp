@@ -92,6 +92,12 @@ ReportData read_unrehearsed(const std::string& file) {
   if (fs::is_directory(file, ec))
     throw BadInput(
         fmt::format("{}: is a folder; expected a salesim results file ({})", file, kHowToMake));
+  // A pipe (a FIFO, or <(cat results.h5)) waited for a writer for ever, or was read as "not
+  // HDF5": HDF5 reads a file by seeking in it.
+  if (fs::is_fifo(file, ec) || fs::is_socket(file, ec))
+    throw BadInput(fmt::format(
+        "{}: is a pipe, not a file; a results file is read by seeking in it: give the file itself",
+        file));
   // The file checksum first, with plain reads: a damaged file must not reach HDF5.
   const auto file_damage = results_file_damage(file);
   if (file_damage && !file_damage->empty()) throw damaged(file, *file_damage);
