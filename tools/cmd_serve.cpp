@@ -9,6 +9,7 @@
 #include <iostream>
 #include <thread>
 
+#include "sim/distributed.hpp"
 #include "tools/cli.hpp"
 #include "tools/serve.hpp"
 
@@ -31,6 +32,12 @@ bool loopback(const std::string& host) {
 }
 
 int serve(ServeArgs a) {
+  // Every rank would start a server on the same port: the second could not listen and ended
+  // the job after the first had printed its URL.
+  if (sim::dist::size() > 1)
+    throw BadInput(fmt::format(
+        "serve: a local web server runs as one process; start it without mpirun ({} ranks here)",
+        sim::dist::size()));
   if (!loopback(a.o.host) && !a.allow_remote)
     throw BadInput(fmt::format(
         "serve: --host {} lets other machines reach the server; add --allow-remote to mean it",

@@ -179,6 +179,13 @@ elif CASE == "bad-input":
         fail(f"bad input under mpirun: exit {p.returncode}, expected 2")
     if p.stderr.count("no plan 'no-such-plan'") != 1:
         fail(f"bad input reported {p.stderr.count('no-such-plan')} times:\n{p.stderr}")
+    # After saying its bad input, rank 0 adds no "stopped by a signal" when mpirun ends the job.
+    if "stopped by a signal" in p.stderr:
+        fail(f"bad input followed by a stop message:\n{p.stderr}")
+    # serve under mpirun: every rank would listen on the port; refused once, exit 2.
+    p = salesim(["serve", SCENARIO, "--port", "0"], WORK, True)
+    if p.returncode != 2 or p.stderr.count("runs as one process") != 1:
+        fail(f"serve under mpirun: exit {p.returncode}, expected 2 and one refusal:\n{p.stderr}")
 elif CASE == "rank-failure":
     # Rank 1 alone cannot read its input (as when a file is missing on one machine) while
     # rank 0 is well and waits for its paths: the job must end, naming rank 1, with no output.
