@@ -119,7 +119,9 @@ ReportData read_unrehearsed(const std::string& file) {
       throw BadInput(
           fmt::format("{}: not a salesim results file (file_type is '{}', expected '{}'); {}", file,
                       printable(type), kResultsFileType, kHowToMake));
-    const std::int64_t major = f.has_attr("format_major") ? f.attr_int("format_major") : -1;
+    if (!f.has_attr("format_major"))
+      throw damaged(file, "it has no format_major attribute");
+    const std::int64_t major = f.attr_int("format_major");
     if (major != kResultsFormatMajor)
       throw BadInput(fmt::format(
           "{}: results format {} (format_major {}) cannot be read by salesim {}, which reads "

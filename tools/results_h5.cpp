@@ -410,8 +410,9 @@ std::optional<std::string> results_file_damage(const std::string& path) {
   if (const int err = hash_from(fd, kUserBlock, hash, bytes))
     return fmt::format("it cannot be read ({})", std::strerror(err));
   if (bytes != recorded_bytes)
-    return fmt::format("it has {} bytes where salesim wrote {} (truncated or overwritten)",
-                       bytes + kUserBlock, recorded_bytes + kUserBlock);
+    return fmt::format("it has {} bytes where salesim wrote {} ({})", bytes + kUserBlock,
+                       recorded_bytes + kUserBlock,
+                       bytes < recorded_bytes ? "truncated" : "written to since, or overwritten");
   if (hash != recorded_hash)
     return fmt::format(
         "its file checksum does not match its bytes (recorded {:016x}, computed "
