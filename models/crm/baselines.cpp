@@ -63,7 +63,12 @@ NaiveBaselines naive_baselines(const Calibration& c, int weeks) {
 
   if (n >= 1) {
     r.run_rate = from_weeks(weekly_bookings(h, h.as_of, n), weeks);
-    r.run_rate.note = fmt::format("mean of the last {} weeks' bookings x {} weeks", n, weeks);
+    r.run_rate.note = n == 1
+                          ? fmt::format(
+                                "the last week's bookings x {} weeks (one week: no spread, a point "
+                                "forecast, so its CRPS and salesim's skill against it are harsh)",
+                                weeks)
+                          : fmt::format("mean of the last {} weeks' bookings x {} weeks", n, weeks);
   } else {
     r.run_rate.note = "no whole week of close history";
   }
