@@ -424,6 +424,14 @@ void read_assumptions(const YAML::Node& node, Scenario& sc, const ProblemAt& pro
       ok = false;
       continue;
     }
+    if (key.starts_with("revenue.") && sc.base.revenue.model != "recurring") {
+      problem(kv.first, where,
+              "recurring revenue is off (revenue.model is bookings), so there are no contracts "
+              "and this assumption would change nothing; set revenue.model: recurring, or leave "
+              "it out");
+      ok = false;
+      continue;
+    }
     std::optional<Assumption> a = read_dist(kv.second, where, *k, problem);
     if (!a) {
       ok = false;

@@ -985,7 +985,8 @@ Scenario load_scenario_text(const std::string& text, const std::string& file_lab
   // they were read and ignored.
   if (const YAML::Node rev = root["revenue"]; rev.IsMap() && p.revenue.model == "bookings")
     for (const auto& kv : rev)
-      if (kv.first.IsScalar() && kv.first.Scalar() != "model" && kv.first.Scalar() != "<<")
+      if (kv.first.IsScalar() && kv.first.Scalar() != "model" && kv.first.Scalar() != "<<" &&
+          !kv.second.IsNull())  // a key left empty keeps its default: nothing written
         c.err(kv.first, "revenue." + kv.first.Scalar(),
               "recurring revenue is off (revenue.model is bookings), so there are no contracts "
               "and this key would change nothing; set revenue.model: recurring, or leave the "

@@ -155,7 +155,8 @@ def _file_damage(path):
         return f"it cannot be read ({e.strerror or e})"
     if size != recorded_size:
         return (f"it has {size + USER_BLOCK} bytes where salesim wrote "
-                f"{recorded_size + USER_BLOCK} (truncated or overwritten)")
+                f"{recorded_size + USER_BLOCK} "
+                f"({'truncated' if size < recorded_size else 'written to since, or overwritten'})")
     if actual != recorded:
         return (f"its file checksum does not match its bytes (recorded {recorded:016x}, computed "
                 f"{actual:016x})")

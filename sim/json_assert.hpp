@@ -6,8 +6,16 @@
 // a lambda so that nlohmann's noexcept functions compile without -Wterminate.
 #include <stdexcept>
 
-#define JSON_ASSERT(x)                                                                     \
-  do {                                                                                     \
-    if (!(x))                                                                              \
-      [] { throw std::out_of_range("a JSON value the program needs is missing"); }();     \
+namespace salesim {
+// What JSON_ASSERT throws: its own type, so that a reader can tell a missing value from any
+// other out_of_range (an index bug must not pass for a damaged file).
+struct JsonValueMissing : std::out_of_range {
+  using std::out_of_range::out_of_range;
+};
+}  // namespace salesim
+
+#define JSON_ASSERT(x)                                                                          \
+  do {                                                                                          \
+    if (!(x))                                                                                   \
+      [] { throw ::salesim::JsonValueMissing("a JSON value the program needs is missing"); }(); \
   } while (0)

@@ -206,18 +206,29 @@ TEST_F(CrmHostileCli, WhatMakesAForecastLowerOrRougherIsAWarningEverywhere) {
                           &out),
               0)
         << out;
+    // The JSON's warnings, and the report's Warnings section, which comes before the period.
     const std::string h = test::read_file(html.string());
-    if (h.find("<section id=\"warnings\">") != std::string::npos)
-      EXPECT_LT(h.find("<section id=\"warnings\">"), h.find("<section id=\"forecast\">"));
-    return nlohmann::json::parse(test::read_file(json.string()))["warnings"].dump() + h;
+    const std::size_t at = h.find("<section id=\"warnings\">");
+    std::string section;
+    if (at != std::string::npos) {
+      EXPECT_LT(at, h.find("<section id=\"forecast\">"));
+      section = h.substr(at, h.find("</section>", at) - at);
+    }
+    return std::pair{nlohmann::json::parse(test::read_file(json.string()))["warnings"].dump(),
+                     section};
   };
-  EXPECT_NE(warnings("--as-of 2017-08-30").find("61 days after the last dated event"),
-            std::string::npos);
-  EXPECT_NE(warnings("--history-start 2016-01-01")
-                .find("--history-start 2016-01-01 is 60 weeks before the first close"),
-            std::string::npos);
+  for (const auto& [args, said] :
+       {std::pair<std::string, std::string>{"--as-of 2017-08-30",
+                                            "61 days after the last dated event"},
+        {"--history-start 2016-01-01",
+         "--history-start 2016-01-01 is 60 weeks before the first close"}}) {
+    const auto [json, html] = warnings(args);
+    EXPECT_NE(json.find(said), std::string::npos) << args << ": " << json;
+    EXPECT_NE(html.find(said), std::string::npos) << args << ": " << html;
+  }
   // A quiet weekend is no warning.
-  EXPECT_EQ(warnings("--as-of 2017-07-02").find("after the last dated event"), std::string::npos);
+  EXPECT_EQ(warnings("--as-of 2017-07-02").first.find("after the last dated event"),
+            std::string::npos);
   // Every 300th row: 9 closes over the export's months.
   std::ofstream(dir / "tiny.csv") << sample_edited(
       [n = 0](const std::string& l) mutable { return n++ % 300 == 0 ? l : std::string(); });
@@ -230,7 +241,20 @@ TEST_F(CrmHostileCli, WhatMakesAForecastLowerOrRougherIsAWarningEverywhere) {
                   &out),
       0)
       << out;
-  EXPECT_NE(test::read_file((dir / "t.json").string()).find("only 9 closes (4 won, 5 lost)"),
+  EXPECT_NE(test::read_file((dir / "t.json").string()).find("only 9 closes (4 won, 5 lost) from"),
+            std::string::npos);
+  // The closes counted are those the hazards are fitted on: from --history-start on (every 15th
+  // row has 173 closes, 12 of them from 2017-06-16).
+  std::ofstream(dir / "sub.csv") << sample_edited(
+      [n = 0](const std::string& l) mutable { return n++ % 15 == 0 ? l : std::string(); });
+  EXPECT_EQ(test::shell(salesim("forecast " + (dir / "sub.csv").string() + map +
+                                " --history-start 2017-06-16 --weeks 4 --paths 50 --quiet --json " +
+                                (dir / "s.json").string()),
+                        &out),
+            0)
+      << out;
+  EXPECT_NE(test::read_file((dir / "s.json").string())
+                .find("only 12 closes (10 won, 2 lost) from 2017-06-16 to 2017-06-30"),
             std::string::npos);
   EXPECT_EQ(test::shell(salesim("forecast " + sample() +
                                 " --as-of 2017-04-30 --weeks 4 --paths 50 --quiet --html " +

@@ -98,6 +98,11 @@ TEST_F(OutputPaths, AFolderUnderAFileIsRefusedBeforeTheRun) {
   EXPECT_NE(out.find("--csv /proc/csvdir: cannot create files in folder /proc"), std::string::npos)
       << out;
   EXPECT_FALSE(fs::exists(dir / "r.h5"));
+  // A symbolic link to nothing: exists() follows it, so the run went ahead and failed after it.
+  fs::create_symlink(dir / "nowhere" / "x", dir / "dangling");
+  EXPECT_EQ(run("run nx.yaml --paths 8 -o r.h5 --csv dangling", &out), 2) << out;
+  EXPECT_NE(out.find("--csv dangling: is a symbolic link to"), std::string::npos) << out;
+  EXPECT_FALSE(fs::exists(dir / "r.h5"));
 }
 
 TEST_F(OutputPaths, ACrmExportAndItsMappingAreNeverOverwritten) {
@@ -514,6 +519,19 @@ TEST_F(UpgradeHostile, AFailedWriteToStandardOutputIsAnError) {
       << out;
   EXPECT_NE(out.find("standard output failed: the disk is full"), std::string::npos) << out;
   EXPECT_EQ(out.find("converted from format"), std::string::npos) << out;
+  // A pipe whose reader has gone killed it silently (SIGPIPE, 141): exit 1, saying so. The
+  // read end is closed before salesim starts, so the write always fails.
+  const std::string py =
+      "import os, subprocess, sys; r, w = os.pipe(); os.close(r); "
+      "p = subprocess.run([sys.argv[1], 'upgrade', sys.argv[2]], stdout=w, stderr=subprocess.PIPE, "
+      "text=True); print(p.returncode); print(p.stderr)";
+  EXPECT_EQ(test::shell(std::string(SALESIM_PYTHON) + " -c \"" + py + "\" " + test::binary() + " " +
+                            (dir / "old.yaml").string(),
+                        &out),
+            0)
+      << out;
+  EXPECT_EQ(out.rfind("1\n", 0), 0u) << out;
+  EXPECT_NE(out.find("standard output failed: "), std::string::npos) << out;
 }
 
 // A folder as -o was exit 1 after converting ("cannot write sub: Is a directory"), and a folder

@@ -462,6 +462,16 @@ TEST_F(Report, ResultsFilesOfOlderSalesimsAreReportedOrRefusedNeverACrash) {
                          &out);
     EXPECT_TRUE(rc == 0 || rc == 2) << e.path() << " exit " << rc << ": " << out;
   }
+  // A summary of the wrong shape is damage, whatever the file's version: only a missing value
+  // in an older file is "written by an older salesim".
+  EXPECT_EQ(shell(salesim("report " + test::source_dir() +
+                          "/fuzz/crashes/results/report-summary-json-shape-format-1.2.h5 -o " +
+                          (dir / "shape.html").string() + " --no-sensitivity"),
+                  &out),
+            2);
+  EXPECT_NE(out.find("is damaged: its summary_json does not have the shape"), std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("older salesim"), std::string::npos) << out;
 }
 
 TEST_F(Report, AScenarioWithoutGoalOrDatesStillReports) {

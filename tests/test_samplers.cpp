@@ -300,5 +300,20 @@ TEST(Lognormal, DrawManyGivesDrawsBits) {
     }
 }
 
+// cv 0 drew exp(log(m)), not m: 12000 drew 11999.999999999993, and ten deals of 12000 missed a
+// quota of 120000. Every draw of a cv of 0 is the mean itself, one at a time and in lanes.
+TEST(Lognormal, ACvOfZeroDrawsExactlyTheMean) {
+  for (double m : {12000.0, 0.1, 3.0, 1e9, 7777.77}) {
+    const Lognormal d = Lognormal::from_mean_cv(m, 0.0);
+    const std::vector<double> u = {1e-300, 0.3, 0.5, 0.9, 1 - 1e-16, 0.2, 0.7, 0.4};
+    std::vector<double> got(u.size());
+    d.draw_many(u.data(), u.size(), got.data());
+    for (std::size_t i = 0; i < u.size(); ++i) {
+      EXPECT_EQ(d.draw(u[i]), m) << m;
+      EXPECT_EQ(got[i], m) << m;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace sim

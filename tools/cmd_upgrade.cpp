@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cerrno>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -34,6 +35,7 @@ int cmd_upgrade(const UpgradeArgs& a) {
   if (a.out.empty()) {
     // The converted text is the product: a full disk or a closed pipe is an error, not success.
     errno = 0;
+    ::signal(SIGPIPE, SIG_IGN);  // a closed pipe is EPIPE, said below, not a silent death
     std::cout << upgraded << std::flush;
     if (!std::cout)
       throw std::runtime_error(fmt::format(

@@ -56,6 +56,10 @@ void check_outputs(const std::vector<NamedPath>& inputs, const std::vector<Named
   // run: /proc/csvdir failed after it, with the library's words and exit 1.
   for (const NamedPath& d : folders) {
     if (d.path.empty()) continue;
+    // A link to nothing: exists() follows it, so the check below would look past it.
+    if (fs::is_symlink(d.path, ec) && !fs::exists(d.path, ec))
+      throw BadInput(fmt::format("{} {}: is a symbolic link to {}, which does not exist", d.option,
+                                 d.path, fs::read_symlink(d.path, ec).string()));
     fs::path part = fs::absolute(d.path, ec);
     while (!part.empty() && !fs::exists(part, ec) && part != part.parent_path())
       part = part.parent_path();

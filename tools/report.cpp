@@ -595,11 +595,12 @@ Report render_report(const ReportData& d, const ReportOptions& o) {
   try {
     return report::render_page(d, o);
   } catch (const std::exception& e) {
-    // summary_json valid, but of another shape (a key missing throws: JSON_ASSERT, CMakeLists).
-    if (!dynamic_cast<const nlohmann::json::exception*>(&e) &&
-        !dynamic_cast<const std::out_of_range*>(&e))
-      throw;
-    if (older_results_format(d.format_version))
+    // summary_json valid, but of another shape: a value missing (JSON_ASSERT's JsonValueMissing,
+    // or .at()) in an older file is one this salesim's report needs; any other shape is damage.
+    const bool missing = dynamic_cast<const JsonValueMissing*>(&e) ||
+                         dynamic_cast<const nlohmann::json::out_of_range*>(&e);
+    if (!missing && !dynamic_cast<const nlohmann::json::exception*>(&e)) throw;
+    if (missing && older_results_format(d.format_version))
       throw BadInput(fmt::format(
           "{} was written by an older salesim (results format {}, this one writes {}.{}) and "
           "lacks figures this report needs ({}); run the scenario again with this salesim",

@@ -145,18 +145,27 @@ void input_warnings(const Export& e, const CalibrationOptions& o, const History&
     if (d.closed && (!first_close || *d.closed < *first_close)) first_close = d.closed;
   if (o.history_start && first_close && *first_close - *o.history_start > kQuietWeekDays)
     out.push_back(fmt::format(
-        "--history-start {} is {} weeks before the first close {} holds ({}): the weeks between "
+        "--history-start {} is {} week{} before the first close {} holds ({}): the weeks between "
         "are read as weeks in which nothing was won or lost, which lowers the rates; an export "
         "whose close history starts on {} is read best from that day (the default)",
-        format_date(*o.history_start), (*first_close - *o.history_start) / 7, e.file,
-        format_date(*first_close), format_date(*first_close)));
-  const std::size_t closes = h.won() + h.lost();
-  if (closes > 0 && closes < kFewCloses)
+        format_date(*o.history_start), (*first_close - *o.history_start) / 7,
+        (*first_close - *o.history_start) / 7 == 1 ? "" : "s", e.file, format_date(*first_close),
+        format_date(*first_close)));
+  // The closes the hazards rest on: those from the history start on (a later --history-start
+  // leaves the earlier ones out of the fit).
+  const Day from = o.history_start ? *o.history_start : first_close.value_or(h.as_of + 1);
+  std::size_t won = 0, lost = 0;
+  for (const KnownDeal& d : h.deals)
+    if (d.closed && *d.closed >= from) {
+      won += d.outcome == Outcome::won;
+      lost += d.outcome == Outcome::lost;
+    }
+  if (won + lost > 0 && won + lost < kFewCloses)
     out.push_back(fmt::format(
-        "only {} closes ({} won, {} lost) are known on {}: the hazards by age rest on so few "
-        "that a deal can close only near the ages already seen, and the interval does not show "
-        "how rough that is",
-        closes, h.won(), h.lost(), format_date(h.as_of)));
+        "only {} closes ({} won, {} lost) from {} to {}: the hazards by age rest on so few that a "
+        "deal can close only near the ages already seen, and the interval does not show how "
+        "rough that is",
+        won + lost, won, lost, format_date(from), format_date(h.as_of)));
 }
 
 }  // namespace
