@@ -33,6 +33,14 @@ tools::Evaluate planted(std::function<std::vector<double>(const std::vector<doub
   };
 }
 
+// A constraint: its figure (after the objective) at most `value`.
+tools::Condition at_most(double value) {
+  tools::Condition c;
+  c.at_least = false;
+  c.value = value;
+  return c;
+}
+
 TEST(Optimize, FindsAPlantedConcaveOptimumInOneLever) {
   OptProblem p;
   p.levers = {{0, 10, false, 8}};
@@ -61,10 +69,7 @@ TEST(Optimize, RespectsABindingConstraint) {
   // Maximise x + y on the box with x^2 + y^2 <= 8: the optimum (2, 2) is on the constraint.
   OptProblem p;
   p.levers = {{0, 5, false, 0.5}, {0, 5, false, 0.5}};
-  tools::Condition c;
-  c.at_least = false;
-  c.value = 8;
-  p.constraints = {c};
+  p.constraints = {at_most(8)};
   p.budget = 150;
   const auto r = maximize(planted([](auto& x) {
                             return std::vector<double>{x[0] + x[1], x[0] * x[0] + x[1] * x[1]};
@@ -173,10 +178,7 @@ TEST(Optimize, NoFeasiblePointIsReportedAsSuch) {
 TEST(Optimize, AFeasibleRegionAwayFromTheStartIsFound) {
   OptProblem p;
   p.levers = {{8, 20, false, 18}};
-  tools::Condition c;
-  c.at_least = false;
-  c.value = 7.3;
-  p.constraints = {c};
+  p.constraints = {at_most(7.3)};
   // Up by 0.05 a unit to 16, then down by 0.04 a unit: at 20 still 7.375, above the bound.
   const auto cost = [](double x) {
     return x < 16 ? 7.2 + 0.05 * (x - 9.3) : 7.535 - 0.04 * (x - 16);
@@ -198,10 +200,7 @@ TEST(Optimize, ABudgetSpentOnPointsAlreadyRunIsSaidAsSuch) {
   // cost <= 0 is met nowhere (as in the walk's `cost<=0`).
   OptProblem p;
   p.levers = {{0, 30, true, 15}};
-  tools::Condition c;
-  c.at_least = false;
-  c.value = 0;
-  p.constraints = {c};
+  p.constraints = {at_most(0)};
   p.budget = 20;
   const auto r = maximize(
       planted([](auto& x) {

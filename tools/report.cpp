@@ -111,12 +111,16 @@ std::string Page::figure(const std::string& svg, const std::string& id,
                      svg, caption.empty() ? "" : "<figcaption>" + caption + "</figcaption>");
 }
 
-// A plan's swatch: its colour (s0-s8) and, from the tenth plan on, the round of nine it is in
-// (r1-r7, a pattern over the colour), as its chart style changes dash and marker by round.
-std::string swatch_class(std::size_t i) {
+// The round of nine plans the i-th is in, as " r1" to " r7" ("" for the first nine): its chart
+// style changes dash and marker by round, its swatch and card take another pattern.
+std::string round_class(std::size_t i) {
   const std::size_t round = (i / charts::kSeriesStyles) % charts::kStyleRounds;
-  return fmt::format("s{}{}", i % charts::kSeriesStyles,
-                     round ? fmt::format(" r{}", round) : std::string());
+  return round ? fmt::format(" r{}", round) : std::string();
+}
+
+// A plan's swatch: its colour (s0-s8) and its round (a pattern over the colour).
+std::string swatch_class(std::size_t i) {
+  return fmt::format("s{}{}", i % charts::kSeriesStyles, round_class(i));
 }
 
 std::string Page::plan_name(std::size_t i) const {
@@ -248,10 +252,8 @@ std::string answer_section(Page& pg) {
   h += R"(<div class="cards">)";
   for (std::size_t i = 0; i < n; ++i) {
     const std::string pi = pg.p(i);
-    const std::size_t round = (i / charts::kSeriesStyles) % charts::kStyleRounds;
     h += fmt::format(R"(<div class="card c{}{}"><div class="card-head">{}</div>)",
-                     i % charts::kSeriesStyles, round ? fmt::format(" r{}", round) : "",
-                     pg.plan_name(i));
+                     i % charts::kSeriesStyles, round_class(i), pg.plan_name(i));
     if (!pg.d.plans[i].description.empty())
       h += fmt::format(R"(<div class="desc">{}</div>)", esc(pg.d.plans[i].description));
     if (has_goal) {
@@ -463,8 +465,9 @@ main > footer { padding-left:0; padding-right:0; }
   .grid2 { grid-template-columns:repeat(2, minmax(0, 1fr)); }
   .grid3 { grid-template-columns:repeat(3, minmax(0, 1fr)); }
   /* Two columns of about 115 characters: most lines fit whole (four columns at 6.5px were
-     too small to read, and wrapped nearly every line). */
-  pre.scenario { font-size:7.6px; line-height:1.22; column-count:2; column-gap:18px; column-rule:1px solid #ddd; padding:6px 8px; margin:4px 0; }
+     too small to read, and wrapped nearly every line); on a page of its own when it fits one
+     (two lines of it ended a page, the rest on the next). */
+  pre.scenario { font-size:7.6px; line-height:1.22; column-count:2; column-gap:18px; column-rule:1px solid #ddd; padding:6px 8px; margin:4px 0; break-inside:avoid; }
   header.cover { padding-top:0; padding-bottom:8px; }
   header.cover h1 { font-size:21px; }
   h2 { font-size:17px; margin-bottom:5px; }

@@ -119,8 +119,7 @@ ReportData read_unrehearsed(const std::string& file) {
       throw BadInput(
           fmt::format("{}: not a salesim results file (file_type is '{}', expected '{}'); {}", file,
                       printable(type), kResultsFileType, kHowToMake));
-    if (!f.has_attr("format_major"))
-      throw damaged(file, "it has no format_major attribute");
+    if (!f.has_attr("format_major")) throw damaged(file, "it has no format_major attribute");
     const std::int64_t major = f.attr_int("format_major");
     if (major != kResultsFormatMajor)
       throw BadInput(fmt::format(

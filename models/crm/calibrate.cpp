@@ -132,7 +132,7 @@ namespace {
 // What the day and the history given make of the export, said where the forecast is read
 // (JSON, terminal, report), not only on stderr: each lowers or sharpens a forecast silently.
 void input_warnings(const Export& e, const CalibrationOptions& o, const History& h,
-                    std::vector<std::string>& out) {
+                    std::optional<Day> first_close, std::vector<std::string>& out) {
   // A quiet weekend or a holiday week after the last event is normal; months are not.
   if (const int gap = o.as_of - e.export_date; gap > kQuietWeekDays)
     out.push_back(fmt::format(
@@ -140,9 +140,6 @@ void input_warnings(const Export& e, const CalibrationOptions& o, const History&
         "read as days in which nothing was created, won or lost, which lowers the creation rate "
         "and ages every open deal; if the export was made earlier, give --as-of {}",
         format_date(o.as_of), gap, e.file, format_date(e.export_date), format_date(e.export_date)));
-  std::optional<Day> first_close;
-  for (const KnownDeal& d : h.deals)
-    if (d.closed && (!first_close || *d.closed < *first_close)) first_close = d.closed;
   if (o.history_start && first_close && *first_close - *o.history_start > kQuietWeekDays)
     out.push_back(fmt::format(
         "--history-start {} is {} week{} before the first close {} holds ({}): the weeks between "
@@ -202,14 +199,13 @@ Calibration calibrate(const Export& e, const CalibrationOptions& o) {
                                  format_date(o.as_of), first_created_text(e)));
   Day first_created = h.deals.front().created;
   for (const KnownDeal& d : h.deals) first_created = std::min(first_created, d.created);
-  c.history_start = o.history_start;
-  if (!c.history_start)
-    for (const KnownDeal& d : h.deals)
-      if (d.closed && (!c.history_start || *d.closed < *c.history_start))
-        c.history_start = d.closed;
+  std::optional<Day> first_close;  // the default history start
+  for (const KnownDeal& d : h.deals)
+    if (d.closed && (!first_close || *d.closed < *first_close)) first_close = d.closed;
+  c.history_start = o.history_start ? o.history_start : first_close;
   const double won = double(h.won()), lost = double(h.lost());
   c.p_win_naive = won + lost > 0 ? won / (won + lost) : 0;
-  input_warnings(e, o, h, c.warnings);
+  input_warnings(e, o, h, first_close, c.warnings);
 
   if (c.history_start) {
     c.hazards = fit_hazards(h, *c.history_start, o.min_events);
